@@ -1,0 +1,164 @@
+package org.meridian.bench;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
+
+/**
+ * Drives a running Meridian over loopback and prints throughput and latency: batch upserts, single creates, type +
+ * q + geo queries and retrievals on a city of N entities. Bounded in requests and time; it stops by itself.
+ *
+ * <p>Usage: {@code LoadGenerator <baseUrl> [entities=100000] [seed=42]}
+ */
+public final class LoadGenerator {
+    private static final String TYPE = "AirQualityObserved";
+    private final String base;
+    private final int entities;
+    private final SplittableRandom random;
+    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+            .version(HttpClient.Version.HTTP_1_1).build();
+
+    LoadGenerator(String base, int entities, long seed) {
+        this.base = base;
+        this.entities = entities;
+        this.random = new SplittableRandom(seed);
+    }
+
+    public static void main(String[] args) throws Exception {
+        String base = args.length > 0 ? args[0] : "http://127.0.0.1:18080";
+        int entities = args.length > 1 ? Integer.parseInt(args[1]) : 100_000;
+        long seed = args.length > 2 ? Long.parseLong(args[2]) : 42;
+        System.out.printf(Locale.ROOT, "load generator: %s, %d entities, seed %d%n", base, entities, seed);
+        new LoadGenerator(base, entities, seed).run();
+    }
+
+    void run() throws Exception {
+        batchUpserts(8);
+        singleCreates(Math.min(20_000, entities / 5), 16);
+        queries(2_000, 4);
+        retrievals(5_000, 4);
+    }
+
+    private void batchUpserts(int concurrency) throws Exception {
+        int batchSize = 100;
+        int batches = entities / batchSize;
+        List<String> bodies = new ArrayList<>(batches);
+        for (int b = 0; b < batches; b++) {
+            StringBuilder body = new StringBuilder("[");
+            for (int i = 0; i < batchSize; i++) {
+                body.append(i == 0 ? "" : ",").append(CityEntities.airQuality(TYPE, b * batchSize + i, random));
+            }
+            bodies.add(body.append(']').toString());
+        }
+        Result result = drive(batches, concurrency, i -> () -> post("/ngsi-ld/v1/entityOperations/upsert", bodies.get(i)));
+        result.print("batch upsert (100/batch, " + concurrency + " clients)", batchSize, "entities/s");
+    }
+
+    private void singleCreates(int count, int concurrency) throws Exception {
+        List<String> bodies = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            bodies.add(CityEntities.airQuality("NoiseLevelObserved", i, random));
+        }
+        Result result = drive(count, concurrency, i -> () -> post("/ngsi-ld/v1/entities", bodies.get(i)));
+        result.print("single create (" + concurrency + " clients)", 1, "creates/s");
+    }
+
+    private void queries(int count, int concurrency) throws Exception {
+        List<String> paths = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            double longitude = CityEntities.WEST + random.nextDouble() * (CityEntities.EAST - CityEntities.WEST);
+            double latitude = CityEntities.SOUTH + random.nextDouble() * (CityEntities.NORTH - CityEntities.SOUTH);
+            paths.add("/ngsi-ld/v1/entities?type=" + TYPE + "&limit=20&q=" + encode("NO2>40;temperature<30")
+                    + "&georel=" + encode("near;maxDistance==1000") + "&geometry=Point&coordinates="
+                    + encode(String.format(Locale.ROOT, "[%.5f,%.5f]", longitude, latitude)));
+        }
+        Result result = drive(count, concurrency, i -> () -> get(paths.get(i)));
+        result.print("query type+q+near 1 km (" + concurrency + " clients)", 1, "queries/s");
+    }
+
+    private void retrievals(int count, int concurrency) throws Exception {
+        int[] ids = random.ints(count, 0, (entities / 100) * 100).toArray();
+        Result result = drive(count, concurrency, i -> () -> get("/ngsi-ld/v1/entities/" + CityEntities.id(TYPE, ids[i])));
+        result.print("retrieve by id (" + concurrency + " clients)", 1, "retrievals/s");
+    }
+
+    private int post(String path, String body) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        return client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    private int get(String path) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60)).GET().build();
+        return client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    private static String encode(String text) {
+        return URLEncoder.encode(text, StandardCharsets.UTF_8);
+    }
+
+    @FunctionalInterface
+    interface Call {
+        int call() throws Exception;
+    }
+
+    private static Result drive(int count, int concurrency, IntFunction<Call> calls) throws Exception {
+        long[] latencies = new long[count];
+        AtomicInteger next = new AtomicInteger();
+        AtomicInteger failures = new AtomicInteger();
+        long start = System.nanoTime();
+        try (ExecutorService pool = Executors.newFixedThreadPool(concurrency)) {
+            List<Future<?>> workers = new ArrayList<>();
+            for (int w = 0; w < concurrency; w++) {
+                workers.add(pool.submit(() -> {
+                    for (int i = next.getAndIncrement(); i < count; i = next.getAndIncrement()) {
+                        long t0 = System.nanoTime();
+                        try {
+                            int status = calls.apply(i).call();
+                            if (status >= 300) {
+                                failures.incrementAndGet();
+                            }
+                        } catch (Exception e) {
+                            failures.incrementAndGet();
+                        }
+                        latencies[i] = System.nanoTime() - t0;
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> worker : workers) {
+                worker.get();
+            }
+        }
+        return new Result(count, System.nanoTime() - start, latencies, failures.get());
+    }
+
+    record Result(int count, long elapsedNanos, long[] latencies, int failures) {
+        void print(String what, int itemsPerCall, String unit) {
+            long[] sorted = latencies.clone();
+            Arrays.sort(sorted);
+            double seconds = elapsedNanos / 1e9;
+            System.out.printf(Locale.ROOT, "%-45s %9.0f %-13s p50 %7.2f ms  p99 %7.2f ms  (%d calls, %d failed, %.1f s)%n",
+                    what, count * (double) itemsPerCall / seconds, unit, percentile(sorted, 0.50), percentile(sorted, 0.99),
+                    count, failures, seconds);
+        }
+
+        private static double percentile(long[] sorted, double p) {
+            return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1)] / 1e6;
+        }
+    }
+}

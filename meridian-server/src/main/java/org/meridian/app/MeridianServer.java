@@ -1,0 +1,81 @@
+package org.meridian.app;
+
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
+import org.meridian.broker.BatchService;
+import org.meridian.broker.ContextService;
+import org.meridian.broker.DiscoveryService;
+import org.meridian.broker.EntityService;
+import org.meridian.broker.QueryPlanner;
+import org.meridian.http.HttpServer;
+import org.meridian.store.ContextDocumentStore;
+import org.meridian.store.Database;
+import org.meridian.store.DiscoveryStore;
+import org.meridian.store.EntityQueries;
+import org.meridian.store.EntityStore;
+import org.meridian.store.TenantStore;
+import org.meridian.store.Transactions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Wires the parts together: database, services, HTTP. Closing stops them in reverse order. */
+public final class MeridianServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(MeridianServer.class);
+
+    private final Database database;
+    private final HttpServer http;
+
+    private MeridianServer(Database database, HttpServer http) {
+        this.database = database;
+        this.http = http;
+    }
+
+    public static MeridianServer start(Settings settings) {
+        settings.validate();
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new JvmGcMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        Database database = Database.open(settings.databaseUrl(), settings.databaseUser(), settings.databasePassword(),
+                settings.dataDirectory(), settings.databasePoolSize(), registry);
+        try {
+            Transactions transactions = new Transactions(database.dataSource());
+            TenantStore tenants = new TenantStore();
+            ContextService contexts = new ContextService(transactions, new ContextDocumentStore());
+            if (settings.contextsDirectory() != null) {
+                contexts.preload(settings.contextsDirectory());
+            }
+            EntityService entities = new EntityService(transactions, new EntityStore(),
+                    new EntityQueries(settings.maxGeoCandidates()), tenants, Clock.systemUTC());
+            HttpServer.Services services = new HttpServer.Services(entities,
+                    new BatchService(entities, settings.maxBatchSize()),
+                    new DiscoveryService(transactions, new DiscoveryStore(), tenants), contexts,
+                    new QueryPlanner(settings.maxQueryTerms()), database::isReachable, registry);
+            HttpServer http = HttpServer.start(services, new HttpServer.Options(settings.host(), settings.port(),
+                    settings.maxBodyBytes(), settings.defaultLimit(), settings.maxLimit()));
+            contexts.setPublicUrl(settings.effectivePublicUrl(http.port()));
+            return new MeridianServer(database, http);
+        } catch (RuntimeException e) {
+            database.close();
+            throw e;
+        }
+    }
+
+    public int port() {
+        return http.port();
+    }
+
+    @Override
+    public void close() {
+        LOG.info("stopping: finishing requests in flight, then the database");
+        http.close();
+        database.close();
+        LOG.info("stopped");
+    }
+}

@@ -1,0 +1,151 @@
+package org.meridian.app;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Every setting of the server, with its default. Read from environment variables; command-line options override.
+ * The table in README.md lists the same keys: keep them in step.
+ */
+public record Settings(
+        String host,
+        int port,
+        Path dataDirectory,
+        String databaseUrl,
+        String databaseUser,
+        String databasePassword,
+        int databasePoolSize,
+        Path contextsDirectory,
+        String publicUrl,
+        long maxBodyBytes,
+        int maxBatchSize,
+        int defaultLimit,
+        int maxLimit,
+        int maxQueryTerms,
+        int maxGeoCandidates,
+        String logFormat) {
+
+    public static final String HOST = "MERIDIAN_HOST";
+    public static final String PORT = "MERIDIAN_PORT";
+    public static final String DATA = "MERIDIAN_DATA";
+    public static final String DB_URL = "MERIDIAN_DB_URL";
+    public static final String DB_USER = "MERIDIAN_DB_USER";
+    public static final String DB_PASSWORD = "MERIDIAN_DB_PASSWORD";
+    public static final String DB_POOL_SIZE = "MERIDIAN_DB_POOL_SIZE";
+    public static final String CONTEXTS_DIR = "MERIDIAN_CONTEXTS_DIR";
+    public static final String PUBLIC_URL = "MERIDIAN_PUBLIC_URL";
+    public static final String MAX_BODY_BYTES = "MERIDIAN_MAX_BODY_BYTES";
+    public static final String MAX_BATCH_SIZE = "MERIDIAN_MAX_BATCH_SIZE";
+    public static final String DEFAULT_LIMIT = "MERIDIAN_DEFAULT_LIMIT";
+    public static final String MAX_LIMIT = "MERIDIAN_MAX_LIMIT";
+    public static final String MAX_QUERY_TERMS = "MERIDIAN_MAX_QUERY_TERMS";
+    public static final String MAX_GEO_CANDIDATES = "MERIDIAN_MAX_GEO_CANDIDATES";
+    public static final String LOG_FORMAT = "MERIDIAN_LOG_FORMAT";
+
+    public static Settings fromEnvironment(Map<String, String> environment) {
+        Function<String, String> get = environment::get;
+        return new Settings(
+                text(get, HOST, "127.0.0.1"),
+                integer(get, PORT, 8080),
+                Path.of(text(get, DATA, "data")),
+                text(get, DB_URL, null),
+                text(get, DB_USER, null),
+                text(get, DB_PASSWORD, null),
+                integer(get, DB_POOL_SIZE, 16),
+                pathOrNull(text(get, CONTEXTS_DIR, null)),
+                text(get, PUBLIC_URL, null),
+                longInteger(get, MAX_BODY_BYTES, 8L * 1024 * 1024),
+                integer(get, MAX_BATCH_SIZE, 1000),
+                integer(get, DEFAULT_LIMIT, 20),
+                integer(get, MAX_LIMIT, 1000),
+                integer(get, MAX_QUERY_TERMS, 64),
+                integer(get, MAX_GEO_CANDIDATES, 200_000),
+                text(get, LOG_FORMAT, "text"));
+    }
+
+    public Settings withPort(int newPort) {
+        return new Settings(host, newPort, dataDirectory, databaseUrl, databaseUser, databasePassword, databasePoolSize,
+                contextsDirectory, publicUrl, maxBodyBytes, maxBatchSize, defaultLimit, maxLimit, maxQueryTerms,
+                maxGeoCandidates, logFormat);
+    }
+
+    public Settings withDataDirectory(Path directory) {
+        return new Settings(host, port, directory, databaseUrl, databaseUser, databasePassword, databasePoolSize,
+                contextsDirectory, publicUrl, maxBodyBytes, maxBatchSize, defaultLimit, maxLimit, maxQueryTerms,
+                maxGeoCandidates, logFormat);
+    }
+
+    public Settings withHost(String newHost) {
+        return new Settings(newHost, port, dataDirectory, databaseUrl, databaseUser, databasePassword, databasePoolSize,
+                contextsDirectory, publicUrl, maxBodyBytes, maxBatchSize, defaultLimit, maxLimit, maxQueryTerms,
+                maxGeoCandidates, logFormat);
+    }
+
+    /** Rejects impossible values with a message naming the setting to change. */
+    public Settings validate() {
+        List<String> problems = new ArrayList<>();
+        if (port < 0 || port > 65_535) {
+            problems.add(PORT + " must be 0..65535 (0 picks a free port), not " + port);
+        }
+        if (databasePoolSize < 2 || databasePoolSize > 500) {
+            problems.add(DB_POOL_SIZE + " must be 2..500, not " + databasePoolSize);
+        }
+        if (maxBodyBytes < 1024) {
+            problems.add(MAX_BODY_BYTES + " must be at least 1024, not " + maxBodyBytes);
+        }
+        if (maxBatchSize < 1) {
+            problems.add(MAX_BATCH_SIZE + " must be at least 1, not " + maxBatchSize);
+        }
+        if (defaultLimit < 1 || defaultLimit > maxLimit) {
+            problems.add(DEFAULT_LIMIT + " must be 1.." + MAX_LIMIT + " (" + maxLimit + "), not " + defaultLimit);
+        }
+        if (maxQueryTerms < 1) {
+            problems.add(MAX_QUERY_TERMS + " must be at least 1, not " + maxQueryTerms);
+        }
+        if (maxGeoCandidates < 1) {
+            problems.add(MAX_GEO_CANDIDATES + " must be at least 1, not " + maxGeoCandidates);
+        }
+        if (!logFormat.equals("text") && !logFormat.equals("json")) {
+            problems.add(LOG_FORMAT + " must be text or json, not " + logFormat);
+        }
+        if (databaseUrl != null && !databaseUrl.startsWith("jdbc:postgresql:")) {
+            problems.add(DB_URL + " must be a PostgreSQL JDBC URL (jdbc:postgresql://host:5432/db), not " + databaseUrl);
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("Invalid settings:\n  " + String.join("\n  ", problems));
+        }
+        return this;
+    }
+
+    public String effectivePublicUrl(int actualPort) {
+        return publicUrl != null ? publicUrl.replaceAll("/+$", "") : "http://localhost:" + actualPort;
+    }
+
+    private static String text(Function<String, String> get, String key, String defaultValue) {
+        String value = get.apply(key);
+        return value == null || value.isBlank() ? defaultValue : value.trim();
+    }
+
+    private static Path pathOrNull(String value) {
+        return value == null ? null : Path.of(value);
+    }
+
+    private static int integer(Function<String, String> get, String key, int defaultValue) {
+        return (int) longInteger(get, key, defaultValue);
+    }
+
+    private static long longInteger(Function<String, String> get, String key, long defaultValue) {
+        String value = text(get, key, null);
+        if (value == null) {
+            return defaultValue;
+        }
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " must be a whole number, not '" + value + "'");
+        }
+    }
+}

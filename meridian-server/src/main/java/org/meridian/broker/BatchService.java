@@ -1,0 +1,227 @@
+package org.meridian.broker;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BiFunction;
+import org.meridian.core.error.ErrorType;
+import org.meridian.core.error.MeridianException;
+import org.meridian.core.jsonld.JsonLdContext;
+import org.meridian.core.ngsild.AttributeChanges;
+import org.meridian.core.ngsild.Entity;
+import org.meridian.core.ngsild.EntityMutations;
+import org.meridian.core.ngsild.EntityParser;
+
+/**
+ * Batch operations (clause 5.6.7–5.6.10, 5.6.20). Entities that fail validation are reported and left out; the valid
+ * ones are written in one transaction with a handful of statements, whatever the batch size.
+ */
+public final class BatchService {
+    /** Result of an upsert: which entities were created (201) as opposed to updated (204). */
+    public record UpsertResult(BatchResult result, List<String> created) {
+    }
+
+    private final EntityService service;
+    private final int maxBatchSize;
+
+    public BatchService(EntityService service, int maxBatchSize) {
+        this.service = service;
+        this.maxBatchSize = maxBatchSize;
+    }
+
+    private record Parsed(List<Entity> valid, BatchResult result) {
+    }
+
+    private Parsed parseAll(JsonNode payload, JsonLdContext context, boolean fragments) {
+        List<JsonNode> elements = elements(payload);
+        BatchResult result = new BatchResult();
+        List<Entity> valid = new ArrayList<>();
+        for (JsonNode element : elements) {
+            String id = element.path("id").asText(element.path("@id").asText(""));
+            try {
+                Entity entity;
+                if (fragments) {
+                    ObjectNode object = EntityParser.requireObject(element, "An entity");
+                    String checkedId = EntityParser.entityId(object);
+                    EntityParser.Fragment fragment = EntityParser.parseFragment(object, context, service.currentTime());
+                    entity = new Entity(checkedId, fragment.types() == null ? List.of() : fragment.types(),
+                            fragment.scopes(), fragment.attributes(), service.currentTime(), service.currentTime());
+                } else {
+                    entity = EntityParser.parseEntity(element, context, service.currentTime());
+                }
+                valid.add(entity);
+            } catch (MeridianException e) {
+                result.failure(id, e);
+            }
+        }
+        return new Parsed(valid, result);
+    }
+
+    private List<JsonNode> elements(JsonNode payload) {
+        if (!payload.isArray()) {
+            throw MeridianException.badData("A batch operation takes a JSON array");
+        }
+        if (payload.isEmpty()) {
+            throw MeridianException.badData("A batch operation needs at least one element");
+        }
+        if (payload.size() > maxBatchSize) {
+            throw MeridianException.badData("A batch may hold at most " + maxBatchSize + " elements (MERIDIAN_MAX_BATCH_SIZE); this one has " + payload.size());
+        }
+        List<JsonNode> elements = new ArrayList<>();
+        payload.forEach(elements::add);
+        return elements;
+    }
+
+    public BatchResult create(String tenant, JsonNode payload, JsonLdContext context) {
+        Parsed parsed = parseAll(payload, context, false);
+        Map<String, Entity> unique = new LinkedHashMap<>();
+        for (Entity entity : parsed.valid()) {
+            if (unique.putIfAbsent(entity.id(), entity) != null) {
+                parsed.result().failure(entity.id(), new MeridianException(ErrorType.ALREADY_EXISTS,
+                        "The entity " + entity.id() + " appears twice in the batch"));
+            }
+        }
+        Set<String> inserted = unique.isEmpty() ? Set.of() : service.transactions().inTransaction(connection -> {
+            service.tenants().ensure(connection, tenant);
+            return service.store().insertNew(connection, tenant, List.copyOf(unique.values()));
+        });
+        for (String id : unique.keySet()) {
+            if (inserted.contains(id)) {
+                parsed.result().success(id);
+            } else {
+                parsed.result().failure(id, new MeridianException(ErrorType.ALREADY_EXISTS, "The entity " + id + " already exists"));
+            }
+        }
+        return parsed.result();
+    }
+
+    /** Upsert: create missing entities; replace existing ones, or with {@code update} append to them. */
+    public UpsertResult upsert(String tenant, JsonNode payload, JsonLdContext context, boolean update) {
+        Parsed parsed = parseAll(payload, context, false);
+        List<String> created = new ArrayList<>();
+        if (!parsed.valid().isEmpty()) {
+            service.transactions().inTransaction(connection -> {
+                service.tenants().ensure(connection, tenant);
+                Map<String, Entity> current = byId(service.store().findAll(connection, tenant,
+                        EntityService.idsOf(parsed.valid()), true));
+                Map<String, Entity> next = new LinkedHashMap<>();
+                for (Entity incoming : parsed.valid()) {
+                    Entity base = next.containsKey(incoming.id()) ? next.get(incoming.id()) : current.get(incoming.id());
+                    next.put(incoming.id(), base == null ? incoming : combine(base, incoming, update));
+                }
+                service.store().upsert(connection, tenant, List.copyOf(next.values()));
+                next.keySet().stream().filter(id -> !current.containsKey(id)).forEach(created::add);
+                return null;
+            });
+            parsed.valid().stream().map(Entity::id).distinct().forEach(parsed.result()::success);
+        }
+        return new UpsertResult(parsed.result(), created);
+    }
+
+    private Entity combine(Entity base, Entity incoming, boolean update) {
+        if (update) {
+            var attributes = EntityMutations.append(base.attributes(), incoming.attributes(), false, new AttributeChanges());
+            return new Entity(base.id(), union(base.types(), incoming.types()), incoming.scopes().isEmpty()
+                    ? base.scopes() : incoming.scopes(), attributes, base.createdAt(), incoming.modifiedAt());
+        }
+        return new Entity(base.id(), incoming.types(), incoming.scopes(),
+                EntityMutations.replaceAll(base.attributes(), incoming.attributes()), base.createdAt(), incoming.modifiedAt());
+    }
+
+    /** Batch update: append attributes to existing entities (noOverwrite keeps existing ones). */
+    public BatchResult update(String tenant, JsonNode payload, JsonLdContext context, boolean noOverwrite) {
+        return modifyExisting(tenant, payload, context, (base, incoming) -> {
+            AttributeChanges changes = new AttributeChanges();
+            var attributes = EntityMutations.append(base.attributes(), incoming.attributes(), noOverwrite, changes);
+            return new Entity(base.id(), union(base.types(), incoming.types()), base.scopes(), attributes,
+                    base.createdAt(), incoming.modifiedAt());
+        });
+    }
+
+    /** Batch merge: merge-patch each existing entity. */
+    public BatchResult merge(String tenant, JsonNode payload, JsonLdContext context) {
+        return modifyExisting(tenant, payload, context, (base, incoming) -> {
+            var attributes = EntityMutations.merge(base.attributes(), incoming.attributes(), true, new AttributeChanges());
+            return new Entity(base.id(), union(base.types(), incoming.types()),
+                    incoming.scopes().isEmpty() ? base.scopes() : incoming.scopes(), attributes, base.createdAt(),
+                    incoming.modifiedAt());
+        });
+    }
+
+    private BatchResult modifyExisting(String tenant, JsonNode payload, JsonLdContext context,
+                                       BiFunction<Entity, Entity, Entity> change) {
+        Parsed parsed = parseAll(payload, context, true);
+        if (parsed.valid().isEmpty()) {
+            return parsed.result();
+        }
+        List<String> missing = new ArrayList<>();
+        List<String> done = new ArrayList<>();
+        service.transactions().inTransaction(connection -> {
+            service.requireTenant(connection, tenant);
+            Map<String, Entity> current = byId(service.store().findAll(connection, tenant,
+                    EntityService.idsOf(parsed.valid()), true));
+            Map<String, Entity> next = new LinkedHashMap<>();
+            for (Entity incoming : parsed.valid()) {
+                Entity base = next.containsKey(incoming.id()) ? next.get(incoming.id()) : current.get(incoming.id());
+                if (base == null) {
+                    missing.add(incoming.id());
+                } else {
+                    next.put(incoming.id(), change.apply(base, incoming));
+                    done.add(incoming.id());
+                }
+            }
+            service.store().upsert(connection, tenant, List.copyOf(next.values()));
+            return null;
+        });
+        done.stream().distinct().forEach(parsed.result()::success);
+        missing.forEach(id -> parsed.result().failure(id, MeridianException.notFound("No entity " + id)));
+        return parsed.result();
+    }
+
+    public BatchResult delete(String tenant, JsonNode payload) {
+        List<JsonNode> elements = elements(payload);
+        BatchResult result = new BatchResult();
+        List<String> ids = new ArrayList<>();
+        for (JsonNode element : elements) {
+            try {
+                if (!element.isTextual()) {
+                    throw MeridianException.badData("Batch delete takes an array of entity ids");
+                }
+                ids.add(EntityParser.requireUri(element.asText(), "The entity id"));
+            } catch (MeridianException e) {
+                result.failure(element.asText(""), e);
+            }
+        }
+        if (ids.isEmpty()) {
+            return result;
+        }
+        Set<String> deleted = service.transactions().inTransaction(connection -> {
+            service.requireTenant(connection, tenant);
+            return service.store().deleteAll(connection, tenant, ids);
+        });
+        for (String id : ids) {
+            if (deleted.contains(id)) {
+                result.success(id);
+            } else {
+                result.failure(id, MeridianException.notFound("No entity " + id));
+            }
+        }
+        return result;
+    }
+
+    private static Map<String, Entity> byId(List<Entity> list) {
+        Map<String, Entity> map = new LinkedHashMap<>();
+        list.forEach(entity -> map.put(entity.id(), entity));
+        return map;
+    }
+
+    private static List<String> union(List<String> a, List<String> b) {
+        var union = new java.util.LinkedHashSet<>(a);
+        union.addAll(b);
+        return List.copyOf(union);
+    }
+}

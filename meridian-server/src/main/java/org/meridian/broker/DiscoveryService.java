@@ -1,0 +1,36 @@
+package org.meridian.broker;
+
+import java.util.List;
+import org.meridian.store.DiscoveryStore;
+import org.meridian.store.DiscoveryStore.AttributeSummary;
+import org.meridian.store.DiscoveryStore.TypeSummary;
+import org.meridian.store.TenantStore;
+import org.meridian.store.Transactions;
+
+/** What types and attributes a tenant's entities have. */
+public final class DiscoveryService {
+    private final Transactions transactions;
+    private final DiscoveryStore store;
+    private final TenantStore tenants;
+
+    public DiscoveryService(Transactions transactions, DiscoveryStore store, TenantStore tenants) {
+        this.transactions = transactions;
+        this.store = store;
+        this.tenants = tenants;
+    }
+
+    public List<TypeSummary> types(String tenant, String onlyType) {
+        return transactions.readOnly(connection -> {
+            tenants.require(connection, tenant);
+            return store.types(connection, tenant, onlyType);
+        });
+    }
+
+    public List<AttributeSummary> attributes(String tenant, String onlyAttribute) {
+        return transactions.readOnly(connection -> {
+            tenants.require(connection, tenant);
+            return store.attributes(connection, tenant, onlyAttribute);
+        });
+    }
+
+}

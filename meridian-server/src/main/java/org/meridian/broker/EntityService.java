@@ -1,0 +1,245 @@
+package org.meridian.broker;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+import org.meridian.core.error.ErrorType;
+import org.meridian.core.error.MeridianException;
+import org.meridian.core.jsonld.JsonLdContext;
+import org.meridian.core.ngsild.AttributeChanges;
+import org.meridian.core.ngsild.Entity;
+import org.meridian.core.ngsild.EntityMutations;
+import org.meridian.core.ngsild.EntityParser;
+import org.meridian.store.EntityQueries;
+import org.meridian.store.EntitySelection;
+import org.meridian.store.EntityStore;
+import org.meridian.store.TenantStore;
+import org.meridian.store.Transactions;
+
+/**
+ * The NGSI-LD entity operations (clause 5.6 and 5.7). Each operation parses and checks its input completely before it
+ * opens a transaction, and changes a stored entity only inside one, so a failed request stores nothing.
+ */
+public final class EntityService {
+    private final Transactions transactions;
+    private final EntityStore entities;
+    private final EntityQueries queries;
+    private final TenantStore tenants;
+    private final Clock clock;
+
+    public EntityService(Transactions transactions, EntityStore entities, EntityQueries queries, TenantStore tenants,
+                         Clock clock) {
+        this.transactions = transactions;
+        this.entities = entities;
+        this.queries = queries;
+        this.tenants = tenants;
+        this.clock = clock;
+    }
+
+    private Instant now() {
+        return clock.instant();
+    }
+
+    public String create(String tenant, JsonNode payload, JsonLdContext context) {
+        Entity entity = EntityParser.parseEntity(payload, context, now());
+        Set<String> inserted = transactions.inTransaction(connection -> {
+            tenants.ensure(connection, tenant);
+            return entities.insertNew(connection, tenant, List.of(entity));
+        });
+        if (inserted.isEmpty()) {
+            throw new MeridianException(ErrorType.ALREADY_EXISTS, "The entity " + entity.id() + " already exists");
+        }
+        return entity.id();
+    }
+
+    public Entity retrieve(String tenant, String id) {
+        return transactions.readOnly(connection -> {
+            requireTenant(connection, tenant);
+            return entities.find(connection, tenant, id, false)
+                    .orElseThrow(() -> MeridianException.notFound("No entity " + id));
+        });
+    }
+
+    public EntityQueries.Page query(String tenant, EntitySelection selection, int limit, int offset, boolean count) {
+        return transactions.readOnly(connection -> {
+            requireTenant(connection, tenant);
+            return queries.query(connection, tenant, selection, limit, offset, count);
+        });
+    }
+
+    public void delete(String tenant, String id) {
+        boolean deleted = transactions.inTransaction(connection -> {
+            requireTenant(connection, tenant);
+            return entities.delete(connection, tenant, id);
+        });
+        if (!deleted) {
+            throw MeridianException.notFound("No entity " + id);
+        }
+    }
+
+    /** PUT /entities/{id}: the new content replaces everything but the id and the creation time. */
+    public void replace(String tenant, String id, JsonNode payload, JsonLdContext context) {
+        ObjectNode object = EntityParser.requireObject(payload, "An entity");
+        requireSameId(id, object);
+        object.put("id", id);
+        Entity replacement = EntityParser.parseEntity(object, context, now());
+        modify(tenant, id, current -> new Entity(id, replacement.types(), replacement.scopes(),
+                EntityMutations.replaceAll(current.attributes(), replacement.attributes()), current.createdAt(), now()));
+    }
+
+    /** PATCH /entities/{id}: JSON merge patch semantics over attributes (clause 5.6.17). */
+    public void merge(String tenant, String id, JsonNode payload, JsonLdContext context) {
+        ObjectNode object = EntityParser.requireObject(payload, "An entity fragment");
+        requireSameId(id, object);
+        EntityParser.Fragment fragment = EntityParser.parseFragment(object, context, now());
+        modify(tenant, id, current -> mergeFragment(current, fragment));
+    }
+
+    private Entity mergeFragment(Entity current, EntityParser.Fragment fragment) {
+        List<String> types = current.types();
+        if (fragment.types() != null) {
+            LinkedHashSet<String> union = new LinkedHashSet<>(current.types());
+            union.addAll(fragment.types());
+            types = List.copyOf(union);
+        }
+        List<String> scopes = fragment.scopes() != null ? fragment.scopes() : current.scopes();
+        ObjectNode attributes = EntityMutations.merge(current.attributes(), fragment.attributes(), true, new AttributeChanges());
+        return new Entity(current.id(), types, scopes, attributes, current.createdAt(), now());
+    }
+
+    public AttributeChanges appendAttributes(String tenant, String id, JsonNode payload, JsonLdContext context,
+                                             boolean noOverwrite) {
+        ObjectNode object = EntityParser.requireObject(payload, "An attribute fragment");
+        requireSameId(id, object);
+        EntityParser.Fragment fragment = EntityParser.parseFragment(object, context, now());
+        AttributeChanges changes = new AttributeChanges();
+        modify(tenant, id, current -> {
+            List<String> types = current.types();
+            if (fragment.types() != null) {
+                LinkedHashSet<String> union = new LinkedHashSet<>(current.types());
+                union.addAll(fragment.types());
+                types = List.copyOf(union);
+            }
+            return new Entity(id, types, fragment.scopes() != null ? fragment.scopes() : current.scopes(),
+                    EntityMutations.append(current.attributes(), fragment.attributes(), noOverwrite, changes),
+                    current.createdAt(), now());
+        });
+        return changes;
+    }
+
+    public AttributeChanges updateAttributes(String tenant, String id, JsonNode payload, JsonLdContext context) {
+        ObjectNode object = EntityParser.requireObject(payload, "An attribute fragment");
+        ObjectNode attributes = EntityParser.parseAttributes(object, context, now());
+        AttributeChanges changes = new AttributeChanges();
+        modify(tenant, id, current -> current.withAttributes(
+                EntityMutations.update(current.attributes(), attributes, changes), now()));
+        return changes;
+    }
+
+    /** PATCH /entities/{id}/attrs/{attr}: the given members replace the stored ones. */
+    public void partialUpdateAttribute(String tenant, String id, String attributeName, JsonNode payload,
+                                       JsonLdContext context) {
+        String iri = context.expandTerm(attributeName);
+        ObjectNode patch = attributeFragment(attributeName, iri, payload, context);
+        modify(tenant, id, current -> {
+            if (!current.attributes().has(iri)) {
+                throw MeridianException.notFound("The entity " + id + " has no attribute " + attributeName);
+            }
+            AttributeChanges changes = new AttributeChanges();
+            ObjectNode merged = EntityMutations.merge(current.attributes(), patch, false, changes);
+            if (!changes.complete()) {
+                throw MeridianException.notFound("The entity " + id + " has no instance of " + attributeName + " with that datasetId");
+            }
+            return current.withAttributes(merged, now());
+        });
+    }
+
+    /** PUT /entities/{id}/attrs/{attr}: replaces the attribute whole. */
+    public void replaceAttribute(String tenant, String id, String attributeName, JsonNode payload, JsonLdContext context) {
+        String iri = context.expandTerm(attributeName);
+        ObjectNode replacement = attributeFragment(attributeName, iri, payload, context);
+        modify(tenant, id, current -> {
+            if (!current.attributes().has(iri)) {
+                throw MeridianException.notFound("The entity " + id + " has no attribute " + attributeName);
+            }
+            return current.withAttributes(EntityMutations.replaceAttribute(current.attributes(), iri,
+                    (ArrayNode) replacement.get(iri)), now());
+        });
+    }
+
+    private ObjectNode attributeFragment(String attributeName, String iri, JsonNode payload, JsonLdContext context) {
+        EntityParser.checkName(attributeName, "attribute name");
+        JsonNode body = payload;
+        if (payload.isObject() && payload.has("@context")) {
+            body = ((ObjectNode) payload.deepCopy()).without("@context");
+        }
+        ObjectNode fragment = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        fragment.set(iri, EntityParser.parseAttribute(attributeName, iri, body, context, now()));
+        return fragment;
+    }
+
+    public void deleteAttribute(String tenant, String id, String attributeName, String datasetId, boolean deleteAll,
+                                JsonLdContext context) {
+        String iri = context.expandTerm(attributeName);
+        modify(tenant, id, current -> {
+            ObjectNode remaining = EntityMutations.deleteAttribute(current.attributes(), iri, datasetId, deleteAll);
+            if (remaining == null) {
+                throw MeridianException.notFound("The entity " + id + " has no attribute " + attributeName
+                        + (datasetId == null ? "" : " with datasetId " + datasetId));
+            }
+            return current.withAttributes(remaining, now());
+        });
+    }
+
+    private void modify(String tenant, String id, UnaryOperator<Entity> change) {
+        transactions.inTransaction(connection -> {
+            requireTenant(connection, tenant);
+            Entity current = entities.find(connection, tenant, id, true)
+                    .orElseThrow(() -> MeridianException.notFound("No entity " + id));
+            entities.upsert(connection, tenant, List.of(change.apply(current)));
+            return null;
+        });
+    }
+
+    private static void requireSameId(String id, ObjectNode object) {
+        JsonNode bodyId = object.has("id") ? object.get("id") : object.get("@id");
+        if (bodyId != null && !id.equals(bodyId.asText())) {
+            throw MeridianException.badData("The id in the body (" + bodyId.asText() + ") differs from the id in the URL (" + id + ")");
+        }
+    }
+
+    void requireTenant(Connection connection, String tenant) throws SQLException {
+        tenants.require(connection, tenant);
+    }
+
+    Transactions transactions() {
+        return transactions;
+    }
+
+    EntityStore store() {
+        return entities;
+    }
+
+    TenantStore tenants() {
+        return tenants;
+    }
+
+    Instant currentTime() {
+        return now();
+    }
+
+    static List<String> idsOf(List<Entity> list) {
+        List<String> ids = new ArrayList<>(list.size());
+        list.forEach(entity -> ids.add(entity.id()));
+        return ids;
+    }
+}

@@ -1,0 +1,73 @@
+package org.meridian.broker;
+
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+import org.meridian.core.error.MeridianException;
+import org.meridian.core.geo.GeoQuery;
+import org.meridian.core.jsonld.JsonLdContext;
+import org.meridian.core.ngsild.EntityParser;
+import org.meridian.core.ngsild.NgsiLd;
+import org.meridian.core.query.JsonPathTranslator;
+import org.meridian.core.query.QueryExpression;
+import org.meridian.core.query.QueryParser;
+import org.meridian.core.query.ScopeQuery;
+import org.meridian.core.query.TypeExpression;
+import org.meridian.store.EntitySelection;
+
+/** Turns a client's query into an expanded, checked selection for the store. */
+public final class QueryPlanner {
+    private static final int MAX_ID_PATTERN_LENGTH = 1_000;
+    private final int maxQueryTerms;
+
+    public QueryPlanner(int maxQueryTerms) {
+        this.maxQueryTerms = maxQueryTerms;
+    }
+
+    public EntitySelection plan(QueryRequest request, JsonLdContext context) {
+        if (request.ids() != null) {
+            request.ids().forEach(id -> EntityParser.requireUri(id, "The id"));
+        }
+        String idPattern = request.idPattern();
+        if (idPattern != null) {
+            checkPattern(idPattern);
+        }
+        TypeExpression types = request.type() == null ? null : TypeExpression.parse(request.type());
+        String jsonPath = null;
+        if (request.q() != null) {
+            QueryExpression expression = QueryParser.parse(request.q(), maxQueryTerms, context::expandTerm);
+            jsonPath = JsonPathTranslator.translate(expression);
+        }
+        ScopeQuery scopes = request.scopeQ() == null ? null : ScopeQuery.parse(request.scopeQ());
+        Set<String> attributes = null;
+        if (request.attrs() != null) {
+            attributes = new LinkedHashSet<>();
+            for (String attribute : request.attrs()) {
+                attributes.add(context.expandTerm(attribute));
+            }
+        }
+        GeoQuery geo = null;
+        if (request.georel() != null || request.geometry() != null || request.coordinates() != null) {
+            String geoProperty = request.geoProperty() == null ? NgsiLd.LOCATION : context.expandTerm(request.geoProperty());
+            geo = GeoQuery.parse(request.georel(), request.geometry(), request.coordinates(), geoProperty);
+        }
+        return new EntitySelection(request.ids(), idPattern, types, context::expandTerm, jsonPath, scopes, attributes, geo);
+    }
+
+    private static void checkPattern(String idPattern) {
+        if (idPattern.length() > MAX_ID_PATTERN_LENGTH) {
+            throw MeridianException.badData("idPattern is longer than " + MAX_ID_PATTERN_LENGTH + " characters");
+        }
+        try {
+            Pattern.compile(idPattern);
+        } catch (PatternSyntaxException e) {
+            throw MeridianException.badData("idPattern is not a valid regular expression: " + e.getDescription());
+        }
+    }
+
+    static List<String> nonEmpty(List<String> values) {
+        return values == null || values.isEmpty() ? null : values;
+    }
+}

@@ -1,0 +1,147 @@
+package org.meridian.http;
+
+import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.function.BooleanSupplier;
+import org.meridian.broker.BatchService;
+import org.meridian.broker.ContextService;
+import org.meridian.broker.DiscoveryService;
+import org.meridian.broker.EntityService;
+import org.meridian.broker.QueryPlanner;
+import org.meridian.core.error.ErrorType;
+import org.meridian.core.error.MeridianException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP edge: Javalin on Jetty with virtual threads. Errors are mapped here, once, to NGSI-LD problem details;
+ * nothing below this layer knows about status codes.
+ */
+public final class HttpServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
+    private static final String START_NANOS = "meridian.start";
+
+    /** Everything the routes need. */
+    public record Services(EntityService entities, BatchService batches, DiscoveryService discovery,
+                           ContextService contexts, QueryPlanner planner, BooleanSupplier databaseReachable,
+                           PrometheusMeterRegistry registry) {
+    }
+
+    /** HTTP settings. */
+    public record Options(String host, int port, long maxBodyBytes, int defaultLimit, int maxLimit) {
+    }
+
+    private final Javalin app;
+
+    private HttpServer(Javalin app) {
+        this.app = app;
+    }
+
+    public static HttpServer start(Services services, Options options) {
+        EntityRoutes entityRoutes = new EntityRoutes(services.entities(), services.contexts(), services.planner(),
+                new EntityRoutes.Limits(options.defaultLimit(), options.maxLimit()));
+        Javalin app = Javalin.create(config -> {
+            config.concurrency.useVirtualThreads = true;
+            config.http.maxRequestSize = options.maxBodyBytes();
+            config.http.prefer405over404 = true;
+            config.http.defaultContentType = MediaTypes.JSON;
+            config.router.ignoreTrailingSlashes = true;
+            config.startup.showJavalinBanner = false;
+            config.jetty.modifyServer(server -> server.setStopTimeout(10_000));
+            RoutesConfig routes = config.routes;
+            routes.before(http -> http.attribute(START_NANOS, System.nanoTime()));
+            routes.after(http -> record(http, services.registry()));
+            entityRoutes.register(routes);
+            new BatchRoutes(services.batches(), services.contexts(), entityRoutes).register(routes);
+            new DiscoveryRoutes(services.discovery(), services.contexts()).register(routes);
+            new ContextRoutes(services.contexts()).register(routes);
+            new OperationsRoutes(services.databaseReachable(), services.registry()).register(routes);
+            routes.exception(MeridianException.class, HttpServer::problem);
+            routes.exception(HttpResponseException.class, (e, http) -> problem(fromHttp(e), http));
+            routes.exception(Exception.class, (e, http) -> {
+                LOG.error("unexpected failure on {} {}: {}", http.method(), http.path(), e.toString(), e);
+                problem(new MeridianException(ErrorType.INTERNAL_ERROR,
+                        "The server failed unexpectedly; the log has the details"), http);
+            });
+            routes.error(404, "*", http -> {
+                if (isEmpty(http)) {
+                    problem(MeridianException.notFound("No resource at " + http.path()), http);
+                }
+            });
+            routes.error(405, "*", http -> {
+                if (isEmpty(http)) {
+                    problem(new MeridianException(ErrorType.METHOD_NOT_ALLOWED,
+                            http.method() + " is not allowed on " + http.path()), http);
+                }
+            });
+            routes.error(413, "*", http -> {
+                if (isEmpty(http)) {
+                    problem(tooLarge(options.maxBodyBytes()), http);
+                }
+            });
+        });
+        app.start(options.host(), options.port());
+        LOG.info("HTTP listening on {}:{}", options.host(), app.port());
+        return new HttpServer(app);
+    }
+
+    private static boolean isEmpty(Context http) {
+        String result = http.result();
+        return result == null || result.isEmpty();
+    }
+
+    private static MeridianException tooLarge(long maxBodyBytes) {
+        return new MeridianException(ErrorType.PAYLOAD_TOO_LARGE,
+                "The request body is larger than " + maxBodyBytes + " bytes (MERIDIAN_MAX_BODY_BYTES)");
+    }
+
+    private static MeridianException fromHttp(HttpResponseException e) {
+        return switch (e.getStatus()) {
+            case 413 -> new MeridianException(ErrorType.PAYLOAD_TOO_LARGE, "The request body is too large");
+            case 404 -> MeridianException.notFound(e.getMessage());
+            case 405 -> new MeridianException(ErrorType.METHOD_NOT_ALLOWED, e.getMessage());
+            case 415 -> new MeridianException(ErrorType.UNSUPPORTED_MEDIA_TYPE, e.getMessage());
+            default -> e.getStatus() >= 500
+                    ? new MeridianException(ErrorType.INTERNAL_ERROR, e.getMessage())
+                    : MeridianException.badData(e.getMessage());
+        };
+    }
+
+    private static void problem(MeridianException error, Context http) {
+        if (error.type() == ErrorType.INTERNAL_ERROR && error.getCause() != null) {
+            LOG.error("internal error on {} {}: {}", http.method(), http.path(), error.getCause().toString(), error.getCause());
+        }
+        http.status(error.type().httpStatus()).contentType(MediaTypes.JSON).result(ProblemDetails.of(error).toString());
+    }
+
+    private static void record(Context http, PrometheusMeterRegistry registry) {
+        Long start = http.attribute(START_NANOS);
+        if (start == null) {
+            return;
+        }
+        var matched = http.endpoints().matchedHttpEndpoint();
+        String route = matched == null ? "unmatched" : matched.path;
+        Timer.builder("meridian.http.requests")
+                .description("HTTP requests by route and status")
+                .tag("method", http.method().name())
+                .tag("route", route)
+                .tag("status", String.valueOf(http.statusCode()))
+                .publishPercentileHistogram(false)
+                .register(registry)
+                .record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    /** Stops accepting requests and lets those in flight finish (up to 10 s). */
+    @Override
+    public void close() {
+        app.stop();
+    }
+}

@@ -1,0 +1,128 @@
+package org.meridian.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The PostgreSQL behind Meridian: an external server when a JDBC URL is configured, otherwise an embedded one whose
+ * data lives under the data directory and survives restarts. Migrations run on open.
+ */
+public final class Database implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+
+    private final EmbeddedPostgres embedded;
+    private final HikariDataSource pool;
+
+    private Database(EmbeddedPostgres embedded, HikariDataSource pool) {
+        this.embedded = embedded;
+        this.pool = pool;
+    }
+
+    public static Database open(String url, String user, String password, Path dataDirectory, int poolSize,
+                                MeterRegistry registry) {
+        EmbeddedPostgres embedded = null;
+        String jdbcUrl = url;
+        String jdbcUser = user;
+        if (url == null) {
+            embedded = startEmbedded(dataDirectory.resolve("postgres"));
+            jdbcUrl = embedded.getJdbcUrl("postgres", "postgres");
+            jdbcUser = "postgres";
+        }
+        try {
+            HikariConfig config = new HikariConfig();
+            config.setJdbcUrl(withDriverOptions(jdbcUrl));
+            config.setUsername(jdbcUser);
+            config.setPassword(password);
+            config.setMaximumPoolSize(poolSize);
+            config.setPoolName("meridian");
+            config.setConnectionTimeout(Duration.ofSeconds(10).toMillis());
+            if (registry != null) {
+                config.setMetricRegistry(registry);
+            }
+            HikariDataSource pool = new HikariDataSource(config);
+            migrate(pool);
+            LOG.info("database ready: {}", embedded != null ? "embedded PostgreSQL in " + dataDirectory.resolve("postgres")
+                    : "external " + url);
+            return new Database(embedded, pool);
+        } catch (RuntimeException e) {
+            closeQuietly(embedded);
+            throw e;
+        }
+    }
+
+    private static EmbeddedPostgres startEmbedded(Path directory) {
+        try {
+            Files.createDirectories(directory);
+            return EmbeddedPostgres.builder()
+                    .setDataDirectory(directory)
+                    .setCleanDataDirectory(false)
+                    .setServerConfig("max_connections", "200")
+                    .setServerConfig("shared_buffers", "256MB")
+                    .setServerConfig("synchronous_commit", "on")
+                    .setServerConfig("fsync", "on")
+                    .setPGStartupWait(Duration.ofSeconds(60))
+                    .start();
+        } catch (IOException e) {
+            throw new IllegalStateException("Could not start the embedded PostgreSQL in " + directory
+                    + ": " + e.getMessage() + ". Check that the directory is writable, or set MERIDIAN_DB_URL to an external PostgreSQL.", e);
+        }
+    }
+
+    /** Batched inserts are rewritten into multi-row statements: a large win for batch upserts. */
+    private static String withDriverOptions(String url) {
+        return url + (url.contains("?") ? "&" : "?") + "reWriteBatchedInserts=true";
+    }
+
+    private static void migrate(DataSource dataSource) {
+        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+    }
+
+    public DataSource dataSource() {
+        return pool;
+    }
+
+    public Connection connection() throws SQLException {
+        return pool.getConnection();
+    }
+
+    public boolean isReachable() {
+        try (Connection connection = pool.getConnection()) {
+            return connection.isValid(2);
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    public boolean isEmbedded() {
+        return embedded != null;
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+        closeQuietly(embedded);
+    }
+
+    private static void closeQuietly(EmbeddedPostgres embedded) {
+        if (embedded == null) {
+            return;
+        }
+        try {
+            embedded.close();
+        } catch (IOException e) {
+            LOG.warn("embedded PostgreSQL did not stop cleanly: {}", e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,162 @@
+package org.meridian.store;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import org.locationtech.jts.geom.Envelope;
+import org.locationtech.jts.geom.Geometry;
+import org.meridian.core.error.ErrorType;
+import org.meridian.core.error.MeridianException;
+import org.meridian.core.geo.GeoJson;
+import org.meridian.core.geo.GeoQuery;
+import org.meridian.core.json.Json;
+import org.meridian.core.ngsild.Entity;
+import org.meridian.core.ngsild.NgsiLd;
+
+/**
+ * Entity queries. Filters become one parameterised SQL statement; a geo-query adds an index pre-filter on the
+ * location bounding box and an exact JTS test, after which the page is cut, so counts and pages stay exact.
+ */
+public final class EntityQueries {
+    /** A page of entities and, when asked for, the total number that match. */
+    public record Page(List<Entity> entities, Long totalCount) {
+    }
+
+    private final int maxGeoCandidates;
+
+    public EntityQueries(int maxGeoCandidates) {
+        this.maxGeoCandidates = maxGeoCandidates;
+    }
+
+    public Page query(Connection connection, String tenant, EntitySelection selection, int limit, int offset,
+                      boolean count) throws SQLException {
+        if (selection.geoQuery() != null) {
+            return geoQuery(connection, tenant, selection, limit, offset, count);
+        }
+        List<Object> parameters = new ArrayList<>();
+        String where = where(tenant, selection, parameters);
+        List<Entity> entities = List.of();
+        if (limit > 0) {
+            List<Object> pageParameters = new ArrayList<>(parameters);
+            pageParameters.add(limit);
+            pageParameters.add(offset);
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT " + EntityStore.COLUMNS + " FROM entity WHERE " + where + " ORDER BY id LIMIT ? OFFSET ?")) {
+                bind(connection, select, pageParameters);
+                entities = EntityStore.readEntities(select);
+            }
+        }
+        Long total = null;
+        if (count) {
+            try (PreparedStatement select = connection.prepareStatement("SELECT count(*) FROM entity WHERE " + where)) {
+                bind(connection, select, parameters);
+                try (ResultSet rows = select.executeQuery()) {
+                    rows.next();
+                    total = rows.getLong(1);
+                }
+            }
+        }
+        return new Page(entities, total);
+    }
+
+    private Page geoQuery(Connection connection, String tenant, EntitySelection selection, int limit, int offset,
+                          boolean count) throws SQLException {
+        GeoQuery geo = selection.geoQuery();
+        List<Object> parameters = new ArrayList<>();
+        parameters.add(geo.geoProperty()); // for "attrs -> ?" in the select list, which comes first
+        StringBuilder where = new StringBuilder(where(tenant, selection, parameters));
+        where.append(" AND jsonb_exists(attrs, ?)");
+        parameters.add(geo.geoProperty());
+        Envelope envelope = geo.searchEnvelope();
+        if (envelope != null && NgsiLd.LOCATION.equals(geo.geoProperty())) {
+            where.append(" AND location_box && box(point(?, ?), point(?, ?))");
+            parameters.add(envelope.getMinX());
+            parameters.add(envelope.getMinY());
+            parameters.add(envelope.getMaxX());
+            parameters.add(envelope.getMaxY());
+        }
+        List<String> matching = new ArrayList<>();
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT id, attrs -> ? AS geo FROM entity WHERE " + where + " ORDER BY id")) {
+            bind(connection, select, parameters);
+            select.setFetchSize(5_000);
+            int candidates = 0;
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    if (++candidates > maxGeoCandidates) {
+                        throw new MeridianException(ErrorType.TOO_MANY_RESULTS, "The geo-query matches more than "
+                                + maxGeoCandidates + " candidate entities; narrow it with type, q or a smaller area");
+                    }
+                    if (anyInstanceMatches(geo, Json.parseTrusted(rows.getString(2)))) {
+                        matching.add(rows.getString(1));
+                    }
+                }
+            }
+        }
+        int from = Math.min(offset, matching.size());
+        int to = Math.min(matching.size(), from + limit);
+        List<String> pageIds = matching.subList(from, to);
+        List<Entity> entities = pageIds.isEmpty() ? List.of()
+                : new EntityStore().findAll(connection, tenant, pageIds, false);
+        return new Page(entities, count ? (long) matching.size() : null);
+    }
+
+    private static boolean anyInstanceMatches(GeoQuery geo, JsonNode instances) {
+        for (JsonNode instance : instances) {
+            JsonNode value = instance.get("value");
+            if ("GeoProperty".equals(instance.path("type").asText()) && value != null) {
+                Geometry geometry = GeoJson.parse(value);
+                if (geo.matches(geometry)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    static String where(String tenant, EntitySelection selection, List<Object> parameters) {
+        StringBuilder where = new StringBuilder("tenant = ?");
+        parameters.add(tenant);
+        if (selection.ids() != null && !selection.ids().isEmpty()) {
+            where.append(" AND id = ANY(?)");
+            parameters.add(selection.ids().toArray(String[]::new));
+        }
+        if (selection.idPattern() != null) {
+            where.append(" AND id ~ ?");
+            parameters.add(selection.idPattern());
+        }
+        if (selection.types() != null) {
+            where.append(" AND ").append(selection.types().toSql("types", parameters, selection.typeExpander()));
+        }
+        if (selection.attributeJsonPath() != null) {
+            where.append(" AND attrs @?? ?::jsonpath"); // @? is the jsonpath-exists operator; JDBC wants ? doubled
+            parameters.add(selection.attributeJsonPath());
+        }
+        if (selection.scopes() != null) {
+            where.append(" AND ").append(selection.scopes().toSql("scopes", parameters));
+        }
+        if (selection.anyOfAttributes() != null && !selection.anyOfAttributes().isEmpty()) {
+            where.append(" AND jsonb_exists_any(attrs, ?)");
+            parameters.add(selection.anyOfAttributes().toArray(String[]::new));
+        }
+        return where.toString();
+    }
+
+    static void bind(Connection connection, PreparedStatement statement, List<Object> parameters) throws SQLException {
+        for (int i = 0; i < parameters.size(); i++) {
+            Object parameter = parameters.get(i);
+            switch (parameter) {
+                case String text -> statement.setString(i + 1, text);
+                case String[] texts -> statement.setArray(i + 1, connection.createArrayOf("text", texts));
+                case Integer number -> statement.setInt(i + 1, number);
+                case Long number -> statement.setLong(i + 1, number);
+                case Double number -> statement.setDouble(i + 1, number);
+                default -> throw new IllegalArgumentException("unsupported SQL parameter type " + parameter.getClass());
+            }
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package org.meridian.store;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import javax.sql.DataSource;
+import org.meridian.core.error.ErrorType;
+import org.meridian.core.error.MeridianException;
+
+/** Runs work in one database transaction: committed when it returns, rolled back when it throws. */
+public final class Transactions {
+    @FunctionalInterface
+    public interface Work<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
+    private final DataSource dataSource;
+
+    public Transactions(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    public <T> T inTransaction(Work<T> work) {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                T result = work.run(connection);
+                connection.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new MeridianException(ErrorType.INTERNAL_ERROR, "The database could not complete the operation; the server log has the details", e);
+        }
+    }
+
+    public <T> T readOnly(Work<T> work) {
+        try (Connection connection = dataSource.getConnection()) {
+            return work.run(connection);
+        } catch (SQLException e) {
+            throw new MeridianException(ErrorType.INTERNAL_ERROR, "The database could not complete the operation; the server log has the details", e);
+        }
+    }
+}

@@ -1,0 +1,149 @@
+package org.meridian.ngsild;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.meridian.testing.Api;
+import org.meridian.testing.TestServer;
+
+/** Clause 5.6.2 update, 5.6.3 append, 5.6.4 partial update, 5.6.5 delete attribute; multi-attributes by datasetId. */
+class AttributeOperationsTest {
+    private static final String ID = "urn:ngsi-ld:AirQualityObserved:1";
+    private final Api api = TestServer.api();
+    private String tenant;
+
+    @BeforeEach
+    void createEntity() {
+        tenant = TestServer.newTenant();
+        Api.Response created = api.post("/ngsi-ld/v1/entities", """
+                {"id": "urn:ngsi-ld:AirQualityObserved:1", "type": "AirQualityObserved",
+                 "NO2": {"type": "Property", "value": 22, "unitCode": "GQ"},
+                 "PM25": [{"type": "Property", "value": 11, "datasetId": "urn:ngsi-ld:Dataset:sensorA"},
+                          {"type": "Property", "value": 13, "datasetId": "urn:ngsi-ld:Dataset:sensorB"}]}""")
+                .tenant(tenant).send();
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+    }
+
+    private JsonNode entity() {
+        return api.get("/ngsi-ld/v1/entities/" + ID).tenant(tenant).send().json();
+    }
+
+    @Test
+    void appendAddsNewAndOverwritesExistingAttributes() {
+        Api.Response response = api.post("/ngsi-ld/v1/entities/" + ID + "/attrs",
+                "{\"NO2\": {\"type\": \"Property\", \"value\": 30}, \"O3\": {\"type\": \"Property\", \"value\": 40}}")
+                .tenant(tenant).send();
+
+        assertThat(response.status()).isEqualTo(204);
+        assertThat(entity().path("NO2").path("value").asInt()).isEqualTo(30);
+        assertThat(entity().path("O3").path("value").asInt()).isEqualTo(40);
+    }
+
+    @Test
+    void appendWithNoOverwriteKeepsExistingAndReportsThem() {
+        Api.Response response = api.post("/ngsi-ld/v1/entities/" + ID + "/attrs?options=noOverwrite",
+                "{\"NO2\": {\"type\": \"Property\", \"value\": 30}, \"O3\": {\"type\": \"Property\", \"value\": 40}}")
+                .tenant(tenant).send();
+
+        assertThat(response.status()).isEqualTo(207);
+        assertThat(response.json().path("updated")).containsExactly(Api.parse("\"O3\""));
+        assertThat(response.json().path("notUpdated").get(0).path("attributeName").asText()).isEqualTo("NO2");
+        assertThat(entity().path("NO2").path("value").asInt()).isEqualTo(22);
+    }
+
+    @Test
+    void updateChangesOnlyExistingAttributes() {
+        Api.Response response = api.patch("/ngsi-ld/v1/entities/" + ID + "/attrs",
+                "{\"NO2\": {\"type\": \"Property\", \"value\": 25}, \"CO\": {\"type\": \"Property\", \"value\": 1}}")
+                .tenant(tenant).send();
+
+        assertThat(response.status()).isEqualTo(207);
+        assertThat(response.json().path("notUpdated").get(0).path("attributeName").asText()).isEqualTo("CO");
+        assertThat(entity().path("NO2").path("value").asInt()).isEqualTo(25);
+        assertThat(entity().has("CO")).isFalse();
+    }
+
+    @Test
+    void partialAttributeUpdateKeepsMembersNotGiven() {
+        Api.Response response = api.patch("/ngsi-ld/v1/entities/" + ID + "/attrs/NO2", "{\"value\": 31}")
+                .tenant(tenant).send();
+
+        assertThat(response.status()).as(response.toString()).isEqualTo(204);
+        assertThat(entity().path("NO2")).isEqualTo(Api.parse("{\"type\": \"Property\", \"value\": 31, \"unitCode\": \"GQ\"}"));
+    }
+
+    @Test
+    void partialUpdateOfAMissingAttributeIsNotFound() {
+        Api.Response response = api.patch("/ngsi-ld/v1/entities/" + ID + "/attrs/SO2", "{\"value\": 1}")
+                .tenant(tenant).send();
+
+        assertThat(response.status()).isEqualTo(404);
+    }
+
+    @Test
+    void replaceAttributeReplacesItWhole() {
+        Api.Response response = api.put("/ngsi-ld/v1/entities/" + ID + "/attrs/NO2",
+                "{\"type\": \"Property\", \"value\": 5}").tenant(tenant).send();
+
+        assertThat(response.status()).as(response.toString()).isEqualTo(204);
+        assertThat(entity().path("NO2")).isEqualTo(Api.parse("{\"type\": \"Property\", \"value\": 5}"));
+    }
+
+    @Test
+    void instancesAreUpdatedByDatasetId() {
+        api.patch("/ngsi-ld/v1/entities/" + ID + "/attrs/PM25",
+                "{\"value\": 99, \"datasetId\": \"urn:ngsi-ld:Dataset:sensorB\"}").tenant(tenant).send();
+
+        JsonNode instances = entity().path("PM25");
+        assertThat(instances).hasSize(2);
+        assertThat(instances.get(0).path("value").asInt()).isEqualTo(11);
+        assertThat(instances.get(1).path("value").asInt()).isEqualTo(99);
+    }
+
+    @Test
+    void deleteOneDatasetKeepsTheOthers() {
+        Api.Response response = api.delete("/ngsi-ld/v1/entities/" + ID
+                + "/attrs/PM25?datasetId=urn:ngsi-ld:Dataset:sensorA").tenant(tenant).send();
+
+        assertThat(response.status()).isEqualTo(204);
+        assertThat(entity().path("PM25").path("datasetId").asText()).isEqualTo("urn:ngsi-ld:Dataset:sensorB");
+    }
+
+    @Test
+    void deleteAllRemovesEveryInstance() {
+        assertThat(api.delete("/ngsi-ld/v1/entities/" + ID + "/attrs/PM25?deleteAll=true").tenant(tenant).send().status())
+                .isEqualTo(204);
+        assertThat(entity().has("PM25")).isFalse();
+    }
+
+    @Test
+    void deletingTheDefaultInstanceWhenThereIsNoneIsNotFound() {
+        Api.Response response = api.delete("/ngsi-ld/v1/entities/" + ID + "/attrs/PM25").tenant(tenant).send();
+
+        assertThat(response.status()).isEqualTo(404);
+        assertThat(entity().path("PM25")).hasSize(2);
+    }
+
+    @Test
+    void twoInstancesWithTheSameDatasetIdAreRefused() {
+        Api.Response response = api.post("/ngsi-ld/v1/entities/" + ID + "/attrs", """
+                {"noise": [{"type": "Property", "value": 1}, {"type": "Property", "value": 2}]}""").tenant(tenant).send();
+
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(entity().has("noise")).isFalse();
+    }
+
+    @Test
+    void subAttributesAreKeptAndReturned() {
+        api.post("/ngsi-ld/v1/entities/" + ID + "/attrs", """
+                {"temperature": {"type": "Property", "value": 21.5,
+                   "accuracy": {"type": "Property", "value": 0.2},
+                   "measuredBy": {"type": "Relationship", "object": "urn:ngsi-ld:Device:t1"}}}""").tenant(tenant).send();
+
+        JsonNode temperature = entity().path("temperature");
+        assertThat(temperature.path("accuracy").path("value").asDouble()).isEqualTo(0.2);
+        assertThat(temperature.path("measuredBy").path("object").asText()).isEqualTo("urn:ngsi-ld:Device:t1");
+    }
+}

@@ -1,0 +1,56 @@
+package org.meridian.testing;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.meridian.app.MeridianServer;
+import org.meridian.app.Settings;
+
+/**
+ * One real Meridian server, with its embedded PostgreSQL, shared by every test in the JVM (starting it takes seconds).
+ * Tests isolate themselves with a tenant of their own, see {@link #newTenant()}.
+ */
+public final class TestServer {
+    private static MeridianServer server;
+    private static Api api;
+
+    private TestServer() {
+    }
+
+    public static synchronized Api api() {
+        if (server == null) {
+            Path data = Path.of("target", "test-data");
+            deleteRecursively(data);
+            Map<String, String> environment = new HashMap<>(System.getenv());
+            environment.put(Settings.PORT, "0");
+            environment.put(Settings.DATA, data.toString());
+            environment.put(Settings.MAX_BATCH_SIZE, "1000");
+            environment.put(Settings.MAX_BODY_BYTES, String.valueOf(2 * 1024 * 1024));
+            server = MeridianServer.start(Settings.fromEnvironment(environment));
+            Runtime.getRuntime().addShutdownHook(new Thread(server::close));
+            api = new Api("http://127.0.0.1:" + server.port());
+        }
+        return api;
+    }
+
+    /** A tenant name no other test uses. */
+    public static String newTenant() {
+        return "t" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+    }
+
+    static void deleteRecursively(Path directory) {
+        if (!Files.exists(directory)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(directory)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
