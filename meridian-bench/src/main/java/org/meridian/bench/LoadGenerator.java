@@ -22,7 +22,7 @@ import java.util.function.IntFunction;
  * Drives a running Meridian over loopback and prints throughput and latency: batch upserts, single creates, type +
  * q + geo queries and retrievals on a city of N entities. Bounded in requests and time; it stops by itself.
  *
- * <p>Usage: {@code LoadGenerator <baseUrl> [entities=100000] [seed=42]}
+ * <p>Usage: {@code LoadGenerator <baseUrl> [entities=100000] [seed=42] [phases=upsert,create,query,retrieve]}
  */
 public final class LoadGenerator {
     private static final String TYPE = "AirQualityObserved";
@@ -42,15 +42,24 @@ public final class LoadGenerator {
         String base = args.length > 0 ? args[0] : "http://127.0.0.1:18080";
         int entities = args.length > 1 ? Integer.parseInt(args[1]) : 100_000;
         long seed = args.length > 2 ? Long.parseLong(args[2]) : 42;
-        System.out.printf(Locale.ROOT, "load generator: %s, %d entities, seed %d%n", base, entities, seed);
-        new LoadGenerator(base, entities, seed).run();
+        List<String> phases = List.of((args.length > 3 ? args[3] : "upsert,create,query,retrieve").split(","));
+        System.out.printf(Locale.ROOT, "load generator: %s, %d entities, seed %d, phases %s%n", base, entities, seed, phases);
+        new LoadGenerator(base, entities, seed).run(phases);
     }
 
-    void run() throws Exception {
-        batchUpserts(8);
-        singleCreates(Math.min(20_000, entities / 5), 16);
-        queries(2_000, 4);
-        retrievals(5_000, 4);
+    void run(List<String> phases) throws Exception {
+        if (phases.contains("upsert")) {
+            batchUpserts(8);
+        }
+        if (phases.contains("create")) {
+            singleCreates(Math.min(20_000, entities / 5), 16);
+        }
+        if (phases.contains("query")) {
+            queries(2_000, 4);
+        }
+        if (phases.contains("retrieve")) {
+            retrievals(5_000, 4);
+        }
     }
 
     private void batchUpserts(int concurrency) throws Exception {

@@ -178,12 +178,8 @@ public final class EntityService {
 
     private ObjectNode attributeFragment(String attributeName, String iri, JsonNode payload, JsonLdContext context) {
         EntityParser.checkName(attributeName, "attribute name");
-        JsonNode body = payload;
-        if (payload.isObject() && payload.has("@context")) {
-            body = ((ObjectNode) payload.deepCopy()).without("@context");
-        }
         ObjectNode fragment = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
-        fragment.set(iri, EntityParser.parseAttribute(attributeName, iri, body, context, now()));
+        fragment.set(iri, EntityParser.parseAttribute(attributeName, iri, payload, context, now()));
         return fragment;
     }
 

@@ -13,6 +13,8 @@ public final class Transactions {
         T run(Connection connection) throws SQLException;
     }
 
+    private static final String INVALID_REGULAR_EXPRESSION = "2201B";
+
     private final DataSource dataSource;
 
     public Transactions(DataSource dataSource) {
@@ -31,15 +33,25 @@ public final class Transactions {
                 throw e;
             }
         } catch (SQLException e) {
-            throw new MeridianException(ErrorType.INTERNAL_ERROR, "The database could not complete the operation; the server log has the details", e);
+            throw translate(e);
         }
+    }
+
+    /** Most database errors are faults; a few are the client's input reaching PostgreSQL, and say so. */
+    static MeridianException translate(SQLException e) {
+        if (INVALID_REGULAR_EXPRESSION.equals(e.getSQLState())) {
+            return MeridianException.badData("A regular expression in the query is not valid here (PostgreSQL regular"
+                    + " expressions: no possessive quantifiers, atomic groups or \\p{...} classes)");
+        }
+        return new MeridianException(ErrorType.INTERNAL_ERROR,
+                "The database could not complete the operation; the server log has the details", e);
     }
 
     public <T> T readOnly(Work<T> work) {
         try (Connection connection = dataSource.getConnection()) {
             return work.run(connection);
         } catch (SQLException e) {
-            throw new MeridianException(ErrorType.INTERNAL_ERROR, "The database could not complete the operation; the server log has the details", e);
+            throw translate(e);
         }
     }
 }

@@ -174,6 +174,16 @@ class QueryTest {
     }
 
     @Test
+    void aRegularExpressionPostgreSqlCannotRunIsBadRequestData() {
+        Api.Response inQ = query(q("laneDirection~=\"(?>for)ward\""));
+        Api.Response inIdPattern = query("idPattern=" + URLEncoder.encode("urn:(?>ngsi)", StandardCharsets.UTF_8));
+
+        assertThat(inQ.status()).as(inQ.toString()).isEqualTo(400);
+        assertThat(inQ.errorType()).isEqualTo("BadRequestData");
+        assertThat(inIdPattern.status()).as(inIdPattern.toString()).isEqualTo(400);
+    }
+
+    @Test
     void tooManyTermsIsTooComplexQuery() {
         String expression = String.join(";", java.util.Collections.nCopies(100, "intensity>1"));
         Api.Response response = query(q(expression));

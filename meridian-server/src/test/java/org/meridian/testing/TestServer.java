@@ -38,6 +38,11 @@ public final class TestServer {
         return api;
     }
 
+    /** A client for a server a test started itself. */
+    public static Api client(String base) {
+        return new Api(base);
+    }
+
     /** A tenant name no other test uses. */
     public static String newTenant() {
         return "t" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);

@@ -113,7 +113,8 @@ public record GeoQuery(GeoRelation relation, Geometry geometry, String geoProper
     }
 
     private static Envelope around(double latitude, double longitude, double metres) {
-        double latitudeDelta = Math.toDegrees(metres / EARTH_RADIUS_METRES);
+        // A little wider than exact, so that rounding never drops a point lying on the circle.
+        double latitudeDelta = Math.toDegrees(metres / EARTH_RADIUS_METRES) * 1.001 + 1e-7;
         double cosine = Math.cos(Math.toRadians(latitude));
         double longitudeDelta = cosine < 1e-6 ? 180 : Math.min(180, latitudeDelta / cosine);
         return new Envelope(longitude - longitudeDelta, longitude + longitudeDelta,

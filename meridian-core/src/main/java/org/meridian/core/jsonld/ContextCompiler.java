@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -94,12 +95,21 @@ public final class ContextCompiler {
     private static final class Resolver {
         private final State state;
         private final Map<String, JsonNode> pending;
-        private final Set<String> defining = new HashSet<>();
+        private final LinkedHashSet<String> defining = new LinkedHashSet<>();
         private final Set<String> defined = new HashSet<>();
 
         Resolver(State state, Map<String, JsonNode> pending) {
             this.state = state;
             this.pending = pending;
+        }
+
+        /** The term whose definition is being expanded right now; a term may name itself (vocabulary-relative). */
+        private String currentTerm() {
+            String last = null;
+            for (String term : defining) {
+                last = term;
+            }
+            return last;
         }
 
         void define(String term) {
@@ -150,6 +160,9 @@ public final class ContextCompiler {
         String expandValue(String value, boolean vocabularyRelative) {
             if (value.startsWith("@")) {
                 return value;
+            }
+            if (defining.contains(value) && !value.equals(currentTerm())) {
+                throw MeridianException.badData("The @context defines the term '" + value + "' cyclically");
             }
             if (pending.containsKey(value) && !defined.contains(value) && !defining.contains(value)) {
                 define(value);

@@ -19,9 +19,9 @@ import org.meridian.core.query.QueryLiteral.TimeLiteral;
 import org.meridian.core.query.TargetLocation.PathStep;
 
 /**
- * Translates an expanded {@link QueryExpression} into one SQL/JSON path for {@code doc @? CAST(? AS jsonpath)}, valid on
- * PostgreSQL 15 to 18 in the default lax mode. Every name and value from the query is emitted inside a jsonpath string
- * literal or as a number, true or false, so the path cannot be altered by its input.
+ * Translates an expanded {@link QueryExpression} into one SQL/JSON path for {@code doc @? CAST(? AS jsonpath)}, valid
+ * on PostgreSQL 15 to 18 in the default lax mode. Every name and value from the query is emitted inside a jsonpath
+ * string literal or as a number, true or false, so the path cannot be altered by its input.
  *
  * <p>Date, time and date-time comparisons parse the stored strings with fixed templates rather than the default
  * {@code .datetime()}: PostgreSQL 15 does not read the "Z" designator, and comparing a zoned with an unzoned value is a
@@ -56,7 +56,9 @@ public final class JsonPathTranslator {
         if (attributeIris.isEmpty()) {
             throw new IllegalArgumentException("at least one attribute is needed");
         }
-        return attributeIris.stream().map(iri -> "exists($." + quoteKey(iri) + ")").collect(joining(" || ", "$ ? (", ")"));
+        return attributeIris.stream()
+                .map(iri -> "exists($." + quoteKey(iri) + ")")
+                .collect(joining(" || ", "$ ? (", ")"));
     }
 
     /** A member name as a jsonpath string literal, for use after a dot: {@code $."https://example.org/name"}. */
@@ -121,10 +123,9 @@ public final class JsonPathTranslator {
                     : "exists(" + instances + " ? (" + anyTargetSatisfies(targets, elementPredicate) + "))";
         }
         // != holds for an instance that has a target and whose target neither is nor contains a value that == matches.
-        String equalityPredicate = elementPredicate(ComparisonOperator.EQUAL, comparison.value());
         String unmatched = targets.size() == 1
-                ? "!exists(@" + targets.getFirst() + " ? (" + equalityPredicate + "))"
-                : "!(" + anyTargetSatisfies(targets, equalityPredicate) + ")";
+                ? "!exists(@" + targets.getFirst() + " ? (" + elementPredicate + "))"
+                : "!(" + anyTargetSatisfies(targets, elementPredicate) + ")";
         String present = targets.size() == 1 ? anyTargetExists(targets) : "(" + anyTargetExists(targets) + ")";
         return "exists(" + instances + " ? (" + present + " && " + unmatched + "))";
     }
@@ -155,7 +156,7 @@ public final class JsonPathTranslator {
                 .collect(joining(" || "));
     }
 
-    /** The predicate on one target element {@code @}; {@code !=} is expressed by its caller as "not ==". */
+    /** The predicate on one target element {@code @}; for {@code !=} it is that of {@code ==}, negated by the caller. */
     private static String elementPredicate(ComparisonOperator operator, QueryValue value) {
         return switch (operator) {
             case MATCHES -> "@ like_regex " + literal(patternOf(value));

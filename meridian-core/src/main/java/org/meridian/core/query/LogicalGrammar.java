@@ -10,7 +10,6 @@ import java.util.List;
 final class LogicalGrammar<T> {
     private final SyntaxCursor cursor;
     private final Builder<T> builder;
-    private int depth;
 
     private LogicalGrammar(SyntaxCursor cursor, Builder<T> builder) {
         this.cursor = cursor;
@@ -56,12 +55,10 @@ final class LogicalGrammar<T> {
         if (!cursor.consume("(")) {
             return builder.operand(cursor);
         }
-        if (++depth > SyntaxCursor.MAX_NESTING_DEPTH) {
-            throw cursor.tooComplex("parentheses are nested more than " + SyntaxCursor.MAX_NESTING_DEPTH + " levels deep");
-        }
+        cursor.enterGroup();
         T inner = disjunction();
         cursor.expect(")", "';', '|', ',' or ')' closing the '(' at position " + open);
-        depth--;
+        cursor.leaveGroup();
         return inner;
     }
 }

@@ -55,13 +55,12 @@ public final class QueryEvaluator {
     private static boolean compare(Comparison comparison, JsonNode document) {
         TargetLocation location = TargetLocation.forComparison(comparison.path(), comparison.operator());
         List<JsonNode> instances = instances(location, document);
+        Function<JsonNode, Truth> predicate = elementPredicate(comparison.operator(), comparison.value());
         if (comparison.operator() != ComparisonOperator.NOT_EQUAL) {
-            Function<JsonNode, Truth> predicate = elementPredicate(comparison.operator(), comparison.value());
             return instances.stream().anyMatch(instance -> anyTargetSatisfies(instance, location, predicate));
         }
-        Function<JsonNode, Truth> equality = elementPredicate(ComparisonOperator.EQUAL, comparison.value());
-        return instances.stream()
-                .anyMatch(instance -> hasTarget(instance, location) && !anyTargetSatisfies(instance, location, equality));
+        return instances.stream().anyMatch(instance ->
+                hasTarget(instance, location) && !anyTargetSatisfies(instance, location, predicate));
     }
 
     private static List<JsonNode> instances(TargetLocation location, JsonNode document) {
@@ -131,7 +130,7 @@ public final class QueryEvaluator {
         return elements;
     }
 
-    /** The predicate on one target element, as {@link JsonPathTranslator} writes it. */
+    /** The predicate on one target element, as {@link JsonPathTranslator} writes it; for != that of ==. */
     private static Function<JsonNode, Truth> elementPredicate(ComparisonOperator operator, QueryValue value) {
         return switch (operator) {
             case MATCHES -> {
@@ -143,7 +142,8 @@ public final class QueryEvaluator {
                 yield element -> regexMatch(pattern, element).not();
             }
             case EQUAL, NOT_EQUAL -> switch (value) {
-                case QueryValue.Single single -> element -> compare(element, ComparisonOperator.EQUAL, single.literal());
+                case QueryValue.Single single ->
+                        element -> compare(element, ComparisonOperator.EQUAL, single.literal());
                 case QueryValue.ValueList list -> element -> list.literals().stream()
                         .map(literal -> compare(element, ComparisonOperator.EQUAL, literal))
                         .reduce(Truth.FALSE, Truth::or);
@@ -193,7 +193,9 @@ public final class QueryEvaluator {
         Truth result = Truth.FALSE;
         for (StoredTemporalForm form : StoredTemporalForm.comparableWith(literal)) {
             List<Optional<StoredTemporalForm.Key>> keys = operands.stream()
-                    .map(operand -> operand.isTextual() ? form.read(operand.textValue()) : Optional.<StoredTemporalForm.Key>empty())
+                    .map(operand -> operand.isTextual()
+                            ? form.read(operand.textValue())
+                            : Optional.<StoredTemporalForm.Key>empty())
                     .toList();
             Truth formResult = keys.stream().anyMatch(Optional::isEmpty)
                     ? Truth.UNKNOWN

@@ -3,7 +3,10 @@ package org.meridian.core.query;
 import java.util.List;
 import java.util.Objects;
 
-/** The right side of a query term: one literal, a list of literals ({@code a,b,c}) or an inclusive range ({@code a..b}). */
+/**
+ * The right side of a query term: one literal, a list of literals ({@code a,b,c}) or an inclusive range
+ * ({@code a..b}).
+ */
 public sealed interface QueryValue {
 
     /** How many comparisons this value stands for, counted against the query's complexity limit. */
@@ -40,7 +43,8 @@ public sealed interface QueryValue {
             Objects.requireNonNull(minimum, "minimum");
             Objects.requireNonNull(maximum, "maximum");
             if (minimum.getClass() != maximum.getClass() || minimum instanceof QueryLiteral.BooleanLiteral) {
-                throw new IllegalArgumentException("range bounds must be two numbers, strings, dates, times or date-times");
+                throw new IllegalArgumentException(
+                        "range bounds must be two numbers, strings, dates, times or date-times");
             }
         }
 

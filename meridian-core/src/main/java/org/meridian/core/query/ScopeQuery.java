@@ -101,14 +101,18 @@ public sealed interface ScopeQuery {
             @Override
             public ScopeQuery allOf(List<ScopeQuery> operands) {
                 return new AllOf(operands.stream()
-                        .flatMap(operand -> operand instanceof AllOf allOf ? allOf.operands().stream() : Stream.of(operand))
+                        .flatMap(operand -> operand instanceof AllOf allOf
+                                ? allOf.operands().stream()
+                                : Stream.of(operand))
                         .toList());
             }
 
             @Override
             public ScopeQuery anyOf(List<ScopeQuery> operands) {
                 return new AnyOf(operands.stream()
-                        .flatMap(operand -> operand instanceof AnyOf anyOf ? anyOf.operands().stream() : Stream.of(operand))
+                        .flatMap(operand -> operand instanceof AnyOf anyOf
+                                ? anyOf.operands().stream()
+                                : Stream.of(operand))
                         .toList());
             }
         });
@@ -124,7 +128,8 @@ public sealed interface ScopeQuery {
             if (cursor.consume(ScopePattern.ANY_LEVEL)) {
                 levels.add(ScopePattern.ANY_LEVEL);
             } else {
-                String level = cursor.takeWhile(codePoint -> SyntaxCursor.isLetterOrNumber(codePoint) || codePoint == '_');
+                String level = cursor.takeWhile(
+                        codePoint -> SyntaxCursor.isLetterOrNumber(codePoint) || codePoint == '_');
                 if (level.isEmpty()) {
                     throw cursor.expected("a scope level, '+' or '#'");
                 }
@@ -150,10 +155,10 @@ public sealed interface ScopeQuery {
 
     /**
      * A SQL boolean expression over a {@code text[]} column of the entity's scopes, using only {@code ?} placeholders.
-     * Exact patterns directly under one OR become {@code column && ?::text[]}, under one AND {@code column @> ?::text[]}
-     * (a {@code String[]} parameter, GIN-index friendly); wildcard patterns test each scope with {@code ~} against a
-     * {@code String} parameter; "/#" is {@code cardinality(column) > 0}. A NULL column never matches. Compound results
-     * are parenthesised.
+     * Exact patterns directly under one OR become {@code column && ?::text[]}, under one AND
+     * {@code column @> ?::text[]} (a {@code String[]} parameter, GIN-index friendly); wildcard patterns test each
+     * scope with {@code ~} against a {@code String} parameter; "/#" is {@code cardinality(column) > 0}. A NULL column
+     * never matches. Compound results are parenthesised.
      *
      * @param columnName a plain column name, optionally table-qualified
      * @param parameters receives the parameters, appended in placeholder order

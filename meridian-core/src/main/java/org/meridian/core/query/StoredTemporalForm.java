@@ -63,7 +63,8 @@ enum StoredTemporalForm {
                     List.of(DATE_TIME_UTC, DATE_TIME_FRACTION_UTC, DATE_TIME_OFFSET, DATE_TIME_FRACTION_OFFSET);
             // A date compares with dates and, as its midnight, with unzoned date-times, but never with zoned values.
             case QueryLiteral.DateLiteral date -> List.of(DATE, DATE_TIME_UTC, DATE_TIME_FRACTION_UTC);
-            case QueryLiteral.TimeLiteral time -> List.of(TIME_UTC, TIME_FRACTION_UTC, TIME_OFFSET, TIME_FRACTION_OFFSET);
+            case QueryLiteral.TimeLiteral time ->
+                    List.of(TIME_UTC, TIME_FRACTION_UTC, TIME_OFFSET, TIME_FRACTION_OFFSET);
             case QueryLiteral.TextLiteral text -> List.of();
             case QueryLiteral.NumberLiteral number -> List.of();
             case QueryLiteral.BooleanLiteral booleanLiteral -> List.of();

@@ -16,6 +16,7 @@ final class SyntaxCursor {
     private final String parameter;
     private final String text;
     private int position;
+    private int groupDepth;
 
     SyntaxCursor(String parameter, String text) {
         this.parameter = parameter;
@@ -79,12 +80,24 @@ final class SyntaxCursor {
     }
 
     MeridianException tooComplex(String problem) {
-        return new MeridianException(ErrorType.TOO_COMPLEX_QUERY, "The " + parameter + " query is too complex: " + problem);
+        return new MeridianException(ErrorType.TOO_COMPLEX_QUERY,
+                "The " + parameter + " query is too complex: " + problem);
+    }
+
+    /** Records that a parenthesised group opens, refusing groups nested deeper than {@link #MAX_NESTING_DEPTH}. */
+    void enterGroup() {
+        if (++groupDepth > MAX_NESTING_DEPTH) {
+            throw tooComplex("parentheses are nested more than " + MAX_NESTING_DEPTH + " levels deep");
+        }
+    }
+
+    void leaveGroup() {
+        groupDepth--;
     }
 
     private String describeCurrent() {
         if (atEnd()) {
-            return "the end of the " + parameter;
+            return "the end of " + parameter;
         }
         int codePoint = peek();
         if (Character.isISOControl(codePoint) || Character.isWhitespace(codePoint)) {
@@ -104,6 +117,7 @@ final class SyntaxCursor {
     }
 
     static boolean isBlankOrControl(int codePoint) {
-        return Character.isWhitespace(codePoint) || Character.isSpaceChar(codePoint) || Character.isISOControl(codePoint);
+        return Character.isWhitespace(codePoint) || Character.isSpaceChar(codePoint)
+                || Character.isISOControl(codePoint);
     }
 }

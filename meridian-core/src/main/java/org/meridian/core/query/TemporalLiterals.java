@@ -31,7 +31,8 @@ final class TemporalLiterals {
     static Optional<QueryLiteral> parse(String token) {
         Matcher dateTime = DATE_TIME.matcher(token);
         if (dateTime.matches()) {
-            LocalDateTime local = LocalDateTime.of(LocalDate.parse(dateTime.group(1)), LocalTime.parse(dateTime.group(2)));
+            LocalDateTime local = LocalDateTime.of(LocalDate.parse(dateTime.group(1)),
+                    LocalTime.parse(dateTime.group(2)));
             return Optional.of(new QueryLiteral.DateTimeLiteral(local.toInstant(offset(dateTime.group(3)))));
         }
         if (DATE.matcher(token).matches()) {
@@ -39,8 +40,8 @@ final class TemporalLiterals {
         }
         Matcher time = TIME.matcher(token);
         if (time.matches()) {
-            LocalTime local = LocalTime.parse(time.group(1));
-            return Optional.of(new QueryLiteral.TimeLiteral(local.minusSeconds(offset(time.group(2)).getTotalSeconds())));
+            LocalTime utc = LocalTime.parse(time.group(1)).minusSeconds(offset(time.group(2)).getTotalSeconds());
+            return Optional.of(new QueryLiteral.TimeLiteral(utc));
         }
         return Optional.empty();
     }

@@ -65,14 +65,18 @@ public sealed interface TypeExpression {
             @Override
             public TypeExpression allOf(List<TypeExpression> operands) {
                 return new AllOf(operands.stream()
-                        .flatMap(operand -> operand instanceof AllOf allOf ? allOf.operands().stream() : Stream.of(operand))
+                        .flatMap(operand -> operand instanceof AllOf allOf
+                                ? allOf.operands().stream()
+                                : Stream.of(operand))
                         .toList());
             }
 
             @Override
             public TypeExpression anyOf(List<TypeExpression> operands) {
                 return new AnyOf(operands.stream()
-                        .flatMap(operand -> operand instanceof AnyOf anyOf ? anyOf.operands().stream() : Stream.of(operand))
+                        .flatMap(operand -> operand instanceof AnyOf anyOf
+                                ? anyOf.operands().stream()
+                                : Stream.of(operand))
                         .toList());
             }
         });
@@ -91,8 +95,9 @@ public sealed interface TypeExpression {
 
     /**
      * A SQL boolean expression over a {@code text[]} column of expanded type IRIs, using only {@code ?} placeholders,
-     * in GIN-index friendly form: the type names directly under one OR become {@code column && ?::text[]}, those under
-     * one AND {@code column @> ?::text[]}, each with one {@code String[]} parameter. Compound results are parenthesised.
+     * in GIN-index friendly form: the type names directly under one OR become {@code column && ?::text[]}, those
+     * under one AND {@code column @> ?::text[]}, each with one {@code String[]} parameter. Compound results are
+     * parenthesised.
      *
      * @param columnName a plain column name, optionally table-qualified
      * @param parameters receives the parameters, appended in placeholder order
