@@ -1,12 +1,7 @@
 package org.meridian.bench;
 
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -29,13 +24,14 @@ public final class LoadGenerator {
     private final String base;
     private final int entities;
     private final SplittableRandom random;
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
-            .version(HttpClient.Version.HTTP_1_1).build();
+    /** One connection per worker thread, as a fleet of clients would hold. */
+    private final ThreadLocal<RawHttpConnection> connection;
 
     LoadGenerator(String base, int entities, long seed) {
         this.base = base;
         this.entities = entities;
         this.random = new SplittableRandom(seed);
+        this.connection = ThreadLocal.withInitial(() -> new RawHttpConnection(base));
     }
 
     public static void main(String[] args) throws Exception {
@@ -55,6 +51,7 @@ public final class LoadGenerator {
             singleCreates(Math.min(20_000, entities / 5), 16);
         }
         if (phases.contains("query")) {
+            queries(2_000, 1);
             queries(2_000, 4);
         }
         if (phases.contains("retrieve")) {
@@ -106,14 +103,11 @@ public final class LoadGenerator {
     }
 
     private int post(String path, String body) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
-        return client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+        return connection.get().request("POST", path, body);
     }
 
     private int get(String path) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60)).GET().build();
-        return client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+        return connection.get().request("GET", path, null);
     }
 
     private static String encode(String text) {
@@ -126,6 +120,7 @@ public final class LoadGenerator {
     }
 
     private static Result drive(int count, int concurrency, IntFunction<Call> calls) throws Exception {
+        CpuAccounting cpu = CpuAccounting.fromEnvironment();
         long[] latencies = new long[count];
         AtomicInteger next = new AtomicInteger();
         AtomicInteger failures = new AtomicInteger();
@@ -153,10 +148,10 @@ public final class LoadGenerator {
                 worker.get();
             }
         }
-        return new Result(count, System.nanoTime() - start, latencies, failures.get());
+        return new Result(count, System.nanoTime() - start, latencies, failures.get(), cpu.report(System.nanoTime() - start));
     }
 
-    record Result(int count, long elapsedNanos, long[] latencies, int failures) {
+    record Result(int count, long elapsedNanos, long[] latencies, int failures, String cpu) {
         void print(String what, int itemsPerCall, String unit) {
             long[] sorted = latencies.clone();
             Arrays.sort(sorted);
@@ -164,6 +159,9 @@ public final class LoadGenerator {
             System.out.printf(Locale.ROOT, "%-45s %9.0f %-13s p50 %7.2f ms  p99 %7.2f ms  (%d calls, %d failed, %.1f s)%n",
                     what, count * (double) itemsPerCall / seconds, unit, percentile(sorted, 0.50), percentile(sorted, 0.99),
                     count, failures, seconds);
+            if (!cpu.isEmpty()) {
+                System.out.println("    CPU (cores busy on average): " + cpu);
+            }
         }
 
         private static double percentile(long[] sorted, double p) {

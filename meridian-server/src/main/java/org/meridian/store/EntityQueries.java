@@ -69,10 +69,14 @@ public final class EntityQueries {
         List<Object> parameters = new ArrayList<>();
         parameters.add(geo.geoProperty()); // for "attrs -> ?" in the select list, which comes first
         StringBuilder where = new StringBuilder(where(tenant, selection, parameters));
-        where.append(" AND jsonb_exists(attrs, ?)");
-        parameters.add(geo.geoProperty());
         Envelope envelope = geo.searchEnvelope();
-        if (envelope != null && NgsiLd.LOCATION.equals(geo.geoProperty())) {
+        boolean indexed = envelope != null && NgsiLd.LOCATION.equals(geo.geoProperty());
+        if (!indexed) {
+            // location_box exists only where location does; other GeoProperties are found by key.
+            where.append(" AND jsonb_exists(attrs, ?)");
+            parameters.add(geo.geoProperty());
+        }
+        if (indexed) {
             where.append(" AND location_box && box(point(?, ?), point(?, ?))");
             parameters.add(envelope.getMinX());
             parameters.add(envelope.getMinY());
