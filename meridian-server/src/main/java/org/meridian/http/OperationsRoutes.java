@@ -20,6 +20,13 @@ final class OperationsRoutes {
     void register(RoutesConfig routes) {
         routes.get("/health", this::health);
         routes.get("/metrics", this::metrics);
+        routes.get("/openapi.yaml", this::openApi);
+    }
+
+    private void openApi(Context http) throws java.io.IOException {
+        try (var document = OperationsRoutes.class.getResourceAsStream("/openapi/meridian.yaml")) {
+            http.contentType("application/yaml; charset=utf-8").result(document.readAllBytes());
+        }
     }
 
     private void health(Context http) {

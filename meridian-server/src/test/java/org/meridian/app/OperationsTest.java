@@ -19,6 +19,19 @@ class OperationsTest {
     }
 
     @Test
+    void openApiDocumentDescribesEveryNgsiLdResource() {
+        Api.Response response = api.get("/openapi.yaml").send();
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.body()).startsWith("openapi: 3.1.0");
+        for (String path : new String[] {"/ngsi-ld/v1/entities:", "/ngsi-ld/v1/entities/{entityId}/attrs/{attrId}:",
+                "/ngsi-ld/v1/entityOperations/upsert:", "/ngsi-ld/v1/entityOperations/query:", "/ngsi-ld/v1/types/{type}:",
+                "/ngsi-ld/v1/attributes/{attrId}:", "/ngsi-ld/v1/jsonldContexts/{contextId}:", "/health:", "/metrics:"}) {
+            assertThat(response.body()).contains("\n  " + path);
+        }
+    }
+
+    @Test
     void metricsAreInPrometheusFormatAndCountRequests() {
         api.get("/ngsi-ld/v1/types").send();
         Api.Response response = api.get("/metrics").send();

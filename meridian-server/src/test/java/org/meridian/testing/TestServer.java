@@ -14,6 +14,9 @@ import org.meridian.app.Settings;
 /**
  * One real Meridian server, with its embedded PostgreSQL, shared by every test in the JVM (starting it takes seconds).
  * Tests isolate themselves with a tenant of their own, see {@link #newTenant()}.
+ *
+ * <p>With {@code MERIDIAN_TEST_EXTERNAL_DB_URL} (and {@code _USER}, {@code _PASSWORD}) set, the same tests run against
+ * that external PostgreSQL instead; CI does both.
  */
 public final class TestServer {
     private static MeridianServer server;
@@ -31,6 +34,12 @@ public final class TestServer {
             environment.put(Settings.DATA, data.toString());
             environment.put(Settings.MAX_BATCH_SIZE, "1000");
             environment.put(Settings.MAX_BODY_BYTES, String.valueOf(2 * 1024 * 1024));
+            String external = System.getenv("MERIDIAN_TEST_EXTERNAL_DB_URL");
+            if (external != null && !external.isBlank()) {
+                environment.put(Settings.DB_URL, external);
+                environment.put(Settings.DB_USER, System.getenv().getOrDefault("MERIDIAN_TEST_EXTERNAL_DB_USER", "postgres"));
+                environment.put(Settings.DB_PASSWORD, System.getenv().getOrDefault("MERIDIAN_TEST_EXTERNAL_DB_PASSWORD", ""));
+            }
             server = MeridianServer.start(Settings.fromEnvironment(environment));
             Runtime.getRuntime().addShutdownHook(new Thread(server::close));
             api = new Api("http://127.0.0.1:" + server.port());
