@@ -7,17 +7,23 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
+import java.time.Duration;
 import org.meridian.broker.BatchService;
 import org.meridian.broker.ContextService;
 import org.meridian.broker.DiscoveryService;
 import org.meridian.broker.EntityService;
+import org.meridian.broker.Notifications;
 import org.meridian.broker.QueryPlanner;
+import org.meridian.broker.SubscriptionService;
 import org.meridian.http.HttpServer;
 import org.meridian.store.ContextDocumentStore;
 import org.meridian.store.Database;
 import org.meridian.store.DiscoveryStore;
 import org.meridian.store.EntityQueries;
 import org.meridian.store.EntityStore;
+import org.meridian.store.NotificationStore;
+import org.meridian.store.OutboxStore;
+import org.meridian.store.SubscriptionStore;
 import org.meridian.store.TenantStore;
 import org.meridian.store.Transactions;
 import org.slf4j.Logger;
@@ -29,10 +35,12 @@ public final class MeridianServer implements AutoCloseable {
 
     private final Database database;
     private final HttpServer http;
+    private final Notifications notifications;
 
-    private MeridianServer(Database database, HttpServer http) {
+    private MeridianServer(Database database, HttpServer http, Notifications notifications) {
         this.database = database;
         this.http = http;
+        this.notifications = notifications;
     }
 
     public static MeridianServer start(Settings settings) {
@@ -51,16 +59,24 @@ public final class MeridianServer implements AutoCloseable {
             if (settings.contextsDirectory() != null) {
                 contexts.preload(settings.contextsDirectory());
             }
+            Clock clock = Clock.systemUTC();
+            SubscriptionStore subscriptionStore = new SubscriptionStore();
+            OutboxStore outbox = new OutboxStore();
+            Notifications notifications = new Notifications(database.dataSource(), transactions, outbox, subscriptionStore,
+                    new NotificationStore(), contexts, clock, new Notifications.Options(settings.notificationMaxFailures(),
+                    Duration.ofMillis(settings.notificationTimeoutMillis()), settings.maxQueryTerms()));
             EntityService entities = new EntityService(transactions, new EntityStore(),
-                    new EntityQueries(settings.maxGeoCandidates()), tenants, Clock.systemUTC());
+                    new EntityQueries(settings.maxGeoCandidates()), tenants, outbox, notifications::changed, clock);
             HttpServer.Services services = new HttpServer.Services(entities,
                     new BatchService(entities, settings.maxBatchSize()),
-                    new DiscoveryService(transactions, new DiscoveryStore(), tenants), contexts,
+                    new DiscoveryService(transactions, new DiscoveryStore(), tenants),
+                    new SubscriptionService(transactions, subscriptionStore, tenants, settings.maxQueryTerms(), clock), contexts,
                     new QueryPlanner(settings.maxQueryTerms()), database::isReachable, registry);
             HttpServer http = HttpServer.start(services, new HttpServer.Options(settings.host(), settings.port(),
                     settings.maxBodyBytes(), settings.defaultLimit(), settings.maxLimit()));
             contexts.setPublicUrl(settings.effectivePublicUrl(http.port()));
-            return new MeridianServer(database, http);
+            notifications.start();
+            return new MeridianServer(database, http, notifications);
         } catch (RuntimeException e) {
             database.close();
             throw e;
@@ -75,6 +91,7 @@ public final class MeridianServer implements AutoCloseable {
     public void close() {
         LOG.info("stopping: finishing requests in flight, then the database");
         http.close();
+        notifications.close();
         database.close();
         LOG.info("stopped");
     }

@@ -26,6 +26,8 @@ public record Settings(
         int maxLimit,
         int maxQueryTerms,
         int maxGeoCandidates,
+        int notificationMaxFailures,
+        int notificationTimeoutMillis,
         String logFormat) {
 
     public static final String HOST = "MERIDIAN_HOST";
@@ -43,6 +45,8 @@ public record Settings(
     public static final String MAX_LIMIT = "MERIDIAN_MAX_LIMIT";
     public static final String MAX_QUERY_TERMS = "MERIDIAN_MAX_QUERY_TERMS";
     public static final String MAX_GEO_CANDIDATES = "MERIDIAN_MAX_GEO_CANDIDATES";
+    public static final String NOTIFICATION_MAX_FAILURES = "MERIDIAN_NOTIFICATION_MAX_FAILURES";
+    public static final String NOTIFICATION_TIMEOUT_MS = "MERIDIAN_NOTIFICATION_TIMEOUT_MS";
     public static final String LOG_FORMAT = "MERIDIAN_LOG_FORMAT";
 
     public static Settings fromEnvironment(Map<String, String> environment) {
@@ -63,25 +67,27 @@ public record Settings(
                 integer(get, MAX_LIMIT, 1000),
                 integer(get, MAX_QUERY_TERMS, 64),
                 integer(get, MAX_GEO_CANDIDATES, 200_000),
+                integer(get, NOTIFICATION_MAX_FAILURES, 5),
+                integer(get, NOTIFICATION_TIMEOUT_MS, 5_000),
                 text(get, LOG_FORMAT, "text"));
     }
 
     public Settings withPort(int newPort) {
         return new Settings(host, newPort, dataDirectory, databaseUrl, databaseUser, databasePassword, databasePoolSize,
                 contextsDirectory, publicUrl, maxBodyBytes, maxBatchSize, defaultLimit, maxLimit, maxQueryTerms,
-                maxGeoCandidates, logFormat);
+                maxGeoCandidates, notificationMaxFailures, notificationTimeoutMillis, logFormat);
     }
 
     public Settings withDataDirectory(Path directory) {
         return new Settings(host, port, directory, databaseUrl, databaseUser, databasePassword, databasePoolSize,
                 contextsDirectory, publicUrl, maxBodyBytes, maxBatchSize, defaultLimit, maxLimit, maxQueryTerms,
-                maxGeoCandidates, logFormat);
+                maxGeoCandidates, notificationMaxFailures, notificationTimeoutMillis, logFormat);
     }
 
     public Settings withHost(String newHost) {
         return new Settings(newHost, port, dataDirectory, databaseUrl, databaseUser, databasePassword, databasePoolSize,
                 contextsDirectory, publicUrl, maxBodyBytes, maxBatchSize, defaultLimit, maxLimit, maxQueryTerms,
-                maxGeoCandidates, logFormat);
+                maxGeoCandidates, notificationMaxFailures, notificationTimeoutMillis, logFormat);
     }
 
     /** Rejects impossible values with a message naming the setting to change. */
@@ -107,6 +113,12 @@ public record Settings(
         }
         if (maxGeoCandidates < 1) {
             problems.add(MAX_GEO_CANDIDATES + " must be at least 1, not " + maxGeoCandidates);
+        }
+        if (notificationMaxFailures < 1) {
+            problems.add(NOTIFICATION_MAX_FAILURES + " must be at least 1, not " + notificationMaxFailures);
+        }
+        if (notificationTimeoutMillis < 100 || notificationTimeoutMillis > 120_000) {
+            problems.add(NOTIFICATION_TIMEOUT_MS + " must be 100..120000, not " + notificationTimeoutMillis);
         }
         if (!logFormat.equals("text") && !logFormat.equals("json")) {
             problems.add(LOG_FORMAT + " must be text or json, not " + logFormat);

@@ -2,6 +2,7 @@ package org.meridian.broker;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,6 +14,7 @@ import org.meridian.core.error.MeridianException;
 import org.meridian.core.jsonld.JsonLdContext;
 import org.meridian.core.ngsild.AttributeChanges;
 import org.meridian.core.ngsild.Entity;
+import org.meridian.core.ngsild.EntityChange;
 import org.meridian.core.ngsild.EntityMutations;
 import org.meridian.core.ngsild.EntityParser;
 
@@ -36,7 +38,7 @@ public final class BatchService {
     private record Parsed(List<Entity> valid, BatchResult result) {
     }
 
-    private Parsed parseAll(JsonNode payload, JsonLdContext context, boolean fragments) {
+    private Parsed parseAll(JsonNode payload, JsonLdContext context, boolean fragments, Instant now) {
         List<JsonNode> elements = elements(payload);
         BatchResult result = new BatchResult();
         List<Entity> valid = new ArrayList<>();
@@ -47,11 +49,11 @@ public final class BatchService {
                 if (fragments) {
                     ObjectNode object = EntityParser.requireObject(element, "An entity");
                     String checkedId = EntityParser.entityId(object);
-                    EntityParser.Fragment fragment = EntityParser.parseFragment(object, context, service.currentTime());
+                    EntityParser.Fragment fragment = EntityParser.parseFragment(object, context, now);
                     entity = new Entity(checkedId, fragment.types() == null ? List.of() : fragment.types(),
-                            fragment.scopes(), fragment.attributes(), service.currentTime(), service.currentTime());
+                            fragment.scopes(), fragment.attributes(), now, now);
                 } else {
-                    entity = EntityParser.parseEntity(element, context, service.currentTime());
+                    entity = EntityParser.parseEntity(element, context, now);
                 }
                 valid.add(entity);
             } catch (MeridianException e) {
@@ -77,7 +79,7 @@ public final class BatchService {
     }
 
     public BatchResult create(String tenant, JsonNode payload, JsonLdContext context) {
-        Parsed parsed = parseAll(payload, context, false);
+        Parsed parsed = parseAll(payload, context, false, service.currentTime());
         Map<String, Entity> unique = new LinkedHashMap<>();
         for (Entity entity : parsed.valid()) {
             if (unique.putIfAbsent(entity.id(), entity) != null) {
@@ -87,8 +89,13 @@ public final class BatchService {
         }
         Set<String> inserted = unique.isEmpty() ? Set.of() : service.transactions().inTransaction(connection -> {
             service.tenants().ensure(connection, tenant);
-            return service.store().insertNew(connection, tenant, List.copyOf(unique.values()));
+            Set<String> written = service.store().insertNew(connection, tenant, List.copyOf(unique.values()));
+            List<EntityChange> changes = new ArrayList<>();
+            unique.values().stream().filter(entity -> written.contains(entity.id())).forEach(entity -> changes.add(EntityChange.created(entity)));
+            service.outbox().append(connection, tenant, changes);
+            return written;
         });
+        service.signalChanges();
         for (String id : unique.keySet()) {
             if (inserted.contains(id)) {
                 parsed.result().success(id);
@@ -101,13 +108,15 @@ public final class BatchService {
 
     /** Upsert: create missing entities; replace existing ones, or with {@code update} append to them. */
     public UpsertResult upsert(String tenant, JsonNode payload, JsonLdContext context, boolean update) {
-        Parsed parsed = parseAll(payload, context, false);
+        Instant now = service.currentTime();
+        Parsed parsed = parseAll(payload, context, false, now);
         List<String> created = new ArrayList<>();
         if (!parsed.valid().isEmpty()) {
             service.transactions().inTransaction(connection -> {
                 service.tenants().ensure(connection, tenant);
                 Map<String, Entity> current = byId(service.store().findAll(connection, tenant,
                         EntityService.idsOf(parsed.valid()), true));
+                Map<String, Set<String>> namesBefore = namesBefore(current);
                 Map<String, Entity> next = new LinkedHashMap<>();
                 for (Entity incoming : parsed.valid()) {
                     Entity base = next.containsKey(incoming.id()) ? next.get(incoming.id()) : current.get(incoming.id());
@@ -115,8 +124,10 @@ public final class BatchService {
                 }
                 service.store().upsert(connection, tenant, List.copyOf(next.values()));
                 next.keySet().stream().filter(id -> !current.containsKey(id)).forEach(created::add);
+                service.outbox().append(connection, tenant, changes(next, namesBefore, now));
                 return null;
             });
+            service.signalChanges();
             parsed.valid().stream().map(Entity::id).distinct().forEach(parsed.result()::success);
         }
         return new UpsertResult(parsed.result(), created);
@@ -154,7 +165,8 @@ public final class BatchService {
 
     private BatchResult modifyExisting(String tenant, JsonNode payload, JsonLdContext context,
                                        BiFunction<Entity, Entity, Entity> change) {
-        Parsed parsed = parseAll(payload, context, true);
+        Instant now = service.currentTime();
+        Parsed parsed = parseAll(payload, context, true, now);
         if (parsed.valid().isEmpty()) {
             return parsed.result();
         }
@@ -164,6 +176,7 @@ public final class BatchService {
             service.requireTenant(connection, tenant);
             Map<String, Entity> current = byId(service.store().findAll(connection, tenant,
                     EntityService.idsOf(parsed.valid()), true));
+            Map<String, Set<String>> namesBefore = namesBefore(current);
             Map<String, Entity> next = new LinkedHashMap<>();
             for (Entity incoming : parsed.valid()) {
                 Entity base = next.containsKey(incoming.id()) ? next.get(incoming.id()) : current.get(incoming.id());
@@ -175,8 +188,10 @@ public final class BatchService {
                 }
             }
             service.store().upsert(connection, tenant, List.copyOf(next.values()));
+            service.outbox().append(connection, tenant, changes(next, namesBefore, now));
             return null;
         });
+        service.signalChanges();
         done.stream().distinct().forEach(parsed.result()::success);
         missing.forEach(id -> parsed.result().failure(id, MeridianException.notFound("No entity " + id)));
         return parsed.result();
@@ -201,8 +216,12 @@ public final class BatchService {
         }
         Set<String> deleted = service.transactions().inTransaction(connection -> {
             service.requireTenant(connection, tenant);
-            return service.store().deleteAll(connection, tenant, ids);
+            List<Entity> existing = service.store().findAll(connection, tenant, ids, true);
+            Set<String> gone = service.store().deleteAll(connection, tenant, ids);
+            service.outbox().append(connection, tenant, existing.stream().map(EntityChange::deleted).toList());
+            return gone;
         });
+        service.signalChanges();
         for (String id : ids) {
             if (deleted.contains(id)) {
                 result.success(id);
@@ -211,6 +230,21 @@ public final class BatchService {
             }
         }
         return result;
+    }
+
+    /** Attribute names of the stored entities, taken before the batch changes the documents in place. */
+    private static Map<String, Set<String>> namesBefore(Map<String, Entity> current) {
+        Map<String, Set<String>> names = new LinkedHashMap<>();
+        current.forEach((id, entity) -> names.put(id, EntityChange.namesOf(entity.attributes())));
+        return names;
+    }
+
+    private static List<EntityChange> changes(Map<String, Entity> next, Map<String, Set<String>> namesBefore, Instant now) {
+        List<EntityChange> changes = new ArrayList<>(next.size());
+        String stamp = now.toString();
+        next.forEach((id, entity) -> changes.add(namesBefore.containsKey(id)
+                ? EntityChange.updated(namesBefore.get(id), entity, stamp) : EntityChange.created(entity)));
+        return changes;
     }
 
     private static Map<String, Entity> byId(List<Entity> list) {

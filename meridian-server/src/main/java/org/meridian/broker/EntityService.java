@@ -18,10 +18,12 @@ import org.meridian.core.jsonld.JsonLdContext;
 import org.meridian.core.ngsild.AttributeChanges;
 import org.meridian.core.ngsild.Entity;
 import org.meridian.core.ngsild.EntityMutations;
+import org.meridian.core.ngsild.EntityChange;
 import org.meridian.core.ngsild.EntityParser;
 import org.meridian.store.EntityQueries;
 import org.meridian.store.EntitySelection;
 import org.meridian.store.EntityStore;
+import org.meridian.store.OutboxStore;
 import org.meridian.store.TenantStore;
 import org.meridian.store.Transactions;
 
@@ -34,14 +36,21 @@ public final class EntityService {
     private final EntityStore entities;
     private final EntityQueries queries;
     private final TenantStore tenants;
+    private final OutboxStore outbox;
+    private final Runnable changed;
     private final Clock clock;
 
+    /**
+     * @param changed called after a transaction that wrote to the outbox commits, to wake the dispatcher
+     */
     public EntityService(Transactions transactions, EntityStore entities, EntityQueries queries, TenantStore tenants,
-                         Clock clock) {
+                         OutboxStore outbox, Runnable changed, Clock clock) {
         this.transactions = transactions;
         this.entities = entities;
         this.queries = queries;
         this.tenants = tenants;
+        this.outbox = outbox;
+        this.changed = changed;
         this.clock = clock;
     }
 
@@ -53,8 +62,13 @@ public final class EntityService {
         Entity entity = EntityParser.parseEntity(payload, context, now());
         Set<String> inserted = transactions.inTransaction(connection -> {
             tenants.ensure(connection, tenant);
-            return entities.insertNew(connection, tenant, List.of(entity));
+            Set<String> written = entities.insertNew(connection, tenant, List.of(entity));
+            if (!written.isEmpty()) {
+                outbox.append(connection, tenant, List.of(EntityChange.created(entity)));
+            }
+            return written;
         });
+        changed.run();
         if (inserted.isEmpty()) {
             throw new MeridianException(ErrorType.ALREADY_EXISTS, "The entity " + entity.id() + " already exists");
         }
@@ -77,13 +91,15 @@ public final class EntityService {
     }
 
     public void delete(String tenant, String id) {
-        boolean deleted = transactions.inTransaction(connection -> {
+        transactions.inTransaction(connection -> {
             requireTenant(connection, tenant);
-            return entities.delete(connection, tenant, id);
+            Entity current = entities.find(connection, tenant, id, true)
+                    .orElseThrow(() -> MeridianException.notFound("No entity " + id));
+            entities.delete(connection, tenant, id);
+            outbox.append(connection, tenant, List.of(EntityChange.deleted(current)));
+            return null;
         });
-        if (!deleted) {
-            throw MeridianException.notFound("No entity " + id);
-        }
+        changed.run();
     }
 
     /** PUT /entities/{id}: the new content replaces everything but the id and the creation time. */
@@ -91,20 +107,22 @@ public final class EntityService {
         ObjectNode object = EntityParser.requireObject(payload, "An entity");
         requireSameId(id, object);
         object.put("id", id);
-        Entity replacement = EntityParser.parseEntity(object, context, now());
-        modify(tenant, id, current -> new Entity(id, replacement.types(), replacement.scopes(),
-                EntityMutations.replaceAll(current.attributes(), replacement.attributes()), current.createdAt(), now()));
+        Instant now = now();
+        Entity replacement = EntityParser.parseEntity(object, context, now);
+        modify(tenant, id, now, current -> new Entity(id, replacement.types(), replacement.scopes(),
+                EntityMutations.replaceAll(current.attributes(), replacement.attributes()), current.createdAt(), now));
     }
 
     /** PATCH /entities/{id}: JSON merge patch semantics over attributes (clause 5.6.17). */
     public void merge(String tenant, String id, JsonNode payload, JsonLdContext context) {
         ObjectNode object = EntityParser.requireObject(payload, "An entity fragment");
         requireSameId(id, object);
-        EntityParser.Fragment fragment = EntityParser.parseFragment(object, context, now());
-        modify(tenant, id, current -> mergeFragment(current, fragment));
+        Instant now = now();
+        EntityParser.Fragment fragment = EntityParser.parseFragment(object, context, now);
+        modify(tenant, id, now, current -> mergeFragment(current, fragment, now));
     }
 
-    private Entity mergeFragment(Entity current, EntityParser.Fragment fragment) {
+    private static Entity mergeFragment(Entity current, EntityParser.Fragment fragment, Instant now) {
         List<String> types = current.types();
         if (fragment.types() != null) {
             LinkedHashSet<String> union = new LinkedHashSet<>(current.types());
@@ -113,16 +131,17 @@ public final class EntityService {
         }
         List<String> scopes = fragment.scopes() != null ? fragment.scopes() : current.scopes();
         ObjectNode attributes = EntityMutations.merge(current.attributes(), fragment.attributes(), true, new AttributeChanges());
-        return new Entity(current.id(), types, scopes, attributes, current.createdAt(), now());
+        return new Entity(current.id(), types, scopes, attributes, current.createdAt(), now);
     }
 
     public AttributeChanges appendAttributes(String tenant, String id, JsonNode payload, JsonLdContext context,
                                              boolean noOverwrite) {
         ObjectNode object = EntityParser.requireObject(payload, "An attribute fragment");
         requireSameId(id, object);
-        EntityParser.Fragment fragment = EntityParser.parseFragment(object, context, now());
+        Instant now = now();
+        EntityParser.Fragment fragment = EntityParser.parseFragment(object, context, now);
         AttributeChanges changes = new AttributeChanges();
-        modify(tenant, id, current -> {
+        modify(tenant, id, now, current -> {
             List<String> types = current.types();
             if (fragment.types() != null) {
                 LinkedHashSet<String> union = new LinkedHashSet<>(current.types());
@@ -131,17 +150,18 @@ public final class EntityService {
             }
             return new Entity(id, types, fragment.scopes() != null ? fragment.scopes() : current.scopes(),
                     EntityMutations.append(current.attributes(), fragment.attributes(), noOverwrite, changes),
-                    current.createdAt(), now());
+                    current.createdAt(), now);
         });
         return changes;
     }
 
     public AttributeChanges updateAttributes(String tenant, String id, JsonNode payload, JsonLdContext context) {
         ObjectNode object = EntityParser.requireObject(payload, "An attribute fragment");
-        ObjectNode attributes = EntityParser.parseAttributes(object, context, now());
+        Instant now = now();
+        ObjectNode attributes = EntityParser.parseAttributes(object, context, now);
         AttributeChanges changes = new AttributeChanges();
-        modify(tenant, id, current -> current.withAttributes(
-                EntityMutations.update(current.attributes(), attributes, changes), now()));
+        modify(tenant, id, now, current -> current.withAttributes(
+                EntityMutations.update(current.attributes(), attributes, changes), now));
         return changes;
     }
 
@@ -149,8 +169,9 @@ public final class EntityService {
     public void partialUpdateAttribute(String tenant, String id, String attributeName, JsonNode payload,
                                        JsonLdContext context) {
         String iri = context.expandTerm(attributeName);
-        ObjectNode patch = attributeFragment(attributeName, iri, payload, context);
-        modify(tenant, id, current -> {
+        Instant now = now();
+        ObjectNode patch = attributeFragment(attributeName, iri, payload, context, now);
+        modify(tenant, id, now, current -> {
             if (!current.attributes().has(iri)) {
                 throw MeridianException.notFound("The entity " + id + " has no attribute " + attributeName);
             }
@@ -159,51 +180,59 @@ public final class EntityService {
             if (!changes.complete()) {
                 throw MeridianException.notFound("The entity " + id + " has no instance of " + attributeName + " with that datasetId");
             }
-            return current.withAttributes(merged, now());
+            return current.withAttributes(merged, now);
         });
     }
 
     /** PUT /entities/{id}/attrs/{attr}: replaces the attribute whole. */
     public void replaceAttribute(String tenant, String id, String attributeName, JsonNode payload, JsonLdContext context) {
         String iri = context.expandTerm(attributeName);
-        ObjectNode replacement = attributeFragment(attributeName, iri, payload, context);
-        modify(tenant, id, current -> {
+        Instant now = now();
+        ObjectNode replacement = attributeFragment(attributeName, iri, payload, context, now);
+        modify(tenant, id, now, current -> {
             if (!current.attributes().has(iri)) {
                 throw MeridianException.notFound("The entity " + id + " has no attribute " + attributeName);
             }
             return current.withAttributes(EntityMutations.replaceAttribute(current.attributes(), iri,
-                    (ArrayNode) replacement.get(iri)), now());
+                    (ArrayNode) replacement.get(iri)), now);
         });
     }
 
-    private ObjectNode attributeFragment(String attributeName, String iri, JsonNode payload, JsonLdContext context) {
+    private static ObjectNode attributeFragment(String attributeName, String iri, JsonNode payload, JsonLdContext context,
+                                                Instant now) {
         EntityParser.checkName(attributeName, "attribute name");
         ObjectNode fragment = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
-        fragment.set(iri, EntityParser.parseAttribute(attributeName, iri, payload, context, now()));
+        fragment.set(iri, EntityParser.parseAttribute(attributeName, iri, payload, context, now));
         return fragment;
     }
 
     public void deleteAttribute(String tenant, String id, String attributeName, String datasetId, boolean deleteAll,
                                 JsonLdContext context) {
         String iri = context.expandTerm(attributeName);
-        modify(tenant, id, current -> {
+        Instant now = now();
+        modify(tenant, id, now, current -> {
             ObjectNode remaining = EntityMutations.deleteAttribute(current.attributes(), iri, datasetId, deleteAll);
             if (remaining == null) {
                 throw MeridianException.notFound("The entity " + id + " has no attribute " + attributeName
                         + (datasetId == null ? "" : " with datasetId " + datasetId));
             }
-            return current.withAttributes(remaining, now());
+            return current.withAttributes(remaining, now);
         });
     }
 
-    private void modify(String tenant, String id, UnaryOperator<Entity> change) {
+    /** Reads the entity for update, applies the change, writes it and its outbox event in one transaction. */
+    private void modify(String tenant, String id, Instant now, UnaryOperator<Entity> change) {
         transactions.inTransaction(connection -> {
             requireTenant(connection, tenant);
             Entity current = entities.find(connection, tenant, id, true)
                     .orElseThrow(() -> MeridianException.notFound("No entity " + id));
-            entities.upsert(connection, tenant, List.of(change.apply(current)));
+            Set<String> namesBefore = EntityChange.namesOf(current.attributes());
+            Entity next = change.apply(current);
+            entities.upsert(connection, tenant, List.of(next));
+            outbox.append(connection, tenant, List.of(EntityChange.updated(namesBefore, next, now.toString())));
             return null;
         });
+        changed.run();
     }
 
     private static void requireSameId(String id, ObjectNode object) {
@@ -223,6 +252,14 @@ public final class EntityService {
 
     EntityStore store() {
         return entities;
+    }
+
+    OutboxStore outbox() {
+        return outbox;
+    }
+
+    void signalChanges() {
+        changed.run();
     }
 
     TenantStore tenants() {

@@ -12,6 +12,7 @@ import org.meridian.broker.ContextService;
 import org.meridian.broker.DiscoveryService;
 import org.meridian.broker.EntityService;
 import org.meridian.broker.QueryPlanner;
+import org.meridian.broker.SubscriptionService;
 import org.meridian.core.error.ErrorType;
 import org.meridian.core.error.MeridianException;
 import org.slf4j.Logger;
@@ -27,8 +28,8 @@ public final class HttpServer implements AutoCloseable {
 
     /** Everything the routes need. */
     public record Services(EntityService entities, BatchService batches, DiscoveryService discovery,
-                           ContextService contexts, QueryPlanner planner, BooleanSupplier databaseReachable,
-                           PrometheusMeterRegistry registry) {
+                           SubscriptionService subscriptions, ContextService contexts, QueryPlanner planner,
+                           BooleanSupplier databaseReachable, PrometheusMeterRegistry registry) {
     }
 
     /** HTTP settings. */
@@ -42,8 +43,8 @@ public final class HttpServer implements AutoCloseable {
     }
 
     public static HttpServer start(Services services, Options options) {
-        EntityRoutes entityRoutes = new EntityRoutes(services.entities(), services.contexts(), services.planner(),
-                new EntityRoutes.Limits(options.defaultLimit(), options.maxLimit()));
+        EntityRoutes.Limits limits = new EntityRoutes.Limits(options.defaultLimit(), options.maxLimit());
+        EntityRoutes entityRoutes = new EntityRoutes(services.entities(), services.contexts(), services.planner(), limits);
         Javalin app = Javalin.create(config -> {
             config.concurrency.useVirtualThreads = true;
             config.http.maxRequestSize = options.maxBodyBytes();
@@ -58,6 +59,7 @@ public final class HttpServer implements AutoCloseable {
             entityRoutes.register(routes);
             new BatchRoutes(services.batches(), services.contexts(), entityRoutes).register(routes);
             new DiscoveryRoutes(services.discovery(), services.contexts()).register(routes);
+            new SubscriptionRoutes(services.subscriptions(), services.contexts(), limits).register(routes);
             new ContextRoutes(services.contexts()).register(routes);
             new OperationsRoutes(services.databaseReachable(), services.registry()).register(routes);
             routes.exception(MeridianException.class, HttpServer::problem);

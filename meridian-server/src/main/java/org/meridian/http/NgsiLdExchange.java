@@ -137,6 +137,12 @@ final class NgsiLdExchange {
         return context;
     }
 
+    /** The {@code @context} value as the client gave it (a URL, an object, an array), or null for the core context. */
+    JsonNode contextValue() {
+        context();
+        return contextValue;
+    }
+
     /** Compiles an explicit {@code @context} value, e.g. one in a query body. */
     void useContext(JsonNode value) {
         contextValue = value;

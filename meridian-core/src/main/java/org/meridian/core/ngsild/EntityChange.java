@@ -1,0 +1,61 @@
+package org.meridian.core.ngsild;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * One change to one entity, as the outbox records it for notifications.
+ *
+ * @param entity the entity after the change (for a deletion: as it was)
+ * @param changedAttributes expanded names of the attributes written or removed
+ */
+public record EntityChange(Kind kind, Entity entity, Set<String> changedAttributes) {
+    public enum Kind { CREATED, UPDATED, DELETED }
+
+    public EntityChange {
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(entity, "entity");
+        changedAttributes = Set.copyOf(changedAttributes);
+    }
+
+    public static EntityChange created(Entity entity) {
+        return new EntityChange(Kind.CREATED, entity, namesOf(entity.attributes()));
+    }
+
+    public static EntityChange deleted(Entity entity) {
+        return new EntityChange(Kind.DELETED, entity, namesOf(entity.attributes()));
+    }
+
+    /**
+     * An update: the attributes whose instances were written by this request (they carry its timestamp as
+     * {@code modifiedAt}) and those that existed before but are gone now.
+     */
+    public static EntityChange updated(Set<String> namesBefore, Entity after, String requestTimestamp) {
+        Set<String> changed = new LinkedHashSet<>();
+        for (Map.Entry<String, JsonNode> attribute : after.attributes().properties()) {
+            for (JsonNode instance : attribute.getValue()) {
+                if (requestTimestamp.equals(instance.path("modifiedAt").asText())) {
+                    changed.add(attribute.getKey());
+                }
+            }
+        }
+        for (String name : namesBefore) {
+            if (!after.attributes().has(name)) {
+                changed.add(name);
+            }
+        }
+        return new EntityChange(Kind.UPDATED, after, changed);
+    }
+
+    public static Set<String> namesOf(JsonNode attributes) {
+        Set<String> names = new LinkedHashSet<>();
+        for (Iterator<String> it = attributes.fieldNames(); it.hasNext(); ) {
+            names.add(it.next());
+        }
+        return names;
+    }
+}

@@ -1,0 +1,129 @@
+package org.meridian.core.subscription;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.locationtech.jts.geom.Geometry;
+import org.meridian.core.geo.GeoJson;
+import org.meridian.core.geo.GeoQuery;
+import org.meridian.core.ngsild.Entity;
+import org.meridian.core.ngsild.EntityChange;
+import org.meridian.core.ngsild.RenderOptions;
+import org.meridian.core.query.QueryEvaluator;
+import org.meridian.core.query.QueryExpression;
+import org.meridian.core.query.ScopeQuery;
+
+/**
+ * A checked NGSI-LD subscription (clause 5.2.12) in expanded form: what it selects and where notifications go.
+ * Built by {@link SubscriptionParser}; {@link #matches} decides whether a change is notified.
+ */
+public record Subscription(
+        String id,
+        List<EntitySelector> entities,
+        Set<String> watchedAttributes,
+        Set<Trigger> triggers,
+        QueryExpression query,
+        ScopeQuery scopeQuery,
+        GeoQuery geoQuery,
+        Set<String> notifiedAttributes,
+        RenderOptions.Format format,
+        boolean systemAttributes,
+        String language,
+        Endpoint endpoint,
+        Instant expiresAt,
+        boolean active,
+        Double throttlingSeconds) {
+
+    /** One element of {@code entities}: a type (expanded) and optionally an id or an id pattern. */
+    public record EntitySelector(String type, String id, Pattern idPattern) {
+        boolean matches(Entity entity) {
+            return entity.types().contains(type)
+                    && (id == null || id.equals(entity.id()))
+                    && (idPattern == null || idPattern.matcher(entity.id()).matches());
+        }
+    }
+
+    /** Where and how to deliver. */
+    public record Endpoint(URI uri, String accept, Map<String, String> receiverInfo) {
+    }
+
+    /** The notification triggers of NGSI-LD v1.8 that Meridian supports. */
+    public enum Trigger {
+        ENTITY_CREATED("entityCreated"), ENTITY_UPDATED("entityUpdated"), ENTITY_DELETED("entityDeleted"),
+        ATTRIBUTE_CREATED("attributeCreated"), ATTRIBUTE_UPDATED("attributeUpdated"), ATTRIBUTE_DELETED("attributeDeleted");
+
+        private final String wireName;
+
+        Trigger(String wireName) {
+            this.wireName = wireName;
+        }
+
+        public String wireName() {
+            return wireName;
+        }
+
+        public static Trigger fromWireName(String name) {
+            for (Trigger trigger : values()) {
+                if (trigger.wireName.equals(name)) {
+                    return trigger;
+                }
+            }
+            return null;
+        }
+    }
+
+    public boolean isExpired(Instant now) {
+        return expiresAt != null && !expiresAt.isAfter(now);
+    }
+
+    /** Does this change concern this subscription? The entity must match every condition given. */
+    public boolean matches(EntityChange change) {
+        Entity entity = change.entity();
+        if (!entities.isEmpty() && entities.stream().noneMatch(selector -> selector.matches(entity))) {
+            return false;
+        }
+        if (!triggered(change)) {
+            return false;
+        }
+        if (!watchedAttributes.isEmpty() && change.changedAttributes().stream().noneMatch(watchedAttributes::contains)) {
+            return false;
+        }
+        if (change.kind() != EntityChange.Kind.DELETED) {
+            if (query != null && !QueryEvaluator.matches(query, entity.attributes())) {
+                return false;
+            }
+            if (geoQuery != null && !geoMatches(entity.attributes().get(geoQuery.geoProperty()))) {
+                return false;
+            }
+        }
+        return scopeQuery == null || scopeQuery.matches(entity.scopes());
+    }
+
+    private boolean triggered(EntityChange change) {
+        return switch (change.kind()) {
+            case CREATED -> triggers.contains(Trigger.ENTITY_CREATED) || triggers.contains(Trigger.ATTRIBUTE_CREATED);
+            case UPDATED -> triggers.contains(Trigger.ENTITY_UPDATED) || triggers.contains(Trigger.ATTRIBUTE_UPDATED)
+                    || triggers.contains(Trigger.ATTRIBUTE_CREATED) || triggers.contains(Trigger.ATTRIBUTE_DELETED);
+            case DELETED -> triggers.contains(Trigger.ENTITY_DELETED);
+        };
+    }
+
+    private boolean geoMatches(JsonNode instances) {
+        if (instances == null) {
+            return false;
+        }
+        for (JsonNode instance : instances) {
+            if ("GeoProperty".equals(instance.path("type").asText())) {
+                Geometry geometry = GeoJson.parse(instance.get("value"));
+                if (geoQuery.matches(geometry)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+}

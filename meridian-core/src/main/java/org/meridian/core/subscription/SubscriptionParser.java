@@ -1,0 +1,225 @@
+package org.meridian.core.subscription;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+import org.meridian.core.error.ErrorType;
+import org.meridian.core.error.MeridianException;
+import org.meridian.core.geo.GeoQuery;
+import org.meridian.core.jsonld.JsonLdContext;
+import org.meridian.core.ngsild.EntityParser;
+import org.meridian.core.ngsild.NgsiLd;
+import org.meridian.core.ngsild.RenderOptions;
+import org.meridian.core.query.QueryExpression;
+import org.meridian.core.query.QueryParser;
+import org.meridian.core.query.ScopeQuery;
+
+/** Checks a subscription payload (clause 5.2.12) and builds the {@link Subscription} it describes. */
+public final class SubscriptionParser {
+    private static final Set<Subscription.Trigger> DEFAULT_TRIGGERS = EnumSet.of(Subscription.Trigger.ENTITY_CREATED,
+            Subscription.Trigger.ENTITY_UPDATED, Subscription.Trigger.ATTRIBUTE_CREATED, Subscription.Trigger.ATTRIBUTE_UPDATED);
+
+    private SubscriptionParser() {
+    }
+
+    public static Subscription parse(String id, JsonNode body, JsonLdContext context, int maxQueryTerms, Instant now) {
+        if (!body.isObject()) {
+            throw MeridianException.badData("A subscription must be a JSON object");
+        }
+        if (!"Subscription".equals(body.path("type").asText())) {
+            throw MeridianException.badData("A subscription needs \"type\": \"Subscription\"");
+        }
+        for (String unsupported : List.of("timeInterval", "showChanges", "csf", "temporalQ")) {
+            if (body.has(unsupported) || body.path("notification").has(unsupported)) {
+                throw new MeridianException(ErrorType.OPERATION_NOT_SUPPORTED,
+                        unsupported + " is not supported by this broker yet");
+            }
+        }
+        List<Subscription.EntitySelector> entities = entities(body.get("entities"), context);
+        Set<String> watched = names(body.get("watchedAttributes"), "watchedAttributes", context);
+        if (entities.isEmpty() && watched.isEmpty()) {
+            throw MeridianException.badData("A subscription needs entities or watchedAttributes");
+        }
+        QueryExpression query = body.hasNonNull("q")
+                ? QueryParser.parse(body.get("q").asText(), maxQueryTerms, context::expandTerm) : null;
+        ScopeQuery scopeQuery = body.hasNonNull("scopeQ") ? ScopeQuery.parse(body.get("scopeQ").asText()) : null;
+        GeoQuery geoQuery = geoQuery(body.get("geoQ"), context);
+        JsonNode notification = body.get("notification");
+        if (notification == null || !notification.isObject()) {
+            throw MeridianException.badData("A subscription needs a notification object with an endpoint");
+        }
+        return new Subscription(id, entities, watched, triggers(body.get("notificationTrigger")), query, scopeQuery, geoQuery,
+                names(notification.get("attributes"), "notification.attributes", context), format(notification),
+                notification.path("sysAttrs").asBoolean(false), body.hasNonNull("lang") ? body.get("lang").asText() : null,
+                endpoint(notification.get("endpoint")), expiresAt(body.get("expiresAt"), now),
+                !body.has("isActive") || bool(body.get("isActive"), "isActive"), throttling(body.get("throttling")));
+    }
+
+    private static List<Subscription.EntitySelector> entities(JsonNode node, JsonLdContext context) {
+        List<Subscription.EntitySelector> selectors = new ArrayList<>();
+        if (node == null) {
+            return selectors;
+        }
+        if (!node.isArray() || node.isEmpty()) {
+            throw MeridianException.badData("entities must be a non-empty array of {type, id | idPattern}");
+        }
+        for (JsonNode selector : node) {
+            if (!selector.path("type").isTextual()) {
+                throw MeridianException.badData("Every element of entities needs a type");
+            }
+            String id = selector.hasNonNull("id") ? EntityParser.requireUri(selector.get("id").asText(), "entities.id") : null;
+            Pattern pattern = null;
+            if (selector.hasNonNull("idPattern")) {
+                try {
+                    pattern = Pattern.compile(selector.get("idPattern").asText());
+                } catch (PatternSyntaxException e) {
+                    throw MeridianException.badData("entities.idPattern is not a valid regular expression: " + e.getDescription());
+                }
+            }
+            selectors.add(new Subscription.EntitySelector(context.expandTerm(selector.get("type").asText()), id, pattern));
+        }
+        return selectors;
+    }
+
+    private static Set<String> names(JsonNode node, String member, JsonLdContext context) {
+        Set<String> names = new LinkedHashSet<>();
+        if (node == null) {
+            return names;
+        }
+        if (!node.isArray() || node.isEmpty()) {
+            throw MeridianException.badData(member + " must be a non-empty array of attribute names");
+        }
+        for (JsonNode name : node) {
+            if (!name.isTextual()) {
+                throw MeridianException.badData(member + " must contain attribute names");
+            }
+            EntityParser.checkName(name.asText(), "attribute name");
+            names.add(context.expandTerm(name.asText()));
+        }
+        return names;
+    }
+
+    private static Set<Subscription.Trigger> triggers(JsonNode node) {
+        if (node == null) {
+            return DEFAULT_TRIGGERS;
+        }
+        if (!node.isArray() || node.isEmpty()) {
+            throw MeridianException.badData("notificationTrigger must be a non-empty array");
+        }
+        Set<Subscription.Trigger> triggers = EnumSet.noneOf(Subscription.Trigger.class);
+        for (JsonNode name : node) {
+            Subscription.Trigger trigger = Subscription.Trigger.fromWireName(name.asText());
+            if (trigger == null) {
+                throw MeridianException.badData("Unknown notificationTrigger '" + name.asText() + "'");
+            }
+            triggers.add(trigger);
+        }
+        return triggers;
+    }
+
+    private static GeoQuery geoQuery(JsonNode node, JsonLdContext context) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        String geoProperty = node.hasNonNull("geoproperty") ? context.expandTerm(node.get("geoproperty").asText()) : NgsiLd.LOCATION;
+        JsonNode coordinates = node.get("coordinates");
+        return GeoQuery.parse(text(node, "georel"), text(node, "geometry"),
+                coordinates == null ? null : coordinates.isTextual() ? coordinates.asText() : coordinates.toString(), geoProperty);
+    }
+
+    private static RenderOptions.Format format(JsonNode notification) {
+        String format = notification.path("format").asText("normalized");
+        return switch (format) {
+            case "normalized" -> RenderOptions.Format.NORMALIZED;
+            case "concise" -> RenderOptions.Format.CONCISE;
+            case "keyValues", "simplified" -> RenderOptions.Format.KEY_VALUES;
+            default -> throw MeridianException.badData("notification.format must be normalized, concise or keyValues, not '" + format + "'");
+        };
+    }
+
+    private static Subscription.Endpoint endpoint(JsonNode node) {
+        if (node == null || !node.path("uri").isTextual()) {
+            throw MeridianException.badData("notification.endpoint needs a uri");
+        }
+        URI uri;
+        try {
+            uri = new URI(node.get("uri").asText());
+        } catch (URISyntaxException e) {
+            throw MeridianException.badData("notification.endpoint.uri is not a URI: " + e.getMessage());
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase();
+        switch (scheme) {
+            case "http", "https" -> {
+                if (uri.getHost() == null) {
+                    throw MeridianException.badData("notification.endpoint.uri needs a host");
+                }
+            }
+            case "mqtt", "mqtts" -> throw new MeridianException(ErrorType.OPERATION_NOT_SUPPORTED,
+                    "MQTT notification endpoints are not supported by this broker yet; use http or https");
+            default -> throw MeridianException.badData("notification.endpoint.uri must use http or https, not '" + scheme + "'");
+        }
+        String accept = node.path("accept").asText("application/json");
+        if (!accept.equals("application/json") && !accept.equals("application/ld+json")) {
+            throw MeridianException.badData("notification.endpoint.accept must be application/json or application/ld+json");
+        }
+        Map<String, String> receiverInfo = new LinkedHashMap<>();
+        JsonNode info = node.get("receiverInfo");
+        if (info != null) {
+            if (!info.isArray()) {
+                throw MeridianException.badData("receiverInfo must be an array of {key, value}");
+            }
+            for (JsonNode pair : info) {
+                String key = pair.path("key").asText("");
+                if (!key.matches("[A-Za-z0-9-]{1,64}") || !pair.path("value").isTextual()
+                        || pair.get("value").asText().chars().anyMatch(c -> c < 0x20)) {
+                    throw MeridianException.badData("receiverInfo entries need a header-name key and a text value");
+                }
+                receiverInfo.put(key, pair.get("value").asText());
+            }
+        }
+        return new Subscription.Endpoint(uri, accept, receiverInfo);
+    }
+
+    private static Instant expiresAt(JsonNode node, Instant now) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        Instant expiresAt = Instant.parse(EntityParser.requireDateTime(node, "expiresAt"));
+        if (!expiresAt.isAfter(now)) {
+            throw MeridianException.badData("expiresAt " + node.asText() + " is in the past");
+        }
+        return expiresAt;
+    }
+
+    private static Double throttling(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isNumber() || node.asDouble() <= 0) {
+            throw MeridianException.badData("throttling must be a positive number of seconds");
+        }
+        return node.asDouble();
+    }
+
+    private static boolean bool(JsonNode node, String member) {
+        if (!node.isBoolean()) {
+            throw MeridianException.badData(member + " must be true or false");
+        }
+        return node.asBoolean();
+    }
+
+    private static String text(JsonNode node, String member) {
+        JsonNode value = node.get(member);
+        return value == null || value.isNull() ? null : value.asText();
+    }
+}

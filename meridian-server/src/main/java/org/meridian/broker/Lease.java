@@ -1,0 +1,68 @@
+package org.meridian.broker;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A cluster-wide lease on a background job: a PostgreSQL session advisory lock held on a dedicated connection. Only
+ * the node holding it runs the job; if that node dies, its connection closes, the lock is released, and another
+ * node takes over at its next try.
+ */
+final class Lease implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Lease.class);
+
+    private final DataSource dataSource;
+    private final long key;
+    private final String name;
+    private Connection connection;
+
+    Lease(DataSource dataSource, long key, String name) {
+        this.dataSource = dataSource;
+        this.key = key;
+        this.name = name;
+    }
+
+    /** True when this node holds the lease (taking it if free). */
+    boolean held() {
+        try {
+            if (connection != null && connection.isValid(2)) {
+                return true;
+            }
+            close();
+            connection = dataSource.getConnection();
+            try (PreparedStatement lock = connection.prepareStatement("SELECT pg_try_advisory_lock(?)")) {
+                lock.setLong(1, key);
+                try (ResultSet result = lock.executeQuery()) {
+                    result.next();
+                    if (result.getBoolean(1)) {
+                        LOG.info("this node now runs {}", name);
+                        return true;
+                    }
+                }
+            }
+            close();
+            return false;
+        } catch (SQLException e) {
+            LOG.warn("could not take the lease for {}: {}", name, e.getMessage());
+            close();
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException ignored) {
+                // the lock goes with the session
+            }
+            connection = null;
+        }
+    }
+}

@@ -1,0 +1,103 @@
+package org.meridian.broker;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.meridian.core.error.ErrorType;
+import org.meridian.core.error.MeridianException;
+import org.meridian.core.jsonld.JsonLdContext;
+import org.meridian.core.ngsild.EntityParser;
+import org.meridian.core.subscription.Subscription;
+import org.meridian.core.subscription.SubscriptionParser;
+import org.meridian.store.SubscriptionStore;
+import org.meridian.store.TenantStore;
+import org.meridian.store.Transactions;
+
+/**
+ * Subscriptions (clause 5.8): checked with the caller's context and stored as sent, with that context, so that
+ * matching and notifications use the caller's terms.
+ */
+public final class SubscriptionService {
+    private final Transactions transactions;
+    private final SubscriptionStore store;
+    private final TenantStore tenants;
+    private final int maxQueryTerms;
+    private final Clock clock;
+
+    public SubscriptionService(Transactions transactions, SubscriptionStore store, TenantStore tenants, int maxQueryTerms,
+                               Clock clock) {
+        this.transactions = transactions;
+        this.store = store;
+        this.tenants = tenants;
+        this.maxQueryTerms = maxQueryTerms;
+        this.clock = clock;
+    }
+
+    public String create(String tenant, JsonNode body, JsonNode contextValue, JsonLdContext context) {
+        Instant now = clock.instant();
+        String id = body.hasNonNull("id") ? EntityParser.requireUri(body.get("id").asText(), "The subscription id")
+                : "urn:ngsi-ld:Subscription:" + UUID.randomUUID();
+        Subscription subscription = SubscriptionParser.parse(id, body, context, maxQueryTerms, now);
+        ObjectNode stored = ((ObjectNode) body.deepCopy()).put("id", id);
+        boolean inserted = transactions.inTransaction(connection -> {
+            tenants.ensure(connection, tenant);
+            return store.insert(connection, tenant, id, stored, contextValue, subscription.active(),
+                    subscription.expiresAt(), now);
+        });
+        if (!inserted) {
+            throw new MeridianException(ErrorType.ALREADY_EXISTS, "The subscription " + id + " already exists");
+        }
+        return id;
+    }
+
+    public SubscriptionStore.Row retrieve(String tenant, String id) {
+        return transactions.readOnly(connection -> {
+            tenants.require(connection, tenant);
+            return store.find(connection, tenant, id)
+                    .orElseThrow(() -> MeridianException.notFound("No subscription " + id));
+        });
+    }
+
+    public List<SubscriptionStore.Row> list(String tenant, int limit, int offset) {
+        return transactions.readOnly(connection -> {
+            tenants.require(connection, tenant);
+            return store.list(connection, tenant, limit, offset);
+        });
+    }
+
+    /** Members given replace those stored; the result is checked whole, and a failed subscription resumes. */
+    public void update(String tenant, String id, JsonNode patch, JsonLdContext context) {
+        if (!patch.isObject()) {
+            throw MeridianException.badData("A subscription update must be a JSON object");
+        }
+        if (patch.hasNonNull("id") && !id.equals(patch.get("id").asText())) {
+            throw MeridianException.badData("The id in the body differs from the id in the URL");
+        }
+        Instant now = clock.instant();
+        transactions.inTransaction(connection -> {
+            tenants.require(connection, tenant);
+            SubscriptionStore.Row row = store.find(connection, tenant, id)
+                    .orElseThrow(() -> MeridianException.notFound("No subscription " + id));
+            ObjectNode merged = ((ObjectNode) row.body().deepCopy());
+            merged.setAll((ObjectNode) patch);
+            merged.put("id", id);
+            merged.put("type", "Subscription");
+            Subscription subscription = SubscriptionParser.parse(id, merged, context, maxQueryTerms, now);
+            store.update(connection, tenant, id, merged, subscription.active(), subscription.expiresAt(), now);
+            return null;
+        });
+    }
+
+    public void delete(String tenant, String id) {
+        boolean deleted = transactions.inTransaction(connection -> {
+            tenants.require(connection, tenant);
+            return store.delete(connection, tenant, id);
+        });
+        if (!deleted) {
+            throw MeridianException.notFound("No subscription " + id);
+        }
+    }
+}

@@ -1,0 +1,106 @@
+package org.meridian.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import org.meridian.broker.ContextService;
+import org.meridian.broker.SubscriptionService;
+import org.meridian.core.error.ErrorType;
+import org.meridian.core.error.MeridianException;
+import org.meridian.store.SubscriptionStore;
+
+/** Subscriptions: /ngsi-ld/v1/subscriptions (clause 6.10–6.11). */
+final class SubscriptionRoutes {
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private static final List<String> PRODUCIBLE = List.of(MediaTypes.JSON, MediaTypes.JSON_LD);
+
+    private final SubscriptionService subscriptions;
+    private final ContextService contexts;
+    private final EntityRoutes.Limits limits;
+
+    SubscriptionRoutes(SubscriptionService subscriptions, ContextService contexts, EntityRoutes.Limits limits) {
+        this.subscriptions = subscriptions;
+        this.contexts = contexts;
+        this.limits = limits;
+    }
+
+    void register(RoutesConfig routes) {
+        String base = EntityRoutes.BASE + "/subscriptions";
+        routes.post(base, this::create);
+        routes.get(base, this::list);
+        routes.get(base + "/{subscriptionId}", this::retrieve);
+        routes.patch(base + "/{subscriptionId}", this::update);
+        routes.delete(base + "/{subscriptionId}", this::delete);
+    }
+
+    private void create(Context http) {
+        NgsiLdExchange exchange = new NgsiLdExchange(http, contexts);
+        JsonNode body = exchange.body(false);
+        String id = subscriptions.create(exchange.tenant(), body, exchange.contextValue(), exchange.context());
+        http.header("Location", EntityRoutes.BASE + "/subscriptions/" + URLEncoder.encode(id, StandardCharsets.UTF_8)).status(201);
+    }
+
+    private void list(Context http) {
+        NgsiLdExchange exchange = new NgsiLdExchange(http, contexts);
+        String mediaType = exchange.accept(PRODUCIBLE);
+        int limit = Parameters.integer(http, "limit", limits.defaultLimit(), 1);
+        if (limit > limits.maxLimit()) {
+            throw new MeridianException(ErrorType.TOO_MANY_RESULTS, "limit may be at most " + limits.maxLimit());
+        }
+        ArrayNode list = NODES.arrayNode();
+        for (SubscriptionStore.Row row : subscriptions.list(exchange.tenant(), limit, Parameters.integer(http, "offset", 0, 0))) {
+            list.add(present(row));
+        }
+        exchange.respond(200, list, mediaType);
+    }
+
+    private void retrieve(Context http) {
+        NgsiLdExchange exchange = new NgsiLdExchange(http, contexts);
+        String mediaType = exchange.accept(PRODUCIBLE);
+        exchange.respond(200, present(subscriptions.retrieve(exchange.tenant(), http.pathParam("subscriptionId"))), mediaType);
+    }
+
+    private void update(Context http) {
+        NgsiLdExchange exchange = new NgsiLdExchange(http, contexts);
+        JsonNode body = exchange.body(true);
+        subscriptions.update(exchange.tenant(), http.pathParam("subscriptionId"), body, exchange.context());
+        http.status(204);
+    }
+
+    private void delete(Context http) {
+        NgsiLdExchange exchange = new NgsiLdExchange(http, contexts);
+        subscriptions.delete(exchange.tenant(), http.pathParam("subscriptionId"));
+        http.status(204);
+    }
+
+    /** The subscription as sent, with its state and delivery statistics (clause 5.2.12, 5.2.14). */
+    private static ObjectNode present(SubscriptionStore.Row row) {
+        ObjectNode out = (ObjectNode) row.body().deepCopy();
+        out.put("id", row.id());
+        out.put("type", "Subscription");
+        out.put("isActive", row.active());
+        boolean expired = row.expiresAt() != null && !row.expiresAt().isAfter(Instant.now());
+        out.put("status", expired ? "expired" : !row.active() ? "paused" : row.status().equals("failed") ? "failed" : "active");
+        ObjectNode notification = out.with("notification");
+        notification.put("timesSent", row.timesSent());
+        notification.put("timesFailed", row.timesFailed());
+        putTime(notification, "lastNotification", row.lastNotification());
+        putTime(notification, "lastSuccess", row.lastSuccess());
+        putTime(notification, "lastFailure", row.lastFailure());
+        notification.put("status", row.status().equals("failed") || row.consecutiveFailures() > 0 ? "failed" : "ok");
+        return out;
+    }
+
+    private static void putTime(ObjectNode node, String member, Instant time) {
+        if (time != null) {
+            node.put(member, time.toString());
+        }
+    }
+}

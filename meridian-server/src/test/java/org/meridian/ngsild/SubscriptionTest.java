@@ -1,0 +1,193 @@
+package org.meridian.ngsild;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.meridian.testing.Api;
+import org.meridian.testing.NotificationReceiver;
+import org.meridian.testing.TestServer;
+
+/** Clause 5.8 subscriptions and 5.3 notifications, delivered over HTTP to a real receiver. */
+class SubscriptionTest {
+    private static final Duration WAIT = Duration.ofSeconds(15);
+    private final Api api = TestServer.api();
+    private final NotificationReceiver receiver = new NotificationReceiver();
+    private String tenant;
+
+    @BeforeEach
+    void tenant() {
+        tenant = TestServer.newTenant();
+        api.post("/ngsi-ld/v1/entities", "{\"id\": \"urn:ngsi-ld:Streetlight:0\", \"type\": \"Streetlight\"}").tenant(tenant).send();
+    }
+
+    @AfterEach
+    void stop() {
+        receiver.close();
+    }
+
+    private String subscribe(String extra) {
+        Api.Response response = api.post("/ngsi-ld/v1/subscriptions", """
+                {"type": "Subscription", "entities": [{"type": "Streetlight"}], %s
+                 "notification": {"endpoint": {"uri": "%s", "accept": "application/json"}}}""".formatted(extra, receiver.url()))
+                .tenant(tenant).send();
+        assertThat(response.status()).as(response.toString()).isEqualTo(201);
+        return response.header("Location").substring("/ngsi-ld/v1/subscriptions/".length());
+    }
+
+    private void create(String body) {
+        assertThat(api.post("/ngsi-ld/v1/entities", body).tenant(tenant).send().status()).isEqualTo(201);
+    }
+
+    private void patch(String id, String body) {
+        Api.Response response = api.patch("/ngsi-ld/v1/entities/" + id + "/attrs", body).tenant(tenant).send();
+        assertThat(response.status()).as(response.toString()).isEqualTo(204);
+    }
+
+    @Test
+    void createdSubscriptionIsShownWithItsState() {
+        String id = subscribe("\"watchedAttributes\": [\"status\"],");
+
+        JsonNode subscription = api.get("/ngsi-ld/v1/subscriptions/" + id).tenant(tenant).send().json();
+        assertThat(subscription.path("id").asText()).isEqualTo(java.net.URLDecoder.decode(id, java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(subscription.path("status").asText()).isEqualTo("active");
+        assertThat(subscription.path("watchedAttributes").get(0).asText()).isEqualTo("status");
+        assertThat(subscription.path("notification").path("timesSent").asInt()).isZero();
+        assertThat(api.get("/ngsi-ld/v1/subscriptions").tenant(tenant).send().json()).hasSize(1);
+
+        assertThat(api.delete("/ngsi-ld/v1/subscriptions/" + id).tenant(tenant).send().status()).isEqualTo(204);
+        assertThat(api.get("/ngsi-ld/v1/subscriptions/" + id).tenant(tenant).send().status()).isEqualTo(404);
+    }
+
+    @Test
+    void watchedAttributeChangesAreNotifiedInOrderAndOthersAreNot() {
+        subscribe("\"watchedAttributes\": [\"status\"],");
+        create("{\"id\": \"urn:ngsi-ld:Streetlight:1\", \"type\": \"Streetlight\", \"status\": \"on\", \"power\": 50}");
+        patch("urn:ngsi-ld:Streetlight:1", "{\"power\": 55}");
+        patch("urn:ngsi-ld:Streetlight:1", "{\"status\": \"off\"}");
+
+        List<NotificationReceiver.Received> received = receiver.await(2, WAIT);
+        assertThat(received).hasSize(2);
+        JsonNode first = received.get(0).body();
+        assertThat(first.path("type").asText()).isEqualTo("Notification");
+        assertThat(first.path("data").get(0).path("id").asText()).isEqualTo("urn:ngsi-ld:Streetlight:1");
+        assertThat(first.path("data").get(0).path("status").path("value").asText()).isEqualTo("on");
+        assertThat(received.get(1).body().path("data").get(0).path("status").path("value").asText()).isEqualTo("off");
+        assertThat(received.get(1).header("NGSILD-Tenant")).isEqualTo(tenant);
+        assertThat(received.get(1).header("Link")).contains("ngsi-ld-core-context");
+    }
+
+    @Test
+    void qSelectsWhichChangesAreNotifiedAndFormatShapesThem() {
+        subscribe("\"q\": \"status==\\\"broken\\\"\",");
+        create("{\"id\": \"urn:ngsi-ld:Streetlight:2\", \"type\": \"Streetlight\", \"status\": \"on\"}");
+        patch("urn:ngsi-ld:Streetlight:2", "{\"status\": \"broken\"}");
+
+        List<NotificationReceiver.Received> received = receiver.await(1, WAIT);
+        assertThat(received.getFirst().body().path("data").get(0).path("status").path("value").asText()).isEqualTo("broken");
+    }
+
+    @Test
+    void keyValuesAndNotifiedAttributes() {
+        Api.Response response = api.post("/ngsi-ld/v1/subscriptions", """
+                {"type": "Subscription", "entities": [{"type": "Streetlight", "idPattern": "^urn:ngsi-ld:Streetlight:3$"}],
+                 "notification": {"attributes": ["status"], "format": "keyValues",
+                                  "endpoint": {"uri": "%s", "receiverInfo": [{"key": "X-City", "value": "Haidian"}]}}}"""
+                .formatted(receiver.url())).tenant(tenant).send();
+        assertThat(response.status()).as(response.toString()).isEqualTo(201);
+        create("{\"id\": \"urn:ngsi-ld:Streetlight:3\", \"type\": \"Streetlight\", \"status\": \"on\", \"power\": 7}");
+
+        NotificationReceiver.Received received = receiver.await(1, WAIT).getFirst();
+        assertThat(received.body().path("data").get(0).toString()).isEqualTo(
+                "{\"id\":\"urn:ngsi-ld:Streetlight:3\",\"type\":\"Streetlight\",\"status\":\"on\"}");
+        assertThat(received.header("X-City")).isEqualTo("Haidian");
+    }
+
+    @Test
+    void deletionIsNotifiedWhenAskedFor() {
+        subscribe("\"notificationTrigger\": [\"entityDeleted\"],");
+        create("{\"id\": \"urn:ngsi-ld:Streetlight:4\", \"type\": \"Streetlight\", \"status\": \"on\"}");
+        api.delete("/ngsi-ld/v1/entities/urn:ngsi-ld:Streetlight:4").tenant(tenant).send();
+
+        JsonNode data = receiver.await(1, WAIT).getFirst().body().path("data").get(0);
+        assertThat(data.path("id").asText()).isEqualTo("urn:ngsi-ld:Streetlight:4");
+        assertThat(data.has("deletedAt")).isTrue();
+    }
+
+    @Test
+    void batchWritesAreNotifiedPerEntity() {
+        subscribe("");
+        api.post("/ngsi-ld/v1/entityOperations/upsert", """
+                [{"id": "urn:ngsi-ld:Streetlight:5", "type": "Streetlight", "status": "on"},
+                 {"id": "urn:ngsi-ld:Streetlight:6", "type": "Streetlight", "status": "on"}]""").tenant(tenant).send();
+
+        assertThat(receiver.await(2, WAIT)).extracting(r -> r.body().path("data").get(0).path("id").asText())
+                .containsExactlyInAnyOrder("urn:ngsi-ld:Streetlight:5", "urn:ngsi-ld:Streetlight:6");
+    }
+
+    @Test
+    void aFailingReceiverIsCountedAndMarkedFailedWhileOthersStillReceive() {
+        NotificationReceiver healthy = new NotificationReceiver();
+        try {
+            receiver.answerWith(500);
+            String failing = subscribe("");
+            api.post("/ngsi-ld/v1/subscriptions", """
+                    {"type": "Subscription", "entities": [{"type": "Streetlight"}],
+                     "notification": {"endpoint": {"uri": "%s"}}}""".formatted(healthy.url())).tenant(tenant).send();
+            create("{\"id\": \"urn:ngsi-ld:Streetlight:7\", \"type\": \"Streetlight\", \"status\": \"on\"}");
+
+            assertThat(healthy.await(1, WAIT)).hasSize(1);
+            receiver.await(2, WAIT);
+            JsonNode state = awaitStatus(failing, "failed");
+            assertThat(state.path("notification").path("timesFailed").asInt()).isGreaterThanOrEqualTo(2);
+            assertThat(state.path("notification").has("lastFailure")).isTrue();
+
+            receiver.answerWith(204);
+            api.patch("/ngsi-ld/v1/subscriptions/" + failing, "{\"isActive\": true}").tenant(tenant).send();
+            assertThat(awaitStatus(failing, "active").path("status").asText()).isEqualTo("active");
+        } finally {
+            healthy.close();
+        }
+    }
+
+    private JsonNode awaitStatus(String id, String status) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        JsonNode state;
+        do {
+            state = api.get("/ngsi-ld/v1/subscriptions/" + id).tenant(tenant).send().json();
+            if (state.path("status").asText().equals(status)) {
+                return state;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError("subscription never reached status " + status + ": " + state);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "no notification | {\"type\": \"Subscription\", \"entities\": [{\"type\": \"T\"}]} | BadRequestData",
+            "neither entities nor watchedAttributes | {\"type\": \"Subscription\", \"notification\": {\"endpoint\": {\"uri\": \"http://a.b/\"}}} | BadRequestData",
+            "past expiresAt | {\"type\": \"Subscription\", \"entities\": [{\"type\": \"T\"}], \"expiresAt\": \"2001-01-01T00:00:00Z\", \"notification\": {\"endpoint\": {\"uri\": \"http://a.b/\"}}} | BadRequestData",
+            "ftp endpoint | {\"type\": \"Subscription\", \"entities\": [{\"type\": \"T\"}], \"notification\": {\"endpoint\": {\"uri\": \"ftp://a.b/\"}}} | BadRequestData",
+            "bad q | {\"type\": \"Subscription\", \"entities\": [{\"type\": \"T\"}], \"q\": \"a>>1\", \"notification\": {\"endpoint\": {\"uri\": \"http://a.b/\"}}} | BadRequestData",
+            "unknown trigger | {\"type\": \"Subscription\", \"entities\": [{\"type\": \"T\"}], \"notificationTrigger\": [\"sometimes\"], \"notification\": {\"endpoint\": {\"uri\": \"http://a.b/\"}}} | BadRequestData",
+            "wrong type | {\"type\": \"Subscriptions\", \"entities\": [{\"type\": \"T\"}], \"notification\": {\"endpoint\": {\"uri\": \"http://a.b/\"}}} | BadRequestData",
+            "mqtt, not yet | {\"type\": \"Subscription\", \"entities\": [{\"type\": \"T\"}], \"notification\": {\"endpoint\": {\"uri\": \"mqtt://localhost:1883/t\"}}} | OperationNotSupported",
+    })
+    void invalidSubscriptionsAreRefused(String what, String body, String errorType) {
+        Api.Response response = api.post("/ngsi-ld/v1/subscriptions", body).tenant(tenant).send();
+
+        assertThat(response.errorType()).as(what + ": " + response).isEqualTo(errorType);
+        assertThat(api.get("/ngsi-ld/v1/subscriptions").tenant(tenant).send().json()).isEmpty();
+    }
+}
