@@ -87,15 +87,16 @@ public final class BatchService {
                         "The entity " + entity.id() + " appears twice in the batch"));
             }
         }
+        EntityService.OutboxSignal signal = service.newSignal();
         Set<String> inserted = unique.isEmpty() ? Set.of() : service.transactions().inTransaction(connection -> {
             service.tenants().ensure(connection, tenant);
             Set<String> written = service.store().insertNew(connection, tenant, List.copyOf(unique.values()));
             List<EntityChange> changes = new ArrayList<>();
             unique.values().stream().filter(entity -> written.contains(entity.id())).forEach(entity -> changes.add(EntityChange.created(entity)));
-            service.outbox().append(connection, tenant, changes);
+            signal.wrote(service.outbox().append(connection, tenant, changes));
             return written;
         });
-        service.signalChanges();
+        signal.fire();
         for (String id : unique.keySet()) {
             if (inserted.contains(id)) {
                 parsed.result().success(id);
@@ -112,6 +113,7 @@ public final class BatchService {
         Parsed parsed = parseAll(payload, context, false, now);
         List<String> created = new ArrayList<>();
         if (!parsed.valid().isEmpty()) {
+            EntityService.OutboxSignal signal = service.newSignal();
             service.transactions().inTransaction(connection -> {
                 service.tenants().ensure(connection, tenant);
                 Map<String, Entity> current = byId(service.store().findAll(connection, tenant,
@@ -124,10 +126,10 @@ public final class BatchService {
                 }
                 service.store().upsert(connection, tenant, List.copyOf(next.values()));
                 next.keySet().stream().filter(id -> !current.containsKey(id)).forEach(created::add);
-                service.outbox().append(connection, tenant, changes(next, namesBefore, now));
+                signal.wrote(service.outbox().append(connection, tenant, changes(next, namesBefore, now)));
                 return null;
             });
-            service.signalChanges();
+            signal.fire();
             parsed.valid().stream().map(Entity::id).distinct().forEach(parsed.result()::success);
         }
         return new UpsertResult(parsed.result(), created);
@@ -172,6 +174,7 @@ public final class BatchService {
         }
         List<String> missing = new ArrayList<>();
         List<String> done = new ArrayList<>();
+        EntityService.OutboxSignal signal = service.newSignal();
         service.transactions().inTransaction(connection -> {
             service.requireTenant(connection, tenant);
             Map<String, Entity> current = byId(service.store().findAll(connection, tenant,
@@ -188,10 +191,10 @@ public final class BatchService {
                 }
             }
             service.store().upsert(connection, tenant, List.copyOf(next.values()));
-            service.outbox().append(connection, tenant, changes(next, namesBefore, now));
+            signal.wrote(service.outbox().append(connection, tenant, changes(next, namesBefore, now)));
             return null;
         });
-        service.signalChanges();
+        signal.fire();
         done.stream().distinct().forEach(parsed.result()::success);
         missing.forEach(id -> parsed.result().failure(id, MeridianException.notFound("No entity " + id)));
         return parsed.result();
@@ -214,14 +217,15 @@ public final class BatchService {
         if (ids.isEmpty()) {
             return result;
         }
+        EntityService.OutboxSignal signal = service.newSignal();
         Set<String> deleted = service.transactions().inTransaction(connection -> {
             service.requireTenant(connection, tenant);
             List<Entity> existing = service.store().findAll(connection, tenant, ids, true);
             Set<String> gone = service.store().deleteAll(connection, tenant, ids);
-            service.outbox().append(connection, tenant, existing.stream().map(EntityChange::deleted).toList());
+            signal.wrote(service.outbox().append(connection, tenant, existing.stream().map(EntityChange::deleted).toList()));
             return gone;
         });
-        service.signalChanges();
+        signal.fire();
         for (String id : ids) {
             if (deleted.contains(id)) {
                 result.success(id);

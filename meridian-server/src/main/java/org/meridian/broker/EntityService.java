@@ -60,15 +60,16 @@ public final class EntityService {
 
     public String create(String tenant, JsonNode payload, JsonLdContext context) {
         Entity entity = EntityParser.parseEntity(payload, context, now());
+        OutboxSignal signal = new OutboxSignal();
         Set<String> inserted = transactions.inTransaction(connection -> {
             tenants.ensure(connection, tenant);
             Set<String> written = entities.insertNew(connection, tenant, List.of(entity));
             if (!written.isEmpty()) {
-                outbox.append(connection, tenant, List.of(EntityChange.created(entity)));
+                signal.wrote(outbox.append(connection, tenant, List.of(EntityChange.created(entity))));
             }
             return written;
         });
-        changed.run();
+        signal.fire();
         if (inserted.isEmpty()) {
             throw new MeridianException(ErrorType.ALREADY_EXISTS, "The entity " + entity.id() + " already exists");
         }
@@ -91,15 +92,16 @@ public final class EntityService {
     }
 
     public void delete(String tenant, String id) {
+        OutboxSignal signal = new OutboxSignal();
         transactions.inTransaction(connection -> {
             requireTenant(connection, tenant);
             Entity current = entities.find(connection, tenant, id, true)
                     .orElseThrow(() -> MeridianException.notFound("No entity " + id));
             entities.delete(connection, tenant, id);
-            outbox.append(connection, tenant, List.of(EntityChange.deleted(current)));
+            signal.wrote(outbox.append(connection, tenant, List.of(EntityChange.deleted(current))));
             return null;
         });
-        changed.run();
+        signal.fire();
     }
 
     /** PUT /entities/{id}: the new content replaces everything but the id and the creation time. */
@@ -222,6 +224,7 @@ public final class EntityService {
 
     /** Reads the entity for update, applies the change, writes it and its outbox event in one transaction. */
     private void modify(String tenant, String id, Instant now, UnaryOperator<Entity> change) {
+        OutboxSignal signal = new OutboxSignal();
         transactions.inTransaction(connection -> {
             requireTenant(connection, tenant);
             Entity current = entities.find(connection, tenant, id, true)
@@ -229,10 +232,10 @@ public final class EntityService {
             Set<String> namesBefore = EntityChange.namesOf(current.attributes());
             Entity next = change.apply(current);
             entities.upsert(connection, tenant, List.of(next));
-            outbox.append(connection, tenant, List.of(EntityChange.updated(namesBefore, next, now.toString())));
+            signal.wrote(outbox.append(connection, tenant, List.of(EntityChange.updated(namesBefore, next, now.toString()))));
             return null;
         });
-        changed.run();
+        signal.fire();
     }
 
     private static void requireSameId(String id, ObjectNode object) {
@@ -258,8 +261,23 @@ public final class EntityService {
         return outbox;
     }
 
-    void signalChanges() {
-        changed.run();
+    OutboxSignal newSignal() {
+        return new OutboxSignal();
+    }
+
+    /** Wakes the dispatcher after commit, and only when the transaction wrote to the outbox. */
+    final class OutboxSignal {
+        private boolean wrote;
+
+        void wrote(boolean appended) {
+            wrote |= appended;
+        }
+
+        void fire() {
+            if (wrote) {
+                changed.run();
+            }
+        }
     }
 
     TenantStore tenants() {

@@ -23,9 +23,15 @@ public final class OutboxStore {
     public record Event(long sequence, String tenant, EntityChange change) {
     }
 
-    public void append(Connection connection, String tenant, List<EntityChange> changes) throws SQLException {
-        if (changes.isEmpty()) {
-            return;
+    /**
+     * Records the changes, unless the tenant has no subscription at all: then nobody can be notified, and skipping the
+     * outbox keeps writes as fast as without it (measured: the outbox halves batch upsert throughput). A subscription
+     * created concurrently with a change may miss that change, as NGSI-LD allows.
+     */
+    /** @return whether anything was written (only then is the dispatcher worth waking) */
+    public boolean append(Connection connection, String tenant, List<EntityChange> changes) throws SQLException {
+        if (changes.isEmpty() || !hasSubscriptions(connection, tenant)) {
+            return false;
         }
         ArrayNode rows = NODES.arrayNode();
         for (EntityChange change : changes) {
@@ -42,6 +48,17 @@ public final class OutboxStore {
             insert.setString(1, tenant);
             insert.setString(2, Json.write(rows));
             insert.executeUpdate();
+        }
+        return true;
+    }
+
+    private static boolean hasSubscriptions(Connection connection, String tenant) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("SELECT EXISTS (SELECT 1 FROM subscription WHERE tenant = ?)")) {
+            select.setString(1, tenant);
+            try (ResultSet result = select.executeQuery()) {
+                result.next();
+                return result.getBoolean(1);
+            }
         }
     }
 
