@@ -68,6 +68,7 @@ public final class Database implements AutoCloseable {
     private static EmbeddedPostgres startEmbedded(Path directory) {
         try {
             Files.createDirectories(directory);
+            OrphanedPostgres.stopIfRunning(directory);
             return EmbeddedPostgres.builder()
                     .setDataDirectory(directory)
                     .setCleanDataDirectory(false)

@@ -1,0 +1,117 @@
+package org.meridian.ngsild;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.meridian.testing.Api;
+import org.meridian.testing.NotificationReceiver;
+import org.meridian.testing.TestServer;
+
+/**
+ * Notifications are never lost: the server is killed with SIGKILL in the middle of a stream of updates, restarted on
+ * the same data, and every update it acknowledged is then notified, in order.
+ */
+@Tag("slow")
+class NotificationCrashRecoveryTest {
+    @TempDir
+    Path data;
+
+    @Test
+    void everyAcknowledgedUpdateIsNotifiedAfterAKill() throws Exception {
+        int port = freePort();
+        Api api = TestServer.client("http://127.0.0.1:" + port);
+        try (NotificationReceiver receiver = new NotificationReceiver()) {
+            Process server = start(port);
+            List<Integer> acknowledged = new ArrayList<>();
+            try {
+                awaitHealthy(api);
+                assertThat(api.post("/ngsi-ld/v1/subscriptions", """
+                        {"type": "Subscription", "entities": [{"type": "Counter"}],
+                         "notification": {"format": "keyValues", "endpoint": {"uri": "%s"}}}""".formatted(receiver.url()))
+                        .send().status()).isEqualTo(201);
+                assertThat(api.post("/ngsi-ld/v1/entities", "{\"id\": \"urn:ngsi-ld:Counter:1\", \"type\": \"Counter\", \"count\": 0}")
+                        .send().status()).isEqualTo(201);
+                acknowledged.add(0);
+                for (int i = 1; i <= 200; i++) {
+                    if (i == 120) {
+                        server.destroyForcibly(); // SIGKILL while updates and deliveries are under way
+                    }
+                    try {
+                        if (api.patch("/ngsi-ld/v1/entities/urn:ngsi-ld:Counter:1/attrs", "{\"count\": " + i + "}")
+                                .send().status() == 204) {
+                            acknowledged.add(i);
+                        }
+                    } catch (java.io.UncheckedIOException refused) {
+                        // the server is gone: this update was not acknowledged
+                    }
+                }
+            } finally {
+                server.destroyForcibly().waitFor();
+            }
+
+            Process restarted = start(port);
+            try {
+                awaitHealthy(api);
+                int last = acknowledged.getLast();
+                List<Integer> counts = new ArrayList<>();
+                long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                while (!counts.contains(last) && System.nanoTime() < deadline) {
+                    counts.clear();
+                    receiver.received().forEach(r -> counts.add(r.body().path("data").get(0).path("count").asInt()));
+                    Thread.sleep(100);
+                }
+                assertThat(new TreeSet<>(counts)).as("notified counts").containsAll(acknowledged);
+                List<Integer> withoutRepeats = new ArrayList<>();
+                for (int count : counts) {
+                    if (withoutRepeats.isEmpty() || withoutRepeats.getLast() != count) {
+                        withoutRepeats.add(count);
+                    }
+                }
+                // At least once may repeat the notification that was in flight at the kill, never reorder the rest.
+                assertThat(withoutRepeats).isSorted().doesNotHaveDuplicates();
+                assertThat(acknowledged).hasSizeGreaterThan(100);
+            } finally {
+                restarted.destroy();
+                restarted.waitFor();
+            }
+        }
+    }
+
+    private Process start(int port) throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder builder = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+                "org.meridian.app.Main", "serve", "--port", String.valueOf(port), "--data", data.toString());
+        builder.redirectErrorStream(true).redirectOutput(data.resolve("server-" + System.nanoTime() + ".log").toFile());
+        return builder.start();
+    }
+
+    private static void awaitHealthy(Api api) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                if (api.get("/health").send().status() == 200) {
+                    return;
+                }
+            } catch (RuntimeException notYet) {
+                // the server is still starting
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("the server did not become healthy");
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
