@@ -57,6 +57,9 @@ public final class LoadGenerator {
         if (phases.contains("retrieve")) {
             retrievals(5_000, 4);
         }
+        if (phases.contains("notify")) {
+            new NotificationLatency(base, 1_000, 1_000, 30).run();
+        }
     }
 
     private void batchUpserts(int concurrency) throws Exception {

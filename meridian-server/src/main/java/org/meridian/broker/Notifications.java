@@ -58,6 +58,11 @@ public final class Notifications implements AutoCloseable {
     private final Semaphore wakeDispatcher = new Semaphore(0);
     private final Semaphore wakeSender = new Semaphore(0);
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+    private final Map<String, Snapshot> snapshots = new ConcurrentHashMap<>();
+    /** Per queue, the last notification this node delivered: guards against a stale read of a queue's head. */
+    private final Map<String, Long> delivered = new ConcurrentHashMap<>();
+    /** Parsed subscriptions by tenant, id and modification time, so a delivery does not parse its subscription. */
+    private final ExpiringCache<String, Active> parsed = new ExpiringCache<>(Duration.ofSeconds(60), 10_000);
     private volatile boolean running = true;
     private final List<Thread> threads = new ArrayList<>();
 
@@ -120,24 +125,22 @@ public final class Notifications implements AutoCloseable {
             if (events.isEmpty()) {
                 return 0;
             }
-            List<String> tenants = events.stream().map(OutboxStore.Event::tenant).distinct().toList();
             Map<String, List<Active>> byTenant = new HashMap<>();
-            for (SubscriptionStore.Row row : subscriptions.deliverable(connection, tenants)) {
-                Active active = activate(row);
-                if (active != null) {
-                    byTenant.computeIfAbsent(row.tenant(), k -> new ArrayList<>()).add(active);
-                }
+            for (String tenant : events.stream().map(OutboxStore.Event::tenant).distinct().toList()) {
+                byTenant.put(tenant, activeSubscriptions(connection, tenant));
             }
             Instant now = clock.instant();
+            List<NotificationStore.Pending> pending = new ArrayList<>();
             for (OutboxStore.Event event : events) {
                 for (Active active : byTenant.getOrDefault(event.tenant(), List.of())) {
                     if (active.subscription().matches(event.change())) {
                         ObjectNode payload = NotificationRenderer.render(active.subscription(), active.row().context(),
                                 active.context(), event.change(), now);
-                        queue.enqueue(connection, event.tenant(), active.row().id(), payload);
+                        pending.add(new NotificationStore.Pending(event.tenant(), active.row().id(), payload));
                     }
                 }
             }
+            queue.enqueue(connection, pending);
             outbox.delete(connection, events.stream().map(OutboxStore.Event::sequence).toList());
             return events.size();
         });
@@ -150,21 +153,54 @@ public final class Notifications implements AutoCloseable {
     private record Active(SubscriptionStore.Row row, Subscription subscription, JsonLdContext context) {
     }
 
+    private record Snapshot(String version, List<Active> subscriptions) {
+    }
+
+    /**
+     * A tenant's deliverable subscriptions, parsed. Reloaded only when the tenant's subscription fingerprint changed,
+     * so a city with thousands of subscriptions does not re-read and re-parse them for every batch of events.
+     */
+    private List<Active> activeSubscriptions(java.sql.Connection connection, String tenant) throws java.sql.SQLException {
+        String version = subscriptions.version(connection, tenant);
+        Snapshot snapshot = snapshots.get(tenant);
+        if (snapshot == null || !snapshot.version().equals(version)) {
+            List<Active> active = new ArrayList<>();
+            for (SubscriptionStore.Row row : subscriptions.deliverable(connection, List.of(tenant))) {
+                Active parsedRow = activate(row);
+                if (parsedRow != null) {
+                    active.add(parsedRow);
+                }
+            }
+            snapshot = new Snapshot(version, List.copyOf(active));
+            snapshots.put(tenant, snapshot);
+        }
+        Instant now = clock.instant();
+        return snapshot.subscriptions().stream().filter(a -> !a.subscription().isExpired(now)).toList();
+    }
+
     private Active activate(SubscriptionStore.Row row) {
+        Active active = activate(row.tenant(), row.id(), row.body(), row.context());
+        return active == null ? null : new Active(row, active.subscription(), active.context());
+    }
+
+    private Active activate(String tenant, String id, JsonNode body, JsonNode contextValue) {
         try {
-            JsonLdContext context = contexts.resolve(row.context());
+            JsonLdContext context = contexts.resolve(contextValue);
             // Stored subscriptions were checked on write; only an expiry time now in the past can fail here.
-            Subscription subscription = SubscriptionParser.parse(row.id(), row.body(), context, maxQueryTerms, Instant.EPOCH);
-            return new Active(row, subscription, context);
+            Subscription subscription = SubscriptionParser.parse(id, body, context, maxQueryTerms, Instant.EPOCH);
+            return new Active(null, subscription, context);
         } catch (MeridianException e) {
-            LOG.warn("subscription {} of tenant '{}' cannot be used now ({}); its notifications wait", row.id(), row.tenant(), e.detail());
+            LOG.warn("subscription {} of tenant '{}' cannot be used now ({}); its notifications wait", id, tenant, e.detail());
             return null;
         }
     }
 
-    /** Starts delivery of the head of every due queue; returns how many deliveries were started. */
+    /**
+     * Starts a drainer for every queue that has a due notification and none running; returns how many started.
+     * Each drainer delivers its queue in order until it is empty, not yet due, or failing.
+     */
     private int send() {
-        List<NotificationStore.Queued> heads = transactions.readOnly(connection -> queue.heads(connection, 200));
+        List<NotificationStore.Queued> heads = transactions.readOnly(connection -> queue.heads(connection, 500));
         int started = 0;
         for (NotificationStore.Queued head : heads) {
             String key = head.tenant() + "\n" + head.subscriptionId();
@@ -174,38 +210,62 @@ public final class Notifications implements AutoCloseable {
             started++;
             Thread.ofVirtual().name("meridian-notify").start(() -> {
                 try {
-                    deliver(head);
+                    drain(key, head);
+                } catch (RuntimeException e) {
+                    LOG.error("delivery to subscription {} failed unexpectedly: {}", head.subscriptionId(), e.toString(), e);
                 } finally {
                     inFlight.remove(key);
-                    wakeSender.release();
                 }
             });
         }
         return started;
     }
 
-    private void deliver(NotificationStore.Queued head) {
-        SubscriptionStore.Row row = transactions.readOnly(connection ->
-                subscriptions.find(connection, head.tenant(), head.subscriptionId())).orElse(null);
-        if (row == null) {
-            return;
+    private void drain(String key, NotificationStore.Queued head) {
+        NotificationStore.Queued current = head;
+        while (current != null && running) {
+            Long done = delivered.get(key);
+            NotificationStore.Queued previous = current;
+            if (done != null && current.sequence() <= done) {
+                // The heads query read this notification just before an earlier drainer removed it.
+                current = transactions.readOnly(connection -> queue.next(connection, previous.tenant(),
+                        previous.subscriptionId(), previous.sequence())).orElse(null);
+                continue;
+            }
+            Delivery outcome = deliver(current);
+            if (outcome.next() == null) {
+                if (outcome.delivered()) {
+                    delivered.put(key, current.sequence());
+                }
+                return;
+            }
+            delivered.put(key, current.sequence());
+            current = outcome.next().orElse(null);
         }
-        Active active = activate(row);
+    }
+
+    /** The outcome of one delivery: whether it was taken, and the queue's next notification when it may follow now. */
+    private record Delivery(boolean delivered, java.util.Optional<NotificationStore.Queued> next) {
+    }
+
+    private Delivery deliver(NotificationStore.Queued head) {
+        Active active = parsed.get(head.tenant() + "\n" + head.subscriptionId() + "\n" + head.subscriptionModifiedAt(),
+                key -> activate(head.tenant(), head.subscriptionId(), head.subscriptionBody(), head.subscriptionContext()));
         if (active == null) {
-            return;
+            return new Delivery(false, null);
         }
         Subscription.Endpoint endpoint = active.subscription().endpoint();
-        boolean delivered = post(endpoint, head.tenant(), row.context(), head.payload());
+        boolean delivered = post(endpoint, head.tenant(), head.subscriptionContext(), head.payload());
         Instant now = clock.instant();
+        Double throttling = active.subscription().throttlingSeconds();
+        if (delivered && throttling == null) {
+            return new Delivery(true, transactions.inTransaction(connection -> queue.completeAndNext(connection, head, now)));
+        }
         transactions.inTransaction(connection -> {
             if (delivered) {
                 queue.delete(connection, head.sequence());
                 subscriptions.recordSuccess(connection, head.tenant(), head.subscriptionId(), now);
-                Double throttling = active.subscription().throttlingSeconds();
-                if (throttling != null) {
-                    queue.holdQueue(connection, head.tenant(), head.subscriptionId(),
-                            now.plusMillis((long) (throttling * 1000)));
-                }
+                queue.holdQueue(connection, head.tenant(), head.subscriptionId(), now.plusMillis((long) (throttling * 1000)));
             } else {
                 long backoff = Math.min(MAX_BACKOFF.toMillis(), 1000L << Math.min(head.attempts(), 16));
                 queue.retryLater(connection, head.sequence(), now.plusMillis(backoff));
@@ -213,6 +273,7 @@ public final class Notifications implements AutoCloseable {
             }
             return null;
         });
+        return new Delivery(delivered, null);
     }
 
     private boolean post(Subscription.Endpoint endpoint, String tenant, JsonNode contextValue, JsonNode payload) {
