@@ -22,6 +22,7 @@ import org.meridian.core.jsonld.JsonLdContext;
 import org.meridian.core.json.Json;
 import org.meridian.core.subscription.Subscription;
 import org.meridian.core.subscription.SubscriptionParser;
+import org.meridian.mqtt.MqttPublisher;
 import org.meridian.store.NotificationStore;
 import org.meridian.store.OutboxStore;
 import org.meridian.store.SubscriptionStore;
@@ -53,6 +54,7 @@ public final class Notifications implements AutoCloseable {
     private final int maxQueryTerms;
     private final Duration timeout;
     private final HttpClient client;
+    private final MqttPublisher mqtt;
     private final Lease dispatchLease;
     private final Lease sendLease;
     private final Semaphore wakeDispatcher = new Semaphore(0);
@@ -82,6 +84,7 @@ public final class Notifications implements AutoCloseable {
         this.maxQueryTerms = options.maxQueryTerms();
         this.timeout = options.timeout();
         this.client = HttpClient.newBuilder().connectTimeout(options.timeout()).build();
+        this.mqtt = new MqttPublisher((int) Math.max(1, options.timeout().toSeconds()));
         this.dispatchLease = new Lease(dataSource, 0x4d455249_00000001L, "notification matching");
         this.sendLease = new Lease(dataSource, 0x4d455249_00000002L, "notification delivery");
     }
@@ -277,13 +280,15 @@ public final class Notifications implements AutoCloseable {
     }
 
     private boolean post(Subscription.Endpoint endpoint, String tenant, JsonNode contextValue, JsonNode payload) {
+        if (endpoint.isMqtt()) {
+            return mqtt.publish(endpoint.uri(), endpoint.mqttQualityOfService(),
+                    Json.write(mqttMessage(endpoint, tenant, contextValue, payload)).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
         HttpRequest.Builder request = HttpRequest.newBuilder(endpoint.uri()).timeout(timeout)
                 .header("Content-Type", endpoint.accept())
                 .POST(HttpRequest.BodyPublishers.ofString(Json.write(payload)));
         if (endpoint.accept().equals("application/json")) {
-            String url = contextValue != null && contextValue.isTextual() ? contextValue.asText()
-                    : org.meridian.core.ngsild.NgsiLd.CORE_CONTEXT_V1_8;
-            request.header("Link", "<" + url + ">; rel=\"http://www.w3.org/ns/json-ld#context\"; type=\"application/ld+json\"");
+            request.header("Link", linkHeader(contextValue));
         }
         if (!tenant.isEmpty()) {
             request.header("NGSILD-Tenant", tenant);
@@ -299,6 +304,28 @@ public final class Notifications implements AutoCloseable {
             Thread.currentThread().interrupt();
             return false;
         }
+    }
+
+    /** An MQTT notification is {"metadata": {headers}, "body": notification} (NGSI-LD MQTT binding). */
+    private static ObjectNode mqttMessage(Subscription.Endpoint endpoint, String tenant, JsonNode contextValue, JsonNode payload) {
+        ObjectNode message = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        ObjectNode metadata = message.putObject("metadata");
+        metadata.put("Content-Type", endpoint.accept());
+        if (endpoint.accept().equals("application/json")) {
+            metadata.put("Link", linkHeader(contextValue));
+        }
+        if (!tenant.isEmpty()) {
+            metadata.put("NGSILD-Tenant", tenant);
+        }
+        endpoint.receiverInfo().forEach(metadata::put);
+        message.set("body", payload);
+        return message;
+    }
+
+    private static String linkHeader(JsonNode contextValue) {
+        String url = contextValue != null && contextValue.isTextual() ? contextValue.asText()
+                : org.meridian.core.ngsild.NgsiLd.CORE_CONTEXT_V1_8;
+        return "<" + url + ">; rel=\"http://www.w3.org/ns/json-ld#context\"; type=\"application/ld+json\"";
     }
 
     private static void sleepQuietly(long millis) {
@@ -323,5 +350,6 @@ public final class Notifications implements AutoCloseable {
         }
         dispatchLease.close();
         sendLease.close();
+        mqtt.close();
     }
 }

@@ -182,7 +182,10 @@ class SubscriptionTest {
             "bad q | {\"type\": \"Subscription\", \"entities\": [{\"type\": \"T\"}], \"q\": \"a>>1\", \"notification\": {\"endpoint\": {\"uri\": \"http://a.b/\"}}} | BadRequestData",
             "unknown trigger | {\"type\": \"Subscription\", \"entities\": [{\"type\": \"T\"}], \"notificationTrigger\": [\"sometimes\"], \"notification\": {\"endpoint\": {\"uri\": \"http://a.b/\"}}} | BadRequestData",
             "wrong type | {\"type\": \"Subscriptions\", \"entities\": [{\"type\": \"T\"}], \"notification\": {\"endpoint\": {\"uri\": \"http://a.b/\"}}} | BadRequestData",
-            "mqtt, not yet | {\"type\": \"Subscription\", \"entities\": [{\"type\": \"T\"}], \"notification\": {\"endpoint\": {\"uri\": \"mqtt://localhost:1883/t\"}}} | OperationNotSupported",
+            "mqtt without topic | {\"type\": \"Subscription\", \"entities\": [{\"type\": \"T\"}], \"notification\": {\"endpoint\": {\"uri\": \"mqtt://localhost:1883\"}}} | BadRequestData",
+            "mqtt bad QoS | {\"type\": \"Subscription\", \"entities\": [{\"type\": \"T\"}], \"notification\": {\"endpoint\": {\"uri\": \"mqtt://localhost:1883/t\", \"notifierInfo\": [{\"key\": \"MQTT-QoS\", \"value\": \"3\"}]}}} | BadRequestData",
+            "mqtt 5, not yet | {\"type\": \"Subscription\", \"entities\": [{\"type\": \"T\"}], \"notification\": {\"endpoint\": {\"uri\": \"mqtt://localhost:1883/t\", \"notifierInfo\": [{\"key\": \"MQTT-Version\", \"value\": \"mqtt5.0\"}]}}} | OperationNotSupported",
+            "timeInterval, not yet | {\"type\": \"Subscription\", \"entities\": [{\"type\": \"T\"}], \"timeInterval\": 60, \"notification\": {\"endpoint\": {\"uri\": \"http://a.b/\"}}} | OperationNotSupported",
     })
     void invalidSubscriptionsAreRefused(String what, String body, String errorType) {
         Api.Response response = api.post("/ngsi-ld/v1/subscriptions", body).tenant(tenant).send();

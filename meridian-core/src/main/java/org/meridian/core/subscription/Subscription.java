@@ -47,8 +47,16 @@ public record Subscription(
         }
     }
 
-    /** Where and how to deliver. */
-    public record Endpoint(URI uri, String accept, Map<String, String> receiverInfo) {
+    /**
+     * Where and how to deliver.
+     *
+     * @param receiverInfo sent to the receiver (HTTP headers, or the metadata of an MQTT message)
+     * @param mqttQualityOfService 0, 1 or 2 for MQTT endpoints (notifierInfo {@code MQTT-QoS})
+     */
+    public record Endpoint(URI uri, String accept, Map<String, String> receiverInfo, int mqttQualityOfService) {
+        public boolean isMqtt() {
+            return uri.getScheme().equalsIgnoreCase("mqtt") || uri.getScheme().equalsIgnoreCase("mqtts");
+        }
     }
 
     /** The notification triggers of NGSI-LD v1.8 that Meridian supports. */

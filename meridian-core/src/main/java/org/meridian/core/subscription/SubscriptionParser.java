@@ -164,9 +164,15 @@ public final class SubscriptionParser {
                     throw MeridianException.badData("notification.endpoint.uri needs a host");
                 }
             }
-            case "mqtt", "mqtts" -> throw new MeridianException(ErrorType.OPERATION_NOT_SUPPORTED,
-                    "MQTT notification endpoints are not supported by this broker yet; use http or https");
-            default -> throw MeridianException.badData("notification.endpoint.uri must use http or https, not '" + scheme + "'");
+            case "mqtt", "mqtts" -> {
+                if (uri.getHost() == null || uri.getPath() == null || uri.getPath().length() < 2) {
+                    throw MeridianException.badData("An MQTT endpoint needs a host and a topic: mqtt://host:1883/topic");
+                }
+                if (uri.getPath().contains("+") || uri.getPath().contains("#")) {
+                    throw MeridianException.badData("An MQTT notification topic cannot contain the wildcards + or #");
+                }
+            }
+            default -> throw MeridianException.badData("notification.endpoint.uri must use http, https, mqtt or mqtts, not '" + scheme + "'");
         }
         String accept = node.path("accept").asText("application/json");
         if (!accept.equals("application/json") && !accept.equals("application/ld+json")) {
@@ -187,7 +193,39 @@ public final class SubscriptionParser {
                 receiverInfo.put(key, pair.get("value").asText());
             }
         }
-        return new Subscription.Endpoint(uri, accept, receiverInfo);
+        return new Subscription.Endpoint(uri, accept, receiverInfo, mqttQualityOfService(node.get("notifierInfo")));
+    }
+
+    /** notifierInfo for MQTT (clause 5.2.22): MQTT-Version mqtt3.1.1 and MQTT-QoS 0, 1 or 2. */
+    private static int mqttQualityOfService(JsonNode notifierInfo) {
+        int qos = 0;
+        if (notifierInfo == null) {
+            return qos;
+        }
+        if (!notifierInfo.isArray()) {
+            throw MeridianException.badData("notifierInfo must be an array of {key, value}");
+        }
+        for (JsonNode pair : notifierInfo) {
+            String value = pair.path("value").asText("");
+            switch (pair.path("key").asText("")) {
+                case "MQTT-QoS" -> {
+                    if (!value.matches("[012]")) {
+                        throw MeridianException.badData("MQTT-QoS must be 0, 1 or 2, not '" + value + "'");
+                    }
+                    qos = Integer.parseInt(value);
+                }
+                case "MQTT-Version" -> {
+                    if (value.equals("mqtt5.0")) {
+                        throw new MeridianException(ErrorType.OPERATION_NOT_SUPPORTED, "MQTT 5 notifications are not supported yet; use mqtt3.1.1");
+                    }
+                    if (!value.equals("mqtt3.1.1")) {
+                        throw MeridianException.badData("MQTT-Version must be mqtt3.1.1 or mqtt5.0, not '" + value + "'");
+                    }
+                }
+                default -> throw MeridianException.badData("Unknown notifierInfo key '" + pair.path("key").asText("") + "'");
+            }
+        }
+        return qos;
     }
 
     private static Instant expiresAt(JsonNode node, Instant now) {
