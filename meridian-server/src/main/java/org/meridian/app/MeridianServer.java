@@ -12,6 +12,7 @@ import org.meridian.broker.BatchService;
 import org.meridian.broker.ContextService;
 import org.meridian.broker.DiscoveryService;
 import org.meridian.broker.EntityService;
+import org.meridian.broker.NotificationStream;
 import org.meridian.broker.Notifications;
 import org.meridian.broker.QueryPlanner;
 import org.meridian.broker.SubscriptionService;
@@ -62,15 +63,17 @@ public final class MeridianServer implements AutoCloseable {
             Clock clock = Clock.systemUTC();
             SubscriptionStore subscriptionStore = new SubscriptionStore();
             OutboxStore outbox = new OutboxStore();
+            NotificationStore notificationStore = new NotificationStore();
             Notifications notifications = new Notifications(database.dataSource(), transactions, outbox, subscriptionStore,
-                    new NotificationStore(), contexts, clock, new Notifications.Options(settings.notificationMaxFailures(),
+                    notificationStore, contexts, clock, new Notifications.Options(settings.notificationMaxFailures(),
                     Duration.ofMillis(settings.notificationTimeoutMillis()), settings.maxQueryTerms()));
             EntityService entities = new EntityService(transactions, new EntityStore(),
                     new EntityQueries(settings.maxGeoCandidates()), tenants, outbox, notifications::changed, clock);
             HttpServer.Services services = new HttpServer.Services(entities,
                     new BatchService(entities, settings.maxBatchSize()),
                     new DiscoveryService(transactions, new DiscoveryStore(), tenants),
-                    new SubscriptionService(transactions, subscriptionStore, tenants, settings.maxQueryTerms(), clock), contexts,
+                    new SubscriptionService(transactions, subscriptionStore, tenants, settings.maxQueryTerms(), clock),
+                    new NotificationStream(transactions, notificationStore, subscriptionStore, tenants, clock), contexts,
                     new QueryPlanner(settings.maxQueryTerms()), database::isReachable, registry);
             HttpServer http = HttpServer.start(services, new HttpServer.Options(settings.host(), settings.port(),
                     settings.maxBodyBytes(), settings.defaultLimit(), settings.maxLimit()));

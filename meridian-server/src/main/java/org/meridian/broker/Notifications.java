@@ -267,7 +267,7 @@ public final class Notifications implements AutoCloseable {
         transactions.inTransaction(connection -> {
             if (delivered) {
                 queue.delete(connection, head.sequence());
-                subscriptions.recordSuccess(connection, head.tenant(), head.subscriptionId(), now);
+                subscriptions.recordSuccess(connection, head.tenant(), head.subscriptionId(), now, 1);
                 queue.holdQueue(connection, head.tenant(), head.subscriptionId(), now.plusMillis((long) (throttling * 1000)));
             } else {
                 long backoff = Math.min(MAX_BACKOFF.toMillis(), 1000L << Math.min(head.attempts(), 16));

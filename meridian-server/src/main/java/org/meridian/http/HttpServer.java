@@ -11,6 +11,7 @@ import org.meridian.broker.BatchService;
 import org.meridian.broker.ContextService;
 import org.meridian.broker.DiscoveryService;
 import org.meridian.broker.EntityService;
+import org.meridian.broker.NotificationStream;
 import org.meridian.broker.QueryPlanner;
 import org.meridian.broker.SubscriptionService;
 import org.meridian.core.error.ErrorType;
@@ -28,7 +29,8 @@ public final class HttpServer implements AutoCloseable {
 
     /** Everything the routes need. */
     public record Services(EntityService entities, BatchService batches, DiscoveryService discovery,
-                           SubscriptionService subscriptions, ContextService contexts, QueryPlanner planner,
+                           SubscriptionService subscriptions, NotificationStream stream, ContextService contexts,
+                           QueryPlanner planner,
                            BooleanSupplier databaseReachable, PrometheusMeterRegistry registry) {
     }
 
@@ -59,7 +61,7 @@ public final class HttpServer implements AutoCloseable {
             entityRoutes.register(routes);
             new BatchRoutes(services.batches(), services.contexts(), entityRoutes).register(routes);
             new DiscoveryRoutes(services.discovery(), services.contexts()).register(routes);
-            new SubscriptionRoutes(services.subscriptions(), services.contexts(), limits).register(routes);
+            new SubscriptionRoutes(services.subscriptions(), services.stream(), services.contexts(), limits).register(routes);
             new ContextRoutes(services.contexts()).register(routes);
             new OperationsRoutes(services.databaseReachable(), services.registry()).register(routes);
             routes.exception(MeridianException.class, HttpServer::problem);

@@ -6,11 +6,13 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import io.javalin.http.sse.SseClient;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import org.meridian.broker.ContextService;
+import org.meridian.broker.NotificationStream;
 import org.meridian.broker.SubscriptionService;
 import org.meridian.core.error.ErrorType;
 import org.meridian.core.error.MeridianException;
@@ -21,12 +23,17 @@ final class SubscriptionRoutes {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final List<String> PRODUCIBLE = List.of(MediaTypes.JSON, MediaTypes.JSON_LD);
 
+    private static final long HEARTBEAT_NANOS = 15_000_000_000L;
+
     private final SubscriptionService subscriptions;
+    private final NotificationStream stream;
     private final ContextService contexts;
     private final EntityRoutes.Limits limits;
 
-    SubscriptionRoutes(SubscriptionService subscriptions, ContextService contexts, EntityRoutes.Limits limits) {
+    SubscriptionRoutes(SubscriptionService subscriptions, NotificationStream stream, ContextService contexts,
+                       EntityRoutes.Limits limits) {
         this.subscriptions = subscriptions;
+        this.stream = stream;
         this.contexts = contexts;
         this.limits = limits;
     }
@@ -38,6 +45,52 @@ final class SubscriptionRoutes {
         routes.get(base + "/{subscriptionId}", this::retrieve);
         routes.patch(base + "/{subscriptionId}", this::update);
         routes.delete(base + "/{subscriptionId}", this::delete);
+        routes.before(base + "/{subscriptionId}/stream", this::checkStream);
+        routes.sse(base + "/{subscriptionId}/stream", this::stream);
+    }
+
+    /** Browsers' EventSource cannot send headers, so the stream also takes the tenant as ?tenant=. */
+    private static String streamTenant(Context http) {
+        String parameter = http.queryParam("tenant");
+        return parameter != null ? parameter : new NgsiLdExchange(http, null).tenant();
+    }
+
+    /** Refuses, in problem details, a stream of a missing or non-stream subscription before the stream opens. */
+    private void checkStream(Context http) {
+        stream.require(streamTenant(http), http.pathParam("subscriptionId"));
+    }
+
+    /**
+     * Server-sent events: each notification is an event named {@code notification} whose id is its queue position;
+     * a comment every 15 s keeps proxies from closing an idle stream.
+     */
+    private void stream(SseClient client) {
+        String tenant = streamTenant(client.ctx());
+        String id = client.ctx().pathParam("subscriptionId");
+        long lastWrite = System.nanoTime();
+        while (!client.terminated()) {
+            int sent = stream.drain(tenant, id, (sequence, notification) -> {
+                client.sendEvent("notification", notification.toString(), String.valueOf(sequence));
+                return !client.terminated();
+            });
+            if (sent < 0) {
+                return;
+            }
+            if (sent > 0) {
+                lastWrite = System.nanoTime();
+                continue;
+            }
+            if (System.nanoTime() - lastWrite > HEARTBEAT_NANOS) {
+                client.sendComment("keep-alive");
+                lastWrite = System.nanoTime();
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     private void create(Context http) {

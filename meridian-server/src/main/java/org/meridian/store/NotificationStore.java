@@ -19,6 +19,9 @@ public final class NotificationStore {
                          JsonNode subscriptionBody, JsonNode subscriptionContext, Instant subscriptionModifiedAt) {
     }
 
+    /** Stream subscriptions are collected by their clients, not pushed by the sender. */
+    private static final String PUSHED = " AND (s.body #>> '{notification,endpoint,uri}') NOT LIKE 'sse:%' ";
+
     private static final String SELECT = "SELECT n.seq, n.tenant, n.subscription_id, n.payload, n.attempts, s.body, s.context, "
             + "s.modified_at FROM notification n JOIN subscription s ON s.tenant = n.tenant AND s.id = n.subscription_id ";
 
@@ -76,7 +79,7 @@ public final class NotificationStore {
                         + " SELECT DISTINCT ON (n.tenant, n.subscription_id) n.* FROM notification n"
                         + " ORDER BY n.tenant, n.subscription_id, n.seq) h"
                         + " JOIN subscription s ON s.tenant = h.tenant AND s.id = h.subscription_id"
-                        + " WHERE h.next_attempt_at <= now() AND s.status = 'active' AND s.active"
+                        + " WHERE h.next_attempt_at <= now() AND s.status = 'active' AND s.active" + PUSHED
                         + " ORDER BY h.seq LIMIT ?")) {
             select.setInt(1, limit);
             return read(select);
@@ -87,7 +90,7 @@ public final class NotificationStore {
     public Optional<Queued> next(Connection connection, String tenant, String subscriptionId, long sequence) throws SQLException {
         try (PreparedStatement select = connection.prepareStatement(SELECT
                 + "WHERE n.tenant = ? AND n.subscription_id = ? AND n.seq > ? AND n.next_attempt_at <= now() "
-                + "AND s.status = 'active' AND s.active ORDER BY n.seq LIMIT 1")) {
+                + "AND s.status = 'active' AND s.active" + PUSHED + "ORDER BY n.seq LIMIT 1")) {
             select.setString(1, tenant);
             select.setString(2, subscriptionId);
             select.setLong(3, sequence);
@@ -107,6 +110,28 @@ public final class NotificationStore {
             }
         }
         return queued;
+    }
+
+    /** The oldest notifications of one queue, for a stream client to collect. */
+    public List<Queued> oldest(Connection connection, String tenant, String subscriptionId, int limit) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(SELECT
+                + "WHERE n.tenant = ? AND n.subscription_id = ? ORDER BY n.seq LIMIT ?")) {
+            select.setString(1, tenant);
+            select.setString(2, subscriptionId);
+            select.setInt(3, limit);
+            return read(select);
+        }
+    }
+
+    /** Removes a queue's notifications up to and including {@code sequence} (they were streamed). */
+    public void deleteThrough(Connection connection, String tenant, String subscriptionId, long sequence) throws SQLException {
+        try (PreparedStatement delete = connection.prepareStatement(
+                "DELETE FROM notification WHERE tenant = ? AND subscription_id = ? AND seq <= ?")) {
+            delete.setString(1, tenant);
+            delete.setString(2, subscriptionId);
+            delete.setLong(3, sequence);
+            delete.executeUpdate();
+        }
     }
 
     public void delete(Connection connection, long sequence) throws SQLException {

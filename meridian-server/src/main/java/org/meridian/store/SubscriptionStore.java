@@ -105,14 +105,15 @@ public final class SubscriptionStore {
         }
     }
 
-    public void recordSuccess(Connection connection, String tenant, String id, Instant at) throws SQLException {
+    public void recordSuccess(Connection connection, String tenant, String id, Instant at, long count) throws SQLException {
         try (PreparedStatement update = connection.prepareStatement(
-                "UPDATE subscription SET times_sent = times_sent + 1, consecutive_failures = 0, last_notification = ?, "
+                "UPDATE subscription SET times_sent = times_sent + ?, consecutive_failures = 0, last_notification = ?, "
                         + "last_success = ? WHERE tenant = ? AND id = ?")) {
-            update.setTimestamp(1, Timestamp.from(at));
+            update.setLong(1, count);
             update.setTimestamp(2, Timestamp.from(at));
-            update.setString(3, tenant);
-            update.setString(4, id);
+            update.setTimestamp(3, Timestamp.from(at));
+            update.setString(4, tenant);
+            update.setString(5, id);
             update.executeUpdate();
         }
     }

@@ -54,6 +54,11 @@ public record Subscription(
      * @param mqttQualityOfService 0, 1 or 2 for MQTT endpoints (notifierInfo {@code MQTT-QoS})
      */
     public record Endpoint(URI uri, String accept, Map<String, String> receiverInfo, int mqttQualityOfService) {
+        /** A Meridian extension: {@code sse:name} keeps notifications for a server-sent-events stream to collect. */
+        public boolean isStream() {
+            return uri.getScheme().equalsIgnoreCase("sse");
+        }
+
         public boolean isMqtt() {
             return uri.getScheme().equalsIgnoreCase("mqtt") || uri.getScheme().equalsIgnoreCase("mqtts");
         }

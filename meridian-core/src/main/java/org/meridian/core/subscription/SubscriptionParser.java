@@ -172,7 +172,10 @@ public final class SubscriptionParser {
                     throw MeridianException.badData("An MQTT notification topic cannot contain the wildcards + or #");
                 }
             }
-            default -> throw MeridianException.badData("notification.endpoint.uri must use http, https, mqtt or mqtts, not '" + scheme + "'");
+            case "sse" -> {
+                // Notifications wait in the subscription's queue until a client reads GET /subscriptions/{id}/stream.
+            }
+            default -> throw MeridianException.badData("notification.endpoint.uri must use http, https, mqtt, mqtts or sse, not '" + scheme + "'");
         }
         String accept = node.path("accept").asText("application/json");
         if (!accept.equals("application/json") && !accept.equals("application/ld+json")) {
