@@ -12,6 +12,8 @@ import org.meridian.broker.BatchService;
 import org.meridian.broker.ContextService;
 import org.meridian.broker.DiscoveryService;
 import org.meridian.broker.EntityService;
+import org.meridian.broker.HistoryMaintenance;
+import org.meridian.broker.TemporalService;
 import org.meridian.broker.NotificationStream;
 import org.meridian.broker.Notifications;
 import org.meridian.broker.QueryPlanner;
@@ -22,6 +24,7 @@ import org.meridian.store.Database;
 import org.meridian.store.DiscoveryStore;
 import org.meridian.store.EntityQueries;
 import org.meridian.store.EntityStore;
+import org.meridian.store.HistoryStore;
 import org.meridian.store.NotificationStore;
 import org.meridian.store.OutboxStore;
 import org.meridian.store.SubscriptionStore;
@@ -37,11 +40,13 @@ public final class MeridianServer implements AutoCloseable {
     private final Database database;
     private final HttpServer http;
     private final Notifications notifications;
+    private final HistoryMaintenance maintenance;
 
-    private MeridianServer(Database database, HttpServer http, Notifications notifications) {
+    private MeridianServer(Database database, HttpServer http, Notifications notifications, HistoryMaintenance maintenance) {
         this.database = database;
         this.http = http;
         this.notifications = notifications;
+        this.maintenance = maintenance;
     }
 
     public static MeridianServer start(Settings settings) {
@@ -67,19 +72,25 @@ public final class MeridianServer implements AutoCloseable {
             Notifications notifications = new Notifications(database.dataSource(), transactions, outbox, subscriptionStore,
                     notificationStore, contexts, clock, new Notifications.Options(settings.notificationMaxFailures(),
                     Duration.ofMillis(settings.notificationTimeoutMillis()), settings.maxQueryTerms()));
-            EntityService entities = new EntityService(transactions, new EntityStore(),
-                    new EntityQueries(settings.maxGeoCandidates()), tenants, outbox, notifications::changed, clock);
+            HistoryStore history = new HistoryStore();
+            HistoryMaintenance maintenance = new HistoryMaintenance(transactions, history, clock, settings.historyRetentionDays());
+            maintenance.start();
+            EntityQueries queries = new EntityQueries(settings.maxGeoCandidates());
+            EntityStore entityStore = new EntityStore();
+            EntityService entities = new EntityService(transactions, entityStore, queries, tenants, outbox, history,
+                    notifications::changed, clock);
             HttpServer.Services services = new HttpServer.Services(entities,
                     new BatchService(entities, settings.maxBatchSize()),
                     new DiscoveryService(transactions, new DiscoveryStore(), tenants),
                     new SubscriptionService(transactions, subscriptionStore, tenants, settings.maxQueryTerms(), clock),
-                    new NotificationStream(transactions, notificationStore, subscriptionStore, tenants, clock), contexts,
+                    new NotificationStream(transactions, notificationStore, subscriptionStore, tenants, clock),
+                    new TemporalService(transactions, entityStore, queries, history, tenants), contexts,
                     new QueryPlanner(settings.maxQueryTerms()), database::isReachable, registry);
             HttpServer http = HttpServer.start(services, new HttpServer.Options(settings.host(), settings.port(),
                     settings.maxBodyBytes(), settings.defaultLimit(), settings.maxLimit()));
             contexts.setPublicUrl(settings.effectivePublicUrl(http.port()));
             notifications.start();
-            return new MeridianServer(database, http, notifications);
+            return new MeridianServer(database, http, notifications, maintenance);
         } catch (RuntimeException e) {
             database.close();
             throw e;
@@ -95,6 +106,7 @@ public final class MeridianServer implements AutoCloseable {
         LOG.info("stopping: finishing requests in flight, then the database");
         http.close();
         notifications.close();
+        maintenance.close();
         database.close();
         LOG.info("stopped");
     }

@@ -28,6 +28,7 @@ public record Settings(
         int maxGeoCandidates,
         int notificationMaxFailures,
         int notificationTimeoutMillis,
+        int historyRetentionDays,
         String logFormat) {
 
     public static final String HOST = "MERIDIAN_HOST";
@@ -47,6 +48,7 @@ public record Settings(
     public static final String MAX_GEO_CANDIDATES = "MERIDIAN_MAX_GEO_CANDIDATES";
     public static final String NOTIFICATION_MAX_FAILURES = "MERIDIAN_NOTIFICATION_MAX_FAILURES";
     public static final String NOTIFICATION_TIMEOUT_MS = "MERIDIAN_NOTIFICATION_TIMEOUT_MS";
+    public static final String HISTORY_RETENTION_DAYS = "MERIDIAN_HISTORY_RETENTION_DAYS";
     public static final String LOG_FORMAT = "MERIDIAN_LOG_FORMAT";
 
     public static Settings fromEnvironment(Map<String, String> environment) {
@@ -69,25 +71,26 @@ public record Settings(
                 integer(get, MAX_GEO_CANDIDATES, 200_000),
                 integer(get, NOTIFICATION_MAX_FAILURES, 5),
                 integer(get, NOTIFICATION_TIMEOUT_MS, 5_000),
+                integer(get, HISTORY_RETENTION_DAYS, 0),
                 text(get, LOG_FORMAT, "text"));
     }
 
     public Settings withPort(int newPort) {
         return new Settings(host, newPort, dataDirectory, databaseUrl, databaseUser, databasePassword, databasePoolSize,
                 contextsDirectory, publicUrl, maxBodyBytes, maxBatchSize, defaultLimit, maxLimit, maxQueryTerms,
-                maxGeoCandidates, notificationMaxFailures, notificationTimeoutMillis, logFormat);
+                maxGeoCandidates, notificationMaxFailures, notificationTimeoutMillis, historyRetentionDays, logFormat);
     }
 
     public Settings withDataDirectory(Path directory) {
         return new Settings(host, port, directory, databaseUrl, databaseUser, databasePassword, databasePoolSize,
                 contextsDirectory, publicUrl, maxBodyBytes, maxBatchSize, defaultLimit, maxLimit, maxQueryTerms,
-                maxGeoCandidates, notificationMaxFailures, notificationTimeoutMillis, logFormat);
+                maxGeoCandidates, notificationMaxFailures, notificationTimeoutMillis, historyRetentionDays, logFormat);
     }
 
     public Settings withHost(String newHost) {
         return new Settings(newHost, port, dataDirectory, databaseUrl, databaseUser, databasePassword, databasePoolSize,
                 contextsDirectory, publicUrl, maxBodyBytes, maxBatchSize, defaultLimit, maxLimit, maxQueryTerms,
-                maxGeoCandidates, notificationMaxFailures, notificationTimeoutMillis, logFormat);
+                maxGeoCandidates, notificationMaxFailures, notificationTimeoutMillis, historyRetentionDays, logFormat);
     }
 
     /** Rejects impossible values with a message naming the setting to change. */
@@ -119,6 +122,9 @@ public record Settings(
         }
         if (notificationTimeoutMillis < 100 || notificationTimeoutMillis > 120_000) {
             problems.add(NOTIFICATION_TIMEOUT_MS + " must be 100..120000, not " + notificationTimeoutMillis);
+        }
+        if (historyRetentionDays < 0) {
+            problems.add(HISTORY_RETENTION_DAYS + " must be 0 (keep forever) or a number of days, not " + historyRetentionDays);
         }
         if (!logFormat.equals("text") && !logFormat.equals("json")) {
             problems.add(LOG_FORMAT + " must be text or json, not " + logFormat);

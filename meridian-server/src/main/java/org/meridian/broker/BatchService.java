@@ -93,7 +93,7 @@ public final class BatchService {
             Set<String> written = service.store().insertNew(connection, tenant, List.copyOf(unique.values()));
             List<EntityChange> changes = new ArrayList<>();
             unique.values().stream().filter(entity -> written.contains(entity.id())).forEach(entity -> changes.add(EntityChange.created(entity)));
-            signal.wrote(service.outbox().append(connection, tenant, changes));
+            service.record(connection, tenant, changes, signal);
             return written;
         });
         signal.fire();
@@ -126,7 +126,7 @@ public final class BatchService {
                 }
                 service.store().upsert(connection, tenant, List.copyOf(next.values()));
                 next.keySet().stream().filter(id -> !current.containsKey(id)).forEach(created::add);
-                signal.wrote(service.outbox().append(connection, tenant, changes(next, namesBefore, now)));
+                service.record(connection, tenant, changes(next, namesBefore, now), signal);
                 return null;
             });
             signal.fire();
@@ -191,7 +191,7 @@ public final class BatchService {
                 }
             }
             service.store().upsert(connection, tenant, List.copyOf(next.values()));
-            signal.wrote(service.outbox().append(connection, tenant, changes(next, namesBefore, now)));
+            service.record(connection, tenant, changes(next, namesBefore, now), signal);
             return null;
         });
         signal.fire();
@@ -222,7 +222,7 @@ public final class BatchService {
             service.requireTenant(connection, tenant);
             List<Entity> existing = service.store().findAll(connection, tenant, ids, true);
             Set<String> gone = service.store().deleteAll(connection, tenant, ids);
-            signal.wrote(service.outbox().append(connection, tenant, existing.stream().map(EntityChange::deleted).toList()));
+            service.record(connection, tenant, existing.stream().map(EntityChange::deleted).toList(), signal);
             return gone;
         });
         signal.fire();

@@ -23,6 +23,7 @@ import org.meridian.core.ngsild.EntityParser;
 import org.meridian.store.EntityQueries;
 import org.meridian.store.EntitySelection;
 import org.meridian.store.EntityStore;
+import org.meridian.store.HistoryStore;
 import org.meridian.store.OutboxStore;
 import org.meridian.store.TenantStore;
 import org.meridian.store.Transactions;
@@ -37,6 +38,7 @@ public final class EntityService {
     private final EntityQueries queries;
     private final TenantStore tenants;
     private final OutboxStore outbox;
+    private final HistoryStore history;
     private final Runnable changed;
     private final Clock clock;
 
@@ -44,12 +46,13 @@ public final class EntityService {
      * @param changed called after a transaction that wrote to the outbox commits, to wake the dispatcher
      */
     public EntityService(Transactions transactions, EntityStore entities, EntityQueries queries, TenantStore tenants,
-                         OutboxStore outbox, Runnable changed, Clock clock) {
+                         OutboxStore outbox, HistoryStore history, Runnable changed, Clock clock) {
         this.transactions = transactions;
         this.entities = entities;
         this.queries = queries;
         this.tenants = tenants;
         this.outbox = outbox;
+        this.history = history;
         this.changed = changed;
         this.clock = clock;
     }
@@ -65,7 +68,7 @@ public final class EntityService {
             tenants.ensure(connection, tenant);
             Set<String> written = entities.insertNew(connection, tenant, List.of(entity));
             if (!written.isEmpty()) {
-                signal.wrote(outbox.append(connection, tenant, List.of(EntityChange.created(entity))));
+                record(connection, tenant, List.of(EntityChange.created(entity)), signal);
             }
             return written;
         });
@@ -98,7 +101,7 @@ public final class EntityService {
             Entity current = entities.find(connection, tenant, id, true)
                     .orElseThrow(() -> MeridianException.notFound("No entity " + id));
             entities.delete(connection, tenant, id);
-            signal.wrote(outbox.append(connection, tenant, List.of(EntityChange.deleted(current))));
+            record(connection, tenant, List.of(EntityChange.deleted(current)), signal);
             return null;
         });
         signal.fire();
@@ -232,7 +235,7 @@ public final class EntityService {
             Set<String> namesBefore = EntityChange.namesOf(current.attributes());
             Entity next = change.apply(current);
             entities.upsert(connection, tenant, List.of(next));
-            signal.wrote(outbox.append(connection, tenant, List.of(EntityChange.updated(namesBefore, next, now.toString()))));
+            record(connection, tenant, List.of(EntityChange.updated(namesBefore, next, now.toString())), signal);
             return null;
         });
         signal.fire();
@@ -259,6 +262,12 @@ public final class EntityService {
 
     OutboxStore outbox() {
         return outbox;
+    }
+
+    /** Every change goes to the history and, for tenants with subscriptions, to the outbox: same transaction. */
+    void record(Connection connection, String tenant, List<EntityChange> changes, OutboxSignal signal) throws SQLException {
+        history.record(connection, tenant, changes);
+        signal.wrote(outbox.append(connection, tenant, changes));
     }
 
     OutboxSignal newSignal() {

@@ -14,6 +14,7 @@ import org.meridian.broker.EntityService;
 import org.meridian.broker.NotificationStream;
 import org.meridian.broker.QueryPlanner;
 import org.meridian.broker.SubscriptionService;
+import org.meridian.broker.TemporalService;
 import org.meridian.core.error.ErrorType;
 import org.meridian.core.error.MeridianException;
 import org.slf4j.Logger;
@@ -29,8 +30,8 @@ public final class HttpServer implements AutoCloseable {
 
     /** Everything the routes need. */
     public record Services(EntityService entities, BatchService batches, DiscoveryService discovery,
-                           SubscriptionService subscriptions, NotificationStream stream, ContextService contexts,
-                           QueryPlanner planner,
+                           SubscriptionService subscriptions, NotificationStream stream, TemporalService temporal,
+                           ContextService contexts, QueryPlanner planner,
                            BooleanSupplier databaseReachable, PrometheusMeterRegistry registry) {
     }
 
@@ -62,6 +63,7 @@ public final class HttpServer implements AutoCloseable {
             new BatchRoutes(services.batches(), services.contexts(), entityRoutes).register(routes);
             new DiscoveryRoutes(services.discovery(), services.contexts()).register(routes);
             new SubscriptionRoutes(services.subscriptions(), services.stream(), services.contexts(), limits).register(routes);
+            new TemporalRoutes(services.temporal(), services.contexts(), services.planner(), limits).register(routes);
             new ContextRoutes(services.contexts()).register(routes);
             new OperationsRoutes(services.databaseReachable(), services.registry()).register(routes);
             routes.exception(MeridianException.class, HttpServer::problem);
