@@ -260,10 +260,6 @@ public final class EntityService {
         return entities;
     }
 
-    OutboxStore outbox() {
-        return outbox;
-    }
-
     /** Every change goes to the history and, for tenants with subscriptions, to the outbox: same transaction. */
     void record(Connection connection, String tenant, List<EntityChange> changes, OutboxSignal signal) throws SQLException {
         history.record(connection, tenant, changes);

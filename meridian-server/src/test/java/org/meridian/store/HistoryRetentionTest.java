@@ -1,0 +1,60 @@
+package org.meridian.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.meridian.core.ngsild.Entity;
+import org.meridian.core.ngsild.EntityChange;
+
+/** History retention drops whole old months and leaves current data alone, on a real embedded PostgreSQL. */
+class HistoryRetentionTest {
+    @TempDir
+    Path data;
+
+    @Test
+    void monthsOlderThanTheRetentionAreDroppedAndRecentOnesKept() throws Exception {
+        Instant now = Instant.now();
+        Instant halfAYearAgo = now.minus(Duration.ofDays(180));
+        HistoryStore history = new HistoryStore();
+        try (Database database = Database.open(null, null, null, data, 4, null);
+             Connection connection = database.connection()) {
+            history.ensurePartitions(connection, halfAYearAgo, 0);
+            history.ensurePartitions(connection, now, 2);
+            history.record(connection, "t", List.of(change("urn:ngsi-ld:Gauge:1", halfAYearAgo, 1.0), change("urn:ngsi-ld:Gauge:1", now, 2.0)));
+            assertThat(count(connection)).isEqualTo(2);
+
+            List<String> dropped = history.dropPartitionsBefore(connection, now.minus(Duration.ofDays(90)));
+
+            assertThat(dropped).isNotEmpty().allMatch(name -> name.startsWith("attribute_history_"));
+            assertThat(count(connection)).isEqualTo(1);
+            assertThat(history.instances(connection, "t", "urn:ngsi-ld:Gauge:1", null, "recorded_at", null, null, 0, 10))
+                    .extracting(instance -> instance.instance().path("value").asDouble()).containsExactly(2.0);
+        }
+    }
+
+    private static EntityChange change(String id, Instant at, double value) {
+        ObjectNode instance = JsonNodeFactory.instance.objectNode().put("type", "Property").put("value", value)
+                .put("createdAt", at.toString()).put("modifiedAt", at.toString());
+        ObjectNode attributes = JsonNodeFactory.instance.objectNode();
+        attributes.putArray("https://example.org/level").add(instance);
+        return new EntityChange(EntityChange.Kind.UPDATED, new Entity(id, List.of("https://example.org/Gauge"), List.of(),
+                attributes, at, at), Set.of("https://example.org/level"));
+    }
+
+    private static long count(Connection connection) throws Exception {
+        try (ResultSet rows = connection.createStatement().executeQuery("SELECT count(*) FROM attribute_history")) {
+            rows.next();
+            return rows.getLong(1);
+        }
+    }
+}
