@@ -57,6 +57,9 @@ public final class LoadGenerator {
         if (phases.contains("retrieve")) {
             retrievals(5_000, 4);
         }
+        if (phases.contains("temporal")) {
+            new TemporalBenchmark(base, 1_000, 10_000_000L).run();
+        }
         if (phases.contains("notify")) {
             new NotificationLatency(base, 1_000, 1_000, 30).run();
         }

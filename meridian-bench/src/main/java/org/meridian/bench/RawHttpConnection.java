@@ -29,6 +29,19 @@ final class RawHttpConnection implements AutoCloseable {
     }
 
     int request(String method, String path, String body) throws IOException {
+        boolean reused = socket != null;
+        try {
+            return send(method, path, body);
+        } catch (IOException e) {
+            if (!reused) {
+                throw e;
+            }
+            // The server closes idle keep-alive connections: one retry on a fresh connection.
+            return send(method, path, body);
+        }
+    }
+
+    private int send(String method, String path, String body) throws IOException {
         if (socket == null) {
             connect();
         }

@@ -1,0 +1,103 @@
+package org.meridian.bench;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.SplittableRandom;
+
+/**
+ * Temporal query latency on a large history: E entities with one numeric attribute each, whose history over the last
+ * 30 days is generated inside PostgreSQL (the write path is measured elsewhere), then the temporal API is timed.
+ * Needs MERIDIAN_BENCH_DB_URL, the JDBC URL of the server's database (bench/run sets it).
+ */
+final class TemporalBenchmark {
+    private static final String TYPE = "TemperatureSensor";
+
+    private final String base;
+    private final int entities;
+    private final long instances;
+    private final SplittableRandom random = new SplittableRandom(7);
+
+    TemporalBenchmark(String base, int entities, long instances) {
+        this.base = base;
+        this.entities = entities;
+        this.instances = instances;
+    }
+
+    void run() throws Exception {
+        String url = System.getenv("MERIDIAN_BENCH_DB_URL");
+        if (url == null) {
+            System.out.println("temporal: MERIDIAN_BENCH_DB_URL is not set; skipped");
+            return;
+        }
+        try (RawHttpConnection http = new RawHttpConnection(base)) {
+            StringBuilder batch = new StringBuilder("[");
+            for (int i = 0; i < entities; i++) {
+                batch.append(i % 500 == 0 ? "" : ",").append("{\"id\":\"urn:ngsi-ld:").append(TYPE).append(':').append(i)
+                        .append("\",\"type\":\"").append(TYPE).append("\",\"temperature\":{\"type\":\"Property\",\"value\":20}}");
+                if ((i + 1) % 500 == 0 || i == entities - 1) {
+                    int status = http.request("POST", "/ngsi-ld/v1/entityOperations/upsert", batch.append(']').toString());
+                    if (status >= 300) {
+                        throw new IllegalStateException("creating the sensors answered " + status);
+                    }
+                    batch = new StringBuilder("[");
+                }
+            }
+            Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+            long perEntity = instances / entities;
+            long stepSeconds = Duration.ofDays(30).getSeconds() / perEntity;
+            long seedStart = System.nanoTime();
+            try (Connection database = DriverManager.getConnection(url, "postgres", null);
+                 PreparedStatement seed = database.prepareStatement("""
+                         INSERT INTO attribute_history (tenant, entity_id, attribute, recorded_at, observed_at, value_number, instance)
+                         SELECT '', 'urn:ngsi-ld:{TYPE}:' || e, 'https://uri.etsi.org/ngsi-ld/default-context/temperature', t, t, v,
+                                jsonb_build_object('type', 'Property', 'value', v, 'observedAt', to_char(t AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'))
+                         FROM generate_series(0, ? - 1) AS e,
+                              generate_series(?::timestamptz - interval '30 days', ?::timestamptz - interval '1 second', make_interval(secs => ?)) AS t,
+                              LATERAL (SELECT round((15 + 10 * sin(extract(epoch FROM t) / 43200.0 * pi()) + e % 7)::numeric, 2)::double precision AS v) AS value
+                         """.replace("{TYPE}", TYPE))) {
+                seed.setInt(1, entities);
+                seed.setString(2, now.toString());
+                seed.setString(3, now.toString());
+                seed.setDouble(4, stepSeconds);
+                long rows = seed.executeUpdate();
+                database.createStatement().execute("ANALYZE attribute_history");
+                System.out.printf(Locale.ROOT, "temporal: %d instances of %d entities generated in %.0f s%n", rows, entities,
+                        (System.nanoTime() - seedStart) / 1e9);
+            }
+            String dayAgo = now.minus(Duration.ofDays(1)).toString();
+            long[] lastDay = new long[200];
+            for (int i = 0; i < lastDay.length; i++) {
+                long start = System.nanoTime();
+                int status = http.request("GET", "/ngsi-ld/v1/temporal/entities/urn:ngsi-ld:" + TYPE + ":" + random.nextInt(entities)
+                        + "?attrs=temperature&timerel=after&timeAt=" + dayAgo, null);
+                lastDay[i] = System.nanoTime() - start;
+                if (status != 200) {
+                    throw new IllegalStateException("temporal retrieval answered " + status);
+                }
+            }
+            Arrays.sort(lastDay);
+            System.out.printf(Locale.ROOT, "  one entity's last day (%d instances): p50 %.1f ms, p99 %.1f ms%n", perEntity / 30,
+                    lastDay[lastDay.length / 2] / 1e6, lastDay[lastDay.length * 99 / 100] / 1e6);
+            String monthAgo = now.minus(Duration.ofDays(30)).toString();
+            long start = System.nanoTime();
+            for (int page = 0; page * 100 < entities; page++) {
+                int status = http.request("GET", "/ngsi-ld/v1/temporal/entities?type=" + TYPE + "&attrs=temperature"
+                        + "&options=aggregatedValues&aggrMethods=avg&aggrPeriodDuration=PT1H&timerel=between&timeAt=" + monthAgo
+                        + "&endTimeAt=" + URLEncoder.encode(now.toString(), StandardCharsets.UTF_8) + "&limit=100&offset=" + page * 100, null);
+                if (status != 200) {
+                    throw new IllegalStateException("temporal aggregation answered " + status);
+                }
+            }
+            System.out.printf(Locale.ROOT, "  hourly averages over 30 days for all %d entities (pages of 100): %.2f s%n", entities,
+                    (System.nanoTime() - start) / 1e9);
+        }
+    }
+}
