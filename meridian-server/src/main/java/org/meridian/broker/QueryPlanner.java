@@ -1,7 +1,6 @@
 package org.meridian.broker;
 
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
@@ -65,9 +64,5 @@ public final class QueryPlanner {
         } catch (PatternSyntaxException e) {
             throw MeridianException.badData("idPattern is not a valid regular expression: " + e.getDescription());
         }
-    }
-
-    static List<String> nonEmpty(List<String> values) {
-        return values == null || values.isEmpty() ? null : values;
     }
 }

@@ -143,12 +143,6 @@ final class NgsiLdExchange {
         return contextValue;
     }
 
-    /** Compiles an explicit {@code @context} value, e.g. one in a query body. */
-    void useContext(JsonNode value) {
-        contextValue = value;
-        context = contexts.resolve(value);
-    }
-
     String accept(List<String> producible) {
         return MediaTypes.negotiate(http.header("Accept"), producible);
     }

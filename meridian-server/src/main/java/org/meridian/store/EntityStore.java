@@ -9,7 +9,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -167,9 +166,5 @@ public final class EntityStore {
             return List.of();
         }
         return Arrays.asList((String[]) array.getArray());
-    }
-
-    static Timestamp timestamp(java.time.Instant instant) {
-        return Timestamp.from(instant);
     }
 }

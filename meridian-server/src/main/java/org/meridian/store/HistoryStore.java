@@ -84,9 +84,10 @@ public final class HistoryStore {
     public List<Instance> instances(Connection connection, String tenant, String entityId, List<String> attributes,
                                     String timeColumn, Instant from, Instant to, int lastN, int limit) throws SQLException {
         String column = timeColumn(timeColumn);
+        // Ranking the newest instances costs a sort of the whole range: only when lastN asks for it.
+        String newest = lastN > 0 ? "row_number() OVER (PARTITION BY attribute ORDER BY " + column + " DESC)" : "0";
         StringBuilder sql = new StringBuilder("SELECT attribute, recorded_at, observed_at, instance FROM (SELECT h.*, "
-                + "row_number() OVER (PARTITION BY attribute ORDER BY " + column + " DESC) AS newest FROM attribute_history h "
-                + "WHERE tenant = ? AND entity_id = ?");
+                + newest + " AS newest FROM attribute_history h WHERE tenant = ? AND entity_id = ?");
         List<Object> parameters = new ArrayList<>(List.of(tenant, entityId));
         appendFilters(sql, parameters, attributes, column, from, to);
         sql.append(") ranked");

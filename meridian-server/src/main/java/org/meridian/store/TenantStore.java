@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.meridian.core.error.ErrorType;
@@ -53,14 +52,4 @@ public final class TenantStore {
         }
     }
 
-    public List<String> list(Connection connection) throws SQLException {
-        try (PreparedStatement select = connection.prepareStatement("SELECT name FROM tenant WHERE name <> '' ORDER BY name");
-             ResultSet rows = select.executeQuery()) {
-            List<String> names = new java.util.ArrayList<>();
-            while (rows.next()) {
-                names.add(rows.getString(1));
-            }
-            return names;
-        }
-    }
 }

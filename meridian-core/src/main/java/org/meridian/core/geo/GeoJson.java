@@ -1,9 +1,6 @@
 package org.meridian.core.geo;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Set;
 import org.locationtech.jts.geom.Coordinate;
 import org.locationtech.jts.geom.Geometry;
@@ -124,18 +121,4 @@ public final class GeoJson {
         return node;
     }
 
-    /** Writes a JTS geometry back to GeoJSON (used for query geometries echoed in errors and tests). */
-    public static ObjectNode write(Geometry geometry) {
-        ObjectNode node = JsonNodeFactory.instance.objectNode();
-        node.put("type", geometry.getGeometryType());
-        ArrayNode coordinates = node.putArray("coordinates");
-        if (geometry instanceof Point point) {
-            coordinates.add(point.getX()).add(point.getY());
-        } else {
-            for (Coordinate coordinate : geometry.getCoordinates()) {
-                coordinates.addArray().add(coordinate.x).add(coordinate.y);
-            }
-        }
-        return node;
-    }
 }

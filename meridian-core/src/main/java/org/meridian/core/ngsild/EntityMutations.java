@@ -2,7 +2,6 @@ package org.meridian.core.ngsild;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Iterator;
 import java.util.Map;
@@ -10,23 +9,20 @@ import java.util.Objects;
 
 /**
  * The NGSI-LD write semantics over internal attribute documents: append, update, partial update, merge and delete.
- * Methods change the documents they are given and return the result: callers pass documents they own (read for this
+ * Methods change the documents they are given and return the current: callers pass documents they own (read for this
  * request, inside its transaction), so a failure part-way rolls back with the transaction and nothing half-changed
  * survives. Copying instead showed up as the largest cost of batch upserts.
  */
 public final class EntityMutations {
-    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-
     private EntityMutations() {
     }
 
     /** Append attributes (clause 5.6.3): add new ones, overwrite existing instances unless {@code noOverwrite}. */
     public static ObjectNode append(ObjectNode current, ObjectNode additions, boolean noOverwrite, AttributeChanges changes) {
-        ObjectNode result = current;
         for (Map.Entry<String, JsonNode> attribute : additions.properties()) {
-            ArrayNode existing = (ArrayNode) result.get(attribute.getKey());
+            ArrayNode existing = (ArrayNode) current.get(attribute.getKey());
             if (existing == null) {
-                result.set(attribute.getKey(), attribute.getValue());
+                current.set(attribute.getKey(), attribute.getValue());
                 changes.updated(attribute.getKey());
                 continue;
             }
@@ -47,14 +43,13 @@ public final class EntityMutations {
                 changes.notUpdated(attribute.getKey(), "attribute exists and noOverwrite was requested");
             }
         }
-        return result;
+        return current;
     }
 
     /** Update attributes (clause 5.6.2): only existing attributes and datasetIds are replaced. */
     public static ObjectNode update(ObjectNode current, ObjectNode replacements, AttributeChanges changes) {
-        ObjectNode result = current;
         for (Map.Entry<String, JsonNode> attribute : replacements.properties()) {
-            ArrayNode existing = (ArrayNode) result.get(attribute.getKey());
+            ArrayNode existing = (ArrayNode) current.get(attribute.getKey());
             if (existing == null) {
                 changes.notUpdated(attribute.getKey(), "attribute does not exist");
                 continue;
@@ -74,7 +69,7 @@ public final class EntityMutations {
                 changes.notUpdated(attribute.getKey(), "no instance with that datasetId");
             }
         }
-        return result;
+        return current;
     }
 
     /**
@@ -84,17 +79,16 @@ public final class EntityMutations {
      * @param addMissing true for merge (new attributes are added), false for partial update (they are refused)
      */
     public static ObjectNode merge(ObjectNode current, ObjectNode patch, boolean addMissing, AttributeChanges changes) {
-        ObjectNode result = current;
         for (Map.Entry<String, JsonNode> attribute : patch.properties()) {
             String name = attribute.getKey();
-            ArrayNode existing = (ArrayNode) result.get(name);
+            ArrayNode existing = (ArrayNode) current.get(name);
             for (JsonNode instance : attribute.getValue()) {
                 String datasetId = datasetId(instance);
                 if (isNullValue(instance)) {
                     if (existing != null) {
                         removeDataset(existing, datasetId);
                         if (existing.isEmpty()) {
-                            result.remove(name);
+                            current.remove(name);
                             existing = null;
                         }
                     }
@@ -105,7 +99,7 @@ public final class EntityMutations {
                     existing.set(index, mergeInstance((ObjectNode) existing.get(index), (ObjectNode) instance));
                 } else if (addMissing) {
                     if (existing == null) {
-                        existing = result.putArray(name);
+                        existing = current.putArray(name);
                     }
                     existing.add(withoutNulls((ObjectNode) instance));
                 } else {
@@ -115,20 +109,19 @@ public final class EntityMutations {
                 changes.updated(name);
             }
         }
-        return result;
+        return current;
     }
 
     /** Replaces one attribute entirely (clause 5.6.19); the attribute must exist. */
     public static ObjectNode replaceAttribute(ObjectNode current, String name, ArrayNode instances) {
-        ObjectNode result = current;
-        ArrayNode existing = (ArrayNode) result.get(name);
+        ArrayNode existing = (ArrayNode) current.get(name);
         if (existing != null && !existing.isEmpty()) {
             for (JsonNode instance : instances) {
                 ((ObjectNode) instance).set("createdAt", existing.get(0).get("createdAt"));
             }
         }
-        result.set(name, instances);
-        return result;
+        current.set(name, instances);
+        return current;
     }
 
     /**
@@ -138,31 +131,21 @@ public final class EntityMutations {
      */
     public static ObjectNode deleteAttribute(ObjectNode current, String name, String datasetId, boolean deleteAll) {
         ArrayNode existing = (ArrayNode) current.get(name);
-        if (existing == null) {
+        if (existing == null || !deleteAll && !removeDataset(existing, datasetId == null ? "" : datasetId)) {
             return null;
         }
-        ObjectNode result = current;
-        if (deleteAll) {
-            result.remove(name);
-            return result;
+        if (deleteAll || existing.isEmpty()) {
+            current.remove(name);
         }
-        ArrayNode copy = (ArrayNode) result.get(name);
-        if (!removeDataset(copy, datasetId == null ? "" : datasetId)) {
-            return null;
-        }
-        if (copy.isEmpty()) {
-            result.remove(name);
-        }
-        return result;
+        return current;
     }
 
     /** Merges a patch into one stored instance: given members replace, sub-attributes merge recursively. */
     private static ObjectNode mergeInstance(ObjectNode stored, ObjectNode patch) {
-        ObjectNode merged = stored;
         AttributeType storedType = AttributeType.ofStored(stored.path("type").asText());
         AttributeType patchType = AttributeType.ofStored(patch.path("type").asText());
         if (storedType != patchType) {
-            merged.remove(storedType.valueMember());
+            stored.remove(storedType.valueMember());
         }
         for (Map.Entry<String, JsonNode> member : patch.properties()) {
             String key = member.getKey();
@@ -171,15 +154,15 @@ public final class EntityMutations {
                 continue;
             }
             if (isNullValue(value)) {
-                merged.remove(key);
-            } else if (value.isObject() && merged.get(key) instanceof ObjectNode storedSub && value.has("type")
+                stored.remove(key);
+            } else if (value.isObject() && stored.get(key) instanceof ObjectNode storedSub && value.has("type")
                     && !NgsiLd.INSTANCE_MEMBERS.contains(key)) {
-                merged.set(key, mergeInstance(storedSub, (ObjectNode) value));
+                stored.set(key, mergeInstance(storedSub, (ObjectNode) value));
             } else {
-                merged.set(key, value);
+                stored.set(key, value);
             }
         }
-        return merged;
+        return stored;
     }
 
     private static ObjectNode withoutNulls(ObjectNode instance) {
@@ -210,11 +193,10 @@ public final class EntityMutations {
     }
 
     private static ObjectNode keepCreatedAt(JsonNode existing, ObjectNode replacement) {
-        ObjectNode copy = replacement;
         if (existing.has("createdAt")) {
-            copy.set("createdAt", existing.get("createdAt"));
+            replacement.set("createdAt", existing.get("createdAt"));
         }
-        return copy;
+        return replacement;
     }
 
     public static String datasetId(JsonNode instance) {
@@ -241,8 +223,7 @@ public final class EntityMutations {
 
     /** For entity replacement: the new attributes, keeping each surviving instance's createdAt. */
     public static ObjectNode replaceAll(ObjectNode current, ObjectNode replacement) {
-        ObjectNode result = replacement;
-        for (Map.Entry<String, JsonNode> attribute : result.properties()) {
+        for (Map.Entry<String, JsonNode> attribute : replacement.properties()) {
             ArrayNode old = (ArrayNode) current.get(attribute.getKey());
             if (old == null) {
                 continue;
@@ -255,10 +236,6 @@ public final class EntityMutations {
                 }
             }
         }
-        return result;
-    }
-
-    public static ArrayNode emptyArray() {
-        return NODES.arrayNode();
+        return replacement;
     }
 }
