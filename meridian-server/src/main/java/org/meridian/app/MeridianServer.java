@@ -28,6 +28,7 @@ import org.meridian.store.HistoryStore;
 import org.meridian.store.NotificationStore;
 import org.meridian.store.OutboxStore;
 import org.meridian.store.SubscriptionStore;
+import org.meridian.store.TemporalEntityStore;
 import org.meridian.store.TenantStore;
 import org.meridian.store.Transactions;
 import org.slf4j.Logger;
@@ -72,7 +73,8 @@ public final class MeridianServer implements AutoCloseable {
             Notifications notifications = new Notifications(database.dataSource(), transactions, outbox, subscriptionStore,
                     notificationStore, contexts, clock, new Notifications.Options(settings.notificationMaxFailures(),
                     Duration.ofMillis(settings.notificationTimeoutMillis()), settings.maxQueryTerms()));
-            HistoryStore history = new HistoryStore();
+            TemporalEntityStore temporalEntities = new TemporalEntityStore();
+            HistoryStore history = new HistoryStore(temporalEntities);
             HistoryMaintenance maintenance = new HistoryMaintenance(transactions, history, clock, settings.historyRetentionDays());
             maintenance.start();
             EntityQueries queries = new EntityQueries(settings.maxGeoCandidates());
@@ -84,7 +86,7 @@ public final class MeridianServer implements AutoCloseable {
                     new DiscoveryService(transactions, new DiscoveryStore(), tenants),
                     new SubscriptionService(transactions, subscriptionStore, tenants, settings.maxQueryTerms(), clock),
                     new NotificationStream(transactions, notificationStore, subscriptionStore, tenants, clock),
-                    new TemporalService(transactions, entityStore, queries, history, tenants), contexts,
+                    new TemporalService(transactions, entityStore, queries, history, tenants, temporalEntities, clock), contexts,
                     new QueryPlanner(settings.maxQueryTerms()), database::isReachable, registry);
             HttpServer http = HttpServer.start(services, new HttpServer.Options(settings.host(), settings.port(),
                     settings.maxBodyBytes(), settings.defaultLimit(), settings.maxLimit()));

@@ -1,17 +1,26 @@
 package org.meridian.broker;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
+import org.meridian.core.jsonld.JsonLdContext;
+import org.meridian.core.ngsild.EntityParser;
 import org.meridian.core.error.MeridianException;
 import org.meridian.core.ngsild.Entity;
 import org.meridian.store.EntityQueries;
 import org.meridian.store.EntitySelection;
 import org.meridian.store.EntityStore;
 import org.meridian.store.HistoryStore;
+import org.meridian.store.TemporalEntityStore;
 import org.meridian.store.TenantStore;
 import org.meridian.store.Transactions;
 
-/** Reads attribute history (the temporal API, clause 5.7.3 and 5.7.4). */
+/** The temporal API over the attribute history: reads (clause 5.7.3, 5.7.4) and history edits (clause 5.6.11–5.6.16). */
 public final class TemporalService {
     /**
      * What to read.
@@ -35,22 +44,126 @@ public final class TemporalService {
     private final EntityQueries queries;
     private final HistoryStore history;
     private final TenantStore tenants;
+    private final TemporalEntityStore temporalEntities;
+    private final Clock clock;
 
     public TemporalService(Transactions transactions, EntityStore entities, EntityQueries queries, HistoryStore history,
-                           TenantStore tenants) {
+                           TenantStore tenants, TemporalEntityStore temporalEntities, Clock clock) {
         this.transactions = transactions;
         this.entities = entities;
         this.queries = queries;
         this.history = history;
         this.tenants = tenants;
+        this.temporalEntities = temporalEntities;
+        this.clock = clock;
     }
 
+    /** The entity's history, also after the entity was deleted or when it only ever existed in the temporal API. */
     public History retrieve(String tenant, String id, Request request) {
         return transactions.readOnly(connection -> {
             tenants.require(connection, tenant);
-            Entity entity = entities.find(connection, tenant, id, false)
-                    .orElseThrow(() -> MeridianException.notFound("No entity " + id));
-            return read(connection, tenant, entity, request);
+            return read(connection, tenant, known(connection, tenant, id), request);
+        });
+    }
+
+    private Entity known(Connection connection, String tenant, String id) throws SQLException {
+        Optional<Entity> current = entities.find(connection, tenant, id, false);
+        if (current.isPresent()) {
+            return current.get();
+        }
+        return temporalEntities.find(connection, tenant, id).orElseThrow(() -> MeridianException.notFound("No entity " + id));
+    }
+
+    /**
+     * POST /temporal/entities (clause 5.6.11): adds the given instances to the entity's history, creating its temporal
+     * representation when the entity is unknown. The current state of the entity is not changed: imported history is
+     * history. Returns true when the entity was created.
+     */
+    public boolean createOrUpdate(String tenant, JsonNode payload, JsonLdContext context) {
+        Entity entity = EntityParser.parseTemporalEntity(payload, context, clock.instant());
+        return transactions.inTransaction(connection -> {
+            tenants.ensure(connection, tenant);
+            boolean created = entities.find(connection, tenant, entity.id(), false).isEmpty()
+                    && temporalEntities.save(connection, tenant, entity);
+            history.append(connection, tenant, entity.id(), entity.attributes());
+            return created;
+        });
+    }
+
+    /** POST /temporal/entities/{id}/attrs (clause 5.6.12). */
+    public void appendAttributes(String tenant, String id, JsonNode payload, JsonLdContext context) {
+        ObjectNode object = EntityParser.requireObject(payload, "A temporal attribute fragment");
+        ObjectNode attributes = EntityParser.parseTemporalAttributes(object, context, clock.instant());
+        if (attributes.isEmpty()) {
+            throw MeridianException.badData("No attribute instances to add");
+        }
+        transactions.inTransaction(connection -> {
+            tenants.require(connection, tenant);
+            known(connection, tenant, id);
+            history.append(connection, tenant, id, attributes);
+            return null;
+        });
+    }
+
+    /** DELETE /temporal/entities/{id} (clause 5.6.16): the history goes, the current entity (if any) stays. */
+    public void delete(String tenant, String id) {
+        transactions.inTransaction(connection -> {
+            tenants.require(connection, tenant);
+            known(connection, tenant, id);
+            history.deleteEntity(connection, tenant, id);
+            temporalEntities.delete(connection, tenant, id);
+            return null;
+        });
+    }
+
+    /** DELETE /temporal/entities/{id}/attrs/{attr} (clause 5.6.13). */
+    public void deleteAttribute(String tenant, String id, String attribute, String datasetId, boolean all) {
+        transactions.inTransaction(connection -> {
+            tenants.require(connection, tenant);
+            known(connection, tenant, id);
+            if (history.deleteAttribute(connection, tenant, id, attribute, datasetId, all) == 0) {
+                throw MeridianException.notFound("The entity " + id + " has no history of that attribute"
+                        + (datasetId == null || all ? "" : " with datasetId " + datasetId));
+            }
+            return null;
+        });
+    }
+
+    /** PATCH /temporal/entities/{id}/attrs/{attr}/{instanceId} (clause 5.6.14): the given members replace stored ones. */
+    public void modifyInstance(String tenant, String id, String attribute, long instanceId, ObjectNode patch) {
+        Instant now = clock.instant();
+        transactions.inTransaction(connection -> {
+            tenants.require(connection, tenant);
+            known(connection, tenant, id);
+            HistoryStore.Instance stored = history.instance(connection, tenant, id, attribute, instanceId)
+                    .orElseThrow(() -> MeridianException.notFound("No instance " + instanceId + " of that attribute"));
+            ObjectNode merged = ((ObjectNode) stored.instance()).deepCopy();
+            if (!patch.path("type").asText().equals(merged.path("type").asText())) {
+                // A new type brings its own value member: the old one must not linger next to it.
+                for (String member : List.of("value", "object", "languageMap", "vocab", "json", "valueList", "objectList")) {
+                    merged.remove(member);
+                }
+            }
+            patch.properties().forEach(member -> {
+                if (!member.getKey().equals("createdAt")) {
+                    merged.set(member.getKey(), member.getValue());
+                }
+            });
+            merged.put("modifiedAt", now.toString());
+            history.replaceInstance(connection, tenant, id, instanceId, merged);
+            return null;
+        });
+    }
+
+    /** DELETE /temporal/entities/{id}/attrs/{attr}/{instanceId} (clause 5.6.15). */
+    public void deleteInstance(String tenant, String id, String attribute, long instanceId) {
+        transactions.inTransaction(connection -> {
+            tenants.require(connection, tenant);
+            known(connection, tenant, id);
+            if (!history.deleteInstance(connection, tenant, id, attribute, instanceId)) {
+                throw MeridianException.notFound("No instance " + instanceId + " of that attribute");
+            }
+            return null;
         });
     }
 
@@ -65,7 +178,7 @@ public final class TemporalService {
         });
     }
 
-    private History read(java.sql.Connection connection, String tenant, Entity entity, Request request) throws java.sql.SQLException {
+    private History read(Connection connection, String tenant, Entity entity, Request request) throws SQLException {
         if (request.aggregate()) {
             return new History(entity, List.of(), history.aggregate(connection, tenant, entity.id(), request.attributes(),
                     request.timeColumn(), request.from(), request.to(), request.bucketSeconds()), false);

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -24,16 +26,18 @@ import org.meridian.core.error.ErrorType;
 import org.meridian.core.error.MeridianException;
 import org.meridian.core.jsonld.JsonLdContext;
 import org.meridian.core.ngsild.AttributeType;
+import org.meridian.core.ngsild.EntityParser;
 import org.meridian.core.ngsild.EntityRenderer;
 import org.meridian.core.ngsild.RenderOptions;
 import org.meridian.store.HistoryStore;
 
-/** The temporal API, read side: /ngsi-ld/v1/temporal/entities (clause 6.18–6.19). */
+/** The temporal API: /ngsi-ld/v1/temporal/entities (clause 6.18–6.22). */
 final class TemporalRoutes {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final List<String> PRODUCIBLE = List.of(MediaTypes.JSON, MediaTypes.JSON_LD);
     private static final Set<String> AGGREGATIONS = Set.of("totalCount", "distinctCount", "sum", "avg", "min", "max", "stddev", "sumsq");
     static final int MAX_INSTANCES = 10_000;
+    static final String INSTANCE_PREFIX = "urn:ngsi-ld:Instance:";
 
     private final TemporalService temporal;
     private final ContextService contexts;
@@ -50,6 +54,91 @@ final class TemporalRoutes {
     void register(RoutesConfig routes) {
         routes.get(EntityRoutes.BASE + "/temporal/entities", this::query);
         routes.get(EntityRoutes.BASE + "/temporal/entities/{entityId}", this::retrieve);
+        routes.post(EntityRoutes.BASE + "/temporal/entities", this::createOrUpdate);
+        routes.delete(EntityRoutes.BASE + "/temporal/entities/{entityId}", this::delete);
+        routes.post(EntityRoutes.BASE + "/temporal/entities/{entityId}/attrs", this::appendAttributes);
+        routes.delete(EntityRoutes.BASE + "/temporal/entities/{entityId}/attrs/{attrId}", this::deleteAttribute);
+        routes.patch(EntityRoutes.BASE + "/temporal/entities/{entityId}/attrs/{attrId}/{instanceId}", this::modifyInstance);
+        routes.delete(EntityRoutes.BASE + "/temporal/entities/{entityId}/attrs/{attrId}/{instanceId}", this::deleteInstance);
+    }
+
+    private void createOrUpdate(Context http) {
+        NgsiLdExchange exchange = new NgsiLdExchange(http, contexts);
+        JsonNode body = exchange.body(false);
+        if (temporal.createOrUpdate(exchange.tenant(), body, exchange.context())) {
+            String id = body.path("id").asText(body.path("@id").asText());
+            http.header("Location", EntityRoutes.BASE + "/temporal/entities/" + URLEncoder.encode(id, StandardCharsets.UTF_8));
+            http.status(201);
+        } else {
+            http.status(204);
+        }
+    }
+
+    private void delete(Context http) {
+        NgsiLdExchange exchange = new NgsiLdExchange(http, contexts);
+        temporal.delete(exchange.tenant(), http.pathParam("entityId"));
+        http.status(204);
+    }
+
+    private void appendAttributes(Context http) {
+        NgsiLdExchange exchange = new NgsiLdExchange(http, contexts);
+        JsonNode body = exchange.body(false);
+        temporal.appendAttributes(exchange.tenant(), http.pathParam("entityId"), body, exchange.context());
+        http.status(204);
+    }
+
+    private void deleteAttribute(Context http) {
+        NgsiLdExchange exchange = new NgsiLdExchange(http, contexts);
+        temporal.deleteAttribute(exchange.tenant(), http.pathParam("entityId"), exchange.context().expandTerm(http.pathParam("attrId")),
+                Parameters.single(http, "datasetId"), Parameters.flag(http, "deleteAll"));
+        http.status(204);
+    }
+
+    /** The body is the attribute fragment ({"attr": instance}) or, as several brokers accept, the instance itself. */
+    private void modifyInstance(Context http) {
+        NgsiLdExchange exchange = new NgsiLdExchange(http, contexts);
+        JsonNode body = exchange.body(false);
+        JsonLdContext context = exchange.context();
+        String name = http.pathParam("attrId");
+        String iri = context.expandTerm(name);
+        JsonNode instance = body;
+        if (body.isObject()) {
+            for (var member : body.properties()) {
+                if (member.getKey().equals(name) || context.expandTerm(member.getKey()).equals(iri)) {
+                    instance = member.getValue();
+                }
+            }
+        }
+        if (instance.isArray()) {
+            if (instance.size() != 1) {
+                throw MeridianException.badData("An instance modification takes exactly one instance of '" + name + "'");
+            }
+            instance = instance.get(0);
+        }
+        ObjectNode patch = EntityParser.parseTemporalInstance(name, iri, instance, context, Instant.now());
+        temporal.modifyInstance(exchange.tenant(), http.pathParam("entityId"), iri, instanceId(http), patch);
+        http.status(204);
+    }
+
+    private void deleteInstance(Context http) {
+        NgsiLdExchange exchange = new NgsiLdExchange(http, contexts);
+        temporal.deleteInstance(exchange.tenant(), http.pathParam("entityId"), exchange.context().expandTerm(http.pathParam("attrId")),
+                instanceId(http));
+        http.status(204);
+    }
+
+    /** Instance ids are URIs the server hands out; one it never handed out cannot exist. */
+    private static long instanceId(Context http) {
+        String text = http.pathParam("instanceId");
+        EntityParser.requireUri(text, "The instanceId");
+        if (!text.startsWith(INSTANCE_PREFIX)) {
+            throw MeridianException.notFound("No instance " + text);
+        }
+        try {
+            return Long.parseLong(text.substring(INSTANCE_PREFIX.length()));
+        } catch (NumberFormatException e) {
+            throw MeridianException.notFound("No instance " + text);
+        }
     }
 
     private record Shape(RenderOptions options, boolean simplified, List<String> methods) {
@@ -206,8 +295,11 @@ final class TemporalRoutes {
                 ArrayNode pairs = attribute.has(member) ? (ArrayNode) attribute.get(member) : attribute.putArray(member);
                 pairs.addArray().add(instance.instance().get(type.valueMember())).add(time(instance));
             } else {
-                byAttribute.computeIfAbsent(name, key -> out.putArray(key))
-                        .add(EntityRenderer.renderInstance(instance.instance(), context, shape.options()));
+                JsonNode rendered = EntityRenderer.renderInstance(instance.instance(), context, shape.options());
+                if (rendered instanceof ObjectNode object) {
+                    object.put("instanceId", INSTANCE_PREFIX + instance.instanceId());
+                }
+                byAttribute.computeIfAbsent(name, key -> out.putArray(key)).add(rendered);
             }
         }
         return out;

@@ -25,19 +25,27 @@ public final class HistoryStore {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final DateTimeFormatter MONTH = DateTimeFormatter.ofPattern("yyyy_MM");
 
-    /** One stored instance. */
-    public record Instance(String attribute, Instant recordedAt, Instant observedAt, JsonNode instance) {
+    /** One stored instance; {@code instanceId} is its key for the temporal instance operations. */
+    public record Instance(String attribute, long instanceId, Instant recordedAt, Instant observedAt, JsonNode instance) {
     }
 
     /** One aggregation bucket of one attribute. */
     public record Bucket(String attribute, Instant start, Instant end, Map<String, Double> values) {
     }
 
-    /** Records the instances the changes wrote (deletions leave the history as it was). */
+    private final TemporalEntityStore temporalEntities;
+
+    public HistoryStore(TemporalEntityStore temporalEntities) {
+        this.temporalEntities = temporalEntities;
+    }
+
+    /** Records the instances the changes wrote; a deleted entity keeps its history and is remembered for it. */
     public void record(Connection connection, String tenant, List<EntityChange> changes) throws SQLException {
         ArrayNode rows = NODES.arrayNode();
+        List<org.meridian.core.ngsild.Entity> deleted = new ArrayList<>();
         for (EntityChange change : changes) {
             if (change.kind() == EntityChange.Kind.DELETED) {
+                deleted.add(change.entity());
                 continue;
             }
             for (String attribute : change.changedAttributes()) {
@@ -46,22 +54,43 @@ public final class HistoryStore {
                     continue;
                 }
                 for (JsonNode instance : instances) {
-                    ObjectNode row = rows.addObject();
-                    row.put("entity_id", change.entity().id());
-                    row.put("attribute", attribute);
-                    row.put("dataset_id", instance.path("datasetId").asText(""));
-                    row.put("recorded_at", instance.path("modifiedAt").asText(change.entity().modifiedAt().toString()));
-                    if (instance.hasNonNull("observedAt")) {
-                        row.put("observed_at", instance.get("observedAt").asText());
-                    }
-                    JsonNode value = instance.get("value");
-                    if (value != null && value.isNumber()) {
-                        row.put("value_number", value.asDouble());
-                    }
-                    row.set("instance", instance);
+                    addRow(rows, change.entity().id(), attribute, instance, change.entity().modifiedAt().toString());
                 }
             }
         }
+        temporalEntities.rememberDeleted(connection, tenant, deleted);
+        insert(connection, tenant, rows);
+    }
+
+    /** Appends instances given through the temporal API (attribute IRI to an array of instances). */
+    public int append(Connection connection, String tenant, String entityId, ObjectNode attributes) throws SQLException {
+        ArrayNode rows = NODES.arrayNode();
+        for (var attribute : attributes.properties()) {
+            for (JsonNode instance : attribute.getValue()) {
+                addRow(rows, entityId, attribute.getKey(), instance, instance.path("modifiedAt").asText());
+            }
+        }
+        insert(connection, tenant, rows);
+        return rows.size();
+    }
+
+    private static void addRow(ArrayNode rows, String entityId, String attribute, JsonNode instance, String fallbackTime) {
+        ObjectNode row = rows.addObject();
+        row.put("entity_id", entityId);
+        row.put("attribute", attribute);
+        row.put("dataset_id", instance.path("datasetId").asText(""));
+        row.put("recorded_at", instance.path("modifiedAt").asText(fallbackTime));
+        if (instance.hasNonNull("observedAt")) {
+            row.put("observed_at", instance.get("observedAt").asText());
+        }
+        JsonNode value = instance.get("value");
+        if (value != null && value.isNumber()) {
+            row.put("value_number", value.asDouble());
+        }
+        row.set("instance", instance);
+    }
+
+    private static void insert(Connection connection, String tenant, ArrayNode rows) throws SQLException {
         if (rows.isEmpty()) {
             return;
         }
@@ -76,6 +105,73 @@ public final class HistoryStore {
         }
     }
 
+    /** One instance by its id, if it belongs to that entity and attribute. */
+    public java.util.Optional<Instance> instance(Connection connection, String tenant, String entityId, String attribute,
+                                                 long instanceId) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT attribute, instance_id, recorded_at, observed_at, instance FROM attribute_history "
+                        + "WHERE tenant = ? AND entity_id = ? AND instance_id = ? AND attribute = ?")) {
+            select.setString(1, tenant);
+            select.setString(2, entityId);
+            select.setLong(3, instanceId);
+            select.setString(4, attribute);
+            List<Instance> found = readInstances(select);
+            return found.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(found.getFirst());
+        }
+    }
+
+    /** Rewrites one instance in place; its recording time (and so its partition) stays. */
+    public void replaceInstance(Connection connection, String tenant, String entityId, long instanceId, JsonNode instance)
+            throws SQLException {
+        JsonNode value = instance.get("value");
+        try (PreparedStatement update = connection.prepareStatement(
+                "UPDATE attribute_history SET instance = ?::jsonb, observed_at = ?::timestamptz, value_number = ?, "
+                        + "dataset_id = ? WHERE tenant = ? AND entity_id = ? AND instance_id = ?")) {
+            update.setString(1, Json.write(instance));
+            update.setString(2, instance.hasNonNull("observedAt") ? instance.get("observedAt").asText() : null);
+            if (value != null && value.isNumber()) {
+                update.setDouble(3, value.asDouble());
+            } else {
+                update.setNull(3, java.sql.Types.DOUBLE);
+            }
+            update.setString(4, instance.path("datasetId").asText(""));
+            update.setString(5, tenant);
+            update.setString(6, entityId);
+            update.setLong(7, instanceId);
+            update.executeUpdate();
+        }
+    }
+
+    public boolean deleteInstance(Connection connection, String tenant, String entityId, String attribute, long instanceId)
+            throws SQLException {
+        return delete(connection, "DELETE FROM attribute_history WHERE tenant = ? AND entity_id = ? AND instance_id = ? AND attribute = ?",
+                tenant, entityId, instanceId, attribute) > 0;
+    }
+
+    /** Deletes an attribute's history: the default instances, those of one datasetId, or all of them. */
+    public int deleteAttribute(Connection connection, String tenant, String entityId, String attribute, String datasetId,
+                               boolean all) throws SQLException {
+        if (all) {
+            return delete(connection, "DELETE FROM attribute_history WHERE tenant = ? AND entity_id = ? AND attribute = ?",
+                    tenant, entityId, attribute);
+        }
+        return delete(connection, "DELETE FROM attribute_history WHERE tenant = ? AND entity_id = ? AND attribute = ? AND dataset_id = ?",
+                tenant, entityId, attribute, datasetId == null ? "" : datasetId);
+    }
+
+    public int deleteEntity(Connection connection, String tenant, String entityId) throws SQLException {
+        return delete(connection, "DELETE FROM attribute_history WHERE tenant = ? AND entity_id = ?", tenant, entityId);
+    }
+
+    private static int delete(Connection connection, String sql, Object... parameters) throws SQLException {
+        try (PreparedStatement delete = connection.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) {
+                delete.setObject(i + 1, parameters[i]);
+            }
+            return delete.executeUpdate();
+        }
+    }
+
     /**
      * Instances of one entity, oldest first within the time range, or the last {@code lastN} per attribute.
      *
@@ -86,7 +182,7 @@ public final class HistoryStore {
         String column = timeColumn(timeColumn);
         // Ranking the newest instances costs a sort of the whole range: only when lastN asks for it.
         String newest = lastN > 0 ? "row_number() OVER (PARTITION BY attribute ORDER BY " + column + " DESC)" : "0";
-        StringBuilder sql = new StringBuilder("SELECT attribute, recorded_at, observed_at, instance FROM (SELECT h.*, "
+        StringBuilder sql = new StringBuilder("SELECT attribute, instance_id, recorded_at, observed_at, instance FROM (SELECT h.*, "
                 + newest + " AS newest FROM attribute_history h WHERE tenant = ? AND entity_id = ?");
         List<Object> parameters = new ArrayList<>(List.of(tenant, entityId));
         appendFilters(sql, parameters, attributes, column, from, to);
@@ -97,15 +193,19 @@ public final class HistoryStore {
         }
         sql.append(" ORDER BY attribute, ").append(column).append(", instance_id LIMIT ?");
         parameters.add(limit);
-        List<Instance> instances = new ArrayList<>();
         try (PreparedStatement select = connection.prepareStatement(sql.toString())) {
             EntityQueries.bind(connection, select, parameters);
-            try (ResultSet rows = select.executeQuery()) {
-                while (rows.next()) {
-                    Timestamp observed = rows.getTimestamp(3);
-                    instances.add(new Instance(rows.getString(1), rows.getTimestamp(2).toInstant(),
-                            observed == null ? null : observed.toInstant(), Json.parseTrusted(rows.getString(4))));
-                }
+            return readInstances(select);
+        }
+    }
+
+    private static List<Instance> readInstances(PreparedStatement select) throws SQLException {
+        List<Instance> instances = new ArrayList<>();
+        try (ResultSet rows = select.executeQuery()) {
+            while (rows.next()) {
+                Timestamp observed = rows.getTimestamp(4);
+                instances.add(new Instance(rows.getString(1), rows.getLong(2), rows.getTimestamp(3).toInstant(),
+                        observed == null ? null : observed.toInstant(), Json.parseTrusted(rows.getString(5))));
             }
         }
         return instances;

@@ -25,7 +25,7 @@ class HistoryRetentionTest {
     void monthsOlderThanTheRetentionAreDroppedAndRecentOnesKept() throws Exception {
         Instant now = Instant.now();
         Instant halfAYearAgo = now.minus(Duration.ofDays(180));
-        HistoryStore history = new HistoryStore();
+        HistoryStore history = new HistoryStore(new TemporalEntityStore());
         try (Database database = Database.open(null, null, null, data, 4, null);
              Connection connection = database.connection()) {
             history.ensurePartitions(connection, halfAYearAgo, 0);

@@ -41,6 +41,14 @@ public final class EntityParser {
         return new Entity(id, types, scopes(object), attributes, now, now);
     }
 
+    /** Parses a temporal representation of an entity (clause 5.6.11): attributes hold instances of their history. */
+    public static Entity parseTemporalEntity(JsonNode payload, JsonLdContext context, Instant now) {
+        ObjectNode object = requireObject(payload, "A temporal entity");
+        String id = entityId(object);
+        List<String> types = types(object, context, true);
+        return new Entity(id, types, scopes(object), parseTemporalAttributes(object, context, now), now, now);
+    }
+
     /** Parses an entity fragment for merge and update operations: id and type are optional there. */
     public static Fragment parseFragment(JsonNode payload, JsonLdContext context, Instant now) {
         ObjectNode object = requireObject(payload, "An entity fragment");
@@ -154,6 +162,47 @@ public final class EntityParser {
             attributes.set(iri, parseAttribute(name, iri, member.getValue(), context, now));
         }
         return attributes;
+    }
+
+    /**
+     * Parses the attributes of a temporal representation (clause 4.5.7): each attribute is an instance or an array of
+     * instances of its history, several of which may share a datasetId.
+     */
+    public static ObjectNode parseTemporalAttributes(ObjectNode object, JsonLdContext context, Instant now) {
+        String time = now.toString();
+        ObjectNode attributes = NODES.objectNode();
+        for (Map.Entry<String, JsonNode> member : object.properties()) {
+            String name = member.getKey();
+            if (NgsiLd.ENTITY_MEMBERS.contains(name)) {
+                continue;
+            }
+            checkName(name, "attribute name");
+            String iri = context.expandTerm(name);
+            if (attributes.has(iri)) {
+                throw MeridianException.badData("The attribute '" + name + "' is given twice (as different names for one IRI)");
+            }
+            ArrayNode instances = attributes.putArray(iri);
+            JsonNode value = member.getValue();
+            if (value.isArray()) {
+                if (value.isEmpty()) {
+                    throw MeridianException.badData("The attribute '" + name + "' has no instances");
+                }
+                for (JsonNode element : value) {
+                    if (!element.isObject()) {
+                        throw MeridianException.badData("Each instance of '" + name + "' in a temporal representation must be an object");
+                    }
+                    instances.add(parseInstance(name, iri, element, context, time));
+                }
+            } else {
+                instances.add(parseInstance(name, iri, value, context, time));
+            }
+        }
+        return attributes;
+    }
+
+    /** One instance of a temporal representation; an instanceId the client sends is ignored (the server assigns it). */
+    public static ObjectNode parseTemporalInstance(String name, String iri, JsonNode value, JsonLdContext context, Instant now) {
+        return parseInstance(name, iri, value, context, now.toString());
     }
 
     /** Parses one attribute's value (an instance or an array of instances) into an array of instances. */

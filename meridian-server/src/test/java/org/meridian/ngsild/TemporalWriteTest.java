@@ -1,0 +1,151 @@
+package org.meridian.ngsild;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.meridian.testing.Api;
+import org.meridian.testing.TestServer;
+
+/** Clause 5.6.11–5.6.16: writing history through the temporal API, and history that outlives its entity. */
+class TemporalWriteTest {
+    private static final String ID = "urn:ngsi-ld:NoiseLevelObserved:square-3";
+    private final Api api = TestServer.api();
+    private String tenant;
+
+    @BeforeEach
+    void newTenant() {
+        tenant = TestServer.newTenant();
+    }
+
+    private Api.Response createTemporal(String body) {
+        return api.post("/ngsi-ld/v1/temporal/entities", body).tenant(tenant).send();
+    }
+
+    private JsonNode history(String query) {
+        Api.Response response = api.get("/ngsi-ld/v1/temporal/entities/" + ID + query).tenant(tenant).send();
+        assertThat(response.status()).as(response.toString()).isEqualTo(200);
+        return response.json();
+    }
+
+    private static final String THREE_READINGS = """
+            {"id": "%s", "type": "NoiseLevelObserved",
+             "LAeq": [{"type": "Property", "value": 61.5, "observedAt": "2024-05-01T08:00:00Z"},
+                      {"type": "Property", "value": 67.0, "observedAt": "2024-05-01T09:00:00Z"},
+                      {"type": "Property", "value": 58.25, "observedAt": "2024-05-01T10:00:00Z"}]}""".formatted(ID);
+
+    @Test
+    void createThenAddInstancesWithoutTouchingTheCurrentState() {
+        Api.Response created = createTemporal(THREE_READINGS);
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        assertThat(java.net.URLDecoder.decode(created.header("Location"), java.nio.charset.StandardCharsets.UTF_8)).endsWith("/temporal/entities/" + ID);
+
+        Api.Response again = createTemporal("""
+                {"id": "%s", "type": "NoiseLevelObserved",
+                 "LAeq": {"type": "Property", "value": 70.0, "observedAt": "2024-05-01T11:00:00Z"}}""".formatted(ID));
+        assertThat(again.status()).as(again.toString()).isEqualTo(204);
+
+        JsonNode history = history("?attrs=LAeq");
+        assertThat(history.path("type").asText()).isEqualTo("NoiseLevelObserved");
+        assertThat(history.path("LAeq")).extracting(i -> i.path("value").asDouble()).containsExactly(61.5, 67.0, 58.25, 70.0);
+        assertThat(history.path("LAeq")).allSatisfy(i -> assertThat(i.path("instanceId").asText()).startsWith("urn:ngsi-ld:Instance:"));
+        // Imported history is history: no current entity appears.
+        assertThat(api.get("/ngsi-ld/v1/entities/" + ID).tenant(tenant).send().status()).isEqualTo(404);
+    }
+
+    @Test
+    void postingToAnExistingEntityAddsToTheHistoryItsUpdatesWrite() {
+        assertThat(api.post("/ngsi-ld/v1/entities", """
+                {"id": "%s", "type": "NoiseLevelObserved", "LAeq": {"type": "Property", "value": 55, "observedAt": "2024-05-02T08:00:00Z"}}"""
+                .formatted(ID)).tenant(tenant).send().status()).isEqualTo(201);
+
+        assertThat(createTemporal(THREE_READINGS).status()).isEqualTo(204);
+        Api.Response added = api.post("/ngsi-ld/v1/temporal/entities/" + ID + "/attrs", """
+                {"LAmax": [{"type": "Property", "value": 80, "observedAt": "2024-05-01T08:00:00Z"}]}""").tenant(tenant).send();
+        assertThat(added.status()).as(added.toString()).isEqualTo(204);
+
+        JsonNode history = history("");
+        assertThat(history.path("LAeq")).extracting(i -> i.path("value").asDouble()).containsExactly(61.5, 67.0, 58.25, 55.0);
+        assertThat(history.path("LAmax")).hasSize(1);
+        assertThat(api.get("/ngsi-ld/v1/entities/" + ID).tenant(tenant).send().json().path("LAeq").path("value").asInt()).isEqualTo(55);
+    }
+
+    @Test
+    void modifyAndDeleteOneInstance() {
+        createTemporal(THREE_READINGS);
+        JsonNode instances = history("?attrs=LAeq").path("LAeq");
+        String second = instances.get(1).path("instanceId").asText();
+
+        Api.Response modified = api.patch("/ngsi-ld/v1/temporal/entities/" + ID + "/attrs/LAeq/" + second,
+                "{\"LAeq\": {\"type\": \"Property\", \"value\": 66.0}}").tenant(tenant).send();
+        assertThat(modified.status()).as(modified.toString()).isEqualTo(204);
+        JsonNode afterPatch = history("?attrs=LAeq").path("LAeq");
+        assertThat(afterPatch).extracting(i -> i.path("value").asDouble()).containsExactly(61.5, 66.0, 58.25);
+        assertThat(afterPatch.get(1).path("observedAt").asText()).as("observedAt kept").isEqualTo("2024-05-01T09:00:00Z");
+        assertThat(afterPatch.get(1).path("instanceId").asText()).isEqualTo(second);
+
+        String first = afterPatch.get(0).path("instanceId").asText();
+        assertThat(api.delete("/ngsi-ld/v1/temporal/entities/" + ID + "/attrs/LAeq/" + first).tenant(tenant).send().status()).isEqualTo(204);
+        assertThat(history("?attrs=LAeq").path("LAeq")).extracting(i -> i.path("value").asDouble()).containsExactly(66.0, 58.25);
+        assertThat(api.delete("/ngsi-ld/v1/temporal/entities/" + ID + "/attrs/LAeq/" + first).tenant(tenant).send().status())
+                .as("an instance deleted twice").isEqualTo(404);
+        assertThat(api.delete("/ngsi-ld/v1/temporal/entities/" + ID + "/attrs/LAeq/urn:ngsi-ld:Instance:x").tenant(tenant).send().status())
+                .isEqualTo(404);
+        assertThat(api.patch("/ngsi-ld/v1/temporal/entities/" + ID + "/attrs/LAmax/" + second, "{\"value\": 1}").tenant(tenant).send().status())
+                .as("an instance of another attribute").isEqualTo(404);
+    }
+
+    @Test
+    void aggregationsSeeModifiedHistory() {
+        createTemporal(THREE_READINGS);
+        String last = history("?attrs=LAeq").path("LAeq").get(2).path("instanceId").asText();
+        api.patch("/ngsi-ld/v1/temporal/entities/" + ID + "/attrs/LAeq/" + last, "{\"value\": 90}").tenant(tenant).send();
+
+        JsonNode max = history("?attrs=LAeq&options=aggregatedValues&aggrMethods=max,totalCount").path("LAeq");
+        assertThat(max.path("max").get(0).get(0).asDouble()).isEqualTo(90.0);
+        assertThat(max.path("totalCount").get(0).get(0).asInt()).isEqualTo(3);
+    }
+
+    @Test
+    void deleteAnAttributesHistoryAndTheWholeHistory() {
+        createTemporal(THREE_READINGS);
+        api.post("/ngsi-ld/v1/temporal/entities/" + ID + "/attrs",
+                "{\"LAmax\": {\"type\": \"Property\", \"value\": 80, \"observedAt\": \"2024-05-01T08:00:00Z\"}}").tenant(tenant).send();
+
+        assertThat(api.delete("/ngsi-ld/v1/temporal/entities/" + ID + "/attrs/LAmax").tenant(tenant).send().status()).isEqualTo(204);
+        assertThat(history("").has("LAmax")).isFalse();
+        assertThat(history("").path("LAeq")).hasSize(3);
+        assertThat(api.delete("/ngsi-ld/v1/temporal/entities/" + ID + "/attrs/LAmax").tenant(tenant).send().status()).isEqualTo(404);
+
+        assertThat(api.delete("/ngsi-ld/v1/temporal/entities/" + ID).tenant(tenant).send().status()).isEqualTo(204);
+        assertThat(api.get("/ngsi-ld/v1/temporal/entities/" + ID).tenant(tenant).send().status()).isEqualTo(404);
+        assertThat(api.delete("/ngsi-ld/v1/temporal/entities/" + ID).tenant(tenant).send().status()).isEqualTo(404);
+    }
+
+    @Test
+    void aDeletedEntityKeepsItsHistory() {
+        api.post("/ngsi-ld/v1/entities", """
+                {"id": "%s", "type": "NoiseLevelObserved", "LAeq": {"type": "Property", "value": 55, "observedAt": "2024-05-02T08:00:00Z"}}"""
+                .formatted(ID)).tenant(tenant).send();
+        api.patch("/ngsi-ld/v1/entities/" + ID + "/attrs",
+                "{\"LAeq\": {\"type\": \"Property\", \"value\": 57, \"observedAt\": \"2024-05-02T09:00:00Z\"}}").tenant(tenant).send();
+        assertThat(api.delete("/ngsi-ld/v1/entities/" + ID).tenant(tenant).send().status()).isEqualTo(204);
+
+        JsonNode history = history("?attrs=LAeq");
+        assertThat(history.path("type").asText()).isEqualTo("NoiseLevelObserved");
+        assertThat(history.path("LAeq")).extracting(i -> i.path("value").asInt()).containsExactly(55, 57);
+    }
+
+    @Test
+    void badTemporalWritesStoreNothing() {
+        assertThat(createTemporal("{\"id\": \"" + ID + "\", \"LAeq\": [{\"value\": 1}]}").errorType()).as("no type").isEqualTo("BadRequestData");
+        assertThat(createTemporal("{\"id\": \"" + ID + "\", \"type\": \"T\", \"LAeq\": []}").errorType()).isEqualTo("BadRequestData");
+        assertThat(createTemporal("{\"id\": \"" + ID + "\", \"type\": \"T\", \"LAeq\": [{\"value\": 1, \"observedAt\": \"noon\"}]}").status())
+                .isEqualTo(400);
+        assertThat(createTemporal("{\"id\": \"" + ID + "\", \"type\": \"T\", \"LAeq\": [{\"value\": 1}, 7]}").status()).isEqualTo(400);
+        assertThat(api.get("/ngsi-ld/v1/temporal/entities/" + ID).tenant(tenant).send().status()).isIn(404);
+        assertThat(api.post("/ngsi-ld/v1/temporal/entities/" + ID + "/attrs", "{\"LAeq\": {\"value\": 1}}").tenant(tenant).send().status())
+                .isEqualTo(404);
+    }
+}
