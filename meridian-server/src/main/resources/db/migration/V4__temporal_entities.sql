@@ -13,3 +13,4 @@ CREATE TABLE temporal_entity (
 
 -- Instance ids are looked up by the temporal instance operations (modify, delete one instance).
 CREATE INDEX attribute_history_instance_idx ON attribute_history (tenant, entity_id, instance_id);
+

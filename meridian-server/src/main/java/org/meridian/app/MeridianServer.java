@@ -70,14 +70,15 @@ public final class MeridianServer implements AutoCloseable {
             SubscriptionStore subscriptionStore = new SubscriptionStore();
             OutboxStore outbox = new OutboxStore();
             NotificationStore notificationStore = new NotificationStore();
+            EntityQueries queries = new EntityQueries(settings.maxGeoCandidates());
+            QueryPlanner planner = new QueryPlanner(settings.maxQueryTerms());
             Notifications notifications = new Notifications(database.dataSource(), transactions, outbox, subscriptionStore,
-                    notificationStore, contexts, clock, new Notifications.Options(settings.notificationMaxFailures(),
+                    notificationStore, contexts, queries, planner, clock, new Notifications.Options(settings.notificationMaxFailures(),
                     Duration.ofMillis(settings.notificationTimeoutMillis()), settings.maxQueryTerms()));
             TemporalEntityStore temporalEntities = new TemporalEntityStore();
             HistoryStore history = new HistoryStore(temporalEntities);
             HistoryMaintenance maintenance = new HistoryMaintenance(transactions, history, clock, settings.historyRetentionDays());
             maintenance.start();
-            EntityQueries queries = new EntityQueries(settings.maxGeoCandidates());
             EntityStore entityStore = new EntityStore();
             EntityService entities = new EntityService(transactions, entityStore, queries, tenants, outbox, history,
                     notifications::changed, clock);
@@ -87,7 +88,7 @@ public final class MeridianServer implements AutoCloseable {
                     new SubscriptionService(transactions, subscriptionStore, tenants, settings.maxQueryTerms(), clock),
                     new NotificationStream(transactions, notificationStore, subscriptionStore, tenants, clock),
                     new TemporalService(transactions, entityStore, queries, history, tenants, temporalEntities, clock), contexts,
-                    new QueryPlanner(settings.maxQueryTerms()), database::isReachable, registry);
+                    planner, database::isReachable, registry);
             HttpServer http = HttpServer.start(services, new HttpServer.Options(settings.host(), settings.port(),
                     settings.maxBodyBytes(), settings.defaultLimit(), settings.maxLimit()));
             contexts.setPublicUrl(settings.effectivePublicUrl(http.port()));

@@ -118,7 +118,7 @@ public final class BatchService {
                 service.tenants().ensure(connection, tenant);
                 Map<String, Entity> current = byId(service.store().findAll(connection, tenant,
                         EntityService.idsOf(parsed.valid()), true));
-                Map<String, Set<String>> namesBefore = namesBefore(current);
+                Map<String, ObjectNode> before = before(current);
                 Map<String, Entity> next = new LinkedHashMap<>();
                 for (Entity incoming : parsed.valid()) {
                     Entity base = next.containsKey(incoming.id()) ? next.get(incoming.id()) : current.get(incoming.id());
@@ -126,7 +126,7 @@ public final class BatchService {
                 }
                 service.store().upsert(connection, tenant, List.copyOf(next.values()));
                 next.keySet().stream().filter(id -> !current.containsKey(id)).forEach(created::add);
-                service.record(connection, tenant, changes(next, namesBefore, now), signal);
+                service.record(connection, tenant, changes(next, before, now), signal);
                 return null;
             });
             signal.fire();
@@ -179,7 +179,7 @@ public final class BatchService {
             service.requireTenant(connection, tenant);
             Map<String, Entity> current = byId(service.store().findAll(connection, tenant,
                     EntityService.idsOf(parsed.valid()), true));
-            Map<String, Set<String>> namesBefore = namesBefore(current);
+            Map<String, ObjectNode> before = before(current);
             Map<String, Entity> next = new LinkedHashMap<>();
             for (Entity incoming : parsed.valid()) {
                 Entity base = next.containsKey(incoming.id()) ? next.get(incoming.id()) : current.get(incoming.id());
@@ -191,7 +191,7 @@ public final class BatchService {
                 }
             }
             service.store().upsert(connection, tenant, List.copyOf(next.values()));
-            service.record(connection, tenant, changes(next, namesBefore, now), signal);
+            service.record(connection, tenant, changes(next, before, now), signal);
             return null;
         });
         signal.fire();
@@ -236,18 +236,18 @@ public final class BatchService {
         return result;
     }
 
-    /** Attribute names of the stored entities, taken before the batch changes the documents in place. */
-    private static Map<String, Set<String>> namesBefore(Map<String, Entity> current) {
-        Map<String, Set<String>> names = new LinkedHashMap<>();
-        current.forEach((id, entity) -> names.put(id, EntityChange.namesOf(entity.attributes())));
-        return names;
+    /** Copies of the stored attributes, taken before the batch changes the documents in place. */
+    private static Map<String, ObjectNode> before(Map<String, Entity> current) {
+        Map<String, ObjectNode> copies = new LinkedHashMap<>();
+        current.forEach((id, entity) -> copies.put(id, entity.attributes().deepCopy()));
+        return copies;
     }
 
-    private static List<EntityChange> changes(Map<String, Entity> next, Map<String, Set<String>> namesBefore, Instant now) {
+    private static List<EntityChange> changes(Map<String, Entity> next, Map<String, ObjectNode> before, Instant now) {
         List<EntityChange> changes = new ArrayList<>(next.size());
         String stamp = now.toString();
-        next.forEach((id, entity) -> changes.add(namesBefore.containsKey(id)
-                ? EntityChange.updated(namesBefore.get(id), entity, stamp) : EntityChange.created(entity)));
+        next.forEach((id, entity) -> changes.add(before.containsKey(id)
+                ? EntityChange.updated(before.get(id), entity, stamp) : EntityChange.created(entity)));
         return changes;
     }
 

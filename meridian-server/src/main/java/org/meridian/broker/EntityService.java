@@ -232,10 +232,10 @@ public final class EntityService {
             requireTenant(connection, tenant);
             Entity current = entities.find(connection, tenant, id, true)
                     .orElseThrow(() -> MeridianException.notFound("No entity " + id));
-            Set<String> namesBefore = EntityChange.namesOf(current.attributes());
+            ObjectNode before = current.attributes().deepCopy();
             Entity next = change.apply(current);
             entities.upsert(connection, tenant, List.of(next));
-            record(connection, tenant, List.of(EntityChange.updated(namesBefore, next, now.toString())), signal);
+            record(connection, tenant, List.of(EntityChange.updated(before, next, now.toString())), signal);
             return null;
         });
         signal.fire();

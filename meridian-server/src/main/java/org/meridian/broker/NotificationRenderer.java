@@ -5,8 +5,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 import org.meridian.core.jsonld.JsonLdContext;
+import org.meridian.core.ngsild.AttributeType;
+import org.meridian.core.ngsild.Entity;
 import org.meridian.core.ngsild.EntityChange;
 import org.meridian.core.ngsild.EntityRenderer;
 import org.meridian.core.ngsild.NgsiLd;
@@ -22,6 +25,81 @@ final class NotificationRenderer {
 
     static ObjectNode render(Subscription subscription, JsonNode contextValue, JsonLdContext context, EntityChange change,
                              Instant now) {
+        ObjectNode notification = header(subscription, contextValue, now);
+        ArrayNode data = notification.putArray("data");
+        if (change.kind() == EntityChange.Kind.DELETED) {
+            ObjectNode deleted = data.addObject();
+            deleted.put("id", change.entity().id());
+            deleted.set("type", EntityRenderer.compactTypes(change.entity().types(), context));
+            deleted.put("deletedAt", now.toString());
+        } else {
+            ObjectNode entity = EntityRenderer.render(change.entity(), context, options(subscription));
+            if (subscription.showChanges() && subscription.format() != RenderOptions.Format.KEY_VALUES) {
+                addPreviousValues(entity, change, context, options(subscription));
+            }
+            data.add(entity);
+        }
+        return notification;
+    }
+
+    /** A periodic notification (timeInterval): the current state of the selected entities. */
+    static ObjectNode renderCurrent(Subscription subscription, JsonNode contextValue, JsonLdContext context,
+                                    List<Entity> entities, Instant now) {
+        ObjectNode notification = header(subscription, contextValue, now);
+        ArrayNode data = notification.putArray("data");
+        RenderOptions options = options(subscription);
+        entities.forEach(entity -> data.add(EntityRenderer.render(entity, context, options)));
+        return notification;
+    }
+
+    private static RenderOptions options(Subscription subscription) {
+        return new RenderOptions(subscription.format(), subscription.systemAttributes(),
+                subscription.notifiedAttributes().isEmpty() ? null : subscription.notifiedAttributes(), null,
+                subscription.language());
+    }
+
+    /**
+     * showChanges (clause 5.2.14): each changed instance also carries the value it had before, as previousValue,
+     * previousObject, previousLanguageMap, previousVocab, previousJson, previousValueList or previousObjectList.
+     */
+    private static void addPreviousValues(ObjectNode entity, EntityChange change, JsonLdContext context, RenderOptions options) {
+        for (var attribute : change.previous().properties()) {
+            String name = context.compactIri(attribute.getKey());
+            JsonNode rendered = entity.get(name);
+            if (rendered == null) {
+                continue;
+            }
+            if (rendered.isArray()) {
+                ArrayNode instances = (ArrayNode) rendered;
+                for (int i = 0; i < instances.size(); i++) {
+                    instances.set(i, withPrevious(instances.get(i), attribute.getValue(), context, options));
+                }
+            } else {
+                entity.set(name, withPrevious(rendered, attribute.getValue(), context, options));
+            }
+        }
+    }
+
+    private static JsonNode withPrevious(JsonNode rendered, JsonNode previousInstances, JsonLdContext context, RenderOptions options) {
+        // A concise instance without metadata is the bare value: give it its object form to hold the previous one.
+        ObjectNode instance = rendered.isObject() ? (ObjectNode) rendered : NODES.objectNode().set("value", rendered);
+        String datasetId = instance.path("datasetId").asText("");
+        for (JsonNode previous : previousInstances) {
+            if (previous.path("datasetId").asText("").equals(datasetId)) {
+                AttributeType type = AttributeType.ofStored(previous.path("type").asText());
+                JsonNode old = EntityRenderer.renderInstance(previous, context,
+                        new RenderOptions(RenderOptions.Format.NORMALIZED, false, null, null, options.language()));
+                JsonNode value = old.get(type.valueMember());
+                if (value != null) {
+                    String member = type.valueMember();
+                    instance.set("previous" + Character.toUpperCase(member.charAt(0)) + member.substring(1), value);
+                }
+            }
+        }
+        return instance;
+    }
+
+    private static ObjectNode header(Subscription subscription, JsonNode contextValue, Instant now) {
         ObjectNode notification = NODES.objectNode();
         if (subscription.endpoint().accept().equals("application/ld+json")) {
             notification.set("@context", contextValue == null ? NODES.textNode(NgsiLd.CORE_CONTEXT_V1_8) : contextValue);
@@ -30,18 +108,6 @@ final class NotificationRenderer {
         notification.put("type", "Notification");
         notification.put("subscriptionId", subscription.id());
         notification.put("notifiedAt", now.toString());
-        ArrayNode data = notification.putArray("data");
-        if (change.kind() == EntityChange.Kind.DELETED) {
-            ObjectNode deleted = data.addObject();
-            deleted.put("id", change.entity().id());
-            deleted.set("type", EntityRenderer.compactTypes(change.entity().types(), context));
-            deleted.put("deletedAt", now.toString());
-        } else {
-            RenderOptions options = new RenderOptions(subscription.format(), subscription.systemAttributes(),
-                    subscription.notifiedAttributes().isEmpty() ? null : subscription.notifiedAttributes(), null,
-                    subscription.language());
-            data.add(EntityRenderer.render(change.entity(), context, options));
-        }
         return notification;
     }
 }

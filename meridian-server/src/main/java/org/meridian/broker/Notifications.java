@@ -23,6 +23,7 @@ import org.meridian.core.json.Json;
 import org.meridian.core.subscription.Subscription;
 import org.meridian.core.subscription.SubscriptionParser;
 import org.meridian.mqtt.MqttPublisher;
+import org.meridian.store.EntityQueries;
 import org.meridian.store.NotificationStore;
 import org.meridian.store.OutboxStore;
 import org.meridian.store.SubscriptionStore;
@@ -65,6 +66,11 @@ public final class Notifications implements AutoCloseable {
     private final Map<String, Long> delivered = new ConcurrentHashMap<>();
     /** Parsed subscriptions by tenant, id and modification time, so a delivery does not parse its subscription. */
     private final ExpiringCache<String, Active> parsed = new ExpiringCache<>(Duration.ofSeconds(60), 10_000);
+    /** Periodic subscriptions: when each is next due (on the node holding the dispatch lease). */
+    private final Map<String, Instant> periodicDue = new ConcurrentHashMap<>();
+    private Instant nextPeriodicCheck = Instant.EPOCH;
+    private final EntityQueries entityQueries;
+    private final QueryPlanner planner;
     private volatile boolean running = true;
     private final List<Thread> threads = new ArrayList<>();
 
@@ -73,7 +79,10 @@ public final class Notifications implements AutoCloseable {
     }
 
     public Notifications(DataSource dataSource, Transactions transactions, OutboxStore outbox, SubscriptionStore subscriptions,
-                         NotificationStore queue, ContextService contexts, Clock clock, Options options) {
+                         NotificationStore queue, ContextService contexts, EntityQueries entityQueries, QueryPlanner planner,
+                         Clock clock, Options options) {
+        this.entityQueries = entityQueries;
+        this.planner = planner;
         this.transactions = transactions;
         this.outbox = outbox;
         this.subscriptions = subscriptions;
@@ -121,9 +130,10 @@ public final class Notifications implements AutoCloseable {
         }
     }
 
-    /** Matches one batch of outbox events; returns how many were handled. */
+    /** Matches one batch of outbox events, and queues periodic notifications that are due; returns how many. */
     private int dispatch() {
-        int handled = transactions.inTransaction(connection -> {
+        int periodic = periodic();
+        int handled = periodic + transactions.inTransaction(connection -> {
             List<OutboxStore.Event> events = outbox.claim(connection, BATCH);
             if (events.isEmpty()) {
                 return 0;
@@ -154,6 +164,81 @@ public final class Notifications implements AutoCloseable {
     }
 
     private record Active(SubscriptionStore.Row row, Subscription subscription, JsonLdContext context) {
+    }
+
+    /**
+     * Queues a notification of the current state for each periodic subscription (timeInterval) that is due. Checked at
+     * most once a second; after a change of lease holder each periodic subscription is notified at once, then on its
+     * period. At most {@value #PERIODIC_MAX_ENTITIES} entities per notification.
+     */
+    private int periodic() {
+        Instant now = clock.instant();
+        if (now.isBefore(nextPeriodicCheck)) {
+            return 0;
+        }
+        nextPeriodicCheck = now.plusSeconds(1);
+        List<NotificationStore.Pending> pending = transactions.readOnly(connection -> {
+            List<NotificationStore.Pending> due = new ArrayList<>();
+            Set<String> seen = new java.util.HashSet<>();
+            for (SubscriptionStore.Row row : subscriptions.periodic(connection)) {
+                String key = row.tenant() + "\n" + row.id();
+                seen.add(key);
+                Instant next = periodicDue.get(key);
+                if (next != null && now.isBefore(next)) {
+                    continue;
+                }
+                Active active = activate(row);
+                if (active == null || !active.subscription().isPeriodic()) {
+                    continue;
+                }
+                periodicDue.put(key, now.plusMillis((long) (active.subscription().timeIntervalSeconds() * 1000)));
+                List<org.meridian.core.ngsild.Entity> entities = currentState(connection, row, active);
+                if (!entities.isEmpty()) {
+                    due.add(new NotificationStore.Pending(row.tenant(), row.id(), NotificationRenderer.renderCurrent(
+                            active.subscription(), row.context(), active.context(), entities, now)));
+                }
+            }
+            periodicDue.keySet().retainAll(seen);
+            return due;
+        });
+        if (pending.isEmpty()) {
+            return 0;
+        }
+        transactions.inTransaction(connection -> {
+            queue.enqueue(connection, pending);
+            return null;
+        });
+        wakeSender.release();
+        return pending.size();
+    }
+
+    static final int PERIODIC_MAX_ENTITIES = 1000;
+
+    /** The entities a periodic subscription selects now: its types, q, scopeQ and geoQ in SQL, ids and patterns here. */
+    private List<org.meridian.core.ngsild.Entity> currentState(java.sql.Connection connection, SubscriptionStore.Row row,
+                                                                 Active active) throws java.sql.SQLException {
+        JsonNode body = row.body();
+        List<String> types = new ArrayList<>();
+        body.path("entities").forEach(selector -> types.add(selector.path("type").asText()));
+        JsonNode geoQ = body.get("geoQ");
+        JsonNode coordinates = geoQ == null ? null : geoQ.get("coordinates");
+        QueryRequest request = new QueryRequest(null, null, String.join(",", types), text(body, "q"), text(body, "scopeQ"),
+                geoQ == null ? null : text(geoQ, "georel"), geoQ == null ? null : text(geoQ, "geometry"),
+                coordinates == null ? null : coordinates.isTextual() ? coordinates.asText() : coordinates.toString(),
+                geoQ == null ? null : text(geoQ, "geoproperty"), null);
+        List<org.meridian.core.ngsild.Entity> selected = new ArrayList<>();
+        for (var entity : entityQueries.query(connection, row.tenant(), planner.plan(request, active.context()),
+                PERIODIC_MAX_ENTITIES, 0, false).entities()) {
+            if (active.subscription().selects(entity)) {
+                selected.add(entity);
+            }
+        }
+        return selected;
+    }
+
+    private static String text(JsonNode node, String member) {
+        JsonNode value = node.get(member);
+        return value == null || value.isNull() ? null : value.asText();
     }
 
     private record Snapshot(String version, List<Active> subscriptions) {

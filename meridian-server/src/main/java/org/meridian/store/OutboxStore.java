@@ -41,10 +41,14 @@ public final class OutboxStore {
             ArrayNode changed = row.putArray("changed");
             change.changedAttributes().forEach(changed::add);
             row.set("entity", entityDocument(change.entity()));
+            if (!change.previous().isEmpty()) {
+                row.set("previous", change.previous());
+            }
         }
         try (PreparedStatement insert = connection.prepareStatement(
-                "INSERT INTO outbox (tenant, entity_id, change, changed, entity) SELECT ?, r.entity_id, r.change, r.changed, r.entity "
-                        + "FROM jsonb_to_recordset(?::jsonb) AS r(entity_id text, change text, changed text[], entity jsonb)")) {
+                "INSERT INTO outbox (tenant, entity_id, change, changed, entity, previous) "
+                        + "SELECT ?, r.entity_id, r.change, r.changed, r.entity, r.previous "
+                        + "FROM jsonb_to_recordset(?::jsonb) AS r(entity_id text, change text, changed text[], entity jsonb, previous jsonb)")) {
             insert.setString(1, tenant);
             insert.setString(2, Json.write(rows));
             insert.executeUpdate();
@@ -66,14 +70,16 @@ public final class OutboxStore {
     public List<Event> claim(Connection connection, int limit) throws SQLException {
         List<Event> events = new ArrayList<>();
         try (PreparedStatement select = connection.prepareStatement(
-                "SELECT seq, tenant, change, changed, entity FROM outbox ORDER BY seq LIMIT ? FOR UPDATE SKIP LOCKED")) {
+                "SELECT seq, tenant, change, changed, entity, previous FROM outbox ORDER BY seq LIMIT ? FOR UPDATE SKIP LOCKED")) {
             select.setInt(1, limit);
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
                     EntityChange.Kind kind = EntityChange.Kind.valueOf(rows.getString("change").toUpperCase(Locale.ROOT));
                     Entity entity = fromDocument((ObjectNode) Json.parseTrusted(rows.getString("entity")));
+                    String previous = rows.getString("previous");
                     events.add(new Event(rows.getLong("seq"), rows.getString("tenant"),
-                            new EntityChange(kind, entity, Set.copyOf(EntityStore.strings(rows.getArray("changed"))))));
+                            new EntityChange(kind, entity, Set.copyOf(EntityStore.strings(rows.getArray("changed"))),
+                                    previous == null ? null : (ObjectNode) Json.parseTrusted(previous))));
                 }
             }
         }

@@ -97,6 +97,14 @@ public final class SubscriptionStore {
         }
     }
 
+    /** Deliverable periodic subscriptions (timeInterval) of every tenant. */
+    public List<Row> periodic(Connection connection) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("SELECT " + COLUMNS + " FROM subscription "
+                + "WHERE body -> 'timeInterval' IS NOT NULL AND active AND status = 'active' AND (expires_at IS NULL OR expires_at > now())")) {
+            return read(select);
+        }
+    }
+
     public boolean delete(Connection connection, String tenant, String id) throws SQLException {
         try (PreparedStatement delete = connection.prepareStatement("DELETE FROM subscription WHERE tenant = ? AND id = ?")) {
             delete.setString(1, tenant);

@@ -173,6 +173,46 @@ class SubscriptionTest {
         throw new AssertionError("subscription never reached status " + status + ": " + state);
     }
 
+    @Test
+    void showChangesCarriesThePreviousValues() {
+        create("""
+                {"id": "urn:ngsi-ld:Streetlight:9", "type": "Streetlight", "status": "on", "power": {"type": "Property", "value": 50, "unitCode": "WTT"},
+                 "refDevice": {"type": "Relationship", "object": "urn:ngsi-ld:Device:1"}}""");
+        api.post("/ngsi-ld/v1/subscriptions", """
+                {"type": "Subscription", "entities": [{"type": "Streetlight"}], "watchedAttributes": ["power", "refDevice"],
+                 "notification": {"showChanges": true, "endpoint": {"uri": "%s"}}}""".formatted(receiver.url())).tenant(tenant).send();
+        patch("urn:ngsi-ld:Streetlight:9", "{\"power\": {\"type\": \"Property\", \"value\": 35}, "
+                + "\"refDevice\": {\"type\": \"Relationship\", \"object\": \"urn:ngsi-ld:Device:2\"}}");
+        patch("urn:ngsi-ld:Streetlight:9", "{\"status\": \"off\", \"power\": 0}");
+
+        List<NotificationReceiver.Received> received = receiver.await(2, WAIT);
+        JsonNode first = received.get(0).body().path("data").get(0);
+        assertThat(first.path("power").path("value").asInt()).isEqualTo(35);
+        assertThat(first.path("power").path("previousValue").asInt()).isEqualTo(50);
+        assertThat(first.path("refDevice").path("previousObject").asText()).isEqualTo("urn:ngsi-ld:Device:1");
+        assertThat(first.path("status").has("previousValue")).as("unchanged attribute").isFalse();
+        JsonNode second = received.get(1).body().path("data").get(0);
+        assertThat(second.path("power").path("previousValue").asInt()).isEqualTo(35);
+        assertThat(second.path("status").path("previousValue").asText()).isEqualTo("on");
+    }
+
+    @Test
+    void periodicSubscriptionsNotifyTheCurrentStateOnTheirPeriod() {
+        create("{\"id\": \"urn:ngsi-ld:Streetlight:1\", \"type\": \"Streetlight\", \"status\": \"on\"}");
+        create("{\"id\": \"urn:ngsi-ld:Streetlight:2\", \"type\": \"Streetlight\", \"status\": \"off\"}");
+        subscribe("\"timeInterval\": 1, \"q\": \"status==\\\"on\\\"\",");
+
+        List<NotificationReceiver.Received> received = receiver.await(3, WAIT);
+        assertThat(received).hasSizeGreaterThanOrEqualTo(3);
+        for (NotificationReceiver.Received notification : received) {
+            assertThat(notification.body().path("data")).extracting(e -> e.path("id").asText()).containsExactly("urn:ngsi-ld:Streetlight:1");
+        }
+        patch("urn:ngsi-ld:Streetlight:1", "{\"status\": \"off\"}");
+        patch("urn:ngsi-ld:Streetlight:2", "{\"status\": \"on\"}");
+        List<NotificationReceiver.Received> later = receiver.await(received.size() + 3, WAIT);
+        assertThat(later.getLast().body().path("data")).extracting(e -> e.path("id").asText()).containsExactly("urn:ngsi-ld:Streetlight:2");
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
             "no notification | {\"type\": \"Subscription\", \"entities\": [{\"type\": \"T\"}]} | BadRequestData",
@@ -185,7 +225,10 @@ class SubscriptionTest {
             "mqtt without topic | {\"type\": \"Subscription\", \"entities\": [{\"type\": \"T\"}], \"notification\": {\"endpoint\": {\"uri\": \"mqtt://localhost:1883\"}}} | BadRequestData",
             "mqtt bad QoS | {\"type\": \"Subscription\", \"entities\": [{\"type\": \"T\"}], \"notification\": {\"endpoint\": {\"uri\": \"mqtt://localhost:1883/t\", \"notifierInfo\": [{\"key\": \"MQTT-QoS\", \"value\": \"3\"}]}}} | BadRequestData",
             "mqtt 5, not yet | {\"type\": \"Subscription\", \"entities\": [{\"type\": \"T\"}], \"notification\": {\"endpoint\": {\"uri\": \"mqtt://localhost:1883/t\", \"notifierInfo\": [{\"key\": \"MQTT-Version\", \"value\": \"mqtt5.0\"}]}}} | OperationNotSupported",
-            "timeInterval, not yet | {\"type\": \"Subscription\", \"entities\": [{\"type\": \"T\"}], \"timeInterval\": 60, \"notification\": {\"endpoint\": {\"uri\": \"http://a.b/\"}}} | OperationNotSupported",
+            "timeInterval with watchedAttributes | {\"type\": \"Subscription\", \"entities\": [{\"type\": \"T\"}], \"watchedAttributes\": [\"a\"], \"timeInterval\": 60, \"notification\": {\"endpoint\": {\"uri\": \"http://a.b/\"}}} | BadRequestData",
+            "negative timeInterval | {\"type\": \"Subscription\", \"entities\": [{\"type\": \"T\"}], \"timeInterval\": -5, \"notification\": {\"endpoint\": {\"uri\": \"http://a.b/\"}}} | BadRequestData",
+            "showChanges not a boolean | {\"type\": \"Subscription\", \"entities\": [{\"type\": \"T\"}], \"notification\": {\"showChanges\": \"yes\", \"endpoint\": {\"uri\": \"http://a.b/\"}}} | BadRequestData",
+            "temporalQ, not yet | {\"type\": \"Subscription\", \"entities\": [{\"type\": \"T\"}], \"temporalQ\": {}, \"notification\": {\"endpoint\": {\"uri\": \"http://a.b/\"}}} | OperationNotSupported",
     })
     void invalidSubscriptionsAreRefused(String what, String body, String errorType) {
         Api.Response response = api.post("/ngsi-ld/v1/subscriptions", body).tenant(tenant).send();

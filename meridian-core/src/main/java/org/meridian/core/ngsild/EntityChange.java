@@ -1,6 +1,8 @@
 package org.meridian.core.ngsild;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -12,14 +14,20 @@ import java.util.Set;
  *
  * @param entity the entity after the change (for a deletion: as it was)
  * @param changedAttributes expanded names of the attributes written or removed
+ * @param previous the changed attributes as they were before (absent ones were new), for {@code showChanges}
  */
-public record EntityChange(Kind kind, Entity entity, Set<String> changedAttributes) {
+public record EntityChange(Kind kind, Entity entity, Set<String> changedAttributes, ObjectNode previous) {
     public enum Kind { CREATED, UPDATED, DELETED }
 
     public EntityChange {
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(entity, "entity");
         changedAttributes = Set.copyOf(changedAttributes);
+        previous = previous == null ? JsonNodeFactory.instance.objectNode() : previous;
+    }
+
+    public EntityChange(Kind kind, Entity entity, Set<String> changedAttributes) {
+        this(kind, entity, changedAttributes, null);
     }
 
     public static EntityChange created(Entity entity) {
@@ -33,8 +41,11 @@ public record EntityChange(Kind kind, Entity entity, Set<String> changedAttribut
     /**
      * An update: the attributes whose instances were written by this request (they carry its timestamp as
      * {@code modifiedAt}) and those that existed before but are gone now.
+     *
+     * @param before the attributes before the change: a copy, since mutations work in place
      */
-    public static EntityChange updated(Set<String> namesBefore, Entity after, String requestTimestamp) {
+    public static EntityChange updated(ObjectNode before, Entity after, String requestTimestamp) {
+        Set<String> namesBefore = namesOf(before);
         Set<String> changed = new LinkedHashSet<>();
         for (Map.Entry<String, JsonNode> attribute : after.attributes().properties()) {
             for (JsonNode instance : attribute.getValue()) {
@@ -48,7 +59,14 @@ public record EntityChange(Kind kind, Entity entity, Set<String> changedAttribut
                 changed.add(name);
             }
         }
-        return new EntityChange(Kind.UPDATED, after, changed);
+        ObjectNode previous = JsonNodeFactory.instance.objectNode();
+        for (String name : changed) {
+            JsonNode old = before.get(name);
+            if (old != null) {
+                previous.set(name, old);
+            }
+        }
+        return new EntityChange(Kind.UPDATED, after, changed, previous);
     }
 
     public static Set<String> namesOf(JsonNode attributes) {

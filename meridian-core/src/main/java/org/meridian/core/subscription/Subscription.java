@@ -36,7 +36,14 @@ public record Subscription(
         Endpoint endpoint,
         Instant expiresAt,
         boolean active,
-        Double throttlingSeconds) {
+        Double throttlingSeconds,
+        boolean showChanges,
+        Double timeIntervalSeconds) {
+
+    /** A periodic subscription (timeInterval) notifies the current state on a schedule, not changes. */
+    public boolean isPeriodic() {
+        return timeIntervalSeconds != null;
+    }
 
     /** One element of {@code entities}: a type (expanded) and optionally an id or an id pattern. */
     public record EntitySelector(String type, String id, Pattern idPattern) {
@@ -95,23 +102,33 @@ public record Subscription(
 
     /** Does this change concern this subscription? The entity must match every condition given. */
     public boolean matches(EntityChange change) {
-        Entity entity = change.entity();
-        if (!entities.isEmpty() && entities.stream().noneMatch(selector -> selector.matches(entity))) {
-            return false;
-        }
-        if (!triggered(change)) {
+        if (isPeriodic() || !triggered(change)) {
             return false;
         }
         if (!watchedAttributes.isEmpty() && change.changedAttributes().stream().noneMatch(watchedAttributes::contains)) {
             return false;
         }
-        if (change.kind() != EntityChange.Kind.DELETED) {
-            if (query != null && !QueryEvaluator.matches(query, entity.attributes())) {
-                return false;
-            }
-            if (geoQuery != null && !geoMatches(entity.attributes().get(geoQuery.geoProperty()))) {
-                return false;
-            }
+        Entity entity = change.entity();
+        if (change.kind() == EntityChange.Kind.DELETED) {
+            return selectsIgnoringContent(entity);
+        }
+        return selects(entity);
+    }
+
+    /** Does the entity, as it is, fall under entities, q, geoQ and scopeQ? */
+    public boolean selects(Entity entity) {
+        if (!selectsIgnoringContent(entity)) {
+            return false;
+        }
+        if (query != null && !QueryEvaluator.matches(query, entity.attributes())) {
+            return false;
+        }
+        return geoQuery == null || geoMatches(entity.attributes().get(geoQuery.geoProperty()));
+    }
+
+    private boolean selectsIgnoringContent(Entity entity) {
+        if (!entities.isEmpty() && entities.stream().noneMatch(selector -> selector.matches(entity))) {
+            return false;
         }
         return scopeQuery == null || scopeQuery.matches(entity.scopes());
     }

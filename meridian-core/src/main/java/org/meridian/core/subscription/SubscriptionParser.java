@@ -29,6 +29,9 @@ public final class SubscriptionParser {
     private static final Set<Subscription.Trigger> DEFAULT_TRIGGERS = EnumSet.of(Subscription.Trigger.ENTITY_CREATED,
             Subscription.Trigger.ENTITY_UPDATED, Subscription.Trigger.ATTRIBUTE_CREATED, Subscription.Trigger.ATTRIBUTE_UPDATED);
 
+    /** Shorter periods would turn a subscription into a load generator; the limit is documented. */
+    public static final int MIN_TIME_INTERVAL_SECONDS = 1;
+
     private SubscriptionParser() {
     }
 
@@ -39,7 +42,7 @@ public final class SubscriptionParser {
         if (!"Subscription".equals(body.path("type").asText())) {
             throw MeridianException.badData("A subscription needs \"type\": \"Subscription\"");
         }
-        for (String unsupported : List.of("timeInterval", "showChanges", "csf", "temporalQ")) {
+        for (String unsupported : List.of("csf", "temporalQ")) {
             if (body.has(unsupported) || body.path("notification").has(unsupported)) {
                 throw new MeridianException(ErrorType.OPERATION_NOT_SUPPORTED,
                         unsupported + " is not supported by this broker yet");
@@ -58,11 +61,26 @@ public final class SubscriptionParser {
         if (notification == null || !notification.isObject()) {
             throw MeridianException.badData("A subscription needs a notification object with an endpoint");
         }
+        Double throttling = positiveSeconds(body.get("throttling"), "throttling");
+        Double timeInterval = positiveSeconds(body.get("timeInterval"), "timeInterval");
+        if (timeInterval != null) {
+            if (timeInterval < MIN_TIME_INTERVAL_SECONDS) {
+                throw MeridianException.badData("timeInterval must be at least " + MIN_TIME_INTERVAL_SECONDS + " seconds");
+            }
+            if (!watched.isEmpty() || throttling != null || body.has("notificationTrigger")) {
+                throw MeridianException.badData("A periodic subscription (timeInterval) cannot have watchedAttributes, "
+                        + "throttling or notificationTrigger");
+            }
+            if (entities.isEmpty()) {
+                throw MeridianException.badData("A periodic subscription (timeInterval) needs entities");
+            }
+        }
         return new Subscription(id, entities, watched, triggers(body.get("notificationTrigger")), query, scopeQuery, geoQuery,
                 names(notification.get("attributes"), "notification.attributes", context), format(notification),
                 notification.path("sysAttrs").asBoolean(false), body.hasNonNull("lang") ? body.get("lang").asText() : null,
                 endpoint(notification.get("endpoint")), expiresAt(body.get("expiresAt"), now),
-                !body.has("isActive") || bool(body.get("isActive"), "isActive"), throttling(body.get("throttling")));
+                !body.has("isActive") || bool(body.get("isActive"), "isActive"), throttling,
+                notification.has("showChanges") && bool(notification.get("showChanges"), "showChanges"), timeInterval);
     }
 
     private static List<Subscription.EntitySelector> entities(JsonNode node, JsonLdContext context) {
@@ -242,12 +260,12 @@ public final class SubscriptionParser {
         return expiresAt;
     }
 
-    private static Double throttling(JsonNode node) {
+    private static Double positiveSeconds(JsonNode node, String member) {
         if (node == null || node.isNull()) {
             return null;
         }
         if (!node.isNumber() || node.asDouble() <= 0) {
-            throw MeridianException.badData("throttling must be a positive number of seconds");
+            throw MeridianException.badData(member + " must be a positive number of seconds");
         }
         return node.asDouble();
     }
