@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.meridian.core.jsonld.JsonLdContext;
 import org.meridian.core.ngsild.EntityParser;
@@ -31,7 +32,7 @@ public final class TemporalService {
      * @param bucketSeconds the aggregation period, or 0 for one bucket over the whole range
      */
     public record Request(List<String> attributes, String timeColumn, Instant from, Instant to, int lastN,
-                          int maxInstances, boolean aggregate, long bucketSeconds) {
+                          int maxInstances, boolean aggregate, long bucketSeconds, boolean distinctCount) {
     }
 
     /** One entity's history. */
@@ -150,7 +151,7 @@ public final class TemporalService {
                 }
             });
             merged.put("modifiedAt", now.toString());
-            history.replaceInstance(connection, tenant, id, instanceId, merged);
+            history.replaceInstance(connection, tenant, id, stored, merged);
             return null;
         });
     }
@@ -170,18 +171,35 @@ public final class TemporalService {
     public List<History> query(String tenant, EntitySelection selection, int limit, int offset, Request request) {
         return transactions.readOnly(connection -> {
             tenants.require(connection, tenant);
+            List<Entity> page = queries.query(connection, tenant, selection, limit, offset, false).entities();
             List<History> histories = new java.util.ArrayList<>();
-            for (Entity entity : queries.query(connection, tenant, selection, limit, offset, false).entities()) {
+            if (request.aggregate()) {
+                // One grouped query for the whole page rather than one per entity.
+                Map<String, List<HistoryStore.Bucket>> buckets = aggregate(connection, tenant, page, request);
+                page.forEach(entity -> histories.add(new History(entity, List.of(),
+                        buckets.getOrDefault(entity.id(), List.of()), false)));
+                return histories;
+            }
+            for (Entity entity : page) {
                 histories.add(read(connection, tenant, entity, request));
             }
             return histories;
         });
     }
 
+    private Map<String, List<HistoryStore.Bucket>> aggregate(Connection connection, String tenant, List<Entity> entities,
+                                                             Request request) throws SQLException {
+        if (entities.isEmpty()) {
+            return Map.of();
+        }
+        return history.aggregate(connection, tenant, entities.stream().map(Entity::id).toList(), request.attributes(),
+                request.timeColumn(), request.from(), request.to(), request.bucketSeconds(), request.distinctCount());
+    }
+
     private History read(Connection connection, String tenant, Entity entity, Request request) throws SQLException {
         if (request.aggregate()) {
-            return new History(entity, List.of(), history.aggregate(connection, tenant, entity.id(), request.attributes(),
-                    request.timeColumn(), request.from(), request.to(), request.bucketSeconds()), false);
+            return new History(entity, List.of(), aggregate(connection, tenant, List.of(entity), request)
+                    .getOrDefault(entity.id(), List.of()), false);
         }
         List<HistoryStore.Instance> instances = history.instances(connection, tenant, entity.id(), request.attributes(),
                 request.timeColumn(), request.from(), request.to(), request.lastN(), request.maxInstances() + 1);

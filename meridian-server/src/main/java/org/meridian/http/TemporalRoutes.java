@@ -227,8 +227,9 @@ final class TemporalRoutes {
         List<String> expanded = attrs == null ? null : attrs.stream().map(context::expandTerm).toList();
         boolean aggregate = Parameters.options(http).contains("aggregatedValues") || "aggregatedValues".equals(Parameters.single(http, "format"));
         String period = Parameters.single(http, "aggrPeriodDuration");
+        List<String> methods = Parameters.list(http, "aggrMethods");
         return new TemporalService.Request(expanded, column, from, to, Parameters.integer(http, "lastN", 0, 1),
-                MAX_INSTANCES, aggregate, period == null ? 0 : seconds(period));
+                MAX_INSTANCES, aggregate, period == null ? 0 : seconds(period), methods != null && methods.contains("distinctCount"));
     }
 
     private Shape shape(Context http, JsonLdContext context) {

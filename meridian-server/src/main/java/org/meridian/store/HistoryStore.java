@@ -90,19 +90,63 @@ public final class HistoryStore {
         row.set("instance", instance);
     }
 
+    /** The hour an instance counts in for the roll-up: its observation time, else its recording time, in UTC. */
+    private static final String HOUR = "date_trunc('hour', coalesce(observed_at, recorded_at), 'UTC')";
+    private static final String ROLLUP_COLUMNS = "count(*), count(value_number), sum(value_number), "
+            + "sum(value_number * value_number), min(value_number), max(value_number)";
+
+    /** Inserts the rows and adds them to the hourly roll-up, in one statement. */
     private static void insert(Connection connection, String tenant, ArrayNode rows) throws SQLException {
         if (rows.isEmpty()) {
             return;
         }
         try (PreparedStatement insert = connection.prepareStatement(
-                "INSERT INTO attribute_history (tenant, entity_id, attribute, dataset_id, recorded_at, observed_at, value_number, instance) "
-                        + "SELECT ?, r.entity_id, r.attribute, r.dataset_id, r.recorded_at, r.observed_at, r.value_number, r.instance "
-                        + "FROM jsonb_to_recordset(?::jsonb) AS r(entity_id text, attribute text, dataset_id text, "
-                        + "recorded_at timestamptz, observed_at timestamptz, value_number double precision, instance jsonb)")) {
+                "WITH r AS (SELECT ?::text AS tenant, * FROM jsonb_to_recordset(?::jsonb) AS r(entity_id text, attribute text, "
+                        + "dataset_id text, recorded_at timestamptz, observed_at timestamptz, value_number double precision, instance jsonb)), "
+                        + "h AS (INSERT INTO attribute_history (tenant, entity_id, attribute, dataset_id, recorded_at, observed_at, value_number, instance) "
+                        + "SELECT tenant, entity_id, attribute, dataset_id, recorded_at, observed_at, value_number, instance FROM r) "
+                        // Sorted, so concurrent writers take the roll-up rows' locks in one order.
+                        + "INSERT INTO attribute_hourly AS a SELECT tenant, entity_id, attribute, " + HOUR + ", " + ROLLUP_COLUMNS
+                        + " FROM r GROUP BY 1, 2, 3, 4 ORDER BY 2, 3, 4 "
+                        + "ON CONFLICT (tenant, entity_id, attribute, hour) DO UPDATE SET total = a.total + excluded.total, "
+                        + "numeric = a.numeric + excluded.numeric, sum = coalesce(a.sum + excluded.sum, a.sum, excluded.sum), "
+                        + "sumsq = coalesce(a.sumsq + excluded.sumsq, a.sumsq, excluded.sumsq), "
+                        + "min = least(a.min, excluded.min), max = greatest(a.max, excluded.max)")) {
             insert.setString(1, tenant);
             insert.setString(2, Json.write(rows));
             insert.executeUpdate();
         }
+    }
+
+    /**
+     * Recomputes the roll-up of one attribute from the instances, for the hours given (or all hours when null): after
+     * instances were modified or deleted, since a minimum or maximum cannot be subtracted.
+     */
+    private static void recompute(Connection connection, String tenant, String entityId, String attribute, List<Instant> hours)
+            throws SQLException {
+        String hourFilter = hours == null ? "" : " AND hour = ANY(?)";
+        try (PreparedStatement delete = connection.prepareStatement(
+                "DELETE FROM attribute_hourly WHERE tenant = ? AND entity_id = ? AND attribute = ?" + hourFilter);
+             PreparedStatement insert = connection.prepareStatement(
+                     "INSERT INTO attribute_hourly SELECT tenant, entity_id, attribute, " + HOUR + ", " + ROLLUP_COLUMNS
+                             + " FROM attribute_history WHERE tenant = ? AND entity_id = ? AND attribute = ?"
+                             + (hours == null ? "" : " AND " + HOUR + " = ANY(?)") + " GROUP BY 1, 2, 3, 4")) {
+            for (PreparedStatement statement : List.of(delete, insert)) {
+                statement.setString(1, tenant);
+                statement.setString(2, entityId);
+                statement.setString(3, attribute);
+                if (hours != null) {
+                    statement.setArray(4, connection.createArrayOf("timestamptz",
+                            hours.stream().map(Timestamp::from).toArray()));
+                }
+                statement.executeUpdate();
+            }
+        }
+    }
+
+    private static Instant hourOf(Instance instance) {
+        Instant time = instance.observedAt() != null ? instance.observedAt() : instance.recordedAt();
+        return time.truncatedTo(java.time.temporal.ChronoUnit.HOURS);
     }
 
     /** One instance by its id, if it belongs to that entity and attribute. */
@@ -121,14 +165,15 @@ public final class HistoryStore {
     }
 
     /** Rewrites one instance in place; its recording time (and so its partition) stays. */
-    public void replaceInstance(Connection connection, String tenant, String entityId, long instanceId, JsonNode instance)
+    public void replaceInstance(Connection connection, String tenant, String entityId, Instance stored, JsonNode instance)
             throws SQLException {
         JsonNode value = instance.get("value");
+        Instant observedAt = instance.hasNonNull("observedAt") ? Instant.parse(instance.get("observedAt").asText()) : null;
         try (PreparedStatement update = connection.prepareStatement(
-                "UPDATE attribute_history SET instance = ?::jsonb, observed_at = ?::timestamptz, value_number = ?, "
+                "UPDATE attribute_history SET instance = ?::jsonb, observed_at = ?, value_number = ?, "
                         + "dataset_id = ? WHERE tenant = ? AND entity_id = ? AND instance_id = ?")) {
             update.setString(1, Json.write(instance));
-            update.setString(2, instance.hasNonNull("observedAt") ? instance.get("observedAt").asText() : null);
+            update.setTimestamp(2, observedAt == null ? null : Timestamp.from(observedAt));
             if (value != null && value.isNumber()) {
                 update.setDouble(3, value.asDouble());
             } else {
@@ -137,29 +182,41 @@ public final class HistoryStore {
             update.setString(4, instance.path("datasetId").asText(""));
             update.setString(5, tenant);
             update.setString(6, entityId);
-            update.setLong(7, instanceId);
+            update.setLong(7, stored.instanceId());
             update.executeUpdate();
         }
+        Instance after = new Instance(stored.attribute(), stored.instanceId(), stored.recordedAt(), observedAt, instance);
+        recompute(connection, tenant, entityId, stored.attribute(), List.of(hourOf(stored), hourOf(after)));
     }
 
     public boolean deleteInstance(Connection connection, String tenant, String entityId, String attribute, long instanceId)
             throws SQLException {
-        return delete(connection, "DELETE FROM attribute_history WHERE tenant = ? AND entity_id = ? AND instance_id = ? AND attribute = ?",
-                tenant, entityId, instanceId, attribute) > 0;
+        java.util.Optional<Instance> stored = instance(connection, tenant, entityId, attribute, instanceId);
+        if (stored.isEmpty()) {
+            return false;
+        }
+        delete(connection, "DELETE FROM attribute_history WHERE tenant = ? AND entity_id = ? AND instance_id = ? AND attribute = ?",
+                tenant, entityId, instanceId, attribute);
+        recompute(connection, tenant, entityId, attribute, List.of(hourOf(stored.get())));
+        return true;
     }
 
     /** Deletes an attribute's history: the default instances, those of one datasetId, or all of them. */
     public int deleteAttribute(Connection connection, String tenant, String entityId, String attribute, String datasetId,
                                boolean all) throws SQLException {
-        if (all) {
-            return delete(connection, "DELETE FROM attribute_history WHERE tenant = ? AND entity_id = ? AND attribute = ?",
-                    tenant, entityId, attribute);
+        int deleted = all
+                ? delete(connection, "DELETE FROM attribute_history WHERE tenant = ? AND entity_id = ? AND attribute = ?",
+                        tenant, entityId, attribute)
+                : delete(connection, "DELETE FROM attribute_history WHERE tenant = ? AND entity_id = ? AND attribute = ? AND dataset_id = ?",
+                        tenant, entityId, attribute, datasetId == null ? "" : datasetId);
+        if (deleted > 0) {
+            recompute(connection, tenant, entityId, attribute, null);
         }
-        return delete(connection, "DELETE FROM attribute_history WHERE tenant = ? AND entity_id = ? AND attribute = ? AND dataset_id = ?",
-                tenant, entityId, attribute, datasetId == null ? "" : datasetId);
+        return deleted;
     }
 
     public int deleteEntity(Connection connection, String tenant, String entityId) throws SQLException {
+        delete(connection, "DELETE FROM attribute_hourly WHERE tenant = ? AND entity_id = ?", tenant, entityId);
         return delete(connection, "DELETE FROM attribute_history WHERE tenant = ? AND entity_id = ?", tenant, entityId);
     }
 
@@ -211,46 +268,97 @@ public final class HistoryStore {
         return instances;
     }
 
-    /** Aggregates numeric values per attribute in buckets of {@code bucketSeconds} (or one bucket for the range). */
-    public List<Bucket> aggregate(Connection connection, String tenant, String entityId, List<String> attributes,
-                                  String timeColumn, Instant from, Instant to, long bucketSeconds) throws SQLException {
-        String column = timeColumn(timeColumn);
-        String bucket = bucketSeconds > 0
-                ? "date_bin(make_interval(secs => ?), " + column + ", timestamptz '1970-01-01 00:00:00+00')"
-                : "min(" + column + ") OVER (PARTITION BY attribute)";
-        StringBuilder sql = new StringBuilder("SELECT attribute, bucket, count(*), count(DISTINCT instance -> 'value'), "
-                + "sum(value_number), avg(value_number), min(value_number), max(value_number), stddev_pop(value_number), "
-                + "sum(value_number * value_number), max(" + column + ") FROM (SELECT h.*, " + bucket
-                + " AS bucket FROM attribute_history h WHERE tenant = ? AND entity_id = ?");
+    /**
+     * Aggregates values per entity and attribute in buckets of {@code bucketSeconds} (or one bucket for the range).
+     * Whole-hour buckets by observation time over whole hours read the hourly roll-up; anything else (distinctCount,
+     * modifiedAt, ranges or periods that cut hours) reads the instances. Both give the same figures.
+     */
+    public Map<String, List<Bucket>> aggregate(Connection connection, String tenant, List<String> entityIds,
+                                               List<String> attributes, String timeColumn, Instant from, Instant to,
+                                               long bucketSeconds, boolean distinctCount) throws SQLException {
+        Instant lowHour = from == null ? null : ceilHour(from);
+        Instant highHour = to == null ? null : to.truncatedTo(java.time.temporal.ChronoUnit.HOURS);
+        boolean rollup = "observed_at".equals(timeColumn) && bucketSeconds > 0 && bucketSeconds % 3600 == 0
+                && !distinctCount && (lowHour == null || highHour == null || lowHour.isBefore(highHour));
         List<Object> parameters = new ArrayList<>();
-        if (bucketSeconds > 0) {
+        StringBuilder sql;
+        if (rollup) {
+            // Whole hours from the roll-up, the cut hours at the range's ends from the instances, summed per bucket.
             parameters.add((double) bucketSeconds);
+            sql = new StringBuilder("SELECT entity_id, attribute, date_bin(make_interval(secs => ?), hour, " + EPOCH + ") AS bucket, "
+                    + "sum(total), NULL, sum(sum), sum(sum) / nullif(sum(numeric), 0), min(min), max(max), "
+                    + "sqrt(greatest(sum(sumsq) / nullif(sum(numeric), 0) - power(sum(sum) / nullif(sum(numeric), 0), 2), 0)), "
+                    + "sum(sumsq), NULL FROM (SELECT entity_id, attribute, hour, total, numeric, sum, sumsq, min, max "
+                    + "FROM attribute_hourly WHERE tenant = ? AND entity_id = ANY(?)");
+            parameters.add(tenant);
+            parameters.add(entityIds.toArray(String[]::new));
+            appendFilters(sql, parameters, attributes, "hour", lowHour, highHour);
+            String observed = timeColumn("observed_at");
+            if (from != null && from.isBefore(lowHour)) {
+                appendEdge(sql, parameters, tenant, entityIds, attributes, observed, from, lowHour);
+            }
+            if (to != null && highHour.isBefore(to)) {
+                appendEdge(sql, parameters, tenant, entityIds, attributes, observed, highHour, to);
+            }
+            sql.append(") parts");
+        } else {
+            String column = timeColumn(timeColumn);
+            String bucket = bucketSeconds > 0
+                    ? "date_bin(make_interval(secs => ?), " + column + ", " + EPOCH + ")"
+                    : "min(" + column + ") OVER (PARTITION BY entity_id, attribute)";
+            sql = new StringBuilder("SELECT entity_id, attribute, bucket, count(*), count(DISTINCT instance -> 'value'), "
+                    + "sum(value_number), avg(value_number), min(value_number), max(value_number), stddev_pop(value_number), "
+                    + "sum(value_number * value_number), max(" + column + ") FROM (SELECT h.*, " + bucket
+                    + " AS bucket FROM attribute_history h WHERE tenant = ? AND entity_id = ANY(?)");
+            if (bucketSeconds > 0) {
+                parameters.add((double) bucketSeconds);
+            }
+            parameters.add(tenant);
+            parameters.add(entityIds.toArray(String[]::new));
+            appendFilters(sql, parameters, attributes, column, from, to);
+            sql.append(") b");
         }
-        parameters.add(tenant);
-        parameters.add(entityId);
-        appendFilters(sql, parameters, attributes, column, from, to);
-        sql.append(") b GROUP BY attribute, bucket ORDER BY attribute, bucket");
-        List<Bucket> buckets = new ArrayList<>();
+        sql.append(" GROUP BY entity_id, attribute, bucket ORDER BY entity_id, attribute, bucket");
+        Map<String, List<Bucket>> buckets = new java.util.HashMap<>();
         try (PreparedStatement select = connection.prepareStatement(sql.toString())) {
             EntityQueries.bind(connection, select, parameters);
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
-                    Instant start = rows.getTimestamp(2).toInstant();
-                    Instant end = bucketSeconds > 0 ? start.plusSeconds(bucketSeconds) : rows.getTimestamp(11).toInstant();
+                    Instant start = rows.getTimestamp(3).toInstant();
+                    Instant end = bucketSeconds > 0 ? start.plusSeconds(bucketSeconds) : rows.getTimestamp(12).toInstant();
                     Map<String, Double> values = new java.util.LinkedHashMap<>();
-                    values.put("totalCount", (double) rows.getLong(3));
-                    values.put("distinctCount", (double) rows.getLong(4));
-                    values.put("sum", nullable(rows, 5));
-                    values.put("avg", nullable(rows, 6));
-                    values.put("min", nullable(rows, 7));
-                    values.put("max", nullable(rows, 8));
-                    values.put("stddev", nullable(rows, 9));
-                    values.put("sumsq", nullable(rows, 10));
-                    buckets.add(new Bucket(rows.getString(1), start, end, values));
+                    values.put("totalCount", (double) rows.getLong(4));
+                    values.put("distinctCount", nullable(rows, 5));
+                    values.put("sum", nullable(rows, 6));
+                    values.put("avg", nullable(rows, 7));
+                    values.put("min", nullable(rows, 8));
+                    values.put("max", nullable(rows, 9));
+                    values.put("stddev", nullable(rows, 10));
+                    values.put("sumsq", nullable(rows, 11));
+                    buckets.computeIfAbsent(rows.getString(1), id -> new ArrayList<>())
+                            .add(new Bucket(rows.getString(2), start, end, values));
                 }
             }
         }
         return buckets;
+    }
+
+    private static final String EPOCH = "timestamptz '1970-01-01 00:00:00+00'";
+
+    private static Instant ceilHour(Instant time) {
+        Instant floor = time.truncatedTo(java.time.temporal.ChronoUnit.HOURS);
+        return floor.equals(time) ? floor : floor.plusSeconds(3600);
+    }
+
+    /** The instances of a cut hour at an end of the range, aggregated per hour like roll-up rows. */
+    private static void appendEdge(StringBuilder sql, List<Object> parameters, String tenant, List<String> entityIds,
+                                   List<String> attributes, String column, Instant from, Instant to) {
+        sql.append(" UNION ALL SELECT entity_id, attribute, " + HOUR + ", " + ROLLUP_COLUMNS
+                + " FROM attribute_history WHERE tenant = ? AND entity_id = ANY(?)");
+        parameters.add(tenant);
+        parameters.add(entityIds.toArray(String[]::new));
+        appendFilters(sql, parameters, attributes, column, from, to);
+        sql.append(" GROUP BY 1, 2, 3");
     }
 
     /** Creates the monthly partitions around now, so rows land in a partition that can later be dropped whole. */
@@ -286,6 +394,13 @@ public final class HistoryStore {
         try (Statement statement = connection.createStatement()) {
             for (String name : dropped) {
                 statement.execute("DROP TABLE " + name);
+            }
+        }
+        if (!dropped.isEmpty()) {
+            // The roll-up goes by observation time, the partitions by recording time: they agree for live data.
+            try (PreparedStatement delete = connection.prepareStatement("DELETE FROM attribute_hourly WHERE hour < ?")) {
+                delete.setTimestamp(1, Timestamp.from(cutoffMonth.atStartOfDay(ZoneOffset.UTC).toInstant()));
+                delete.executeUpdate();
             }
         }
         return dropped;

@@ -107,6 +107,54 @@ class TemporalWriteTest {
         assertThat(max.path("totalCount").get(0).get(0).asInt()).isEqualTo(3);
     }
 
+    /** The hourly roll-up answers whole-hour aggregations; distinctCount forces a read of every instance. */
+    @Test
+    void rolledUpAggregationsEqualAggregationsOverTheInstancesAfterEdits() {
+        StringBuilder readings = new StringBuilder();
+        for (int i = 0; i < 60; i++) {
+            readings.append(i == 0 ? "" : ",").append("{\"type\": \"Property\", \"value\": ").append(40 + (i * 7) % 23)
+                    .append(".5, \"observedAt\": \"2024-05-0").append(1 + i / 24).append("T").append(String.format("%02d", i % 24))
+                    .append(":").append(String.format("%02d", (i * 13) % 60)).append(":00Z\"}");
+        }
+        readings.append(",{\"type\": \"Property\", \"value\": \"offline\", \"observedAt\": \"2024-05-01T05:30:00Z\"}");
+        assertThat(createTemporal("{\"id\": \"" + ID + "\", \"type\": \"NoiseLevelObserved\", \"LAeq\": [" + readings + "]}").status())
+                .isEqualTo(201);
+        assertSameAggregations();
+
+        JsonNode instances = history("?attrs=LAeq").path("LAeq");
+        api.patch("/ngsi-ld/v1/temporal/entities/" + ID + "/attrs/LAeq/" + instances.get(3).path("instanceId").asText(),
+                "{\"value\": 99.0, \"observedAt\": \"2024-05-02T07:10:00Z\"}").tenant(tenant).send();
+        api.delete("/ngsi-ld/v1/temporal/entities/" + ID + "/attrs/LAeq/" + instances.get(10).path("instanceId").asText())
+                .tenant(tenant).send();
+        assertSameAggregations();
+        JsonNode daily = history("?attrs=LAeq&options=aggregatedValues&aggrMethods=max,totalCount&aggrPeriodDuration=P1D").path("LAeq");
+        assertThat(daily.path("max").get(1).get(0).asDouble()).isEqualTo(99.0);
+        assertThat(daily.path("totalCount")).extracting(b -> b.get(0).asInt()).containsExactly(23, 25, 12); // one text value on day 1, one moved to day 2, one deleted
+    }
+
+    private void assertSameAggregations() {
+        String methods = "totalCount,sum,avg,min,max,stddev,sumsq";
+        String cutHours = "&timerel=between&timeAt=2024-05-01T03:20:00Z&endTimeAt=2024-05-02T17:45:10Z";
+        for (String period : new String[] {"PT1H", "PT3H", "P1D", "PT1H" + cutHours, "P1D" + cutHours}) {
+            JsonNode rolledUp = history("?attrs=LAeq&options=aggregatedValues&aggrMethods=" + methods + "&aggrPeriodDuration=" + period).path("LAeq");
+            JsonNode raw = history("?attrs=LAeq&options=aggregatedValues&aggrMethods=" + methods + ",distinctCount&aggrPeriodDuration=" + period).path("LAeq");
+            for (String method : methods.split(",")) {
+                assertThat(rolledUp.path(method)).as(period + " " + method).hasSize(raw.path(method).size());
+                for (int i = 0; i < raw.path(method).size(); i++) {
+                    JsonNode a = rolledUp.path(method).get(i);
+                    JsonNode b = raw.path(method).get(i);
+                    assertThat(a.get(1)).isEqualTo(b.get(1));
+                    if (b.get(0).isNull()) {
+                        assertThat(a.get(0).isNull()).as(period + " " + method + " bucket " + i).isTrue();
+                    } else {
+                        assertThat(a.get(0).asDouble()).as(period + " " + method + " bucket " + i)
+                                .isCloseTo(b.get(0).asDouble(), org.assertj.core.data.Offset.offset(1e-6 * Math.max(1, Math.abs(b.get(0).asDouble()))));
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void deleteAnAttributesHistoryAndTheWholeHistory() {
         createTemporal(THREE_READINGS);
