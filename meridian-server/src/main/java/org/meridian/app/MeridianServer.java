@@ -18,7 +18,12 @@ import org.meridian.broker.NotificationStream;
 import org.meridian.broker.Notifications;
 import org.meridian.broker.QueryPlanner;
 import org.meridian.broker.SubscriptionService;
+import org.meridian.broker.MeasurementWriter;
 import org.meridian.http.HttpServer;
+import org.meridian.ingest.Ingest;
+import org.meridian.ingest.IngestPipeline;
+import org.meridian.mqtt.EmbeddedMqttBroker;
+import org.meridian.mqtt.ExternalMqttIngest;
 import org.meridian.store.ContextDocumentStore;
 import org.meridian.store.Database;
 import org.meridian.store.DiscoveryStore;
@@ -42,12 +47,19 @@ public final class MeridianServer implements AutoCloseable {
     private final HttpServer http;
     private final Notifications notifications;
     private final HistoryMaintenance maintenance;
+    private final Ingest ingest;
+    private final EmbeddedMqttBroker embeddedMqtt;
+    private final ExternalMqttIngest externalMqtt;
 
-    private MeridianServer(Database database, HttpServer http, Notifications notifications, HistoryMaintenance maintenance) {
+    private MeridianServer(Database database, HttpServer http, Notifications notifications, HistoryMaintenance maintenance,
+                           Ingest ingest, EmbeddedMqttBroker embeddedMqtt, ExternalMqttIngest externalMqtt) {
         this.database = database;
         this.http = http;
         this.notifications = notifications;
         this.maintenance = maintenance;
+        this.ingest = ingest;
+        this.embeddedMqtt = embeddedMqtt;
+        this.externalMqtt = externalMqtt;
     }
 
     public static MeridianServer start(Settings settings) {
@@ -82,18 +94,31 @@ public final class MeridianServer implements AutoCloseable {
             EntityStore entityStore = new EntityStore();
             EntityService entities = new EntityService(transactions, entityStore, queries, tenants, outbox, history,
                     notifications::changed, clock);
+            Settings.Ingest ingestSettings = settings.ingest();
+            Ingest ingest = new Ingest(transactions, tenants, new MeasurementWriter(entities), contexts.core(),
+                    new IngestPipeline.Options(ingestSettings.writers(), ingestSettings.queueCapacity(), ingestSettings.maxBatch(),
+                            ingestSettings.maxPayloadBytes()), registry, clock);
+            ingest.start();
             HttpServer.Services services = new HttpServer.Services(entities,
                     new BatchService(entities, settings.maxBatchSize()),
                     new DiscoveryService(transactions, new DiscoveryStore(), tenants),
                     new SubscriptionService(transactions, subscriptionStore, tenants, settings.maxQueryTerms(), clock),
                     new NotificationStream(transactions, notificationStore, subscriptionStore, tenants, clock),
                     new TemporalService(transactions, entityStore, queries, history, tenants, temporalEntities, clock), contexts,
-                    planner, database::isReachable, registry);
+                    planner, ingest, database::isReachable, registry);
             HttpServer http = HttpServer.start(services, new HttpServer.Options(settings.host(), settings.port(),
                     settings.maxBodyBytes(), settings.defaultLimit(), settings.maxLimit()));
             contexts.setPublicUrl(settings.effectivePublicUrl(http.port()));
             notifications.start();
-            return new MeridianServer(database, http, notifications, maintenance);
+            EmbeddedMqttBroker embedded = null;
+            ExternalMqttIngest external = null;
+            if (ingestSettings.brokerUrl() != null) {
+                external = ExternalMqttIngest.start(ingest, new ExternalMqttIngest.Options(ingestSettings.brokerUrl(),
+                        ingestSettings.brokerClientId(), ingestSettings.brokerUsername(), ingestSettings.brokerPassword()), clock);
+            } else if (ingestSettings.mqttPort() >= 0) {
+                embedded = EmbeddedMqttBroker.start(ingest, settings.host(), ingestSettings.mqttPort(), clock);
+            }
+            return new MeridianServer(database, http, notifications, maintenance, ingest, embedded, external);
         } catch (RuntimeException e) {
             database.close();
             throw e;
@@ -104,10 +129,26 @@ public final class MeridianServer implements AutoCloseable {
         return http.port();
     }
 
+    /** The embedded MQTT endpoint's port, or -1 when it is off (external broker, or MERIDIAN_MQTT_PORT=-1). */
+    public int mqttPort() {
+        return embeddedMqtt == null ? -1 : embeddedMqtt.port();
+    }
+
+    public Ingest ingest() {
+        return ingest;
+    }
+
     @Override
     public void close() {
         LOG.info("stopping: finishing requests in flight, then the database");
         http.close();
+        if (embeddedMqtt != null) {
+            embeddedMqtt.close();
+        }
+        if (externalMqtt != null) {
+            externalMqtt.close();
+        }
+        ingest.close();
         notifications.close();
         maintenance.close();
         database.close();

@@ -29,7 +29,18 @@ public record Settings(
         int notificationMaxFailures,
         int notificationTimeoutMillis,
         int historyRetentionDays,
-        String logFormat) {
+        String logFormat,
+        Ingest ingest) {
+
+    /**
+     * Device ingest: the embedded MQTT endpoint (or an external broker), and the measurement pipeline.
+     *
+     * @param mqttPort the embedded MQTT endpoint's port; -1 turns it off
+     * @param brokerUrl an external broker to take measurements from instead (tcp://host:1883); null: embedded
+     */
+    public record Ingest(int mqttPort, String brokerUrl, String brokerUsername, String brokerPassword, String brokerClientId,
+                         int writers, int queueCapacity, int maxBatch, int maxPayloadBytes) {
+    }
 
     public static final String HOST = "MERIDIAN_HOST";
     public static final String PORT = "MERIDIAN_PORT";
@@ -50,6 +61,15 @@ public record Settings(
     public static final String NOTIFICATION_TIMEOUT_MS = "MERIDIAN_NOTIFICATION_TIMEOUT_MS";
     public static final String HISTORY_RETENTION_DAYS = "MERIDIAN_HISTORY_RETENTION_DAYS";
     public static final String LOG_FORMAT = "MERIDIAN_LOG_FORMAT";
+    public static final String MQTT_PORT = "MERIDIAN_MQTT_PORT";
+    public static final String MQTT_BROKER_URL = "MERIDIAN_MQTT_BROKER_URL";
+    public static final String MQTT_BROKER_USERNAME = "MERIDIAN_MQTT_BROKER_USERNAME";
+    public static final String MQTT_BROKER_PASSWORD = "MERIDIAN_MQTT_BROKER_PASSWORD";
+    public static final String MQTT_BROKER_CLIENT_ID = "MERIDIAN_MQTT_BROKER_CLIENT_ID";
+    public static final String INGEST_WRITERS = "MERIDIAN_INGEST_WRITERS";
+    public static final String INGEST_QUEUE = "MERIDIAN_INGEST_QUEUE";
+    public static final String INGEST_MAX_BATCH = "MERIDIAN_INGEST_MAX_BATCH";
+    public static final String INGEST_MAX_PAYLOAD_BYTES = "MERIDIAN_INGEST_MAX_PAYLOAD_BYTES";
 
     public static Settings fromEnvironment(Map<String, String> environment) {
         Function<String, String> get = environment::get;
@@ -72,25 +92,37 @@ public record Settings(
                 integer(get, NOTIFICATION_MAX_FAILURES, 5),
                 integer(get, NOTIFICATION_TIMEOUT_MS, 5_000),
                 integer(get, HISTORY_RETENTION_DAYS, 0),
-                text(get, LOG_FORMAT, "text"));
+                text(get, LOG_FORMAT, "text"),
+                new Ingest(integer(get, MQTT_PORT, 1883), text(get, MQTT_BROKER_URL, null), text(get, MQTT_BROKER_USERNAME, null),
+                        text(get, MQTT_BROKER_PASSWORD, null), text(get, MQTT_BROKER_CLIENT_ID, "meridian-ingest"),
+                        integer(get, INGEST_WRITERS, 2), integer(get, INGEST_QUEUE, 20_000), integer(get, INGEST_MAX_BATCH, 1000),
+                        integer(get, INGEST_MAX_PAYLOAD_BYTES, 64 * 1024)));
     }
 
     public Settings withPort(int newPort) {
         return new Settings(host, newPort, dataDirectory, databaseUrl, databaseUser, databasePassword, databasePoolSize,
                 contextsDirectory, publicUrl, maxBodyBytes, maxBatchSize, defaultLimit, maxLimit, maxQueryTerms,
-                maxGeoCandidates, notificationMaxFailures, notificationTimeoutMillis, historyRetentionDays, logFormat);
+                maxGeoCandidates, notificationMaxFailures, notificationTimeoutMillis, historyRetentionDays, logFormat, ingest);
     }
 
     public Settings withDataDirectory(Path directory) {
         return new Settings(host, port, directory, databaseUrl, databaseUser, databasePassword, databasePoolSize,
                 contextsDirectory, publicUrl, maxBodyBytes, maxBatchSize, defaultLimit, maxLimit, maxQueryTerms,
-                maxGeoCandidates, notificationMaxFailures, notificationTimeoutMillis, historyRetentionDays, logFormat);
+                maxGeoCandidates, notificationMaxFailures, notificationTimeoutMillis, historyRetentionDays, logFormat, ingest);
+    }
+
+    public Settings withMqttPort(int newPort) {
+        return new Settings(host, port, dataDirectory, databaseUrl, databaseUser, databasePassword, databasePoolSize,
+                contextsDirectory, publicUrl, maxBodyBytes, maxBatchSize, defaultLimit, maxLimit, maxQueryTerms,
+                maxGeoCandidates, notificationMaxFailures, notificationTimeoutMillis, historyRetentionDays, logFormat,
+                new Ingest(newPort, ingest.brokerUrl(), ingest.brokerUsername(), ingest.brokerPassword(), ingest.brokerClientId(),
+                        ingest.writers(), ingest.queueCapacity(), ingest.maxBatch(), ingest.maxPayloadBytes()));
     }
 
     public Settings withHost(String newHost) {
         return new Settings(newHost, port, dataDirectory, databaseUrl, databaseUser, databasePassword, databasePoolSize,
                 contextsDirectory, publicUrl, maxBodyBytes, maxBatchSize, defaultLimit, maxLimit, maxQueryTerms,
-                maxGeoCandidates, notificationMaxFailures, notificationTimeoutMillis, historyRetentionDays, logFormat);
+                maxGeoCandidates, notificationMaxFailures, notificationTimeoutMillis, historyRetentionDays, logFormat, ingest);
     }
 
     /** Rejects impossible values with a message naming the setting to change. */
@@ -128,6 +160,24 @@ public record Settings(
         }
         if (!logFormat.equals("text") && !logFormat.equals("json")) {
             problems.add(LOG_FORMAT + " must be text or json, not " + logFormat);
+        }
+        if (ingest.mqttPort() < -1 || ingest.mqttPort() > 65_535) {
+            problems.add(MQTT_PORT + " must be 0..65535 (0 picks a free port) or -1 (off), not " + ingest.mqttPort());
+        }
+        if (ingest.brokerUrl() != null && !ingest.brokerUrl().matches("(tcp|ssl)://[^/]+")) {
+            problems.add(MQTT_BROKER_URL + " must look like tcp://host:1883 or ssl://host:8883, not " + ingest.brokerUrl());
+        }
+        if (ingest.writers() < 1 || ingest.writers() > 16) {
+            problems.add(INGEST_WRITERS + " must be 1..16, not " + ingest.writers());
+        }
+        if (ingest.queueCapacity() < 100) {
+            problems.add(INGEST_QUEUE + " must be at least 100, not " + ingest.queueCapacity());
+        }
+        if (ingest.maxBatch() < 1 || ingest.maxBatch() > 10_000) {
+            problems.add(INGEST_MAX_BATCH + " must be 1..10000, not " + ingest.maxBatch());
+        }
+        if (ingest.maxPayloadBytes() < 64 || ingest.maxPayloadBytes() > 1024 * 1024) {
+            problems.add(INGEST_MAX_PAYLOAD_BYTES + " must be 64..1048576, not " + ingest.maxPayloadBytes());
         }
         if (databaseUrl != null && !databaseUrl.startsWith("jdbc:postgresql:")) {
             problems.add(DB_URL + " must be a PostgreSQL JDBC URL (jdbc:postgresql://host:5432/db), not " + databaseUrl);

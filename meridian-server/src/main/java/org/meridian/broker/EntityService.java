@@ -266,6 +266,11 @@ public final class EntityService {
         signal.wrote(outbox.append(connection, tenant, changes));
     }
 
+    /** Whether changes of this tenant go to the outbox (it has subscriptions). */
+    boolean outboxWanted(Connection connection, String tenant) throws SQLException {
+        return outbox.hasSubscriptions(connection, tenant);
+    }
+
     OutboxSignal newSignal() {
         return new OutboxSignal();
     }

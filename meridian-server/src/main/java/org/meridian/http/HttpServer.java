@@ -31,7 +31,7 @@ public final class HttpServer implements AutoCloseable {
     /** Everything the routes need. */
     public record Services(EntityService entities, BatchService batches, DiscoveryService discovery,
                            SubscriptionService subscriptions, NotificationStream stream, TemporalService temporal,
-                           ContextService contexts, QueryPlanner planner,
+                           ContextService contexts, QueryPlanner planner, org.meridian.ingest.Ingest ingest,
                            BooleanSupplier databaseReachable, PrometheusMeterRegistry registry) {
     }
 
@@ -65,6 +65,7 @@ public final class HttpServer implements AutoCloseable {
             new SubscriptionRoutes(services.subscriptions(), services.stream(), services.contexts(), limits).register(routes);
             new TemporalRoutes(services.temporal(), services.contexts(), services.planner(), limits).register(routes);
             new ContextRoutes(services.contexts()).register(routes);
+            new IotRoutes(services.ingest(), services.contexts()).register(routes);
             new OperationsRoutes(services.databaseReachable(), services.registry()).register(routes);
             routes.exception(MeridianException.class, HttpServer::problem);
             routes.exception(HttpResponseException.class, (e, http) -> problem(fromHttp(e), http));

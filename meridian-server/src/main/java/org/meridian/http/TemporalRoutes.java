@@ -259,13 +259,27 @@ final class TemporalRoutes {
         out.put("id", history.entity().id());
         out.set("type", EntityRenderer.compactTypes(history.entity().types(), context));
         if (!shape.methods().isEmpty()) {
+            // A month of hourly buckets for a page of entities is tens of thousands of buckets: compact each attribute
+            // name once, and format each bucket boundary once.
+            Map<Instant, String> times = new java.util.HashMap<>();
+            String current = null;
+            ArrayNode[] arrays = new ArrayNode[shape.methods().size()];
             for (HistoryStore.Bucket bucket : history.buckets()) {
-                ObjectNode attribute = out.has(context.compactIri(bucket.attribute())) ? (ObjectNode) out.get(context.compactIri(bucket.attribute()))
-                        : out.putObject(context.compactIri(bucket.attribute())).put("type", "Property");
-                for (String method : shape.methods()) {
-                    ArrayNode values = attribute.has(method) ? (ArrayNode) attribute.get(method) : attribute.putArray(method);
+                if (!bucket.attribute().equals(current)) {
+                    current = bucket.attribute();
+                    String name = context.compactIri(current);
+                    ObjectNode attribute = out.has(name) ? (ObjectNode) out.get(name) : out.putObject(name).put("type", "Property");
+                    for (int i = 0; i < arrays.length; i++) {
+                        String method = shape.methods().get(i);
+                        arrays[i] = attribute.has(method) ? (ArrayNode) attribute.get(method) : attribute.putArray(method);
+                    }
+                }
+                String start = times.computeIfAbsent(bucket.start(), Instant::toString);
+                String end = times.computeIfAbsent(bucket.end(), Instant::toString);
+                for (int i = 0; i < arrays.length; i++) {
+                    String method = shape.methods().get(i);
                     Double value = bucket.values().get(method);
-                    ArrayNode entry = values.addArray();
+                    ArrayNode entry = arrays[i].addArray();
                     if (value == null) {
                         entry.addNull();
                     } else if (method.endsWith("Count")) {
@@ -273,7 +287,7 @@ final class TemporalRoutes {
                     } else {
                         entry.add(value);
                     }
-                    entry.add(bucket.start().toString()).add(bucket.end().toString());
+                    entry.add(start).add(end);
                 }
             }
             return out;

@@ -237,18 +237,35 @@ public final class HistoryStore {
     public List<Instance> instances(Connection connection, String tenant, String entityId, List<String> attributes,
                                     String timeColumn, Instant from, Instant to, int lastN, int limit) throws SQLException {
         String column = timeColumn(timeColumn);
-        // Ranking the newest instances costs a sort of the whole range: only when lastN asks for it.
-        String newest = lastN > 0 ? "row_number() OVER (PARTITION BY attribute ORDER BY " + column + " DESC)" : "0";
-        StringBuilder sql = new StringBuilder("SELECT attribute, instance_id, recorded_at, observed_at, instance FROM (SELECT h.*, "
-                + newest + " AS newest FROM attribute_history h WHERE tenant = ? AND entity_id = ?");
-        List<Object> parameters = new ArrayList<>(List.of(tenant, entityId));
-        appendFilters(sql, parameters, attributes, column, from, to);
-        sql.append(") ranked");
+        List<Object> parameters = new ArrayList<>();
+        StringBuilder sql;
         if (lastN > 0) {
-            sql.append(" WHERE newest <= ?");
+            // The newest N of each attribute: one index scan backwards per attribute (LATERAL ... LIMIT), never a
+            // ranking of the whole history. The attributes come from the roll-up, which lists every one recorded.
+            sql = new StringBuilder("SELECT h.attribute, h.instance_id, h.recorded_at, h.observed_at, h.instance FROM ");
+            if (attributes != null && !attributes.isEmpty()) {
+                sql.append("unnest(?::text[]) AS a(attribute)");
+                parameters.add(attributes.toArray(String[]::new));
+            } else {
+                sql.append("(SELECT DISTINCT attribute FROM attribute_hourly WHERE tenant = ? AND entity_id = ?) a");
+                parameters.add(tenant);
+                parameters.add(entityId);
+            }
+            sql.append(" CROSS JOIN LATERAL (SELECT * FROM attribute_history WHERE tenant = ? AND entity_id = ? AND attribute = a.attribute");
+            parameters.add(tenant);
+            parameters.add(entityId);
+            appendFilters(sql, parameters, null, column, from, to);
+            sql.append(" ORDER BY ").append(column).append(" DESC, instance_id DESC LIMIT ?) h");
             parameters.add(lastN);
+            sql.append(" ORDER BY h.attribute, ").append(timeColumn(timeColumn, "h.")).append(", h.instance_id LIMIT ?");
+        } else {
+            sql = new StringBuilder("SELECT attribute, instance_id, recorded_at, observed_at, instance FROM attribute_history "
+                    + "WHERE tenant = ? AND entity_id = ?");
+            parameters.add(tenant);
+            parameters.add(entityId);
+            appendFilters(sql, parameters, attributes, column, from, to);
+            sql.append(" ORDER BY attribute, ").append(column).append(", instance_id LIMIT ?");
         }
-        sql.append(" ORDER BY attribute, ").append(column).append(", instance_id LIMIT ?");
         parameters.add(limit);
         try (PreparedStatement select = connection.prepareStatement(sql.toString())) {
             EntityQueries.bind(connection, select, parameters);
@@ -285,10 +302,10 @@ public final class HistoryStore {
         if (rollup) {
             // Whole hours from the roll-up, the cut hours at the range's ends from the instances, summed per bucket.
             parameters.add((double) bucketSeconds);
-            sql = new StringBuilder("SELECT entity_id, attribute, date_bin(make_interval(secs => ?), hour, " + EPOCH + ") AS bucket, "
+            sql = new StringBuilder("SELECT entity_id, attribute, " + millis("date_bin(make_interval(secs => ?), hour, " + EPOCH + ")") + " AS bucket, "
                     + "sum(total), NULL, sum(sum), sum(sum) / nullif(sum(numeric), 0), min(min), max(max), "
                     + "sqrt(greatest(sum(sumsq) / nullif(sum(numeric), 0) - power(sum(sum) / nullif(sum(numeric), 0), 2), 0)), "
-                    + "sum(sumsq), NULL FROM (SELECT entity_id, attribute, hour, total, numeric, sum, sumsq, min, max "
+                    + "sum(sumsq), NULL::bigint FROM (SELECT entity_id, attribute, hour, total, numeric, sum, sumsq, min, max "
                     + "FROM attribute_hourly WHERE tenant = ? AND entity_id = ANY(?)");
             parameters.add(tenant);
             parameters.add(entityIds.toArray(String[]::new));
@@ -303,12 +320,12 @@ public final class HistoryStore {
             sql.append(") parts");
         } else {
             String column = timeColumn(timeColumn);
-            String bucket = bucketSeconds > 0
+            String bucket = millis(bucketSeconds > 0
                     ? "date_bin(make_interval(secs => ?), " + column + ", " + EPOCH + ")"
-                    : "min(" + column + ") OVER (PARTITION BY entity_id, attribute)";
+                    : "min(" + column + ") OVER (PARTITION BY entity_id, attribute)");
             sql = new StringBuilder("SELECT entity_id, attribute, bucket, count(*), count(DISTINCT instance -> 'value'), "
                     + "sum(value_number), avg(value_number), min(value_number), max(value_number), stddev_pop(value_number), "
-                    + "sum(value_number * value_number), max(" + column + ") FROM (SELECT h.*, " + bucket
+                    + "sum(value_number * value_number), " + millis("max(" + column + ")") + " FROM (SELECT h.*, " + bucket
                     + " AS bucket FROM attribute_history h WHERE tenant = ? AND entity_id = ANY(?)");
             if (bucketSeconds > 0) {
                 parameters.add((double) bucketSeconds);
@@ -324,8 +341,9 @@ public final class HistoryStore {
             EntityQueries.bind(connection, select, parameters);
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
-                    Instant start = rows.getTimestamp(3).toInstant();
-                    Instant end = bucketSeconds > 0 ? start.plusSeconds(bucketSeconds) : rows.getTimestamp(12).toInstant();
+                    // Epoch seconds: reading timestamps through JDBC costs more than the query for tens of thousands of rows.
+                    Instant start = Instant.ofEpochMilli(rows.getLong(3));
+                    Instant end = bucketSeconds > 0 ? start.plusSeconds(bucketSeconds) : Instant.ofEpochMilli(rows.getLong(12));
                     Map<String, Double> values = new java.util.LinkedHashMap<>();
                     values.put("totalCount", (double) rows.getLong(4));
                     values.put("distinctCount", nullable(rows, 5));
@@ -344,6 +362,10 @@ public final class HistoryStore {
     }
 
     private static final String EPOCH = "timestamptz '1970-01-01 00:00:00+00'";
+
+    private static String millis(String timestamp) {
+        return "floor(extract(epoch FROM " + timestamp + ") * 1000)::bigint";
+    }
 
     private static Instant ceilHour(Instant time) {
         Instant floor = time.truncatedTo(java.time.temporal.ChronoUnit.HOURS);
@@ -423,9 +445,13 @@ public final class HistoryStore {
     }
 
     private static String timeColumn(String name) {
+        return timeColumn(name, "");
+    }
+
+    private static String timeColumn(String name, String alias) {
         return switch (name) {
-            case "observed_at" -> "coalesce(observed_at, recorded_at)";
-            case "recorded_at" -> "recorded_at";
+            case "observed_at" -> "coalesce(" + alias + "observed_at, " + alias + "recorded_at)";
+            case "recorded_at" -> alias + "recorded_at";
             default -> throw new IllegalArgumentException("unknown time column " + name);
         };
     }

@@ -56,7 +56,7 @@ public final class OutboxStore {
         return true;
     }
 
-    private static boolean hasSubscriptions(Connection connection, String tenant) throws SQLException {
+    public boolean hasSubscriptions(Connection connection, String tenant) throws SQLException {
         try (PreparedStatement select = connection.prepareStatement("SELECT EXISTS (SELECT 1 FROM subscription WHERE tenant = ?)")) {
             select.setString(1, tenant);
             try (ResultSet result = select.executeQuery()) {

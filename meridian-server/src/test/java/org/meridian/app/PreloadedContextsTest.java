@@ -27,7 +27,7 @@ class PreloadedContextsTest {
         Files.writeString(contexts.resolve("sdm.jsonld"), """
                 {"@context": {"AirQualityObserved": "https://smartdatamodels.org/dataModel.Environment/AirQualityObserved",
                               "NO2": "https://smartdatamodels.org/dataModel.Environment/NO2"}}""");
-        Map<String, String> environment = Map.of(Settings.PORT, "0", Settings.DATA, data.toString(),
+        Map<String, String> environment = Map.of(Settings.PORT, "0", Settings.MQTT_PORT, "-1", Settings.DATA, data.toString(),
                 Settings.CONTEXTS_DIR, contexts.toString());
 
         try (MeridianServer server = MeridianServer.start(Settings.fromEnvironment(environment))) {
@@ -46,7 +46,7 @@ class PreloadedContextsTest {
 
     @Test
     void aContextsFolderWithoutAnIndexStopsTheServerWithAMessage() {
-        Map<String, String> environment = Map.of(Settings.PORT, "0", Settings.DATA, data.toString(),
+        Map<String, String> environment = Map.of(Settings.PORT, "0", Settings.MQTT_PORT, "-1", Settings.DATA, data.toString(),
                 Settings.CONTEXTS_DIR, contexts.toString());
 
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> MeridianServer.start(Settings.fromEnvironment(environment)))

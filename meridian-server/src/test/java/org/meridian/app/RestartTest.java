@@ -19,6 +19,7 @@ class RestartTest {
     private MeridianServer start() {
         Map<String, String> environment = new HashMap<>();
         environment.put(Settings.PORT, "0");
+        environment.put(Settings.MQTT_PORT, "0");
         environment.put(Settings.DATA, data.toString());
         return MeridianServer.start(Settings.fromEnvironment(environment));
     }

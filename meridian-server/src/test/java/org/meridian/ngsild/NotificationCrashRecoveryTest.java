@@ -90,6 +90,7 @@ class NotificationCrashRecoveryTest {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder builder = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
                 "org.meridian.app.Main", "serve", "--port", String.valueOf(port), "--data", data.toString());
+        builder.environment().put("MERIDIAN_MQTT_PORT", "0");
         builder.redirectErrorStream(true).redirectOutput(data.resolve("server-" + System.nanoTime() + ".log").toFile());
         return builder.start();
     }

@@ -31,6 +31,7 @@ public final class TestServer {
             deleteRecursively(data);
             Map<String, String> environment = new HashMap<>(System.getenv());
             environment.put(Settings.PORT, "0");
+            environment.put(Settings.MQTT_PORT, "0");
             environment.put(Settings.DATA, data.toString());
             environment.put(Settings.MAX_BATCH_SIZE, "1000");
             environment.put(Settings.MAX_BODY_BYTES, String.valueOf(2 * 1024 * 1024));

@@ -18,7 +18,9 @@ public enum ErrorType {
     TOO_COMPLEX_QUERY("TooComplexQuery", 403, "The query is too complex"),
     TOO_MANY_RESULTS("TooManyResults", 403, "The query would return too many results"),
     LD_CONTEXT_NOT_AVAILABLE("LdContextNotAvailable", 503, "A JSON-LD @context could not be retrieved"),
-    INTERNAL_ERROR("InternalError", 500, "An internal error occurred");
+    INTERNAL_ERROR("InternalError", 500, "An internal error occurred"),
+    /** Not an NGSI-LD error type: Meridian's own, for back-pressure on its non-NGSI-LD endpoints (device ingest). */
+    OVERLOADED("Overloaded", 503, "The server is busy; send the request again later", "urn:meridian:error:");
 
     private static final String NGSI_LD_ERRORS = "https://uri.etsi.org/ngsi-ld/errors/";
 
@@ -26,14 +28,21 @@ public enum ErrorType {
     private final int httpStatus;
     private final String title;
 
+    private final String namespace;
+
     ErrorType(String name, int httpStatus, String title) {
+        this(name, httpStatus, title, NGSI_LD_ERRORS);
+    }
+
+    ErrorType(String name, int httpStatus, String title, String namespace) {
         this.name = name;
         this.httpStatus = httpStatus;
         this.title = title;
+        this.namespace = namespace;
     }
 
     public String uri() {
-        return NGSI_LD_ERRORS + name;
+        return namespace + name;
     }
 
     public String shortName() {

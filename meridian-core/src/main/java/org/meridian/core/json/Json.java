@@ -42,6 +42,16 @@ public final class Json {
         }
     }
 
+    /** Parses untrusted bytes (a device's payload): same limits as requests; null when they are not one JSON value. */
+    public static JsonNode parseBytes(byte[] bytes) {
+        try {
+            JsonNode node = MAPPER.readTree(bytes);
+            return node == null || node.isMissingNode() ? null : node;
+        } catch (java.io.IOException e) {
+            return null;
+        }
+    }
+
     /** Parses JSON the server itself stored; failure is a bug, not bad input. */
     public static JsonNode parseTrusted(String text) {
         try {

@@ -1,0 +1,110 @@
+package org.meridian.broker;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.meridian.core.ngsild.AttributeChanges;
+import org.meridian.core.ngsild.Entity;
+import org.meridian.core.ngsild.EntityChange;
+import org.meridian.core.ngsild.EntityMutations;
+
+/**
+ * Writes device measurements as entity updates: a batch in one transaction, each measurement its own change in the
+ * history and (for tenants with subscriptions) the outbox, so none is merged away. A measurement for an entity that
+ * is missing (never created, or deleted) creates it from the device's type and static attributes.
+ */
+public final class MeasurementWriter {
+
+    /**
+     * One measurement, already checked and mapped.
+     *
+     * @param attributes expanded attribute name to an array with one instance
+     * @param staticAttributes the device's static attributes, written when the entity is created
+     */
+    public record Update(String entityId, String entityType, ObjectNode staticAttributes, ObjectNode attributes, Instant at) {
+    }
+
+    private final EntityService service;
+
+    public MeasurementWriter(EntityService service) {
+        this.service = service;
+    }
+
+    /** Creates the entities that do not exist yet, for devices just provisioned; returns how many were created. */
+    public int createMissing(String tenant, List<Entity> entities) {
+        if (entities.isEmpty()) {
+            return 0;
+        }
+        EntityService.OutboxSignal signal = service.newSignal();
+        int created = service.transactions().inTransaction(connection -> {
+            service.tenants().ensure(connection, tenant);
+            Set<String> inserted = service.store().insertNew(connection, tenant, entities);
+            service.record(connection, tenant, entities.stream().filter(e -> inserted.contains(e.id()))
+                    .map(EntityChange::created).toList(), signal);
+            return inserted.size();
+        });
+        signal.fire();
+        return created;
+    }
+
+    /** Applies the updates in order, all or nothing. */
+    public void write(String tenant, List<Update> updates) {
+        if (updates.isEmpty()) {
+            return;
+        }
+        EntityService.OutboxSignal signal = service.newSignal();
+        service.transactions().inTransaction(connection -> {
+            service.tenants().ensure(connection, tenant);
+            List<String> ids = updates.stream().map(Update::entityId).distinct().toList();
+            Map<String, Entity> current = new LinkedHashMap<>();
+            service.store().findAll(connection, tenant, ids, true).forEach(entity -> current.put(entity.id(), entity));
+            // Only what subscriptions need costs copies: the entity after each change and the values before it.
+            boolean notify = service.outboxWanted(connection, tenant);
+            List<EntityChange> changes = new ArrayList<>(updates.size());
+            for (Update update : updates) {
+                Entity base = current.get(update.entityId());
+                if (base == null) {
+                    ObjectNode attributes = update.staticAttributes().deepCopy();
+                    attributes.setAll(update.attributes().deepCopy());
+                    Entity created = new Entity(update.entityId(), List.of(update.entityType()), List.of(), attributes,
+                            update.at(), update.at());
+                    current.put(created.id(), created);
+                    changes.add(EntityChange.created(notify ? copy(created) : created));
+                    continue;
+                }
+                ObjectNode previous = notify ? previousValues(base.attributes(), update.attributes()) : null;
+                Entity next = base.withAttributes(EntityMutations.append(base.attributes(), update.attributes(), false,
+                        new AttributeChanges()), update.at());
+                current.put(next.id(), next);
+                // The history records the instances this measurement wrote, whatever later ones in the batch do.
+                Entity written = notify ? copy(next) : new Entity(next.id(), next.types(), next.scopes(), update.attributes(),
+                        next.createdAt(), next.modifiedAt());
+                changes.add(new EntityChange(EntityChange.Kind.UPDATED, written, update.attributes().properties().stream()
+                        .map(Map.Entry::getKey).collect(java.util.stream.Collectors.toSet()), previous));
+            }
+            service.store().upsert(connection, tenant, List.copyOf(current.values()));
+            service.record(connection, tenant, changes, signal);
+            return null;
+        });
+        signal.fire();
+    }
+
+    private static Entity copy(Entity entity) {
+        return new Entity(entity.id(), entity.types(), entity.scopes(), entity.attributes().deepCopy(), entity.createdAt(),
+                entity.modifiedAt());
+    }
+
+    private static ObjectNode previousValues(ObjectNode attributes, ObjectNode changed) {
+        ObjectNode previous = attributes.objectNode();
+        changed.fieldNames().forEachRemaining(name -> {
+            if (attributes.has(name)) {
+                previous.set(name, attributes.get(name).deepCopy());
+            }
+        });
+        return previous;
+    }
+}

@@ -1,0 +1,96 @@
+package org.meridian.ingest;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.meridian.store.DeviceStore;
+import org.meridian.store.Transactions;
+
+/**
+ * Service groups and devices as the ingest path needs them, cached. Every batch first reads the provisioning version
+ * (one row); when another request or another node changed the provisioning, the cache is dropped. So a cache is never
+ * out of step with the database for longer than one batch.
+ */
+final class DeviceRegistry {
+    private static final int MAX_CACHED = 200_000;
+
+    private final Transactions transactions;
+    private final DeviceStore store;
+    private final Map<String, Optional<DeviceStore.StoredGroup>> groups = new ConcurrentHashMap<>();
+    private final Map<String, Optional<DeviceStore.StoredDevice>> devices = new ConcurrentHashMap<>();
+    private volatile long version = -1;
+
+    DeviceRegistry(Transactions transactions, DeviceStore store) {
+        this.transactions = transactions;
+        this.store = store;
+    }
+
+    /** Drops the cache if the provisioning changed since it was filled. */
+    void refresh(Connection connection) throws SQLException {
+        long current = store.version(connection);
+        if (current != version) {
+            groups.clear();
+            devices.clear();
+            version = current;
+        }
+    }
+
+    void refresh() {
+        transactions.readOnly(connection -> {
+            refresh(connection);
+            return null;
+        });
+    }
+
+    Optional<DeviceStore.StoredGroup> group(Connection connection, String apiKey) throws SQLException {
+        Optional<DeviceStore.StoredGroup> cached = groups.get(apiKey);
+        if (cached == null) {
+            cached = store.group(connection, apiKey);
+            bound(groups).put(apiKey, cached);
+        }
+        return cached;
+    }
+
+    Optional<DeviceStore.StoredDevice> device(Connection connection, String apiKey, String deviceId) throws SQLException {
+        String key = apiKey + "\n" + deviceId;
+        Optional<DeviceStore.StoredDevice> cached = devices.get(key);
+        if (cached == null) {
+            cached = store.deviceByKey(connection, apiKey, deviceId);
+            bound(devices).put(key, cached);
+        }
+        return cached;
+    }
+
+    /** Unknown ids are cached too (a misconfigured device repeats itself); the bound keeps a flood of them harmless. */
+    private static <V> Map<String, V> bound(Map<String, V> map) {
+        if (map.size() >= MAX_CACHED) {
+            map.clear();
+        }
+        return map;
+    }
+
+    /** Checks MQTT credentials: a gateway (username = API key) or a device (username = device id). */
+    Optional<Principal> authenticate(String username, String password) {
+        if (username == null || password == null) {
+            return Optional.empty();
+        }
+        return transactions.readOnly(connection -> {
+            refresh(connection);
+            Optional<DeviceStore.StoredGroup> group = group(connection, username);
+            if (group.isPresent() && Secrets.matches(group.get().gatewaySecretHash(), password)) {
+                return Optional.of(new Principal.GatewayPrincipal(username));
+            }
+            // A device signs in with its own password, or with its group's API key when it has none.
+            for (DeviceStore.StoredDevice device : store.devicesById(connection, username)) {
+                boolean valid = device.passwordHash() != null ? Secrets.matches(device.passwordHash(), password)
+                        : device.device().apiKey().equals(password);
+                if (valid) {
+                    return Optional.of(new Principal.DevicePrincipal(device.device().apiKey(), username));
+                }
+            }
+            return Optional.empty();
+        });
+    }
+}

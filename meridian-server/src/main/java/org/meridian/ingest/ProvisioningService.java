@@ -1,0 +1,170 @@
+package org.meridian.ingest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.meridian.broker.MeasurementWriter;
+import org.meridian.core.error.ErrorType;
+import org.meridian.core.error.MeridianException;
+import org.meridian.core.ingest.Device;
+import org.meridian.core.ingest.ProvisioningParser;
+import org.meridian.core.ingest.ServiceGroup;
+import org.meridian.core.jsonld.JsonLdContext;
+import org.meridian.core.ngsild.Entity;
+import org.meridian.store.DeviceStore;
+import org.meridian.store.TenantStore;
+import org.meridian.store.Transactions;
+
+/** Provisioning of service groups and devices (the IoT Agent API, /iot/services and /iot/devices). */
+public final class ProvisioningService {
+    public static final int MAX_PER_REQUEST = 1000;
+
+    private final Transactions transactions;
+    private final DeviceStore store;
+    private final TenantStore tenants;
+    private final MeasurementWriter writer;
+    private final Clock clock;
+
+    ProvisioningService(Transactions transactions, DeviceStore store, TenantStore tenants, MeasurementWriter writer, Clock clock) {
+        this.transactions = transactions;
+        this.store = store;
+        this.tenants = tenants;
+        this.writer = writer;
+        this.clock = clock;
+    }
+
+    /** Creates the groups of {@code {"services": [...]}} (or one group object), all or none; returns their keys. */
+    public List<String> createGroups(String tenant, JsonNode body, JsonLdContext context) {
+        Instant now = clock.instant();
+        List<ProvisioningParser.ParsedGroup> groups = new ArrayList<>();
+        for (JsonNode element : elements(body, "services")) {
+            groups.add(ProvisioningParser.serviceGroup(element, tenant, context, now));
+        }
+        return transactions.inTransaction(connection -> {
+            tenants.ensure(connection, tenant);
+            List<String> keys = new ArrayList<>();
+            for (ProvisioningParser.ParsedGroup parsed : groups) {
+                if (!store.insertGroup(connection, parsed.group(), Secrets.hash(parsed.gatewaySecret()), now)) {
+                    throw new MeridianException(ErrorType.ALREADY_EXISTS, "The API key " + parsed.group().apiKey() + " is taken");
+                }
+                keys.add(parsed.group().apiKey());
+            }
+            return keys;
+        });
+    }
+
+    public List<DeviceStore.StoredGroup> groups(String tenant) {
+        return transactions.readOnly(connection -> {
+            tenants.require(connection, tenant);
+            return store.groups(connection, tenant);
+        });
+    }
+
+    public DeviceStore.StoredGroup group(String tenant, String apiKey) {
+        return transactions.readOnly(connection -> store.group(connection, apiKey)
+                .filter(stored -> stored.group().tenant().equals(tenant))
+                .orElseThrow(() -> MeridianException.notFound("No service group with API key " + apiKey)));
+    }
+
+    /** A group with devices cannot go: their measurements would lose their meaning. */
+    public void deleteGroup(String tenant, String apiKey) {
+        transactions.inTransaction(connection -> {
+            if (store.group(connection, apiKey).filter(stored -> stored.group().tenant().equals(tenant)).isEmpty()) {
+                throw MeridianException.notFound("No service group with API key " + apiKey);
+            }
+            if (store.hasDevices(connection, apiKey)) {
+                throw MeridianException.badData("The service group " + apiKey + " still has devices; delete them first");
+            }
+            store.deleteGroup(connection, tenant, apiKey);
+            return null;
+        });
+    }
+
+    /**
+     * Creates the devices of {@code {"devices": [...]}} (or one device object), all or none, and then each device's
+     * entity (type, static attributes, location) so it is on the map before its first measurement.
+     */
+    public List<String> createDevices(String tenant, JsonNode body, JsonLdContext context) {
+        Instant now = clock.instant();
+        List<ProvisioningParser.ParsedDevice> parsed = new ArrayList<>();
+        for (JsonNode element : elements(body, "devices")) {
+            parsed.add(ProvisioningParser.device(element, tenant, context, now));
+        }
+        Map<String, Entity> entities = new LinkedHashMap<>();
+        List<String> created = transactions.inTransaction(connection -> {
+            tenants.ensure(connection, tenant);
+            List<Device> devices = new ArrayList<>();
+            List<String> hashes = new ArrayList<>();
+            for (ProvisioningParser.ParsedDevice candidate : parsed) {
+                Device device = candidate.device();
+                ServiceGroup group = store.group(connection, device.apiKey()).filter(g -> g.group().tenant().equals(tenant))
+                        .orElseThrow(() -> MeridianException.badData("No service group with API key " + device.apiKey()
+                                + " in this tenant; create it first (POST /iot/services)")).group();
+                String type = device.entityType() != null ? device.entityType() : group.entityType();
+                String entityId = device.entityId() != null ? device.entityId()
+                        : ProvisioningParser.defaultEntityId(context.compactIri(type), device.deviceId());
+                Device complete = new Device(tenant, device.deviceId(), device.apiKey(), entityId, type, device.attributes(),
+                        device.staticAttributes(), device.explicitAttributes());
+                devices.add(complete);
+                hashes.add(Secrets.hash(candidate.password()));
+                ObjectNode attributes = group.staticAttributes().deepCopy();
+                attributes.setAll(device.staticAttributes().deepCopy());
+                entities.put(entityId, new Entity(entityId, List.of(type), List.of(), attributes, now, now));
+            }
+            List<String> inserted = store.insertDevices(connection, devices, hashes, now);
+            if (inserted.size() != devices.size()) {
+                List<String> taken = devices.stream().map(Device::deviceId).filter(id -> !inserted.contains(id)).toList();
+                throw new MeridianException(ErrorType.ALREADY_EXISTS, "These devices already exist: " + taken);
+            }
+            return inserted;
+        });
+        writer.createMissing(tenant, List.copyOf(entities.values()));
+        return created;
+    }
+
+    public record DevicePage(List<DeviceStore.StoredDevice> devices, long total) {
+    }
+
+    public DevicePage devices(String tenant, int limit, int offset) {
+        return transactions.readOnly(connection -> {
+            tenants.require(connection, tenant);
+            return new DevicePage(store.devices(connection, tenant, limit, offset), store.countDevices(connection, tenant));
+        });
+    }
+
+    public DeviceStore.StoredDevice device(String tenant, String deviceId) {
+        return transactions.readOnly(connection -> store.device(connection, tenant, deviceId)
+                .orElseThrow(() -> MeridianException.notFound("No device " + deviceId)));
+    }
+
+    /** Deletes the device; its entity and history stay (they are the city's data, not the device's). */
+    public void deleteDevice(String tenant, String deviceId) {
+        boolean deleted = transactions.inTransaction(connection -> store.deleteDevice(connection, tenant, deviceId));
+        if (!deleted) {
+            throw MeridianException.notFound("No device " + deviceId);
+        }
+    }
+
+    public List<DeviceStore.UnknownDevice> rejections(String tenant, int limit) {
+        return transactions.readOnly(connection -> store.rejections(connection, tenant, limit));
+    }
+
+    private static List<JsonNode> elements(JsonNode body, String member) {
+        List<JsonNode> elements = new ArrayList<>();
+        if (body != null && body.isObject() && body.has(member)) {
+            JsonNode array = body.get(member);
+            if (!array.isArray() || array.isEmpty() || array.size() > MAX_PER_REQUEST) {
+                throw MeridianException.badData(member + " must be an array of 1 to " + MAX_PER_REQUEST + " elements");
+            }
+            array.forEach(elements::add);
+        } else {
+            elements.add(body);
+        }
+        return elements;
+    }
+}
