@@ -116,12 +116,6 @@ public final class IngestPipeline implements AutoCloseable {
      */
     public CompletableFuture<Outcome> submit(Raw raw, Duration wait) {
         CompletableFuture<Outcome> outcome = new CompletableFuture<>();
-        if (raw.payload().length > options.maxPayloadBytes()) {
-            outcome.complete(reject(raw, null, new MeasurementRejected(MeasurementRejected.Reason.TOO_LARGE,
-                    "The measurement has " + raw.payload().length + " bytes; at most " + options.maxPayloadBytes()
-                            + " are accepted (MERIDIAN_INGEST_MAX_PAYLOAD_BYTES)")));
-            return outcome;
-        }
         int writerIndex = Math.floorMod((raw.apiKey() + "/" + raw.deviceId()).hashCode(), queues.size());
         boolean queued;
         try {
@@ -208,6 +202,11 @@ public final class IngestPipeline implements AutoCloseable {
         ServiceGroup serviceGroup = group.get().group();
         Device known = device.get().device();
         try {
+            // Checked here rather than on receipt, so an oversized payload counts against its device.
+            if (raw.payload().length > options.maxPayloadBytes()) {
+                throw new MeasurementRejected(MeasurementRejected.Reason.TOO_LARGE, "The measurement has " + raw.payload().length
+                        + " bytes; at most " + options.maxPayloadBytes() + " are accepted (MERIDIAN_INGEST_MAX_PAYLOAD_BYTES)");
+            }
             JsonNode payload = Json.parseBytes(raw.payload());
             MeasurementMapper.Mapped mapped = raw.key() == null
                     ? MeasurementMapper.map(serviceGroup, known, payload, raw.receivedAt(), context)

@@ -50,11 +50,9 @@ public final class ExternalMqttIngest implements AutoCloseable {
             client.setCallback(new MqttCallbackExtended() {
                 @Override
                 public void connectComplete(boolean reconnect, String serverUri) {
-                    try {
-                        client.subscribe(Topics.SUBSCRIPTIONS, new int[] {1, 1, 1, 1});
-                        LOG.info("taking measurements from the MQTT broker {}{}", serverUri, reconnect ? " (reconnected)" : "");
-                    } catch (MqttException e) {
-                        LOG.error("subscribing to measurements on {} failed: {}", serverUri, e.toString());
+                    if (reconnect) {
+                        // Never block the callback thread: the broker may be sending queued messages to it right now.
+                        Thread.ofVirtual().start(() -> subscribe(client, serverUri));
                     }
                 }
 
@@ -74,10 +72,21 @@ public final class ExternalMqttIngest implements AutoCloseable {
                 }
             });
             client.connect(connect);
+            subscribe(client, options.url());
             return new ExternalMqttIngest(client);
         } catch (MqttException e) {
             throw new IllegalStateException("Cannot connect to the MQTT broker " + options.url() + " (" + e.getMessage()
                     + "); check MERIDIAN_MQTT_BROKER_URL", e);
+        }
+    }
+
+    /** The persistent session keeps the subscriptions; subscribing again is harmless and covers a broker that lost it. */
+    private static void subscribe(MqttClient client, String url) {
+        try {
+            client.subscribe(Topics.SUBSCRIPTIONS, new int[] {1, 1, 1, 1});
+            LOG.info("taking measurements from the MQTT broker {}", url);
+        } catch (MqttException e) {
+            LOG.error("subscribing to measurements on {} failed: {}", url, e.toString());
         }
     }
 

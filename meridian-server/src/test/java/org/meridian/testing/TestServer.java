@@ -49,6 +49,18 @@ public final class TestServer {
         return api;
     }
 
+    /** The shared server's embedded MQTT endpoint. */
+    public static int mqttPort() {
+        api();
+        return server.mqttPort();
+    }
+
+    /** Writes the ingest counters now instead of within the next few seconds. */
+    public static void flushIngestCounters() {
+        api();
+        server.ingest().flushCounters();
+    }
+
     /** A client for a server a test started itself. */
     public static Api client(String base) {
         return new Api(base);
