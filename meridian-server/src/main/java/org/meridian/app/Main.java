@@ -3,6 +3,7 @@ package org.meridian.app;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.meridian.sim.DemoCity;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -67,25 +68,59 @@ public final class Main implements Callable<Integer> {
 
     static int run(Settings settings, boolean demo) throws InterruptedException {
         Settings checked;
+        DemoSettings demoSettings;
         try {
             checked = settings.validate();
+            demoSettings = demo ? DemoSettings.fromEnvironment(System.getenv()) : null;
         } catch (IllegalArgumentException e) {
             System.err.println(e.getMessage());
             return 2;
         }
         MeridianServer server = MeridianServer.start(checked);
+        String base = "http://" + (checked.host().equals("0.0.0.0") ? "localhost" : checked.host()) + ":" + server.port();
+        DemoCity city = null;
+        if (demo) {
+            String mqttUrl = server.mqttPort() > 0 ? "tcp://127.0.0.1:" + server.mqttPort() : checked.ingest().brokerUrl();
+            if (mqttUrl == null) {
+                server.close();
+                System.err.println("The demo city publishes over MQTT: leave " + Settings.MQTT_PORT + " on, or set " + Settings.MQTT_BROKER_URL);
+                return 2;
+            }
+            System.out.println("Provisioning the demo city (" + demoSettings.sensors() + " sensors)...");
+            city = DemoCity.start(new DemoCity.Options(demoSettings.seed(), demoSettings.speed(), demoSettings.sensors(),
+                    demoSettings.intervalSeconds(), "http://127.0.0.1:" + server.port(), mqttUrl, checked.dataDirectory()));
+        }
+        DemoCity running = city;
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (running != null) {
+                running.close();
+            }
             server.close();
             stopped.countDown();
         }, "meridian-shutdown"));
-        String base = "http://" + (checked.host().equals("0.0.0.0") ? "localhost" : checked.host()) + ":" + server.port();
         System.out.println();
-        System.out.println("Meridian is running" + (demo ? " (demo mode: the simulated city arrives with issue #4; the broker is live)" : "") + ".");
-        System.out.println("  NGSI-LD API  " + base + "/ngsi-ld/v1/entities");
-        System.out.println("  Health       " + base + "/health");
-        System.out.println("  Metrics      " + base + "/metrics");
-        System.out.println("  Data         " + checked.dataDirectory().toAbsolutePath());
+        System.out.println("Meridian is running.");
+        System.out.println("  NGSI-LD API   " + base + "/ngsi-ld/v1/entities?type=AirQualityObserved&limit=5");
+        if (running != null) {
+            System.out.println("  History       " + base + "/ngsi-ld/v1/temporal/entities?type=WeatherObserved&attrs=temperature&lastN=5");
+            System.out.println("  Near a point  " + base + "/ngsi-ld/v1/entities?type=TrafficFlowObserved&georel=near;maxDistance==1000"
+                    + "&geometry=Point&coordinates=[120.16,30.27]");
+        }
+        System.out.println("  Devices       " + base + "/iot/devices");
+        if (server.mqttPort() > 0) {
+            System.out.println("  MQTT          tcp://" + (checked.host().equals("0.0.0.0") ? "localhost" : checked.host()) + ":"
+                    + server.mqttPort() + " (devices publish JSON to /{apikey}/{deviceId}/attrs)");
+        }
+        if (running != null) {
+            System.out.println("  Demo city     " + running.sensorCount() + " sensors in 6 districts, a day every "
+                    + Math.round(24 * 60 / demoSettings.speed()) + " minutes (seed " + demoSettings.seed() + ")");
+            System.out.println("  Demo gateway  " + running.exampleGateway() + ", e.g. topic " + running.exampleDevice());
+        }
+        System.out.println("  Health        " + base + "/health");
+        System.out.println("  Metrics       " + base + "/metrics");
+        System.out.println("  API document  " + base + "/openapi.yaml");
+        System.out.println("  Data          " + checked.dataDirectory().toAbsolutePath());
         System.out.println("Press Ctrl+C to stop.");
         stopped.await();
         return 0;

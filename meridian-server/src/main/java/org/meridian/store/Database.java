@@ -72,6 +72,9 @@ public final class Database implements AutoCloseable {
             return EmbeddedPostgres.builder()
                     .setDataDirectory(directory)
                     .setCleanDataDirectory(false)
+                    // Meridian stops PostgreSQL itself, last: the library's own hook would run concurrently with the
+                    // graceful stop and cut the connections of work still finishing.
+                    .setRegisterShutdownHook(false)
                     .setServerConfig("max_connections", "200")
                     .setServerConfig("shared_buffers", "256MB")
                     .setServerConfig("synchronous_commit", "on")

@@ -34,4 +34,21 @@ class ServerArchitectureTest {
                 .should().dependOnClassesThat().resideInAnyPackage("org.meridian.app..", "java.sql..")
                 .check(server);
     }
+
+    @Test
+    void ingestDoesNotDependOnItsTransports() {
+        noClasses().that().resideInAPackage("org.meridian.ingest..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.meridian.http..", "org.meridian.app..",
+                        "org.meridian.mqtt..", "io.javalin..", "io.vertx..", "org.eclipse.paho..")
+                .check(server);
+    }
+
+    /** The demo city is a client of the platform, like a real city's systems: HTTP and MQTT only. */
+    @Test
+    void theDemoCityUsesOnlyPublicInterfaces() {
+        noClasses().that().resideInAPackage("org.meridian.sim..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.meridian.broker..", "org.meridian.store..",
+                        "org.meridian.ingest..", "org.meridian.http..", "org.meridian.mqtt..", "org.meridian.app..")
+                .check(server);
+    }
 }
