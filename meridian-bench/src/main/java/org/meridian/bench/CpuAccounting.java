@@ -39,6 +39,10 @@ final class CpuAccounting {
             }
             accounting.groups.put("postgres", pids);
         }
+        String mosquitto = System.getenv("MERIDIAN_BENCH_MOSQUITTO_PID");
+        if (mosquitto != null && !mosquitto.isBlank()) {
+            accounting.groups.put("mosquitto", new long[] {Long.parseLong(mosquitto.trim())});
+        }
         accounting.groups.forEach((name, pids) -> accounting.start.put(name, ticks(pids)));
         return accounting;
     }

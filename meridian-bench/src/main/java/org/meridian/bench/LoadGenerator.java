@@ -60,6 +60,10 @@ public final class LoadGenerator {
         if (phases.contains("temporal")) {
             new TemporalBenchmark(base, 1_000, 10_000_000L).run();
         }
+        if (phases.contains("ingest")) {
+            String mqtt = System.getenv("MERIDIAN_BENCH_MQTT_URL");
+            new IngestBenchmark(base, mqtt, "1".equals(System.getenv("MERIDIAN_BENCH_MQTT_EXTERNAL")), entities, 200_000).run();
+        }
         if (phases.contains("notify")) {
             new NotificationLatency(base, 1_000, 1_000, 30).run();
         }

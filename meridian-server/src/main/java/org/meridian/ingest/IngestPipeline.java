@@ -73,6 +73,7 @@ public final class IngestPipeline implements AutoCloseable {
     private final MeterRegistry meters;
     private final Map<MeasurementRejected.Reason, Counter> rejections = new EnumMap<>(MeasurementRejected.Reason.class);
     private final Timer batchTimer;
+    private final Timer delay;
     private final Map<String, Counter> accepted = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile boolean running = true;
 
@@ -90,6 +91,9 @@ public final class IngestPipeline implements AutoCloseable {
                     .description("Measurements rejected, by reason").register(meters));
         }
         batchTimer = Timer.builder("meridian.ingest.batch").description("Writing one batch of measurements").register(meters);
+        delay = Timer.builder("meridian.ingest.delay").publishPercentiles(0.5, 0.99)
+                .description("From a measurement's observation time (its TimeInstant, else its receipt) to its commit")
+                .register(meters);
         for (int i = 0; i < options.writers(); i++) {
             BlockingQueue<Pending> queue = new ArrayBlockingQueue<>(options.queueCapacity());
             queues.add(queue);
@@ -156,7 +160,7 @@ public final class IngestPipeline implements AutoCloseable {
         }
     }
 
-    private record Checked(Pending pending, DeviceStore.StoredDevice device, MeasurementWriter.Update update) {
+    private record Checked(Pending pending, DeviceStore.StoredDevice device, MeasurementWriter.Update update, Instant observedAt) {
     }
 
     private void write(List<Pending> batch) {
@@ -173,7 +177,9 @@ public final class IngestPipeline implements AutoCloseable {
         });
         for (Map.Entry<String, List<Checked>> tenant : byTenant.entrySet()) {
             writer.write(tenant.getKey(), tenant.getValue().stream().map(Checked::update).toList());
+            Instant committed = Instant.now();
             for (Checked checked : tenant.getValue()) {
+                delay.record(Duration.between(checked.observedAt(), committed));
                 counters.accepted(checked.device().device(), checked.pending().raw().receivedAt());
                 accepted.computeIfAbsent(checked.pending().raw().transport(), transport -> Counter.builder("meridian.ingest.accepted")
                         .tag("transport", transport).description("Measurements stored").register(meters)).increment();
@@ -214,7 +220,7 @@ public final class IngestPipeline implements AutoCloseable {
             ObjectNode statics = serviceGroup.staticAttributes().deepCopy();
             statics.setAll(known.staticAttributes());
             return new Checked(pending, device.get(), new MeasurementWriter.Update(known.entityId(), known.entityType(),
-                    statics, mapped.attributes(), raw.receivedAt()));
+                    statics, mapped.attributes(), raw.receivedAt()), mapped.observedAt());
         } catch (MeasurementRejected rejected) {
             pending.outcome().complete(reject(raw, known, rejected));
             return null;
