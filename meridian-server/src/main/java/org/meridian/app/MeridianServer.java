@@ -20,6 +20,7 @@ import org.meridian.broker.QueryPlanner;
 import org.meridian.broker.SubscriptionService;
 import org.meridian.broker.MeasurementWriter;
 import org.meridian.http.HttpServer;
+import org.meridian.ingest.BulkImport;
 import org.meridian.ingest.Ingest;
 import org.meridian.ingest.IngestPipeline;
 import org.meridian.mqtt.EmbeddedMqttBroker;
@@ -30,6 +31,7 @@ import org.meridian.store.DiscoveryStore;
 import org.meridian.store.EntityQueries;
 import org.meridian.store.EntityStore;
 import org.meridian.store.HistoryStore;
+import org.meridian.store.ImportMappingStore;
 import org.meridian.store.NotificationStore;
 import org.meridian.store.OutboxStore;
 import org.meridian.store.SubscriptionStore;
@@ -99,13 +101,14 @@ public final class MeridianServer implements AutoCloseable {
                     new IngestPipeline.Options(ingestSettings.writers(), ingestSettings.queueCapacity(), ingestSettings.maxBatch(),
                             ingestSettings.maxPayloadBytes()), registry, clock);
             ingest.start();
-            HttpServer.Services services = new HttpServer.Services(entities,
-                    new BatchService(entities, settings.maxBatchSize()),
+            BatchService batches = new BatchService(entities, settings.maxBatchSize());
+            HttpServer.Services services = new HttpServer.Services(entities, batches,
                     new DiscoveryService(transactions, new DiscoveryStore(), tenants),
                     new SubscriptionService(transactions, subscriptionStore, tenants, settings.maxQueryTerms(), clock),
                     new NotificationStream(transactions, notificationStore, subscriptionStore, tenants, clock),
                     new TemporalService(transactions, entityStore, queries, history, tenants, temporalEntities, clock), contexts,
-                    planner, ingest, database::isReachable, registry);
+                    planner, ingest,
+                    new BulkImport(transactions, new ImportMappingStore(), tenants, batches, clock), database::isReachable, registry);
             HttpServer http = HttpServer.start(services, new HttpServer.Options(settings.host(), settings.port(),
                     settings.maxBodyBytes(), settings.defaultLimit(), settings.maxLimit()));
             contexts.setPublicUrl(settings.effectivePublicUrl(http.port()));

@@ -32,6 +32,7 @@ public final class HttpServer implements AutoCloseable {
     public record Services(EntityService entities, BatchService batches, DiscoveryService discovery,
                            SubscriptionService subscriptions, NotificationStream stream, TemporalService temporal,
                            ContextService contexts, QueryPlanner planner, org.meridian.ingest.Ingest ingest,
+                           org.meridian.ingest.BulkImport imports,
                            BooleanSupplier databaseReachable, PrometheusMeterRegistry registry) {
     }
 
@@ -66,6 +67,7 @@ public final class HttpServer implements AutoCloseable {
             new TemporalRoutes(services.temporal(), services.contexts(), services.planner(), limits).register(routes);
             new ContextRoutes(services.contexts()).register(routes);
             new IotRoutes(services.ingest(), services.contexts()).register(routes);
+            new ImportRoutes(services.imports(), services.contexts()).register(routes);
             new OperationsRoutes(services.databaseReachable(), services.registry()).register(routes);
             routes.exception(MeridianException.class, HttpServer::problem);
             routes.exception(HttpResponseException.class, (e, http) -> problem(fromHttp(e), http));

@@ -48,11 +48,19 @@ public final class Api {
         return new Request("PUT", path, body).header("Content-Type", "application/json");
     }
 
+    /** A POST of raw bytes (files in another charset). */
+    public Request postBytes(String path, byte[] body, String contentType) {
+        Request request = new Request("POST", path, null).header("Content-Type", contentType);
+        request.bytes = body;
+        return request;
+    }
+
     /** A request being built; {@link #send()} performs it. */
     public final class Request {
         private final String method;
         private final String path;
         private final String body;
+        private byte[] bytes;
         private final List<String> headers = new ArrayList<>();
 
         private Request(String method, String path, String body) {
@@ -91,7 +99,8 @@ public final class Api {
 
         public Response send() {
             HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
-            builder.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+            builder.method(method, bytes != null ? HttpRequest.BodyPublishers.ofByteArray(bytes)
+                    : body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
             for (int i = 0; i < headers.size(); i += 2) {
                 builder.header(headers.get(i), headers.get(i + 1));
             }

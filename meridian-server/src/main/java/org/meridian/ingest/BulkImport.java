@@ -1,0 +1,232 @@
+package org.meridian.ingest;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvParser;
+import com.fasterxml.jackson.dataformat.csv.CsvSchema;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.nio.charset.Charset;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.meridian.broker.BatchResult;
+import org.meridian.broker.BatchService;
+import org.meridian.core.error.ErrorType;
+import org.meridian.core.error.MeridianException;
+import org.meridian.core.ingest.ImportMapping;
+import org.meridian.core.json.Json;
+import org.meridian.core.jsonld.JsonLdContext;
+import org.meridian.store.ImportMappingStore;
+import org.meridian.store.TenantStore;
+import org.meridian.store.Transactions;
+
+/**
+ * Bulk import of department files: CSV or GeoJSON, read as a stream and written in batches through the batch upsert
+ * (so imports land in the history and notify subscribers like any other write). The report says how many rows were
+ * read, accepted and rejected, and why, row by row (the first {@value #MAX_REPORTED_ERRORS}).
+ */
+public final class BulkImport {
+    public static final int BATCH = 500;
+    public static final int MAX_ROWS = 1_000_000;
+    public static final int MAX_REPORTED_ERRORS = 100;
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    /** The outcome of one import. */
+    public record Report(long rows, long accepted, long rejected, List<RowError> errors) {
+    }
+
+    public record RowError(long row, String id, String reason) {
+    }
+
+    private final Transactions transactions;
+    private final ImportMappingStore mappings;
+    private final TenantStore tenants;
+    private final BatchService batches;
+    private final Clock clock;
+
+    public BulkImport(Transactions transactions, ImportMappingStore mappings, TenantStore tenants, BatchService batches, Clock clock) {
+        this.transactions = transactions;
+        this.mappings = mappings;
+        this.tenants = tenants;
+        this.batches = batches;
+        this.clock = clock;
+    }
+
+    public boolean saveMapping(String tenant, String name, JsonNode mapping) {
+        requireName(name);
+        ImportMapping.parse(mapping);
+        return transactions.inTransaction(connection -> {
+            tenants.ensure(connection, tenant);
+            return mappings.save(connection, tenant, name, mapping, clock.instant());
+        });
+    }
+
+    public JsonNode mapping(String tenant, String name) {
+        return transactions.readOnly(connection -> mappings.find(connection, tenant, name))
+                .orElseThrow(() -> MeridianException.notFound("No import mapping " + name));
+    }
+
+    public Map<String, JsonNode> mappings(String tenant) {
+        return transactions.readOnly(connection -> mappings.list(connection, tenant));
+    }
+
+    public void deleteMapping(String tenant, String name) {
+        if (!transactions.inTransaction(connection -> mappings.delete(connection, tenant, name))) {
+            throw MeridianException.notFound("No import mapping " + name);
+        }
+    }
+
+    /** Imports a CSV file with a header row; the charset comes from the request (GBK files are common). */
+    public Report importCsv(String tenant, String name, InputStream body, Charset charset, JsonLdContext context) {
+        ImportMapping mapping = ImportMapping.parse(mapping(tenant, name));
+        Run run = new Run(tenant, mapping, context);
+        CsvMapper csv = new CsvMapper();
+        csv.enable(CsvParser.Feature.TRIM_SPACES).enable(CsvParser.Feature.SKIP_EMPTY_LINES);
+        try (Reader reader = new InputStreamReader(body, charset);
+             MappingIterator<Map<String, String>> rows = csv.readerForMapOf(String.class)
+                     .with(CsvSchema.emptySchema().withHeader()).readValues(reader)) {
+            while (rows.hasNextValue()) {
+                Map<String, String> row;
+                try {
+                    row = rows.nextValue();
+                } catch (RuntimeException e) {
+                    run.reject(null, "Unreadable row: " + e.getMessage());
+                    continue;
+                }
+                Map<String, JsonNode> values = new HashMap<>();
+                row.forEach((column, value) -> values.put(column.startsWith("\uFEFF") ? column.substring(1) : column,
+                        value == null ? null : TextNode.valueOf(value)));
+                run.row(values, null);
+            }
+        } catch (IOException e) {
+            throw MeridianException.badData("The CSV file cannot be read: " + e.getMessage());
+        }
+        return run.finish();
+    }
+
+    /** Imports a GeoJSON FeatureCollection: properties are the columns, the geometry becomes the location. */
+    public Report importGeoJson(String tenant, String name, InputStream body, JsonLdContext context) {
+        ImportMapping mapping = ImportMapping.parse(mapping(tenant, name));
+        Run run = new Run(tenant, mapping, context);
+        try (JsonParser parser = Json.mapper().getFactory().createParser(body)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                throw MeridianException.badData("A GeoJSON import must be a FeatureCollection object");
+            }
+            boolean features = false;
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String field = parser.currentName();
+                parser.nextToken();
+                if (field.equals("features") && parser.currentToken() == JsonToken.START_ARRAY) {
+                    features = true;
+                    while (parser.nextToken() == JsonToken.START_OBJECT) {
+                        JsonNode feature = Json.mapper().readTree(parser);
+                        Map<String, JsonNode> values = new HashMap<>();
+                        feature.path("properties").properties().forEach(p -> values.put(p.getKey(), p.getValue()));
+                        if (feature.hasNonNull("id") && !values.containsKey("id")) {
+                            values.put("id", feature.get("id"));
+                        }
+                        run.row(values, feature.get("geometry"));
+                    }
+                } else {
+                    parser.skipChildren();
+                }
+            }
+            if (!features) {
+                throw MeridianException.badData("The GeoJSON file has no \"features\" array");
+            }
+        } catch (IOException e) {
+            throw MeridianException.badData("The GeoJSON file cannot be read: " + e.getMessage());
+        }
+        return run.finish();
+    }
+
+    /** One import in progress: rows become entities, entities go in batches. */
+    private final class Run {
+        private final String tenant;
+        private final ImportMapping mapping;
+        private final JsonLdContext context;
+        private final ArrayNode batch = NODES.arrayNode();
+        private final Map<String, Long> rowOf = new LinkedHashMap<>();
+        private final List<RowError> errors = new ArrayList<>();
+        private long rows;
+        private long accepted;
+        private long rejected;
+
+        Run(String tenant, ImportMapping mapping, JsonLdContext context) {
+            this.tenant = tenant;
+            this.mapping = mapping;
+            this.context = context;
+        }
+
+        void row(Map<String, JsonNode> values, JsonNode geometry) {
+            rows++;
+            if (rows > MAX_ROWS) {
+                throw new MeridianException(ErrorType.PAYLOAD_TOO_LARGE, "An import has at most " + MAX_ROWS
+                        + " rows; split the file (rows up to here were imported)");
+            }
+            ObjectNode entity;
+            try {
+                entity = mapping.entity(values, geometry);
+            } catch (MeridianException e) {
+                reject(null, e.detail());
+                return;
+            }
+            if (rowOf.containsKey(entity.get("id").asText())) {
+                // The same id twice in one batch: the later row wins, as it would in sequence.
+                flush();
+            }
+            rowOf.put(entity.get("id").asText(), rows);
+            batch.add(entity);
+            if (batch.size() >= BATCH) {
+                flush();
+            }
+        }
+
+        void reject(String id, String reason) {
+            rejected++;
+            if (errors.size() < MAX_REPORTED_ERRORS) {
+                errors.add(new RowError(rows, id, reason));
+            }
+        }
+
+        private void flush() {
+            if (batch.isEmpty()) {
+                return;
+            }
+            BatchResult result = batches.upsert(tenant, batch, context, true).result();
+            accepted += result.succeeded().size();
+            for (BatchResult.Failure failure : result.failed()) {
+                rejected++;
+                if (errors.size() < MAX_REPORTED_ERRORS) {
+                    errors.add(new RowError(rowOf.getOrDefault(failure.entityId(), 0L), failure.entityId(), failure.error().detail()));
+                }
+            }
+            batch.removeAll();
+            rowOf.clear();
+        }
+
+        Report finish() {
+            flush();
+            return new Report(rows, accepted, rejected, List.copyOf(errors));
+        }
+    }
+
+    private static void requireName(String name) {
+        if (!name.matches("[A-Za-z0-9_.-]{1,64}")) {
+            throw MeridianException.badData("A mapping name is 1 to 64 letters, digits, '_', '.' or '-'");
+        }
+    }
+}
