@@ -133,7 +133,8 @@ public final class Notifications implements AutoCloseable {
     /** Matches one batch of outbox events, and queues periodic notifications that are due; returns how many. */
     private int dispatch() {
         int periodic = periodic();
-        int handled = periodic + transactions.inTransaction(connection -> {
+        // Relaxed commit: if PostgreSQL crashed and lost it, the outbox events would come back and be matched again.
+        int handled = periodic + transactions.inRelaxedTransaction(connection -> {
             List<OutboxStore.Event> events = outbox.claim(connection, BATCH);
             if (events.isEmpty()) {
                 return 0;
@@ -347,7 +348,8 @@ public final class Notifications implements AutoCloseable {
         Instant now = clock.instant();
         Double throttling = active.subscription().throttlingSeconds();
         if (delivered && throttling == null) {
-            return new Delivery(true, transactions.inTransaction(connection -> queue.completeAndNext(connection, head, now)));
+            // Relaxed commit: a completion lost in a PostgreSQL crash only means the notification is sent again.
+            return new Delivery(true, transactions.inRelaxedTransaction(connection -> queue.completeAndNext(connection, head, now)));
         }
         transactions.inTransaction(connection -> {
             if (delivered) {

@@ -37,6 +37,20 @@ public final class Transactions {
         }
     }
 
+    /**
+     * A transaction whose commit does not wait for its WAL to reach the disk. Only for bookkeeping whose loss in a
+     * PostgreSQL crash is harmless: the notification pipeline's, where a lost commit means a notification is sent
+     * again (at least once), never lost. A crash of Meridian itself loses nothing committed this way.
+     */
+    public <T> T inRelaxedTransaction(Work<T> work) {
+        return inTransaction(connection -> {
+            try (var statement = connection.createStatement()) {
+                statement.execute("SET LOCAL synchronous_commit = off");
+            }
+            return work.run(connection);
+        });
+    }
+
     /** Most database errors are faults; a few are the client's input reaching PostgreSQL, and say so. */
     static MeridianException translate(SQLException e) {
         if (INVALID_REGULAR_EXPRESSION.equals(e.getSQLState())) {
