@@ -139,15 +139,16 @@ public final class Notifications implements AutoCloseable {
             if (events.isEmpty()) {
                 return 0;
             }
-            Map<String, List<Active>> byTenant = new HashMap<>();
+            Map<String, SubscriptionIndex<Active>> byTenant = new HashMap<>();
             for (String tenant : events.stream().map(OutboxStore.Event::tenant).distinct().toList()) {
                 byTenant.put(tenant, activeSubscriptions(connection, tenant));
             }
             Instant now = clock.instant();
             List<NotificationStore.Pending> pending = new ArrayList<>();
             for (OutboxStore.Event event : events) {
-                for (Active active : byTenant.getOrDefault(event.tenant(), List.of())) {
-                    if (active.subscription().matches(event.change())) {
+                SubscriptionIndex<Active> index = byTenant.get(event.tenant());
+                for (Active active : index.candidates(event.change().entity())) {
+                    if (!active.subscription().isExpired(now) && active.subscription().matches(event.change())) {
                         ObjectNode payload = NotificationRenderer.render(active.subscription(), active.row().context(),
                                 active.context(), event.change(), now);
                         pending.add(new NotificationStore.Pending(event.tenant(), active.row().id(), payload));
@@ -242,14 +243,14 @@ public final class Notifications implements AutoCloseable {
         return value == null || value.isNull() ? null : value.asText();
     }
 
-    private record Snapshot(String version, List<Active> subscriptions) {
+    private record Snapshot(String version, SubscriptionIndex<Active> subscriptions) {
     }
 
     /**
      * A tenant's deliverable subscriptions, parsed. Reloaded only when the tenant's subscription fingerprint changed,
      * so a city with thousands of subscriptions does not re-read and re-parse them for every batch of events.
      */
-    private List<Active> activeSubscriptions(java.sql.Connection connection, String tenant) throws java.sql.SQLException {
+    private SubscriptionIndex<Active> activeSubscriptions(java.sql.Connection connection, String tenant) throws java.sql.SQLException {
         String version = subscriptions.version(connection, tenant);
         Snapshot snapshot = snapshots.get(tenant);
         if (snapshot == null || !snapshot.version().equals(version)) {
@@ -260,11 +261,10 @@ public final class Notifications implements AutoCloseable {
                     active.add(parsedRow);
                 }
             }
-            snapshot = new Snapshot(version, List.copyOf(active));
+            snapshot = new Snapshot(version, new SubscriptionIndex<>(List.copyOf(active), Active::subscription));
             snapshots.put(tenant, snapshot);
         }
-        Instant now = clock.instant();
-        return snapshot.subscriptions().stream().filter(a -> !a.subscription().isExpired(now)).toList();
+        return snapshot.subscriptions();
     }
 
     private Active activate(SubscriptionStore.Row row) {
