@@ -30,14 +30,24 @@ public final class TemporalService {
      * @param timeColumn observed_at (observedAt, falling back to the recording time) or recorded_at (modifiedAt)
      * @param lastN the newest N instances per attribute, or 0
      * @param bucketSeconds the aggregation period, or 0 for one bucket over the whole range
+     * @param methods the aggregation methods asked for
      */
     public record Request(List<String> attributes, String timeColumn, Instant from, Instant to, int lastN,
-                          int maxInstances, boolean aggregate, long bucketSeconds, boolean distinctCount) {
+                          int maxInstances, boolean aggregate, long bucketSeconds, List<String> methods) {
+        boolean distinctCount() {
+            return methods.contains("distinctCount");
+        }
     }
 
-    /** One entity's history. */
+    /**
+     * One entity's history: instances, or aggregation buckets, or (when the hourly roll-up answers) the aggregation
+     * already rendered by the database as attribute → method → JSON array of [value, start, end].
+     */
     public record History(Entity entity, List<HistoryStore.Instance> instances, List<HistoryStore.Bucket> buckets,
-                          boolean truncated) {
+                          boolean truncated, Map<String, Map<String, String>> rendered) {
+        public History(Entity entity, List<HistoryStore.Instance> instances, List<HistoryStore.Bucket> buckets, boolean truncated) {
+            this(entity, instances, buckets, truncated, Map.of());
+        }
     }
 
     private final Transactions transactions;
@@ -173,6 +183,14 @@ public final class TemporalService {
             tenants.require(connection, tenant);
             List<Entity> page = queries.query(connection, tenant, selection, limit, offset, false).entities();
             List<History> histories = new java.util.ArrayList<>();
+            if (request.aggregate() && rolledUp(request)) {
+                Map<String, Map<String, Map<String, String>>> rendered = history.aggregateAsJson(connection, tenant,
+                        page.stream().map(Entity::id).toList(), request.attributes(), request.from(), request.to(),
+                        request.bucketSeconds(), request.methods());
+                page.forEach(entity -> histories.add(new History(entity, List.of(), List.of(), false,
+                        rendered.getOrDefault(entity.id(), Map.of()))));
+                return histories;
+            }
             if (request.aggregate()) {
                 // One grouped query for the whole page rather than one per entity.
                 Map<String, List<HistoryStore.Bucket>> buckets = aggregate(connection, tenant, page, request);
@@ -196,7 +214,17 @@ public final class TemporalService {
                 request.timeColumn(), request.from(), request.to(), request.bucketSeconds(), request.distinctCount());
     }
 
+    private static boolean rolledUp(Request request) {
+        return !request.methods().isEmpty() && HistoryStore.rollupApplies(request.timeColumn(), request.from(), request.to(),
+                request.bucketSeconds(), request.distinctCount());
+    }
+
     private History read(Connection connection, String tenant, Entity entity, Request request) throws SQLException {
+        if (request.aggregate() && rolledUp(request)) {
+            return new History(entity, List.of(), List.of(), false, history.aggregateAsJson(connection, tenant, List.of(entity.id()),
+                    request.attributes(), request.from(), request.to(), request.bucketSeconds(), request.methods())
+                    .getOrDefault(entity.id(), Map.of()));
+        }
         if (request.aggregate()) {
             return new History(entity, List.of(), aggregate(connection, tenant, List.of(entity), request)
                     .getOrDefault(entity.id(), List.of()), false);

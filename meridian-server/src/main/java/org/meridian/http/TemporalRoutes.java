@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.RawValue;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.net.URLEncoder;
@@ -229,7 +230,7 @@ final class TemporalRoutes {
         String period = Parameters.single(http, "aggrPeriodDuration");
         List<String> methods = Parameters.list(http, "aggrMethods");
         return new TemporalService.Request(expanded, column, from, to, Parameters.integer(http, "lastN", 0, 1),
-                MAX_INSTANCES, aggregate, period == null ? 0 : seconds(period), methods != null && methods.contains("distinctCount"));
+                MAX_INSTANCES, aggregate, period == null ? 0 : seconds(period), methods == null ? List.of() : List.copyOf(methods));
     }
 
     private Shape shape(Context http, JsonLdContext context) {
@@ -258,6 +259,13 @@ final class TemporalRoutes {
         ObjectNode out = NODES.objectNode();
         out.put("id", history.entity().id());
         out.set("type", EntityRenderer.compactTypes(history.entity().types(), context));
+        if (!shape.methods().isEmpty() && !history.rendered().isEmpty()) {
+            history.rendered().forEach((iri, byMethod) -> {
+                ObjectNode attribute = out.putObject(context.compactIri(iri)).put("type", "Property");
+                byMethod.forEach((method, json) -> attribute.putRawValue(method, new RawValue(json)));
+            });
+            return out;
+        }
         if (!shape.methods().isEmpty()) {
             // A month of hourly buckets for a page of entities is tens of thousands of buckets: compact each attribute
             // name once, and format each bucket boundary once.
