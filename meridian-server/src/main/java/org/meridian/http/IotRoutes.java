@@ -136,7 +136,7 @@ final class IotRoutes {
         try {
             outcome = ingest.pipeline().submit(raw).get(30, TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException e) {
-            throw new MeridianException(ErrorType.INTERNAL_ERROR, "The measurement could not be stored now; send it again", e);
+            throw new MeridianException(ErrorType.OVERLOADED, "The measurement could not be stored now; send it again", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new MeridianException(ErrorType.INTERNAL_ERROR, "Interrupted", e);

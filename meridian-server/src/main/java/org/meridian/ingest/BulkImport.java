@@ -98,12 +98,20 @@ public final class BulkImport {
         try (Reader reader = new InputStreamReader(body, charset);
              MappingIterator<Map<String, String>> rows = csv.readerForMapOf(String.class)
                      .with(CsvSchema.emptySchema().withHeader()).readValues(reader)) {
+            int unreadableInARow = 0;
             while (rows.hasNextValue()) {
                 Map<String, String> row;
                 try {
                     row = rows.nextValue();
-                } catch (RuntimeException e) {
-                    run.reject(null, "Unreadable row: " + e.getMessage());
+                    unreadableInARow = 0;
+                } catch (IOException | RuntimeException e) {
+                    // A row with too many columns or broken quoting is that row's problem, not the file's.
+                    run.rows++;
+                    run.reject(null, "Unreadable row: " + String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
+                    if (++unreadableInARow > 1000) {
+                        throw MeridianException.badData("The file stopped being CSV near row " + run.rows
+                                + " (rows before were imported)");
+                    }
                     continue;
                 }
                 Map<String, JsonNode> values = new HashMap<>();
@@ -161,7 +169,7 @@ public final class BulkImport {
         private final ArrayNode batch = NODES.arrayNode();
         private final Map<String, Long> rowOf = new LinkedHashMap<>();
         private final List<RowError> errors = new ArrayList<>();
-        private long rows;
+        long rows;
         private long accepted;
         private long rejected;
 
@@ -174,8 +182,9 @@ public final class BulkImport {
         void row(Map<String, JsonNode> values, JsonNode geometry) {
             rows++;
             if (rows > MAX_ROWS) {
+                flush();
                 throw new MeridianException(ErrorType.PAYLOAD_TOO_LARGE, "An import has at most " + MAX_ROWS
-                        + " rows; split the file (rows up to here were imported)");
+                        + " rows; split the file (the first " + MAX_ROWS + " were imported)");
             }
             ObjectNode entity;
             try {

@@ -18,9 +18,19 @@ final class DeviceRegistry {
 
     private final Transactions transactions;
     private final DeviceStore store;
-    private final Map<String, Optional<DeviceStore.StoredGroup>> groups = new ConcurrentHashMap<>();
-    private final Map<String, Optional<DeviceStore.StoredDevice>> devices = new ConcurrentHashMap<>();
-    private volatile long version = -1;
+
+    /**
+     * The version and what was read under it, replaced whole on refresh: a lookup that read the database before a
+     * refresh writes into the copy it started with, which is then discarded, so a stale answer cannot outlive it.
+     */
+    private record Cache(long version, Map<String, Optional<DeviceStore.StoredGroup>> groups,
+                         Map<String, Optional<DeviceStore.StoredDevice>> devices) {
+        Cache(long version) {
+            this(version, new ConcurrentHashMap<>(), new ConcurrentHashMap<>());
+        }
+    }
+
+    private volatile Cache cache = new Cache(-1);
 
     DeviceRegistry(Transactions transactions, DeviceStore store) {
         this.transactions = transactions;
@@ -30,10 +40,8 @@ final class DeviceRegistry {
     /** Drops the cache if the provisioning changed since it was filled. */
     void refresh(Connection connection) throws SQLException {
         long current = store.version(connection);
-        if (current != version) {
-            groups.clear();
-            devices.clear();
-            version = current;
+        if (current != cache.version()) {
+            cache = new Cache(current);
         }
     }
 
@@ -45,6 +53,7 @@ final class DeviceRegistry {
     }
 
     Optional<DeviceStore.StoredGroup> group(Connection connection, String apiKey) throws SQLException {
+        Map<String, Optional<DeviceStore.StoredGroup>> groups = cache.groups();
         Optional<DeviceStore.StoredGroup> cached = groups.get(apiKey);
         if (cached == null) {
             cached = store.group(connection, apiKey);
@@ -55,6 +64,7 @@ final class DeviceRegistry {
 
     Optional<DeviceStore.StoredDevice> device(Connection connection, String apiKey, String deviceId) throws SQLException {
         String key = apiKey + "\n" + deviceId;
+        Map<String, Optional<DeviceStore.StoredDevice>> devices = cache.devices();
         Optional<DeviceStore.StoredDevice> cached = devices.get(key);
         if (cached == null) {
             cached = store.deviceByKey(connection, apiKey, deviceId);

@@ -31,6 +31,9 @@ public final class ExternalMqttIngest implements AutoCloseable {
         this.client = client;
     }
 
+    /** Clients being reconnected: one reconnection at a time, never on Paho's callback thread (Paho refuses that). */
+    private static final java.util.Set<MqttClient> RECONNECTING = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     public record Options(String url, String clientId, String username, String password) {
     }
 
@@ -102,8 +105,17 @@ public final class ExternalMqttIngest implements AutoCloseable {
         ingest.pipeline().submit(raw, Duration.ofSeconds(30)).whenComplete((outcome, failure) -> {
             if (failure != null || outcome instanceof IngestPipeline.Outcome.Rejected r
                     && r.reason() == MeasurementRejected.Reason.OVERLOADED) {
-                LOG.warn("a measurement on {} was not stored; reconnecting so the broker sends it again", topic);
-                reconnect(client);
+                // Unacknowledged: after a reconnection the broker sends it again (and all others not acknowledged).
+                if (RECONNECTING.add(client)) {
+                    LOG.warn("a measurement on {} was not stored; reconnecting so the broker sends it again", topic);
+                    Thread.ofVirtual().name("meridian-mqtt-reconnect").start(() -> {
+                        try {
+                            reconnect(client);
+                        } finally {
+                            RECONNECTING.remove(client);
+                        }
+                    });
+                }
             } else {
                 acknowledge(client, message);
             }
@@ -120,10 +132,29 @@ public final class ExternalMqttIngest implements AutoCloseable {
 
     private static void reconnect(MqttClient client) {
         try {
-            client.disconnect();
-            client.reconnect();
+            if (client.isConnected()) {
+                client.disconnect();
+            }
         } catch (MqttException e) {
-            LOG.debug("reconnecting to the MQTT broker: {}", e.toString());
+            LOG.debug("disconnecting from the MQTT broker: {}", e.toString());
+        }
+        long delay = 500;
+        for (int attempt = 0; attempt < 200 && !client.isConnected(); attempt++) {
+            try {
+                client.reconnect();
+            } catch (MqttException e) {
+                if (e.getReasonCode() == MqttException.REASON_CODE_CLIENT_CLOSED) {
+                    return;
+                }
+                LOG.debug("reconnecting to the MQTT broker: {}", e.toString());
+            }
+            try {
+                Thread.sleep(delay);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            delay = Math.min(30_000, delay * 2);
         }
     }
 

@@ -130,7 +130,11 @@ public final class HistoryStore {
              PreparedStatement insert = connection.prepareStatement(
                      "INSERT INTO attribute_hourly SELECT tenant, entity_id, attribute, " + HOUR + ", " + ROLLUP_COLUMNS
                              + " FROM attribute_history WHERE tenant = ? AND entity_id = ? AND attribute = ?"
-                             + (hours == null ? "" : " AND " + HOUR + " = ANY(?)") + " GROUP BY 1, 2, 3, 4")) {
+                             + (hours == null ? "" : " AND " + HOUR + " = ANY(?)") + " GROUP BY 1, 2, 3, 4 "
+                             // A concurrent write may have added the hour since the delete: the recount includes it.
+                             + "ON CONFLICT (tenant, entity_id, attribute, hour) DO UPDATE SET total = excluded.total, "
+                             + "numeric = excluded.numeric, sum = excluded.sum, sumsq = excluded.sumsq, min = excluded.min, "
+                             + "max = excluded.max")) {
             for (PreparedStatement statement : List.of(delete, insert)) {
                 statement.setString(1, tenant);
                 statement.setString(2, entityId);

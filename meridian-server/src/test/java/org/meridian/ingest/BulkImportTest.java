@@ -25,6 +25,8 @@ class BulkImportTest {
             H002,中医院,eight hundred,否,Riverside,120.170,30.260
             ,无编号医院,10,否,Riverside,120.1,30.2
             H003,妇幼保健院,300,否,Riverside,120.180,30.255
+            H004,多一列,10,否,Riverside,120.1,30.2,extra
+            H005,康复医院,80,否,Riverside,120.19,30.25
             """;
 
     private final Api api = TestServer.api();
@@ -47,9 +49,10 @@ class BulkImportTest {
     void aCsvFileBecomesEntitiesAndBadRowsAreReportedWithTheirReasons() {
         JsonNode report = importFile(("\uFEFF" + CSV).getBytes(StandardCharsets.UTF_8), "text/csv");
 
-        assertThat(report.path("rows").asInt()).isEqualTo(4);
-        assertThat(report.path("accepted").asInt()).isEqualTo(2);
-        assertThat(report.path("rejected").asInt()).isEqualTo(2);
+        assertThat(report.path("rows").asInt()).isEqualTo(6);
+        assertThat(report.path("accepted").asInt()).as(report.toString()).isEqualTo(3);
+        assertThat(report.path("rejected").asInt()).isEqualTo(3);
+        assertThat(report.path("errors").get(2).path("reason").asText()).contains("Unreadable row");
         assertThat(report.path("errors").get(0).path("row").asInt()).isEqualTo(2);
         assertThat(report.path("errors").get(0).path("reason").asText()).contains("床位").contains("eight hundred");
         assertThat(report.path("errors").get(1).path("reason").asText()).contains("编号");
@@ -70,7 +73,7 @@ class BulkImportTest {
         String changed = CSV.replace("1200", "1250");
         JsonNode report = importFile(changed.getBytes(Charset.forName("GBK")), "text/csv; charset=GBK");
 
-        assertThat(report.path("accepted").asInt()).isEqualTo(2);
+        assertThat(report.path("accepted").asInt()).isEqualTo(3);
         JsonNode hospital = api.get("/ngsi-ld/v1/entities/urn:ngsi-ld:Hospital:H001").tenant(tenant).send().json();
         assertThat(hospital.path("name").path("value").asText()).isEqualTo("第一人民医院");
         assertThat(hospital.path("beds").path("value").asInt()).isEqualTo(1250);

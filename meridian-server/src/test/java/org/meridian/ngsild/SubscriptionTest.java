@@ -213,6 +213,17 @@ class SubscriptionTest {
         assertThat(later.getLast().body().path("data")).extracting(e -> e.path("id").asText()).containsExactly("urn:ngsi-ld:Streetlight:2");
     }
 
+    @Test
+    void aPeriodicSubscriptionPostgreSqlCannotEvaluateHoldsUpNoOtherNotification() {
+        // Java accepts a possessive quantifier; PostgreSQL's regular expressions do not.
+        subscribe("\"timeInterval\": 1, \"q\": \"name~=\\\"a++\\\"\",");
+        subscribe("\"watchedAttributes\": [\"status\"],");
+        create("{\"id\": \"urn:ngsi-ld:Streetlight:1\", \"type\": \"Streetlight\", \"status\": \"on\"}");
+
+        List<NotificationReceiver.Received> received = receiver.await(1, WAIT);
+        assertThat(received.getFirst().body().path("data").get(0).path("status").path("value").asText()).isEqualTo("on");
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
             "no notification | {\"type\": \"Subscription\", \"entities\": [{\"type\": \"T\"}]} | BadRequestData",

@@ -79,6 +79,10 @@ public final class MeasurementMapper {
             if (explicit) {
                 throw new MeasurementRejected(MeasurementRejected.Reason.UNKNOWN_KEY, "The device has no attribute for key '" + key + "'");
             }
+            if (org.meridian.core.ngsild.NgsiLd.ENTITY_MEMBERS.contains(key)) {
+                throw new MeasurementRejected(MeasurementRejected.Reason.MALFORMED, "'" + key + "' names a member of every entity,"
+                        + " not an attribute; map it to another name");
+            }
             try {
                 EntityParser.checkName(key, "measurement key");
             } catch (MeridianException e) {

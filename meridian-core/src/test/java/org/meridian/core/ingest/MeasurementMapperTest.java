@@ -66,7 +66,8 @@ class MeasurementMapperTest {
             "{\"t\": 1, \"TimeInstant\": \"noon\"} | WRONG_TYPE",
             "{} | MALFORMED",
             "[1] | MALFORMED",
-            "{\"bad name\": 1} | MALFORMED"})
+            "{\"bad name\": 1} | MALFORMED",
+            "{\"type\": 1} | MALFORMED"})
     void badMeasurementsAreRejectedWhole(String payload, MeasurementRejected.Reason reason) {
         assertThatThrownBy(() -> MeasurementMapper.map(group, device, json(payload), NOW, context))
                 .isInstanceOfSatisfying(MeasurementRejected.class, e -> assertThat(e.reason()).isEqualTo(reason));
