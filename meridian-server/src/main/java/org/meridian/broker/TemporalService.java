@@ -211,7 +211,7 @@ public final class TemporalService {
             return Map.of();
         }
         return history.aggregate(connection, tenant, entities.stream().map(Entity::id).toList(), request.attributes(),
-                request.timeColumn(), request.from(), request.to(), request.bucketSeconds(), request.distinctCount());
+                request.timeColumn(), request.from(), request.to(), request.bucketSeconds());
     }
 
     private static boolean rolledUp(Request request) {

@@ -290,39 +290,30 @@ public final class HistoryStore {
     }
 
     /**
-     * Aggregates values per entity and attribute in buckets of {@code bucketSeconds} (or one bucket for the range).
-     * Whole-hour buckets by observation time over whole hours read the hourly roll-up; anything else (distinctCount,
-     * modifiedAt, ranges or periods that cut hours) reads the instances. Both give the same figures.
+     * Aggregates the instances per entity and attribute in buckets of {@code bucketSeconds} (or one bucket for the
+     * range). Whole-hour aggregations by observation time are answered from the roll-up instead, see
+     * {@link #aggregateAsJson}; this reads every instance in the range (distinctCount, modifiedAt, other periods).
      */
     public Map<String, List<Bucket>> aggregate(Connection connection, String tenant, List<String> entityIds,
                                                List<String> attributes, String timeColumn, Instant from, Instant to,
-                                               long bucketSeconds, boolean distinctCount) throws SQLException {
-        boolean rollup = rollupApplies(timeColumn, from, to, bucketSeconds, distinctCount);
+                                               long bucketSeconds) throws SQLException {
         List<Object> parameters = new ArrayList<>();
-        StringBuilder sql;
-        if (rollup) {
-            sql = new StringBuilder("SELECT entity_id, attribute, " + millis("bucket") + ", total, NULL, sum, avg, min, max, stddev, "
-                    + "sumsq, NULL::bigint FROM (");
-            appendRollupBuckets(sql, parameters, tenant, entityIds, attributes, from, to, bucketSeconds);
-            sql.append(") b");
-        } else {
-            String column = timeColumn(timeColumn);
-            String bucket = millis(bucketSeconds > 0
-                    ? "date_bin(make_interval(secs => ?), " + column + ", " + EPOCH + ")"
-                    : "min(" + column + ") OVER (PARTITION BY entity_id, attribute)");
-            sql = new StringBuilder("SELECT entity_id, attribute, bucket, count(*), count(DISTINCT instance -> 'value'), "
-                    + "sum(value_number), avg(value_number), min(value_number), max(value_number), stddev_pop(value_number), "
-                    + "sum(value_number * value_number), " + millis("max(" + column + ")") + " FROM (SELECT h.*, " + bucket
-                    + " AS bucket FROM attribute_history h WHERE tenant = ? AND entity_id = ANY(?)");
-            if (bucketSeconds > 0) {
-                parameters.add((double) bucketSeconds);
-            }
-            parameters.add(tenant);
-            parameters.add(entityIds.toArray(String[]::new));
-            appendFilters(sql, parameters, attributes, column, from, to);
-            sql.append(") b");
+        String column = timeColumn(timeColumn);
+        String bucket = millis(bucketSeconds > 0
+                ? "date_bin(make_interval(secs => ?), " + column + ", " + EPOCH + ")"
+                : "min(" + column + ") OVER (PARTITION BY entity_id, attribute)");
+        StringBuilder sql = new StringBuilder("SELECT entity_id, attribute, bucket, count(*), count(DISTINCT instance -> 'value'), "
+                + "sum(value_number), avg(value_number), min(value_number), max(value_number), stddev_pop(value_number), "
+                + "sum(value_number * value_number), " + millis("max(" + column + ")") + " FROM (SELECT h.*, " + bucket
+                + " AS bucket FROM attribute_history h WHERE tenant = ? AND entity_id = ANY(?)");
+        if (bucketSeconds > 0) {
+            parameters.add((double) bucketSeconds);
         }
-        sql.append(rollup ? " ORDER BY entity_id, attribute, bucket" : " GROUP BY entity_id, attribute, bucket ORDER BY entity_id, attribute, bucket");
+        parameters.add(tenant);
+        parameters.add(entityIds.toArray(String[]::new));
+        appendFilters(sql, parameters, attributes, column, from, to);
+        sql.append(") b");
+        sql.append(" GROUP BY entity_id, attribute, bucket ORDER BY entity_id, attribute, bucket");
         Map<String, List<Bucket>> buckets = new java.util.HashMap<>();
         try (PreparedStatement select = connection.prepareStatement(sql.toString())) {
             EntityQueries.bind(connection, select, parameters);
