@@ -181,7 +181,7 @@ public final class TemporalService {
     public List<History> query(String tenant, EntitySelection selection, int limit, int offset, Request request) {
         return transactions.readOnly(connection -> {
             tenants.require(connection, tenant);
-            List<Entity> page = queries.query(connection, tenant, selection, limit, offset, false).entities();
+            List<Entity> page = queries.queryWithHistory(connection, tenant, selection, limit, offset).entities();
             List<History> histories = new java.util.ArrayList<>();
             if (request.aggregate() && rolledUp(request)) {
                 Map<String, Map<String, Map<String, String>>> rendered = history.aggregateAsJson(connection, tenant,

@@ -37,6 +37,27 @@ public final class EntityQueries {
         if (selection.geoQuery() != null) {
             return geoQuery(connection, tenant, selection, limit, offset, count);
         }
+        return query(connection, tenant, selection, limit, offset, count, "entity");
+    }
+
+    /**
+     * Entities for the temporal API: the current ones, and those known only to the history (deleted, or written only
+     * through the temporal API) with no attributes, so a selection by id, type or scope finds them and a q does not.
+     */
+    public Page queryWithHistory(Connection connection, String tenant, EntitySelection selection, int limit, int offset)
+            throws SQLException {
+        if (selection.geoQuery() != null) {
+            return geoQuery(connection, tenant, selection, limit, offset, false);
+        }
+        return query(connection, tenant, selection, limit, offset, false, "(SELECT tenant, id, types, scopes, created_at, "
+                + "modified_at, attrs, location_box FROM entity UNION ALL SELECT t.tenant, t.id, t.types, t.scopes, t.created_at, "
+                + "t.modified_at, '{}'::jsonb, NULL::box FROM temporal_entity t WHERE NOT EXISTS "
+                + "(SELECT 1 FROM entity e WHERE e.tenant = t.tenant AND e.id = t.id)) entity");
+    }
+
+    /** @param source the table (or a subquery of its shape) to select from; never from input */
+    private Page query(Connection connection, String tenant, EntitySelection selection, int limit, int offset,
+                       boolean count, String source) throws SQLException {
         List<Object> parameters = new ArrayList<>();
         String where = where(tenant, selection, parameters);
         List<Entity> entities = List.of();
@@ -45,14 +66,14 @@ public final class EntityQueries {
             pageParameters.add(limit);
             pageParameters.add(offset);
             try (PreparedStatement select = connection.prepareStatement(
-                    "SELECT " + EntityStore.COLUMNS + " FROM entity WHERE " + where + " ORDER BY id LIMIT ? OFFSET ?")) {
+                    "SELECT " + EntityStore.COLUMNS + " FROM " + source + " WHERE " + where + " ORDER BY id LIMIT ? OFFSET ?")) {
                 bind(connection, select, pageParameters);
                 entities = EntityStore.readEntities(select);
             }
         }
         Long total = null;
         if (count) {
-            try (PreparedStatement select = connection.prepareStatement("SELECT count(*) FROM entity WHERE " + where)) {
+            try (PreparedStatement select = connection.prepareStatement("SELECT count(*) FROM " + source + " WHERE " + where)) {
                 bind(connection, select, parameters);
                 try (ResultSet rows = select.executeQuery()) {
                     rows.next();

@@ -183,6 +183,13 @@ class TemporalWriteTest {
         JsonNode history = history("?attrs=LAeq");
         assertThat(history.path("type").asText()).isEqualTo("NoiseLevelObserved");
         assertThat(history.path("LAeq")).extracting(i -> i.path("value").asInt()).containsExactly(55, 57);
+        createTemporal(THREE_READINGS.replace(ID, "urn:ngsi-ld:NoiseLevelObserved:imported-1"));
+
+        Api.Response query = api.get("/ngsi-ld/v1/temporal/entities?type=NoiseLevelObserved&attrs=LAeq").tenant(tenant).send();
+        assertThat(query.json()).as("deleted and history-only entities are found by type")
+                .extracting(e -> e.path("id").asText()).containsExactly("urn:ngsi-ld:NoiseLevelObserved:imported-1", ID);
+        assertThat(api.get("/ngsi-ld/v1/temporal/entities?type=NoiseLevelObserved&q=LAeq%3E0").tenant(tenant).send().json())
+                .as("q is about the current state, which they do not have").isEmpty();
     }
 
     @Test
