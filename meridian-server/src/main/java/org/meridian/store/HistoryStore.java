@@ -483,14 +483,20 @@ public final class HistoryStore {
         }
         try (Statement statement = connection.createStatement()) {
             for (String name : dropped) {
+                // The roll-up goes by hour of observation, partitions by time of recording: they differ for history
+                // imported with old observation times. So the hours the partition fed are recounted from what remains,
+                // rather than cut by date. Names come from the catalogue and match the pattern above, never input.
+                statement.execute("CREATE TEMP TABLE IF NOT EXISTS retention_hours (tenant text, entity_id text, attribute text, hour timestamptz)");
+                statement.execute("TRUNCATE retention_hours");
+                statement.execute("INSERT INTO retention_hours SELECT DISTINCT tenant, entity_id, attribute, " + HOUR + " FROM " + name);
                 statement.execute("DROP TABLE " + name);
-            }
-        }
-        if (!dropped.isEmpty()) {
-            // The roll-up goes by observation time, the partitions by recording time: they agree for live data.
-            try (PreparedStatement delete = connection.prepareStatement("DELETE FROM attribute_hourly WHERE hour < ?")) {
-                delete.setTimestamp(1, Timestamp.from(cutoffMonth.atStartOfDay(ZoneOffset.UTC).toInstant()));
-                delete.executeUpdate();
+                statement.execute("DELETE FROM attribute_hourly a USING retention_hours r WHERE a.tenant = r.tenant "
+                        + "AND a.entity_id = r.entity_id AND a.attribute = r.attribute AND a.hour = r.hour");
+                statement.execute("INSERT INTO attribute_hourly SELECT h.tenant, h.entity_id, h.attribute, r.hour, "
+                        + ROLLUP_COLUMNS.replace("value_number", "h.value_number") + " FROM retention_hours r JOIN attribute_history h "
+                        + "ON h.tenant = r.tenant AND h.entity_id = r.entity_id AND h.attribute = r.attribute "
+                        + "AND coalesce(h.observed_at, h.recorded_at) >= r.hour AND coalesce(h.observed_at, h.recorded_at) < r.hour + interval '1 hour' "
+                        + "GROUP BY 1, 2, 3, 4");
             }
         }
         return dropped;

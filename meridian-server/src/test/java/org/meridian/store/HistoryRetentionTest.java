@@ -31,12 +31,16 @@ class HistoryRetentionTest {
             history.ensurePartitions(connection, halfAYearAgo, 0);
             history.ensurePartitions(connection, now, 2);
             history.record(connection, "t", List.of(change("urn:ngsi-ld:Gauge:1", halfAYearAgo, 1.0), change("urn:ngsi-ld:Gauge:1", now, 2.0)));
-            assertThat(count(connection)).isEqualTo(2);
+            // Imported today, observed half a year ago: recorded in the current month, counted in an old hour.
+            history.record(connection, "t", List.of(observedEarlier("urn:ngsi-ld:Gauge:2", now, halfAYearAgo, 3.0)));
+            assertThat(count(connection)).isEqualTo(3);
 
             List<String> dropped = history.dropPartitionsBefore(connection, now.minus(Duration.ofDays(90)));
 
             assertThat(dropped).isNotEmpty().allMatch(name -> name.startsWith("attribute_history_"));
-            assertThat(count(connection)).isEqualTo(1);
+            assertThat(count(connection)).isEqualTo(2);
+            assertThat(rolledUp(connection, "urn:ngsi-ld:Gauge:1")).as("the dropped month's hour is gone").containsExactly(2.0);
+            assertThat(rolledUp(connection, "urn:ngsi-ld:Gauge:2")).as("imported history keeps its roll-up").containsExactly(3.0);
             assertThat(history.instances(connection, "t", "urn:ngsi-ld:Gauge:1", null, "recorded_at", null, null, 0, 10))
                     .extracting(instance -> instance.instance().path("value").asDouble()).containsExactly(2.0);
         }
@@ -49,6 +53,25 @@ class HistoryRetentionTest {
         attributes.putArray("https://example.org/level").add(instance);
         return new EntityChange(EntityChange.Kind.UPDATED, new Entity(id, List.of("https://example.org/Gauge"), List.of(),
                 attributes, at, at), Set.of("https://example.org/level"));
+    }
+
+    private static EntityChange observedEarlier(String id, Instant recorded, Instant observed, double value) {
+        EntityChange change = change(id, recorded, value);
+        ((ObjectNode) change.entity().attributes().get("https://example.org/level").get(0)).put("observedAt", observed.toString());
+        return change;
+    }
+
+    private static List<Double> rolledUp(Connection connection, String entityId) throws Exception {
+        List<Double> sums = new java.util.ArrayList<>();
+        try (var select = connection.prepareStatement("SELECT sum FROM attribute_hourly WHERE entity_id = ? ORDER BY hour")) {
+            select.setString(1, entityId);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    sums.add(rows.getDouble(1));
+                }
+            }
+        }
+        return sums;
     }
 
     private static long count(Connection connection) throws Exception {
