@@ -43,6 +43,9 @@ public class HotPathBenchmarks {
     private GeoQuery within;
     private Geometry point;
     private final Instant now = Instant.parse("2024-05-01T08:00:00Z");
+    private org.meridian.core.ingest.ServiceGroup group;
+    private org.meridian.core.ingest.Device device;
+    private byte[] measurement;
 
     @Setup
     public void setUp() throws Exception {
@@ -57,6 +60,23 @@ public class HotPathBenchmarks {
         within = GeoQuery.parse("within", "Polygon",
                 "[[[116.3,39.85],[116.5,39.85],[116.55,39.95],[116.4,40.0],[116.3,39.95],[116.3,39.85]]]", "location");
         point = GeoJson.parse(Json.parseRequest("{\"type\":\"Point\",\"coordinates\":[116.41,39.91]}"));
+        String vocab = "https://uri.etsi.org/ngsi-ld/default-context/";
+        group = new org.meridian.core.ingest.ServiceGroup("", "air", vocab + "AirQualityObserved", java.util.List.of(
+                new org.meridian.core.ingest.AttributeMapping("no2", vocab + "no2", org.meridian.core.ingest.ValueType.NUMBER, "GQ"),
+                new org.meridian.core.ingest.AttributeMapping("pm25", vocab + "pm25", org.meridian.core.ingest.ValueType.NUMBER, "GQ"),
+                new org.meridian.core.ingest.AttributeMapping("t", vocab + "temperature", org.meridian.core.ingest.ValueType.NUMBER, "CEL"),
+                new org.meridian.core.ingest.AttributeMapping("lvl", vocab + "airQualityLevel", org.meridian.core.ingest.ValueType.TEXT, null)),
+                com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode(), false);
+        device = new org.meridian.core.ingest.Device("", "air-1", "air", "urn:ngsi-ld:AirQualityObserved:air-1",
+                vocab + "AirQualityObserved", java.util.List.of(), com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode(), null);
+        measurement = "{\"no2\": 38.5, \"pm25\": 21.2, \"t\": 18.4, \"lvl\": \"good\", \"TimeInstant\": \"2024-05-01T08:00:00Z\"}"
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** What the ingest path does per device message before the database: parse and map it to attribute instances. */
+    @Benchmark
+    public Object mapMeasurement() {
+        return org.meridian.core.ingest.MeasurementMapper.map(group, device, Json.parseBytes(measurement), now, compiled);
     }
 
     /** What a general processor pays on every request: compiling the context from scratch. */
