@@ -266,6 +266,15 @@ public final class EntityService {
         signal.wrote(outbox.append(connection, tenant, changes));
     }
 
+    /** {@link #record} when the caller already knows whether the tenant has subscriptions (one query fewer). */
+    void record(Connection connection, String tenant, List<EntityChange> changes, OutboxSignal signal, boolean subscribed)
+            throws SQLException {
+        history.record(connection, tenant, changes);
+        if (subscribed) {
+            signal.wrote(outbox.appendChecked(connection, tenant, changes));
+        }
+    }
+
     /** Whether changes of this tenant go to the outbox (it has subscriptions). */
     boolean outboxWanted(Connection connection, String tenant) throws SQLException {
         return outbox.hasSubscriptions(connection, tenant);

@@ -87,7 +87,7 @@ public final class MeasurementWriter {
                         .map(Map.Entry::getKey).collect(java.util.stream.Collectors.toSet()), previous));
             }
             service.store().upsert(connection, tenant, List.copyOf(current.values()));
-            service.record(connection, tenant, changes, signal);
+            service.record(connection, tenant, changes, signal, notify);
             return null;
         });
         signal.fire();

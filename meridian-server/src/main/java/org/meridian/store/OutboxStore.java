@@ -33,6 +33,14 @@ public final class OutboxStore {
         if (changes.isEmpty() || !hasSubscriptions(connection, tenant)) {
             return false;
         }
+        return appendChecked(connection, tenant, changes);
+    }
+
+    /** Records the changes; the caller has just checked that the tenant has subscriptions. */
+    public boolean appendChecked(Connection connection, String tenant, List<EntityChange> changes) throws SQLException {
+        if (changes.isEmpty()) {
+            return false;
+        }
         ArrayNode rows = NODES.arrayNode();
         for (EntityChange change : changes) {
             ObjectNode row = rows.addObject();

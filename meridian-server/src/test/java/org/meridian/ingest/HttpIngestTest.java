@@ -97,6 +97,23 @@ class HttpIngestTest {
     }
 
     @Test
+    void measurementsNotifySubscribersLikeAnyOtherUpdate() {
+        try (org.meridian.testing.NotificationReceiver receiver = new org.meridian.testing.NotificationReceiver()) {
+            assertThat(api.post("/ngsi-ld/v1/subscriptions", """
+                    {"type": "Subscription", "entities": [{"type": "AirQualityObserved"}], "watchedAttributes": ["temperature"],
+                     "notification": {"showChanges": true, "attributes": ["temperature"], "endpoint": {"uri": "%s"}}}"""
+                    .formatted(receiver.url())).tenant(devices.tenant).send().status()).isEqualTo(201);
+            assertThat(devices.measure("aq-1", "{\"t\": 20}").status()).isEqualTo(200);
+            assertThat(devices.measure("aq-1", "{\"t\": 23, \"no2\": 40}").status()).isEqualTo(200);
+
+            var received = receiver.await(2, java.time.Duration.ofSeconds(15));
+            JsonNode second = received.get(1).body().path("data").get(0);
+            assertThat(second.path("temperature").path("value").asInt()).isEqualTo(23);
+            assertThat(second.path("temperature").path("previousValue").asInt()).isEqualTo(20);
+        }
+    }
+
+    @Test
     void aDeletedEntityComesBackWithTheNextMeasurement() {
         assertThat(api.delete("/ngsi-ld/v1/entities/" + Devices.entityId("aq-1")).tenant(devices.tenant).send().status()).isEqualTo(204);
 
