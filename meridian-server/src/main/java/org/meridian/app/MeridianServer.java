@@ -144,17 +144,25 @@ public final class MeridianServer implements AutoCloseable {
     @Override
     public void close() {
         LOG.info("stopping: finishing requests in flight, then the database");
-        http.close();
-        if (embeddedMqtt != null) {
-            embeddedMqtt.close();
-        }
-        if (externalMqtt != null) {
-            externalMqtt.close();
-        }
-        ingest.close();
-        notifications.close();
-        maintenance.close();
-        database.close();
+        // Each part stops on its own: one that fails to stop must not leave the database running behind it.
+        stop("HTTP", http);
+        stop("the MQTT endpoint", embeddedMqtt);
+        stop("the MQTT subscriber", externalMqtt);
+        stop("ingest", ingest);
+        stop("notifications", notifications);
+        stop("history maintenance", maintenance);
+        stop("the database", database);
         LOG.info("stopped");
+    }
+
+    private static void stop(String what, AutoCloseable part) {
+        if (part == null) {
+            return;
+        }
+        try {
+            part.close();
+        } catch (Exception e) {
+            LOG.warn("{} did not stop cleanly: {}", what, e.toString());
+        }
     }
 }

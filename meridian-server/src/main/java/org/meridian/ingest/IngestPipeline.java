@@ -137,7 +137,7 @@ public final class IngestPipeline implements AutoCloseable {
 
     private void run(BlockingQueue<Pending> queue) {
         List<Pending> batch = new ArrayList<>(options.maxBatch());
-        while (running || !queue.isEmpty()) {
+        while (running) {
             try {
                 Pending first = queue.poll(200, TimeUnit.MILLISECONDS);
                 if (first == null) {
@@ -243,7 +243,11 @@ public final class IngestPipeline implements AutoCloseable {
         }
     }
 
-    /** Stops taking measurements and writes what is queued. */
+    /**
+     * Stops taking measurements: the batches being written finish, what is still queued is answered "not stored" at
+     * once (MQTT clients send it again, unacknowledged, after reconnecting; HTTP callers get 503) rather than holding
+     * up the stop for as long as a full queue takes to write.
+     */
     @Override
     public void close() {
         running = false;
@@ -252,6 +256,12 @@ public final class IngestPipeline implements AutoCloseable {
                 thread.join(Duration.ofSeconds(10));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            }
+        }
+        IllegalStateException stopping = new IllegalStateException("the server is stopping");
+        for (BlockingQueue<Pending> queue : queues) {
+            for (Pending pending = queue.poll(); pending != null; pending = queue.poll()) {
+                pending.outcome().completeExceptionally(stopping);
             }
         }
     }
