@@ -148,6 +148,17 @@ public final class EntityParser {
 
     /** The timestamp travels as text: formatting an Instant per attribute instance was a measurable cost. */
     private static ObjectNode parseAttributes(ObjectNode object, JsonLdContext context, String now) {
+        return parseAttributeMembers(object, context, (name, iri, value) -> parseAttribute(name, iri, value, context, now));
+    }
+
+    /** How one attribute member's value becomes its array of instances. */
+    @FunctionalInterface
+    private interface AttributeValueParser {
+        ArrayNode parse(String name, String iri, JsonNode value);
+    }
+
+    /** Every attribute member of an object (not an entity keyword), checked, expanded and parsed once per IRI. */
+    private static ObjectNode parseAttributeMembers(ObjectNode object, JsonLdContext context, AttributeValueParser parser) {
         ObjectNode attributes = NODES.objectNode();
         for (Map.Entry<String, JsonNode> member : object.properties()) {
             String name = member.getKey();
@@ -159,7 +170,7 @@ public final class EntityParser {
             if (attributes.has(iri)) {
                 throw MeridianException.badData("The attribute '" + name + "' is given twice (as different names for one IRI)");
             }
-            attributes.set(iri, parseAttribute(name, iri, member.getValue(), context, now));
+            attributes.set(iri, parser.parse(name, iri, member.getValue()));
         }
         return attributes;
     }
@@ -170,19 +181,8 @@ public final class EntityParser {
      */
     public static ObjectNode parseTemporalAttributes(ObjectNode object, JsonLdContext context, Instant now) {
         String time = now.toString();
-        ObjectNode attributes = NODES.objectNode();
-        for (Map.Entry<String, JsonNode> member : object.properties()) {
-            String name = member.getKey();
-            if (NgsiLd.ENTITY_MEMBERS.contains(name)) {
-                continue;
-            }
-            checkName(name, "attribute name");
-            String iri = context.expandTerm(name);
-            if (attributes.has(iri)) {
-                throw MeridianException.badData("The attribute '" + name + "' is given twice (as different names for one IRI)");
-            }
-            ArrayNode instances = attributes.putArray(iri);
-            JsonNode value = member.getValue();
+        return parseAttributeMembers(object, context, (name, iri, value) -> {
+            ArrayNode instances = NODES.arrayNode();
             if (value.isArray()) {
                 if (value.isEmpty()) {
                     throw MeridianException.badData("The attribute '" + name + "' has no instances");
@@ -196,8 +196,8 @@ public final class EntityParser {
             } else {
                 instances.add(parseInstance(name, iri, value, context, time));
             }
-        }
-        return attributes;
+            return instances;
+        });
     }
 
     /** One instance of a temporal representation; an instanceId the client sends is ignored (the server assigns it). */
