@@ -12,12 +12,13 @@ import java.util.Map;
  * Where the CPU went during a phase: the server JVM, PostgreSQL and this load generator, from /proc (Linux). Server
  * and client share one 2-core machine, so a figure means little without knowing who used the cores.
  * Process ids come from MERIDIAN_BENCH_SERVER_PID and MERIDIAN_BENCH_POSTGRES_PIDS (comma-separated); absent, nothing
- * is reported.
+ * is reported. Children of those processes count too, also those started during the phase (PostgreSQL starts a
+ * process per new connection).
  */
 final class CpuAccounting {
     private static final double TICKS_PER_SECOND = 100.0;
     private final Map<String, long[]> groups = new LinkedHashMap<>();
-    private final Map<String, Long> start = new LinkedHashMap<>();
+    private final Map<String, Map<Long, Long>> start = new LinkedHashMap<>();
     private final long ownStart;
 
     private CpuAccounting() {
@@ -53,24 +54,44 @@ final class CpuAccounting {
         }
         double seconds = elapsedNanos / 1e9;
         StringBuilder line = new StringBuilder();
-        groups.forEach((name, pids) -> line.append(String.format(Locale.ROOT, "%s %.2f, ", name,
-                (ticks(pids) - start.get(name)) / TICKS_PER_SECOND / seconds)));
+        groups.forEach((name, pids) -> {
+            Map<Long, Long> before = start.get(name);
+            long used = 0;
+            for (Map.Entry<Long, Long> now : ticks(pids).entrySet()) {
+                used += now.getValue() - before.getOrDefault(now.getKey(), 0L);
+            }
+            line.append(String.format(Locale.ROOT, "%s %.2f, ", name, used / TICKS_PER_SECOND / seconds));
+        });
         line.append(String.format(Locale.ROOT, "load generator %.2f (of 2)", (ownCpuNanos() - ownStart) / 1e9 / seconds));
         return line.toString();
     }
 
-    private static long ticks(long[] pids) {
-        long total = 0;
+    /** CPU ticks by process: the given ones and their children. */
+    private static Map<Long, Long> ticks(long[] pids) {
+        Map<Long, Long> ticks = new LinkedHashMap<>();
         for (long pid : pids) {
+            ticks.computeIfAbsent(pid, CpuAccounting::ticks);
             try {
-                String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-                String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                total += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+                for (String child : Files.readString(Path.of("/proc/" + pid + "/task/" + pid + "/children")).trim().split("\\s+")) {
+                    if (!child.isEmpty()) {
+                        ticks.computeIfAbsent(Long.parseLong(child), CpuAccounting::ticks);
+                    }
+                }
             } catch (IOException | RuntimeException e) {
-                // a process that ended (a closed connection) no longer counts
+                // no children to count
             }
         }
-        return total;
+        return ticks;
+    }
+
+    private static long ticks(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+        } catch (IOException | RuntimeException e) {
+            return 0; // a process that ended (a closed connection) no longer counts
+        }
     }
 
     private static long ownCpuNanos() {

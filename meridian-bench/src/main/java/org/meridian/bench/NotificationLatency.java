@@ -65,8 +65,10 @@ final class NotificationLatency {
         });
         receiver.start();
         String endpoint = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/notify";
+        // MERIDIAN_BENCH_NOTIFY_SUBSCRIBE=0 sends the same updates with no subscription: the write path's own rate.
+        boolean subscribe = !"0".equals(System.getenv("MERIDIAN_BENCH_NOTIFY_SUBSCRIBE"));
         try (RawHttpConnection setup = new RawHttpConnection(base)) {
-            for (int i = 0; i < subscriptions; i++) {
+            for (int i = 0; subscribe && i < subscriptions; i++) {
                 int status = setup.request("POST", "/ngsi-ld/v1/subscriptions", """
                         {"type":"Subscription","entities":[{"type":"BenchSensor","id":"urn:ngsi-ld:BenchSensor:%d"}],
                          "notification":{"attributes":["seq"],"endpoint":{"uri":"%s"}}}""".formatted(i, endpoint));
@@ -78,6 +80,7 @@ final class NotificationLatency {
         System.out.printf(Locale.ROOT, "notification latency: %d subscriptions, %d updates/s for %d s%n", subscriptions, ratePerSecond, seconds);
         ThreadLocal<RawHttpConnection> connections = ThreadLocal.withInitial(() -> new RawHttpConnection(base));
         AtomicLong failed = new AtomicLong();
+        CpuAccounting cpu = CpuAccounting.fromEnvironment();
         long start = System.nanoTime();
         long interval = 1_000_000_000L / ratePerSecond;
         try (ExecutorService clients = Executors.newFixedThreadPool(16)) {
@@ -104,8 +107,9 @@ final class NotificationLatency {
             }
         }
         double sendSeconds = (System.nanoTime() - start) / 1e9;
+        String cpuUsed = cpu.report(System.nanoTime() - start);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (received.get() < total - failed.get() && System.nanoTime() < deadline) {
+        while (subscribe && received.get() < total - failed.get() && System.nanoTime() < deadline) {
             Thread.sleep(100);
         }
         receiver.stop(0);
@@ -119,6 +123,7 @@ final class NotificationLatency {
         Arrays.sort(millis, 0, k);
         System.out.printf(Locale.ROOT, "  sent %d updates in %.1f s (%.0f/s), %d failed; notifications received %d of %d, %d duplicates%n",
                 total, sendSeconds, total / sendSeconds, failed.get(), received.get(), total - failed.get(), duplicates.get());
+        System.out.println("  CPU cores busy while sending: " + cpuUsed);
         if (k > 0) {
             System.out.printf(Locale.ROOT, "  latency from the update's response to the notification: p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
                     millis[k / 2] / 1e6, millis[Math.min(k - 1, (int) Math.ceil(0.99 * k) - 1)] / 1e6, millis[k - 1] / 1e6);

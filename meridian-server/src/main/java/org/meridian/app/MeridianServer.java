@@ -47,16 +47,18 @@ public final class MeridianServer implements AutoCloseable {
 
     private final Database database;
     private final HttpServer http;
+    private final BatchService batches;
     private final Notifications notifications;
     private final HistoryMaintenance maintenance;
     private final Ingest ingest;
     private final EmbeddedMqttBroker embeddedMqtt;
     private final ExternalMqttIngest externalMqtt;
 
-    private MeridianServer(Database database, HttpServer http, Notifications notifications, HistoryMaintenance maintenance,
+    private MeridianServer(Database database, HttpServer http, BatchService batches, Notifications notifications, HistoryMaintenance maintenance,
                            Ingest ingest, EmbeddedMqttBroker embeddedMqtt, ExternalMqttIngest externalMqtt) {
         this.database = database;
         this.http = http;
+        this.batches = batches;
         this.notifications = notifications;
         this.maintenance = maintenance;
         this.ingest = ingest;
@@ -101,7 +103,7 @@ public final class MeridianServer implements AutoCloseable {
                     new IngestPipeline.Options(ingestSettings.writers(), ingestSettings.queueCapacity(), ingestSettings.maxBatch(),
                             ingestSettings.maxPayloadBytes()), registry, clock);
             ingest.start();
-            BatchService batches = new BatchService(entities, settings.maxBatchSize());
+            BatchService batches = new BatchService(entities, settings.maxBatchSize(), settings.groupCommitWriters());
             HttpServer.Services services = new HttpServer.Services(entities, batches,
                     new DiscoveryService(transactions, new DiscoveryStore(), tenants),
                     new SubscriptionService(transactions, subscriptionStore, tenants, settings.maxQueryTerms(), clock),
@@ -121,7 +123,7 @@ public final class MeridianServer implements AutoCloseable {
             } else if (ingestSettings.mqttPort() >= 0) {
                 embedded = EmbeddedMqttBroker.start(ingest, settings.host(), ingestSettings.mqttPort(), clock);
             }
-            return new MeridianServer(database, http, notifications, maintenance, ingest, embedded, external);
+            return new MeridianServer(database, http, batches, notifications, maintenance, ingest, embedded, external);
         } catch (RuntimeException e) {
             database.close();
             throw e;
@@ -149,6 +151,7 @@ public final class MeridianServer implements AutoCloseable {
         stop("the MQTT endpoint", embeddedMqtt);
         stop("the MQTT subscriber", externalMqtt);
         stop("ingest", ingest);
+        stop("group commit", batches);
         stop("notifications", notifications);
         stop("history maintenance", maintenance);
         stop("the database", database);

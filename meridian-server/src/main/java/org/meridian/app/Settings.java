@@ -22,6 +22,7 @@ public record Settings(
         String publicUrl,
         long maxBodyBytes,
         int maxBatchSize,
+        int groupCommitWriters,
         int defaultLimit,
         int maxLimit,
         int maxQueryTerms,
@@ -53,6 +54,7 @@ public record Settings(
     public static final String PUBLIC_URL = "MERIDIAN_PUBLIC_URL";
     public static final String MAX_BODY_BYTES = "MERIDIAN_MAX_BODY_BYTES";
     public static final String MAX_BATCH_SIZE = "MERIDIAN_MAX_BATCH_SIZE";
+    public static final String GROUP_COMMIT_WRITERS = "MERIDIAN_GROUP_COMMIT_WRITERS";
     public static final String DEFAULT_LIMIT = "MERIDIAN_DEFAULT_LIMIT";
     public static final String MAX_LIMIT = "MERIDIAN_MAX_LIMIT";
     public static final String MAX_QUERY_TERMS = "MERIDIAN_MAX_QUERY_TERMS";
@@ -85,6 +87,7 @@ public record Settings(
                 text(get, PUBLIC_URL, null),
                 longInteger(get, MAX_BODY_BYTES, 8L * 1024 * 1024),
                 integer(get, MAX_BATCH_SIZE, 1000),
+                integer(get, GROUP_COMMIT_WRITERS, 2),
                 integer(get, DEFAULT_LIMIT, 20),
                 integer(get, MAX_LIMIT, 1000),
                 integer(get, MAX_QUERY_TERMS, 64),
@@ -101,19 +104,19 @@ public record Settings(
 
     public Settings withPort(int newPort) {
         return new Settings(host, newPort, dataDirectory, databaseUrl, databaseUser, databasePassword, databasePoolSize,
-                contextsDirectory, publicUrl, maxBodyBytes, maxBatchSize, defaultLimit, maxLimit, maxQueryTerms,
+                contextsDirectory, publicUrl, maxBodyBytes, maxBatchSize, groupCommitWriters, defaultLimit, maxLimit, maxQueryTerms,
                 maxGeoCandidates, notificationMaxFailures, notificationTimeoutMillis, historyRetentionDays, logFormat, ingest);
     }
 
     public Settings withDataDirectory(Path directory) {
         return new Settings(host, port, directory, databaseUrl, databaseUser, databasePassword, databasePoolSize,
-                contextsDirectory, publicUrl, maxBodyBytes, maxBatchSize, defaultLimit, maxLimit, maxQueryTerms,
+                contextsDirectory, publicUrl, maxBodyBytes, maxBatchSize, groupCommitWriters, defaultLimit, maxLimit, maxQueryTerms,
                 maxGeoCandidates, notificationMaxFailures, notificationTimeoutMillis, historyRetentionDays, logFormat, ingest);
     }
 
     public Settings withMqttPort(int newPort) {
         return new Settings(host, port, dataDirectory, databaseUrl, databaseUser, databasePassword, databasePoolSize,
-                contextsDirectory, publicUrl, maxBodyBytes, maxBatchSize, defaultLimit, maxLimit, maxQueryTerms,
+                contextsDirectory, publicUrl, maxBodyBytes, maxBatchSize, groupCommitWriters, defaultLimit, maxLimit, maxQueryTerms,
                 maxGeoCandidates, notificationMaxFailures, notificationTimeoutMillis, historyRetentionDays, logFormat,
                 new Ingest(newPort, ingest.brokerUrl(), ingest.brokerUsername(), ingest.brokerPassword(), ingest.brokerClientId(),
                         ingest.writers(), ingest.queueCapacity(), ingest.maxBatch(), ingest.maxPayloadBytes()));
@@ -121,7 +124,7 @@ public record Settings(
 
     public Settings withHost(String newHost) {
         return new Settings(newHost, port, dataDirectory, databaseUrl, databaseUser, databasePassword, databasePoolSize,
-                contextsDirectory, publicUrl, maxBodyBytes, maxBatchSize, defaultLimit, maxLimit, maxQueryTerms,
+                contextsDirectory, publicUrl, maxBodyBytes, maxBatchSize, groupCommitWriters, defaultLimit, maxLimit, maxQueryTerms,
                 maxGeoCandidates, notificationMaxFailures, notificationTimeoutMillis, historyRetentionDays, logFormat, ingest);
     }
 
@@ -136,6 +139,9 @@ public record Settings(
         }
         if (maxBodyBytes < 1024) {
             problems.add(MAX_BODY_BYTES + " must be at least 1024, not " + maxBodyBytes);
+        }
+        if (groupCommitWriters < 0 || groupCommitWriters > 64) {
+            problems.add(GROUP_COMMIT_WRITERS + " must be 0..64 (0 writes every request on its own), not " + groupCommitWriters);
         }
         if (maxBatchSize < 1) {
             problems.add(MAX_BATCH_SIZE + " must be at least 1, not " + maxBatchSize);

@@ -8,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.BiFunction;
 import org.meridian.core.error.ErrorType;
 import org.meridian.core.error.MeridianException;
 import org.meridian.core.jsonld.JsonLdContext;
@@ -22,17 +21,35 @@ import org.meridian.core.ngsild.EntityParser;
  * Batch operations (clause 5.6.7–5.6.10, 5.6.20). Entities that fail validation are reported and left out; the valid
  * ones are written in one transaction with a handful of statements, whatever the batch size.
  */
-public final class BatchService {
+public final class BatchService implements AutoCloseable {
     /** Result of an upsert: which entities were created (201) as opposed to updated (204). */
     public record UpsertResult(BatchResult result, List<String> created) {
     }
 
+    /** Requests with at most this many entities are written in groups; larger ones amortise their own transaction. */
+    static final int GROUPED_MAX_ENTITIES = 20;
+    private static final int GROUP_MAX_ENTITIES = 500;
+
     private final EntityService service;
     private final int maxBatchSize;
+    private final GroupCommit<GroupKey, List<Entity>, Outcome> groupCommit;
 
-    public BatchService(EntityService service, int maxBatchSize) {
+    /**
+     * @param groupWriters how many groups of small writes are written at once; 0 writes each request on its own
+     */
+    public BatchService(EntityService service, int maxBatchSize, int groupWriters) {
         this.service = service;
         this.maxBatchSize = maxBatchSize;
+        this.groupCommit = groupWriters <= 0 ? null : new GroupCommit<>("meridian-group-commit", groupWriters,
+                GROUP_MAX_ENTITIES, List::size, this::writeTogether);
+    }
+
+    /** Writes what is queued, then stops the group writers. */
+    @Override
+    public void close() {
+        if (groupCommit != null) {
+            groupCommit.close();
+        }
     }
 
     private record Parsed(List<Entity> valid, BatchResult result) {
@@ -87,16 +104,7 @@ public final class BatchService {
                         "The entity " + entity.id() + " appears twice in the batch"));
             }
         }
-        EntityService.OutboxSignal signal = service.newSignal();
-        Set<String> inserted = unique.isEmpty() ? Set.of() : service.transactions().inTransaction(connection -> {
-            service.tenants().ensure(connection, tenant);
-            Set<String> written = service.store().insertNew(connection, tenant, List.copyOf(unique.values()));
-            List<EntityChange> changes = new ArrayList<>();
-            unique.values().stream().filter(entity -> written.contains(entity.id())).forEach(entity -> changes.add(EntityChange.created(entity)));
-            service.record(connection, tenant, changes, signal);
-            return written;
-        });
-        signal.fire();
+        Set<String> inserted = unique.isEmpty() ? Set.of() : write(tenant, Kind.CREATE, List.copyOf(unique.values())).written();
         for (String id : unique.keySet()) {
             if (inserted.contains(id)) {
                 parsed.result().success(id);
@@ -107,35 +115,27 @@ public final class BatchService {
         return parsed.result();
     }
 
-    /** Upsert: create missing entities; replace existing ones, or with {@code update} append to them. */
-    public UpsertResult upsert(String tenant, JsonNode payload, JsonLdContext context, boolean update) {
-        Instant now = service.currentTime();
-        Parsed parsed = parseAll(payload, context, false, now);
-        List<String> created = new ArrayList<>();
-        if (!parsed.valid().isEmpty()) {
-            EntityService.OutboxSignal signal = service.newSignal();
-            service.transactions().inTransaction(connection -> {
-                service.tenants().ensure(connection, tenant);
-                Map<String, Entity> current = byId(service.store().findAll(connection, tenant,
-                        EntityService.idsOf(parsed.valid()), true));
-                Map<String, ObjectNode> before = before(current);
-                Map<String, Entity> next = new LinkedHashMap<>();
-                for (Entity incoming : parsed.valid()) {
-                    Entity base = next.containsKey(incoming.id()) ? next.get(incoming.id()) : current.get(incoming.id());
-                    next.put(incoming.id(), base == null ? incoming : combine(base, incoming, update));
-                }
-                service.store().upsert(connection, tenant, List.copyOf(next.values()));
-                next.keySet().stream().filter(id -> !current.containsKey(id)).forEach(created::add);
-                service.record(connection, tenant, changes(next, before, now), signal);
-                return null;
-            });
-            signal.fire();
-            parsed.valid().stream().map(Entity::id).distinct().forEach(parsed.result()::success);
+    /** POST /entities: creates one entity, grouped with concurrent small writes; returns its id. */
+    public String createOne(String tenant, JsonNode payload, JsonLdContext context) {
+        Entity entity = EntityParser.parseEntity(payload, context, service.currentTime());
+        if (write(tenant, Kind.CREATE, List.of(entity)).written().isEmpty()) {
+            throw new MeridianException(ErrorType.ALREADY_EXISTS, "The entity " + entity.id() + " already exists");
         }
-        return new UpsertResult(parsed.result(), created);
+        return entity.id();
     }
 
-    private Entity combine(Entity base, Entity incoming, boolean update) {
+    /** Upsert: create missing entities; replace existing ones, or with {@code update} append to them. */
+    public UpsertResult upsert(String tenant, JsonNode payload, JsonLdContext context, boolean update) {
+        Parsed parsed = parseAll(payload, context, false, service.currentTime());
+        if (parsed.valid().isEmpty()) {
+            return new UpsertResult(parsed.result(), List.of());
+        }
+        Outcome outcome = write(tenant, update ? Kind.UPSERT_UPDATE : Kind.UPSERT_REPLACE, parsed.valid());
+        parsed.valid().stream().map(Entity::id).distinct().forEach(parsed.result()::success);
+        return new UpsertResult(parsed.result(), List.copyOf(outcome.written()));
+    }
+
+    private static Entity combine(Entity base, Entity incoming, boolean update) {
         if (update) {
             var attributes = EntityMutations.append(base.attributes(), incoming.attributes(), false, new AttributeChanges());
             return new Entity(base.id(), union(base.types(), incoming.types()), incoming.scopes().isEmpty()
@@ -147,57 +147,151 @@ public final class BatchService {
 
     /** Batch update: append attributes to existing entities (noOverwrite keeps existing ones). */
     public BatchResult update(String tenant, JsonNode payload, JsonLdContext context, boolean noOverwrite) {
-        return modifyExisting(tenant, payload, context, (base, incoming) -> {
-            AttributeChanges changes = new AttributeChanges();
-            var attributes = EntityMutations.append(base.attributes(), incoming.attributes(), noOverwrite, changes);
-            return new Entity(base.id(), union(base.types(), incoming.types()), base.scopes(), attributes,
-                    base.createdAt(), incoming.modifiedAt());
-        });
+        return modifyExisting(tenant, payload, context, noOverwrite ? Kind.UPDATE_NO_OVERWRITE : Kind.UPDATE);
     }
 
     /** Batch merge: merge-patch each existing entity. */
     public BatchResult merge(String tenant, JsonNode payload, JsonLdContext context) {
-        return modifyExisting(tenant, payload, context, (base, incoming) -> {
+        return modifyExisting(tenant, payload, context, Kind.MERGE);
+    }
+
+    private static Entity modify(Kind kind, Entity base, Entity incoming) {
+        if (kind == Kind.MERGE) {
             var attributes = EntityMutations.merge(base.attributes(), incoming.attributes(), true, new AttributeChanges());
             return new Entity(base.id(), union(base.types(), incoming.types()),
                     incoming.scopes().isEmpty() ? base.scopes() : incoming.scopes(), attributes, base.createdAt(),
                     incoming.modifiedAt());
-        });
+        }
+        var attributes = EntityMutations.append(base.attributes(), incoming.attributes(), kind == Kind.UPDATE_NO_OVERWRITE,
+                new AttributeChanges());
+        return new Entity(base.id(), union(base.types(), incoming.types()), base.scopes(), attributes,
+                base.createdAt(), incoming.modifiedAt());
     }
 
-    private BatchResult modifyExisting(String tenant, JsonNode payload, JsonLdContext context,
-                                       BiFunction<Entity, Entity, Entity> change) {
-        Instant now = service.currentTime();
-        Parsed parsed = parseAll(payload, context, true, now);
+    private BatchResult modifyExisting(String tenant, JsonNode payload, JsonLdContext context, Kind kind) {
+        Parsed parsed = parseAll(payload, context, true, service.currentTime());
         if (parsed.valid().isEmpty()) {
             return parsed.result();
         }
-        List<String> missing = new ArrayList<>();
-        List<String> done = new ArrayList<>();
+        Outcome outcome = write(tenant, kind, parsed.valid());
+        parsed.valid().stream().map(Entity::id).filter(id -> !outcome.missing().contains(id)).distinct()
+                .forEach(parsed.result()::success);
+        outcome.missing().forEach(id -> parsed.result().failure(id, MeridianException.notFound("No entity " + id)));
+        return parsed.result();
+    }
+
+    /** The kinds of write that group commit may combine; requests of different kinds never share a transaction. */
+    private enum Kind { CREATE, UPSERT_REPLACE, UPSERT_UPDATE, UPDATE, UPDATE_NO_OVERWRITE, MERGE }
+
+    private record GroupKey(String tenant, Kind kind) {
+    }
+
+    /**
+     * What one request's write did: the ids it created (create, upsert), and for updates the ids it found missing
+     * (in the order given, repeated ids once).
+     */
+    private record Outcome(Set<String> written, Set<String> missing) {
+    }
+
+    /** Small requests share transactions with concurrent ones (group commit); large ones amortise their own. */
+    private Outcome write(String tenant, Kind kind, List<Entity> entities) {
+        GroupKey key = new GroupKey(tenant, kind);
+        if (groupCommit == null || entities.size() > GROUPED_MAX_ENTITIES) {
+            return writeTogether(key, List.of(entities)).getFirst();
+        }
+        return groupCommit.submit(key, entities);
+    }
+
+    /**
+     * Writes the requests in one transaction, in order, exactly as if each had been written alone after the previous
+     * one. Requests touching an entity an earlier request of the group touched start a new round of statements, so
+     * every request's change reaches the history and the subscribers as its own (two updates of one entity are never
+     * folded into one).
+     */
+    private List<Outcome> writeTogether(GroupKey key, List<List<Entity>> requests) {
+        String tenant = key.tenant();
         EntityService.OutboxSignal signal = service.newSignal();
-        service.transactions().inTransaction(connection -> {
-            service.requireTenant(connection, tenant);
-            Map<String, Entity> current = byId(service.store().findAll(connection, tenant,
-                    EntityService.idsOf(parsed.valid()), true));
-            Map<String, ObjectNode> before = before(current);
-            Map<String, Entity> next = new LinkedHashMap<>();
-            for (Entity incoming : parsed.valid()) {
-                Entity base = next.containsKey(incoming.id()) ? next.get(incoming.id()) : current.get(incoming.id());
-                if (base == null) {
-                    missing.add(incoming.id());
-                } else {
-                    next.put(incoming.id(), change.apply(base, incoming));
-                    done.add(incoming.id());
-                }
+        List<Outcome> outcomes = service.transactions().inTransaction(connection -> {
+            if (key.kind() == Kind.CREATE || key.kind() == Kind.UPSERT_REPLACE || key.kind() == Kind.UPSERT_UPDATE) {
+                service.tenants().ensure(connection, tenant);
+            } else {
+                service.requireTenant(connection, tenant);
             }
-            service.store().upsert(connection, tenant, List.copyOf(next.values()));
-            service.record(connection, tenant, changes(next, before, now), signal);
-            return null;
+            List<Outcome> done = new ArrayList<>(requests.size());
+            for (List<List<Entity>> round : disjointRounds(requests)) {
+                done.addAll(key.kind() == Kind.CREATE ? createRound(connection, tenant, round, signal)
+                        : modifyRound(connection, key, round, signal));
+            }
+            return done;
         });
         signal.fire();
-        done.stream().distinct().forEach(parsed.result()::success);
-        missing.forEach(id -> parsed.result().failure(id, MeridianException.notFound("No entity " + id)));
-        return parsed.result();
+        return outcomes;
+    }
+
+    /** Consecutive runs of requests of which no two touch the same entity. */
+    private static List<List<List<Entity>>> disjointRounds(List<List<Entity>> requests) {
+        List<List<List<Entity>>> rounds = new ArrayList<>();
+        List<List<Entity>> round = new ArrayList<>();
+        Set<String> touched = new java.util.HashSet<>();
+        for (List<Entity> request : requests) {
+            Set<String> ids = new java.util.HashSet<>(EntityService.idsOf(request));
+            if (!round.isEmpty() && ids.stream().anyMatch(touched::contains)) {
+                rounds.add(round);
+                round = new ArrayList<>();
+                touched.clear();
+            }
+            round.add(request);
+            touched.addAll(ids);
+        }
+        rounds.add(round);
+        return rounds;
+    }
+
+    private List<Outcome> createRound(java.sql.Connection connection, String tenant, List<List<Entity>> round,
+                                      EntityService.OutboxSignal signal) throws java.sql.SQLException {
+        List<Entity> all = round.stream().flatMap(List::stream).toList();
+        Set<String> inserted = service.store().insertNew(connection, tenant, all);
+        service.record(connection, tenant, all.stream().filter(entity -> inserted.contains(entity.id()))
+                .map(EntityChange::created).toList(), signal);
+        List<Outcome> outcomes = new ArrayList<>(round.size());
+        for (List<Entity> request : round) {
+            Set<String> mine = new java.util.LinkedHashSet<>();
+            request.stream().map(Entity::id).filter(inserted::contains).forEach(mine::add);
+            outcomes.add(new Outcome(mine, Set.of()));
+        }
+        return outcomes;
+    }
+
+    private List<Outcome> modifyRound(java.sql.Connection connection, GroupKey key, List<List<Entity>> round,
+                                      EntityService.OutboxSignal signal) throws java.sql.SQLException {
+        String tenant = key.tenant();
+        boolean upsert = key.kind() == Kind.UPSERT_REPLACE || key.kind() == Kind.UPSERT_UPDATE;
+        List<Entity> all = round.stream().flatMap(List::stream).toList();
+        Map<String, Entity> current = byId(service.store().findAll(connection, tenant, EntityService.idsOf(all), true));
+        Map<String, ObjectNode> before = before(current);
+        Map<String, Entity> next = new LinkedHashMap<>();
+        List<Outcome> outcomes = new ArrayList<>(round.size());
+        for (List<Entity> request : round) {
+            Set<String> created = new java.util.LinkedHashSet<>();
+            Set<String> missing = new java.util.LinkedHashSet<>();
+            for (Entity incoming : request) {
+                Entity base = next.containsKey(incoming.id()) ? next.get(incoming.id()) : current.get(incoming.id());
+                if (upsert) {
+                    if (base == null) {
+                        created.add(incoming.id());
+                    }
+                    next.put(incoming.id(), base == null ? incoming : combine(base, incoming, key.kind() == Kind.UPSERT_UPDATE));
+                } else if (base == null) {
+                    missing.add(incoming.id());
+                } else {
+                    next.put(incoming.id(), modify(key.kind(), base, incoming));
+                }
+            }
+            outcomes.add(new Outcome(created, missing));
+        }
+        service.store().upsert(connection, tenant, List.copyOf(next.values()));
+        service.record(connection, tenant, changes(next, before), signal);
+        return outcomes;
     }
 
     public BatchResult delete(String tenant, JsonNode payload) {
@@ -243,11 +337,11 @@ public final class BatchService {
         return copies;
     }
 
-    private static List<EntityChange> changes(Map<String, Entity> next, Map<String, ObjectNode> before, Instant now) {
+    /** The changes, each entity's stamped with the time its request was read (every changed instance carries it). */
+    private static List<EntityChange> changes(Map<String, Entity> next, Map<String, ObjectNode> before) {
         List<EntityChange> changes = new ArrayList<>(next.size());
-        String stamp = now.toString();
         next.forEach((id, entity) -> changes.add(before.containsKey(id)
-                ? EntityChange.updated(before.get(id), entity, stamp) : EntityChange.created(entity)));
+                ? EntityChange.updated(before.get(id), entity, entity.modifiedAt().toString()) : EntityChange.created(entity)));
         return changes;
     }
 

@@ -61,24 +61,6 @@ public final class EntityService {
         return clock.instant();
     }
 
-    public String create(String tenant, JsonNode payload, JsonLdContext context) {
-        Entity entity = EntityParser.parseEntity(payload, context, now());
-        OutboxSignal signal = new OutboxSignal();
-        Set<String> inserted = transactions.inTransaction(connection -> {
-            tenants.ensure(connection, tenant);
-            Set<String> written = entities.insertNew(connection, tenant, List.of(entity));
-            if (!written.isEmpty()) {
-                record(connection, tenant, List.of(EntityChange.created(entity)), signal);
-            }
-            return written;
-        });
-        signal.fire();
-        if (inserted.isEmpty()) {
-            throw new MeridianException(ErrorType.ALREADY_EXISTS, "The entity " + entity.id() + " already exists");
-        }
-        return entity.id();
-    }
-
     public Entity retrieve(String tenant, String id) {
         return transactions.readOnly(connection -> {
             requireTenant(connection, tenant);

@@ -1,6 +1,5 @@
 package org.meridian.broker;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Clock;
 import java.util.List;
 import org.meridian.core.error.MeridianException;
@@ -17,7 +16,7 @@ public final class NotificationStream {
     /** Receives notifications; returns false when the client has gone. */
     @FunctionalInterface
     public interface Sink {
-        boolean send(long sequence, JsonNode notification);
+        boolean send(long sequence, String notification);
     }
 
     private final Transactions transactions;

@@ -43,6 +43,8 @@ import org.slf4j.LoggerFactory;
 public final class Notifications implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Notifications.class);
     private static final int BATCH = 500;
+    /** How many due notifications of one queue a drainer reads at once. */
+    private static final int FOLLOWING = 50;
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(60);
 
     private final Transactions transactions;
@@ -60,7 +62,15 @@ public final class Notifications implements AutoCloseable {
     private final Lease sendLease;
     private final Semaphore wakeDispatcher = new Semaphore(0);
     private final Semaphore wakeSender = new Semaphore(0);
+    private final Semaphore wakeCompleter = new Semaphore(0);
+    /** Deliveries whose completion is not written yet. */
+    private final java.util.Queue<NotificationStore.Delivered> completions = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+    /** Queues (tenant, newline, subscription id) the dispatcher filled, for the sender to drain. */
+    private final java.util.Queue<String> filled = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /** Queues filled while their drainer was running: it looks again before it stops. */
+    private final Set<String> lookAgain = ConcurrentHashMap.newKeySet();
+    private Instant nextHeadsScan = Instant.EPOCH;
     private final Map<String, Snapshot> snapshots = new ConcurrentHashMap<>();
     /** Per queue, the last notification this node delivered: guards against a stale read of a queue's head. */
     private final Map<String, Long> delivered = new ConcurrentHashMap<>();
@@ -101,6 +111,7 @@ public final class Notifications implements AutoCloseable {
     public void start() {
         threads.add(Thread.ofVirtual().name("meridian-dispatcher").start(() -> loop(dispatchLease, wakeDispatcher, this::dispatch)));
         threads.add(Thread.ofVirtual().name("meridian-sender").start(() -> loop(sendLease, wakeSender, this::send)));
+        threads.add(Thread.ofVirtual().name("meridian-completer").start(() -> loop(null, wakeCompleter, this::complete)));
     }
 
     /** Called after a write committed: there may be new events. */
@@ -115,9 +126,10 @@ public final class Notifications implements AutoCloseable {
     private void loop(Lease lease, Semaphore wake, Step step) {
         while (running) {
             try {
-                int done = lease.held() ? step.run() : 0;
+                boolean held = lease == null || lease.held();
+                int done = held ? step.run() : 0;
                 if (done == 0) {
-                    wake.tryAcquire(lease.held() ? 200 : 5_000, TimeUnit.MILLISECONDS);
+                    wake.tryAcquire(held ? 200 : 5_000, TimeUnit.MILLISECONDS);
                     wake.drainPermits();
                 }
             } catch (InterruptedException e) {
@@ -164,6 +176,9 @@ public final class Notifications implements AutoCloseable {
             }
             queue.enqueue(connection, pending);
             outbox.delete(connection, events.stream().map(OutboxStore.Event::sequence).toList());
+            if (sendLease.held()) {
+                filled.addAll(pending.stream().map(notification -> notification.tenant() + "\n" + notification.subscriptionId()).toList());
+            }
             return events.size();
         });
         if (handled > 0) {
@@ -313,71 +328,89 @@ public final class Notifications implements AutoCloseable {
     }
 
     /**
-     * Starts a drainer for every queue that has a due notification and none running; returns how many started.
-     * Each drainer delivers its queue in order until it is empty, not yet due, or failing.
+     * Starts a drainer for every queue that may have a due notification and none running; returns how many started.
+     * The queues the dispatcher just filled are named to the sender in memory; a scan of all queues' heads (one
+     * query over the whole table) runs once a second for the rest: retries that came due, throttled queues, queues
+     * filled before a restart or by another node. Each drainer delivers its queue in order until it is empty, not
+     * yet due, or failing.
      */
     private int send() {
-        List<NotificationStore.Queued> heads = transactions.readOnly(connection -> queue.heads(connection, 500));
         int started = 0;
-        for (NotificationStore.Queued head : heads) {
-            String key = head.tenant() + "\n" + head.subscriptionId();
-            if (!inFlight.add(key)) {
-                continue;
+        for (String key = filled.poll(); key != null; key = filled.poll()) {
+            started += startDrainer(key, null) ? 1 : 0;
+        }
+        Instant now = clock.instant();
+        if (!now.isBefore(nextHeadsScan)) {
+            nextHeadsScan = now.plusSeconds(1);
+            for (NotificationStore.Queued head : transactions.readOnly(connection -> queue.heads(connection, 500))) {
+                started += startDrainer(head.tenant() + "\n" + head.subscriptionId(), head) ? 1 : 0;
             }
-            started++;
-            Thread.ofVirtual().name("meridian-notify").start(() -> {
-                try {
-                    drain(key, head);
-                } catch (RuntimeException e) {
-                    LOG.error("delivery to subscription {} failed unexpectedly: {}", head.subscriptionId(), e.toString(), e);
-                } finally {
-                    inFlight.remove(key);
-                }
-            });
         }
         return started;
     }
 
-    private void drain(String key, NotificationStore.Queued head) {
-        NotificationStore.Queued current = head;
-        while (current != null && running) {
-            Long done = delivered.get(key);
-            NotificationStore.Queued previous = current;
-            if (done != null && current.sequence() <= done) {
-                // The heads query read this notification just before an earlier drainer removed it.
-                current = transactions.readOnly(connection -> queue.next(connection, previous.tenant(),
-                        previous.subscriptionId(), previous.sequence())).orElse(null);
-                continue;
-            }
-            Delivery outcome = deliver(current);
-            if (outcome.next() == null) {
-                if (outcome.delivered()) {
-                    delivered.put(key, current.sequence());
+    /** Starts draining a queue unless a drainer is at it; that one is then told to look again before it stops. */
+    private boolean startDrainer(String key, NotificationStore.Queued head) {
+        if (!inFlight.add(key)) {
+            lookAgain.add(key);
+            return false;
+        }
+        Thread.ofVirtual().name("meridian-notify").start(() -> {
+            try {
+                drain(key, head);
+            } catch (RuntimeException e) {
+                LOG.error("delivery to subscription {} failed unexpectedly: {}", key.substring(key.indexOf('\n') + 1), e.toString(), e);
+            } finally {
+                inFlight.remove(key);
+                if (lookAgain.remove(key)) {
+                    filled.add(key);
+                    wakeSender.release();
                 }
-                return;
             }
-            delivered.put(key, current.sequence());
-            current = outcome.next().orElse(null);
+        });
+        return true;
+    }
+
+    /** Delivers a queue in order, from the given head or else its first due notification not delivered yet. */
+    private void drain(String key, NotificationStore.Queued head) {
+        String tenant = key.substring(0, key.indexOf('\n'));
+        String subscriptionId = key.substring(key.indexOf('\n') + 1);
+        List<NotificationStore.Queued> due = head != null ? List.of(head) : following(tenant, subscriptionId, key);
+        while (running && !due.isEmpty()) {
+            for (NotificationStore.Queued current : due) {
+                Long done = delivered.get(key);
+                if (done != null && current.sequence() <= done) {
+                    continue; // read before its completion was written
+                }
+                if (!deliver(current)) {
+                    return;
+                }
+                delivered.put(key, current.sequence());
+            }
+            due = following(tenant, subscriptionId, key);
         }
     }
 
-    /** The outcome of one delivery: whether it was taken, and the queue's next notification when it may follow now. */
-    private record Delivery(boolean delivered, java.util.Optional<NotificationStore.Queued> next) {
+    private List<NotificationStore.Queued> following(String tenant, String subscriptionId, String key) {
+        long after = delivered.getOrDefault(key, Long.MIN_VALUE);
+        return transactions.readOnly(connection -> queue.following(connection, tenant, subscriptionId, after, FOLLOWING));
     }
 
-    private Delivery deliver(NotificationStore.Queued head) {
+    /** Delivers one notification; returns whether the next of its queue may follow now. */
+    private boolean deliver(NotificationStore.Queued head) {
         Active active = parsed.get(head.tenant() + "\n" + head.subscriptionId() + "\n" + head.subscriptionModifiedAt(),
                 key -> activate(head.tenant(), head.subscriptionId(), head.subscriptionBody(), head.subscriptionContext()));
         if (active == null) {
-            return new Delivery(false, null);
+            return false;
         }
         Subscription.Endpoint endpoint = active.subscription().endpoint();
         boolean delivered = post(endpoint, head.tenant(), head.subscriptionContext(), head.payload());
         Instant now = clock.instant();
         Double throttling = active.subscription().throttlingSeconds();
         if (delivered && throttling == null) {
-            // Relaxed commit: a completion lost in a PostgreSQL crash only means the notification is sent again.
-            return new Delivery(true, transactions.inRelaxedTransaction(connection -> queue.completeAndNext(connection, head, now)));
+            completions.add(new NotificationStore.Delivered(head.sequence(), head.tenant(), head.subscriptionId(), now));
+            wakeCompleter.release();
+            return true;
         }
         transactions.inTransaction(connection -> {
             if (delivered) {
@@ -391,17 +424,44 @@ public final class Notifications implements AutoCloseable {
             }
             return null;
         });
-        return new Delivery(delivered, null);
+        return false;
     }
 
-    private boolean post(Subscription.Endpoint endpoint, String tenant, JsonNode contextValue, JsonNode payload) {
+    /**
+     * Writes the completions of deliveries, whatever has accumulated since the last write, in one relaxed commit. A
+     * completion lost in a crash only means its notification is delivered again (at least once); one that fails to be
+     * written is kept and tried again, since this node will not deliver that notification a second time.
+     */
+    private int complete() {
+        List<NotificationStore.Delivered> batch = new ArrayList<>();
+        NotificationStore.Delivered next;
+        while (batch.size() < BATCH && (next = completions.poll()) != null) {
+            batch.add(next);
+        }
+        if (batch.isEmpty()) {
+            return 0;
+        }
+        try {
+            transactions.inRelaxedTransaction(connection -> {
+                queue.complete(connection, batch);
+                return null;
+            });
+        } catch (RuntimeException e) {
+            completions.addAll(batch);
+            throw e;
+        }
+        return batch.size();
+    }
+
+    private boolean post(Subscription.Endpoint endpoint, String tenant, JsonNode contextValue, String payload) {
         if (endpoint.isMqtt()) {
             return mqtt.publish(endpoint.uri(), endpoint.mqttQualityOfService(),
-                    Json.write(mqttMessage(endpoint, tenant, contextValue, payload)).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    Json.write(mqttMessage(endpoint, tenant, contextValue, Json.parseTrusted(payload)))
+                            .getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
         HttpRequest.Builder request = HttpRequest.newBuilder(endpoint.uri()).timeout(timeout)
                 .header("Content-Type", endpoint.accept())
-                .POST(HttpRequest.BodyPublishers.ofString(Json.write(payload)));
+                .POST(HttpRequest.BodyPublishers.ofString(payload));
         if (endpoint.accept().equals("application/json")) {
             request.header("Link", linkHeader(contextValue));
         }
@@ -456,12 +516,20 @@ public final class Notifications implements AutoCloseable {
         running = false;
         wakeDispatcher.release();
         wakeSender.release();
+        wakeCompleter.release();
         for (Thread thread : threads) {
             try {
                 thread.join(5_000);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+        try {
+            while (complete() > 0) {
+                // the deliveries made up to the stop
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("{} delivered notifications not marked as such; they will be delivered again", completions.size());
         }
         dispatchLease.close();
         sendLease.close();

@@ -10,6 +10,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.meridian.broker.ContextService;
+import org.meridian.broker.BatchService;
 import org.meridian.broker.EntityService;
 import org.meridian.broker.QueryPlanner;
 import org.meridian.broker.QueryRequest;
@@ -31,6 +32,7 @@ final class EntityRoutes {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private final EntityService entities;
+    private final BatchService batches;
     private final ContextService contexts;
     private final QueryPlanner planner;
     private final Limits limits;
@@ -39,8 +41,9 @@ final class EntityRoutes {
     record Limits(int defaultLimit, int maxLimit) {
     }
 
-    EntityRoutes(EntityService entities, ContextService contexts, QueryPlanner planner, Limits limits) {
+    EntityRoutes(EntityService entities, BatchService batches, ContextService contexts, QueryPlanner planner, Limits limits) {
         this.entities = entities;
+        this.batches = batches;
         this.contexts = contexts;
         this.planner = planner;
         this.limits = limits;
@@ -67,7 +70,7 @@ final class EntityRoutes {
     private void create(Context http) {
         NgsiLdExchange exchange = exchange(http);
         JsonNode body = exchange.body(false);
-        String id = entities.create(exchange.tenant(), body, exchange.context());
+        String id = batches.createOne(exchange.tenant(), body, exchange.context());
         http.header("Location", BASE + "/entities/" + URLEncoder.encode(id, StandardCharsets.UTF_8)).status(201);
     }
 

@@ -48,7 +48,7 @@ public final class HttpServer implements AutoCloseable {
 
     public static HttpServer start(Services services, Options options) {
         EntityRoutes.Limits limits = new EntityRoutes.Limits(options.defaultLimit(), options.maxLimit());
-        EntityRoutes entityRoutes = new EntityRoutes(services.entities(), services.contexts(), services.planner(), limits);
+        EntityRoutes entityRoutes = new EntityRoutes(services.entities(), services.batches(), services.contexts(), services.planner(), limits);
         Javalin app = Javalin.create(config -> {
             config.concurrency.useVirtualThreads = true;
             config.http.maxRequestSize = options.maxBodyBytes();

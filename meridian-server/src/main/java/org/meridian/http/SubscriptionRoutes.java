@@ -70,7 +70,7 @@ final class SubscriptionRoutes {
         long lastWrite = System.nanoTime();
         while (!client.terminated()) {
             int sent = stream.drain(tenant, id, (sequence, notification) -> {
-                client.sendEvent("notification", notification.toString(), String.valueOf(sequence));
+                client.sendEvent("notification", notification, String.valueOf(sequence));
                 return !client.terminated();
             });
             if (sent < 0) {

@@ -9,13 +9,12 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import org.meridian.core.json.Json;
 
 /** Per-subscription queues of notifications waiting for delivery. */
 public final class NotificationStore {
     /** A queued notification, with the subscription it belongs to as stored now. */
-    public record Queued(long sequence, String tenant, String subscriptionId, JsonNode payload, int attempts,
+    public record Queued(long sequence, String tenant, String subscriptionId, String payload, int attempts,
                          JsonNode subscriptionBody, JsonNode subscriptionContext, Instant subscriptionModifiedAt) {
     }
 
@@ -34,41 +33,60 @@ public final class NotificationStore {
         if (pending.isEmpty()) {
             return;
         }
-        com.fasterxml.jackson.databind.node.ArrayNode rows = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode();
-        for (Pending notification : pending) {
-            rows.addObject().put("tenant", notification.tenant()).put("subscription_id", notification.subscriptionId())
-                    .set("payload", notification.payload());
+        Object[] tenants = new Object[pending.size()];
+        Object[] ids = new Object[pending.size()];
+        Object[] payloads = new Object[pending.size()];
+        for (int i = 0; i < pending.size(); i++) {
+            tenants[i] = pending.get(i).tenant();
+            ids[i] = pending.get(i).subscriptionId();
+            payloads[i] = Json.write(pending.get(i).payload());
         }
         try (PreparedStatement insert = connection.prepareStatement(
                 "INSERT INTO notification (tenant, subscription_id, payload) SELECT r.tenant, r.subscription_id, r.payload "
-                        + "FROM ROWS FROM (jsonb_to_recordset(?::jsonb) AS (tenant text, subscription_id text, payload jsonb)) "
-                        + "WITH ORDINALITY AS r(tenant, subscription_id, payload, n) ORDER BY r.n")) {
-            insert.setString(1, Json.write(rows));
+                        + "FROM unnest(?::text[], ?::text[], ?::text[]) WITH ORDINALITY AS r(tenant, subscription_id, payload, n) "
+                        + "ORDER BY r.n")) {
+            insert.setArray(1, connection.createArrayOf("text", tenants));
+            insert.setArray(2, connection.createArrayOf("text", ids));
+            insert.setArray(3, connection.createArrayOf("text", payloads));
             insert.executeUpdate();
         }
     }
 
+    /** A notification the receiver took. */
+    public record Delivered(long sequence, String tenant, String subscriptionId, Instant at) {
+    }
+
     /**
-     * Removes a delivered notification, counts the success on its subscription, and returns the queue's next due
-     * notification: one round trip where three would do the same.
+     * Removes delivered notifications and counts them on their subscriptions, in one statement: deliveries complete in
+     * groups, so the queue's bookkeeping costs one round trip per group, not one transaction per notification.
      */
-    public Optional<Queued> completeAndNext(Connection connection, Queued delivered, Instant at) throws SQLException {
+    public void complete(Connection connection, List<Delivered> delivered) throws SQLException {
+        if (delivered.isEmpty()) {
+            return;
+        }
+        Object[] sequences = new Object[delivered.size()];
+        Object[] tenants = new Object[delivered.size()];
+        Object[] ids = new Object[delivered.size()];
+        Object[] times = new Object[delivered.size()];
+        for (int i = 0; i < delivered.size(); i++) {
+            Delivered notification = delivered.get(i);
+            sequences[i] = notification.sequence();
+            tenants[i] = notification.tenant();
+            ids[i] = notification.subscriptionId();
+            times[i] = notification.at().toString();
+        }
         try (PreparedStatement statement = connection.prepareStatement(
-                "WITH done AS (DELETE FROM notification WHERE seq = ?), "
-                        + "counted AS (UPDATE subscription SET times_sent = times_sent + 1, consecutive_failures = 0, "
-                        + "last_notification = ?, last_success = ? WHERE tenant = ? AND id = ?) "
-                        + SELECT + "WHERE n.tenant = ? AND n.subscription_id = ? AND n.seq > ? AND n.next_attempt_at <= now() "
-                        + "AND s.status = 'active' AND s.active ORDER BY n.seq LIMIT 1")) {
-            statement.setLong(1, delivered.sequence());
-            statement.setTimestamp(2, Timestamp.from(at));
-            statement.setTimestamp(3, Timestamp.from(at));
-            statement.setString(4, delivered.tenant());
-            statement.setString(5, delivered.subscriptionId());
-            statement.setString(6, delivered.tenant());
-            statement.setString(7, delivered.subscriptionId());
-            statement.setLong(8, delivered.sequence());
-            List<Queued> next = read(statement);
-            return next.isEmpty() ? Optional.empty() : Optional.of(next.getFirst());
+                "WITH done AS (DELETE FROM notification WHERE seq = ANY(?)), "
+                        + "counted AS (SELECT d.tenant, d.id, count(*) AS n, max(d.at::timestamptz) AS at "
+                        + "FROM unnest(?::text[], ?::text[], ?::text[]) AS d(tenant, id, at) GROUP BY d.tenant, d.id) "
+                        + "UPDATE subscription s SET times_sent = s.times_sent + c.n, consecutive_failures = 0, "
+                        + "last_notification = greatest(s.last_notification, c.at), last_success = greatest(s.last_success, c.at) "
+                        + "FROM counted c WHERE s.tenant = c.tenant AND s.id = c.id")) {
+            statement.setArray(1, connection.createArrayOf("bigint", sequences));
+            statement.setArray(2, connection.createArrayOf("text", tenants));
+            statement.setArray(3, connection.createArrayOf("text", ids));
+            statement.setArray(4, connection.createArrayOf("text", times));
+            statement.executeUpdate();
         }
     }
 
@@ -86,16 +104,17 @@ public final class NotificationStore {
         }
     }
 
-    /** The next notification of one queue after {@code sequence}, if it is due. */
-    public Optional<Queued> next(Connection connection, String tenant, String subscriptionId, long sequence) throws SQLException {
+    /** The next due notifications of one queue after {@code sequence}, in order. */
+    public List<Queued> following(Connection connection, String tenant, String subscriptionId, long sequence, int limit)
+            throws SQLException {
         try (PreparedStatement select = connection.prepareStatement(SELECT
                 + "WHERE n.tenant = ? AND n.subscription_id = ? AND n.seq > ? AND n.next_attempt_at <= now() "
-                + "AND s.status = 'active' AND s.active" + PUSHED + "ORDER BY n.seq LIMIT 1")) {
+                + "AND s.status = 'active' AND s.active" + PUSHED + "ORDER BY n.seq LIMIT ?")) {
             select.setString(1, tenant);
             select.setString(2, subscriptionId);
             select.setLong(3, sequence);
-            List<Queued> found = read(select);
-            return found.isEmpty() ? Optional.empty() : Optional.of(found.getFirst());
+            select.setInt(4, limit);
+            return read(select);
         }
     }
 
@@ -104,7 +123,7 @@ public final class NotificationStore {
         try (ResultSet rows = select.executeQuery()) {
             while (rows.next()) {
                 String context = rows.getString(7);
-                queued.add(new Queued(rows.getLong(1), rows.getString(2), rows.getString(3), Json.parseTrusted(rows.getString(4)),
+                queued.add(new Queued(rows.getLong(1), rows.getString(2), rows.getString(3), rows.getString(4),
                         rows.getInt(5), Json.parseTrusted(rows.getString(6)), context == null ? null : Json.parseTrusted(context),
                         rows.getTimestamp(8).toInstant()));
             }
