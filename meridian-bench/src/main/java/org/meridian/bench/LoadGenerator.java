@@ -65,7 +65,9 @@ public final class LoadGenerator {
             new IngestBenchmark(base, mqtt, "1".equals(System.getenv("MERIDIAN_BENCH_MQTT_EXTERNAL")), entities, 200_000).run();
         }
         if (phases.contains("notify")) {
-            new NotificationLatency(base, 1_000, 1_000, 30).run();
+            // MERIDIAN_BENCH_NOTIFY_RATE: updates per second (default 1,000, the target of issue #3)
+            String rate = System.getenv("MERIDIAN_BENCH_NOTIFY_RATE");
+            new NotificationLatency(base, 1_000, rate == null ? 1_000 : Integer.parseInt(rate), 30).run();
         }
     }
 

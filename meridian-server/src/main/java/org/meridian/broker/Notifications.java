@@ -359,7 +359,9 @@ public final class Notifications implements AutoCloseable {
             try {
                 drain(key, head);
             } catch (RuntimeException e) {
-                LOG.error("delivery to subscription {} failed unexpectedly: {}", key.substring(key.indexOf('\n') + 1), e.toString(), e);
+                if (running) { // when stopping, the database may close under a delivery: it is made again after the restart
+                    LOG.error("delivery to subscription {} failed unexpectedly: {}", key.substring(key.indexOf('\n') + 1), e.toString(), e);
+                }
             } finally {
                 inFlight.remove(key);
                 if (lookAgain.remove(key)) {
