@@ -135,17 +135,6 @@ public final class IngestPipeline implements AutoCloseable {
         return outcome;
     }
 
-    /**
-     * Queues a measurement if there is room now. Empty when the queue is full or the pipeline stopping, and then
-     * nothing is counted: the caller still holds the measurement (a broker subscriber stops reading until there is room).
-     */
-    public java.util.Optional<CompletableFuture<Outcome>> offer(Raw raw) {
-        CompletableFuture<Outcome> outcome = new CompletableFuture<>();
-        int writerIndex = Math.floorMod((raw.apiKey() + "/" + raw.deviceId()).hashCode(), queues.size());
-        return running && queues.get(writerIndex).offer(new Pending(raw, outcome)) ? java.util.Optional.of(outcome)
-                : java.util.Optional.empty();
-    }
-
     private void run(BlockingQueue<Pending> queue) {
         List<Pending> batch = new ArrayList<>(options.maxBatch());
         while (running) {
