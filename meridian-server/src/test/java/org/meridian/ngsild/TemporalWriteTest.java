@@ -132,6 +132,35 @@ class TemporalWriteTest {
         assertThat(daily.path("totalCount")).extracting(b -> b.get(0).asInt()).containsExactly(23, 25, 12); // one text value on day 1, one moved to day 2, one deleted
     }
 
+    /** A page of many entities is aggregated in two halves at once: every entity gets its own figures, cut hours too. */
+    @Test
+    void aPageOfManyEntitiesGetsEachItsOwnAggregation() {
+        for (int e = 0; e < 30; e++) {
+            assertThat(createTemporal("""
+                    {"id": "urn:ngsi-ld:NoiseLevelObserved:page-%d", "type": "NoiseLevelObserved",
+                     "LAeq": [{"type": "Property", "value": %d, "observedAt": "2024-05-01T01:10:00Z"},
+                              {"type": "Property", "value": %d, "observedAt": "2024-05-01T02:20:00Z"},
+                              {"type": "Property", "value": %d, "observedAt": "2024-05-01T03:40:00Z"}]}""".formatted(e, e, e + 2, e + 4))
+                    .status()).isEqualTo(201);
+        }
+        Api.Response page = api.get("/ngsi-ld/v1/temporal/entities?type=NoiseLevelObserved&attrs=LAeq&options=aggregatedValues"
+                + "&aggrMethods=avg,totalCount&aggrPeriodDuration=PT1H&timerel=between&timeAt=2024-05-01T01:00:00Z"
+                + "&endTimeAt=2024-05-01T03:30:00Z&limit=100").tenant(tenant).send();
+        assertThat(page.status()).as(page.toString()).isEqualTo(200);
+        assertThat(page.json()).hasSize(30);
+        for (JsonNode entity : page.json()) {
+            int e = Integer.parseInt(entity.path("id").asText().substring("urn:ngsi-ld:NoiseLevelObserved:page-".length()));
+            JsonNode avg = entity.path("LAeq").path("avg");
+            // Two whole hours from the roll-up; the cut hour 03:00–03:30 holds no instance.
+            assertThat(avg).as(entity.toString()).hasSize(2);
+            assertThat(avg.get(0).get(0).asDouble()).isEqualTo(e);
+            assertThat(avg.get(0).get(1).asText()).isEqualTo("2024-05-01T01:00:00Z");
+            assertThat(avg.get(0).get(2).asText()).isEqualTo("2024-05-01T02:00:00Z");
+            assertThat(avg.get(1).get(0).asDouble()).isEqualTo(e + 2);
+            assertThat(entity.path("LAeq").path("totalCount").get(1).get(0).asInt()).isEqualTo(1);
+        }
+    }
+
     private void assertSameAggregations() {
         String methods = "totalCount,sum,avg,min,max,stddev,sumsq";
         String cutHours = "&timerel=between&timeAt=2024-05-01T03:20:00Z&endTimeAt=2024-05-02T17:45:10Z";

@@ -1,0 +1,121 @@
+package org.meridian.ngsild;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.meridian.testing.Api;
+import org.meridian.testing.NotificationReceiver;
+import org.meridian.testing.TestServer;
+
+/**
+ * Many clients writing small requests at once: the server writes them in groups (group commit), and each must still
+ * behave as if written alone — its own status, its own history instance, its own notification, its own failure.
+ */
+class ConcurrentWritesTest {
+    private static final int CLIENTS = 16;
+    private static final int WRITES = 120;
+    private final Api api = TestServer.api();
+    private final NotificationReceiver receiver = new NotificationReceiver();
+    private String tenant;
+
+    @BeforeEach
+    void tenant() {
+        tenant = TestServer.newTenant();
+    }
+
+    @AfterEach
+    void stop() {
+        receiver.close();
+    }
+
+    @Test
+    void concurrentUpdatesOfOneEntityAreEachKeptNotifiedAndInHistory() throws Exception {
+        String id = "urn:ngsi-ld:Counter:gate-1";
+        assertThat(api.post("/ngsi-ld/v1/entities", """
+                {"id": "%s", "type": "Counter", "seq": {"type": "Property", "value": -1}}""".formatted(id)).tenant(tenant).send().status())
+                .isEqualTo(201);
+        assertThat(api.post("/ngsi-ld/v1/subscriptions", """
+                {"type": "Subscription", "entities": [{"type": "Counter"}], "watchedAttributes": ["seq"],
+                 "notification": {"attributes": ["seq"], "endpoint": {"uri": "%s", "accept": "application/json"}}}"""
+                .formatted(receiver.url())).tenant(tenant).send().status()).isEqualTo(201);
+
+        List<Integer> statuses = inParallel(i -> api.post("/ngsi-ld/v1/entityOperations/upsert?options=update", """
+                [{"id": "%s", "type": "Counter", "seq": {"type": "Property", "value": %d}}]""".formatted(id, i)).tenant(tenant).send().status());
+
+        assertThat(statuses).containsOnly(204);
+        List<NotificationReceiver.Received> received = receiver.await(WRITES, Duration.ofSeconds(30));
+        assertThat(received).extracting(r -> r.body().path("data").get(0).path("seq").path("value").asInt())
+                .as("one notification per update, none folded into another").containsExactlyInAnyOrderElementsOf(range());
+        JsonNode history = api.get("/ngsi-ld/v1/temporal/entities/" + id + "?attrs=seq&lastN=1000").tenant(tenant).send().json();
+        List<Integer> kept = new ArrayList<>();
+        history.path("seq").forEach(instance -> kept.add(instance.path("value").asInt()));
+        assertThat(kept).as("every update is an instance of the history").containsAll(range());
+    }
+
+    @Test
+    void concurrentCreatesEachGetTheirOwnAnswer() throws Exception {
+        // Every id is created by two clients at once: exactly one of each pair succeeds, the other is told it exists.
+        ConcurrentHashMap<String, List<Integer>> byId = new ConcurrentHashMap<>();
+        inParallel(i -> {
+            String id = "urn:ngsi-ld:Bin:" + (i / 2);
+            int status = api.post("/ngsi-ld/v1/entities", """
+                    {"id": "%s", "type": "Bin", "fill": {"type": "Property", "value": %d}}""".formatted(id, i)).tenant(tenant).send().status();
+            byId.computeIfAbsent(id, key -> java.util.Collections.synchronizedList(new ArrayList<>())).add(status);
+            return status;
+        });
+        assertThat(byId).hasSize(WRITES / 2);
+        byId.forEach((id, statuses) -> assertThat(statuses).as(id).containsExactlyInAnyOrder(201, 409));
+    }
+
+    @Test
+    void aFailingRequestDoesNotFailTheOthersWrittenWithIt() throws Exception {
+        for (int i = 0; i < WRITES; i += 2) {
+            api.post("/ngsi-ld/v1/entities", "{\"id\": \"urn:ngsi-ld:Lamp:" + i + "\", \"type\": \"Lamp\"}").tenant(tenant).send();
+        }
+        // Batch updates of existing lamps succeed (204); those of lamps never created are 207 with the id not found.
+        List<Integer> statuses = inParallel(i -> api.post("/ngsi-ld/v1/entityOperations/update", """
+                [{"id": "urn:ngsi-ld:Lamp:%d", "type": "Lamp", "on": {"type": "Property", "value": true}}]""".formatted(i))
+                .tenant(tenant).send().status());
+        for (int i = 0; i < WRITES; i++) {
+            assertThat(statuses.get(i)).as("lamp " + i).isEqualTo(i % 2 == 0 ? 204 : 207);
+        }
+        for (int i = 0; i < WRITES; i += 2) {
+            JsonNode lamp = api.get("/ngsi-ld/v1/entities/urn:ngsi-ld:Lamp:" + i).tenant(tenant).send().json();
+            assertThat(lamp.path("on").path("value").asBoolean()).as("lamp " + i).isTrue();
+        }
+    }
+
+    private interface Write {
+        int send(int index) throws Exception;
+    }
+
+    /** Runs the writes from {@value #CLIENTS} clients at once; the statuses in the order of the writes. */
+    private static List<Integer> inParallel(Write write) throws Exception {
+        List<Future<Integer>> futures = new ArrayList<>();
+        try (ExecutorService clients = Executors.newFixedThreadPool(CLIENTS)) {
+            for (int i = 0; i < WRITES; i++) {
+                int index = i;
+                futures.add(clients.submit(() -> write.send(index)));
+            }
+        }
+        List<Integer> statuses = new ArrayList<>();
+        for (Future<Integer> future : futures) {
+            statuses.add(future.get());
+        }
+        return statuses;
+    }
+
+    private static List<Integer> range() {
+        return java.util.stream.IntStream.range(0, WRITES).boxed().toList();
+    }
+}
