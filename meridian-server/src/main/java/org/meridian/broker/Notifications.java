@@ -102,7 +102,8 @@ public final class Notifications implements AutoCloseable {
         this.maxFailures = options.maxFailures();
         this.maxQueryTerms = options.maxQueryTerms();
         this.timeout = options.timeout();
-        this.client = HttpClient.newBuilder().connectTimeout(options.timeout()).build();
+        // HTTP/1.1: receivers are webhooks; without it every new connection offers an h2c upgrade.
+        this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(options.timeout()).build();
         this.mqtt = new MqttPublisher((int) Math.max(1, options.timeout().toSeconds()));
         this.dispatchLease = new Lease(dataSource, 0x4d455249_00000001L, "notification matching");
         this.sendLease = new Lease(dataSource, 0x4d455249_00000002L, "notification delivery");
