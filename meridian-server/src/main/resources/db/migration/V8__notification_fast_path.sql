@@ -23,10 +23,21 @@ BEGIN
 END
 $$;
 
--- Delivery statistics (times_sent, last_success…) change with every notification and leave the version alone.
-CREATE TRIGGER subscription_changed
-    AFTER INSERT OR DELETE OR UPDATE OF tenant, id, body, context, active, expires_at, status, modified_at ON subscription
+-- Delivery statistics (times_sent, last_success…) change with every notification and leave the version alone; so does
+-- recording a failure that leaves the status as it was.
+CREATE TRIGGER subscription_added_or_removed
+    AFTER INSERT OR DELETE ON subscription
     FOR EACH ROW EXECUTE FUNCTION subscription_changed();
+CREATE TRIGGER subscription_changed
+    AFTER UPDATE ON subscription
+    FOR EACH ROW
+    WHEN (OLD.body IS DISTINCT FROM NEW.body OR OLD.context IS DISTINCT FROM NEW.context
+          OR OLD.active IS DISTINCT FROM NEW.active OR OLD.expires_at IS DISTINCT FROM NEW.expires_at
+          OR OLD.status IS DISTINCT FROM NEW.status OR OLD.modified_at IS DISTINCT FROM NEW.modified_at)
+    EXECUTE FUNCTION subscription_changed();
+
+-- Throttling holds a subscription's whole queue, including notifications queued after the hold began.
+ALTER TABLE subscription ADD COLUMN hold_until timestamptz;
 
 -- Payloads are rendered by the server and only ever sent back as they are: text costs PostgreSQL no jsonb
 -- conversion on the way in or out, and keeps the notification byte for byte as rendered.

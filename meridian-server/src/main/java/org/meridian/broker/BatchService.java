@@ -29,6 +29,8 @@ public final class BatchService implements AutoCloseable {
     /** Requests with at most this many entities are written in groups; larger ones amortise their own transaction. */
     static final int GROUPED_MAX_ENTITIES = 20;
     private static final int GROUP_MAX_ENTITIES = 500;
+    /** How long a group writer waits for a row lock before its requests are written by their callers instead. */
+    private static final int GROUP_LOCK_TIMEOUT_MILLIS = 500;
 
     private final EntityService service;
     private final int maxBatchSize;
@@ -197,7 +199,7 @@ public final class BatchService implements AutoCloseable {
     private Outcome write(String tenant, Kind kind, List<Entity> entities) {
         GroupKey key = new GroupKey(tenant, kind);
         if (groupCommit == null || entities.size() > GROUPED_MAX_ENTITIES) {
-            return writeTogether(key, List.of(entities)).getFirst();
+            return writeTogether(key, List.of(entities), false).getFirst();
         }
         return groupCommit.submit(key, entities);
     }
@@ -208,10 +210,15 @@ public final class BatchService implements AutoCloseable {
      * every request's change reaches the history and the subscribers as its own (two updates of one entity are never
      * folded into one).
      */
-    private List<Outcome> writeTogether(GroupKey key, List<List<Entity>> requests) {
+    private List<Outcome> writeTogether(GroupKey key, List<List<Entity>> requests, boolean boundedWaits) {
         String tenant = key.tenant();
         EntityService.OutboxSignal signal = service.newSignal();
         List<Outcome> outcomes = service.transactions().inTransaction(connection -> {
+            if (boundedWaits) {
+                try (var statement = connection.createStatement()) {
+                    statement.execute("SET LOCAL lock_timeout = '" + GROUP_LOCK_TIMEOUT_MILLIS + "ms'");
+                }
+            }
             if (key.kind() == Kind.CREATE || key.kind() == Kind.UPSERT_REPLACE || key.kind() == Kind.UPSERT_UPDATE) {
                 service.tenants().ensure(connection, tenant);
             } else {

@@ -19,19 +19,30 @@ import org.meridian.core.error.MeridianException;
  * together: one transaction, set-based statements, one commit. Nobody waits for a group to fill: an idle writer takes
  * a request at once, and the requests that arrive while it writes form the next group.
  *
- * <p>When a group's write fails, each of its requests is written again on its own, so one request's failure (a
- * missing tenant, a deadlock, a fault) is never reported to another. Callers see exactly what they would see had
- * their request been written alone, in the order the writer took them.
+ * <p>When a group's write fails, each of its requests is written again on its own, by its caller's thread, so one
+ * request's failure (a missing tenant, a deadlock, a fault) is never reported to another. Callers see exactly what
+ * they would see had their request been written alone. Writers give up waiting for row locks quickly (a long
+ * transaction elsewhere holding an entity must not stall every small write behind it); the callers then wait alone.
  *
  * @param <K> what must be equal for requests to share a transaction
  * @param <R> a request
  * @param <O> the outcome of one request
  */
 final class GroupCommit<K, R, O> implements AutoCloseable {
-    /** Writes a group in one transaction and returns one outcome per request, in order; throws to fail them all. */
+    /**
+     * Writes a group in one transaction and returns one outcome per request, in order; throws to fail them all.
+     * {@code boundedWaits}: a group writer is asking, and waits for locks only briefly.
+     */
     @FunctionalInterface
     interface GroupWrite<K, R, O> {
-        List<O> write(K key, List<R> requests);
+        List<O> write(K key, List<R> requests, boolean boundedWaits);
+    }
+
+    /** The group could not be written: the caller writes its request alone. */
+    private static final class WriteAlone extends RuntimeException {
+        WriteAlone(Throwable cause) {
+            super(cause == null ? null : cause.toString(), cause, false, false);
+        }
     }
 
     private record Pending<K, R, O>(K key, R request, int size, CompletableFuture<O> outcome) {
@@ -60,15 +71,25 @@ final class GroupCommit<K, R, O> implements AutoCloseable {
     /** Writes the request in a group with others, and returns its outcome once the group committed. */
     O submit(K key, R request) {
         if (!running) {
-            throw new MeridianException(ErrorType.OVERLOADED, "The server is stopping");
+            return alone(key, request);
         }
         Pending<K, R, O> pending = new Pending<>(key, request, size.applyAsInt(request), new CompletableFuture<>());
         queue.add(pending);
+        if (!running && queue.remove(pending)) {
+            return alone(key, request); // stopping: the writers may be gone
+        }
         try {
             return pending.outcome().join();
         } catch (CompletionException e) {
+            if (e.getCause() instanceof WriteAlone) {
+                return alone(key, request);
+            }
             throw e.getCause() instanceof RuntimeException runtime ? runtime : e;
         }
+    }
+
+    private O alone(K key, R request) {
+        return write.write(key, List.of(request), false).getFirst();
     }
 
     private void writeGroups() {
@@ -100,34 +121,28 @@ final class GroupCommit<K, R, O> implements AutoCloseable {
                 groups.forEach(this::writeGroup);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+                if (carried != null) {
+                    carried.outcome().completeExceptionally(new WriteAlone(e));
+                }
                 return;
-            } catch (RuntimeException | Error e) {
-                // writeGroup answers every request it took; anything escaping it is a bug, and must not stop writing.
-                org.slf4j.LoggerFactory.getLogger(GroupCommit.class).error("group write failed unexpectedly", e);
+            } finally {
+                // Whatever happened, nobody who was taken waits forever.
+                for (Pending<K, R, O> pending : taken) {
+                    pending.outcome().completeExceptionally(new WriteAlone(null));
+                }
             }
         }
     }
 
     private void writeGroup(K key, List<Pending<K, R, O>> group) {
-        if (group.size() > 1) {
-            List<O> outcomes;
-            try {
-                outcomes = write.write(key, group.stream().map(Pending::request).toList());
-            } catch (RuntimeException e) {
-                outcomes = null;
+        try {
+            List<O> outcomes = write.write(key, group.stream().map(Pending::request).toList(), true);
+            for (int i = 0; i < group.size(); i++) {
+                group.get(i).outcome().complete(outcomes.get(i));
             }
-            if (outcomes != null) {
-                for (int i = 0; i < group.size(); i++) {
-                    group.get(i).outcome().complete(outcomes.get(i));
-                }
-                return;
-            }
-        }
-        for (Pending<K, R, O> pending : group) {
-            try {
-                pending.outcome().complete(write.write(key, List.of(pending.request())).getFirst());
-            } catch (RuntimeException e) {
-                pending.outcome().completeExceptionally(e);
+        } catch (Throwable e) { // an Error too: the callers write alone, and see it themselves if it recurs
+            for (Pending<K, R, O> pending : group) {
+                pending.outcome().completeExceptionally(new WriteAlone(e));
             }
         }
     }

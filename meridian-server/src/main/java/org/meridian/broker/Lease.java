@@ -27,11 +27,22 @@ final class Lease implements AutoCloseable {
         this.name = name;
     }
 
-    /** True when this node holds the lease (taking it if free). */
     private static final long CHECK_INTERVAL_NANOS = 1_000_000_000L;
     private long checkedAt;
+    /** A lock, not synchronized: the check does JDBC I/O, which would pin a virtual thread's carrier on Java 21. */
+    private final java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
 
-    synchronized boolean held() {
+    /** True when this node holds the lease (taking it if free). */
+    boolean held() {
+        lock.lock();
+        try {
+            return heldLocked();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private boolean heldLocked() {
         // Checking the session costs a round trip, and the loops ask before every step: ask the database at most once
         // a second. A lease lost in between may briefly run on two nodes, which at-least-once delivery tolerates.
         long now = System.nanoTime();
@@ -43,11 +54,11 @@ final class Lease implements AutoCloseable {
                 checkedAt = now;
                 return true;
             }
-            close();
+            release();
             connection = dataSource.getConnection();
-            try (PreparedStatement lock = connection.prepareStatement("SELECT pg_try_advisory_lock(?)")) {
-                lock.setLong(1, key);
-                try (ResultSet result = lock.executeQuery()) {
+            try (PreparedStatement take = connection.prepareStatement("SELECT pg_try_advisory_lock(?)")) {
+                take.setLong(1, key);
+                try (ResultSet result = take.executeQuery()) {
                     result.next();
                     if (result.getBoolean(1)) {
                         checkedAt = now;
@@ -56,17 +67,26 @@ final class Lease implements AutoCloseable {
                     }
                 }
             }
-            close();
+            release();
             return false;
         } catch (SQLException e) {
             LOG.warn("could not take the lease for {}: {}", name, e.getMessage());
-            close();
+            release();
             return false;
         }
     }
 
     @Override
-    public synchronized void close() {
+    public void close() {
+        lock.lock();
+        try {
+            release();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void release() {
         if (connection != null) {
             try {
                 connection.close();

@@ -43,8 +43,11 @@ import org.slf4j.LoggerFactory;
 public final class Notifications implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Notifications.class);
     private static final int BATCH = 500;
-    /** How many due notifications of one queue a drainer reads at once. */
-    private static final int FOLLOWING = 50;
+    /**
+     * How many notifications of one queue a drainer reads at once. Small: a read batch is sent without reading the
+     * subscription again, so a deleted or paused subscription may still receive what was read before the change.
+     */
+    private static final int FOLLOWING = 10;
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(60);
 
     private final Transactions transactions;
@@ -72,8 +75,18 @@ public final class Notifications implements AutoCloseable {
     private final Set<String> lookAgain = ConcurrentHashMap.newKeySet();
     private Instant nextHeadsScan = Instant.EPOCH;
     private final Map<String, Snapshot> snapshots = new ConcurrentHashMap<>();
-    /** Per queue, the last notification this node delivered: guards against a stale read of a queue's head. */
-    private final Map<String, Long> delivered = new ConcurrentHashMap<>();
+    /**
+     * Notifications this node delivered lately, whose removal may not be written (or read) yet: never sent twice by it.
+     * Bounded; a notification whose completion was lost (a PostgreSQL crash under a relaxed commit) is sent again once
+     * it has left this set, or after a restart (at least once).
+     */
+    private final Set<Long> deliveredRecently = java.util.Collections.newSetFromMap(java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(1024, 0.75f, false) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<Long, Boolean> eldest) {
+                    return size() > 200_000;
+                }
+            }));
     /** Parsed subscriptions by tenant, id and modification time, so a delivery does not parse its subscription. */
     private final ExpiringCache<String, Active> parsed = new ExpiringCache<>(Duration.ofSeconds(60), 10_000);
     /** Periodic subscriptions: when each is next due (on the node holding the dispatch lease). */
@@ -154,7 +167,9 @@ public final class Notifications implements AutoCloseable {
             periodic = 0;
         }
         // Relaxed commit: if PostgreSQL crashed and lost it, the outbox events would come back and be matched again.
+        List<String> queued = new ArrayList<>();
         int handled = periodic + transactions.inRelaxedTransaction(connection -> {
+            queued.clear();
             List<OutboxStore.Event> events = outbox.claim(connection, BATCH);
             if (events.isEmpty()) {
                 return 0;
@@ -177,11 +192,13 @@ public final class Notifications implements AutoCloseable {
             }
             queue.enqueue(connection, pending);
             outbox.delete(connection, events.stream().map(OutboxStore.Event::sequence).toList());
-            if (sendLease.held()) {
-                filled.addAll(pending.stream().map(notification -> notification.tenant() + "\n" + notification.subscriptionId()).toList());
-            }
+            pending.forEach(notification -> queued.add(notification.tenant() + "\n" + notification.subscriptionId()));
             return events.size();
         });
+        // Named only once committed (a drainer reading earlier would find nothing), and only where they are sent.
+        if (!queued.isEmpty() && sendLease.held()) {
+            filled.addAll(queued);
+        }
         if (handled > 0) {
             wakeSender.release();
         }
@@ -352,9 +369,11 @@ public final class Notifications implements AutoCloseable {
 
     /** Starts draining a queue unless a drainer is at it; that one is then told to look again before it stops. */
     private boolean startDrainer(String key, NotificationStore.Queued head) {
-        if (!inFlight.add(key)) {
+        while (!inFlight.add(key)) {
             lookAgain.add(key);
-            return false;
+            if (inFlight.contains(key)) {
+                return false; // the running drainer sees lookAgain when it stops, or has not stopped yet
+            }
         }
         Thread.ofVirtual().name("meridian-notify").start(() -> {
             try {
@@ -374,28 +393,31 @@ public final class Notifications implements AutoCloseable {
         return true;
     }
 
-    /** Delivers a queue in order, from the given head or else its first due notification not delivered yet. */
+    /**
+     * Delivers a queue in order, from the given head or else from its start, until it is empty or reaches a
+     * notification that is not due (waiting for a retry, or held by throttling): nothing overtakes it.
+     */
     private void drain(String key, NotificationStore.Queued head) {
         String tenant = key.substring(0, key.indexOf('\n'));
         String subscriptionId = key.substring(key.indexOf('\n') + 1);
-        List<NotificationStore.Queued> due = head != null ? List.of(head) : following(tenant, subscriptionId, key);
+        long after = Long.MIN_VALUE;
+        List<NotificationStore.Queued> due = head != null ? List.of(head) : following(tenant, subscriptionId, after);
         while (running && !due.isEmpty()) {
             for (NotificationStore.Queued current : due) {
-                Long done = delivered.get(key);
-                if (done != null && current.sequence() <= done) {
-                    continue; // read before its completion was written
+                after = current.sequence();
+                if (deliveredRecently.contains(current.sequence())) {
+                    continue; // delivered; its completion is not written yet
                 }
-                if (!deliver(current)) {
+                if (!current.due() || !deliver(current)) {
                     return;
                 }
-                delivered.put(key, current.sequence());
+                deliveredRecently.add(current.sequence());
             }
-            due = following(tenant, subscriptionId, key);
+            due = following(tenant, subscriptionId, after);
         }
     }
 
-    private List<NotificationStore.Queued> following(String tenant, String subscriptionId, String key) {
-        long after = delivered.getOrDefault(key, Long.MIN_VALUE);
+    private List<NotificationStore.Queued> following(String tenant, String subscriptionId, long after) {
         return transactions.readOnly(connection -> queue.following(connection, tenant, subscriptionId, after, FOLLOWING));
     }
 

@@ -15,14 +15,17 @@ import org.meridian.core.json.Json;
 public final class NotificationStore {
     /** A queued notification, with the subscription it belongs to as stored now. */
     public record Queued(long sequence, String tenant, String subscriptionId, String payload, int attempts,
-                         JsonNode subscriptionBody, JsonNode subscriptionContext, Instant subscriptionModifiedAt) {
+                         JsonNode subscriptionBody, JsonNode subscriptionContext, Instant subscriptionModifiedAt, boolean due) {
     }
 
     /** Stream subscriptions are collected by their clients, not pushed by the sender. */
     private static final String PUSHED = " AND (s.body #>> '{notification,endpoint,uri}') NOT LIKE 'sse:%' ";
 
+    /** Whether a notification's turn has come: not waiting for a retry, its queue not held by throttling. */
+    private static final String DUE = "(n.next_attempt_at <= now() AND coalesce(s.hold_until <= now(), true))";
+
     private static final String SELECT = "SELECT n.seq, n.tenant, n.subscription_id, n.payload, n.attempts, s.body, s.context, "
-            + "s.modified_at FROM notification n JOIN subscription s ON s.tenant = n.tenant AND s.id = n.subscription_id ";
+            + "s.modified_at, " + DUE + " FROM notification n JOIN subscription s ON s.tenant = n.tenant AND s.id = n.subscription_id ";
 
     /** A notification to queue. */
     public record Pending(String tenant, String subscriptionId, JsonNode payload) {
@@ -93,22 +96,25 @@ public final class NotificationStore {
     /** The first notification of every queue whose turn has come, skipping subscriptions not in the active state. */
     public List<Queued> heads(Connection connection, int limit) throws SQLException {
         try (PreparedStatement select = connection.prepareStatement(
-                "SELECT h.seq, h.tenant, h.subscription_id, h.payload, h.attempts, s.body, s.context, s.modified_at FROM ("
-                        + " SELECT DISTINCT ON (n.tenant, n.subscription_id) n.* FROM notification n"
-                        + " ORDER BY n.tenant, n.subscription_id, n.seq) h"
-                        + " JOIN subscription s ON s.tenant = h.tenant AND s.id = h.subscription_id"
-                        + " WHERE h.next_attempt_at <= now() AND s.status = 'active' AND s.active" + PUSHED
-                        + " ORDER BY h.seq LIMIT ?")) {
+                "SELECT n.seq, n.tenant, n.subscription_id, n.payload, n.attempts, s.body, s.context, s.modified_at, true FROM ("
+                        + " SELECT DISTINCT ON (q.tenant, q.subscription_id) q.* FROM notification q"
+                        + " ORDER BY q.tenant, q.subscription_id, q.seq) n"
+                        + " JOIN subscription s ON s.tenant = n.tenant AND s.id = n.subscription_id"
+                        + " WHERE " + DUE + " AND s.status = 'active' AND s.active" + PUSHED
+                        + " ORDER BY n.seq LIMIT ?")) {
             select.setInt(1, limit);
             return read(select);
         }
     }
 
-    /** The next due notifications of one queue after {@code sequence}, in order. */
+    /**
+     * The notifications of one queue after {@code sequence}, in order, due or not: a drainer delivers them in turn and
+     * stops at the first that is not due, so a notification waiting for its retry is never overtaken by a later one.
+     */
     public List<Queued> following(Connection connection, String tenant, String subscriptionId, long sequence, int limit)
             throws SQLException {
         try (PreparedStatement select = connection.prepareStatement(SELECT
-                + "WHERE n.tenant = ? AND n.subscription_id = ? AND n.seq > ? AND n.next_attempt_at <= now() "
+                + "WHERE n.tenant = ? AND n.subscription_id = ? AND n.seq > ? "
                 + "AND s.status = 'active' AND s.active" + PUSHED + "ORDER BY n.seq LIMIT ?")) {
             select.setString(1, tenant);
             select.setString(2, subscriptionId);
@@ -125,7 +131,7 @@ public final class NotificationStore {
                 String context = rows.getString(7);
                 queued.add(new Queued(rows.getLong(1), rows.getString(2), rows.getString(3), rows.getString(4),
                         rows.getInt(5), Json.parseTrusted(rows.getString(6)), context == null ? null : Json.parseTrusted(context),
-                        rows.getTimestamp(8).toInstant()));
+                        rows.getTimestamp(8).toInstant(), rows.getBoolean(9)));
             }
         }
         return queued;
@@ -169,10 +175,10 @@ public final class NotificationStore {
         }
     }
 
-    /** Holds back a whole queue until the given time (throttling). */
+    /** Holds back a whole queue until the given time (throttling), notifications queued later included. */
     public void holdQueue(Connection connection, String tenant, String subscriptionId, Instant until) throws SQLException {
         try (PreparedStatement update = connection.prepareStatement(
-                "UPDATE notification SET next_attempt_at = greatest(next_attempt_at, ?) WHERE tenant = ? AND subscription_id = ?")) {
+                "UPDATE subscription SET hold_until = greatest(hold_until, ?) WHERE tenant = ? AND id = ?")) {
             update.setTimestamp(1, Timestamp.from(until));
             update.setString(2, tenant);
             update.setString(3, subscriptionId);

@@ -156,6 +156,52 @@ class SubscriptionTest {
         }
     }
 
+    private void setSeq(int value) {
+        assertThat(api.post("/ngsi-ld/v1/entityOperations/upsert?options=update", """
+                [{"id": "urn:ngsi-ld:Streetlight:0", "type": "Streetlight", "seq": {"type": "Property", "value": %d}}]"""
+                .formatted(value)).tenant(tenant).send().status()).isEqualTo(204);
+    }
+
+    private List<Integer> receivedSeqs() {
+        return receiver.received().stream().map(r -> r.body().path("data").get(0).path("seq").path("value").asInt()).toList();
+    }
+
+    @Test
+    void aNotificationWaitingForItsRetryIsNotOvertakenByLaterOnes() throws InterruptedException {
+        subscribe("\"watchedAttributes\": [\"seq\"],");
+        receiver.answerWith(500);
+        setSeq(1);
+        receiver.await(1, WAIT);
+        setSeq(2);
+        setSeq(3);
+        Thread.sleep(300); // while the first waits for its retry (1 s), the later ones must wait behind it
+        receiver.answerWith(204);
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!receivedSeqs().contains(3) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        List<Integer> attempts = new java.util.ArrayList<>();
+        for (int seq : receivedSeqs()) {
+            if (attempts.isEmpty() || attempts.getLast() != seq) {
+                attempts.add(seq); // retries of one notification count once
+            }
+        }
+        assertThat(attempts).as("attempts in order, retries folded").containsExactly(1, 2, 3);
+    }
+
+    @Test
+    void throttlingAlsoHoldsNotificationsQueuedAfterTheLastDelivery() throws InterruptedException {
+        subscribe("\"watchedAttributes\": [\"seq\"], \"throttling\": 2,");
+        setSeq(1);
+        receiver.await(1, WAIT);
+        long first = System.nanoTime();
+        setSeq(2);
+        receiver.await(2, WAIT);
+        // A lower bound only: a slow machine can make the gap longer, never shorter.
+        assertThat(Duration.ofNanos(System.nanoTime() - first)).isGreaterThanOrEqualTo(Duration.ofMillis(1_500));
+        assertThat(receivedSeqs()).containsExactly(1, 2);
+    }
+
     private JsonNode awaitStatus(String id, String status) {
         long deadline = System.nanoTime() + WAIT.toNanos();
         JsonNode state;
