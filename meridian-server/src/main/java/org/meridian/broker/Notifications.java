@@ -402,6 +402,7 @@ public final class Notifications implements AutoCloseable {
         String subscriptionId = key.substring(key.indexOf('\n') + 1);
         long after = Long.MIN_VALUE;
         List<NotificationStore.Queued> due = head != null ? List.of(head) : following(tenant, subscriptionId, after);
+        boolean wholeQueue = head == null;
         while (running && !due.isEmpty()) {
             for (NotificationStore.Queued current : due) {
                 after = current.sequence();
@@ -413,7 +414,13 @@ public final class Notifications implements AutoCloseable {
                 }
                 deliveredRecently.add(current.sequence());
             }
+            if (wholeQueue && due.size() < FOLLOWING) {
+                // The read had the rest of the queue. Whatever is queued since was named to the sender, which starts
+                // this queue again once this drainer stops (lookAgain), or is found by the heads scan.
+                return;
+            }
             due = following(tenant, subscriptionId, after);
+            wholeQueue = true;
         }
     }
 
