@@ -82,7 +82,9 @@ public final class NotificationStore {
                 "WITH done AS (DELETE FROM notification WHERE seq = ANY(?)), "
                         + "counted AS (SELECT d.tenant, d.id, count(*) AS n, max(d.at::timestamptz) AS at "
                         + "FROM unnest(?::text[], ?::text[], ?::text[]) AS d(tenant, id, at) GROUP BY d.tenant, d.id) "
-                        + "UPDATE subscription s SET times_sent = s.times_sent + c.n, consecutive_failures = 0, "
+                        // A failure recorded after these deliveries (completions are written late) still counts.
+                        + "UPDATE subscription s SET times_sent = s.times_sent + c.n, consecutive_failures = CASE WHEN "
+                        + "s.last_failure IS NULL OR s.last_failure < c.at THEN 0 ELSE s.consecutive_failures END, "
                         + "last_notification = greatest(s.last_notification, c.at), last_success = greatest(s.last_success, c.at) "
                         + "FROM counted c WHERE s.tenant = c.tenant AND s.id = c.id")) {
             statement.setArray(1, connection.createArrayOf("bigint", sequences));
