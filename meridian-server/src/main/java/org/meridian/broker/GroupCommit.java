@@ -102,7 +102,6 @@ final class GroupCommit<K, R, O> implements AutoCloseable {
                 if (first == null) {
                     continue;
                 }
-                taken.clear();
                 taken.add(first);
                 int units = first.size();
                 Pending<K, R, O> next;
@@ -125,11 +124,15 @@ final class GroupCommit<K, R, O> implements AutoCloseable {
                     carried.outcome().completeExceptionally(new WriteAlone(e));
                 }
                 return;
+            } catch (RuntimeException | Error e) {
+                // writeGroup answers what it took; anything escaping is a bug, and must not stop this writer.
+                org.slf4j.LoggerFactory.getLogger(GroupCommit.class).error("group writer failed unexpectedly", e);
             } finally {
                 // Whatever happened, nobody who was taken waits forever.
                 for (Pending<K, R, O> pending : taken) {
                     pending.outcome().completeExceptionally(new WriteAlone(null));
                 }
+                taken.clear();
             }
         }
     }

@@ -73,7 +73,7 @@ public final class Notifications implements AutoCloseable {
     private final java.util.Queue<String> filled = new java.util.concurrent.ConcurrentLinkedQueue<>();
     /** Queues filled while their drainer was running: it looks again before it stops. */
     private final Set<String> lookAgain = ConcurrentHashMap.newKeySet();
-    private Instant nextHeadsScan = Instant.EPOCH;
+    private long nextHeadsScan = System.nanoTime();
     private final Map<String, Snapshot> snapshots = new ConcurrentHashMap<>();
     /**
      * Notifications this node delivered lately, whose removal may not be written (or read) yet: never sent twice by it.
@@ -167,7 +167,7 @@ public final class Notifications implements AutoCloseable {
             periodic = 0;
         }
         // Relaxed commit: if PostgreSQL crashed and lost it, the outbox events would come back and be matched again.
-        List<String> queued = new ArrayList<>();
+        Set<String> queued = new java.util.LinkedHashSet<>();
         int handled = periodic + transactions.inRelaxedTransaction(connection -> {
             queued.clear();
             List<OutboxStore.Event> events = outbox.claim(connection, BATCH);
@@ -357,9 +357,9 @@ public final class Notifications implements AutoCloseable {
         for (String key = filled.poll(); key != null; key = filled.poll()) {
             started += startDrainer(key, null) ? 1 : 0;
         }
-        Instant now = clock.instant();
-        if (!now.isBefore(nextHeadsScan)) {
-            nextHeadsScan = now.plusSeconds(1);
+        long now = System.nanoTime();
+        if (now - nextHeadsScan >= 0) {
+            nextHeadsScan = now + 1_000_000_000L;
             for (NotificationStore.Queued head : transactions.readOnly(connection -> queue.heads(connection, 500))) {
                 started += startDrainer(head.tenant() + "\n" + head.subscriptionId(), head) ? 1 : 0;
             }
