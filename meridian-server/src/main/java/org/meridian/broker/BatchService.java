@@ -27,7 +27,7 @@ public final class BatchService implements AutoCloseable {
     }
 
     /** Requests with at most this many entities are written in groups; larger ones amortise their own transaction. */
-    static final int GROUPED_MAX_ENTITIES = 20;
+    private static final int GROUPED_MAX_ENTITIES = 20;
     private static final int GROUP_MAX_ENTITIES = 500;
     /** How long a group writer waits for a row lock before its requests are written by their callers instead. */
     private static final int GROUP_LOCK_TIMEOUT_MILLIS = 500;
@@ -137,16 +137,6 @@ public final class BatchService implements AutoCloseable {
         return new UpsertResult(parsed.result(), List.copyOf(outcome.written()));
     }
 
-    private static Entity combine(Entity base, Entity incoming, boolean update) {
-        if (update) {
-            var attributes = EntityMutations.append(base.attributes(), incoming.attributes(), false, new AttributeChanges());
-            return new Entity(base.id(), union(base.types(), incoming.types()), incoming.scopes().isEmpty()
-                    ? base.scopes() : incoming.scopes(), attributes, base.createdAt(), incoming.modifiedAt());
-        }
-        return new Entity(base.id(), incoming.types(), incoming.scopes(),
-                EntityMutations.replaceAll(base.attributes(), incoming.attributes()), base.createdAt(), incoming.modifiedAt());
-    }
-
     /** Batch update: append attributes to existing entities (noOverwrite keeps existing ones). */
     public BatchResult update(String tenant, JsonNode payload, JsonLdContext context, boolean noOverwrite) {
         return modifyExisting(tenant, payload, context, noOverwrite ? Kind.UPDATE_NO_OVERWRITE : Kind.UPDATE);
@@ -157,17 +147,22 @@ public final class BatchService implements AutoCloseable {
         return modifyExisting(tenant, payload, context, Kind.MERGE);
     }
 
-    private static Entity modify(Kind kind, Entity base, Entity incoming) {
-        if (kind == Kind.MERGE) {
-            var attributes = EntityMutations.merge(base.attributes(), incoming.attributes(), true, new AttributeChanges());
-            return new Entity(base.id(), union(base.types(), incoming.types()),
-                    incoming.scopes().isEmpty() ? base.scopes() : incoming.scopes(), attributes, base.createdAt(),
-                    incoming.modifiedAt());
-        }
-        var attributes = EntityMutations.append(base.attributes(), incoming.attributes(), kind == Kind.UPDATE_NO_OVERWRITE,
-                new AttributeChanges());
-        return new Entity(base.id(), union(base.types(), incoming.types()), base.scopes(), attributes,
-                base.createdAt(), incoming.modifiedAt());
+    /** An existing entity after one incoming entity of the given kind of write. */
+    private static Entity apply(Kind kind, Entity base, Entity incoming) {
+        var types = union(base.types(), incoming.types());
+        var scopes = incoming.scopes().isEmpty() ? base.scopes() : incoming.scopes();
+        return switch (kind) {
+            case UPSERT_REPLACE -> new Entity(base.id(), incoming.types(), incoming.scopes(),
+                    EntityMutations.replaceAll(base.attributes(), incoming.attributes()), base.createdAt(), incoming.modifiedAt());
+            case UPSERT_UPDATE -> new Entity(base.id(), types, scopes, EntityMutations.append(base.attributes(),
+                    incoming.attributes(), false, new AttributeChanges()), base.createdAt(), incoming.modifiedAt());
+            case UPDATE, UPDATE_NO_OVERWRITE -> new Entity(base.id(), types, base.scopes(), EntityMutations.append(
+                    base.attributes(), incoming.attributes(), kind == Kind.UPDATE_NO_OVERWRITE, new AttributeChanges()),
+                    base.createdAt(), incoming.modifiedAt());
+            case MERGE -> new Entity(base.id(), types, scopes, EntityMutations.merge(base.attributes(), incoming.attributes(),
+                    true, new AttributeChanges()), base.createdAt(), incoming.modifiedAt());
+            case CREATE -> throw new IllegalArgumentException("a create never applies to an existing entity");
+        };
     }
 
     private BatchResult modifyExisting(String tenant, JsonNode payload, JsonLdContext context, Kind kind) {
@@ -287,11 +282,11 @@ public final class BatchService implements AutoCloseable {
                     if (base == null) {
                         created.add(incoming.id());
                     }
-                    next.put(incoming.id(), base == null ? incoming : combine(base, incoming, key.kind() == Kind.UPSERT_UPDATE));
+                    next.put(incoming.id(), base == null ? incoming : apply(key.kind(), base, incoming));
                 } else if (base == null) {
                     missing.add(incoming.id());
                 } else {
-                    next.put(incoming.id(), modify(key.kind(), base, incoming));
+                    next.put(incoming.id(), apply(key.kind(), base, incoming));
                 }
             }
             outcomes.add(new Outcome(created, missing));
