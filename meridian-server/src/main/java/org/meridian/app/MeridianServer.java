@@ -96,8 +96,8 @@ public final class MeridianServer implements AutoCloseable {
             HistoryMaintenance maintenance = new HistoryMaintenance(transactions, history, clock, settings.historyRetentionDays());
             maintenance.start();
             EntityStore entityStore = new EntityStore();
-            EntityService entities = new EntityService(transactions, entityStore, queries, tenants, outbox, history,
-                    notifications::changed, clock);
+            EntityService entities = new EntityService(transactions, entityStore, queries, tenants, notificationStore, history,
+                    notifications, clock);
             Settings.Ingest ingestSettings = settings.ingest();
             Ingest ingest = new Ingest(transactions, tenants, new MeasurementWriter(entities), contexts.core(),
                     new IngestPipeline.Options(ingestSettings.writers(), ingestSettings.queueCapacity(), ingestSettings.maxBatch(),

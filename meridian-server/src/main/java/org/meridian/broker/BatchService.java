@@ -207,7 +207,7 @@ public final class BatchService implements AutoCloseable {
      */
     private List<Outcome> writeTogether(GroupKey key, List<List<Entity>> requests, boolean boundedWaits) {
         String tenant = key.tenant();
-        EntityService.OutboxSignal signal = service.newSignal();
+        EntityService.CommitSignal signal = service.newSignal();
         List<Outcome> outcomes = service.transactions().inTransaction(connection -> {
             if (boundedWaits) {
                 try (var statement = connection.createStatement()) {
@@ -250,7 +250,7 @@ public final class BatchService implements AutoCloseable {
     }
 
     private List<Outcome> createRound(java.sql.Connection connection, String tenant, List<List<Entity>> round,
-                                      EntityService.OutboxSignal signal) throws java.sql.SQLException {
+                                      EntityService.CommitSignal signal) throws java.sql.SQLException {
         List<Entity> all = round.stream().flatMap(List::stream).toList();
         Set<String> inserted = service.store().insertNew(connection, tenant, all);
         service.record(connection, tenant, all.stream().filter(entity -> inserted.contains(entity.id()))
@@ -265,7 +265,7 @@ public final class BatchService implements AutoCloseable {
     }
 
     private List<Outcome> modifyRound(java.sql.Connection connection, GroupKey key, List<List<Entity>> round,
-                                      EntityService.OutboxSignal signal) throws java.sql.SQLException {
+                                      EntityService.CommitSignal signal) throws java.sql.SQLException {
         String tenant = key.tenant();
         boolean upsert = key.kind() == Kind.UPSERT_REPLACE || key.kind() == Kind.UPSERT_UPDATE;
         List<Entity> all = round.stream().flatMap(List::stream).toList();
@@ -313,7 +313,7 @@ public final class BatchService implements AutoCloseable {
         if (ids.isEmpty()) {
             return result;
         }
-        EntityService.OutboxSignal signal = service.newSignal();
+        EntityService.CommitSignal signal = service.newSignal();
         Set<String> deleted = service.transactions().inTransaction(connection -> {
             service.requireTenant(connection, tenant);
             List<Entity> existing = service.store().findAll(connection, tenant, ids, true);

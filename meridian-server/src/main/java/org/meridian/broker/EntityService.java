@@ -24,7 +24,7 @@ import org.meridian.store.EntityQueries;
 import org.meridian.store.EntitySelection;
 import org.meridian.store.EntityStore;
 import org.meridian.store.HistoryStore;
-import org.meridian.store.OutboxStore;
+import org.meridian.store.NotificationStore;
 import org.meridian.store.TenantStore;
 import org.meridian.store.Transactions;
 
@@ -37,23 +37,23 @@ public final class EntityService {
     private final EntityStore entities;
     private final EntityQueries queries;
     private final TenantStore tenants;
-    private final OutboxStore outbox;
+    private final NotificationStore queue;
+    private final Notifications notifications;
     private final HistoryStore history;
-    private final Runnable changed;
     private final Clock clock;
 
     /**
-     * @param changed called after a transaction that wrote to the outbox commits, to wake the dispatcher
+     * @param notifications matches changes against subscriptions, and is told which queues a commit filled
      */
     public EntityService(Transactions transactions, EntityStore entities, EntityQueries queries, TenantStore tenants,
-                         OutboxStore outbox, HistoryStore history, Runnable changed, Clock clock) {
+                         NotificationStore queue, HistoryStore history, Notifications notifications, Clock clock) {
         this.transactions = transactions;
         this.entities = entities;
         this.queries = queries;
         this.tenants = tenants;
-        this.outbox = outbox;
+        this.queue = queue;
+        this.notifications = notifications;
         this.history = history;
-        this.changed = changed;
         this.clock = clock;
     }
 
@@ -77,7 +77,7 @@ public final class EntityService {
     }
 
     public void delete(String tenant, String id) {
-        OutboxSignal signal = new OutboxSignal();
+        CommitSignal signal = new CommitSignal();
         transactions.inTransaction(connection -> {
             requireTenant(connection, tenant);
             Entity current = entities.find(connection, tenant, id, true)
@@ -207,9 +207,9 @@ public final class EntityService {
         });
     }
 
-    /** Reads the entity for update, applies the change, writes it and its outbox event in one transaction. */
+    /** Reads the entity for update, applies the change, writes it, its history and its notifications in one transaction. */
     private void modify(String tenant, String id, Instant now, UnaryOperator<Entity> change) {
-        OutboxSignal signal = new OutboxSignal();
+        CommitSignal signal = new CommitSignal();
         transactions.inTransaction(connection -> {
             requireTenant(connection, tenant);
             Entity current = entities.find(connection, tenant, id, true)
@@ -242,41 +242,39 @@ public final class EntityService {
         return entities;
     }
 
-    /** Every change goes to the history and, for tenants with subscriptions, to the outbox: same transaction. */
-    void record(Connection connection, String tenant, List<EntityChange> changes, OutboxSignal signal) throws SQLException {
+    /**
+     * Every change goes to the history and, when subscriptions select it, to their notification queues: in the
+     * transaction of the change, so both commit with it or not at all.
+     */
+    void record(Connection connection, String tenant, List<EntityChange> changes, CommitSignal signal) throws SQLException {
+        record(connection, tenant, changes, signal, subscribers(connection, tenant));
+    }
+
+    /** {@link #record} with the tenant's subscribers already read in this transaction (one query fewer). */
+    void record(Connection connection, String tenant, List<EntityChange> changes, CommitSignal signal,
+                SubscriptionMatcher.Subscribers subscribers) throws SQLException {
         history.record(connection, tenant, changes);
-        signal.wrote(outbox.append(connection, tenant, changes));
+        List<NotificationStore.Pending> pending = notifications.matcher().notifications(tenant, subscribers, changes, now());
+        queue.enqueue(connection, pending);
+        pending.forEach(notification -> signal.filled.add(notification.tenant() + "\n" + notification.subscriptionId()));
     }
 
-    /** {@link #record} when the caller already knows whether the tenant has subscriptions (one query fewer). */
-    void record(Connection connection, String tenant, List<EntityChange> changes, OutboxSignal signal, boolean subscribed)
-            throws SQLException {
-        history.record(connection, tenant, changes);
-        if (subscribed) {
-            signal.wrote(outbox.appendChecked(connection, tenant, changes));
-        }
+    /** The tenant's subscribers now; {@link SubscriptionMatcher.Subscribers#isEmpty()} when changes notify nobody. */
+    SubscriptionMatcher.Subscribers subscribers(Connection connection, String tenant) throws SQLException {
+        return notifications.matcher().subscribers(connection, tenant);
     }
 
-    /** Whether changes of this tenant go to the outbox (it has subscriptions). */
-    boolean outboxWanted(Connection connection, String tenant) throws SQLException {
-        return outbox.hasSubscriptions(connection, tenant);
+    CommitSignal newSignal() {
+        return new CommitSignal();
     }
 
-    OutboxSignal newSignal() {
-        return new OutboxSignal();
-    }
-
-    /** Wakes the dispatcher after commit, and only when the transaction wrote to the outbox. */
-    final class OutboxSignal {
-        private boolean wrote;
-
-        void wrote(boolean appended) {
-            wrote |= appended;
-        }
+    /** Names the notification queues a transaction filled to the sender, once (and only if) it committed. */
+    final class CommitSignal {
+        private final java.util.Set<String> filled = new java.util.LinkedHashSet<>();
 
         void fire() {
-            if (wrote) {
-                changed.run();
+            if (!filled.isEmpty()) {
+                notifications.filled(filled);
             }
         }
     }

@@ -14,7 +14,7 @@ import org.meridian.core.ngsild.EntityMutations;
 
 /**
  * Writes device measurements as entity updates: a batch in one transaction, each measurement its own change in the
- * history and (for tenants with subscriptions) the outbox, so none is merged away. A measurement for an entity that
+ * history and (when subscriptions select it) the notification queues, so none is merged away. A measurement for an entity that
  * is missing (never created, or deleted) creates it from the device's type and static attributes.
  */
 public final class MeasurementWriter {
@@ -39,7 +39,7 @@ public final class MeasurementWriter {
         if (entities.isEmpty()) {
             return 0;
         }
-        EntityService.OutboxSignal signal = service.newSignal();
+        EntityService.CommitSignal signal = service.newSignal();
         int created = service.transactions().inTransaction(connection -> {
             service.tenants().ensure(connection, tenant);
             Set<String> inserted = service.store().insertNew(connection, tenant, entities);
@@ -56,14 +56,15 @@ public final class MeasurementWriter {
         if (updates.isEmpty()) {
             return;
         }
-        EntityService.OutboxSignal signal = service.newSignal();
+        EntityService.CommitSignal signal = service.newSignal();
         service.transactions().inTransaction(connection -> {
             service.tenants().ensure(connection, tenant);
             List<String> ids = updates.stream().map(Update::entityId).distinct().toList();
             Map<String, Entity> current = new LinkedHashMap<>();
             service.store().findAll(connection, tenant, ids, true).forEach(entity -> current.put(entity.id(), entity));
             // Only what subscriptions need costs copies: the entity after each change and the values before it.
-            boolean notify = service.outboxWanted(connection, tenant);
+            SubscriptionMatcher.Subscribers subscribers = service.subscribers(connection, tenant);
+            boolean notify = !subscribers.isEmpty();
             List<EntityChange> changes = new ArrayList<>(updates.size());
             for (Update update : updates) {
                 Entity base = current.get(update.entityId());
@@ -87,7 +88,7 @@ public final class MeasurementWriter {
                         .map(Map.Entry::getKey).collect(java.util.stream.Collectors.toSet()), previous));
             }
             service.store().upsert(connection, tenant, List.copyOf(current.values()));
-            service.record(connection, tenant, changes, signal, notify);
+            service.record(connection, tenant, changes, signal, subscribers);
             return null;
         });
         signal.fire();

@@ -9,7 +9,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -18,10 +17,8 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.meridian.core.error.MeridianException;
-import org.meridian.core.jsonld.JsonLdContext;
 import org.meridian.core.json.Json;
 import org.meridian.core.subscription.Subscription;
-import org.meridian.core.subscription.SubscriptionParser;
 import org.meridian.mqtt.MqttPublisher;
 import org.meridian.store.EntityQueries;
 import org.meridian.store.NotificationStore;
@@ -32,13 +29,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns outbox events into notifications and delivers them.
+ * Delivers the notifications that writes queue.
  *
- * <p>Two loops, each on one node of a cluster at a time (a {@link Lease}): the dispatcher claims outbox events, matches
- * them against the subscriptions and queues a notification per match, all in one transaction; the sender delivers the
- * head of every subscription's queue concurrently, removing it only when the receiver answered 2xx. A crash at any
- * point leaves the event or the notification in the database: delivery is at least once, in order per subscription,
- * and a slow or dead receiver holds up only its own queue.
+ * <p>A write matches its changes against the subscriptions and queues their notifications in its own transaction
+ * ({@link SubscriptionMatcher}), then names the queues it filled to the sender here. The sender, on one node of a
+ * cluster at a time (a {@link Lease}), delivers every queue concurrently, in order, removing a notification only when
+ * the receiver answered 2xx. A crash at any point leaves the notification in the database: delivery is at least once,
+ * in order per subscription, and a slow or dead receiver holds up only its own queue. The dispatcher (also under a
+ * lease) queues periodic notifications, and matches outbox events left by a version that queued through the outbox.
  */
 public final class Notifications implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Notifications.class);
@@ -54,10 +52,9 @@ public final class Notifications implements AutoCloseable {
     private final OutboxStore outbox;
     private final SubscriptionStore subscriptions;
     private final NotificationStore queue;
-    private final ContextService contexts;
+    private final SubscriptionMatcher matcher;
     private final Clock clock;
     private final int maxFailures;
-    private final int maxQueryTerms;
     private final Duration timeout;
     private final HttpClient client;
     private final MqttPublisher mqtt;
@@ -74,7 +71,6 @@ public final class Notifications implements AutoCloseable {
     /** Queues filled while their drainer was running: it looks again before it stops. */
     private final Set<String> lookAgain = ConcurrentHashMap.newKeySet();
     private long nextHeadsScan = System.nanoTime();
-    private final Map<String, Snapshot> snapshots = new ConcurrentHashMap<>();
     /**
      * Notifications this node delivered lately, whose removal may not be written (or read) yet: never sent twice by it.
      * Bounded; a notification whose completion was lost (a PostgreSQL crash under a relaxed commit) is sent again once
@@ -88,13 +84,16 @@ public final class Notifications implements AutoCloseable {
                 }
             }));
     /** Parsed subscriptions by tenant, id and modification time, so a delivery does not parse its subscription. */
-    private final ExpiringCache<String, Active> parsed = new ExpiringCache<>(Duration.ofSeconds(60), 10_000);
+    private final ExpiringCache<String, SubscriptionMatcher.Active> parsed = new ExpiringCache<>(Duration.ofSeconds(60), 10_000);
     /** Periodic subscriptions: when each is next due (on the node holding the dispatch lease). */
     private final Map<String, Instant> periodicDue = new ConcurrentHashMap<>();
     private Instant nextPeriodicCheck = Instant.EPOCH;
     private final EntityQueries entityQueries;
     private final QueryPlanner planner;
     private volatile boolean running = true;
+    /** Until the outbox was found empty once: events left there by an earlier version are matched, then never again. */
+    private boolean outboxMayHaveEvents = true;
+    private long nextOrphanSweep = System.nanoTime();
     private final List<Thread> threads = new ArrayList<>();
 
     /** Delivery settings. */
@@ -110,10 +109,9 @@ public final class Notifications implements AutoCloseable {
         this.outbox = outbox;
         this.subscriptions = subscriptions;
         this.queue = queue;
-        this.contexts = contexts;
+        this.matcher = new SubscriptionMatcher(subscriptions, contexts, options.maxQueryTerms());
         this.clock = clock;
         this.maxFailures = options.maxFailures();
-        this.maxQueryTerms = options.maxQueryTerms();
         this.timeout = options.timeout();
         // HTTP/1.1: receivers are webhooks; without it every new connection offers an h2c upgrade.
         this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(options.timeout()).build();
@@ -128,9 +126,19 @@ public final class Notifications implements AutoCloseable {
         threads.add(Thread.ofVirtual().name("meridian-completer").start(() -> loop(null, wakeCompleter, this::complete)));
     }
 
-    /** Called after a write committed: there may be new events. */
-    public void changed() {
-        wakeDispatcher.release();
+    SubscriptionMatcher matcher() {
+        return matcher;
+    }
+
+    /**
+     * Called after a write that queued notifications committed, with the queues (tenant, newline, subscription id) it
+     * filled: named only once committed (a drainer reading earlier would find nothing), and only where they are sent.
+     */
+    void filled(java.util.Collection<String> queues) {
+        if (sendLease.held()) {
+            filled.addAll(queues);
+        }
+        wakeSender.release();
     }
 
     private interface Step {
@@ -156,56 +164,45 @@ public final class Notifications implements AutoCloseable {
         }
     }
 
-    /** Matches one batch of outbox events, and queues periodic notifications that are due; returns how many. */
+    /** Queues periodic notifications that are due, and matches outbox events left by an earlier version; returns how many. */
     private int dispatch() {
         int periodic;
         try {
             periodic = periodic();
         } catch (RuntimeException e) {
-            // Periodic notifications must never hold up the notifications of changes.
+            // Periodic notifications must never hold up the rest.
             LOG.error("periodic notifications failed, retrying in a second: {}", e.toString(), e);
             periodic = 0;
         }
-        // Relaxed commit: if PostgreSQL crashed and lost it, the outbox events would come back and be matched again.
+        return periodic + (outboxMayHaveEvents ? matchOutbox() : 0);
+    }
+
+    /**
+     * Matches a batch of events from the outbox, where versions before writes queued their notifications themselves
+     * put every change; runs until the outbox is empty once (after an upgrade), in the order of the events.
+     */
+    private int matchOutbox() {
         Set<String> queued = new java.util.LinkedHashSet<>();
-        int handled = periodic + transactions.inRelaxedTransaction(connection -> {
+        int handled = transactions.inTransaction(connection -> {
             queued.clear();
             List<OutboxStore.Event> events = outbox.claim(connection, BATCH);
-            if (events.isEmpty()) {
-                return 0;
-            }
-            Map<String, SubscriptionIndex<Active>> byTenant = new HashMap<>();
-            for (String tenant : events.stream().map(OutboxStore.Event::tenant).distinct().toList()) {
-                byTenant.put(tenant, activeSubscriptions(connection, tenant));
-            }
             Instant now = clock.instant();
             List<NotificationStore.Pending> pending = new ArrayList<>();
             for (OutboxStore.Event event : events) {
-                SubscriptionIndex<Active> index = byTenant.get(event.tenant());
-                for (Active active : index.candidates(event.change().entity())) {
-                    if (!active.subscription().isExpired(now) && active.subscription().matches(event.change())) {
-                        ObjectNode payload = NotificationRenderer.render(active.subscription(), active.row().context(),
-                                active.context(), event.change(), now);
-                        pending.add(new NotificationStore.Pending(event.tenant(), active.row().id(), payload));
-                    }
-                }
+                pending.addAll(matcher.notifications(event.tenant(), matcher.subscribers(connection, event.tenant()),
+                        List.of(event.change()), now));
             }
             queue.enqueue(connection, pending);
             outbox.delete(connection, events.stream().map(OutboxStore.Event::sequence).toList());
             pending.forEach(notification -> queued.add(notification.tenant() + "\n" + notification.subscriptionId()));
             return events.size();
         });
-        // Named only once committed (a drainer reading earlier would find nothing), and only where they are sent.
-        if (!queued.isEmpty() && sendLease.held()) {
-            filled.addAll(queued);
-        }
-        if (handled > 0) {
-            wakeSender.release();
+        if (handled == 0) {
+            outboxMayHaveEvents = false;
+        } else {
+            filled(queued);
         }
         return handled;
-    }
-
-    private record Active(SubscriptionStore.Row row, Subscription subscription, JsonLdContext context) {
     }
 
     /**
@@ -229,7 +226,7 @@ public final class Notifications implements AutoCloseable {
                 if (next != null && now.isBefore(next)) {
                     continue;
                 }
-                Active active = activate(row);
+                SubscriptionMatcher.Active active = matcher.activate(row);
                 if (active == null || !active.subscription().isPeriodic()) {
                     continue;
                 }
@@ -266,7 +263,7 @@ public final class Notifications implements AutoCloseable {
 
     /** The entities a periodic subscription selects now: its types, q, scopeQ and geoQ in SQL, ids and patterns here. */
     private List<org.meridian.core.ngsild.Entity> currentState(java.sql.Connection connection, SubscriptionStore.Row row,
-                                                                 Active active) throws java.sql.SQLException {
+                                                                 SubscriptionMatcher.Active active) throws java.sql.SQLException {
         JsonNode body = row.body();
         List<String> types = new ArrayList<>();
         List<String> ids = new ArrayList<>();
@@ -304,47 +301,6 @@ public final class Notifications implements AutoCloseable {
         return value == null || value.isNull() ? null : value.asText();
     }
 
-    private record Snapshot(String version, SubscriptionIndex<Active> subscriptions) {
-    }
-
-    /**
-     * A tenant's deliverable subscriptions, parsed. Reloaded only when the tenant's subscription fingerprint changed,
-     * so a city with thousands of subscriptions does not re-read and re-parse them for every batch of events.
-     */
-    private SubscriptionIndex<Active> activeSubscriptions(java.sql.Connection connection, String tenant) throws java.sql.SQLException {
-        String version = subscriptions.version(connection, tenant);
-        Snapshot snapshot = snapshots.get(tenant);
-        if (snapshot == null || !snapshot.version().equals(version)) {
-            List<Active> active = new ArrayList<>();
-            for (SubscriptionStore.Row row : subscriptions.deliverable(connection, List.of(tenant))) {
-                Active parsedRow = activate(row);
-                if (parsedRow != null) {
-                    active.add(parsedRow);
-                }
-            }
-            snapshot = new Snapshot(version, new SubscriptionIndex<>(List.copyOf(active), Active::subscription));
-            snapshots.put(tenant, snapshot);
-        }
-        return snapshot.subscriptions();
-    }
-
-    private Active activate(SubscriptionStore.Row row) {
-        Active active = activate(row.tenant(), row.id(), row.body(), row.context());
-        return active == null ? null : new Active(row, active.subscription(), active.context());
-    }
-
-    private Active activate(String tenant, String id, JsonNode body, JsonNode contextValue) {
-        try {
-            JsonLdContext context = contexts.resolve(contextValue);
-            // Stored subscriptions were checked on write; only an expiry time now in the past can fail here.
-            Subscription subscription = SubscriptionParser.parse(id, body, context, maxQueryTerms, Instant.EPOCH);
-            return new Active(null, subscription, context);
-        } catch (MeridianException e) {
-            LOG.warn("subscription {} of tenant '{}' cannot be used now ({}); its notifications wait", id, tenant, e.detail());
-            return null;
-        }
-    }
-
     /**
      * Starts a drainer for every queue that may have a due notification and none running; returns how many started.
      * The queues the dispatcher just filled are named to the sender in memory; a scan of all queues' heads (one
@@ -360,6 +316,10 @@ public final class Notifications implements AutoCloseable {
         long now = System.nanoTime();
         if (now - nextHeadsScan >= 0) {
             nextHeadsScan = now + 1_000_000_000L;
+            if (now - nextOrphanSweep >= 0) {
+                nextOrphanSweep = now + 60_000_000_000L;
+                transactions.inTransaction(connection -> queue.deleteOrphans(connection));
+            }
             for (NotificationStore.Queued head : transactions.readOnly(connection -> queue.heads(connection, 500))) {
                 started += startDrainer(head.tenant() + "\n" + head.subscriptionId(), head) ? 1 : 0;
             }
@@ -430,8 +390,8 @@ public final class Notifications implements AutoCloseable {
 
     /** Delivers one notification; returns whether the next of its queue may follow now. */
     private boolean deliver(NotificationStore.Queued head) {
-        Active active = parsed.get(head.tenant() + "\n" + head.subscriptionId() + "\n" + head.subscriptionModifiedAt(),
-                key -> activate(head.tenant(), head.subscriptionId(), head.subscriptionBody(), head.subscriptionContext()));
+        SubscriptionMatcher.Active active = parsed.get(head.tenant() + "\n" + head.subscriptionId() + "\n" + head.subscriptionModifiedAt(),
+                key -> matcher.activate(head.tenant(), head.subscriptionId(), head.subscriptionBody(), head.subscriptionContext()));
         if (active == null) {
             return false;
         }

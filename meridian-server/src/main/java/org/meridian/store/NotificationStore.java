@@ -161,6 +161,18 @@ public final class NotificationStore {
         }
     }
 
+    /**
+     * Removes notifications whose subscription is gone: queued by a write that matched a subscription deleted while it
+     * ran (the queue has no foreign key, which would make every write lock its subscriptions' rows). Never delivered:
+     * the sender reads queues joined with their subscription.
+     */
+    public int deleteOrphans(Connection connection) throws SQLException {
+        try (PreparedStatement delete = connection.prepareStatement("DELETE FROM notification n WHERE NOT EXISTS "
+                + "(SELECT 1 FROM subscription s WHERE s.tenant = n.tenant AND s.id = n.subscription_id)")) {
+            return delete.executeUpdate();
+        }
+    }
+
     public void delete(Connection connection, long sequence) throws SQLException {
         try (PreparedStatement delete = connection.prepareStatement("DELETE FROM notification WHERE seq = ?")) {
             delete.setLong(1, sequence);

@@ -105,10 +105,15 @@ public final class SubscriptionStore {
     }
 
     public boolean delete(Connection connection, String tenant, String id) throws SQLException {
-        try (PreparedStatement delete = connection.prepareStatement("DELETE FROM subscription WHERE tenant = ? AND id = ?")) {
+        try (PreparedStatement delete = connection.prepareStatement("DELETE FROM subscription WHERE tenant = ? AND id = ?");
+             PreparedStatement queued = connection.prepareStatement("DELETE FROM notification WHERE tenant = ? AND subscription_id = ?")) {
             delete.setString(1, tenant);
             delete.setString(2, id);
-            return delete.executeUpdate() == 1;
+            queued.setString(1, tenant);
+            queued.setString(2, id);
+            boolean deleted = delete.executeUpdate() == 1;
+            queued.executeUpdate();
+            return deleted;
         }
     }
 
