@@ -36,7 +36,21 @@ public final class SubscriptionStore {
             insert.setTimestamp(6, expiresAt == null ? null : Timestamp.from(expiresAt));
             insert.setTimestamp(7, Timestamp.from(now));
             insert.setTimestamp(8, Timestamp.from(now));
-            return insert.executeUpdate() == 1;
+            boolean inserted = insert.executeUpdate() == 1;
+            if (inserted) {
+                // What is queued under this id belongs to a deleted subscription of the same id (a write that
+                // matched it while it was being deleted), not to this one.
+                deleteQueue(connection, tenant, id);
+            }
+            return inserted;
+        }
+    }
+
+    private static void deleteQueue(Connection connection, String tenant, String id) throws SQLException {
+        try (PreparedStatement delete = connection.prepareStatement("DELETE FROM notification WHERE tenant = ? AND subscription_id = ?")) {
+            delete.setString(1, tenant);
+            delete.setString(2, id);
+            delete.executeUpdate();
         }
     }
 
@@ -105,15 +119,13 @@ public final class SubscriptionStore {
     }
 
     public boolean delete(Connection connection, String tenant, String id) throws SQLException {
-        try (PreparedStatement delete = connection.prepareStatement("DELETE FROM subscription WHERE tenant = ? AND id = ?");
-             PreparedStatement queued = connection.prepareStatement("DELETE FROM notification WHERE tenant = ? AND subscription_id = ?")) {
+        // The queue first: the sender locks a notification, then its subscription (recording a delivery or a failure),
+        // and taking them in the other order deadlocked with it.
+        deleteQueue(connection, tenant, id);
+        try (PreparedStatement delete = connection.prepareStatement("DELETE FROM subscription WHERE tenant = ? AND id = ?")) {
             delete.setString(1, tenant);
             delete.setString(2, id);
-            queued.setString(1, tenant);
-            queued.setString(2, id);
-            boolean deleted = delete.executeUpdate() == 1;
-            queued.executeUpdate();
-            return deleted;
+            return delete.executeUpdate() == 1;
         }
     }
 

@@ -41,6 +41,41 @@ class RestartTest {
         }
     }
 
+    /**
+     * Versions before writes queued their notifications themselves put every change in the outbox. An event left there
+     * when such a version stopped is notified by the next start, once (then the outbox is not read again).
+     */
+    @Test
+    void anOutboxEventLeftByAnEarlierVersionIsNotifiedAfterTheUpgrade() throws Exception {
+        try (org.meridian.testing.NotificationReceiver receiver = new org.meridian.testing.NotificationReceiver()) {
+            try (MeridianServer first = start()) {
+                Api api = TestServer.client("http://127.0.0.1:" + first.port());
+                assertThat(api.post("/ngsi-ld/v1/subscriptions", """
+                        {"type": "Subscription", "entities": [{"type": "Bridge"}],
+                         "notification": {"endpoint": {"uri": "%s"}}}""".formatted(receiver.url())).send().status()).isEqualTo(201);
+                String port = Files.readAllLines(data.resolve("postgres/postmaster.pid")).get(3).trim();
+                try (java.sql.Connection database = java.sql.DriverManager.getConnection(
+                        "jdbc:postgresql://127.0.0.1:" + port + "/postgres", "postgres", null);
+                     java.sql.Statement insert = database.createStatement()) {
+                    insert.execute("""
+                            INSERT INTO outbox (tenant, entity_id, change, changed, entity) VALUES ('', 'urn:ngsi-ld:Bridge:9',
+                            'created', '{https://uri.etsi.org/ngsi-ld/default-context/load}', '{"id": "urn:ngsi-ld:Bridge:9",
+                            "types": ["https://uri.etsi.org/ngsi-ld/default-context/Bridge"], "scopes": [],
+                            "createdAt": "2026-11-01T00:00:00Z", "modifiedAt": "2026-11-01T00:00:00Z",
+                            "attrs": {"https://uri.etsi.org/ngsi-ld/default-context/load": [{"type": "Property", "value": 7}]}}')""");
+                }
+            }
+            assertThat(receiver.received()).isEmpty();
+
+            try (MeridianServer second = start()) {
+                var notified = receiver.await(1, java.time.Duration.ofSeconds(15));
+                assertThat(notified).hasSize(1);
+                assertThat(notified.getFirst().body().path("data").get(0).path("id").asText()).isEqualTo("urn:ngsi-ld:Bridge:9");
+                assertThat(notified.getFirst().body().path("data").get(0).path("load").path("value").asInt()).isEqualTo(7);
+            }
+        }
+    }
+
     @Test
     void impossibleSettingsAreRefusedWithTheNameOfTheSetting() {
         Map<String, String> environment = Map.of(Settings.MAX_LIMIT, "10", Settings.DEFAULT_LIMIT, "50",

@@ -190,6 +190,23 @@ class SubscriptionTest {
     }
 
     @Test
+    void aDeletedSubscriptionTakesItsQueueWithIt() throws InterruptedException {
+        String id = "urn:ngsi-ld:Subscription:" + tenant + ":reused";
+        subscribe("\"id\": \"" + id + "\", \"watchedAttributes\": [\"seq\"],");
+        receiver.answerWith(500);
+        setSeq(1);
+        receiver.await(1, WAIT); // refused: now queued for its retry
+        assertThat(api.delete("/ngsi-ld/v1/subscriptions/" + id).tenant(tenant).send().status()).isEqualTo(204);
+
+        receiver.answerWith(204);
+        subscribe("\"id\": \"" + id + "\", \"watchedAttributes\": [\"seq\"],");
+        setSeq(2);
+        receiver.await(2, WAIT);
+        Thread.sleep(1_500); // past the retry the first notification was waiting for
+        assertThat(receivedSeqs()).as("the old subscription's notification is not sent to the new one").containsExactly(1, 2);
+    }
+
+    @Test
     void throttlingAlsoHoldsNotificationsQueuedAfterTheLastDelivery() throws InterruptedException {
         subscribe("\"watchedAttributes\": [\"seq\"], \"throttling\": 2,");
         setSeq(1);
