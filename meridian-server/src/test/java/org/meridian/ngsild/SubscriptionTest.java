@@ -156,6 +156,41 @@ class SubscriptionTest {
         }
     }
 
+    @Test
+    void aReceiverThatNeverAnswersIsRecordedAsFailingAfterTheTimeout() throws Exception {
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            List<java.net.Socket> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+            Thread.ofVirtual().start(() -> {
+                try {
+                    while (true) {
+                        held.add(silent.accept()); // accepted, read from never, answered never
+                    }
+                } catch (java.io.IOException closed) {
+                    // the test is over
+                }
+            });
+            Api.Response created = api.post("/ngsi-ld/v1/subscriptions", """
+                    {"type": "Subscription", "entities": [{"type": "Streetlight"}],
+                     "notification": {"endpoint": {"uri": "http://127.0.0.1:%d/notify"}}}""".formatted(silent.getLocalPort()))
+                    .tenant(tenant).send();
+            String id = created.header("Location").substring("/ngsi-ld/v1/subscriptions/".length());
+            create("{\"id\": \"urn:ngsi-ld:Streetlight:8\", \"type\": \"Streetlight\", \"status\": \"on\"}");
+
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            JsonNode notification;
+            do {
+                Thread.sleep(200);
+                notification = api.get("/ngsi-ld/v1/subscriptions/" + id).tenant(tenant).send().json().path("notification");
+            } while (notification.path("timesFailed").asInt() == 0 && System.nanoTime() < deadline);
+            assertThat(notification.path("timesFailed").asInt()).as(notification.toString()).isGreaterThanOrEqualTo(1);
+            assertThat(notification.has("lastFailure")).isTrue();
+            assertThat(notification.has("lastSuccess")).as("never delivered").isFalse();
+            for (java.net.Socket socket : held) {
+                socket.close();
+            }
+        }
+    }
+
     private void setSeq(int value) {
         assertThat(api.post("/ngsi-ld/v1/entityOperations/upsert?options=update", """
                 [{"id": "urn:ngsi-ld:Streetlight:0", "type": "Streetlight", "seq": {"type": "Property", "value": %d}}]"""
