@@ -385,12 +385,13 @@ public final class Notifications implements AutoCloseable {
     /** Delivers one notification; returns whether the next of its queue may follow now. */
     private boolean deliver(NotificationStore.Queued head) {
         SubscriptionMatcher.Active active = parsed.get(head.tenant() + "\n" + head.subscriptionId() + "\n" + head.subscriptionModifiedAt(),
-                key -> matcher.activate(head.tenant(), head.subscriptionId(), head.subscriptionBody(), head.subscriptionContext()));
+                key -> matcher.activate(head.tenant(), head.subscriptionId(), Json.parseTrusted(head.subscriptionBody()),
+                        head.subscriptionContextValue()));
         if (active == null) {
             return false;
         }
         Subscription.Endpoint endpoint = active.subscription().endpoint();
-        boolean delivered = post(endpoint, head.tenant(), head.subscriptionContext(), head.payload());
+        boolean delivered = post(endpoint, head.tenant(), head.subscriptionContextValue(), head.payload());
         Instant now = clock.instant();
         Double throttling = active.subscription().throttlingSeconds();
         if (delivered && throttling == null) {

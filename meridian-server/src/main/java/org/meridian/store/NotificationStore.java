@@ -13,9 +13,15 @@ import org.meridian.core.json.Json;
 
 /** Per-subscription queues of notifications waiting for delivery. */
 public final class NotificationStore {
-    /** A queued notification, with the subscription it belongs to as stored now. */
+    /**
+     * A queued notification, with the subscription it belongs to as stored now: its body and context as JSON text,
+     * parsed only by a sender that has not parsed this version of the subscription yet.
+     */
     public record Queued(long sequence, String tenant, String subscriptionId, String payload, int attempts,
-                         JsonNode subscriptionBody, JsonNode subscriptionContext, Instant subscriptionModifiedAt, boolean due) {
+                         String subscriptionBody, String subscriptionContext, Instant subscriptionModifiedAt, boolean due) {
+        public JsonNode subscriptionContextValue() {
+            return subscriptionContext == null ? null : Json.parseTrusted(subscriptionContext);
+        }
     }
 
     /** Stream subscriptions are collected by their clients, not pushed by the sender. */
@@ -130,10 +136,8 @@ public final class NotificationStore {
         List<Queued> queued = new ArrayList<>();
         try (ResultSet rows = select.executeQuery()) {
             while (rows.next()) {
-                String context = rows.getString(7);
                 queued.add(new Queued(rows.getLong(1), rows.getString(2), rows.getString(3), rows.getString(4),
-                        rows.getInt(5), Json.parseTrusted(rows.getString(6)), context == null ? null : Json.parseTrusted(context),
-                        rows.getTimestamp(8).toInstant(), rows.getBoolean(9)));
+                        rows.getInt(5), rows.getString(6), rows.getString(7), rows.getTimestamp(8).toInstant(), rows.getBoolean(9)));
             }
         }
         return queued;
