@@ -52,6 +52,21 @@ class TemporalTest {
     }
 
     @Test
+    void valuesAreKeptExactlyWhateverCharactersTheyHold() {
+        // Instances travel to PostgreSQL as array elements: quotes, backslashes, braces, commas and the word NULL are
+        // where an array literal could go wrong.
+        String awkward = "say \\\"hi\\\", {a,b} \\\\ NULL 水位 \\u00e9";
+        Api.Response response = api.patch("/ngsi-ld/v1/entities/" + ID + "/attrs",
+                "{\"status\": {\"type\": \"Property\", \"value\": \"" + awkward + "\"}}").tenant(tenant).send();
+        assertThat(response.status()).as(response.toString()).isEqualTo(204);
+        String stored = api.get("/ngsi-ld/v1/entities/" + ID).tenant(tenant).send().json().path("status").path("value").asText();
+
+        JsonNode history = temporal("?attrs=status");
+        assertThat(history.path("status")).extracting(i -> i.path("value").asText()).containsExactly("normal", stored);
+        assertThat(stored).isEqualTo("say \"hi\", {a,b} \\ NULL 水位 \u00e9");
+    }
+
+    @Test
     void timerelSelectsATimeRange() {
         assertThat(temporal("?attrs=waterLevel&timerel=after&timeAt=2024-07-20T11:00:00Z").path("waterLevel")).hasSize(3);
         assertThat(temporal("?attrs=waterLevel&timerel=before&timeAt=2024-07-20T11:00:00Z").path("waterLevel")).hasSize(1);
