@@ -32,7 +32,9 @@ import org.slf4j.LoggerFactory;
  * ({@link SubscriptionMatcher}), then names the queues it filled to the sender here. The sender, on one node of a
  * cluster at a time (a {@link Lease}), delivers every queue concurrently, in order, removing a notification only when
  * the receiver answered 2xx. A crash at any point leaves the notification in the database: delivery is at least once,
- * in order per subscription, and a slow or dead receiver holds up only its own queue. The dispatcher (also under a
+ * in order per entity (writes of one entity are serialised by its row lock, so their notifications queue in commit
+ * order; writes of different entities may commit in another order than they queued), and a slow or dead receiver
+ * holds up only its own queue. The dispatcher (also under a
  * lease) queues periodic notifications, and matches outbox events left by a version that queued through the outbox.
  */
 public final class Notifications implements AutoCloseable {
@@ -54,6 +56,9 @@ public final class Notifications implements AutoCloseable {
     private final int maxFailures;
     private final Duration timeout;
     private final MqttPublisher mqtt;
+    /** Cuts HTTP deliveries that outlive the timeout (one thread for all: it only ever closes a socket). */
+    private final java.util.concurrent.ScheduledExecutorService deadlines =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("meridian-delivery-deadlines").factory());
     private final Lease dispatchLease;
     private final Lease sendLease;
     private final Semaphore wakeDispatcher = new Semaphore(0);
@@ -87,6 +92,8 @@ public final class Notifications implements AutoCloseable {
     private final EntityQueries entityQueries;
     private final QueryPlanner planner;
     private volatile boolean running = true;
+    /** Whether this node holds the send lease, as the sender loop last saw: read by writers, never a round trip. */
+    private volatile boolean sending;
     /** Until the outbox was found empty once: events left there by an earlier version are matched, then never again. */
     private boolean outboxMayHaveEvents = true;
     private long nextOrphanSweep = System.nanoTime();
@@ -129,7 +136,7 @@ public final class Notifications implements AutoCloseable {
      * filled: named only once committed (a drainer reading earlier would find nothing), and only where they are sent.
      */
     void filled(java.util.Collection<String> queues) {
-        if (sendLease.held()) {
+        if (sending) {
             filled.addAll(queues);
         }
         wakeSender.release();
@@ -143,6 +150,9 @@ public final class Notifications implements AutoCloseable {
         while (running) {
             try {
                 boolean held = lease == null || lease.held();
+                if (lease == sendLease) {
+                    sending = held;
+                }
                 int done = held ? step.run() : 0;
                 if (done == 0) {
                     wake.tryAcquire(held ? 200 : 5_000, TimeUnit.MILLISECONDS);
@@ -168,6 +178,14 @@ public final class Notifications implements AutoCloseable {
             LOG.error("periodic notifications failed, retrying in a second: {}", e.toString(), e);
             periodic = 0;
         }
+        long now = System.nanoTime();
+        if (now - nextOrphanSweep >= 0) {
+            // Once a minute: what a write queued for a subscription deleted while it ran (never delivered, see
+            // NotificationStore#deleteOrphans), and outbox events from a node of an earlier version (a rolling upgrade).
+            nextOrphanSweep = now + 60_000_000_000L;
+            transactions.inTransaction(connection -> queue.deleteOrphans(connection));
+            outboxMayHaveEvents = true;
+        }
         return periodic + (outboxMayHaveEvents ? matchOutbox() : 0);
     }
 
@@ -183,6 +201,7 @@ public final class Notifications implements AutoCloseable {
             Instant now = clock.instant();
             List<NotificationStore.Pending> pending = new ArrayList<>();
             for (OutboxStore.Event event : events) {
+                // The matcher skips (and logs) a subscription that cannot be evaluated: no event blocks the others.
                 pending.addAll(matcher.notifications(event.tenant(), matcher.subscribers(connection, event.tenant()),
                         List.of(event.change()), now));
             }
@@ -310,10 +329,6 @@ public final class Notifications implements AutoCloseable {
         long now = System.nanoTime();
         if (now - nextHeadsScan >= 0) {
             nextHeadsScan = now + 1_000_000_000L;
-            if (now - nextOrphanSweep >= 0) {
-                nextOrphanSweep = now + 60_000_000_000L;
-                transactions.inTransaction(connection -> queue.deleteOrphans(connection));
-            }
             for (NotificationStore.Queued head : transactions.readOnly(connection -> queue.heads(connection, 500))) {
                 started += startDrainer(head.tenant() + "\n" + head.subscriptionId(), head) ? 1 : 0;
             }
@@ -470,19 +485,36 @@ public final class Notifications implements AutoCloseable {
             endpoint.receiverInfo().forEach(connection::setRequestProperty);
             byte[] body = payload.getBytes(java.nio.charset.StandardCharsets.UTF_8);
             connection.setFixedLengthStreamingMode(body.length);
-            try (var out = connection.getOutputStream()) {
-                out.write(body);
-            }
-            int status = connection.getResponseCode();
-            try (var in = status >= 400 ? connection.getErrorStream() : connection.getInputStream()) {
-                if (in != null) {
-                    in.transferTo(java.io.OutputStream.nullOutputStream()); // read to the end: the connection is reused
+            // Connect and read timeouts do not bound a receiver that takes the connection and never reads a large
+            // body: the whole exchange gets the timeout, after which the connection is cut.
+            var deadline = deadlines.schedule(connection::disconnect, timeout.toMillis(), TimeUnit.MILLISECONDS);
+            try {
+                try (var out = connection.getOutputStream()) {
+                    out.write(body);
                 }
+                int status = connection.getResponseCode();
+                readAnswer(connection, status);
+                return status >= 200 && status < 300;
+            } finally {
+                deadline.cancel(false);
             }
-            return status >= 200 && status < 300;
         } catch (java.io.IOException | IllegalArgumentException e) {
             LOG.debug("notification to {} failed: {}", endpoint.uri(), e.toString());
             return false;
+        }
+    }
+
+    /**
+     * Reads what a receiver answered, so the connection can serve the next notification; at most 64 KB, beyond which
+     * (or if reading fails) the connection is dropped instead. The status alone decides the delivery.
+     */
+    private static void readAnswer(java.net.HttpURLConnection connection, int status) {
+        try (var in = status >= 400 ? connection.getErrorStream() : connection.getInputStream()) {
+            if (in != null && in.readNBytes(65_536).length == 65_536 && in.read() >= 0) {
+                connection.disconnect();
+            }
+        } catch (java.io.IOException e) {
+            connection.disconnect();
         }
     }
 
@@ -539,5 +571,6 @@ public final class Notifications implements AutoCloseable {
         dispatchLease.close();
         sendLease.close();
         mqtt.close();
+        deadlines.shutdownNow();
     }
 }

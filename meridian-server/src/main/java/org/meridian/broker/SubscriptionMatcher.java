@@ -110,10 +110,17 @@ final class SubscriptionMatcher {
         List<NotificationStore.Pending> pending = new ArrayList<>();
         for (EntityChange change : changes) {
             for (Active active : subscribers.index.candidates(change.entity())) {
-                if (!active.subscription().isExpired(now) && active.subscription().matches(change)) {
-                    ObjectNode payload = NotificationRenderer.render(active.subscription(), active.row().context(),
-                            active.context(), change, now);
-                    pending.add(new NotificationStore.Pending(tenant, active.row().id(), payload));
+                try {
+                    if (!active.subscription().isExpired(now) && active.subscription().matches(change)) {
+                        ObjectNode payload = NotificationRenderer.render(active.subscription(), active.row().context(),
+                                active.context(), change, now);
+                        pending.add(new NotificationStore.Pending(tenant, active.row().id(), payload));
+                    }
+                } catch (RuntimeException | StackOverflowError e) {
+                    // Matching runs inside the user's write: a subscription that cannot be evaluated (a regular
+                    // expression that overflows the stack) misses this change rather than failing the write.
+                    LOG.warn("subscription {} of tenant '{}' could not be evaluated against {}: {}", active.row().id(),
+                            tenant, change.entity().id(), e.toString());
                 }
             }
         }

@@ -85,18 +85,23 @@ public final class NotificationStore {
             times[i] = notification.at().toString();
         }
         try (PreparedStatement statement = connection.prepareStatement(
-                "WITH done AS (DELETE FROM notification WHERE seq = ANY(?)), "
+                // The statistics count what the DELETE removed, which also makes it run first: notifications are
+                // locked before their subscription, the order every other writer of both keeps (a subscription's
+                // deletion among them), so none of them can deadlock with this.
+                "WITH done AS (DELETE FROM notification WHERE seq = ANY(?) RETURNING seq), "
                         + "counted AS (SELECT d.tenant, d.id, count(*) AS n, max(d.at::timestamptz) AS at "
-                        + "FROM unnest(?::text[], ?::text[], ?::text[]) AS d(tenant, id, at) GROUP BY d.tenant, d.id) "
+                        + "FROM unnest(?::bigint[], ?::text[], ?::text[], ?::text[]) AS d(seq, tenant, id, at) "
+                        + "JOIN done ON done.seq = d.seq GROUP BY d.tenant, d.id) "
                         // A failure recorded after these deliveries (completions are written late) still counts.
                         + "UPDATE subscription s SET times_sent = s.times_sent + c.n, consecutive_failures = CASE WHEN "
                         + "s.last_failure IS NULL OR s.last_failure < c.at THEN 0 ELSE s.consecutive_failures END, "
                         + "last_notification = greatest(s.last_notification, c.at), last_success = greatest(s.last_success, c.at) "
                         + "FROM counted c WHERE s.tenant = c.tenant AND s.id = c.id")) {
             statement.setArray(1, connection.createArrayOf("bigint", sequences));
-            statement.setArray(2, connection.createArrayOf("text", tenants));
-            statement.setArray(3, connection.createArrayOf("text", ids));
-            statement.setArray(4, connection.createArrayOf("text", times));
+            statement.setArray(2, connection.createArrayOf("bigint", sequences));
+            statement.setArray(3, connection.createArrayOf("text", tenants));
+            statement.setArray(4, connection.createArrayOf("text", ids));
+            statement.setArray(5, connection.createArrayOf("text", times));
             statement.executeUpdate();
         }
     }
