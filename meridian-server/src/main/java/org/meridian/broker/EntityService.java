@@ -247,7 +247,9 @@ public final class EntityService {
      * transaction of the change, so both commit with it or not at all.
      */
     void record(Connection connection, String tenant, List<EntityChange> changes, CommitSignal signal) throws SQLException {
-        record(connection, tenant, changes, signal, subscribers(connection, tenant));
+        if (!changes.isEmpty()) {
+            record(connection, tenant, changes, signal, subscribers(connection, tenant));
+        }
     }
 
     /** {@link #record} with the tenant's subscribers already read in this transaction (one query fewer). */

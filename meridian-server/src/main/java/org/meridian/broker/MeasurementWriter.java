@@ -14,8 +14,8 @@ import org.meridian.core.ngsild.EntityMutations;
 
 /**
  * Writes device measurements as entity updates: a batch in one transaction, each measurement its own change in the
- * history and (when subscriptions select it) the notification queues, so none is merged away. A measurement for an entity that
- * is missing (never created, or deleted) creates it from the device's type and static attributes.
+ * history and (when subscriptions select it) the notification queues, so none is merged away. A measurement for an
+ * entity that is missing (never created, or deleted) creates it from the device's type and static attributes.
  */
 public final class MeasurementWriter {
 
