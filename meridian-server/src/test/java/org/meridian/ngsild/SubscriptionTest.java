@@ -94,6 +94,30 @@ class SubscriptionTest {
     }
 
     @Test
+    void anUpdatedOrPausedSubscriptionIsMatchedAsItIsNowFromTheNextWrite() throws InterruptedException {
+        String id = subscribe("\"q\": \"power>50\",");
+        create("{\"id\": \"urn:ngsi-ld:Streetlight:5\", \"type\": \"Streetlight\", \"power\": 60}");
+        assertThat(receiver.await(1, WAIT)).hasSize(1);
+
+        assertThat(api.patch("/ngsi-ld/v1/subscriptions/" + id, "{\"q\": \"power<10\"}").tenant(tenant).send().status())
+                .isEqualTo(204);
+        patch("urn:ngsi-ld:Streetlight:5", "{\"power\": 70}"); // matched the old q, not the new one
+        patch("urn:ngsi-ld:Streetlight:5", "{\"power\": 5}");
+        assertThat(receiver.await(2, WAIT)).hasSize(2);
+
+        assertThat(api.patch("/ngsi-ld/v1/subscriptions/" + id, "{\"isActive\": false}").tenant(tenant).send().status())
+                .isEqualTo(204);
+        patch("urn:ngsi-ld:Streetlight:5", "{\"power\": 4}"); // paused: not notified, now or later
+        assertThat(api.patch("/ngsi-ld/v1/subscriptions/" + id, "{\"isActive\": true}").tenant(tenant).send().status())
+                .isEqualTo(204);
+        patch("urn:ngsi-ld:Streetlight:5", "{\"power\": 3}");
+        receiver.await(3, WAIT);
+        Thread.sleep(500); // anything else queued would arrive by now
+        assertThat(receiver.received()).extracting(r -> r.body().path("data").get(0).path("power").path("value").asInt())
+                .containsExactly(60, 5, 3);
+    }
+
+    @Test
     void keyValuesAndNotifiedAttributes() {
         Api.Response response = api.post("/ngsi-ld/v1/subscriptions", """
                 {"type": "Subscription", "entities": [{"type": "Streetlight", "idPattern": "^urn:ngsi-ld:Streetlight:3$"}],
