@@ -475,14 +475,7 @@ public final class Notifications implements AutoCloseable {
             connection.setDoOutput(true);
             connection.setUseCaches(false);
             connection.setInstanceFollowRedirects(false); // a redirect is not a delivery
-            connection.setRequestProperty("Content-Type", endpoint.accept());
-            if (endpoint.accept().equals("application/json")) {
-                connection.setRequestProperty("Link", linkHeader(contextValue));
-            }
-            if (!tenant.isEmpty()) {
-                connection.setRequestProperty("NGSILD-Tenant", tenant);
-            }
-            endpoint.receiverInfo().forEach(connection::setRequestProperty);
+            headers(endpoint, tenant, contextValue).forEach(connection::setRequestProperty);
             byte[] body = payload.getBytes(java.nio.charset.StandardCharsets.UTF_8);
             connection.setFixedLengthStreamingMode(body.length);
             // Connect and read timeouts do not bound a receiver that takes the connection and never reads a large
@@ -522,16 +515,23 @@ public final class Notifications implements AutoCloseable {
     private static ObjectNode mqttMessage(Subscription.Endpoint endpoint, String tenant, JsonNode contextValue, JsonNode payload) {
         ObjectNode message = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
         ObjectNode metadata = message.putObject("metadata");
-        metadata.put("Content-Type", endpoint.accept());
-        if (endpoint.accept().equals("application/json")) {
-            metadata.put("Link", linkHeader(contextValue));
-        }
-        if (!tenant.isEmpty()) {
-            metadata.put("NGSILD-Tenant", tenant);
-        }
-        endpoint.receiverInfo().forEach(metadata::put);
+        headers(endpoint, tenant, contextValue).forEach(metadata::put);
         message.set("body", payload);
         return message;
+    }
+
+    /** The headers of a notification: HTTP request headers, or an MQTT message's metadata. */
+    private static Map<String, String> headers(Subscription.Endpoint endpoint, String tenant, JsonNode contextValue) {
+        Map<String, String> headers = new java.util.LinkedHashMap<>();
+        headers.put("Content-Type", endpoint.accept());
+        if (endpoint.accept().equals("application/json")) {
+            headers.put("Link", linkHeader(contextValue));
+        }
+        if (!tenant.isEmpty()) {
+            headers.put("NGSILD-Tenant", tenant);
+        }
+        headers.putAll(endpoint.receiverInfo());
+        return headers;
     }
 
     private static String linkHeader(JsonNode contextValue) {
