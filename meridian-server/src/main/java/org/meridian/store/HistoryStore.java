@@ -103,8 +103,8 @@ public final class HistoryStore {
 
     /** The hour an instance counts in for the roll-up: its observation time, else its recording time, in UTC. */
     private static final String HOUR = "date_trunc('hour', coalesce(observed_at, recorded_at), 'UTC')";
-    private static final String ROLLUP_COLUMNS = "count(*), count(value_number), sum(value_number), "
-            + "sum(value_number * value_number), min(value_number), max(value_number)";
+    private static final String ROLLUP_COLUMNS = "count(*) AS total, count(value_number) AS numeric, sum(value_number) AS sum, "
+            + "sum(value_number * value_number) AS sumsq, min(value_number) AS min, max(value_number) AS max";
 
     /** Inserts the rows and adds them to the hourly roll-up, in one statement. */
     private static void insert(Connection connection, String tenant, Rows rows) throws SQLException {
@@ -366,44 +366,37 @@ public final class HistoryStore {
     }
 
     /**
-     * The buckets of the roll-up path: whole hours from the roll-up, the cut hours at the range's ends from the
-     * instances, summed per bucket. Columns: entity_id, attribute, bucket (timestamptz), total, sum, avg, min, max,
+     * Buckets of several hours (PT3H, P1D…): the roll-up's whole hours and the cut hours at the range's ends from the
+     * instances, regrouped per bucket. Columns: entity_id, attribute, bucket (timestamptz), total, sum, avg, min, max,
      * stddev, sumsq.
      */
     private static void appendRollupBuckets(StringBuilder sql, List<Object> parameters, String tenant, List<String> entityIds,
                                             List<String> attributes, Instant from, Instant to, long bucketSeconds) {
         Instant lowHour = from == null ? null : ceilHour(from);
         Instant highHour = to == null ? null : to.truncatedTo(java.time.temporal.ChronoUnit.HOURS);
-        // Hourly buckets are the roll-up's own rows (the cut hours at the ends are hours too): no regrouping needed.
-        boolean hourly = bucketSeconds == 3600;
-        if (hourly) {
-            sql.append("SELECT entity_id, attribute, hour AS bucket, total, sum, sum / nullif(numeric, 0) AS avg, min, max, "
-                    + "sqrt(greatest(sumsq / nullif(numeric, 0) - power(sum / nullif(numeric, 0), 2), 0)) AS stddev, sumsq FROM (");
-        } else {
-            parameters.add((double) bucketSeconds);
-            sql.append("SELECT entity_id, attribute, date_bin(make_interval(secs => ?), hour, " + EPOCH + ") AS bucket, "
-                    + "sum(total) AS total, sum(sum) AS sum, sum(sum) / nullif(sum(numeric), 0) AS avg, min(min) AS min, max(max) AS max, "
-                    + "sqrt(greatest(sum(sumsq) / nullif(sum(numeric), 0) - power(sum(sum) / nullif(sum(numeric), 0), 2), 0)) AS stddev, "
-                    + "sum(sumsq) AS sumsq FROM (");
-        }
-        sql.append("SELECT entity_id, attribute, hour, total, numeric, sum, sumsq, min, max "
-                + "FROM attribute_hourly WHERE tenant = ? AND entity_id = ANY(?)");
-        parameters.add(tenant);
-        parameters.add(entityIds.toArray(String[]::new));
-        appendFilters(sql, parameters, attributes, "hour", lowHour, highHour);
-        String observed = timeColumn("observed_at");
+        parameters.add((double) bucketSeconds);
+        sql.append("SELECT entity_id, attribute, date_bin(make_interval(secs => ?), hour, " + EPOCH + ") AS bucket, "
+                + "sum(total) AS total, sum(sum) AS sum, sum(sum) / nullif(sum(numeric), 0) AS avg, min(min) AS min, max(max) AS max, "
+                + "sqrt(greatest(sum(sumsq) / nullif(sum(numeric), 0) - power(sum(sum) / nullif(sum(numeric), 0), 2), 0)) AS stddev, "
+                + "sum(sumsq) AS sumsq FROM (");
+        sql.append(rolledUpHours(parameters, tenant, entityIds, attributes, lowHour, highHour));
         if (from != null && from.isBefore(lowHour)) {
-            appendEdge(sql, parameters, tenant, entityIds, attributes, observed, from, lowHour);
+            sql.append(" UNION ALL ").append(cutHour(parameters, tenant, entityIds, attributes, from, lowHour));
         }
         if (to != null && highHour.isBefore(to)) {
-            appendEdge(sql, parameters, tenant, entityIds, attributes, observed, highHour, to);
+            sql.append(" UNION ALL ").append(cutHour(parameters, tenant, entityIds, attributes, highHour, to));
         }
-        sql.append(hourly ? ") parts" : ") parts GROUP BY entity_id, attribute, bucket");
+        sql.append(") parts GROUP BY entity_id, attribute, bucket");
     }
 
     /** SQL for each aggregation method over a roll-up bucket row. */
     private static final Map<String, String> METHOD_COLUMNS = Map.of("totalCount", "total", "sum", "sum", "avg", "avg",
             "min", "min", "max", "max", "stddev", "stddev", "sumsq", "sumsq");
+
+    /** SQL for each aggregation method over one hour's figures (the roll-up's columns). */
+    private static final Map<String, String> HOURLY_METHODS = Map.of("totalCount", "total", "sum", "sum",
+            "avg", "sum / nullif(numeric, 0)", "min", "min", "max", "max",
+            "stddev", "sqrt(greatest(sumsq / nullif(numeric, 0) - power(sum / nullif(numeric, 0), 2), 0))", "sumsq", "sumsq");
 
     /**
      * The roll-up path, as JSON: per entity and attribute, one array per method of [value, start, end] triples, the
@@ -419,17 +412,22 @@ public final class HistoryStore {
                                                                          List<String> attributes, Instant from, Instant to,
                                                                          long bucketSeconds, List<String> methods) throws SQLException {
         List<Object> parameters = new ArrayList<>();
-        StringBuilder sql = new StringBuilder("SELECT entity_id, attribute, array_agg(floor(extract(epoch FROM bucket))::bigint ORDER BY bucket)::text");
-        for (String method : methods) {
-            String column = METHOD_COLUMNS.get(method);
-            if (column == null) {
-                throw new IllegalArgumentException("no roll-up column for " + method);
+        StringBuilder sql = new StringBuilder();
+        if (bucketSeconds == 3600) {
+            appendHourlyArrays(sql, parameters, tenant, entityIds, attributes, from, to, methods);
+        } else {
+            sql.append("SELECT entity_id, attribute, array_agg(date_part('epoch', bucket)::bigint ORDER BY bucket)::text");
+            for (String method : methods) {
+                String column = METHOD_COLUMNS.get(method);
+                if (column == null) {
+                    throw new IllegalArgumentException("no roll-up column for " + method);
+                }
+                sql.append(", array_agg(").append(column).append(" ORDER BY bucket)::text");
             }
-            sql.append(", array_agg(").append(column).append(" ORDER BY bucket)::text");
+            sql.append(" FROM (");
+            appendRollupBuckets(sql, parameters, tenant, entityIds, attributes, from, to, bucketSeconds);
+            sql.append(") b GROUP BY entity_id, attribute");
         }
-        sql.append(" FROM (");
-        appendRollupBuckets(sql, parameters, tenant, entityIds, attributes, from, to, bucketSeconds);
-        sql.append(") b GROUP BY entity_id, attribute");
         Map<String, Map<String, Map<String, String>>> rendered = new java.util.HashMap<>();
         Map<Long, String> times = new java.util.HashMap<>();
         try (PreparedStatement select = connection.prepareStatement(sql.toString())) {
@@ -446,6 +444,82 @@ public final class HistoryStore {
             }
         }
         return rendered;
+    }
+
+    /**
+     * Hourly buckets, the common case (a month of them per entity): the roll-up's rows are aggregated into arrays in the
+     * order its index returns them, so PostgreSQL never sorts them; the cut hours at the range's ends, aggregated from
+     * the instances, are one bucket each and are joined on before and after. Merging them into the rows first made
+     * PostgreSQL sort the 72,000 rows of a page of 100 entities (on disk, beyond work_mem): measured in psql, 170 ms
+     * with the sort against 85 ms without. Columns: entity_id, attribute, bucket starts, one array per method.
+     */
+    private static void appendHourlyArrays(StringBuilder sql, List<Object> parameters, String tenant, List<String> entityIds,
+                                           List<String> attributes, Instant from, Instant to, List<String> methods) {
+        Instant lowHour = from == null ? null : ceilHour(from);
+        Instant highHour = to == null ? null : to.truncatedTo(java.time.temporal.ChronoUnit.HOURS);
+        List<String> parts = new ArrayList<>();
+        sql.append("WITH ");
+        if (from != null && from.isBefore(lowHour)) {
+            appendHourArrays(sql, parameters, "low", methods, cutHour(parameters, tenant, entityIds, attributes, from, lowHour));
+            parts.add("low");
+            sql.append(", ");
+        }
+        appendHourArrays(sql, parameters, "whole", methods, rolledUpHours(parameters, tenant, entityIds, attributes, lowHour, highHour));
+        parts.add("whole");
+        if (to != null && highHour.isBefore(to)) {
+            sql.append(", ");
+            appendHourArrays(sql, parameters, "high", methods, cutHour(parameters, tenant, entityIds, attributes, highHour, to));
+            parts.add("high");
+        }
+        sql.append(" SELECT entity_id, attribute, ").append(concatenated(parts, "starts"));
+        for (int i = 0; i < methods.size(); i++) {
+            sql.append(", ").append(concatenated(parts, "m" + i));
+        }
+        sql.append(" FROM ").append(parts.getFirst());
+        for (String part : parts.subList(1, parts.size())) {
+            sql.append(" FULL JOIN ").append(part).append(" USING (entity_id, attribute)");
+        }
+    }
+
+    /** A named query of per-entity-and-attribute arrays (bucket starts, then each method's values) over hourly figures. */
+    private static void appendHourArrays(StringBuilder sql, List<Object> parameters, String name, List<String> methods,
+                                         String hours) {
+        sql.append(name).append(" AS (SELECT entity_id, attribute, array_agg(date_part('epoch', hour)::bigint ORDER BY hour) AS starts");
+        for (int i = 0; i < methods.size(); i++) {
+            String expression = HOURLY_METHODS.get(methods.get(i));
+            if (expression == null) {
+                throw new IllegalArgumentException("no roll-up column for " + methods.get(i));
+            }
+            sql.append(", array_agg(").append(expression).append(" ORDER BY hour) AS m").append(i);
+        }
+        sql.append(" FROM (").append(hours).append(") h GROUP BY entity_id, attribute)");
+    }
+
+    /** The roll-up's rows of the whole hours in [lowHour, highHour). */
+    private static String rolledUpHours(List<Object> parameters, String tenant, List<String> entityIds, List<String> attributes,
+                                        Instant lowHour, Instant highHour) {
+        StringBuilder sql = new StringBuilder("SELECT entity_id, attribute, hour, total, numeric, sum, sumsq, min, max "
+                + "FROM attribute_hourly WHERE tenant = ? AND entity_id = ANY(?)");
+        parameters.add(tenant);
+        parameters.add(entityIds.toArray(String[]::new));
+        appendFilters(sql, parameters, attributes, "hour", lowHour, highHour);
+        return sql.toString();
+    }
+
+    /** The figures of a cut hour, from the instances observed in [from, to), in the roll-up's columns. */
+    private static String cutHour(List<Object> parameters, String tenant, List<String> entityIds, List<String> attributes,
+                                    Instant from, Instant to) {
+        StringBuilder sql = new StringBuilder("SELECT entity_id, attribute, " + HOUR + " AS hour, " + ROLLUP_COLUMNS
+                + " FROM attribute_history WHERE tenant = ? AND entity_id = ANY(?)");
+        parameters.add(tenant);
+        parameters.add(entityIds.toArray(String[]::new));
+        appendFilters(sql, parameters, attributes, timeColumn("observed_at"), from, to);
+        return sql.append(" GROUP BY 1, 2, 3").toString();
+    }
+
+    /** low.x || whole.x || high.x as text; a part an entity lacks is NULL, which array concatenation skips. */
+    private static String concatenated(List<String> parts, String column) {
+        return "(" + String.join(" || ", parts.stream().map(part -> part + "." + column).toList()) + ")::text";
     }
 
     private static String isoTime(long epochSeconds) {
@@ -481,17 +555,6 @@ public final class HistoryStore {
     private static Instant ceilHour(Instant time) {
         Instant floor = time.truncatedTo(java.time.temporal.ChronoUnit.HOURS);
         return floor.equals(time) ? floor : floor.plusSeconds(3600);
-    }
-
-    /** The instances of a cut hour at an end of the range, aggregated per hour like roll-up rows. */
-    private static void appendEdge(StringBuilder sql, List<Object> parameters, String tenant, List<String> entityIds,
-                                   List<String> attributes, String column, Instant from, Instant to) {
-        sql.append(" UNION ALL SELECT entity_id, attribute, " + HOUR + ", " + ROLLUP_COLUMNS
-                + " FROM attribute_history WHERE tenant = ? AND entity_id = ANY(?)");
-        parameters.add(tenant);
-        parameters.add(entityIds.toArray(String[]::new));
-        appendFilters(sql, parameters, attributes, column, from, to);
-        sql.append(" GROUP BY 1, 2, 3");
     }
 
     /** Creates the monthly partitions around now, so rows land in a partition that can later be dropped whole. */

@@ -132,7 +132,10 @@ class TemporalWriteTest {
         assertThat(daily.path("totalCount")).extracting(b -> b.get(0).asInt()).containsExactly(23, 25, 12); // one text value on day 1, one moved to day 2, one deleted
     }
 
-    /** A page of many entities is aggregated in two halves at once: every entity gets its own figures, cut hours too. */
+    /**
+     * A page of many entities is aggregated in two halves at once: every entity gets its own figures, cut hours too,
+     * also an entity whose only instances lie in a cut hour.
+     */
     @Test
     void aPageOfManyEntitiesGetsEachItsOwnAggregation() {
         for (int e = 0; e < 30; e++) {
@@ -143,15 +146,26 @@ class TemporalWriteTest {
                               {"type": "Property", "value": %d, "observedAt": "2024-05-01T03:40:00Z"}]}""".formatted(e, e, e + 2, e + 4))
                     .status()).isEqualTo(201);
         }
+        assertThat(createTemporal("""
+                {"id": "urn:ngsi-ld:NoiseLevelObserved:cut-hour-only", "type": "NoiseLevelObserved",
+                 "LAeq": [{"type": "Property", "value": 61.5, "observedAt": "2024-05-01T03:10:00Z"},
+                          {"type": "Property", "value": 70, "observedAt": "2024-05-01T03:50:00Z"}]}""").status()).isEqualTo(201);
         Api.Response page = api.get("/ngsi-ld/v1/temporal/entities?type=NoiseLevelObserved&attrs=LAeq&options=aggregatedValues"
-                + "&aggrMethods=avg,totalCount&aggrPeriodDuration=PT1H&timerel=between&timeAt=2024-05-01T01:00:00Z"
+                + "&aggrMethods=avg,totalCount&aggrPeriodDuration=PT1H&timerel=between&timeAt=2024-05-01T01:05:00Z"
                 + "&endTimeAt=2024-05-01T03:30:00Z&limit=100").tenant(tenant).send();
         assertThat(page.status()).as(page.toString()).isEqualTo(200);
-        assertThat(page.json()).hasSize(30);
+        assertThat(page.json()).hasSize(31);
         for (JsonNode entity : page.json()) {
+            if (entity.path("id").asText().endsWith("cut-hour-only")) {
+                // Its one instance in range lies in the cut hour 03:00–03:30 at the range's end.
+                assertThat(entity.path("LAeq").path("avg").toString()).isEqualTo("[[61.5,\"2024-05-01T03:00:00Z\",\"2024-05-01T04:00:00Z\"]]");
+                assertThat(entity.path("LAeq").path("totalCount").toString()).isEqualTo("[[1,\"2024-05-01T03:00:00Z\",\"2024-05-01T04:00:00Z\"]]");
+                continue;
+            }
             int e = Integer.parseInt(entity.path("id").asText().substring("urn:ngsi-ld:NoiseLevelObserved:page-".length()));
             JsonNode avg = entity.path("LAeq").path("avg");
-            // Two whole hours from the roll-up; the cut hour 03:00–03:30 holds no instance.
+            // The cut hour 01:05–02:00 at the start, a whole hour from the roll-up; the cut hour 03:00–03:30 at the end
+            // holds no instance of these.
             assertThat(avg).as(entity.toString()).hasSize(2);
             assertThat(avg.get(0).get(0).asDouble()).isEqualTo(e);
             assertThat(avg.get(0).get(1).asText()).isEqualTo("2024-05-01T01:00:00Z");
