@@ -1,8 +1,6 @@
 package org.meridian.bench;
 
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Locale;
@@ -41,12 +39,9 @@ final class NotificationLatency {
         Arrays.fill(latency, -1);
         AtomicInteger received = new AtomicInteger();
         AtomicInteger duplicates = new AtomicInteger();
-        HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        receiver.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-        receiver.createContext("/notify", exchange -> {
+        RawHttpReceiver receiver = new RawHttpReceiver(body -> {
             long now = System.nanoTime();
-            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-            Matcher matcher = SEQUENCE.matcher(body);
+            Matcher matcher = SEQUENCE.matcher(new String(body, StandardCharsets.UTF_8));
             if (matcher.find()) {
                 int seq = Integer.parseInt(matcher.group(1));
                 if (seq >= 0 && seq < total) {
@@ -60,11 +55,8 @@ final class NotificationLatency {
                     }
                 }
             }
-            exchange.sendResponseHeaders(204, -1);
-            exchange.close();
         });
-        receiver.start();
-        String endpoint = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/notify";
+        String endpoint = "http://127.0.0.1:" + receiver.port() + "/notify";
         // MERIDIAN_BENCH_NOTIFY_SUBSCRIBE=0 sends the same updates with no subscription: the write path's own rate.
         boolean subscribe = !"0".equals(System.getenv("MERIDIAN_BENCH_NOTIFY_SUBSCRIBE"));
         try (RawHttpConnection setup = new RawHttpConnection(base)) {
@@ -112,7 +104,7 @@ final class NotificationLatency {
         while (subscribe && received.get() < total - failed.get() && System.nanoTime() < deadline) {
             Thread.sleep(100);
         }
-        receiver.stop(0);
+        receiver.close();
         long[] millis = new long[received.get()];
         int k = 0;
         for (int i = 0; i < total; i++) {

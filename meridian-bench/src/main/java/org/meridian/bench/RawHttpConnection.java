@@ -117,6 +117,11 @@ final class RawHttpConnection implements AutoCloseable {
     }
 
     private String readLine() throws IOException {
+        return readLine(in);
+    }
+
+    /** One CRLF-terminated line of an HTTP head, without its CRLF; fails at the end of the stream. */
+    static String readLine(InputStream in) throws IOException {
         ByteArrayOutputStream line = new ByteArrayOutputStream(128);
         int previous = -1;
         for (int b = in.read(); b >= 0; b = in.read()) {
@@ -127,7 +132,7 @@ final class RawHttpConnection implements AutoCloseable {
             line.write(b);
             previous = b;
         }
-        throw new IOException("connection closed by the server");
+        throw new IOException("connection closed by the peer");
     }
 
     @Override
