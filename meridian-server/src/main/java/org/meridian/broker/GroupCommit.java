@@ -130,7 +130,9 @@ final class GroupCommit<K, R, O> implements AutoCloseable {
             } finally {
                 // Whatever happened, nobody who was taken waits forever.
                 for (Pending<K, R, O> pending : taken) {
-                    pending.outcome().completeExceptionally(new WriteAlone(null));
+                    if (!pending.outcome().isDone()) {
+                        pending.outcome().completeExceptionally(new WriteAlone(null));
+                    }
                 }
                 taken.clear();
             }

@@ -46,6 +46,8 @@ public final class Notifications implements AutoCloseable {
      */
     private static final int FOLLOWING = 10;
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(60);
+    /** How long the completer lets completions gather after writing some: at most this much later in the statistics. */
+    private static final long COMPLETION_GATHERING_MILLIS = 20;
 
     private final Transactions transactions;
     private final OutboxStore outbox;
@@ -316,62 +318,97 @@ public final class Notifications implements AutoCloseable {
 
     /**
      * Starts a drainer for every queue that may have a due notification and none running; returns how many started.
-     * The queues the dispatcher just filled are named to the sender in memory; a scan of all queues' heads (one
+     * The queues writes just filled are named to the sender in memory, and their first notifications read in one
+     * statement for all of them (one read per queue was the pipeline's most frequent statement); a scan of all queues' heads (one
      * query over the whole table) runs once a second for the rest: retries that came due, throttled queues, queues
      * filled before a restart or by another node. Each drainer delivers its queue in order until it is empty, not
      * yet due, or failing.
      */
     private int send() {
-        int started = 0;
+        Set<String> claimed = new java.util.LinkedHashSet<>();
         for (String key = filled.poll(); key != null; key = filled.poll()) {
-            started += startDrainer(key, null) ? 1 : 0;
+            if (claim(key)) {
+                claimed.add(key);
+            }
+        }
+        int started = 0;
+        if (!claimed.isEmpty()) {
+            Map<String, List<NotificationStore.Queued>> first;
+            try {
+                first = transactions.readOnly(connection -> queue.firstOfQueues(connection, claimed, FOLLOWING));
+            } catch (RuntimeException e) {
+                claimed.forEach(this::release);
+                filled.addAll(claimed);
+                throw e;
+            }
+            for (String key : claimed) {
+                List<NotificationStore.Queued> due = first.getOrDefault(key, List.of());
+                if (due.isEmpty()) {
+                    release(key); // delivered meanwhile by a drainer that just stopped, or a stream's queue
+                } else {
+                    startDrainer(key, due, true);
+                    started++;
+                }
+            }
         }
         long now = System.nanoTime();
         if (now - nextHeadsScan >= 0) {
             nextHeadsScan = now + 1_000_000_000L;
             for (NotificationStore.Queued head : transactions.readOnly(connection -> queue.heads(connection, 500))) {
-                started += startDrainer(head.tenant() + "\n" + head.subscriptionId(), head) ? 1 : 0;
+                String key = head.tenant() + "\n" + head.subscriptionId();
+                if (claim(key)) {
+                    startDrainer(key, List.of(head), false);
+                    started++;
+                }
             }
         }
         return started;
     }
 
-    /** Starts draining a queue unless a drainer is at it; that one is then told to look again before it stops. */
-    private boolean startDrainer(String key, NotificationStore.Queued head) {
+    /** Takes a queue for one drainer; when one is at it already, that one is told to look again before it stops. */
+    private boolean claim(String key) {
         while (!inFlight.add(key)) {
             lookAgain.add(key);
             if (inFlight.contains(key)) {
                 return false; // the running drainer sees lookAgain when it stops, or has not stopped yet
             }
         }
+        return true;
+    }
+
+    private void release(String key) {
+        inFlight.remove(key);
+        if (lookAgain.remove(key)) {
+            filled.add(key);
+            wakeSender.release();
+        }
+    }
+
+    /** Drains a claimed queue on a virtual thread of its own, starting with the notifications given. */
+    private void startDrainer(String key, List<NotificationStore.Queued> first, boolean wholeQueue) {
         Thread.ofVirtual().name("meridian-notify").start(() -> {
             try {
-                drain(key, head);
+                drain(key, first, wholeQueue);
             } catch (RuntimeException e) {
                 if (running) { // when stopping, the database may close under a delivery: it is made again after the restart
                     LOG.error("delivery to subscription {} failed unexpectedly: {}", key.substring(key.indexOf('\n') + 1), e.toString(), e);
                 }
             } finally {
-                inFlight.remove(key);
-                if (lookAgain.remove(key)) {
-                    filled.add(key);
-                    wakeSender.release();
-                }
+                release(key);
             }
         });
-        return true;
     }
 
     /**
-     * Delivers a queue in order, from the given head or else from its start, until it is empty or reaches a
-     * notification that is not due (waiting for a retry, or held by throttling): nothing overtakes it.
+     * Delivers a queue in order, from the notifications given (the start of the queue when {@code wholeQueue}, at
+     * most {@link #FOLLOWING} of them, else only its head) until it is empty or reaches a notification that is not
+     * due (waiting for a retry, or held by throttling): nothing overtakes it.
      */
-    private void drain(String key, NotificationStore.Queued head) {
+    private void drain(String key, List<NotificationStore.Queued> first, boolean wholeQueue) {
         String tenant = key.substring(0, key.indexOf('\n'));
         String subscriptionId = key.substring(key.indexOf('\n') + 1);
         long after = Long.MIN_VALUE;
-        List<NotificationStore.Queued> due = head != null ? List.of(head) : following(tenant, subscriptionId, after);
-        boolean wholeQueue = head == null;
+        List<NotificationStore.Queued> due = first;
         while (running && !due.isEmpty()) {
             for (NotificationStore.Queued current : due) {
                 after = current.sequence();
@@ -452,6 +489,11 @@ public final class Notifications implements AutoCloseable {
             completions.addAll(batch);
             throw e;
         }
+        if (running && batch.size() < BATCH) {
+            // Lets completions gather: under load one statement then removes tens of notifications instead of a
+            // handful (measured: 7,165 completion transactions for 30,000 notifications without the pause).
+            sleepQuietly(COMPLETION_GATHERING_MILLIS);
+        }
         return batch.size();
     }
 
@@ -476,8 +518,9 @@ public final class Notifications implements AutoCloseable {
             connection.setUseCaches(false);
             connection.setInstanceFollowRedirects(false); // a redirect is not a delivery
             headers(endpoint, tenant, contextValue).forEach(connection::setRequestProperty);
+            // The body is buffered, not streamed (setFixedLengthStreamingMode): before reusing a kept-alive connection
+            // for a streamed POST, HttpURLConnection probes it with a 1 ms read that ends in a SocketTimeoutException.
             byte[] body = payload.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            connection.setFixedLengthStreamingMode(body.length);
             // Connect and read timeouts do not bound a receiver that takes the connection and never reads a large
             // body: the whole exchange gets the timeout, after which the connection is cut.
             var deadline = deadlines.schedule(connection::disconnect, timeout.toMillis(), TimeUnit.MILLISECONDS);

@@ -9,6 +9,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.meridian.core.json.Json;
 
 /** Per-subscription queues of notifications waiting for delivery. */
@@ -134,6 +135,39 @@ public final class NotificationStore {
             select.setLong(3, sequence);
             select.setInt(4, limit);
             return read(select);
+        }
+    }
+
+    /**
+     * The first notifications of each of several queues (at most {@code limit} each), in order, due or not: the queues
+     * writes just filled, read in one statement rather than one per queue.
+     *
+     * @param queues tenant, newline, subscription id
+     */
+    public Map<String, List<Queued>> firstOfQueues(Connection connection, java.util.Collection<String> queues, int limit)
+            throws SQLException {
+        Object[] tenants = new Object[queues.size()];
+        Object[] ids = new Object[queues.size()];
+        int i = 0;
+        for (String queue : queues) {
+            int newline = queue.indexOf('\n');
+            tenants[i] = queue.substring(0, newline);
+            ids[i++] = queue.substring(newline + 1);
+        }
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT n.seq, n.tenant, n.subscription_id, n.payload, n.attempts, s.body, s.context, s.modified_at, " + DUE
+                        + " FROM unnest(?::text[], ?::text[]) AS q(tenant, subscription_id) CROSS JOIN LATERAL "
+                        + "(SELECT * FROM notification WHERE tenant = q.tenant AND subscription_id = q.subscription_id ORDER BY seq LIMIT ?) n "
+                        + "JOIN subscription s ON s.tenant = n.tenant AND s.id = n.subscription_id "
+                        + "WHERE s.status = 'active' AND s.active" + PUSHED + "ORDER BY n.seq")) {
+            select.setArray(1, connection.createArrayOf("text", tenants));
+            select.setArray(2, connection.createArrayOf("text", ids));
+            select.setInt(3, limit);
+            Map<String, List<Queued>> byQueue = new java.util.HashMap<>();
+            for (Queued queued : read(select)) {
+                byQueue.computeIfAbsent(queued.tenant() + "\n" + queued.subscriptionId(), key -> new ArrayList<>()).add(queued);
+            }
+            return byQueue;
         }
     }
 

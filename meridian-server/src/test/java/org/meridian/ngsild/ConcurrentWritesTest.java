@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -60,6 +61,45 @@ class ConcurrentWritesTest {
         List<Integer> kept = new ArrayList<>();
         history.path("seq").forEach(instance -> kept.add(instance.path("value").asInt()));
         assertThat(kept).as("every update is an instance of the history").containsAll(range());
+    }
+
+    /** Many queues filled at once are read together by the sender; each still receives its entity's updates in order. */
+    @Test
+    void manySubscriptionsEachReceiveTheirEntitysUpdatesInOrder() throws Exception {
+        int entities = CLIENTS;
+        int updates = WRITES / 4;
+        for (int e = 0; e < entities; e++) {
+            assertThat(api.post("/ngsi-ld/v1/subscriptions", """
+                    {"type": "Subscription", "entities": [{"type": "Counter", "id": "urn:ngsi-ld:Counter:lane-%d"}],
+                     "notification": {"attributes": ["seq"], "endpoint": {"uri": "%s", "accept": "application/json"}}}"""
+                    .formatted(e, receiver.url())).tenant(tenant).send().status()).isEqualTo(201);
+        }
+        List<Future<?>> lanes = new ArrayList<>();
+        try (ExecutorService clients = Executors.newFixedThreadPool(entities)) {
+            for (int e = 0; e < entities; e++) {
+                int lane = e;
+                lanes.add(clients.submit(() -> {
+                    for (int i = 0; i < updates; i++) { // one after another: the order this entity's receiver must see
+                        assertThat(api.post("/ngsi-ld/v1/entityOperations/upsert", """
+                                [{"id": "urn:ngsi-ld:Counter:lane-%d", "type": "Counter", "seq": {"type": "Property", "value": %d}}]"""
+                                .formatted(lane, i)).tenant(tenant).send().status()).isIn(201, 204);
+                    }
+                }));
+            }
+        }
+        for (Future<?> lane : lanes) {
+            lane.get();
+        }
+
+        List<NotificationReceiver.Received> received = receiver.await(entities * updates, Duration.ofSeconds(30));
+        Map<String, List<Integer>> byEntity = new ConcurrentHashMap<>();
+        for (NotificationReceiver.Received notification : received) {
+            JsonNode entity = notification.body().path("data").get(0);
+            byEntity.computeIfAbsent(entity.path("id").asText(), id -> new ArrayList<>()).add(entity.path("seq").path("value").asInt());
+        }
+        assertThat(byEntity).hasSize(entities);
+        List<Integer> inOrder = java.util.stream.IntStream.range(0, updates).boxed().toList();
+        byEntity.forEach((id, seqs) -> assertThat(seqs).as(id).isEqualTo(inOrder));
     }
 
     @Test
