@@ -70,14 +70,15 @@ class NotificationCrashRecoveryTest {
                     Thread.sleep(100);
                 }
                 assertThat(new TreeSet<>(counts)).as("notified counts").containsAll(acknowledged);
-                List<Integer> withoutRepeats = new ArrayList<>();
-                for (int count : counts) {
-                    if (withoutRepeats.isEmpty() || withoutRepeats.getLast() != count) {
-                        withoutRepeats.add(count);
-                    }
+                // At least once: the notifications delivered just before the kill, whose removal was not written yet,
+                // are sent again after the restart, in order. So the counts rise, fall back once at most (the restart
+                // replays a tail of what was sent), and rise again; seen once each, they are in the order of the updates.
+                int fallsBack = 0;
+                for (int i = 1; i < counts.size(); i++) {
+                    fallsBack += counts.get(i) < counts.get(i - 1) ? 1 : 0;
                 }
-                // At least once may repeat the notification that was in flight at the kill, never reorder the rest.
-                assertThat(withoutRepeats).isSorted().doesNotHaveDuplicates();
+                assertThat(fallsBack).as("replays in " + counts).isLessThanOrEqualTo(1);
+                assertThat(new ArrayList<>(new java.util.LinkedHashSet<>(counts))).as("first deliveries").isSorted();
                 assertThat(acknowledged).hasSizeGreaterThan(100);
             } finally {
                 restarted.destroy();
