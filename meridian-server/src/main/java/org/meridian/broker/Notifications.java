@@ -45,6 +45,8 @@ public final class Notifications implements AutoCloseable {
      * subscription again, so a deleted or paused subscription may still receive what was read before the change.
      */
     private static final int FOLLOWING = 10;
+    /** How many filled queues the sender reads in one statement. */
+    private static final int QUEUES_PER_READ = 200;
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(60);
     /** How long the completer lets completions gather after writing some: at most this much later in the statistics. */
     private static final long COMPLETION_GATHERING_MILLIS = 20;
@@ -332,16 +334,20 @@ public final class Notifications implements AutoCloseable {
             }
         }
         int started = 0;
-        if (!claimed.isEmpty()) {
+        List<String> waiting = new ArrayList<>(claimed);
+        for (int from = 0; from < waiting.size(); from += QUEUES_PER_READ) {
+            // In slices: one statement's result stays small however many queues a burst of writes filled.
+            List<String> slice = waiting.subList(from, Math.min(waiting.size(), from + QUEUES_PER_READ));
             Map<String, List<NotificationStore.Queued>> first;
             try {
-                first = transactions.readOnly(connection -> queue.firstOfQueues(connection, claimed, FOLLOWING));
+                first = transactions.readOnly(connection -> queue.firstOfQueues(connection, slice, FOLLOWING));
             } catch (RuntimeException e) {
-                claimed.forEach(this::release);
-                filled.addAll(claimed);
+                List<String> unread = waiting.subList(from, waiting.size());
+                unread.forEach(this::release);
+                filled.addAll(unread);
                 throw e;
             }
-            for (String key : claimed) {
+            for (String key : slice) {
                 List<NotificationStore.Queued> due = first.getOrDefault(key, List.of());
                 if (due.isEmpty()) {
                     release(key); // delivered meanwhile by a drainer that just stopped, or a stream's queue

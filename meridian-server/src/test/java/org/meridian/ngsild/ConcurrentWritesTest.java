@@ -102,6 +102,27 @@ class ConcurrentWritesTest {
         byEntity.forEach((id, seqs) -> assertThat(seqs).as(id).isEqualTo(inOrder));
     }
 
+    /** One batch filling hundreds of queues at once: the sender reads them in slices, and every queue is delivered. */
+    @Test
+    void aBatchThatFillsHundredsOfQueuesIsDeliveredToEach() {
+        int queues = 450;
+        StringBuilder batch = new StringBuilder("[");
+        for (int e = 0; e < queues; e++) {
+            assertThat(api.post("/ngsi-ld/v1/subscriptions", """
+                    {"type": "Subscription", "entities": [{"type": "Counter", "id": "urn:ngsi-ld:Counter:many-%d"}],
+                     "notification": {"attributes": ["seq"], "endpoint": {"uri": "%s", "accept": "application/json"}}}"""
+                    .formatted(e, receiver.url())).tenant(tenant).send().status()).isEqualTo(201);
+            batch.append(e == 0 ? "" : ",").append("""
+                    {"id": "urn:ngsi-ld:Counter:many-%d", "type": "Counter", "seq": {"type": "Property", "value": %d}}""".formatted(e, e));
+        }
+        assertThat(api.post("/ngsi-ld/v1/entityOperations/upsert", batch.append(']').toString()).tenant(tenant).send().status())
+                .isEqualTo(201);
+
+        List<NotificationReceiver.Received> received = receiver.await(queues, Duration.ofSeconds(30));
+        assertThat(received).extracting(r -> r.body().path("data").get(0).path("seq").path("value").asInt())
+                .containsExactlyInAnyOrderElementsOf(java.util.stream.IntStream.range(0, queues).boxed().toList());
+    }
+
     @Test
     void concurrentCreatesEachGetTheirOwnAnswer() throws Exception {
         // Every id is created by two clients at once: exactly one of each pair succeeds, the other is told it exists.
