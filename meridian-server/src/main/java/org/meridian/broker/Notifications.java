@@ -320,11 +320,11 @@ public final class Notifications implements AutoCloseable {
 
     /**
      * Starts a drainer for every queue that may have a due notification and none running; returns how many started.
-     * The queues writes just filled are named to the sender in memory, and their first notifications read in one
-     * statement for all of them (one read per queue was the pipeline's most frequent statement); a scan of all queues' heads (one
-     * query over the whole table) runs once a second for the rest: retries that came due, throttled queues, queues
-     * filled before a restart or by another node. Each drainer delivers its queue in order until it is empty, not
-     * yet due, or failing.
+     * The queues writes just filled are named to the sender in memory, and their first notifications are read in one
+     * statement for many queues (a read per queue was the pipeline's most frequent statement). A scan of all queues'
+     * heads (one query over the whole table) runs once a second for the rest: retries that came due, throttled
+     * queues, queues filled before a restart or by another node. Each drainer delivers its queue in order until it is
+     * empty, not yet due, or failing.
      */
     private int send() {
         Set<String> claimed = new java.util.LinkedHashSet<>();
