@@ -31,8 +31,12 @@ public final class NotificationStore {
     /** Whether a notification's turn has come: not waiting for a retry, its queue not held by throttling. */
     private static final String DUE = "(n.next_attempt_at <= now() AND coalesce(s.hold_until <= now(), true))";
 
-    private static final String SELECT = "SELECT n.seq, n.tenant, n.subscription_id, n.payload, n.attempts, s.body, s.context, "
-            + "s.modified_at, " + DUE + " FROM notification n JOIN subscription s ON s.tenant = n.tenant AND s.id = n.subscription_id ";
+    /** What {@link #read} reads: a notification (n) and its subscription (s), all but whether it is due. */
+    private static final String QUEUED = "SELECT n.seq, n.tenant, n.subscription_id, n.payload, n.attempts, s.body, s.context, "
+            + "s.modified_at, ";
+
+    private static final String SELECT = QUEUED + DUE + " FROM notification n JOIN subscription s ON s.tenant = n.tenant "
+            + "AND s.id = n.subscription_id ";
 
     /** A notification to queue. */
     public record Pending(String tenant, String subscriptionId, JsonNode payload) {
@@ -110,7 +114,7 @@ public final class NotificationStore {
     /** The first notification of every queue whose turn has come, skipping subscriptions not in the active state. */
     public List<Queued> heads(Connection connection, int limit) throws SQLException {
         try (PreparedStatement select = connection.prepareStatement(
-                "SELECT n.seq, n.tenant, n.subscription_id, n.payload, n.attempts, s.body, s.context, s.modified_at, true FROM ("
+                QUEUED + "true FROM ("
                         + " SELECT DISTINCT ON (q.tenant, q.subscription_id) q.* FROM notification q"
                         + " ORDER BY q.tenant, q.subscription_id, q.seq) n"
                         + " JOIN subscription s ON s.tenant = n.tenant AND s.id = n.subscription_id"
@@ -155,8 +159,7 @@ public final class NotificationStore {
             ids[i++] = queue.substring(newline + 1);
         }
         try (PreparedStatement select = connection.prepareStatement(
-                "SELECT n.seq, n.tenant, n.subscription_id, n.payload, n.attempts, s.body, s.context, s.modified_at, " + DUE
-                        + " FROM unnest(?::text[], ?::text[]) AS q(tenant, subscription_id) CROSS JOIN LATERAL "
+                QUEUED + DUE + " FROM unnest(?::text[], ?::text[]) AS q(tenant, subscription_id) CROSS JOIN LATERAL "
                         + "(SELECT * FROM notification WHERE tenant = q.tenant AND subscription_id = q.subscription_id ORDER BY seq LIMIT ?) n "
                         + "JOIN subscription s ON s.tenant = n.tenant AND s.id = n.subscription_id "
                         + "WHERE s.status = 'active' AND s.active" + PUSHED + "ORDER BY n.seq")) {
