@@ -143,6 +143,11 @@ public final class MeridianServer implements AutoCloseable {
         return ingest;
     }
 
+    /** The database the server runs on, for tools and tests that look at what is stored. */
+    public javax.sql.DataSource dataSource() {
+        return database.dataSource();
+    }
+
     @Override
     public void close() {
         LOG.info("stopping: finishing requests in flight, then the database");

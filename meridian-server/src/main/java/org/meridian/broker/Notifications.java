@@ -258,7 +258,7 @@ public final class Notifications implements AutoCloseable {
                     continue;
                 }
                 if (!entities.isEmpty()) {
-                    due.add(new NotificationStore.Pending(row.tenant(), row.id(), NotificationRenderer.renderCurrent(
+                    due.add(new NotificationStore.Pending(row.tenant(), row.id(), row.createdAt(), NotificationRenderer.renderCurrent(
                             active.subscription(), row.context(), active.context(), entities, now)));
                 }
             }

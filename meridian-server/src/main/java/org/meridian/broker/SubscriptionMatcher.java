@@ -114,7 +114,7 @@ final class SubscriptionMatcher {
                     if (!active.subscription().isExpired(now) && active.subscription().matches(change)) {
                         ObjectNode payload = NotificationRenderer.render(active.subscription(), active.row().context(),
                                 active.context(), change, now);
-                        pending.add(new NotificationStore.Pending(tenant, active.row().id(), payload));
+                        pending.add(new NotificationStore.Pending(tenant, active.row().id(), active.row().createdAt(), payload));
                     }
                 } catch (RuntimeException | StackOverflowError e) {
                     // Matching runs inside the user's write: a subscription that cannot be evaluated (a regular

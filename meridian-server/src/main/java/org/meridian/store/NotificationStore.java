@@ -35,11 +35,17 @@ public final class NotificationStore {
     private static final String QUEUED = "SELECT n.seq, n.tenant, n.subscription_id, n.payload, n.attempts, s.body, s.context, "
             + "s.modified_at, ";
 
-    private static final String SELECT = QUEUED + DUE + " FROM notification n JOIN subscription s ON s.tenant = n.tenant "
-            + "AND s.id = n.subscription_id ";
+    /**
+     * Joins a notification to the subscription it was queued for: the same id, and the same incarnation of it (not one
+     * deleted and created again under that id while the write that queued the notification ran).
+     */
+    private static final String ITS_SUBSCRIPTION = "s.tenant = n.tenant AND s.id = n.subscription_id "
+            + "AND (n.subscription_created_at IS NULL OR n.subscription_created_at = s.created_at)";
+
+    private static final String SELECT = QUEUED + DUE + " FROM notification n JOIN subscription s ON " + ITS_SUBSCRIPTION + " ";
 
     /** A notification to queue. */
-    public record Pending(String tenant, String subscriptionId, JsonNode payload) {
+    public record Pending(String tenant, String subscriptionId, Instant subscriptionCreatedAt, JsonNode payload) {
     }
 
     /** Queues notifications in one statement, keeping their order. */
@@ -49,19 +55,22 @@ public final class NotificationStore {
         }
         Object[] tenants = new Object[pending.size()];
         Object[] ids = new Object[pending.size()];
+        Object[] created = new Object[pending.size()];
         Object[] payloads = new Object[pending.size()];
         for (int i = 0; i < pending.size(); i++) {
             tenants[i] = pending.get(i).tenant();
             ids[i] = pending.get(i).subscriptionId();
+            created[i] = pending.get(i).subscriptionCreatedAt().toString();
             payloads[i] = Json.write(pending.get(i).payload());
         }
         try (PreparedStatement insert = connection.prepareStatement(
-                "INSERT INTO notification (tenant, subscription_id, payload) SELECT r.tenant, r.subscription_id, r.payload "
-                        + "FROM unnest(?::text[], ?::text[], ?::text[]) WITH ORDINALITY AS r(tenant, subscription_id, payload, n) "
-                        + "ORDER BY r.n")) {
+                "INSERT INTO notification (tenant, subscription_id, subscription_created_at, payload) "
+                        + "SELECT r.tenant, r.subscription_id, r.created, r.payload FROM unnest(?::text[], ?::text[], "
+                        + "?::timestamptz[], ?::text[]) WITH ORDINALITY AS r(tenant, subscription_id, created, payload, n) ORDER BY r.n")) {
             insert.setArray(1, connection.createArrayOf("text", tenants));
             insert.setArray(2, connection.createArrayOf("text", ids));
-            insert.setArray(3, connection.createArrayOf("text", payloads));
+            insert.setArray(3, connection.createArrayOf("text", created));
+            insert.setArray(4, connection.createArrayOf("text", payloads));
             insert.executeUpdate();
         }
     }
@@ -117,7 +126,7 @@ public final class NotificationStore {
                 QUEUED + "true FROM ("
                         + " SELECT DISTINCT ON (q.tenant, q.subscription_id) q.* FROM notification q"
                         + " ORDER BY q.tenant, q.subscription_id, q.seq) n"
-                        + " JOIN subscription s ON s.tenant = n.tenant AND s.id = n.subscription_id"
+                        + " JOIN subscription s ON " + ITS_SUBSCRIPTION
                         + " WHERE " + DUE + " AND s.status = 'active' AND s.active" + PUSHED
                         + " ORDER BY n.seq LIMIT ?")) {
             select.setInt(1, limit);
@@ -161,7 +170,7 @@ public final class NotificationStore {
         try (PreparedStatement select = connection.prepareStatement(
                 QUEUED + DUE + " FROM unnest(?::text[], ?::text[]) AS q(tenant, subscription_id) CROSS JOIN LATERAL "
                         + "(SELECT * FROM notification WHERE tenant = q.tenant AND subscription_id = q.subscription_id ORDER BY seq LIMIT ?) n "
-                        + "JOIN subscription s ON s.tenant = n.tenant AND s.id = n.subscription_id "
+                        + "JOIN subscription s ON " + ITS_SUBSCRIPTION + " "
                         + "WHERE s.status = 'active' AND s.active" + PUSHED + "ORDER BY n.seq")) {
             select.setArray(1, connection.createArrayOf("text", tenants));
             select.setArray(2, connection.createArrayOf("text", ids));
@@ -208,13 +217,13 @@ public final class NotificationStore {
     }
 
     /**
-     * Removes notifications whose subscription is gone: queued by a write that matched a subscription deleted while it
-     * ran (the queue has no foreign key, which would make every write lock its subscriptions' rows). Never delivered:
-     * the sender reads queues joined with their subscription.
+     * Removes notifications whose subscription is gone: queued by a write that matched a subscription deleted (and
+     * perhaps created again under its id) while it ran; the queue has no foreign key, which would make every write lock
+     * its subscriptions' rows. Never delivered: the sender reads queues joined with their subscription's incarnation.
      */
     public int deleteOrphans(Connection connection) throws SQLException {
         try (PreparedStatement delete = connection.prepareStatement("DELETE FROM notification n WHERE NOT EXISTS "
-                + "(SELECT 1 FROM subscription s WHERE s.tenant = n.tenant AND s.id = n.subscription_id)")) {
+                + "(SELECT 1 FROM subscription s WHERE " + ITS_SUBSCRIPTION + ")")) {
             return delete.executeUpdate();
         }
     }

@@ -17,11 +17,11 @@ public final class SubscriptionStore {
     /** A stored subscription with its statistics. */
     public record Row(String tenant, String id, JsonNode body, JsonNode context, boolean active, Instant expiresAt,
                       String status, long timesSent, long timesFailed, int consecutiveFailures,
-                      Instant lastNotification, Instant lastSuccess, Instant lastFailure) {
+                      Instant lastNotification, Instant lastSuccess, Instant lastFailure, Instant createdAt) {
     }
 
     private static final String COLUMNS = "tenant, id, body, context, active, expires_at, status, times_sent, times_failed, "
-            + "consecutive_failures, last_notification, last_success, last_failure";
+            + "consecutive_failures, last_notification, last_success, last_failure, created_at";
 
     public boolean insert(Connection connection, String tenant, String id, JsonNode body, JsonNode context, boolean active,
                           Instant expiresAt, Instant now) throws SQLException {
@@ -168,7 +168,7 @@ public final class SubscriptionStore {
                         instant(result.getTimestamp("expires_at")), result.getString("status"), result.getLong("times_sent"),
                         result.getLong("times_failed"), result.getInt("consecutive_failures"),
                         instant(result.getTimestamp("last_notification")), instant(result.getTimestamp("last_success")),
-                        instant(result.getTimestamp("last_failure"))));
+                        instant(result.getTimestamp("last_failure")), instant(result.getTimestamp("created_at"))));
             }
         }
         return rows;

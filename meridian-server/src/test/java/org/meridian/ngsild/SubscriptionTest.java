@@ -284,6 +284,46 @@ class SubscriptionTest {
         assertThat(receivedSeqs()).as("the old subscription's notification is not sent to the new one").containsExactly(1, 2);
     }
 
+    /**
+     * A write that matched a subscription while it was deleted and created again under the same id queues a
+     * notification rendered for the old definition: staged here as such a row. It is never delivered to the new
+     * subscription, and the sweep removes it.
+     */
+    @Test
+    void aNotificationQueuedForAnEarlierSubscriptionOfTheSameIdIsNeverDelivered() throws Exception {
+        String id = "urn:ngsi-ld:Subscription:" + tenant + ":again";
+        subscribe("\"id\": \"" + id + "\", \"watchedAttributes\": [\"seq\"],");
+        try (java.sql.Connection connection = TestServer.dataSource().getConnection();
+             java.sql.PreparedStatement insert = connection.prepareStatement(
+                     "INSERT INTO notification (tenant, subscription_id, subscription_created_at, payload) VALUES (?, ?, ?, ?)")) {
+            insert.setString(1, tenant);
+            insert.setString(2, id);
+            insert.setTimestamp(3, java.sql.Timestamp.from(java.time.Instant.parse("2020-01-01T00:00:00Z")));
+            insert.setString(4, """
+                    {"id": "urn:ngsi-ld:Notification:old-definition", "type": "Notification", "subscriptionId": "%s",
+                     "data": [{"id": "urn:ngsi-ld:Streetlight:0", "type": "Streetlight", "seq": {"type": "Property", "value": -1}}]}"""
+                    .formatted(id));
+            insert.executeUpdate();
+        }
+
+        setSeq(1); // queued behind the staged row
+        receiver.await(1, WAIT);
+        Thread.sleep(1_500); // the once-a-second scan of every queue's head has run too
+        assertThat(receivedSeqs()).containsExactly(1);
+        try (java.sql.Connection connection = TestServer.dataSource().getConnection()) {
+            new org.meridian.store.NotificationStore().deleteOrphans(connection);
+            try (java.sql.PreparedStatement count = connection.prepareStatement(
+                    "SELECT count(*) FROM notification WHERE tenant = ? AND subscription_id = ?")) {
+                count.setString(1, tenant);
+                count.setString(2, id);
+                try (java.sql.ResultSet rows = count.executeQuery()) {
+                    rows.next();
+                    assertThat(rows.getInt(1)).as("left in the queue after the sweep").isZero();
+                }
+            }
+        }
+    }
+
     @Test
     void throttlingAlsoHoldsNotificationsQueuedAfterTheLastDelivery() throws InterruptedException {
         subscribe("\"watchedAttributes\": [\"seq\"], \"throttling\": 2,");

@@ -61,6 +61,12 @@ public final class TestServer {
         server.ingest().flushCounters();
     }
 
+    /** The shared server's database, for tests that check or stage what is stored. */
+    public static javax.sql.DataSource dataSource() {
+        api();
+        return server.dataSource();
+    }
+
     /** A client for a server a test started itself. */
     public static Api client(String base) {
         return new Api(base);
