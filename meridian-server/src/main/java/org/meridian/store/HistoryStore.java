@@ -460,15 +460,15 @@ public final class HistoryStore {
         List<String> parts = new ArrayList<>();
         sql.append("WITH ");
         if (from != null && from.isBefore(lowHour)) {
-            appendHourArrays(sql, parameters, "low", methods, cutHour(parameters, tenant, entityIds, attributes, from, lowHour));
+            appendHourArrays(sql, "low", methods, cutHour(parameters, tenant, entityIds, attributes, from, lowHour));
             parts.add("low");
             sql.append(", ");
         }
-        appendHourArrays(sql, parameters, "whole", methods, rolledUpHours(parameters, tenant, entityIds, attributes, lowHour, highHour));
+        appendHourArrays(sql, "whole", methods, rolledUpHours(parameters, tenant, entityIds, attributes, lowHour, highHour));
         parts.add("whole");
         if (to != null && highHour.isBefore(to)) {
             sql.append(", ");
-            appendHourArrays(sql, parameters, "high", methods, cutHour(parameters, tenant, entityIds, attributes, highHour, to));
+            appendHourArrays(sql, "high", methods, cutHour(parameters, tenant, entityIds, attributes, highHour, to));
             parts.add("high");
         }
         sql.append(" SELECT entity_id, attribute, ").append(concatenated(parts, "starts"));
@@ -482,8 +482,7 @@ public final class HistoryStore {
     }
 
     /** A named query of per-entity-and-attribute arrays (bucket starts, then each method's values) over hourly figures. */
-    private static void appendHourArrays(StringBuilder sql, List<Object> parameters, String name, List<String> methods,
-                                         String hours) {
+    private static void appendHourArrays(StringBuilder sql, String name, List<String> methods, String hours) {
         sql.append(name).append(" AS (SELECT entity_id, attribute, array_agg(date_part('epoch', hour)::bigint ORDER BY hour) AS starts");
         for (int i = 0; i < methods.size(); i++) {
             String expression = HOURLY_METHODS.get(methods.get(i));
@@ -508,7 +507,7 @@ public final class HistoryStore {
 
     /** The figures of a cut hour, from the instances observed in [from, to), in the roll-up's columns. */
     private static String cutHour(List<Object> parameters, String tenant, List<String> entityIds, List<String> attributes,
-                                    Instant from, Instant to) {
+                                  Instant from, Instant to) {
         StringBuilder sql = new StringBuilder("SELECT entity_id, attribute, " + HOUR + " AS hour, " + ROLLUP_COLUMNS
                 + " FROM attribute_history WHERE tenant = ? AND entity_id = ANY(?)");
         parameters.add(tenant);
