@@ -367,8 +367,8 @@ public final class HistoryStore {
 
     /**
      * Buckets of several hours (PT3H, P1D…): the roll-up's whole hours and the cut hours at the range's ends from the
-     * instances, regrouped per bucket. Columns: entity_id, attribute, bucket (timestamptz), total, sum, avg, min, max,
-     * stddev, sumsq.
+     * instances, regrouped per bucket into the roll-up's figures. Columns: entity_id, attribute, bucket (timestamptz),
+     * total, numeric, sum, sumsq, min, max.
      */
     private static void appendRollupBuckets(StringBuilder sql, List<Object> parameters, String tenant, List<String> entityIds,
                                             List<String> attributes, Instant from, Instant to, long bucketSeconds) {
@@ -376,9 +376,8 @@ public final class HistoryStore {
         Instant highHour = to == null ? null : to.truncatedTo(java.time.temporal.ChronoUnit.HOURS);
         parameters.add((double) bucketSeconds);
         sql.append("SELECT entity_id, attribute, date_bin(make_interval(secs => ?), hour, " + EPOCH + ") AS bucket, "
-                + "sum(total) AS total, sum(sum) AS sum, sum(sum) / nullif(sum(numeric), 0) AS avg, min(min) AS min, max(max) AS max, "
-                + "sqrt(greatest(sum(sumsq) / nullif(sum(numeric), 0) - power(sum(sum) / nullif(sum(numeric), 0), 2), 0)) AS stddev, "
-                + "sum(sumsq) AS sumsq FROM (");
+                + "sum(total) AS total, sum(numeric) AS numeric, sum(sum) AS sum, sum(sumsq) AS sumsq, min(min) AS min, "
+                + "max(max) AS max FROM (");
         sql.append(rolledUpHours(parameters, tenant, entityIds, attributes, lowHour, highHour));
         if (from != null && from.isBefore(lowHour)) {
             sql.append(" UNION ALL ").append(cutHour(parameters, tenant, entityIds, attributes, from, lowHour));
@@ -389,14 +388,18 @@ public final class HistoryStore {
         sql.append(") parts GROUP BY entity_id, attribute, bucket");
     }
 
-    /** SQL for each aggregation method over a roll-up bucket row. */
-    private static final Map<String, String> METHOD_COLUMNS = Map.of("totalCount", "total", "sum", "sum", "avg", "avg",
-            "min", "min", "max", "max", "stddev", "stddev", "sumsq", "sumsq");
-
-    /** SQL for each aggregation method over one hour's figures (the roll-up's columns). */
-    private static final Map<String, String> HOURLY_METHODS = Map.of("totalCount", "total", "sum", "sum",
+    /** SQL for each aggregation method over one bucket's figures (the roll-up's columns: an hour's, or summed). */
+    private static final Map<String, String> METHODS = Map.of("totalCount", "total", "sum", "sum",
             "avg", "sum / nullif(numeric, 0)", "min", "min", "max", "max",
             "stddev", "sqrt(greatest(sumsq / nullif(numeric, 0) - power(sum / nullif(numeric, 0), 2), 0))", "sumsq", "sumsq");
+
+    private static String method(String name) {
+        String expression = METHODS.get(name);
+        if (expression == null) {
+            throw new IllegalArgumentException("no roll-up figure for " + name);
+        }
+        return expression;
+    }
 
     /**
      * The roll-up path, as JSON: per entity and attribute, one array per method of [value, start, end] triples, the
@@ -418,11 +421,7 @@ public final class HistoryStore {
         } else {
             sql.append("SELECT entity_id, attribute, array_agg(date_part('epoch', bucket)::bigint ORDER BY bucket)::text");
             for (String method : methods) {
-                String column = METHOD_COLUMNS.get(method);
-                if (column == null) {
-                    throw new IllegalArgumentException("no roll-up column for " + method);
-                }
-                sql.append(", array_agg(").append(column).append(" ORDER BY bucket)::text");
+                sql.append(", array_agg(").append(method(method)).append(" ORDER BY bucket)::text");
             }
             sql.append(" FROM (");
             appendRollupBuckets(sql, parameters, tenant, entityIds, attributes, from, to, bucketSeconds);
@@ -485,11 +484,7 @@ public final class HistoryStore {
     private static void appendHourArrays(StringBuilder sql, String name, List<String> methods, String hours) {
         sql.append(name).append(" AS (SELECT entity_id, attribute, array_agg(date_part('epoch', hour)::bigint ORDER BY hour) AS starts");
         for (int i = 0; i < methods.size(); i++) {
-            String expression = HOURLY_METHODS.get(methods.get(i));
-            if (expression == null) {
-                throw new IllegalArgumentException("no roll-up column for " + methods.get(i));
-            }
-            sql.append(", array_agg(").append(expression).append(" ORDER BY hour) AS m").append(i);
+            sql.append(", array_agg(").append(method(methods.get(i))).append(" ORDER BY hour) AS m").append(i);
         }
         sql.append(" FROM (").append(hours).append(") h GROUP BY entity_id, attribute)");
     }
