@@ -25,6 +25,7 @@ import org.meridian.ingest.Ingest;
 import org.meridian.ingest.IngestPipeline;
 import org.meridian.mqtt.EmbeddedMqttBroker;
 import org.meridian.mqtt.ExternalMqttIngest;
+import org.meridian.store.AttributeSeries;
 import org.meridian.store.ContextDocumentStore;
 import org.meridian.store.Database;
 import org.meridian.store.DiscoveryStore;
@@ -53,10 +54,12 @@ public final class MeridianServer implements AutoCloseable {
     private final Ingest ingest;
     private final EmbeddedMqttBroker embeddedMqtt;
     private final ExternalMqttIngest externalMqtt;
+    private final AttributeSeries series;
 
     private MeridianServer(Database database, HttpServer http, BatchService batches, Notifications notifications, HistoryMaintenance maintenance,
-                           Ingest ingest, EmbeddedMqttBroker embeddedMqtt, ExternalMqttIngest externalMqtt) {
+                           Ingest ingest, EmbeddedMqttBroker embeddedMqtt, ExternalMqttIngest externalMqtt, AttributeSeries series) {
         this.database = database;
+        this.series = series;
         this.http = http;
         this.batches = batches;
         this.notifications = notifications;
@@ -92,7 +95,8 @@ public final class MeridianServer implements AutoCloseable {
                     notificationStore, contexts, queries, planner, clock, new Notifications.Options(settings.notificationMaxFailures(),
                     Duration.ofMillis(settings.notificationTimeoutMillis()), settings.maxQueryTerms()));
             TemporalEntityStore temporalEntities = new TemporalEntityStore();
-            HistoryStore history = new HistoryStore(temporalEntities);
+            AttributeSeries series = new AttributeSeries(database::unpooledConnection);
+            HistoryStore history = new HistoryStore(temporalEntities, series);
             HistoryMaintenance maintenance = new HistoryMaintenance(transactions, history, clock, settings.historyRetentionDays());
             maintenance.start();
             EntityStore entityStore = new EntityStore();
@@ -123,7 +127,7 @@ public final class MeridianServer implements AutoCloseable {
             } else if (ingestSettings.mqttPort() >= 0) {
                 embedded = EmbeddedMqttBroker.start(ingest, settings.host(), ingestSettings.mqttPort(), clock);
             }
-            return new MeridianServer(database, http, batches, notifications, maintenance, ingest, embedded, external);
+            return new MeridianServer(database, http, batches, notifications, maintenance, ingest, embedded, external, series);
         } catch (RuntimeException e) {
             database.close();
             throw e;
@@ -159,6 +163,7 @@ public final class MeridianServer implements AutoCloseable {
         stop("group commit", batches);
         stop("notifications", notifications);
         stop("history maintenance", maintenance);
+        stop("attribute series", series);
         stop("the database", database);
         LOG.info("stopped");
     }

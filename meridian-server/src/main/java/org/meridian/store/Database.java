@@ -114,6 +114,11 @@ public final class Database implements AutoCloseable {
         return pool.getConnection();
     }
 
+    /** A new connection outside the pool, for work that must never wait for a pooled connection; the caller closes it. */
+    public Connection unpooledConnection() throws SQLException {
+        return java.sql.DriverManager.getConnection(pool.getJdbcUrl(), pool.getUsername(), pool.getPassword());
+    }
+
     public boolean isReachable() {
         try (Connection connection = pool.getConnection()) {
             return connection.isValid(2);

@@ -177,6 +177,7 @@ public final class EntityQueries {
             switch (parameter) {
                 case String text -> statement.setString(i + 1, text);
                 case String[] texts -> statement.setArray(i + 1, connection.createArrayOf("text", texts));
+                case long[] numbers -> statement.setArray(i + 1, connection.createArrayOf("int8", java.util.Arrays.stream(numbers).boxed().toArray()));
                 case Integer number -> statement.setInt(i + 1, number);
                 case Long number -> statement.setLong(i + 1, number);
                 case Double number -> statement.setDouble(i + 1, number);

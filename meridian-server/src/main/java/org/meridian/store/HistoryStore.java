@@ -31,9 +31,11 @@ public final class HistoryStore {
     }
 
     private final TemporalEntityStore temporalEntities;
+    private final AttributeSeries attributeSeries;
 
-    public HistoryStore(TemporalEntityStore temporalEntities) {
+    public HistoryStore(TemporalEntityStore temporalEntities, AttributeSeries attributeSeries) {
         this.temporalEntities = temporalEntities;
+        this.attributeSeries = attributeSeries;
     }
 
     /** Records the instances the changes wrote; a deleted entity keeps its history and is remembered for it. */
@@ -106,33 +108,49 @@ public final class HistoryStore {
     private static final String ROLLUP_COLUMNS = "count(*) AS total, count(value_number) AS numeric, sum(value_number) AS sum, "
             + "sum(value_number * value_number) AS sumsq, min(value_number) AS min, max(value_number) AS max";
 
+    private static final String HOURLY_COLUMNS = "tenant, series_id, hour, total, numeric, sum, sumsq, min, max";
+
     /** Inserts the rows and adds them to the hourly roll-up, in one statement. */
-    private static void insert(Connection connection, String tenant, Rows rows) throws SQLException {
+    private void insert(Connection connection, String tenant, Rows rows) throws SQLException {
         if (rows.isEmpty()) {
             return;
         }
+        long[] seriesIds = attributeSeries.ids(connection, tenant, rows.entityIds, rows.attributes);
         try (PreparedStatement insert = connection.prepareStatement(
-                "WITH r AS (SELECT ?::text AS tenant, * FROM unnest(?::text[], ?::text[], ?::text[], ?::timestamptz[], "
-                        + "?::timestamptz[], ?::float8[], ?::jsonb[]) AS r(entity_id, attribute, dataset_id, recorded_at, "
+                "WITH r AS (SELECT ?::text AS tenant, * FROM unnest(?::bigint[], ?::text[], ?::timestamptz[], "
+                        + "?::timestamptz[], ?::float8[], ?::jsonb[]) AS r(series_id, dataset_id, recorded_at, "
                         + "observed_at, value_number, instance)), "
-                        + "h AS (INSERT INTO attribute_history (tenant, entity_id, attribute, dataset_id, recorded_at, observed_at, value_number, instance) "
-                        + "SELECT tenant, entity_id, attribute, dataset_id, recorded_at, observed_at, value_number, instance FROM r) "
+                        + "h AS (INSERT INTO attribute_history (tenant, series_id, dataset_id, recorded_at, observed_at, value_number, instance) "
+                        + "SELECT tenant, series_id, dataset_id, recorded_at, observed_at, value_number, instance FROM r) "
                         // Sorted, so concurrent writers take the roll-up rows' locks in one order.
-                        + "INSERT INTO attribute_hourly AS a SELECT tenant, entity_id, attribute, " + HOUR + ", " + ROLLUP_COLUMNS
-                        + " FROM r GROUP BY 1, 2, 3, 4 ORDER BY 2, 3, 4 "
-                        + "ON CONFLICT (tenant, entity_id, attribute, hour) DO UPDATE SET total = a.total + excluded.total, "
+                        + "INSERT INTO attribute_hourly AS a (" + HOURLY_COLUMNS + ") SELECT tenant, series_id, " + HOUR + ", "
+                        + ROLLUP_COLUMNS + " FROM r GROUP BY 1, 2, 3 ORDER BY 2, 3 "
+                        + "ON CONFLICT (tenant, series_id, hour) DO UPDATE SET total = a.total + excluded.total, "
                         + "numeric = a.numeric + excluded.numeric, sum = coalesce(a.sum + excluded.sum, a.sum, excluded.sum), "
                         + "sumsq = coalesce(a.sumsq + excluded.sumsq, a.sumsq, excluded.sumsq), "
                         + "min = least(a.min, excluded.min), max = greatest(a.max, excluded.max)")) {
             insert.setString(1, tenant);
-            insert.setArray(2, connection.createArrayOf("text", rows.entityIds.toArray()));
-            insert.setArray(3, connection.createArrayOf("text", rows.attributes.toArray()));
-            insert.setArray(4, connection.createArrayOf("text", rows.datasetIds.toArray()));
-            insert.setArray(5, connection.createArrayOf("text", rows.recordedAt.toArray()));
-            insert.setArray(6, connection.createArrayOf("text", rows.observedAt.toArray()));
-            insert.setArray(7, connection.createArrayOf("float8", rows.numbers.toArray()));
-            insert.setArray(8, connection.createArrayOf("text", rows.instances.toArray()));
+            insert.setArray(2, connection.createArrayOf("int8", java.util.Arrays.stream(seriesIds).boxed().toArray()));
+            insert.setArray(3, connection.createArrayOf("text", rows.datasetIds.toArray()));
+            insert.setArray(4, connection.createArrayOf("text", rows.recordedAt.toArray()));
+            insert.setArray(5, connection.createArrayOf("text", rows.observedAt.toArray()));
+            insert.setArray(6, connection.createArrayOf("float8", rows.numbers.toArray()));
+            insert.setArray(7, connection.createArrayOf("text", rows.instances.toArray()));
             insert.executeUpdate();
+        }
+    }
+
+    /** The id of an entity's attribute series, if it ever had history. */
+    private static java.util.Optional<Long> seriesId(Connection connection, String tenant, String entityId, String attribute)
+            throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT id FROM attribute_series WHERE tenant = ? AND entity_id = ? AND attribute = ?")) {
+            select.setString(1, tenant);
+            select.setString(2, entityId);
+            select.setString(3, attribute);
+            try (ResultSet rows = select.executeQuery()) {
+                return rows.next() ? java.util.Optional.of(rows.getLong(1)) : java.util.Optional.empty();
+            }
         }
     }
 
@@ -140,25 +158,24 @@ public final class HistoryStore {
      * Recomputes the roll-up of one attribute from the instances, for the hours given (or all hours when null): after
      * instances were modified or deleted, since a minimum or maximum cannot be subtracted.
      */
-    private static void recompute(Connection connection, String tenant, String entityId, String attribute, List<Instant> hours)
+    private static void recompute(Connection connection, String tenant, long seriesId, List<Instant> hours)
             throws SQLException {
         String hourFilter = hours == null ? "" : " AND hour = ANY(?)";
         try (PreparedStatement delete = connection.prepareStatement(
-                "DELETE FROM attribute_hourly WHERE tenant = ? AND entity_id = ? AND attribute = ?" + hourFilter);
+                "DELETE FROM attribute_hourly WHERE tenant = ? AND series_id = ?" + hourFilter);
              PreparedStatement insert = connection.prepareStatement(
-                     "INSERT INTO attribute_hourly SELECT tenant, entity_id, attribute, " + HOUR + ", " + ROLLUP_COLUMNS
-                             + " FROM attribute_history WHERE tenant = ? AND entity_id = ? AND attribute = ?"
-                             + (hours == null ? "" : " AND " + HOUR + " = ANY(?)") + " GROUP BY 1, 2, 3, 4 "
+                     "INSERT INTO attribute_hourly (" + HOURLY_COLUMNS + ") SELECT tenant, series_id, " + HOUR + ", " + ROLLUP_COLUMNS
+                             + " FROM attribute_history WHERE tenant = ? AND series_id = ?"
+                             + (hours == null ? "" : " AND " + HOUR + " = ANY(?)") + " GROUP BY 1, 2, 3 "
                              // A concurrent write may have added the hour since the delete: the recount includes it.
-                             + "ON CONFLICT (tenant, entity_id, attribute, hour) DO UPDATE SET total = excluded.total, "
+                             + "ON CONFLICT (tenant, series_id, hour) DO UPDATE SET total = excluded.total, "
                              + "numeric = excluded.numeric, sum = excluded.sum, sumsq = excluded.sumsq, min = excluded.min, "
                              + "max = excluded.max")) {
             for (PreparedStatement statement : List.of(delete, insert)) {
                 statement.setString(1, tenant);
-                statement.setString(2, entityId);
-                statement.setString(3, attribute);
+                statement.setLong(2, seriesId);
                 if (hours != null) {
-                    statement.setArray(4, connection.createArrayOf("timestamptz",
+                    statement.setArray(3, connection.createArrayOf("timestamptz",
                             hours.stream().map(Timestamp::from).toArray()));
                 }
                 statement.executeUpdate();
@@ -175,11 +192,12 @@ public final class HistoryStore {
     public java.util.Optional<Instance> instance(Connection connection, String tenant, String entityId, String attribute,
                                                  long instanceId) throws SQLException {
         try (PreparedStatement select = connection.prepareStatement(
-                "SELECT attribute, instance_id, recorded_at, observed_at, instance FROM attribute_history "
-                        + "WHERE tenant = ? AND entity_id = ? AND instance_id = ? AND attribute = ?")) {
-            select.setString(1, tenant);
-            select.setString(2, entityId);
-            select.setLong(3, instanceId);
+                "SELECT s.attribute, h.instance_id, h.recorded_at, h.observed_at, h.instance FROM attribute_history h "
+                        + "JOIN attribute_series s ON s.tenant = h.tenant AND s.id = h.series_id "
+                        + "WHERE h.instance_id = ? AND s.tenant = ? AND s.entity_id = ? AND s.attribute = ?")) {
+            select.setLong(1, instanceId);
+            select.setString(2, tenant);
+            select.setString(3, entityId);
             select.setString(4, attribute);
             List<Instance> found = readInstances(select);
             return found.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(found.getFirst());
@@ -191,9 +209,10 @@ public final class HistoryStore {
             throws SQLException {
         JsonNode value = instance.get("value");
         Instant observedAt = instance.hasNonNull("observedAt") ? Instant.parse(instance.get("observedAt").asText()) : null;
+        long seriesId = seriesId(connection, tenant, entityId, stored.attribute()).orElseThrow();
         try (PreparedStatement update = connection.prepareStatement(
                 "UPDATE attribute_history SET instance = ?::jsonb, observed_at = ?, value_number = ?, "
-                        + "dataset_id = ? WHERE tenant = ? AND entity_id = ? AND instance_id = ?")) {
+                        + "dataset_id = ? WHERE tenant = ? AND series_id = ? AND instance_id = ?")) {
             update.setString(1, Json.write(instance));
             update.setTimestamp(2, observedAt == null ? null : Timestamp.from(observedAt));
             if (value != null && value.isNumber()) {
@@ -203,12 +222,12 @@ public final class HistoryStore {
             }
             update.setString(4, instance.path("datasetId").asText(""));
             update.setString(5, tenant);
-            update.setString(6, entityId);
+            update.setLong(6, seriesId);
             update.setLong(7, stored.instanceId());
             update.executeUpdate();
         }
         Instance after = new Instance(stored.attribute(), stored.instanceId(), stored.recordedAt(), observedAt, instance);
-        recompute(connection, tenant, entityId, stored.attribute(), List.of(hourOf(stored), hourOf(after)));
+        recompute(connection, tenant, seriesId, List.of(hourOf(stored), hourOf(after)));
     }
 
     public boolean deleteInstance(Connection connection, String tenant, String entityId, String attribute, long instanceId)
@@ -217,29 +236,35 @@ public final class HistoryStore {
         if (stored.isEmpty()) {
             return false;
         }
-        delete(connection, "DELETE FROM attribute_history WHERE tenant = ? AND entity_id = ? AND instance_id = ? AND attribute = ?",
-                tenant, entityId, instanceId, attribute);
-        recompute(connection, tenant, entityId, attribute, List.of(hourOf(stored.get())));
+        long seriesId = seriesId(connection, tenant, entityId, attribute).orElseThrow();
+        delete(connection, "DELETE FROM attribute_history WHERE tenant = ? AND series_id = ? AND instance_id = ?",
+                tenant, seriesId, instanceId);
+        recompute(connection, tenant, seriesId, List.of(hourOf(stored.get())));
         return true;
     }
 
     /** Deletes an attribute's history: the default instances, those of one datasetId, or all of them. */
     public int deleteAttribute(Connection connection, String tenant, String entityId, String attribute, String datasetId,
                                boolean all) throws SQLException {
+        java.util.Optional<Long> seriesId = seriesId(connection, tenant, entityId, attribute);
+        if (seriesId.isEmpty()) {
+            return 0;
+        }
         int deleted = all
-                ? delete(connection, "DELETE FROM attribute_history WHERE tenant = ? AND entity_id = ? AND attribute = ?",
-                        tenant, entityId, attribute)
-                : delete(connection, "DELETE FROM attribute_history WHERE tenant = ? AND entity_id = ? AND attribute = ? AND dataset_id = ?",
-                        tenant, entityId, attribute, datasetId == null ? "" : datasetId);
+                ? delete(connection, "DELETE FROM attribute_history WHERE tenant = ? AND series_id = ?", tenant, seriesId.get())
+                : delete(connection, "DELETE FROM attribute_history WHERE tenant = ? AND series_id = ? AND dataset_id = ?",
+                        tenant, seriesId.get(), datasetId == null ? "" : datasetId);
         if (deleted > 0) {
-            recompute(connection, tenant, entityId, attribute, null);
+            recompute(connection, tenant, seriesId.get(), null);
         }
         return deleted;
     }
 
+    /** Deletes an entity's history; its series stay (see {@link AttributeSeries}). */
     public int deleteEntity(Connection connection, String tenant, String entityId) throws SQLException {
-        delete(connection, "DELETE FROM attribute_hourly WHERE tenant = ? AND entity_id = ?", tenant, entityId);
-        return delete(connection, "DELETE FROM attribute_history WHERE tenant = ? AND entity_id = ?", tenant, entityId);
+        String itsSeries = " WHERE tenant = ? AND series_id IN (SELECT id FROM attribute_series WHERE tenant = ? AND entity_id = ?)";
+        delete(connection, "DELETE FROM attribute_hourly" + itsSeries, tenant, tenant, entityId);
+        return delete(connection, "DELETE FROM attribute_history" + itsSeries, tenant, tenant, entityId);
     }
 
     private static int delete(Connection connection, String sql, Object... parameters) throws SQLException {
@@ -260,34 +285,23 @@ public final class HistoryStore {
                                     String timeColumn, Instant from, Instant to, int lastN, int limit) throws SQLException {
         String column = timeColumn(timeColumn);
         List<Object> parameters = new ArrayList<>();
-        StringBuilder sql;
-        if (lastN > 0) {
-            // The newest N of each attribute: one index scan backwards per attribute (LATERAL ... LIMIT), never a
-            // ranking of the whole history. The attributes come from the roll-up, which lists every one recorded.
-            sql = new StringBuilder("SELECT h.attribute, h.instance_id, h.recorded_at, h.observed_at, h.instance FROM ");
-            if (attributes != null && !attributes.isEmpty()) {
-                sql.append("unnest(?::text[]) AS a(attribute)");
-                parameters.add(attributes.toArray(String[]::new));
-            } else {
-                sql.append("(SELECT DISTINCT attribute FROM attribute_hourly WHERE tenant = ? AND entity_id = ?) a");
-                parameters.add(tenant);
-                parameters.add(entityId);
-            }
-            sql.append(" CROSS JOIN LATERAL (SELECT * FROM attribute_history WHERE tenant = ? AND entity_id = ? AND attribute = a.attribute");
-            parameters.add(tenant);
-            parameters.add(entityId);
-            appendFilters(sql, parameters, null, column, from, to);
-            sql.append(" ORDER BY ").append(column).append(" DESC, instance_id DESC LIMIT ?) h");
-            parameters.add(lastN);
-            sql.append(" ORDER BY h.attribute, ").append(timeColumn(timeColumn, "h.")).append(", h.instance_id LIMIT ?");
-        } else {
-            sql = new StringBuilder("SELECT attribute, instance_id, recorded_at, observed_at, instance FROM attribute_history "
-                    + "WHERE tenant = ? AND entity_id = ?");
-            parameters.add(tenant);
-            parameters.add(entityId);
-            appendFilters(sql, parameters, attributes, column, from, to);
-            sql.append(" ORDER BY attribute, ").append(column).append(", instance_id LIMIT ?");
+        // Per attribute series, one index scan of its instances (backwards for the newest N), at most a page long:
+        // never a sort or a ranking of the whole history.
+        StringBuilder sql = new StringBuilder("SELECT s.attribute, h.instance_id, h.recorded_at, h.observed_at, h.instance "
+                + "FROM attribute_series s CROSS JOIN LATERAL (SELECT * FROM attribute_history WHERE tenant = ? AND series_id = s.id");
+        parameters.add(tenant);
+        appendFilters(sql, parameters, null, column, from, to);
+        String direction = lastN > 0 ? " DESC" : "";
+        sql.append(" ORDER BY ").append(column).append(direction).append(", instance_id").append(direction).append(" LIMIT ?) h");
+        parameters.add(lastN > 0 ? lastN : limit);
+        sql.append(" WHERE s.tenant = ? AND s.entity_id = ?");
+        parameters.add(tenant);
+        parameters.add(entityId);
+        if (attributes != null && !attributes.isEmpty()) {
+            sql.append(" AND s.attribute = ANY(?)");
+            parameters.add(attributes.toArray(String[]::new));
         }
+        sql.append(" ORDER BY s.attribute, ").append(timeColumn(timeColumn, "h.")).append(", h.instance_id LIMIT ?");
         parameters.add(limit);
         try (PreparedStatement select = connection.prepareStatement(sql.toString())) {
             EntityQueries.bind(connection, select, parameters);
@@ -322,8 +336,9 @@ public final class HistoryStore {
                 : "min(" + column + ") OVER (PARTITION BY entity_id, attribute)");
         StringBuilder sql = new StringBuilder("SELECT entity_id, attribute, bucket, count(*), count(DISTINCT instance -> 'value'), "
                 + "sum(value_number), avg(value_number), min(value_number), max(value_number), stddev_pop(value_number), "
-                + "sum(value_number * value_number), " + millis("max(" + column + ")") + " FROM (SELECT h.*, " + bucket
-                + " AS bucket FROM attribute_history h WHERE tenant = ? AND entity_id = ANY(?)");
+                + "sum(value_number * value_number), " + millis("max(" + column + ")") + " FROM (SELECT s.entity_id, s.attribute, h.*, "
+                + bucket + " AS bucket FROM attribute_series s JOIN attribute_history h ON h.tenant = s.tenant AND h.series_id = s.id "
+                + "WHERE s.tenant = ? AND s.entity_id = ANY(?)");
         if (bucketSeconds > 0) {
             parameters.add((double) bucketSeconds);
         }
@@ -367,25 +382,25 @@ public final class HistoryStore {
 
     /**
      * Buckets of several hours (PT3H, P1D…): the roll-up's whole hours and the cut hours at the range's ends from the
-     * instances, regrouped per bucket into the roll-up's figures. Columns: entity_id, attribute, bucket (timestamptz),
+     * instances, regrouped per bucket into the roll-up's figures. Columns: series_id, bucket (timestamptz),
      * total, numeric, sum, sumsq, min, max.
      */
-    private static void appendRollupBuckets(StringBuilder sql, List<Object> parameters, String tenant, List<String> entityIds,
-                                            List<String> attributes, Instant from, Instant to, long bucketSeconds) {
+    private static void appendRollupBuckets(StringBuilder sql, List<Object> parameters, String tenant, long[] seriesIds,
+                                            Instant from, Instant to, long bucketSeconds) {
         Instant lowHour = from == null ? null : ceilHour(from);
         Instant highHour = to == null ? null : to.truncatedTo(java.time.temporal.ChronoUnit.HOURS);
         parameters.add((double) bucketSeconds);
-        sql.append("SELECT entity_id, attribute, date_bin(make_interval(secs => ?), hour, " + EPOCH + ") AS bucket, "
+        sql.append("SELECT series_id, date_bin(make_interval(secs => ?), hour, " + EPOCH + ") AS bucket, "
                 + "sum(total) AS total, sum(numeric) AS numeric, sum(sum) AS sum, sum(sumsq) AS sumsq, min(min) AS min, "
                 + "max(max) AS max FROM (");
-        sql.append(rolledUpHours(parameters, tenant, entityIds, attributes, lowHour, highHour));
+        sql.append(rolledUpHours(parameters, tenant, seriesIds, lowHour, highHour));
         if (from != null && from.isBefore(lowHour)) {
-            sql.append(" UNION ALL ").append(cutHour(parameters, tenant, entityIds, attributes, from, lowHour));
+            sql.append(" UNION ALL ").append(cutHour(parameters, tenant, seriesIds, from, lowHour));
         }
         if (to != null && highHour.isBefore(to)) {
-            sql.append(" UNION ALL ").append(cutHour(parameters, tenant, entityIds, attributes, highHour, to));
+            sql.append(" UNION ALL ").append(cutHour(parameters, tenant, seriesIds, highHour, to));
         }
-        sql.append(") parts GROUP BY entity_id, attribute, bucket");
+        sql.append(") parts GROUP BY series_id, bucket");
     }
 
     /** SQL for each aggregation method over one bucket's figures (the roll-up's columns: an hour's, or summed). */
@@ -414,35 +429,63 @@ public final class HistoryStore {
     public Map<String, Map<String, Map<String, String>>> aggregateAsJson(Connection connection, String tenant, List<String> entityIds,
                                                                          List<String> attributes, Instant from, Instant to,
                                                                          long bucketSeconds, List<String> methods) throws SQLException {
+        Map<String, Map<String, Map<String, String>>> rendered = new java.util.HashMap<>();
+        Map<Long, Series> series = seriesOf(connection, tenant, entityIds, attributes);
+        if (series.isEmpty()) {
+            return rendered;
+        }
+        long[] seriesIds = series.keySet().stream().mapToLong(Long::longValue).sorted().toArray();
         List<Object> parameters = new ArrayList<>();
         StringBuilder sql = new StringBuilder();
         if (bucketSeconds == 3600) {
-            appendHourlyArrays(sql, parameters, tenant, entityIds, attributes, from, to, methods);
+            appendHourlyArrays(sql, parameters, tenant, seriesIds, from, to, methods);
         } else {
-            sql.append("SELECT entity_id, attribute, array_agg(date_part('epoch', bucket)::bigint ORDER BY bucket)::text");
+            sql.append("SELECT series_id, array_agg(date_part('epoch', bucket)::bigint ORDER BY bucket)::text");
             for (String method : methods) {
                 sql.append(", array_agg(").append(method(method)).append(" ORDER BY bucket)::text");
             }
             sql.append(" FROM (");
-            appendRollupBuckets(sql, parameters, tenant, entityIds, attributes, from, to, bucketSeconds);
-            sql.append(") b GROUP BY entity_id, attribute");
+            appendRollupBuckets(sql, parameters, tenant, seriesIds, from, to, bucketSeconds);
+            sql.append(") b GROUP BY series_id");
         }
-        Map<String, Map<String, Map<String, String>>> rendered = new java.util.HashMap<>();
         Map<Long, String> times = new java.util.HashMap<>();
         try (PreparedStatement select = connection.prepareStatement(sql.toString())) {
             EntityQueries.bind(connection, select, parameters);
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
-                    String[] starts = arrayElements(rows.getString(3));
+                    String[] starts = arrayElements(rows.getString(2));
                     Map<String, String> byMethod = new java.util.LinkedHashMap<>();
                     for (int i = 0; i < methods.size(); i++) {
-                        byMethod.put(methods.get(i), triples(starts, arrayElements(rows.getString(4 + i)), bucketSeconds, times));
+                        byMethod.put(methods.get(i), triples(starts, arrayElements(rows.getString(3 + i)), bucketSeconds, times));
                     }
-                    rendered.computeIfAbsent(rows.getString(1), id -> new java.util.TreeMap<>()).put(rows.getString(2), byMethod);
+                    Series named = series.get(rows.getLong(1));
+                    rendered.computeIfAbsent(named.entityId(), id -> new java.util.TreeMap<>()).put(named.attribute(), byMethod);
                 }
             }
         }
         return rendered;
+    }
+
+    /** An attribute series by its names. */
+    private record Series(String entityId, String attribute) {
+    }
+
+    /** The series of the entities (of the attributes, when given) by id. */
+    private static Map<Long, Series> seriesOf(Connection connection, String tenant, List<String> entityIds, List<String> attributes)
+            throws SQLException {
+        List<Object> parameters = new ArrayList<>(List.of(tenant, entityIds.toArray(String[]::new)));
+        StringBuilder sql = new StringBuilder("SELECT id, entity_id, attribute FROM attribute_series WHERE tenant = ? AND entity_id = ANY(?)");
+        appendFilters(sql, parameters, attributes, null, null, null);
+        Map<Long, Series> series = new java.util.HashMap<>();
+        try (PreparedStatement select = connection.prepareStatement(sql.toString())) {
+            EntityQueries.bind(connection, select, parameters);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    series.put(rows.getLong(1), new Series(rows.getString(2), rows.getString(3)));
+                }
+            }
+        }
+        return series;
     }
 
     /**
@@ -450,65 +493,63 @@ public final class HistoryStore {
      * order its index returns them, so PostgreSQL never sorts them; the cut hours at the range's ends, aggregated from
      * the instances, are one bucket each and are joined on before and after. Merging them into the rows first made
      * PostgreSQL sort the 72,000 rows of a page of 100 entities (on disk, beyond work_mem): measured in psql, 170 ms
-     * with the sort against 85 ms without. Columns: entity_id, attribute, bucket starts, one array per method.
+     * with the sort against 85 ms without. Columns: series_id, bucket starts, one array per method.
      */
-    private static void appendHourlyArrays(StringBuilder sql, List<Object> parameters, String tenant, List<String> entityIds,
-                                           List<String> attributes, Instant from, Instant to, List<String> methods) {
+    private static void appendHourlyArrays(StringBuilder sql, List<Object> parameters, String tenant, long[] seriesIds,
+                                           Instant from, Instant to, List<String> methods) {
         Instant lowHour = from == null ? null : ceilHour(from);
         Instant highHour = to == null ? null : to.truncatedTo(java.time.temporal.ChronoUnit.HOURS);
         List<String> parts = new ArrayList<>();
         sql.append("WITH ");
         if (from != null && from.isBefore(lowHour)) {
-            appendHourArrays(sql, "low", methods, cutHour(parameters, tenant, entityIds, attributes, from, lowHour));
+            appendHourArrays(sql, "low", methods, cutHour(parameters, tenant, seriesIds, from, lowHour));
             parts.add("low");
             sql.append(", ");
         }
-        appendHourArrays(sql, "whole", methods, rolledUpHours(parameters, tenant, entityIds, attributes, lowHour, highHour));
+        appendHourArrays(sql, "whole", methods, rolledUpHours(parameters, tenant, seriesIds, lowHour, highHour));
         parts.add("whole");
         if (to != null && highHour.isBefore(to)) {
             sql.append(", ");
-            appendHourArrays(sql, "high", methods, cutHour(parameters, tenant, entityIds, attributes, highHour, to));
+            appendHourArrays(sql, "high", methods, cutHour(parameters, tenant, seriesIds, highHour, to));
             parts.add("high");
         }
-        sql.append(" SELECT entity_id, attribute, ").append(concatenated(parts, "starts"));
+        sql.append(" SELECT series_id, ").append(concatenated(parts, "starts"));
         for (int i = 0; i < methods.size(); i++) {
             sql.append(", ").append(concatenated(parts, "m" + i));
         }
         sql.append(" FROM ").append(parts.getFirst());
         for (String part : parts.subList(1, parts.size())) {
-            sql.append(" FULL JOIN ").append(part).append(" USING (entity_id, attribute)");
+            sql.append(" FULL JOIN ").append(part).append(" USING (series_id)");
         }
     }
 
-    /** A named query of per-entity-and-attribute arrays (bucket starts, then each method's values) over hourly figures. */
+    /** A named query of per-series arrays (bucket starts, then each method's values) over hourly figures. */
     private static void appendHourArrays(StringBuilder sql, String name, List<String> methods, String hours) {
-        sql.append(name).append(" AS (SELECT entity_id, attribute, array_agg(date_part('epoch', hour)::bigint ORDER BY hour) AS starts");
+        sql.append(name).append(" AS (SELECT series_id, array_agg(date_part('epoch', hour)::bigint ORDER BY hour) AS starts");
         for (int i = 0; i < methods.size(); i++) {
             sql.append(", array_agg(").append(method(methods.get(i))).append(" ORDER BY hour) AS m").append(i);
         }
-        sql.append(" FROM (").append(hours).append(") h GROUP BY entity_id, attribute)");
+        sql.append(" FROM (").append(hours).append(") h GROUP BY series_id)");
     }
 
     /** The roll-up's rows of the whole hours in [lowHour, highHour). */
-    private static String rolledUpHours(List<Object> parameters, String tenant, List<String> entityIds, List<String> attributes,
-                                        Instant lowHour, Instant highHour) {
-        StringBuilder sql = new StringBuilder("SELECT entity_id, attribute, hour, total, numeric, sum, sumsq, min, max "
-                + "FROM attribute_hourly WHERE tenant = ? AND entity_id = ANY(?)");
+    private static String rolledUpHours(List<Object> parameters, String tenant, long[] seriesIds, Instant lowHour, Instant highHour) {
+        StringBuilder sql = new StringBuilder("SELECT series_id, hour, total, numeric, sum, sumsq, min, max "
+                + "FROM attribute_hourly WHERE tenant = ? AND series_id = ANY(?)");
         parameters.add(tenant);
-        parameters.add(entityIds.toArray(String[]::new));
-        appendFilters(sql, parameters, attributes, "hour", lowHour, highHour);
+        parameters.add(seriesIds);
+        appendFilters(sql, parameters, null, "hour", lowHour, highHour);
         return sql.toString();
     }
 
     /** The figures of a cut hour, from the instances observed in [from, to), in the roll-up's columns. */
-    private static String cutHour(List<Object> parameters, String tenant, List<String> entityIds, List<String> attributes,
-                                  Instant from, Instant to) {
-        StringBuilder sql = new StringBuilder("SELECT entity_id, attribute, " + HOUR + " AS hour, " + ROLLUP_COLUMNS
-                + " FROM attribute_history WHERE tenant = ? AND entity_id = ANY(?)");
+    private static String cutHour(List<Object> parameters, String tenant, long[] seriesIds, Instant from, Instant to) {
+        StringBuilder sql = new StringBuilder("SELECT series_id, " + HOUR + " AS hour, " + ROLLUP_COLUMNS
+                + " FROM attribute_history WHERE tenant = ? AND series_id = ANY(?)");
         parameters.add(tenant);
-        parameters.add(entityIds.toArray(String[]::new));
-        appendFilters(sql, parameters, attributes, timeColumn("observed_at"), from, to);
-        return sql.append(" GROUP BY 1, 2, 3").toString();
+        parameters.add(seriesIds);
+        appendFilters(sql, parameters, null, timeColumn("observed_at"), from, to);
+        return sql.append(" GROUP BY 1, 2").toString();
     }
 
     /** low.x || whole.x || high.x as text; a part an entity lacks is NULL, which array concatenation skips. */
@@ -586,17 +627,17 @@ public final class HistoryStore {
                 // The roll-up goes by hour of observation, partitions by time of recording: they differ for history
                 // imported with old observation times. So the hours the partition fed are recounted from what remains,
                 // rather than cut by date. Names come from the catalogue and match the pattern above, never input.
-                statement.execute("CREATE TEMP TABLE IF NOT EXISTS retention_hours (tenant text, entity_id text, attribute text, hour timestamptz)");
-                statement.execute("TRUNCATE retention_hours");
-                statement.execute("INSERT INTO retention_hours SELECT DISTINCT tenant, entity_id, attribute, " + HOUR + " FROM " + name);
+                statement.execute("CREATE TEMP TABLE IF NOT EXISTS retention_series_hours (tenant text, series_id bigint, hour timestamptz)");
+                statement.execute("TRUNCATE retention_series_hours");
+                statement.execute("INSERT INTO retention_series_hours SELECT DISTINCT tenant, series_id, " + HOUR + " FROM " + name);
                 statement.execute("DROP TABLE " + name);
-                statement.execute("DELETE FROM attribute_hourly a USING retention_hours r WHERE a.tenant = r.tenant "
-                        + "AND a.entity_id = r.entity_id AND a.attribute = r.attribute AND a.hour = r.hour");
-                statement.execute("INSERT INTO attribute_hourly SELECT h.tenant, h.entity_id, h.attribute, r.hour, "
-                        + ROLLUP_COLUMNS.replace("value_number", "h.value_number") + " FROM retention_hours r JOIN attribute_history h "
-                        + "ON h.tenant = r.tenant AND h.entity_id = r.entity_id AND h.attribute = r.attribute "
+                statement.execute("DELETE FROM attribute_hourly a USING retention_series_hours r WHERE a.tenant = r.tenant "
+                        + "AND a.series_id = r.series_id AND a.hour = r.hour");
+                statement.execute("INSERT INTO attribute_hourly (" + HOURLY_COLUMNS + ") SELECT h.tenant, h.series_id, r.hour, "
+                        + ROLLUP_COLUMNS.replace("value_number", "h.value_number") + " FROM retention_series_hours r JOIN attribute_history h "
+                        + "ON h.tenant = r.tenant AND h.series_id = r.series_id "
                         + "AND coalesce(h.observed_at, h.recorded_at) >= r.hour AND coalesce(h.observed_at, h.recorded_at) < r.hour + interval '1 hour' "
-                        + "GROUP BY 1, 2, 3, 4");
+                        + "GROUP BY 1, 2, 3");
             }
         }
         return dropped;

@@ -25,9 +25,10 @@ class HistoryRetentionTest {
     void monthsOlderThanTheRetentionAreDroppedAndRecentOnesKept() throws Exception {
         Instant now = Instant.now();
         Instant halfAYearAgo = now.minus(Duration.ofDays(180));
-        HistoryStore history = new HistoryStore(new TemporalEntityStore());
         try (Database database = Database.open(null, null, null, data, 4, null);
+             AttributeSeries series = new AttributeSeries(database::unpooledConnection);
              Connection connection = database.connection()) {
+            HistoryStore history = new HistoryStore(new TemporalEntityStore(), series);
             history.ensurePartitions(connection, halfAYearAgo, 0);
             history.ensurePartitions(connection, now, 2);
             history.record(connection, "t", List.of(change("urn:ngsi-ld:Gauge:1", halfAYearAgo, 1.0), change("urn:ngsi-ld:Gauge:1", now, 2.0)));
@@ -63,7 +64,7 @@ class HistoryRetentionTest {
 
     private static List<Double> rolledUp(Connection connection, String entityId) throws Exception {
         List<Double> sums = new java.util.ArrayList<>();
-        try (var select = connection.prepareStatement("SELECT sum FROM attribute_hourly WHERE entity_id = ? ORDER BY hour")) {
+        try (var select = connection.prepareStatement("SELECT sum FROM attribute_hourly a JOIN attribute_series s ON s.id = a.series_id WHERE s.entity_id = ? ORDER BY hour")) {
             select.setString(1, entityId);
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
