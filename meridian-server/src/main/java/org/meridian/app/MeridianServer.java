@@ -95,7 +95,8 @@ public final class MeridianServer implements AutoCloseable {
                     notificationStore, contexts, queries, planner, clock, new Notifications.Options(settings.notificationMaxFailures(),
                     Duration.ofMillis(settings.notificationTimeoutMillis()), settings.maxQueryTerms()));
             TemporalEntityStore temporalEntities = new TemporalEntityStore();
-            AttributeSeries series = new AttributeSeries(database::unpooledConnection);
+            AttributeSeries series = new AttributeSeries(database::unpooledConnection, settings.historySeriesCache());
+            series.bindTo(registry);
             HistoryStore history = new HistoryStore(temporalEntities, series);
             HistoryMaintenance maintenance = new HistoryMaintenance(transactions, history, clock, settings.historyRetentionDays());
             maintenance.start();

@@ -30,6 +30,7 @@ public record Settings(
         int notificationMaxFailures,
         int notificationTimeoutMillis,
         int historyRetentionDays,
+        int historySeriesCache,
         String logFormat,
         Ingest ingest) {
 
@@ -62,6 +63,7 @@ public record Settings(
     public static final String NOTIFICATION_MAX_FAILURES = "MERIDIAN_NOTIFICATION_MAX_FAILURES";
     public static final String NOTIFICATION_TIMEOUT_MS = "MERIDIAN_NOTIFICATION_TIMEOUT_MS";
     public static final String HISTORY_RETENTION_DAYS = "MERIDIAN_HISTORY_RETENTION_DAYS";
+    public static final String HISTORY_SERIES_CACHE = "MERIDIAN_HISTORY_SERIES_CACHE";
     public static final String LOG_FORMAT = "MERIDIAN_LOG_FORMAT";
     public static final String MQTT_PORT = "MERIDIAN_MQTT_PORT";
     public static final String MQTT_BROKER_URL = "MERIDIAN_MQTT_BROKER_URL";
@@ -95,6 +97,7 @@ public record Settings(
                 integer(get, NOTIFICATION_MAX_FAILURES, 5),
                 integer(get, NOTIFICATION_TIMEOUT_MS, 5_000),
                 integer(get, HISTORY_RETENTION_DAYS, 0),
+                integer(get, HISTORY_SERIES_CACHE, 100_000),
                 text(get, LOG_FORMAT, "text"),
                 new Ingest(integer(get, MQTT_PORT, 1883), text(get, MQTT_BROKER_URL, null), text(get, MQTT_BROKER_USERNAME, null),
                         text(get, MQTT_BROKER_PASSWORD, null), text(get, MQTT_BROKER_CLIENT_ID, "meridian-ingest"),
@@ -105,19 +108,19 @@ public record Settings(
     public Settings withPort(int newPort) {
         return new Settings(host, newPort, dataDirectory, databaseUrl, databaseUser, databasePassword, databasePoolSize,
                 contextsDirectory, publicUrl, maxBodyBytes, maxBatchSize, groupCommitWriters, defaultLimit, maxLimit, maxQueryTerms,
-                maxGeoCandidates, notificationMaxFailures, notificationTimeoutMillis, historyRetentionDays, logFormat, ingest);
+                maxGeoCandidates, notificationMaxFailures, notificationTimeoutMillis, historyRetentionDays, historySeriesCache, logFormat, ingest);
     }
 
     public Settings withDataDirectory(Path directory) {
         return new Settings(host, port, directory, databaseUrl, databaseUser, databasePassword, databasePoolSize,
                 contextsDirectory, publicUrl, maxBodyBytes, maxBatchSize, groupCommitWriters, defaultLimit, maxLimit, maxQueryTerms,
-                maxGeoCandidates, notificationMaxFailures, notificationTimeoutMillis, historyRetentionDays, logFormat, ingest);
+                maxGeoCandidates, notificationMaxFailures, notificationTimeoutMillis, historyRetentionDays, historySeriesCache, logFormat, ingest);
     }
 
     public Settings withMqttPort(int newPort) {
         return new Settings(host, port, dataDirectory, databaseUrl, databaseUser, databasePassword, databasePoolSize,
                 contextsDirectory, publicUrl, maxBodyBytes, maxBatchSize, groupCommitWriters, defaultLimit, maxLimit, maxQueryTerms,
-                maxGeoCandidates, notificationMaxFailures, notificationTimeoutMillis, historyRetentionDays, logFormat,
+                maxGeoCandidates, notificationMaxFailures, notificationTimeoutMillis, historyRetentionDays, historySeriesCache, logFormat,
                 new Ingest(newPort, ingest.brokerUrl(), ingest.brokerUsername(), ingest.brokerPassword(), ingest.brokerClientId(),
                         ingest.writers(), ingest.queueCapacity(), ingest.maxBatch(), ingest.maxPayloadBytes()));
     }
@@ -125,7 +128,7 @@ public record Settings(
     public Settings withHost(String newHost) {
         return new Settings(newHost, port, dataDirectory, databaseUrl, databaseUser, databasePassword, databasePoolSize,
                 contextsDirectory, publicUrl, maxBodyBytes, maxBatchSize, groupCommitWriters, defaultLimit, maxLimit, maxQueryTerms,
-                maxGeoCandidates, notificationMaxFailures, notificationTimeoutMillis, historyRetentionDays, logFormat, ingest);
+                maxGeoCandidates, notificationMaxFailures, notificationTimeoutMillis, historyRetentionDays, historySeriesCache, logFormat, ingest);
     }
 
     /** Rejects impossible values with a message naming the setting to change. */
@@ -163,6 +166,9 @@ public record Settings(
         }
         if (historyRetentionDays < 0) {
             problems.add(HISTORY_RETENTION_DAYS + " must be 0 (keep forever) or a number of days, not " + historyRetentionDays);
+        }
+        if (historySeriesCache < 1_000) {
+            problems.add(HISTORY_SERIES_CACHE + " must be at least 1000, not " + historySeriesCache);
         }
         if (!logFormat.equals("text") && !logFormat.equals("json")) {
             problems.add(LOG_FORMAT + " must be text or json, not " + logFormat);

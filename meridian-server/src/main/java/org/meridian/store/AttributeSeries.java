@@ -1,5 +1,9 @@
 package org.meridian.store;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -10,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The numeric ids that history rows use for a (tenant, entity, attribute) series, cached in memory.
@@ -19,9 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * are never deleted, so every id this class has read is valid for good, in every Meridian instance, and the cache
  * needs no invalidation.
  */
-public final class AttributeSeries implements AutoCloseable {
-    /** Cached series, at most; past it the cache starts again (a miss costs one statement per write batch). */
-    static final int CACHE_LIMIT = 500_000;
+public final class AttributeSeries implements AutoCloseable, MeterBinder {
 
     @FunctionalInterface
     public interface ConnectionSource {
@@ -33,11 +36,29 @@ public final class AttributeSeries implements AutoCloseable {
     }
 
     private final Map<Key, Long> cache = new ConcurrentHashMap<>();
+    private final AtomicLong read = new AtomicLong();
+    private final AtomicLong created = new AtomicLong();
     private final ConnectionSource connections;
+    private final int cacheLimit;
     private Connection own;
 
-    public AttributeSeries(ConnectionSource connections) {
+    /**
+     * @param cacheLimit series cached at most (about 180 bytes each, measured with an entity id of 40 characters);
+     *                   past it the cache starts again, and a miss costs one statement per write batch
+     */
+    public AttributeSeries(ConnectionSource connections, int cacheLimit) {
         this.connections = connections;
+        this.cacheLimit = cacheLimit;
+    }
+
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        Gauge.builder("meridian.history.series.cached", cache, Map::size)
+                .description("attribute series whose ids are cached").register(registry);
+        FunctionCounter.builder("meridian.history.series.read", read, AtomicLong::get)
+                .description("attribute series ids read from the database (cache misses)").register(registry);
+        FunctionCounter.builder("meridian.history.series.created", created, AtomicLong::get)
+                .description("attribute series created").register(registry);
     }
 
     /** The series ids of the given (entity, attribute) pairs, in their order; series seen for the first time are created. */
@@ -58,11 +79,13 @@ public final class AttributeSeries implements AutoCloseable {
         // Most misses are series that exist (after a restart): read on the writer's connection, in parallel with other
         // writers. Any series it sees is committed, since none is ever written on a writer's connection.
         Map<Key, Long> found = read(connection, tenant, missing);
+        read.addAndGet(found.size());
         missing.removeAll(found.keySet());
         if (!missing.isEmpty()) {
             found.putAll(create(tenant, missing));
+            created.addAndGet(missing.size());
         }
-        if (cache.size() + found.size() > CACHE_LIMIT) {
+        if (cache.size() + found.size() > cacheLimit) {
             cache.clear();
         }
         cache.putAll(found);

@@ -41,7 +41,7 @@ class AttributeSeriesTest {
 
     @Test
     void aWriteRolledBackLeavesTheSeriesItNamedUsable() throws Exception {
-        try (AttributeSeries series = new AttributeSeries(dataSource::getConnection); Connection connection = dataSource.getConnection()) {
+        try (AttributeSeries series = new AttributeSeries(dataSource::getConnection, 1_000); Connection connection = dataSource.getConnection()) {
             HistoryStore history = new HistoryStore(new TemporalEntityStore(), series);
             connection.setAutoCommit(false);
             history.append(connection, "", "urn:ngsi-ld:Gauge:rolled-back", level(1.0));
@@ -65,7 +65,7 @@ class AttributeSeriesTest {
                 double value = w;
                 // Each writer its own cache, as separate Meridian instances have.
                 work.add(() -> {
-                    try (AttributeSeries series = new AttributeSeries(dataSource::getConnection);
+                    try (AttributeSeries series = new AttributeSeries(dataSource::getConnection, 1_000);
                          Connection connection = dataSource.getConnection()) {
                         HistoryStore history = new HistoryStore(new TemporalEntityStore(), series);
                         for (int e = 0; e < 50; e++) {
@@ -87,6 +87,28 @@ class AttributeSeriesTest {
             rows.next();
             assertThat(rows.getLong(1)).as("series").isEqualTo(50);
             assertThat(rows.getLong(2)).as("instances").isEqualTo(50 * writers);
+        }
+    }
+
+    @Test
+    void aFullCacheStartsAgainAndWritesStayCorrect() throws Exception {
+        io.micrometer.core.instrument.simple.SimpleMeterRegistry registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        try (AttributeSeries series = new AttributeSeries(dataSource::getConnection, 1_000); Connection connection = dataSource.getConnection()) {
+            series.bindTo(registry);
+            HistoryStore history = new HistoryStore(new TemporalEntityStore(), series);
+            for (int round = 0; round < 2; round++) {
+                for (int e = 0; e < 1_500; e++) {
+                    history.append(connection, "", "urn:ngsi-ld:Gauge:many-" + e, level(round * 10_000 + e));
+                }
+            }
+            assertThat(registry.get("meridian.history.series.created").functionCounter().count()).isEqualTo(1_500);
+            assertThat(registry.get("meridian.history.series.read").functionCounter().count())
+                    .as("series read again after the cache started over").isGreaterThan(0);
+            assertThat(registry.get("meridian.history.series.cached").gauge().value()).isLessThanOrEqualTo(1_000);
+            for (int e : new int[] {0, 999, 1_000, 1_499}) {
+                assertThat(history.instances(connection, "", "urn:ngsi-ld:Gauge:many-" + e, null, "recorded_at", null, null, 0, 10))
+                        .extracting(instance -> instance.instance().path("value").asDouble()).containsExactly((double) e, 10_000.0 + e);
+            }
         }
     }
 

@@ -26,7 +26,7 @@ class HistoryRetentionTest {
         Instant now = Instant.now();
         Instant halfAYearAgo = now.minus(Duration.ofDays(180));
         try (Database database = Database.open(null, null, null, data, 4, null);
-             AttributeSeries series = new AttributeSeries(database::unpooledConnection);
+             AttributeSeries series = new AttributeSeries(database::unpooledConnection, 1_000);
              Connection connection = database.connection()) {
             HistoryStore history = new HistoryStore(new TemporalEntityStore(), series);
             history.ensurePartitions(connection, halfAYearAgo, 0);

@@ -63,7 +63,7 @@ class SeriesMigrationTest {
                     .containsExactly(" urn:ngsi-ld:Gauge:1 " + FLOW, " urn:ngsi-ld:Gauge:1 " + LEVEL, "city urn:ngsi-ld:Gauge:1 " + LEVEL);
 
             // New instances are numbered after the migrated ones, and land in the partitions made again.
-            try (AttributeSeries series = new AttributeSeries(dataSource::getConnection);
+            try (AttributeSeries series = new AttributeSeries(dataSource::getConnection, 1_000);
                  Connection connection = dataSource.getConnection()) {
                 HistoryStore history = new HistoryStore(new TemporalEntityStore(), series);
                 com.fasterxml.jackson.databind.node.ObjectNode attributes = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
