@@ -258,7 +258,7 @@ public final class EntityService {
         history.record(connection, tenant, changes);
         List<NotificationStore.Pending> pending = notifications.matcher().notifications(tenant, subscribers, changes, now());
         queue.enqueue(connection, pending);
-        pending.forEach(notification -> signal.filled.add(notification.tenant() + "\n" + notification.subscriptionId()));
+        pending.forEach(notification -> signal.filled.add(notification.queue()));
     }
 
     /** The tenant's subscribers now; {@link SubscriptionMatcher.Subscribers#isEmpty()} when changes notify nobody. */
@@ -272,7 +272,7 @@ public final class EntityService {
 
     /** Names the notification queues a transaction filled to the sender, once (and only if) it committed. */
     final class CommitSignal {
-        private final java.util.Set<String> filled = new java.util.LinkedHashSet<>();
+        private final java.util.Set<NotificationStore.QueueKey> filled = new java.util.LinkedHashSet<>();
 
         void fire() {
             if (!filled.isEmpty()) {

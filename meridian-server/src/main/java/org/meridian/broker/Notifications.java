@@ -19,6 +19,7 @@ import org.meridian.core.subscription.Subscription;
 import org.meridian.mqtt.MqttPublisher;
 import org.meridian.store.EntityQueries;
 import org.meridian.store.NotificationStore;
+import org.meridian.store.NotificationStore.QueueKey;
 import org.meridian.store.OutboxStore;
 import org.meridian.store.SubscriptionStore;
 import org.meridian.store.Transactions;
@@ -70,11 +71,11 @@ public final class Notifications implements AutoCloseable {
     private final Semaphore wakeCompleter = new Semaphore(0);
     /** Deliveries whose completion is not written yet. */
     private final java.util.Queue<NotificationStore.Delivered> completions = new java.util.concurrent.ConcurrentLinkedQueue<>();
-    private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
-    /** Queues (tenant, newline, subscription id) the dispatcher filled, for the sender to drain. */
-    private final java.util.Queue<String> filled = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final Set<QueueKey> inFlight = ConcurrentHashMap.newKeySet();
+    /** Queues writes filled, for the sender to drain. */
+    private final java.util.Queue<QueueKey> filled = new java.util.concurrent.ConcurrentLinkedQueue<>();
     /** Queues filled while their drainer was running: it looks again before it stops. */
-    private final Set<String> lookAgain = ConcurrentHashMap.newKeySet();
+    private final Set<QueueKey> lookAgain = ConcurrentHashMap.newKeySet();
     private long nextHeadsScan = System.nanoTime();
     /**
      * Notifications this node delivered lately, whose removal may not be written (or read) yet: never sent twice by it.
@@ -91,7 +92,7 @@ public final class Notifications implements AutoCloseable {
     /** Parsed subscriptions by tenant, id and modification time, so a delivery does not parse its subscription. */
     private final ExpiringCache<String, SubscriptionMatcher.Active> parsed = new ExpiringCache<>(Duration.ofSeconds(60), 10_000);
     /** Periodic subscriptions: when each is next due (on the node holding the dispatch lease). */
-    private final Map<String, Instant> periodicDue = new ConcurrentHashMap<>();
+    private final Map<QueueKey, Instant> periodicDue = new ConcurrentHashMap<>();
     private Instant nextPeriodicCheck = Instant.EPOCH;
     private final EntityQueries entityQueries;
     private final QueryPlanner planner;
@@ -136,10 +137,10 @@ public final class Notifications implements AutoCloseable {
     }
 
     /**
-     * Called after a write that queued notifications committed, with the queues (tenant, newline, subscription id) it
-     * filled: named only once committed (a drainer reading earlier would find nothing), and only where they are sent.
+     * Called after a write that queued notifications committed, with the queues it filled: named only once committed
+     * (a drainer reading earlier would find nothing), and only where they are sent.
      */
-    void filled(java.util.Collection<String> queues) {
+    void filled(java.util.Collection<QueueKey> queues) {
         if (sending) {
             filled.addAll(queues);
         }
@@ -198,7 +199,7 @@ public final class Notifications implements AutoCloseable {
      * put every change; runs until the outbox is empty once (after an upgrade), in the order of the events.
      */
     private int matchOutbox() {
-        Set<String> queued = new java.util.LinkedHashSet<>();
+        Set<QueueKey> queued = new java.util.LinkedHashSet<>();
         int handled = transactions.inTransaction(connection -> {
             queued.clear();
             List<OutboxStore.Event> events = outbox.claim(connection, BATCH);
@@ -211,7 +212,7 @@ public final class Notifications implements AutoCloseable {
             }
             queue.enqueue(connection, pending);
             outbox.delete(connection, events.stream().map(OutboxStore.Event::sequence).toList());
-            pending.forEach(notification -> queued.add(notification.tenant() + "\n" + notification.subscriptionId()));
+            pending.forEach(notification -> queued.add(notification.queue()));
             return events.size();
         });
         if (handled == 0) {
@@ -235,9 +236,9 @@ public final class Notifications implements AutoCloseable {
         nextPeriodicCheck = now.plusSeconds(1);
         List<NotificationStore.Pending> pending = transactions.readOnly(connection -> {
             List<NotificationStore.Pending> due = new ArrayList<>();
-            Set<String> seen = new java.util.HashSet<>();
+            Set<QueueKey> seen = new java.util.HashSet<>();
             for (SubscriptionStore.Row row : subscriptions.periodic(connection)) {
-                String key = row.tenant() + "\n" + row.id();
+                QueueKey key = new QueueKey(row.tenant(), row.id());
                 seen.add(key);
                 Instant next = periodicDue.get(key);
                 if (next != null && now.isBefore(next)) {
@@ -327,27 +328,27 @@ public final class Notifications implements AutoCloseable {
      * empty, not yet due, or failing.
      */
     private int send() {
-        Set<String> claimed = new java.util.LinkedHashSet<>();
-        for (String key = filled.poll(); key != null; key = filled.poll()) {
+        Set<QueueKey> claimed = new java.util.LinkedHashSet<>();
+        for (QueueKey key = filled.poll(); key != null; key = filled.poll()) {
             if (claim(key)) {
                 claimed.add(key);
             }
         }
         int started = 0;
-        List<String> waiting = new ArrayList<>(claimed);
+        List<QueueKey> waiting = new ArrayList<>(claimed);
         for (int from = 0; from < waiting.size(); from += QUEUES_PER_READ) {
             // In slices: one statement's result stays small however many queues a burst of writes filled.
-            List<String> slice = waiting.subList(from, Math.min(waiting.size(), from + QUEUES_PER_READ));
-            Map<String, List<NotificationStore.Queued>> first;
+            List<QueueKey> slice = waiting.subList(from, Math.min(waiting.size(), from + QUEUES_PER_READ));
+            Map<QueueKey, List<NotificationStore.Queued>> first;
             try {
                 first = transactions.readOnly(connection -> queue.firstOfQueues(connection, slice, FOLLOWING));
             } catch (RuntimeException e) {
-                List<String> unread = waiting.subList(from, waiting.size());
+                List<QueueKey> unread = waiting.subList(from, waiting.size());
                 unread.forEach(this::release);
                 filled.addAll(unread);
                 throw e;
             }
-            for (String key : slice) {
+            for (QueueKey key : slice) {
                 List<NotificationStore.Queued> due = first.getOrDefault(key, List.of());
                 if (due.isEmpty()) {
                     release(key); // delivered meanwhile by a drainer that just stopped, or a stream's queue
@@ -361,7 +362,7 @@ public final class Notifications implements AutoCloseable {
         if (now - nextHeadsScan >= 0) {
             nextHeadsScan = now + 1_000_000_000L;
             for (NotificationStore.Queued head : transactions.readOnly(connection -> queue.heads(connection, 500))) {
-                String key = head.tenant() + "\n" + head.subscriptionId();
+                QueueKey key = head.queue();
                 if (claim(key)) {
                     startDrainer(key, List.of(head), false);
                     started++;
@@ -372,7 +373,7 @@ public final class Notifications implements AutoCloseable {
     }
 
     /** Takes a queue for one drainer; when one is at it already, that one is told to look again before it stops. */
-    private boolean claim(String key) {
+    private boolean claim(QueueKey key) {
         while (!inFlight.add(key)) {
             lookAgain.add(key);
             if (inFlight.contains(key)) {
@@ -382,7 +383,7 @@ public final class Notifications implements AutoCloseable {
         return true;
     }
 
-    private void release(String key) {
+    private void release(QueueKey key) {
         inFlight.remove(key);
         if (lookAgain.remove(key)) {
             filled.add(key);
@@ -391,13 +392,13 @@ public final class Notifications implements AutoCloseable {
     }
 
     /** Drains a claimed queue on a virtual thread of its own, starting with the notifications given. */
-    private void startDrainer(String key, List<NotificationStore.Queued> first, boolean wholeQueue) {
+    private void startDrainer(QueueKey key, List<NotificationStore.Queued> first, boolean wholeQueue) {
         Thread.ofVirtual().name("meridian-notify").start(() -> {
             try {
                 drain(key, first, wholeQueue);
             } catch (RuntimeException e) {
                 if (running) { // when stopping, the database may close under a delivery: it is made again after the restart
-                    LOG.error("delivery to subscription {} failed unexpectedly: {}", key.substring(key.indexOf('\n') + 1), e.toString(), e);
+                    LOG.error("delivery to subscription {} failed unexpectedly: {}", key.subscriptionId(), e.toString(), e);
                 }
             } finally {
                 release(key);
@@ -410,9 +411,7 @@ public final class Notifications implements AutoCloseable {
      * most {@link #FOLLOWING} of them, else only its head) until it is empty or reaches a notification that is not
      * due (waiting for a retry, or held by throttling): nothing overtakes it.
      */
-    private void drain(String key, List<NotificationStore.Queued> first, boolean wholeQueue) {
-        String tenant = key.substring(0, key.indexOf('\n'));
-        String subscriptionId = key.substring(key.indexOf('\n') + 1);
+    private void drain(QueueKey key, List<NotificationStore.Queued> first, boolean wholeQueue) {
         long after = Long.MIN_VALUE;
         List<NotificationStore.Queued> due = first;
         while (running && !due.isEmpty()) {
@@ -431,13 +430,13 @@ public final class Notifications implements AutoCloseable {
                 // this queue again once this drainer stops (lookAgain), or is found by the heads scan.
                 return;
             }
-            due = following(tenant, subscriptionId, after);
+            due = following(key, after);
             wholeQueue = true;
         }
     }
 
-    private List<NotificationStore.Queued> following(String tenant, String subscriptionId, long after) {
-        return transactions.readOnly(connection -> queue.following(connection, tenant, subscriptionId, after, FOLLOWING));
+    private List<NotificationStore.Queued> following(QueueKey key, long after) {
+        return transactions.readOnly(connection -> queue.following(connection, key.tenant(), key.subscriptionId(), after, FOLLOWING));
     }
 
     /** Delivers one notification; returns whether the next of its queue may follow now. */

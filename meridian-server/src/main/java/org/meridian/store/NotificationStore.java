@@ -14,6 +14,10 @@ import org.meridian.core.json.Json;
 
 /** Per-subscription queues of notifications waiting for delivery. */
 public final class NotificationStore {
+    /** A subscription's queue: notifications queue per tenant and subscription id. */
+    public record QueueKey(String tenant, String subscriptionId) {
+    }
+
     /**
      * A queued notification, with the subscription it belongs to as stored now: its body and context as JSON text,
      * parsed only by a sender that has not parsed this version of the subscription yet.
@@ -22,6 +26,10 @@ public final class NotificationStore {
                          String subscriptionBody, String subscriptionContext, Instant subscriptionModifiedAt, boolean due) {
         public JsonNode subscriptionContextValue() {
             return subscriptionContext == null ? null : Json.parseTrusted(subscriptionContext);
+        }
+
+        public QueueKey queue() {
+            return new QueueKey(tenant, subscriptionId);
         }
     }
 
@@ -46,6 +54,9 @@ public final class NotificationStore {
 
     /** A notification to queue. */
     public record Pending(String tenant, String subscriptionId, Instant subscriptionCreatedAt, JsonNode payload) {
+        public QueueKey queue() {
+            return new QueueKey(tenant, subscriptionId);
+        }
     }
 
     /** Queues notifications in one statement, keeping their order. */
@@ -154,19 +165,11 @@ public final class NotificationStore {
     /**
      * The first notifications of each of several queues (at most {@code limit} each), in order, due or not: the queues
      * writes just filled, read in one statement rather than one per queue.
-     *
-     * @param queues tenant, newline, subscription id
      */
-    public Map<String, List<Queued>> firstOfQueues(Connection connection, java.util.Collection<String> queues, int limit)
+    public Map<QueueKey, List<Queued>> firstOfQueues(Connection connection, java.util.Collection<QueueKey> queues, int limit)
             throws SQLException {
-        Object[] tenants = new Object[queues.size()];
-        Object[] ids = new Object[queues.size()];
-        int i = 0;
-        for (String queue : queues) {
-            int newline = queue.indexOf('\n');
-            tenants[i] = queue.substring(0, newline);
-            ids[i++] = queue.substring(newline + 1);
-        }
+        Object[] tenants = queues.stream().map(QueueKey::tenant).toArray();
+        Object[] ids = queues.stream().map(QueueKey::subscriptionId).toArray();
         try (PreparedStatement select = connection.prepareStatement(
                 QUEUED + DUE + " FROM unnest(?::text[], ?::text[]) AS q(tenant, subscription_id) CROSS JOIN LATERAL "
                         + "(SELECT * FROM notification WHERE tenant = q.tenant AND subscription_id = q.subscription_id ORDER BY seq LIMIT ?) n "
@@ -175,9 +178,9 @@ public final class NotificationStore {
             select.setArray(1, connection.createArrayOf("text", tenants));
             select.setArray(2, connection.createArrayOf("text", ids));
             select.setInt(3, limit);
-            Map<String, List<Queued>> byQueue = new java.util.HashMap<>();
+            Map<QueueKey, List<Queued>> byQueue = new java.util.HashMap<>();
             for (Queued queued : read(select)) {
-                byQueue.computeIfAbsent(queued.tenant() + "\n" + queued.subscriptionId(), key -> new ArrayList<>()).add(queued);
+                byQueue.computeIfAbsent(queued.queue(), key -> new ArrayList<>()).add(queued);
             }
             return byQueue;
         }
