@@ -23,9 +23,10 @@ public final class MeasurementWriter {
      * One measurement, already checked and mapped.
      *
      * @param attributes expanded attribute name to an array with one instance
-     * @param staticAttributes the device's static attributes, written when the entity is created
+     * @param staticAttributes the device's static attributes, made (a fresh tree) only when the entity is created
      */
-    public record Update(String entityId, String entityType, ObjectNode staticAttributes, ObjectNode attributes, Instant at) {
+    public record Update(String entityId, String entityType, java.util.function.Supplier<ObjectNode> staticAttributes,
+                         ObjectNode attributes, Instant at) {
     }
 
     private final EntityService service;
@@ -69,7 +70,7 @@ public final class MeasurementWriter {
             for (Update update : updates) {
                 Entity base = current.get(update.entityId());
                 if (base == null) {
-                    ObjectNode attributes = update.staticAttributes().deepCopy();
+                    ObjectNode attributes = update.staticAttributes().get();
                     attributes.setAll(update.attributes().deepCopy());
                     Entity created = new Entity(update.entityId(), List.of(update.entityType()), List.of(), attributes,
                             update.at(), update.at());

@@ -5,6 +5,10 @@ import java.sql.SQLException;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.meridian.core.ingest.Device;
+import org.meridian.core.json.Json;
 import org.meridian.store.DeviceStore;
 import org.meridian.store.Transactions;
 
@@ -24,7 +28,7 @@ final class DeviceRegistry {
      * refresh writes into the copy it started with, which is then discarded, so a stale answer cannot outlive it.
      */
     private record Cache(long version, Map<String, Optional<DeviceStore.StoredGroup>> groups,
-                         Map<String, Optional<DeviceStore.StoredDevice>> devices) {
+                         Map<String, Optional<Known>> devices) {
         Cache(long version) {
             this(version, new ConcurrentHashMap<>(), new ConcurrentHashMap<>());
         }
@@ -62,12 +66,29 @@ final class DeviceRegistry {
         return cached;
     }
 
-    Optional<DeviceStore.StoredDevice> device(Connection connection, String apiKey, String deviceId) throws SQLException {
+    /**
+     * A device as the ingest path keeps it. Its static attributes stay JSON text until its entity is created: parsed,
+     * they are trees of several kilobytes, and with 100,000 devices cached they outgrew the default heap of 384 MB
+     * (the demo city at that size stopped with an OutOfMemoryError). The device itself carries none.
+     */
+    record Known(Device device, String staticAttributes) {
+        static Known of(Device device) {
+            return new Known(new Device(device.tenant(), device.deviceId(), device.apiKey(), device.entityId(), device.entityType(),
+                    device.attributes(), JsonNodeFactory.instance.objectNode(), device.explicitAttributes()),
+                    Json.write(device.staticAttributes()));
+        }
+
+        ObjectNode parseStaticAttributes() {
+            return (ObjectNode) Json.parseTrusted(staticAttributes);
+        }
+    }
+
+    Optional<Known> device(Connection connection, String apiKey, String deviceId) throws SQLException {
         String key = apiKey + "\n" + deviceId;
-        Map<String, Optional<DeviceStore.StoredDevice>> devices = cache.devices();
-        Optional<DeviceStore.StoredDevice> cached = devices.get(key);
+        Map<String, Optional<Known>> devices = cache.devices();
+        Optional<Known> cached = devices.get(key);
         if (cached == null) {
-            cached = store.deviceByKey(connection, apiKey, deviceId);
+            cached = store.deviceByKey(connection, apiKey, deviceId).map(stored -> Known.of(stored.device()));
             bound(devices).put(key, cached);
         }
         return cached;

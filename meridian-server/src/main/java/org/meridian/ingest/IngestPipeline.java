@@ -160,7 +160,7 @@ public final class IngestPipeline implements AutoCloseable {
         }
     }
 
-    private record Checked(Pending pending, DeviceStore.StoredDevice device, MeasurementWriter.Update update, Instant observedAt) {
+    private record Checked(Pending pending, Device device, MeasurementWriter.Update update, Instant observedAt) {
     }
 
     private void write(List<Pending> batch) {
@@ -170,7 +170,7 @@ public final class IngestPipeline implements AutoCloseable {
             for (Pending pending : batch) {
                 Checked checked = check(connection, pending);
                 if (checked != null) {
-                    byTenant.computeIfAbsent(checked.device().device().tenant(), t -> new ArrayList<>()).add(checked);
+                    byTenant.computeIfAbsent(checked.device().tenant(), t -> new ArrayList<>()).add(checked);
                 }
             }
             return null;
@@ -180,7 +180,7 @@ public final class IngestPipeline implements AutoCloseable {
             Instant committed = Instant.now();
             for (Checked checked : tenant.getValue()) {
                 delay.record(Duration.between(checked.observedAt(), committed));
-                counters.accepted(checked.device().device(), checked.pending().raw().receivedAt());
+                counters.accepted(checked.device(), checked.pending().raw().receivedAt());
                 accepted.computeIfAbsent(checked.pending().raw().transport(), transport -> Counter.builder("meridian.ingest.accepted")
                         .tag("transport", transport).description("Measurements stored").register(meters)).increment();
                 checked.pending().outcome().complete(new Outcome.Accepted());
@@ -197,7 +197,7 @@ public final class IngestPipeline implements AutoCloseable {
                     "No device " + raw.deviceId() + " with that API key")));
             return null;
         }
-        Optional<DeviceStore.StoredDevice> device = registry.device(connection, raw.apiKey(), raw.deviceId());
+        Optional<DeviceRegistry.Known> device = registry.device(connection, raw.apiKey(), raw.deviceId());
         if (device.isEmpty()) {
             MeasurementRejected unknown = new MeasurementRejected(MeasurementRejected.Reason.UNKNOWN_DEVICE,
                     "No device " + raw.deviceId() + " with that API key");
@@ -217,9 +217,13 @@ public final class IngestPipeline implements AutoCloseable {
             MeasurementMapper.Mapped mapped = raw.key() == null
                     ? MeasurementMapper.map(serviceGroup, known, payload, raw.receivedAt(), context)
                     : MeasurementMapper.mapSingle(serviceGroup, known, raw.key(), payload, raw.receivedAt(), context);
-            ObjectNode statics = serviceGroup.staticAttributes().deepCopy();
-            statics.setAll(known.staticAttributes());
-            return new Checked(pending, device.get(), new MeasurementWriter.Update(known.entityId(), known.entityType(),
+            DeviceRegistry.Known cached = device.get();
+            java.util.function.Supplier<ObjectNode> statics = () -> {
+                ObjectNode merged = serviceGroup.staticAttributes().deepCopy();
+                merged.setAll(cached.parseStaticAttributes());
+                return merged;
+            };
+            return new Checked(pending, known, new MeasurementWriter.Update(known.entityId(), known.entityType(),
                     statics, mapped.attributes(), raw.receivedAt()), mapped.observedAt());
         } catch (MeasurementRejected rejected) {
             pending.outcome().complete(reject(raw, known, rejected));

@@ -57,7 +57,8 @@ public final class AttributeSeries implements AutoCloseable, MeterBinder {
                 .description("attribute series whose ids are cached").register(registry);
         FunctionCounter.builder("meridian.history.series.read", read, AtomicLong::get)
                 .description("attribute series ids read from the database (cache misses)").register(registry);
-        FunctionCounter.builder("meridian.history.series.created", created, AtomicLong::get)
+        // Not "created": Prometheus reserves the _created suffix, and the counter would be exported as meridian_history_series_total.
+        FunctionCounter.builder("meridian.history.series.new", created, AtomicLong::get)
                 .description("attribute series created").register(registry);
     }
 

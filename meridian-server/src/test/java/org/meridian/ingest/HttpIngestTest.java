@@ -36,6 +36,18 @@ class HttpIngestTest {
     }
 
     @Test
+    void aMeasurementRecreatesADeletedEntityWithTheStaticAttributes() {
+        assertThat(api.delete("/ngsi-ld/v1/entities/" + Devices.entityId("aq-1")).tenant(devices.tenant).send().status()).isEqualTo(204);
+
+        assertThat(devices.measure("aq-1", "{\"t\": 19.5}").status()).isEqualTo(200);
+
+        JsonNode entity = devices.entity("aq-1");
+        assertThat(entity.path("temperature").path("value").asDouble()).isEqualTo(19.5);
+        assertThat(entity.path("dataProvider").path("value").asText()).as("the group's").isEqualTo("Environment Bureau");
+        assertThat(entity.path("location").path("value").path("coordinates").toString()).as("the device's").isEqualTo("[120.15,30.28]");
+    }
+
+    @Test
     void unmappedKeysPassThroughAndPointsBecomeGeoProperties() {
         assertThat(devices.measure("aq-1", "{\"p\": \"30.29, 120.16\", \"battery\": 87}").status()).isEqualTo(200);
 

@@ -101,7 +101,7 @@ class AttributeSeriesTest {
                     history.append(connection, "", "urn:ngsi-ld:Gauge:many-" + e, level(round * 10_000 + e));
                 }
             }
-            assertThat(registry.get("meridian.history.series.created").functionCounter().count()).isEqualTo(1_500);
+            assertThat(registry.get("meridian.history.series.new").functionCounter().count()).isEqualTo(1_500);
             assertThat(registry.get("meridian.history.series.read").functionCounter().count())
                     .as("series read again after the cache started over").isGreaterThan(0);
             assertThat(registry.get("meridian.history.series.cached").gauge().value()).isLessThanOrEqualTo(1_000);
