@@ -28,9 +28,9 @@ final class DeviceRegistry {
      * refresh writes into the copy it started with, which is then discarded, so a stale answer cannot outlive it.
      */
     private record Cache(long version, Map<String, Optional<DeviceStore.StoredGroup>> groups,
-                         Map<String, Optional<Known>> devices) {
+                         Map<String, Optional<Known>> devices, Map<Object, Object> shared) {
         Cache(long version) {
-            this(version, new ConcurrentHashMap<>(), new ConcurrentHashMap<>());
+            this(version, new ConcurrentHashMap<>(), new ConcurrentHashMap<>(), new ConcurrentHashMap<>());
         }
     }
 
@@ -72,10 +72,16 @@ final class DeviceRegistry {
      * (the demo city at that size stopped with an OutOfMemoryError). The device itself carries none.
      */
     record Known(Device device, String staticAttributes) {
-        static Known of(Device device) {
-            return new Known(new Device(device.tenant(), device.deviceId(), device.apiKey(), device.entityId(), device.entityType(),
-                    device.attributes(), JsonNodeFactory.instance.objectNode(), device.explicitAttributes()),
-                    Json.write(device.staticAttributes()));
+        static Known of(Device device, Map<Object, Object> shared) {
+            return new Known(new Device(share(shared, device.tenant()), device.deviceId(), share(shared, device.apiKey()),
+                    device.entityId(), share(shared, device.entityType()), share(shared, device.attributes()),
+                    JsonNodeFactory.instance.objectNode(), device.explicitAttributes()), Json.write(device.staticAttributes()));
+        }
+
+        /** Devices of one kind repeat their group, type and measurement mappings: one copy serves them all. */
+        @SuppressWarnings("unchecked")
+        private static <T> T share(Map<Object, Object> shared, T value) {
+            return value == null ? null : (T) shared.computeIfAbsent(value, v -> v);
         }
 
         ObjectNode parseStaticAttributes() {
@@ -88,14 +94,14 @@ final class DeviceRegistry {
         Map<String, Optional<Known>> devices = cache.devices();
         Optional<Known> cached = devices.get(key);
         if (cached == null) {
-            cached = store.deviceByKey(connection, apiKey, deviceId).map(stored -> Known.of(stored.device()));
+            cached = store.deviceByKey(connection, apiKey, deviceId).map(stored -> Known.of(stored.device(), bound(cache.shared())));
             bound(devices).put(key, cached);
         }
         return cached;
     }
 
     /** Unknown ids are cached too (a misconfigured device repeats itself); the bound keeps a flood of them harmless. */
-    private static <V> Map<String, V> bound(Map<String, V> map) {
+    private static <K, V> Map<K, V> bound(Map<K, V> map) {
         if (map.size() >= MAX_CACHED) {
             map.clear();
         }
