@@ -65,11 +65,13 @@ public final class AttributeSeries implements AutoCloseable, MeterBinder {
     /** The series ids of the given (entity, attribute) pairs, in their order; series seen for the first time are created. */
     long[] ids(Connection connection, String tenant, List<String> entityIds, List<String> attributes) throws SQLException {
         long[] ids = new long[entityIds.size()];
+        Key[] keys = new Key[ids.length];
         Set<Key> missing = new LinkedHashSet<>();
         for (int i = 0; i < ids.length; i++) {
-            Long id = cache.get(new Key(tenant, entityIds.get(i), attributes.get(i)));
+            keys[i] = new Key(tenant, entityIds.get(i), attributes.get(i));
+            Long id = cache.get(keys[i]);
             if (id == null) {
-                missing.add(new Key(tenant, entityIds.get(i), attributes.get(i)));
+                missing.add(keys[i]);
             } else {
                 ids[i] = id;
             }
@@ -92,7 +94,7 @@ public final class AttributeSeries implements AutoCloseable, MeterBinder {
         cache.putAll(found);
         for (int i = 0; i < ids.length; i++) {
             if (ids[i] == 0) {
-                ids[i] = found.get(new Key(tenant, entityIds.get(i), attributes.get(i)));
+                ids[i] = found.get(keys[i]);
             }
         }
         return ids;

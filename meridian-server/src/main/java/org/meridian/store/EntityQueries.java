@@ -171,13 +171,18 @@ public final class EntityQueries {
         return where.toString();
     }
 
+    /** A bigint[] parameter (the driver's arrays take objects, not primitives). */
+    static java.sql.Array bigints(Connection connection, long[] numbers) throws SQLException {
+        return connection.createArrayOf("int8", java.util.Arrays.stream(numbers).boxed().toArray());
+    }
+
     static void bind(Connection connection, PreparedStatement statement, List<Object> parameters) throws SQLException {
         for (int i = 0; i < parameters.size(); i++) {
             Object parameter = parameters.get(i);
             switch (parameter) {
                 case String text -> statement.setString(i + 1, text);
                 case String[] texts -> statement.setArray(i + 1, connection.createArrayOf("text", texts));
-                case long[] numbers -> statement.setArray(i + 1, connection.createArrayOf("int8", java.util.Arrays.stream(numbers).boxed().toArray()));
+                case long[] numbers -> statement.setArray(i + 1, bigints(connection, numbers));
                 case Integer number -> statement.setInt(i + 1, number);
                 case Long number -> statement.setLong(i + 1, number);
                 case Double number -> statement.setDouble(i + 1, number);

@@ -130,7 +130,7 @@ public final class HistoryStore {
                         + "sumsq = coalesce(a.sumsq + excluded.sumsq, a.sumsq, excluded.sumsq), "
                         + "min = least(a.min, excluded.min), max = greatest(a.max, excluded.max)")) {
             insert.setString(1, tenant);
-            insert.setArray(2, connection.createArrayOf("int8", java.util.Arrays.stream(seriesIds).boxed().toArray()));
+            insert.setArray(2, EntityQueries.bigints(connection, seriesIds));
             insert.setArray(3, connection.createArrayOf("text", rows.datasetIds.toArray()));
             insert.setArray(4, connection.createArrayOf("text", rows.recordedAt.toArray()));
             insert.setArray(5, connection.createArrayOf("text", rows.observedAt.toArray()));
