@@ -54,7 +54,8 @@ final class TemporalBenchmark {
             long perEntity = instances / entities;
             long stepSeconds = Duration.ofDays(30).getSeconds() / perEntity;
             long seedStart = System.nanoTime();
-            try (Connection database = DriverManager.getConnection(url, "postgres", null);
+            try (Connection database = DriverManager.getConnection(url,
+                    System.getenv().getOrDefault("MERIDIAN_DB_USER", "postgres"), System.getenv("MERIDIAN_BENCH_DB_PASSWORD"));
                  PreparedStatement seed = database.prepareStatement("""
                          INSERT INTO attribute_history (tenant, series_id, recorded_at, observed_at, value_number, instance)
                          SELECT '', s.id, t, t, v,

@@ -117,7 +117,7 @@ public final class MeridianServer implements AutoCloseable {
                     planner, ingest,
                     new BulkImport(transactions, new ImportMappingStore(), tenants, batches, clock), database::isReachable, registry);
             HttpServer http = HttpServer.start(services, new HttpServer.Options(settings.host(), settings.port(),
-                    settings.maxBodyBytes(), settings.defaultLimit(), settings.maxLimit()));
+                    settings.maxBodyBytes(), settings.headerTimeoutMillis(), settings.defaultLimit(), settings.maxLimit()));
             contexts.setPublicUrl(settings.effectivePublicUrl(http.port()));
             notifications.start();
             EmbeddedMqttBroker embedded = null;

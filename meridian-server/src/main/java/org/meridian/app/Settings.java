@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import org.meridian.core.security.Redaction;
 
 /**
  * Every setting of the server, with its default. Read from environment variables; command-line options override.
@@ -21,6 +22,7 @@ public record Settings(
         Path contextsDirectory,
         String publicUrl,
         long maxBodyBytes,
+        int headerTimeoutMillis,
         int maxBatchSize,
         int groupCommitWriters,
         int defaultLimit,
@@ -54,6 +56,7 @@ public record Settings(
     public static final String CONTEXTS_DIR = "MERIDIAN_CONTEXTS_DIR";
     public static final String PUBLIC_URL = "MERIDIAN_PUBLIC_URL";
     public static final String MAX_BODY_BYTES = "MERIDIAN_MAX_BODY_BYTES";
+    public static final String HEADER_TIMEOUT_MS = "MERIDIAN_HEADER_TIMEOUT_MS";
     public static final String MAX_BATCH_SIZE = "MERIDIAN_MAX_BATCH_SIZE";
     public static final String GROUP_COMMIT_WRITERS = "MERIDIAN_GROUP_COMMIT_WRITERS";
     public static final String DEFAULT_LIMIT = "MERIDIAN_DEFAULT_LIMIT";
@@ -88,6 +91,7 @@ public record Settings(
                 pathOrNull(text(get, CONTEXTS_DIR, null)),
                 text(get, PUBLIC_URL, null),
                 longInteger(get, MAX_BODY_BYTES, 8L * 1024 * 1024),
+                integer(get, HEADER_TIMEOUT_MS, 10_000),
                 integer(get, MAX_BATCH_SIZE, 1000),
                 integer(get, GROUP_COMMIT_WRITERS, 2),
                 integer(get, DEFAULT_LIMIT, 20),
@@ -107,19 +111,19 @@ public record Settings(
 
     public Settings withPort(int newPort) {
         return new Settings(host, newPort, dataDirectory, databaseUrl, databaseUser, databasePassword, databasePoolSize,
-                contextsDirectory, publicUrl, maxBodyBytes, maxBatchSize, groupCommitWriters, defaultLimit, maxLimit, maxQueryTerms,
+                contextsDirectory, publicUrl, maxBodyBytes, headerTimeoutMillis, maxBatchSize, groupCommitWriters, defaultLimit, maxLimit, maxQueryTerms,
                 maxGeoCandidates, notificationMaxFailures, notificationTimeoutMillis, historyRetentionDays, historySeriesCache, logFormat, ingest);
     }
 
     public Settings withDataDirectory(Path directory) {
         return new Settings(host, port, directory, databaseUrl, databaseUser, databasePassword, databasePoolSize,
-                contextsDirectory, publicUrl, maxBodyBytes, maxBatchSize, groupCommitWriters, defaultLimit, maxLimit, maxQueryTerms,
+                contextsDirectory, publicUrl, maxBodyBytes, headerTimeoutMillis, maxBatchSize, groupCommitWriters, defaultLimit, maxLimit, maxQueryTerms,
                 maxGeoCandidates, notificationMaxFailures, notificationTimeoutMillis, historyRetentionDays, historySeriesCache, logFormat, ingest);
     }
 
     public Settings withMqttPort(int newPort) {
         return new Settings(host, port, dataDirectory, databaseUrl, databaseUser, databasePassword, databasePoolSize,
-                contextsDirectory, publicUrl, maxBodyBytes, maxBatchSize, groupCommitWriters, defaultLimit, maxLimit, maxQueryTerms,
+                contextsDirectory, publicUrl, maxBodyBytes, headerTimeoutMillis, maxBatchSize, groupCommitWriters, defaultLimit, maxLimit, maxQueryTerms,
                 maxGeoCandidates, notificationMaxFailures, notificationTimeoutMillis, historyRetentionDays, historySeriesCache, logFormat,
                 new Ingest(newPort, ingest.brokerUrl(), ingest.brokerUsername(), ingest.brokerPassword(), ingest.brokerClientId(),
                         ingest.writers(), ingest.queueCapacity(), ingest.maxBatch(), ingest.maxPayloadBytes()));
@@ -127,7 +131,7 @@ public record Settings(
 
     public Settings withHost(String newHost) {
         return new Settings(newHost, port, dataDirectory, databaseUrl, databaseUser, databasePassword, databasePoolSize,
-                contextsDirectory, publicUrl, maxBodyBytes, maxBatchSize, groupCommitWriters, defaultLimit, maxLimit, maxQueryTerms,
+                contextsDirectory, publicUrl, maxBodyBytes, headerTimeoutMillis, maxBatchSize, groupCommitWriters, defaultLimit, maxLimit, maxQueryTerms,
                 maxGeoCandidates, notificationMaxFailures, notificationTimeoutMillis, historyRetentionDays, historySeriesCache, logFormat, ingest);
     }
 
@@ -142,6 +146,9 @@ public record Settings(
         }
         if (maxBodyBytes < 1024) {
             problems.add(MAX_BODY_BYTES + " must be at least 1024, not " + maxBodyBytes);
+        }
+        if (headerTimeoutMillis < 100 || headerTimeoutMillis > 300_000) {
+            problems.add(HEADER_TIMEOUT_MS + " must be 100..300000, not " + headerTimeoutMillis);
         }
         if (groupCommitWriters < 0 || groupCommitWriters > 64) {
             problems.add(GROUP_COMMIT_WRITERS + " must be 0..64 (0 writes every request on its own), not " + groupCommitWriters);

@@ -2,13 +2,11 @@ package org.meridian.broker;
 
 import java.util.LinkedHashSet;
 import java.util.Set;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
-import org.meridian.core.error.MeridianException;
 import org.meridian.core.geo.GeoQuery;
 import org.meridian.core.jsonld.JsonLdContext;
 import org.meridian.core.ngsild.EntityParser;
 import org.meridian.core.ngsild.NgsiLd;
+import org.meridian.core.query.ClientRegex;
 import org.meridian.core.query.JsonPathTranslator;
 import org.meridian.core.query.QueryExpression;
 import org.meridian.core.query.QueryParser;
@@ -18,7 +16,6 @@ import org.meridian.store.EntitySelection;
 
 /** Turns a client's query into an expanded, checked selection for the store. */
 public final class QueryPlanner {
-    private static final int MAX_ID_PATTERN_LENGTH = 1_000;
     private final int maxQueryTerms;
 
     public QueryPlanner(int maxQueryTerms) {
@@ -31,7 +28,7 @@ public final class QueryPlanner {
         }
         String idPattern = request.idPattern();
         if (idPattern != null) {
-            checkPattern(idPattern);
+            ClientRegex.compile(idPattern, "idPattern");
         }
         TypeExpression types = request.type() == null ? null : TypeExpression.parse(request.type());
         String jsonPath = null;
@@ -55,14 +52,4 @@ public final class QueryPlanner {
         return new EntitySelection(request.ids(), idPattern, types, context::expandTerm, jsonPath, scopes, attributes, geo);
     }
 
-    private static void checkPattern(String idPattern) {
-        if (idPattern.length() > MAX_ID_PATTERN_LENGTH) {
-            throw MeridianException.badData("idPattern is longer than " + MAX_ID_PATTERN_LENGTH + " characters");
-        }
-        try {
-            Pattern.compile(idPattern);
-        } catch (PatternSyntaxException e) {
-            throw MeridianException.badData("idPattern is not a valid regular expression: " + e.getDescription());
-        }
-    }
 }

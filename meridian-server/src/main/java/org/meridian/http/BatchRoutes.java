@@ -8,6 +8,7 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.meridian.broker.BatchResult;
 import org.meridian.broker.BatchService;
 import org.meridian.broker.ContextService;
@@ -121,37 +122,58 @@ final class BatchRoutes {
         List<String> ids = new ArrayList<>();
         List<String> types = new ArrayList<>();
         List<String> patterns = new ArrayList<>();
-        for (JsonNode selector : body.path("entities")) {
-            if (selector.hasNonNull("id")) {
-                ids.add(selector.get("id").asText());
+        JsonNode entities = body.get("entities");
+        if (entities != null && !entities.isArray()) {
+            throw MeridianException.badData("entities must be an array of {\"type\", \"id\" or \"idPattern\"} objects");
+        }
+        for (JsonNode selector : entities == null ? NODES.arrayNode() : entities) {
+            if (!selector.isObject()) {
+                throw MeridianException.badData("Each element of entities must be an object, not " + selector);
             }
-            if (selector.hasNonNull("type")) {
-                types.add("(" + selector.get("type").asText() + ")");
-            }
-            if (selector.hasNonNull("idPattern")) {
-                patterns.add("(" + selector.get("idPattern").asText() + ")");
-            }
+            Optional.ofNullable(text(selector, "id", "entities[].id")).ifPresent(ids::add);
+            Optional.ofNullable(text(selector, "type", "entities[].type")).ifPresent(type -> types.add("(" + type + ")"));
+            Optional.ofNullable(text(selector, "idPattern", "entities[].idPattern")).ifPresent(p -> patterns.add("(" + p + ")"));
         }
         List<String> attrs = null;
-        if (body.has("attrs")) {
+        if (body.hasNonNull("attrs")) {
+            if (!body.get("attrs").isArray()) {
+                throw MeridianException.badData("attrs must be an array of attribute names");
+            }
             attrs = new ArrayList<>();
             for (JsonNode attribute : body.get("attrs")) {
+                if (!attribute.isTextual()) {
+                    throw MeridianException.badData("attrs must be an array of attribute names, not " + attribute);
+                }
                 attrs.add(attribute.asText());
             }
         }
         JsonNode geoQ = body.path("geoQ");
+        if (!geoQ.isMissingNode() && !geoQ.isNull() && !geoQ.isObject()) {
+            throw MeridianException.badData("geoQ must be an object with georel, geometry and coordinates");
+        }
+        JsonNode coordinates = geoQ.get("coordinates");
+        if (coordinates != null && !coordinates.isArray() && !coordinates.isTextual()) {
+            throw MeridianException.badData("geoQ.coordinates must be an array (or its text), not " + coordinates);
+        }
         QueryRequest request = new QueryRequest(ids.isEmpty() ? null : ids,
                 patterns.isEmpty() ? null : String.join("|", patterns),
                 types.isEmpty() ? null : String.join("|", types),
-                text(body, "q"), text(body, "scopeQ"),
-                text(geoQ, "georel"), text(geoQ, "geometry"),
-                geoQ.has("coordinates") ? geoQ.get("coordinates").toString() : null,
-                text(geoQ, "geoproperty"), attrs);
+                text(body, "q", "q"), text(body, "scopeQ", "scopeQ"),
+                text(geoQ, "georel", "geoQ.georel"), text(geoQ, "geometry", "geoQ.geometry"),
+                coordinates == null ? null : coordinates.isTextual() ? coordinates.asText() : coordinates.toString(),
+                text(geoQ, "geoproperty", "geoQ.geoproperty"), attrs);
         entityRoutes.respondWithPage(exchange, mediaType, context, request, attrs);
     }
 
-    private static String text(JsonNode node, String member) {
+    /** A string member, null when absent; any other JSON type is BadRequestData naming it. */
+    private static String text(JsonNode node, String member, String where) {
         JsonNode value = node.get(member);
-        return value == null || value.isNull() ? null : value.asText();
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isTextual()) {
+            throw MeridianException.badData(where + " must be a string, not " + value);
+        }
+        return value.asText();
     }
 }

@@ -31,8 +31,8 @@ final class ContextRoutes {
     }
 
     private void add(Context http) {
-        MediaTypes.requestBodyType(http.contentType(), false);
-        JsonNode body = Json.parseRequest(http.body());
+        MediaTypes.requestBodyType(http.header("Content-Type"), false);
+        JsonNode body = JsonBody.parse(http);
         StoredContext stored = contexts.add(body);
         http.header("Location", stored.url()).status(201);
     }

@@ -37,13 +37,18 @@ public final class HttpServer implements AutoCloseable {
     }
 
     /** HTTP settings. */
-    public record Options(String host, int port, long maxBodyBytes, int defaultLimit, int maxLimit) {
+    public record Options(String host, int port, long maxBodyBytes, int headerTimeoutMillis, int defaultLimit, int maxLimit) {
     }
 
-    private final Javalin app;
+    /** Slowest request body accepted, bytes per second: a body trickled in slower than this is cut off. */
+    static final long MIN_BODY_BYTES_PER_SECOND = 2048;
 
-    private HttpServer(Javalin app) {
+    private final Javalin app;
+    private final HeaderReadDeadline headerDeadline;
+
+    private HttpServer(Javalin app, HeaderReadDeadline headerDeadline) {
         this.app = app;
+        this.headerDeadline = headerDeadline;
     }
 
     public static HttpServer start(Services services, Options options) {
@@ -56,7 +61,12 @@ public final class HttpServer implements AutoCloseable {
             config.http.defaultContentType = MediaTypes.JSON;
             config.router.ignoreTrailingSlashes = true;
             config.startup.showJavalinBanner = false;
-            config.jetty.modifyServer(server -> server.setStopTimeout(10_000));
+            config.jetty.modifyServer(server -> {
+                server.setStopTimeout(10_000);
+                server.setErrorHandler(new ProblemErrorHandler());
+            });
+            config.jetty.modifyServletContextHandler(handler -> handler.setErrorHandler(new ProblemErrorHandler()));
+            config.jetty.modifyHttpConfiguration(http -> http.setMinRequestDataRate(MIN_BODY_BYTES_PER_SECOND));
             RoutesConfig routes = config.routes;
             routes.before(http -> http.attribute(START_NANOS, System.nanoTime()));
             routes.after(http -> record(http, services.registry()));
@@ -70,7 +80,7 @@ public final class HttpServer implements AutoCloseable {
             new ImportRoutes(services.imports(), services.contexts()).register(routes);
             new OperationsRoutes(services.databaseReachable(), services.registry()).register(routes);
             routes.exception(MeridianException.class, HttpServer::problem);
-            routes.exception(HttpResponseException.class, (e, http) -> problem(fromHttp(e), http));
+            routes.exception(HttpResponseException.class, (e, http) -> problem(fromHttp(e, options.maxBodyBytes()), http));
             routes.exception(Exception.class, (e, http) -> {
                 LOG.error("unexpected failure on {} {}: {}", http.method(), http.path(), e.toString(), e);
                 problem(new MeridianException(ErrorType.INTERNAL_ERROR,
@@ -94,8 +104,12 @@ public final class HttpServer implements AutoCloseable {
             });
         });
         app.start(options.host(), options.port());
+        HeaderReadDeadline headerDeadline = new HeaderReadDeadline(java.time.Duration.ofMillis(options.headerTimeoutMillis()));
+        for (var connector : app.jettyServer().server().getConnectors()) {
+            connector.addBean(headerDeadline);
+        }
         LOG.info("HTTP listening on {}:{}", options.host(), app.port());
-        return new HttpServer(app);
+        return new HttpServer(app, headerDeadline);
     }
 
     private static boolean isEmpty(Context http) {
@@ -108,9 +122,9 @@ public final class HttpServer implements AutoCloseable {
                 "The request body is larger than " + maxBodyBytes + " bytes (MERIDIAN_MAX_BODY_BYTES)");
     }
 
-    private static MeridianException fromHttp(HttpResponseException e) {
+    private static MeridianException fromHttp(HttpResponseException e, long maxBodyBytes) {
         return switch (e.getStatus()) {
-            case 413 -> new MeridianException(ErrorType.PAYLOAD_TOO_LARGE, "The request body is too large");
+            case 413 -> tooLarge(maxBodyBytes);
             case 404 -> MeridianException.notFound(e.getMessage());
             case 405 -> new MeridianException(ErrorType.METHOD_NOT_ALLOWED, e.getMessage());
             case 415 -> new MeridianException(ErrorType.UNSUPPORTED_MEDIA_TYPE, e.getMessage());
@@ -152,5 +166,6 @@ public final class HttpServer implements AutoCloseable {
     @Override
     public void close() {
         app.stop();
+        headerDeadline.close();
     }
 }

@@ -4,10 +4,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-import java.nio.charset.Charset;
-import java.nio.charset.IllegalCharsetNameException;
-import java.nio.charset.StandardCharsets;
-import java.nio.charset.UnsupportedCharsetException;
 import java.util.Locale;
 import org.meridian.broker.ContextService;
 import org.meridian.core.error.ErrorType;
@@ -63,11 +59,11 @@ final class ImportRoutes {
 
     private void importFile(Context http) {
         NgsiLdExchange exchange = new NgsiLdExchange(http, contexts);
-        String contentType = http.contentType() == null ? "" : http.contentType().toLowerCase(Locale.ROOT);
+        String contentType = http.header("Content-Type") == null ? "" : http.header("Content-Type").toLowerCase(Locale.ROOT);
         String name = http.pathParam("name");
         BulkImport.Report report;
         if (contentType.startsWith("text/csv")) {
-            report = imports.importCsv(exchange.tenant(), name, http.bodyInputStream(), charset(contentType), exchange.context());
+            report = imports.importCsv(exchange.tenant(), name, http.bodyInputStream(), JsonBody.charset(contentType), exchange.context());
         } else if (contentType.startsWith("application/geo+json") || contentType.startsWith("application/json")) {
             report = imports.importGeoJson(exchange.tenant(), name, http.bodyInputStream(), exchange.context());
         } else {
@@ -76,6 +72,9 @@ final class ImportRoutes {
         }
         ObjectNode out = NODES.objectNode().put("rows", report.rows()).put("accepted", report.accepted())
                 .put("rejected", report.rejected());
+        if (report.stopped() != null) {
+            out.put("stopped", report.stopped());
+        }
         var errors = out.putArray("errors");
         for (BulkImport.RowError error : report.errors()) {
             ObjectNode row = errors.addObject().put("row", error.row());
@@ -85,18 +84,5 @@ final class ImportRoutes {
             row.put("reason", error.reason());
         }
         http.status(200).contentType(MediaTypes.JSON).result(out.toString());
-    }
-
-    private static Charset charset(String contentType) {
-        int at = contentType.indexOf("charset=");
-        if (at < 0) {
-            return StandardCharsets.UTF_8;
-        }
-        String name = contentType.substring(at + "charset=".length()).split(";")[0].trim().replace("\"", "");
-        try {
-            return Charset.forName(name);
-        } catch (IllegalCharsetNameException | UnsupportedCharsetException e) {
-            throw MeridianException.badData("Unknown charset '" + name + "'");
-        }
     }
 }

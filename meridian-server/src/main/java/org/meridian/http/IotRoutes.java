@@ -19,6 +19,7 @@ import org.meridian.core.ingest.MeasurementRejected;
 import org.meridian.core.jsonld.JsonLdContext;
 import org.meridian.core.ngsild.EntityRenderer;
 import org.meridian.core.ngsild.RenderOptions;
+import org.meridian.core.security.Redaction;
 import org.meridian.ingest.Ingest;
 import org.meridian.ingest.IngestPipeline;
 import org.meridian.store.DeviceStore;
@@ -114,7 +115,7 @@ final class IotRoutes {
         ArrayNode rejections = NODES.arrayNode();
         for (DeviceStore.UnknownDevice unknown : ingest.provisioning().rejections(exchange.tenant(),
                 Math.min(1000, Parameters.integer(http, "limit", 100, 1)))) {
-            rejections.addObject().put("apikey", unknown.apiKey()).put("device_id", unknown.deviceId())
+            rejections.addObject().put("apikey", Redaction.apiKey(unknown.apiKey())).put("device_id", unknown.deviceId())
                     .put("reason", unknown.reason()).put("count", unknown.count()).put("lastAt", unknown.lastAt().toString())
                     .put("detail", unknown.detail());
         }
@@ -159,7 +160,7 @@ final class IotRoutes {
     private static ObjectNode group(DeviceStore.StoredGroup stored, JsonLdContext context) {
         var group = stored.group();
         ObjectNode out = NODES.objectNode();
-        out.put("apikey", group.apiKey()).put("entity_type", context.compactIri(group.entityType()))
+        out.put("apikey", Redaction.apiKey(group.apiKey())).put("entity_type", context.compactIri(group.entityType()))
                 .put("resource", "/iot/json").put("explicitAttrs", group.explicitAttributes())
                 .put("gateway", stored.gatewaySecretHash() != null);
         out.set("attributes", mappings(group.attributes(), context));
@@ -171,7 +172,7 @@ final class IotRoutes {
     private static ObjectNode device(DeviceStore.StoredDevice stored, JsonLdContext context) {
         var device = stored.device();
         ObjectNode out = NODES.objectNode();
-        out.put("device_id", device.deviceId()).put("apikey", device.apiKey()).put("entity_name", device.entityId())
+        out.put("device_id", device.deviceId()).put("apikey", Redaction.apiKey(device.apiKey())).put("entity_name", device.entityId())
                 .put("entity_type", context.compactIri(device.entityType()));
         if (device.explicitAttributes() != null) {
             out.put("explicitAttrs", device.explicitAttributes());

@@ -55,8 +55,8 @@ final class NgsiLdExchange {
         if (body != null) {
             return body;
         }
-        String type = MediaTypes.requestBodyType(http.contentType(), allowMergePatch);
-        JsonNode parsed = Json.parseRequest(http.body());
+        String type = MediaTypes.requestBodyType(http.header("Content-Type"), allowMergePatch);
+        JsonNode parsed = JsonBody.parse(http);
         String link = LinkHeader.contextUrl(headers("Link"));
         if (type.equals(MediaTypes.JSON_LD)) {
             if (link != null) {

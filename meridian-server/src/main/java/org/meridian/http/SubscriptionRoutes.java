@@ -16,6 +16,7 @@ import org.meridian.broker.NotificationStream;
 import org.meridian.broker.SubscriptionService;
 import org.meridian.core.error.ErrorType;
 import org.meridian.core.error.MeridianException;
+import org.meridian.core.security.Redaction;
 import org.meridian.store.SubscriptionStore;
 
 /** Subscriptions: /ngsi-ld/v1/subscriptions (clause 6.10–6.11). */
@@ -142,6 +143,9 @@ final class SubscriptionRoutes {
         boolean expired = row.expiresAt() != null && !row.expiresAt().isAfter(Instant.now());
         out.put("status", expired ? "expired" : !row.active() ? "paused" : row.status().equals("failed") ? "failed" : "active");
         ObjectNode notification = out.with("notification");
+        if (notification.get("endpoint") instanceof ObjectNode endpoint) {
+            Redaction.endpoint(endpoint);
+        }
         notification.put("timesSent", row.timesSent());
         notification.put("timesFailed", row.timesFailed());
         putTime(notification, "lastNotification", row.lastNotification());

@@ -11,7 +11,6 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.time.Period;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -27,6 +26,7 @@ import org.meridian.core.error.ErrorType;
 import org.meridian.core.error.MeridianException;
 import org.meridian.core.jsonld.JsonLdContext;
 import org.meridian.core.ngsild.AttributeType;
+import org.meridian.core.ngsild.DateTimes;
 import org.meridian.core.ngsild.EntityParser;
 import org.meridian.core.ngsild.EntityRenderer;
 import org.meridian.core.ngsild.RenderOptions;
@@ -332,11 +332,7 @@ final class TemporalRoutes {
         if (text == null) {
             return null;
         }
-        try {
-            return OffsetDateTime.parse(text).toInstant();
-        } catch (DateTimeParseException e) {
-            throw MeridianException.badData(name + " '" + text + "' is not an ISO 8601 date-time with a zone");
-        }
+        return DateTimes.parse(text, name);
     }
 
     /** ISO 8601 durations such as PT1H, P1D, P1DT12H; months and years are not fixed lengths and are refused. */

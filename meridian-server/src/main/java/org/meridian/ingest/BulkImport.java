@@ -15,7 +15,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.Reader;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
+import java.nio.charset.CodingErrorAction;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -28,6 +30,7 @@ import org.meridian.core.error.ErrorType;
 import org.meridian.core.error.MeridianException;
 import org.meridian.core.ingest.ImportMapping;
 import org.meridian.core.json.Json;
+import org.meridian.core.json.StorableText;
 import org.meridian.core.jsonld.JsonLdContext;
 import org.meridian.store.ImportMappingStore;
 import org.meridian.store.TenantStore;
@@ -45,7 +48,15 @@ public final class BulkImport {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     /** The outcome of one import. */
-    public record Report(long rows, long accepted, long rejected, List<RowError> errors) {
+    /** @param stopped why the import ended before the end of the file, or null when it read it all */
+    public record Report(long rows, long accepted, long rejected, List<RowError> errors, String stopped) {
+    }
+
+    /** A batch the database refused: the import stops there and reports. */
+    private static final class Stopped extends RuntimeException {
+        Stopped(String reason) {
+            super(reason, null, false, false);
+        }
     }
 
     public record RowError(long row, String id, String reason) {
@@ -95,7 +106,9 @@ public final class BulkImport {
         Run run = new Run(tenant, mapping, context);
         CsvMapper csv = new CsvMapper();
         csv.enable(CsvParser.Feature.TRIM_SPACES).enable(CsvParser.Feature.SKIP_EMPTY_LINES);
-        try (Reader reader = new InputStreamReader(body, charset);
+        // Bytes that are not in the file's charset stop the import with a report, never become U+FFFD in the data.
+        try (Reader reader = new InputStreamReader(body, charset.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT));
              MappingIterator<Map<String, String>> rows = csv.readerForMapOf(String.class)
                      .with(CsvSchema.emptySchema().withHeader()).readValues(reader)) {
             int unreadableInARow = 0;
@@ -119,8 +132,14 @@ public final class BulkImport {
                         value == null ? null : TextNode.valueOf(value)));
                 run.row(values, null);
             }
+        } catch (Stopped e) {
+            run.stop(e.getMessage());
+        } catch (CharacterCodingException e) {
+            run.stop("The file is not valid " + charset.name() + " after row " + run.rows + " (" + e.getMessage()
+                    + "); the rows after it were not read");
         } catch (IOException e) {
-            throw MeridianException.badData("The CSV file cannot be read: " + e.getMessage());
+            run.stop("The CSV file cannot be read after row " + run.rows + ": " + e.getMessage()
+                    + "; the rows after it were not read");
         }
         return run.finish();
     }
@@ -155,8 +174,14 @@ public final class BulkImport {
             if (!features) {
                 throw MeridianException.badData("The GeoJSON file has no \"features\" array");
             }
+        } catch (Stopped e) {
+            run.stop(e.getMessage());
         } catch (IOException e) {
-            throw MeridianException.badData("The GeoJSON file cannot be read: " + e.getMessage());
+            if (run.rows == 0) {
+                throw MeridianException.badData("The GeoJSON file cannot be read: " + e.getMessage());
+            }
+            run.stop("The GeoJSON file cannot be read after feature " + run.rows + ": " + e.getMessage()
+                    + "; the features after it were not read");
         }
         return run.finish();
     }
@@ -169,6 +194,7 @@ public final class BulkImport {
         private final ArrayNode batch = NODES.arrayNode();
         private final Map<String, Long> rowOf = new LinkedHashMap<>();
         private final List<RowError> errors = new ArrayList<>();
+        private String stopped;
         long rows;
         private long accepted;
         private long rejected;
@@ -189,6 +215,7 @@ public final class BulkImport {
             ObjectNode entity;
             try {
                 entity = mapping.entity(values, geometry);
+                StorableText.require(entity);
             } catch (MeridianException e) {
                 reject(null, e.detail());
                 return;
@@ -215,7 +242,21 @@ public final class BulkImport {
             if (batch.isEmpty()) {
                 return;
             }
-            BatchResult result = batches.upsert(tenant, batch, context, true).result();
+            BatchResult result;
+            try {
+                result = batches.upsert(tenant, batch, context, true).result();
+            } catch (MeridianException e) {
+                // Nothing of this batch was written (one transaction); rows before it were, and the report says so.
+                rowOf.forEach((id, row) -> {
+                    rejected++;
+                    if (errors.size() < MAX_REPORTED_ERRORS) {
+                        errors.add(new RowError(row, id, e.detail()));
+                    }
+                });
+                batch.removeAll();
+                rowOf.clear();
+                throw new Stopped(e.detail());
+            }
             accepted += result.succeeded().size();
             for (BatchResult.Failure failure : result.failed()) {
                 rejected++;
@@ -227,9 +268,18 @@ public final class BulkImport {
             rowOf.clear();
         }
 
+        /** Ends the import early: what was read is still written, and the report carries the reason. */
+        void stop(String reason) {
+            stopped = reason;
+        }
+
         Report finish() {
-            flush();
-            return new Report(rows, accepted, rejected, List.copyOf(errors));
+            try {
+                flush();
+            } catch (Stopped e) {
+                stopped = e.getMessage();
+            }
+            return new Report(rows, accepted, rejected, List.copyOf(errors), stopped);
         }
     }
 

@@ -22,6 +22,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.meridian.broker.MeasurementWriter;
+import org.meridian.core.error.MeridianException;
 import org.meridian.core.ingest.Device;
 import org.meridian.core.ingest.MeasurementMapper;
 import org.meridian.core.ingest.MeasurementRejected;
@@ -176,9 +177,9 @@ public final class IngestPipeline implements AutoCloseable {
             return null;
         });
         for (Map.Entry<String, List<Checked>> tenant : byTenant.entrySet()) {
-            writer.write(tenant.getKey(), tenant.getValue().stream().map(Checked::update).toList());
+            List<Checked> written = writeIsolatingRefusals(tenant.getKey(), tenant.getValue());
             Instant committed = Instant.now();
-            for (Checked checked : tenant.getValue()) {
+            for (Checked checked : written) {
                 delay.record(Duration.between(checked.observedAt(), committed));
                 counters.accepted(checked.device(), checked.pending().raw().receivedAt());
                 accepted.computeIfAbsent(checked.pending().raw().transport(), transport -> Counter.builder("meridian.ingest.accepted")
@@ -186,6 +187,41 @@ public final class IngestPipeline implements AutoCloseable {
                 checked.pending().outcome().complete(new Outcome.Accepted());
             }
         }
+    }
+
+    /**
+     * Writes a tenant's measurements in one transaction. Should the database refuse a value that the checks let
+     * through (a data exception), the batch is written again one measurement at a time, so only the refused one is
+     * rejected, counted and acknowledged, instead of every device on this writer being answered "not stored" and
+     * resending forever. Returns the measurements written.
+     */
+    private List<Checked> writeIsolatingRefusals(String tenant, List<Checked> checked) {
+        try {
+            writer.write(tenant, checked.stream().map(Checked::update).toList());
+            return checked;
+        } catch (MeridianException e) {
+            if (!refusedData(e)) {
+                throw e;
+            }
+            if (checked.size() == 1) {
+                Checked only = checked.getFirst();
+                only.pending().outcome().complete(reject(only.pending().raw(), only.device(), new MeasurementRejected(
+                        MeasurementRejected.Reason.MALFORMED, "The database refused a value: " + e.getCause().getMessage())));
+                return List.of();
+            }
+            LOG.warn("the database refused a value in a batch of {} measurements; writing them one by one: {}",
+                    checked.size(), e.getCause().getMessage());
+            List<Checked> written = new ArrayList<>();
+            for (Checked one : checked) {
+                written.addAll(writeIsolatingRefusals(tenant, List.of(one)));
+            }
+            return written;
+        }
+    }
+
+    /** SQLSTATE class 22, data exception: this input, not the database's state, is at fault. */
+    private static boolean refusedData(MeridianException e) {
+        return e.getCause() instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("22");
     }
 
     /** Checks and maps one measurement; a rejection completes its future and returns null. */
@@ -213,7 +249,12 @@ public final class IngestPipeline implements AutoCloseable {
                 throw new MeasurementRejected(MeasurementRejected.Reason.TOO_LARGE, "The measurement has " + raw.payload().length
                         + " bytes; at most " + options.maxPayloadBytes() + " are accepted (MERIDIAN_INGEST_MAX_PAYLOAD_BYTES)");
             }
-            JsonNode payload = Json.parseBytes(raw.payload());
+            JsonNode payload;
+            try {
+                payload = Json.parseBytes(raw.payload());
+            } catch (MeridianException e) {
+                throw new MeasurementRejected(MeasurementRejected.Reason.MALFORMED, e.detail());
+            }
             MeasurementMapper.Mapped mapped = raw.key() == null
                     ? MeasurementMapper.map(serviceGroup, known, payload, raw.receivedAt(), context)
                     : MeasurementMapper.mapSingle(serviceGroup, known, raw.key(), payload, raw.receivedAt(), context);

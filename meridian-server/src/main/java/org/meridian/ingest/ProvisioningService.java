@@ -45,11 +45,13 @@ public final class ProvisioningService {
         for (JsonNode element : elements(body, "services")) {
             groups.add(ProvisioningParser.serviceGroup(element, tenant, context, now));
         }
+        List<String> hashes = groups.stream().map(parsed -> Secrets.hash(parsed.gatewaySecret())).toList();
         return transactions.inTransaction(connection -> {
             tenants.ensure(connection, tenant);
             List<String> keys = new ArrayList<>();
-            for (ProvisioningParser.ParsedGroup parsed : groups) {
-                if (!store.insertGroup(connection, parsed.group(), Secrets.hash(parsed.gatewaySecret()), now)) {
+            for (int i = 0; i < groups.size(); i++) {
+                ProvisioningParser.ParsedGroup parsed = groups.get(i);
+                if (!store.insertGroup(connection, parsed.group(), hashes.get(i), now)) {
                     throw new MeridianException(ErrorType.ALREADY_EXISTS, "The API key " + parsed.group().apiKey() + " is taken");
                 }
                 keys.add(parsed.group().apiKey());
@@ -95,11 +97,17 @@ public final class ProvisioningService {
         for (JsonNode element : elements(body, "devices")) {
             parsed.add(ProvisioningParser.device(element, tenant, context, now));
         }
+        long passwords = parsed.stream().filter(candidate -> candidate.password() != null).count();
+        if (passwords > MAX_PASSWORDS_PER_REQUEST) {
+            throw MeridianException.badData(passwords + " devices have a password of their own; at most "
+                    + MAX_PASSWORDS_PER_REQUEST + " per request (each is hashed slowly on purpose, about 0.1 s of CPU)");
+        }
+        // Hashed before the transaction, on every core: a slow hash per password must not hold locks.
+        List<String> hashes = parsed.parallelStream().map(candidate -> Secrets.hash(candidate.password())).toList();
         Map<String, Entity> entities = new LinkedHashMap<>();
         List<String> created = transactions.inTransaction(connection -> {
             tenants.ensure(connection, tenant);
             List<Device> devices = new ArrayList<>();
-            List<String> hashes = new ArrayList<>();
             for (ProvisioningParser.ParsedDevice candidate : parsed) {
                 Device device = candidate.device();
                 ServiceGroup group = store.group(connection, device.apiKey()).filter(g -> g.group().tenant().equals(tenant))
@@ -111,7 +119,6 @@ public final class ProvisioningService {
                 Device complete = new Device(tenant, device.deviceId(), device.apiKey(), entityId, type, device.attributes(),
                         device.staticAttributes(), device.explicitAttributes());
                 devices.add(complete);
-                hashes.add(Secrets.hash(candidate.password()));
                 ObjectNode attributes = group.staticAttributes().deepCopy();
                 attributes.setAll(device.staticAttributes().deepCopy());
                 entities.put(entityId, new Entity(entityId, List.of(type), List.of(), attributes, now, now));
@@ -153,6 +160,9 @@ public final class ProvisioningService {
     public List<DeviceStore.UnknownDevice> rejections(String tenant, int limit) {
         return transactions.readOnly(connection -> store.rejections(connection, tenant, limit));
     }
+
+    /** Devices with a password of their own in one request: hashing each costs about 0.1 s of CPU. */
+    static final int MAX_PASSWORDS_PER_REQUEST = 100;
 
     private static List<JsonNode> elements(JsonNode body, String member) {
         List<JsonNode> elements = new ArrayList<>();

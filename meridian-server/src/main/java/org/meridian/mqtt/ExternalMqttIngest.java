@@ -11,6 +11,7 @@ import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.meridian.core.ingest.MeasurementRejected;
+import org.meridian.core.security.Redaction;
 import org.meridian.ingest.Ingest;
 import org.meridian.ingest.IngestPipeline;
 import org.meridian.ingest.Topics;
@@ -78,7 +79,7 @@ public final class ExternalMqttIngest implements AutoCloseable {
             subscribe(client, options.url());
             return new ExternalMqttIngest(client);
         } catch (MqttException e) {
-            throw new IllegalStateException("Cannot connect to the MQTT broker " + options.url() + " (" + e.getMessage()
+            throw new IllegalStateException("Cannot connect to the MQTT broker " + Redaction.url(options.url()) + " (" + e.getMessage()
                     + "); check MERIDIAN_MQTT_BROKER_URL", e);
         }
     }
@@ -87,9 +88,9 @@ public final class ExternalMqttIngest implements AutoCloseable {
     private static void subscribe(MqttClient client, String url) {
         try {
             client.subscribe(Topics.SUBSCRIPTIONS, new int[] {1, 1, 1, 1});
-            LOG.info("taking measurements from the MQTT broker {}", url);
+            LOG.info("taking measurements from the MQTT broker {}", Redaction.url(url));
         } catch (MqttException e) {
-            LOG.error("subscribing to measurements on {} failed: {}", url, e.toString());
+            LOG.error("subscribing to measurements on {} failed: {}", Redaction.url(url), e.toString());
         }
     }
 

@@ -12,6 +12,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.meridian.core.security.Redaction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,16 +36,19 @@ public final class Database implements AutoCloseable {
         EmbeddedPostgres embedded = null;
         String jdbcUrl = url;
         String jdbcUser = user;
+        String jdbcPassword = password;
         if (url == null) {
-            embedded = startEmbedded(dataDirectory.resolve("postgres"));
+            EmbeddedPassword generated = EmbeddedPassword.of(dataDirectory);
+            embedded = startEmbedded(dataDirectory.resolve("postgres"), generated);
             jdbcUrl = embedded.getJdbcUrl("postgres", "postgres");
             jdbcUser = "postgres";
+            jdbcPassword = generated.password();
         }
         try {
             HikariConfig config = new HikariConfig();
             config.setJdbcUrl(withDriverOptions(jdbcUrl));
             config.setUsername(jdbcUser);
-            config.setPassword(password);
+            config.setPassword(jdbcPassword);
             config.setMaximumPoolSize(poolSize);
             config.setPoolName("meridian");
             config.setConnectionTimeout(Duration.ofSeconds(10).toMillis());
@@ -57,7 +61,7 @@ public final class Database implements AutoCloseable {
             HikariDataSource pool = new HikariDataSource(config);
             migrate(pool);
             LOG.info("database ready: {}", embedded != null ? "embedded PostgreSQL in " + dataDirectory.resolve("postgres")
-                    : "external " + url);
+                    : "external " + Redaction.url(url));
             return new Database(embedded, pool);
         } catch (RuntimeException e) {
             closeQuietly(embedded);
@@ -65,11 +69,11 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    private static EmbeddedPostgres startEmbedded(Path directory) {
+    private static EmbeddedPostgres startEmbedded(Path directory, EmbeddedPassword password) {
         try {
             Files.createDirectories(directory);
             OrphanedPostgres.stopIfRunning(directory);
-            return EmbeddedPostgres.builder()
+            EmbeddedPostgres started = EmbeddedPostgres.builder()
                     .setDataDirectory(directory)
                     .setCleanDataDirectory(false)
                     // Meridian stops PostgreSQL itself, last: the library's own hook would run concurrently with the
@@ -90,7 +94,13 @@ public final class Database implements AutoCloseable {
                     .setServerConfig("random_page_cost", "1.1")
                     .setServerConfig("effective_cache_size", "1GB")
                     .setPGStartupWait(Duration.ofSeconds(60))
+                    // A new cluster gets the generated password at initdb; every start requires it from every client.
+                    .setLocaleConfig("pwfile", password.file().toString())
+                    .setConnectConfig("password", password.password())
+                    .setDataDirectoryCustomizer(data -> password.requireOnStart(data.toPath()))
                     .start();
+            password.setIfNew(started.getPostgresDatabase());
+            return started;
         } catch (IOException e) {
             throw new IllegalStateException("Could not start the embedded PostgreSQL in " + directory
                     + ": " + e.getMessage() + ". Check that the directory is writable, or set MERIDIAN_DB_URL to an external PostgreSQL.", e);

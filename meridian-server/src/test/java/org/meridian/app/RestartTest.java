@@ -55,7 +55,8 @@ class RestartTest {
                          "notification": {"endpoint": {"uri": "%s"}}}""".formatted(receiver.url())).send().status()).isEqualTo(201);
                 String port = Files.readAllLines(data.resolve("postgres/postmaster.pid")).get(3).trim();
                 try (java.sql.Connection database = java.sql.DriverManager.getConnection(
-                        "jdbc:postgresql://127.0.0.1:" + port + "/postgres", "postgres", null);
+                        "jdbc:postgresql://127.0.0.1:" + port + "/postgres", "postgres",
+                        Files.readString(data.resolve("postgres.password")).strip());
                      java.sql.Statement insert = database.createStatement()) {
                     insert.execute("""
                             INSERT INTO outbox (tenant, entity_id, change, changed, entity) VALUES ('', 'urn:ngsi-ld:Bridge:9',

@@ -110,4 +110,34 @@ class BulkImportTest {
                 .tenant(tenant).send().errorType()).isEqualTo("BadRequestData");
         assertThat(api.get("/import/mappings").tenant(tenant).send().json().has("hospitals")).isTrue();
     }
+
+    @Test
+    void rowsPostgresqlCannotStoreAreReportedAndTheRestImported() {
+        String csv = "编号,名称,床位,急诊,区,经度,纬度\n"
+                + "H020,第一医院,10,否,Riverside,120.1,30.2\n"
+                + "H021,坏\u0000名,10,否,Riverside,120.1,30.2\n"
+                + "H022,第三医院,10,否,Riverside,120.1,30.2\n";
+        JsonNode report = importFile(csv.getBytes(StandardCharsets.UTF_8), "text/csv");
+
+        assertThat(report.path("accepted").asInt()).as(report.toString()).isEqualTo(2);
+        assertThat(report.path("rejected").asInt()).isEqualTo(1);
+        assertThat(report.path("errors").get(0).path("row").asInt()).isEqualTo(2);
+        assertThat(report.path("errors").get(0).path("reason").asText()).contains("U+0000");
+        assertThat(api.get("/ngsi-ld/v1/entities/urn:ngsi-ld:Hospital:H022").tenant(tenant).send().status()).isEqualTo(200);
+    }
+
+    @Test
+    void bytesNotInTheFilesCharsetStopTheImportWithAReportNotReplacementCharacters() {
+        byte[] good = "编号,名称,床位,急诊,区,经度,纬度\nH030,第一医院,10,否,Riverside,120.1,30.2\n".getBytes(StandardCharsets.UTF_8);
+        byte[] bad = "H031,X\u00ff,10,否,Riverside,120.1,30.2\n".getBytes(StandardCharsets.UTF_8);
+        bad[6] = (byte) 0xFF;
+        byte[] file = java.util.Arrays.copyOf(good, good.length + bad.length);
+        System.arraycopy(bad, 0, file, good.length, bad.length);
+
+        JsonNode report = importFile(file, "text/csv");
+
+        assertThat(report.path("stopped").asText()).as(report.toString()).contains("not valid UTF-8");
+        assertThat(api.get("/ngsi-ld/v1/entities?type=Hospital").tenant(tenant).send().json().toString())
+                .doesNotContain("\uFFFD").doesNotContain("H031");
+    }
 }

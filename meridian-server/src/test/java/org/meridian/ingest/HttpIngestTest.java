@@ -134,4 +134,23 @@ class HttpIngestTest {
         assertThat(entity.path("temperature").path("value").asInt()).isEqualTo(19);
         assertThat(entity.path("location").path("type").asText()).as("static attributes come back too").isEqualTo("GeoProperty");
     }
+
+    @Test
+    void poisonValuesAreRejectedAndCountedWhileOtherMeasurementsAreStored() {
+        Api.Response nul = devices.measure("aq-1", "{\"t\": 20, \"s\": \"o\\u0000k\"}");
+        assertThat(nul.status()).as(nul.toString()).isEqualTo(400);
+        assertThat(nul.json().path("detail").asText()).contains("U+0000");
+        Api.Response farFuture = devices.measure("aq-1", "{\"t\": 20, \"TimeInstant\": \"+20000-01-01T00:00:00Z\"}");
+        assertThat(farFuture.status()).as(farFuture.toString()).isEqualTo(400);
+        assertThat(farFuture.json().path("detail").asText()).contains("years 0001 to 9999");
+        Api.Response huge = devices.measure("aq-1", "{\"battery\": 1e999999}");
+        assertThat(huge.status()).as(huge.toString()).isEqualTo(400);
+
+        assertThat(devices.measure("aq-1", "{\"t\": 24.5}").status()).isEqualTo(200);
+        assertThat(devices.entity("aq-1").path("temperature").path("value").asDouble()).isEqualTo(24.5);
+        TestServer.flushIngestCounters();
+        JsonNode counts = devices.deviceInfo("aq-1").path("measurements");
+        assertThat(counts.path("rejected").asLong()).isEqualTo(3);
+        assertThat(counts.path("accepted").asLong()).isEqualTo(1);
+    }
 }

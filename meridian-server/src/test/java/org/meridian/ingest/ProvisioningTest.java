@@ -31,12 +31,14 @@ class ProvisioningTest {
 
         JsonNode device = devices.deviceInfo("aq-1");
         assertThat(device.path("entity_name").asText()).isEqualTo(Devices.entityId("aq-1"));
-        assertThat(device.path("apikey").asText()).isEqualTo(devices.apiKey);
+        assertThat(device.path("apikey").asText()).as("an API key is a credential: shown in part")
+                .isEqualTo(devices.apiKey.substring(0, 4) + "********");
         assertThat(device.path("measurements").path("accepted").asLong()).isZero();
         JsonNode group = api.get("/iot/services/" + devices.apiKey).tenant(devices.tenant).send().json();
         assertThat(group.path("attributes")).extracting(a -> a.path("name").asText())
                 .containsExactly("temperature", "NO2", "status", "location");
         assertThat(group.path("gateway").asBoolean()).isFalse();
+        assertThat(api.get("/iot/services").tenant(devices.tenant).send().body()).doesNotContain(devices.apiKey);
         assertThat(api.get("/iot/devices").tenant(devices.tenant).send().json().path("count").asInt()).isEqualTo(1);
     }
 

@@ -36,6 +36,7 @@ public final class TestServer {
             environment.put(Settings.MAX_BATCH_SIZE, "1000");
             environment.put(Settings.MAX_BODY_BYTES, String.valueOf(2 * 1024 * 1024));
             environment.put(Settings.NOTIFICATION_MAX_FAILURES, "2");
+            environment.put(Settings.HEADER_TIMEOUT_MS, "2000");
             String external = System.getenv("MERIDIAN_TEST_EXTERNAL_DB_URL");
             if (external != null && !external.isBlank()) {
                 environment.put(Settings.DB_URL, external);

@@ -5,13 +5,12 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.Set;
 import org.meridian.core.error.MeridianException;
 import org.meridian.core.geo.GeoJson;
 import org.meridian.core.jsonld.JsonLdContext;
+import org.meridian.core.ngsild.DateTimes;
 import org.meridian.core.ngsild.EntityParser;
 
 /**
@@ -213,10 +212,9 @@ public final class MeasurementMapper {
             throw new MeasurementRejected(MeasurementRejected.Reason.WRONG_TYPE, key + " must be an ISO 8601 date-time");
         }
         try {
-            return OffsetDateTime.parse(value.asText()).toInstant();
-        } catch (DateTimeParseException e) {
-            throw new MeasurementRejected(MeasurementRejected.Reason.WRONG_TYPE, key + " '" + value.asText()
-                    + "' is not an ISO 8601 date-time with a zone");
+            return DateTimes.parse(value.asText(), key);
+        } catch (MeridianException e) {
+            throw new MeasurementRejected(MeasurementRejected.Reason.WRONG_TYPE, e.detail());
         }
     }
 }

@@ -29,27 +29,55 @@ public final class Json {
         return MAPPER;
     }
 
-    /** Parses a request body; malformed JSON is an InvalidRequest as NGSI-LD asks. */
+    /**
+     * Parses a request body; malformed JSON is an InvalidRequest as NGSI-LD asks, and text PostgreSQL cannot store
+     * as given (see {@link StorableText}) is BadRequestData naming its place.
+     */
     public static JsonNode parseRequest(String text) {
         try {
-            JsonNode node = MAPPER.readTree(text);
-            if (node == null || node.isMissingNode()) {
-                throw MeridianException.invalidRequest("The request body is empty; a JSON document was expected");
-            }
-            return node;
+            return requireStorable(MAPPER.readTree(text));
         } catch (JsonProcessingException e) {
             throw MeridianException.invalidRequest("The request body is not valid JSON: " + e.getOriginalMessage());
         }
     }
 
-    /** Parses untrusted bytes (a device's payload): same limits as requests; null when they are not one JSON value. */
-    public static JsonNode parseBytes(byte[] bytes) {
+    /** Parses a request body of UTF-8 bytes; bytes that are not UTF-8 are refused, never replaced. */
+    public static JsonNode parseRequest(byte[] utf8) {
         try {
-            JsonNode node = MAPPER.readTree(bytes);
-            return node == null || node.isMissingNode() ? null : node;
+            return requireStorable(MAPPER.readTree(utf8));
+        } catch (java.io.CharConversionException e) {
+            throw MeridianException.invalidRequest("The request body is not valid UTF-8: " + e.getMessage());
+        } catch (JsonProcessingException e) {
+            throw MeridianException.invalidRequest("The request body is not valid JSON: " + e.getOriginalMessage());
+        } catch (java.io.IOException e) {
+            throw MeridianException.invalidRequest("The request body could not be read: " + e.getMessage());
+        }
+    }
+
+    private static JsonNode requireStorable(JsonNode node) {
+        if (node == null || node.isMissingNode()) {
+            throw MeridianException.invalidRequest("The request body is empty; a JSON document was expected");
+        }
+        StorableText.require(node);
+        return node;
+    }
+
+    /**
+     * Parses untrusted bytes (a device's payload): same limits as requests; null when they are not one JSON value of
+     * valid UTF-8. Text PostgreSQL cannot store throws BadRequestData, so the caller can say why.
+     */
+    public static JsonNode parseBytes(byte[] bytes) {
+        JsonNode node;
+        try {
+            node = MAPPER.readTree(bytes);
         } catch (java.io.IOException e) {
             return null;
         }
+        if (node == null || node.isMissingNode()) {
+            return null;
+        }
+        StorableText.require(node);
+        return node;
     }
 
     /** Parses JSON the server itself stored; failure is a bug, not bad input. */

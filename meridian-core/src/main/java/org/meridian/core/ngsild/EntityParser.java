@@ -5,8 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -414,16 +412,12 @@ public final class EntityParser {
         }
     }
 
-    /** Checks an ISO 8601 date-time with a zone and returns it normalised to UTC. */
+    /** Checks an ISO 8601 date-time with a zone and returns it in UTC, see {@link DateTimes#normalise}. */
     public static String requireDateTime(JsonNode node, String what) {
         if (!node.isTextual()) {
             throw MeridianException.badData(what + " must be an ISO 8601 date-time string");
         }
-        try {
-            return OffsetDateTime.parse(node.asText()).toInstant().toString();
-        } catch (DateTimeParseException e) {
-            throw MeridianException.badData(what + " '" + node.asText() + "' is not an ISO 8601 date-time with a zone (e.g. 2024-05-01T08:00:00Z)");
-        }
+        return DateTimes.normalise(node.asText(), what);
     }
 
     public static void checkName(String name, String what) {

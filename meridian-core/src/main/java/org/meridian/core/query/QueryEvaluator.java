@@ -6,7 +6,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
-import java.util.regex.Pattern;
 import org.meridian.core.query.QueryExpression.And;
 import org.meridian.core.query.QueryExpression.Comparison;
 import org.meridian.core.query.QueryExpression.Exists;
@@ -134,11 +133,11 @@ public final class QueryEvaluator {
     private static Function<JsonNode, Truth> elementPredicate(ComparisonOperator operator, QueryValue value) {
         return switch (operator) {
             case MATCHES -> {
-                Pattern pattern = patternOf(value);
+                var pattern = patternOf(value);
                 yield element -> regexMatch(pattern, element);
             }
             case NOT_MATCHES -> {
-                Pattern pattern = patternOf(value);
+                var pattern = patternOf(value);
                 yield element -> regexMatch(pattern, element).not();
             }
             case EQUAL, NOT_EQUAL -> switch (value) {
@@ -156,13 +155,13 @@ public final class QueryEvaluator {
         };
     }
 
-    private static Pattern patternOf(QueryValue value) {
+    private static com.google.re2j.Pattern patternOf(QueryValue value) {
         String regex = ((QueryLiteral.TextLiteral) ((QueryValue.Single) value).literal()).text();
-        return Pattern.compile(regex, Pattern.UNIX_LINES);
+        return ClientRegex.compile(regex, null);
     }
 
     /** {@code @ like_regex pattern}: a partial match on strings, unknown for anything else. */
-    private static Truth regexMatch(Pattern pattern, JsonNode element) {
+    private static Truth regexMatch(com.google.re2j.Pattern pattern, JsonNode element) {
         return anyOperand(element, operand -> operand.isTextual()
                 ? Truth.of(pattern.matcher(operand.textValue()).find())
                 : Truth.UNKNOWN);

@@ -5,7 +5,7 @@ import java.time.DateTimeException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
+import org.meridian.core.error.MeridianException;
 
 /** Reads the right side of a q term: literals, value lists, ranges and regular expressions (see {@link QueryParser}). */
 final class QueryValueReader {
@@ -108,9 +108,9 @@ final class QueryValueReader {
             throw cursor.expected("a regular expression");
         }
         try {
-            Pattern.compile(pattern);
-        } catch (PatternSyntaxException e) {
-            throw cursor.errorAt(start, "invalid regular expression: " + e.getDescription());
+            ClientRegex.compile(pattern, null);
+        } catch (MeridianException e) {
+            throw cursor.errorAt(start, e.detail());
         }
         return pattern;
     }

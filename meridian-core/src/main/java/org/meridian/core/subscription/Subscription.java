@@ -1,12 +1,12 @@
 package org.meridian.core.subscription;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.google.re2j.Pattern;
 import java.net.URI;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 import org.locationtech.jts.geom.Geometry;
 import org.meridian.core.geo.GeoJson;
 import org.meridian.core.geo.GeoQuery;

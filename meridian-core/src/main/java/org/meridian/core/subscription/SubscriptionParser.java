@@ -1,6 +1,7 @@
 package org.meridian.core.subscription;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.google.re2j.Pattern;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Instant;
@@ -11,8 +12,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 import org.meridian.core.error.ErrorType;
 import org.meridian.core.error.MeridianException;
 import org.meridian.core.geo.GeoQuery;
@@ -20,6 +19,7 @@ import org.meridian.core.jsonld.JsonLdContext;
 import org.meridian.core.ngsild.EntityParser;
 import org.meridian.core.ngsild.NgsiLd;
 import org.meridian.core.ngsild.RenderOptions;
+import org.meridian.core.query.ClientRegex;
 import org.meridian.core.query.QueryExpression;
 import org.meridian.core.query.QueryParser;
 import org.meridian.core.query.ScopeQuery;
@@ -98,11 +98,7 @@ public final class SubscriptionParser {
             String id = selector.hasNonNull("id") ? EntityParser.requireUri(selector.get("id").asText(), "entities.id") : null;
             Pattern pattern = null;
             if (selector.hasNonNull("idPattern")) {
-                try {
-                    pattern = Pattern.compile(selector.get("idPattern").asText());
-                } catch (PatternSyntaxException e) {
-                    throw MeridianException.badData("entities.idPattern is not a valid regular expression: " + e.getDescription());
-                }
+                pattern = ClientRegex.compile(selector.get("idPattern").asText(), "entities.idPattern");
             }
             selectors.add(new Subscription.EntitySelector(context.expandTerm(selector.get("type").asText()), id, pattern));
         }
