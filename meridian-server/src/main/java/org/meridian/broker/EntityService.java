@@ -127,6 +127,9 @@ public final class EntityService {
         requireSameId(id, object);
         Instant now = now();
         EntityParser.Fragment fragment = EntityParser.parseFragment(object, context, now);
+        if (fragment.attributes().isEmpty() && fragment.types() == null && fragment.scopes() == null) {
+            throw MeridianException.badData("The request names no attribute to append");
+        }
         AttributeChanges changes = new AttributeChanges();
         modify(tenant, id, now, current -> {
             List<String> types = current.types();
@@ -146,6 +149,9 @@ public final class EntityService {
         ObjectNode object = EntityParser.requireObject(payload, "An attribute fragment");
         Instant now = now();
         ObjectNode attributes = EntityParser.parseAttributes(object, context, now);
+        if (attributes.isEmpty()) {
+            throw MeridianException.badData("The request names no attribute to update");
+        }
         AttributeChanges changes = new AttributeChanges();
         modify(tenant, id, now, current -> current.withAttributes(
                 EntityMutations.update(current.attributes(), attributes, changes), now));

@@ -1,7 +1,7 @@
 package org.meridian.broker;
 
 import java.time.Clock;
-import java.util.List;
+import java.time.Duration;
 import org.meridian.core.error.MeridianException;
 import org.meridian.store.NotificationStore;
 import org.meridian.store.SubscriptionStore;
@@ -9,14 +9,24 @@ import org.meridian.store.TenantStore;
 import org.meridian.store.Transactions;
 
 /**
- * Collects the queued notifications of an {@code sse:} subscription for a server-sent-events client. The queue lives in
- * the database, so a client may connect to any node, and what arrives while no client listens waits for the next one.
+ * The notifications of an {@code sse:} subscription for server-sent-events clients. They stay queued for
+ * {@link #KEEP} (at most {@link #MAX_KEPT} per subscription) and every client reads them from its own position, so
+ * several clients of one subscription (two operators' screens) each get every notification; a client that reconnects
+ * with its last event id resumes where it was; and a client that fell further behind than what is kept is told through
+ * which position it missed notifications. The queue lives in the database, so a client may connect to any node, and
+ * what arrives while no client listens waits for the next one.
  */
 public final class NotificationStream {
-    /** Receives notifications; returns false when the client has gone. */
-    @FunctionalInterface
+    public static final Duration KEEP = Duration.ofMinutes(10);
+    public static final int MAX_KEPT = 10_000;
+    private static final int PAGE = 100;
+
+    /** Receives a client's notifications; each method returns false when the client has gone. */
     public interface Sink {
-        boolean send(long sequence, String notification);
+        boolean send(long position, String notification);
+
+        /** Notifications after the client's position, through {@code position}, were trimmed before it read them. */
+        boolean missed(long position);
     }
 
     private final Transactions transactions;
@@ -49,30 +59,40 @@ public final class NotificationStream {
     }
 
     /**
-     * Sends what is queued, oldest first, and removes it once sent.
+     * Sends a client the notifications after its position (0: all that are kept).
      *
-     * @return how many notifications were sent, or -1 when the client has gone
+     * @return the client's new position, or -1 when it has gone
      */
-    public int drain(String tenant, String subscriptionId, Sink sink) {
-        List<NotificationStore.Queued> queued = transactions.readOnly(connection -> queue.oldest(connection, tenant, subscriptionId, 100));
-        long last = -1;
-        int sent = 0;
-        for (NotificationStore.Queued notification : queued) {
-            if (!sink.send(notification.sequence(), notification.payload())) {
-                break;
+    public long drain(String tenant, String subscriptionId, long position, Sink sink) {
+        NotificationStore.StreamPage page = transactions.readOnly(connection ->
+                queue.after(connection, tenant, subscriptionId, position, PAGE));
+        long current = position;
+        if (current > 0 && current < page.trimmedThrough()) {
+            if (!sink.missed(page.trimmedThrough())) {
+                return -1;
             }
-            last = notification.sequence();
+            current = page.trimmedThrough();
+        }
+        int sent = 0;
+        for (NotificationStore.Queued notification : page.notifications()) {
+            if (!sink.send(notification.sequence(), notification.payload())) {
+                return -1;
+            }
+            current = notification.sequence();
             sent++;
         }
-        if (last >= 0) {
-            long through = last;
+        if (sent > 0) {
             int count = sent;
-            transactions.inTransaction(connection -> {
-                queue.deleteThrough(connection, tenant, subscriptionId, through);
+            transactions.inRelaxedTransaction(connection -> {
                 subscriptions.recordSuccess(connection, tenant, subscriptionId, clock.instant(), count);
                 return null;
             });
         }
-        return sent < queued.size() ? -1 : sent;
+        return current;
+    }
+
+    /** Drops what no client may ask for any more; run periodically by one node. */
+    public int trim() {
+        return transactions.inTransaction(connection -> queue.trimStreams(connection, KEEP, MAX_KEPT));
     }
 }

@@ -186,9 +186,11 @@ public final class Notifications implements AutoCloseable {
         long now = System.nanoTime();
         if (now - nextOrphanSweep >= 0) {
             // Once a minute: what a write queued for a subscription deleted while it ran (never delivered, see
-            // NotificationStore#deleteOrphans), and outbox events from a node of an earlier version (a rolling upgrade).
+            // NotificationStore#deleteOrphans), stream notifications kept long enough (NotificationStream), and outbox
+            // events from a node of an earlier version (a rolling upgrade).
             nextOrphanSweep = now + 60_000_000_000L;
-            transactions.inTransaction(connection -> queue.deleteOrphans(connection));
+            transactions.inTransaction(connection -> queue.deleteOrphans(connection)
+                    + queue.trimStreams(connection, NotificationStream.KEEP, NotificationStream.MAX_KEPT));
             outboxMayHaveEvents = true;
         }
         return periodic + (outboxMayHaveEvents ? matchOutbox() : 0);

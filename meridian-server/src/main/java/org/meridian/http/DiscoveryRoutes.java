@@ -110,10 +110,10 @@ final class DiscoveryRoutes {
         NgsiLdExchange exchange = new NgsiLdExchange(http, contexts);
         String mediaType = exchange.accept(PRODUCIBLE);
         JsonLdContext context = exchange.context();
-        String iri = context.expandTerm(http.pathParam("attrId"));
+        String iri = context.expandTerm(exchange.attributeName());
         List<AttributeSummary> found = discovery.attributes(exchange.tenant(), iri);
         if (found.isEmpty()) {
-            throw MeridianException.notFound("No entity has the attribute " + http.pathParam("attrId"));
+            throw MeridianException.notFound("No entity has the attribute " + exchange.attributeName());
         }
         exchange.respond(200, attributeObject(found.getFirst(), context, true), mediaType);
     }

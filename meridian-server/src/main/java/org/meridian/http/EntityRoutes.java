@@ -6,8 +6,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.meridian.broker.ContextService;
 import org.meridian.broker.BatchService;
@@ -71,7 +69,7 @@ final class EntityRoutes {
         NgsiLdExchange exchange = exchange(http);
         JsonNode body = exchange.body(false);
         String id = batches.createOne(exchange.tenant(), body, exchange.context());
-        http.header("Location", BASE + "/entities/" + URLEncoder.encode(id, StandardCharsets.UTF_8)).status(201);
+        http.header("Location", BASE + "/entities/" + PathSegment.encode(id)).status(201);
     }
 
     private void retrieve(Context http) {
@@ -80,7 +78,7 @@ final class EntityRoutes {
         JsonLdContext context = exchange.context();
         List<String> attrs = Parameters.list(http, "attrs");
         RenderOptions options = RenderOptionsReader.read(http, context, attrs);
-        Entity entity = entities.retrieve(exchange.tenant(), http.pathParam("entityId"));
+        Entity entity = entities.retrieve(exchange.tenant(), exchange.entityId());
         if (mediaType.equals(MediaTypes.GEO_JSON)) {
             exchange.respond(200, GeoJsonFeatures.feature(entity, context, options, geometryProperty(http, context)), mediaType);
             return;
@@ -97,6 +95,11 @@ final class EntityRoutes {
                 Parameters.single(http, "type"), Parameters.single(http, "q"), Parameters.single(http, "scopeQ"),
                 Parameters.single(http, "georel"), Parameters.single(http, "geometry"),
                 Parameters.single(http, "coordinates"), Parameters.single(http, "geoproperty"), attrs);
+        if (request.isEmpty() && !Parameters.flag(http, "local")) {
+            // Clause 5.7.2: a query names what it selects; listing every entity of a city is asked for explicitly.
+            throw MeridianException.badData("A query needs type, id, idPattern, attrs, q, scopeQ or a geo-query;"
+                    + " add local=true to list every entity");
+        }
         respondWithPage(exchange, mediaType, context, request, attrs);
     }
 
@@ -137,20 +140,20 @@ final class EntityRoutes {
     private void replace(Context http) {
         NgsiLdExchange exchange = exchange(http);
         JsonNode body = exchange.body(false);
-        entities.replace(exchange.tenant(), http.pathParam("entityId"), body, exchange.context());
+        entities.replace(exchange.tenant(), exchange.entityId(), body, exchange.context());
         http.status(204);
     }
 
     private void merge(Context http) {
         NgsiLdExchange exchange = exchange(http);
         JsonNode body = exchange.body(true);
-        entities.merge(exchange.tenant(), http.pathParam("entityId"), body, exchange.context());
+        entities.merge(exchange.tenant(), exchange.entityId(), body, exchange.context());
         http.status(204);
     }
 
     private void delete(Context http) {
         NgsiLdExchange exchange = exchange(http);
-        entities.delete(exchange.tenant(), http.pathParam("entityId"));
+        entities.delete(exchange.tenant(), exchange.entityId());
         http.status(204);
     }
 
@@ -158,7 +161,7 @@ final class EntityRoutes {
         NgsiLdExchange exchange = exchange(http);
         JsonNode body = exchange.body(false);
         boolean noOverwrite = Parameters.options(http).contains("noOverwrite");
-        AttributeChanges changes = entities.appendAttributes(exchange.tenant(), http.pathParam("entityId"), body,
+        AttributeChanges changes = entities.appendAttributes(exchange.tenant(), exchange.entityId(), body,
                 exchange.context(), noOverwrite);
         respondWithChanges(exchange, changes);
     }
@@ -166,7 +169,7 @@ final class EntityRoutes {
     private void update(Context http) {
         NgsiLdExchange exchange = exchange(http);
         JsonNode body = exchange.body(false);
-        AttributeChanges changes = entities.updateAttributes(exchange.tenant(), http.pathParam("entityId"), body,
+        AttributeChanges changes = entities.updateAttributes(exchange.tenant(), exchange.entityId(), body,
                 exchange.context());
         respondWithChanges(exchange, changes);
     }
@@ -190,7 +193,7 @@ final class EntityRoutes {
     private void partialUpdate(Context http) {
         NgsiLdExchange exchange = exchange(http);
         JsonNode body = exchange.body(false);
-        entities.partialUpdateAttribute(exchange.tenant(), http.pathParam("entityId"), http.pathParam("attrId"), body,
+        entities.partialUpdateAttribute(exchange.tenant(), exchange.entityId(), exchange.attributeName(), body,
                 exchange.context());
         http.status(204);
     }
@@ -198,14 +201,14 @@ final class EntityRoutes {
     private void replaceAttribute(Context http) {
         NgsiLdExchange exchange = exchange(http);
         JsonNode body = exchange.body(false);
-        entities.replaceAttribute(exchange.tenant(), http.pathParam("entityId"), http.pathParam("attrId"), body,
+        entities.replaceAttribute(exchange.tenant(), exchange.entityId(), exchange.attributeName(), body,
                 exchange.context());
         http.status(204);
     }
 
     private void deleteAttribute(Context http) {
         NgsiLdExchange exchange = exchange(http);
-        entities.deleteAttribute(exchange.tenant(), http.pathParam("entityId"), http.pathParam("attrId"),
+        entities.deleteAttribute(exchange.tenant(), exchange.entityId(), exchange.attributeName(),
                 Parameters.single(http, "datasetId"), Parameters.flag(http, "deleteAll"), exchange.context());
         http.status(204);
     }

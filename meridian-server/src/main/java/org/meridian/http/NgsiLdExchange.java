@@ -13,6 +13,7 @@ import org.meridian.broker.ContextService;
 import org.meridian.core.error.MeridianException;
 import org.meridian.core.jsonld.JsonLdContext;
 import org.meridian.core.json.Json;
+import org.meridian.core.ngsild.EntityParser;
 import org.meridian.core.ngsild.NgsiLd;
 
 /**
@@ -37,6 +38,18 @@ final class NgsiLdExchange {
 
     Context http() {
         return http;
+    }
+
+    /** The entity id in the path; one that is not a URI is BadRequestData (clause 6.3.2), not a 404. */
+    String entityId() {
+        return EntityParser.requireUri(http.pathParam("entityId"), "The entity id in the path");
+    }
+
+    /** The attribute name in the path, checked like a name in a body. */
+    String attributeName() {
+        String name = http.pathParam("attrId");
+        EntityParser.checkName(name, "attribute name in the path");
+        return name;
     }
 
     String tenant() {

@@ -7,8 +7,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.sse.SseClient;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import org.meridian.broker.ContextService;
@@ -59,25 +57,40 @@ final class SubscriptionRoutes {
     /** Refuses, in problem details, a stream of a missing or non-stream subscription before the stream opens. */
     private void checkStream(Context http) {
         stream.require(streamTenant(http), http.pathParam("subscriptionId"));
+        lastEventId(http);
     }
 
     /**
-     * Server-sent events: each notification is an event named {@code notification} whose id is its queue position;
-     * a comment every 15 s keeps proxies from closing an idle stream.
+     * Server-sent events: each notification is an event named {@code notification} whose id is its queue position, so
+     * a client reconnecting with {@code Last-Event-ID} resumes where it was; an event named {@code missed} says that
+     * notifications up to its id were dropped before this client read them. A comment every 15 s keeps proxies from
+     * closing an idle stream.
      */
     private void stream(SseClient client) {
         String tenant = streamTenant(client.ctx());
         String id = client.ctx().pathParam("subscriptionId");
+        long position = lastEventId(client.ctx());
         long lastWrite = System.nanoTime();
-        while (!client.terminated()) {
-            int sent = stream.drain(tenant, id, (sequence, notification) -> {
+        NotificationStream.Sink sink = new NotificationStream.Sink() {
+            @Override
+            public boolean send(long sequence, String notification) {
                 client.sendEvent("notification", notification, String.valueOf(sequence));
                 return !client.terminated();
-            });
-            if (sent < 0) {
+            }
+
+            @Override
+            public boolean missed(long through) {
+                client.sendEvent("missed", "{\"missedThrough\": " + through + "}", String.valueOf(through));
+                return !client.terminated();
+            }
+        };
+        while (!client.terminated()) {
+            long next = stream.drain(tenant, id, position, sink);
+            if (next < 0) {
                 return;
             }
-            if (sent > 0) {
+            if (next != position) {
+                position = next;
                 lastWrite = System.nanoTime();
                 continue;
             }
@@ -94,11 +107,20 @@ final class SubscriptionRoutes {
         }
     }
 
+    private static long lastEventId(Context http) {
+        String header = http.header("Last-Event-ID");
+        try {
+            return header == null ? 0 : Math.max(0, Long.parseLong(header.trim()));
+        } catch (NumberFormatException e) {
+            throw MeridianException.badData("Last-Event-ID must be the id of an event this stream sent, not '" + header + "'");
+        }
+    }
+
     private void create(Context http) {
         NgsiLdExchange exchange = new NgsiLdExchange(http, contexts);
         JsonNode body = exchange.body(false);
         String id = subscriptions.create(exchange.tenant(), body, exchange.contextValue(), exchange.context());
-        http.header("Location", EntityRoutes.BASE + "/subscriptions/" + URLEncoder.encode(id, StandardCharsets.UTF_8)).status(201);
+        http.header("Location", EntityRoutes.BASE + "/subscriptions/" + PathSegment.encode(id)).status(201);
     }
 
     private void list(Context http) {

@@ -7,8 +7,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.util.RawValue;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.Period;
@@ -68,7 +66,7 @@ final class TemporalRoutes {
         JsonNode body = exchange.body(false);
         if (temporal.createOrUpdate(exchange.tenant(), body, exchange.context())) {
             String id = body.path("id").asText(body.path("@id").asText());
-            http.header("Location", EntityRoutes.BASE + "/temporal/entities/" + URLEncoder.encode(id, StandardCharsets.UTF_8));
+            http.header("Location", EntityRoutes.BASE + "/temporal/entities/" + PathSegment.encode(id));
             http.status(201);
         } else {
             http.status(204);
@@ -77,20 +75,20 @@ final class TemporalRoutes {
 
     private void delete(Context http) {
         NgsiLdExchange exchange = new NgsiLdExchange(http, contexts);
-        temporal.delete(exchange.tenant(), http.pathParam("entityId"));
+        temporal.delete(exchange.tenant(), exchange.entityId());
         http.status(204);
     }
 
     private void appendAttributes(Context http) {
         NgsiLdExchange exchange = new NgsiLdExchange(http, contexts);
         JsonNode body = exchange.body(false);
-        temporal.appendAttributes(exchange.tenant(), http.pathParam("entityId"), body, exchange.context());
+        temporal.appendAttributes(exchange.tenant(), exchange.entityId(), body, exchange.context());
         http.status(204);
     }
 
     private void deleteAttribute(Context http) {
         NgsiLdExchange exchange = new NgsiLdExchange(http, contexts);
-        temporal.deleteAttribute(exchange.tenant(), http.pathParam("entityId"), exchange.context().expandTerm(http.pathParam("attrId")),
+        temporal.deleteAttribute(exchange.tenant(), exchange.entityId(), exchange.context().expandTerm(exchange.attributeName()),
                 Parameters.single(http, "datasetId"), Parameters.flag(http, "deleteAll"));
         http.status(204);
     }
@@ -100,7 +98,7 @@ final class TemporalRoutes {
         NgsiLdExchange exchange = new NgsiLdExchange(http, contexts);
         JsonNode body = exchange.body(false);
         JsonLdContext context = exchange.context();
-        String name = http.pathParam("attrId");
+        String name = exchange.attributeName();
         String iri = context.expandTerm(name);
         JsonNode instance = body;
         if (body.isObject()) {
@@ -117,13 +115,13 @@ final class TemporalRoutes {
             instance = instance.get(0);
         }
         ObjectNode patch = EntityParser.parseTemporalInstance(name, iri, instance, context, Instant.now());
-        temporal.modifyInstance(exchange.tenant(), http.pathParam("entityId"), iri, instanceId(http), patch);
+        temporal.modifyInstance(exchange.tenant(), exchange.entityId(), iri, instanceId(http), patch);
         http.status(204);
     }
 
     private void deleteInstance(Context http) {
         NgsiLdExchange exchange = new NgsiLdExchange(http, contexts);
-        temporal.deleteInstance(exchange.tenant(), http.pathParam("entityId"), exchange.context().expandTerm(http.pathParam("attrId")),
+        temporal.deleteInstance(exchange.tenant(), exchange.entityId(), exchange.context().expandTerm(exchange.attributeName()),
                 instanceId(http));
         http.status(204);
     }
@@ -151,7 +149,7 @@ final class TemporalRoutes {
         JsonLdContext context = exchange.context();
         TemporalService.Request request = request(http, context);
         Shape shape = shape(http, context);
-        TemporalService.History history = temporal.retrieve(exchange.tenant(), http.pathParam("entityId"), request);
+        TemporalService.History history = temporal.retrieve(exchange.tenant(), exchange.entityId(), request);
         respond(exchange, mediaType, render(history, context, shape), List.of(history));
     }
 

@@ -197,25 +197,55 @@ public final class NotificationStore {
         return queued;
     }
 
-    /** The oldest notifications of one queue, for a stream client to collect. */
-    public List<Queued> oldest(Connection connection, String tenant, String subscriptionId, int limit) throws SQLException {
+    /** A stream client's next notifications: those after its position, and through which position were trimmed. */
+    public record StreamPage(List<Queued> notifications, long trimmedThrough) {
+    }
+
+    /** The notifications of a stream queue after {@code position}, oldest first. */
+    public StreamPage after(Connection connection, String tenant, String subscriptionId, long position, int limit)
+            throws SQLException {
+        List<Queued> notifications;
         try (PreparedStatement select = connection.prepareStatement(SELECT
-                + "WHERE n.tenant = ? AND n.subscription_id = ? ORDER BY n.seq LIMIT ?")) {
+                + "WHERE n.tenant = ? AND n.subscription_id = ? AND n.seq > ? ORDER BY n.seq LIMIT ?")) {
             select.setString(1, tenant);
             select.setString(2, subscriptionId);
-            select.setInt(3, limit);
-            return read(select);
+            select.setLong(3, position);
+            select.setInt(4, limit);
+            notifications = read(select);
+        }
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT stream_trimmed_through FROM subscription WHERE tenant = ? AND id = ?")) {
+            select.setString(1, tenant);
+            select.setString(2, subscriptionId);
+            try (ResultSet result = select.executeQuery()) {
+                return new StreamPage(notifications, result.next() ? result.getLong(1) : 0);
+            }
         }
     }
 
-    /** Removes a queue's notifications up to and including {@code sequence} (they were streamed). */
-    public void deleteThrough(Connection connection, String tenant, String subscriptionId, long sequence) throws SQLException {
-        try (PreparedStatement delete = connection.prepareStatement(
-                "DELETE FROM notification WHERE tenant = ? AND subscription_id = ? AND seq <= ?")) {
-            delete.setString(1, tenant);
-            delete.setString(2, subscriptionId);
-            delete.setLong(3, sequence);
-            delete.executeUpdate();
+    /**
+     * Trims stream queues to what clients may still ask for: notifications queued within {@code keep}, at most
+     * {@code maxPerQueue} per subscription. Each queue loses a prefix, so "trimmed through" is one position.
+     */
+    public int trimStreams(Connection connection, java.time.Duration keep, int maxPerQueue) throws SQLException {
+        try (PreparedStatement trim = connection.prepareStatement("""
+                WITH bound AS (
+                  SELECT s.tenant, s.id, greatest(
+                    (SELECT max(n.seq) FROM notification n WHERE n.tenant = s.tenant AND n.subscription_id = s.id
+                       AND n.next_attempt_at < now() - ?::interval),
+                    (SELECT n.seq FROM notification n WHERE n.tenant = s.tenant AND n.subscription_id = s.id
+                       ORDER BY n.seq DESC OFFSET ? LIMIT 1)) AS through
+                  FROM subscription s WHERE (s.body #>> '{notification,endpoint,uri}') LIKE 'sse:%'),
+                trimmed AS (
+                  DELETE FROM notification n USING bound b
+                  WHERE b.through IS NOT NULL AND n.tenant = b.tenant AND n.subscription_id = b.id AND n.seq <= b.through
+                  RETURNING n.tenant, n.subscription_id)
+                UPDATE subscription s SET stream_trimmed_through = greatest(s.stream_trimmed_through, b.through)
+                FROM bound b WHERE b.through IS NOT NULL AND s.tenant = b.tenant AND s.id = b.id
+                  AND EXISTS (SELECT 1 FROM trimmed t WHERE t.tenant = b.tenant AND t.subscription_id = b.id)""")) {
+            trim.setString(1, keep.toSeconds() + " seconds");
+            trim.setInt(2, maxPerQueue);
+            return trim.executeUpdate();
         }
     }
 

@@ -40,7 +40,7 @@ class EntityLifecycleTest {
         Api.Response created = create(STREETLIGHT);
 
         assertThat(created.status()).isEqualTo(201);
-        assertThat(created.header("Location")).isEqualTo("/ngsi-ld/v1/entities/urn%3Angsi-ld%3AStreetlight%3A1");
+        assertThat(created.header("Location")).isEqualTo("/ngsi-ld/v1/entities/urn:ngsi-ld:Streetlight:1");
         assertThat(retrieve("urn:ngsi-ld:Streetlight:1", "")).isEqualTo(Api.parse(STREETLIGHT));
     }
 

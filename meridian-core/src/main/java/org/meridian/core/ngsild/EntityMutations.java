@@ -21,6 +21,9 @@ public final class EntityMutations {
     public static ObjectNode append(ObjectNode current, ObjectNode additions, boolean noOverwrite, AttributeChanges changes) {
         for (Map.Entry<String, JsonNode> attribute : additions.properties()) {
             ArrayNode existing = (ArrayNode) current.get(attribute.getKey());
+            if (deleteNulls(current, attribute.getKey(), (ArrayNode) attribute.getValue(), changes)) {
+                continue;
+            }
             if (existing == null) {
                 current.set(attribute.getKey(), attribute.getValue());
                 changes.updated(attribute.getKey());
@@ -52,6 +55,9 @@ public final class EntityMutations {
             ArrayNode existing = (ArrayNode) current.get(attribute.getKey());
             if (existing == null) {
                 changes.notUpdated(attribute.getKey(), "attribute does not exist");
+                continue;
+            }
+            if (deleteNulls(current, attribute.getKey(), (ArrayNode) attribute.getValue(), changes)) {
                 continue;
             }
             boolean all = true;
@@ -163,6 +169,46 @@ public final class EntityMutations {
             }
         }
         return stored;
+    }
+
+    /**
+     * Instances whose value is the NGSI-LD null delete the stored instance of their datasetId. True when every given
+     * instance was such a null (there is nothing left to write for the attribute).
+     */
+    private static boolean deleteNulls(ObjectNode current, String name, ArrayNode given, AttributeChanges changes) {
+        boolean allNull = true;
+        for (Iterator<JsonNode> it = given.iterator(); it.hasNext(); ) {
+            JsonNode instance = it.next();
+            if (!isNullValue(instance)) {
+                allNull = false;
+                continue;
+            }
+            it.remove();
+            if (current.get(name) instanceof ArrayNode existing) {
+                removeDataset(existing, datasetId(instance));
+                if (existing.isEmpty()) {
+                    current.remove(name);
+                }
+            }
+            changes.updated(name);
+        }
+        return allNull;
+    }
+
+    /** The attributes without instances whose value is the NGSI-LD null, and without attributes left empty. */
+    public static ObjectNode withoutNullInstances(ObjectNode attributes) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = attributes.properties().iterator(); it.hasNext(); ) {
+            ArrayNode instances = (ArrayNode) it.next().getValue();
+            for (Iterator<JsonNode> instance = instances.iterator(); instance.hasNext(); ) {
+                if (isNullValue(instance.next())) {
+                    instance.remove();
+                }
+            }
+            if (instances.isEmpty()) {
+                it.remove();
+            }
+        }
+        return attributes;
     }
 
     private static ObjectNode withoutNulls(ObjectNode instance) {

@@ -23,7 +23,8 @@ public final class EntityParser {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final Pattern URI = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*:[^\\s<>\"{}|\\\\^`]+");
     private static final Pattern SCOPE = Pattern.compile("/[^/#+\\s]+(/[^/#+\\s]+)*");
-    private static final Pattern FORBIDDEN_NAME_CHARACTERS = Pattern.compile("[\\s<>\"'=;()\\[\\]\\\\]");
+    /** Characters no name may hold: those NGSI-LD forbids, and those a URI cannot carry ({ } | ^ `). */
+    private static final Pattern FORBIDDEN_NAME_CHARACTERS = Pattern.compile("[\\s<>\"'=;()\\[\\]\\\\{}|^`]");
     public static final int MAX_ID_LENGTH = 1024;
     public static final int MAX_NAME_LENGTH = 512;
 
@@ -35,7 +36,8 @@ public final class EntityParser {
         ObjectNode object = requireObject(payload, "An entity");
         String id = entityId(object);
         List<String> types = types(object, context, true);
-        ObjectNode attributes = parseAttributes(object, context, now.toString());
+        // A whole entity has nothing to delete: an attribute whose value is the null marker is simply not there.
+        ObjectNode attributes = EntityMutations.withoutNullInstances(parseAttributes(object, context, now.toString()));
         return new Entity(id, types, scopes(object), attributes, now, now);
     }
 
@@ -44,7 +46,8 @@ public final class EntityParser {
         ObjectNode object = requireObject(payload, "A temporal entity");
         String id = entityId(object);
         List<String> types = types(object, context, true);
-        return new Entity(id, types, scopes(object), parseTemporalAttributes(object, context, now), now, now);
+        return new Entity(id, types, scopes(object),
+                EntityMutations.withoutNullInstances(parseTemporalAttributes(object, context, now)), now, now);
     }
 
     /** Parses an entity fragment for merge and update operations: id and type are optional there. */
@@ -280,7 +283,8 @@ public final class EntityParser {
         }
         return switch (type) {
             case GEO_PROPERTY -> GeoJson.looksLikeGeometry(value);
-            case PROPERTY -> !value.has("value");
+            // {"type": "Property"} without a value is a normalised attribute missing its value, not a concise object.
+            case PROPERTY -> !value.has("value") && !"Property".equals(value.path("type").asText(null));
             case RELATIONSHIP, LANGUAGE_PROPERTY, VOCAB_PROPERTY, JSON_PROPERTY, LIST_PROPERTY, LIST_RELATIONSHIP -> false;
         };
     }
@@ -315,6 +319,10 @@ public final class EntityParser {
     }
 
     private static JsonNode checkValue(String name, AttributeType type, JsonNode value, JsonLdContext context) {
+        if (value.isTextual() && NgsiLd.NULL_URI.equals(value.asText())) {
+            // The NGSI-LD null (clause 4.5.x): in an update, merge or partial update it deletes what it names.
+            return value;
+        }
         return switch (type) {
             case PROPERTY, JSON_PROPERTY -> value;
             case GEO_PROPERTY -> {
@@ -425,7 +433,12 @@ public final class EntityParser {
             throw MeridianException.badData("An " + what + " must have 1 to " + MAX_NAME_LENGTH + " characters");
         }
         if (FORBIDDEN_NAME_CHARACTERS.matcher(name).find() || name.chars().anyMatch(Character::isISOControl)) {
-            throw MeridianException.badData("The " + what + " '" + name + "' contains a forbidden character (whitespace, quotes, < > = ; ( ) [ ] \\)");
+            throw MeridianException.badData("The " + what + " '" + name + "' contains a forbidden character (whitespace,"
+                    + " quotes, < > = ; ( ) [ ] { } | ^ ` \\)");
+        }
+        if (name.indexOf(':') < 0 && (name.indexOf('?') >= 0 || name.indexOf('#') >= 0)) {
+            // A short name ends up in a URL path (/attrs/{name}); only a full IRI may carry a query or fragment.
+            throw MeridianException.badData("The " + what + " '" + name + "' contains ? or #, allowed only in a full IRI");
         }
     }
 }

@@ -32,7 +32,31 @@ public final class SubscriptionParser {
     /** Shorter periods would turn a subscription into a load generator; the limit is documented. */
     public static final int MIN_TIME_INTERVAL_SECONDS = 1;
 
+    /**
+     * The members of clause 5.2.12 and its parts (read-only ones included, so what a GET answered can be sent back).
+     * Anything else is refused: a misspelt or outdated member ({@code expires} for {@code expiresAt}) silently ignored
+     * leaves a subscription doing something else than its author meant.
+     */
+    private static final Set<String> SUBSCRIPTION_MEMBERS = Set.of("id", "type", "@context", "subscriptionName", "description",
+            "entities", "watchedAttributes", "notificationTrigger", "timeInterval", "q", "geoQ", "csf", "isActive",
+            "notification", "expiresAt", "throttling", "temporalQ", "scopeQ", "lang", "datasetId", "jsonldContext",
+            "status", "createdAt", "modifiedAt", "expandValues", "localOnly");
+    private static final Set<String> NOTIFICATION_MEMBERS = Set.of("attributes", "sysAttrs", "format", "showChanges",
+            "endpoint", "join", "joinLevel", "pick", "omit", "status", "timesSent", "timesFailed", "lastNotification",
+            "lastFailure", "lastSuccess");
+    private static final Set<String> ENDPOINT_MEMBERS = Set.of("uri", "accept", "timeout", "cooldown", "receiverInfo",
+            "notifierInfo");
+
     private SubscriptionParser() {
+    }
+
+    private static void requireKnownMembers(JsonNode object, Set<String> known, String what) {
+        for (String member : (Iterable<String>) object::fieldNames) {
+            if (!known.contains(member)) {
+                throw MeridianException.badData("'" + member + "' is not a member of " + what
+                        + (member.equals("expires") ? " (the expiry is expiresAt)" : ""));
+            }
+        }
     }
 
     public static Subscription parse(String id, JsonNode body, JsonLdContext context, int maxQueryTerms, Instant now) {
@@ -41,6 +65,13 @@ public final class SubscriptionParser {
         }
         if (!"Subscription".equals(body.path("type").asText())) {
             throw MeridianException.badData("A subscription needs \"type\": \"Subscription\"");
+        }
+        requireKnownMembers(body, SUBSCRIPTION_MEMBERS, "a subscription");
+        if (body.get("notification") instanceof com.fasterxml.jackson.databind.node.ObjectNode notificationObject) {
+            requireKnownMembers(notificationObject, NOTIFICATION_MEMBERS, "notification");
+            if (notificationObject.get("endpoint") instanceof com.fasterxml.jackson.databind.node.ObjectNode endpointObject) {
+                requireKnownMembers(endpointObject, ENDPOINT_MEMBERS, "notification.endpoint");
+            }
         }
         for (String unsupported : List.of("csf", "temporalQ")) {
             if (body.has(unsupported) || body.path("notification").has(unsupported)) {
