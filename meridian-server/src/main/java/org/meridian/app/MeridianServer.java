@@ -79,7 +79,7 @@ public final class MeridianServer implements AutoCloseable {
         Database database = Database.open(settings.databaseUrl(), settings.databaseUser(), settings.databasePassword(),
                 settings.dataDirectory(), settings.databasePoolSize(), registry);
         try {
-            Transactions transactions = new Transactions(database.dataSource());
+            Transactions transactions = new Transactions(database.dataSource(), database::isReachable);
             TenantStore tenants = new TenantStore();
             ContextService contexts = new ContextService(transactions, new ContextDocumentStore());
             if (settings.contextsDirectory() != null) {

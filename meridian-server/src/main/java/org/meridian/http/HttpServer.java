@@ -54,6 +54,7 @@ public final class HttpServer implements AutoCloseable {
     public static HttpServer start(Services services, Options options) {
         EntityRoutes.Limits limits = new EntityRoutes.Limits(options.defaultLimit(), options.maxLimit());
         EntityRoutes entityRoutes = new EntityRoutes(services.entities(), services.batches(), services.contexts(), services.planner(), limits);
+        LargeBodyGate gate = new LargeBodyGate(Runtime.getRuntime().maxMemory(), options.maxBodyBytes());
         Javalin app = Javalin.create(config -> {
             config.concurrency.useVirtualThreads = true;
             config.http.maxRequestSize = options.maxBodyBytes();
@@ -69,6 +70,8 @@ public final class HttpServer implements AutoCloseable {
             config.jetty.modifyHttpConfiguration(http -> http.setMinRequestDataRate(MIN_BODY_BYTES_PER_SECOND));
             RoutesConfig routes = config.routes;
             routes.before(http -> http.attribute(START_NANOS, System.nanoTime()));
+            routes.before(gate::enter);
+            routes.after(gate::leave);
             routes.after(http -> record(http, services.registry()));
             entityRoutes.register(routes);
             new BatchRoutes(services.batches(), services.contexts(), entityRoutes).register(routes);
@@ -137,6 +140,9 @@ public final class HttpServer implements AutoCloseable {
     private static void problem(MeridianException error, Context http) {
         if (error.type() == ErrorType.INTERNAL_ERROR && error.getCause() != null) {
             LOG.error("internal error on {} {}: {}", http.method(), http.path(), error.getCause().toString(), error.getCause());
+        }
+        if (error.type().httpStatus() == 503) {
+            http.header("Retry-After", "2");
         }
         http.status(error.type().httpStatus()).contentType(MediaTypes.JSON).result(ProblemDetails.of(error).toString());
     }

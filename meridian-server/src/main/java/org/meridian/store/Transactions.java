@@ -2,6 +2,7 @@ package org.meridian.store;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.function.BooleanSupplier;
 import javax.sql.DataSource;
 import org.meridian.core.error.ErrorType;
 import org.meridian.core.error.MeridianException;
@@ -16,13 +17,32 @@ public final class Transactions {
     private static final String INVALID_REGULAR_EXPRESSION = "2201B";
 
     private final DataSource dataSource;
+    private final BooleanSupplier reachable;
 
     public Transactions(DataSource dataSource) {
+        this(dataSource, () -> true);
+    }
+
+    /** @param reachable whether the database answers now; while it does not, work is refused at once */
+    public Transactions(DataSource dataSource, BooleanSupplier reachable) {
         this.dataSource = dataSource;
+        this.reachable = reachable;
+    }
+
+    private Connection connection() throws SQLException {
+        if (!reachable.getAsBoolean()) {
+            throw unavailable();
+        }
+        return dataSource.getConnection();
+    }
+
+    private static MeridianException unavailable() {
+        return new MeridianException(ErrorType.SERVICE_UNAVAILABLE,
+                "The database does not answer; nothing was changed, send the request again shortly");
     }
 
     public <T> T inTransaction(Work<T> work) {
-        try (Connection connection = dataSource.getConnection()) {
+        try (Connection connection = connection()) {
             connection.setAutoCommit(false);
             try {
                 T result = work.run(connection);
@@ -53,7 +73,12 @@ public final class Transactions {
 
     /** Most database errors are faults; a few are the client's input reaching PostgreSQL, and say so. */
     static MeridianException translate(SQLException e) {
-        if (INVALID_REGULAR_EXPRESSION.equals(e.getSQLState())) {
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        // Class 08 (connection), 57P01-57P03 (shutting down, cannot connect now), or no connection from the pool in time.
+        if (state.startsWith("08") || state.startsWith("57P") || e instanceof java.sql.SQLTransientConnectionException) {
+            return unavailable();
+        }
+        if (INVALID_REGULAR_EXPRESSION.equals(state)) {
             return MeridianException.badData("A regular expression in the query is not valid here (PostgreSQL regular"
                     + " expressions: no possessive quantifiers, atomic groups or \\p{...} classes)");
         }
@@ -62,7 +87,7 @@ public final class Transactions {
     }
 
     public <T> T readOnly(Work<T> work) {
-        try (Connection connection = dataSource.getConnection()) {
+        try (Connection connection = connection()) {
             return work.run(connection);
         } catch (SQLException e) {
             throw translate(e);

@@ -20,7 +20,9 @@ public enum ErrorType {
     LD_CONTEXT_NOT_AVAILABLE("LdContextNotAvailable", 503, "A JSON-LD @context could not be retrieved"),
     INTERNAL_ERROR("InternalError", 500, "An internal error occurred"),
     /** Not an NGSI-LD error type: Meridian's own, for back-pressure on its non-NGSI-LD endpoints (device ingest). */
-    OVERLOADED("Overloaded", 503, "The server is busy; send the request again later", "urn:meridian:error:");
+    OVERLOADED("Overloaded", 503, "The server is busy; send the request again later", "urn:meridian:error:"),
+    /** Not an NGSI-LD error type: the database does not answer (an outage); answered at once, with Retry-After. */
+    SERVICE_UNAVAILABLE("ServiceUnavailable", 503, "The service is unavailable for a moment", "urn:meridian:error:");
 
     private static final String NGSI_LD_ERRORS = "https://uri.etsi.org/ngsi-ld/errors/";
 

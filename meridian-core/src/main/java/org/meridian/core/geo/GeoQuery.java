@@ -5,14 +5,23 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.locationtech.jts.geom.Envelope;
 import org.locationtech.jts.geom.Geometry;
+import org.locationtech.jts.geom.prep.PreparedGeometry;
+import org.locationtech.jts.geom.prep.PreparedGeometryFactory;
 import org.locationtech.jts.operation.distance.DistanceOp;
+import org.meridian.core.error.ErrorType;
 import org.meridian.core.error.MeridianException;
 
 /**
  * A parsed NGSI-LD geo-query: relation, reference geometry and the GeoProperty it applies to.
  * {@link #matches(Geometry)} is the exact test; {@link #searchEnvelope()} a cheap pre-filter for an index.
  */
-public record GeoQuery(GeoRelation relation, Geometry geometry, String geoProperty) {
+public record GeoQuery(GeoRelation relation, Geometry geometry, String geoProperty, PreparedGeometry prepared) {
+    /**
+     * Most vertices of a query geometry. Matching costs about the logarithm of this per candidate (the geometry is
+     * prepared: JTS indexes its edges once per query), and candidates are bounded by MERIDIAN_MAX_GEO_CANDIDATES: together they
+     * bound a geo-query's work (a 250,000-vertex polygon cost 10 s of CPU before).
+     */
+    public static final int MAX_VERTICES = 10_000;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final double EARTH_RADIUS_METRES = 6_371_008.8;
 
@@ -27,8 +36,30 @@ public record GeoQuery(GeoRelation relation, Geometry geometry, String geoProper
         } catch (JsonProcessingException e) {
             throw MeridianException.badData("coordinates is not a JSON array: " + e.getOriginalMessage());
         }
+        if (countPositions(coordinatesNode, 0) > MAX_VERTICES) {
+            throw new MeridianException(ErrorType.TOO_COMPLEX_QUERY, "The query geometry has more than " + MAX_VERTICES
+                    + " vertices; simplify it (a district boundary rarely needs more than a few thousand)");
+        }
         Geometry geometry = GeoJson.parse(geometryType, coordinatesNode);
-        return new GeoQuery(parseRelation(georel, geometryType), geometry, geoProperty);
+        return new GeoQuery(parseRelation(georel, geometryType), geometry, geoProperty, PreparedGeometryFactory.prepare(geometry));
+    }
+
+    /** Positions in a coordinates array, counted up to just past the limit (the nesting is at most 4 deep). */
+    private static int countPositions(JsonNode node, int counted) {
+        if (!node.isArray() || counted > MAX_VERTICES) {
+            return counted;
+        }
+        if (node.isEmpty() || node.get(0).isNumber()) {
+            return counted + 1;
+        }
+        int total = counted;
+        for (JsonNode child : node) {
+            total = countPositions(child, total);
+            if (total > MAX_VERTICES) {
+                break;
+            }
+        }
+        return total;
     }
 
     static GeoRelation parseRelation(String georel, String geometryType) {
@@ -86,11 +117,11 @@ public record GeoQuery(GeoRelation relation, Geometry geometry, String geoProper
                 yield (near.maxDistance() == null || distance <= near.maxDistance())
                         && (near.minDistance() == null || distance >= near.minDistance());
             }
-            case GeoRelation.Within ignored -> candidate.within(geometry);
-            case GeoRelation.Contains ignored -> candidate.contains(geometry);
-            case GeoRelation.Intersects ignored -> candidate.intersects(geometry);
-            case GeoRelation.Overlaps ignored -> candidate.overlaps(geometry);
-            case GeoRelation.Disjoint ignored -> candidate.disjoint(geometry);
+            case GeoRelation.Within ignored -> prepared.contains(candidate);
+            case GeoRelation.Contains ignored -> prepared.within(candidate);
+            case GeoRelation.Intersects ignored -> prepared.intersects(candidate);
+            case GeoRelation.Overlaps ignored -> prepared.overlaps(candidate);
+            case GeoRelation.Disjoint ignored -> prepared.disjoint(candidate);
             case GeoRelation.Equals ignored -> candidate.equalsTopo(geometry);
         };
     }

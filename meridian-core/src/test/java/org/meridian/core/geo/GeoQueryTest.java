@@ -67,4 +67,16 @@ class GeoQueryTest {
         assertThat(GeoQuery.parse("disjoint", "Point", "[5,5]", "l").matches(square)).isTrue();
         assertThat(GeoQuery.parse("equals", "Point", "[1,1]", "l").matches(inside)).isTrue();
     }
+
+    @Test
+    void aQueryGeometryWithTooManyVerticesIsTooComplex() {
+        StringBuilder ring = new StringBuilder("[[");
+        for (int i = 0; i <= GeoQuery.MAX_VERTICES; i++) {
+            double angle = 2 * Math.PI * i / (GeoQuery.MAX_VERTICES + 1);
+            ring.append('[').append(120 + Math.cos(angle)).append(',').append(30 + Math.sin(angle)).append("],");
+        }
+        ring.append("[121.0,30.0]]]");
+        assertThatThrownBy(() -> GeoQuery.parse("within", "Polygon", ring.toString(), "location"))
+                .isInstanceOf(org.meridian.core.error.MeridianException.class).hasMessageContaining("10000 vertices");
+    }
 }
