@@ -111,7 +111,7 @@ public final class Main implements Callable<Integer> {
         if (running != null) {
             System.out.println("  History       " + base + "/ngsi-ld/v1/temporal/entities?type=WeatherObserved&attrs=temperature&lastN=5");
             System.out.println("  Near a point  " + base + "/ngsi-ld/v1/entities?type=TrafficFlowObserved&georel=near;maxDistance==1000"
-                    + "&geometry=Point&coordinates=[120.16,30.27]");
+                    + "&geometry=Point&coordinates=%5B120.16,30.27%5D");
         }
         System.out.println("  Devices       " + base + "/iot/devices");
         if (server.mqttPort() > 0) {
