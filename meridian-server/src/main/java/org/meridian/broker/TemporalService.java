@@ -166,7 +166,6 @@ public final class TemporalService {
         });
     }
 
-    /** DELETE /temporal/entities/{id}/attrs/{attr}/{instanceId} (clause 5.6.15). */
     /**
      * A page's aggregation from the roll-up, its entities split in two halves queried at once on two connections. The
      * work is PostgreSQL's (a month of hours for 100 entities is 72,000 buckets, and the cut hours at the range's

@@ -164,7 +164,7 @@ final class SubscriptionRoutes {
         out.put("isActive", row.active());
         boolean expired = row.expiresAt() != null && !row.expiresAt().isAfter(Instant.now());
         out.put("status", expired ? "expired" : !row.active() ? "paused" : row.status().equals("failed") ? "failed" : "active");
-        ObjectNode notification = out.with("notification");
+        ObjectNode notification = out.withObjectProperty("notification");
         if (notification.get("endpoint") instanceof ObjectNode endpoint) {
             Redaction.endpoint(endpoint);
         }

@@ -47,8 +47,10 @@ public final class BulkImport {
     public static final int MAX_REPORTED_ERRORS = 100;
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
-    /** The outcome of one import. */
-    /** @param stopped why the import ended before the end of the file, or null when it read it all */
+    /**
+     * The outcome of one import.
+     *
+     * @param stopped why the import ended before the end of the file, or null when it read it all */
     public record Report(long rows, long accepted, long rejected, List<RowError> errors, String stopped) {
     }
 

@@ -108,7 +108,7 @@ enum SensorKind {
                         .put("rh", round(clamp(humidity + noise(random, 2), 15, 100), 0))
                         .put("rain", round(Math.max(0, rain * 28 + (rain > 0 ? noise(random, 2) : 0)), 1))
                         .put("ws", round(Math.max(0, 2.5 + 6 * rain + noise(random, 1.2)), 1))
-                        .put("wd", (int) Math.floorMod((long) (135 + 90 * rain + noise(random, 25)), 360))
+                        .put("wd", Math.floorMod((long) (135 + 90 * rain + noise(random, 25)), 360))
                         .put("p", round(1013 - 9 * rain + noise(random, 0.6), 1));
             }
             case TRAFFIC -> {

@@ -39,7 +39,7 @@ class GeoQueryTest {
 
         assertThat(near.searchEnvelope().getMinX()).isLessThan(116.0 - 1000 / 111_195.0);
         assertThat(near.searchEnvelope().getMaxY()).isGreaterThanOrEqualTo(39.0 + 1000 / 111_195.0 - 1e-9);
-        assertThat(GeoQuery.parse("disjoint", "Point", "[1,1]", "location").searchEnvelope()).isNull();
+        assertThat((Object) GeoQuery.parse("disjoint", "Point", "[1,1]", "location").searchEnvelope()).isNull();
     }
 
     @Test
