@@ -31,6 +31,7 @@ import org.meridian.store.Database;
 import org.meridian.store.DiscoveryStore;
 import org.meridian.store.EntityQueries;
 import org.meridian.store.EntityStore;
+import org.meridian.store.FreshStatistics;
 import org.meridian.store.HistoryStore;
 import org.meridian.store.ImportMappingStore;
 import org.meridian.store.NotificationStore;
@@ -55,10 +56,13 @@ public final class MeridianServer implements AutoCloseable {
     private final EmbeddedMqttBroker embeddedMqtt;
     private final ExternalMqttIngest externalMqtt;
     private final AttributeSeries series;
+    private final FreshStatistics statistics;
 
     private MeridianServer(Database database, HttpServer http, BatchService batches, Notifications notifications, HistoryMaintenance maintenance,
-                           Ingest ingest, EmbeddedMqttBroker embeddedMqtt, ExternalMqttIngest externalMqtt, AttributeSeries series) {
+                           Ingest ingest, EmbeddedMqttBroker embeddedMqtt, ExternalMqttIngest externalMqtt, AttributeSeries series,
+                           FreshStatistics statistics) {
         this.database = database;
+        this.statistics = statistics;
         this.series = series;
         this.http = http;
         this.batches = batches;
@@ -100,6 +104,7 @@ public final class MeridianServer implements AutoCloseable {
             HistoryStore history = new HistoryStore(temporalEntities, series);
             HistoryMaintenance maintenance = new HistoryMaintenance(transactions, history, clock, settings.historyRetentionDays());
             maintenance.start();
+            FreshStatistics statistics = new FreshStatistics(transactions);
             EntityStore entityStore = new EntityStore();
             EntityService entities = new EntityService(transactions, entityStore, queries, tenants, notificationStore, history,
                     notifications, clock);
@@ -128,7 +133,8 @@ public final class MeridianServer implements AutoCloseable {
             } else if (ingestSettings.mqttPort() >= 0) {
                 embedded = EmbeddedMqttBroker.start(ingest, settings.host(), ingestSettings.mqttPort(), clock);
             }
-            return new MeridianServer(database, http, batches, notifications, maintenance, ingest, embedded, external, series);
+            return new MeridianServer(database, http, batches, notifications, maintenance, ingest, embedded, external, series,
+                    statistics);
         } catch (RuntimeException e) {
             database.close();
             throw e;
@@ -164,6 +170,7 @@ public final class MeridianServer implements AutoCloseable {
         stop("group commit", batches);
         stop("notifications", notifications);
         stop("history maintenance", maintenance);
+        stop("statistics", statistics);
         stop("attribute series", series);
         stop("the database", database);
         LOG.info("stopped");
