@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
+import org.meridian.core.error.ErrorType;
 import org.meridian.core.error.MeridianException;
 import org.meridian.core.json.Json;
 import org.meridian.core.subscription.Subscription;
@@ -167,7 +168,11 @@ public final class Notifications implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 return;
             } catch (RuntimeException e) {
-                LOG.error("notification loop failed, retrying in 1 s: {}", e.toString(), e);
+                if (isOutage(e)) {
+                    LOG.debug("notification loop waits for the database: {}", e.getMessage());
+                } else {
+                    LOG.error("notification loop failed, retrying in 1 s: {}", e.toString(), e);
+                }
                 sleepQuietly(1_000);
             }
         }
@@ -180,7 +185,9 @@ public final class Notifications implements AutoCloseable {
             periodic = periodic();
         } catch (RuntimeException e) {
             // Periodic notifications must never hold up the rest.
-            LOG.error("periodic notifications failed, retrying in a second: {}", e.toString(), e);
+            if (!isOutage(e)) {
+                LOG.error("periodic notifications failed, retrying in a second: {}", e.toString(), e);
+            }
             periodic = 0;
         }
         long now = System.nanoTime();
@@ -588,6 +595,11 @@ public final class Notifications implements AutoCloseable {
         String url = contextValue != null && contextValue.isTextual() ? contextValue.asText()
                 : org.meridian.core.ngsild.NgsiLd.CORE_CONTEXT_V1_8;
         return "<" + url + ">; rel=\"http://www.w3.org/ns/json-ld#context\"; type=\"application/ld+json\"";
+    }
+
+    /** The database does not answer: DatabaseProbe has said so once, the loops need not say it every second. */
+    private static boolean isOutage(RuntimeException e) {
+        return e instanceof MeridianException problem && problem.type() == ErrorType.SERVICE_UNAVAILABLE;
     }
 
     private static void sleepQuietly(long millis) {

@@ -90,7 +90,7 @@ public final class HistoryStore {
             recordedAt.add(instance.path("modifiedAt").asText(fallbackTime));
             observedAt.add(instance.hasNonNull("observedAt") ? instance.get("observedAt").asText() : null);
             JsonNode value = instance.get("value");
-            numbers.add(value != null && value.isNumber() ? value.asDouble() : null);
+            numbers.add(aggregable(value));
             instances.add(Json.write(instance));
         }
 
@@ -204,6 +204,22 @@ public final class HistoryStore {
         }
     }
 
+    /** Largest magnitude a value may have to count in aggregations: its square must stay a finite double. */
+    static final double MAX_AGGREGATED = 1e150;
+
+    /**
+     * A value as the number aggregations use, or null. Larger magnitudes are kept in the instance but not aggregated:
+     * the roll-up sums squares, and PostgreSQL refuses a float overflow with an error, which failed the whole write
+     * (a device sending 1e200 failed its writer's whole batch).
+     */
+    static Double aggregable(JsonNode value) {
+        if (value == null || !value.isNumber()) {
+            return null;
+        }
+        double number = value.asDouble();
+        return Math.abs(number) <= MAX_AGGREGATED ? number : null;
+    }
+
     /** Rewrites one instance in place; its recording time (and so its partition) stays. */
     public void replaceInstance(Connection connection, String tenant, String entityId, Instance stored, JsonNode instance)
             throws SQLException {
@@ -215,8 +231,9 @@ public final class HistoryStore {
                         + "dataset_id = ? WHERE tenant = ? AND series_id = ? AND instance_id = ?")) {
             update.setString(1, Json.write(instance));
             update.setTimestamp(2, observedAt == null ? null : Timestamp.from(observedAt));
-            if (value != null && value.isNumber()) {
-                update.setDouble(3, value.asDouble());
+            Double number = aggregable(value);
+            if (number != null) {
+                update.setDouble(3, number);
             } else {
                 update.setNull(3, java.sql.Types.DOUBLE);
             }

@@ -115,4 +115,20 @@ class StorableInputTest {
         assertThat(entity.path("limit").path("observedAt").asText()).as("in UTC, with the digits given")
                 .isEqualTo("2018-12-04T12:00:00.50Z");
     }
+
+    @Test
+    void aHugeNumberIsStoredAndLeftOutOfAggregationsInsteadOfFailingTheWrite() {
+        Api.Response created = create("{\"id\": \"urn:ngsi-ld:Road:10\", \"type\": \"Road\", \"load\": {\"type\": \"Property\","
+                + " \"value\": 1e200, \"observedAt\": \"2026-01-01T00:10:00Z\"}}");
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        assertThat(api.patch("/ngsi-ld/v1/entities/urn:ngsi-ld:Road:10/attrs", "{\"load\": {\"type\": \"Property\", \"value\": 4,"
+                + " \"observedAt\": \"2026-01-01T00:20:00Z\"}}").tenant(tenant).send().status()).isEqualTo(204);
+
+        Api.Response history = api.get("/ngsi-ld/v1/temporal/entities/urn:ngsi-ld:Road:10?attrs=load").tenant(tenant).send();
+        assertThat(history.json().path("load")).extracting(i -> i.path("value").asDouble()).containsExactly(1e200, 4.0);
+        Api.Response average = api.get("/ngsi-ld/v1/temporal/entities/urn:ngsi-ld:Road:10?attrs=load&options=aggregatedValues"
+                + "&aggrMethods=max&aggrPeriodDuration=PT1H&timerel=after&timeAt=2026-01-01T00:00:00Z").tenant(tenant).send();
+        assertThat(average.status()).as(average.toString()).isEqualTo(200);
+        assertThat(average.body()).contains("4");
+    }
 }
