@@ -58,6 +58,12 @@ final class SubscriptionRoutes {
     private void checkStream(Context http) {
         stream.require(streamTenant(http), http.pathParam("subscriptionId"));
         lastEventId(http);
+        // Without this Accept, Javalin answers an empty 200 and no stream: say what to send instead.
+        String accept = http.header("Accept");
+        if (accept == null || !accept.contains("text/event-stream")) {
+            throw new MeridianException(ErrorType.NOT_ACCEPTABLE, "A stream is sent as server-sent events: send"
+                    + " Accept: text/event-stream (browsers' EventSource does; with curl, -N -H 'Accept: text/event-stream')");
+        }
     }
 
     /**

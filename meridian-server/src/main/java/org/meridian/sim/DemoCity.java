@@ -126,6 +126,11 @@ public final class DemoCity implements AutoCloseable {
                 try (OutputStream out = Files.newOutputStream(file)) {
                     properties.store(out, "Demo city gateway secret (MQTT password of the demo-* gateways)");
                 }
+                try {
+                    Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+                } catch (UnsupportedOperationException notPosix) {
+                    // the data directory's own permissions protect it
+                }
             }
             return secret;
         } catch (IOException e) {

@@ -173,10 +173,15 @@ class NotificationStreamTest {
                 {"type": "Subscription", "entities": [{"type": "Alarm"}], "notification": {"endpoint": {"uri": "http://127.0.0.1:9/x"}}}""")
                 .tenant(tenant).send();
 
-        Api.Response refused = api.get(created.header("Location") + "/stream").tenant(tenant).send();
+        Api.Response refused = api.get(created.header("Location") + "/stream").tenant(tenant).accept("text/event-stream").send();
         assertThat(refused.status()).isEqualTo(400);
         assertThat(refused.errorType()).isEqualTo("BadRequestData");
         assertThat(api.get("/ngsi-ld/v1/subscriptions/urn:ngsi-ld:Subscription:none/stream").tenant(tenant).send().status()).isEqualTo(404);
+
+        String stream = streamSubscription(tenant).replaceFirst("\\?tenant=.*", "");
+        Api.Response withoutAccept = api.get(stream).tenant(tenant).send();
+        assertThat(withoutAccept.status()).as("not an empty 200").isEqualTo(406);
+        assertThat(withoutAccept.json().path("detail").asText()).contains("text/event-stream");
     }
 
     private static List<JsonNode> readNotifications(HttpResponse<java.io.InputStream> response, int count) {
