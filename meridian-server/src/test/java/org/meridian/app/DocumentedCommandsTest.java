@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -42,14 +41,10 @@ class DocumentedCommandsTest {
         Files.write(workingDirectory.resolve("hospitals.csv"), "编号,名称,床位,急诊,区,经度,纬度\nH001,第一人民医院,1200,是,Old-Town,120.161,30.271\n"
                 .getBytes(Charset.forName("GBK")));
 
-        Map<String, String> environment = new HashMap<>();
-        environment.put(Settings.PORT, "0");
-        environment.put(Settings.MQTT_PORT, "0");
-        environment.put(Settings.DATA, data.toString());
-        try (MeridianServer server = MeridianServer.start(Settings.fromEnvironment(environment));
+        try (MeridianServer server = TestServer.startOwn(data, Map.of());
              DemoCity city = DemoCity.start(new DemoCity.Options(42, 3600, 60, 1, "http://127.0.0.1:" + server.port(),
                      "tcp://127.0.0.1:" + server.mqttPort(), data))) {
-            Api api = TestServer.client("http://127.0.0.1:" + server.port());
+            Api api = TestServer.client(server);
             awaitMeasurements(api);
             int run = 0;
             for (Path document : documents) {

@@ -25,8 +25,7 @@ class EmbeddedDatabasePasswordTest {
     Path data;
 
     private MeridianServer start() {
-        return MeridianServer.start(Settings.fromEnvironment(Map.of(Settings.PORT, "0", Settings.MQTT_PORT, "0",
-                Settings.DATA, data.toString())));
+        return TestServer.startOwn(data, Map.of());
     }
 
     private String url() throws Exception {

@@ -37,11 +37,10 @@ class DatabaseOutageTest {
         String database = embedded ? "/postgres" : target.getPath();
         String user = embedded ? "postgres" : System.getenv().getOrDefault("MERIDIAN_TEST_EXTERNAL_DB_USER", "postgres");
         try (TcpProxy proxy = new TcpProxy(databasePort);
-             MeridianServer server = MeridianServer.start(Settings.fromEnvironment(Map.of(Settings.PORT, "0",
-                     Settings.MQTT_PORT, "-1", Settings.DATA, data.toString(),
+             MeridianServer server = TestServer.startOwn(data, Map.of(Settings.MQTT_PORT, "-1",
                      Settings.DB_URL, "jdbc:postgresql://127.0.0.1:" + proxy.port() + database,
-                     Settings.DB_USER, user, Settings.DB_PASSWORD, password)))) {
-            Api api = TestServer.client("http://127.0.0.1:" + server.port());
+                     Settings.DB_USER, user, Settings.DB_PASSWORD, password))) {
+            Api api = TestServer.client(server);
             String tenant = TestServer.newTenant();
             assertThat(api.post("/ngsi-ld/v1/entities", "{\"id\": \"urn:ngsi-ld:Pump:1\", \"type\": \"Pump\"}").tenant(tenant)
                     .send().status()).isEqualTo(201);

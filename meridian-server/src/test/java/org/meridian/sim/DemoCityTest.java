@@ -5,12 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.meridian.app.MeridianServer;
-import org.meridian.app.Settings;
 import org.meridian.testing.Api;
 import org.meridian.testing.TestServer;
 
@@ -21,14 +19,10 @@ class DemoCityTest {
 
     @Test
     void aSmallCityComesAliveThroughThePublicInterfaces() throws Exception {
-        Map<String, String> environment = new HashMap<>();
-        environment.put(Settings.PORT, "0");
-        environment.put(Settings.MQTT_PORT, "0");
-        environment.put(Settings.DATA, data.toString());
-        try (MeridianServer server = MeridianServer.start(Settings.fromEnvironment(environment));
+        try (MeridianServer server = TestServer.startOwn(data, Map.of());
              DemoCity city = DemoCity.start(new DemoCity.Options(3, 3600, 40, 1, "http://127.0.0.1:" + server.port(),
                      "tcp://127.0.0.1:" + server.mqttPort(), data))) {
-            Api api = TestServer.client("http://127.0.0.1:" + server.port());
+            Api api = TestServer.client(server);
             assertThat(api.get("/ngsi-ld/v1/entities?type=District").send().json()).hasSize(6);
             assertThat(api.get("/iot/devices?limit=1").send().json().path("count").asInt()).isEqualTo(city.sensorCount());
 

@@ -26,9 +26,8 @@ class FreshStatisticsTest {
 
     @Test
     void aBulkLoadIsAnalyzedWithinSeconds() throws Exception {
-        try (MeridianServer server = MeridianServer.start(Settings.fromEnvironment(Map.of(Settings.PORT, "0",
-                Settings.MQTT_PORT, "-1", Settings.DATA, data.toString())))) {
-            Api api = TestServer.client("http://127.0.0.1:" + server.port());
+        try (MeridianServer server = TestServer.startOwn(data, Map.of(Settings.MQTT_PORT, "-1"))) {
+            Api api = TestServer.client(server);
             for (int batch = 0; batch < 4; batch++) {
                 StringBuilder body = new StringBuilder("[");
                 for (int i = 0; i < 500; i++) {

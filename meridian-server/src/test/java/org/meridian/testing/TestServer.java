@@ -68,6 +68,24 @@ public final class TestServer {
         return server.dataSource();
     }
 
+    /**
+     * A server of a test's own, on free ports, with its data (an embedded PostgreSQL) in {@code data}; {@code settings}
+     * are added to or replace those. The caller closes it.
+     */
+    public static MeridianServer startOwn(Path data, Map<String, String> settings) {
+        Map<String, String> environment = new HashMap<>();
+        environment.put(Settings.PORT, "0");
+        environment.put(Settings.MQTT_PORT, "0");
+        environment.put(Settings.DATA, data.toString());
+        environment.putAll(settings);
+        return MeridianServer.start(Settings.fromEnvironment(environment));
+    }
+
+    /** A client of a server a test started itself. */
+    public static Api client(MeridianServer own) {
+        return client("http://127.0.0.1:" + own.port());
+    }
+
     /** A client for a server a test started itself. */
     public static Api client(String base) {
         return new Api(base);
