@@ -4,9 +4,9 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.meridian.sim.DemoCity;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** The command line: {@code meridian serve} and {@code meridian demo}. */
 @Command(name = "meridian", mixinStandardHelpOptions = true, version = "Meridian 0.1.0",

@@ -8,38 +8,41 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import org.meridian.broker.BatchService;
 import org.meridian.broker.ContextService;
 import org.meridian.broker.DiscoveryService;
 import org.meridian.broker.EntityService;
 import org.meridian.broker.HistoryMaintenance;
-import org.meridian.broker.TemporalService;
+import org.meridian.broker.MeasurementWriter;
 import org.meridian.broker.NotificationStream;
 import org.meridian.broker.Notifications;
 import org.meridian.broker.QueryPlanner;
 import org.meridian.broker.SubscriptionService;
-import org.meridian.broker.MeasurementWriter;
-import org.meridian.http.HttpServer;
+import org.meridian.broker.TemporalService;
+import org.meridian.broker.http.BrokerRoutes;
+import org.meridian.broker.store.AttributeSeries;
+import org.meridian.broker.store.ContextDocumentStore;
+import org.meridian.broker.store.DiscoveryStore;
+import org.meridian.broker.store.EntityQueries;
+import org.meridian.broker.store.EntityStore;
+import org.meridian.broker.store.HistoryStore;
+import org.meridian.broker.store.NotificationStore;
+import org.meridian.broker.store.OutboxStore;
+import org.meridian.broker.store.SubscriptionStore;
+import org.meridian.broker.store.TemporalEntityStore;
 import org.meridian.ingest.BulkImport;
 import org.meridian.ingest.Ingest;
+import org.meridian.ingest.http.IngestRoutes;
 import org.meridian.ingest.IngestPipeline;
-import org.meridian.mqtt.EmbeddedMqttBroker;
-import org.meridian.mqtt.ExternalMqttIngest;
-import org.meridian.store.AttributeSeries;
-import org.meridian.store.ContextDocumentStore;
-import org.meridian.store.Database;
-import org.meridian.store.DiscoveryStore;
-import org.meridian.store.EntityQueries;
-import org.meridian.store.EntityStore;
-import org.meridian.store.FreshStatistics;
-import org.meridian.store.HistoryStore;
-import org.meridian.store.ImportMappingStore;
-import org.meridian.store.NotificationStore;
-import org.meridian.store.OutboxStore;
-import org.meridian.store.SubscriptionStore;
-import org.meridian.store.TemporalEntityStore;
-import org.meridian.store.TenantStore;
-import org.meridian.store.Transactions;
+import org.meridian.ingest.mqtt.EmbeddedMqttBroker;
+import org.meridian.ingest.mqtt.ExternalMqttIngest;
+import org.meridian.ingest.store.ImportMappingStore;
+import org.meridian.platform.db.Database;
+import org.meridian.platform.db.FreshStatistics;
+import org.meridian.platform.db.TenantStore;
+import org.meridian.platform.db.Transactions;
+import org.meridian.platform.http.HttpServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -114,15 +117,15 @@ public final class MeridianServer implements AutoCloseable {
                             ingestSettings.maxPayloadBytes()), registry, clock);
             ingest.start();
             BatchService batches = new BatchService(entities, settings.maxBatchSize(), settings.groupCommitWriters());
-            HttpServer.Services services = new HttpServer.Services(entities, batches,
-                    new DiscoveryService(transactions, new DiscoveryStore(), tenants),
+            BrokerRoutes broker = new BrokerRoutes(entities, batches, new DiscoveryService(transactions, new DiscoveryStore(), tenants),
                     new SubscriptionService(transactions, subscriptionStore, tenants, settings.maxQueryTerms(), clock),
                     new NotificationStream(transactions, notificationStore, subscriptionStore, tenants, clock),
                     new TemporalService(transactions, entityStore, queries, history, tenants, temporalEntities, clock), contexts,
-                    planner, ingest,
-                    new BulkImport(transactions, new ImportMappingStore(), tenants, batches, clock), database::isReachable, registry);
-            HttpServer http = HttpServer.start(services, new HttpServer.Options(settings.host(), settings.port(),
-                    settings.maxBodyBytes(), settings.headerTimeoutMillis(), settings.defaultLimit(), settings.maxLimit()));
+                    planner, settings.defaultLimit(), settings.maxLimit());
+            IngestRoutes devices = new IngestRoutes(ingest,
+                    new BulkImport(transactions, new ImportMappingStore(), tenants, batches, clock), contexts);
+            HttpServer http = HttpServer.start(List.of(broker, devices), new HttpServer.Options(settings.host(), settings.port(),
+                    settings.maxBodyBytes(), settings.headerTimeoutMillis()), database::isReachable, registry);
             contexts.setPublicUrl(settings.effectivePublicUrl(http.port()));
             notifications.start();
             EmbeddedMqttBroker embedded = null;

@@ -14,15 +14,16 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.meridian.broker.store.ContextDocumentStore.StoredContext;
+import org.meridian.broker.store.ContextDocumentStore;
 import org.meridian.core.error.ErrorType;
 import org.meridian.core.error.MeridianException;
-import org.meridian.core.jsonld.ContextCompiler;
-import org.meridian.core.jsonld.JsonLdContext;
 import org.meridian.core.json.Json;
+import org.meridian.core.jsonld.ContextCompiler;
+import org.meridian.core.jsonld.ContextResolver;
+import org.meridian.core.jsonld.JsonLdContext;
 import org.meridian.core.ngsild.NgsiLd;
-import org.meridian.store.ContextDocumentStore;
-import org.meridian.store.ContextDocumentStore.StoredContext;
-import org.meridian.store.Transactions;
+import org.meridian.platform.db.Transactions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * LdContextNotAvailable. Compiled contexts are cached for a minute, so a deleted context stops resolving on every
  * node of a cluster within that time.
  */
-public final class ContextService {
+public final class ContextService implements ContextResolver {
     private static final Logger LOG = LoggerFactory.getLogger(ContextService.class);
     private static final Pattern HOSTED_PATH = Pattern.compile(".*/ngsi-ld/v1/jsonldContexts/([A-Za-z0-9-]+)$");
     private static final Map<String, String> BUNDLED = Map.of(
@@ -94,6 +95,7 @@ public final class ContextService {
     }
 
     /** Compiles the caller's {@code @context} (null: the core context alone). */
+    @Override
     public JsonLdContext resolve(JsonNode userContext) {
         if (userContext == null || userContext.isNull()) {
             return core;

@@ -1,11 +1,11 @@
 package org.meridian.broker;
 
 import java.util.List;
-import org.meridian.store.DiscoveryStore;
-import org.meridian.store.DiscoveryStore.AttributeSummary;
-import org.meridian.store.DiscoveryStore.TypeSummary;
-import org.meridian.store.TenantStore;
-import org.meridian.store.Transactions;
+import org.meridian.broker.store.DiscoveryStore.AttributeSummary;
+import org.meridian.broker.store.DiscoveryStore.TypeSummary;
+import org.meridian.broker.store.DiscoveryStore;
+import org.meridian.platform.db.TenantStore;
+import org.meridian.platform.db.Transactions;
 
 /** What types and attributes a tenant's entities have. */
 public final class DiscoveryService {

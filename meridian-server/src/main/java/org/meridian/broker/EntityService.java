@@ -12,21 +12,21 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.UnaryOperator;
+import org.meridian.broker.store.EntityQueries;
+import org.meridian.broker.store.EntitySelection;
+import org.meridian.broker.store.EntityStore;
+import org.meridian.broker.store.HistoryStore;
+import org.meridian.broker.store.NotificationStore;
 import org.meridian.core.error.ErrorType;
 import org.meridian.core.error.MeridianException;
 import org.meridian.core.jsonld.JsonLdContext;
 import org.meridian.core.ngsild.AttributeChanges;
 import org.meridian.core.ngsild.Entity;
-import org.meridian.core.ngsild.EntityMutations;
 import org.meridian.core.ngsild.EntityChange;
+import org.meridian.core.ngsild.EntityMutations;
 import org.meridian.core.ngsild.EntityParser;
-import org.meridian.store.EntityQueries;
-import org.meridian.store.EntitySelection;
-import org.meridian.store.EntityStore;
-import org.meridian.store.HistoryStore;
-import org.meridian.store.NotificationStore;
-import org.meridian.store.TenantStore;
-import org.meridian.store.Transactions;
+import org.meridian.platform.db.TenantStore;
+import org.meridian.platform.db.Transactions;
 
 /**
  * The NGSI-LD entity operations (clause 5.6 and 5.7). Each operation parses and checks its input completely before it

@@ -3,8 +3,8 @@ package org.meridian.broker;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import org.meridian.store.HistoryStore;
-import org.meridian.store.Transactions;
+import org.meridian.broker.store.HistoryStore;
+import org.meridian.platform.db.Transactions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -2,11 +2,11 @@ package org.meridian.broker;
 
 import java.time.Clock;
 import java.time.Duration;
+import org.meridian.broker.store.NotificationStore;
+import org.meridian.broker.store.SubscriptionStore;
 import org.meridian.core.error.MeridianException;
-import org.meridian.store.NotificationStore;
-import org.meridian.store.SubscriptionStore;
-import org.meridian.store.TenantStore;
-import org.meridian.store.Transactions;
+import org.meridian.platform.db.TenantStore;
+import org.meridian.platform.db.Transactions;
 
 /**
  * The notifications of an {@code sse:} subscription for server-sent-events clients. They stay queued for

@@ -2,6 +2,7 @@ package org.meridian.broker;
 
 import java.util.LinkedHashSet;
 import java.util.Set;
+import org.meridian.broker.store.EntitySelection;
 import org.meridian.core.geo.GeoQuery;
 import org.meridian.core.jsonld.JsonLdContext;
 import org.meridian.core.ngsild.EntityParser;
@@ -12,7 +13,6 @@ import org.meridian.core.query.QueryExpression;
 import org.meridian.core.query.QueryParser;
 import org.meridian.core.query.ScopeQuery;
 import org.meridian.core.query.TypeExpression;
-import org.meridian.store.EntitySelection;
 
 /** Turns a client's query into an expanded, checked selection for the store. */
 public final class QueryPlanner {

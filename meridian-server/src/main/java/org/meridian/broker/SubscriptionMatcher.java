@@ -10,13 +10,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
+import org.meridian.broker.store.NotificationStore;
+import org.meridian.broker.store.SubscriptionStore;
 import org.meridian.core.error.MeridianException;
 import org.meridian.core.jsonld.JsonLdContext;
 import org.meridian.core.ngsild.EntityChange;
 import org.meridian.core.subscription.Subscription;
 import org.meridian.core.subscription.SubscriptionParser;
-import org.meridian.store.NotificationStore;
-import org.meridian.store.SubscriptionStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -6,15 +6,15 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import org.meridian.broker.store.SubscriptionStore;
 import org.meridian.core.error.ErrorType;
 import org.meridian.core.error.MeridianException;
 import org.meridian.core.jsonld.JsonLdContext;
 import org.meridian.core.ngsild.EntityParser;
 import org.meridian.core.subscription.Subscription;
 import org.meridian.core.subscription.SubscriptionParser;
-import org.meridian.store.SubscriptionStore;
-import org.meridian.store.TenantStore;
-import org.meridian.store.Transactions;
+import org.meridian.platform.db.TenantStore;
+import org.meridian.platform.db.Transactions;
 
 /**
  * Subscriptions (clause 5.8): checked with the caller's context and stored as sent, with that context, so that

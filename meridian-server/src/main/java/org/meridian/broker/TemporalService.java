@@ -9,17 +9,17 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.meridian.core.jsonld.JsonLdContext;
-import org.meridian.core.ngsild.EntityParser;
+import org.meridian.broker.store.EntityQueries;
+import org.meridian.broker.store.EntitySelection;
+import org.meridian.broker.store.EntityStore;
+import org.meridian.broker.store.HistoryStore;
+import org.meridian.broker.store.TemporalEntityStore;
 import org.meridian.core.error.MeridianException;
+import org.meridian.core.jsonld.JsonLdContext;
 import org.meridian.core.ngsild.Entity;
-import org.meridian.store.EntityQueries;
-import org.meridian.store.EntitySelection;
-import org.meridian.store.EntityStore;
-import org.meridian.store.HistoryStore;
-import org.meridian.store.TemporalEntityStore;
-import org.meridian.store.TenantStore;
-import org.meridian.store.Transactions;
+import org.meridian.core.ngsild.EntityParser;
+import org.meridian.platform.db.TenantStore;
+import org.meridian.platform.db.Transactions;
 
 /** The temporal API over the attribute history: reads (clause 5.7.3, 5.7.4) and history edits (clause 5.6.11–5.6.16). */
 public final class TemporalService {

@@ -32,9 +32,9 @@ import org.meridian.core.ingest.ImportMapping;
 import org.meridian.core.json.Json;
 import org.meridian.core.json.StorableText;
 import org.meridian.core.jsonld.JsonLdContext;
-import org.meridian.store.ImportMappingStore;
-import org.meridian.store.TenantStore;
-import org.meridian.store.Transactions;
+import org.meridian.ingest.store.ImportMappingStore;
+import org.meridian.platform.db.TenantStore;
+import org.meridian.platform.db.Transactions;
 
 /**
  * Bulk import of department files: CSV or GeoJSON, read as a stream and written in batches through the batch upsert

@@ -9,8 +9,8 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.meridian.core.ingest.Device;
 import org.meridian.core.json.Json;
-import org.meridian.store.DeviceStore;
-import org.meridian.store.Transactions;
+import org.meridian.ingest.store.DeviceStore;
+import org.meridian.platform.db.Transactions;
 
 /**
  * Service groups and devices as the ingest path needs them, cached. Every batch first reads the provisioning version

@@ -5,9 +5,9 @@ import java.time.Clock;
 import java.util.Optional;
 import org.meridian.broker.MeasurementWriter;
 import org.meridian.core.jsonld.JsonLdContext;
-import org.meridian.store.DeviceStore;
-import org.meridian.store.TenantStore;
-import org.meridian.store.Transactions;
+import org.meridian.ingest.store.DeviceStore;
+import org.meridian.platform.db.TenantStore;
+import org.meridian.platform.db.Transactions;
 
 /** The ingest capability, wired: provisioning, the measurement pipeline, device sign-in and counters. */
 public final class Ingest implements AutoCloseable {

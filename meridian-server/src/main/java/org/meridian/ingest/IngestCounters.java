@@ -8,8 +8,8 @@ import java.util.Map;
 import org.meridian.core.ingest.Device;
 import org.meridian.core.ingest.MeasurementRejected;
 import org.meridian.core.ingest.ServiceGroup;
-import org.meridian.store.DeviceStore;
-import org.meridian.store.Transactions;
+import org.meridian.ingest.store.DeviceStore;
+import org.meridian.platform.db.Transactions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -16,9 +16,9 @@ import org.meridian.core.ingest.ProvisioningParser;
 import org.meridian.core.ingest.ServiceGroup;
 import org.meridian.core.jsonld.JsonLdContext;
 import org.meridian.core.ngsild.Entity;
-import org.meridian.store.DeviceStore;
-import org.meridian.store.TenantStore;
-import org.meridian.store.Transactions;
+import org.meridian.ingest.store.DeviceStore;
+import org.meridian.platform.db.TenantStore;
+import org.meridian.platform.db.Transactions;
 
 /** Provisioning of service groups and devices (the IoT Agent API, /iot/services and /iot/devices). */
 public final class ProvisioningService {

@@ -7,39 +7,69 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
-/** Dependencies point inward: app → http → broker → store → core (DESIGN.md, code layout). */
+/**
+ * The rooms and their doors (docs/architecture.md): a shared platform that knows no capability; capabilities (broker,
+ * ingest, and those to come) each with their services at the root of their package, their tables in {@code store},
+ * their routes in {@code http}; one capability talks to another only through its services, never its store or routes;
+ * services know nothing of HTTP or their transports; the demo city uses only the public interfaces.
+ */
 class ServerArchitectureTest {
+    private static final String[] CAPABILITIES = {"org.meridian.broker..", "org.meridian.ingest..", "org.meridian.sim.."};
+
     private final JavaClasses server = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
             .importPackages("org.meridian");
 
     @Test
-    void storeKnowsNothingOfTheLayersAboveIt() {
-        noClasses().that().resideInAPackage("org.meridian.store..")
-                .should().dependOnClassesThat().resideInAnyPackage("org.meridian.broker..", "org.meridian.http..",
-                        "org.meridian.app..", "io.javalin..")
+    void thePlatformKnowsNoCapability() {
+        noClasses().that().resideInAPackage("org.meridian.platform..")
+                .should().dependOnClassesThat().resideInAnyPackage(CAPABILITIES)
+                .orShould().dependOnClassesThat().resideInAPackage("org.meridian.app..")
                 .check(server);
     }
 
     @Test
-    void capabilitiesDoNotDependOnTheHttpEdge() {
+    void aCapabilityUsesAnothersServicesOnlyNeverItsStoreOrRoutes() {
+        noClasses().that().resideInAPackage("org.meridian.ingest..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.meridian.broker.store..", "org.meridian.broker.http..",
+                        "org.meridian.broker.delivery..")
+                .check(server);
         noClasses().that().resideInAPackage("org.meridian.broker..")
-                .should().dependOnClassesThat().resideInAnyPackage("org.meridian.http..", "org.meridian.app..", "io.javalin..")
+                .should().dependOnClassesThat().resideInAPackage("org.meridian.ingest..")
                 .check(server);
     }
 
     @Test
-    void httpDoesNotDependOnTheApplicationWiring() {
-        noClasses().that().resideInAPackage("org.meridian.http..")
+    void servicesAndStoresKnowNothingOfHttp() {
+        noClasses().that().resideInAnyPackage("org.meridian.broker", "org.meridian.broker.store..", "org.meridian.ingest",
+                        "org.meridian.ingest.store..", "org.meridian.platform.db..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.meridian.platform.http..", "org.meridian.broker.http..",
+                        "org.meridian.ingest.http..", "io.javalin..", "org.eclipse.jetty..")
+                .check(server);
+    }
+
+    @Test
+    void storesKnowNothingOfTheServicesAboveThem() {
+        noClasses().that().resideInAPackage("org.meridian.broker.store..")
+                .should().dependOnClassesThat().resideInAPackage("org.meridian.broker")
+                .check(server);
+        noClasses().that().resideInAPackage("org.meridian.ingest.store..")
+                .should().dependOnClassesThat().resideInAPackage("org.meridian.ingest")
+                .check(server);
+    }
+
+    @Test
+    void routesDoNotDependOnTheApplicationWiringOrJdbc() {
+        noClasses().that().resideInAPackage("..http..")
                 .should().dependOnClassesThat().resideInAnyPackage("org.meridian.app..", "java.sql..")
                 .check(server);
     }
 
     @Test
     void ingestDoesNotDependOnItsTransports() {
-        noClasses().that().resideInAPackage("org.meridian.ingest..")
-                .should().dependOnClassesThat().resideInAnyPackage("org.meridian.http..", "org.meridian.app..",
-                        "org.meridian.mqtt..", "io.javalin..", "io.vertx..", "org.eclipse.paho..")
+        noClasses().that().resideInAnyPackage("org.meridian.ingest", "org.meridian.ingest.store..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.meridian.ingest.http..", "org.meridian.ingest.mqtt..",
+                        "io.javalin..", "io.vertx..", "org.eclipse.paho..")
                 .check(server);
     }
 
@@ -47,8 +77,8 @@ class ServerArchitectureTest {
     @Test
     void theDemoCityUsesOnlyPublicInterfaces() {
         noClasses().that().resideInAPackage("org.meridian.sim..")
-                .should().dependOnClassesThat().resideInAnyPackage("org.meridian.broker..", "org.meridian.store..",
-                        "org.meridian.ingest..", "org.meridian.http..", "org.meridian.mqtt..", "org.meridian.app..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.meridian.broker..", "org.meridian.ingest..",
+                        "org.meridian.platform..", "org.meridian.app..")
                 .check(server);
     }
 }

@@ -85,7 +85,7 @@ class NotificationStreamTest {
         api.post("/ngsi-ld/v1/entities", "{\"id\": \"urn:ngsi-ld:Alarm:2\", \"type\": \"Alarm\"}").tenant(tenant).send();
         awaitQueued(tenant, 2);
         try (java.sql.Connection connection = TestServer.dataSource().getConnection()) {
-            new org.meridian.store.NotificationStore().trimStreams(connection, Duration.ZERO, 10_000);
+            new org.meridian.broker.store.NotificationStore().trimStreams(connection, Duration.ZERO, 10_000);
         }
         api.post("/ngsi-ld/v1/entities", "{\"id\": \"urn:ngsi-ld:Alarm:3\", \"type\": \"Alarm\"}").tenant(tenant).send();
 

@@ -311,7 +311,7 @@ class SubscriptionTest {
         Thread.sleep(1_500); // the once-a-second scan of every queue's head has run too
         assertThat(receivedSeqs()).containsExactly(1);
         try (java.sql.Connection connection = TestServer.dataSource().getConnection()) {
-            new org.meridian.store.NotificationStore().deleteOrphans(connection);
+            new org.meridian.broker.store.NotificationStore().deleteOrphans(connection);
             try (java.sql.PreparedStatement count = connection.prepareStatement(
                     "SELECT count(*) FROM notification WHERE tenant = ? AND subscription_id = ?")) {
                 count.setString(1, tenant);

@@ -17,6 +17,9 @@ import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.meridian.broker.store.AttributeSeries;
+import org.meridian.broker.store.HistoryStore;
+import org.meridian.broker.store.TemporalEntityStore;
 
 /** Series ids stay valid whatever happens to the writes that first named them. */
 class AttributeSeriesTest {

@@ -13,8 +13,12 @@ import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.meridian.broker.store.AttributeSeries;
+import org.meridian.broker.store.HistoryStore;
+import org.meridian.broker.store.TemporalEntityStore;
 import org.meridian.core.ngsild.Entity;
 import org.meridian.core.ngsild.EntityChange;
+import org.meridian.platform.db.Database;
 
 /** History retention drops whole old months and leaves current data alone, on a real embedded PostgreSQL. */
 class HistoryRetentionTest {

@@ -12,6 +12,9 @@ import java.util.List;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
+import org.meridian.broker.store.AttributeSeries;
+import org.meridian.broker.store.HistoryStore;
+import org.meridian.broker.store.TemporalEntityStore;
 
 /**
  * History stored before series ids (migration V12) reads the same after V13: instances keep their ids, values and

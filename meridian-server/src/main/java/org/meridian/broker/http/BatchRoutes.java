@@ -1,0 +1,185 @@
+package org.meridian.broker.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.meridian.broker.BatchResult;
+import org.meridian.broker.BatchService;
+import org.meridian.broker.ContextService;
+import org.meridian.broker.QueryRequest;
+import org.meridian.core.error.MeridianException;
+import org.meridian.core.jsonld.JsonLdContext;
+import org.meridian.platform.http.Routes;
+import org.meridian.platform.http.MediaTypes;
+import org.meridian.platform.http.NgsiLdExchange;
+import org.meridian.platform.http.Parameters;
+import org.meridian.platform.http.ProblemDetails;
+
+/** Batch operations and the query-by-POST resource: /ngsi-ld/v1/entityOperations (clause 6.14–6.23). */
+public final class BatchRoutes implements Routes {
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    private final BatchService batches;
+    private final ContextService contexts;
+    private final EntityRoutes entityRoutes;
+
+    public BatchRoutes(BatchService batches, ContextService contexts, EntityRoutes entityRoutes) {
+        this.batches = batches;
+        this.contexts = contexts;
+        this.entityRoutes = entityRoutes;
+    }
+
+    @Override
+    public void register(RoutesConfig routes) {
+        String base = EntityRoutes.BASE + "/entityOperations";
+        routes.post(base + "/create", this::create);
+        routes.post(base + "/upsert", this::upsert);
+        routes.post(base + "/update", this::update);
+        routes.post(base + "/delete", this::delete);
+        routes.post(base + "/merge", this::merge);
+        routes.post(base + "/query", this::query);
+    }
+
+    private void create(Context http) {
+        NgsiLdExchange exchange = new NgsiLdExchange(http, contexts);
+        JsonNode body = exchange.body(false);
+        BatchResult result = batches.create(exchange.tenant(), body, exchange.context());
+        if (result.failed().isEmpty()) {
+            ArrayNode ids = NODES.arrayNode();
+            result.succeeded().forEach(ids::add);
+            http.status(201).contentType(MediaTypes.JSON).result(ids.toString());
+        } else {
+            respondMixed(http, result);
+        }
+    }
+
+    private void upsert(Context http) {
+        NgsiLdExchange exchange = new NgsiLdExchange(http, contexts);
+        JsonNode body = exchange.body(false);
+        boolean update = Parameters.options(http).contains("update");
+        BatchService.UpsertResult upsert = batches.upsert(exchange.tenant(), body, exchange.context(), update);
+        if (!upsert.result().failed().isEmpty()) {
+            respondMixed(http, upsert.result());
+        } else if (!upsert.created().isEmpty()) {
+            ArrayNode ids = NODES.arrayNode();
+            upsert.created().forEach(ids::add);
+            http.status(201).contentType(MediaTypes.JSON).result(ids.toString());
+        } else {
+            http.status(204);
+        }
+    }
+
+    private void update(Context http) {
+        NgsiLdExchange exchange = new NgsiLdExchange(http, contexts);
+        JsonNode body = exchange.body(false);
+        boolean noOverwrite = Parameters.options(http).contains("noOverwrite");
+        respondNoContentOrMixed(http, batches.update(exchange.tenant(), body, exchange.context(), noOverwrite));
+    }
+
+    private void merge(Context http) {
+        NgsiLdExchange exchange = new NgsiLdExchange(http, contexts);
+        JsonNode body = exchange.body(false);
+        respondNoContentOrMixed(http, batches.merge(exchange.tenant(), body, exchange.context()));
+    }
+
+    private void delete(Context http) {
+        NgsiLdExchange exchange = new NgsiLdExchange(http, contexts);
+        JsonNode body = exchange.body(false);
+        respondNoContentOrMixed(http, batches.delete(exchange.tenant(), body));
+    }
+
+    private static void respondNoContentOrMixed(Context http, BatchResult result) {
+        if (result.failed().isEmpty()) {
+            http.status(204);
+        } else {
+            respondMixed(http, result);
+        }
+    }
+
+    /** 207 with the BatchOperationResult: which entities succeeded, and each failure as problem details. */
+    private static void respondMixed(Context http, BatchResult result) {
+        ObjectNode body = NODES.objectNode();
+        ArrayNode success = body.putArray("success");
+        result.succeeded().forEach(success::add);
+        ArrayNode errors = body.putArray("errors");
+        for (BatchResult.Failure failure : result.failed()) {
+            ObjectNode error = errors.addObject();
+            error.put("entityId", failure.entityId());
+            error.set("error", ProblemDetails.of(failure.error()));
+        }
+        http.status(207).contentType(MediaTypes.JSON).result(body.toString());
+    }
+
+    /** POST /entityOperations/query: the query in the body (clause 5.7.2 with a Query data type, 5.2.23). */
+    private void query(Context http) {
+        NgsiLdExchange exchange = new NgsiLdExchange(http, contexts);
+        JsonNode body = exchange.body(false);
+        String mediaType = exchange.accept(EntityRoutes.ENTITY_TYPES);
+        JsonLdContext context = exchange.context();
+        if (!body.isObject() || !"Query".equals(body.path("type").asText())) {
+            throw MeridianException.badData("The body must be a Query object: {\"type\": \"Query\", ...}");
+        }
+        List<String> ids = new ArrayList<>();
+        List<String> types = new ArrayList<>();
+        List<String> patterns = new ArrayList<>();
+        JsonNode entities = body.get("entities");
+        if (entities != null && !entities.isArray()) {
+            throw MeridianException.badData("entities must be an array of {\"type\", \"id\" or \"idPattern\"} objects");
+        }
+        for (JsonNode selector : entities == null ? NODES.arrayNode() : entities) {
+            if (!selector.isObject()) {
+                throw MeridianException.badData("Each element of entities must be an object, not " + selector);
+            }
+            Optional.ofNullable(text(selector, "id", "entities[].id")).ifPresent(ids::add);
+            Optional.ofNullable(text(selector, "type", "entities[].type")).ifPresent(type -> types.add("(" + type + ")"));
+            Optional.ofNullable(text(selector, "idPattern", "entities[].idPattern")).ifPresent(p -> patterns.add("(" + p + ")"));
+        }
+        List<String> attrs = null;
+        if (body.hasNonNull("attrs")) {
+            if (!body.get("attrs").isArray()) {
+                throw MeridianException.badData("attrs must be an array of attribute names");
+            }
+            attrs = new ArrayList<>();
+            for (JsonNode attribute : body.get("attrs")) {
+                if (!attribute.isTextual()) {
+                    throw MeridianException.badData("attrs must be an array of attribute names, not " + attribute);
+                }
+                attrs.add(attribute.asText());
+            }
+        }
+        JsonNode geoQ = body.path("geoQ");
+        if (!geoQ.isMissingNode() && !geoQ.isNull() && !geoQ.isObject()) {
+            throw MeridianException.badData("geoQ must be an object with georel, geometry and coordinates");
+        }
+        JsonNode coordinates = geoQ.get("coordinates");
+        if (coordinates != null && !coordinates.isArray() && !coordinates.isTextual()) {
+            throw MeridianException.badData("geoQ.coordinates must be an array (or its text), not " + coordinates);
+        }
+        QueryRequest request = new QueryRequest(ids.isEmpty() ? null : ids,
+                patterns.isEmpty() ? null : String.join("|", patterns),
+                types.isEmpty() ? null : String.join("|", types),
+                text(body, "q", "q"), text(body, "scopeQ", "scopeQ"),
+                text(geoQ, "georel", "geoQ.georel"), text(geoQ, "geometry", "geoQ.geometry"),
+                coordinates == null ? null : coordinates.isTextual() ? coordinates.asText() : coordinates.toString(),
+                text(geoQ, "geoproperty", "geoQ.geoproperty"), attrs);
+        entityRoutes.respondWithPage(exchange, mediaType, context, request, attrs);
+    }
+
+    /** A string member, null when absent; any other JSON type is BadRequestData naming it. */
+    private static String text(JsonNode node, String member, String where) {
+        JsonNode value = node.get(member);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isTextual()) {
+            throw MeridianException.badData(where + " must be a string, not " + value);
+        }
+        return value.asText();
+    }
+}

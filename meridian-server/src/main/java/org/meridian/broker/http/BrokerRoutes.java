@@ -1,0 +1,38 @@
+package org.meridian.broker.http;
+
+import io.javalin.config.RoutesConfig;
+import org.meridian.broker.BatchService;
+import org.meridian.broker.ContextService;
+import org.meridian.broker.DiscoveryService;
+import org.meridian.broker.EntityService;
+import org.meridian.broker.NotificationStream;
+import org.meridian.broker.QueryPlanner;
+import org.meridian.broker.SubscriptionService;
+import org.meridian.broker.TemporalService;
+import org.meridian.platform.http.Routes;
+
+/** The NGSI-LD API under /ngsi-ld/v1: what the broker contributes to the HTTP server. */
+public final class BrokerRoutes implements Routes {
+    private final Routes[] parts;
+
+    public BrokerRoutes(EntityService entities, BatchService batches, DiscoveryService discovery, SubscriptionService subscriptions,
+                        NotificationStream stream, TemporalService temporal, ContextService contexts, QueryPlanner planner,
+                        int defaultLimit, int maxLimit) {
+        EntityRoutes.Limits limits = new EntityRoutes.Limits(defaultLimit, maxLimit);
+        EntityRoutes entityRoutes = new EntityRoutes(entities, batches, contexts, planner, limits);
+        this.parts = new Routes[] {
+                entityRoutes,
+                new BatchRoutes(batches, contexts, entityRoutes),
+                new DiscoveryRoutes(discovery, contexts),
+                new SubscriptionRoutes(subscriptions, stream, contexts, limits),
+                new TemporalRoutes(temporal, contexts, planner, limits),
+                new ContextRoutes(contexts)};
+    }
+
+    @Override
+    public void register(RoutesConfig routes) {
+        for (Routes part : parts) {
+            part.register(routes);
+        }
+    }
+}

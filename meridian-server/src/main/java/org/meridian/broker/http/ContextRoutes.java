@@ -1,0 +1,90 @@
+package org.meridian.broker.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.util.List;
+import org.meridian.broker.ContextService;
+import org.meridian.broker.store.ContextDocumentStore.StoredContext;
+import org.meridian.core.error.MeridianException;
+import org.meridian.core.json.Json;
+import org.meridian.platform.http.Routes;
+import org.meridian.platform.http.JsonBody;
+import org.meridian.platform.http.MediaTypes;
+import org.meridian.platform.http.Parameters;
+
+/** The {@code @context} store: /ngsi-ld/v1/jsonldContexts (clause 5.13, 6.29–6.30). */
+public final class ContextRoutes implements Routes {
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    private final ContextService contexts;
+
+    public ContextRoutes(ContextService contexts) {
+        this.contexts = contexts;
+    }
+
+    @Override
+    public void register(RoutesConfig routes) {
+        String base = EntityRoutes.BASE + "/jsonldContexts";
+        routes.post(base, this::add);
+        routes.get(base, this::list);
+        routes.get(base + "/{contextId}", this::get);
+        routes.delete(base + "/{contextId}", this::delete);
+    }
+
+    private void add(Context http) {
+        MediaTypes.requestBodyType(http.header("Content-Type"), false);
+        JsonNode body = JsonBody.parse(http);
+        StoredContext stored = contexts.add(body);
+        http.header("Location", stored.url()).status(201);
+    }
+
+    private void list(Context http) {
+        MediaTypes.negotiate(http.header("Accept"), List.of(MediaTypes.JSON, MediaTypes.JSON_LD));
+        boolean details = Parameters.flag(http, "details");
+        String kind = Parameters.single(http, "kind");
+        if (kind != null && !List.of("hosted", "cached", "implicitlycreated").contains(kind.toLowerCase())) {
+            throw MeridianException.badData("kind must be Hosted, Cached or ImplicitlyCreated, not '" + kind + "'");
+        }
+        ArrayNode list = NODES.arrayNode();
+        for (StoredContext stored : contexts.list(kind)) {
+            if (details) {
+                ObjectNode item = list.addObject();
+                item.put("URL", stored.url());
+                item.put("localId", "urn:ngsi-ld:jsonldContext:" + stored.localId());
+                item.put("kind", stored.kind());
+                item.put("createdAt", stored.createdAt().toString());
+                if (stored.lastUsage() != null) {
+                    item.put("lastUsage", stored.lastUsage().toString());
+                }
+                item.put("numberOfHits", stored.numberOfHits());
+            } else {
+                list.add(stored.url());
+            }
+        }
+        if (kind == null || kind.equalsIgnoreCase("cached")) {
+            contexts.bundledUrls().forEach(url -> list.add(details ? NODES.objectNode().put("URL", url).put("kind", "Cached") : NODES.textNode(url)));
+        }
+        http.status(200).contentType(MediaTypes.JSON).result(Json.write(list));
+    }
+
+    private void get(Context http) {
+        String id = localId(http.pathParam("contextId"));
+        JsonNode document = contexts.bundledDocument(id)
+                .or(() -> contexts.find(id).map(StoredContext::body))
+                .orElseThrow(() -> MeridianException.notFound("No @context " + id + " in the store"));
+        http.status(200).contentType(MediaTypes.JSON_LD).result(Json.write(document));
+    }
+
+    private void delete(Context http) {
+        contexts.delete(localId(http.pathParam("contextId")));
+        http.status(204);
+    }
+
+    private static String localId(String contextId) {
+        return contextId.startsWith("urn:ngsi-ld:jsonldContext:") ? contextId.substring("urn:ngsi-ld:jsonldContext:".length()) : contextId;
+    }
+}

@@ -1,0 +1,140 @@
+package org.meridian.broker.http;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.util.List;
+import java.util.UUID;
+import org.meridian.broker.ContextService;
+import org.meridian.broker.DiscoveryService;
+import org.meridian.broker.store.DiscoveryStore.AttributeSummary;
+import org.meridian.broker.store.DiscoveryStore.TypeSummary;
+import org.meridian.core.error.MeridianException;
+import org.meridian.core.jsonld.JsonLdContext;
+import org.meridian.platform.http.Routes;
+import org.meridian.platform.http.MediaTypes;
+import org.meridian.platform.http.NgsiLdExchange;
+import org.meridian.platform.http.Parameters;
+
+/** Type and attribute discovery: /ngsi-ld/v1/types and /ngsi-ld/v1/attributes (clause 5.7.5–5.7.10). */
+public final class DiscoveryRoutes implements Routes {
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private static final List<String> PRODUCIBLE = List.of(MediaTypes.JSON, MediaTypes.JSON_LD);
+
+    private final DiscoveryService discovery;
+    private final ContextService contexts;
+
+    public DiscoveryRoutes(DiscoveryService discovery, ContextService contexts) {
+        this.discovery = discovery;
+        this.contexts = contexts;
+    }
+
+    @Override
+    public void register(RoutesConfig routes) {
+        routes.get(EntityRoutes.BASE + "/types", this::types);
+        routes.get(EntityRoutes.BASE + "/types/{type}", this::type);
+        routes.get(EntityRoutes.BASE + "/attributes", this::attributes);
+        routes.get(EntityRoutes.BASE + "/attributes/{attrId}", this::attribute);
+    }
+
+    private void types(Context http) {
+        NgsiLdExchange exchange = new NgsiLdExchange(http, contexts);
+        String mediaType = exchange.accept(PRODUCIBLE);
+        JsonLdContext context = exchange.context();
+        List<TypeSummary> types = discovery.types(exchange.tenant(), null);
+        if (Parameters.flag(http, "details")) {
+            ArrayNode list = NODES.arrayNode();
+            for (TypeSummary type : types) {
+                ObjectNode item = list.addObject();
+                item.put("id", type.type());
+                item.put("type", "EntityType");
+                item.put("typeName", context.compactIri(type.type()));
+                ArrayNode names = item.putArray("attributeNames");
+                type.attributeTypes().keySet().forEach(name -> names.add(context.compactIri(name)));
+            }
+            exchange.respond(200, list, mediaType);
+            return;
+        }
+        ObjectNode list = NODES.objectNode();
+        list.put("id", "urn:ngsi-ld:EntityTypeList:" + UUID.randomUUID());
+        list.put("type", "EntityTypeList");
+        ArrayNode names = list.putArray("typeList");
+        types.forEach(type -> names.add(context.compactIri(type.type())));
+        exchange.respond(200, list, mediaType);
+    }
+
+    private void type(Context http) {
+        NgsiLdExchange exchange = new NgsiLdExchange(http, contexts);
+        String mediaType = exchange.accept(PRODUCIBLE);
+        JsonLdContext context = exchange.context();
+        String iri = context.expandTerm(http.pathParam("type"));
+        List<TypeSummary> found = discovery.types(exchange.tenant(), iri);
+        if (found.isEmpty()) {
+            throw MeridianException.notFound("No entity of type " + http.pathParam("type"));
+        }
+        TypeSummary type = found.getFirst();
+        ObjectNode info = NODES.objectNode();
+        info.put("id", type.type());
+        info.put("type", "EntityTypeInfo");
+        info.put("typeName", context.compactIri(type.type()));
+        info.put("entityCount", type.entityCount());
+        ArrayNode details = info.putArray("attributeDetails");
+        type.attributeTypes().forEach((attribute, attributeTypes) -> {
+            ObjectNode detail = details.addObject();
+            detail.put("id", attribute);
+            detail.put("type", "Attribute");
+            detail.put("attributeName", context.compactIri(attribute));
+            ArrayNode typesArray = detail.putArray("attributeTypes");
+            attributeTypes.forEach(typesArray::add);
+        });
+        exchange.respond(200, info, mediaType);
+    }
+
+    private void attributes(Context http) {
+        NgsiLdExchange exchange = new NgsiLdExchange(http, contexts);
+        String mediaType = exchange.accept(PRODUCIBLE);
+        JsonLdContext context = exchange.context();
+        List<AttributeSummary> attributes = discovery.attributes(exchange.tenant(), null);
+        if (Parameters.flag(http, "details")) {
+            ArrayNode list = NODES.arrayNode();
+            attributes.forEach(attribute -> list.add(attributeObject(attribute, context, false)));
+            exchange.respond(200, list, mediaType);
+            return;
+        }
+        ObjectNode list = NODES.objectNode();
+        list.put("id", "urn:ngsi-ld:AttributeList:" + UUID.randomUUID());
+        list.put("type", "AttributeList");
+        ArrayNode names = list.putArray("attributeList");
+        attributes.forEach(attribute -> names.add(context.compactIri(attribute.attribute())));
+        exchange.respond(200, list, mediaType);
+    }
+
+    private void attribute(Context http) {
+        NgsiLdExchange exchange = new NgsiLdExchange(http, contexts);
+        String mediaType = exchange.accept(PRODUCIBLE);
+        JsonLdContext context = exchange.context();
+        String iri = context.expandTerm(exchange.attributeName());
+        List<AttributeSummary> found = discovery.attributes(exchange.tenant(), iri);
+        if (found.isEmpty()) {
+            throw MeridianException.notFound("No entity has the attribute " + exchange.attributeName());
+        }
+        exchange.respond(200, attributeObject(found.getFirst(), context, true), mediaType);
+    }
+
+    private static ObjectNode attributeObject(AttributeSummary attribute, JsonLdContext context, boolean withCount) {
+        ObjectNode item = NODES.objectNode();
+        item.put("id", attribute.attribute());
+        item.put("type", "Attribute");
+        item.put("attributeName", context.compactIri(attribute.attribute()));
+        if (withCount) {
+            item.put("attributeCount", attribute.entityCount());
+        }
+        ArrayNode attributeTypes = item.putArray("attributeTypes");
+        attribute.attributeTypes().forEach(attributeTypes::add);
+        ArrayNode typeNames = item.putArray("typeNames");
+        attribute.entityTypes().forEach(type -> typeNames.add(context.compactIri(type)));
+        return item;
+    }
+}

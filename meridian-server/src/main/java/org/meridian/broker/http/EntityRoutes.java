@@ -1,0 +1,221 @@
+package org.meridian.broker.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.util.List;
+import org.meridian.broker.BatchService;
+import org.meridian.broker.ContextService;
+import org.meridian.broker.EntityService;
+import org.meridian.broker.QueryPlanner;
+import org.meridian.broker.QueryRequest;
+import org.meridian.broker.store.EntityQueries;
+import org.meridian.broker.store.EntitySelection;
+import org.meridian.core.error.ErrorType;
+import org.meridian.core.error.MeridianException;
+import org.meridian.core.jsonld.JsonLdContext;
+import org.meridian.core.ngsild.AttributeChanges;
+import org.meridian.core.ngsild.Entity;
+import org.meridian.core.ngsild.EntityRenderer;
+import org.meridian.core.ngsild.NgsiLd;
+import org.meridian.core.ngsild.RenderOptions;
+import org.meridian.platform.http.Routes;
+import org.meridian.platform.http.MediaTypes;
+import org.meridian.platform.http.NgsiLdExchange;
+import org.meridian.platform.http.Parameters;
+import org.meridian.platform.http.PathSegment;
+
+/** Entity and attribute resources: /ngsi-ld/v1/entities (clause 6.4–6.7). */
+public final class EntityRoutes implements Routes {
+    static final String BASE = "/ngsi-ld/v1";
+    static final List<String> ENTITY_TYPES = List.of(MediaTypes.JSON, MediaTypes.JSON_LD, MediaTypes.GEO_JSON);
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    private final EntityService entities;
+    private final BatchService batches;
+    private final ContextService contexts;
+    private final QueryPlanner planner;
+    private final Limits limits;
+
+    /** Paging limits of the query API. */
+    record Limits(int defaultLimit, int maxLimit) {
+    }
+
+    public EntityRoutes(EntityService entities, BatchService batches, ContextService contexts, QueryPlanner planner, Limits limits) {
+        this.entities = entities;
+        this.batches = batches;
+        this.contexts = contexts;
+        this.planner = planner;
+        this.limits = limits;
+    }
+
+    @Override
+    public void register(RoutesConfig routes) {
+        routes.post(BASE + "/entities", this::create);
+        routes.get(BASE + "/entities", this::query);
+        routes.get(BASE + "/entities/{entityId}", this::retrieve);
+        routes.put(BASE + "/entities/{entityId}", this::replace);
+        routes.patch(BASE + "/entities/{entityId}", this::merge);
+        routes.delete(BASE + "/entities/{entityId}", this::delete);
+        routes.post(BASE + "/entities/{entityId}/attrs", this::append);
+        routes.patch(BASE + "/entities/{entityId}/attrs", this::update);
+        routes.patch(BASE + "/entities/{entityId}/attrs/{attrId}", this::partialUpdate);
+        routes.put(BASE + "/entities/{entityId}/attrs/{attrId}", this::replaceAttribute);
+        routes.delete(BASE + "/entities/{entityId}/attrs/{attrId}", this::deleteAttribute);
+    }
+
+    private NgsiLdExchange exchange(Context http) {
+        return new NgsiLdExchange(http, contexts);
+    }
+
+    private void create(Context http) {
+        NgsiLdExchange exchange = exchange(http);
+        JsonNode body = exchange.body(false);
+        String id = batches.createOne(exchange.tenant(), body, exchange.context());
+        http.header("Location", BASE + "/entities/" + PathSegment.encode(id)).status(201);
+    }
+
+    private void retrieve(Context http) {
+        NgsiLdExchange exchange = exchange(http);
+        String mediaType = exchange.accept(ENTITY_TYPES);
+        JsonLdContext context = exchange.context();
+        List<String> attrs = Parameters.list(http, "attrs");
+        RenderOptions options = RenderOptionsReader.read(http, context, attrs);
+        Entity entity = entities.retrieve(exchange.tenant(), exchange.entityId());
+        if (mediaType.equals(MediaTypes.GEO_JSON)) {
+            exchange.respond(200, GeoJsonFeatures.feature(entity, context, options, geometryProperty(http, context)), mediaType);
+            return;
+        }
+        exchange.respond(200, EntityRenderer.render(entity, context, options), mediaType);
+    }
+
+    private void query(Context http) {
+        NgsiLdExchange exchange = exchange(http);
+        String mediaType = exchange.accept(ENTITY_TYPES);
+        JsonLdContext context = exchange.context();
+        List<String> attrs = Parameters.list(http, "attrs");
+        QueryRequest request = new QueryRequest(Parameters.list(http, "id"), Parameters.single(http, "idPattern"),
+                Parameters.single(http, "type"), Parameters.single(http, "q"), Parameters.single(http, "scopeQ"),
+                Parameters.single(http, "georel"), Parameters.single(http, "geometry"),
+                Parameters.single(http, "coordinates"), Parameters.single(http, "geoproperty"), attrs);
+        if (request.isEmpty() && !Parameters.flag(http, "local")) {
+            // Clause 5.7.2: a query names what it selects; listing every entity of a city is asked for explicitly.
+            throw MeridianException.badData("A query needs type, id, idPattern, attrs, q, scopeQ or a geo-query;"
+                    + " add local=true to list every entity");
+        }
+        respondWithPage(exchange, mediaType, context, request, attrs);
+    }
+
+    /** Runs a query and answers with the page, shared by GET /entities and POST /entityOperations/query. */
+    void respondWithPage(NgsiLdExchange exchange, String mediaType, JsonLdContext context, QueryRequest request,
+                         List<String> attrs) {
+        Context http = exchange.http();
+        RenderOptions options = RenderOptionsReader.read(http, context, attrs);
+        int limit = Parameters.integer(http, "limit", limits.defaultLimit(), 0);
+        int offset = Parameters.integer(http, "offset", 0, 0);
+        boolean count = Parameters.flag(http, "count");
+        if (limit > limits.maxLimit()) {
+            throw new MeridianException(ErrorType.TOO_MANY_RESULTS, "limit may be at most " + limits.maxLimit()
+                    + " (MERIDIAN_MAX_LIMIT); page through larger results with offset");
+        }
+        if (limit == 0 && !count) {
+            throw MeridianException.badData("limit=0 is only meaningful with count=true");
+        }
+        EntitySelection selection = planner.plan(request, context);
+        EntityQueries.Page page = entities.query(exchange.tenant(), selection, limit, offset, count);
+        if (page.totalCount() != null) {
+            http.header("NGSILD-Results-Count", String.valueOf(page.totalCount()));
+        }
+        if (mediaType.equals(MediaTypes.GEO_JSON)) {
+            exchange.respond(200, GeoJsonFeatures.collection(page.entities(), context, options, geometryProperty(http, context)), mediaType);
+            return;
+        }
+        ArrayNode array = NODES.arrayNode();
+        page.entities().forEach(entity -> array.add(EntityRenderer.render(entity, context, options)));
+        exchange.respond(200, array, mediaType);
+    }
+
+    private static String geometryProperty(Context http, JsonLdContext context) {
+        String name = Parameters.single(http, "geometryProperty");
+        return name == null ? NgsiLd.LOCATION : context.expandTerm(name);
+    }
+
+    private void replace(Context http) {
+        NgsiLdExchange exchange = exchange(http);
+        JsonNode body = exchange.body(false);
+        entities.replace(exchange.tenant(), exchange.entityId(), body, exchange.context());
+        http.status(204);
+    }
+
+    private void merge(Context http) {
+        NgsiLdExchange exchange = exchange(http);
+        JsonNode body = exchange.body(true);
+        entities.merge(exchange.tenant(), exchange.entityId(), body, exchange.context());
+        http.status(204);
+    }
+
+    private void delete(Context http) {
+        NgsiLdExchange exchange = exchange(http);
+        entities.delete(exchange.tenant(), exchange.entityId());
+        http.status(204);
+    }
+
+    private void append(Context http) {
+        NgsiLdExchange exchange = exchange(http);
+        JsonNode body = exchange.body(false);
+        boolean noOverwrite = Parameters.options(http).contains("noOverwrite");
+        AttributeChanges changes = entities.appendAttributes(exchange.tenant(), exchange.entityId(), body,
+                exchange.context(), noOverwrite);
+        respondWithChanges(exchange, changes);
+    }
+
+    private void update(Context http) {
+        NgsiLdExchange exchange = exchange(http);
+        JsonNode body = exchange.body(false);
+        AttributeChanges changes = entities.updateAttributes(exchange.tenant(), exchange.entityId(), body,
+                exchange.context());
+        respondWithChanges(exchange, changes);
+    }
+
+    /** 204 when every attribute was written, otherwise 207 with the UpdateResult (clause 5.2.18). */
+    private static void respondWithChanges(NgsiLdExchange exchange, AttributeChanges changes) {
+        if (changes.complete()) {
+            exchange.http().status(204);
+            return;
+        }
+        JsonLdContext context = exchange.context();
+        ObjectNode result = NODES.objectNode();
+        ArrayNode updated = result.putArray("updated");
+        changes.updated().forEach(name -> updated.add(context.compactIri(name)));
+        ArrayNode notUpdated = result.putArray("notUpdated");
+        changes.notUpdated().forEach(item -> notUpdated.addObject()
+                .put("attributeName", context.compactIri(item.attributeName())).put("reason", item.reason()));
+        exchange.respond(207, result, MediaTypes.JSON);
+    }
+
+    private void partialUpdate(Context http) {
+        NgsiLdExchange exchange = exchange(http);
+        JsonNode body = exchange.body(false);
+        entities.partialUpdateAttribute(exchange.tenant(), exchange.entityId(), exchange.attributeName(), body,
+                exchange.context());
+        http.status(204);
+    }
+
+    private void replaceAttribute(Context http) {
+        NgsiLdExchange exchange = exchange(http);
+        JsonNode body = exchange.body(false);
+        entities.replaceAttribute(exchange.tenant(), exchange.entityId(), exchange.attributeName(), body,
+                exchange.context());
+        http.status(204);
+    }
+
+    private void deleteAttribute(Context http) {
+        NgsiLdExchange exchange = exchange(http);
+        entities.deleteAttribute(exchange.tenant(), exchange.entityId(), exchange.attributeName(),
+                Parameters.single(http, "datasetId"), Parameters.flag(http, "deleteAll"), exchange.context());
+        http.status(204);
+    }
+}

@@ -1,0 +1,197 @@
+package org.meridian.broker.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.javalin.http.sse.SseClient;
+import java.time.Instant;
+import java.util.List;
+import org.meridian.broker.ContextService;
+import org.meridian.broker.NotificationStream;
+import org.meridian.broker.SubscriptionService;
+import org.meridian.broker.store.SubscriptionStore;
+import org.meridian.core.error.ErrorType;
+import org.meridian.core.error.MeridianException;
+import org.meridian.core.security.Redaction;
+import org.meridian.platform.http.Routes;
+import org.meridian.platform.http.MediaTypes;
+import org.meridian.platform.http.NgsiLdExchange;
+import org.meridian.platform.http.Parameters;
+import org.meridian.platform.http.PathSegment;
+
+/** Subscriptions: /ngsi-ld/v1/subscriptions (clause 6.10–6.11). */
+public final class SubscriptionRoutes implements Routes {
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private static final List<String> PRODUCIBLE = List.of(MediaTypes.JSON, MediaTypes.JSON_LD);
+
+    private static final long HEARTBEAT_NANOS = 15_000_000_000L;
+
+    private final SubscriptionService subscriptions;
+    private final NotificationStream stream;
+    private final ContextService contexts;
+    private final EntityRoutes.Limits limits;
+
+    public SubscriptionRoutes(SubscriptionService subscriptions, NotificationStream stream, ContextService contexts,
+                       EntityRoutes.Limits limits) {
+        this.subscriptions = subscriptions;
+        this.stream = stream;
+        this.contexts = contexts;
+        this.limits = limits;
+    }
+
+    @Override
+    public void register(RoutesConfig routes) {
+        String base = EntityRoutes.BASE + "/subscriptions";
+        routes.post(base, this::create);
+        routes.get(base, this::list);
+        routes.get(base + "/{subscriptionId}", this::retrieve);
+        routes.patch(base + "/{subscriptionId}", this::update);
+        routes.delete(base + "/{subscriptionId}", this::delete);
+        routes.before(base + "/{subscriptionId}/stream", this::checkStream);
+        routes.sse(base + "/{subscriptionId}/stream", this::stream);
+    }
+
+    /** Browsers' EventSource cannot send headers, so the stream also takes the tenant as ?tenant=. */
+    private static String streamTenant(Context http) {
+        String parameter = http.queryParam("tenant");
+        return parameter != null ? parameter : new NgsiLdExchange(http, null).tenant();
+    }
+
+    /** Refuses, in problem details, a stream of a missing or non-stream subscription before the stream opens. */
+    private void checkStream(Context http) {
+        stream.require(streamTenant(http), http.pathParam("subscriptionId"));
+        lastEventId(http);
+        // Without this Accept, Javalin answers an empty 200 and no stream: say what to send instead.
+        String accept = http.header("Accept");
+        if (accept == null || !accept.contains("text/event-stream")) {
+            throw new MeridianException(ErrorType.NOT_ACCEPTABLE, "A stream is sent as server-sent events: send"
+                    + " Accept: text/event-stream (browsers' EventSource does; with curl, -N -H 'Accept: text/event-stream')");
+        }
+    }
+
+    /**
+     * Server-sent events: each notification is an event named {@code notification} whose id is its queue position, so
+     * a client reconnecting with {@code Last-Event-ID} resumes where it was; an event named {@code missed} says that
+     * notifications up to its id were dropped before this client read them. A comment every 15 s keeps proxies from
+     * closing an idle stream.
+     */
+    private void stream(SseClient client) {
+        String tenant = streamTenant(client.ctx());
+        String id = client.ctx().pathParam("subscriptionId");
+        long position = lastEventId(client.ctx());
+        long lastWrite = System.nanoTime();
+        NotificationStream.Sink sink = new NotificationStream.Sink() {
+            @Override
+            public boolean send(long sequence, String notification) {
+                client.sendEvent("notification", notification, String.valueOf(sequence));
+                return !client.terminated();
+            }
+
+            @Override
+            public boolean missed(long through) {
+                client.sendEvent("missed", "{\"missedThrough\": " + through + "}", String.valueOf(through));
+                return !client.terminated();
+            }
+        };
+        while (!client.terminated()) {
+            long next = stream.drain(tenant, id, position, sink);
+            if (next < 0) {
+                return;
+            }
+            if (next != position) {
+                position = next;
+                lastWrite = System.nanoTime();
+                continue;
+            }
+            if (System.nanoTime() - lastWrite > HEARTBEAT_NANOS) {
+                client.sendComment("keep-alive");
+                lastWrite = System.nanoTime();
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private static long lastEventId(Context http) {
+        String header = http.header("Last-Event-ID");
+        try {
+            return header == null ? 0 : Math.max(0, Long.parseLong(header.trim()));
+        } catch (NumberFormatException e) {
+            throw MeridianException.badData("Last-Event-ID must be the id of an event this stream sent, not '" + header + "'");
+        }
+    }
+
+    private void create(Context http) {
+        NgsiLdExchange exchange = new NgsiLdExchange(http, contexts);
+        JsonNode body = exchange.body(false);
+        String id = subscriptions.create(exchange.tenant(), body, exchange.contextValue(), exchange.context());
+        http.header("Location", EntityRoutes.BASE + "/subscriptions/" + PathSegment.encode(id)).status(201);
+    }
+
+    private void list(Context http) {
+        NgsiLdExchange exchange = new NgsiLdExchange(http, contexts);
+        String mediaType = exchange.accept(PRODUCIBLE);
+        int limit = Parameters.integer(http, "limit", limits.defaultLimit(), 1);
+        if (limit > limits.maxLimit()) {
+            throw new MeridianException(ErrorType.TOO_MANY_RESULTS, "limit may be at most " + limits.maxLimit());
+        }
+        ArrayNode list = NODES.arrayNode();
+        for (SubscriptionStore.Row row : subscriptions.list(exchange.tenant(), limit, Parameters.integer(http, "offset", 0, 0))) {
+            list.add(present(row));
+        }
+        exchange.respond(200, list, mediaType);
+    }
+
+    private void retrieve(Context http) {
+        NgsiLdExchange exchange = new NgsiLdExchange(http, contexts);
+        String mediaType = exchange.accept(PRODUCIBLE);
+        exchange.respond(200, present(subscriptions.retrieve(exchange.tenant(), http.pathParam("subscriptionId"))), mediaType);
+    }
+
+    private void update(Context http) {
+        NgsiLdExchange exchange = new NgsiLdExchange(http, contexts);
+        JsonNode body = exchange.body(true);
+        subscriptions.update(exchange.tenant(), http.pathParam("subscriptionId"), body, exchange.context());
+        http.status(204);
+    }
+
+    private void delete(Context http) {
+        NgsiLdExchange exchange = new NgsiLdExchange(http, contexts);
+        subscriptions.delete(exchange.tenant(), http.pathParam("subscriptionId"));
+        http.status(204);
+    }
+
+    /** The subscription as sent, with its state and delivery statistics (clause 5.2.12, 5.2.14). */
+    private static ObjectNode present(SubscriptionStore.Row row) {
+        ObjectNode out = (ObjectNode) row.body().deepCopy();
+        out.put("id", row.id());
+        out.put("type", "Subscription");
+        out.put("isActive", row.active());
+        boolean expired = row.expiresAt() != null && !row.expiresAt().isAfter(Instant.now());
+        out.put("status", expired ? "expired" : !row.active() ? "paused" : row.status().equals("failed") ? "failed" : "active");
+        ObjectNode notification = out.withObjectProperty("notification");
+        if (notification.get("endpoint") instanceof ObjectNode endpoint) {
+            Redaction.endpoint(endpoint);
+        }
+        notification.put("timesSent", row.timesSent());
+        notification.put("timesFailed", row.timesFailed());
+        putTime(notification, "lastNotification", row.lastNotification());
+        putTime(notification, "lastSuccess", row.lastSuccess());
+        putTime(notification, "lastFailure", row.lastFailure());
+        notification.put("status", row.status().equals("failed") || row.consecutiveFailures() > 0 ? "failed" : "ok");
+        return out;
+    }
+
+    private static void putTime(ObjectNode node, String member, Instant time) {
+        if (time != null) {
+            node.put(member, time.toString());
+        }
+    }
+}

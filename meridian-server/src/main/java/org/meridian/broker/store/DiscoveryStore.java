@@ -1,0 +1,85 @@
+package org.meridian.broker.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/** Aggregates for type and attribute discovery (clause 5.7.5–5.7.10). They scan the tenant's entities. */
+public final class DiscoveryStore {
+    /** Per type: how many entities, and which attributes they have with which attribute types. */
+    public record TypeSummary(String type, long entityCount, Map<String, Set<String>> attributeTypes) {
+    }
+
+    /** Per attribute: how many entities have it, of which entity types, with which attribute types. */
+    public record AttributeSummary(String attribute, long entityCount, Set<String> entityTypes, Set<String> attributeTypes) {
+    }
+
+    public Map<String, Long> typeCounts(Connection connection, String tenant) throws SQLException {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT t, count(*) FROM entity, unnest(types) AS t WHERE tenant = ? GROUP BY t ORDER BY t")) {
+            select.setString(1, tenant);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    counts.put(rows.getString(1), rows.getLong(2));
+                }
+            }
+        }
+        return counts;
+    }
+
+    public List<TypeSummary> types(Connection connection, String tenant, String onlyType) throws SQLException {
+        Map<String, Long> counts = typeCounts(connection, tenant);
+        Map<String, Map<String, Set<String>>> attributes = new LinkedHashMap<>();
+        String sql = "SELECT t, a.key, i ->> 'type' FROM entity, unnest(types) AS t, jsonb_each(attrs) AS a, "
+                + "jsonb_array_elements(a.value) AS i WHERE tenant = ?" + (onlyType == null ? "" : " AND t = ?")
+                + " GROUP BY 1, 2, 3";
+        try (PreparedStatement select = connection.prepareStatement(sql)) {
+            select.setString(1, tenant);
+            if (onlyType != null) {
+                select.setString(2, onlyType);
+            }
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    attributes.computeIfAbsent(rows.getString(1), k -> new LinkedHashMap<>())
+                            .computeIfAbsent(rows.getString(2), k -> new TreeSet<>()).add(rows.getString(3));
+                }
+            }
+        }
+        List<TypeSummary> summaries = new ArrayList<>();
+        counts.forEach((type, count) -> {
+            if (onlyType == null || onlyType.equals(type)) {
+                summaries.add(new TypeSummary(type, count, attributes.getOrDefault(type, Map.of())));
+            }
+        });
+        return summaries;
+    }
+
+    public List<AttributeSummary> attributes(Connection connection, String tenant, String onlyAttribute) throws SQLException {
+        Map<String, AttributeSummary> summaries = new LinkedHashMap<>();
+        String sql = "SELECT a.key, count(DISTINCT e.id), array_agg(DISTINCT t), array_agg(DISTINCT i ->> 'type') "
+                + "FROM entity e, jsonb_each(e.attrs) AS a, jsonb_array_elements(a.value) AS i, unnest(e.types) AS t "
+                + "WHERE e.tenant = ?" + (onlyAttribute == null ? "" : " AND a.key = ?") + " GROUP BY a.key ORDER BY a.key";
+        try (PreparedStatement select = connection.prepareStatement(sql)) {
+            select.setString(1, tenant);
+            if (onlyAttribute != null) {
+                select.setString(2, onlyAttribute);
+            }
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    summaries.put(rows.getString(1), new AttributeSummary(rows.getString(1), rows.getLong(2),
+                            new TreeSet<>(EntityStore.strings(rows.getArray(3))),
+                            new TreeSet<>(EntityStore.strings(rows.getArray(4)))));
+                }
+            }
+        }
+        return new ArrayList<>(summaries.values());
+    }
+}

@@ -1,0 +1,193 @@
+package org.meridian.broker.store;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import org.locationtech.jts.geom.Envelope;
+import org.locationtech.jts.geom.Geometry;
+import org.meridian.core.error.ErrorType;
+import org.meridian.core.error.MeridianException;
+import org.meridian.core.geo.GeoJson;
+import org.meridian.core.geo.GeoQuery;
+import org.meridian.core.json.Json;
+import org.meridian.core.ngsild.Entity;
+import org.meridian.core.ngsild.NgsiLd;
+
+/**
+ * Entity queries. Filters become one parameterised SQL statement; a geo-query adds an index pre-filter on the
+ * location bounding box and an exact JTS test, after which the page is cut, so counts and pages stay exact.
+ */
+public final class EntityQueries {
+    /** A page of entities and, when asked for, the total number that match. */
+    public record Page(List<Entity> entities, Long totalCount) {
+    }
+
+    private final int maxGeoCandidates;
+
+    public EntityQueries(int maxGeoCandidates) {
+        this.maxGeoCandidates = maxGeoCandidates;
+    }
+
+    public Page query(Connection connection, String tenant, EntitySelection selection, int limit, int offset,
+                      boolean count) throws SQLException {
+        if (selection.geoQuery() != null) {
+            return geoQuery(connection, tenant, selection, limit, offset, count);
+        }
+        return query(connection, tenant, selection, limit, offset, count, "entity");
+    }
+
+    /**
+     * Entities for the temporal API: the current ones, and those known only to the history (deleted, or written only
+     * through the temporal API) with no attributes, so a selection by id, type or scope finds them and a q does not.
+     */
+    public Page queryWithHistory(Connection connection, String tenant, EntitySelection selection, int limit, int offset)
+            throws SQLException {
+        if (selection.geoQuery() != null) {
+            return geoQuery(connection, tenant, selection, limit, offset, false);
+        }
+        return query(connection, tenant, selection, limit, offset, false, "(SELECT tenant, id, types, scopes, created_at, "
+                + "modified_at, attrs, location_box FROM entity UNION ALL SELECT t.tenant, t.id, t.types, t.scopes, t.created_at, "
+                + "t.modified_at, '{}'::jsonb, NULL::box FROM temporal_entity t WHERE NOT EXISTS "
+                + "(SELECT 1 FROM entity e WHERE e.tenant = t.tenant AND e.id = t.id)) entity");
+    }
+
+    /** @param source the table (or a subquery of its shape) to select from; never from input */
+    private Page query(Connection connection, String tenant, EntitySelection selection, int limit, int offset,
+                       boolean count, String source) throws SQLException {
+        List<Object> parameters = new ArrayList<>();
+        String where = where(tenant, selection, parameters);
+        List<Entity> entities = List.of();
+        if (limit > 0) {
+            List<Object> pageParameters = new ArrayList<>(parameters);
+            pageParameters.add(limit);
+            pageParameters.add(offset);
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT " + EntityStore.COLUMNS + " FROM " + source + " WHERE " + where + " ORDER BY id LIMIT ? OFFSET ?")) {
+                bind(connection, select, pageParameters);
+                entities = EntityStore.readEntities(select);
+            }
+        }
+        Long total = null;
+        if (count) {
+            try (PreparedStatement select = connection.prepareStatement("SELECT count(*) FROM " + source + " WHERE " + where)) {
+                bind(connection, select, parameters);
+                try (ResultSet rows = select.executeQuery()) {
+                    rows.next();
+                    total = rows.getLong(1);
+                }
+            }
+        }
+        return new Page(entities, total);
+    }
+
+    private Page geoQuery(Connection connection, String tenant, EntitySelection selection, int limit, int offset,
+                          boolean count) throws SQLException {
+        GeoQuery geo = selection.geoQuery();
+        List<Object> parameters = new ArrayList<>();
+        parameters.add(geo.geoProperty()); // for "attrs -> ?" in the select list, which comes first
+        StringBuilder where = new StringBuilder(where(tenant, selection, parameters));
+        Envelope envelope = geo.searchEnvelope();
+        boolean indexed = envelope != null && NgsiLd.LOCATION.equals(geo.geoProperty());
+        if (!indexed) {
+            // location_box exists only where location does; other GeoProperties are found by key.
+            where.append(" AND jsonb_exists(attrs, ?)");
+            parameters.add(geo.geoProperty());
+        }
+        if (indexed) {
+            where.append(" AND location_box && box(point(?, ?), point(?, ?))");
+            parameters.add(envelope.getMinX());
+            parameters.add(envelope.getMinY());
+            parameters.add(envelope.getMaxX());
+            parameters.add(envelope.getMaxY());
+        }
+        List<String> matching = new ArrayList<>();
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT id, attrs -> ? AS geo FROM entity WHERE " + where + " ORDER BY id")) {
+            bind(connection, select, parameters);
+            select.setFetchSize(5_000);
+            int candidates = 0;
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    if (++candidates > maxGeoCandidates) {
+                        throw new MeridianException(ErrorType.TOO_MANY_RESULTS, "The geo-query matches more than "
+                                + maxGeoCandidates + " candidate entities; narrow it with type, q or a smaller area");
+                    }
+                    if (anyInstanceMatches(geo, Json.parseTrusted(rows.getString(2)))) {
+                        matching.add(rows.getString(1));
+                    }
+                }
+            }
+        }
+        int from = Math.min(offset, matching.size());
+        int to = Math.min(matching.size(), from + limit);
+        List<String> pageIds = matching.subList(from, to);
+        List<Entity> entities = pageIds.isEmpty() ? List.of()
+                : new EntityStore().findAll(connection, tenant, pageIds, false);
+        return new Page(entities, count ? (long) matching.size() : null);
+    }
+
+    private static boolean anyInstanceMatches(GeoQuery geo, JsonNode instances) {
+        for (JsonNode instance : instances) {
+            JsonNode value = instance.get("value");
+            if ("GeoProperty".equals(instance.path("type").asText()) && value != null) {
+                Geometry geometry = GeoJson.parse(value);
+                if (geo.matches(geometry)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    static String where(String tenant, EntitySelection selection, List<Object> parameters) {
+        StringBuilder where = new StringBuilder("tenant = ?");
+        parameters.add(tenant);
+        if (selection.ids() != null && !selection.ids().isEmpty()) {
+            where.append(" AND id = ANY(?)");
+            parameters.add(selection.ids().toArray(String[]::new));
+        }
+        if (selection.idPattern() != null) {
+            where.append(" AND id ~ ?");
+            parameters.add(selection.idPattern());
+        }
+        if (selection.types() != null) {
+            where.append(" AND ").append(selection.types().toSql("types", parameters, selection.typeExpander()));
+        }
+        if (selection.attributeJsonPath() != null) {
+            where.append(" AND attrs @?? ?::jsonpath"); // @? is the jsonpath-exists operator; JDBC wants ? doubled
+            parameters.add(selection.attributeJsonPath());
+        }
+        if (selection.scopes() != null) {
+            where.append(" AND ").append(selection.scopes().toSql("scopes", parameters));
+        }
+        if (selection.anyOfAttributes() != null && !selection.anyOfAttributes().isEmpty()) {
+            where.append(" AND jsonb_exists_any(attrs, ?)");
+            parameters.add(selection.anyOfAttributes().toArray(String[]::new));
+        }
+        return where.toString();
+    }
+
+    /** A bigint[] parameter (the driver's arrays take objects, not primitives). */
+    static java.sql.Array bigints(Connection connection, long[] numbers) throws SQLException {
+        return connection.createArrayOf("int8", java.util.Arrays.stream(numbers).boxed().toArray());
+    }
+
+    static void bind(Connection connection, PreparedStatement statement, List<Object> parameters) throws SQLException {
+        for (int i = 0; i < parameters.size(); i++) {
+            Object parameter = parameters.get(i);
+            switch (parameter) {
+                case String text -> statement.setString(i + 1, text);
+                case String[] texts -> statement.setArray(i + 1, connection.createArrayOf("text", texts));
+                case long[] numbers -> statement.setArray(i + 1, bigints(connection, numbers));
+                case Integer number -> statement.setInt(i + 1, number);
+                case Long number -> statement.setLong(i + 1, number);
+                case Double number -> statement.setDouble(i + 1, number);
+                default -> throw new IllegalArgumentException("unsupported SQL parameter type " + parameter.getClass());
+            }
+        }
+    }
+}

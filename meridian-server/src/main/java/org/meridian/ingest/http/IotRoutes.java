@@ -1,0 +1,230 @@
+package org.meridian.ingest.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.meridian.core.jsonld.ContextResolver;
+import org.meridian.core.error.ErrorType;
+import org.meridian.core.error.MeridianException;
+import org.meridian.core.ingest.AttributeMapping;
+import org.meridian.core.ingest.MeasurementRejected;
+import org.meridian.core.jsonld.JsonLdContext;
+import org.meridian.core.ngsild.EntityRenderer;
+import org.meridian.core.ngsild.RenderOptions;
+import org.meridian.core.security.Redaction;
+import org.meridian.ingest.Ingest;
+import org.meridian.ingest.IngestPipeline;
+import org.meridian.ingest.store.DeviceStore;
+import org.meridian.platform.http.Routes;
+import org.meridian.platform.http.MediaTypes;
+import org.meridian.platform.http.NgsiLdExchange;
+import org.meridian.platform.http.Parameters;
+
+/**
+ * Device provisioning (/iot/services, /iot/devices: the FIWARE IoT Agent API) and the HTTP southbound
+ * (POST /iot/json?k={apikey}&i={deviceId}). Errors are problem details like everywhere else.
+ */
+final class IotRoutes implements Routes {
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private static final RenderOptions NORMALIZED = new RenderOptions(RenderOptions.Format.NORMALIZED, false, null, null, null);
+
+    private final Ingest ingest;
+    private final ContextResolver contexts;
+
+    IotRoutes(Ingest ingest, ContextResolver contexts) {
+        this.ingest = ingest;
+        this.contexts = contexts;
+    }
+
+    @Override
+    public void register(RoutesConfig routes) {
+        routes.post("/iot/services", this::createGroups);
+        routes.get("/iot/services", this::listGroups);
+        routes.get("/iot/services/{apikey}", this::retrieveGroup);
+        routes.delete("/iot/services/{apikey}", this::deleteGroup);
+        routes.post("/iot/devices", this::createDevices);
+        routes.get("/iot/devices", this::listDevices);
+        routes.get("/iot/devices/{deviceId}", this::retrieveDevice);
+        routes.delete("/iot/devices/{deviceId}", this::deleteDevice);
+        routes.get("/iot/rejections", this::rejections);
+        routes.post("/iot/json", this::measurement);
+    }
+
+    private void createGroups(Context http) {
+        NgsiLdExchange exchange = new NgsiLdExchange(http, contexts);
+        JsonNode body = exchange.body(false);
+        List<String> keys = ingest.provisioning().createGroups(exchange.tenant(), body, exchange.context());
+        http.status(201).contentType(MediaTypes.JSON).result(NODES.objectNode().set("apikeys", strings(keys)).toString());
+    }
+
+    private void listGroups(Context http) {
+        NgsiLdExchange exchange = new NgsiLdExchange(http, contexts);
+        JsonLdContext context = exchange.context();
+        ArrayNode services = NODES.arrayNode();
+        ingest.provisioning().groups(exchange.tenant()).forEach(group -> services.add(group(group, context)));
+        respond(http, NODES.objectNode().put("count", services.size()).set("services", services));
+    }
+
+    private void retrieveGroup(Context http) {
+        NgsiLdExchange exchange = new NgsiLdExchange(http, contexts);
+        respond(http, group(ingest.provisioning().group(exchange.tenant(), http.pathParam("apikey")), exchange.context()));
+    }
+
+    private void deleteGroup(Context http) {
+        NgsiLdExchange exchange = new NgsiLdExchange(http, contexts);
+        ingest.provisioning().deleteGroup(exchange.tenant(), http.pathParam("apikey"));
+        http.status(204);
+    }
+
+    private void createDevices(Context http) {
+        NgsiLdExchange exchange = new NgsiLdExchange(http, contexts);
+        JsonNode body = exchange.body(false);
+        List<String> created = ingest.provisioning().createDevices(exchange.tenant(), body, exchange.context());
+        http.status(201).contentType(MediaTypes.JSON).result(NODES.objectNode().set("devices", strings(created)).toString());
+    }
+
+    private void listDevices(Context http) {
+        NgsiLdExchange exchange = new NgsiLdExchange(http, contexts);
+        int limit = Parameters.integer(http, "limit", 20, 1);
+        if (limit > 1000) {
+            throw new MeridianException(ErrorType.TOO_MANY_RESULTS, "limit may be at most 1000");
+        }
+        var page = ingest.provisioning().devices(exchange.tenant(), limit, Parameters.integer(http, "offset", 0, 0));
+        JsonLdContext context = exchange.context();
+        ArrayNode devices = NODES.arrayNode();
+        page.devices().forEach(device -> devices.add(device(device, context)));
+        respond(http, NODES.objectNode().put("count", page.total()).set("devices", devices));
+    }
+
+    private void retrieveDevice(Context http) {
+        NgsiLdExchange exchange = new NgsiLdExchange(http, contexts);
+        respond(http, device(ingest.provisioning().device(exchange.tenant(), http.pathParam("deviceId")), exchange.context()));
+    }
+
+    private void deleteDevice(Context http) {
+        NgsiLdExchange exchange = new NgsiLdExchange(http, contexts);
+        ingest.provisioning().deleteDevice(exchange.tenant(), http.pathParam("deviceId"));
+        http.status(204);
+    }
+
+    private void rejections(Context http) {
+        NgsiLdExchange exchange = new NgsiLdExchange(http, contexts);
+        ArrayNode rejections = NODES.arrayNode();
+        for (DeviceStore.UnknownDevice unknown : ingest.provisioning().rejections(exchange.tenant(),
+                Math.min(1000, Parameters.integer(http, "limit", 100, 1)))) {
+            rejections.addObject().put("apikey", Redaction.apiKey(unknown.apiKey())).put("device_id", unknown.deviceId())
+                    .put("reason", unknown.reason()).put("count", unknown.count()).put("lastAt", unknown.lastAt().toString())
+                    .put("detail", unknown.detail());
+        }
+        respond(http, NODES.objectNode().set("unknownDevices", rejections));
+    }
+
+    /**
+     * POST /iot/json?k={apikey}&i={deviceId}: a JSON object of measurements. Answers once the measurement is stored
+     * (200), or why it was not. The API key decides the tenant, as on MQTT.
+     */
+    private void measurement(Context http) {
+        String apiKey = http.queryParam("k");
+        String deviceId = http.queryParam("i");
+        if (apiKey == null || deviceId == null) {
+            throw MeridianException.badData("POST /iot/json needs ?k={apikey}&i={deviceId}");
+        }
+        IngestPipeline.Raw raw = new IngestPipeline.Raw("http", apiKey, deviceId, null, http.bodyAsBytes(), Instant.now());
+        IngestPipeline.Outcome outcome;
+        try {
+            outcome = ingest.pipeline().submit(raw).get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new MeridianException(ErrorType.OVERLOADED, "The measurement could not be stored now; send it again", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MeridianException(ErrorType.INTERNAL_ERROR, "Interrupted", e);
+        }
+        if (outcome instanceof IngestPipeline.Outcome.Rejected rejected) {
+            throw switch (rejected.reason()) {
+                case UNKNOWN_DEVICE -> MeridianException.notFound(rejected.detail());
+                case TOO_LARGE -> new MeridianException(ErrorType.PAYLOAD_TOO_LARGE, rejected.detail());
+                case OVERLOADED -> new MeridianException(ErrorType.OVERLOADED, rejected.detail());
+                case MALFORMED, WRONG_TYPE, UNKNOWN_KEY, NOT_AUTHORIZED -> MeridianException.badData(rejected.detail());
+            };
+        }
+        http.status(200);
+    }
+
+    private static void respond(Context http, JsonNode body) {
+        http.status(200).contentType(MediaTypes.JSON).result(body.toString());
+    }
+
+    private static ObjectNode group(DeviceStore.StoredGroup stored, JsonLdContext context) {
+        var group = stored.group();
+        ObjectNode out = NODES.objectNode();
+        out.put("apikey", Redaction.apiKey(group.apiKey())).put("entity_type", context.compactIri(group.entityType()))
+                .put("resource", "/iot/json").put("explicitAttrs", group.explicitAttributes())
+                .put("gateway", stored.gatewaySecretHash() != null);
+        out.set("attributes", mappings(group.attributes(), context));
+        out.set("static_attributes", attributes(group.staticAttributes(), context));
+        out.put("createdAt", stored.createdAt().toString()).put("modifiedAt", stored.modifiedAt().toString());
+        return out;
+    }
+
+    private static ObjectNode device(DeviceStore.StoredDevice stored, JsonLdContext context) {
+        var device = stored.device();
+        ObjectNode out = NODES.objectNode();
+        out.put("device_id", device.deviceId()).put("apikey", Redaction.apiKey(device.apiKey())).put("entity_name", device.entityId())
+                .put("entity_type", context.compactIri(device.entityType()));
+        if (device.explicitAttributes() != null) {
+            out.put("explicitAttrs", device.explicitAttributes());
+        }
+        out.put("ownPassword", stored.passwordHash() != null);
+        out.set("attributes", mappings(device.attributes(), context));
+        out.set("static_attributes", attributes(device.staticAttributes(), context));
+        DeviceStore.Counters counters = stored.counters();
+        ObjectNode measurements = out.putObject("measurements");
+        measurements.put("accepted", counters.accepted()).put("rejected", counters.rejected());
+        putTime(measurements, "lastMeasurement", counters.lastMeasurement());
+        putTime(measurements, "lastRejection", counters.lastRejection());
+        if (counters.lastRejectionReason() != null) {
+            measurements.put("lastRejectionReason", counters.lastRejectionReason()).put("lastRejectionDetail", counters.lastRejectionDetail());
+        }
+        out.put("createdAt", stored.createdAt().toString()).put("modifiedAt", stored.modifiedAt().toString());
+        return out;
+    }
+
+    private static void putTime(ObjectNode out, String name, Instant time) {
+        if (time != null) {
+            out.put(name, time.toString());
+        }
+    }
+
+    private static ArrayNode mappings(List<AttributeMapping> mappings, JsonLdContext context) {
+        ArrayNode array = NODES.arrayNode();
+        for (AttributeMapping mapping : mappings) {
+            ObjectNode row = array.addObject().put("object_id", mapping.key()).put("name", context.compactIri(mapping.attribute()))
+                    .put("type", mapping.type().wireName());
+            if (mapping.unitCode() != null) {
+                row.put("unitCode", mapping.unitCode());
+            }
+        }
+        return array;
+    }
+
+    private static ObjectNode attributes(ObjectNode attributes, JsonLdContext context) {
+        ObjectNode out = NODES.objectNode();
+        attributes.properties().forEach(attribute -> out.set(context.compactIri(attribute.getKey()),
+                EntityRenderer.renderAttribute(attribute.getValue(), context, NORMALIZED)));
+        return out;
+    }
+
+    private static ArrayNode strings(List<String> values) {
+        ArrayNode array = NODES.arrayNode();
+        values.forEach(array::add);
+        return array;
+    }
+}

@@ -1,0 +1,168 @@
+package org.meridian.platform.http;
+
+import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import org.meridian.core.error.ErrorType;
+import org.meridian.core.error.MeridianException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP edge: Javalin on Jetty with virtual threads, serving the routes each capability contributes
+ * ({@link Routes}). Errors are mapped here, once, to NGSI-LD problem details; nothing below this layer knows about
+ * status codes.
+ */
+public final class HttpServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
+    private static final String START_NANOS = "meridian.start";
+
+    /** HTTP settings. */
+    public record Options(String host, int port, long maxBodyBytes, int headerTimeoutMillis) {
+    }
+
+    /** Slowest request body accepted, bytes per second: a body trickled in slower than this is cut off. */
+    static final long MIN_BODY_BYTES_PER_SECOND = 2048;
+
+    private final Javalin app;
+    private final HeaderReadDeadline headerDeadline;
+
+    private HttpServer(Javalin app, HeaderReadDeadline headerDeadline) {
+        this.app = app;
+        this.headerDeadline = headerDeadline;
+    }
+
+    /**
+     * Starts the server with the routes the capabilities contribute, and the platform's own (health, metrics, the API
+     * document).
+     */
+    public static HttpServer start(List<Routes> capabilities, Options options, BooleanSupplier databaseReachable,
+                                   PrometheusMeterRegistry registry) {
+        LargeBodyGate gate = new LargeBodyGate(Runtime.getRuntime().maxMemory(), options.maxBodyBytes());
+        Javalin app = Javalin.create(config -> {
+            config.concurrency.useVirtualThreads = true;
+            config.http.maxRequestSize = options.maxBodyBytes();
+            config.http.prefer405over404 = true;
+            config.http.defaultContentType = MediaTypes.JSON;
+            config.router.ignoreTrailingSlashes = true;
+            config.startup.showJavalinBanner = false;
+            config.jetty.modifyServer(server -> {
+                server.setStopTimeout(10_000);
+                server.setErrorHandler(new ProblemErrorHandler());
+            });
+            config.jetty.modifyServletContextHandler(handler -> handler.setErrorHandler(new ProblemErrorHandler()));
+            config.jetty.modifyHttpConfiguration(HttpServer::requireBodyDataRate);
+            RoutesConfig routes = config.routes;
+            routes.before(http -> http.attribute(START_NANOS, System.nanoTime()));
+            routes.before(gate::enter);
+            routes.after(gate::leave);
+            routes.after(http -> record(http, registry));
+            capabilities.forEach(capability -> capability.register(routes));
+            new OperationsRoutes(databaseReachable, registry).register(routes);
+            routes.exception(MeridianException.class, HttpServer::problem);
+            routes.exception(HttpResponseException.class, (e, http) -> problem(fromHttp(e, options.maxBodyBytes()), http));
+            routes.exception(Exception.class, (e, http) -> {
+                LOG.error("unexpected failure on {} {}: {}", http.method(), http.path(), e.toString(), e);
+                problem(new MeridianException(ErrorType.INTERNAL_ERROR,
+                        "The server failed unexpectedly; the log has the details"), http);
+            });
+            routes.error(404, "*", http -> {
+                if (isEmpty(http)) {
+                    problem(MeridianException.notFound("No resource at " + http.path()), http);
+                }
+            });
+            routes.error(405, "*", http -> {
+                if (isEmpty(http)) {
+                    problem(new MeridianException(ErrorType.METHOD_NOT_ALLOWED,
+                            http.method() + " is not allowed on " + http.path()), http);
+                }
+            });
+            routes.error(413, "*", http -> {
+                if (isEmpty(http)) {
+                    problem(tooLarge(options.maxBodyBytes()), http);
+                }
+            });
+        });
+        app.start(options.host(), options.port());
+        HeaderReadDeadline headerDeadline = new HeaderReadDeadline(java.time.Duration.ofMillis(options.headerTimeoutMillis()));
+        for (var connector : app.jettyServer().server().getConnectors()) {
+            connector.addBean(headerDeadline);
+        }
+        LOG.info("HTTP listening on {}:{}", options.host(), app.port());
+        return new HttpServer(app, headerDeadline);
+    }
+
+    /**
+     * Jetty 12.1 deprecates this setting for a MinimumDataRateHandler, which wraps the server's handler; Javalin builds
+     * that handler itself, so the setting stays until Javalin offers a place for the wrapper.
+     */
+    @SuppressWarnings("removal")
+    private static void requireBodyDataRate(org.eclipse.jetty.server.HttpConfiguration http) {
+        http.setMinRequestDataRate(MIN_BODY_BYTES_PER_SECOND);
+    }
+
+    private static boolean isEmpty(Context http) {
+        String result = http.result();
+        return result == null || result.isEmpty();
+    }
+
+    private static MeridianException tooLarge(long maxBodyBytes) {
+        return new MeridianException(ErrorType.PAYLOAD_TOO_LARGE,
+                "The request body is larger than " + maxBodyBytes + " bytes (MERIDIAN_MAX_BODY_BYTES)");
+    }
+
+    private static MeridianException fromHttp(HttpResponseException e, long maxBodyBytes) {
+        return switch (e.getStatus()) {
+            case 413 -> tooLarge(maxBodyBytes);
+            case 404 -> MeridianException.notFound(e.getMessage());
+            case 405 -> new MeridianException(ErrorType.METHOD_NOT_ALLOWED, e.getMessage());
+            case 415 -> new MeridianException(ErrorType.UNSUPPORTED_MEDIA_TYPE, e.getMessage());
+            default -> e.getStatus() >= 500
+                    ? new MeridianException(ErrorType.INTERNAL_ERROR, e.getMessage())
+                    : MeridianException.badData(e.getMessage());
+        };
+    }
+
+    private static void problem(MeridianException error, Context http) {
+        if (error.type() == ErrorType.INTERNAL_ERROR && error.getCause() != null) {
+            LOG.error("internal error on {} {}: {}", http.method(), http.path(), error.getCause().toString(), error.getCause());
+        }
+        if (error.type().httpStatus() == 503) {
+            http.header("Retry-After", "2");
+        }
+        http.status(error.type().httpStatus()).contentType(MediaTypes.JSON).result(ProblemDetails.of(error).toString());
+    }
+
+    private static void record(Context http, PrometheusMeterRegistry registry) {
+        Long start = http.attribute(START_NANOS);
+        if (start == null) {
+            return;
+        }
+        var matched = http.endpoints().matchedHttpEndpoint();
+        String route = matched == null ? "unmatched" : matched.path;
+        Timer.builder("meridian.http.requests")
+                .description("HTTP requests by route and status")
+                .tag("method", http.method().name())
+                .tag("route", route)
+                .tag("status", String.valueOf(http.statusCode()))
+                .publishPercentileHistogram(false)
+                .register(registry)
+                .record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    /** Stops accepting requests and lets those in flight finish (up to 10 s). */
+    @Override
+    public void close() {
+        app.stop();
+        headerDeadline.close();
+    }
+}
