@@ -16,6 +16,7 @@ import org.meridian.core.ngsild.Entity;
 import org.meridian.core.ngsild.EntityChange;
 import org.meridian.core.ngsild.EntityMutations;
 import org.meridian.core.ngsild.EntityParser;
+import org.meridian.core.security.Caller;
 
 /**
  * Batch operations (clause 5.6.7–5.6.10, 5.6.20). Entities that fail validation are reported and left out; the valid
@@ -97,7 +98,8 @@ public final class BatchService implements AutoCloseable {
         return elements;
     }
 
-    public BatchResult create(String tenant, JsonNode payload, JsonLdContext context) {
+    public BatchResult create(Caller caller, JsonNode payload, JsonLdContext context) {
+        String tenant = caller.tenant();
         Parsed parsed = parseAll(payload, context, false, service.currentTime());
         Map<String, Entity> unique = new LinkedHashMap<>();
         for (Entity entity : parsed.valid()) {
@@ -118,7 +120,8 @@ public final class BatchService implements AutoCloseable {
     }
 
     /** POST /entities: creates one entity, grouped with concurrent small writes; returns its id. */
-    public String createOne(String tenant, JsonNode payload, JsonLdContext context) {
+    public String createOne(Caller caller, JsonNode payload, JsonLdContext context) {
+        String tenant = caller.tenant();
         Entity entity = EntityParser.parseEntity(payload, context, service.currentTime());
         if (write(tenant, Kind.CREATE, List.of(entity)).written().isEmpty()) {
             throw new MeridianException(ErrorType.ALREADY_EXISTS, "The entity " + entity.id() + " already exists");
@@ -127,7 +130,8 @@ public final class BatchService implements AutoCloseable {
     }
 
     /** Upsert: create missing entities; replace existing ones, or with {@code update} append to them. */
-    public UpsertResult upsert(String tenant, JsonNode payload, JsonLdContext context, boolean update) {
+    public UpsertResult upsert(Caller caller, JsonNode payload, JsonLdContext context, boolean update) {
+        String tenant = caller.tenant();
         Parsed parsed = parseAll(payload, context, false, service.currentTime());
         if (parsed.valid().isEmpty()) {
             return new UpsertResult(parsed.result(), List.of());
@@ -138,12 +142,14 @@ public final class BatchService implements AutoCloseable {
     }
 
     /** Batch update: append attributes to existing entities (noOverwrite keeps existing ones). */
-    public BatchResult update(String tenant, JsonNode payload, JsonLdContext context, boolean noOverwrite) {
+    public BatchResult update(Caller caller, JsonNode payload, JsonLdContext context, boolean noOverwrite) {
+        String tenant = caller.tenant();
         return modifyExisting(tenant, payload, context, noOverwrite ? Kind.UPDATE_NO_OVERWRITE : Kind.UPDATE);
     }
 
     /** Batch merge: merge-patch each existing entity. */
-    public BatchResult merge(String tenant, JsonNode payload, JsonLdContext context) {
+    public BatchResult merge(Caller caller, JsonNode payload, JsonLdContext context) {
+        String tenant = caller.tenant();
         return modifyExisting(tenant, payload, context, Kind.MERGE);
     }
 
@@ -296,7 +302,8 @@ public final class BatchService implements AutoCloseable {
         return outcomes;
     }
 
-    public BatchResult delete(String tenant, JsonNode payload) {
+    public BatchResult delete(Caller caller, JsonNode payload) {
+        String tenant = caller.tenant();
         List<JsonNode> elements = elements(payload);
         BatchResult result = new BatchResult();
         List<String> ids = new ArrayList<>();

@@ -1,9 +1,10 @@
 package org.meridian.broker;
 
 import java.util.List;
-import org.meridian.broker.store.DiscoveryStore.AttributeSummary;
-import org.meridian.broker.store.DiscoveryStore.TypeSummary;
 import org.meridian.broker.store.DiscoveryStore;
+import org.meridian.core.ngsild.AttributeSummary;
+import org.meridian.core.ngsild.TypeSummary;
+import org.meridian.core.security.Caller;
 import org.meridian.platform.db.TenantStore;
 import org.meridian.platform.db.Transactions;
 
@@ -19,14 +20,16 @@ public final class DiscoveryService {
         this.tenants = tenants;
     }
 
-    public List<TypeSummary> types(String tenant, String onlyType) {
+    public List<TypeSummary> types(Caller caller, String onlyType) {
+        String tenant = caller.tenant();
         return transactions.readOnly(connection -> {
             tenants.require(connection, tenant);
             return store.types(connection, tenant, onlyType);
         });
     }
 
-    public List<AttributeSummary> attributes(String tenant, String onlyAttribute) {
+    public List<AttributeSummary> attributes(Caller caller, String onlyAttribute) {
+        String tenant = caller.tenant();
         return transactions.readOnly(connection -> {
             tenants.require(connection, tenant);
             return store.attributes(connection, tenant, onlyAttribute);

@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 import org.meridian.broker.store.EntityQueries;
-import org.meridian.broker.store.EntitySelection;
 import org.meridian.broker.store.EntityStore;
 import org.meridian.broker.store.HistoryStore;
 import org.meridian.broker.store.NotificationStore;
@@ -25,6 +24,9 @@ import org.meridian.core.ngsild.Entity;
 import org.meridian.core.ngsild.EntityChange;
 import org.meridian.core.ngsild.EntityMutations;
 import org.meridian.core.ngsild.EntityParser;
+import org.meridian.core.query.EntityPage;
+import org.meridian.core.query.EntitySelection;
+import org.meridian.core.security.Caller;
 import org.meridian.platform.db.TenantStore;
 import org.meridian.platform.db.Transactions;
 
@@ -61,7 +63,8 @@ public final class EntityService {
         return clock.instant();
     }
 
-    public Entity retrieve(String tenant, String id) {
+    public Entity retrieve(Caller caller, String id) {
+        String tenant = caller.tenant();
         return transactions.readOnly(connection -> {
             requireTenant(connection, tenant);
             return entities.find(connection, tenant, id, false)
@@ -69,14 +72,16 @@ public final class EntityService {
         });
     }
 
-    public EntityQueries.Page query(String tenant, EntitySelection selection, int limit, int offset, boolean count) {
+    public EntityPage query(Caller caller, EntitySelection selection, int limit, int offset, boolean count) {
+        String tenant = caller.tenant();
         return transactions.readOnly(connection -> {
             requireTenant(connection, tenant);
             return queries.query(connection, tenant, selection, limit, offset, count);
         });
     }
 
-    public void delete(String tenant, String id) {
+    public void delete(Caller caller, String id) {
+        String tenant = caller.tenant();
         CommitSignal signal = new CommitSignal();
         transactions.inTransaction(connection -> {
             requireTenant(connection, tenant);
@@ -90,7 +95,8 @@ public final class EntityService {
     }
 
     /** PUT /entities/{id}: the new content replaces everything but the id and the creation time. */
-    public void replace(String tenant, String id, JsonNode payload, JsonLdContext context) {
+    public void replace(Caller caller, String id, JsonNode payload, JsonLdContext context) {
+        String tenant = caller.tenant();
         ObjectNode object = EntityParser.requireObject(payload, "An entity");
         requireSameId(id, object);
         object.put("id", id);
@@ -101,7 +107,8 @@ public final class EntityService {
     }
 
     /** PATCH /entities/{id}: JSON merge patch semantics over attributes (clause 5.6.17). */
-    public void merge(String tenant, String id, JsonNode payload, JsonLdContext context) {
+    public void merge(Caller caller, String id, JsonNode payload, JsonLdContext context) {
+        String tenant = caller.tenant();
         ObjectNode object = EntityParser.requireObject(payload, "An entity fragment");
         requireSameId(id, object);
         Instant now = now();
@@ -121,8 +128,9 @@ public final class EntityService {
         return new Entity(current.id(), types, scopes, attributes, current.createdAt(), now);
     }
 
-    public AttributeChanges appendAttributes(String tenant, String id, JsonNode payload, JsonLdContext context,
+    public AttributeChanges appendAttributes(Caller caller, String id, JsonNode payload, JsonLdContext context,
                                              boolean noOverwrite) {
+        String tenant = caller.tenant();
         ObjectNode object = EntityParser.requireObject(payload, "An attribute fragment");
         requireSameId(id, object);
         Instant now = now();
@@ -145,7 +153,8 @@ public final class EntityService {
         return changes;
     }
 
-    public AttributeChanges updateAttributes(String tenant, String id, JsonNode payload, JsonLdContext context) {
+    public AttributeChanges updateAttributes(Caller caller, String id, JsonNode payload, JsonLdContext context) {
+        String tenant = caller.tenant();
         ObjectNode object = EntityParser.requireObject(payload, "An attribute fragment");
         Instant now = now();
         ObjectNode attributes = EntityParser.parseAttributes(object, context, now);
@@ -159,8 +168,9 @@ public final class EntityService {
     }
 
     /** PATCH /entities/{id}/attrs/{attr}: the given members replace the stored ones. */
-    public void partialUpdateAttribute(String tenant, String id, String attributeName, JsonNode payload,
+    public void partialUpdateAttribute(Caller caller, String id, String attributeName, JsonNode payload,
                                        JsonLdContext context) {
+        String tenant = caller.tenant();
         String iri = context.expandTerm(attributeName);
         Instant now = now();
         ObjectNode patch = attributeFragment(attributeName, iri, payload, context, now);
@@ -178,7 +188,8 @@ public final class EntityService {
     }
 
     /** PUT /entities/{id}/attrs/{attr}: replaces the attribute whole. */
-    public void replaceAttribute(String tenant, String id, String attributeName, JsonNode payload, JsonLdContext context) {
+    public void replaceAttribute(Caller caller, String id, String attributeName, JsonNode payload, JsonLdContext context) {
+        String tenant = caller.tenant();
         String iri = context.expandTerm(attributeName);
         Instant now = now();
         ObjectNode replacement = attributeFragment(attributeName, iri, payload, context, now);
@@ -199,8 +210,9 @@ public final class EntityService {
         return fragment;
     }
 
-    public void deleteAttribute(String tenant, String id, String attributeName, String datasetId, boolean deleteAll,
+    public void deleteAttribute(Caller caller, String id, String attributeName, String datasetId, boolean deleteAll,
                                 JsonLdContext context) {
+        String tenant = caller.tenant();
         String iri = context.expandTerm(attributeName);
         Instant now = now();
         modify(tenant, id, now, current -> {

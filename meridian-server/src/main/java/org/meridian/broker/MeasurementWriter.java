@@ -11,6 +11,7 @@ import org.meridian.core.ngsild.AttributeChanges;
 import org.meridian.core.ngsild.Entity;
 import org.meridian.core.ngsild.EntityChange;
 import org.meridian.core.ngsild.EntityMutations;
+import org.meridian.core.security.Caller;
 
 /**
  * Writes device measurements as entity updates: a batch in one transaction, each measurement its own change in the
@@ -36,7 +37,8 @@ public final class MeasurementWriter {
     }
 
     /** Creates the entities that do not exist yet, for devices just provisioned; returns how many were created. */
-    public int createMissing(String tenant, List<Entity> entities) {
+    public int createMissing(Caller caller, List<Entity> entities) {
+        String tenant = caller.tenant();
         if (entities.isEmpty()) {
             return 0;
         }
@@ -53,7 +55,8 @@ public final class MeasurementWriter {
     }
 
     /** Applies the updates in order, all or nothing. */
-    public void write(String tenant, List<Update> updates) {
+    public void write(Caller caller, List<Update> updates) {
+        String tenant = caller.tenant();
         if (updates.isEmpty()) {
             return;
         }

@@ -5,6 +5,8 @@ import java.time.Duration;
 import org.meridian.broker.store.NotificationStore;
 import org.meridian.broker.store.SubscriptionStore;
 import org.meridian.core.error.MeridianException;
+import org.meridian.core.security.Caller;
+import org.meridian.core.subscription.StoredSubscription;
 import org.meridian.platform.db.TenantStore;
 import org.meridian.platform.db.Transactions;
 
@@ -45,8 +47,9 @@ public final class NotificationStream {
     }
 
     /** Checks that the subscription exists and is a stream subscription. */
-    public void require(String tenant, String subscriptionId) {
-        SubscriptionStore.Row row = transactions.readOnly(connection -> {
+    public void require(Caller caller, String subscriptionId) {
+        String tenant = caller.tenant();
+        StoredSubscription row = transactions.readOnly(connection -> {
             tenants.require(connection, tenant);
             return subscriptions.find(connection, tenant, subscriptionId)
                     .orElseThrow(() -> MeridianException.notFound("No subscription " + subscriptionId));
@@ -63,7 +66,8 @@ public final class NotificationStream {
      *
      * @return the client's new position, or -1 when it has gone
      */
-    public long drain(String tenant, String subscriptionId, long position, Sink sink) {
+    public long drain(Caller caller, String subscriptionId, long position, Sink sink) {
+        String tenant = caller.tenant();
         NotificationStore.StreamPage page = transactions.readOnly(connection ->
                 queue.after(connection, tenant, subscriptionId, position, PAGE));
         long current = position;

@@ -22,6 +22,7 @@ import org.meridian.broker.store.SubscriptionStore;
 import org.meridian.core.error.ErrorType;
 import org.meridian.core.error.MeridianException;
 import org.meridian.core.json.Json;
+import org.meridian.core.subscription.StoredSubscription;
 import org.meridian.core.subscription.Subscription;
 import org.meridian.platform.db.Lease;
 import org.meridian.platform.db.Transactions;
@@ -247,7 +248,7 @@ public final class Notifications implements AutoCloseable {
         List<NotificationStore.Pending> pending = transactions.readOnly(connection -> {
             List<NotificationStore.Pending> due = new ArrayList<>();
             Set<QueueKey> seen = new java.util.HashSet<>();
-            for (SubscriptionStore.Row row : subscriptions.periodic(connection)) {
+            for (StoredSubscription row : subscriptions.periodic(connection)) {
                 QueueKey key = new QueueKey(row.tenant(), row.id());
                 seen.add(key);
                 Instant next = periodicDue.get(key);
@@ -290,7 +291,7 @@ public final class Notifications implements AutoCloseable {
     static final int PERIODIC_MAX_ENTITIES = 1000;
 
     /** The entities a periodic subscription selects now: its types, q, scopeQ and geoQ in SQL, ids and patterns here. */
-    private List<org.meridian.core.ngsild.Entity> currentState(java.sql.Connection connection, SubscriptionStore.Row row,
+    private List<org.meridian.core.ngsild.Entity> currentState(java.sql.Connection connection, StoredSubscription row,
                                                                  SubscriptionMatcher.Active active) throws java.sql.SQLException {
         JsonNode body = row.body();
         List<String> types = new ArrayList<>();

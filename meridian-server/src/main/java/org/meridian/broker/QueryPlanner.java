@@ -2,7 +2,7 @@ package org.meridian.broker;
 
 import java.util.LinkedHashSet;
 import java.util.Set;
-import org.meridian.broker.store.EntitySelection;
+import org.meridian.core.query.EntitySelection;
 import org.meridian.core.geo.GeoQuery;
 import org.meridian.core.jsonld.JsonLdContext;
 import org.meridian.core.ngsild.EntityParser;

@@ -15,6 +15,7 @@ import org.meridian.broker.store.SubscriptionStore;
 import org.meridian.core.error.MeridianException;
 import org.meridian.core.jsonld.JsonLdContext;
 import org.meridian.core.ngsild.EntityChange;
+import org.meridian.core.subscription.StoredSubscription;
 import org.meridian.core.subscription.Subscription;
 import org.meridian.core.subscription.SubscriptionParser;
 import org.slf4j.Logger;
@@ -31,7 +32,7 @@ final class SubscriptionMatcher {
     private static final Logger LOG = LoggerFactory.getLogger(SubscriptionMatcher.class);
 
     /** A deliverable subscription, parsed, with its row as stored. */
-    record Active(SubscriptionStore.Row row, Subscription subscription, JsonLdContext context) {
+    record Active(StoredSubscription row, Subscription subscription, JsonLdContext context) {
     }
 
     /** A tenant's deliverable subscriptions at one version. */
@@ -87,7 +88,7 @@ final class SubscriptionMatcher {
                 return current;
             }
             List<Active> active = new ArrayList<>();
-            for (SubscriptionStore.Row row : subscriptions.deliverable(connection, List.of(tenant))) {
+            for (StoredSubscription row : subscriptions.deliverable(connection, List.of(tenant))) {
                 Active parsed = activate(row);
                 if (parsed != null) {
                     active.add(parsed);
@@ -127,7 +128,7 @@ final class SubscriptionMatcher {
         return pending;
     }
 
-    Active activate(SubscriptionStore.Row row) {
+    Active activate(StoredSubscription row) {
         Active active = activate(row.tenant(), row.id(), row.body(), row.context());
         return active == null ? null : new Active(row, active.subscription(), active.context());
     }

@@ -11,6 +11,8 @@ import org.meridian.core.error.ErrorType;
 import org.meridian.core.error.MeridianException;
 import org.meridian.core.jsonld.JsonLdContext;
 import org.meridian.core.ngsild.EntityParser;
+import org.meridian.core.security.Caller;
+import org.meridian.core.subscription.StoredSubscription;
 import org.meridian.core.subscription.Subscription;
 import org.meridian.core.subscription.SubscriptionParser;
 import org.meridian.platform.db.TenantStore;
@@ -36,7 +38,8 @@ public final class SubscriptionService {
         this.clock = clock;
     }
 
-    public String create(String tenant, JsonNode body, JsonNode contextValue, JsonLdContext context) {
+    public String create(Caller caller, JsonNode body, JsonNode contextValue, JsonLdContext context) {
+        String tenant = caller.tenant();
         Instant now = clock.instant();
         String id = body.hasNonNull("id") ? EntityParser.requireUri(body.get("id").asText(), "The subscription id")
                 : "urn:ngsi-ld:Subscription:" + UUID.randomUUID();
@@ -53,7 +56,8 @@ public final class SubscriptionService {
         return id;
     }
 
-    public SubscriptionStore.Row retrieve(String tenant, String id) {
+    public StoredSubscription retrieve(Caller caller, String id) {
+        String tenant = caller.tenant();
         return transactions.readOnly(connection -> {
             tenants.require(connection, tenant);
             return store.find(connection, tenant, id)
@@ -61,7 +65,8 @@ public final class SubscriptionService {
         });
     }
 
-    public List<SubscriptionStore.Row> list(String tenant, int limit, int offset) {
+    public List<StoredSubscription> list(Caller caller, int limit, int offset) {
+        String tenant = caller.tenant();
         return transactions.readOnly(connection -> {
             tenants.require(connection, tenant);
             return store.list(connection, tenant, limit, offset);
@@ -69,7 +74,8 @@ public final class SubscriptionService {
     }
 
     /** Members given replace those stored; the result is checked whole, and a failed subscription resumes. */
-    public void update(String tenant, String id, JsonNode patch, JsonLdContext context) {
+    public void update(Caller caller, String id, JsonNode patch, JsonLdContext context) {
+        String tenant = caller.tenant();
         if (!patch.isObject()) {
             throw MeridianException.badData("A subscription update must be a JSON object");
         }
@@ -79,7 +85,7 @@ public final class SubscriptionService {
         Instant now = clock.instant();
         transactions.inTransaction(connection -> {
             tenants.require(connection, tenant);
-            SubscriptionStore.Row row = store.find(connection, tenant, id)
+            StoredSubscription row = store.find(connection, tenant, id)
                     .orElseThrow(() -> MeridianException.notFound("No subscription " + id));
             ObjectNode merged = ((ObjectNode) row.body().deepCopy());
             merged.setAll((ObjectNode) patch);
@@ -91,7 +97,8 @@ public final class SubscriptionService {
         });
     }
 
-    public void delete(String tenant, String id) {
+    public void delete(Caller caller, String id) {
+        String tenant = caller.tenant();
         boolean deleted = transactions.inTransaction(connection -> {
             tenants.require(connection, tenant);
             return store.delete(connection, tenant, id);

@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.meridian.broker.store.EntityQueries;
-import org.meridian.broker.store.EntitySelection;
 import org.meridian.broker.store.EntityStore;
 import org.meridian.broker.store.HistoryStore;
 import org.meridian.broker.store.TemporalEntityStore;
@@ -18,6 +17,11 @@ import org.meridian.core.error.MeridianException;
 import org.meridian.core.jsonld.JsonLdContext;
 import org.meridian.core.ngsild.Entity;
 import org.meridian.core.ngsild.EntityParser;
+import org.meridian.core.query.EntitySelection;
+import org.meridian.core.security.Caller;
+import org.meridian.core.temporal.EntityHistory;
+import org.meridian.core.temporal.HistoryBucket;
+import org.meridian.core.temporal.HistoryInstance;
 import org.meridian.platform.db.TenantStore;
 import org.meridian.platform.db.Transactions;
 
@@ -36,17 +40,6 @@ public final class TemporalService {
                           int maxInstances, boolean aggregate, long bucketSeconds, List<String> methods) {
         boolean distinctCount() {
             return methods.contains("distinctCount");
-        }
-    }
-
-    /**
-     * One entity's history: instances, or aggregation buckets, or (when the hourly roll-up answers) the aggregation
-     * already rendered by the database as attribute → method → JSON array of [value, start, end].
-     */
-    public record History(Entity entity, List<HistoryStore.Instance> instances, List<HistoryStore.Bucket> buckets,
-                          boolean truncated, Map<String, Map<String, String>> rendered) {
-        public History(Entity entity, List<HistoryStore.Instance> instances, List<HistoryStore.Bucket> buckets, boolean truncated) {
-            this(entity, instances, buckets, truncated, Map.of());
         }
     }
 
@@ -70,7 +63,8 @@ public final class TemporalService {
     }
 
     /** The entity's history, also after the entity was deleted or when it only ever existed in the temporal API. */
-    public History retrieve(String tenant, String id, Request request) {
+    public EntityHistory retrieve(Caller caller, String id, Request request) {
+        String tenant = caller.tenant();
         return transactions.readOnly(connection -> {
             tenants.require(connection, tenant);
             return read(connection, tenant, known(connection, tenant, id), request);
@@ -90,7 +84,8 @@ public final class TemporalService {
      * representation when the entity is unknown. The current state of the entity is not changed: imported history is
      * history. Returns true when the entity was created.
      */
-    public boolean createOrUpdate(String tenant, JsonNode payload, JsonLdContext context) {
+    public boolean createOrUpdate(Caller caller, JsonNode payload, JsonLdContext context) {
+        String tenant = caller.tenant();
         Entity entity = EntityParser.parseTemporalEntity(payload, context, clock.instant());
         return transactions.inTransaction(connection -> {
             tenants.ensure(connection, tenant);
@@ -102,7 +97,8 @@ public final class TemporalService {
     }
 
     /** POST /temporal/entities/{id}/attrs (clause 5.6.12). */
-    public void appendAttributes(String tenant, String id, JsonNode payload, JsonLdContext context) {
+    public void appendAttributes(Caller caller, String id, JsonNode payload, JsonLdContext context) {
+        String tenant = caller.tenant();
         ObjectNode object = EntityParser.requireObject(payload, "A temporal attribute fragment");
         ObjectNode attributes = EntityParser.parseTemporalAttributes(object, context, clock.instant());
         if (attributes.isEmpty()) {
@@ -117,7 +113,8 @@ public final class TemporalService {
     }
 
     /** DELETE /temporal/entities/{id} (clause 5.6.16): the history goes, the current entity (if any) stays. */
-    public void delete(String tenant, String id) {
+    public void delete(Caller caller, String id) {
+        String tenant = caller.tenant();
         transactions.inTransaction(connection -> {
             tenants.require(connection, tenant);
             known(connection, tenant, id);
@@ -128,7 +125,8 @@ public final class TemporalService {
     }
 
     /** DELETE /temporal/entities/{id}/attrs/{attr} (clause 5.6.13). */
-    public void deleteAttribute(String tenant, String id, String attribute, String datasetId, boolean all) {
+    public void deleteAttribute(Caller caller, String id, String attribute, String datasetId, boolean all) {
+        String tenant = caller.tenant();
         transactions.inTransaction(connection -> {
             tenants.require(connection, tenant);
             known(connection, tenant, id);
@@ -141,12 +139,13 @@ public final class TemporalService {
     }
 
     /** PATCH /temporal/entities/{id}/attrs/{attr}/{instanceId} (clause 5.6.14): the given members replace stored ones. */
-    public void modifyInstance(String tenant, String id, String attribute, long instanceId, ObjectNode patch) {
+    public void modifyInstance(Caller caller, String id, String attribute, long instanceId, ObjectNode patch) {
+        String tenant = caller.tenant();
         Instant now = clock.instant();
         transactions.inTransaction(connection -> {
             tenants.require(connection, tenant);
             known(connection, tenant, id);
-            HistoryStore.Instance stored = history.instance(connection, tenant, id, attribute, instanceId)
+            HistoryInstance stored = history.instance(connection, tenant, id, attribute, instanceId)
                     .orElseThrow(() -> MeridianException.notFound("No instance " + instanceId + " of that attribute"));
             ObjectNode merged = ((ObjectNode) stored.instance()).deepCopy();
             if (!patch.path("type").asText().equals(merged.path("type").asText())) {
@@ -195,7 +194,8 @@ public final class TemporalService {
     private static final int PARALLEL_AGGREGATION_MIN_ENTITIES = 20;
     private static final java.util.concurrent.Executor PARALLEL = task -> Thread.ofVirtual().name("meridian-aggregation").start(task);
 
-    public void deleteInstance(String tenant, String id, String attribute, long instanceId) {
+    public void deleteInstance(Caller caller, String id, String attribute, long instanceId) {
+        String tenant = caller.tenant();
         transactions.inTransaction(connection -> {
             tenants.require(connection, tenant);
             known(connection, tenant, id);
@@ -206,26 +206,27 @@ public final class TemporalService {
         });
     }
 
-    public List<History> query(String tenant, EntitySelection selection, int limit, int offset, Request request) {
+    public List<EntityHistory> query(Caller caller, EntitySelection selection, int limit, int offset, Request request) {
+        String tenant = caller.tenant();
         if (request.aggregate() && rolledUp(request)) {
             List<Entity> page = transactions.readOnly(connection -> {
                 tenants.require(connection, tenant);
                 return queries.queryWithHistory(connection, tenant, selection, limit, offset).entities();
             });
             Map<String, Map<String, Map<String, String>>> rendered = aggregateRolledUp(tenant, page.stream().map(Entity::id).toList(), request);
-            List<History> histories = new java.util.ArrayList<>();
-            page.forEach(entity -> histories.add(new History(entity, List.of(), List.of(), false,
+            List<EntityHistory> histories = new java.util.ArrayList<>();
+            page.forEach(entity -> histories.add(new EntityHistory(entity, List.of(), List.of(), false,
                     rendered.getOrDefault(entity.id(), Map.of()))));
             return histories;
         }
         return transactions.readOnly(connection -> {
             tenants.require(connection, tenant);
             List<Entity> page = queries.queryWithHistory(connection, tenant, selection, limit, offset).entities();
-            List<History> histories = new java.util.ArrayList<>();
+            List<EntityHistory> histories = new java.util.ArrayList<>();
             if (request.aggregate()) {
                 // One grouped query for the whole page rather than one per entity.
-                Map<String, List<HistoryStore.Bucket>> buckets = aggregate(connection, tenant, page, request);
-                page.forEach(entity -> histories.add(new History(entity, List.of(),
+                Map<String, List<HistoryBucket>> buckets = aggregate(connection, tenant, page, request);
+                page.forEach(entity -> histories.add(new EntityHistory(entity, List.of(),
                         buckets.getOrDefault(entity.id(), List.of()), false)));
                 return histories;
             }
@@ -236,7 +237,7 @@ public final class TemporalService {
         });
     }
 
-    private Map<String, List<HistoryStore.Bucket>> aggregate(Connection connection, String tenant, List<Entity> entities,
+    private Map<String, List<HistoryBucket>> aggregate(Connection connection, String tenant, List<Entity> entities,
                                                              Request request) throws SQLException {
         if (entities.isEmpty()) {
             return Map.of();
@@ -250,19 +251,19 @@ public final class TemporalService {
                 request.bucketSeconds(), request.distinctCount());
     }
 
-    private History read(Connection connection, String tenant, Entity entity, Request request) throws SQLException {
+    private EntityHistory read(Connection connection, String tenant, Entity entity, Request request) throws SQLException {
         if (request.aggregate() && rolledUp(request)) {
-            return new History(entity, List.of(), List.of(), false, history.aggregateAsJson(connection, tenant, List.of(entity.id()),
+            return new EntityHistory(entity, List.of(), List.of(), false, history.aggregateAsJson(connection, tenant, List.of(entity.id()),
                     request.attributes(), request.from(), request.to(), request.bucketSeconds(), request.methods())
                     .getOrDefault(entity.id(), Map.of()));
         }
         if (request.aggregate()) {
-            return new History(entity, List.of(), aggregate(connection, tenant, List.of(entity), request)
+            return new EntityHistory(entity, List.of(), aggregate(connection, tenant, List.of(entity), request)
                     .getOrDefault(entity.id(), List.of()), false);
         }
-        List<HistoryStore.Instance> instances = history.instances(connection, tenant, entity.id(), request.attributes(),
+        List<HistoryInstance> instances = history.instances(connection, tenant, entity.id(), request.attributes(),
                 request.timeColumn(), request.from(), request.to(), request.lastN(), request.maxInstances() + 1);
         boolean truncated = instances.size() > request.maxInstances();
-        return new History(entity, truncated ? instances.subList(0, request.maxInstances()) : instances, List.of(), truncated);
+        return new EntityHistory(entity, truncated ? instances.subList(0, request.maxInstances()) : instances, List.of(), truncated);
     }
 }

@@ -32,6 +32,7 @@ import org.meridian.core.ingest.ImportMapping;
 import org.meridian.core.json.Json;
 import org.meridian.core.json.StorableText;
 import org.meridian.core.jsonld.JsonLdContext;
+import org.meridian.core.security.Caller;
 import org.meridian.ingest.store.ImportMappingStore;
 import org.meridian.platform.db.TenantStore;
 import org.meridian.platform.db.Transactions;
@@ -78,7 +79,8 @@ public final class BulkImport {
         this.clock = clock;
     }
 
-    public boolean saveMapping(String tenant, String name, JsonNode mapping) {
+    public boolean saveMapping(Caller caller, String name, JsonNode mapping) {
+        String tenant = caller.tenant();
         requireName(name);
         ImportMapping.parse(mapping);
         return transactions.inTransaction(connection -> {
@@ -87,25 +89,28 @@ public final class BulkImport {
         });
     }
 
-    public JsonNode mapping(String tenant, String name) {
+    public JsonNode mapping(Caller caller, String name) {
+        String tenant = caller.tenant();
         return transactions.readOnly(connection -> mappings.find(connection, tenant, name))
                 .orElseThrow(() -> MeridianException.notFound("No import mapping " + name));
     }
 
-    public Map<String, JsonNode> mappings(String tenant) {
+    public Map<String, JsonNode> mappings(Caller caller) {
+        String tenant = caller.tenant();
         return transactions.readOnly(connection -> mappings.list(connection, tenant));
     }
 
-    public void deleteMapping(String tenant, String name) {
+    public void deleteMapping(Caller caller, String name) {
+        String tenant = caller.tenant();
         if (!transactions.inTransaction(connection -> mappings.delete(connection, tenant, name))) {
             throw MeridianException.notFound("No import mapping " + name);
         }
     }
 
     /** Imports a CSV file with a header row; the charset comes from the request (GBK files are common). */
-    public Report importCsv(String tenant, String name, InputStream body, Charset charset, JsonLdContext context) {
-        ImportMapping mapping = ImportMapping.parse(mapping(tenant, name));
-        Run run = new Run(tenant, mapping, context);
+    public Report importCsv(Caller caller, String name, InputStream body, Charset charset, JsonLdContext context) {
+        ImportMapping mapping = ImportMapping.parse(mapping(caller, name));
+        Run run = new Run(caller, mapping, context);
         CsvMapper csv = new CsvMapper();
         csv.enable(CsvParser.Feature.TRIM_SPACES).enable(CsvParser.Feature.SKIP_EMPTY_LINES);
         // Bytes that are not in the file's charset stop the import with a report, never become U+FFFD in the data.
@@ -147,9 +152,9 @@ public final class BulkImport {
     }
 
     /** Imports a GeoJSON FeatureCollection: properties are the columns, the geometry becomes the location. */
-    public Report importGeoJson(String tenant, String name, InputStream body, JsonLdContext context) {
-        ImportMapping mapping = ImportMapping.parse(mapping(tenant, name));
-        Run run = new Run(tenant, mapping, context);
+    public Report importGeoJson(Caller caller, String name, InputStream body, JsonLdContext context) {
+        ImportMapping mapping = ImportMapping.parse(mapping(caller, name));
+        Run run = new Run(caller, mapping, context);
         try (JsonParser parser = Json.mapper().getFactory().createParser(body)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 throw MeridianException.badData("A GeoJSON import must be a FeatureCollection object");
@@ -190,7 +195,7 @@ public final class BulkImport {
 
     /** One import in progress: rows become entities, entities go in batches. */
     private final class Run {
-        private final String tenant;
+        private final Caller caller;
         private final ImportMapping mapping;
         private final JsonLdContext context;
         private final ArrayNode batch = NODES.arrayNode();
@@ -201,8 +206,8 @@ public final class BulkImport {
         private long accepted;
         private long rejected;
 
-        Run(String tenant, ImportMapping mapping, JsonLdContext context) {
-            this.tenant = tenant;
+        Run(Caller caller, ImportMapping mapping, JsonLdContext context) {
+            this.caller = caller;
             this.mapping = mapping;
             this.context = context;
         }
@@ -246,7 +251,7 @@ public final class BulkImport {
             }
             BatchResult result;
             try {
-                result = batches.upsert(tenant, batch, context, true).result();
+                result = batches.upsert(caller, batch, context, true).result();
             } catch (MeridianException e) {
                 // Nothing of this batch was written (one transaction); rows before it were, and the report says so.
                 rowOf.forEach((id, row) -> {

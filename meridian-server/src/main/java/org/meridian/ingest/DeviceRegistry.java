@@ -8,6 +8,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.meridian.core.ingest.Device;
+import org.meridian.core.ingest.StoredDevice;
+import org.meridian.core.ingest.StoredGroup;
 import org.meridian.core.json.Json;
 import org.meridian.ingest.store.DeviceStore;
 import org.meridian.platform.db.Transactions;
@@ -27,7 +29,7 @@ final class DeviceRegistry {
      * The version and what was read under it, replaced whole on refresh: a lookup that read the database before a
      * refresh writes into the copy it started with, which is then discarded, so a stale answer cannot outlive it.
      */
-    private record Cache(long version, Map<String, Optional<DeviceStore.StoredGroup>> groups,
+    private record Cache(long version, Map<String, Optional<StoredGroup>> groups,
                          Map<String, Optional<Known>> devices, Map<Object, Object> shared) {
         Cache(long version) {
             this(version, new ConcurrentHashMap<>(), new ConcurrentHashMap<>(), new ConcurrentHashMap<>());
@@ -56,9 +58,9 @@ final class DeviceRegistry {
         });
     }
 
-    Optional<DeviceStore.StoredGroup> group(Connection connection, String apiKey) throws SQLException {
-        Map<String, Optional<DeviceStore.StoredGroup>> groups = cache.groups();
-        Optional<DeviceStore.StoredGroup> cached = groups.get(apiKey);
+    Optional<StoredGroup> group(Connection connection, String apiKey) throws SQLException {
+        Map<String, Optional<StoredGroup>> groups = cache.groups();
+        Optional<StoredGroup> cached = groups.get(apiKey);
         if (cached == null) {
             cached = store.group(connection, apiKey);
             bound(groups).put(apiKey, cached);
@@ -115,12 +117,12 @@ final class DeviceRegistry {
         }
         return transactions.readOnly(connection -> {
             refresh(connection);
-            Optional<DeviceStore.StoredGroup> group = group(connection, username);
+            Optional<StoredGroup> group = group(connection, username);
             if (group.isPresent() && Secrets.matches(group.get().gatewaySecretHash(), password)) {
                 return Optional.of(new Principal.GatewayPrincipal(username));
             }
             // A device signs in with its own password, or with its group's API key when it has none.
-            for (DeviceStore.StoredDevice device : store.devicesById(connection, username)) {
+            for (StoredDevice device : store.devicesById(connection, username)) {
                 boolean valid = device.passwordHash() != null ? Secrets.matches(device.passwordHash(), password)
                         : device.device().apiKey().equals(password);
                 if (valid) {

@@ -27,8 +27,10 @@ import org.meridian.core.ingest.Device;
 import org.meridian.core.ingest.MeasurementMapper;
 import org.meridian.core.ingest.MeasurementRejected;
 import org.meridian.core.ingest.ServiceGroup;
+import org.meridian.core.ingest.StoredGroup;
 import org.meridian.core.json.Json;
 import org.meridian.core.jsonld.JsonLdContext;
+import org.meridian.core.security.Caller;
 import org.meridian.ingest.store.DeviceStore;
 import org.meridian.platform.db.Transactions;
 import org.slf4j.Logger;
@@ -197,7 +199,7 @@ public final class IngestPipeline implements AutoCloseable {
      */
     private List<Checked> writeIsolatingRefusals(String tenant, List<Checked> checked) {
         try {
-            writer.write(tenant, checked.stream().map(Checked::update).toList());
+            writer.write(Caller.system(tenant, "device ingest"), checked.stream().map(Checked::update).toList());
             return checked;
         } catch (MeridianException e) {
             if (!refusedData(e)) {
@@ -227,7 +229,7 @@ public final class IngestPipeline implements AutoCloseable {
     /** Checks and maps one measurement; a rejection completes its future and returns null. */
     private Checked check(Connection connection, Pending pending) throws SQLException {
         Raw raw = pending.raw();
-        Optional<DeviceStore.StoredGroup> group = registry.group(connection, raw.apiKey());
+        Optional<StoredGroup> group = registry.group(connection, raw.apiKey());
         if (group.isEmpty()) {
             pending.outcome().complete(reject(raw, null, new MeasurementRejected(MeasurementRejected.Reason.UNKNOWN_DEVICE,
                     "No device " + raw.deviceId() + " with that API key")));

@@ -14,8 +14,12 @@ import org.meridian.core.error.MeridianException;
 import org.meridian.core.ingest.Device;
 import org.meridian.core.ingest.ProvisioningParser;
 import org.meridian.core.ingest.ServiceGroup;
+import org.meridian.core.ingest.StoredDevice;
+import org.meridian.core.ingest.StoredGroup;
+import org.meridian.core.ingest.UnknownDevice;
 import org.meridian.core.jsonld.JsonLdContext;
 import org.meridian.core.ngsild.Entity;
+import org.meridian.core.security.Caller;
 import org.meridian.ingest.store.DeviceStore;
 import org.meridian.platform.db.TenantStore;
 import org.meridian.platform.db.Transactions;
@@ -39,7 +43,8 @@ public final class ProvisioningService {
     }
 
     /** Creates the groups of {@code {"services": [...]}} (or one group object), all or none; returns their keys. */
-    public List<String> createGroups(String tenant, JsonNode body, JsonLdContext context) {
+    public List<String> createGroups(Caller caller, JsonNode body, JsonLdContext context) {
+        String tenant = caller.tenant();
         Instant now = clock.instant();
         List<ProvisioningParser.ParsedGroup> groups = new ArrayList<>();
         for (JsonNode element : elements(body, "services")) {
@@ -60,21 +65,24 @@ public final class ProvisioningService {
         });
     }
 
-    public List<DeviceStore.StoredGroup> groups(String tenant) {
+    public List<StoredGroup> groups(Caller caller) {
+        String tenant = caller.tenant();
         return transactions.readOnly(connection -> {
             tenants.require(connection, tenant);
             return store.groups(connection, tenant);
         });
     }
 
-    public DeviceStore.StoredGroup group(String tenant, String apiKey) {
+    public StoredGroup group(Caller caller, String apiKey) {
+        String tenant = caller.tenant();
         return transactions.readOnly(connection -> store.group(connection, apiKey)
                 .filter(stored -> stored.group().tenant().equals(tenant))
                 .orElseThrow(() -> MeridianException.notFound("No service group with API key " + apiKey)));
     }
 
     /** A group with devices cannot go: their measurements would lose their meaning. */
-    public void deleteGroup(String tenant, String apiKey) {
+    public void deleteGroup(Caller caller, String apiKey) {
+        String tenant = caller.tenant();
         transactions.inTransaction(connection -> {
             if (store.group(connection, apiKey).filter(stored -> stored.group().tenant().equals(tenant)).isEmpty()) {
                 throw MeridianException.notFound("No service group with API key " + apiKey);
@@ -91,7 +99,8 @@ public final class ProvisioningService {
      * Creates the devices of {@code {"devices": [...]}} (or one device object), all or none, and then each device's
      * entity (type, static attributes, location) so it is on the map before its first measurement.
      */
-    public List<String> createDevices(String tenant, JsonNode body, JsonLdContext context) {
+    public List<String> createDevices(Caller caller, JsonNode body, JsonLdContext context) {
+        String tenant = caller.tenant();
         Instant now = clock.instant();
         List<ProvisioningParser.ParsedDevice> parsed = new ArrayList<>();
         for (JsonNode element : elements(body, "devices")) {
@@ -130,34 +139,38 @@ public final class ProvisioningService {
             }
             return inserted;
         });
-        writer.createMissing(tenant, List.copyOf(entities.values()));
+        writer.createMissing(caller, List.copyOf(entities.values()));
         return created;
     }
 
-    public record DevicePage(List<DeviceStore.StoredDevice> devices, long total) {
+    public record DevicePage(List<StoredDevice> devices, long total) {
     }
 
-    public DevicePage devices(String tenant, int limit, int offset) {
+    public DevicePage devices(Caller caller, int limit, int offset) {
+        String tenant = caller.tenant();
         return transactions.readOnly(connection -> {
             tenants.require(connection, tenant);
             return new DevicePage(store.devices(connection, tenant, limit, offset), store.countDevices(connection, tenant));
         });
     }
 
-    public DeviceStore.StoredDevice device(String tenant, String deviceId) {
+    public StoredDevice device(Caller caller, String deviceId) {
+        String tenant = caller.tenant();
         return transactions.readOnly(connection -> store.device(connection, tenant, deviceId)
                 .orElseThrow(() -> MeridianException.notFound("No device " + deviceId)));
     }
 
     /** Deletes the device; its entity and history stay (they are the city's data, not the device's). */
-    public void deleteDevice(String tenant, String deviceId) {
+    public void deleteDevice(Caller caller, String deviceId) {
+        String tenant = caller.tenant();
         boolean deleted = transactions.inTransaction(connection -> store.deleteDevice(connection, tenant, deviceId));
         if (!deleted) {
             throw MeridianException.notFound("No device " + deviceId);
         }
     }
 
-    public List<DeviceStore.UnknownDevice> rejections(String tenant, int limit) {
+    public List<UnknownDevice> rejections(Caller caller, int limit) {
+        String tenant = caller.tenant();
         return transactions.readOnly(connection -> store.rejections(connection, tenant, limit));
     }
 

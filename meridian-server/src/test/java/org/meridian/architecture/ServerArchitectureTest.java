@@ -65,6 +65,14 @@ class ServerArchitectureTest {
                 .check(server);
     }
 
+    /** Routes speak to services; what services answer with are core records, never a store's own types. */
+    @Test
+    void routesNeverImportAStore() {
+        noClasses().that().resideInAPackage("..http..")
+                .should().dependOnClassesThat().resideInAPackage("..store..")
+                .check(server);
+    }
+
     @Test
     void ingestDoesNotDependOnItsTransports() {
         noClasses().that().resideInAnyPackage("org.meridian.ingest", "org.meridian.ingest.store..")

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.meridian.broker.store.AttributeSeries;
 import org.meridian.broker.store.HistoryStore;
 import org.meridian.broker.store.TemporalEntityStore;
+import org.meridian.core.temporal.HistoryInstance;
 
 /**
  * History stored before series ids (migration V12) reads the same after V13: instances keep their ids, values and
@@ -73,7 +74,7 @@ class SeriesMigrationTest {
                 attributes.putArray(LEVEL).addObject().put("type", "Property").put("value", 3.5)
                         .put("modifiedAt", "2026-11-10T10:50:00Z");
                 history.append(connection, "", "urn:ngsi-ld:Gauge:1", attributes);
-                List<HistoryStore.Instance> stored = history.instances(connection, "", "urn:ngsi-ld:Gauge:1", List.of(LEVEL),
+                List<HistoryInstance> stored = history.instances(connection, "", "urn:ngsi-ld:Gauge:1", List.of(LEVEL),
                         "recorded_at", null, null, 0, 10);
                 assertThat(stored).extracting(instance -> instance.instance().path("value").asDouble()).containsExactly(1.5, 2.5, 3.5);
                 assertThat(stored.get(2).instanceId()).isGreaterThan(4);

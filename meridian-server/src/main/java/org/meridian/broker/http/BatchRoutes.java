@@ -49,7 +49,7 @@ public final class BatchRoutes implements Routes {
     private void create(Context http) {
         NgsiLdExchange exchange = new NgsiLdExchange(http, contexts);
         JsonNode body = exchange.body(false);
-        BatchResult result = batches.create(exchange.tenant(), body, exchange.context());
+        BatchResult result = batches.create(exchange.caller(), body, exchange.context());
         if (result.failed().isEmpty()) {
             ArrayNode ids = NODES.arrayNode();
             result.succeeded().forEach(ids::add);
@@ -63,7 +63,7 @@ public final class BatchRoutes implements Routes {
         NgsiLdExchange exchange = new NgsiLdExchange(http, contexts);
         JsonNode body = exchange.body(false);
         boolean update = Parameters.options(http).contains("update");
-        BatchService.UpsertResult upsert = batches.upsert(exchange.tenant(), body, exchange.context(), update);
+        BatchService.UpsertResult upsert = batches.upsert(exchange.caller(), body, exchange.context(), update);
         if (!upsert.result().failed().isEmpty()) {
             respondMixed(http, upsert.result());
         } else if (!upsert.created().isEmpty()) {
@@ -79,19 +79,19 @@ public final class BatchRoutes implements Routes {
         NgsiLdExchange exchange = new NgsiLdExchange(http, contexts);
         JsonNode body = exchange.body(false);
         boolean noOverwrite = Parameters.options(http).contains("noOverwrite");
-        respondNoContentOrMixed(http, batches.update(exchange.tenant(), body, exchange.context(), noOverwrite));
+        respondNoContentOrMixed(http, batches.update(exchange.caller(), body, exchange.context(), noOverwrite));
     }
 
     private void merge(Context http) {
         NgsiLdExchange exchange = new NgsiLdExchange(http, contexts);
         JsonNode body = exchange.body(false);
-        respondNoContentOrMixed(http, batches.merge(exchange.tenant(), body, exchange.context()));
+        respondNoContentOrMixed(http, batches.merge(exchange.caller(), body, exchange.context()));
     }
 
     private void delete(Context http) {
         NgsiLdExchange exchange = new NgsiLdExchange(http, contexts);
         JsonNode body = exchange.body(false);
-        respondNoContentOrMixed(http, batches.delete(exchange.tenant(), body));
+        respondNoContentOrMixed(http, batches.delete(exchange.caller(), body));
     }
 
     private static void respondNoContentOrMixed(Context http, BatchResult result) {

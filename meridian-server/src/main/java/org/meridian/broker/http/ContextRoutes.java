@@ -8,13 +8,13 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.util.List;
 import org.meridian.broker.ContextService;
-import org.meridian.broker.store.ContextDocumentStore.StoredContext;
 import org.meridian.core.error.MeridianException;
 import org.meridian.core.json.Json;
-import org.meridian.platform.http.Routes;
+import org.meridian.core.jsonld.StoredContext;
 import org.meridian.platform.http.JsonBody;
 import org.meridian.platform.http.MediaTypes;
 import org.meridian.platform.http.Parameters;
+import org.meridian.platform.http.Routes;
 
 /** The {@code @context} store: /ngsi-ld/v1/jsonldContexts (clause 5.13, 6.29–6.30). */
 public final class ContextRoutes implements Routes {

@@ -9,14 +9,14 @@ import java.util.List;
 import java.util.UUID;
 import org.meridian.broker.ContextService;
 import org.meridian.broker.DiscoveryService;
-import org.meridian.broker.store.DiscoveryStore.AttributeSummary;
-import org.meridian.broker.store.DiscoveryStore.TypeSummary;
 import org.meridian.core.error.MeridianException;
 import org.meridian.core.jsonld.JsonLdContext;
-import org.meridian.platform.http.Routes;
+import org.meridian.core.ngsild.AttributeSummary;
+import org.meridian.core.ngsild.TypeSummary;
 import org.meridian.platform.http.MediaTypes;
 import org.meridian.platform.http.NgsiLdExchange;
 import org.meridian.platform.http.Parameters;
+import org.meridian.platform.http.Routes;
 
 /** Type and attribute discovery: /ngsi-ld/v1/types and /ngsi-ld/v1/attributes (clause 5.7.5–5.7.10). */
 public final class DiscoveryRoutes implements Routes {
@@ -43,7 +43,7 @@ public final class DiscoveryRoutes implements Routes {
         NgsiLdExchange exchange = new NgsiLdExchange(http, contexts);
         String mediaType = exchange.accept(PRODUCIBLE);
         JsonLdContext context = exchange.context();
-        List<TypeSummary> types = discovery.types(exchange.tenant(), null);
+        List<TypeSummary> types = discovery.types(exchange.caller(), null);
         if (Parameters.flag(http, "details")) {
             ArrayNode list = NODES.arrayNode();
             for (TypeSummary type : types) {
@@ -70,7 +70,7 @@ public final class DiscoveryRoutes implements Routes {
         String mediaType = exchange.accept(PRODUCIBLE);
         JsonLdContext context = exchange.context();
         String iri = context.expandTerm(http.pathParam("type"));
-        List<TypeSummary> found = discovery.types(exchange.tenant(), iri);
+        List<TypeSummary> found = discovery.types(exchange.caller(), iri);
         if (found.isEmpty()) {
             throw MeridianException.notFound("No entity of type " + http.pathParam("type"));
         }
@@ -96,7 +96,7 @@ public final class DiscoveryRoutes implements Routes {
         NgsiLdExchange exchange = new NgsiLdExchange(http, contexts);
         String mediaType = exchange.accept(PRODUCIBLE);
         JsonLdContext context = exchange.context();
-        List<AttributeSummary> attributes = discovery.attributes(exchange.tenant(), null);
+        List<AttributeSummary> attributes = discovery.attributes(exchange.caller(), null);
         if (Parameters.flag(http, "details")) {
             ArrayNode list = NODES.arrayNode();
             attributes.forEach(attribute -> list.add(attributeObject(attribute, context, false)));
@@ -116,7 +116,7 @@ public final class DiscoveryRoutes implements Routes {
         String mediaType = exchange.accept(PRODUCIBLE);
         JsonLdContext context = exchange.context();
         String iri = context.expandTerm(exchange.attributeName());
-        List<AttributeSummary> found = discovery.attributes(exchange.tenant(), iri);
+        List<AttributeSummary> found = discovery.attributes(exchange.caller(), iri);
         if (found.isEmpty()) {
             throw MeridianException.notFound("No entity has the attribute " + exchange.attributeName());
         }

@@ -12,8 +12,7 @@ import org.meridian.broker.ContextService;
 import org.meridian.broker.EntityService;
 import org.meridian.broker.QueryPlanner;
 import org.meridian.broker.QueryRequest;
-import org.meridian.broker.store.EntityQueries;
-import org.meridian.broker.store.EntitySelection;
+import org.meridian.core.query.EntitySelection;
 import org.meridian.core.error.ErrorType;
 import org.meridian.core.error.MeridianException;
 import org.meridian.core.jsonld.JsonLdContext;
@@ -22,11 +21,12 @@ import org.meridian.core.ngsild.Entity;
 import org.meridian.core.ngsild.EntityRenderer;
 import org.meridian.core.ngsild.NgsiLd;
 import org.meridian.core.ngsild.RenderOptions;
-import org.meridian.platform.http.Routes;
+import org.meridian.core.query.EntityPage;
 import org.meridian.platform.http.MediaTypes;
 import org.meridian.platform.http.NgsiLdExchange;
 import org.meridian.platform.http.Parameters;
 import org.meridian.platform.http.PathSegment;
+import org.meridian.platform.http.Routes;
 
 /** Entity and attribute resources: /ngsi-ld/v1/entities (clause 6.4–6.7). */
 public final class EntityRoutes implements Routes {
@@ -74,7 +74,7 @@ public final class EntityRoutes implements Routes {
     private void create(Context http) {
         NgsiLdExchange exchange = exchange(http);
         JsonNode body = exchange.body(false);
-        String id = batches.createOne(exchange.tenant(), body, exchange.context());
+        String id = batches.createOne(exchange.caller(), body, exchange.context());
         http.header("Location", BASE + "/entities/" + PathSegment.encode(id)).status(201);
     }
 
@@ -84,7 +84,7 @@ public final class EntityRoutes implements Routes {
         JsonLdContext context = exchange.context();
         List<String> attrs = Parameters.list(http, "attrs");
         RenderOptions options = RenderOptionsReader.read(http, context, attrs);
-        Entity entity = entities.retrieve(exchange.tenant(), exchange.entityId());
+        Entity entity = entities.retrieve(exchange.caller(), exchange.entityId());
         if (mediaType.equals(MediaTypes.GEO_JSON)) {
             exchange.respond(200, GeoJsonFeatures.feature(entity, context, options, geometryProperty(http, context)), mediaType);
             return;
@@ -125,7 +125,7 @@ public final class EntityRoutes implements Routes {
             throw MeridianException.badData("limit=0 is only meaningful with count=true");
         }
         EntitySelection selection = planner.plan(request, context);
-        EntityQueries.Page page = entities.query(exchange.tenant(), selection, limit, offset, count);
+        EntityPage page = entities.query(exchange.caller(), selection, limit, offset, count);
         if (page.totalCount() != null) {
             http.header("NGSILD-Results-Count", String.valueOf(page.totalCount()));
         }
@@ -146,20 +146,20 @@ public final class EntityRoutes implements Routes {
     private void replace(Context http) {
         NgsiLdExchange exchange = exchange(http);
         JsonNode body = exchange.body(false);
-        entities.replace(exchange.tenant(), exchange.entityId(), body, exchange.context());
+        entities.replace(exchange.caller(), exchange.entityId(), body, exchange.context());
         http.status(204);
     }
 
     private void merge(Context http) {
         NgsiLdExchange exchange = exchange(http);
         JsonNode body = exchange.body(true);
-        entities.merge(exchange.tenant(), exchange.entityId(), body, exchange.context());
+        entities.merge(exchange.caller(), exchange.entityId(), body, exchange.context());
         http.status(204);
     }
 
     private void delete(Context http) {
         NgsiLdExchange exchange = exchange(http);
-        entities.delete(exchange.tenant(), exchange.entityId());
+        entities.delete(exchange.caller(), exchange.entityId());
         http.status(204);
     }
 
@@ -167,7 +167,7 @@ public final class EntityRoutes implements Routes {
         NgsiLdExchange exchange = exchange(http);
         JsonNode body = exchange.body(false);
         boolean noOverwrite = Parameters.options(http).contains("noOverwrite");
-        AttributeChanges changes = entities.appendAttributes(exchange.tenant(), exchange.entityId(), body,
+        AttributeChanges changes = entities.appendAttributes(exchange.caller(), exchange.entityId(), body,
                 exchange.context(), noOverwrite);
         respondWithChanges(exchange, changes);
     }
@@ -175,7 +175,7 @@ public final class EntityRoutes implements Routes {
     private void update(Context http) {
         NgsiLdExchange exchange = exchange(http);
         JsonNode body = exchange.body(false);
-        AttributeChanges changes = entities.updateAttributes(exchange.tenant(), exchange.entityId(), body,
+        AttributeChanges changes = entities.updateAttributes(exchange.caller(), exchange.entityId(), body,
                 exchange.context());
         respondWithChanges(exchange, changes);
     }
@@ -199,7 +199,7 @@ public final class EntityRoutes implements Routes {
     private void partialUpdate(Context http) {
         NgsiLdExchange exchange = exchange(http);
         JsonNode body = exchange.body(false);
-        entities.partialUpdateAttribute(exchange.tenant(), exchange.entityId(), exchange.attributeName(), body,
+        entities.partialUpdateAttribute(exchange.caller(), exchange.entityId(), exchange.attributeName(), body,
                 exchange.context());
         http.status(204);
     }
@@ -207,14 +207,14 @@ public final class EntityRoutes implements Routes {
     private void replaceAttribute(Context http) {
         NgsiLdExchange exchange = exchange(http);
         JsonNode body = exchange.body(false);
-        entities.replaceAttribute(exchange.tenant(), exchange.entityId(), exchange.attributeName(), body,
+        entities.replaceAttribute(exchange.caller(), exchange.entityId(), exchange.attributeName(), body,
                 exchange.context());
         http.status(204);
     }
 
     private void deleteAttribute(Context http) {
         NgsiLdExchange exchange = exchange(http);
-        entities.deleteAttribute(exchange.tenant(), exchange.entityId(), exchange.attributeName(),
+        entities.deleteAttribute(exchange.caller(), exchange.entityId(), exchange.attributeName(),
                 Parameters.single(http, "datasetId"), Parameters.flag(http, "deleteAll"), exchange.context());
         http.status(204);
     }

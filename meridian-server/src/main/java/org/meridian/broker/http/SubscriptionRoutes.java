@@ -12,15 +12,16 @@ import java.util.List;
 import org.meridian.broker.ContextService;
 import org.meridian.broker.NotificationStream;
 import org.meridian.broker.SubscriptionService;
-import org.meridian.broker.store.SubscriptionStore;
 import org.meridian.core.error.ErrorType;
 import org.meridian.core.error.MeridianException;
+import org.meridian.core.security.Caller;
 import org.meridian.core.security.Redaction;
-import org.meridian.platform.http.Routes;
+import org.meridian.core.subscription.StoredSubscription;
 import org.meridian.platform.http.MediaTypes;
 import org.meridian.platform.http.NgsiLdExchange;
 import org.meridian.platform.http.Parameters;
 import org.meridian.platform.http.PathSegment;
+import org.meridian.platform.http.Routes;
 
 /** Subscriptions: /ngsi-ld/v1/subscriptions (clause 6.10–6.11). */
 public final class SubscriptionRoutes implements Routes {
@@ -62,7 +63,7 @@ public final class SubscriptionRoutes implements Routes {
 
     /** Refuses, in problem details, a stream of a missing or non-stream subscription before the stream opens. */
     private void checkStream(Context http) {
-        stream.require(streamTenant(http), http.pathParam("subscriptionId"));
+        stream.require(Caller.anonymous(streamTenant(http)), http.pathParam("subscriptionId"));
         lastEventId(http);
         // Without this Accept, Javalin answers an empty 200 and no stream: say what to send instead.
         String accept = http.header("Accept");
@@ -79,7 +80,7 @@ public final class SubscriptionRoutes implements Routes {
      * closing an idle stream.
      */
     private void stream(SseClient client) {
-        String tenant = streamTenant(client.ctx());
+        Caller caller = Caller.anonymous(streamTenant(client.ctx()));
         String id = client.ctx().pathParam("subscriptionId");
         long position = lastEventId(client.ctx());
         long lastWrite = System.nanoTime();
@@ -97,7 +98,7 @@ public final class SubscriptionRoutes implements Routes {
             }
         };
         while (!client.terminated()) {
-            long next = stream.drain(tenant, id, position, sink);
+            long next = stream.drain(caller, id, position, sink);
             if (next < 0) {
                 return;
             }
@@ -131,7 +132,7 @@ public final class SubscriptionRoutes implements Routes {
     private void create(Context http) {
         NgsiLdExchange exchange = new NgsiLdExchange(http, contexts);
         JsonNode body = exchange.body(false);
-        String id = subscriptions.create(exchange.tenant(), body, exchange.contextValue(), exchange.context());
+        String id = subscriptions.create(exchange.caller(), body, exchange.contextValue(), exchange.context());
         http.header("Location", EntityRoutes.BASE + "/subscriptions/" + PathSegment.encode(id)).status(201);
     }
 
@@ -143,7 +144,7 @@ public final class SubscriptionRoutes implements Routes {
             throw new MeridianException(ErrorType.TOO_MANY_RESULTS, "limit may be at most " + limits.maxLimit());
         }
         ArrayNode list = NODES.arrayNode();
-        for (SubscriptionStore.Row row : subscriptions.list(exchange.tenant(), limit, Parameters.integer(http, "offset", 0, 0))) {
+        for (StoredSubscription row : subscriptions.list(exchange.caller(), limit, Parameters.integer(http, "offset", 0, 0))) {
             list.add(present(row));
         }
         exchange.respond(200, list, mediaType);
@@ -152,24 +153,24 @@ public final class SubscriptionRoutes implements Routes {
     private void retrieve(Context http) {
         NgsiLdExchange exchange = new NgsiLdExchange(http, contexts);
         String mediaType = exchange.accept(PRODUCIBLE);
-        exchange.respond(200, present(subscriptions.retrieve(exchange.tenant(), http.pathParam("subscriptionId"))), mediaType);
+        exchange.respond(200, present(subscriptions.retrieve(exchange.caller(), http.pathParam("subscriptionId"))), mediaType);
     }
 
     private void update(Context http) {
         NgsiLdExchange exchange = new NgsiLdExchange(http, contexts);
         JsonNode body = exchange.body(true);
-        subscriptions.update(exchange.tenant(), http.pathParam("subscriptionId"), body, exchange.context());
+        subscriptions.update(exchange.caller(), http.pathParam("subscriptionId"), body, exchange.context());
         http.status(204);
     }
 
     private void delete(Context http) {
         NgsiLdExchange exchange = new NgsiLdExchange(http, contexts);
-        subscriptions.delete(exchange.tenant(), http.pathParam("subscriptionId"));
+        subscriptions.delete(exchange.caller(), http.pathParam("subscriptionId"));
         http.status(204);
     }
 
     /** The subscription as sent, with its state and delivery statistics (clause 5.2.12, 5.2.14). */
-    private static ObjectNode present(SubscriptionStore.Row row) {
+    private static ObjectNode present(StoredSubscription row) {
         ObjectNode out = (ObjectNode) row.body().deepCopy();
         out.put("id", row.id());
         out.put("type", "Subscription");

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.util.RawValue;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.time.Duration;
@@ -12,28 +11,26 @@ import java.time.Instant;
 import java.time.Period;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.meridian.broker.ContextService;
 import org.meridian.broker.QueryPlanner;
 import org.meridian.broker.QueryRequest;
 import org.meridian.broker.TemporalService;
-import org.meridian.broker.store.HistoryStore;
 import org.meridian.core.error.ErrorType;
 import org.meridian.core.error.MeridianException;
 import org.meridian.core.jsonld.JsonLdContext;
-import org.meridian.core.ngsild.AttributeType;
 import org.meridian.core.ngsild.DateTimes;
 import org.meridian.core.ngsild.EntityParser;
-import org.meridian.core.ngsild.EntityRenderer;
 import org.meridian.core.ngsild.RenderOptions;
-import org.meridian.platform.http.Routes;
+import org.meridian.core.temporal.EntityHistory;
+import org.meridian.core.temporal.HistoryInstance;
+import org.meridian.core.temporal.TemporalRenderer;
 import org.meridian.platform.http.MediaTypes;
 import org.meridian.platform.http.NgsiLdExchange;
 import org.meridian.platform.http.Parameters;
 import org.meridian.platform.http.PathSegment;
+import org.meridian.platform.http.Routes;
 
 /** The temporal API: /ngsi-ld/v1/temporal/entities (clause 6.18–6.22). */
 public final class TemporalRoutes implements Routes {
@@ -41,7 +38,7 @@ public final class TemporalRoutes implements Routes {
     private static final List<String> PRODUCIBLE = List.of(MediaTypes.JSON, MediaTypes.JSON_LD);
     private static final Set<String> AGGREGATIONS = Set.of("totalCount", "distinctCount", "sum", "avg", "min", "max", "stddev", "sumsq");
     static final int MAX_INSTANCES = 10_000;
-    static final String INSTANCE_PREFIX = "urn:ngsi-ld:Instance:";
+    static final String INSTANCE_PREFIX = TemporalRenderer.INSTANCE_PREFIX;
 
     private final TemporalService temporal;
     private final ContextService contexts;
@@ -70,7 +67,7 @@ public final class TemporalRoutes implements Routes {
     private void createOrUpdate(Context http) {
         NgsiLdExchange exchange = new NgsiLdExchange(http, contexts);
         JsonNode body = exchange.body(false);
-        if (temporal.createOrUpdate(exchange.tenant(), body, exchange.context())) {
+        if (temporal.createOrUpdate(exchange.caller(), body, exchange.context())) {
             String id = body.path("id").asText(body.path("@id").asText());
             http.header("Location", EntityRoutes.BASE + "/temporal/entities/" + PathSegment.encode(id));
             http.status(201);
@@ -81,20 +78,20 @@ public final class TemporalRoutes implements Routes {
 
     private void delete(Context http) {
         NgsiLdExchange exchange = new NgsiLdExchange(http, contexts);
-        temporal.delete(exchange.tenant(), exchange.entityId());
+        temporal.delete(exchange.caller(), exchange.entityId());
         http.status(204);
     }
 
     private void appendAttributes(Context http) {
         NgsiLdExchange exchange = new NgsiLdExchange(http, contexts);
         JsonNode body = exchange.body(false);
-        temporal.appendAttributes(exchange.tenant(), exchange.entityId(), body, exchange.context());
+        temporal.appendAttributes(exchange.caller(), exchange.entityId(), body, exchange.context());
         http.status(204);
     }
 
     private void deleteAttribute(Context http) {
         NgsiLdExchange exchange = new NgsiLdExchange(http, contexts);
-        temporal.deleteAttribute(exchange.tenant(), exchange.entityId(), exchange.context().expandTerm(exchange.attributeName()),
+        temporal.deleteAttribute(exchange.caller(), exchange.entityId(), exchange.context().expandTerm(exchange.attributeName()),
                 Parameters.single(http, "datasetId"), Parameters.flag(http, "deleteAll"));
         http.status(204);
     }
@@ -121,13 +118,13 @@ public final class TemporalRoutes implements Routes {
             instance = instance.get(0);
         }
         ObjectNode patch = EntityParser.parseTemporalInstance(name, iri, instance, context, Instant.now());
-        temporal.modifyInstance(exchange.tenant(), exchange.entityId(), iri, instanceId(http), patch);
+        temporal.modifyInstance(exchange.caller(), exchange.entityId(), iri, instanceId(http), patch);
         http.status(204);
     }
 
     private void deleteInstance(Context http) {
         NgsiLdExchange exchange = new NgsiLdExchange(http, contexts);
-        temporal.deleteInstance(exchange.tenant(), exchange.entityId(), exchange.context().expandTerm(exchange.attributeName()),
+        temporal.deleteInstance(exchange.caller(), exchange.entityId(), exchange.context().expandTerm(exchange.attributeName()),
                 instanceId(http));
         http.status(204);
     }
@@ -146,17 +143,14 @@ public final class TemporalRoutes implements Routes {
         }
     }
 
-    private record Shape(RenderOptions options, boolean simplified, List<String> methods) {
-    }
-
     private void retrieve(Context http) {
         NgsiLdExchange exchange = new NgsiLdExchange(http, contexts);
         String mediaType = exchange.accept(PRODUCIBLE);
         JsonLdContext context = exchange.context();
         TemporalService.Request request = request(http, context);
-        Shape shape = shape(http, context);
-        TemporalService.History history = temporal.retrieve(exchange.tenant(), exchange.entityId(), request);
-        respond(exchange, mediaType, render(history, context, shape), List.of(history));
+        TemporalRenderer.Shape shape = shape(http, context);
+        EntityHistory history = temporal.retrieve(exchange.caller(), exchange.entityId(), request);
+        respond(exchange, mediaType, TemporalRenderer.render(history, context, shape), List.of(history));
     }
 
     private void query(Context http) {
@@ -164,7 +158,7 @@ public final class TemporalRoutes implements Routes {
         String mediaType = exchange.accept(PRODUCIBLE);
         JsonLdContext context = exchange.context();
         TemporalService.Request request = request(http, context);
-        Shape shape = shape(http, context);
+        TemporalRenderer.Shape shape = shape(http, context);
         QueryRequest selection = new QueryRequest(Parameters.list(http, "id"), Parameters.single(http, "idPattern"),
                 Parameters.single(http, "type"), Parameters.single(http, "q"), Parameters.single(http, "scopeQ"),
                 Parameters.single(http, "georel"), Parameters.single(http, "geometry"), Parameters.single(http, "coordinates"),
@@ -176,27 +170,23 @@ public final class TemporalRoutes implements Routes {
         if (limit > 100) {
             throw new MeridianException(ErrorType.TOO_MANY_RESULTS, "A temporal query returns at most 100 entities per page");
         }
-        List<TemporalService.History> histories = temporal.query(exchange.tenant(), planner.plan(selection, context), limit,
+        List<EntityHistory> histories = temporal.query(exchange.caller(), planner.plan(selection, context), limit,
                 Parameters.integer(http, "offset", 0, 0), request);
         ArrayNode array = NODES.arrayNode();
-        histories.forEach(history -> array.add(render(history, context, shape)));
+        histories.forEach(history -> array.add(TemporalRenderer.render(history, context, shape)));
         respond(exchange, mediaType, array, histories);
     }
 
     /** A history cut at the instance limit answers 206 with the range it covers (clause 6.3.10). */
-    private static void respond(NgsiLdExchange exchange, String mediaType, JsonNode body, List<TemporalService.History> histories) {
-        TemporalService.History cut = histories.stream().filter(TemporalService.History::truncated).findFirst().orElse(null);
+    private static void respond(NgsiLdExchange exchange, String mediaType, JsonNode body, List<EntityHistory> histories) {
+        EntityHistory cut = histories.stream().filter(EntityHistory::truncated).findFirst().orElse(null);
         if (cut == null) {
             exchange.respond(200, body, mediaType);
             return;
         }
-        List<HistoryStore.Instance> instances = cut.instances();
-        exchange.http().header("Content-Range", "date-time " + time(instances.getFirst()) + "-" + time(instances.getLast()) + "/*");
+        List<HistoryInstance> instances = cut.instances();
+        exchange.http().header("Content-Range", "date-time " + TemporalRenderer.time(instances.getFirst()) + "-" + TemporalRenderer.time(instances.getLast()) + "/*");
         exchange.respond(206, body, mediaType);
-    }
-
-    private static String time(HistoryStore.Instance instance) {
-        return (instance.observedAt() != null ? instance.observedAt() : instance.recordedAt()).toString();
     }
 
     private TemporalService.Request request(Context http, JsonLdContext context) {
@@ -237,7 +227,7 @@ public final class TemporalRoutes implements Routes {
                 MAX_INSTANCES, aggregate, period == null ? 0 : seconds(period), methods == null ? List.of() : List.copyOf(methods));
     }
 
-    private Shape shape(Context http, JsonLdContext context) {
+    private TemporalRenderer.Shape shape(Context http, JsonLdContext context) {
         Set<String> options = Parameters.options(http);
         String format = Parameters.single(http, "format");
         boolean simplified = options.contains("temporalValues") || "temporalValues".equals(format)
@@ -256,80 +246,7 @@ public final class TemporalRoutes implements Routes {
         }
         RenderOptions render = new RenderOptions(RenderOptions.Format.NORMALIZED, options.contains("sysAttrs"), null, null,
                 Parameters.single(http, "lang"));
-        return new Shape(render, simplified, methods);
-    }
-
-    private static ObjectNode render(TemporalService.History history, JsonLdContext context, Shape shape) {
-        ObjectNode out = NODES.objectNode();
-        out.put("id", history.entity().id());
-        out.set("type", EntityRenderer.compactTypes(history.entity().types(), context));
-        if (!shape.methods().isEmpty() && !history.rendered().isEmpty()) {
-            history.rendered().forEach((iri, byMethod) -> {
-                ObjectNode attribute = out.putObject(context.compactIri(iri)).put("type", "Property");
-                byMethod.forEach((method, json) -> attribute.putRawValue(method, new RawValue(json)));
-            });
-            return out;
-        }
-        if (!shape.methods().isEmpty()) {
-            // A month of hourly buckets for a page of entities is tens of thousands of buckets: compact each attribute
-            // name once, and format each bucket boundary once.
-            Map<Instant, String> times = new java.util.HashMap<>();
-            String current = null;
-            ArrayNode[] arrays = new ArrayNode[shape.methods().size()];
-            for (HistoryStore.Bucket bucket : history.buckets()) {
-                if (!bucket.attribute().equals(current)) {
-                    current = bucket.attribute();
-                    String name = context.compactIri(current);
-                    ObjectNode attribute = out.has(name) ? (ObjectNode) out.get(name) : out.putObject(name).put("type", "Property");
-                    for (int i = 0; i < arrays.length; i++) {
-                        String method = shape.methods().get(i);
-                        arrays[i] = attribute.has(method) ? (ArrayNode) attribute.get(method) : attribute.putArray(method);
-                    }
-                }
-                String start = times.computeIfAbsent(bucket.start(), Instant::toString);
-                String end = times.computeIfAbsent(bucket.end(), Instant::toString);
-                for (int i = 0; i < arrays.length; i++) {
-                    String method = shape.methods().get(i);
-                    Double value = bucket.values().get(method);
-                    ArrayNode entry = arrays[i].addArray();
-                    if (value == null) {
-                        entry.addNull();
-                    } else if (method.endsWith("Count")) {
-                        entry.add(value.longValue());
-                    } else {
-                        entry.add(value);
-                    }
-                    entry.add(start).add(end);
-                }
-            }
-            return out;
-        }
-        Map<String, ArrayNode> byAttribute = new LinkedHashMap<>();
-        for (HistoryStore.Instance instance : history.instances()) {
-            String name = context.compactIri(instance.attribute());
-            if (shape.simplified()) {
-                AttributeType type = AttributeType.ofStored(instance.instance().path("type").asText());
-                ObjectNode attribute = out.has(name) ? (ObjectNode) out.get(name) : out.putObject(name).put("type", type.typeName());
-                String member = switch (type) {
-                    case RELATIONSHIP -> "objects";
-                    case LANGUAGE_PROPERTY -> "languageMaps";
-                    case VOCAB_PROPERTY -> "vocabs";
-                    case JSON_PROPERTY -> "jsons";
-                    case LIST_PROPERTY -> "valueLists";
-                    case LIST_RELATIONSHIP -> "objectLists";
-                    case PROPERTY, GEO_PROPERTY -> "values";
-                };
-                ArrayNode pairs = attribute.has(member) ? (ArrayNode) attribute.get(member) : attribute.putArray(member);
-                pairs.addArray().add(instance.instance().get(type.valueMember())).add(time(instance));
-            } else {
-                JsonNode rendered = EntityRenderer.renderInstance(instance.instance(), context, shape.options());
-                if (rendered instanceof ObjectNode object) {
-                    object.put("instanceId", INSTANCE_PREFIX + instance.instanceId());
-                }
-                byAttribute.computeIfAbsent(name, key -> out.putArray(key)).add(rendered);
-            }
-        }
-        return out;
+        return new TemporalRenderer.Shape(render, simplified, methods);
     }
 
     private static Instant instant(String text, String name) {

@@ -10,12 +10,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.meridian.core.json.Json;
+import org.meridian.core.jsonld.StoredContext;
 
 /** Rows of the {@code @context} store. */
 public final class ContextDocumentStore {
-    public record StoredContext(String localId, String url, String kind, JsonNode body, Instant createdAt,
-                                Instant lastUsage, long numberOfHits) {
-    }
 
     public void insert(Connection connection, String localId, String url, String kind, JsonNode body) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement(

@@ -10,16 +10,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.meridian.core.ngsild.AttributeSummary;
+import org.meridian.core.ngsild.TypeSummary;
 
 /** Aggregates for type and attribute discovery (clause 5.7.5–5.7.10). They scan the tenant's entities. */
 public final class DiscoveryStore {
-    /** Per type: how many entities, and which attributes they have with which attribute types. */
-    public record TypeSummary(String type, long entityCount, Map<String, Set<String>> attributeTypes) {
-    }
-
-    /** Per attribute: how many entities have it, of which entity types, with which attribute types. */
-    public record AttributeSummary(String attribute, long entityCount, Set<String> entityTypes, Set<String> attributeTypes) {
-    }
 
     public Map<String, Long> typeCounts(Connection connection, String tenant) throws SQLException {
         Map<String, Long> counts = new LinkedHashMap<>();

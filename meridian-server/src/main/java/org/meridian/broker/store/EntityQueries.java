@@ -16,15 +16,14 @@ import org.meridian.core.geo.GeoQuery;
 import org.meridian.core.json.Json;
 import org.meridian.core.ngsild.Entity;
 import org.meridian.core.ngsild.NgsiLd;
+import org.meridian.core.query.EntityPage;
+import org.meridian.core.query.EntitySelection;
 
 /**
  * Entity queries. Filters become one parameterised SQL statement; a geo-query adds an index pre-filter on the
  * location bounding box and an exact JTS test, after which the page is cut, so counts and pages stay exact.
  */
 public final class EntityQueries {
-    /** A page of entities and, when asked for, the total number that match. */
-    public record Page(List<Entity> entities, Long totalCount) {
-    }
 
     private final int maxGeoCandidates;
 
@@ -32,7 +31,7 @@ public final class EntityQueries {
         this.maxGeoCandidates = maxGeoCandidates;
     }
 
-    public Page query(Connection connection, String tenant, EntitySelection selection, int limit, int offset,
+    public EntityPage query(Connection connection, String tenant, EntitySelection selection, int limit, int offset,
                       boolean count) throws SQLException {
         if (selection.geoQuery() != null) {
             return geoQuery(connection, tenant, selection, limit, offset, count);
@@ -44,7 +43,7 @@ public final class EntityQueries {
      * Entities for the temporal API: the current ones, and those known only to the history (deleted, or written only
      * through the temporal API) with no attributes, so a selection by id, type or scope finds them and a q does not.
      */
-    public Page queryWithHistory(Connection connection, String tenant, EntitySelection selection, int limit, int offset)
+    public EntityPage queryWithHistory(Connection connection, String tenant, EntitySelection selection, int limit, int offset)
             throws SQLException {
         if (selection.geoQuery() != null) {
             return geoQuery(connection, tenant, selection, limit, offset, false);
@@ -56,7 +55,7 @@ public final class EntityQueries {
     }
 
     /** @param source the table (or a subquery of its shape) to select from; never from input */
-    private Page query(Connection connection, String tenant, EntitySelection selection, int limit, int offset,
+    private EntityPage query(Connection connection, String tenant, EntitySelection selection, int limit, int offset,
                        boolean count, String source) throws SQLException {
         List<Object> parameters = new ArrayList<>();
         String where = where(tenant, selection, parameters);
@@ -81,10 +80,10 @@ public final class EntityQueries {
                 }
             }
         }
-        return new Page(entities, total);
+        return new EntityPage(entities, total);
     }
 
-    private Page geoQuery(Connection connection, String tenant, EntitySelection selection, int limit, int offset,
+    private EntityPage geoQuery(Connection connection, String tenant, EntitySelection selection, int limit, int offset,
                           boolean count) throws SQLException {
         GeoQuery geo = selection.geoQuery();
         List<Object> parameters = new ArrayList<>();
@@ -127,7 +126,7 @@ public final class EntityQueries {
         List<String> pageIds = matching.subList(from, to);
         List<Entity> entities = pageIds.isEmpty() ? List.of()
                 : new EntityStore().findAll(connection, tenant, pageIds, false);
-        return new Page(entities, count ? (long) matching.size() : null);
+        return new EntityPage(entities, count ? (long) matching.size() : null);
     }
 
     private static boolean anyInstanceMatches(GeoQuery geo, JsonNode instances) {

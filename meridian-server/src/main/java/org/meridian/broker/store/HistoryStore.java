@@ -17,18 +17,12 @@ import java.util.List;
 import java.util.Map;
 import org.meridian.core.json.Json;
 import org.meridian.core.ngsild.EntityChange;
+import org.meridian.core.temporal.HistoryBucket;
+import org.meridian.core.temporal.HistoryInstance;
 
 /** Attribute history: written with every entity change, read by the temporal API. */
 public final class HistoryStore {
     private static final DateTimeFormatter MONTH = DateTimeFormatter.ofPattern("yyyy_MM");
-
-    /** One stored instance; {@code instanceId} is its key for the temporal instance operations. */
-    public record Instance(String attribute, long instanceId, Instant recordedAt, Instant observedAt, JsonNode instance) {
-    }
-
-    /** One aggregation bucket of one attribute. */
-    public record Bucket(String attribute, Instant start, Instant end, Map<String, Double> values) {
-    }
 
     private final TemporalEntityStore temporalEntities;
     private final AttributeSeries attributeSeries;
@@ -183,13 +177,13 @@ public final class HistoryStore {
         }
     }
 
-    private static Instant hourOf(Instance instance) {
+    private static Instant hourOf(HistoryInstance instance) {
         Instant time = instance.observedAt() != null ? instance.observedAt() : instance.recordedAt();
         return time.truncatedTo(java.time.temporal.ChronoUnit.HOURS);
     }
 
     /** One instance by its id, if it belongs to that entity and attribute. */
-    public java.util.Optional<Instance> instance(Connection connection, String tenant, String entityId, String attribute,
+    public java.util.Optional<HistoryInstance> instance(Connection connection, String tenant, String entityId, String attribute,
                                                  long instanceId) throws SQLException {
         try (PreparedStatement select = connection.prepareStatement(
                 "SELECT s.attribute, h.instance_id, h.recorded_at, h.observed_at, h.instance FROM attribute_history h "
@@ -199,7 +193,7 @@ public final class HistoryStore {
             select.setString(2, tenant);
             select.setString(3, entityId);
             select.setString(4, attribute);
-            List<Instance> found = readInstances(select);
+            List<HistoryInstance> found = readInstances(select);
             return found.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(found.getFirst());
         }
     }
@@ -221,7 +215,7 @@ public final class HistoryStore {
     }
 
     /** Rewrites one instance in place; its recording time (and so its partition) stays. */
-    public void replaceInstance(Connection connection, String tenant, String entityId, Instance stored, JsonNode instance)
+    public void replaceInstance(Connection connection, String tenant, String entityId, HistoryInstance stored, JsonNode instance)
             throws SQLException {
         JsonNode value = instance.get("value");
         Instant observedAt = instance.hasNonNull("observedAt") ? Instant.parse(instance.get("observedAt").asText()) : null;
@@ -243,13 +237,13 @@ public final class HistoryStore {
             update.setLong(7, stored.instanceId());
             update.executeUpdate();
         }
-        Instance after = new Instance(stored.attribute(), stored.instanceId(), stored.recordedAt(), observedAt, instance);
+        HistoryInstance after = new HistoryInstance(stored.attribute(), stored.instanceId(), stored.recordedAt(), observedAt, instance);
         recompute(connection, tenant, seriesId, List.of(hourOf(stored), hourOf(after)));
     }
 
     public boolean deleteInstance(Connection connection, String tenant, String entityId, String attribute, long instanceId)
             throws SQLException {
-        java.util.Optional<Instance> stored = instance(connection, tenant, entityId, attribute, instanceId);
+        java.util.Optional<HistoryInstance> stored = instance(connection, tenant, entityId, attribute, instanceId);
         if (stored.isEmpty()) {
             return false;
         }
@@ -298,7 +292,7 @@ public final class HistoryStore {
      *
      * @param timeColumn recorded_at or observed_at
      */
-    public List<Instance> instances(Connection connection, String tenant, String entityId, List<String> attributes,
+    public List<HistoryInstance> instances(Connection connection, String tenant, String entityId, List<String> attributes,
                                     String timeColumn, Instant from, Instant to, int lastN, int limit) throws SQLException {
         String column = timeColumn(timeColumn);
         List<Object> parameters = new ArrayList<>();
@@ -326,12 +320,12 @@ public final class HistoryStore {
         }
     }
 
-    private static List<Instance> readInstances(PreparedStatement select) throws SQLException {
-        List<Instance> instances = new ArrayList<>();
+    private static List<HistoryInstance> readInstances(PreparedStatement select) throws SQLException {
+        List<HistoryInstance> instances = new ArrayList<>();
         try (ResultSet rows = select.executeQuery()) {
             while (rows.next()) {
                 Timestamp observed = rows.getTimestamp(4);
-                instances.add(new Instance(rows.getString(1), rows.getLong(2), rows.getTimestamp(3).toInstant(),
+                instances.add(new HistoryInstance(rows.getString(1), rows.getLong(2), rows.getTimestamp(3).toInstant(),
                         observed == null ? null : observed.toInstant(), Json.parseTrusted(rows.getString(5))));
             }
         }
@@ -343,7 +337,7 @@ public final class HistoryStore {
      * range). Whole-hour aggregations by observation time are answered from the roll-up instead, see
      * {@link #aggregateAsJson}; this reads every instance in the range (distinctCount, modifiedAt, other periods).
      */
-    public Map<String, List<Bucket>> aggregate(Connection connection, String tenant, List<String> entityIds,
+    public Map<String, List<HistoryBucket>> aggregate(Connection connection, String tenant, List<String> entityIds,
                                                List<String> attributes, String timeColumn, Instant from, Instant to,
                                                long bucketSeconds) throws SQLException {
         List<Object> parameters = new ArrayList<>();
@@ -364,7 +358,7 @@ public final class HistoryStore {
         appendFilters(sql, parameters, attributes, column, from, to);
         sql.append(") b");
         sql.append(" GROUP BY entity_id, attribute, bucket ORDER BY entity_id, attribute, bucket");
-        Map<String, List<Bucket>> buckets = new java.util.HashMap<>();
+        Map<String, List<HistoryBucket>> buckets = new java.util.HashMap<>();
         try (PreparedStatement select = connection.prepareStatement(sql.toString())) {
             EntityQueries.bind(connection, select, parameters);
             try (ResultSet rows = select.executeQuery()) {
@@ -382,7 +376,7 @@ public final class HistoryStore {
                     values.put("stddev", nullable(rows, 10));
                     values.put("sumsq", nullable(rows, 11));
                     buckets.computeIfAbsent(rows.getString(1), id -> new ArrayList<>())
-                            .add(new Bucket(rows.getString(2), start, end, values));
+                            .add(new HistoryBucket(rows.getString(2), start, end, values));
                 }
             }
         }

@@ -11,14 +11,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.meridian.core.json.Json;
+import org.meridian.core.subscription.StoredSubscription;
 
 /** Subscription rows: the request as sent, its context, and delivery statistics. */
 public final class SubscriptionStore {
-    /** A stored subscription with its statistics. */
-    public record Row(String tenant, String id, JsonNode body, JsonNode context, boolean active, Instant expiresAt,
-                      String status, long timesSent, long timesFailed, int consecutiveFailures,
-                      Instant lastNotification, Instant lastSuccess, Instant lastFailure, Instant createdAt) {
-    }
 
     private static final String COLUMNS = "tenant, id, body, context, active, expires_at, status, times_sent, times_failed, "
             + "consecutive_failures, last_notification, last_success, last_failure, created_at";
@@ -70,17 +66,17 @@ public final class SubscriptionStore {
         }
     }
 
-    public Optional<Row> find(Connection connection, String tenant, String id) throws SQLException {
+    public Optional<StoredSubscription> find(Connection connection, String tenant, String id) throws SQLException {
         try (PreparedStatement select = connection.prepareStatement(
                 "SELECT " + COLUMNS + " FROM subscription WHERE tenant = ? AND id = ?")) {
             select.setString(1, tenant);
             select.setString(2, id);
-            List<Row> rows = read(select);
+            List<StoredSubscription> rows = read(select);
             return rows.isEmpty() ? Optional.empty() : Optional.of(rows.getFirst());
         }
     }
 
-    public List<Row> list(Connection connection, String tenant, int limit, int offset) throws SQLException {
+    public List<StoredSubscription> list(Connection connection, String tenant, int limit, int offset) throws SQLException {
         try (PreparedStatement select = connection.prepareStatement(
                 "SELECT " + COLUMNS + " FROM subscription WHERE tenant = ? ORDER BY id LIMIT ? OFFSET ?")) {
             select.setString(1, tenant);
@@ -102,7 +98,7 @@ public final class SubscriptionStore {
     }
 
     /** Subscriptions that may receive notifications now, for the given tenants. */
-    public List<Row> deliverable(Connection connection, List<String> tenants) throws SQLException {
+    public List<StoredSubscription> deliverable(Connection connection, List<String> tenants) throws SQLException {
         try (PreparedStatement select = connection.prepareStatement("SELECT " + COLUMNS + " FROM subscription "
                 + "WHERE tenant = ANY(?) AND active AND status = 'active' AND (expires_at IS NULL OR expires_at > now())")) {
             select.setArray(1, connection.createArrayOf("text", tenants.toArray()));
@@ -111,7 +107,7 @@ public final class SubscriptionStore {
     }
 
     /** Deliverable periodic subscriptions (timeInterval) of every tenant. */
-    public List<Row> periodic(Connection connection) throws SQLException {
+    public List<StoredSubscription> periodic(Connection connection) throws SQLException {
         try (PreparedStatement select = connection.prepareStatement("SELECT " + COLUMNS + " FROM subscription "
                 + "WHERE body -> 'timeInterval' IS NOT NULL AND active AND status = 'active' AND (expires_at IS NULL OR expires_at > now())")) {
             return read(select);
@@ -158,12 +154,12 @@ public final class SubscriptionStore {
         }
     }
 
-    private static List<Row> read(PreparedStatement select) throws SQLException {
-        List<Row> rows = new ArrayList<>();
+    private static List<StoredSubscription> read(PreparedStatement select) throws SQLException {
+        List<StoredSubscription> rows = new ArrayList<>();
         try (ResultSet result = select.executeQuery()) {
             while (result.next()) {
                 String context = result.getString("context");
-                rows.add(new Row(result.getString("tenant"), result.getString("id"), Json.parseTrusted(result.getString("body")),
+                rows.add(new StoredSubscription(result.getString("tenant"), result.getString("id"), Json.parseTrusted(result.getString("body")),
                         context == null ? null : Json.parseTrusted(context), result.getBoolean("active"),
                         instant(result.getTimestamp("expires_at")), result.getString("status"), result.getLong("times_sent"),
                         result.getLong("times_failed"), result.getInt("consecutive_failures"),

@@ -40,25 +40,25 @@ final class ImportRoutes implements Routes {
 
     private void save(Context http) {
         NgsiLdExchange exchange = new NgsiLdExchange(http, contexts);
-        boolean created = imports.saveMapping(exchange.tenant(), http.pathParam("name"), exchange.body(false));
+        boolean created = imports.saveMapping(exchange.caller(), http.pathParam("name"), exchange.body(false));
         http.status(created ? 201 : 204);
     }
 
     private void retrieve(Context http) {
         NgsiLdExchange exchange = new NgsiLdExchange(http, contexts);
-        http.contentType(MediaTypes.JSON).result(imports.mapping(exchange.tenant(), http.pathParam("name")).toString());
+        http.contentType(MediaTypes.JSON).result(imports.mapping(exchange.caller(), http.pathParam("name")).toString());
     }
 
     private void list(Context http) {
         NgsiLdExchange exchange = new NgsiLdExchange(http, contexts);
         ObjectNode out = NODES.objectNode();
-        imports.mappings(exchange.tenant()).forEach(out::set);
+        imports.mappings(exchange.caller()).forEach(out::set);
         http.contentType(MediaTypes.JSON).result(out.toString());
     }
 
     private void delete(Context http) {
         NgsiLdExchange exchange = new NgsiLdExchange(http, contexts);
-        imports.deleteMapping(exchange.tenant(), http.pathParam("name"));
+        imports.deleteMapping(exchange.caller(), http.pathParam("name"));
         http.status(204);
     }
 
@@ -68,9 +68,9 @@ final class ImportRoutes implements Routes {
         String name = http.pathParam("name");
         BulkImport.Report report;
         if (contentType.startsWith("text/csv")) {
-            report = imports.importCsv(exchange.tenant(), name, http.bodyInputStream(), JsonBody.charset(contentType), exchange.context());
+            report = imports.importCsv(exchange.caller(), name, http.bodyInputStream(), JsonBody.charset(contentType), exchange.context());
         } else if (contentType.startsWith("application/geo+json") || contentType.startsWith("application/json")) {
-            report = imports.importGeoJson(exchange.tenant(), name, http.bodyInputStream(), exchange.context());
+            report = imports.importGeoJson(exchange.caller(), name, http.bodyInputStream(), exchange.context());
         } else {
             throw new MeridianException(ErrorType.UNSUPPORTED_MEDIA_TYPE,
                     "Import text/csv (charset=UTF-8 or GBK…) or application/geo+json, not '" + contentType + "'");

@@ -11,22 +11,25 @@ import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.meridian.core.jsonld.ContextResolver;
 import org.meridian.core.error.ErrorType;
 import org.meridian.core.error.MeridianException;
 import org.meridian.core.ingest.AttributeMapping;
+import org.meridian.core.ingest.DeviceCounters;
 import org.meridian.core.ingest.MeasurementRejected;
+import org.meridian.core.ingest.StoredDevice;
+import org.meridian.core.ingest.StoredGroup;
+import org.meridian.core.ingest.UnknownDevice;
+import org.meridian.core.jsonld.ContextResolver;
 import org.meridian.core.jsonld.JsonLdContext;
 import org.meridian.core.ngsild.EntityRenderer;
 import org.meridian.core.ngsild.RenderOptions;
 import org.meridian.core.security.Redaction;
 import org.meridian.ingest.Ingest;
 import org.meridian.ingest.IngestPipeline;
-import org.meridian.ingest.store.DeviceStore;
-import org.meridian.platform.http.Routes;
 import org.meridian.platform.http.MediaTypes;
 import org.meridian.platform.http.NgsiLdExchange;
 import org.meridian.platform.http.Parameters;
+import org.meridian.platform.http.Routes;
 
 /**
  * Device provisioning (/iot/services, /iot/devices: the FIWARE IoT Agent API) and the HTTP southbound
@@ -61,7 +64,7 @@ final class IotRoutes implements Routes {
     private void createGroups(Context http) {
         NgsiLdExchange exchange = new NgsiLdExchange(http, contexts);
         JsonNode body = exchange.body(false);
-        List<String> keys = ingest.provisioning().createGroups(exchange.tenant(), body, exchange.context());
+        List<String> keys = ingest.provisioning().createGroups(exchange.caller(), body, exchange.context());
         http.status(201).contentType(MediaTypes.JSON).result(NODES.objectNode().set("apikeys", strings(keys)).toString());
     }
 
@@ -69,25 +72,25 @@ final class IotRoutes implements Routes {
         NgsiLdExchange exchange = new NgsiLdExchange(http, contexts);
         JsonLdContext context = exchange.context();
         ArrayNode services = NODES.arrayNode();
-        ingest.provisioning().groups(exchange.tenant()).forEach(group -> services.add(group(group, context)));
+        ingest.provisioning().groups(exchange.caller()).forEach(group -> services.add(group(group, context)));
         respond(http, NODES.objectNode().put("count", services.size()).set("services", services));
     }
 
     private void retrieveGroup(Context http) {
         NgsiLdExchange exchange = new NgsiLdExchange(http, contexts);
-        respond(http, group(ingest.provisioning().group(exchange.tenant(), http.pathParam("apikey")), exchange.context()));
+        respond(http, group(ingest.provisioning().group(exchange.caller(), http.pathParam("apikey")), exchange.context()));
     }
 
     private void deleteGroup(Context http) {
         NgsiLdExchange exchange = new NgsiLdExchange(http, contexts);
-        ingest.provisioning().deleteGroup(exchange.tenant(), http.pathParam("apikey"));
+        ingest.provisioning().deleteGroup(exchange.caller(), http.pathParam("apikey"));
         http.status(204);
     }
 
     private void createDevices(Context http) {
         NgsiLdExchange exchange = new NgsiLdExchange(http, contexts);
         JsonNode body = exchange.body(false);
-        List<String> created = ingest.provisioning().createDevices(exchange.tenant(), body, exchange.context());
+        List<String> created = ingest.provisioning().createDevices(exchange.caller(), body, exchange.context());
         http.status(201).contentType(MediaTypes.JSON).result(NODES.objectNode().set("devices", strings(created)).toString());
     }
 
@@ -97,7 +100,7 @@ final class IotRoutes implements Routes {
         if (limit > 1000) {
             throw new MeridianException(ErrorType.TOO_MANY_RESULTS, "limit may be at most 1000");
         }
-        var page = ingest.provisioning().devices(exchange.tenant(), limit, Parameters.integer(http, "offset", 0, 0));
+        var page = ingest.provisioning().devices(exchange.caller(), limit, Parameters.integer(http, "offset", 0, 0));
         JsonLdContext context = exchange.context();
         ArrayNode devices = NODES.arrayNode();
         page.devices().forEach(device -> devices.add(device(device, context)));
@@ -106,19 +109,19 @@ final class IotRoutes implements Routes {
 
     private void retrieveDevice(Context http) {
         NgsiLdExchange exchange = new NgsiLdExchange(http, contexts);
-        respond(http, device(ingest.provisioning().device(exchange.tenant(), http.pathParam("deviceId")), exchange.context()));
+        respond(http, device(ingest.provisioning().device(exchange.caller(), http.pathParam("deviceId")), exchange.context()));
     }
 
     private void deleteDevice(Context http) {
         NgsiLdExchange exchange = new NgsiLdExchange(http, contexts);
-        ingest.provisioning().deleteDevice(exchange.tenant(), http.pathParam("deviceId"));
+        ingest.provisioning().deleteDevice(exchange.caller(), http.pathParam("deviceId"));
         http.status(204);
     }
 
     private void rejections(Context http) {
         NgsiLdExchange exchange = new NgsiLdExchange(http, contexts);
         ArrayNode rejections = NODES.arrayNode();
-        for (DeviceStore.UnknownDevice unknown : ingest.provisioning().rejections(exchange.tenant(),
+        for (UnknownDevice unknown : ingest.provisioning().rejections(exchange.caller(),
                 Math.min(1000, Parameters.integer(http, "limit", 100, 1)))) {
             rejections.addObject().put("apikey", Redaction.apiKey(unknown.apiKey())).put("device_id", unknown.deviceId())
                     .put("reason", unknown.reason()).put("count", unknown.count()).put("lastAt", unknown.lastAt().toString())
@@ -162,7 +165,7 @@ final class IotRoutes implements Routes {
         http.status(200).contentType(MediaTypes.JSON).result(body.toString());
     }
 
-    private static ObjectNode group(DeviceStore.StoredGroup stored, JsonLdContext context) {
+    private static ObjectNode group(StoredGroup stored, JsonLdContext context) {
         var group = stored.group();
         ObjectNode out = NODES.objectNode();
         out.put("apikey", Redaction.apiKey(group.apiKey())).put("entity_type", context.compactIri(group.entityType()))
@@ -174,7 +177,7 @@ final class IotRoutes implements Routes {
         return out;
     }
 
-    private static ObjectNode device(DeviceStore.StoredDevice stored, JsonLdContext context) {
+    private static ObjectNode device(StoredDevice stored, JsonLdContext context) {
         var device = stored.device();
         ObjectNode out = NODES.objectNode();
         out.put("device_id", device.deviceId()).put("apikey", Redaction.apiKey(device.apiKey())).put("entity_name", device.entityId())
@@ -185,7 +188,7 @@ final class IotRoutes implements Routes {
         out.put("ownPassword", stored.passwordHash() != null);
         out.set("attributes", mappings(device.attributes(), context));
         out.set("static_attributes", attributes(device.staticAttributes(), context));
-        DeviceStore.Counters counters = stored.counters();
+        DeviceCounters counters = stored.counters();
         ObjectNode measurements = out.putObject("measurements");
         measurements.put("accepted", counters.accepted()).put("rejected", counters.rejected());
         putTime(measurements, "lastMeasurement", counters.lastMeasurement());

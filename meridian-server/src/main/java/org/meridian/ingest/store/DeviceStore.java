@@ -15,26 +15,17 @@ import java.util.List;
 import java.util.Optional;
 import org.meridian.core.ingest.AttributeMapping;
 import org.meridian.core.ingest.Device;
+import org.meridian.core.ingest.DeviceCounters;
 import org.meridian.core.ingest.ServiceGroup;
+import org.meridian.core.ingest.StoredDevice;
+import org.meridian.core.ingest.StoredGroup;
+import org.meridian.core.ingest.UnknownDevice;
 import org.meridian.core.ingest.ValueType;
 import org.meridian.core.json.Json;
 
 /** Service groups, devices, their measurement counters and the provisioning version. */
 public final class DeviceStore {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-
-    /** A group as stored, with its secret's hash. */
-    public record StoredGroup(ServiceGroup group, String gatewaySecretHash, Instant createdAt, Instant modifiedAt) {
-    }
-
-    /** A device as stored, with its password hash and its counters. */
-    public record StoredDevice(Device device, String passwordHash, Instant createdAt, Instant modifiedAt, Counters counters) {
-    }
-
-    /** What a device sent: accepted and rejected measurements, and the last of each. */
-    public record Counters(long accepted, long rejected, Instant lastMeasurement, Instant lastRejection,
-                           String lastRejectionReason, String lastRejectionDetail) {
-    }
 
     /** Counts to add to one device (or to an unknown device id of a known group). */
     public record CounterDelta(String tenant, String apiKey, String deviceId, long accepted, long rejected,
@@ -239,10 +230,6 @@ public final class DeviceStore {
         }
     }
 
-    /** A rejection of a device id nobody provisioned, under a known API key. */
-    public record UnknownDevice(String apiKey, String deviceId, String reason, long count, Instant lastAt, String detail) {
-    }
-
     public List<UnknownDevice> rejections(Connection connection, String tenant, int limit) throws SQLException {
         List<UnknownDevice> rejections = new ArrayList<>();
         try (PreparedStatement select = connection.prepareStatement(
@@ -327,7 +314,7 @@ public final class DeviceStore {
                         rows.getString("entity_id"), rows.getString("entity_type"), mappings(rows.getString("attributes")),
                         (ObjectNode) Json.parseTrusted(rows.getString("static_attributes")), explicitAttributes);
                 devices.add(new StoredDevice(device, rows.getString("password"), rows.getTimestamp("created_at").toInstant(),
-                        rows.getTimestamp("modified_at").toInstant(), new Counters(rows.getLong("accepted"), rows.getLong("rejected"),
+                        rows.getTimestamp("modified_at").toInstant(), new DeviceCounters(rows.getLong("accepted"), rows.getLong("rejected"),
                         instant(rows, "last_measurement"), instant(rows, "last_rejection"), rows.getString("last_rejection_reason"),
                         rows.getString("last_rejection_detail"))));
             }

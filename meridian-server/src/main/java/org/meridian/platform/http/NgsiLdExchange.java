@@ -15,6 +15,7 @@ import org.meridian.core.jsonld.ContextResolver;
 import org.meridian.core.jsonld.JsonLdContext;
 import org.meridian.core.ngsild.EntityParser;
 import org.meridian.core.ngsild.NgsiLd;
+import org.meridian.core.security.Caller;
 
 /**
  * One NGSI-LD request as the API sees it: its tenant, its JSON-LD context (from the Link header or the body), its
@@ -50,6 +51,11 @@ public final class NgsiLdExchange {
         String name = http.pathParam("attrId");
         EntityParser.checkName(name, "attribute name in the path");
         return name;
+    }
+
+    /** Who calls: built here, at the edge, for every service call (anonymous with full rights until accounts exist). */
+    public Caller caller() {
+        return Caller.anonymous(tenant());
     }
 
     public String tenant() {

@@ -1,11 +1,9 @@
-package org.meridian.broker.store;
+package org.meridian.core.query;
 
 import java.util.List;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 import org.meridian.core.geo.GeoQuery;
-import org.meridian.core.query.ScopeQuery;
-import org.meridian.core.query.TypeExpression;
 
 /**
  * Which entities a query selects, in expanded form. Every member may be null (no restriction).
