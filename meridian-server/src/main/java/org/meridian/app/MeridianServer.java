@@ -26,6 +26,7 @@ import org.meridian.broker.store.ContextDocumentStore;
 import org.meridian.broker.store.DiscoveryStore;
 import org.meridian.broker.store.EntityQueries;
 import org.meridian.broker.store.EntityStore;
+import org.meridian.broker.store.HistoryPartitions;
 import org.meridian.broker.store.HistoryStore;
 import org.meridian.broker.store.NotificationStore;
 import org.meridian.broker.store.OutboxStore;
@@ -105,7 +106,7 @@ public final class MeridianServer implements AutoCloseable {
             AttributeSeries series = new AttributeSeries(database::unpooledConnection, settings.historySeriesCache());
             series.bindTo(registry);
             HistoryStore history = new HistoryStore(temporalEntities, series);
-            HistoryMaintenance maintenance = new HistoryMaintenance(transactions, history, clock, settings.historyRetentionDays());
+            HistoryMaintenance maintenance = new HistoryMaintenance(transactions, new HistoryPartitions(), clock, settings.historyRetentionDays());
             maintenance.start();
             FreshStatistics statistics = new FreshStatistics(transactions);
             EntityStore entityStore = new EntityStore();

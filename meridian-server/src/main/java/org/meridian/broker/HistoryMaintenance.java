@@ -3,7 +3,7 @@ package org.meridian.broker;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import org.meridian.broker.store.HistoryStore;
+import org.meridian.broker.store.HistoryPartitions;
 import org.meridian.platform.db.Transactions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,13 +17,13 @@ public final class HistoryMaintenance implements AutoCloseable {
     private static final long LOCK = 0x4d455249_00000003L;
 
     private final Transactions transactions;
-    private final HistoryStore history;
+    private final HistoryPartitions history;
     private final Clock clock;
     private final int retentionDays;
     private Thread thread;
     private volatile boolean running = true;
 
-    public HistoryMaintenance(Transactions transactions, HistoryStore history, Clock clock, int retentionDays) {
+    public HistoryMaintenance(Transactions transactions, HistoryPartitions history, Clock clock, int retentionDays) {
         this.transactions = transactions;
         this.history = history;
         this.clock = clock;

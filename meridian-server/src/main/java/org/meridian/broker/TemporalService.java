@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.meridian.broker.store.EntityQueries;
 import org.meridian.broker.store.EntityStore;
+import org.meridian.broker.store.HistoryReader;
 import org.meridian.broker.store.HistoryStore;
 import org.meridian.broker.store.TemporalEntityStore;
 import org.meridian.core.error.MeridianException;
@@ -47,6 +48,7 @@ public final class TemporalService {
     private final EntityStore entities;
     private final EntityQueries queries;
     private final HistoryStore history;
+    private final HistoryReader historyReader = new HistoryReader();
     private final TenantStore tenants;
     private final TemporalEntityStore temporalEntities;
     private final Clock clock;
@@ -145,7 +147,7 @@ public final class TemporalService {
         transactions.inTransaction(connection -> {
             tenants.require(connection, tenant);
             known(connection, tenant, id);
-            HistoryInstance stored = history.instance(connection, tenant, id, attribute, instanceId)
+            HistoryInstance stored = historyReader.instance(connection, tenant, id, attribute, instanceId)
                     .orElseThrow(() -> MeridianException.notFound("No instance " + instanceId + " of that attribute"));
             ObjectNode merged = ((ObjectNode) stored.instance()).deepCopy();
             if (!patch.path("type").asText().equals(merged.path("type").asText())) {
@@ -174,7 +176,7 @@ public final class TemporalService {
      */
     private Map<String, Map<String, Map<String, String>>> aggregateRolledUp(String tenant, List<String> ids, Request request) {
         java.util.function.Function<List<String>, Map<String, Map<String, Map<String, String>>>> part = some ->
-                transactions.readOnly(connection -> history.aggregateAsJson(connection, tenant, some, request.attributes(),
+                transactions.readOnly(connection -> historyReader.aggregateAsJson(connection, tenant, some, request.attributes(),
                         request.from(), request.to(), request.bucketSeconds(), request.methods()));
         if (ids.size() < PARALLEL_AGGREGATION_MIN_ENTITIES) {
             return part.apply(ids);
@@ -242,18 +244,18 @@ public final class TemporalService {
         if (entities.isEmpty()) {
             return Map.of();
         }
-        return history.aggregate(connection, tenant, entities.stream().map(Entity::id).toList(), request.attributes(),
+        return historyReader.aggregate(connection, tenant, entities.stream().map(Entity::id).toList(), request.attributes(),
                 request.timeColumn(), request.from(), request.to(), request.bucketSeconds());
     }
 
     private static boolean rolledUp(Request request) {
-        return !request.methods().isEmpty() && HistoryStore.rollupApplies(request.timeColumn(), request.from(), request.to(),
+        return !request.methods().isEmpty() && HistoryReader.rollupApplies(request.timeColumn(), request.from(), request.to(),
                 request.bucketSeconds(), request.distinctCount());
     }
 
     private EntityHistory read(Connection connection, String tenant, Entity entity, Request request) throws SQLException {
         if (request.aggregate() && rolledUp(request)) {
-            return new EntityHistory(entity, List.of(), List.of(), false, history.aggregateAsJson(connection, tenant, List.of(entity.id()),
+            return new EntityHistory(entity, List.of(), List.of(), false, historyReader.aggregateAsJson(connection, tenant, List.of(entity.id()),
                     request.attributes(), request.from(), request.to(), request.bucketSeconds(), request.methods())
                     .getOrDefault(entity.id(), Map.of()));
         }
@@ -261,7 +263,7 @@ public final class TemporalService {
             return new EntityHistory(entity, List.of(), aggregate(connection, tenant, List.of(entity), request)
                     .getOrDefault(entity.id(), List.of()), false);
         }
-        List<HistoryInstance> instances = history.instances(connection, tenant, entity.id(), request.attributes(),
+        List<HistoryInstance> instances = historyReader.instances(connection, tenant, entity.id(), request.attributes(),
                 request.timeColumn(), request.from(), request.to(), request.lastN(), request.maxInstances() + 1);
         boolean truncated = instances.size() > request.maxInstances();
         return new EntityHistory(entity, truncated ? instances.subList(0, request.maxInstances()) : instances, List.of(), truncated);

@@ -18,6 +18,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.meridian.broker.store.AttributeSeries;
+import org.meridian.broker.store.HistoryPartitions;
+import org.meridian.broker.store.HistoryReader;
 import org.meridian.broker.store.HistoryStore;
 import org.meridian.broker.store.TemporalEntityStore;
 
@@ -33,7 +35,7 @@ class AttributeSeriesTest {
         dataSource = postgres.getPostgresDatabase();
         Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
         try (Connection connection = dataSource.getConnection()) {
-            new HistoryStore(new TemporalEntityStore(), null).ensurePartitions(connection, java.time.Instant.now(), 1);
+            new HistoryPartitions().ensurePartitions(connection, java.time.Instant.now(), 1);
         }
     }
 
@@ -53,7 +55,7 @@ class AttributeSeriesTest {
             history.append(connection, "", "urn:ngsi-ld:Gauge:rolled-back", level(2.0));
             connection.commit();
 
-            assertThat(history.instances(connection, "", "urn:ngsi-ld:Gauge:rolled-back", null, "recorded_at", null, null, 0, 10))
+            assertThat(new HistoryReader().instances(connection, "", "urn:ngsi-ld:Gauge:rolled-back", null, "recorded_at", null, null, 0, 10))
                     .extracting(instance -> instance.instance().path("value").asDouble()).containsExactly(2.0);
         }
     }
@@ -109,7 +111,7 @@ class AttributeSeriesTest {
                     .as("series read again after the cache started over").isGreaterThan(0);
             assertThat(registry.get("meridian.history.series.cached").gauge().value()).isLessThanOrEqualTo(1_000);
             for (int e : new int[] {0, 999, 1_000, 1_499}) {
-                assertThat(history.instances(connection, "", "urn:ngsi-ld:Gauge:many-" + e, null, "recorded_at", null, null, 0, 10))
+                assertThat(new HistoryReader().instances(connection, "", "urn:ngsi-ld:Gauge:many-" + e, null, "recorded_at", null, null, 0, 10))
                         .extracting(instance -> instance.instance().path("value").asDouble()).containsExactly((double) e, 10_000.0 + e);
             }
         }

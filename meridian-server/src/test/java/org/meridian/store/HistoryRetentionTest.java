@@ -14,6 +14,8 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.meridian.broker.store.AttributeSeries;
+import org.meridian.broker.store.HistoryPartitions;
+import org.meridian.broker.store.HistoryReader;
 import org.meridian.broker.store.HistoryStore;
 import org.meridian.broker.store.TemporalEntityStore;
 import org.meridian.core.ngsild.Entity;
@@ -33,20 +35,20 @@ class HistoryRetentionTest {
              AttributeSeries series = new AttributeSeries(database::unpooledConnection, 1_000);
              Connection connection = database.connection()) {
             HistoryStore history = new HistoryStore(new TemporalEntityStore(), series);
-            history.ensurePartitions(connection, halfAYearAgo, 0);
-            history.ensurePartitions(connection, now, 2);
+            new HistoryPartitions().ensurePartitions(connection, halfAYearAgo, 0);
+            new HistoryPartitions().ensurePartitions(connection, now, 2);
             history.record(connection, "t", List.of(change("urn:ngsi-ld:Gauge:1", halfAYearAgo, 1.0), change("urn:ngsi-ld:Gauge:1", now, 2.0)));
             // Imported today, observed half a year ago: recorded in the current month, counted in an old hour.
             history.record(connection, "t", List.of(observedEarlier("urn:ngsi-ld:Gauge:2", now, halfAYearAgo, 3.0)));
             assertThat(count(connection)).isEqualTo(3);
 
-            List<String> dropped = history.dropPartitionsBefore(connection, now.minus(Duration.ofDays(90)));
+            List<String> dropped = new HistoryPartitions().dropPartitionsBefore(connection, now.minus(Duration.ofDays(90)));
 
             assertThat(dropped).isNotEmpty().allMatch(name -> name.startsWith("attribute_history_"));
             assertThat(count(connection)).isEqualTo(2);
             assertThat(rolledUp(connection, "urn:ngsi-ld:Gauge:1")).as("the dropped month's hour is gone").containsExactly(2.0);
             assertThat(rolledUp(connection, "urn:ngsi-ld:Gauge:2")).as("imported history keeps its roll-up").containsExactly(3.0);
-            assertThat(history.instances(connection, "t", "urn:ngsi-ld:Gauge:1", null, "recorded_at", null, null, 0, 10))
+            assertThat(new HistoryReader().instances(connection, "t", "urn:ngsi-ld:Gauge:1", null, "recorded_at", null, null, 0, 10))
                     .extracting(instance -> instance.instance().path("value").asDouble()).containsExactly(2.0);
         }
     }

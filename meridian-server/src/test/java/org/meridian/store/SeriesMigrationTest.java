@@ -13,6 +13,7 @@ import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.meridian.broker.store.AttributeSeries;
+import org.meridian.broker.store.HistoryReader;
 import org.meridian.broker.store.HistoryStore;
 import org.meridian.broker.store.TemporalEntityStore;
 import org.meridian.core.temporal.HistoryInstance;
@@ -74,12 +75,12 @@ class SeriesMigrationTest {
                 attributes.putArray(LEVEL).addObject().put("type", "Property").put("value", 3.5)
                         .put("modifiedAt", "2026-11-10T10:50:00Z");
                 history.append(connection, "", "urn:ngsi-ld:Gauge:1", attributes);
-                List<HistoryInstance> stored = history.instances(connection, "", "urn:ngsi-ld:Gauge:1", List.of(LEVEL),
+                List<HistoryInstance> stored = new HistoryReader().instances(connection, "", "urn:ngsi-ld:Gauge:1", List.of(LEVEL),
                         "recorded_at", null, null, 0, 10);
                 assertThat(stored).extracting(instance -> instance.instance().path("value").asDouble()).containsExactly(1.5, 2.5, 3.5);
                 assertThat(stored.get(2).instanceId()).isGreaterThan(4);
                 assertThat(stored.get(2).recordedAt()).isEqualTo(Instant.parse("2026-11-10T10:50:00Z"));
-                var aggregated = history.aggregateAsJson(connection, "", List.of("urn:ngsi-ld:Gauge:1"), List.of(LEVEL),
+                var aggregated = new HistoryReader().aggregateAsJson(connection, "", List.of("urn:ngsi-ld:Gauge:1"), List.of(LEVEL),
                         Instant.parse("2026-11-10T10:00:00Z"), Instant.parse("2026-11-10T11:00:00Z"), 3600, List.of("sum", "totalCount"));
                 assertThat(aggregated.get("urn:ngsi-ld:Gauge:1").get(LEVEL))
                         .containsEntry("sum", "[[7.5,\"2026-11-10T10:00:00Z\",\"2026-11-10T11:00:00Z\"]]")

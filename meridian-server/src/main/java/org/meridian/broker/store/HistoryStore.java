@@ -6,26 +6,23 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.meridian.core.json.Json;
 import org.meridian.core.ngsild.EntityChange;
-import org.meridian.core.temporal.HistoryBucket;
 import org.meridian.core.temporal.HistoryInstance;
 
-/** Attribute history: written with every entity change, read by the temporal API. */
+/**
+ * Writes the attribute history: the instances of every entity change and of the temporal API, the hourly roll-up kept
+ * in step, instance edits and deletions. Reading is {@link HistoryReader}'s, partitions are {@link HistoryPartitions}'.
+ */
 public final class HistoryStore {
-    private static final DateTimeFormatter MONTH = DateTimeFormatter.ofPattern("yyyy_MM");
 
     private final TemporalEntityStore temporalEntities;
     private final AttributeSeries attributeSeries;
+    private final HistoryReader reader = new HistoryReader();
 
     public HistoryStore(TemporalEntityStore temporalEntities, AttributeSeries attributeSeries) {
         this.temporalEntities = temporalEntities;
@@ -68,7 +65,7 @@ public final class HistoryStore {
     }
 
     /** Instances to insert, column by column: sent as one array per column, which PostgreSQL reads without a JSON parse. */
-    private static final class Rows {
+    static final class Rows {
         final List<String> entityIds = new ArrayList<>();
         final List<String> attributes = new ArrayList<>();
         final List<String> datasetIds = new ArrayList<>();
@@ -98,11 +95,11 @@ public final class HistoryStore {
     }
 
     /** The hour an instance counts in for the roll-up: its observation time, else its recording time, in UTC. */
-    private static final String HOUR = "date_trunc('hour', coalesce(observed_at, recorded_at), 'UTC')";
-    private static final String ROLLUP_COLUMNS = "count(*) AS total, count(value_number) AS numeric, sum(value_number) AS sum, "
+    static final String HOUR = "date_trunc('hour', coalesce(observed_at, recorded_at), 'UTC')";
+    static final String ROLLUP_COLUMNS = "count(*) AS total, count(value_number) AS numeric, sum(value_number) AS sum, "
             + "sum(value_number * value_number) AS sumsq, min(value_number) AS min, max(value_number) AS max";
 
-    private static final String HOURLY_COLUMNS = "tenant, series_id, hour, total, numeric, sum, sumsq, min, max";
+    static final String HOURLY_COLUMNS = "tenant, series_id, hour, total, numeric, sum, sumsq, min, max";
 
     /** Inserts the rows and adds them to the hourly roll-up, in one statement. */
     private void insert(Connection connection, String tenant, Rows rows) throws SQLException {
@@ -135,7 +132,7 @@ public final class HistoryStore {
     }
 
     /** The id of an entity's attribute series, if it ever had history. */
-    private static java.util.Optional<Long> seriesId(Connection connection, String tenant, String entityId, String attribute)
+    static java.util.Optional<Long> seriesId(Connection connection, String tenant, String entityId, String attribute)
             throws SQLException {
         try (PreparedStatement select = connection.prepareStatement(
                 "SELECT id FROM attribute_series WHERE tenant = ? AND entity_id = ? AND attribute = ?")) {
@@ -152,7 +149,7 @@ public final class HistoryStore {
      * Recomputes the roll-up of one attribute from the instances, for the hours given (or all hours when null): after
      * instances were modified or deleted, since a minimum or maximum cannot be subtracted.
      */
-    private static void recompute(Connection connection, String tenant, long seriesId, List<Instant> hours)
+    static void recompute(Connection connection, String tenant, long seriesId, List<Instant> hours)
             throws SQLException {
         String hourFilter = hours == null ? "" : " AND hour = ANY(?)";
         try (PreparedStatement delete = connection.prepareStatement(
@@ -177,25 +174,9 @@ public final class HistoryStore {
         }
     }
 
-    private static Instant hourOf(HistoryInstance instance) {
+    static Instant hourOf(HistoryInstance instance) {
         Instant time = instance.observedAt() != null ? instance.observedAt() : instance.recordedAt();
         return time.truncatedTo(java.time.temporal.ChronoUnit.HOURS);
-    }
-
-    /** One instance by its id, if it belongs to that entity and attribute. */
-    public java.util.Optional<HistoryInstance> instance(Connection connection, String tenant, String entityId, String attribute,
-                                                 long instanceId) throws SQLException {
-        try (PreparedStatement select = connection.prepareStatement(
-                "SELECT s.attribute, h.instance_id, h.recorded_at, h.observed_at, h.instance FROM attribute_history h "
-                        + "JOIN attribute_series s ON s.tenant = h.tenant AND s.id = h.series_id "
-                        + "WHERE h.instance_id = ? AND s.tenant = ? AND s.entity_id = ? AND s.attribute = ?")) {
-            select.setLong(1, instanceId);
-            select.setString(2, tenant);
-            select.setString(3, entityId);
-            select.setString(4, attribute);
-            List<HistoryInstance> found = readInstances(select);
-            return found.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(found.getFirst());
-        }
     }
 
     /** Largest magnitude a value may have to count in aggregations: its square must stay a finite double. */
@@ -243,7 +224,7 @@ public final class HistoryStore {
 
     public boolean deleteInstance(Connection connection, String tenant, String entityId, String attribute, long instanceId)
             throws SQLException {
-        java.util.Optional<HistoryInstance> stored = instance(connection, tenant, entityId, attribute, instanceId);
+        java.util.Optional<HistoryInstance> stored = reader.instance(connection, tenant, entityId, attribute, instanceId);
         if (stored.isEmpty()) {
             return false;
         }
@@ -278,7 +259,7 @@ public final class HistoryStore {
         return delete(connection, "DELETE FROM attribute_history" + itsSeries, tenant, tenant, entityId);
     }
 
-    private static int delete(Connection connection, String sql, Object... parameters) throws SQLException {
+    static int delete(Connection connection, String sql, Object... parameters) throws SQLException {
         try (PreparedStatement delete = connection.prepareStatement(sql)) {
             for (int i = 0; i < parameters.length; i++) {
                 delete.setObject(i + 1, parameters[i]);
@@ -287,403 +268,4 @@ public final class HistoryStore {
         }
     }
 
-    /**
-     * Instances of one entity, oldest first within the time range, or the last {@code lastN} per attribute.
-     *
-     * @param timeColumn recorded_at or observed_at
-     */
-    public List<HistoryInstance> instances(Connection connection, String tenant, String entityId, List<String> attributes,
-                                    String timeColumn, Instant from, Instant to, int lastN, int limit) throws SQLException {
-        String column = timeColumn(timeColumn);
-        List<Object> parameters = new ArrayList<>();
-        // Per attribute series, one index scan of its instances (backwards for the newest N), at most a page long:
-        // never a sort or a ranking of the whole history.
-        StringBuilder sql = new StringBuilder("SELECT s.attribute, h.instance_id, h.recorded_at, h.observed_at, h.instance "
-                + "FROM attribute_series s CROSS JOIN LATERAL (SELECT * FROM attribute_history WHERE tenant = ? AND series_id = s.id");
-        parameters.add(tenant);
-        appendFilters(sql, parameters, null, column, from, to);
-        String direction = lastN > 0 ? " DESC" : "";
-        sql.append(" ORDER BY ").append(column).append(direction).append(", instance_id").append(direction).append(" LIMIT ?) h");
-        parameters.add(lastN > 0 ? lastN : limit);
-        sql.append(" WHERE s.tenant = ? AND s.entity_id = ?");
-        parameters.add(tenant);
-        parameters.add(entityId);
-        if (attributes != null && !attributes.isEmpty()) {
-            sql.append(" AND s.attribute = ANY(?)");
-            parameters.add(attributes.toArray(String[]::new));
-        }
-        sql.append(" ORDER BY s.attribute, ").append(timeColumn(timeColumn, "h.")).append(", h.instance_id LIMIT ?");
-        parameters.add(limit);
-        try (PreparedStatement select = connection.prepareStatement(sql.toString())) {
-            EntityQueries.bind(connection, select, parameters);
-            return readInstances(select);
-        }
-    }
-
-    private static List<HistoryInstance> readInstances(PreparedStatement select) throws SQLException {
-        List<HistoryInstance> instances = new ArrayList<>();
-        try (ResultSet rows = select.executeQuery()) {
-            while (rows.next()) {
-                Timestamp observed = rows.getTimestamp(4);
-                instances.add(new HistoryInstance(rows.getString(1), rows.getLong(2), rows.getTimestamp(3).toInstant(),
-                        observed == null ? null : observed.toInstant(), Json.parseTrusted(rows.getString(5))));
-            }
-        }
-        return instances;
-    }
-
-    /**
-     * Aggregates the instances per entity and attribute in buckets of {@code bucketSeconds} (or one bucket for the
-     * range). Whole-hour aggregations by observation time are answered from the roll-up instead, see
-     * {@link #aggregateAsJson}; this reads every instance in the range (distinctCount, modifiedAt, other periods).
-     */
-    public Map<String, List<HistoryBucket>> aggregate(Connection connection, String tenant, List<String> entityIds,
-                                               List<String> attributes, String timeColumn, Instant from, Instant to,
-                                               long bucketSeconds) throws SQLException {
-        List<Object> parameters = new ArrayList<>();
-        String column = timeColumn(timeColumn);
-        String bucket = millis(bucketSeconds > 0
-                ? "date_bin(make_interval(secs => ?), " + column + ", " + EPOCH + ")"
-                : "min(" + column + ") OVER (PARTITION BY entity_id, attribute)");
-        StringBuilder sql = new StringBuilder("SELECT entity_id, attribute, bucket, count(*), count(DISTINCT instance -> 'value'), "
-                + "sum(value_number), avg(value_number), min(value_number), max(value_number), stddev_pop(value_number), "
-                + "sum(value_number * value_number), " + millis("max(" + column + ")") + " FROM (SELECT s.entity_id, s.attribute, h.*, "
-                + bucket + " AS bucket FROM attribute_series s JOIN attribute_history h ON h.tenant = s.tenant AND h.series_id = s.id "
-                + "WHERE s.tenant = ? AND s.entity_id = ANY(?)");
-        if (bucketSeconds > 0) {
-            parameters.add((double) bucketSeconds);
-        }
-        parameters.add(tenant);
-        parameters.add(entityIds.toArray(String[]::new));
-        appendFilters(sql, parameters, attributes, column, from, to);
-        sql.append(") b");
-        sql.append(" GROUP BY entity_id, attribute, bucket ORDER BY entity_id, attribute, bucket");
-        Map<String, List<HistoryBucket>> buckets = new java.util.HashMap<>();
-        try (PreparedStatement select = connection.prepareStatement(sql.toString())) {
-            EntityQueries.bind(connection, select, parameters);
-            try (ResultSet rows = select.executeQuery()) {
-                while (rows.next()) {
-                    // Epoch seconds: reading timestamps through JDBC costs more than the query for tens of thousands of rows.
-                    Instant start = Instant.ofEpochMilli(rows.getLong(3));
-                    Instant end = bucketSeconds > 0 ? start.plusSeconds(bucketSeconds) : Instant.ofEpochMilli(rows.getLong(12));
-                    Map<String, Double> values = new java.util.LinkedHashMap<>();
-                    values.put("totalCount", (double) rows.getLong(4));
-                    values.put("distinctCount", nullable(rows, 5));
-                    values.put("sum", nullable(rows, 6));
-                    values.put("avg", nullable(rows, 7));
-                    values.put("min", nullable(rows, 8));
-                    values.put("max", nullable(rows, 9));
-                    values.put("stddev", nullable(rows, 10));
-                    values.put("sumsq", nullable(rows, 11));
-                    buckets.computeIfAbsent(rows.getString(1), id -> new ArrayList<>())
-                            .add(new HistoryBucket(rows.getString(2), start, end, values));
-                }
-            }
-        }
-        return buckets;
-    }
-
-    /** Whether the hourly roll-up can answer: whole-hour buckets by observation time, without distinctCount. */
-    public static boolean rollupApplies(String timeColumn, Instant from, Instant to, long bucketSeconds, boolean distinctCount) {
-        Instant lowHour = from == null ? null : ceilHour(from);
-        Instant highHour = to == null ? null : to.truncatedTo(java.time.temporal.ChronoUnit.HOURS);
-        return "observed_at".equals(timeColumn) && bucketSeconds > 0 && bucketSeconds % 3600 == 0 && !distinctCount
-                && (lowHour == null || highHour == null || lowHour.isBefore(highHour));
-    }
-
-    /**
-     * Buckets of several hours (PT3H, P1D…): the roll-up's whole hours and the cut hours at the range's ends from the
-     * instances, regrouped per bucket into the roll-up's figures. Columns: series_id, bucket (timestamptz),
-     * total, numeric, sum, sumsq, min, max.
-     */
-    private static void appendRollupBuckets(StringBuilder sql, List<Object> parameters, String tenant, long[] seriesIds,
-                                            Instant from, Instant to, long bucketSeconds) {
-        Instant lowHour = from == null ? null : ceilHour(from);
-        Instant highHour = to == null ? null : to.truncatedTo(java.time.temporal.ChronoUnit.HOURS);
-        parameters.add((double) bucketSeconds);
-        sql.append("SELECT series_id, date_bin(make_interval(secs => ?), hour, " + EPOCH + ") AS bucket, "
-                + "sum(total) AS total, sum(numeric) AS numeric, sum(sum) AS sum, sum(sumsq) AS sumsq, min(min) AS min, "
-                + "max(max) AS max FROM (");
-        sql.append(rolledUpHours(parameters, tenant, seriesIds, lowHour, highHour));
-        if (from != null && from.isBefore(lowHour)) {
-            sql.append(" UNION ALL ").append(cutHour(parameters, tenant, seriesIds, from, lowHour));
-        }
-        if (to != null && highHour.isBefore(to)) {
-            sql.append(" UNION ALL ").append(cutHour(parameters, tenant, seriesIds, highHour, to));
-        }
-        sql.append(") parts GROUP BY series_id, bucket");
-    }
-
-    /** SQL for each aggregation method over one bucket's figures (the roll-up's columns: an hour's, or summed). */
-    private static final Map<String, String> METHODS = Map.of("totalCount", "total", "sum", "sum",
-            "avg", "sum / nullif(numeric, 0)", "min", "min", "max", "max",
-            "stddev", "sqrt(greatest(sumsq / nullif(numeric, 0) - power(sum / nullif(numeric, 0), 2), 0))", "sumsq", "sumsq");
-
-    private static String method(String name) {
-        String expression = METHODS.get(name);
-        if (expression == null) {
-            throw new IllegalArgumentException("no roll-up figure for " + name);
-        }
-        return expression;
-    }
-
-    /**
-     * The roll-up path, as JSON: per entity and attribute, one array per method of [value, start, end] triples, the
-     * temporal API's aggregated representation. A month of hourly buckets for a page of entities is tens of thousands
-     * of triples. Measured on 100 entities × 720 hours: reading them as rows costs more than the query, and rendering
-     * them in SQL (json_agg, two to_char per bucket) 300 ms of the 320; so PostgreSQL returns per entity and attribute
-     * the bucket starts and each method's values as array text (20 ms), and the triples are spliced here from that
-     * text, with each distinct bucket time formatted once.
-     *
-     * @return entity id → attribute → method → JSON array text
-     */
-    public Map<String, Map<String, Map<String, String>>> aggregateAsJson(Connection connection, String tenant, List<String> entityIds,
-                                                                         List<String> attributes, Instant from, Instant to,
-                                                                         long bucketSeconds, List<String> methods) throws SQLException {
-        Map<String, Map<String, Map<String, String>>> rendered = new java.util.HashMap<>();
-        Map<Long, Series> series = seriesOf(connection, tenant, entityIds, attributes);
-        if (series.isEmpty()) {
-            return rendered;
-        }
-        long[] seriesIds = series.keySet().stream().mapToLong(Long::longValue).sorted().toArray();
-        List<Object> parameters = new ArrayList<>();
-        StringBuilder sql = new StringBuilder();
-        if (bucketSeconds == 3600) {
-            appendHourlyArrays(sql, parameters, tenant, seriesIds, from, to, methods);
-        } else {
-            sql.append("SELECT series_id, array_agg(date_part('epoch', bucket)::bigint ORDER BY bucket)::text");
-            for (String method : methods) {
-                sql.append(", array_agg(").append(method(method)).append(" ORDER BY bucket)::text");
-            }
-            sql.append(" FROM (");
-            appendRollupBuckets(sql, parameters, tenant, seriesIds, from, to, bucketSeconds);
-            sql.append(") b GROUP BY series_id");
-        }
-        Map<Long, String> times = new java.util.HashMap<>();
-        try (PreparedStatement select = connection.prepareStatement(sql.toString())) {
-            EntityQueries.bind(connection, select, parameters);
-            try (ResultSet rows = select.executeQuery()) {
-                while (rows.next()) {
-                    String[] starts = arrayElements(rows.getString(2));
-                    Map<String, String> byMethod = new java.util.LinkedHashMap<>();
-                    for (int i = 0; i < methods.size(); i++) {
-                        byMethod.put(methods.get(i), triples(starts, arrayElements(rows.getString(3 + i)), bucketSeconds, times));
-                    }
-                    Series named = series.get(rows.getLong(1));
-                    rendered.computeIfAbsent(named.entityId(), id -> new java.util.TreeMap<>()).put(named.attribute(), byMethod);
-                }
-            }
-        }
-        return rendered;
-    }
-
-    /** An attribute series by its names. */
-    private record Series(String entityId, String attribute) {
-    }
-
-    /** The series of the entities (of the attributes, when given) by id. */
-    private static Map<Long, Series> seriesOf(Connection connection, String tenant, List<String> entityIds, List<String> attributes)
-            throws SQLException {
-        List<Object> parameters = new ArrayList<>(List.of(tenant, entityIds.toArray(String[]::new)));
-        StringBuilder sql = new StringBuilder("SELECT id, entity_id, attribute FROM attribute_series WHERE tenant = ? AND entity_id = ANY(?)");
-        appendFilters(sql, parameters, attributes, null, null, null);
-        Map<Long, Series> series = new java.util.HashMap<>();
-        try (PreparedStatement select = connection.prepareStatement(sql.toString())) {
-            EntityQueries.bind(connection, select, parameters);
-            try (ResultSet rows = select.executeQuery()) {
-                while (rows.next()) {
-                    series.put(rows.getLong(1), new Series(rows.getString(2), rows.getString(3)));
-                }
-            }
-        }
-        return series;
-    }
-
-    /**
-     * Hourly buckets, the common case (a month of them per entity): the roll-up's rows are aggregated into arrays in the
-     * order its index returns them, so PostgreSQL never sorts them; the cut hours at the range's ends, aggregated from
-     * the instances, are one bucket each and are joined on before and after. Merging them into the rows first made
-     * PostgreSQL sort the 72,000 rows of a page of 100 entities (on disk, beyond work_mem): measured in psql, 170 ms
-     * with the sort against 85 ms without. Columns: series_id, bucket starts, one array per method.
-     */
-    private static void appendHourlyArrays(StringBuilder sql, List<Object> parameters, String tenant, long[] seriesIds,
-                                           Instant from, Instant to, List<String> methods) {
-        Instant lowHour = from == null ? null : ceilHour(from);
-        Instant highHour = to == null ? null : to.truncatedTo(java.time.temporal.ChronoUnit.HOURS);
-        List<String> parts = new ArrayList<>();
-        sql.append("WITH ");
-        if (from != null && from.isBefore(lowHour)) {
-            appendHourArrays(sql, "low", methods, cutHour(parameters, tenant, seriesIds, from, lowHour));
-            parts.add("low");
-            sql.append(", ");
-        }
-        appendHourArrays(sql, "whole", methods, rolledUpHours(parameters, tenant, seriesIds, lowHour, highHour));
-        parts.add("whole");
-        if (to != null && highHour.isBefore(to)) {
-            sql.append(", ");
-            appendHourArrays(sql, "high", methods, cutHour(parameters, tenant, seriesIds, highHour, to));
-            parts.add("high");
-        }
-        sql.append(" SELECT series_id, ").append(concatenated(parts, "starts"));
-        for (int i = 0; i < methods.size(); i++) {
-            sql.append(", ").append(concatenated(parts, "m" + i));
-        }
-        sql.append(" FROM ").append(parts.getFirst());
-        for (String part : parts.subList(1, parts.size())) {
-            sql.append(" FULL JOIN ").append(part).append(" USING (series_id)");
-        }
-    }
-
-    /** A named query of per-series arrays (bucket starts, then each method's values) over hourly figures. */
-    private static void appendHourArrays(StringBuilder sql, String name, List<String> methods, String hours) {
-        sql.append(name).append(" AS (SELECT series_id, array_agg(date_part('epoch', hour)::bigint ORDER BY hour) AS starts");
-        for (int i = 0; i < methods.size(); i++) {
-            sql.append(", array_agg(").append(method(methods.get(i))).append(" ORDER BY hour) AS m").append(i);
-        }
-        sql.append(" FROM (").append(hours).append(") h GROUP BY series_id)");
-    }
-
-    /** The roll-up's rows of the whole hours in [lowHour, highHour). */
-    private static String rolledUpHours(List<Object> parameters, String tenant, long[] seriesIds, Instant lowHour, Instant highHour) {
-        StringBuilder sql = new StringBuilder("SELECT series_id, hour, total, numeric, sum, sumsq, min, max "
-                + "FROM attribute_hourly WHERE tenant = ? AND series_id = ANY(?)");
-        parameters.add(tenant);
-        parameters.add(seriesIds);
-        appendFilters(sql, parameters, null, "hour", lowHour, highHour);
-        return sql.toString();
-    }
-
-    /** The figures of a cut hour, from the instances observed in [from, to), in the roll-up's columns. */
-    private static String cutHour(List<Object> parameters, String tenant, long[] seriesIds, Instant from, Instant to) {
-        StringBuilder sql = new StringBuilder("SELECT series_id, " + HOUR + " AS hour, " + ROLLUP_COLUMNS
-                + " FROM attribute_history WHERE tenant = ? AND series_id = ANY(?)");
-        parameters.add(tenant);
-        parameters.add(seriesIds);
-        appendFilters(sql, parameters, null, timeColumn("observed_at"), from, to);
-        return sql.append(" GROUP BY 1, 2").toString();
-    }
-
-    /** low.x || whole.x || high.x as text; a part an entity lacks is NULL, which array concatenation skips. */
-    private static String concatenated(List<String> parts, String column) {
-        return "(" + String.join(" || ", parts.stream().map(part -> part + "." + column).toList()) + ")::text";
-    }
-
-    private static String isoTime(long epochSeconds) {
-        return Instant.ofEpochSecond(epochSeconds).toString();
-    }
-
-    /** The elements of a PostgreSQL array of numbers in its text form: {1,2.5,NULL}. */
-    private static String[] arrayElements(String array) {
-        return array.length() <= 2 ? new String[0] : array.substring(1, array.length() - 1).split(",", -1);
-    }
-
-    /** [[value, start, end], …] from bucket starts (epoch seconds) and values as PostgreSQL printed them. */
-    private static String triples(String[] starts, String[] values, long bucketSeconds, Map<Long, String> times) {
-        StringBuilder json = new StringBuilder(starts.length * 56).append('[');
-        for (int i = 0; i < starts.length; i++) {
-            long start = Long.parseLong(starts[i]);
-            String value = values[i];
-            // SQL NULL (no numeric value in the bucket), and the non-finite doubles JSON has no numbers for.
-            boolean number = !value.equals("NULL") && !value.equals("NaN") && !value.endsWith("Infinity");
-            json.append(i == 0 ? "[" : ",[").append(number ? value : "null").append(",\"")
-                    .append(times.computeIfAbsent(start, HistoryStore::isoTime)).append("\",\"")
-                    .append(times.computeIfAbsent(start + bucketSeconds, HistoryStore::isoTime)).append("\"]");
-        }
-        return json.append(']').toString();
-    }
-
-    private static final String EPOCH = "timestamptz '1970-01-01 00:00:00+00'";
-
-    private static String millis(String timestamp) {
-        return "floor(extract(epoch FROM " + timestamp + ") * 1000)::bigint";
-    }
-
-    private static Instant ceilHour(Instant time) {
-        Instant floor = time.truncatedTo(java.time.temporal.ChronoUnit.HOURS);
-        return floor.equals(time) ? floor : floor.plusSeconds(3600);
-    }
-
-    /** Creates the monthly partitions around now, so rows land in a partition that can later be dropped whole. */
-    public void ensurePartitions(Connection connection, Instant now, int monthsAhead) throws SQLException {
-        LocalDate month = LocalDate.ofInstant(now, ZoneOffset.UTC).withDayOfMonth(1).minusMonths(1);
-        try (Statement statement = connection.createStatement()) {
-            for (int i = 0; i <= monthsAhead + 1; i++) {
-                LocalDate start = month.plusMonths(i);
-                String name = "attribute_history_" + start.format(MONTH);
-                // Names and bounds come from dates, never from input.
-                statement.execute("CREATE TABLE IF NOT EXISTS " + name + " PARTITION OF attribute_history FOR VALUES FROM ('"
-                        + start + "T00:00:00Z') TO ('" + start.plusMonths(1) + "T00:00:00Z')");
-            }
-        }
-    }
-
-    /** Drops monthly partitions that end before the cut-off; returns their names. */
-    public List<String> dropPartitionsBefore(Connection connection, Instant cutoff) throws SQLException {
-        List<String> dropped = new ArrayList<>();
-        LocalDate cutoffMonth = LocalDate.ofInstant(cutoff, ZoneOffset.UTC).withDayOfMonth(1);
-        try (PreparedStatement select = connection.prepareStatement(
-                "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_class p ON p.oid = i.inhparent "
-                        + "WHERE p.relname = 'attribute_history' AND c.relname ~ '^attribute_history_[0-9]{4}_[0-9]{2}$'");
-             ResultSet rows = select.executeQuery()) {
-            while (rows.next()) {
-                String name = rows.getString(1);
-                LocalDate month = LocalDate.parse(name.substring("attribute_history_".length()).replace('_', '-') + "-01");
-                if (month.plusMonths(1).isBefore(cutoffMonth) || month.plusMonths(1).isEqual(cutoffMonth)) {
-                    dropped.add(name);
-                }
-            }
-        }
-        try (Statement statement = connection.createStatement()) {
-            for (String name : dropped) {
-                // The roll-up goes by hour of observation, partitions by time of recording: they differ for history
-                // imported with old observation times. So the hours the partition fed are recounted from what remains,
-                // rather than cut by date. Names come from the catalogue and match the pattern above, never input.
-                statement.execute("CREATE TEMP TABLE IF NOT EXISTS retention_series_hours (tenant text, series_id bigint, hour timestamptz)");
-                statement.execute("TRUNCATE retention_series_hours");
-                statement.execute("INSERT INTO retention_series_hours SELECT DISTINCT tenant, series_id, " + HOUR + " FROM " + name);
-                statement.execute("DROP TABLE " + name);
-                statement.execute("DELETE FROM attribute_hourly a USING retention_series_hours r WHERE a.tenant = r.tenant "
-                        + "AND a.series_id = r.series_id AND a.hour = r.hour");
-                statement.execute("INSERT INTO attribute_hourly (" + HOURLY_COLUMNS + ") SELECT h.tenant, h.series_id, r.hour, "
-                        + ROLLUP_COLUMNS.replace("value_number", "h.value_number") + " FROM retention_series_hours r JOIN attribute_history h "
-                        + "ON h.tenant = r.tenant AND h.series_id = r.series_id "
-                        + "AND coalesce(h.observed_at, h.recorded_at) >= r.hour AND coalesce(h.observed_at, h.recorded_at) < r.hour + interval '1 hour' "
-                        + "GROUP BY 1, 2, 3");
-            }
-        }
-        return dropped;
-    }
-
-    private static void appendFilters(StringBuilder sql, List<Object> parameters, List<String> attributes, String column,
-                                      Instant from, Instant to) {
-        if (attributes != null && !attributes.isEmpty()) {
-            sql.append(" AND attribute = ANY(?)");
-            parameters.add(attributes.toArray(String[]::new));
-        }
-        if (from != null) {
-            sql.append(" AND ").append(column).append(" >= ?::timestamptz");
-            parameters.add(from.toString());
-        }
-        if (to != null) {
-            sql.append(" AND ").append(column).append(" < ?::timestamptz");
-            parameters.add(to.toString());
-        }
-    }
-
-    private static String timeColumn(String name) {
-        return timeColumn(name, "");
-    }
-
-    private static String timeColumn(String name, String alias) {
-        return switch (name) {
-            case "observed_at" -> "coalesce(" + alias + "observed_at, " + alias + "recorded_at)";
-            case "recorded_at" -> alias + "recorded_at";
-            default -> throw new IllegalArgumentException("unknown time column " + name);
-        };
-    }
-
-    private static Double nullable(ResultSet rows, int column) throws SQLException {
-        double value = rows.getDouble(column);
-        return rows.wasNull() ? null : value;
-    }
 }
