@@ -199,7 +199,7 @@ public record Settings(
             problems.add(INGEST_MAX_PAYLOAD_BYTES + " must be 64..1048576, not " + ingest.maxPayloadBytes());
         }
         if (databaseUrl != null && !databaseUrl.startsWith("jdbc:postgresql:")) {
-            problems.add(DB_URL + " must be a PostgreSQL JDBC URL (jdbc:postgresql://host:5432/db), not " + databaseUrl);
+            problems.add(DB_URL + " must be a PostgreSQL JDBC URL (jdbc:postgresql://host:5432/db), not " + Redaction.url(databaseUrl));
         }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("Invalid settings:\n  " + String.join("\n  ", problems));

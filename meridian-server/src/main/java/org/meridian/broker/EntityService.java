@@ -16,7 +16,6 @@ import org.meridian.broker.store.EntityQueries;
 import org.meridian.broker.store.EntityStore;
 import org.meridian.broker.store.HistoryStore;
 import org.meridian.broker.store.NotificationStore;
-import org.meridian.core.error.ErrorType;
 import org.meridian.core.error.MeridianException;
 import org.meridian.core.jsonld.JsonLdContext;
 import org.meridian.core.ngsild.AttributeChanges;

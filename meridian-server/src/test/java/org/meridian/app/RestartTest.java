@@ -80,9 +80,10 @@ class RestartTest {
     @Test
     void impossibleSettingsAreRefusedWithTheNameOfTheSetting() {
         Map<String, String> environment = Map.of(Settings.MAX_LIMIT, "10", Settings.DEFAULT_LIMIT, "50",
-                Settings.DB_URL, "mysql://elsewhere");
+                Settings.DB_URL, "mysql://meridian:s3cret@elsewhere/city?password=s3cret");
 
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> Settings.fromEnvironment(environment).validate())
-                .hasMessageContaining("MERIDIAN_DEFAULT_LIMIT").hasMessageContaining("MERIDIAN_DB_URL");
+                .hasMessageContaining("MERIDIAN_DEFAULT_LIMIT").hasMessageContaining("MERIDIAN_DB_URL")
+                .hasMessageContaining("mysql://meridian:********@elsewhere").hasMessageNotContaining("s3cret");
     }
 }

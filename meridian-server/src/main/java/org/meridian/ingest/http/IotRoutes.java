@@ -15,7 +15,6 @@ import org.meridian.core.error.ErrorType;
 import org.meridian.core.error.MeridianException;
 import org.meridian.core.ingest.AttributeMapping;
 import org.meridian.core.ingest.DeviceCounters;
-import org.meridian.core.ingest.MeasurementRejected;
 import org.meridian.core.ingest.StoredDevice;
 import org.meridian.core.ingest.StoredGroup;
 import org.meridian.core.ingest.UnknownDevice;
