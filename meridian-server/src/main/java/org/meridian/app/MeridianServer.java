@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import org.meridian.broker.BatchService;
+import org.meridian.broker.ChangeWriter;
 import org.meridian.broker.ContextService;
 import org.meridian.broker.DiscoveryService;
 import org.meridian.broker.EntityService;
@@ -39,6 +40,8 @@ import org.meridian.ingest.IngestPipeline;
 import org.meridian.ingest.mqtt.EmbeddedMqttBroker;
 import org.meridian.ingest.mqtt.ExternalMqttIngest;
 import org.meridian.ingest.store.ImportMappingStore;
+import org.meridian.platform.bus.EventBus;
+import org.meridian.platform.bus.LogEventBus;
 import org.meridian.platform.db.Database;
 import org.meridian.platform.db.FreshStatistics;
 import org.meridian.platform.db.TenantStore;
@@ -61,10 +64,12 @@ public final class MeridianServer implements AutoCloseable {
     private final ExternalMqttIngest externalMqtt;
     private final AttributeSeries series;
     private final FreshStatistics statistics;
+    private final EventBus bus;
 
-    private MeridianServer(Database database, HttpServer http, BatchService batches, Notifications notifications, HistoryMaintenance maintenance,
+    private MeridianServer(EventBus bus, Database database, HttpServer http, BatchService batches, Notifications notifications, HistoryMaintenance maintenance,
                            Ingest ingest, EmbeddedMqttBroker embeddedMqtt, ExternalMqttIngest externalMqtt, AttributeSeries series,
                            FreshStatistics statistics) {
+        this.bus = bus;
         this.database = database;
         this.statistics = statistics;
         this.series = series;
@@ -110,14 +115,17 @@ public final class MeridianServer implements AutoCloseable {
             maintenance.start();
             FreshStatistics statistics = new FreshStatistics(transactions);
             EntityStore entityStore = new EntityStore();
-            EntityService entities = new EntityService(transactions, entityStore, queries, tenants, notificationStore, history,
-                    notifications, clock);
+            LogEventBus bus = new LogEventBus(database.dataSource(), new LogEventBus.Options(
+                    Duration.ofHours(settings.eventRetentionHours()), Duration.ofMinutes(2), 500, Duration.ofMillis(250)));
+            ChangeWriter writer = new ChangeWriter(transactions, entityStore, tenants, history, notificationStore, notifications,
+                    bus, clock);
+            EntityService entities = new EntityService(transactions, writer, entityStore, queries, tenants);
             Settings.Ingest ingestSettings = settings.ingest();
-            Ingest ingest = new Ingest(transactions, tenants, new MeasurementWriter(entities), contexts.core(),
+            Ingest ingest = new Ingest(transactions, tenants, new MeasurementWriter(writer), contexts.core(),
                     new IngestPipeline.Options(ingestSettings.writers(), ingestSettings.queueCapacity(), ingestSettings.maxBatch(),
                             ingestSettings.maxPayloadBytes()), registry, clock);
             ingest.start();
-            BatchService batches = new BatchService(entities, settings.maxBatchSize(), settings.groupCommitWriters());
+            BatchService batches = new BatchService(writer, settings.maxBatchSize(), settings.groupCommitWriters());
             BrokerRoutes broker = new BrokerRoutes(entities, batches, new DiscoveryService(transactions, new DiscoveryStore(), tenants),
                     new SubscriptionService(transactions, subscriptionStore, tenants, settings.maxQueryTerms(), clock),
                     new NotificationStream(transactions, notificationStore, subscriptionStore, tenants, clock),
@@ -137,7 +145,7 @@ public final class MeridianServer implements AutoCloseable {
             } else if (ingestSettings.mqttPort() >= 0) {
                 embedded = EmbeddedMqttBroker.start(ingest, settings.host(), ingestSettings.mqttPort(), clock);
             }
-            return new MeridianServer(database, http, batches, notifications, maintenance, ingest, embedded, external, series,
+            return new MeridianServer(bus, database, http, batches, notifications, maintenance, ingest, embedded, external, series,
                     statistics);
         } catch (RuntimeException e) {
             database.close();
@@ -152,6 +160,11 @@ public final class MeridianServer implements AutoCloseable {
     /** The embedded MQTT endpoint's port, or -1 when it is off (external broker, or MERIDIAN_MQTT_PORT=-1). */
     public int mqttPort() {
         return embeddedMqtt == null ? -1 : embeddedMqtt.port();
+    }
+
+    /** The change stream: every committed change, for consumers in this process. */
+    public EventBus events() {
+        return bus;
     }
 
     public Ingest ingest() {
@@ -174,6 +187,7 @@ public final class MeridianServer implements AutoCloseable {
         stop("group commit", batches);
         stop("notifications", notifications);
         stop("history maintenance", maintenance);
+        stop("the change stream", bus);
         stop("statistics", statistics);
         stop("attribute series", series);
         stop("the database", database);

@@ -33,6 +33,7 @@ public record Settings(
         int notificationTimeoutMillis,
         int historyRetentionDays,
         int historySeriesCache,
+        int eventRetentionHours,
         String logFormat,
         Ingest ingest) {
 
@@ -67,6 +68,7 @@ public record Settings(
     public static final String NOTIFICATION_TIMEOUT_MS = "MERIDIAN_NOTIFICATION_TIMEOUT_MS";
     public static final String HISTORY_RETENTION_DAYS = "MERIDIAN_HISTORY_RETENTION_DAYS";
     public static final String HISTORY_SERIES_CACHE = "MERIDIAN_HISTORY_SERIES_CACHE";
+    public static final String EVENT_RETENTION_HOURS = "MERIDIAN_EVENT_RETENTION_HOURS";
     public static final String LOG_FORMAT = "MERIDIAN_LOG_FORMAT";
     public static final String MQTT_PORT = "MERIDIAN_MQTT_PORT";
     public static final String MQTT_BROKER_URL = "MERIDIAN_MQTT_BROKER_URL";
@@ -102,6 +104,7 @@ public record Settings(
                 integer(get, NOTIFICATION_TIMEOUT_MS, 5_000),
                 integer(get, HISTORY_RETENTION_DAYS, 0),
                 integer(get, HISTORY_SERIES_CACHE, 100_000),
+                integer(get, EVENT_RETENTION_HOURS, 24),
                 text(get, LOG_FORMAT, "text"),
                 new Ingest(integer(get, MQTT_PORT, 1883), text(get, MQTT_BROKER_URL, null), text(get, MQTT_BROKER_USERNAME, null),
                         text(get, MQTT_BROKER_PASSWORD, null), text(get, MQTT_BROKER_CLIENT_ID, "meridian-ingest"),
@@ -112,19 +115,19 @@ public record Settings(
     public Settings withPort(int newPort) {
         return new Settings(host, newPort, dataDirectory, databaseUrl, databaseUser, databasePassword, databasePoolSize,
                 contextsDirectory, publicUrl, maxBodyBytes, headerTimeoutMillis, maxBatchSize, groupCommitWriters, defaultLimit, maxLimit, maxQueryTerms,
-                maxGeoCandidates, notificationMaxFailures, notificationTimeoutMillis, historyRetentionDays, historySeriesCache, logFormat, ingest);
+                maxGeoCandidates, notificationMaxFailures, notificationTimeoutMillis, historyRetentionDays, historySeriesCache, eventRetentionHours, logFormat, ingest);
     }
 
     public Settings withDataDirectory(Path directory) {
         return new Settings(host, port, directory, databaseUrl, databaseUser, databasePassword, databasePoolSize,
                 contextsDirectory, publicUrl, maxBodyBytes, headerTimeoutMillis, maxBatchSize, groupCommitWriters, defaultLimit, maxLimit, maxQueryTerms,
-                maxGeoCandidates, notificationMaxFailures, notificationTimeoutMillis, historyRetentionDays, historySeriesCache, logFormat, ingest);
+                maxGeoCandidates, notificationMaxFailures, notificationTimeoutMillis, historyRetentionDays, historySeriesCache, eventRetentionHours, logFormat, ingest);
     }
 
     public Settings withMqttPort(int newPort) {
         return new Settings(host, port, dataDirectory, databaseUrl, databaseUser, databasePassword, databasePoolSize,
                 contextsDirectory, publicUrl, maxBodyBytes, headerTimeoutMillis, maxBatchSize, groupCommitWriters, defaultLimit, maxLimit, maxQueryTerms,
-                maxGeoCandidates, notificationMaxFailures, notificationTimeoutMillis, historyRetentionDays, historySeriesCache, logFormat,
+                maxGeoCandidates, notificationMaxFailures, notificationTimeoutMillis, historyRetentionDays, historySeriesCache, eventRetentionHours, logFormat,
                 new Ingest(newPort, ingest.brokerUrl(), ingest.brokerUsername(), ingest.brokerPassword(), ingest.brokerClientId(),
                         ingest.writers(), ingest.queueCapacity(), ingest.maxBatch(), ingest.maxPayloadBytes()));
     }
@@ -132,7 +135,7 @@ public record Settings(
     public Settings withHost(String newHost) {
         return new Settings(newHost, port, dataDirectory, databaseUrl, databaseUser, databasePassword, databasePoolSize,
                 contextsDirectory, publicUrl, maxBodyBytes, headerTimeoutMillis, maxBatchSize, groupCommitWriters, defaultLimit, maxLimit, maxQueryTerms,
-                maxGeoCandidates, notificationMaxFailures, notificationTimeoutMillis, historyRetentionDays, historySeriesCache, logFormat, ingest);
+                maxGeoCandidates, notificationMaxFailures, notificationTimeoutMillis, historyRetentionDays, historySeriesCache, eventRetentionHours, logFormat, ingest);
     }
 
     /** Rejects impossible values with a message naming the setting to change. */
@@ -176,6 +179,9 @@ public record Settings(
         }
         if (historySeriesCache < 1_000) {
             problems.add(HISTORY_SERIES_CACHE + " must be at least 1000, not " + historySeriesCache);
+        }
+        if (eventRetentionHours < 1 || eventRetentionHours > 24 * 30) {
+            problems.add(EVENT_RETENTION_HOURS + " must be 1..720, not " + eventRetentionHours);
         }
         if (!logFormat.equals("text") && !logFormat.equals("json")) {
             problems.add(LOG_FORMAT + " must be text or json, not " + logFormat);

@@ -2,6 +2,7 @@ package org.meridian.broker;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -31,17 +32,17 @@ public final class BatchService implements AutoCloseable {
     private static final int GROUPED_MAX_ENTITIES = 20;
     private static final int GROUP_MAX_ENTITIES = 500;
     /** How long a group writer waits for a row lock before its requests are written by their callers instead. */
-    private static final int GROUP_LOCK_TIMEOUT_MILLIS = 500;
+    private static final java.time.Duration GROUP_LOCK_TIMEOUT = java.time.Duration.ofMillis(500);
 
-    private final EntityService service;
+    private final ChangeWriter writer;
     private final int maxBatchSize;
     private final GroupCommit<GroupKey, List<Entity>, Outcome> groupCommit;
 
     /**
      * @param groupWriters how many groups of small writes are written at once; 0 writes each request on its own
      */
-    public BatchService(EntityService service, int maxBatchSize, int groupWriters) {
-        this.service = service;
+    public BatchService(ChangeWriter writer, int maxBatchSize, int groupWriters) {
+        this.writer = writer;
         this.maxBatchSize = maxBatchSize;
         this.groupCommit = groupWriters <= 0 ? null : new GroupCommit<>("meridian-group-commit", groupWriters,
                 GROUP_MAX_ENTITIES, List::size, this::writeTogether);
@@ -100,7 +101,7 @@ public final class BatchService implements AutoCloseable {
 
     public BatchResult create(Caller caller, JsonNode payload, JsonLdContext context) {
         String tenant = caller.tenant();
-        Parsed parsed = parseAll(payload, context, false, service.currentTime());
+        Parsed parsed = parseAll(payload, context, false, writer.now());
         Map<String, Entity> unique = new LinkedHashMap<>();
         for (Entity entity : parsed.valid()) {
             if (unique.putIfAbsent(entity.id(), entity) != null) {
@@ -122,7 +123,7 @@ public final class BatchService implements AutoCloseable {
     /** POST /entities: creates one entity, grouped with concurrent small writes; returns its id. */
     public String createOne(Caller caller, JsonNode payload, JsonLdContext context) {
         String tenant = caller.tenant();
-        Entity entity = EntityParser.parseEntity(payload, context, service.currentTime());
+        Entity entity = EntityParser.parseEntity(payload, context, writer.now());
         if (write(tenant, Kind.CREATE, List.of(entity)).written().isEmpty()) {
             throw new MeridianException(ErrorType.ALREADY_EXISTS, "The entity " + entity.id() + " already exists");
         }
@@ -132,7 +133,7 @@ public final class BatchService implements AutoCloseable {
     /** Upsert: create missing entities; replace existing ones, or with {@code update} append to them. */
     public UpsertResult upsert(Caller caller, JsonNode payload, JsonLdContext context, boolean update) {
         String tenant = caller.tenant();
-        Parsed parsed = parseAll(payload, context, false, service.currentTime());
+        Parsed parsed = parseAll(payload, context, false, writer.now());
         if (parsed.valid().isEmpty()) {
             return new UpsertResult(parsed.result(), List.of());
         }
@@ -172,7 +173,7 @@ public final class BatchService implements AutoCloseable {
     }
 
     private BatchResult modifyExisting(String tenant, JsonNode payload, JsonLdContext context, Kind kind) {
-        Parsed parsed = parseAll(payload, context, true, service.currentTime());
+        Parsed parsed = parseAll(payload, context, true, writer.now());
         if (parsed.valid().isEmpty()) {
             return parsed.result();
         }
@@ -212,28 +213,15 @@ public final class BatchService implements AutoCloseable {
      * folded into one).
      */
     private List<Outcome> writeTogether(GroupKey key, List<List<Entity>> requests, boolean boundedWaits) {
-        String tenant = key.tenant();
-        EntityService.CommitSignal signal = service.newSignal();
-        List<Outcome> outcomes = service.transactions().inTransaction(connection -> {
-            if (boundedWaits) {
-                try (var statement = connection.createStatement()) {
-                    statement.execute("SET LOCAL lock_timeout = '" + GROUP_LOCK_TIMEOUT_MILLIS + "ms'");
-                }
-            }
-            if (key.kind() == Kind.CREATE || key.kind() == Kind.UPSERT_REPLACE || key.kind() == Kind.UPSERT_UPDATE) {
-                service.tenants().ensure(connection, tenant);
-            } else {
-                service.requireTenant(connection, tenant);
-            }
-            List<Outcome> done = new ArrayList<>(requests.size());
-            for (List<List<Entity>> round : disjointRounds(requests)) {
-                done.addAll(key.kind() == Kind.CREATE ? createRound(connection, tenant, round, signal)
-                        : modifyRound(connection, key, round, signal));
-            }
-            return done;
-        });
-        signal.fire();
-        return outcomes;
+        boolean mayCreate = key.kind() == Kind.CREATE || key.kind() == Kind.UPSERT_REPLACE || key.kind() == Kind.UPSERT_UPDATE;
+        return writer.write(key.tenant(), mayCreate ? ChangeWriter.TenantUse.CREATE_IF_NEW : ChangeWriter.TenantUse.MUST_EXIST,
+                boundedWaits ? GROUP_LOCK_TIMEOUT : null, writing -> {
+                    List<Outcome> done = new ArrayList<>(requests.size());
+                    for (List<List<Entity>> round : disjointRounds(requests)) {
+                        done.addAll(key.kind() == Kind.CREATE ? createRound(writing, round) : modifyRound(writing, key, round));
+                    }
+                    return done;
+                });
     }
 
     /** Consecutive runs of requests of which no two touch the same entity. */
@@ -255,12 +243,10 @@ public final class BatchService implements AutoCloseable {
         return rounds;
     }
 
-    private List<Outcome> createRound(java.sql.Connection connection, String tenant, List<List<Entity>> round,
-                                      EntityService.CommitSignal signal) throws java.sql.SQLException {
+    private static List<Outcome> createRound(ChangeWriter.Writing writing, List<List<Entity>> round) throws SQLException {
         List<Entity> all = round.stream().flatMap(List::stream).toList();
-        Set<String> inserted = service.store().insertNew(connection, tenant, all);
-        service.record(connection, tenant, all.stream().filter(entity -> inserted.contains(entity.id()))
-                .map(EntityChange::created).toList(), signal);
+        Set<String> inserted = writing.insertNew(all);
+        writing.record(all.stream().filter(entity -> inserted.contains(entity.id())).map(EntityChange::created).toList());
         List<Outcome> outcomes = new ArrayList<>(round.size());
         for (List<Entity> request : round) {
             Set<String> mine = new java.util.LinkedHashSet<>();
@@ -270,12 +256,11 @@ public final class BatchService implements AutoCloseable {
         return outcomes;
     }
 
-    private List<Outcome> modifyRound(java.sql.Connection connection, GroupKey key, List<List<Entity>> round,
-                                      EntityService.CommitSignal signal) throws java.sql.SQLException {
-        String tenant = key.tenant();
+    private static List<Outcome> modifyRound(ChangeWriter.Writing writing, GroupKey key, List<List<Entity>> round)
+            throws SQLException {
         boolean upsert = key.kind() == Kind.UPSERT_REPLACE || key.kind() == Kind.UPSERT_UPDATE;
         List<Entity> all = round.stream().flatMap(List::stream).toList();
-        Map<String, Entity> current = byId(service.store().findAll(connection, tenant, EntityService.idsOf(all), true));
+        Map<String, Entity> current = writing.lockAll(EntityService.idsOf(all));
         Map<String, ObjectNode> before = before(current);
         Map<String, Entity> next = new LinkedHashMap<>();
         List<Outcome> outcomes = new ArrayList<>(round.size());
@@ -297,8 +282,8 @@ public final class BatchService implements AutoCloseable {
             }
             outcomes.add(new Outcome(created, missing));
         }
-        service.store().upsert(connection, tenant, List.copyOf(next.values()));
-        service.record(connection, tenant, changes(next, before), signal);
+        writing.upsert(List.copyOf(next.values()));
+        writing.record(changes(next, before));
         return outcomes;
     }
 
@@ -320,15 +305,12 @@ public final class BatchService implements AutoCloseable {
         if (ids.isEmpty()) {
             return result;
         }
-        EntityService.CommitSignal signal = service.newSignal();
-        Set<String> deleted = service.transactions().inTransaction(connection -> {
-            service.requireTenant(connection, tenant);
-            List<Entity> existing = service.store().findAll(connection, tenant, ids, true);
-            Set<String> gone = service.store().deleteAll(connection, tenant, ids);
-            service.record(connection, tenant, existing.stream().map(EntityChange::deleted).toList(), signal);
+        Set<String> deleted = writer.write(tenant, ChangeWriter.TenantUse.MUST_EXIST, writing -> {
+            Map<String, Entity> existing = writing.lockAll(ids);
+            Set<String> gone = writing.deleteAll(ids);
+            writing.record(existing.values().stream().map(EntityChange::deleted).toList());
             return gone;
         });
-        signal.fire();
         for (String id : ids) {
             if (deleted.contains(id)) {
                 result.success(id);
@@ -352,12 +334,6 @@ public final class BatchService implements AutoCloseable {
         next.forEach((id, entity) -> changes.add(before.containsKey(id)
                 ? EntityChange.updated(before.get(id), entity, entity.modifiedAt().toString()) : EntityChange.created(entity)));
         return changes;
-    }
-
-    private static Map<String, Entity> byId(List<Entity> list) {
-        Map<String, Entity> map = new LinkedHashMap<>();
-        list.forEach(entity -> map.put(entity.id(), entity));
-        return map;
     }
 
     private static List<String> union(List<String> a, List<String> b) {

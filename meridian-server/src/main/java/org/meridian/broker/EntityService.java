@@ -5,17 +5,13 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.function.UnaryOperator;
 import org.meridian.broker.store.EntityQueries;
 import org.meridian.broker.store.EntityStore;
-import org.meridian.broker.store.HistoryStore;
-import org.meridian.broker.store.NotificationStore;
 import org.meridian.core.error.MeridianException;
 import org.meridian.core.jsonld.JsonLdContext;
 import org.meridian.core.ngsild.AttributeChanges;
@@ -35,31 +31,22 @@ import org.meridian.platform.db.Transactions;
  */
 public final class EntityService {
     private final Transactions transactions;
+    private final ChangeWriter writer;
     private final EntityStore entities;
     private final EntityQueries queries;
     private final TenantStore tenants;
-    private final NotificationStore queue;
-    private final Notifications notifications;
-    private final HistoryStore history;
-    private final Clock clock;
 
-    /**
-     * @param notifications matches changes against subscriptions, and is told which queues a commit filled
-     */
-    public EntityService(Transactions transactions, EntityStore entities, EntityQueries queries, TenantStore tenants,
-                         NotificationStore queue, HistoryStore history, Notifications notifications, Clock clock) {
+    public EntityService(Transactions transactions, ChangeWriter writer, EntityStore entities, EntityQueries queries,
+                         TenantStore tenants) {
         this.transactions = transactions;
+        this.writer = writer;
         this.entities = entities;
         this.queries = queries;
         this.tenants = tenants;
-        this.queue = queue;
-        this.notifications = notifications;
-        this.history = history;
-        this.clock = clock;
     }
 
     private Instant now() {
-        return clock.instant();
+        return writer.now();
     }
 
     public Entity retrieve(Caller caller, String id) {
@@ -80,17 +67,12 @@ public final class EntityService {
     }
 
     public void delete(Caller caller, String id) {
-        String tenant = caller.tenant();
-        CommitSignal signal = new CommitSignal();
-        transactions.inTransaction(connection -> {
-            requireTenant(connection, tenant);
-            Entity current = entities.find(connection, tenant, id, true)
-                    .orElseThrow(() -> MeridianException.notFound("No entity " + id));
-            entities.delete(connection, tenant, id);
-            record(connection, tenant, List.of(EntityChange.deleted(current)), signal);
+        writer.write(caller.tenant(), ChangeWriter.TenantUse.MUST_EXIST, writing -> {
+            Entity current = writing.lock(id).orElseThrow(() -> MeridianException.notFound("No entity " + id));
+            writing.deleteAll(List.of(id));
+            writing.record(List.of(EntityChange.deleted(current)));
             return null;
         });
-        signal.fire();
     }
 
     /** PUT /entities/{id}: the new content replaces everything but the id and the creation time. */
@@ -224,20 +206,16 @@ public final class EntityService {
         });
     }
 
-    /** Reads the entity for update, applies the change, writes it, its history and its notifications in one transaction. */
+    /** Reads the entity for update, applies the change, writes it and records the change, in one transaction. */
     private void modify(String tenant, String id, Instant now, UnaryOperator<Entity> change) {
-        CommitSignal signal = new CommitSignal();
-        transactions.inTransaction(connection -> {
-            requireTenant(connection, tenant);
-            Entity current = entities.find(connection, tenant, id, true)
-                    .orElseThrow(() -> MeridianException.notFound("No entity " + id));
+        writer.write(tenant, ChangeWriter.TenantUse.MUST_EXIST, writing -> {
+            Entity current = writing.lock(id).orElseThrow(() -> MeridianException.notFound("No entity " + id));
             ObjectNode before = current.attributes().deepCopy();
             Entity next = change.apply(current);
-            entities.upsert(connection, tenant, List.of(next));
-            record(connection, tenant, List.of(EntityChange.updated(before, next, now.toString())), signal);
+            writing.upsert(List.of(next));
+            writing.record(List.of(EntityChange.updated(before, next, now.toString())));
             return null;
         });
-        signal.fire();
     }
 
     private static void requireSameId(String id, ObjectNode object) {
@@ -247,63 +225,8 @@ public final class EntityService {
         }
     }
 
-    void requireTenant(Connection connection, String tenant) throws SQLException {
+    private void requireTenant(Connection connection, String tenant) throws SQLException {
         tenants.require(connection, tenant);
-    }
-
-    Transactions transactions() {
-        return transactions;
-    }
-
-    EntityStore store() {
-        return entities;
-    }
-
-    /**
-     * Every change goes to the history and, when subscriptions select it, to their notification queues: in the
-     * transaction of the change, so both commit with it or not at all.
-     */
-    void record(Connection connection, String tenant, List<EntityChange> changes, CommitSignal signal) throws SQLException {
-        if (!changes.isEmpty()) {
-            record(connection, tenant, changes, signal, subscribers(connection, tenant));
-        }
-    }
-
-    /** {@link #record} with the tenant's subscribers already read in this transaction (one query fewer). */
-    void record(Connection connection, String tenant, List<EntityChange> changes, CommitSignal signal,
-                SubscriptionMatcher.Subscribers subscribers) throws SQLException {
-        history.record(connection, tenant, changes);
-        List<NotificationStore.Pending> pending = notifications.matcher().notifications(tenant, subscribers, changes, now());
-        queue.enqueue(connection, pending);
-        pending.forEach(notification -> signal.filled.add(notification.queue()));
-    }
-
-    /** The tenant's subscribers now; {@link SubscriptionMatcher.Subscribers#isEmpty()} when changes notify nobody. */
-    SubscriptionMatcher.Subscribers subscribers(Connection connection, String tenant) throws SQLException {
-        return notifications.matcher().subscribers(connection, tenant);
-    }
-
-    CommitSignal newSignal() {
-        return new CommitSignal();
-    }
-
-    /** Names the notification queues a transaction filled to the sender, once (and only if) it committed. */
-    final class CommitSignal {
-        private final java.util.Set<NotificationStore.QueueKey> filled = new java.util.LinkedHashSet<>();
-
-        void fire() {
-            if (!filled.isEmpty()) {
-                notifications.filled(filled);
-            }
-        }
-    }
-
-    TenantStore tenants() {
-        return tenants;
-    }
-
-    Instant currentTime() {
-        return now();
     }
 
     static List<String> idsOf(List<Entity> list) {

@@ -3,7 +3,6 @@ package org.meridian.broker;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -30,10 +29,10 @@ public final class MeasurementWriter {
                          ObjectNode attributes, Instant at) {
     }
 
-    private final EntityService service;
+    private final ChangeWriter writer;
 
-    public MeasurementWriter(EntityService service) {
-        this.service = service;
+    public MeasurementWriter(ChangeWriter writer) {
+        this.writer = writer;
     }
 
     /** Creates the entities that do not exist yet, for devices just provisioned; returns how many were created. */
@@ -42,16 +41,11 @@ public final class MeasurementWriter {
         if (entities.isEmpty()) {
             return 0;
         }
-        EntityService.CommitSignal signal = service.newSignal();
-        int created = service.transactions().inTransaction(connection -> {
-            service.tenants().ensure(connection, tenant);
-            Set<String> inserted = service.store().insertNew(connection, tenant, entities);
-            service.record(connection, tenant, entities.stream().filter(e -> inserted.contains(e.id()))
-                    .map(EntityChange::created).toList(), signal);
+        return writer.write(tenant, ChangeWriter.TenantUse.CREATE_IF_NEW, writing -> {
+            Set<String> inserted = writing.insertNew(entities);
+            writing.record(entities.stream().filter(e -> inserted.contains(e.id())).map(EntityChange::created).toList());
             return inserted.size();
         });
-        signal.fire();
-        return created;
     }
 
     /** Applies the updates in order, all or nothing. */
@@ -60,15 +54,11 @@ public final class MeasurementWriter {
         if (updates.isEmpty()) {
             return;
         }
-        EntityService.CommitSignal signal = service.newSignal();
-        service.transactions().inTransaction(connection -> {
-            service.tenants().ensure(connection, tenant);
+        writer.write(tenant, ChangeWriter.TenantUse.CREATE_IF_NEW, writing -> {
             List<String> ids = updates.stream().map(Update::entityId).distinct().toList();
-            Map<String, Entity> current = new LinkedHashMap<>();
-            service.store().findAll(connection, tenant, ids, true).forEach(entity -> current.put(entity.id(), entity));
+            Map<String, Entity> current = writing.lockAll(ids);
             // Only what subscriptions need costs copies: the entity after each change and the values before it.
-            SubscriptionMatcher.Subscribers subscribers = service.subscribers(connection, tenant);
-            boolean notify = !subscribers.isEmpty();
+            boolean notify = writing.notifies();
             List<EntityChange> changes = new ArrayList<>(updates.size());
             for (Update update : updates) {
                 Entity base = current.get(update.entityId());
@@ -91,11 +81,10 @@ public final class MeasurementWriter {
                 changes.add(new EntityChange(EntityChange.Kind.UPDATED, written, update.attributes().properties().stream()
                         .map(Map.Entry::getKey).collect(java.util.stream.Collectors.toSet()), previous));
             }
-            service.store().upsert(connection, tenant, List.copyOf(current.values()));
-            service.record(connection, tenant, changes, signal, subscribers);
+            writing.upsert(List.copyOf(current.values()));
+            writing.record(changes);
             return null;
         });
-        signal.fire();
     }
 
     private static Entity copy(Entity entity) {

@@ -1,0 +1,339 @@
+package org.meridian.platform.bus;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import javax.sql.DataSource;
+import org.meridian.core.json.Json;
+import org.meridian.platform.db.Lease;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The change stream kept in PostgreSQL ({@code event_log}) and read in process: the outbox pattern, so an event is
+ * appended in its change's transaction and nothing committed is lost, whatever crashes.
+ *
+ * <p>Positions come from a sequence, handed out when a row is inserted, not when it commits, so a consumer may see
+ * position 12 committed while 11 is still in flight. A consumer therefore never steps over a missing position until
+ * every transaction that could still hold it has ended: the one that took it had its transaction id before it took
+ * the position ({@link #append} makes sure), so it was running when the consumer first saw the gap, and once the
+ * oldest running transaction is younger than anything running then, the position is either visible or will never be
+ * (rolled back, or skipped by the sequence after a crash). No timeouts, no global lock on writers.
+ */
+public final class LogEventBus implements EventBus {
+    private static final Logger LOG = LoggerFactory.getLogger(LogEventBus.class);
+    private static final long TRIM_LEASE = 0x4d455249_00000004L;
+
+    /**
+     * @param retention how long an event is kept for a consumer that has not read it (one that stopped longer ago
+     *                  misses what was trimmed, and is told in the log)
+     * @param floor how long an event is kept at least, even when every consumer has passed it
+     * @param batch how many events a handler gets at most at once
+     * @param poll how often a consumer looks for events committed on other nodes
+     */
+    public record Options(Duration retention, Duration floor, int batch, Duration poll) {
+        public static Options defaults() {
+            return new Options(Duration.ofHours(24), Duration.ofMinutes(2), 500, Duration.ofMillis(250));
+        }
+    }
+
+    private final DataSource dataSource;
+    private final Options options;
+    private final List<LogConsumer> consumers = new CopyOnWriteArrayList<>();
+    private final Lease trimLease;
+    private final Trimmer trimmer;
+    private final Thread trimThread;
+    private volatile boolean running = true;
+
+    public LogEventBus(DataSource dataSource, Options options) {
+        this.dataSource = dataSource;
+        this.options = options;
+        this.trimLease = new Lease(dataSource, TRIM_LEASE, "change stream trimming");
+        this.trimmer = new Trimmer(options);
+        this.trimThread = Thread.ofVirtual().name("meridian-event-trim").start(this::trimLoop);
+    }
+
+    @Override
+    public void append(Connection connection, List<Event.Draft> events) throws SQLException {
+        if (events.isEmpty()) {
+            return;
+        }
+        // The transaction must have its id before it takes a position (see the class comment); this assigns it if a
+        // write before has not.
+        try (PreparedStatement xid = connection.prepareStatement("SELECT pg_current_xact_id()")) {
+            xid.execute();
+        }
+        int size = events.size();
+        String[] tenants = new String[size];
+        String[] streams = new String[size];
+        String[] keys = new String[size];
+        String[] kinds = new String[size];
+        String[] payloads = new String[size];
+        for (int i = 0; i < size; i++) {
+            Event.Draft event = events.get(i);
+            tenants[i] = event.tenant();
+            streams[i] = event.stream();
+            keys[i] = event.key();
+            kinds[i] = event.kind();
+            payloads[i] = event.payload() == null ? null : Json.write(event.payload());
+        }
+        // unnest keeps the order of the arrays, and each row takes its position as it is inserted: in that order.
+        try (PreparedStatement insert = connection.prepareStatement("""
+                INSERT INTO event_log (tenant, stream, key, kind, payload)
+                SELECT t, s, k, c, p::jsonb FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[]) AS e(t, s, k, c, p)""")) {
+            insert.setArray(1, connection.createArrayOf("text", tenants));
+            insert.setArray(2, connection.createArrayOf("text", streams));
+            insert.setArray(3, connection.createArrayOf("text", keys));
+            insert.setArray(4, connection.createArrayOf("text", kinds));
+            insert.setArray(5, connection.createArrayOf("text", payloads));
+            insert.executeUpdate();
+        }
+    }
+
+    @Override
+    public void committed() {
+        consumers.forEach(LogConsumer::wake);
+    }
+
+    @Override
+    public Consumption subscribe(String consumer, Start start, Handler handler) {
+        register(consumer, start);
+        LogConsumer running = new LogConsumer(consumer, handler);
+        consumers.add(running);
+        running.start();
+        return running;
+    }
+
+    private void register(String consumer, Start start) {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement insert = connection.prepareStatement("""
+                     INSERT INTO event_consumer (name, position)
+                     SELECT ?, CASE WHEN ? THEN coalesce((SELECT max(position) FROM event_log), 0)
+                                    ELSE coalesce((SELECT min(position) FROM event_log), 1) - 1 END
+                     ON CONFLICT (name) DO NOTHING""")) {
+            insert.setString(1, consumer);
+            insert.setBoolean(2, start == Start.LATEST);
+            insert.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not register the change stream consumer " + consumer, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        consumers.forEach(LogConsumer::close);
+        trimThread.interrupt();
+        trimLease.close();
+    }
+
+    /** Trims what is no longer needed, on one node (a lease), about every ten seconds. */
+    private void trimLoop() {
+        while (running) {
+            try {
+                Thread.sleep(Duration.ofSeconds(10));
+                if (trimLease.held()) {
+                    try (Connection connection = dataSource.getConnection()) {
+                        trimmer.trim(connection);
+                    }
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (SQLException | RuntimeException e) {
+                LOG.warn("trimming the change stream failed; it tries again shortly: {}", e.toString());
+            }
+        }
+    }
+
+    /** One named consumer: a virtual thread reading the log after its position. */
+    private final class LogConsumer implements Consumption {
+        private final String name;
+        private final Handler handler;
+        private final java.util.concurrent.Semaphore wake = new java.util.concurrent.Semaphore(0);
+        private final Gap gap = new Gap();
+        private volatile long position;
+        private volatile boolean open = true;
+        private Thread thread;
+
+        LogConsumer(String name, Handler handler) {
+            this.name = name;
+            this.handler = handler;
+        }
+
+        void start() {
+            thread = Thread.ofVirtual().name("meridian-consumer-" + name).start(this::loop);
+        }
+
+        void wake() {
+            if (wake.availablePermits() == 0) {
+                wake.release();
+            }
+        }
+
+        @Override
+        public long position() {
+            return position;
+        }
+
+        private void loop() {
+            Duration pause = Duration.ZERO;
+            while (open && running) {
+                try {
+                    if (!pause.isZero()) {
+                        Thread.sleep(pause);
+                    }
+                    int handled = pollOnce();
+                    pause = Duration.ZERO;
+                    if (handled < options.batch()) {
+                        wake.tryAcquire(options.poll().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+                        wake.drainPermits();
+                    }
+                } catch (InterruptedException e) {
+                    return;
+                } catch (Exception e) {
+                    pause = pause.isZero() ? Duration.ofMillis(500) : min(pause.multipliedBy(2), Duration.ofSeconds(30));
+                    LOG.warn("change stream consumer {} failed at position {}; trying again in {} ms: {}", name, position,
+                            pause.toMillis(), e.toString());
+                }
+            }
+        }
+
+        /** Hands the next events to the handler and stores the position; returns how many, or 0 if another node consumes. */
+        private int pollOnce() throws Exception {
+            try (Connection connection = dataSource.getConnection()) {
+                connection.setAutoCommit(false);
+                // One snapshot for the consumer row, the running transactions and the events (see the class comment).
+                connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+                try {
+                    int handled = pollIn(connection);
+                    connection.commit();
+                    return handled;
+                } catch (Exception e) {
+                    connection.rollback();
+                    throw e;
+                } finally {
+                    connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+                }
+            }
+        }
+
+        private int pollIn(Connection connection) throws Exception {
+            long stored;
+            try (PreparedStatement lock = connection.prepareStatement(
+                    "SELECT position FROM event_consumer WHERE name = ? FOR UPDATE SKIP LOCKED")) {
+                lock.setString(1, name);
+                try (ResultSet row = lock.executeQuery()) {
+                    if (!row.next()) {
+                        return 0; // another node consumes under this name
+                    }
+                    stored = row.getLong(1);
+                }
+            }
+            position = stored;
+            long xmin;
+            long xmax;
+            try (PreparedStatement snapshot = connection.prepareStatement(
+                    "SELECT pg_snapshot_xmin(pg_current_snapshot())::text, pg_snapshot_xmax(pg_current_snapshot())::text");
+                 ResultSet row = snapshot.executeQuery()) {
+                row.next();
+                xmin = Long.parseLong(row.getString(1));
+                xmax = Long.parseLong(row.getString(2));
+            }
+            List<Event> events = read(connection, stored);
+            List<Event> ready = gap.ready(stored, events, xmin, xmax, name);
+            if (ready.isEmpty()) {
+                return 0;
+            }
+            handler.handle(List.copyOf(ready));
+            long last = ready.getLast().position();
+            try (PreparedStatement update = connection.prepareStatement(
+                    "UPDATE event_consumer SET position = ?, updated_at = now() WHERE name = ?")) {
+                update.setLong(1, last);
+                update.setString(2, name);
+                update.executeUpdate();
+            }
+            position = last;
+            return ready.size();
+        }
+
+        private List<Event> read(Connection connection, long after) throws SQLException {
+            List<Event> events = new ArrayList<>();
+            try (PreparedStatement select = connection.prepareStatement("""
+                    SELECT position, tenant, stream, key, kind, payload::text, recorded_at FROM event_log
+                    WHERE position > ? ORDER BY position LIMIT ?""")) {
+                select.setLong(1, after);
+                select.setInt(2, options.batch());
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        String payload = rows.getString(6);
+                        JsonNode node = payload == null ? null : Json.parseTrusted(payload);
+                        events.add(new Event(rows.getLong(1), rows.getString(2), rows.getString(3), rows.getString(4),
+                                rows.getString(5), node, rows.getTimestamp(7).toInstant()));
+                    }
+                }
+            }
+            return events;
+        }
+
+        @Override
+        public void close() {
+            open = false;
+            consumers.remove(this);
+            if (thread != null) {
+                wake();
+                try {
+                    thread.join(Duration.ofSeconds(10));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                thread.interrupt();
+            }
+        }
+    }
+
+    /**
+     * Decides how far a consumer may go: up to the first missing position, or past it once no transaction that could
+     * still commit it is running.
+     */
+    static final class Gap {
+        private long missing = -1;
+        /** The first transaction id not yet handed out when the gap was first seen. */
+        private long horizon;
+
+        List<Event> ready(long after, List<Event> events, long xmin, long xmax, String consumer) {
+            List<Event> ready = new ArrayList<>(events.size());
+            long expected = after + 1;
+            for (Event event : events) {
+                if (event.position() != expected) {
+                    if (missing != expected) {
+                        missing = expected;
+                        horizon = xmax;
+                        break;
+                    }
+                    if (xmin < horizon) {
+                        break; // a transaction that may hold the missing position is still running
+                    }
+                    long skipped = event.position() - expected;
+                    if (skipped > 100) {
+                        LOG.warn("change stream consumer {} missed {} events (positions {}-{}): trimmed before it read them",
+                                consumer, skipped, expected, event.position() - 1);
+                    }
+                    missing = -1;
+                }
+                ready.add(event);
+                expected = event.position() + 1;
+            }
+            return ready;
+        }
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+}
