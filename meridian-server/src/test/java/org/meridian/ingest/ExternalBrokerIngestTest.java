@@ -17,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.meridian.app.MeridianServer;
 import org.meridian.app.Settings;
 import org.meridian.testing.Api;
+import org.meridian.testing.Devices;
 import org.meridian.testing.Mosquitto;
 import org.meridian.testing.TestServer;
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.meridian.testing.Api;
+import org.meridian.testing.Devices;
 import org.meridian.testing.TestServer;
 
 /** POST /iot/json: a measurement becomes an update of the device's entity, or is rejected whole and counted. */

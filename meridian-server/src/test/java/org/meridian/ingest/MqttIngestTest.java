@@ -16,6 +16,7 @@ import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.meridian.testing.Api;
+import org.meridian.testing.Devices;
 import org.meridian.testing.TestServer;
 
 /**

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.meridian.testing.Api;
+import org.meridian.testing.Devices;
 import org.meridian.testing.TestServer;
 
 /** Service groups and devices (the IoT Agent provisioning API) and the entities they bring. */

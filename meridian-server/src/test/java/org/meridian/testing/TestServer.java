@@ -62,6 +62,12 @@ public final class TestServer {
         server.ingest().flushCounters();
     }
 
+    /** The shared server's change stream, for tests that consume it. */
+    public static org.meridian.platform.bus.EventBus events() {
+        api();
+        return server.events();
+    }
+
     /** The shared server's database, for tests that check or stage what is stored. */
     public static javax.sql.DataSource dataSource() {
         api();

@@ -14,7 +14,10 @@ import java.util.List;
  */
 public interface EventBus extends AutoCloseable {
 
-    /** Appends events in the caller's transaction, in the order given; call it after locking what changed. */
+    /**
+     * Appends events in the caller's transaction (never in auto-commit), in the order given; call it after locking
+     * what changed, so two changes of one key are appended in the order they happened.
+     */
     void append(Connection connection, List<Event.Draft> events) throws SQLException;
 
     /** Says that a transaction which appended has committed: consumers look now rather than at their next poll. */

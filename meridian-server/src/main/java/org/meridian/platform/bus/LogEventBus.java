@@ -125,6 +125,11 @@ public final class LogEventBus implements EventBus {
         }
     }
 
+    /** How many times the consumer of that name in this process has looked for events; -1 if none runs here. */
+    long polls(String consumer) {
+        return consumers.stream().filter(c -> c.name.equals(consumer)).mapToLong(c -> c.polls.get()).findFirst().orElse(-1);
+    }
+
     @Override
     public void close() {
         running = false;
@@ -158,6 +163,8 @@ public final class LogEventBus implements EventBus {
         private final java.util.concurrent.Semaphore wake = new java.util.concurrent.Semaphore(0);
         private final Gap gap = new Gap();
         private volatile long position;
+        /** How many times it looked (a signal for tests that something did not arrive, without sleeping on it). */
+        private final java.util.concurrent.atomic.AtomicLong polls = new java.util.concurrent.atomic.AtomicLong();
         private volatile boolean open = true;
         private Thread thread;
 
@@ -189,6 +196,7 @@ public final class LogEventBus implements EventBus {
                         Thread.sleep(pause);
                     }
                     int handled = pollOnce();
+                    polls.incrementAndGet();
                     pause = Duration.ZERO;
                     if (handled < options.batch()) {
                         wake.tryAcquire(options.poll().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);

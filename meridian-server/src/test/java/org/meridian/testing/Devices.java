@@ -1,24 +1,23 @@
-package org.meridian.ingest;
+package org.meridian.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.UUID;
-import org.meridian.testing.Api;
 
 /** Provisions a service group and devices for a test, through the public API. */
-final class Devices {
-    final Api api;
-    final String tenant;
-    final String apiKey = "key" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+public final class Devices {
+    public final Api api;
+    public final String tenant;
+    public final String apiKey = "key" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
 
-    Devices(Api api, String tenant) {
+    public Devices(Api api, String tenant) {
         this.api = api;
         this.tenant = tenant;
     }
 
     /** A group of air-quality sensors: t (Number, CEL), no2 (Number), status (Text), position (geo:point). */
-    Devices group(String extra) {
+    public Devices group(String extra) {
         Api.Response response = api.post("/iot/services", """
                 {"services": [{"apikey": "%s", "entity_type": "AirQualityObserved", %s
                   "attributes": [{"object_id": "t", "name": "temperature", "type": "Number", "unitCode": "CEL"},
@@ -31,7 +30,7 @@ final class Devices {
         return this;
     }
 
-    Devices device(String deviceId, String extra) {
+    public Devices device(String deviceId, String extra) {
         Api.Response response = api.post("/iot/devices", """
                 {"devices": [{"device_id": "%s", "apikey": "%s", %s
                   "static_attributes": {"location": {"type": "GeoProperty", "value": {"type": "Point", "coordinates": [120.15, 30.28]}}}}]}"""
@@ -40,23 +39,23 @@ final class Devices {
         return this;
     }
 
-    static String entityId(String deviceId) {
+    public static String entityId(String deviceId) {
         return "urn:ngsi-ld:AirQualityObserved:" + deviceId;
     }
 
-    JsonNode entity(String deviceId) {
+    public JsonNode entity(String deviceId) {
         Api.Response response = api.get("/ngsi-ld/v1/entities/" + entityId(deviceId)).tenant(tenant).send();
         assertThat(response.status()).as(response.toString()).isEqualTo(200);
         return response.json();
     }
 
-    JsonNode deviceInfo(String deviceId) {
+    public JsonNode deviceInfo(String deviceId) {
         Api.Response response = api.get("/iot/devices/" + deviceId).tenant(tenant).send();
         assertThat(response.status()).as(response.toString()).isEqualTo(200);
         return response.json();
     }
 
-    Api.Response measure(String deviceId, String body) {
+    public Api.Response measure(String deviceId, String body) {
         return api.post("/iot/json?k=" + apiKey + "&i=" + deviceId, body).send();
     }
 }

@@ -1,0 +1,146 @@
+package org.meridian.platform.bus;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Predicate;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.meridian.testing.Api;
+import org.meridian.testing.Devices;
+import org.meridian.testing.TestServer;
+
+/**
+ * Every committed entity change reaches the change stream, whatever entry wrote it, in order per entity; nothing
+ * uncommitted does, and a consumer never steps over a change still being committed.
+ */
+class ChangeStreamTest {
+    private static final String TEMPERATURE = "https://uri.etsi.org/ngsi-ld/default-context/temperature";
+    private static final String QUANTITY = "https://uri.etsi.org/ngsi-ld/default-context/count";
+
+    private final Api api = TestServer.api();
+    private final String tenant = TestServer.newTenant();
+    private final List<Event> received = new ArrayList<>();
+    private EventBus.Consumption consumption;
+
+    private String consume(EventBus bus, Predicate<Event> filter) {
+        String name = "test-" + UUID.randomUUID();
+        consumption = bus.subscribe(name, EventBus.Start.LATEST, events -> {
+            synchronized (received) {
+                events.stream().filter(filter).forEach(received::add);
+                received.notifyAll();
+            }
+        });
+        return name;
+    }
+
+    @AfterEach
+    void stop() {
+        if (consumption != null) {
+            consumption.close();
+        }
+    }
+
+    private List<Event> awaitEvents(int count) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        synchronized (received) {
+            while (received.size() < count && System.nanoTime() < deadline) {
+                received.wait(100);
+            }
+            return List.copyOf(received);
+        }
+    }
+
+    private void send(Api.Request request, int status) {
+        Api.Response response = request.tenant(tenant).send();
+        assertThat(response.status()).as(response.toString()).isEqualTo(status);
+    }
+
+    @Test
+    void everyWriteEntryReachesTheStreamInOrderPerEntity() throws Exception {
+        consume(TestServer.events(), event -> event.tenant().equals(tenant));
+        String a = "urn:ngsi-ld:Counter:a";
+        String b = "urn:ngsi-ld:Counter:b";
+        send(api.post("/ngsi-ld/v1/entities", "{\"id\": \"%s\", \"type\": \"Counter\", \"count\": 0}".formatted(a)), 201);
+        send(api.patch("/ngsi-ld/v1/entities/" + a + "/attrs", "{\"count\": 1}"), 204);
+        send(api.post("/ngsi-ld/v1/entityOperations/upsert", """
+                [{"id": "%s", "type": "Counter", "count": 2}, {"id": "%s", "type": "Counter", "count": 100}]""".formatted(a, b)), 201);
+        send(api.post("/ngsi-ld/v1/entityOperations/update", "[{\"id\": \"%s\", \"count\": 3}]".formatted(a)), 204);
+        send(api.patch("/ngsi-ld/v1/entities/" + a, "{\"count\": 4}"), 204);
+        send(api.post("/ngsi-ld/v1/entityOperations/merge", "[{\"id\": \"%s\", \"count\": 5}]".formatted(a)), 204);
+        send(api.put("/ngsi-ld/v1/entities/" + a + "/attrs/count", "{\"type\": \"Property\", \"value\": 6}"), 204);
+        send(api.delete("/ngsi-ld/v1/entities/" + b), 204);
+
+        List<Event> events = awaitEvents(9);
+        assertThat(events).extracting(Event::stream).containsOnly("entity");
+        List<Event> ofA = events.stream().filter(e -> e.key().equals(a)).toList();
+        assertThat(ofA).extracting(Event::kind).containsExactly("created", "updated", "updated", "updated", "updated",
+                "updated", "updated");
+        assertThat(ofA).extracting(e -> e.payload().path("attributes").path(QUANTITY).get(0).path("value").asInt(-1))
+                .as("the value each change wrote, in order").containsExactly(0, 1, 2, 3, 4, 5, 6);
+        assertThat(ofA.getFirst().payload().path("type").get(0).asText()).isEqualTo("https://uri.etsi.org/ngsi-ld/default-context/Counter");
+        assertThat(events.stream().filter(e -> e.key().equals(b))).extracting(Event::kind).containsExactly("created", "deleted");
+        assertThat(events).extracting(Event::position).isSorted().doesNotHaveDuplicates();
+    }
+
+    @Test
+    void deviceMeasurementsReachTheStream() throws Exception {
+        consume(TestServer.events(), event -> event.tenant().equals(tenant));
+        Devices devices = new Devices(api, tenant).group("").device("aq-1", "");
+        for (int t = 20; t < 25; t++) {
+            assertThat(devices.measure("aq-1", "{\"t\": " + t + "}").status()).isBetween(200, 204);
+        }
+        List<Event> events = awaitEvents(6);
+        assertThat(events).extracting(Event::key).containsOnly(Devices.entityId("aq-1"));
+        assertThat(events.getFirst().kind()).isEqualTo("created");
+        assertThat(events.subList(1, events.size()))
+                .extracting(e -> e.payload().path("attributes").path(TEMPERATURE).path(0).path("value").asInt(-1))
+                .containsExactly(20, 21, 22, 23, 24);
+    }
+
+    @Test
+    void aChangeStillCommittingHoldsBackTheChangesAfterIt() throws Exception {
+        LogEventBus bus = (LogEventBus) TestServer.events();
+        DataSource database = TestServer.dataSource();
+        String name = consume(bus, event -> event.tenant().equals(tenant));
+        try (Connection slow = database.getConnection(); Connection fast = database.getConnection()) {
+            slow.setAutoCommit(false);
+            fast.setAutoCommit(false);
+            bus.append(slow, List.of(new Event.Draft(tenant, "test", "k", "first", null)));
+            bus.append(fast, List.of(new Event.Draft(tenant, "test", "k", "second", null)));
+            fast.commit();
+            bus.committed();
+            // Two looks after the second committed: it was read, and held back behind the first.
+            long polls = bus.polls(name);
+            while (bus.polls(name) < polls + 2) {
+                Thread.sleep(10);
+            }
+            assertThat(received).isEmpty();
+            slow.commit();
+            bus.committed();
+        }
+        assertThat(awaitEvents(2)).extracting(Event::kind).containsExactly("first", "second");
+    }
+
+    @Test
+    void aRolledBackChangeIsSteppedOver() throws Exception {
+        LogEventBus bus = (LogEventBus) TestServer.events();
+        DataSource database = TestServer.dataSource();
+        consume(bus, event -> event.tenant().equals(tenant));
+        try (Connection failed = database.getConnection(); Connection fast = database.getConnection()) {
+            failed.setAutoCommit(false);
+            fast.setAutoCommit(false);
+            bus.append(failed, List.of(new Event.Draft(tenant, "test", "k", "never", null)));
+            bus.append(fast, List.of(new Event.Draft(tenant, "test", "k", "after", null)));
+            fast.commit();
+            failed.rollback();
+            bus.committed();
+        }
+        assertThat(awaitEvents(1)).extracting(Event::kind).containsExactly("after");
+    }
+}
