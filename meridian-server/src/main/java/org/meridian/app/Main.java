@@ -3,6 +3,8 @@ package org.meridian.app;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.meridian.ingest.IngestCapability;
+import org.meridian.ingest.IngestSettings;
 import org.meridian.sim.DemoCity;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -73,10 +75,10 @@ public final class Main implements Callable<Integer> {
     }
 
     static int run(Settings settings, boolean demo) throws InterruptedException {
-        Settings checked;
+        Settings checked = settings;
         DemoSettings demoSettings;
         try {
-            checked = settings.validate();
+            MeridianServer.validate(settings);
             demoSettings = demo ? DemoSettings.fromEnvironment(System.getenv()) : null;
         } catch (IllegalArgumentException e) {
             System.err.println(e.getMessage());
@@ -86,10 +88,10 @@ public final class Main implements Callable<Integer> {
         String base = "http://" + (checked.host().equals("0.0.0.0") ? "localhost" : checked.host()) + ":" + server.port();
         DemoCity city = null;
         if (demo) {
-            String mqttUrl = server.mqttPort() > 0 ? "tcp://127.0.0.1:" + server.mqttPort() : checked.ingest().brokerUrl();
+            String mqttUrl = server.mqttPort() > 0 ? "tcp://127.0.0.1:" + server.mqttPort() : server.services().require(IngestCapability.Endpoints.class).externalBrokerUrl();
             if (mqttUrl == null) {
                 server.close();
-                System.err.println("The demo city publishes over MQTT: leave " + Settings.MQTT_PORT + " on, or set " + Settings.MQTT_BROKER_URL);
+                System.err.println("The demo city publishes over MQTT: leave " + IngestSettings.MQTT_PORT + " on, or set " + IngestSettings.MQTT_BROKER_URL);
                 return 2;
             }
             System.out.println("Provisioning the demo city (" + demoSettings.sensors() + " sensors)...");

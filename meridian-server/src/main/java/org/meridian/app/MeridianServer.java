@@ -8,147 +8,93 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
-import org.meridian.broker.BatchService;
-import org.meridian.broker.ChangeWriter;
-import org.meridian.broker.ContextService;
-import org.meridian.broker.DiscoveryService;
-import org.meridian.broker.EntityService;
-import org.meridian.broker.HistoryMaintenance;
-import org.meridian.broker.MeasurementWriter;
-import org.meridian.broker.NotificationStream;
-import org.meridian.broker.Notifications;
-import org.meridian.broker.QueryPlanner;
-import org.meridian.broker.SubscriptionService;
-import org.meridian.broker.TemporalService;
-import org.meridian.broker.http.BrokerRoutes;
-import org.meridian.broker.store.AttributeSeries;
-import org.meridian.broker.store.ContextDocumentStore;
-import org.meridian.broker.store.DiscoveryStore;
-import org.meridian.broker.store.EntityQueries;
-import org.meridian.broker.store.EntityStore;
-import org.meridian.broker.store.HistoryPartitions;
-import org.meridian.broker.store.HistoryStore;
-import org.meridian.broker.store.NotificationStore;
-import org.meridian.broker.store.OutboxStore;
-import org.meridian.broker.store.SubscriptionStore;
-import org.meridian.broker.store.TemporalEntityStore;
-import org.meridian.ingest.BulkImport;
 import org.meridian.ingest.Ingest;
-import org.meridian.ingest.http.IngestRoutes;
-import org.meridian.ingest.IngestPipeline;
-import org.meridian.ingest.mqtt.EmbeddedMqttBroker;
-import org.meridian.ingest.mqtt.ExternalMqttIngest;
-import org.meridian.ingest.store.ImportMappingStore;
+import org.meridian.ingest.IngestCapability;
 import org.meridian.platform.bus.EventBus;
 import org.meridian.platform.bus.LogEventBus;
+import org.meridian.platform.capability.Capability;
+import org.meridian.platform.capability.Platform;
+import org.meridian.platform.capability.Services;
 import org.meridian.platform.db.Database;
-import org.meridian.platform.db.FreshStatistics;
 import org.meridian.platform.db.TenantStore;
 import org.meridian.platform.db.Transactions;
 import org.meridian.platform.http.HttpServer;
+import org.meridian.platform.http.Routes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Wires the parts together: database, services, HTTP. Closing stops them in reverse order. */
+/**
+ * Starts the platform (database, change stream, HTTP) and the installed capabilities on it, each after those it
+ * requires; closing stops them in reverse order. Adding a capability changes nothing here (see {@link Capability}).
+ */
 public final class MeridianServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MeridianServer.class);
 
     private final Database database;
-    private final HttpServer http;
-    private final BatchService batches;
-    private final Notifications notifications;
-    private final HistoryMaintenance maintenance;
-    private final Ingest ingest;
-    private final EmbeddedMqttBroker embeddedMqtt;
-    private final ExternalMqttIngest externalMqtt;
-    private final AttributeSeries series;
-    private final FreshStatistics statistics;
     private final EventBus bus;
+    private final List<Capability.Running> running;
+    private final Services services;
+    private HttpServer http;
 
-    private MeridianServer(EventBus bus, Database database, HttpServer http, BatchService batches, Notifications notifications, HistoryMaintenance maintenance,
-                           Ingest ingest, EmbeddedMqttBroker embeddedMqtt, ExternalMqttIngest externalMqtt, AttributeSeries series,
-                           FreshStatistics statistics) {
-        this.bus = bus;
+    private MeridianServer(Database database, EventBus bus, List<Capability.Running> running, Services services) {
         this.database = database;
-        this.statistics = statistics;
-        this.series = series;
-        this.http = http;
-        this.batches = batches;
-        this.notifications = notifications;
-        this.maintenance = maintenance;
-        this.ingest = ingest;
-        this.embeddedMqtt = embeddedMqtt;
-        this.externalMqtt = externalMqtt;
+        this.bus = bus;
+        this.running = running;
+        this.services = services;
     }
 
     public static MeridianServer start(Settings settings) {
-        settings.validate();
+        return start(settings, Capability.installed());
+    }
+
+    /** Every problem with the settings of the platform and of the capabilities, at once; each names its variable. */
+    public static void validate(Settings settings, List<Capability> capabilities) {
+        List<String> problems = new ArrayList<>(settings.problems());
+        capabilities.forEach(capability -> problems.addAll(capability.problems(settings.environment())));
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("Invalid settings:\n  " + String.join("\n  ", problems));
+        }
+    }
+
+    public static void validate(Settings settings) {
+        validate(settings, Capability.installed());
+    }
+
+    /** Starts the platform with these capabilities (tests add their own). */
+    public static MeridianServer start(Settings settings, List<Capability> installed) {
+        List<Capability> capabilities = Capability.inOrder(installed);
+        validate(settings, capabilities);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new JvmGcMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
+        List<String> migrations = new ArrayList<>(List.of(Database.MIGRATIONS));
+        capabilities.forEach(capability -> migrations.addAll(capability.migrations()));
         Database database = Database.open(settings.databaseUrl(), settings.databaseUser(), settings.databasePassword(),
-                settings.dataDirectory(), settings.databasePoolSize(), registry);
+                settings.dataDirectory(), settings.databasePoolSize(), registry, migrations);
+        LogEventBus bus = new LogEventBus(database.dataSource(), new LogEventBus.Options(
+                Duration.ofHours(settings.eventRetentionHours()), Duration.ofMinutes(2), 500, Duration.ofMillis(250)));
+        Services services = new Services();
+        MeridianServer server = new MeridianServer(database, bus, new ArrayList<>(), services);
         try {
-            Transactions transactions = new Transactions(database.dataSource(), database::isReachable);
-            TenantStore tenants = new TenantStore();
-            ContextService contexts = new ContextService(transactions, new ContextDocumentStore());
-            if (settings.contextsDirectory() != null) {
-                contexts.preload(settings.contextsDirectory());
+            Platform platform = new Platform(settings.environment(), settings.host(), database,
+                    new Transactions(database.dataSource(), database::isReachable), new TenantStore(), bus,
+                    Clock.systemUTC(), registry, services);
+            List<Routes> routes = new ArrayList<>();
+            for (Capability capability : capabilities) {
+                Capability.Running started = capability.start(platform);
+                server.running.add(started);
+                routes.addAll(started.routes());
             }
-            Clock clock = Clock.systemUTC();
-            SubscriptionStore subscriptionStore = new SubscriptionStore();
-            OutboxStore outbox = new OutboxStore();
-            NotificationStore notificationStore = new NotificationStore();
-            EntityQueries queries = new EntityQueries(settings.maxGeoCandidates());
-            QueryPlanner planner = new QueryPlanner(settings.maxQueryTerms());
-            Notifications notifications = new Notifications(database.dataSource(), transactions, outbox, subscriptionStore,
-                    notificationStore, contexts, queries, planner, clock, new Notifications.Options(settings.notificationMaxFailures(),
-                    Duration.ofMillis(settings.notificationTimeoutMillis()), settings.maxQueryTerms()));
-            TemporalEntityStore temporalEntities = new TemporalEntityStore();
-            AttributeSeries series = new AttributeSeries(database::unpooledConnection, settings.historySeriesCache());
-            series.bindTo(registry);
-            HistoryStore history = new HistoryStore(temporalEntities, series);
-            HistoryMaintenance maintenance = new HistoryMaintenance(transactions, new HistoryPartitions(), clock, settings.historyRetentionDays());
-            maintenance.start();
-            FreshStatistics statistics = new FreshStatistics(transactions);
-            EntityStore entityStore = new EntityStore();
-            LogEventBus bus = new LogEventBus(database.dataSource(), new LogEventBus.Options(
-                    Duration.ofHours(settings.eventRetentionHours()), Duration.ofMinutes(2), 500, Duration.ofMillis(250)));
-            ChangeWriter writer = new ChangeWriter(transactions, entityStore, tenants, history, notificationStore, notifications,
-                    bus, clock);
-            EntityService entities = new EntityService(transactions, writer, entityStore, queries, tenants);
-            Settings.Ingest ingestSettings = settings.ingest();
-            Ingest ingest = new Ingest(transactions, tenants, new MeasurementWriter(writer), contexts.core(),
-                    new IngestPipeline.Options(ingestSettings.writers(), ingestSettings.queueCapacity(), ingestSettings.maxBatch(),
-                            ingestSettings.maxPayloadBytes()), registry, clock);
-            ingest.start();
-            BatchService batches = new BatchService(writer, settings.maxBatchSize(), settings.groupCommitWriters());
-            BrokerRoutes broker = new BrokerRoutes(entities, batches, new DiscoveryService(transactions, new DiscoveryStore(), tenants),
-                    new SubscriptionService(transactions, subscriptionStore, tenants, settings.maxQueryTerms(), clock),
-                    new NotificationStream(transactions, notificationStore, subscriptionStore, tenants, clock),
-                    new TemporalService(transactions, entityStore, queries, history, tenants, temporalEntities, clock), contexts,
-                    planner, settings.defaultLimit(), settings.maxLimit());
-            IngestRoutes devices = new IngestRoutes(ingest,
-                    new BulkImport(transactions, new ImportMappingStore(), tenants, batches, clock), contexts);
-            HttpServer http = HttpServer.start(List.of(broker, devices), new HttpServer.Options(settings.host(), settings.port(),
+            server.http = HttpServer.start(routes, new HttpServer.Options(settings.host(), settings.port(),
                     settings.maxBodyBytes(), settings.headerTimeoutMillis()), database::isReachable, registry);
-            contexts.setPublicUrl(settings.effectivePublicUrl(http.port()));
-            notifications.start();
-            EmbeddedMqttBroker embedded = null;
-            ExternalMqttIngest external = null;
-            if (ingestSettings.brokerUrl() != null) {
-                external = ExternalMqttIngest.start(ingest, new ExternalMqttIngest.Options(ingestSettings.brokerUrl(),
-                        ingestSettings.brokerClientId(), ingestSettings.brokerUsername(), ingestSettings.brokerPassword()), clock);
-            } else if (ingestSettings.mqttPort() >= 0) {
-                embedded = EmbeddedMqttBroker.start(ingest, settings.host(), ingestSettings.mqttPort(), clock);
-            }
-            return new MeridianServer(bus, database, http, batches, notifications, maintenance, ingest, embedded, external, series,
-                    statistics);
+            server.running.forEach(started -> started.serving(server.http.port()));
+            return server;
         } catch (RuntimeException e) {
-            database.close();
+            server.close();
             throw e;
         }
     }
@@ -159,7 +105,7 @@ public final class MeridianServer implements AutoCloseable {
 
     /** The embedded MQTT endpoint's port, or -1 when it is off (external broker, or MERIDIAN_MQTT_PORT=-1). */
     public int mqttPort() {
-        return embeddedMqtt == null ? -1 : embeddedMqtt.port();
+        return services.find(IngestCapability.Endpoints.class).map(IngestCapability.Endpoints::mqttPort).orElse(-1);
     }
 
     /** The change stream: every committed change, for consumers in this process. */
@@ -167,8 +113,13 @@ public final class MeridianServer implements AutoCloseable {
         return bus;
     }
 
+    /** What the capabilities offer each other (and tests). */
+    public Services services() {
+        return services;
+    }
+
     public Ingest ingest() {
-        return ingest;
+        return services.require(Ingest.class);
     }
 
     /** The database the server runs on, for tools and tests that look at what is stored. */
@@ -181,15 +132,10 @@ public final class MeridianServer implements AutoCloseable {
         LOG.info("stopping: finishing requests in flight, then the database");
         // Each part stops on its own: one that fails to stop must not leave the database running behind it.
         stop("HTTP", http);
-        stop("the MQTT endpoint", embeddedMqtt);
-        stop("the MQTT subscriber", externalMqtt);
-        stop("ingest", ingest);
-        stop("group commit", batches);
-        stop("notifications", notifications);
-        stop("history maintenance", maintenance);
+        for (int i = running.size() - 1; i >= 0; i--) {
+            stop("a capability", running.get(i));
+        }
         stop("the change stream", bus);
-        stop("statistics", statistics);
-        stop("attribute series", series);
         stop("the database", database);
         LOG.info("stopped");
     }

@@ -5,6 +5,7 @@ import org.meridian.broker.store.DiscoveryStore;
 import org.meridian.core.ngsild.AttributeSummary;
 import org.meridian.core.ngsild.TypeSummary;
 import org.meridian.core.security.Caller;
+import org.meridian.core.security.ReadScope;
 import org.meridian.platform.db.TenantStore;
 import org.meridian.platform.db.Transactions;
 
@@ -13,26 +14,30 @@ public final class DiscoveryService {
     private final Transactions transactions;
     private final DiscoveryStore store;
     private final TenantStore tenants;
+    private final ReadPolicies policies;
 
-    public DiscoveryService(Transactions transactions, DiscoveryStore store, TenantStore tenants) {
+    public DiscoveryService(Transactions transactions, DiscoveryStore store, TenantStore tenants, ReadPolicies policies) {
         this.transactions = transactions;
         this.store = store;
         this.tenants = tenants;
+        this.policies = policies;
     }
 
     public List<TypeSummary> types(Caller caller, String onlyType) {
         String tenant = caller.tenant();
+        ReadScope scope = policies.scope(caller);
         return transactions.readOnly(connection -> {
             tenants.require(connection, tenant);
-            return store.types(connection, tenant, onlyType);
+            return ReadPolicies.types(scope, store.types(connection, tenant, onlyType));
         });
     }
 
     public List<AttributeSummary> attributes(Caller caller, String onlyAttribute) {
         String tenant = caller.tenant();
+        ReadScope scope = policies.scope(caller);
         return transactions.readOnly(connection -> {
             tenants.require(connection, tenant);
-            return store.attributes(connection, tenant, onlyAttribute);
+            return ReadPolicies.attributes(scope, store.attributes(connection, tenant, onlyAttribute, scope.types()));
         });
     }
 

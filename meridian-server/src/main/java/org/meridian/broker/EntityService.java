@@ -22,6 +22,7 @@ import org.meridian.core.ngsild.EntityParser;
 import org.meridian.core.query.EntityPage;
 import org.meridian.core.query.EntitySelection;
 import org.meridian.core.security.Caller;
+import org.meridian.core.security.ReadScope;
 import org.meridian.platform.db.TenantStore;
 import org.meridian.platform.db.Transactions;
 
@@ -35,9 +36,11 @@ public final class EntityService {
     private final EntityStore entities;
     private final EntityQueries queries;
     private final TenantStore tenants;
+    private final ReadPolicies policies;
 
     public EntityService(Transactions transactions, ChangeWriter writer, EntityStore entities, EntityQueries queries,
-                         TenantStore tenants) {
+                         TenantStore tenants, ReadPolicies policies) {
+        this.policies = policies;
         this.transactions = transactions;
         this.writer = writer;
         this.entities = entities;
@@ -51,18 +54,23 @@ public final class EntityService {
 
     public Entity retrieve(Caller caller, String id) {
         String tenant = caller.tenant();
+        ReadScope scope = policies.scope(caller);
         return transactions.readOnly(connection -> {
             requireTenant(connection, tenant);
-            return entities.find(connection, tenant, id, false)
+            // An entity the caller may not read is as absent as one that does not exist.
+            return entities.find(connection, tenant, id, false).flatMap(entity -> ReadPolicies.visible(scope, entity))
                     .orElseThrow(() -> MeridianException.notFound("No entity " + id));
         });
     }
 
     public EntityPage query(Caller caller, EntitySelection selection, int limit, int offset, boolean count) {
         String tenant = caller.tenant();
+        ReadScope scope = policies.scope(caller);
         return transactions.readOnly(connection -> {
             requireTenant(connection, tenant);
-            return queries.query(connection, tenant, selection, limit, offset, count);
+            EntityPage page = queries.query(connection, tenant, selection, scope, limit, offset, count);
+            return scope.hiddenAttributes().isEmpty() ? page
+                    : new EntityPage(page.entities().stream().map(scope::mask).toList(), page.totalCount());
         });
     }
 

@@ -98,6 +98,7 @@ public final class Notifications implements AutoCloseable {
     private final Map<QueueKey, Instant> periodicDue = new ConcurrentHashMap<>();
     private Instant nextPeriodicCheck = Instant.EPOCH;
     private final EntityQueries entityQueries;
+    private final ReadPolicies policies;
     private final QueryPlanner planner;
     private volatile boolean running = true;
     /** Whether this node holds the send lease, as the sender loop last saw: read by writers, never a round trip. */
@@ -113,14 +114,15 @@ public final class Notifications implements AutoCloseable {
 
     public Notifications(DataSource dataSource, Transactions transactions, OutboxStore outbox, SubscriptionStore subscriptions,
                          NotificationStore queue, ContextService contexts, EntityQueries entityQueries, QueryPlanner planner,
-                         Clock clock, Options options) {
+                         ReadPolicies policies, Clock clock, Options options) {
+        this.policies = policies;
         this.entityQueries = entityQueries;
         this.planner = planner;
         this.transactions = transactions;
         this.outbox = outbox;
         this.subscriptions = subscriptions;
         this.queue = queue;
-        this.matcher = new SubscriptionMatcher(subscriptions, contexts, options.maxQueryTerms());
+        this.matcher = new SubscriptionMatcher(subscriptions, contexts, options.maxQueryTerms(), policies);
         this.clock = clock;
         this.maxFailures = options.maxFailures();
         this.timeout = options.timeout();
@@ -316,10 +318,11 @@ public final class Notifications implements AutoCloseable {
                 coordinates == null ? null : coordinates.isTextual() ? coordinates.asText() : coordinates.toString(),
                 geoQ == null ? null : text(geoQ, "geoproperty"), null);
         List<org.meridian.core.ngsild.Entity> selected = new ArrayList<>();
-        for (var entity : entityQueries.query(connection, row.tenant(), planner.plan(request, active.context()),
+        org.meridian.core.security.ReadScope scope = policies.scope(SubscriptionMatcher.owner(row));
+        for (var entity : entityQueries.query(connection, row.tenant(), planner.plan(request, active.context()), scope,
                 PERIODIC_MAX_ENTITIES, 0, false).entities()) {
             if (active.subscription().selects(entity)) {
-                selected.add(entity);
+                selected.add(scope.mask(entity));
             }
         }
         return selected;

@@ -18,6 +18,7 @@ import org.meridian.core.ngsild.EntityChange;
 import org.meridian.core.subscription.StoredSubscription;
 import org.meridian.core.subscription.Subscription;
 import org.meridian.core.subscription.SubscriptionParser;
+import org.meridian.core.security.Caller;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,7 +62,10 @@ final class SubscriptionMatcher {
     private final Map<String, Subscribers> byTenant = new ConcurrentHashMap<>();
     private final Map<String, ReentrantLock> reloading = new ConcurrentHashMap<>();
 
-    SubscriptionMatcher(SubscriptionStore subscriptions, ContextService contexts, int maxQueryTerms) {
+    private final ReadPolicies policies;
+
+    SubscriptionMatcher(SubscriptionStore subscriptions, ContextService contexts, int maxQueryTerms, ReadPolicies policies) {
+        this.policies = policies;
         this.subscriptions = subscriptions;
         this.contexts = contexts;
         this.maxQueryTerms = maxQueryTerms;
@@ -103,6 +107,14 @@ final class SubscriptionMatcher {
         }
     }
 
+    /**
+     * Whom a subscription notifies on behalf of: the caller that created it. Subscriptions record no owner until
+     * accounts exist (#20), so for now it is the anonymous caller of its tenant, who may read everything.
+     */
+    static Caller owner(StoredSubscription row) {
+        return Caller.anonymous(row.tenant());
+    }
+
     /** The notifications the changes cause, in the order of the changes. */
     List<NotificationStore.Pending> notifications(String tenant, Subscribers subscribers, List<EntityChange> changes, Instant now) {
         if (subscribers.isEmpty()) {
@@ -112,9 +124,11 @@ final class SubscriptionMatcher {
         for (EntityChange change : changes) {
             for (Active active : subscribers.index.candidates(change.entity())) {
                 try {
-                    if (!active.subscription().isExpired(now) && active.subscription().matches(change)) {
+                    // The subscriber is notified of what it may read: matched and rendered as its scope shows it.
+                    EntityChange seen = ReadPolicies.visible(policies.scope(owner(active.row())), change).orElse(null);
+                    if (seen != null && !active.subscription().isExpired(now) && active.subscription().matches(seen)) {
                         ObjectNode payload = NotificationRenderer.render(active.subscription(), active.row().context(),
-                                active.context(), change, now);
+                                active.context(), seen, now);
                         pending.add(new NotificationStore.Pending(tenant, active.row().id(), active.row().createdAt(), payload));
                     }
                 } catch (RuntimeException | StackOverflowError e) {

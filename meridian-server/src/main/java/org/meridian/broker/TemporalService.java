@@ -20,6 +20,7 @@ import org.meridian.core.ngsild.Entity;
 import org.meridian.core.ngsild.EntityParser;
 import org.meridian.core.query.EntitySelection;
 import org.meridian.core.security.Caller;
+import org.meridian.core.security.ReadScope;
 import org.meridian.core.temporal.EntityHistory;
 import org.meridian.core.temporal.HistoryBucket;
 import org.meridian.core.temporal.HistoryInstance;
@@ -52,9 +53,11 @@ public final class TemporalService {
     private final TenantStore tenants;
     private final TemporalEntityStore temporalEntities;
     private final Clock clock;
+    private final ReadPolicies policies;
 
     public TemporalService(Transactions transactions, EntityStore entities, EntityQueries queries, HistoryStore history,
-                           TenantStore tenants, TemporalEntityStore temporalEntities, Clock clock) {
+                           TenantStore tenants, TemporalEntityStore temporalEntities, ReadPolicies policies, Clock clock) {
+        this.policies = policies;
         this.transactions = transactions;
         this.entities = entities;
         this.queries = queries;
@@ -67,9 +70,14 @@ public final class TemporalService {
     /** The entity's history, also after the entity was deleted or when it only ever existed in the temporal API. */
     public EntityHistory retrieve(Caller caller, String id, Request request) {
         String tenant = caller.tenant();
+        ReadScope scope = policies.scope(caller);
         return transactions.readOnly(connection -> {
             tenants.require(connection, tenant);
-            return read(connection, tenant, known(connection, tenant, id), request);
+            Entity entity = known(connection, tenant, id);
+            if (!scope.admits(entity)) {
+                throw MeridianException.notFound("No entity " + id);
+            }
+            return ReadPolicies.mask(scope, read(connection, tenant, entity, request));
         });
     }
 
@@ -208,12 +216,20 @@ public final class TemporalService {
         });
     }
 
+    /** Histories of the entities selected, as the caller may see them. */
     public List<EntityHistory> query(Caller caller, EntitySelection selection, int limit, int offset, Request request) {
+        ReadScope scope = policies.scope(caller);
+        return queryAll(caller, selection, scope, limit, offset, request).stream()
+                .map(history -> ReadPolicies.mask(scope, history)).toList();
+    }
+
+    private List<EntityHistory> queryAll(Caller caller, EntitySelection selection, ReadScope scope, int limit, int offset,
+                                         Request request) {
         String tenant = caller.tenant();
         if (request.aggregate() && rolledUp(request)) {
             List<Entity> page = transactions.readOnly(connection -> {
                 tenants.require(connection, tenant);
-                return queries.queryWithHistory(connection, tenant, selection, limit, offset).entities();
+                return queries.queryWithHistory(connection, tenant, selection, scope, limit, offset).entities();
             });
             Map<String, Map<String, Map<String, String>>> rendered = aggregateRolledUp(tenant, page.stream().map(Entity::id).toList(), request);
             List<EntityHistory> histories = new java.util.ArrayList<>();
@@ -223,7 +239,7 @@ public final class TemporalService {
         }
         return transactions.readOnly(connection -> {
             tenants.require(connection, tenant);
-            List<Entity> page = queries.queryWithHistory(connection, tenant, selection, limit, offset).entities();
+            List<Entity> page = queries.queryWithHistory(connection, tenant, selection, scope, limit, offset).entities();
             List<EntityHistory> histories = new java.util.ArrayList<>();
             if (request.aggregate()) {
                 // One grouped query for the whole page rather than one per entity.

@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.meridian.broker.BrokerSettings;
+import org.meridian.ingest.IngestSettings;
 import org.meridian.testing.Api;
 import org.meridian.testing.TestServer;
 
@@ -27,8 +29,8 @@ class PreloadedContextsTest {
         Files.writeString(contexts.resolve("sdm.jsonld"), """
                 {"@context": {"AirQualityObserved": "https://smartdatamodels.org/dataModel.Environment/AirQualityObserved",
                               "NO2": "https://smartdatamodels.org/dataModel.Environment/NO2"}}""");
-        Map<String, String> environment = Map.of(Settings.PORT, "0", Settings.MQTT_PORT, "-1", Settings.DATA, data.toString(),
-                Settings.CONTEXTS_DIR, contexts.toString());
+        Map<String, String> environment = Map.of(Settings.PORT, "0", IngestSettings.MQTT_PORT, "-1", Settings.DATA, data.toString(),
+                BrokerSettings.CONTEXTS_DIR, contexts.toString());
 
         try (MeridianServer server = MeridianServer.start(Settings.fromEnvironment(environment))) {
             Api api = TestServer.client("http://127.0.0.1:" + server.port());
@@ -46,8 +48,8 @@ class PreloadedContextsTest {
 
     @Test
     void aContextsFolderWithoutAnIndexStopsTheServerWithAMessage() {
-        Map<String, String> environment = Map.of(Settings.PORT, "0", Settings.MQTT_PORT, "-1", Settings.DATA, data.toString(),
-                Settings.CONTEXTS_DIR, contexts.toString());
+        Map<String, String> environment = Map.of(Settings.PORT, "0", IngestSettings.MQTT_PORT, "-1", Settings.DATA, data.toString(),
+                BrokerSettings.CONTEXTS_DIR, contexts.toString());
 
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> MeridianServer.start(Settings.fromEnvironment(environment)))
                 .hasMessageContaining("contexts.json");

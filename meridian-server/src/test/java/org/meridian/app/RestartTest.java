@@ -8,6 +8,8 @@ import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.meridian.broker.BrokerSettings;
+import org.meridian.ingest.IngestSettings;
 import org.meridian.testing.Api;
 import org.meridian.testing.TestServer;
 
@@ -19,7 +21,7 @@ class RestartTest {
     private MeridianServer start() {
         Map<String, String> environment = new HashMap<>();
         environment.put(Settings.PORT, "0");
-        environment.put(Settings.MQTT_PORT, "0");
+        environment.put(IngestSettings.MQTT_PORT, "0");
         environment.put(Settings.DATA, data.toString());
         return MeridianServer.start(Settings.fromEnvironment(environment));
     }
@@ -79,10 +81,10 @@ class RestartTest {
 
     @Test
     void impossibleSettingsAreRefusedWithTheNameOfTheSetting() {
-        Map<String, String> environment = Map.of(Settings.MAX_LIMIT, "10", Settings.DEFAULT_LIMIT, "50",
+        Map<String, String> environment = Map.of(BrokerSettings.MAX_LIMIT, "10", BrokerSettings.DEFAULT_LIMIT, "50",
                 Settings.DB_URL, "mysql://meridian:s3cret@elsewhere/city?password=s3cret");
 
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Settings.fromEnvironment(environment).validate())
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> MeridianServer.validate(Settings.fromEnvironment(environment)))
                 .hasMessageContaining("MERIDIAN_DEFAULT_LIMIT").hasMessageContaining("MERIDIAN_DB_URL")
                 .hasMessageContaining("mysql://meridian:********@elsewhere").hasMessageNotContaining("s3cret");
     }

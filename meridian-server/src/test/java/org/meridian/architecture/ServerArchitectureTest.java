@@ -1,11 +1,15 @@
 package org.meridian.architecture;
 
+import static com.tngtech.archunit.base.DescribedPredicate.not;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
+import org.meridian.platform.capability.Capability;
 
 /**
  * The rooms and their doors (docs/architecture.md): a shared platform that knows no capability; capabilities (broker,
@@ -15,6 +19,13 @@ import org.junit.jupiter.api.Test;
  */
 class ServerArchitectureTest {
     private static final String[] CAPABILITIES = {"org.meridian.broker..", "org.meridian.ingest..", "org.meridian.sim.."};
+    /** Capabilities with tables and routes of their own: add a new one here, and nowhere else in this test. */
+    private static final String[] ROOMS = {"broker", "ingest"};
+
+    /** A capability's Capability class (and the classes inside it): the one place that puts its room together. */
+    private static final DescribedPredicate<JavaClass> WIRING = DescribedPredicate.describe("a capability's wiring",
+            type -> type.isAssignableTo(Capability.class)
+                    || type.getEnclosingClass().map(outer -> outer.isAssignableTo(Capability.class)).orElse(false));
 
     private final JavaClasses server = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
@@ -39,10 +50,22 @@ class ServerArchitectureTest {
                 .check(server);
     }
 
+    /** Nothing outside a capability touches its tables: not another capability, not the platform, not the wiring. */
+    @Test
+    void aCapabilitysStoreIsItsOwn() {
+        for (String room : ROOMS) {
+            noClasses().that().resideOutsideOfPackage("org.meridian." + room + "..")
+                    .should().dependOnClassesThat().resideInAPackage("org.meridian." + room + ".store..")
+                    .check(server);
+        }
+    }
+
+    /** The wiring of a capability (its Capability class) is the one class at its root that may know its routes. */
     @Test
     void servicesAndStoresKnowNothingOfHttp() {
         noClasses().that().resideInAnyPackage("org.meridian.broker", "org.meridian.broker.store..", "org.meridian.ingest",
-                        "org.meridian.ingest.store..", "org.meridian.platform.db..")
+                        "org.meridian.ingest.store..", "org.meridian.platform.db..", "org.meridian.platform.bus..")
+                .and(not(WIRING))
                 .should().dependOnClassesThat().resideInAnyPackage("org.meridian.platform.http..", "org.meridian.broker.http..",
                         "org.meridian.ingest.http..", "io.javalin..", "org.eclipse.jetty..")
                 .check(server);
@@ -76,6 +99,7 @@ class ServerArchitectureTest {
     @Test
     void ingestDoesNotDependOnItsTransports() {
         noClasses().that().resideInAnyPackage("org.meridian.ingest", "org.meridian.ingest.store..")
+                .and(not(WIRING))
                 .should().dependOnClassesThat().resideInAnyPackage("org.meridian.ingest.http..", "org.meridian.ingest.mqtt..",
                         "io.javalin..", "io.vertx..", "org.eclipse.paho..")
                 .check(server);

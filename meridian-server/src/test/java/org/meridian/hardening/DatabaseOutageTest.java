@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.meridian.app.MeridianServer;
 import org.meridian.app.Settings;
+import org.meridian.ingest.IngestSettings;
 import org.meridian.testing.Api;
 import org.meridian.testing.TcpProxy;
 import org.meridian.testing.TestServer;
@@ -37,7 +38,7 @@ class DatabaseOutageTest {
         String database = embedded ? "/postgres" : target.getPath();
         String user = embedded ? "postgres" : System.getenv().getOrDefault("MERIDIAN_TEST_EXTERNAL_DB_USER", "postgres");
         try (TcpProxy proxy = new TcpProxy(databasePort);
-             MeridianServer server = TestServer.startOwn(data, Map.of(Settings.MQTT_PORT, "-1",
+             MeridianServer server = TestServer.startOwn(data, Map.of(IngestSettings.MQTT_PORT, "-1",
                      Settings.DB_URL, "jdbc:postgresql://127.0.0.1:" + proxy.port() + database,
                      Settings.DB_USER, user, Settings.DB_PASSWORD, password))) {
             Api api = TestServer.client(server);

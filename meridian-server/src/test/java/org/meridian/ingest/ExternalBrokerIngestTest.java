@@ -33,8 +33,8 @@ class ExternalBrokerIngestTest {
         Map<String, String> environment = new HashMap<>();
         environment.put(Settings.PORT, "0");
         environment.put(Settings.DATA, data.toString());
-        environment.put(Settings.MQTT_BROKER_URL, "tcp://127.0.0.1:" + brokerPort);
-        environment.put(Settings.MQTT_BROKER_CLIENT_ID, "meridian-test-ingest");
+        environment.put(IngestSettings.MQTT_BROKER_URL, "tcp://127.0.0.1:" + brokerPort);
+        environment.put(IngestSettings.MQTT_BROKER_CLIENT_ID, "meridian-test-ingest");
         return MeridianServer.start(Settings.fromEnvironment(environment));
     }
 

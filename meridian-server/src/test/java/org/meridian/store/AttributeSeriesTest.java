@@ -33,7 +33,7 @@ class AttributeSeriesTest {
     static void start() throws Exception {
         postgres = EmbeddedPostgres.builder().start();
         dataSource = postgres.getPostgresDatabase();
-        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+        Flyway.configure().dataSource(dataSource).locations("classpath:db/platform", "classpath:db/broker", "classpath:db/ingest").load().migrate();
         try (Connection connection = dataSource.getConnection()) {
             new HistoryPartitions().ensurePartitions(connection, java.time.Instant.now(), 1);
         }

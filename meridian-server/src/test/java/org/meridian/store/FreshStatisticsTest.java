@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.meridian.app.MeridianServer;
 import org.meridian.app.Settings;
+import org.meridian.ingest.IngestSettings;
 import org.meridian.testing.Api;
 import org.meridian.testing.TestServer;
 
@@ -26,7 +27,7 @@ class FreshStatisticsTest {
 
     @Test
     void aBulkLoadIsAnalyzedWithinSeconds() throws Exception {
-        try (MeridianServer server = TestServer.startOwn(data, Map.of(Settings.MQTT_PORT, "-1"))) {
+        try (MeridianServer server = TestServer.startOwn(data, Map.of(IngestSettings.MQTT_PORT, "-1"))) {
             Api api = TestServer.client(server);
             for (int batch = 0; batch < 4; batch++) {
                 StringBuilder body = new StringBuilder("[");

@@ -30,7 +30,7 @@ class SeriesMigrationTest {
     void historyStoredByNameIsKeptUnderSeriesIds() throws Exception {
         try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().start()) {
             DataSource dataSource = postgres.getPostgresDatabase();
-            Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").target("12").load().migrate();
+            Flyway.configure().dataSource(dataSource).locations("classpath:db/platform", "classpath:db/broker", "classpath:db/ingest").target("12").load().migrate();
             try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
                 statement.execute("CREATE TABLE attribute_history_2026_11 PARTITION OF attribute_history "
                         + "FOR VALUES FROM ('2026-11-01T00:00:00Z') TO ('2026-12-01T00:00:00Z')");
@@ -54,7 +54,7 @@ class SeriesMigrationTest {
             List<String> hourlyBefore = instances(dataSource, "SELECT tenant || ' ' || entity_id || ' ' || attribute || ' ' || hour "
                     + "|| ' ' || total || ' ' || numeric || ' ' || coalesce(sum::text, '-') FROM attribute_hourly ORDER BY 1");
 
-            Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+            Flyway.configure().dataSource(dataSource).locations("classpath:db/platform", "classpath:db/broker", "classpath:db/ingest").load().migrate();
 
             assertThat(instances(dataSource, "SELECT s.tenant || ' ' || s.entity_id || ' ' || s.attribute || ' ' || h.instance_id "
                     + "|| ' ' || h.recorded_at || ' ' || coalesce(h.observed_at::text, '-') || ' ' || h.instance::text || ' ' || h.tableoid::regclass "

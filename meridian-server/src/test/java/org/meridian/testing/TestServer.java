@@ -10,6 +10,8 @@ import java.util.UUID;
 import java.util.stream.Stream;
 import org.meridian.app.MeridianServer;
 import org.meridian.app.Settings;
+import org.meridian.broker.BrokerSettings;
+import org.meridian.ingest.IngestSettings;
 
 /**
  * One real Meridian server, with its embedded PostgreSQL, shared by every test in the JVM (starting it takes seconds).
@@ -31,11 +33,11 @@ public final class TestServer {
             deleteRecursively(data);
             Map<String, String> environment = new HashMap<>(System.getenv());
             environment.put(Settings.PORT, "0");
-            environment.put(Settings.MQTT_PORT, "0");
+            environment.put(IngestSettings.MQTT_PORT, "0");
             environment.put(Settings.DATA, data.toString());
-            environment.put(Settings.MAX_BATCH_SIZE, "1000");
+            environment.put(BrokerSettings.MAX_BATCH_SIZE, "1000");
             environment.put(Settings.MAX_BODY_BYTES, String.valueOf(2 * 1024 * 1024));
-            environment.put(Settings.NOTIFICATION_MAX_FAILURES, "2");
+            environment.put(BrokerSettings.NOTIFICATION_MAX_FAILURES, "2");
             environment.put(Settings.HEADER_TIMEOUT_MS, "2000");
             String external = System.getenv("MERIDIAN_TEST_EXTERNAL_DB_URL");
             if (external != null && !external.isBlank()) {
@@ -81,7 +83,7 @@ public final class TestServer {
     public static MeridianServer startOwn(Path data, Map<String, String> settings) {
         Map<String, String> environment = new HashMap<>();
         environment.put(Settings.PORT, "0");
-        environment.put(Settings.MQTT_PORT, "0");
+        environment.put(IngestSettings.MQTT_PORT, "0");
         environment.put(Settings.DATA, data.toString());
         environment.putAll(settings);
         return MeridianServer.start(Settings.fromEnvironment(environment));

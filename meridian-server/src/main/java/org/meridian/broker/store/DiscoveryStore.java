@@ -57,15 +57,24 @@ public final class DiscoveryStore {
         return summaries;
     }
 
-    public List<AttributeSummary> attributes(Connection connection, String tenant, String onlyAttribute) throws SQLException {
+    /** @param types the entity types to count (a caller's row filter); null: all */
+    public List<AttributeSummary> attributes(Connection connection, String tenant, String onlyAttribute, Set<String> types)
+            throws SQLException {
         Map<String, AttributeSummary> summaries = new LinkedHashMap<>();
         String sql = "SELECT a.key, count(DISTINCT e.id), array_agg(DISTINCT t), array_agg(DISTINCT i ->> 'type') "
                 + "FROM entity e, jsonb_each(e.attrs) AS a, jsonb_array_elements(a.value) AS i, unnest(e.types) AS t "
-                + "WHERE e.tenant = ?" + (onlyAttribute == null ? "" : " AND a.key = ?") + " GROUP BY a.key ORDER BY a.key";
+                + "WHERE e.tenant = ?" + (onlyAttribute == null ? "" : " AND a.key = ?")
+                + (types == null ? "" : " AND e.types && ?::text[] AND t = ANY(?::text[])") + " GROUP BY a.key ORDER BY a.key";
         try (PreparedStatement select = connection.prepareStatement(sql)) {
-            select.setString(1, tenant);
+            int parameter = 1;
+            select.setString(parameter++, tenant);
             if (onlyAttribute != null) {
-                select.setString(2, onlyAttribute);
+                select.setString(parameter++, onlyAttribute);
+            }
+            if (types != null) {
+                java.sql.Array array = connection.createArrayOf("text", types.toArray());
+                select.setArray(parameter++, array);
+                select.setArray(parameter, array);
             }
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {

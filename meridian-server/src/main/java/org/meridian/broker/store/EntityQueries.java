@@ -18,6 +18,7 @@ import org.meridian.core.ngsild.Entity;
 import org.meridian.core.ngsild.NgsiLd;
 import org.meridian.core.query.EntityPage;
 import org.meridian.core.query.EntitySelection;
+import org.meridian.core.security.ReadScope;
 
 /**
  * Entity queries. Filters become one parameterised SQL statement; a geo-query adds an index pre-filter on the
@@ -31,34 +32,39 @@ public final class EntityQueries {
         this.maxGeoCandidates = maxGeoCandidates;
     }
 
-    public EntityPage query(Connection connection, String tenant, EntitySelection selection, int limit, int offset,
-                      boolean count) throws SQLException {
+    /**
+     * @param scope what the caller may read: its row filter joins the statement's, and hidden attributes are gone
+     *              before any filter sees them (a query cannot find an entity by what it may not read)
+     */
+    public EntityPage query(Connection connection, String tenant, EntitySelection selection, ReadScope scope, int limit,
+                            int offset, boolean count) throws SQLException {
         if (selection.geoQuery() != null) {
-            return geoQuery(connection, tenant, selection, limit, offset, count);
+            return geoQuery(connection, tenant, selection, scope, limit, offset, count);
         }
-        return query(connection, tenant, selection, limit, offset, count, "entity");
+        return query(connection, tenant, selection, scope, limit, offset, count, "entity");
     }
 
     /**
      * Entities for the temporal API: the current ones, and those known only to the history (deleted, or written only
      * through the temporal API) with no attributes, so a selection by id, type or scope finds them and a q does not.
      */
-    public EntityPage queryWithHistory(Connection connection, String tenant, EntitySelection selection, int limit, int offset)
-            throws SQLException {
+    public EntityPage queryWithHistory(Connection connection, String tenant, EntitySelection selection, ReadScope scope,
+                                       int limit, int offset) throws SQLException {
         if (selection.geoQuery() != null) {
-            return geoQuery(connection, tenant, selection, limit, offset, false);
+            return geoQuery(connection, tenant, selection, scope, limit, offset, false);
         }
-        return query(connection, tenant, selection, limit, offset, false, "(SELECT tenant, id, types, scopes, created_at, "
+        return query(connection, tenant, selection, scope, limit, offset, false, "(SELECT tenant, id, types, scopes, created_at, "
                 + "modified_at, attrs, location_box FROM entity UNION ALL SELECT t.tenant, t.id, t.types, t.scopes, t.created_at, "
                 + "t.modified_at, '{}'::jsonb, NULL::box FROM temporal_entity t WHERE NOT EXISTS "
                 + "(SELECT 1 FROM entity e WHERE e.tenant = t.tenant AND e.id = t.id)) entity");
     }
 
     /** @param source the table (or a subquery of its shape) to select from; never from input */
-    private EntityPage query(Connection connection, String tenant, EntitySelection selection, int limit, int offset,
-                       boolean count, String source) throws SQLException {
+    private EntityPage query(Connection connection, String tenant, EntitySelection selection, ReadScope scope, int limit,
+                             int offset, boolean count, String table) throws SQLException {
         List<Object> parameters = new ArrayList<>();
-        String where = where(tenant, selection, parameters);
+        String source = masked(table, scope, parameters);
+        String where = where(tenant, selection, scope, parameters);
         List<Entity> entities = List.of();
         if (limit > 0) {
             List<Object> pageParameters = new ArrayList<>(parameters);
@@ -83,12 +89,16 @@ public final class EntityQueries {
         return new EntityPage(entities, total);
     }
 
-    private EntityPage geoQuery(Connection connection, String tenant, EntitySelection selection, int limit, int offset,
-                          boolean count) throws SQLException {
+    private EntityPage geoQuery(Connection connection, String tenant, EntitySelection selection, ReadScope scope, int limit,
+                                int offset, boolean count) throws SQLException {
         GeoQuery geo = selection.geoQuery();
+        if (!scope.shows(geo.geoProperty())) {
+            return new EntityPage(List.of(), count ? 0L : null);
+        }
         List<Object> parameters = new ArrayList<>();
         parameters.add(geo.geoProperty()); // for "attrs -> ?" in the select list, which comes first
-        StringBuilder where = new StringBuilder(where(tenant, selection, parameters));
+        String source = masked("entity", scope, parameters);
+        StringBuilder where = new StringBuilder(where(tenant, selection, scope, parameters));
         Envelope envelope = geo.searchEnvelope();
         boolean indexed = envelope != null && NgsiLd.LOCATION.equals(geo.geoProperty());
         if (!indexed) {
@@ -105,7 +115,7 @@ public final class EntityQueries {
         }
         List<String> matching = new ArrayList<>();
         try (PreparedStatement select = connection.prepareStatement(
-                "SELECT id, attrs -> ? AS geo FROM entity WHERE " + where + " ORDER BY id")) {
+                "SELECT id, attrs -> ? AS geo FROM " + source + " WHERE " + where + " ORDER BY id")) {
             bind(connection, select, parameters);
             select.setFetchSize(5_000);
             int candidates = 0;
@@ -142,9 +152,24 @@ public final class EntityQueries {
         return false;
     }
 
-    static String where(String tenant, EntitySelection selection, List<Object> parameters) {
+    /** The table with the scope's hidden attributes taken out of every row (the table itself when none are hidden). */
+    private static String masked(String table, ReadScope scope, List<Object> parameters) {
+        if (scope.hiddenAttributes().isEmpty()) {
+            return table;
+        }
+        parameters.add(scope.hiddenAttributes().toArray(String[]::new));
+        String box = scope.shows(NgsiLd.LOCATION) ? "location_box" : "NULL::box AS location_box";
+        return "(SELECT tenant, id, types, scopes, created_at, modified_at, attrs - ?::text[] AS attrs, " + box
+                + " FROM " + table + ") entity";
+    }
+
+    static String where(String tenant, EntitySelection selection, ReadScope scope, List<Object> parameters) {
         StringBuilder where = new StringBuilder("tenant = ?");
         parameters.add(tenant);
+        if (scope.types() != null) {
+            where.append(" AND types && ?::text[]");
+            parameters.add(scope.types().toArray(String[]::new));
+        }
         if (selection.ids() != null && !selection.ids().isEmpty()) {
             where.append(" AND id = ANY(?)");
             parameters.add(selection.ids().toArray(String[]::new));

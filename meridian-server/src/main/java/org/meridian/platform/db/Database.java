@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.List;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.meridian.core.security.Redaction;
@@ -33,8 +34,17 @@ public final class Database implements AutoCloseable {
         this.probe = new DatabaseProbe(pool.getJdbcUrl(), pool.getUsername(), pool.getPassword());
     }
 
+    /** The platform's own tables (the change stream); capabilities add theirs. */
+    public static final String MIGRATIONS = "classpath:db/platform";
+
     public static Database open(String url, String user, String password, Path dataDirectory, int poolSize,
                                 MeterRegistry registry) {
+        return open(url, user, password, dataDirectory, poolSize, registry, List.of(MIGRATIONS));
+    }
+
+    /** @param migrations the Flyway locations of every installed capability's migrations, and the platform's */
+    public static Database open(String url, String user, String password, Path dataDirectory, int poolSize,
+                                MeterRegistry registry, List<String> migrations) {
         EmbeddedPostgres embedded = null;
         String jdbcUrl = url;
         String jdbcUser = user;
@@ -62,7 +72,7 @@ public final class Database implements AutoCloseable {
                 config.setMetricRegistry(registry);
             }
             HikariDataSource pool = new HikariDataSource(config);
-            migrate(pool);
+            migrate(pool, migrations);
             LOG.info("database ready: {}", embedded != null ? "embedded PostgreSQL in " + dataDirectory.resolve("postgres")
                     : "external " + Redaction.url(url));
             return new Database(embedded, pool);
@@ -115,8 +125,8 @@ public final class Database implements AutoCloseable {
         return url + (url.contains("?") ? "&" : "?") + "reWriteBatchedInserts=true";
     }
 
-    private static void migrate(DataSource dataSource) {
-        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+    private static void migrate(DataSource dataSource, List<String> migrations) {
+        Flyway.configure().dataSource(dataSource).locations(migrations.toArray(String[]::new)).load().migrate();
     }
 
     public DataSource dataSource() {

@@ -1,0 +1,119 @@
+package org.meridian.broker;
+
+import java.time.Duration;
+import java.util.List;
+import org.meridian.broker.http.BrokerRoutes;
+import org.meridian.broker.store.AttributeSeries;
+import org.meridian.broker.store.ContextDocumentStore;
+import org.meridian.broker.store.DiscoveryStore;
+import org.meridian.broker.store.EntityQueries;
+import org.meridian.broker.store.EntityStore;
+import org.meridian.broker.store.HistoryPartitions;
+import org.meridian.broker.store.HistoryStore;
+import org.meridian.broker.store.NotificationStore;
+import org.meridian.broker.store.OutboxStore;
+import org.meridian.broker.store.SubscriptionStore;
+import org.meridian.broker.store.TemporalEntityStore;
+import org.meridian.platform.capability.Capability;
+import org.meridian.platform.capability.Environment;
+import org.meridian.platform.capability.Platform;
+import org.meridian.platform.capability.Services;
+import org.meridian.platform.db.FreshStatistics;
+import org.meridian.platform.db.Transactions;
+import org.meridian.platform.http.Routes;
+
+/**
+ * The NGSI-LD context broker as a capability: its settings, tables and routes, and the services it offers others
+ * (the write path for entities, batch operations, the @context store, and {@link ReadPolicies} for governing reads).
+ */
+public final class BrokerCapability implements Capability {
+    public static final String NAME = "broker";
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public List<String> migrations() {
+        return List.of("classpath:db/broker");
+    }
+
+    @Override
+    public List<String> problems(Environment environment) {
+        return BrokerSettings.from(environment).problems();
+    }
+
+    @Override
+    public Running start(Platform platform) {
+        BrokerSettings settings = BrokerSettings.from(platform.environment());
+        Transactions transactions = platform.transactions();
+        ContextService contexts = new ContextService(transactions, new ContextDocumentStore());
+        if (settings.contextsDirectory() != null) {
+            contexts.preload(settings.contextsDirectory());
+        }
+        SubscriptionStore subscriptionStore = new SubscriptionStore();
+        NotificationStore notificationStore = new NotificationStore();
+        EntityQueries queries = new EntityQueries(settings.maxGeoCandidates());
+        QueryPlanner planner = new QueryPlanner(settings.maxQueryTerms());
+        ReadPolicies policies = new ReadPolicies();
+        Notifications notifications = new Notifications(platform.database().dataSource(), transactions, new OutboxStore(),
+                subscriptionStore, notificationStore, contexts, queries, planner, policies, platform.clock(),
+                new Notifications.Options(settings.notificationMaxFailures(),
+                        Duration.ofMillis(settings.notificationTimeoutMillis()), settings.maxQueryTerms()));
+        TemporalEntityStore temporalEntities = new TemporalEntityStore();
+        AttributeSeries series = new AttributeSeries(platform.database()::unpooledConnection, settings.historySeriesCache());
+        series.bindTo(platform.metrics());
+        HistoryStore history = new HistoryStore(temporalEntities, series);
+        HistoryMaintenance maintenance = new HistoryMaintenance(transactions, new HistoryPartitions(), platform.clock(),
+                settings.historyRetentionDays());
+        maintenance.start();
+        FreshStatistics statistics = new FreshStatistics(transactions);
+        EntityStore entityStore = new EntityStore();
+        ChangeWriter writer = new ChangeWriter(transactions, entityStore, platform.tenants(), history, notificationStore,
+                notifications, platform.events(), platform.clock());
+        EntityService entities = new EntityService(transactions, writer, entityStore, queries, platform.tenants(), policies);
+        BatchService batches = new BatchService(writer, settings.maxBatchSize(), settings.groupCommitWriters());
+        BrokerRoutes routes = new BrokerRoutes(entities, batches,
+                new DiscoveryService(transactions, new DiscoveryStore(), platform.tenants(), policies),
+                new SubscriptionService(transactions, subscriptionStore, platform.tenants(), settings.maxQueryTerms(), platform.clock()),
+                new NotificationStream(transactions, notificationStore, subscriptionStore, platform.tenants(), platform.clock()),
+                new TemporalService(transactions, entityStore, queries, history, platform.tenants(), temporalEntities, policies,
+                        platform.clock()), contexts, planner, settings.defaultLimit(), settings.maxLimit());
+        Services services = platform.services();
+        services.provide(ContextService.class, contexts);
+        services.provide(MeasurementWriter.class, new MeasurementWriter(writer));
+        services.provide(BatchService.class, batches);
+        services.provide(EntityService.class, entities);
+        services.provide(ReadPolicies.class, policies);
+        return new Running() {
+            @Override
+            public List<Routes> routes() {
+                return List.of(routes);
+            }
+
+            @Override
+            public void serving(int httpPort) {
+                contexts.setPublicUrl(settings.effectivePublicUrl(httpPort));
+                notifications.start();
+            }
+
+            @Override
+            public void close() {
+                // Writes in flight first (group commit), then what delivers and maintains.
+                closeAll(batches, notifications, maintenance, statistics, series);
+            }
+        };
+    }
+
+    static void closeAll(AutoCloseable... parts) {
+        for (AutoCloseable part : parts) {
+            try {
+                part.close();
+            } catch (Exception e) {
+                org.slf4j.LoggerFactory.getLogger(BrokerCapability.class).warn("{} did not stop cleanly: {}",
+                        part.getClass().getSimpleName(), e.toString());
+            }
+        }
+    }
+}

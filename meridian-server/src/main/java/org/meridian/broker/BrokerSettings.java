@@ -1,0 +1,89 @@
+package org.meridian.broker;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.meridian.platform.capability.Environment;
+
+/** The broker's settings, with their defaults; README.md's settings table lists the same keys. */
+public record BrokerSettings(
+        Path contextsDirectory,
+        String publicUrl,
+        int maxBatchSize,
+        int groupCommitWriters,
+        int defaultLimit,
+        int maxLimit,
+        int maxQueryTerms,
+        int maxGeoCandidates,
+        int notificationMaxFailures,
+        int notificationTimeoutMillis,
+        int historyRetentionDays,
+        int historySeriesCache) {
+
+    public static final String CONTEXTS_DIR = "MERIDIAN_CONTEXTS_DIR";
+    public static final String PUBLIC_URL = "MERIDIAN_PUBLIC_URL";
+    public static final String MAX_BATCH_SIZE = "MERIDIAN_MAX_BATCH_SIZE";
+    public static final String GROUP_COMMIT_WRITERS = "MERIDIAN_GROUP_COMMIT_WRITERS";
+    public static final String DEFAULT_LIMIT = "MERIDIAN_DEFAULT_LIMIT";
+    public static final String MAX_LIMIT = "MERIDIAN_MAX_LIMIT";
+    public static final String MAX_QUERY_TERMS = "MERIDIAN_MAX_QUERY_TERMS";
+    public static final String MAX_GEO_CANDIDATES = "MERIDIAN_MAX_GEO_CANDIDATES";
+    public static final String NOTIFICATION_MAX_FAILURES = "MERIDIAN_NOTIFICATION_MAX_FAILURES";
+    public static final String NOTIFICATION_TIMEOUT_MS = "MERIDIAN_NOTIFICATION_TIMEOUT_MS";
+    public static final String HISTORY_RETENTION_DAYS = "MERIDIAN_HISTORY_RETENTION_DAYS";
+    public static final String HISTORY_SERIES_CACHE = "MERIDIAN_HISTORY_SERIES_CACHE";
+
+    public static BrokerSettings from(Environment environment) {
+        return new BrokerSettings(
+                environment.path(CONTEXTS_DIR),
+                environment.text(PUBLIC_URL, null),
+                environment.integer(MAX_BATCH_SIZE, 1000),
+                environment.integer(GROUP_COMMIT_WRITERS, 2),
+                environment.integer(DEFAULT_LIMIT, 20),
+                environment.integer(MAX_LIMIT, 1000),
+                environment.integer(MAX_QUERY_TERMS, 64),
+                environment.integer(MAX_GEO_CANDIDATES, 200_000),
+                environment.integer(NOTIFICATION_MAX_FAILURES, 5),
+                environment.integer(NOTIFICATION_TIMEOUT_MS, 5_000),
+                environment.integer(HISTORY_RETENTION_DAYS, 0),
+                environment.integer(HISTORY_SERIES_CACHE, 100_000));
+    }
+
+    /** Impossible values, each with the setting to change. */
+    public List<String> problems() {
+        List<String> problems = new ArrayList<>();
+        if (groupCommitWriters < 0 || groupCommitWriters > 64) {
+            problems.add(GROUP_COMMIT_WRITERS + " must be 0..64 (0 writes every request on its own), not " + groupCommitWriters);
+        }
+        if (maxBatchSize < 1) {
+            problems.add(MAX_BATCH_SIZE + " must be at least 1, not " + maxBatchSize);
+        }
+        if (defaultLimit < 1 || defaultLimit > maxLimit) {
+            problems.add(DEFAULT_LIMIT + " must be 1.." + MAX_LIMIT + " (" + maxLimit + "), not " + defaultLimit);
+        }
+        if (maxQueryTerms < 1) {
+            problems.add(MAX_QUERY_TERMS + " must be at least 1, not " + maxQueryTerms);
+        }
+        if (maxGeoCandidates < 1) {
+            problems.add(MAX_GEO_CANDIDATES + " must be at least 1, not " + maxGeoCandidates);
+        }
+        if (notificationMaxFailures < 1) {
+            problems.add(NOTIFICATION_MAX_FAILURES + " must be at least 1, not " + notificationMaxFailures);
+        }
+        if (notificationTimeoutMillis < 100 || notificationTimeoutMillis > 120_000) {
+            problems.add(NOTIFICATION_TIMEOUT_MS + " must be 100..120000, not " + notificationTimeoutMillis);
+        }
+        if (historyRetentionDays < 0) {
+            problems.add(HISTORY_RETENTION_DAYS + " must be 0 (keep forever) or a number of days, not " + historyRetentionDays);
+        }
+        if (historySeriesCache < 1_000) {
+            problems.add(HISTORY_SERIES_CACHE + " must be at least 1000, not " + historySeriesCache);
+        }
+        return problems;
+    }
+
+    /** The base URL hosted {@code @context} documents are published under. */
+    public String effectivePublicUrl(int actualPort) {
+        return publicUrl != null ? publicUrl.replaceAll("/+$", "") : "http://localhost:" + actualPort;
+    }
+}

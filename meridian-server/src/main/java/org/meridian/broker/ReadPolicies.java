@@ -1,0 +1,93 @@
+package org.meridian.broker;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.meridian.core.ngsild.AttributeSummary;
+import org.meridian.core.ngsild.Entity;
+import org.meridian.core.ngsild.EntityChange;
+import org.meridian.core.ngsild.TypeSummary;
+import org.meridian.core.security.Caller;
+import org.meridian.core.security.ReadPolicy;
+import org.meridian.core.security.ReadScope;
+import org.meridian.core.temporal.EntityHistory;
+
+/**
+ * The one place every entity read asks what its caller may see: retrieve, query, temporal, type and attribute
+ * discovery, notifications (matched for the subscription's owner) and the notification streams (which send only what
+ * was matched). Capabilities that govern data add their {@link ReadPolicy}; a caller sees what all of them allow. With
+ * none added (until sharing exists), every scope is {@link ReadScope#ALL} and reads cost nothing more.
+ */
+public final class ReadPolicies {
+    private final List<ReadPolicy> policies = new CopyOnWriteArrayList<>();
+
+    public void add(ReadPolicy policy) {
+        policies.add(policy);
+    }
+
+    public ReadScope scope(Caller caller) {
+        ReadScope scope = ReadScope.ALL;
+        for (ReadPolicy policy : policies) {
+            scope = scope.and(policy.scope(caller));
+        }
+        return scope;
+    }
+
+    /** The entity as the scope shows it, or nothing when it may not be seen at all. */
+    static Optional<Entity> visible(ReadScope scope, Entity entity) {
+        return scope.admits(entity) ? Optional.of(scope.mask(entity)) : Optional.empty();
+    }
+
+    /** A change as the scope shows it (masked attributes changed nothing), or nothing when it shows nothing of it. */
+    static Optional<EntityChange> visible(ReadScope scope, EntityChange change) {
+        if (scope.unrestricted()) {
+            return Optional.of(change);
+        }
+        if (!scope.admits(change.entity())) {
+            return Optional.empty();
+        }
+        Set<String> changed = new LinkedHashSet<>(change.changedAttributes());
+        changed.removeIf(name -> !scope.shows(name));
+        if (changed.isEmpty() && change.kind() == EntityChange.Kind.UPDATED) {
+            return Optional.empty();
+        }
+        ObjectNode previous = change.previous().deepCopy();
+        previous.remove(scope.hiddenAttributes());
+        return Optional.of(new EntityChange(change.kind(), scope.mask(change.entity()), changed, previous));
+    }
+
+    static EntityHistory mask(ReadScope scope, EntityHistory history) {
+        if (scope.hiddenAttributes().isEmpty()) {
+            return history;
+        }
+        Map<String, Map<String, String>> rendered = new LinkedHashMap<>(history.rendered());
+        rendered.keySet().removeIf(name -> !scope.shows(name));
+        return new EntityHistory(scope.mask(history.entity()),
+                history.instances().stream().filter(i -> scope.shows(i.attribute())).toList(),
+                history.buckets().stream().filter(b -> scope.shows(b.attribute())).toList(), history.truncated(), rendered);
+    }
+
+    static List<TypeSummary> types(ReadScope scope, List<TypeSummary> types) {
+        if (scope.unrestricted()) {
+            return types;
+        }
+        return types.stream().filter(t -> scope.admitsType(t.type())).map(t -> {
+            Map<String, Set<String>> shown = new LinkedHashMap<>(t.attributeTypes());
+            shown.keySet().removeIf(name -> !scope.shows(name));
+            return new TypeSummary(t.type(), t.entityCount(), shown);
+        }).toList();
+    }
+
+    /** Attributes the scope shows (the store has already counted only the entity types it admits). */
+    static List<AttributeSummary> attributes(ReadScope scope, List<AttributeSummary> attributes) {
+        if (scope.hiddenAttributes().isEmpty()) {
+            return attributes;
+        }
+        return attributes.stream().filter(a -> scope.shows(a.attribute())).toList();
+    }
+}
