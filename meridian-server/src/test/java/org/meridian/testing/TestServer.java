@@ -64,6 +64,12 @@ public final class TestServer {
         server.ingest().flushCounters();
     }
 
+    /** What the shared server's capabilities offer each other, for tests that plug into them (a read policy…). */
+    public static org.meridian.platform.capability.Services services() {
+        api();
+        return server.services();
+    }
+
     /** The shared server's change stream, for tests that consume it. */
     public static org.meridian.platform.bus.EventBus events() {
         api();
