@@ -9,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.meridian.core.error.ErrorType;
 import org.meridian.core.error.MeridianException;
 import org.meridian.core.jsonld.JsonLdContext;
 import org.meridian.core.ngsild.AttributeChanges;
@@ -92,7 +91,7 @@ public final class BatchService implements AutoCloseable {
             throw MeridianException.badData("A batch operation needs at least one element");
         }
         if (payload.size() > maxBatchSize) {
-            throw MeridianException.badData("A batch may hold at most " + maxBatchSize + " elements (MERIDIAN_MAX_BATCH_SIZE); this one has " + payload.size());
+            throw new MeridianException(BrokerError.BATCH_TOO_LARGE, "A batch may hold at most " + maxBatchSize + " elements (MERIDIAN_MAX_BATCH_SIZE); this one has " + payload.size());
         }
         List<JsonNode> elements = new ArrayList<>();
         payload.forEach(elements::add);
@@ -105,7 +104,7 @@ public final class BatchService implements AutoCloseable {
         Map<String, Entity> unique = new LinkedHashMap<>();
         for (Entity entity : parsed.valid()) {
             if (unique.putIfAbsent(entity.id(), entity) != null) {
-                parsed.result().failure(entity.id(), new MeridianException(ErrorType.ALREADY_EXISTS,
+                parsed.result().failure(entity.id(), new MeridianException(BrokerError.ENTITY_EXISTS,
                         "The entity " + entity.id() + " appears twice in the batch"));
             }
         }
@@ -114,7 +113,7 @@ public final class BatchService implements AutoCloseable {
             if (inserted.contains(id)) {
                 parsed.result().success(id);
             } else {
-                parsed.result().failure(id, new MeridianException(ErrorType.ALREADY_EXISTS, "The entity " + id + " already exists"));
+                parsed.result().failure(id, new MeridianException(BrokerError.ENTITY_EXISTS, "The entity " + id + " already exists"));
             }
         }
         return parsed.result();
@@ -125,7 +124,7 @@ public final class BatchService implements AutoCloseable {
         String tenant = caller.tenant();
         Entity entity = EntityParser.parseEntity(payload, context, writer.now());
         if (write(tenant, Kind.CREATE, List.of(entity)).written().isEmpty()) {
-            throw new MeridianException(ErrorType.ALREADY_EXISTS, "The entity " + entity.id() + " already exists");
+            throw new MeridianException(BrokerError.ENTITY_EXISTS, "The entity " + entity.id() + " already exists");
         }
         return entity.id();
     }
@@ -180,7 +179,7 @@ public final class BatchService implements AutoCloseable {
         Outcome outcome = write(tenant, kind, parsed.valid());
         parsed.valid().stream().map(Entity::id).filter(id -> !outcome.missing().contains(id)).distinct()
                 .forEach(parsed.result()::success);
-        outcome.missing().forEach(id -> parsed.result().failure(id, MeridianException.notFound("No entity " + id)));
+        outcome.missing().forEach(id -> parsed.result().failure(id, new MeridianException(BrokerError.ENTITY_NOT_FOUND, "No entity " + id)));
         return parsed.result();
     }
 
@@ -315,7 +314,7 @@ public final class BatchService implements AutoCloseable {
             if (deleted.contains(id)) {
                 result.success(id);
             } else {
-                result.failure(id, MeridianException.notFound("No entity " + id));
+                result.failure(id, new MeridianException(BrokerError.ENTITY_NOT_FOUND, "No entity " + id));
             }
         }
         return result;

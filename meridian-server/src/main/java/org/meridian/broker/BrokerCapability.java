@@ -2,6 +2,7 @@ package org.meridian.broker;
 
 import java.time.Duration;
 import java.util.List;
+import org.meridian.broker.delivery.DeliveryChannels;
 import org.meridian.broker.http.BrokerRoutes;
 import org.meridian.broker.store.AttributeSeries;
 import org.meridian.broker.store.ContextDocumentStore;
@@ -58,9 +59,9 @@ public final class BrokerCapability implements Capability {
         QueryPlanner planner = new QueryPlanner(settings.maxQueryTerms());
         ReadPolicies policies = new ReadPolicies();
         Notifications notifications = new Notifications(platform.database().dataSource(), transactions, new OutboxStore(),
-                subscriptionStore, notificationStore, contexts, queries, planner, policies, platform.clock(),
-                new Notifications.Options(settings.notificationMaxFailures(),
-                        Duration.ofMillis(settings.notificationTimeoutMillis()), settings.maxQueryTerms()));
+                subscriptionStore, notificationStore, contexts, queries, planner, policies,
+                DeliveryChannels.standard(Duration.ofMillis(settings.notificationTimeoutMillis())), platform.clock(),
+                new Notifications.Options(settings.notificationMaxFailures(), settings.maxQueryTerms()));
         TemporalEntityStore temporalEntities = new TemporalEntityStore();
         AttributeSeries series = new AttributeSeries(platform.database()::unpooledConnection, settings.historySeriesCache());
         series.bindTo(platform.metrics());

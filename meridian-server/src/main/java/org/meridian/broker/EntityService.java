@@ -59,7 +59,7 @@ public final class EntityService {
             requireTenant(connection, tenant);
             // An entity the caller may not read is as absent as one that does not exist.
             return entities.find(connection, tenant, id, false).flatMap(entity -> ReadPolicies.visible(scope, entity))
-                    .orElseThrow(() -> MeridianException.notFound("No entity " + id));
+                    .orElseThrow(() -> new MeridianException(BrokerError.ENTITY_NOT_FOUND, "No entity " + id));
         });
     }
 
@@ -76,7 +76,7 @@ public final class EntityService {
 
     public void delete(Caller caller, String id) {
         writer.write(caller.tenant(), ChangeWriter.TenantUse.MUST_EXIST, writing -> {
-            Entity current = writing.lock(id).orElseThrow(() -> MeridianException.notFound("No entity " + id));
+            Entity current = writing.lock(id).orElseThrow(() -> new MeridianException(BrokerError.ENTITY_NOT_FOUND, "No entity " + id));
             writing.deleteAll(List.of(id));
             writing.record(List.of(EntityChange.deleted(current)));
             return null;
@@ -165,12 +165,12 @@ public final class EntityService {
         ObjectNode patch = attributeFragment(attributeName, iri, payload, context, now);
         modify(tenant, id, now, current -> {
             if (!current.attributes().has(iri)) {
-                throw MeridianException.notFound("The entity " + id + " has no attribute " + attributeName);
+                throw new MeridianException(BrokerError.ATTRIBUTE_NOT_FOUND, "The entity " + id + " has no attribute " + attributeName);
             }
             AttributeChanges changes = new AttributeChanges();
             ObjectNode merged = EntityMutations.merge(current.attributes(), patch, false, changes);
             if (!changes.complete()) {
-                throw MeridianException.notFound("The entity " + id + " has no instance of " + attributeName + " with that datasetId");
+                throw new MeridianException(BrokerError.ATTRIBUTE_NOT_FOUND, "The entity " + id + " has no instance of " + attributeName + " with that datasetId");
             }
             return current.withAttributes(merged, now);
         });
@@ -184,7 +184,7 @@ public final class EntityService {
         ObjectNode replacement = attributeFragment(attributeName, iri, payload, context, now);
         modify(tenant, id, now, current -> {
             if (!current.attributes().has(iri)) {
-                throw MeridianException.notFound("The entity " + id + " has no attribute " + attributeName);
+                throw new MeridianException(BrokerError.ATTRIBUTE_NOT_FOUND, "The entity " + id + " has no attribute " + attributeName);
             }
             return current.withAttributes(EntityMutations.replaceAttribute(current.attributes(), iri,
                     (ArrayNode) replacement.get(iri)), now);
@@ -207,7 +207,7 @@ public final class EntityService {
         modify(tenant, id, now, current -> {
             ObjectNode remaining = EntityMutations.deleteAttribute(current.attributes(), iri, datasetId, deleteAll);
             if (remaining == null) {
-                throw MeridianException.notFound("The entity " + id + " has no attribute " + attributeName
+                throw new MeridianException(BrokerError.ATTRIBUTE_NOT_FOUND, "The entity " + id + " has no attribute " + attributeName
                         + (datasetId == null ? "" : " with datasetId " + datasetId));
             }
             return current.withAttributes(remaining, now);
@@ -217,7 +217,7 @@ public final class EntityService {
     /** Reads the entity for update, applies the change, writes it and records the change, in one transaction. */
     private void modify(String tenant, String id, Instant now, UnaryOperator<Entity> change) {
         writer.write(tenant, ChangeWriter.TenantUse.MUST_EXIST, writing -> {
-            Entity current = writing.lock(id).orElseThrow(() -> MeridianException.notFound("No entity " + id));
+            Entity current = writing.lock(id).orElseThrow(() -> new MeridianException(BrokerError.ENTITY_NOT_FOUND, "No entity " + id));
             ObjectNode before = current.attributes().deepCopy();
             Entity next = change.apply(current);
             writing.upsert(List.of(next));

@@ -9,8 +9,8 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToIntFunction;
-import org.meridian.core.error.ErrorType;
 import org.meridian.core.error.MeridianException;
+import org.meridian.platform.PlatformError;
 
 /**
  * Group commit for small writes. A single-entity write spends most of its cost on being a transaction of its own:
@@ -165,7 +165,7 @@ final class GroupCommit<K, R, O> implements AutoCloseable {
         }
         Pending<K, R, O> left;
         while ((left = queue.poll()) != null) {
-            left.outcome().completeExceptionally(new MeridianException(ErrorType.OVERLOADED, "The server is stopping"));
+            left.outcome().completeExceptionally(new MeridianException(PlatformError.STOPPING, "The server is stopping"));
         }
     }
 

@@ -52,7 +52,7 @@ public final class NotificationStream {
         StoredSubscription row = transactions.readOnly(connection -> {
             tenants.require(connection, tenant);
             return subscriptions.find(connection, tenant, subscriptionId)
-                    .orElseThrow(() -> MeridianException.notFound("No subscription " + subscriptionId));
+                    .orElseThrow(() -> new MeridianException(BrokerError.SUBSCRIPTION_NOT_FOUND, "No subscription " + subscriptionId));
         });
         String uri = row.body().path("notification").path("endpoint").path("uri").asText("");
         if (!uri.startsWith("sse:")) {

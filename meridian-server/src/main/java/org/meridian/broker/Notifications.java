@@ -1,7 +1,5 @@
 package org.meridian.broker;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,7 +11,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
-import org.meridian.broker.delivery.MqttPublisher;
+import org.meridian.broker.delivery.DeliveryChannels;
+import org.meridian.broker.delivery.Notification;
 import org.meridian.broker.store.EntityQueries;
 import org.meridian.broker.store.NotificationStore.QueueKey;
 import org.meridian.broker.store.NotificationStore;
@@ -22,7 +21,6 @@ import org.meridian.broker.store.SubscriptionStore;
 import org.meridian.core.error.ErrorType;
 import org.meridian.core.error.MeridianException;
 import org.meridian.core.json.Json;
-import org.meridian.core.subscription.StoredSubscription;
 import org.meridian.core.subscription.Subscription;
 import org.meridian.platform.db.Lease;
 import org.meridian.platform.db.Transactions;
@@ -62,11 +60,7 @@ public final class Notifications implements AutoCloseable {
     private final SubscriptionMatcher matcher;
     private final Clock clock;
     private final int maxFailures;
-    private final Duration timeout;
-    private final MqttPublisher mqtt;
-    /** Cuts HTTP deliveries that outlive the timeout (one thread for all: it only ever closes a socket). */
-    private final java.util.concurrent.ScheduledExecutorService deadlines =
-            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("meridian-delivery-deadlines").factory());
+    private final DeliveryChannels channels;
     private final Lease dispatchLease;
     private final Lease sendLease;
     private final Semaphore wakeDispatcher = new Semaphore(0);
@@ -94,12 +88,7 @@ public final class Notifications implements AutoCloseable {
             }));
     /** Parsed subscriptions by tenant, id and modification time, so a delivery does not parse its subscription. */
     private final ExpiringCache<String, SubscriptionMatcher.Active> parsed = new ExpiringCache<>(Duration.ofSeconds(60), 10_000);
-    /** Periodic subscriptions: when each is next due (on the node holding the dispatch lease). */
-    private final Map<QueueKey, Instant> periodicDue = new ConcurrentHashMap<>();
-    private Instant nextPeriodicCheck = Instant.EPOCH;
-    private final EntityQueries entityQueries;
-    private final ReadPolicies policies;
-    private final QueryPlanner planner;
+    private final PeriodicNotifications periodic;
     private volatile boolean running = true;
     /** Whether this node holds the send lease, as the sender loop last saw: read by writers, never a round trip. */
     private volatile boolean sending;
@@ -109,24 +98,22 @@ public final class Notifications implements AutoCloseable {
     private final List<Thread> threads = new ArrayList<>();
 
     /** Delivery settings. */
-    public record Options(int maxFailures, Duration timeout, int maxQueryTerms) {
+    public record Options(int maxFailures, int maxQueryTerms) {
     }
 
     public Notifications(DataSource dataSource, Transactions transactions, OutboxStore outbox, SubscriptionStore subscriptions,
                          NotificationStore queue, ContextService contexts, EntityQueries entityQueries, QueryPlanner planner,
-                         ReadPolicies policies, Clock clock, Options options) {
-        this.policies = policies;
-        this.entityQueries = entityQueries;
-        this.planner = planner;
+                         ReadPolicies policies, DeliveryChannels channels, Clock clock, Options options) {
         this.transactions = transactions;
         this.outbox = outbox;
         this.subscriptions = subscriptions;
         this.queue = queue;
         this.matcher = new SubscriptionMatcher(subscriptions, contexts, options.maxQueryTerms(), policies);
+        this.periodic = new PeriodicNotifications(transactions, subscriptions, queue, matcher, entityQueries, planner, policies,
+                clock);
         this.clock = clock;
         this.maxFailures = options.maxFailures();
-        this.timeout = options.timeout();
-        this.mqtt = new MqttPublisher((int) Math.max(1, options.timeout().toSeconds()));
+        this.channels = channels;
         this.dispatchLease = new Lease(dataSource, 0x4d455249_00000001L, "notification matching");
         this.sendLease = new Lease(dataSource, 0x4d455249_00000002L, "notification delivery");
     }
@@ -186,7 +173,10 @@ public final class Notifications implements AutoCloseable {
     private int dispatch() {
         int periodic;
         try {
-            periodic = periodic();
+            periodic = this.periodic.queueDue();
+            if (periodic > 0) {
+                wakeSender.release();
+            }
         } catch (RuntimeException e) {
             // Periodic notifications must never hold up the rest.
             if (!isOutage(e)) {
@@ -234,103 +224,6 @@ public final class Notifications implements AutoCloseable {
             filled(queued);
         }
         return handled;
-    }
-
-    /**
-     * Queues a notification of the current state for each periodic subscription (timeInterval) that is due. Checked at
-     * most once a second; after a change of lease holder each periodic subscription is notified at once, then on its
-     * period. At most {@value #PERIODIC_MAX_ENTITIES} entities per notification.
-     */
-    private int periodic() {
-        Instant now = clock.instant();
-        if (now.isBefore(nextPeriodicCheck)) {
-            return 0;
-        }
-        nextPeriodicCheck = now.plusSeconds(1);
-        List<NotificationStore.Pending> pending = transactions.readOnly(connection -> {
-            List<NotificationStore.Pending> due = new ArrayList<>();
-            Set<QueueKey> seen = new java.util.HashSet<>();
-            for (StoredSubscription row : subscriptions.periodic(connection)) {
-                QueueKey key = new QueueKey(row.tenant(), row.id());
-                seen.add(key);
-                Instant next = periodicDue.get(key);
-                if (next != null && now.isBefore(next)) {
-                    continue;
-                }
-                SubscriptionMatcher.Active active = matcher.activate(row);
-                if (active == null || !active.subscription().isPeriodic()) {
-                    continue;
-                }
-                periodicDue.put(key, now.plusMillis((long) (active.subscription().timeIntervalSeconds() * 1000)));
-                List<org.meridian.core.ngsild.Entity> entities;
-                try {
-                    entities = currentState(connection, row, active);
-                } catch (MeridianException | java.sql.SQLException e) {
-                    // A query PostgreSQL refuses (a regular expression it does not accept, too many geo candidates)
-                    // concerns this subscription only. Reads here run without a transaction, so the next one is fine.
-                    LOG.warn("periodic subscription {} of tenant '{}' cannot be evaluated: {}", row.id(), row.tenant(), e.getMessage());
-                    continue;
-                }
-                if (!entities.isEmpty()) {
-                    due.add(new NotificationStore.Pending(row.tenant(), row.id(), row.createdAt(), NotificationRenderer.renderCurrent(
-                            active.subscription(), row.context(), active.context(), entities, now)));
-                }
-            }
-            periodicDue.keySet().retainAll(seen);
-            return due;
-        });
-        if (pending.isEmpty()) {
-            return 0;
-        }
-        transactions.inTransaction(connection -> {
-            queue.enqueue(connection, pending);
-            return null;
-        });
-        wakeSender.release();
-        return pending.size();
-    }
-
-    static final int PERIODIC_MAX_ENTITIES = 1000;
-
-    /** The entities a periodic subscription selects now: its types, q, scopeQ and geoQ in SQL, ids and patterns here. */
-    private List<org.meridian.core.ngsild.Entity> currentState(java.sql.Connection connection, StoredSubscription row,
-                                                                 SubscriptionMatcher.Active active) throws java.sql.SQLException {
-        JsonNode body = row.body();
-        List<String> types = new ArrayList<>();
-        List<String> ids = new ArrayList<>();
-        boolean allHaveIds = true;
-        for (JsonNode selector : body.path("entities")) {
-            types.add(selector.path("type").asText());
-            if (selector.hasNonNull("id")) {
-                ids.add(selector.get("id").asText());
-            } else {
-                allHaveIds = false;
-            }
-        }
-        JsonNode selectors = body.path("entities");
-        // Ids and a single id pattern narrow the query itself, so the entity limit applies to what is selected.
-        String idPattern = selectors.size() == 1 && selectors.get(0).hasNonNull("idPattern") ? selectors.get(0).get("idPattern").asText() : null;
-        JsonNode geoQ = body.get("geoQ");
-        JsonNode coordinates = geoQ == null ? null : geoQ.get("coordinates");
-        QueryRequest request = new QueryRequest(allHaveIds && !ids.isEmpty() ? ids : null, idPattern, String.join(",", types),
-                text(body, "q"), text(body, "scopeQ"),
-                geoQ == null ? null : text(geoQ, "georel"), geoQ == null ? null : text(geoQ, "geometry"),
-                coordinates == null ? null : coordinates.isTextual() ? coordinates.asText() : coordinates.toString(),
-                geoQ == null ? null : text(geoQ, "geoproperty"), null);
-        List<org.meridian.core.ngsild.Entity> selected = new ArrayList<>();
-        org.meridian.core.security.ReadScope scope = policies.scope(SubscriptionMatcher.owner(row));
-        for (var entity : entityQueries.query(connection, row.tenant(), planner.plan(request, active.context()), scope,
-                PERIODIC_MAX_ENTITIES, 0, false).entities()) {
-            if (active.subscription().selects(entity)) {
-                selected.add(scope.mask(entity));
-            }
-        }
-        return selected;
-    }
-
-    private static String text(JsonNode node, String member) {
-        JsonNode value = node.get(member);
-        return value == null || value.isNull() ? null : value.asText();
     }
 
     /**
@@ -462,7 +355,7 @@ public final class Notifications implements AutoCloseable {
             return false;
         }
         Subscription.Endpoint endpoint = active.subscription().endpoint();
-        boolean delivered = post(endpoint, head.tenant(), head.subscriptionContextValue(), head.payload());
+        boolean delivered = channels.push(new Notification(endpoint, head.tenant(), head.subscriptionContextValue(), head.payload()));
         Instant now = clock.instant();
         Double throttling = active.subscription().throttlingSeconds();
         if (delivered && throttling == null) {
@@ -516,92 +409,6 @@ public final class Notifications implements AutoCloseable {
         return batch.size();
     }
 
-    /**
-     * Delivers over MQTT, or by a blocking HTTP POST on this drainer's virtual thread. HttpURLConnection rather than
-     * java.net.http.HttpClient: measured on the notification benchmark, the latter's asynchronous machinery took a
-     * fifth of the server's CPU, and with HttpURLConnection the same machine delivered 711 notifications/s instead of
-     * 546. Idle connections are kept per receiver ({@code http.maxConnections}, set in {@code Main}).
-     */
-    private boolean post(Subscription.Endpoint endpoint, String tenant, JsonNode contextValue, String payload) {
-        if (endpoint.isMqtt()) {
-            return mqtt.publish(endpoint.uri(), endpoint.mqttQualityOfService(),
-                    Json.write(mqttMessage(endpoint, tenant, contextValue, Json.parseTrusted(payload)))
-                            .getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        }
-        try {
-            java.net.HttpURLConnection connection = (java.net.HttpURLConnection) endpoint.uri().toURL().openConnection();
-            connection.setConnectTimeout((int) timeout.toMillis());
-            connection.setReadTimeout((int) timeout.toMillis());
-            connection.setRequestMethod("POST");
-            connection.setDoOutput(true);
-            connection.setUseCaches(false);
-            connection.setInstanceFollowRedirects(false); // a redirect is not a delivery
-            headers(endpoint, tenant, contextValue).forEach(connection::setRequestProperty);
-            // The body is buffered, not streamed (setFixedLengthStreamingMode): before reusing a kept-alive connection
-            // for a streamed POST, HttpURLConnection probes it with a 1 ms read that ends in a SocketTimeoutException.
-            byte[] body = payload.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            // Connect and read timeouts do not bound a receiver that takes the connection and never reads a large
-            // body: the whole exchange gets the timeout, after which the connection is cut.
-            var deadline = deadlines.schedule(connection::disconnect, timeout.toMillis(), TimeUnit.MILLISECONDS);
-            try {
-                try (var out = connection.getOutputStream()) {
-                    out.write(body);
-                }
-                int status = connection.getResponseCode();
-                readAnswer(connection, status);
-                return status >= 200 && status < 300;
-            } finally {
-                deadline.cancel(false);
-            }
-        } catch (java.io.IOException | IllegalArgumentException e) {
-            LOG.debug("notification to {} failed: {}", endpoint.uri(), e.toString());
-            return false;
-        }
-    }
-
-    /**
-     * Reads what a receiver answered, so the connection can serve the next notification; at most 64 KB, beyond which
-     * (or if reading fails) the connection is dropped instead. The status alone decides the delivery.
-     */
-    private static void readAnswer(java.net.HttpURLConnection connection, int status) {
-        try (var in = status >= 400 ? connection.getErrorStream() : connection.getInputStream()) {
-            if (in != null && in.readNBytes(65_536).length == 65_536 && in.read() >= 0) {
-                connection.disconnect();
-            }
-        } catch (java.io.IOException e) {
-            connection.disconnect();
-        }
-    }
-
-    /** An MQTT notification is {"metadata": {headers}, "body": notification} (NGSI-LD MQTT binding). */
-    private static ObjectNode mqttMessage(Subscription.Endpoint endpoint, String tenant, JsonNode contextValue, JsonNode payload) {
-        ObjectNode message = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
-        ObjectNode metadata = message.putObject("metadata");
-        headers(endpoint, tenant, contextValue).forEach(metadata::put);
-        message.set("body", payload);
-        return message;
-    }
-
-    /** The headers of a notification: HTTP request headers, or an MQTT message's metadata. */
-    private static Map<String, String> headers(Subscription.Endpoint endpoint, String tenant, JsonNode contextValue) {
-        Map<String, String> headers = new java.util.LinkedHashMap<>();
-        headers.put("Content-Type", endpoint.accept());
-        if (endpoint.accept().equals("application/json")) {
-            headers.put("Link", linkHeader(contextValue));
-        }
-        if (!tenant.isEmpty()) {
-            headers.put("NGSILD-Tenant", tenant);
-        }
-        headers.putAll(endpoint.receiverInfo());
-        return headers;
-    }
-
-    private static String linkHeader(JsonNode contextValue) {
-        String url = contextValue != null && contextValue.isTextual() ? contextValue.asText()
-                : org.meridian.core.ngsild.NgsiLd.CORE_CONTEXT_V1_8;
-        return "<" + url + ">; rel=\"http://www.w3.org/ns/json-ld#context\"; type=\"application/ld+json\"";
-    }
-
     /** The database does not answer: DatabaseProbe has said so once, the loops need not say it every second. */
     private static boolean isOutage(RuntimeException e) {
         return e instanceof MeridianException problem && problem.type() == ErrorType.SERVICE_UNAVAILABLE;
@@ -637,7 +444,6 @@ public final class Notifications implements AutoCloseable {
         }
         dispatchLease.close();
         sendLease.close();
-        mqtt.close();
-        deadlines.shutdownNow();
+        channels.close();
     }
 }

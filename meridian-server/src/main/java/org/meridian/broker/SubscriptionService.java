@@ -7,7 +7,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import org.meridian.broker.store.SubscriptionStore;
-import org.meridian.core.error.ErrorType;
 import org.meridian.core.error.MeridianException;
 import org.meridian.core.jsonld.JsonLdContext;
 import org.meridian.core.ngsild.EntityParser;
@@ -51,7 +50,7 @@ public final class SubscriptionService {
                     subscription.expiresAt(), now);
         });
         if (!inserted) {
-            throw new MeridianException(ErrorType.ALREADY_EXISTS, "The subscription " + id + " already exists");
+            throw new MeridianException(BrokerError.SUBSCRIPTION_EXISTS, "The subscription " + id + " already exists");
         }
         return id;
     }
@@ -61,7 +60,7 @@ public final class SubscriptionService {
         return transactions.readOnly(connection -> {
             tenants.require(connection, tenant);
             return store.find(connection, tenant, id)
-                    .orElseThrow(() -> MeridianException.notFound("No subscription " + id));
+                    .orElseThrow(() -> new MeridianException(BrokerError.SUBSCRIPTION_NOT_FOUND, "No subscription " + id));
         });
     }
 
@@ -86,7 +85,7 @@ public final class SubscriptionService {
         transactions.inTransaction(connection -> {
             tenants.require(connection, tenant);
             StoredSubscription row = store.find(connection, tenant, id)
-                    .orElseThrow(() -> MeridianException.notFound("No subscription " + id));
+                    .orElseThrow(() -> new MeridianException(BrokerError.SUBSCRIPTION_NOT_FOUND, "No subscription " + id));
             ObjectNode merged = ((ObjectNode) row.body().deepCopy());
             merged.setAll((ObjectNode) patch);
             merged.put("id", id);
@@ -104,7 +103,7 @@ public final class SubscriptionService {
             return store.delete(connection, tenant, id);
         });
         if (!deleted) {
-            throw MeridianException.notFound("No subscription " + id);
+            throw new MeridianException(BrokerError.SUBSCRIPTION_NOT_FOUND, "No subscription " + id);
         }
     }
 }

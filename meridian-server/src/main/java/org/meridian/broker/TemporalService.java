@@ -75,7 +75,7 @@ public final class TemporalService {
             tenants.require(connection, tenant);
             Entity entity = known(connection, tenant, id);
             if (!scope.admits(entity)) {
-                throw MeridianException.notFound("No entity " + id);
+                throw new MeridianException(BrokerError.ENTITY_NOT_FOUND, "No entity " + id);
             }
             return ReadPolicies.mask(scope, read(connection, tenant, entity, request));
         });
@@ -86,7 +86,7 @@ public final class TemporalService {
         if (current.isPresent()) {
             return current.get();
         }
-        return temporalEntities.find(connection, tenant, id).orElseThrow(() -> MeridianException.notFound("No entity " + id));
+        return temporalEntities.find(connection, tenant, id).orElseThrow(() -> new MeridianException(BrokerError.ENTITY_NOT_FOUND, "No entity " + id));
     }
 
     /**
@@ -141,7 +141,7 @@ public final class TemporalService {
             tenants.require(connection, tenant);
             known(connection, tenant, id);
             if (history.deleteAttribute(connection, tenant, id, attribute, datasetId, all) == 0) {
-                throw MeridianException.notFound("The entity " + id + " has no history of that attribute"
+                throw new MeridianException(BrokerError.ATTRIBUTE_NOT_FOUND, "The entity " + id + " has no history of that attribute"
                         + (datasetId == null || all ? "" : " with datasetId " + datasetId));
             }
             return null;
@@ -156,7 +156,7 @@ public final class TemporalService {
             tenants.require(connection, tenant);
             known(connection, tenant, id);
             HistoryInstance stored = historyReader.instance(connection, tenant, id, attribute, instanceId)
-                    .orElseThrow(() -> MeridianException.notFound("No instance " + instanceId + " of that attribute"));
+                    .orElseThrow(() -> new MeridianException(BrokerError.INSTANCE_NOT_FOUND, "No instance " + instanceId + " of that attribute"));
             ObjectNode merged = ((ObjectNode) stored.instance()).deepCopy();
             if (!patch.path("type").asText().equals(merged.path("type").asText())) {
                 // A new type brings its own value member: the old one must not linger next to it.
@@ -210,7 +210,7 @@ public final class TemporalService {
             tenants.require(connection, tenant);
             known(connection, tenant, id);
             if (!history.deleteInstance(connection, tenant, id, attribute, instanceId)) {
-                throw MeridianException.notFound("No instance " + instanceId + " of that attribute");
+                throw new MeridianException(BrokerError.INSTANCE_NOT_FOUND, "No instance " + instanceId + " of that attribute");
             }
             return null;
         });

@@ -26,7 +26,6 @@ import java.util.List;
 import java.util.Map;
 import org.meridian.broker.BatchResult;
 import org.meridian.broker.BatchService;
-import org.meridian.core.error.ErrorType;
 import org.meridian.core.error.MeridianException;
 import org.meridian.core.ingest.ImportMapping;
 import org.meridian.core.json.Json;
@@ -92,7 +91,7 @@ public final class BulkImport {
     public JsonNode mapping(Caller caller, String name) {
         String tenant = caller.tenant();
         return transactions.readOnly(connection -> mappings.find(connection, tenant, name))
-                .orElseThrow(() -> MeridianException.notFound("No import mapping " + name));
+                .orElseThrow(() -> new MeridianException(IngestError.IMPORT_MAPPING_NOT_FOUND, "No import mapping " + name));
     }
 
     public Map<String, JsonNode> mappings(Caller caller) {
@@ -103,7 +102,7 @@ public final class BulkImport {
     public void deleteMapping(Caller caller, String name) {
         String tenant = caller.tenant();
         if (!transactions.inTransaction(connection -> mappings.delete(connection, tenant, name))) {
-            throw MeridianException.notFound("No import mapping " + name);
+            throw new MeridianException(IngestError.IMPORT_MAPPING_NOT_FOUND, "No import mapping " + name);
         }
     }
 
@@ -216,7 +215,7 @@ public final class BulkImport {
             rows++;
             if (rows > MAX_ROWS) {
                 flush();
-                throw new MeridianException(ErrorType.PAYLOAD_TOO_LARGE, "An import has at most " + MAX_ROWS
+                throw new MeridianException(IngestError.IMPORT_TOO_LARGE, "An import has at most " + MAX_ROWS
                         + " rows; split the file (the first " + MAX_ROWS + " were imported)");
             }
             ObjectNode entity;

@@ -9,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.meridian.broker.MeasurementWriter;
-import org.meridian.core.error.ErrorType;
 import org.meridian.core.error.MeridianException;
 import org.meridian.core.ingest.Device;
 import org.meridian.core.ingest.ProvisioningParser;
@@ -57,7 +56,7 @@ public final class ProvisioningService {
             for (int i = 0; i < groups.size(); i++) {
                 ProvisioningParser.ParsedGroup parsed = groups.get(i);
                 if (!store.insertGroup(connection, parsed.group(), hashes.get(i), now)) {
-                    throw new MeridianException(ErrorType.ALREADY_EXISTS, "The API key " + parsed.group().apiKey() + " is taken");
+                    throw new MeridianException(IngestError.API_KEY_TAKEN, "The API key " + parsed.group().apiKey() + " is taken");
                 }
                 keys.add(parsed.group().apiKey());
             }
@@ -77,7 +76,7 @@ public final class ProvisioningService {
         String tenant = caller.tenant();
         return transactions.readOnly(connection -> store.group(connection, apiKey)
                 .filter(stored -> stored.group().tenant().equals(tenant))
-                .orElseThrow(() -> MeridianException.notFound("No service group with API key " + apiKey)));
+                .orElseThrow(() -> new MeridianException(IngestError.SERVICE_GROUP_NOT_FOUND, "No service group with API key " + apiKey)));
     }
 
     /** A group with devices cannot go: their measurements would lose their meaning. */
@@ -85,7 +84,7 @@ public final class ProvisioningService {
         String tenant = caller.tenant();
         transactions.inTransaction(connection -> {
             if (store.group(connection, apiKey).filter(stored -> stored.group().tenant().equals(tenant)).isEmpty()) {
-                throw MeridianException.notFound("No service group with API key " + apiKey);
+                throw new MeridianException(IngestError.SERVICE_GROUP_NOT_FOUND, "No service group with API key " + apiKey);
             }
             if (store.hasDevices(connection, apiKey)) {
                 throw MeridianException.badData("The service group " + apiKey + " still has devices; delete them first");
@@ -135,7 +134,7 @@ public final class ProvisioningService {
             List<String> inserted = store.insertDevices(connection, devices, hashes, now);
             if (inserted.size() != devices.size()) {
                 List<String> taken = devices.stream().map(Device::deviceId).filter(id -> !inserted.contains(id)).toList();
-                throw new MeridianException(ErrorType.ALREADY_EXISTS, "These devices already exist: " + taken);
+                throw new MeridianException(IngestError.DEVICE_EXISTS, "These devices already exist: " + taken);
             }
             return inserted;
         });
@@ -157,7 +156,7 @@ public final class ProvisioningService {
     public StoredDevice device(Caller caller, String deviceId) {
         String tenant = caller.tenant();
         return transactions.readOnly(connection -> store.device(connection, tenant, deviceId)
-                .orElseThrow(() -> MeridianException.notFound("No device " + deviceId)));
+                .orElseThrow(() -> new MeridianException(IngestError.DEVICE_NOT_FOUND, "No device " + deviceId)));
     }
 
     /** Deletes the device; its entity and history stay (they are the city's data, not the device's). */
@@ -165,7 +164,7 @@ public final class ProvisioningService {
         String tenant = caller.tenant();
         boolean deleted = transactions.inTransaction(connection -> store.deleteDevice(connection, tenant, deviceId));
         if (!deleted) {
-            throw MeridianException.notFound("No device " + deviceId);
+            throw new MeridianException(IngestError.DEVICE_NOT_FOUND, "No device " + deviceId);
         }
     }
 

@@ -86,6 +86,55 @@ class HttpEdgeTest {
         }
     }
 
+    @Test
+    void aClientTricklingItsBodyIsDisconnected() throws Exception {
+        URI base = URI.create(api.base());
+        try (Socket socket = new Socket(base.getHost(), base.getPort())) {
+            socket.setSoTimeout(200);
+            OutputStream out = socket.getOutputStream();
+            InputStream in = socket.getInputStream();
+            // Headers at once, then a 2,000-byte body a byte every 200 ms (5 B/s): allowed 2 x 2 s + 2000 / 2048 s.
+            out.write(("POST /ngsi-ld/v1/entities HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: 2000\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            long start = System.nanoTime();
+            boolean closed = false;
+            for (int i = 0; i < 60 && !closed; i++) {
+                try {
+                    out.write(' ');
+                    out.flush();
+                    closed = in.read() == -1;
+                } catch (SocketTimeoutException stillOpen) {
+                    // Nothing to read within 200 ms: the next byte goes out.
+                } catch (IOException reset) {
+                    closed = true;
+                }
+            }
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            assertThat(closed).as("closed after %d ms", millis).isTrue();
+            assertThat(millis).as("not before its allowance").isGreaterThan(4_000);
+        }
+    }
+
+    @Test
+    void errorsNameTheCapabilityAndCodeThatRaisedThem() {
+        Api.Response missing = api.get("/ngsi-ld/v1/entities/urn:ngsi-ld:X:none").tenant(TestServer.newTenant()).send();
+        // The tenant does not exist either: the platform says so first.
+        assertThat(missing.json().path("code").asText()).isEqualTo("platform.TENANT_NOT_FOUND");
+        String tenant = TestServer.newTenant();
+        assertThat(api.post("/ngsi-ld/v1/entities", "{\"id\": \"urn:ngsi-ld:X:1\", \"type\": \"X\"}").tenant(tenant)
+                .send().status()).isEqualTo(201);
+        Api.Response notFound = api.get("/ngsi-ld/v1/entities/urn:ngsi-ld:X:none").tenant(tenant).send();
+        assertThat(notFound.status()).isEqualTo(404);
+        assertThat(notFound.json().path("type").asText()).isEqualTo("https://uri.etsi.org/ngsi-ld/errors/ResourceNotFound");
+        assertThat(notFound.json().path("code").asText()).isEqualTo("broker.ENTITY_NOT_FOUND");
+        Api.Response exists = api.post("/ngsi-ld/v1/entities", "{\"id\": \"urn:ngsi-ld:X:1\", \"type\": \"X\"}")
+                .tenant(tenant).send();
+        assertThat(exists.json().path("code").asText()).isEqualTo("broker.ENTITY_EXISTS");
+        Api.Response malformed = api.post("/ngsi-ld/v1/entities", "{\"type\": \"X\"}").tenant(tenant).send();
+        assertThat(malformed.json().path("code").asText()).isEqualTo("core.BAD_REQUEST_DATA");
+    }
+
     /**
      * Large bodies reserve memory from a shared budget while they are handled; the reservation is returned however the
      * request ends. Forty refused 1 MiB bodies in a row reserve far more than the budget holds at once (the test

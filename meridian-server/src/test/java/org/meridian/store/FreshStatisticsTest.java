@@ -12,7 +12,6 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.meridian.app.MeridianServer;
-import org.meridian.app.Settings;
 import org.meridian.ingest.IngestSettings;
 import org.meridian.testing.Api;
 import org.meridian.testing.TestServer;

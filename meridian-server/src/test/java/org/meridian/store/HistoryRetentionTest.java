@@ -31,7 +31,8 @@ class HistoryRetentionTest {
     void monthsOlderThanTheRetentionAreDroppedAndRecentOnesKept() throws Exception {
         Instant now = Instant.now();
         Instant halfAYearAgo = now.minus(Duration.ofDays(180));
-        try (Database database = Database.open(null, null, null, data, 4, null);
+        try (Database database = Database.open(null, null, null, data, 4, null,
+                java.util.List.of(Database.MIGRATIONS, "classpath:db/broker"));
              AttributeSeries series = new AttributeSeries(database::unpooledConnection, 1_000);
              Connection connection = database.connection()) {
             HistoryStore history = new HistoryStore(new TemporalEntityStore(), series);

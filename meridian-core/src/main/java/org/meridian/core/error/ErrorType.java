@@ -1,10 +1,12 @@
 package org.meridian.core.error;
 
 /**
- * The closed set of errors Meridian reports. Each carries the NGSI-LD problem type URI and the HTTP status it maps to,
- * so services throw domain errors and the HTTP edge maps them in one place.
+ * The closed set of kinds of failure, shared by every capability; each API face maps a kind once to its own format
+ * (NGSI-LD problem details; Open311 error lists later). The names are NGSI-LD's error types where one fits, since the
+ * broker's face is the first and strictest. An ErrorType is also the generic {@link ErrorCode} of its kind, for
+ * failures no capability names more precisely.
  */
-public enum ErrorType {
+public enum ErrorType implements ErrorCode {
     INVALID_REQUEST("InvalidRequest", 400, "The request is malformed"),
     BAD_REQUEST_DATA("BadRequestData", 400, "The request contains invalid data"),
     ALREADY_EXISTS("AlreadyExists", 409, "The resource already exists"),
@@ -19,32 +21,42 @@ public enum ErrorType {
     TOO_MANY_RESULTS("TooManyResults", 403, "The query would return too many results"),
     LD_CONTEXT_NOT_AVAILABLE("LdContextNotAvailable", 503, "A JSON-LD @context could not be retrieved"),
     INTERNAL_ERROR("InternalError", 500, "An internal error occurred"),
-    /** Not an NGSI-LD error type: Meridian's own, for back-pressure on its non-NGSI-LD endpoints (device ingest). */
-    OVERLOADED("Overloaded", 503, "The server is busy; send the request again later", "urn:meridian:error:"),
+    /** Not an NGSI-LD error type: Meridian's own, for back-pressure (device ingest, large bodies, stopping). */
+    OVERLOADED("Overloaded", 503, "The server is busy; send the request again later", false),
     /** Not an NGSI-LD error type: the database does not answer (an outage); answered at once, with Retry-After. */
-    SERVICE_UNAVAILABLE("ServiceUnavailable", 503, "The service is unavailable for a moment", "urn:meridian:error:");
-
-    private static final String NGSI_LD_ERRORS = "https://uri.etsi.org/ngsi-ld/errors/";
+    SERVICE_UNAVAILABLE("ServiceUnavailable", 503, "The service is unavailable for a moment", false),
+    /** Not an NGSI-LD error type: the request (its body) did not arrive in time. */
+    REQUEST_TIMEOUT("RequestTimeout", 408, "The request did not arrive in time", false);
 
     private final String name;
     private final int httpStatus;
     private final String title;
-
-    private final String namespace;
+    private final boolean ngsiLd;
 
     ErrorType(String name, int httpStatus, String title) {
-        this(name, httpStatus, title, NGSI_LD_ERRORS);
+        this(name, httpStatus, title, true);
     }
 
-    ErrorType(String name, int httpStatus, String title, String namespace) {
+    ErrorType(String name, int httpStatus, String title, boolean ngsiLd) {
         this.name = name;
         this.httpStatus = httpStatus;
         this.title = title;
-        this.namespace = namespace;
+        this.ngsiLd = ngsiLd;
     }
 
-    public String uri() {
-        return namespace + name;
+    /** Whether NGSI-LD defines this error type (the others are Meridian's own). */
+    public boolean isNgsiLd() {
+        return ngsiLd;
+    }
+
+    @Override
+    public String capability() {
+        return "core";
+    }
+
+    @Override
+    public ErrorType type() {
+        return this;
     }
 
     public String shortName() {

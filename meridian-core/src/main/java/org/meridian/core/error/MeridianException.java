@@ -2,22 +2,28 @@ package org.meridian.core.error;
 
 import java.util.Objects;
 
-/** The one exception type for expected failures; the HTTP edge turns it into problem details. */
+/** The one exception type for expected failures; each API face turns it into its error format. */
 public final class MeridianException extends RuntimeException {
-    private final ErrorType type;
+    private final ErrorCode code;
 
-    public MeridianException(ErrorType type, String detail) {
+    public MeridianException(ErrorCode code, String detail) {
         super(Objects.requireNonNull(detail, "detail"));
-        this.type = Objects.requireNonNull(type, "type");
+        this.code = Objects.requireNonNull(code, "code");
     }
 
-    public MeridianException(ErrorType type, String detail, Throwable cause) {
+    public MeridianException(ErrorCode code, String detail, Throwable cause) {
         super(Objects.requireNonNull(detail, "detail"), cause);
-        this.type = Objects.requireNonNull(type, "type");
+        this.code = Objects.requireNonNull(code, "code");
     }
 
+    /** The kind of failure: what API faces map. */
     public ErrorType type() {
-        return type;
+        return code.type();
+    }
+
+    /** The specific error, as the capability that raised it names it. */
+    public ErrorCode code() {
+        return code;
     }
 
     public String detail() {

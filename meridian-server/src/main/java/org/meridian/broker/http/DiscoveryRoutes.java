@@ -10,6 +10,7 @@ import java.util.UUID;
 import org.meridian.broker.ContextService;
 import org.meridian.broker.DiscoveryService;
 import org.meridian.core.error.MeridianException;
+import org.meridian.broker.BrokerError;
 import org.meridian.core.jsonld.JsonLdContext;
 import org.meridian.core.ngsild.AttributeSummary;
 import org.meridian.core.ngsild.TypeSummary;
@@ -72,7 +73,7 @@ public final class DiscoveryRoutes implements Routes {
         String iri = context.expandTerm(http.pathParam("type"));
         List<TypeSummary> found = discovery.types(exchange.caller(), iri);
         if (found.isEmpty()) {
-            throw MeridianException.notFound("No entity of type " + http.pathParam("type"));
+            throw new MeridianException(BrokerError.ENTITY_NOT_FOUND, "No entity of type " + http.pathParam("type"));
         }
         TypeSummary type = found.getFirst();
         ObjectNode info = NODES.objectNode();
@@ -118,7 +119,7 @@ public final class DiscoveryRoutes implements Routes {
         String iri = context.expandTerm(exchange.attributeName());
         List<AttributeSummary> found = discovery.attributes(exchange.caller(), iri);
         if (found.isEmpty()) {
-            throw MeridianException.notFound("No entity has the attribute " + exchange.attributeName());
+            throw new MeridianException(BrokerError.ENTITY_NOT_FOUND, "No entity has the attribute " + exchange.attributeName());
         }
         exchange.respond(200, attributeObject(found.getFirst(), context, true), mediaType);
     }

@@ -19,6 +19,7 @@ import org.meridian.broker.QueryRequest;
 import org.meridian.broker.TemporalService;
 import org.meridian.core.error.ErrorType;
 import org.meridian.core.error.MeridianException;
+import org.meridian.broker.BrokerError;
 import org.meridian.core.jsonld.JsonLdContext;
 import org.meridian.core.ngsild.DateTimes;
 import org.meridian.core.ngsild.EntityParser;
@@ -134,12 +135,12 @@ public final class TemporalRoutes implements Routes {
         String text = http.pathParam("instanceId");
         EntityParser.requireUri(text, "The instanceId");
         if (!text.startsWith(INSTANCE_PREFIX)) {
-            throw MeridianException.notFound("No instance " + text);
+            throw new MeridianException(BrokerError.INSTANCE_NOT_FOUND, "No instance " + text);
         }
         try {
             return Long.parseLong(text.substring(INSTANCE_PREFIX.length()));
         } catch (NumberFormatException e) {
-            throw MeridianException.notFound("No instance " + text);
+            throw new MeridianException(BrokerError.INSTANCE_NOT_FOUND, "No instance " + text);
         }
     }
 

@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.meridian.core.error.ErrorType;
 import org.meridian.core.error.MeridianException;
+import org.meridian.ingest.IngestError;
 import org.meridian.core.ingest.AttributeMapping;
 import org.meridian.core.ingest.DeviceCounters;
 import org.meridian.core.ingest.StoredDevice;
@@ -144,17 +145,17 @@ final class IotRoutes implements Routes {
         try {
             outcome = ingest.pipeline().submit(raw).get(30, TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException e) {
-            throw new MeridianException(ErrorType.OVERLOADED, "The measurement could not be stored now; send it again", e);
+            throw new MeridianException(IngestError.INGEST_OVERLOADED, "The measurement could not be stored now; send it again", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new MeridianException(ErrorType.INTERNAL_ERROR, "Interrupted", e);
         }
         if (outcome instanceof IngestPipeline.Outcome.Rejected rejected) {
             throw switch (rejected.reason()) {
-                case UNKNOWN_DEVICE -> MeridianException.notFound(rejected.detail());
-                case TOO_LARGE -> new MeridianException(ErrorType.PAYLOAD_TOO_LARGE, rejected.detail());
-                case OVERLOADED -> new MeridianException(ErrorType.OVERLOADED, rejected.detail());
-                case MALFORMED, WRONG_TYPE, UNKNOWN_KEY, NOT_AUTHORIZED -> MeridianException.badData(rejected.detail());
+                case UNKNOWN_DEVICE -> new MeridianException(IngestError.UNKNOWN_DEVICE, rejected.detail());
+                case TOO_LARGE -> new MeridianException(IngestError.MEASUREMENT_TOO_LARGE, rejected.detail());
+                case OVERLOADED -> new MeridianException(IngestError.INGEST_OVERLOADED, rejected.detail());
+                case MALFORMED, WRONG_TYPE, UNKNOWN_KEY, NOT_AUTHORIZED -> new MeridianException(IngestError.MEASUREMENT_REJECTED, rejected.detail());
             };
         }
         http.status(200);

@@ -6,8 +6,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import org.meridian.core.error.ErrorType;
 import org.meridian.core.error.MeridianException;
+import org.meridian.platform.PlatformError;
 
 /**
  * Tenants exist from their first write. The set of known tenants is cached; tenants are never removed, so a cache
@@ -48,7 +48,7 @@ public final class TenantStore {
     /** Reads of a tenant nobody has written to are NonexistentTenant (404), not an empty answer. */
     public void require(Connection connection, String tenant) throws SQLException {
         if (!exists(connection, tenant)) {
-            throw new MeridianException(ErrorType.NONEXISTENT_TENANT, "The tenant '" + tenant + "' does not exist");
+            throw new MeridianException(PlatformError.TENANT_NOT_FOUND, "The tenant '" + tenant + "' does not exist");
         }
     }
 

@@ -6,6 +6,7 @@ import java.util.function.BooleanSupplier;
 import javax.sql.DataSource;
 import org.meridian.core.error.ErrorType;
 import org.meridian.core.error.MeridianException;
+import org.meridian.platform.PlatformError;
 
 /** Runs work in one database transaction: committed when it returns, rolled back when it throws. */
 public final class Transactions {
@@ -37,7 +38,7 @@ public final class Transactions {
     }
 
     private static MeridianException unavailable() {
-        return new MeridianException(ErrorType.SERVICE_UNAVAILABLE,
+        return new MeridianException(PlatformError.DATABASE_UNAVAILABLE,
                 "The database does not answer; nothing was changed, send the request again shortly");
     }
 

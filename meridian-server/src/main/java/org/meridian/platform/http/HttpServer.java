@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.function.BooleanSupplier;
 import org.meridian.core.error.ErrorType;
 import org.meridian.core.error.MeridianException;
+import org.meridian.platform.PlatformError;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,9 +26,6 @@ public final class HttpServer implements AutoCloseable {
     /** HTTP settings. */
     public record Options(String host, int port, long maxBodyBytes, int headerTimeoutMillis) {
     }
-
-    /** Slowest request body accepted, bytes per second: a body trickled in slower than this is cut off. */
-    static final long MIN_BODY_BYTES_PER_SECOND = 2048;
 
     private final Javalin app;
     private final HeaderReadDeadline headerDeadline;
@@ -56,7 +54,6 @@ public final class HttpServer implements AutoCloseable {
                 server.setErrorHandler(new ProblemErrorHandler());
             });
             config.jetty.modifyServletContextHandler(handler -> handler.setErrorHandler(new ProblemErrorHandler()));
-            config.jetty.modifyHttpConfiguration(HttpServer::requireBodyDataRate);
             RoutesConfig routes = config.routes;
             routes.before(http -> http.attribute(START_NANOS, System.nanoTime()));
             routes.before(gate::enter);
@@ -66,9 +63,22 @@ public final class HttpServer implements AutoCloseable {
             new OperationsRoutes(databaseReachable, registry).register(routes);
             routes.exception(MeridianException.class, HttpServer::problem);
             routes.exception(HttpResponseException.class, (e, http) -> problem(fromHttp(e, options.maxBodyBytes()), http));
+            // Jetty's own refusals of a request (a malformed or timed-out body) keep their status.
+            routes.exception(org.eclipse.jetty.http.BadMessageException.class, (e, http) -> problem(new MeridianException(
+                    switch (e.getCode()) {
+                        case 408 -> PlatformError.REQUEST_TOO_SLOW;
+                        case 413 -> PlatformError.BODY_TOO_LARGE;
+                        default -> e.getCode() >= 500 ? PlatformError.UNEXPECTED : PlatformError.REQUEST_UNREADABLE;
+                    }, "The request could not be read: " + e.getReason()), http));
             routes.exception(Exception.class, (e, http) -> {
+                if (e instanceof java.io.IOException || e.getCause() instanceof java.io.IOException) {
+                    // The client went away (or was cut off, trickling its body): there is no one to answer.
+                    LOG.debug("{} {}: the connection was lost: {}", http.method(), http.path(), e.toString());
+                    problem(new MeridianException(PlatformError.REQUEST_UNREADABLE, "The connection was lost"), http);
+                    return;
+                }
                 LOG.error("unexpected failure on {} {}: {}", http.method(), http.path(), e.toString(), e);
-                problem(new MeridianException(ErrorType.INTERNAL_ERROR,
+                problem(new MeridianException(PlatformError.UNEXPECTED,
                         "The server failed unexpectedly; the log has the details"), http);
             });
             routes.error(404, "*", http -> {
@@ -95,15 +105,6 @@ public final class HttpServer implements AutoCloseable {
         }
         LOG.info("HTTP listening on {}:{}", options.host(), app.port());
         return new HttpServer(app, headerDeadline);
-    }
-
-    /**
-     * Jetty 12.1 deprecates this setting for a MinimumDataRateHandler, which wraps the server's handler; Javalin builds
-     * that handler itself, so the setting stays until Javalin offers a place for the wrapper.
-     */
-    @SuppressWarnings("removal")
-    private static void requireBodyDataRate(org.eclipse.jetty.server.HttpConfiguration http) {
-        http.setMinRequestDataRate(MIN_BODY_BYTES_PER_SECOND);
     }
 
     private static boolean isEmpty(Context http) {

@@ -3,8 +3,8 @@ package org.meridian.platform.http;
 import io.javalin.http.Context;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import org.meridian.core.error.ErrorType;
 import org.meridian.core.error.MeridianException;
+import org.meridian.platform.PlatformError;
 
 /**
  * Bounds the memory that request bodies may take together. A JSON body costs many times its size while it is parsed
@@ -40,7 +40,7 @@ final class LargeBodyGate {
         long body = length < 0 ? maxBodyBytes : Math.min(length, maxBodyBytes);
         int wanted = (int) Math.min(capacity, body * EXPANSION / 1024);
         if (!kibibytes.tryAcquire(wanted, WAIT_SECONDS, TimeUnit.SECONDS)) {
-            throw new MeridianException(ErrorType.OVERLOADED, "The server is reading other large requests; send this one"
+            throw new MeridianException(PlatformError.BUSY_READING_LARGE_BODIES, "The server is reading other large requests; send this one"
                     + " again shortly (bodies over " + SMALL_BYTES / 1024 + " KiB share a memory budget)");
         }
         http.attribute(RESERVED, wanted);

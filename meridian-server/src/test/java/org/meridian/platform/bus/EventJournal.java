@@ -5,6 +5,7 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 import org.meridian.platform.db.Database;
 
 /**
@@ -18,7 +19,8 @@ public final class EventJournal {
     public static void main(String[] args) throws Exception {
         Path journal = Path.of(args[0]);
         Database database = Database.open(System.getenv("MERIDIAN_DB_URL"), System.getenv("MERIDIAN_DB_USER"),
-                System.getenv("MERIDIAN_DB_PASSWORD"), null, 4, null);
+                System.getenv("MERIDIAN_DB_PASSWORD"), null, 4, null,
+                List.of(Database.MIGRATIONS, "classpath:db/broker", "classpath:db/ingest"));
         LogEventBus bus = new LogEventBus(database.dataSource(), LogEventBus.Options.defaults());
         try (FileChannel file = FileChannel.open(journal, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.APPEND)) {
