@@ -20,6 +20,7 @@ import org.meridian.platform.capability.Services;
 import org.meridian.platform.db.Database;
 import org.meridian.platform.db.TenantStore;
 import org.meridian.platform.db.Transactions;
+import org.meridian.platform.http.Callers;
 import org.meridian.platform.http.HttpServer;
 import org.meridian.platform.http.Routes;
 import org.slf4j.Logger;
@@ -90,7 +91,8 @@ public final class MeridianServer implements AutoCloseable {
                 routes.addAll(started.routes());
             }
             server.http = HttpServer.start(routes, new HttpServer.Options(settings.host(), settings.port(),
-                    settings.maxBodyBytes(), settings.headerTimeoutMillis()), database::isReachable, registry);
+                    settings.maxBodyBytes(), settings.headerTimeoutMillis()),
+                    services.find(Callers.Source.class).orElse(Callers.ANONYMOUS), database::isReachable, registry);
             server.running.forEach(started -> started.serving(server.http.port()));
             return server;
         } catch (RuntimeException e) {

@@ -111,10 +111,11 @@ class SubscriptionTest {
         assertThat(api.patch("/ngsi-ld/v1/subscriptions/" + id, "{\"isActive\": true}").tenant(tenant).send().status())
                 .isEqualTo(204);
         patch("urn:ngsi-ld:Streetlight:5", "{\"power\": 3}");
-        receiver.await(3, WAIT);
-        Thread.sleep(500); // anything else queued would arrive by now
+        patch("urn:ngsi-ld:Streetlight:5", "{\"power\": 2}");
+        // A subscription's notifications arrive in order: once the last is in, nothing queued before it is still to come.
+        receiver.await(4, WAIT);
         assertThat(receiver.received()).extracting(r -> r.body().path("data").get(0).path("power").path("value").asInt())
-                .containsExactly(60, 5, 3);
+                .containsExactly(60, 5, 3, 2);
     }
 
     @Test
@@ -247,17 +248,12 @@ class SubscriptionTest {
     @Test
     void aNotificationWaitingForItsRetryIsNotOvertakenByLaterOnes() throws InterruptedException {
         subscribe("\"watchedAttributes\": [\"seq\"],");
-        receiver.answerWith(500);
+        receiver.failNext(1);
         setSeq(1);
-        receiver.await(1, WAIT);
+        receiver.await(1, WAIT); // refused: the first now waits a second for its retry
         setSeq(2);
-        setSeq(3);
-        Thread.sleep(300); // while the first waits for its retry (1 s), the later ones must wait behind it
-        receiver.answerWith(204);
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!receivedSeqs().contains(3) && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
+        setSeq(3); // both queued while it waits: they had the whole retry interval to overtake it
+        receiver.await(4, WAIT);
         List<Integer> attempts = new java.util.ArrayList<>();
         for (int seq : receivedSeqs()) {
             if (attempts.isEmpty() || attempts.getLast() != seq) {
@@ -268,7 +264,7 @@ class SubscriptionTest {
     }
 
     @Test
-    void aDeletedSubscriptionTakesItsQueueWithIt() throws InterruptedException {
+    void aDeletedSubscriptionTakesItsQueueWithIt() throws Exception {
         String id = "urn:ngsi-ld:Subscription:" + tenant + ":reused";
         subscribe("\"id\": \"" + id + "\", \"watchedAttributes\": [\"seq\"],");
         receiver.answerWith(500);
@@ -280,7 +276,18 @@ class SubscriptionTest {
         subscribe("\"id\": \"" + id + "\", \"watchedAttributes\": [\"seq\"],");
         setSeq(2);
         receiver.await(2, WAIT);
-        Thread.sleep(1_500); // past the retry the first notification was waiting for
+        // The refused notification went with its subscription, so no retry of it can come later.
+        try (java.sql.Connection connection = TestServer.dataSource().getConnection();
+             java.sql.PreparedStatement count = connection.prepareStatement("""
+                     SELECT count(*) FROM notification n WHERE n.tenant = ? AND n.subscription_id = ? AND n.subscription_created_at
+                       IS DISTINCT FROM (SELECT s.created_at FROM subscription s WHERE s.tenant = n.tenant AND s.id = n.subscription_id)""")) {
+            count.setString(1, tenant);
+            count.setString(2, id);
+            try (java.sql.ResultSet rows = count.executeQuery()) {
+                rows.next();
+                assertThat(rows.getInt(1)).as("queued for the deleted subscription").isZero();
+            }
+        }
         assertThat(receivedSeqs()).as("the old subscription's notification is not sent to the new one").containsExactly(1, 2);
     }
 
@@ -307,13 +314,14 @@ class SubscriptionTest {
         }
 
         setSeq(1); // queued behind the staged row
-        receiver.await(1, WAIT);
-        Thread.sleep(1_500); // the once-a-second scan of every queue's head has run too
-        assertThat(receivedSeqs()).containsExactly(1);
+        setSeq(2);
+        // Delivered in queue order: had the staged row (queued first) been sent, it would have come before these.
+        receiver.await(2, WAIT);
+        assertThat(receivedSeqs()).containsExactly(1, 2);
         try (java.sql.Connection connection = TestServer.dataSource().getConnection()) {
             new org.meridian.broker.store.NotificationStore().deleteOrphans(connection);
             try (java.sql.PreparedStatement count = connection.prepareStatement(
-                    "SELECT count(*) FROM notification WHERE tenant = ? AND subscription_id = ?")) {
+                    "SELECT count(*) FROM notification WHERE tenant = ? AND subscription_id = ? AND subscription_created_at < '2021-01-01'")) {
                 count.setString(1, tenant);
                 count.setString(2, id);
                 try (java.sql.ResultSet rows = count.executeQuery()) {

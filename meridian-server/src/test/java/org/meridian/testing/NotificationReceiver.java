@@ -24,6 +24,7 @@ public final class NotificationReceiver implements AutoCloseable {
     private final HttpServer server;
     private final List<Received> received = new ArrayList<>();
     private volatile int status = 204;
+    private final java.util.concurrent.atomic.AtomicInteger failures = new java.util.concurrent.atomic.AtomicInteger();
 
     public NotificationReceiver() {
         try {
@@ -37,7 +38,7 @@ public final class NotificationReceiver implements AutoCloseable {
                 received.add(new Received(Map.copyOf(exchange.getRequestHeaders()), Api.parse(body)));
                 received.notifyAll();
             }
-            exchange.sendResponseHeaders(status, -1);
+            exchange.sendResponseHeaders(failures.getAndUpdate(n -> Math.max(0, n - 1)) > 0 ? 500 : status, -1);
             exchange.close();
         });
         server.start();
@@ -50,6 +51,11 @@ public final class NotificationReceiver implements AutoCloseable {
     /** Answers every later notification with this status. */
     public void answerWith(int newStatus) {
         this.status = newStatus;
+    }
+
+    /** Answers the next {@code count} notifications with 500, then as before. */
+    public void failNext(int count) {
+        failures.set(count);
     }
 
     /** Waits until at least {@code count} notifications arrived (or fails after the timeout), and returns them all. */

@@ -17,6 +17,7 @@ import org.meridian.core.error.MeridianException;
 import org.meridian.core.security.Caller;
 import org.meridian.core.security.Redaction;
 import org.meridian.core.subscription.StoredSubscription;
+import org.meridian.platform.http.Callers;
 import org.meridian.platform.http.MediaTypes;
 import org.meridian.platform.http.NgsiLdExchange;
 import org.meridian.platform.http.Parameters;
@@ -63,7 +64,7 @@ public final class SubscriptionRoutes implements Routes {
 
     /** Refuses, in problem details, a stream of a missing or non-stream subscription before the stream opens. */
     private void checkStream(Context http) {
-        stream.require(Caller.anonymous(streamTenant(http)), http.pathParam("subscriptionId"));
+        stream.require(Callers.of(http, streamTenant(http)), http.pathParam("subscriptionId"));
         lastEventId(http);
         // Without this Accept, Javalin answers an empty 200 and no stream: say what to send instead.
         String accept = http.header("Accept");
@@ -80,7 +81,7 @@ public final class SubscriptionRoutes implements Routes {
      * closing an idle stream.
      */
     private void stream(SseClient client) {
-        Caller caller = Caller.anonymous(streamTenant(client.ctx()));
+        Caller caller = Callers.of(client.ctx(), streamTenant(client.ctx()));
         String id = client.ctx().pathParam("subscriptionId");
         long position = lastEventId(client.ctx());
         long lastWrite = System.nanoTime();

@@ -41,6 +41,12 @@ public final class HttpServer implements AutoCloseable {
      */
     public static HttpServer start(List<Routes> capabilities, Options options, BooleanSupplier databaseReachable,
                                    PrometheusMeterRegistry registry) {
+        return start(capabilities, options, Callers.ANONYMOUS, databaseReachable, registry);
+    }
+
+    /** @param callers tells who makes each request (anonymous until the identity capability provides a source) */
+    public static HttpServer start(List<Routes> capabilities, Options options, Callers.Source callers,
+                                   BooleanSupplier databaseReachable, PrometheusMeterRegistry registry) {
         LargeBodyGate gate = new LargeBodyGate(Runtime.getRuntime().maxMemory(), options.maxBodyBytes());
         Javalin app = Javalin.create(config -> {
             config.concurrency.useVirtualThreads = true;
@@ -56,6 +62,7 @@ public final class HttpServer implements AutoCloseable {
             config.jetty.modifyServletContextHandler(handler -> handler.setErrorHandler(new ProblemErrorHandler()));
             RoutesConfig routes = config.routes;
             routes.before(http -> http.attribute(START_NANOS, System.nanoTime()));
+            routes.before(http -> http.attribute(Callers.ATTRIBUTE, callers));
             routes.before(gate::enter);
             routes.after(gate::leave);
             routes.after(http -> record(http, registry));

@@ -53,9 +53,9 @@ public final class NgsiLdExchange {
         return name;
     }
 
-    /** Who calls: built here, at the edge, for every service call (anonymous with full rights until accounts exist). */
+    /** Who calls, in the tenant the request names: built at the edge for every service call ({@link Callers}). */
     public Caller caller() {
-        return Caller.anonymous(tenant());
+        return Callers.of(http, tenant());
     }
 
     public String tenant() {
