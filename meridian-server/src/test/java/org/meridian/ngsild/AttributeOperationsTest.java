@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.meridian.testing.Api;
 import org.meridian.testing.TestServer;
 
 /** Clause 5.6.2 update, 5.6.3 append, 5.6.4 partial update, 5.6.5 delete attribute; multi-attributes by datasetId. */
+@Tag("clause-5.6")
 class AttributeOperationsTest {
     private static final String ID = "urn:ngsi-ld:AirQualityObserved:1";
     private final Api api = TestServer.api();

@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.meridian.testing.Api;
 import org.meridian.testing.TestServer;
 
 /** Clause 5.6.7 batch create, 5.6.8 upsert, 5.6.9 update, 5.6.10 delete, 5.6.20 merge; result format 5.2.16. */
+@Tag("clause-5.6")
 class BatchOperationsTest {
     private final Api api = TestServer.api();
     private String tenant;

@@ -13,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.meridian.testing.Api;
 import org.meridian.testing.NotificationReceiver;
@@ -22,6 +23,7 @@ import org.meridian.testing.TestServer;
  * Many clients writing small requests at once: the server writes them in groups (group commit), and each must still
  * behave as if written alone — its own status, its own history instance, its own notification, its own failure.
  */
+@Tag("clause-5.6")
 class ConcurrentWritesTest {
     private static final int CLIENTS = 16;
     private static final int WRITES = 120;

@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.meridian.testing.Api;
 import org.meridian.testing.TestServer;
 
 /** Clause 5.7.5–5.7.10 type and attribute discovery. */
+@Tag("clause-5.7")
 class DiscoveryTest {
     private static final Api API = TestServer.api();
     private static final String TENANT = TestServer.newTenant();

@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.meridian.testing.Api;
 import org.meridian.testing.TestServer;
 
 /** Clause 5.6.1 create, 5.7.1 retrieve, 5.6.6 delete, 5.6.17 merge, 5.6.18 replace. */
+@Tag("clause-5.6")
+@Tag("clause-5.7")
 class EntityLifecycleTest {
     private final Api api = TestServer.api();
     private String tenant;

@@ -7,11 +7,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.meridian.testing.Api;
 import org.meridian.testing.TestServer;
 
 /** Clause 4.10 geo-queries: near, within, contains, intersects, overlaps, disjoint, equals; geoproperty. */
+@Tag("clause-4.10")
+@Tag("clause-5.7")
 class GeoQueryTest {
     private static final Api API = TestServer.api();
     private static final String TENANT = TestServer.newTenant();

@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.meridian.testing.Api;
 import org.meridian.testing.TestServer;
 
 /** Clause 5.5.7 JSON-LD contexts, 6.3.5 Link header, 5.13 the @context store, 6.3.4/6.3.6 content negotiation. */
+@Tag("clause-5.13")
+@Tag("clause-6.3")
 class JsonLdContextTest {
     private final Api api = TestServer.api();
     private String tenant;

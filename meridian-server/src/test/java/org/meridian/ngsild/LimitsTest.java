@@ -2,11 +2,13 @@ package org.meridian.ngsild;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.meridian.testing.Api;
 import org.meridian.testing.TestServer;
 
 /** Documented limits answer with problem details, never a stack trace, and store nothing. */
+@Tag("limits")
 class LimitsTest {
     private final Api api = TestServer.api();
 

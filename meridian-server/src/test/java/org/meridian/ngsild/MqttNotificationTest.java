@@ -9,12 +9,14 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.meridian.testing.Api;
 import org.meridian.testing.Mosquitto;
 import org.meridian.testing.TestServer;
 
 /** Notifications over MQTT (NGSI-LD MQTT binding) to a real Mosquitto. */
+@Tag("clause-5.8")
 class MqttNotificationTest {
     private final Api api = TestServer.api();
 

@@ -20,6 +20,7 @@ import org.meridian.testing.TestServer;
  * Notifications are never lost: the server is killed with SIGKILL in the middle of a stream of updates, restarted on
  * the same data, and every update it acknowledged is then notified, in order.
  */
+@Tag("clause-5.8")
 @Tag("slow")
 class NotificationCrashRecoveryTest {
     @TempDir

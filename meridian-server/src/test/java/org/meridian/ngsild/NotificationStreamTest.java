@@ -15,11 +15,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.meridian.testing.Api;
 import org.meridian.testing.TestServer;
 
 /** Server-sent events: the notifications of an sse: subscription, for the web pages. */
+@Tag("clause-5.8")
 class NotificationStreamTest {
     private final Api api = TestServer.api();
 

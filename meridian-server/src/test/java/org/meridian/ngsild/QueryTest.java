@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -15,6 +16,8 @@ import org.meridian.testing.Api;
 import org.meridian.testing.TestServer;
 
 /** Clause 5.7.2 query entities, 4.9 query language, 4.17 type expressions, 5.5.9 pagination, 4.21 projection. */
+@Tag("clause-4.9")
+@Tag("clause-5.7")
 class QueryTest {
     private static final Api API = TestServer.api();
     private static final String TENANT = TestServer.newTenant();

@@ -6,12 +6,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.meridian.testing.Api;
 import org.meridian.testing.TestServer;
 
 /** FIWARE Smart Data Models payloads go in and come out unchanged, one entity at a time and in batches. */
+@Tag("clause-5.6")
+@Tag("clause-5.7")
 class SmartDataModelsRoundTripTest {
     private final Api api = TestServer.api();
 

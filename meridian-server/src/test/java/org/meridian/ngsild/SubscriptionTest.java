@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -15,6 +16,7 @@ import org.meridian.testing.NotificationReceiver;
 import org.meridian.testing.TestServer;
 
 /** Clause 5.8 subscriptions and 5.3 notifications, delivered over HTTP to a real receiver. */
+@Tag("clause-5.8")
 class SubscriptionTest {
     private static final Duration WAIT = Duration.ofSeconds(15);
     private final Api api = TestServer.api();

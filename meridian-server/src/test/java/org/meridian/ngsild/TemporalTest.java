@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -11,6 +12,7 @@ import org.meridian.testing.Api;
 import org.meridian.testing.TestServer;
 
 /** Clause 5.7.3/5.7.4 temporal retrieval and query: history written by every change, read back by time. */
+@Tag("clause-5.7")
 class TemporalTest {
     private static final String ID = "urn:ngsi-ld:WaterLevelObserved:underpass-7";
     private final Api api = TestServer.api();

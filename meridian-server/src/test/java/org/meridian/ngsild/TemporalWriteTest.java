@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.meridian.testing.Api;
 import org.meridian.testing.TestServer;
 
 /** Clause 5.6.11–5.6.16: writing history through the temporal API, and history that outlives its entity. */
+@Tag("clause-5.6")
 class TemporalWriteTest {
     private static final String ID = "urn:ngsi-ld:NoiseLevelObserved:square-3";
     private final Api api = TestServer.api();

@@ -2,11 +2,13 @@ package org.meridian.ngsild;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.meridian.testing.Api;
 import org.meridian.testing.TestServer;
 
 /** Clause 4.14 multi-tenancy: the NGSILD-Tenant header isolates data completely. */
+@Tag("tenancy")
 class TenantTest {
     private final Api api = TestServer.api();
 

@@ -5,11 +5,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.meridian.app.MeridianServer;
 import org.meridian.app.Settings;
+import org.meridian.platform.capability.Capability;
 import org.meridian.broker.BrokerSettings;
 import org.meridian.ingest.IngestSettings;
 
@@ -87,12 +89,19 @@ public final class TestServer {
      * are added to or replace those. The caller closes it.
      */
     public static MeridianServer startOwn(Path data, Map<String, String> settings) {
+        return startOwn(data, settings, List.of());
+    }
+
+    /** {@link #startOwn(Path, Map)} with capabilities of the test's own beside the installed ones. */
+    public static MeridianServer startOwn(Path data, Map<String, String> settings, List<Capability> extra) {
         Map<String, String> environment = new HashMap<>();
         environment.put(Settings.PORT, "0");
         environment.put(IngestSettings.MQTT_PORT, "0");
         environment.put(Settings.DATA, data.toString());
         environment.putAll(settings);
-        return MeridianServer.start(Settings.fromEnvironment(environment));
+        List<Capability> capabilities = new java.util.ArrayList<>(Capability.installed());
+        capabilities.addAll(extra);
+        return MeridianServer.start(Settings.fromEnvironment(environment), capabilities);
     }
 
     /** A client of a server a test started itself. */

@@ -4,15 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.sql.Connection;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.function.Predicate;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.meridian.testing.Api;
 import org.meridian.testing.Devices;
+import org.meridian.testing.EventRecorder;
 import org.meridian.testing.TestServer;
 
 /**
@@ -25,35 +24,22 @@ class ChangeStreamTest {
 
     private final Api api = TestServer.api();
     private final String tenant = TestServer.newTenant();
-    private final List<Event> received = new ArrayList<>();
-    private EventBus.Consumption consumption;
+    private EventRecorder recorder;
 
     private String consume(EventBus bus, Predicate<Event> filter) {
-        String name = "test-" + UUID.randomUUID();
-        consumption = bus.subscribe(name, EventBus.Start.LATEST, events -> {
-            synchronized (received) {
-                events.stream().filter(filter).forEach(received::add);
-                received.notifyAll();
-            }
-        });
-        return name;
+        recorder = new EventRecorder(bus, filter);
+        return recorder.name();
     }
 
     @AfterEach
     void stop() {
-        if (consumption != null) {
-            consumption.close();
+        if (recorder != null) {
+            recorder.close();
         }
     }
 
     private List<Event> awaitEvents(int count) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        synchronized (received) {
-            while (received.size() < count && System.nanoTime() < deadline) {
-                received.wait(100);
-            }
-            return List.copyOf(received);
-        }
+        return recorder.await(count, Duration.ofSeconds(20));
     }
 
     private void send(Api.Request request, int status) {
@@ -120,7 +106,7 @@ class ChangeStreamTest {
             while (bus.polls(name) < polls + 2) {
                 Thread.sleep(10);
             }
-            assertThat(received).isEmpty();
+            assertThat(recorder.events()).isEmpty();
             slow.commit();
             bus.committed();
         }
