@@ -77,7 +77,7 @@ public final class MeridianServer implements AutoCloseable {
         Database database = Database.open(settings.databaseUrl(), settings.databaseUser(), settings.databasePassword(),
                 settings.dataDirectory(), settings.databasePoolSize(), registry, migrations);
         LogEventBus bus = new LogEventBus(database.dataSource(), new LogEventBus.Options(
-                Duration.ofHours(settings.eventRetentionHours()), Duration.ofMinutes(2), 500, Duration.ofMillis(250)));
+                Duration.ofHours(settings.eventRetentionHours()), Duration.ofMinutes(2), 100, Duration.ofMillis(250)));
         Services services = new Services();
         MeridianServer server = new MeridianServer(database, bus, new ArrayList<>(), services);
         try {

@@ -1,6 +1,9 @@
 package org.meridian.platform.bus;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -34,12 +37,12 @@ public final class LogEventBus implements EventBus {
      * @param retention how long an event is kept for a consumer that has not read it (one that stopped longer ago
      *                  misses what was trimmed, and is told in the log)
      * @param floor how long an event is kept at least, even when every consumer has passed it
-     * @param batch how many events a handler gets at most at once
+     * @param batch how many positions (writing transactions) a handler gets at most at once
      * @param poll how often a consumer looks for events committed on other nodes
      */
     public record Options(Duration retention, Duration floor, int batch, Duration poll) {
         public static Options defaults() {
-            return new Options(Duration.ofHours(24), Duration.ofMinutes(2), 500, Duration.ofMillis(250));
+            return new Options(Duration.ofHours(24), Duration.ofMinutes(2), 100, Duration.ofMillis(250));
         }
     }
 
@@ -64,34 +67,20 @@ public final class LogEventBus implements EventBus {
         if (events.isEmpty()) {
             return;
         }
-        // The transaction must have its id before it takes a position (see the class comment); this assigns it if a
-        // write before has not.
-        try (PreparedStatement xid = connection.prepareStatement("SELECT pg_current_xact_id()")) {
-            xid.execute();
+        ArrayNode batch = JsonNodeFactory.instance.arrayNode(events.size());
+        for (Event.Draft event : events) {
+            ObjectNode row = batch.addObject();
+            row.put("tenant", event.tenant());
+            row.put("stream", event.stream());
+            row.put("key", event.key());
+            row.put("kind", event.kind());
+            row.set("payload", event.payload());
         }
-        int size = events.size();
-        String[] tenants = new String[size];
-        String[] streams = new String[size];
-        String[] keys = new String[size];
-        String[] kinds = new String[size];
-        String[] payloads = new String[size];
-        for (int i = 0; i < size; i++) {
-            Event.Draft event = events.get(i);
-            tenants[i] = event.tenant();
-            streams[i] = event.stream();
-            keys[i] = event.key();
-            kinds[i] = event.kind();
-            payloads[i] = event.payload() == null ? null : Json.write(event.payload());
-        }
-        // unnest keeps the order of the arrays, and each row takes its position as it is inserted: in that order.
-        try (PreparedStatement insert = connection.prepareStatement("""
-                INSERT INTO event_log (tenant, stream, key, kind, payload)
-                SELECT t, s, k, c, p::jsonb FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[]) AS e(t, s, k, c, p)""")) {
-            insert.setArray(1, connection.createArrayOf("text", tenants));
-            insert.setArray(2, connection.createArrayOf("text", streams));
-            insert.setArray(3, connection.createArrayOf("text", keys));
-            insert.setArray(4, connection.createArrayOf("text", kinds));
-            insert.setArray(5, connection.createArrayOf("text", payloads));
+        // The condition makes the transaction take its id before the row takes its position (see the class comment);
+        // it is evaluated before the row is formed, whether once or per row.
+        try (PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO event_log (events) SELECT ? WHERE pg_current_xact_id() IS NOT NULL")) {
+            insert.setString(1, Json.write(batch));
             insert.executeUpdate();
         }
     }
@@ -267,22 +256,26 @@ public final class LogEventBus implements EventBus {
                 update.executeUpdate();
             }
             position = last;
-            return ready.size();
+            return (int) ready.stream().mapToLong(Event::position).distinct().count();
         }
 
         private List<Event> read(Connection connection, long after) throws SQLException {
             List<Event> events = new ArrayList<>();
             try (PreparedStatement select = connection.prepareStatement("""
-                    SELECT position, tenant, stream, key, kind, payload::text, recorded_at FROM event_log
-                    WHERE position > ? ORDER BY position LIMIT ?""")) {
+                    SELECT position, events, recorded_at FROM event_log WHERE position > ? ORDER BY position LIMIT ?""")) {
                 select.setLong(1, after);
                 select.setInt(2, options.batch());
                 try (ResultSet rows = select.executeQuery()) {
                     while (rows.next()) {
-                        String payload = rows.getString(6);
-                        JsonNode node = payload == null ? null : Json.parseTrusted(payload);
-                        events.add(new Event(rows.getLong(1), rows.getString(2), rows.getString(3), rows.getString(4),
-                                rows.getString(5), node, rows.getTimestamp(7).toInstant()));
+                        long position = rows.getLong(1);
+                        java.time.Instant recorded = rows.getTimestamp(3).toInstant();
+                        int index = 0;
+                        for (JsonNode event : Json.parseTrusted(rows.getString(2))) {
+                            JsonNode payload = event.get("payload");
+                            events.add(new Event(position, index++, event.path("tenant").asText(), event.path("stream").asText(),
+                                    event.path("key").asText(), event.path("kind").asText(),
+                                    payload == null || payload.isNull() ? null : payload, recorded));
+                        }
                     }
                 }
             }
@@ -317,7 +310,12 @@ public final class LogEventBus implements EventBus {
         List<Event> ready(long after, List<Event> events, long xmin, long xmax, String consumer) {
             List<Event> ready = new ArrayList<>(events.size());
             long expected = after + 1;
+            long current = -1;
             for (Event event : events) {
+                if (event.position() == current) {
+                    ready.add(event); // another event of the same transaction
+                    continue;
+                }
                 if (event.position() != expected) {
                     if (missing != expected) {
                         missing = expected;
@@ -329,13 +327,14 @@ public final class LogEventBus implements EventBus {
                     }
                     long skipped = event.position() - expected;
                     if (skipped > 100) {
-                        LOG.warn("change stream consumer {} missed {} events (positions {}-{}): trimmed before it read them",
-                                consumer, skipped, expected, event.position() - 1);
+                        LOG.warn("change stream consumer {} missed positions {}-{}: trimmed before it read them",
+                                consumer, expected, event.position() - 1);
                     }
                     missing = -1;
                 }
                 ready.add(event);
-                expected = event.position() + 1;
+                current = event.position();
+                expected = current + 1;
             }
             return ready;
         }

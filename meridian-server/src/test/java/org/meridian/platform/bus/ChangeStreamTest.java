@@ -71,7 +71,13 @@ class ChangeStreamTest {
                 .as("the value each change wrote, in order").containsExactly(0, 1, 2, 3, 4, 5, 6);
         assertThat(ofA.getFirst().payload().path("type").get(0).asText()).isEqualTo("https://uri.etsi.org/ngsi-ld/default-context/Counter");
         assertThat(events.stream().filter(e -> e.key().equals(b))).extracting(Event::kind).containsExactly("created", "deleted");
-        assertThat(events).extracting(Event::position).isSorted().doesNotHaveDuplicates();
+        assertThat(events).extracting(Event::position).isSorted();
+        assertThat(events).extracting(e -> e.position() + "." + e.index()).doesNotHaveDuplicates();
+        // The upsert wrote both entities in one transaction: one position, in the order of the batch.
+        Event upsertOfA = ofA.get(2);
+        Event upsertOfB = events.stream().filter(e -> e.key().equals(b)).findFirst().orElseThrow();
+        assertThat(upsertOfB.position()).isEqualTo(upsertOfA.position());
+        assertThat(upsertOfB.index()).isEqualTo(upsertOfA.index() + 1);
     }
 
     @Test

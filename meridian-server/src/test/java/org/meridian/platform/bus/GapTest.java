@@ -16,7 +16,7 @@ class GapTest {
     private final LogEventBus.Gap gap = new LogEventBus.Gap();
 
     private static List<Event> at(long... positions) {
-        return LongStream.of(positions).mapToObj(p -> new Event(p, "t", "entity", "k" + p, "updated", null, Instant.EPOCH))
+        return LongStream.of(positions).mapToObj(p -> new Event(p, 0, "t", "entity", "k" + p, "updated", null, Instant.EPOCH))
                 .toList();
     }
 
@@ -53,6 +53,16 @@ class GapTest {
         assertThat(positions(gap.ready(10, at(12, 14), 105, 109, "c"))).containsExactly(12L);
         assertThat(positions(gap.ready(12, at(14), 108, 112, "c"))).isEmpty();
         assertThat(positions(gap.ready(12, at(14), 109, 112, "c"))).containsExactly(14L);
+    }
+
+    @Test
+    void theEventsOfOneTransactionShareAPositionAndGoTogether() {
+        List<Event> events = List.of(new Event(11, 0, "t", "entity", "a", "updated", null, Instant.EPOCH),
+                new Event(11, 1, "t", "entity", "b", "updated", null, Instant.EPOCH),
+                new Event(12, 0, "t", "entity", "a", "updated", null, Instant.EPOCH),
+                new Event(14, 0, "t", "entity", "c", "updated", null, Instant.EPOCH));
+        assertThat(gap.ready(10, events, 100, 105, "c")).extracting(e -> e.position() + "." + e.index())
+                .containsExactly("11.0", "11.1", "12.0");
     }
 
     @Test
