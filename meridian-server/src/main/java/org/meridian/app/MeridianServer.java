@@ -15,6 +15,7 @@ import org.meridian.ingest.IngestCapability;
 import org.meridian.platform.bus.EventBus;
 import org.meridian.platform.bus.LogEventBus;
 import org.meridian.platform.capability.Capability;
+import org.meridian.platform.capability.Closing;
 import org.meridian.platform.capability.Platform;
 import org.meridian.platform.capability.Services;
 import org.meridian.platform.db.Database;
@@ -133,23 +134,9 @@ public final class MeridianServer implements AutoCloseable {
     public void close() {
         LOG.info("stopping: finishing requests in flight, then the database");
         // Each part stops on its own: one that fails to stop must not leave the database running behind it.
-        stop("HTTP", http);
-        for (int i = running.size() - 1; i >= 0; i--) {
-            stop("a capability", running.get(i));
-        }
-        stop("the change stream", bus);
-        stop("the database", database);
+        Closing.all(http);
+        Closing.all(running.reversed().toArray(AutoCloseable[]::new));
+        Closing.all(bus, database);
         LOG.info("stopped");
-    }
-
-    private static void stop(String what, AutoCloseable part) {
-        if (part == null) {
-            return;
-        }
-        try {
-            part.close();
-        } catch (Exception e) {
-            LOG.warn("{} did not stop cleanly: {}", what, e.toString());
-        }
     }
 }

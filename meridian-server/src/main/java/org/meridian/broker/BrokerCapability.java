@@ -16,6 +16,7 @@ import org.meridian.broker.store.OutboxStore;
 import org.meridian.broker.store.SubscriptionStore;
 import org.meridian.broker.store.TemporalEntityStore;
 import org.meridian.platform.capability.Capability;
+import org.meridian.platform.capability.Closing;
 import org.meridian.platform.capability.Environment;
 import org.meridian.platform.capability.Platform;
 import org.meridian.platform.capability.Services;
@@ -102,19 +103,8 @@ public final class BrokerCapability implements Capability {
             @Override
             public void close() {
                 // Writes in flight first (group commit), then what delivers and maintains.
-                closeAll(batches, notifications, maintenance, statistics, series);
+                Closing.all(batches, notifications, maintenance, statistics, series);
             }
         };
-    }
-
-    static void closeAll(AutoCloseable... parts) {
-        for (AutoCloseable part : parts) {
-            try {
-                part.close();
-            } catch (Exception e) {
-                org.slf4j.LoggerFactory.getLogger(BrokerCapability.class).warn("{} did not stop cleanly: {}",
-                        part.getClass().getSimpleName(), e.toString());
-            }
-        }
     }
 }

@@ -11,6 +11,7 @@ import org.meridian.ingest.mqtt.EmbeddedMqttBroker;
 import org.meridian.ingest.mqtt.ExternalMqttIngest;
 import org.meridian.ingest.store.ImportMappingStore;
 import org.meridian.platform.capability.Capability;
+import org.meridian.platform.capability.Closing;
 import org.meridian.platform.capability.Environment;
 import org.meridian.platform.capability.Platform;
 import org.meridian.platform.http.Routes;
@@ -78,16 +79,7 @@ public final class IngestCapability implements Capability {
             @Override
             public void close() {
                 // No new measurements first, then those queued are written.
-                for (AutoCloseable part : new AutoCloseable[] {mqtt, subscriber, ingest}) {
-                    if (part != null) {
-                        try {
-                            part.close();
-                        } catch (Exception e) {
-                            org.slf4j.LoggerFactory.getLogger(IngestCapability.class).warn("{} did not stop cleanly: {}",
-                                    part.getClass().getSimpleName(), e.toString());
-                        }
-                    }
-                }
+                Closing.all(mqtt, subscriber, ingest);
             }
         };
     }
