@@ -71,7 +71,7 @@ public final class HttpServer implements AutoCloseable {
             routes.exception(MeridianException.class, HttpServer::problem);
             routes.exception(HttpResponseException.class, (e, http) -> problem(fromHttp(e, options.maxBodyBytes()), http));
             // Jetty's own refusals of a request (a malformed or timed-out body) keep their status.
-            routes.exception(org.eclipse.jetty.http.BadMessageException.class, (e, http) -> problem(new MeridianException(
+            routes.exception(org.eclipse.jetty.http.HttpException.RuntimeException.class, (e, http) -> problem(new MeridianException(
                     switch (e.getCode()) {
                         case 408 -> PlatformError.REQUEST_TOO_SLOW;
                         case 413 -> PlatformError.BODY_TOO_LARGE;
