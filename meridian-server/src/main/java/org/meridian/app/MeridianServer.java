@@ -77,8 +77,14 @@ public final class MeridianServer implements AutoCloseable {
         capabilities.forEach(capability -> migrations.addAll(capability.migrations()));
         Database database = Database.open(settings.databaseUrl(), settings.databaseUser(), settings.databasePassword(),
                 settings.dataDirectory(), settings.databasePoolSize(), registry, migrations);
-        LogEventBus bus = new LogEventBus(database.dataSource(), new LogEventBus.Options(
-                Duration.ofHours(settings.eventRetentionHours()), Duration.ofMinutes(2), 100, Duration.ofMillis(250)));
+        LogEventBus bus;
+        try {
+            bus = new LogEventBus(database.dataSource(), new LogEventBus.Options(
+                    Duration.ofHours(settings.eventRetentionHours()), Duration.ofMinutes(2), 100, Duration.ofMillis(250)));
+        } catch (RuntimeException | Error e) {
+            database.close();
+            throw e;
+        }
         Services services = new Services();
         MeridianServer server = new MeridianServer(database, bus, new ArrayList<>(), services);
         try {
@@ -96,7 +102,8 @@ public final class MeridianServer implements AutoCloseable {
                     services.find(Callers.Source.class).orElse(Callers.ANONYMOUS), database::isReachable, registry);
             server.running.forEach(started -> started.serving(server.http.port()));
             return server;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // What started stops again (in reverse), the database last: a failed start leaves nothing running.
             server.close();
             throw e;
         }

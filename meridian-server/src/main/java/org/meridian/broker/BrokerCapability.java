@@ -70,6 +70,21 @@ public final class BrokerCapability implements Capability {
         HistoryMaintenance maintenance = new HistoryMaintenance(transactions, new HistoryPartitions(), platform.clock(),
                 settings.historyRetentionDays());
         maintenance.start();
+        try {
+            return started(platform, settings, contexts, subscriptionStore, notificationStore, queries, planner, policies,
+                    notifications, temporalEntities, series, history, maintenance);
+        } catch (RuntimeException e) {
+            Closing.all(notifications, maintenance, series);
+            throw e;
+        }
+    }
+
+    private Running started(Platform platform, BrokerSettings settings, ContextService contexts,
+                            SubscriptionStore subscriptionStore, NotificationStore notificationStore, EntityQueries queries,
+                            QueryPlanner planner, ReadPolicies policies, Notifications notifications,
+                            TemporalEntityStore temporalEntities, AttributeSeries series, HistoryStore history,
+                            HistoryMaintenance maintenance) {
+        Transactions transactions = platform.transactions();
         FreshStatistics statistics = new FreshStatistics(transactions);
         EntityStore entityStore = new EntityStore();
         ChangeWriter writer = new ChangeWriter(transactions, entityStore, platform.tenants(), history, notificationStore,

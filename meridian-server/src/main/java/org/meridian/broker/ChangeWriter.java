@@ -31,7 +31,8 @@ import org.meridian.platform.db.Transactions;
  * The one write path for entities. Every entry (a single create or PATCH, the batch operations, merge, device
  * measurements over MQTT and HTTP, bulk import) opens its transaction here, locks and reads what it changes, writes
  * it, and records every change at one place, {@link Writing#record}: the history, the subscriptions' notification
- * queues and the change stream, all in the transaction of the change, so they commit with it or not at all. After
+ * queues and the change stream (one row per transaction, appended last), all in the transaction of the change, so they
+ * commit with it or not at all. After
  * the commit the changes are handed on, here too: the notification sender is told which queues were filled, the
  * event bus that its consumers have something to read.
  */
@@ -92,7 +93,10 @@ public final class ChangeWriter {
             } else {
                 tenants.require(connection, tenant);
             }
-            return work.write(writing);
+            T done = work.write(writing);
+            // One event_log row for the whole transaction, appended last, while it still holds every lock it took.
+            bus.append(connection, writing.events);
+            return done;
         });
         writing.handOn();
         return result;
@@ -104,7 +108,7 @@ public final class ChangeWriter {
         private Connection connection;
         private SubscriptionMatcher.Subscribers subscribers;
         private final Set<NotificationStore.QueueKey> filled = new LinkedHashSet<>();
-        private boolean appended;
+        private final List<Event.Draft> events = new ArrayList<>();
 
         private Writing(String tenant) {
             this.tenant = tenant;
@@ -167,15 +171,14 @@ public final class ChangeWriter {
                 queue.enqueue(connection, pending);
                 pending.forEach(notification -> filled.add(notification.queue()));
             }
-            bus.append(connection, events(tenant, changes));
-            appended = true;
+            events.addAll(ChangeWriter.events(tenant, changes));
         }
 
         private void handOn() {
             if (!filled.isEmpty()) {
                 notifications.filled(filled);
             }
-            if (appended) {
+            if (!events.isEmpty()) {
                 bus.committed();
             }
         }

@@ -134,8 +134,10 @@ final class PeriodicNotifications {
         org.meridian.core.security.ReadScope scope = policies.scope(SubscriptionMatcher.owner(row));
         for (var entity : entityQueries.query(connection, row.tenant(), planner.plan(request, active.context()), scope,
                 PERIODIC_MAX_ENTITIES, 0, false).entities()) {
-            if (active.subscription().selects(entity)) {
-                selected.add(scope.mask(entity));
+            // Selected as the owner sees it: a condition on a hidden attribute must not tell anything about it.
+            org.meridian.core.ngsild.Entity seen = scope.mask(entity);
+            if (active.subscription().selects(seen)) {
+                selected.add(seen);
             }
         }
         return selected;

@@ -77,7 +77,7 @@ public final class TemporalService {
             if (!scope.admits(entity)) {
                 throw new MeridianException(BrokerError.ENTITY_NOT_FOUND, "No entity " + id);
             }
-            return ReadPolicies.mask(scope, read(connection, tenant, entity, request));
+            return ReadPolicies.mask(scope, read(connection, tenant, entity, request, scope));
         });
     }
 
@@ -249,7 +249,7 @@ public final class TemporalService {
                 return histories;
             }
             for (Entity entity : page) {
-                histories.add(read(connection, tenant, entity, request));
+                histories.add(read(connection, tenant, entity, request, scope));
             }
             return histories;
         });
@@ -269,7 +269,8 @@ public final class TemporalService {
                 request.bucketSeconds(), request.distinctCount());
     }
 
-    private EntityHistory read(Connection connection, String tenant, Entity entity, Request request) throws SQLException {
+    private EntityHistory read(Connection connection, String tenant, Entity entity, Request request, ReadScope scope)
+            throws SQLException {
         if (request.aggregate() && rolledUp(request)) {
             return new EntityHistory(entity, List.of(), List.of(), false, historyReader.aggregateAsJson(connection, tenant, List.of(entity.id()),
                     request.attributes(), request.from(), request.to(), request.bucketSeconds(), request.methods())
@@ -280,7 +281,7 @@ public final class TemporalService {
                     .getOrDefault(entity.id(), List.of()), false);
         }
         List<HistoryInstance> instances = historyReader.instances(connection, tenant, entity.id(), request.attributes(),
-                request.timeColumn(), request.from(), request.to(), request.lastN(), request.maxInstances() + 1);
+                scope.hiddenAttributes(), request.timeColumn(), request.from(), request.to(), request.lastN(), request.maxInstances() + 1);
         boolean truncated = instances.size() > request.maxInstances();
         return new EntityHistory(entity, truncated ? instances.subList(0, request.maxInstances()) : instances, List.of(), truncated);
     }

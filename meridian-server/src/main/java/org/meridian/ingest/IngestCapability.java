@@ -59,11 +59,16 @@ public final class IngestCapability implements Capability {
                 platform.tenants(), platform.services().require(BatchService.class), platform.clock()), contexts);
         EmbeddedMqttBroker embedded = null;
         ExternalMqttIngest external = null;
-        if (settings.brokerUrl() != null) {
-            external = ExternalMqttIngest.start(ingest, new ExternalMqttIngest.Options(settings.brokerUrl(),
-                    settings.brokerClientId(), settings.brokerUsername(), settings.brokerPassword()), platform.clock());
-        } else if (settings.mqttPort() >= 0) {
-            embedded = EmbeddedMqttBroker.start(ingest, platform.host(), settings.mqttPort(), platform.clock());
+        try {
+            if (settings.brokerUrl() != null) {
+                external = ExternalMqttIngest.start(ingest, new ExternalMqttIngest.Options(settings.brokerUrl(),
+                        settings.brokerClientId(), settings.brokerUsername(), settings.brokerPassword()), platform.clock());
+            } else if (settings.mqttPort() >= 0) {
+                embedded = EmbeddedMqttBroker.start(ingest, platform.host(), settings.mqttPort(), platform.clock());
+            }
+        } catch (RuntimeException e) {
+            ingest.close(); // the port is taken, say: the pipeline started above stops again
+            throw e;
         }
         platform.services().provide(Ingest.class, ingest);
         platform.services().provide(Endpoints.class,

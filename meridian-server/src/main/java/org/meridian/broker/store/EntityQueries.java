@@ -134,8 +134,9 @@ public final class EntityQueries {
         int from = Math.min(offset, matching.size());
         int to = Math.min(matching.size(), from + limit);
         List<String> pageIds = matching.subList(from, to);
+        // Read again by id: the row filter applies again, should a type have changed in between.
         List<Entity> entities = pageIds.isEmpty() ? List.of()
-                : new EntityStore().findAll(connection, tenant, pageIds, false);
+                : new EntityStore().findAll(connection, tenant, pageIds, false).stream().filter(scope::admits).toList();
         return new EntityPage(entities, count ? (long) matching.size() : null);
     }
 

@@ -37,10 +37,12 @@ public final class HistoryReader {
     /**
      * Instances of one entity, oldest first within the time range, or the last {@code lastN} per attribute.
      *
+     * @param hidden attributes the caller may not read: left out before the limit counts (a caller's attribute mask)
      * @param timeColumn recorded_at or observed_at
      */
     public List<HistoryInstance> instances(Connection connection, String tenant, String entityId, List<String> attributes,
-                                    String timeColumn, Instant from, Instant to, int lastN, int limit) throws SQLException {
+                                    java.util.Set<String> hidden, String timeColumn, Instant from, Instant to, int lastN,
+                                    int limit) throws SQLException {
         String column = timeColumn(timeColumn);
         List<Object> parameters = new ArrayList<>();
         // Per attribute series, one index scan of its instances (backwards for the newest N), at most a page long:
@@ -58,6 +60,10 @@ public final class HistoryReader {
         if (attributes != null && !attributes.isEmpty()) {
             sql.append(" AND s.attribute = ANY(?)");
             parameters.add(attributes.toArray(String[]::new));
+        }
+        if (!hidden.isEmpty()) {
+            sql.append(" AND NOT (s.attribute = ANY(?))");
+            parameters.add(hidden.toArray(String[]::new));
         }
         sql.append(" ORDER BY s.attribute, ").append(timeColumn(timeColumn, "h.")).append(", h.instance_id LIMIT ?");
         parameters.add(limit);

@@ -37,7 +37,10 @@ public interface EventBus extends AutoCloseable {
     enum Start {
         /** the oldest event kept */
         EARLIEST,
-        /** events committed from now on */
+        /**
+         * events appended from now on: one that took its position just before and commits just after may be missed, so
+         * a consumer that must see everything from a moment starts at EARLIEST and skips what it does not need
+         */
         LATEST
     }
 

@@ -24,14 +24,18 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Positions come from a sequence, handed out when a row is inserted, not when it commits, so a consumer may see
  * position 12 committed while 11 is still in flight. A consumer therefore never steps over a missing position until
- * every transaction that could still hold it has ended: the one that took it had its transaction id before it took
- * the position ({@link #append} makes sure), so it was running when the consumer first saw the gap, and once the
- * oldest running transaction is younger than anything running then, the position is either visible or will never be
- * (rolled back, or skipped by the sequence after a crash). No timeouts, no global lock on writers.
+ * every transaction that could still hold it has ended. The writer that took it had its transaction id before it took
+ * the position ({@link #append} makes sure), hence before the consumer's snapshot that found the gap; the consumer's own
+ * transaction id is assigned after that snapshot, so it is larger. Once the oldest running transaction (a later
+ * snapshot's xmin) is past the consumer's id, the position is either visible or never will be (rolled back, or skipped
+ * by the sequence after a crash). (A snapshot's xmax is not such a bound: it is one past the highest completed id, and
+ * running transactions may hold larger ones.) No timeouts, no lock shared by writers.
  */
 public final class LogEventBus implements EventBus {
     private static final Logger LOG = LoggerFactory.getLogger(LogEventBus.class);
     private static final long TRIM_LEASE = 0x4d455249_00000004L;
+    private static final long TOUCH_INTERVAL_NANOS = 60_000_000_000L;
+    private static final String SERIALIZATION_FAILURE = "40001";
 
     /**
      * @param retention how long an event is kept for a consumer that has not read it (one that stopped longer ago
@@ -155,6 +159,7 @@ public final class LogEventBus implements EventBus {
         /** How many times it looked (a signal for tests that something did not arrive, without sleeping on it). */
         private final java.util.concurrent.atomic.AtomicLong polls = new java.util.concurrent.atomic.AtomicLong();
         private volatile boolean open = true;
+        private long touchedAt = System.nanoTime() - TOUCH_INTERVAL_NANOS;
         private Thread thread;
 
         LogConsumer(String name, Handler handler) {
@@ -184,6 +189,7 @@ public final class LogEventBus implements EventBus {
                     if (!pause.isZero()) {
                         Thread.sleep(pause);
                     }
+                    touchIfDue();
                     int handled = pollOnce();
                     polls.incrementAndGet();
                     pause = Duration.ZERO;
@@ -201,6 +207,23 @@ public final class LogEventBus implements EventBus {
             }
         }
 
+        /**
+         * Says the consumer is alive about once a minute, apart from its progress (and from a failing handler's rolled
+         * back polls), so that trimming waits for it after a long quiet spell too.
+         */
+        private void touchIfDue() throws SQLException {
+            long now = System.nanoTime();
+            if (now - touchedAt < TOUCH_INTERVAL_NANOS) {
+                return;
+            }
+            try (Connection connection = dataSource.getConnection();
+                 PreparedStatement touch = connection.prepareStatement("UPDATE event_consumer SET updated_at = now() WHERE name = ?")) {
+                touch.setString(1, name);
+                touch.executeUpdate();
+            }
+            touchedAt = now;
+        }
+
         /** Hands the next events to the handler and stores the position; returns how many, or 0 if another node consumes. */
         private int pollOnce() throws Exception {
             try (Connection connection = dataSource.getConnection()) {
@@ -211,6 +234,12 @@ public final class LogEventBus implements EventBus {
                     int handled = pollIn(connection);
                     connection.commit();
                     return handled;
+                } catch (SQLException e) {
+                    connection.rollback();
+                    if (SERIALIZATION_FAILURE.equals(e.getSQLState())) {
+                        return 0; // another node moved this consumer since the snapshot: it consumes now
+                    }
+                    throw e;
                 } catch (Exception e) {
                     connection.rollback();
                     throw e;
@@ -234,16 +263,17 @@ public final class LogEventBus implements EventBus {
             }
             position = stored;
             long xmin;
-            long xmax;
+            long self;
+            // The snapshot was taken by the first statement; the row lock has given this transaction its id since.
             try (PreparedStatement snapshot = connection.prepareStatement(
-                    "SELECT pg_snapshot_xmin(pg_current_snapshot())::text, pg_snapshot_xmax(pg_current_snapshot())::text");
+                    "SELECT pg_snapshot_xmin(pg_current_snapshot())::text, pg_current_xact_id()::text");
                  ResultSet row = snapshot.executeQuery()) {
                 row.next();
                 xmin = Long.parseLong(row.getString(1));
-                xmax = Long.parseLong(row.getString(2));
+                self = Long.parseLong(row.getString(2));
             }
             List<Event> events = read(connection, stored);
-            List<Event> ready = gap.ready(stored, events, xmin, xmax, name);
+            List<Event> ready = gap.ready(stored, events, xmin, self, name);
             if (ready.isEmpty()) {
                 return 0;
             }
@@ -304,10 +334,14 @@ public final class LogEventBus implements EventBus {
      */
     static final class Gap {
         private long missing = -1;
-        /** The first transaction id not yet handed out when the gap was first seen. */
+        /** A transaction id handed out after the snapshot that first found the gap (the consumer's own). */
         private long horizon;
 
-        List<Event> ready(long after, List<Event> events, long xmin, long xmax, String consumer) {
+        /**
+         * @param xmin the oldest transaction still running at this poll's snapshot
+         * @param self this poll's transaction id, assigned after its snapshot
+         */
+        List<Event> ready(long after, List<Event> events, long xmin, long self, String consumer) {
             List<Event> ready = new ArrayList<>(events.size());
             long expected = after + 1;
             long current = -1;
@@ -319,7 +353,7 @@ public final class LogEventBus implements EventBus {
                 if (event.position() != expected) {
                     if (missing != expected) {
                         missing = expected;
-                        horizon = xmax;
+                        horizon = self;
                         break;
                     }
                     if (xmin < horizon) {

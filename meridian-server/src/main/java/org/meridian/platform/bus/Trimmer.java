@@ -31,7 +31,10 @@ final class Trimmer {
         checkpoints.addLast(new Checkpoint(now, single(connection, "SELECT coalesce(max(position), 0) FROM event_log")));
         long floorBound = headBefore(now - options.floor().toNanos());
         long retentionBound = headBefore(now - options.retention().toNanos());
-        while (checkpoints.size() > 1 && checkpoints.peekFirst().head() < retentionBound) {
+        // Older checkpoints than the newest one past the retention are of no more use (by time: an idle stream's are
+        // all the same head).
+        long retentionNanos = now - options.retention().toNanos();
+        while (checkpoints.size() > 1 && secondOldest().nanos() - retentionNanos <= 0) {
             checkpoints.removeFirst();
         }
         long consumersAt;
@@ -58,6 +61,12 @@ final class Trimmer {
             from = to;
         }
         return deleted;
+    }
+
+    private Checkpoint secondOldest() {
+        var iterator = checkpoints.iterator();
+        iterator.next();
+        return iterator.next();
     }
 
     /** The head recorded by the newest checkpoint taken at or before the given time; 0 if none. */

@@ -17,17 +17,19 @@ import org.slf4j.LoggerFactory;
  * only bounds the pause between two bytes, so a client sending its headers a byte at a time (slowloris) kept a
  * connection open for as long as it liked; a few thousand such clients exhaust the server's sockets.
  *
- * <p>Bodies get a deadline too: the header deadline twice over (room for a server busy reading it late), plus a
- * second per {@value #MIN_BODY_BYTES_PER_SECOND} bytes of the body (its declared length, or what has come of a chunked
- * one, at least 64 KiB). Jetty's own minimum data rate replaced here counted from the first byte with no grace: a
- * 15-byte PATCH read 8 ms after it arrived, as happens under load, was refused (measured: 500s under three writers).
+ * <p>Bodies get a deadline too, by their progress: the header deadline twice over (room for a server busy reading it
+ * late) plus a second per {@value #MIN_BODY_BYTES_PER_SECOND} bytes that have arrived, counting at least
+ * {@value #BODY_GRACE_BYTES}; a body trickled slower than that is cut off, whatever length it declared (a declared 8 MiB
+ * trickled a byte at a time would otherwise hold a connection and its memory reservation for an hour). Jetty's own
+ * minimum data rate, replaced here, counted from the first byte with no grace: a 15-byte PATCH read 8 ms after it
+ * arrived, as happens under load, was refused (measured: 500s under three writers).
  */
 final class HeaderReadDeadline implements Connection.Listener, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HeaderReadDeadline.class);
 
     /** Slowest request body accepted, bytes per second: a body trickled in slower than this is cut off. */
     static final long MIN_BODY_BYTES_PER_SECOND = 2048;
-    private static final long CHUNKED_ALLOWANCE_BYTES = 64 * 1024;
+    static final long BODY_GRACE_BYTES = 16 * 1024;
 
     private final long deadlineNanos;
     private final Set<HttpConnection> open = ConcurrentHashMap.newKeySet();
@@ -69,8 +71,7 @@ final class HeaderReadDeadline implements Connection.Listener, AutoCloseable {
     }
 
     private long bodyDeadlineNanos(HttpParser parser) {
-        long bytes = parser.getContentLength() >= 0 ? parser.getContentLength()
-                : Math.max(CHUNKED_ALLOWANCE_BYTES, parser.getContentRead());
+        long bytes = Math.max(BODY_GRACE_BYTES, parser.getContentRead());
         return 2 * deadlineNanos + bytes * 1_000_000_000L / MIN_BODY_BYTES_PER_SECOND;
     }
 

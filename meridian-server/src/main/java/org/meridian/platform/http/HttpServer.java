@@ -70,15 +70,15 @@ public final class HttpServer implements AutoCloseable {
             new OperationsRoutes(databaseReachable, registry).register(routes);
             routes.exception(MeridianException.class, HttpServer::problem);
             routes.exception(HttpResponseException.class, (e, http) -> problem(fromHttp(e, options.maxBodyBytes()), http));
-            // Jetty's own refusals of a request (a malformed or timed-out body) keep their status.
-            routes.exception(org.eclipse.jetty.http.HttpException.RuntimeException.class, (e, http) -> problem(new MeridianException(
-                    switch (e.getCode()) {
+            // Jetty's own refusals of a request keep their kind (the reason is Jetty's wording, not repeated).
+            routes.exception(org.eclipse.jetty.http.HttpException.RuntimeException.class, (e, http) -> problem(
+                    new MeridianException(switch (e.getCode()) {
                         case 408 -> PlatformError.REQUEST_TOO_SLOW;
                         case 413 -> PlatformError.BODY_TOO_LARGE;
                         default -> e.getCode() >= 500 ? PlatformError.UNEXPECTED : PlatformError.REQUEST_UNREADABLE;
-                    }, "The request could not be read: " + e.getReason()), http));
+                    }, "The request could not be read (HTTP " + e.getCode() + ")"), http));
             routes.exception(Exception.class, (e, http) -> {
-                if (e instanceof java.io.IOException || e.getCause() instanceof java.io.IOException) {
+                if (connectionLost(e) || connectionLost(e.getCause())) {
                     // The client went away (or was cut off, trickling its body): there is no one to answer.
                     LOG.debug("{} {}: the connection was lost: {}", http.method(), http.path(), e.toString());
                     problem(new MeridianException(PlatformError.REQUEST_UNREADABLE, "The connection was lost"), http);
@@ -112,6 +112,11 @@ public final class HttpServer implements AutoCloseable {
         }
         LOG.info("HTTP listening on {}:{}", options.host(), app.port());
         return new HttpServer(app, headerDeadline);
+    }
+
+    /** The client went away, or was cut off (a trickled body): Jetty's end of stream, a closed channel. */
+    private static boolean connectionLost(Throwable e) {
+        return e instanceof org.eclipse.jetty.io.EofException || e instanceof java.nio.channels.ClosedChannelException;
     }
 
     private static boolean isEmpty(Context http) {
