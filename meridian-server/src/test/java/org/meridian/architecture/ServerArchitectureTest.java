@@ -18,9 +18,10 @@ import org.meridian.platform.capability.Capability;
  * services know nothing of HTTP or their transports; the demo city uses only the public interfaces.
  */
 class ServerArchitectureTest {
-    private static final String[] CAPABILITIES = {"org.meridian.broker..", "org.meridian.ingest..", "org.meridian.sim.."};
+    private static final String[] CAPABILITIES = {"org.meridian.broker..", "org.meridian.ingest..", "org.meridian.identity..",
+            "org.meridian.sim.."};
     /** Capabilities with tables and routes of their own: add a new one here, and nowhere else in this test. */
-    private static final String[] ROOMS = {"broker", "ingest"};
+    private static final String[] ROOMS = {"broker", "ingest", "identity"};
 
     /** A capability's Capability class (and the classes inside it): the one place that puts its room together. */
     private static final DescribedPredicate<JavaClass> WIRING = DescribedPredicate.describe("a capability's wiring",
@@ -64,7 +65,8 @@ class ServerArchitectureTest {
     @Test
     void servicesAndStoresKnowNothingOfHttp() {
         noClasses().that().resideInAnyPackage("org.meridian.broker", "org.meridian.broker.store..", "org.meridian.ingest",
-                        "org.meridian.ingest.store..", "org.meridian.platform.db..", "org.meridian.platform.bus..")
+                        "org.meridian.ingest.store..", "org.meridian.identity", "org.meridian.identity.store..",
+                        "org.meridian.platform.db..", "org.meridian.platform.bus..")
                 .and(not(WIRING))
                 .should().dependOnClassesThat().resideInAnyPackage("org.meridian.platform.http..", "org.meridian.broker.http..",
                         "org.meridian.ingest.http..", "io.javalin..", "org.eclipse.jetty..")

@@ -11,6 +11,7 @@ import java.util.UUID;
 import java.util.stream.Stream;
 import org.meridian.app.MeridianServer;
 import org.meridian.app.Settings;
+import org.meridian.identity.IdentitySettings;
 import org.meridian.platform.capability.Capability;
 import org.meridian.broker.BrokerSettings;
 import org.meridian.ingest.IngestSettings;
@@ -23,6 +24,8 @@ import org.meridian.ingest.IngestSettings;
  * that external PostgreSQL instead; CI does both.
  */
 public final class TestServer {
+    /** The operator account's password on every test server. */
+    public static final String ADMIN_PASSWORD = "test-admin-password";
     private static MeridianServer server;
     private static Api api;
 
@@ -41,6 +44,7 @@ public final class TestServer {
             environment.put(Settings.MAX_BODY_BYTES, String.valueOf(2 * 1024 * 1024));
             environment.put(BrokerSettings.NOTIFICATION_MAX_FAILURES, "2");
             environment.put(Settings.HEADER_TIMEOUT_MS, "2000");
+            environment.put(IdentitySettings.ADMIN_PASSWORD, ADMIN_PASSWORD);
             String external = System.getenv("MERIDIAN_TEST_EXTERNAL_DB_URL");
             if (external != null && !external.isBlank()) {
                 environment.put(Settings.DB_URL, external);
@@ -98,6 +102,7 @@ public final class TestServer {
         environment.put(Settings.PORT, "0");
         environment.put(IngestSettings.MQTT_PORT, "0");
         environment.put(Settings.DATA, data.toString());
+        environment.put(IdentitySettings.ADMIN_PASSWORD, ADMIN_PASSWORD);
         environment.putAll(settings);
         List<Capability> capabilities = new java.util.ArrayList<>(Capability.installed());
         capabilities.addAll(extra);

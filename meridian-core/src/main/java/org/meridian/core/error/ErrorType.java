@@ -25,6 +25,12 @@ public enum ErrorType implements ErrorCode {
     OVERLOADED("Overloaded", 503, "The server is busy; send the request again later", false),
     /** Not an NGSI-LD error type: the database does not answer (an outage); answered at once, with Retry-After. */
     SERVICE_UNAVAILABLE("ServiceUnavailable", 503, "The service is unavailable for a moment", false),
+    /** Not an NGSI-LD error type: no valid credentials (a missing, expired, forged or revoked token). */
+    UNAUTHENTICATED("Unauthenticated", 401, "Valid credentials are needed", false),
+    /** Not an NGSI-LD error type: the caller is known but may not do this. */
+    FORBIDDEN("Forbidden", 403, "The caller may not do this", false),
+    /** Not an NGSI-LD error type: too many attempts (sign-ins) from one client or for one account; wait. */
+    TOO_MANY_REQUESTS("TooManyRequests", 429, "Too many requests; wait before trying again", false),
     /** Not an NGSI-LD error type: the request (its body) did not arrive in time. */
     REQUEST_TIMEOUT("RequestTimeout", 408, "The request did not arrive in time", false);
 

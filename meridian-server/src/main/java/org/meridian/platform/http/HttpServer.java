@@ -148,6 +148,9 @@ public final class HttpServer implements AutoCloseable {
         if (error.type().httpStatus() == 503) {
             http.header("Retry-After", "2");
         }
+        if (error.type() == ErrorType.UNAUTHENTICATED) {
+            http.header("WWW-Authenticate", "Bearer");
+        }
         http.status(error.type().httpStatus()).contentType(MediaTypes.JSON).result(ProblemDetails.of(error).toString());
     }
 

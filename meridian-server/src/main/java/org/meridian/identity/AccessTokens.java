@@ -1,0 +1,84 @@
+package org.meridian.identity;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jose.crypto.MACVerifier;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Short-lived access tokens: JWTs signed with HS256 by the platform's key, carrying the account's id and name. Only
+ * HS256 is accepted: a token whose header names another algorithm ({@code none}, RS256 with the key as a public key…)
+ * is refused before its signature is looked at. What the account may do is read from the database on use, so a
+ * disabled account or a removed role takes effect at once.
+ */
+public final class AccessTokens {
+    private static final String ISSUER = "meridian";
+
+    /** What a valid token says. */
+    public record Claims(UUID account, String username, Instant expiresAt) {
+    }
+
+    private final MACSigner signer;
+    private final MACVerifier verifier;
+    private final Duration lifetime;
+    private final Clock clock;
+
+    public AccessTokens(byte[] secret, Duration lifetime, Clock clock) {
+        try {
+            this.signer = new MACSigner(secret);
+            this.verifier = new MACVerifier(secret);
+        } catch (JOSEException e) {
+            throw new IllegalArgumentException("the signing key is too short for HS256", e);
+        }
+        this.lifetime = lifetime;
+        this.clock = clock;
+    }
+
+    public Duration lifetime() {
+        return lifetime;
+    }
+
+    public String issue(UUID account, String username) {
+        Instant now = clock.instant();
+        JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer(ISSUER).subject(account.toString())
+                .claim("preferred_username", username).issueTime(Date.from(now))
+                .expirationTime(Date.from(now.plus(lifetime))).jwtID(UUID.randomUUID().toString()).build();
+        SignedJWT token = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims);
+        try {
+            token.sign(signer);
+        } catch (JOSEException e) {
+            throw new IllegalStateException("could not sign an access token", e);
+        }
+        return token.serialize();
+    }
+
+    /** The token's claims, if it is one of ours, untampered and not expired. */
+    public Optional<Claims> verify(String token) {
+        try {
+            SignedJWT parsed = SignedJWT.parse(token);
+            if (!JWSAlgorithm.HS256.equals(parsed.getHeader().getAlgorithm()) || !parsed.verify(verifier)) {
+                return Optional.empty();
+            }
+            JWTClaimsSet claims = parsed.getJWTClaimsSet();
+            Date expires = claims.getExpirationTime();
+            if (!ISSUER.equals(claims.getIssuer()) || expires == null || !clock.instant().isBefore(expires.toInstant())
+                    || claims.getSubject() == null) {
+                return Optional.empty();
+            }
+            return Optional.of(new Claims(UUID.fromString(claims.getSubject()), claims.getStringClaim("preferred_username"),
+                    expires.toInstant()));
+        } catch (ParseException | JOSEException | IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package org.meridian.identity;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Failed sign-ins counted per account and per address over a window: past the limit, further attempts are refused
+ * (429) until the window has moved on, right or wrong password alike, so guessing costs time. Kept in memory on each
+ * node: behind a load balancer the limit is per node.
+ */
+final class LoginThrottle {
+    static final int MAX_FAILURES = 5;
+    static final Duration WINDOW = Duration.ofMinutes(15);
+    private static final int MAX_KEYS = 100_000;
+
+    private final Map<String, Deque<Instant>> failures = new ConcurrentHashMap<>();
+    private final Clock clock;
+
+    LoginThrottle(Clock clock) {
+        this.clock = clock;
+    }
+
+    boolean allowed(String account, String address) {
+        return recent("account:" + account) < MAX_FAILURES && recent("address:" + address) < MAX_FAILURES;
+    }
+
+    void failed(String account, String address) {
+        if (failures.size() > MAX_KEYS) {
+            failures.clear(); // a flood of made-up names: forget rather than grow without bound
+        }
+        record("account:" + account);
+        record("address:" + address);
+    }
+
+    void succeeded(String account) {
+        failures.remove("account:" + account);
+    }
+
+    private int recent(String key) {
+        Deque<Instant> times = failures.get(key);
+        if (times == null) {
+            return 0;
+        }
+        synchronized (times) {
+            Instant from = clock.instant().minus(WINDOW);
+            while (!times.isEmpty() && times.peekFirst().isBefore(from)) {
+                times.removeFirst();
+            }
+            return times.size();
+        }
+    }
+
+    private void record(String key) {
+        Deque<Instant> times = failures.computeIfAbsent(key, k -> new ArrayDeque<>());
+        synchronized (times) {
+            times.addLast(clock.instant());
+            while (times.size() > MAX_FAILURES) {
+                times.removeFirst();
+            }
+        }
+    }
+}
