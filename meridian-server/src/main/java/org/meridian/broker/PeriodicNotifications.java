@@ -36,6 +36,8 @@ final class PeriodicNotifications {
     /** When each periodic subscription is next due. */
     private final Map<QueueKey, Instant> periodicDue = new ConcurrentHashMap<>();
     private Instant nextPeriodicCheck = Instant.EPOCH;
+    /** When each subscription that cannot be evaluated was last said to be so. */
+    private final Map<QueueKey, Instant> warnedAt = new ConcurrentHashMap<>();
 
     PeriodicNotifications(Transactions transactions, SubscriptionStore subscriptions, NotificationStore queue,
                           SubscriptionMatcher matcher, EntityQueries entityQueries, QueryPlanner planner,
@@ -82,7 +84,13 @@ final class PeriodicNotifications {
                 } catch (MeridianException | java.sql.SQLException e) {
                     // A query PostgreSQL refuses (a regular expression it does not accept, too many geo candidates)
                     // concerns this subscription only. Reads here run without a transaction, so the next one is fine.
-                    LOG.warn("periodic subscription {} of tenant '{}' cannot be evaluated: {}", row.id(), row.tenant(), e.getMessage());
+                    // Said once an hour per subscription, not at every period (a 1 s subscription filled the log).
+                    Instant warned = warnedAt.get(key);
+                    if (warned == null || !now.isBefore(warned.plus(java.time.Duration.ofHours(1)))) {
+                        warnedAt.put(key, now);
+                        LOG.warn("periodic subscription {} of tenant '{}' cannot be evaluated (said again in an hour if it"
+                                + " still cannot): {}", row.id(), row.tenant(), e.getMessage());
+                    }
                     continue;
                 }
                 if (!entities.isEmpty()) {
@@ -91,6 +99,7 @@ final class PeriodicNotifications {
                 }
             }
             periodicDue.keySet().retainAll(seen);
+            warnedAt.keySet().retainAll(seen);
             return due;
         });
         if (pending.isEmpty()) {
