@@ -79,8 +79,8 @@ public final class MeridianServer implements AutoCloseable {
                 settings.dataDirectory(), settings.databasePoolSize(), registry, migrations);
         LogEventBus bus;
         try {
-            bus = new LogEventBus(database.dataSource(), new LogEventBus.Options(
-                    Duration.ofHours(settings.eventRetentionHours()), Duration.ofMinutes(2), 100, Duration.ofMillis(250)));
+            bus = new LogEventBus(database.dataSource(),
+                    LogEventBus.Options.defaults().retaining(Duration.ofHours(settings.eventRetentionHours())));
         } catch (RuntimeException | Error e) {
             database.close();
             throw e;

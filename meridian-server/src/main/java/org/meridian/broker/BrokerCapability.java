@@ -69,22 +69,6 @@ public final class BrokerCapability implements Capability {
         HistoryStore history = new HistoryStore(temporalEntities, series);
         HistoryMaintenance maintenance = new HistoryMaintenance(transactions, new HistoryPartitions(), platform.clock(),
                 settings.historyRetentionDays());
-        maintenance.start();
-        try {
-            return started(platform, settings, contexts, subscriptionStore, notificationStore, queries, planner, policies,
-                    notifications, temporalEntities, series, history, maintenance);
-        } catch (RuntimeException e) {
-            Closing.all(notifications, maintenance, series);
-            throw e;
-        }
-    }
-
-    private Running started(Platform platform, BrokerSettings settings, ContextService contexts,
-                            SubscriptionStore subscriptionStore, NotificationStore notificationStore, EntityQueries queries,
-                            QueryPlanner planner, ReadPolicies policies, Notifications notifications,
-                            TemporalEntityStore temporalEntities, AttributeSeries series, HistoryStore history,
-                            HistoryMaintenance maintenance) {
-        Transactions transactions = platform.transactions();
         FreshStatistics statistics = new FreshStatistics(transactions);
         EntityStore entityStore = new EntityStore();
         ChangeWriter writer = new ChangeWriter(transactions, entityStore, platform.tenants(), history, notificationStore,
@@ -103,6 +87,12 @@ public final class BrokerCapability implements Capability {
         services.provide(BatchService.class, batches);
         services.provide(EntityService.class, entities);
         services.provide(ReadPolicies.class, policies);
+        try {
+            maintenance.start(); // the history's partitions, before the first write (ingest may write before HTTP listens)
+        } catch (RuntimeException e) {
+            Closing.all(batches, notifications, statistics, series);
+            throw e;
+        }
         return new Running() {
             @Override
             public List<Routes> routes() {

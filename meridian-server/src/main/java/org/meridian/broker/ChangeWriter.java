@@ -114,10 +114,6 @@ public final class ChangeWriter {
             this.tenant = tenant;
         }
 
-        public String tenant() {
-            return tenant;
-        }
-
         /** Reads the entity and locks it until the transaction ends. */
         public Optional<Entity> lock(String id) throws SQLException {
             return entities.find(connection, tenant, id, true);

@@ -24,10 +24,6 @@ import java.util.UUID;
 public final class AccessTokens {
     private static final String ISSUER = "meridian";
 
-    /** What a valid token says. */
-    public record Claims(UUID account, String username, Instant expiresAt) {
-    }
-
     private final MACSigner signer;
     private final MACVerifier verifier;
     private final Duration lifetime;
@@ -62,8 +58,8 @@ public final class AccessTokens {
         return token.serialize();
     }
 
-    /** The token's claims, if it is one of ours, untampered and not expired. */
-    public Optional<Claims> verify(String token) {
+    /** The account the token was issued to, if it is one of ours, untampered and not expired. */
+    public Optional<UUID> verify(String token) {
         try {
             SignedJWT parsed = SignedJWT.parse(token);
             if (!JWSAlgorithm.HS256.equals(parsed.getHeader().getAlgorithm()) || !parsed.verify(verifier)) {
@@ -75,8 +71,7 @@ public final class AccessTokens {
                     || claims.getSubject() == null) {
                 return Optional.empty();
             }
-            return Optional.of(new Claims(UUID.fromString(claims.getSubject()), claims.getStringClaim("preferred_username"),
-                    expires.toInstant()));
+            return Optional.of(UUID.fromString(claims.getSubject()));
         } catch (ParseException | JOSEException | IllegalArgumentException e) {
             return Optional.empty();
         }

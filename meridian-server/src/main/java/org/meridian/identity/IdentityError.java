@@ -10,8 +10,7 @@ public enum IdentityError implements ErrorCode {
     /** A wrong user name or password (never saying which). */
     INVALID_GRANT(ErrorType.BAD_REQUEST_DATA),
     /** Too many failed sign-ins for the account or from the address: wait. */
-    TOO_MANY_ATTEMPTS(ErrorType.TOO_MANY_REQUESTS),
-    UNSUPPORTED_GRANT_TYPE(ErrorType.BAD_REQUEST_DATA);
+    TOO_MANY_ATTEMPTS(ErrorType.TOO_MANY_REQUESTS);
 
     private final ErrorType type;
 

@@ -92,10 +92,10 @@ public final class IdentityService {
 
     /** Who bears the token, acting in the tenant; refused when the token is not valid or its account is disabled. */
     public Caller caller(String token, String tenant) {
-        AccessTokens.Claims claims = tokens.verify(token)
+        UUID accountId = tokens.verify(token)
                 .orElseThrow(() -> new MeridianException(IdentityError.INVALID_TOKEN, "The access token is not valid (malformed, forged or expired)"));
         return transactions.readOnly(connection -> {
-            AccountStore.StoredAccount account = accounts.byId(connection, claims.account())
+            AccountStore.StoredAccount account = accounts.byId(connection, accountId)
                     .filter(found -> !found.disabled())
                     .orElseThrow(() -> new MeridianException(IdentityError.INVALID_TOKEN, "The account is disabled or gone"));
             Set<String> departments = new LinkedHashSet<>();

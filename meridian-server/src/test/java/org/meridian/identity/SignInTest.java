@@ -58,9 +58,10 @@ class SignInTest {
         assertThat(me.json().path("user").asText()).isEqualTo("admin");
         assertThat(me.json().path("roles").toString()).contains("operator");
         // The same token on the NGSI-LD API.
-        Api.Response entities = api.get("/ngsi-ld/v1/entities?type=Nothing").header("Authorization",
-                "Bearer " + body.path("access_token").asText()).send();
-        assertThat(entities.status()).as(entities.toString()).isIn(200, 404);
+        String tenant = TestServer.newTenant();
+        Api.Response created = api.post("/ngsi-ld/v1/entities", "{\"id\": \"urn:ngsi-ld:Bench:signed-in\", \"type\": \"Bench\"}")
+                .tenant(tenant).header("Authorization", "Bearer " + body.path("access_token").asText()).send();
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
     }
 
     @Test

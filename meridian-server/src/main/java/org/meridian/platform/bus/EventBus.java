@@ -52,9 +52,6 @@ public interface EventBus extends AutoCloseable {
 
     /** A running consumer. */
     interface Consumption extends AutoCloseable {
-        /** The last position its handler finished. */
-        long position();
-
         /** Stops consuming; a batch being handled is finished first. */
         @Override
         void close();

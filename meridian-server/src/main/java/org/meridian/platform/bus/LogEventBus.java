@@ -48,6 +48,10 @@ public final class LogEventBus implements EventBus {
         public static Options defaults() {
             return new Options(Duration.ofHours(24), Duration.ofMinutes(2), 100, Duration.ofMillis(250));
         }
+
+        public Options retaining(Duration newRetention) {
+            return new Options(newRetention, floor, batch, poll);
+        }
     }
 
     private final DataSource dataSource;
@@ -175,11 +179,6 @@ public final class LogEventBus implements EventBus {
             if (wake.availablePermits() == 0) {
                 wake.release();
             }
-        }
-
-        @Override
-        public long position() {
-            return position;
         }
 
         private void loop() {

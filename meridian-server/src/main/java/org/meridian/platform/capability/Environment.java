@@ -14,10 +14,6 @@ public final class Environment {
         this.values = Map.copyOf(values);
     }
 
-    public Map<String, String> values() {
-        return values;
-    }
-
     /** The value, trimmed, or the default when unset or blank. */
     public String text(String key, String defaultValue) {
         String value = values.get(key);

@@ -37,11 +37,6 @@ public final class Database implements AutoCloseable {
     /** The platform's own tables (the change stream); capabilities add theirs. */
     public static final String MIGRATIONS = "classpath:db/platform";
 
-    public static Database open(String url, String user, String password, Path dataDirectory, int poolSize,
-                                MeterRegistry registry) {
-        return open(url, user, password, dataDirectory, poolSize, registry, List.of(MIGRATIONS));
-    }
-
     /** @param migrations the Flyway locations of every installed capability's migrations, and the platform's */
     public static Database open(String url, String user, String password, Path dataDirectory, int poolSize,
                                 MeterRegistry registry, List<String> migrations) {

@@ -38,13 +38,9 @@ public final class HttpServer implements AutoCloseable {
     /**
      * Starts the server with the routes the capabilities contribute, and the platform's own (health, metrics, the API
      * document).
+     *
+     * @param callers tells who makes each request (anonymous until the identity capability provides a source)
      */
-    public static HttpServer start(List<Routes> capabilities, Options options, BooleanSupplier databaseReachable,
-                                   PrometheusMeterRegistry registry) {
-        return start(capabilities, options, Callers.ANONYMOUS, databaseReachable, registry);
-    }
-
-    /** @param callers tells who makes each request (anonymous until the identity capability provides a source) */
     public static HttpServer start(List<Routes> capabilities, Options options, Callers.Source callers,
                                    BooleanSupplier databaseReachable, PrometheusMeterRegistry registry) {
         LargeBodyGate gate = new LargeBodyGate(Runtime.getRuntime().maxMemory(), options.maxBodyBytes());

@@ -9,8 +9,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * How far a consumer may read when a position is missing: never past it while a transaction that may hold it runs,
- * past it once every transaction running when it was first seen has ended. Transaction ids are made up here; the
- * rule needs only their order.
+ * past it once every transaction running when it was first seen has ended. The arguments after the events are the
+ * oldest running transaction id (xmin) and the polling consumer's own id (assigned after its snapshot, so larger than
+ * that of any writer holding a missing position). Ids are made up here; the rule needs only their order.
  */
 class GapTest {
     private final LogEventBus.Gap gap = new LogEventBus.Gap();
