@@ -18,14 +18,21 @@ import java.nio.charset.StandardCharsets;
 final class RawHttpConnection implements AutoCloseable {
     private final String host;
     private final int port;
+    private final String authorization;
     private Socket socket;
     private OutputStream out;
     private InputStream in;
 
     RawHttpConnection(String baseUrl) {
+        this(baseUrl, null);
+    }
+
+    /** A connection that sends the Authorization header on every request (a device gateway's credentials). */
+    RawHttpConnection(String baseUrl, String authorization) {
         URI uri = URI.create(baseUrl);
         this.host = uri.getHost();
         this.port = uri.getPort();
+        this.authorization = authorization;
     }
 
     int request(String method, String path, String body) throws IOException {
@@ -48,6 +55,9 @@ final class RawHttpConnection implements AutoCloseable {
         byte[] content = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
         StringBuilder head = new StringBuilder(256).append(method).append(' ').append(path).append(" HTTP/1.1\r\nHost: ")
                 .append(host).append(':').append(port).append("\r\n");
+        if (authorization != null) {
+            head.append("Authorization: ").append(authorization).append("\r\n");
+        }
         if (body != null) {
             head.append("Content-Type: application/json\r\nContent-Length: ").append(content.length).append("\r\n");
         }

@@ -5,6 +5,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.meridian.ingest.IngestCapability;
 import org.meridian.ingest.IngestSettings;
+import org.meridian.identity.Administration;
 import org.meridian.sim.DemoCity;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -94,9 +95,11 @@ public final class Main implements Callable<Integer> {
                 System.err.println("The demo city publishes over MQTT: leave " + IngestSettings.MQTT_PORT + " on, or set " + IngestSettings.MQTT_BROKER_URL);
                 return 2;
             }
+            String simulatorKey = DemoDirectory.create(server.services().require(Administration.class));
             System.out.println("Provisioning the demo city (" + demoSettings.sensors() + " sensors)...");
             city = DemoCity.start(new DemoCity.Options(demoSettings.seed(), demoSettings.speed(), demoSettings.sensors(),
-                    demoSettings.intervalSeconds(), "http://127.0.0.1:" + server.port(), mqttUrl, checked.dataDirectory()));
+                    demoSettings.intervalSeconds(), "http://127.0.0.1:" + server.port(), mqttUrl, checked.dataDirectory(),
+                    simulatorKey));
         }
         DemoCity running = city;
         CountDownLatch stopped = new CountDownLatch(1);
@@ -124,6 +127,11 @@ public final class Main implements Callable<Integer> {
             System.out.println("  Demo city     " + running.sensorCount() + " sensors in 6 districts, a day every "
                     + Math.round(24 * 60 / demoSettings.speed()) + " minutes (seed " + demoSettings.seed() + ")");
             System.out.println("  Demo gateway  " + running.exampleGateway() + ", e.g. topic " + running.exampleDevice());
+            System.out.println("  Demo accounts (password " + DemoDirectory.PASSWORD + "; sign in: POST " + base + "/auth/token)");
+            for (DemoDirectory.Account account : DemoDirectory.ACCOUNTS) {
+                System.out.printf("    %-11s %s%s%n", account.username(), account.role().id(),
+                        account.department().isEmpty() ? "" : " of " + account.department());
+            }
         }
         System.out.println("  Health        " + base + "/health");
         System.out.println("  Metrics       " + base + "/metrics");

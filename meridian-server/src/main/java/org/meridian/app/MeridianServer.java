@@ -99,7 +99,7 @@ public final class MeridianServer implements AutoCloseable {
             }
             server.http = HttpServer.start(routes, new HttpServer.Options(settings.host(), settings.port(),
                     settings.maxBodyBytes(), settings.headerTimeoutMillis()),
-                    services.find(Callers.Source.class).orElse(Callers.ANONYMOUS), database::isReachable, registry);
+                    services.find(Callers.Source.class).orElse(Callers.NOBODY), database::isReachable, registry);
             server.running.forEach(started -> started.serving(server.http.port()));
             return server;
         } catch (RuntimeException | Error e) {
@@ -111,6 +111,11 @@ public final class MeridianServer implements AutoCloseable {
 
     public int port() {
         return http.port();
+    }
+
+    /** Every route the node serves, with the access it needs. */
+    public List<HttpServer.Route> routes() {
+        return http.routes();
     }
 
     /** The embedded MQTT endpoint's port, or -1 when it is off (external broker, or MERIDIAN_MQTT_PORT=-1). */

@@ -108,11 +108,11 @@ final class SubscriptionMatcher {
     }
 
     /**
-     * Whom a subscription notifies on behalf of: the caller that created it. Subscriptions record no owner until
-     * accounts exist (#20), so for now it is the anonymous caller of its tenant, who may read everything.
+     * Whom a subscription notifies on behalf of: the caller that created it. Subscriptions record no owner yet (the
+     * sharing step of #20 adds it), so for now the platform itself, which may read everything in the tenant.
      */
     static Caller owner(StoredSubscription row) {
-        return Caller.anonymous(row.tenant());
+        return Caller.system(row.tenant(), "subscription");
     }
 
     /** The notifications the changes cause, in the order of the changes. */

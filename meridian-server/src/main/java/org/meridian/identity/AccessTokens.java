@@ -16,7 +16,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Short-lived access tokens: JWTs signed with HS256 by the platform's key, carrying the account's id and name. Only
+ * Short-lived access tokens: JWTs signed with HS256 by the platform's key, carrying the account and its session (or the machine client). Only
  * HS256 is accepted: a token whose header names another algorithm ({@code none}, RS256 with the key as a public key…)
  * is refused before its signature is looked at. What the account may do is read from the database on use, so a
  * disabled account or a removed role takes effect at once.
@@ -44,12 +44,32 @@ public final class AccessTokens {
         return lifetime;
     }
 
-    public String issue(UUID account, String username) {
+    /** Whom a token was issued to. */
+    public sealed interface Bearer {
+        /** A person, within one sign-in session. */
+        record Person(UUID account, UUID session) implements Bearer {
+        }
+
+        /** A machine client (client_credentials). */
+        record Machine(String client) implements Bearer {
+        }
+    }
+
+    /** A token for a person's session: {@code sub} their account, {@code sid} the session. */
+    public String issue(UUID account, String username, UUID session) {
+        return sign(new JWTClaimsSet.Builder().subject(account.toString()).claim("preferred_username", username)
+                .claim("sid", session.toString()));
+    }
+
+    /** A token for a machine client: {@code sub} and {@code client_id} its id (RFC 9068). */
+    public String issue(String client) {
+        return sign(new JWTClaimsSet.Builder().subject(client).claim("client_id", client));
+    }
+
+    private String sign(JWTClaimsSet.Builder claims) {
         Instant now = clock.instant();
-        JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer(ISSUER).subject(account.toString())
-                .claim("preferred_username", username).issueTime(Date.from(now))
-                .expirationTime(Date.from(now.plus(lifetime))).jwtID(UUID.randomUUID().toString()).build();
-        SignedJWT token = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims);
+        SignedJWT token = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims.issuer(ISSUER).issueTime(Date.from(now))
+                .expirationTime(Date.from(now.plus(lifetime))).jwtID(UUID.randomUUID().toString()).build());
         try {
             token.sign(signer);
         } catch (JOSEException e) {
@@ -58,8 +78,8 @@ public final class AccessTokens {
         return token.serialize();
     }
 
-    /** The account the token was issued to, if it is one of ours, untampered and not expired. */
-    public Optional<UUID> verify(String token) {
+    /** Whom the token was issued to, if it is one of ours, untampered and not expired. */
+    public Optional<Bearer> verify(String token) {
         try {
             SignedJWT parsed = SignedJWT.parse(token);
             if (!JWSAlgorithm.HS256.equals(parsed.getHeader().getAlgorithm()) || !parsed.verify(verifier)) {
@@ -71,7 +91,12 @@ public final class AccessTokens {
                     || claims.getSubject() == null) {
                 return Optional.empty();
             }
-            return Optional.of(UUID.fromString(claims.getSubject()));
+            String session = claims.getStringClaim("sid");
+            if (session != null) {
+                return Optional.of(new Bearer.Person(UUID.fromString(claims.getSubject()), UUID.fromString(session)));
+            }
+            String client = claims.getStringClaim("client_id");
+            return client != null && client.equals(claims.getSubject()) ? Optional.of(new Bearer.Machine(client)) : Optional.empty();
         } catch (ParseException | JOSEException | IllegalArgumentException e) {
             return Optional.empty();
         }

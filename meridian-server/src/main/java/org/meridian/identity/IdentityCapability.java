@@ -1,10 +1,16 @@
 package org.meridian.identity;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.List;
+import org.meridian.identity.http.AdminRoutes;
 import org.meridian.identity.http.AuthRoutes;
-import org.meridian.identity.http.BearerCallers;
+import org.meridian.identity.http.CredentialCallers;
 import org.meridian.identity.store.AccountStore;
+import org.meridian.identity.store.ClientStore;
+import org.meridian.identity.store.DepartmentStore;
+import org.meridian.identity.store.SessionStore;
 import org.meridian.platform.capability.Capability;
 import org.meridian.platform.capability.Environment;
 import org.meridian.platform.capability.Platform;
@@ -12,10 +18,11 @@ import org.meridian.platform.http.Callers;
 import org.meridian.platform.http.Routes;
 
 /**
- * Accounts and sign-in as a capability: its tables, {@code /auth/token} and {@code /auth/me}, and the source that tells
- * the HTTP edge who calls (from a bearer token).
+ * Accounts and sign-in as a capability: its tables, {@code /auth/} and {@code /admin/v1/}, and the source that tells
+ * the HTTP edge who calls (from a bearer token or an API key).
  */
 public final class IdentityCapability implements Capability {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(IdentityCapability.class);
     public static final String NAME = "identity";
 
     @Override
@@ -30,17 +37,26 @@ public final class IdentityCapability implements Capability {
 
     @Override
     public List<String> problems(Environment environment) {
-        return IdentitySettings.from(environment).problems();
+        return IdentitySettings.from(environment).problems(environment);
     }
 
     @Override
     public Running start(Platform platform) {
         IdentitySettings settings = IdentitySettings.from(platform.environment());
+        if (!settings.authenticate() && !isLoopback(platform.host())) {
+            throw new IllegalStateException(IdentitySettings.AUTH + "=off lets anyone do anything: it is refused unless "
+                    + "the node listens on loopback only (MERIDIAN_HOST=127.0.0.1), not on " + platform.host());
+        }
         AccountStore accounts = new AccountStore();
+        SessionStore sessions = new SessionStore();
+        ClientStore clients = new ClientStore();
+        PasswordHasher hasher = new PasswordHasher();
         byte[] key = platform.transactions().inTransaction(accounts::signingKey);
-        IdentityService identity = new IdentityService(platform.transactions(), accounts, new PasswordHasher(),
+        IdentityService identity = new IdentityService(platform.transactions(), accounts, sessions, clients, hasher,
                 new AccessTokens(key, Duration.ofMinutes(settings.tokenMinutes()), platform.clock()),
-                new LoginThrottle(platform.clock()));
+                new LoginThrottle(platform.clock()), Duration.ofHours(settings.refreshHours()), platform.clock());
+        Administration administration = new Administration(platform.transactions(), accounts, new DepartmentStore(),
+                clients, sessions, hasher);
         identity.ensureAdmin(settings.adminPassword()).ifPresent(password -> {
             // Shown once, on the console only (never in the log): the operator writes it down or sets their own.
             System.out.println();
@@ -49,13 +65,33 @@ public final class IdentityCapability implements Capability {
             System.out.println();
         });
         platform.services().provide(IdentityService.class, identity);
-        platform.services().provide(Callers.Source.class, new BearerCallers(identity));
-        AuthRoutes routes = new AuthRoutes(identity);
+        platform.services().provide(Administration.class, administration);
+        if (settings.authenticate()) {
+            platform.services().provide(Callers.Source.class, new CredentialCallers(identity));
+        } else {
+            LOG.warn("AUTHENTICATION IS OFF ({}=off): every caller on {} may read and change everything, as any tenant. "
+                    + "For conformance suites and benchmarks only.", IdentitySettings.AUTH, platform.host());
+            platform.services().provide(Callers.Source.class, CredentialCallers.everyoneMayDoEverything());
+        }
+        List<Routes> routes = List.of(new AuthRoutes(identity), new AdminRoutes(administration));
         return new Running() {
             @Override
             public List<Routes> routes() {
-                return List.of(routes);
+                return routes;
             }
         };
+    }
+
+    static boolean isLoopback(String host) {
+        try {
+            for (InetAddress address : InetAddress.getAllByName(host)) {
+                if (!address.isLoopbackAddress()) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (UnknownHostException e) {
+            return false;
+        }
     }
 }

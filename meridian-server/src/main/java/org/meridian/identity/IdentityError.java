@@ -10,7 +10,17 @@ public enum IdentityError implements ErrorCode {
     /** A wrong user name or password (never saying which). */
     INVALID_GRANT(ErrorType.BAD_REQUEST_DATA),
     /** Too many failed sign-ins for the account or from the address: wait. */
-    TOO_MANY_ATTEMPTS(ErrorType.TOO_MANY_REQUESTS);
+    TOO_MANY_ATTEMPTS(ErrorType.TOO_MANY_REQUESTS),
+    /** A machine client's id or secret is wrong, or the client is disabled. */
+    INVALID_CLIENT(ErrorType.UNAUTHENTICATED),
+    /** An administrator acting beyond their department, or granting what they may not. */
+    NOT_YOUR_DEPARTMENT(ErrorType.FORBIDDEN),
+    /** No such department, user or client in the tenant (as far as the caller may see). */
+    NOT_FOUND(ErrorType.RESOURCE_NOT_FOUND),
+    /** A department, user or client of that name exists. */
+    ALREADY_EXISTS(ErrorType.ALREADY_EXISTS),
+    /** A request body or parameter that is not what the administration API accepts. */
+    INVALID_INPUT(ErrorType.BAD_REQUEST_DATA);
 
     private final ErrorType type;
 

@@ -1,6 +1,9 @@
 package org.meridian.identity;
 
 import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -8,40 +11,55 @@ import java.util.Set;
 import java.util.UUID;
 import org.meridian.core.error.MeridianException;
 import org.meridian.core.security.Caller;
+import org.meridian.core.security.Role;
 import org.meridian.core.security.RoleGrant;
+import org.meridian.identity.AccessTokens.Bearer;
 import org.meridian.identity.store.AccountStore;
+import org.meridian.identity.store.ClientStore;
+import org.meridian.identity.store.SessionStore;
 import org.meridian.platform.db.Transactions;
 
 /**
- * Accounts and sign-in: the first operator account, password sign-in for access tokens, and who a token's bearer is.
- * What an account may do is read from the database on every use of its token, so disabling it or removing a role
- * takes effect at once, on every node.
+ * Sign-in and who calls. People sign in with a password and get a session: a short-lived access token and a one-use
+ * refresh token; machines sign in with their client credentials or send their API key. Every request reads the
+ * session, the account or the client and the roles from the database, so signing out, disabling an account or a
+ * client, or removing a role takes effect at once, on every node.
  */
 public final class IdentityService {
     public static final String ADMIN = "admin";
-    public static final String OPERATOR = "operator";
+    private static final String ACCOUNT = "account:";
+    private static final String CLIENT = "client:";
 
-    /** A signed-in account, as {@code GET /auth/me} shows it. */
-    public record Me(String username, String tenant, Set<String> departments, Set<String> roles, List<RoleGrant> grants) {
+    /** A signed-in caller's identity, as {@code GET /auth/me} shows it. */
+    public record Me(String subject, String username, String tenant, Set<String> departments, Set<String> roles,
+                     List<RoleGrant> grants) {
     }
 
-    /** An access token and how long it lasts. */
-    public record Token(String accessToken, long expiresInSeconds) {
+    /** What a sign-in gives: an access token, how long it lasts, and (people only) a refresh token. */
+    public record Token(String accessToken, long expiresInSeconds, String refreshToken) {
     }
 
     private final Transactions transactions;
     private final AccountStore accounts;
+    private final SessionStore sessions;
+    private final ClientStore clients;
     private final PasswordHasher hasher;
     private final AccessTokens tokens;
     private final LoginThrottle throttle;
+    private final Duration sessionLifetime;
+    private final Clock clock;
 
-    IdentityService(Transactions transactions, AccountStore accounts, PasswordHasher hasher, AccessTokens tokens,
-                    LoginThrottle throttle) {
+    IdentityService(Transactions transactions, AccountStore accounts, SessionStore sessions, ClientStore clients,
+                    PasswordHasher hasher, AccessTokens tokens, LoginThrottle throttle, Duration sessionLifetime, Clock clock) {
         this.transactions = transactions;
         this.accounts = accounts;
+        this.sessions = sessions;
+        this.clients = clients;
         this.hasher = hasher;
         this.tokens = tokens;
         this.throttle = throttle;
+        this.sessionLifetime = sessionLifetime;
+        this.clock = clock;
     }
 
     /**
@@ -53,22 +71,22 @@ public final class IdentityService {
         String hash = hasher.hash(chosen);
         boolean created = transactions.inTransaction(connection -> {
             UUID id = UUID.randomUUID();
-            if (!accounts.create(connection, id, ADMIN, hash)) {
+            if (!accounts.create(connection, id, ADMIN, "Operator", hash)) {
                 return false;
             }
-            accounts.grant(connection, id, new RoleGrant(RoleGrant.EVERY_TENANT, "", OPERATOR));
+            accounts.grant(connection, id, new RoleGrant(RoleGrant.EVERY_TENANT, "", Role.OPERATOR.id()));
             return true;
         });
         return created && password == null ? Optional.of(chosen) : Optional.empty();
     }
 
-    private static String generatedPassword() {
+    static String generatedPassword() {
         byte[] bytes = new byte[18];
         new SecureRandom().nextBytes(bytes);
         return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
-    /** Signs a person in with their password (OAuth 2.0 password grant). */
+    /** Signs a person in with their password (OAuth 2.0 password grant): a new session. */
     public Token signIn(String username, String password, String address) {
         if (username == null || password == null || username.isEmpty() || username.length() > 128 || password.length() > 1024) {
             throw new MeridianException(IdentityError.INVALID_GRANT, "A user name and a password are needed");
@@ -85,19 +103,111 @@ public final class IdentityService {
             throw new MeridianException(IdentityError.INVALID_GRANT, "The user name or the password is wrong");
         }
         throttle.succeeded(username);
-        return new Token(tokens.issue(account.get().id(), username), tokens.lifetime().toSeconds());
+        UUID session = UUID.randomUUID();
+        String refresh = OpaqueSecrets.generate();
+        transactions.inTransaction(connection -> {
+            sessions.create(connection, session, account.get().id(), clock.instant().plus(sessionLifetime));
+            sessions.addRefresh(connection, OpaqueSecrets.hash(refresh), session);
+            return null;
+        });
+        return new Token(tokens.issue(account.get().id(), username, session), tokens.lifetime().toSeconds(), refresh);
     }
 
     private static final String DUMMY_HASH = new PasswordHasher().hash("no such account");
 
-    /** Who bears the token, acting in the tenant; refused when the token is not valid or its account is disabled. */
+    /**
+     * A new access token and refresh token for a refresh token (each refresh token works once). A refresh token used
+     * a second time was copied: the whole session ends, so neither the thief nor the owner keeps it.
+     */
+    public Token refresh(String refreshToken) {
+        if (refreshToken == null || refreshToken.isEmpty() || refreshToken.length() > 256) {
+            throw new MeridianException(IdentityError.INVALID_GRANT, "A refresh_token is needed");
+        }
+        Instant now = clock.instant();
+        String next = OpaqueSecrets.generate();
+        // The replay's revocation must commit even though the answer is an error, so the transaction returns it.
+        Object outcome = transactions.inTransaction(connection -> {
+            Optional<SessionStore.StoredRefresh> used = sessions.use(connection, OpaqueSecrets.hash(refreshToken));
+            if (used.isEmpty()) {
+                return "The refresh token is not known";
+            }
+            if (used.get().used()) {
+                sessions.revoke(connection, used.get().session(), "a refresh token was used twice");
+                return "The refresh token was used before: the session has ended, sign in again";
+            }
+            Optional<SessionStore.StoredSession> session = sessions.find(connection, used.get().session());
+            Optional<AccountStore.StoredAccount> account = session.isEmpty() ? Optional.empty()
+                    : accounts.byId(connection, session.get().account());
+            if (session.isEmpty() || !session.get().activeAt(now) || account.isEmpty() || account.get().disabled()) {
+                return "The session has ended: sign in again";
+            }
+            sessions.addRefresh(connection, OpaqueSecrets.hash(next), session.get().id());
+            return new Token(tokens.issue(account.get().id(), account.get().username(), session.get().id()),
+                    tokens.lifetime().toSeconds(), next);
+        });
+        if (outcome instanceof Token token) {
+            return token;
+        }
+        throw new MeridianException(IdentityError.INVALID_GRANT, (String) outcome);
+    }
+
+    /** Signs a machine client in (OAuth 2.0 client_credentials): an access token, no refresh token (RFC 6749 4.4.3). */
+    public Token signInClient(String clientId, String secret) {
+        ClientStore.StoredClient client = authenticateClient(clientId, secret);
+        return new Token(tokens.issue(client.id()), tokens.lifetime().toSeconds(), null);
+    }
+
+    private ClientStore.StoredClient authenticateClient(String clientId, String secret) {
+        if (clientId == null || secret == null || clientId.length() > 64 || secret.length() > 256) {
+            throw new MeridianException(IdentityError.INVALID_CLIENT, "A client_id and a client_secret are needed");
+        }
+        return transactions.readOnly(connection -> clients.find(connection, clientId))
+                .filter(found -> OpaqueSecrets.matches(secret, found.secretHash()) && !found.disabled())
+                .orElseThrow(() -> new MeridianException(IdentityError.INVALID_CLIENT,
+                        "The client id or secret is wrong, or the client is disabled"));
+    }
+
+    /** Ends the session the access token belongs to: its access and refresh tokens stop working on every node. */
+    public void signOut(String accessToken) {
+        if (tokens.verify(accessToken).orElse(null) instanceof Bearer.Person person) {
+            transactions.inTransaction(connection -> {
+                sessions.revoke(connection, person.session(), "signed out");
+                return null;
+            });
+        }
+    }
+
+    /** Who bears the access token, acting in the tenant; refused when it is not valid or its session has ended. */
     public Caller caller(String token, String tenant) {
-        UUID accountId = tokens.verify(token)
-                .orElseThrow(() -> new MeridianException(IdentityError.INVALID_TOKEN, "The access token is not valid (malformed, forged or expired)"));
+        Bearer bearer = tokens.verify(token).orElseThrow(() -> new MeridianException(IdentityError.INVALID_TOKEN,
+                "The access token is not valid (malformed, forged or expired)"));
+        return switch (bearer) {
+            case Bearer.Person person -> personCaller(person, tenant);
+            case Bearer.Machine machine -> transactions.readOnly(connection -> clients.find(connection, machine.client()))
+                    .filter(client -> !client.disabled())
+                    .map(client -> clientCaller(client, tenant))
+                    .orElseThrow(() -> new MeridianException(IdentityError.INVALID_TOKEN, "The client is disabled or gone"));
+        };
+    }
+
+    /** Who sends the API key ({@code client-id.secret}), acting in the tenant. */
+    public Caller apiKeyCaller(String apiKey, String tenant) {
+        int dot = apiKey.lastIndexOf('.');
+        if (dot <= 0) {
+            throw new MeridianException(IdentityError.INVALID_CLIENT, "An API key is <client id>.<secret>");
+        }
+        return clientCaller(authenticateClient(apiKey.substring(0, dot), apiKey.substring(dot + 1)), tenant);
+    }
+
+    private Caller personCaller(Bearer.Person person, String tenant) {
+        Instant now = clock.instant();
         return transactions.readOnly(connection -> {
-            AccountStore.StoredAccount account = accounts.byId(connection, accountId)
-                    .filter(found -> !found.disabled())
-                    .orElseThrow(() -> new MeridianException(IdentityError.INVALID_TOKEN, "The account is disabled or gone"));
+            boolean active = sessions.find(connection, person.session())
+                    .filter(session -> session.activeAt(now) && session.account().equals(person.account())).isPresent();
+            AccountStore.StoredAccount account = accounts.byId(connection, person.account())
+                    .filter(found -> active && !found.disabled())
+                    .orElseThrow(() -> new MeridianException(IdentityError.INVALID_TOKEN,
+                            "The sign-in has ended (signed out, or the account is disabled): sign in again"));
             Set<String> departments = new LinkedHashSet<>();
             Set<String> roles = new LinkedHashSet<>();
             for (RoleGrant grant : accounts.roles(connection, account.id())) {
@@ -108,20 +218,32 @@ public final class IdentityService {
                     }
                 }
             }
-            return new Caller(tenant, "account:" + account.username(), departments, roles);
+            return new Caller(tenant, ACCOUNT + account.username(), departments, roles);
         });
     }
 
-    /** The signed-in caller's account and roles. */
+    private static Caller clientCaller(ClientStore.StoredClient client, String tenant) {
+        boolean here = client.tenant().equals(tenant);
+        return new Caller(tenant, CLIENT + client.id(), here && !client.department().isEmpty() ? Set.of(client.department()) : Set.of(),
+                here ? Set.of(client.role()) : Set.of());
+    }
+
+    /** The signed-in caller's identity and every role it holds. */
     public Me me(Caller caller) {
-        if (!caller.subject().startsWith("account:")) {
+        if (caller.subject().startsWith(CLIENT)) {
+            String id = caller.subject().substring(CLIENT.length());
+            List<RoleGrant> grants = transactions.readOnly(connection -> clients.find(connection, id))
+                    .map(client -> List.of(new RoleGrant(client.tenant(), client.department(), client.role()))).orElse(List.of());
+            return new Me(caller.subject(), id, caller.tenant(), caller.departments(), caller.roles(), grants);
+        }
+        if (!caller.subject().startsWith(ACCOUNT)) {
             throw new MeridianException(IdentityError.INVALID_TOKEN, "Sign in first: POST /auth/token, then send Authorization: Bearer <token>");
         }
-        String username = caller.subject().substring("account:".length());
+        String username = caller.subject().substring(ACCOUNT.length());
         List<RoleGrant> grants = transactions.readOnly(connection -> {
             Optional<AccountStore.StoredAccount> account = accounts.byUsername(connection, username);
             return account.isEmpty() ? List.<RoleGrant>of() : accounts.roles(connection, account.get().id());
         });
-        return new Me(username, caller.tenant(), caller.departments(), caller.roles(), grants);
+        return new Me(caller.subject(), username, caller.tenant(), caller.departments(), caller.roles(), grants);
     }
 }

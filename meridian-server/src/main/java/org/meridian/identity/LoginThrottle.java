@@ -14,7 +14,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * node: behind a load balancer the limit is per node.
  */
 final class LoginThrottle {
+    /** Failures per account: guessing one person's password. */
     static final int MAX_FAILURES = 5;
+    /** Failures per address: guessing many accounts' passwords (higher, since an office shares one address). */
+    static final int MAX_ADDRESS_FAILURES = 30;
     static final Duration WINDOW = Duration.ofMinutes(15);
     private static final int MAX_KEYS = 100_000;
 
@@ -26,7 +29,7 @@ final class LoginThrottle {
     }
 
     boolean allowed(String account, String address) {
-        return recent("account:" + account) < MAX_FAILURES && recent("address:" + address) < MAX_FAILURES;
+        return recent("account:" + account) < MAX_FAILURES && recent("address:" + address) < MAX_ADDRESS_FAILURES;
     }
 
     void failed(String account, String address) {
@@ -59,7 +62,7 @@ final class LoginThrottle {
         Deque<Instant> times = failures.computeIfAbsent(key, k -> new ArrayDeque<>());
         synchronized (times) {
             times.addLast(clock.instant());
-            while (times.size() > MAX_FAILURES) {
+            while (times.size() > MAX_ADDRESS_FAILURES) {
                 times.removeFirst();
             }
         }

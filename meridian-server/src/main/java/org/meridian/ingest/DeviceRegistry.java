@@ -110,6 +110,28 @@ final class DeviceRegistry {
         return map;
     }
 
+    /**
+     * Checks credentials for one device of one group (an HTTP measurement names both): its group's gateway or the device
+     * itself. Slow hashes are verified once and then remembered ({@link Secrets}).
+     */
+    Optional<Principal> authenticateFor(String apiKey, String deviceId, String username, String password) {
+        return transactions.readOnly(connection -> {
+            refresh(connection);
+            if (username.equals(apiKey)) {
+                Optional<StoredGroup> group = group(connection, apiKey);
+                return group.isPresent() && Secrets.matches(group.get().gatewaySecretHash(), password)
+                        ? Optional.of(new Principal.GatewayPrincipal(apiKey)) : Optional.<Principal>empty();
+            }
+            if (username.equals(deviceId)) {
+                Optional<StoredDevice> device = store.deviceByKey(connection, apiKey, deviceId);
+                boolean valid = device.isPresent() && (device.get().passwordHash() != null
+                        ? Secrets.matches(device.get().passwordHash(), password) : apiKey.equals(password));
+                return valid ? Optional.of(new Principal.DevicePrincipal(apiKey, deviceId)) : Optional.<Principal>empty();
+            }
+            return Optional.<Principal>empty();
+        });
+    }
+
     /** Checks MQTT credentials: a gateway (username = API key) or a device (username = device id). */
     Optional<Principal> authenticate(String username, String password) {
         if (username == null || password == null) {

@@ -43,6 +43,18 @@ public final class Ingest implements AutoCloseable {
         return registry.authenticate(username, password);
     }
 
+    /**
+     * Checks the credentials sent with an HTTP measurement for the device {@code deviceId} of group {@code apiKey}: the
+     * group's gateway (username = the API key, password = its gateway secret) or the device itself (username = its id,
+     * password = its own, or the group's API key when it has none). Empty when they are wrong or are another's.
+     */
+    public Optional<Principal> authenticateFor(String apiKey, String deviceId, String username, String password) {
+        if (username == null || password == null || username.length() > 256 || password.length() > 256) {
+            return Optional.empty();
+        }
+        return registry.authenticateFor(apiKey, deviceId, username, password);
+    }
+
     /** Writes the counters now (tests and shutdown). */
     public void flushCounters() {
         counters.flush();

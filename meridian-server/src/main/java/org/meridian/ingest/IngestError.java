@@ -13,6 +13,10 @@ public enum IngestError implements ErrorCode {
     IMPORT_TOO_LARGE(ErrorType.PAYLOAD_TOO_LARGE),
     /** A measurement from a device nobody provisioned. */
     UNKNOWN_DEVICE(ErrorType.RESOURCE_NOT_FOUND),
+    /** An HTTP measurement without valid device or gateway credentials. */
+    DEVICE_NOT_AUTHENTICATED(ErrorType.UNAUTHENTICATED),
+    /** Valid credentials of a device or gateway that may not send for the device named. */
+    NOT_YOUR_DEVICE(ErrorType.FORBIDDEN),
     MEASUREMENT_TOO_LARGE(ErrorType.PAYLOAD_TOO_LARGE),
     /** A measurement that cannot be stored as sent (malformed, of the wrong type, an unknown key). */
     MEASUREMENT_REJECTED(ErrorType.BAD_REQUEST_DATA),

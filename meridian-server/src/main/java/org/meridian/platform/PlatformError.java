@@ -18,6 +18,12 @@ public enum PlatformError implements ErrorCode {
     REQUEST_UNREADABLE(ErrorType.INVALID_REQUEST),
     /** The request's body did not arrive in time. */
     REQUEST_TOO_SLOW(ErrorType.REQUEST_TIMEOUT),
+    /** The route needs a signed-in caller and the request carries no credentials. */
+    NOT_SIGNED_IN(ErrorType.UNAUTHENTICATED),
+    /** The caller is signed in but holds no role the route admits, in the tenant the request names. */
+    NOT_ALLOWED(ErrorType.FORBIDDEN),
+    /** The caller sent more requests than its rate allows. */
+    RATE_LIMITED(ErrorType.TOO_MANY_REQUESTS),
     /** A fault of the server's: the log has the details, the answer does not. */
     UNEXPECTED(ErrorType.INTERNAL_ERROR);
 

@@ -53,8 +53,11 @@ public final class DemoCity implements AutoCloseable {
      * @param speed how much faster than the wall clock the city's day runs
      * @param intervalSeconds how often each sensor reports (wall-clock seconds)
      */
+    /**
+     * @param apiKey the simulator's machine-client API key (sent as X-Api-Key on provisioning; see app.DemoDirectory)
+     */
     public record Options(long seed, double speed, int sensors, int intervalSeconds, String httpBase, String mqttUrl,
-                          Path dataDirectory) {
+                          Path dataDirectory, String apiKey) {
     }
 
     private final Options options;
@@ -192,7 +195,7 @@ public final class DemoCity implements AutoCloseable {
 
     private int post(String path, com.fasterxml.jackson.databind.JsonNode body, boolean conflictIsFine) {
         HttpRequest request = HttpRequest.newBuilder(URI.create(options.httpBase() + path)).timeout(Duration.ofSeconds(60))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body.toString())).build();
+                .header("Content-Type", "application/json").header("X-Api-Key", options.apiKey()).POST(HttpRequest.BodyPublishers.ofString(body.toString())).build();
         try {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
             int status = response.statusCode();

@@ -43,14 +43,22 @@ class DocumentedCommandsTest {
 
         try (MeridianServer server = TestServer.startOwn(data, Map.of());
              DemoCity city = DemoCity.start(new DemoCity.Options(42, 3600, 60, 1, "http://127.0.0.1:" + server.port(),
-                     "tcp://127.0.0.1:" + server.mqttPort(), data))) {
+                     "tcp://127.0.0.1:" + server.mqttPort(), data, TestServer.demoDirectory(server)))) {
             Api api = TestServer.client(server);
             awaitMeasurements(api);
+            assertThat(Files.readString(documents.get(0))).as("README signs in as a demo account").contains(SIGN_IN);
             int run = 0;
             for (Path document : documents) {
+                String signIn = "";
                 for (String command : curlCommands(Files.readString(document))) {
-                    String local = command.replace("localhost:8080", "127.0.0.1:" + server.port())
-                            .replaceFirst("^curl ", "curl --fail -sS -o /dev/null ");
+                    String local = command.replace("localhost:8080", "127.0.0.1:" + server.port());
+                    if (command.startsWith(SIGN_IN)) {
+                        // The documents sign in once (TOKEN=$(curl … /auth/token …)); the commands after it use $TOKEN.
+                        signIn = local + "; ";
+                        local = signIn + "[ -n \"$TOKEN\" ] && [ \"${#TOKEN}\" -gt 100 ]";
+                    } else {
+                        local = signIn + local.replaceFirst("^curl ", "curl --fail -sS -o /dev/null ");
+                    }
                     Result result = bash(local);
                     assertThat(result.exitCode()).as("%s:\n%s\n%s", repository.relativize(document), command, result.output())
                             .isZero();
@@ -61,7 +69,12 @@ class DocumentedCommandsTest {
         }
     }
 
-    /** Lines starting with curl in ```sh blocks, each with its continuation lines until its quotes close. */
+    private static final String SIGN_IN = "TOKEN=$(curl ";
+
+    /**
+     * Lines starting with curl (or signing in: {@code TOKEN=$(curl}) in ```sh blocks, each with its continuation lines
+     * until its quotes close.
+     */
     static List<String> curlCommands(String markdown) {
         List<String> commands = new ArrayList<>();
         boolean inShell = false;
@@ -75,7 +88,7 @@ class DocumentedCommandsTest {
             if (!inShell) {
                 continue;
             }
-            if (current == null && line.startsWith("curl ")) {
+            if (current == null && (line.startsWith("curl ") || line.startsWith(SIGN_IN))) {
                 current = new StringBuilder(line);
             } else if (current != null) {
                 current.append('\n').append(line);

@@ -9,6 +9,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.meridian.broker.BrokerSettings;
+import org.meridian.identity.IdentitySettings;
 import org.meridian.ingest.IngestSettings;
 import org.meridian.testing.Api;
 import org.meridian.testing.TestServer;
@@ -30,7 +31,7 @@ class PreloadedContextsTest {
                 {"@context": {"AirQualityObserved": "https://smartdatamodels.org/dataModel.Environment/AirQualityObserved",
                               "NO2": "https://smartdatamodels.org/dataModel.Environment/NO2"}}""");
         Map<String, String> environment = Map.of(Settings.PORT, "0", IngestSettings.MQTT_PORT, "-1", Settings.DATA, data.toString(),
-                BrokerSettings.CONTEXTS_DIR, contexts.toString());
+                BrokerSettings.CONTEXTS_DIR, contexts.toString(), IdentitySettings.ADMIN_PASSWORD, TestServer.ADMIN_PASSWORD);
 
         try (MeridianServer server = MeridianServer.start(Settings.fromEnvironment(environment))) {
             Api api = TestServer.client("http://127.0.0.1:" + server.port());
@@ -49,7 +50,7 @@ class PreloadedContextsTest {
     @Test
     void aContextsFolderWithoutAnIndexStopsTheServerWithAMessage() {
         Map<String, String> environment = Map.of(Settings.PORT, "0", IngestSettings.MQTT_PORT, "-1", Settings.DATA, data.toString(),
-                BrokerSettings.CONTEXTS_DIR, contexts.toString());
+                BrokerSettings.CONTEXTS_DIR, contexts.toString(), IdentitySettings.ADMIN_PASSWORD, TestServer.ADMIN_PASSWORD);
 
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> MeridianServer.start(Settings.fromEnvironment(environment)))
                 .hasMessageContaining("contexts.json");

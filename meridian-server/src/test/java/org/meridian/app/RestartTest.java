@@ -23,6 +23,7 @@ class RestartTest {
         environment.put(Settings.PORT, "0");
         environment.put(IngestSettings.MQTT_PORT, "0");
         environment.put(Settings.DATA, data.toString());
+        environment.put(org.meridian.identity.IdentitySettings.ADMIN_PASSWORD, TestServer.ADMIN_PASSWORD);
         return MeridianServer.start(Settings.fromEnvironment(environment));
     }
 

@@ -38,7 +38,7 @@ class SignInTest {
     }
 
     private Api.Response me(String authorization) {
-        Api.Request request = api.get("/auth/me");
+        Api.Request request = api.anonymous().get("/auth/me");
         if (authorization != null) {
             request.header("Authorization", authorization);
         }
@@ -75,7 +75,7 @@ class SignInTest {
         Api.Response grant = api.postBytes("/auth/token", "grant_type=implicit".getBytes(StandardCharsets.UTF_8),
                 "application/x-www-form-urlencoded").send();
         assertThat(grant.json().path("error").asText()).isEqualTo("unsupported_grant_type");
-        Api.Response json = api.post("/auth/token", "{\"username\": \"admin\"}").send();
+        Api.Response json = api.anonymous().post("/auth/token", "{\"username\": \"admin\"}").send();
         assertThat(json.json().path("error").asText()).isEqualTo("invalid_request");
     }
 
@@ -105,7 +105,7 @@ class SignInTest {
             assertThat(refused.status()).as(token).isEqualTo(401);
             assertThat(refused.header("WWW-Authenticate")).isEqualTo("Bearer");
             assertThat(refused.json().path("code").asText()).isEqualTo("identity.INVALID_TOKEN");
-            Api.Response ngsiLd = api.get("/ngsi-ld/v1/entities?type=X").header("Authorization", "Bearer " + token).send();
+            Api.Response ngsiLd = api.anonymous().get("/ngsi-ld/v1/entities?type=X").header("Authorization", "Bearer " + token).send();
             assertThat(ngsiLd.status()).isEqualTo(401);
             assertThat(ngsiLd.json().path("type").asText()).isEqualTo("urn:meridian:error:Unauthenticated");
         }

@@ -33,6 +33,7 @@ class ExternalBrokerIngestTest {
         Map<String, String> environment = new HashMap<>();
         environment.put(Settings.PORT, "0");
         environment.put(Settings.DATA, data.toString());
+        environment.put(org.meridian.identity.IdentitySettings.ADMIN_PASSWORD, TestServer.ADMIN_PASSWORD);
         environment.put(IngestSettings.MQTT_BROKER_URL, "tcp://127.0.0.1:" + brokerPort);
         environment.put(IngestSettings.MQTT_BROKER_CLIENT_ID, "meridian-test-ingest");
         return MeridianServer.start(Settings.fromEnvironment(environment));

@@ -11,12 +11,14 @@ import org.meridian.testing.TestServer;
 
 /** POST /iot/json: a measurement becomes an update of the device's entity, or is rejected whole and counted. */
 class HttpIngestTest {
+    private static final String GATEWAY_SECRET = "http-gateway-secret";
     private final Api api = TestServer.api();
     private Devices devices;
 
     @BeforeEach
     void provision() {
-        devices = new Devices(api, TestServer.newTenant()).group("").device("aq-1", "");
+        devices = new Devices(api, TestServer.newTenant()).group("\"gateway_secret\": \"" + GATEWAY_SECRET + "\",")
+                .device("aq-1", "").device("aq-2", "");
     }
 
     @Test
@@ -88,15 +90,36 @@ class HttpIngestTest {
 
     @Test
     void unknownDevicesAndKeysAreNotFoundAndCountedUnderTheirGroup() {
-        assertThat(devices.measure("aq-404", "{\"t\": 20}").status()).isEqualTo(404);
-        assertThat(api.post("/iot/json?k=no-such-key&i=aq-1", "{\"t\": 20}").send().status()).isEqualTo(404);
-        assertThat(api.post("/iot/json?i=aq-1", "{\"t\": 20}").send().status()).isEqualTo(400);
+        assertThat(devices.measureAs(devices.apiKey, GATEWAY_SECRET, "aq-404", "{\"t\": 20}").status())
+                .as("the group's gateway sends for a device nobody provisioned").isEqualTo(404);
+        assertThat(devices.measure("aq-404", "{\"t\": 20}").status()).as("no such device to sign in as").isEqualTo(401);
+        assertThat(api.anonymous().post("/iot/json?k=no-such-key&i=aq-1", "{\"t\": 20}").send().status()).isEqualTo(401);
+        assertThat(devices.measure("aq-1", "{\"t\": 20}").status()).isEqualTo(200);
+        assertThat(api.anonymous().post("/iot/json?i=aq-1", "{\"t\": 20}").send().status()).isEqualTo(400);
 
         TestServer.flushIngestCounters();
         JsonNode unknown = api.get("/iot/rejections").tenant(devices.tenant).send().json().path("unknownDevices");
         assertThat(unknown).hasSize(1);
         assertThat(unknown.get(0).path("device_id").asText()).isEqualTo("aq-404");
         assertThat(unknown.get(0).path("reason").asText()).isEqualTo("unknown-device");
+    }
+
+    @Test
+    void onlyTheDeviceItselfOrItsGatewaySendsForIt() {
+        Api.Response anonymous = api.anonymous().post("/iot/json?k=" + devices.apiKey + "&i=aq-1", "{\"t\": 21}").send();
+        assertThat(anonymous.status()).isEqualTo(401);
+        assertThat(anonymous.header("WWW-Authenticate")).startsWith("Basic");
+        assertThat(anonymous.json().path("code").asText()).isEqualTo("ingest.DEVICE_NOT_AUTHENTICATED");
+        assertThat(devices.measureAs("aq-1", "wrong", "aq-1", "{\"t\": 21}").status()).isEqualTo(401);
+        Api.Response foreign = devices.measureAs("aq-2", devices.apiKey, "aq-1", "{\"t\": 21}");
+        assertThat(foreign.status()).as("aq-2 sending for aq-1: %s", foreign).isEqualTo(403);
+        assertThat(foreign.json().path("code").asText()).isEqualTo("ingest.NOT_YOUR_DEVICE");
+        Devices other = new Devices(api, devices.tenant).group("\"gateway_secret\": \"other-gateway-secret\",");
+        assertThat(devices.measureAs(other.apiKey, "other-gateway-secret", "aq-1", "{\"t\": 21}").status())
+                .as("another group's gateway").isEqualTo(403);
+        assertThat(devices.entity("aq-1").has("temperature")).as("none of them changed the device's entity").isFalse();
+        assertThat(devices.measureAs(devices.apiKey, GATEWAY_SECRET, "aq-1", "{\"t\": 21}").status()).isEqualTo(200);
+        assertThat(devices.measure("aq-1", "{\"t\": 22}").status()).isEqualTo(200);
     }
 
     @Test

@@ -79,7 +79,7 @@ class ProvisioningTest {
         assertThat(api.get("/iot/devices/aq-1").tenant(devices.tenant).send().status()).isEqualTo(404);
         assertThat(devices.entity("aq-1").path("type").asText()).isEqualTo("AirQualityObserved");
         assertThat(api.delete("/iot/services/" + devices.apiKey).tenant(devices.tenant).send().status()).isEqualTo(204);
-        assertThat(devices.measure("aq-1", "{\"t\": 20}").status()).isEqualTo(404);
+        assertThat(devices.measure("aq-1", "{\"t\": 20}").status()).as("its credentials went with it").isEqualTo(401);
     }
 
     @ParameterizedTest

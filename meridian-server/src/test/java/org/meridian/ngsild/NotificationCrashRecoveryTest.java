@@ -93,6 +93,7 @@ class NotificationCrashRecoveryTest {
         ProcessBuilder builder = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
                 "org.meridian.app.Main", "serve", "--port", String.valueOf(port), "--data", data.toString());
         builder.environment().put("MERIDIAN_MQTT_PORT", "0");
+        builder.environment().put("MERIDIAN_ADMIN_PASSWORD", TestServer.ADMIN_PASSWORD);
         builder.redirectErrorStream(true).redirectOutput(data.resolve("server-" + System.nanoTime() + ".log").toFile());
         return builder.start();
     }

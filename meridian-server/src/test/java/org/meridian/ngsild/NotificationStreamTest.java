@@ -36,7 +36,7 @@ class NotificationStreamTest {
         api.post("/ngsi-ld/v1/entities", "{\"id\": \"urn:ngsi-ld:Alarm:1\", \"type\": \"Alarm\", \"severity\": \"high\"}").tenant(tenant).send();
 
         HttpClient client = HttpClient.newHttpClient();
-        HttpRequest request = HttpRequest.newBuilder(URI.create(api.base() + path)).header("Accept", "text/event-stream").build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(api.base() + path)).header("Accept", "text/event-stream").header("Authorization", api.authorization()).build();
         HttpResponse<java.io.InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
@@ -124,7 +124,7 @@ class NotificationStreamTest {
     }
 
     private HttpResponse<java.io.InputStream> open(String path, String lastEventId) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(api.base() + path)).header("Accept", "text/event-stream");
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(api.base() + path)).header("Accept", "text/event-stream").header("Authorization", api.authorization());
         if (lastEventId != null) {
             request.header("Last-Event-ID", lastEventId);
         }

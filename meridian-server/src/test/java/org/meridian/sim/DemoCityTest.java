@@ -21,7 +21,7 @@ class DemoCityTest {
     void aSmallCityComesAliveThroughThePublicInterfaces() throws Exception {
         try (MeridianServer server = TestServer.startOwn(data, Map.of());
              DemoCity city = DemoCity.start(new DemoCity.Options(3, 3600, 40, 1, "http://127.0.0.1:" + server.port(),
-                     "tcp://127.0.0.1:" + server.mqttPort(), data))) {
+                     "tcp://127.0.0.1:" + server.mqttPort(), data, TestServer.demoDirectory(server)))) {
             Api api = TestServer.client(server);
             assertThat(api.get("/ngsi-ld/v1/entities?type=District").send().json()).hasSize(6);
             assertThat(api.get("/iot/devices?limit=1").send().json().path("count").asInt()).isEqualTo(city.sensorCount());

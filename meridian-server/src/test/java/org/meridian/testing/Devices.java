@@ -55,7 +55,15 @@ public final class Devices {
         return response.json();
     }
 
+    /** A measurement over HTTP, sent as the device itself (its id, and the group's API key as its password). */
     public Api.Response measure(String deviceId, String body) {
-        return api.post("/iot/json?k=" + apiKey + "&i=" + deviceId, body).send();
+        return measureAs(deviceId, apiKey, deviceId, body);
+    }
+
+    /** A measurement over HTTP for the device, with HTTP Basic credentials (a device's or a gateway's). */
+    public Api.Response measureAs(String username, String password, String deviceId, String body) {
+        String basic = java.util.Base64.getEncoder().encodeToString((username + ":" + password)
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return api.anonymous().post("/iot/json?k=" + apiKey + "&i=" + deviceId, body).header("Authorization", "Basic " + basic).send();
     }
 }

@@ -53,7 +53,7 @@ public final class TestServer {
             }
             server = MeridianServer.start(Settings.fromEnvironment(environment));
             Runtime.getRuntime().addShutdownHook(new Thread(server::close));
-            api = new Api("http://127.0.0.1:" + server.port());
+            api = client("http://127.0.0.1:" + server.port());
         }
         return api;
     }
@@ -74,6 +74,12 @@ public final class TestServer {
     public static org.meridian.platform.capability.Services services() {
         api();
         return server.services();
+    }
+
+    /** Every route the shared server serves, as its router has them. */
+    public static List<org.meridian.platform.http.HttpServer.Route> routes() {
+        api();
+        return server.routes();
     }
 
     /** The shared server's change stream, for tests that consume it. */
@@ -114,9 +120,14 @@ public final class TestServer {
         return client("http://127.0.0.1:" + own.port());
     }
 
-    /** A client for a server a test started itself. */
+    /** A client for a server a test started itself, signed in as the operator {@code admin}. */
     public static Api client(String base) {
-        return new Api(base);
+        return new Api(base, "admin", ADMIN_PASSWORD);
+    }
+
+    /** The demo city's departments and accounts on the server; returns the simulator's API key. */
+    public static String demoDirectory(MeridianServer own) {
+        return org.meridian.app.DemoDirectory.create(own.services().require(org.meridian.identity.Administration.class));
     }
 
     /** A tenant name no other test uses. */

@@ -5,17 +5,16 @@ import java.util.Set;
 
 /**
  * Who makes a call: built at the edges (HTTP, MQTT) and passed to every service method, so that a service can ask who
- * is calling instead of being handed a bare tenant name. Until accounts exist (issue #20) every caller is anonymous
- * with full rights in the tenant it names; the services already take a caller, so filling it changes no signature.
+ * is calling instead of being handed a bare tenant name.
  *
  * @param tenant the NGSI-LD tenant the call is made in ("" for the default tenant)
  * @param subject who calls: an account, a device, or {@link #ANONYMOUS}
  * @param departments the departments the subject acts for
- * @param roles what the subject may do
+ * @param roles what the subject may do in the tenant ({@link Role} ids, or {@link #ALL_RIGHTS})
  */
 public record Caller(String tenant, String subject, Set<String> departments, Set<String> roles) {
     public static final String ANONYMOUS = "anonymous";
-    /** The role of every caller until accounts exist: everything is allowed. */
+    /** The platform's own callers, and every caller when authentication is off: everything is allowed. */
     public static final String ALL_RIGHTS = "all";
 
     public Caller {
@@ -25,9 +24,28 @@ public record Caller(String tenant, String subject, Set<String> departments, Set
         roles = Set.copyOf(roles);
     }
 
-    /** An anonymous caller with full rights in the tenant: every caller, until accounts exist. */
+    /** Someone who did not sign in: no rights beyond what is public. */
     public static Caller anonymous(String tenant) {
+        return new Caller(tenant, ANONYMOUS, Set.of(), Set.of());
+    }
+
+    /** Anyone, when authentication is off (MERIDIAN_AUTH=off, loopback only): every right in every tenant. */
+    public static Caller unauthenticated(String tenant) {
         return new Caller(tenant, ANONYMOUS, Set.of(), Set.of(ALL_RIGHTS));
+    }
+
+    public boolean isAnonymous() {
+        return subject.equals(ANONYMOUS) && roles.isEmpty();
+    }
+
+    /** Whether the caller holds the role in its tenant (or every right). */
+    public boolean has(Role role) {
+        return roles.contains(ALL_RIGHTS) || roles.contains(role.id());
+    }
+
+    /** Whether the caller holds every right (the platform itself, an operator of the tenant, authentication off). */
+    public boolean unrestricted() {
+        return roles.contains(ALL_RIGHTS) || roles.contains(Role.OPERATOR.id());
     }
 
     /** The platform itself acting in a tenant (device ingest, the notification pipeline). */

@@ -15,6 +15,7 @@ import org.meridian.broker.ContextService;
 import org.meridian.broker.QueryRequest;
 import org.meridian.core.error.MeridianException;
 import org.meridian.core.jsonld.JsonLdContext;
+import org.meridian.platform.http.Access;
 import org.meridian.platform.http.Routes;
 import org.meridian.platform.http.MediaTypes;
 import org.meridian.platform.http.NgsiLdExchange;
@@ -38,12 +39,12 @@ public final class BatchRoutes implements Routes {
     @Override
     public void register(RoutesConfig routes) {
         String base = EntityRoutes.BASE + "/entityOperations";
-        routes.post(base + "/create", this::create);
-        routes.post(base + "/upsert", this::upsert);
-        routes.post(base + "/update", this::update);
-        routes.post(base + "/delete", this::delete);
-        routes.post(base + "/merge", this::merge);
-        routes.post(base + "/query", this::query);
+        routes.post(base + "/create", this::create, Access.WRITE_DATA);
+        routes.post(base + "/upsert", this::upsert, Access.WRITE_DATA);
+        routes.post(base + "/update", this::update, Access.WRITE_DATA);
+        routes.post(base + "/delete", this::delete, Access.WRITE_DATA);
+        routes.post(base + "/merge", this::merge, Access.WRITE_DATA);
+        routes.post(base + "/query", this::query, Access.READ_DATA);
     }
 
     private void create(Context http) {

@@ -11,6 +11,7 @@ import org.meridian.broker.ContextService;
 import org.meridian.core.error.MeridianException;
 import org.meridian.core.json.Json;
 import org.meridian.core.jsonld.StoredContext;
+import org.meridian.platform.http.Access;
 import org.meridian.platform.http.JsonBody;
 import org.meridian.platform.http.MediaTypes;
 import org.meridian.platform.http.Parameters;
@@ -29,10 +30,10 @@ public final class ContextRoutes implements Routes {
     @Override
     public void register(RoutesConfig routes) {
         String base = EntityRoutes.BASE + "/jsonldContexts";
-        routes.post(base, this::add);
-        routes.get(base, this::list);
-        routes.get(base + "/{contextId}", this::get);
-        routes.delete(base + "/{contextId}", this::delete);
+        routes.post(base, this::add, Access.WRITE_DATA);
+        routes.get(base, this::list, Access.PUBLIC);
+        routes.get(base + "/{contextId}", this::get, Access.PUBLIC);
+        routes.delete(base + "/{contextId}", this::delete, Access.WRITE_DATA);
     }
 
     private void add(Context http) {

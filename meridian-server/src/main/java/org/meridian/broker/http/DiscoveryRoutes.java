@@ -14,6 +14,7 @@ import org.meridian.broker.BrokerError;
 import org.meridian.core.jsonld.JsonLdContext;
 import org.meridian.core.ngsild.AttributeSummary;
 import org.meridian.core.ngsild.TypeSummary;
+import org.meridian.platform.http.Access;
 import org.meridian.platform.http.MediaTypes;
 import org.meridian.platform.http.NgsiLdExchange;
 import org.meridian.platform.http.Parameters;
@@ -34,10 +35,10 @@ public final class DiscoveryRoutes implements Routes {
 
     @Override
     public void register(RoutesConfig routes) {
-        routes.get(EntityRoutes.BASE + "/types", this::types);
-        routes.get(EntityRoutes.BASE + "/types/{type}", this::type);
-        routes.get(EntityRoutes.BASE + "/attributes", this::attributes);
-        routes.get(EntityRoutes.BASE + "/attributes/{attrId}", this::attribute);
+        routes.get(EntityRoutes.BASE + "/types", this::types, Access.READ_DATA);
+        routes.get(EntityRoutes.BASE + "/types/{type}", this::type, Access.READ_DATA);
+        routes.get(EntityRoutes.BASE + "/attributes", this::attributes, Access.READ_DATA);
+        routes.get(EntityRoutes.BASE + "/attributes/{attrId}", this::attribute, Access.READ_DATA);
     }
 
     private void types(Context http) {

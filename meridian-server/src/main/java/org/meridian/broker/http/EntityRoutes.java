@@ -22,6 +22,7 @@ import org.meridian.core.ngsild.EntityRenderer;
 import org.meridian.core.ngsild.NgsiLd;
 import org.meridian.core.ngsild.RenderOptions;
 import org.meridian.core.query.EntityPage;
+import org.meridian.platform.http.Access;
 import org.meridian.platform.http.MediaTypes;
 import org.meridian.platform.http.NgsiLdExchange;
 import org.meridian.platform.http.Parameters;
@@ -54,17 +55,17 @@ public final class EntityRoutes implements Routes {
 
     @Override
     public void register(RoutesConfig routes) {
-        routes.post(BASE + "/entities", this::create);
-        routes.get(BASE + "/entities", this::query);
-        routes.get(BASE + "/entities/{entityId}", this::retrieve);
-        routes.put(BASE + "/entities/{entityId}", this::replace);
-        routes.patch(BASE + "/entities/{entityId}", this::merge);
-        routes.delete(BASE + "/entities/{entityId}", this::delete);
-        routes.post(BASE + "/entities/{entityId}/attrs", this::append);
-        routes.patch(BASE + "/entities/{entityId}/attrs", this::update);
-        routes.patch(BASE + "/entities/{entityId}/attrs/{attrId}", this::partialUpdate);
-        routes.put(BASE + "/entities/{entityId}/attrs/{attrId}", this::replaceAttribute);
-        routes.delete(BASE + "/entities/{entityId}/attrs/{attrId}", this::deleteAttribute);
+        routes.post(BASE + "/entities", this::create, Access.WRITE_DATA);
+        routes.get(BASE + "/entities", this::query, Access.READ_DATA);
+        routes.get(BASE + "/entities/{entityId}", this::retrieve, Access.READ_DATA);
+        routes.put(BASE + "/entities/{entityId}", this::replace, Access.WRITE_DATA);
+        routes.patch(BASE + "/entities/{entityId}", this::merge, Access.WRITE_DATA);
+        routes.delete(BASE + "/entities/{entityId}", this::delete, Access.WRITE_DATA);
+        routes.post(BASE + "/entities/{entityId}/attrs", this::append, Access.WRITE_DATA);
+        routes.patch(BASE + "/entities/{entityId}/attrs", this::update, Access.WRITE_DATA);
+        routes.patch(BASE + "/entities/{entityId}/attrs/{attrId}", this::partialUpdate, Access.WRITE_DATA);
+        routes.put(BASE + "/entities/{entityId}/attrs/{attrId}", this::replaceAttribute, Access.WRITE_DATA);
+        routes.delete(BASE + "/entities/{entityId}/attrs/{attrId}", this::deleteAttribute, Access.WRITE_DATA);
     }
 
     private NgsiLdExchange exchange(Context http) {

@@ -17,6 +17,7 @@ import org.meridian.core.error.MeridianException;
 import org.meridian.core.security.Caller;
 import org.meridian.core.security.Redaction;
 import org.meridian.core.subscription.StoredSubscription;
+import org.meridian.platform.http.Access;
 import org.meridian.platform.http.Callers;
 import org.meridian.platform.http.MediaTypes;
 import org.meridian.platform.http.NgsiLdExchange;
@@ -47,13 +48,13 @@ public final class SubscriptionRoutes implements Routes {
     @Override
     public void register(RoutesConfig routes) {
         String base = EntityRoutes.BASE + "/subscriptions";
-        routes.post(base, this::create);
-        routes.get(base, this::list);
-        routes.get(base + "/{subscriptionId}", this::retrieve);
-        routes.patch(base + "/{subscriptionId}", this::update);
-        routes.delete(base + "/{subscriptionId}", this::delete);
-        routes.before(base + "/{subscriptionId}/stream", this::checkStream);
-        routes.sse(base + "/{subscriptionId}/stream", this::stream);
+        routes.post(base, this::create, Access.READ_DATA);
+        routes.get(base, this::list, Access.READ_DATA);
+        routes.get(base + "/{subscriptionId}", this::retrieve, Access.READ_DATA);
+        routes.patch(base + "/{subscriptionId}", this::update, Access.READ_DATA);
+        routes.delete(base + "/{subscriptionId}", this::delete, Access.READ_DATA);
+        routes.beforeMatched(base + "/{subscriptionId}/stream", this::checkStream);
+        routes.sse(base + "/{subscriptionId}/stream", this::stream, Access.READ_DATA);
     }
 
     /** Browsers' EventSource cannot send headers, so the stream also takes the tenant as ?tenant=. */

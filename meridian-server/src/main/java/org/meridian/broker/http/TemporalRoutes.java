@@ -27,6 +27,7 @@ import org.meridian.core.ngsild.RenderOptions;
 import org.meridian.core.temporal.EntityHistory;
 import org.meridian.core.temporal.HistoryInstance;
 import org.meridian.core.temporal.TemporalRenderer;
+import org.meridian.platform.http.Access;
 import org.meridian.platform.http.MediaTypes;
 import org.meridian.platform.http.NgsiLdExchange;
 import org.meridian.platform.http.Parameters;
@@ -55,14 +56,14 @@ public final class TemporalRoutes implements Routes {
 
     @Override
     public void register(RoutesConfig routes) {
-        routes.get(EntityRoutes.BASE + "/temporal/entities", this::query);
-        routes.get(EntityRoutes.BASE + "/temporal/entities/{entityId}", this::retrieve);
-        routes.post(EntityRoutes.BASE + "/temporal/entities", this::createOrUpdate);
-        routes.delete(EntityRoutes.BASE + "/temporal/entities/{entityId}", this::delete);
-        routes.post(EntityRoutes.BASE + "/temporal/entities/{entityId}/attrs", this::appendAttributes);
-        routes.delete(EntityRoutes.BASE + "/temporal/entities/{entityId}/attrs/{attrId}", this::deleteAttribute);
-        routes.patch(EntityRoutes.BASE + "/temporal/entities/{entityId}/attrs/{attrId}/{instanceId}", this::modifyInstance);
-        routes.delete(EntityRoutes.BASE + "/temporal/entities/{entityId}/attrs/{attrId}/{instanceId}", this::deleteInstance);
+        routes.get(EntityRoutes.BASE + "/temporal/entities", this::query, Access.READ_DATA);
+        routes.get(EntityRoutes.BASE + "/temporal/entities/{entityId}", this::retrieve, Access.READ_DATA);
+        routes.post(EntityRoutes.BASE + "/temporal/entities", this::createOrUpdate, Access.WRITE_DATA);
+        routes.delete(EntityRoutes.BASE + "/temporal/entities/{entityId}", this::delete, Access.WRITE_DATA);
+        routes.post(EntityRoutes.BASE + "/temporal/entities/{entityId}/attrs", this::appendAttributes, Access.WRITE_DATA);
+        routes.delete(EntityRoutes.BASE + "/temporal/entities/{entityId}/attrs/{attrId}", this::deleteAttribute, Access.WRITE_DATA);
+        routes.patch(EntityRoutes.BASE + "/temporal/entities/{entityId}/attrs/{attrId}/{instanceId}", this::modifyInstance, Access.WRITE_DATA);
+        routes.delete(EntityRoutes.BASE + "/temporal/entities/{entityId}/attrs/{attrId}/{instanceId}", this::deleteInstance, Access.WRITE_DATA);
     }
 
     private void createOrUpdate(Context http) {

@@ -9,6 +9,7 @@ import org.meridian.core.jsonld.ContextResolver;
 import org.meridian.core.error.ErrorType;
 import org.meridian.core.error.MeridianException;
 import org.meridian.ingest.BulkImport;
+import org.meridian.platform.http.Access;
 import org.meridian.platform.http.Routes;
 import org.meridian.platform.http.JsonBody;
 import org.meridian.platform.http.MediaTypes;
@@ -31,11 +32,11 @@ final class ImportRoutes implements Routes {
 
     @Override
     public void register(RoutesConfig routes) {
-        routes.get("/import/mappings", this::list);
-        routes.put("/import/mappings/{name}", this::save);
-        routes.get("/import/mappings/{name}", this::retrieve);
-        routes.delete("/import/mappings/{name}", this::delete);
-        routes.post("/import/{name}", this::importFile);
+        routes.get("/import/mappings", this::list, Access.WRITE_DATA);
+        routes.put("/import/mappings/{name}", this::save, Access.WRITE_DATA);
+        routes.get("/import/mappings/{name}", this::retrieve, Access.WRITE_DATA);
+        routes.delete("/import/mappings/{name}", this::delete, Access.WRITE_DATA);
+        routes.post("/import/{name}", this::importFile, Access.WRITE_DATA);
     }
 
     private void save(Context http) {

@@ -14,6 +14,7 @@ import java.util.concurrent.TimeoutException;
 import org.meridian.core.error.ErrorType;
 import org.meridian.core.error.MeridianException;
 import org.meridian.ingest.IngestError;
+import org.meridian.ingest.Principal;
 import org.meridian.core.ingest.AttributeMapping;
 import org.meridian.core.ingest.DeviceCounters;
 import org.meridian.core.ingest.StoredDevice;
@@ -26,6 +27,7 @@ import org.meridian.core.ngsild.RenderOptions;
 import org.meridian.core.security.Redaction;
 import org.meridian.ingest.Ingest;
 import org.meridian.ingest.IngestPipeline;
+import org.meridian.platform.http.Access;
 import org.meridian.platform.http.MediaTypes;
 import org.meridian.platform.http.NgsiLdExchange;
 import org.meridian.platform.http.Parameters;
@@ -49,16 +51,16 @@ final class IotRoutes implements Routes {
 
     @Override
     public void register(RoutesConfig routes) {
-        routes.post("/iot/services", this::createGroups);
-        routes.get("/iot/services", this::listGroups);
-        routes.get("/iot/services/{apikey}", this::retrieveGroup);
-        routes.delete("/iot/services/{apikey}", this::deleteGroup);
-        routes.post("/iot/devices", this::createDevices);
-        routes.get("/iot/devices", this::listDevices);
-        routes.get("/iot/devices/{deviceId}", this::retrieveDevice);
-        routes.delete("/iot/devices/{deviceId}", this::deleteDevice);
-        routes.get("/iot/rejections", this::rejections);
-        routes.post("/iot/json", this::measurement);
+        routes.post("/iot/services", this::createGroups, Access.MANAGE_DEVICES);
+        routes.get("/iot/services", this::listGroups, Access.MANAGE_DEVICES);
+        routes.get("/iot/services/{apikey}", this::retrieveGroup, Access.MANAGE_DEVICES);
+        routes.delete("/iot/services/{apikey}", this::deleteGroup, Access.MANAGE_DEVICES);
+        routes.post("/iot/devices", this::createDevices, Access.MANAGE_DEVICES);
+        routes.get("/iot/devices", this::listDevices, Access.MANAGE_DEVICES);
+        routes.get("/iot/devices/{deviceId}", this::retrieveDevice, Access.MANAGE_DEVICES);
+        routes.delete("/iot/devices/{deviceId}", this::deleteDevice, Access.MANAGE_DEVICES);
+        routes.get("/iot/rejections", this::rejections, Access.MANAGE_DEVICES);
+        routes.post("/iot/json", this::measurement, Access.OWN_CREDENTIALS);
     }
 
     private void createGroups(Context http) {
@@ -140,6 +142,7 @@ final class IotRoutes implements Routes {
         if (apiKey == null || deviceId == null) {
             throw MeridianException.badData("POST /iot/json needs ?k={apikey}&i={deviceId}");
         }
+        authenticateDevice(http, apiKey, deviceId);
         IngestPipeline.Raw raw = new IngestPipeline.Raw("http", apiKey, deviceId, null, http.bodyAsBytes(), Instant.now());
         IngestPipeline.Outcome outcome;
         try {
@@ -159,6 +162,36 @@ final class IotRoutes implements Routes {
             };
         }
         http.status(200);
+    }
+
+    /**
+     * The sender's credentials, as on MQTT, in HTTP Basic: a device (its id and its password, or its group's API key
+     * when it has none) sends for itself only; a gateway (the API key and the group's gateway secret) for its group.
+     */
+    private void authenticateDevice(Context http, String apiKey, String deviceId) {
+        String authorization = http.header("Authorization");
+        String[] credentials = null;
+        if (authorization != null && authorization.regionMatches(true, 0, "Basic ", 0, 6) && authorization.length() < 1024) {
+            try {
+                String decoded = new String(java.util.Base64.getDecoder().decode(authorization.substring(6).trim()),
+                        java.nio.charset.StandardCharsets.UTF_8);
+                int colon = decoded.indexOf(':');
+                credentials = colon < 0 ? null : new String[] {decoded.substring(0, colon), decoded.substring(colon + 1)};
+            } catch (IllegalArgumentException notBase64) {
+                credentials = null;
+            }
+        }
+        if (credentials != null && !credentials[0].equals(apiKey) && !credentials[0].equals(deviceId)) {
+            throw new MeridianException(IngestError.NOT_YOUR_DEVICE, "Credentials of " + credentials[0]
+                    + " may not send measurements for device " + deviceId + " of that API key");
+        }
+        Principal principal = credentials == null ? null
+                : ingest.authenticateFor(apiKey, deviceId, credentials[0], credentials[1]).orElse(null);
+        if (principal == null) {
+            http.header("WWW-Authenticate", "Basic realm=\"meridian devices\"");
+            throw new MeridianException(IngestError.DEVICE_NOT_AUTHENTICATED, "Send the device's credentials in HTTP Basic: "
+                    + "its id and password (or its group's API key), or a gateway's API key and secret");
+        }
     }
 
     private static void respond(Context http, JsonNode body) {

@@ -4,12 +4,16 @@ import io.javalin.Javalin;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import io.javalin.security.RouteRole;
+import io.javalin.security.Roles;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import org.meridian.core.error.ErrorType;
 import org.meridian.core.error.MeridianException;
+import org.meridian.core.security.Caller;
+import org.meridian.core.security.Role;
 import org.meridian.platform.PlatformError;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,6 +26,7 @@ import org.slf4j.LoggerFactory;
 public final class HttpServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
     private static final String START_NANOS = "meridian.start";
+    private static final String REGISTRY = "meridian.registry";
 
     /** HTTP settings. */
     public record Options(String host, int port, long maxBodyBytes, int headerTimeoutMillis) {
@@ -39,7 +44,7 @@ public final class HttpServer implements AutoCloseable {
      * Starts the server with the routes the capabilities contribute, and the platform's own (health, metrics, the API
      * document).
      *
-     * @param callers tells who makes each request (anonymous until the identity capability provides a source)
+     * @param callers tells who makes each request ({@link Callers#NOBODY} without the identity capability)
      */
     public static HttpServer start(List<Routes> capabilities, Options options, Callers.Source callers,
                                    BooleanSupplier databaseReachable, PrometheusMeterRegistry registry) {
@@ -58,7 +63,9 @@ public final class HttpServer implements AutoCloseable {
             config.jetty.modifyServletContextHandler(handler -> handler.setErrorHandler(new ProblemErrorHandler()));
             RoutesConfig routes = config.routes;
             routes.before(http -> http.attribute(START_NANOS, System.nanoTime()));
-            routes.before(http -> http.attribute(Callers.ATTRIBUTE, callers));
+            routes.before(http -> http.attribute(REGISTRY, registry));
+            routes.before(http -> http.attribute(Callers.SOURCE, callers));
+            routes.beforeMatched(HttpServer::authorise);
             routes.before(gate::enter);
             routes.after(gate::leave);
             routes.after(http -> record(http, registry));
@@ -101,6 +108,7 @@ public final class HttpServer implements AutoCloseable {
                 }
             });
         });
+        requireAccessOnEveryRoute(app);
         app.start(options.host(), options.port());
         HeaderReadDeadline headerDeadline = new HeaderReadDeadline(java.time.Duration.ofMillis(options.headerTimeoutMillis()));
         for (var connector : app.jettyServer().server().getConnectors()) {
@@ -108,6 +116,61 @@ public final class HttpServer implements AutoCloseable {
         }
         LOG.info("HTTP listening on {}:{}", options.host(), app.port());
         return new HttpServer(app, headerDeadline);
+    }
+
+    /**
+     * The access check before every matched route: the route's {@link Access} against the caller in the tenant the
+     * request names. Not signed in where that is needed: 401; signed in without a role the route admits: 403.
+     */
+    private static void authorise(Context http) {
+        Access access = accessOf(http.routeRoles());
+        if (!access.needsSignIn()) {
+            return;
+        }
+        String tenant = http.header(NgsiLdExchange.TENANT_HEADER);
+        Caller caller = Callers.of(http, tenant == null ? "" : tenant);
+        if (access.admits(caller)) {
+            return;
+        }
+        if (caller.isAnonymous()) {
+            throw new MeridianException(PlatformError.NOT_SIGNED_IN,
+                    "Sign in first (POST /auth/token), then send Authorization: Bearer <access token>");
+        }
+        throw new MeridianException(PlatformError.NOT_ALLOWED, caller.subject() + " may not " + http.method() + " "
+                + http.path() + (tenant == null ? "" : " in tenant " + tenant) + ": it needs one of the roles "
+                + access.roles().stream().map(Role::id).sorted().toList());
+    }
+
+    private static Access accessOf(java.util.Set<RouteRole> roles) {
+        return roles.stream().filter(Access.class::isInstance).map(Access.class::cast).findFirst()
+                .orElseThrow(() -> new IllegalStateException("a route without an Access"));
+    }
+
+    /** A route registered without saying who may call it would be open or closed by accident: refuse to start. */
+    private static void requireAccessOnEveryRoute(Javalin app) {
+        List<String> missing = app.unsafe.internalRouter.allHttpHandlers().stream()
+                .map(parsed -> parsed.endpoint)
+                .filter(endpoint -> endpoint.method.isHttpMethod())
+                .filter(endpoint -> {
+                    Roles roles = endpoint.metadata(Roles.class);
+                    return roles == null || roles.getRoles().stream().filter(Access.class::isInstance).count() != 1;
+                })
+                .map(endpoint -> endpoint.method + " " + endpoint.path).toList();
+        if (!missing.isEmpty()) {
+            throw new IllegalStateException("Routes without exactly one Access: " + missing);
+        }
+    }
+
+    /** Every route the server serves and the access it needs (the route-matrix test walks this). */
+    public List<Route> routes() {
+        return app.unsafe.internalRouter.allHttpHandlers().stream().map(parsed -> parsed.endpoint)
+                .filter(endpoint -> endpoint.method.isHttpMethod())
+                .map(endpoint -> new Route(endpoint.method.name(), endpoint.path, accessOf(endpoint.metadata(Roles.class).getRoles())))
+                .toList();
+    }
+
+    /** A registered route. */
+    public record Route(String method, String path, Access access) {
     }
 
     /** The client went away, or was cut off (a trickled body): Jetty's end of stream, a closed channel. */
@@ -138,13 +201,22 @@ public final class HttpServer implements AutoCloseable {
     }
 
     private static void problem(MeridianException error, Context http) {
+        int status = error.type().httpStatus();
+        if (status == 401 || status == 403 || status == 429) {
+            // Refused callers (no or bad credentials, no role, too many requests), by reason: an operator's alarm.
+            PrometheusMeterRegistry registry = http.attribute(REGISTRY);
+            if (registry != null) {
+                registry.counter("meridian.security.refusals", "code", error.code().code(),
+                        "status", String.valueOf(status)).increment();
+            }
+        }
         if (error.type() == ErrorType.INTERNAL_ERROR && error.getCause() != null) {
             LOG.error("internal error on {} {}: {}", http.method(), http.path(), error.getCause().toString(), error.getCause());
         }
         if (error.type().httpStatus() == 503) {
             http.header("Retry-After", "2");
         }
-        if (error.type() == ErrorType.UNAUTHENTICATED) {
+        if (error.type() == ErrorType.UNAUTHENTICATED && http.res().getHeader("WWW-Authenticate") == null) {
             http.header("WWW-Authenticate", "Bearer");
         }
         http.status(error.type().httpStatus()).contentType(MediaTypes.JSON).result(ProblemDetails.of(error).toString());

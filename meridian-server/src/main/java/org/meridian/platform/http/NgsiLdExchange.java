@@ -59,6 +59,11 @@ public final class NgsiLdExchange {
     }
 
     public String tenant() {
+        return tenantOf(http);
+    }
+
+    /** The tenant a request names in its NGSILD-Tenant header ("" for none), checked: every API uses this header. */
+    public static String tenantOf(Context http) {
         String tenant = http.header(TENANT_HEADER);
         if (tenant == null || tenant.isEmpty()) {
             return "";

@@ -18,9 +18,9 @@ final class OperationsRoutes {
     }
 
     void register(RoutesConfig routes) {
-        routes.get("/health", this::health);
-        routes.get("/metrics", this::metrics);
-        routes.get("/openapi.yaml", this::openApi);
+        routes.get("/health", this::health, Access.PUBLIC);
+        routes.get("/metrics", this::metrics, Access.MONITOR);
+        routes.get("/openapi.yaml", this::openApi, Access.API_DOCUMENT);
     }
 
     private void openApi(Context http) throws java.io.IOException {

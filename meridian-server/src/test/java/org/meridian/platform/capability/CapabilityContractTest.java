@@ -17,7 +17,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.meridian.app.MeridianServer;
 import org.meridian.broker.BrokerCapability;
 import org.meridian.broker.EntityService;
-import org.meridian.core.security.Caller;
 import org.meridian.ingest.IngestSettings;
 import org.meridian.platform.bus.EventBus;
 import org.meridian.platform.http.Routes;
@@ -74,7 +73,7 @@ class CapabilityContractTest {
             });
             Routes routes = (RoutesConfig config) -> config.get("/notes/v1/{id}", http -> {
                 String id = http.pathParam("id");
-                entities.retrieve(Caller.anonymous(""), id); // the broker's service: 404 in problem details if absent
+                entities.retrieve(org.meridian.platform.http.Callers.of(http, ""), id); // the broker's service: 404 in problem details if absent
                 try (Connection connection = platform.database().dataSource().getConnection();
                      PreparedStatement select = connection.prepareStatement("SELECT kind FROM test_note WHERE entity_id = ?")) {
                     select.setString(1, id);
@@ -82,7 +81,7 @@ class CapabilityContractTest {
                         http.json(Map.of("id", id, "noted", row.next() ? row.getString(1) : "nothing yet"));
                     }
                 }
-            });
+            }, org.meridian.platform.http.Access.READ_DATA);
             return new Running() {
                 @Override
                 public List<Routes> routes() {
