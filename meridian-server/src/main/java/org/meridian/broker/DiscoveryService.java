@@ -37,7 +37,7 @@ public final class DiscoveryService {
         ReadScope scope = policies.scope(caller);
         return transactions.readOnly(connection -> {
             tenants.require(connection, tenant);
-            return ReadPolicies.attributes(scope, store.attributes(connection, tenant, onlyAttribute, scope.types()));
+            return ReadPolicies.attributes(scope, store.attributes(connection, tenant, onlyAttribute, scope.visibleTypes()));
         });
     }
 

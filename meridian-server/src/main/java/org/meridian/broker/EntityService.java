@@ -69,7 +69,7 @@ public final class EntityService {
         return transactions.readOnly(connection -> {
             requireTenant(connection, tenant);
             EntityPage page = queries.query(connection, tenant, selection, scope, limit, offset, count);
-            return scope.hiddenAttributes().isEmpty() ? page
+            return scope.masksNothing() ? page
                     : new EntityPage(page.entities().stream().map(scope::mask).toList(), page.totalCount());
         });
     }

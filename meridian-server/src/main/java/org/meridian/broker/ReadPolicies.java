@@ -48,28 +48,34 @@ public final class ReadPolicies {
         if (scope.unrestricted()) {
             return Optional.of(change);
         }
-        if (!scope.admits(change.entity())) {
+        ReadScope.View view = scope.viewOf(change.entity().types());
+        if (view == null) {
             return Optional.empty();
         }
+        if (view.everything()) {
+            return Optional.of(change);
+        }
         Set<String> changed = new LinkedHashSet<>(change.changedAttributes());
-        changed.removeIf(name -> !scope.shows(name));
+        changed.removeIf(name -> !view.shows(name));
         if (changed.isEmpty() && change.kind() == EntityChange.Kind.UPDATED) {
             return Optional.empty();
         }
         ObjectNode previous = change.previous().deepCopy();
-        previous.remove(scope.hiddenAttributes());
+        previous.retain(java.util.stream.StreamSupport.stream(java.util.Spliterators.spliteratorUnknownSize(
+                change.previous().fieldNames(), 0), false).filter(view::shows).toList());
         return Optional.of(new EntityChange(change.kind(), scope.mask(change.entity()), changed, previous));
     }
 
     static EntityHistory mask(ReadScope scope, EntityHistory history) {
-        if (scope.hiddenAttributes().isEmpty()) {
+        ReadScope.View view = scope.viewOf(history.entity().types());
+        if (view == null || view.everything()) {
             return history;
         }
         Map<String, Map<String, String>> rendered = new LinkedHashMap<>(history.rendered());
-        rendered.keySet().removeIf(name -> !scope.shows(name));
+        rendered.keySet().removeIf(name -> !view.shows(name));
         return new EntityHistory(scope.mask(history.entity()),
-                history.instances().stream().filter(i -> scope.shows(i.attribute())).toList(),
-                history.buckets().stream().filter(b -> scope.shows(b.attribute())).toList(), history.truncated(), rendered);
+                history.instances().stream().filter(i -> view.shows(i.attribute())).toList(),
+                history.buckets().stream().filter(b -> view.shows(b.attribute())).toList(), history.truncated(), rendered);
     }
 
     static List<TypeSummary> types(ReadScope scope, List<TypeSummary> types) {
@@ -78,16 +84,16 @@ public final class ReadPolicies {
         }
         return types.stream().filter(t -> scope.admitsType(t.type())).map(t -> {
             Map<String, Set<String>> shown = new LinkedHashMap<>(t.attributeTypes());
-            shown.keySet().removeIf(name -> !scope.shows(name));
+            shown.keySet().removeIf(name -> !scope.shows(List.of(t.type()), name));
             return new TypeSummary(t.type(), t.entityCount(), shown);
         }).toList();
     }
 
-    /** Attributes the scope shows (the store has already counted only the entity types it admits). */
+    /** Attributes some visible type shows (the store has already counted only the entity types the scope admits). */
     static List<AttributeSummary> attributes(ReadScope scope, List<AttributeSummary> attributes) {
-        if (scope.hiddenAttributes().isEmpty()) {
+        if (scope.masksNothing()) {
             return attributes;
         }
-        return attributes.stream().filter(a -> scope.shows(a.attribute())).toList();
+        return attributes.stream().filter(a -> scope.showsAnywhere(a.attribute())).toList();
     }
 }

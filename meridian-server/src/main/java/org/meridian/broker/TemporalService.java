@@ -281,7 +281,7 @@ public final class TemporalService {
                     .getOrDefault(entity.id(), List.of()), false);
         }
         List<HistoryInstance> instances = historyReader.instances(connection, tenant, entity.id(), request.attributes(),
-                scope.hiddenAttributes(), request.timeColumn(), request.from(), request.to(), request.lastN(), request.maxInstances() + 1);
+                scope.viewOf(entity.types()), request.timeColumn(), request.from(), request.to(), request.lastN(), request.maxInstances() + 1);
         boolean truncated = instances.size() > request.maxInstances();
         return new EntityHistory(entity, truncated ? instances.subList(0, request.maxInstances()) : instances, List.of(), truncated);
     }

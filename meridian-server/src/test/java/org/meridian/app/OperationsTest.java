@@ -31,6 +31,26 @@ class OperationsTest {
         }
     }
 
+    /** Every route the router serves is in the document with its method; those anyone may call say security: []. */
+    @Test
+    void openApiDocumentHasEveryRouteOfTheRouter() {
+        String document = api.get("/openapi.yaml").send().body();
+        for (var route : TestServer.routes()) {
+            String what = route.method() + " " + route.path();
+            int at = document.indexOf("\n  " + route.path() + ":\n");
+            assertThat(at).as(what).isPositive();
+            int next = document.indexOf("\n  /", at + 3);
+            String block = document.substring(at, next < 0 ? document.length() : next);
+            int method = block.indexOf("\n    " + route.method().toLowerCase(java.util.Locale.ROOT) + ":");
+            assertThat(method).as(what + " documented").isPositive();
+            int nextMethod = java.util.stream.Stream.of("get", "post", "put", "patch", "delete")
+                    .mapToInt(m -> block.indexOf("\n    " + m + ":", method + 5)).filter(i -> i > 0).min().orElse(block.length());
+            String operation = block.substring(method, nextMethod);
+            boolean open = route.access() == org.meridian.platform.http.Access.PUBLIC;
+            assertThat(operation.contains("security: []")).as(what + " says whether it is open to anyone").isEqualTo(open);
+        }
+    }
+
     @Test
     void metricsAreInPrometheusFormatAndCountRequests() {
         api.get("/ngsi-ld/v1/types").send();

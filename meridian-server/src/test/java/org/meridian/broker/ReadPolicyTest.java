@@ -31,7 +31,7 @@ class ReadPolicyTest {
     @BeforeEach
     void restrictThisTenant() {
         TestServer.services().require(ReadPolicies.class).add(caller -> caller.tenant().equals(tenant)
-                ? new ReadScope(Set.of(DEFAULT + "OffStreetParking"), Set.of(DEFAULT + "operatorNotes")) : ReadScope.ALL);
+                ? ReadScope.of(DEFAULT + "OffStreetParking", ReadScope.View.except(Set.of(DEFAULT + "operatorNotes"))) : ReadScope.ALL);
         receiver = new NotificationReceiver();
         assertThat(send(api.post("/ngsi-ld/v1/subscriptions", """
                 {"type": "Subscription", "entities": [{"type": "OffStreetParking"}, {"type": "Device"}],

@@ -55,7 +55,7 @@ class AttributeSeriesTest {
             history.append(connection, "", "urn:ngsi-ld:Gauge:rolled-back", level(2.0));
             connection.commit();
 
-            assertThat(new HistoryReader().instances(connection, "", "urn:ngsi-ld:Gauge:rolled-back", null, java.util.Set.of(), "recorded_at", null, null, 0, 10))
+            assertThat(new HistoryReader().instances(connection, "", "urn:ngsi-ld:Gauge:rolled-back", null, null, "recorded_at", null, null, 0, 10))
                     .extracting(instance -> instance.instance().path("value").asDouble()).containsExactly(2.0);
         }
     }
@@ -111,7 +111,7 @@ class AttributeSeriesTest {
                     .as("series read again after the cache started over").isGreaterThan(0);
             assertThat(registry.get("meridian.history.series.cached").gauge().value()).isLessThanOrEqualTo(1_000);
             for (int e : new int[] {0, 999, 1_000, 1_499}) {
-                assertThat(new HistoryReader().instances(connection, "", "urn:ngsi-ld:Gauge:many-" + e, null, java.util.Set.of(), "recorded_at", null, null, 0, 10))
+                assertThat(new HistoryReader().instances(connection, "", "urn:ngsi-ld:Gauge:many-" + e, null, null, "recorded_at", null, null, 0, 10))
                         .extracting(instance -> instance.instance().path("value").asDouble()).containsExactly((double) e, 10_000.0 + e);
             }
         }

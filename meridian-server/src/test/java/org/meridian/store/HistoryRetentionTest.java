@@ -49,7 +49,7 @@ class HistoryRetentionTest {
             assertThat(count(connection)).isEqualTo(2);
             assertThat(rolledUp(connection, "urn:ngsi-ld:Gauge:1")).as("the dropped month's hour is gone").containsExactly(2.0);
             assertThat(rolledUp(connection, "urn:ngsi-ld:Gauge:2")).as("imported history keeps its roll-up").containsExactly(3.0);
-            assertThat(new HistoryReader().instances(connection, "t", "urn:ngsi-ld:Gauge:1", null, java.util.Set.of(), "recorded_at", null, null, 0, 10))
+            assertThat(new HistoryReader().instances(connection, "t", "urn:ngsi-ld:Gauge:1", null, null, "recorded_at", null, null, 0, 10))
                     .extracting(instance -> instance.instance().path("value").asDouble()).containsExactly(2.0);
         }
     }

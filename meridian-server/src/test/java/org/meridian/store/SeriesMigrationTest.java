@@ -75,7 +75,7 @@ class SeriesMigrationTest {
                 attributes.putArray(LEVEL).addObject().put("type", "Property").put("value", 3.5)
                         .put("modifiedAt", "2026-11-10T10:50:00Z");
                 history.append(connection, "", "urn:ngsi-ld:Gauge:1", attributes);
-                List<HistoryInstance> stored = new HistoryReader().instances(connection, "", "urn:ngsi-ld:Gauge:1", List.of(LEVEL), java.util.Set.of(),
+                List<HistoryInstance> stored = new HistoryReader().instances(connection, "", "urn:ngsi-ld:Gauge:1", List.of(LEVEL), null,
                         "recorded_at", null, null, 0, 10);
                 assertThat(stored).extracting(instance -> instance.instance().path("value").asDouble()).containsExactly(1.5, 2.5, 3.5);
                 assertThat(stored.get(2).instanceId()).isGreaterThan(4);

@@ -92,7 +92,7 @@ public final class EntityQueries {
     private EntityPage geoQuery(Connection connection, String tenant, EntitySelection selection, ReadScope scope, int limit,
                                 int offset, boolean count) throws SQLException {
         GeoQuery geo = selection.geoQuery();
-        if (!scope.shows(geo.geoProperty())) {
+        if (!scope.showsAnywhere(geo.geoProperty())) {
             return new EntityPage(List.of(), count ? 0L : null);
         }
         List<Object> parameters = new ArrayList<>();
@@ -153,23 +153,67 @@ public final class EntityQueries {
         return false;
     }
 
-    /** The table with the scope's hidden attributes taken out of every row (the table itself when none are hidden). */
+    /**
+     * The table with each row's attributes masked as the scope says for its types (the table itself when the scope
+     * masks nothing): rows of types shown whole keep their attributes; the others keep those their types' views show.
+     * Queries then filter on what the caller may see, never on a masked value.
+     */
     private static String masked(String table, ReadScope scope, List<Object> parameters) {
-        if (scope.hiddenAttributes().isEmpty()) {
+        if (scope.masksNothing()) {
             return table;
         }
-        parameters.add(scope.hiddenAttributes().toArray(String[]::new));
-        String box = scope.shows(NgsiLd.LOCATION) ? "location_box" : "NULL::box AS location_box";
-        return "(SELECT tenant, id, types, scopes, created_at, modified_at, attrs - ?::text[] AS attrs, " + box
+        List<String> whole = new ArrayList<>();
+        List<String> located = new ArrayList<>();
+        StringBuilder conditions = new StringBuilder();
+        List<Object> conditionParameters = new ArrayList<>();
+        for (var type : new java.util.TreeMap<>(scope.types()).entrySet()) {
+            ReadScope.View view = type.getValue();
+            if (view.shows(NgsiLd.LOCATION)) {
+                located.add(type.getKey());
+            }
+            if (view.everything()) {
+                whole.add(type.getKey());
+                continue;
+            }
+            conditions.append(conditions.isEmpty() ? "" : " OR ").append("(types && ?::text[]");
+            conditionParameters.add(new String[] {type.getKey()});
+            if (view.only() != null) {
+                conditions.append(" AND a.key = ANY(?::text[])");
+                conditionParameters.add(view.only().toArray(String[]::new));
+            }
+            if (!view.except().isEmpty()) {
+                conditions.append(" AND NOT (a.key = ANY(?::text[]))");
+                conditionParameters.add(view.except().toArray(String[]::new));
+            }
+            conditions.append(')');
+        }
+        String kept = "(SELECT coalesce(jsonb_object_agg(a.key, a.value), '{}'::jsonb) FROM jsonb_each(attrs) a WHERE "
+                + conditions + ")";
+        StringBuilder attrs = new StringBuilder();
+        if (whole.isEmpty()) {
+            attrs.append(kept);
+        } else {
+            attrs.append("CASE WHEN types && ?::text[] THEN attrs ELSE ").append(kept).append(" END");
+            parameters.add(whole.toArray(String[]::new));
+        }
+        parameters.addAll(conditionParameters);
+        String box;
+        if (located.size() == scope.types().size()) {
+            box = "location_box";
+        } else {
+            box = "CASE WHEN types && ?::text[] THEN location_box END AS location_box";
+            parameters.add(located.toArray(String[]::new));
+        }
+        return "(SELECT tenant, id, types, scopes, created_at, modified_at, " + attrs + " AS attrs, " + box
                 + " FROM " + table + ") entity";
     }
 
     static String where(String tenant, EntitySelection selection, ReadScope scope, List<Object> parameters) {
         StringBuilder where = new StringBuilder("tenant = ?");
         parameters.add(tenant);
-        if (scope.types() != null) {
+        if (scope.visibleTypes() != null) {
             where.append(" AND types && ?::text[]");
-            parameters.add(scope.types().toArray(String[]::new));
+            parameters.add(scope.visibleTypes().toArray(String[]::new));
         }
         if (selection.ids() != null && !selection.ids().isEmpty()) {
             where.append(" AND id = ANY(?)");

@@ -37,11 +37,12 @@ public final class HistoryReader {
     /**
      * Instances of one entity, oldest first within the time range, or the last {@code lastN} per attribute.
      *
-     * @param hidden attributes the caller may not read: left out before the limit counts (a caller's attribute mask)
+     * @param shown the attributes the caller may read (its attribute mask; null: all): the others are left out before
+     *              the limit counts
      * @param timeColumn recorded_at or observed_at
      */
     public List<HistoryInstance> instances(Connection connection, String tenant, String entityId, List<String> attributes,
-                                    java.util.Set<String> hidden, String timeColumn, Instant from, Instant to, int lastN,
+                                    org.meridian.core.security.ReadScope.View shown, String timeColumn, Instant from, Instant to, int lastN,
                                     int limit) throws SQLException {
         String column = timeColumn(timeColumn);
         List<Object> parameters = new ArrayList<>();
@@ -61,9 +62,13 @@ public final class HistoryReader {
             sql.append(" AND s.attribute = ANY(?)");
             parameters.add(attributes.toArray(String[]::new));
         }
-        if (!hidden.isEmpty()) {
+        if (shown != null && shown.only() != null) {
+            sql.append(" AND s.attribute = ANY(?)");
+            parameters.add(shown.only().toArray(String[]::new));
+        }
+        if (shown != null && !shown.except().isEmpty()) {
             sql.append(" AND NOT (s.attribute = ANY(?))");
-            parameters.add(hidden.toArray(String[]::new));
+            parameters.add(shown.except().toArray(String[]::new));
         }
         sql.append(" ORDER BY s.attribute, ").append(timeColumn(timeColumn, "h.")).append(", h.instance_id LIMIT ?");
         parameters.add(limit);
