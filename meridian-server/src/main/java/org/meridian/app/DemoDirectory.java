@@ -7,10 +7,12 @@ import org.meridian.core.security.Role;
 import org.meridian.core.security.RoleGrant;
 import org.meridian.identity.Administration;
 import org.meridian.identity.IdentityError;
+import org.meridian.sharing.Dataset;
+import org.meridian.sharing.Sharing;
 
 /**
- * The demo city's departments and people (README, "Demo accounts"), made through the administration service as an
- * operator would make them: the departments of a Chinese city's smart-city programme, an administrator for each, a
+ * The demo city's departments, people and data governance (README, "Demo accounts"), made through the administration
+ * and sharing services as an operator would make them: the departments of a Chinese city's smart-city programme, an administrator for each, a
  * dispatcher, a grid inspector and an auditor, all with the documented demo password; and the simulator's own
  * machine client, whose API key changes at every start. For demonstrations only: a real city creates its own.
  */
@@ -46,11 +48,52 @@ public final class DemoDirectory {
             new Account("inspector", "Grid inspector 网格员", "urban-management", Role.GRID_INSPECTOR),
             new Account("auditor", "Data auditor", "", Role.AUDITOR));
 
+    /** A dataset of the demo city and the department that owns it. */
+    public record DemoDataset(String type, String owner, String title, String updateFrequency, boolean published) {
+    }
+
+    /** A standing agreement: the grantee reads the owner's dataset (these attributes, or all). */
+    public record Agreement(String type, String grantee, List<String> attributes, String reason) {
+    }
+
+    private static final String VOCABULARY = "https://uri.etsi.org/ngsi-ld/default-context/";
+
+    public static final List<DemoDataset> DATASETS = List.of(
+            new DemoDataset("AirQualityObserved", "ecology", "Air quality stations 空气质量监测", "every 30 s", true),
+            new DemoDataset("NoiseLevelObserved", "ecology", "Noise monitors 噪声监测", "every 30 s", false),
+            new DemoDataset("WeatherObserved", "emergency", "Weather stations 气象站", "every 30 s", true),
+            new DemoDataset("TrafficFlowObserved", "transport", "Traffic flow detectors 交通流量", "every 30 s", false),
+            new DemoDataset("OffStreetParking", "transport", "Car parks 停车场", "every 30 s", true),
+            new DemoDataset("FloodMonitoring", "water", "River and underpass water levels 水位监测", "every 30 s", false),
+            new DemoDataset("Streetlight", "urban-management", "Street lights 路灯", "every 30 s", false),
+            new DemoDataset("WasteContainer", "urban-management", "Waste containers 垃圾桶", "every 30 s", false),
+            new DemoDataset("District", "big-data", "Districts 行政区", "when boundaries change", true),
+            new DemoDataset("Road", "big-data", "Main roads 主干道", "when roads change", true),
+            new DemoDataset("Hospital", "big-data", "Hospitals (imported registry) 医院", "monthly", false));
+
+    public static final List<Agreement> AGREEMENTS = List.of(
+            new Agreement("WeatherObserved", "water", null, "flood forecasting"),
+            new Agreement("WeatherObserved", "transport", List.of("precipitation", "temperature", "windSpeed", "location"),
+                    "road conditions in rain and wind"),
+            new Agreement("WeatherObserved", "ecology", null, "air quality and weather"),
+            new Agreement("FloodMonitoring", "emergency", null, "flood response"),
+            new Agreement("FloodMonitoring", "transport", List.of("floodLevelStatus", "location"), "closing flooded underpasses"),
+            new Agreement("FloodMonitoring", "ecology", List.of("currentLevel", "floodLevelStatus", "location"), "river quality"),
+            new Agreement("TrafficFlowObserved", "emergency", List.of("intensity", "averageVehicleSpeed", "congested", "location"),
+                    "routing emergency vehicles"),
+            new Agreement("AirQualityObserved", "big-data", null, "city dashboard"),
+            new Agreement("TrafficFlowObserved", "big-data", null, "city dashboard"),
+            new Agreement("FloodMonitoring", "big-data", null, "city dashboard"),
+            new Agreement("WeatherObserved", "big-data", null, "city dashboard"));
+
     private DemoDirectory() {
     }
 
-    /** Creates what is missing (a restart keeps what exists) and returns the simulator's new API key. */
-    public static String create(Administration administration) {
+    /**
+     * Creates what is missing (a restart keeps what exists): departments, accounts, the datasets' owners and the
+     * standing agreements; returns the simulator's new API key.
+     */
+    public static String create(Administration administration, Sharing sharing) {
         Caller platform = Caller.system("", "demo");
         for (Department department : DEPARTMENTS) {
             administration.putDepartment(platform, department.id(), department.name());
@@ -64,6 +107,19 @@ public final class DemoDirectory {
                 if (e.code() != IdentityError.ALREADY_EXISTS) {
                     throw e;
                 }
+            }
+        }
+        boolean first = sharing.datasets(platform).isEmpty();
+        for (DemoDataset dataset : DATASETS) {
+            sharing.putDataset(platform, new Dataset("", VOCABULARY + dataset.type(), dataset.owner(), dataset.title(), "",
+                    dataset.updateFrequency(), dataset.published(), java.util.Set.of(), null));
+        }
+        if (first) {
+            java.time.Instant until = java.time.Instant.now().plus(java.time.Duration.ofDays(365));
+            for (Agreement agreement : AGREEMENTS) {
+                sharing.grant(platform, VOCABULARY + agreement.type(), agreement.grantee(), agreement.attributes() == null ? null
+                        : agreement.attributes().stream().map(name -> VOCABULARY + name).collect(java.util.stream.Collectors.toSet()),
+                        until, agreement.reason());
             }
         }
         try {

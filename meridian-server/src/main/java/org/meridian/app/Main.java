@@ -6,15 +6,16 @@ import java.util.concurrent.CountDownLatch;
 import org.meridian.ingest.IngestCapability;
 import org.meridian.ingest.IngestSettings;
 import org.meridian.identity.Administration;
+import org.meridian.sharing.Sharing;
 import org.meridian.sim.DemoCity;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine;
 
-/** The command line: {@code meridian serve} and {@code meridian demo}. */
+/** The command line: {@code meridian serve}, {@code meridian demo} and {@code meridian ledger verify}. */
 @Command(name = "meridian", mixinStandardHelpOptions = true, version = "Meridian 0.1.0",
         description = "An open platform for innovative smarter cities.",
-        subcommands = {Main.Serve.class, Main.Demo.class})
+        subcommands = {Main.Serve.class, Main.Demo.class, LedgerCommand.class})
 public final class Main implements Callable<Integer> {
     public static void main(String[] args) {
         if ("json".equals(System.getenv(Settings.LOG_FORMAT))) {
@@ -95,7 +96,8 @@ public final class Main implements Callable<Integer> {
                 System.err.println("The demo city publishes over MQTT: leave " + IngestSettings.MQTT_PORT + " on, or set " + IngestSettings.MQTT_BROKER_URL);
                 return 2;
             }
-            String simulatorKey = DemoDirectory.create(server.services().require(Administration.class));
+            String simulatorKey = DemoDirectory.create(server.services().require(Administration.class),
+                    server.services().require(Sharing.class));
             System.out.println("Provisioning the demo city (" + demoSettings.sensors() + " sensors)...");
             city = DemoCity.start(new DemoCity.Options(demoSettings.seed(), demoSettings.speed(), demoSettings.sensors(),
                     demoSettings.intervalSeconds(), "http://127.0.0.1:" + server.port(), mqttUrl, checked.dataDirectory(),

@@ -17,6 +17,8 @@ import org.meridian.core.ngsild.EntityChange;
 import org.meridian.core.ngsild.EntityMutations;
 import org.meridian.core.ngsild.EntityParser;
 import org.meridian.core.security.Caller;
+import org.meridian.broker.store.EntityStore;
+import org.meridian.platform.db.Transactions;
 
 /**
  * Batch operations (clause 5.6.7–5.6.10, 5.6.20). Entities that fail validation are reported and left out; the valid
@@ -34,13 +36,20 @@ public final class BatchService implements AutoCloseable {
     private static final java.time.Duration GROUP_LOCK_TIMEOUT = java.time.Duration.ofMillis(500);
 
     private final ChangeWriter writer;
+    private final Transactions transactions;
+    private final EntityStore entities;
+    private final WritePolicies writes;
     private final int maxBatchSize;
     private final GroupCommit<GroupKey, List<Entity>, Outcome> groupCommit;
 
     /**
      * @param groupWriters how many groups of small writes are written at once; 0 writes each request on its own
      */
-    public BatchService(ChangeWriter writer, int maxBatchSize, int groupWriters) {
+    public BatchService(Transactions transactions, ChangeWriter writer, EntityStore entities, WritePolicies writes, int maxBatchSize,
+                        int groupWriters) {
+        this.transactions = transactions;
+        this.entities = entities;
+        this.writes = writes;
         this.writer = writer;
         this.maxBatchSize = maxBatchSize;
         this.groupCommit = groupWriters <= 0 ? null : new GroupCommit<>("meridian-group-commit", groupWriters,
@@ -56,6 +65,38 @@ public final class BatchService implements AutoCloseable {
     }
 
     private record Parsed(List<Entity> valid, BatchResult result) {
+    }
+
+    /**
+     * The parsed entities the caller may write (their types as sent and as stored are all its own); the others fail
+     * in the batch result with 403. Checked before the write: the stored types are read first (a type changes only by
+     * its owner's writes, so the check holds for the write that follows).
+     */
+    private Parsed owned(Caller caller, Parsed parsed) {
+        Set<String> writable = writes.writable(caller);
+        if (writable == null || parsed.valid().isEmpty()) {
+            return parsed;
+        }
+        Map<String, List<String>> stored = storedTypes(caller.tenant(), parsed.valid().stream().map(Entity::id).distinct().toList());
+        List<Entity> allowed = new ArrayList<>();
+        for (Entity entity : parsed.valid()) {
+            if (WritePolicies.allows(writable, entity.types()) && WritePolicies.allows(writable, stored.getOrDefault(entity.id(), List.of()))) {
+                allowed.add(entity);
+            } else {
+                parsed.result().failure(entity.id(), WritePolicies.notYours(entity.id()));
+            }
+        }
+        return new Parsed(allowed, parsed.result());
+    }
+
+    private Map<String, List<String>> storedTypes(String tenant, List<String> ids) {
+        return transactions.readOnly(connection -> {
+            Map<String, List<String>> types = new java.util.HashMap<>();
+            for (Entity entity : entities.findAll(connection, tenant, ids, false)) {
+                types.put(entity.id(), entity.types());
+            }
+            return types;
+        });
     }
 
     private Parsed parseAll(JsonNode payload, JsonLdContext context, boolean fragments, Instant now) {
@@ -100,7 +141,7 @@ public final class BatchService implements AutoCloseable {
 
     public BatchResult create(Caller caller, JsonNode payload, JsonLdContext context) {
         String tenant = caller.tenant();
-        Parsed parsed = parseAll(payload, context, false, writer.now());
+        Parsed parsed = owned(caller, parseAll(payload, context, false, writer.now()));
         Map<String, Entity> unique = new LinkedHashMap<>();
         for (Entity entity : parsed.valid()) {
             if (unique.putIfAbsent(entity.id(), entity) != null) {
@@ -123,6 +164,7 @@ public final class BatchService implements AutoCloseable {
     public String createOne(Caller caller, JsonNode payload, JsonLdContext context) {
         String tenant = caller.tenant();
         Entity entity = EntityParser.parseEntity(payload, context, writer.now());
+        WritePolicies.require(writes.writable(caller), entity.id(), entity.types());
         if (write(tenant, Kind.CREATE, List.of(entity)).written().isEmpty()) {
             throw new MeridianException(BrokerError.ENTITY_EXISTS, "The entity " + entity.id() + " already exists");
         }
@@ -132,7 +174,7 @@ public final class BatchService implements AutoCloseable {
     /** Upsert: create missing entities; replace existing ones, or with {@code update} append to them. */
     public UpsertResult upsert(Caller caller, JsonNode payload, JsonLdContext context, boolean update) {
         String tenant = caller.tenant();
-        Parsed parsed = parseAll(payload, context, false, writer.now());
+        Parsed parsed = owned(caller, parseAll(payload, context, false, writer.now()));
         if (parsed.valid().isEmpty()) {
             return new UpsertResult(parsed.result(), List.of());
         }
@@ -143,14 +185,12 @@ public final class BatchService implements AutoCloseable {
 
     /** Batch update: append attributes to existing entities (noOverwrite keeps existing ones). */
     public BatchResult update(Caller caller, JsonNode payload, JsonLdContext context, boolean noOverwrite) {
-        String tenant = caller.tenant();
-        return modifyExisting(tenant, payload, context, noOverwrite ? Kind.UPDATE_NO_OVERWRITE : Kind.UPDATE);
+        return modifyExisting(caller, payload, context, noOverwrite ? Kind.UPDATE_NO_OVERWRITE : Kind.UPDATE);
     }
 
     /** Batch merge: merge-patch each existing entity. */
     public BatchResult merge(Caller caller, JsonNode payload, JsonLdContext context) {
-        String tenant = caller.tenant();
-        return modifyExisting(tenant, payload, context, Kind.MERGE);
+        return modifyExisting(caller, payload, context, Kind.MERGE);
     }
 
     /** An existing entity after one incoming entity of the given kind of write. */
@@ -171,12 +211,12 @@ public final class BatchService implements AutoCloseable {
         };
     }
 
-    private BatchResult modifyExisting(String tenant, JsonNode payload, JsonLdContext context, Kind kind) {
-        Parsed parsed = parseAll(payload, context, true, writer.now());
+    private BatchResult modifyExisting(Caller caller, JsonNode payload, JsonLdContext context, Kind kind) {
+        Parsed parsed = owned(caller, parseAll(payload, context, true, writer.now()));
         if (parsed.valid().isEmpty()) {
             return parsed.result();
         }
-        Outcome outcome = write(tenant, kind, parsed.valid());
+        Outcome outcome = write(caller.tenant(), kind, parsed.valid());
         parsed.valid().stream().map(Entity::id).filter(id -> !outcome.missing().contains(id)).distinct()
                 .forEach(parsed.result()::success);
         outcome.missing().forEach(id -> parsed.result().failure(id, new MeridianException(BrokerError.ENTITY_NOT_FOUND, "No entity " + id)));
@@ -300,6 +340,17 @@ public final class BatchService implements AutoCloseable {
             } catch (MeridianException e) {
                 result.failure(element.asText(""), e);
             }
+        }
+        Set<String> writable = writes.writable(caller);
+        if (writable != null && !ids.isEmpty()) {
+            Map<String, List<String>> stored = storedTypes(tenant, ids);
+            ids.removeIf(id -> {
+                boolean refused = !WritePolicies.allows(writable, stored.getOrDefault(id, List.of()));
+                if (refused) {
+                    result.failure(id, WritePolicies.notYours(id));
+                }
+                return refused;
+            });
         }
         if (ids.isEmpty()) {
             return result;

@@ -73,20 +73,23 @@ public final class BrokerCapability implements Capability {
         EntityStore entityStore = new EntityStore();
         ChangeWriter writer = new ChangeWriter(transactions, entityStore, platform.tenants(), history, notificationStore,
                 notifications, platform.events(), platform.clock());
-        EntityService entities = new EntityService(transactions, writer, entityStore, queries, platform.tenants(), policies);
-        BatchService batches = new BatchService(writer, settings.maxBatchSize(), settings.groupCommitWriters());
+        WritePolicies writes = new WritePolicies();
+        EntityService entities = new EntityService(transactions, writer, entityStore, queries, platform.tenants(), policies, writes);
+        BatchService batches = new BatchService(transactions, writer, entityStore, writes, settings.maxBatchSize(),
+                settings.groupCommitWriters());
         BrokerRoutes routes = new BrokerRoutes(entities, batches,
                 new DiscoveryService(transactions, new DiscoveryStore(), platform.tenants(), policies),
                 new SubscriptionService(transactions, subscriptionStore, platform.tenants(), settings.maxQueryTerms(), platform.clock()),
                 new NotificationStream(transactions, notificationStore, subscriptionStore, platform.tenants(), platform.clock()),
                 new TemporalService(transactions, entityStore, queries, history, platform.tenants(), temporalEntities, policies,
-                        platform.clock()), contexts, planner, settings.defaultLimit(), settings.maxLimit());
+                        writes, platform.clock()), contexts, planner, settings.defaultLimit(), settings.maxLimit());
         Services services = platform.services();
         services.provide(ContextService.class, contexts);
         services.provide(MeasurementWriter.class, new MeasurementWriter(writer));
         services.provide(BatchService.class, batches);
         services.provide(EntityService.class, entities);
         services.provide(ReadPolicies.class, policies);
+        services.provide(WritePolicies.class, writes);
         try {
             maintenance.start(); // the history's partitions, before the first write (ingest may write before HTTP listens)
         } catch (RuntimeException e) {

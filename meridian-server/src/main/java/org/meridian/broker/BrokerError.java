@@ -6,6 +6,8 @@ import org.meridian.core.error.ErrorType;
 /** The broker's errors, each of an NGSI-LD error type; what is not here is reported by its type alone (core.*). */
 public enum BrokerError implements ErrorCode {
     ENTITY_NOT_FOUND(ErrorType.RESOURCE_NOT_FOUND),
+    /** A write of a type the caller's department does not own. */
+    NOT_YOUR_DATA(ErrorType.FORBIDDEN),
     ENTITY_EXISTS(ErrorType.ALREADY_EXISTS),
     /** The entity exists, the attribute (or its instance with that datasetId) does not. */
     ATTRIBUTE_NOT_FOUND(ErrorType.RESOURCE_NOT_FOUND),

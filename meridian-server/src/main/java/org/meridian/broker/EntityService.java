@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 import org.meridian.broker.store.EntityQueries;
 import org.meridian.broker.store.EntityStore;
@@ -37,10 +38,12 @@ public final class EntityService {
     private final EntityQueries queries;
     private final TenantStore tenants;
     private final ReadPolicies policies;
+    private final WritePolicies writes;
 
     public EntityService(Transactions transactions, ChangeWriter writer, EntityStore entities, EntityQueries queries,
-                         TenantStore tenants, ReadPolicies policies) {
+                         TenantStore tenants, ReadPolicies policies, WritePolicies writes) {
         this.policies = policies;
+        this.writes = writes;
         this.transactions = transactions;
         this.writer = writer;
         this.entities = entities;
@@ -55,28 +58,34 @@ public final class EntityService {
     public Entity retrieve(Caller caller, String id) {
         String tenant = caller.tenant();
         ReadScope scope = policies.scope(caller);
-        return transactions.readOnly(connection -> {
+        Entity shown = transactions.readOnly(connection -> {
             requireTenant(connection, tenant);
             // An entity the caller may not read is as absent as one that does not exist.
             return entities.find(connection, tenant, id, false).flatMap(entity -> ReadPolicies.visible(scope, entity))
                     .orElseThrow(() -> new MeridianException(BrokerError.ENTITY_NOT_FOUND, "No entity " + id));
         });
+        policies.shown(caller, "retrieve " + id, List.of(shown));
+        return shown;
     }
 
     public EntityPage query(Caller caller, EntitySelection selection, int limit, int offset, boolean count) {
         String tenant = caller.tenant();
         ReadScope scope = policies.scope(caller);
-        return transactions.readOnly(connection -> {
+        EntityPage shown = transactions.readOnly(connection -> {
             requireTenant(connection, tenant);
             EntityPage page = queries.query(connection, tenant, selection, scope, limit, offset, count);
             return scope.masksNothing() ? page
                     : new EntityPage(page.entities().stream().map(scope::mask).toList(), page.totalCount());
         });
+        policies.shown(caller, "query " + selection.describe(), shown.entities());
+        return shown;
     }
 
     public void delete(Caller caller, String id) {
+        Set<String> writable = writes.writable(caller);
         writer.write(caller.tenant(), ChangeWriter.TenantUse.MUST_EXIST, writing -> {
             Entity current = writing.lock(id).orElseThrow(() -> new MeridianException(BrokerError.ENTITY_NOT_FOUND, "No entity " + id));
+            WritePolicies.require(writable, id, current.types());
             writing.deleteAll(List.of(id));
             writing.record(List.of(EntityChange.deleted(current)));
             return null;
@@ -85,24 +94,22 @@ public final class EntityService {
 
     /** PUT /entities/{id}: the new content replaces everything but the id and the creation time. */
     public void replace(Caller caller, String id, JsonNode payload, JsonLdContext context) {
-        String tenant = caller.tenant();
         ObjectNode object = EntityParser.requireObject(payload, "An entity");
         requireSameId(id, object);
         object.put("id", id);
         Instant now = now();
         Entity replacement = EntityParser.parseEntity(object, context, now);
-        modify(tenant, id, now, current -> new Entity(id, replacement.types(), replacement.scopes(),
+        modify(caller, id, now, current -> new Entity(id, replacement.types(), replacement.scopes(),
                 EntityMutations.replaceAll(current.attributes(), replacement.attributes()), current.createdAt(), now));
     }
 
     /** PATCH /entities/{id}: JSON merge patch semantics over attributes (clause 5.6.17). */
     public void merge(Caller caller, String id, JsonNode payload, JsonLdContext context) {
-        String tenant = caller.tenant();
         ObjectNode object = EntityParser.requireObject(payload, "An entity fragment");
         requireSameId(id, object);
         Instant now = now();
         EntityParser.Fragment fragment = EntityParser.parseFragment(object, context, now);
-        modify(tenant, id, now, current -> mergeFragment(current, fragment, now));
+        modify(caller, id, now, current -> mergeFragment(current, fragment, now));
     }
 
     private static Entity mergeFragment(Entity current, EntityParser.Fragment fragment, Instant now) {
@@ -119,7 +126,6 @@ public final class EntityService {
 
     public AttributeChanges appendAttributes(Caller caller, String id, JsonNode payload, JsonLdContext context,
                                              boolean noOverwrite) {
-        String tenant = caller.tenant();
         ObjectNode object = EntityParser.requireObject(payload, "An attribute fragment");
         requireSameId(id, object);
         Instant now = now();
@@ -128,7 +134,7 @@ public final class EntityService {
             throw MeridianException.badData("The request names no attribute to append");
         }
         AttributeChanges changes = new AttributeChanges();
-        modify(tenant, id, now, current -> {
+        modify(caller, id, now, current -> {
             List<String> types = current.types();
             if (fragment.types() != null) {
                 LinkedHashSet<String> union = new LinkedHashSet<>(current.types());
@@ -143,7 +149,6 @@ public final class EntityService {
     }
 
     public AttributeChanges updateAttributes(Caller caller, String id, JsonNode payload, JsonLdContext context) {
-        String tenant = caller.tenant();
         ObjectNode object = EntityParser.requireObject(payload, "An attribute fragment");
         Instant now = now();
         ObjectNode attributes = EntityParser.parseAttributes(object, context, now);
@@ -151,7 +156,7 @@ public final class EntityService {
             throw MeridianException.badData("The request names no attribute to update");
         }
         AttributeChanges changes = new AttributeChanges();
-        modify(tenant, id, now, current -> current.withAttributes(
+        modify(caller, id, now, current -> current.withAttributes(
                 EntityMutations.update(current.attributes(), attributes, changes), now));
         return changes;
     }
@@ -159,11 +164,10 @@ public final class EntityService {
     /** PATCH /entities/{id}/attrs/{attr}: the given members replace the stored ones. */
     public void partialUpdateAttribute(Caller caller, String id, String attributeName, JsonNode payload,
                                        JsonLdContext context) {
-        String tenant = caller.tenant();
         String iri = context.expandTerm(attributeName);
         Instant now = now();
         ObjectNode patch = attributeFragment(attributeName, iri, payload, context, now);
-        modify(tenant, id, now, current -> {
+        modify(caller, id, now, current -> {
             if (!current.attributes().has(iri)) {
                 throw new MeridianException(BrokerError.ATTRIBUTE_NOT_FOUND, "The entity " + id + " has no attribute " + attributeName);
             }
@@ -178,11 +182,10 @@ public final class EntityService {
 
     /** PUT /entities/{id}/attrs/{attr}: replaces the attribute whole. */
     public void replaceAttribute(Caller caller, String id, String attributeName, JsonNode payload, JsonLdContext context) {
-        String tenant = caller.tenant();
         String iri = context.expandTerm(attributeName);
         Instant now = now();
         ObjectNode replacement = attributeFragment(attributeName, iri, payload, context, now);
-        modify(tenant, id, now, current -> {
+        modify(caller, id, now, current -> {
             if (!current.attributes().has(iri)) {
                 throw new MeridianException(BrokerError.ATTRIBUTE_NOT_FOUND, "The entity " + id + " has no attribute " + attributeName);
             }
@@ -201,10 +204,9 @@ public final class EntityService {
 
     public void deleteAttribute(Caller caller, String id, String attributeName, String datasetId, boolean deleteAll,
                                 JsonLdContext context) {
-        String tenant = caller.tenant();
         String iri = context.expandTerm(attributeName);
         Instant now = now();
-        modify(tenant, id, now, current -> {
+        modify(caller, id, now, current -> {
             ObjectNode remaining = EntityMutations.deleteAttribute(current.attributes(), iri, datasetId, deleteAll);
             if (remaining == null) {
                 throw new MeridianException(BrokerError.ATTRIBUTE_NOT_FOUND, "The entity " + id + " has no attribute " + attributeName
@@ -215,11 +217,14 @@ public final class EntityService {
     }
 
     /** Reads the entity for update, applies the change, writes it and records the change, in one transaction. */
-    private void modify(String tenant, String id, Instant now, UnaryOperator<Entity> change) {
-        writer.write(tenant, ChangeWriter.TenantUse.MUST_EXIST, writing -> {
+    private void modify(Caller caller, String id, Instant now, UnaryOperator<Entity> change) {
+        Set<String> writable = writes.writable(caller);
+        writer.write(caller.tenant(), ChangeWriter.TenantUse.MUST_EXIST, writing -> {
             Entity current = writing.lock(id).orElseThrow(() -> new MeridianException(BrokerError.ENTITY_NOT_FOUND, "No entity " + id));
+            WritePolicies.require(writable, id, current.types());
             ObjectNode before = current.attributes().deepCopy();
             Entity next = change.apply(current);
+            WritePolicies.require(writable, id, next.types());
             writing.upsert(List.of(next));
             writing.record(List.of(EntityChange.updated(before, next, now.toString())));
             return null;

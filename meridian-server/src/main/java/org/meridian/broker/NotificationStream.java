@@ -51,8 +51,7 @@ public final class NotificationStream {
         String tenant = caller.tenant();
         StoredSubscription row = transactions.readOnly(connection -> {
             tenants.require(connection, tenant);
-            return subscriptions.find(connection, tenant, subscriptionId)
-                    .orElseThrow(() -> new MeridianException(BrokerError.SUBSCRIPTION_NOT_FOUND, "No subscription " + subscriptionId));
+            return SubscriptionService.owned(caller, subscriptions.find(connection, tenant, subscriptionId), subscriptionId);
         });
         String uri = row.body().path("notification").path("endpoint").path("uri").asText("");
         if (!uri.startsWith("sse:")) {

@@ -38,6 +38,15 @@ public final class ReadPolicies {
         return scope;
     }
 
+    /** Tells every policy what the caller was shown (sharing records reads across departments in its ledger). */
+    void shown(Caller caller, String what, java.util.Collection<Entity> entities) {
+        if (!entities.isEmpty()) {
+            for (ReadPolicy policy : policies) {
+                policy.shown(caller, what.length() > 1000 ? what.substring(0, 1000) + "…" : what, entities);
+            }
+        }
+    }
+
     /** The entity as the scope shows it, or nothing when it may not be seen at all. */
     static Optional<Entity> visible(ReadScope scope, Entity entity) {
         return scope.admits(entity) ? Optional.of(scope.mask(entity)) : Optional.empty();

@@ -108,11 +108,11 @@ final class SubscriptionMatcher {
     }
 
     /**
-     * Whom a subscription notifies on behalf of: the caller that created it. Subscriptions record no owner yet (the
-     * sharing step of #20 adds it), so for now the platform itself, which may read everything in the tenant.
+     * Whom a subscription notifies on behalf of: the caller that created it, with the departments and roles it had then
+     * (what those departments may read is decided now, at each change, so a revoked grant stops the notifications).
      */
     static Caller owner(StoredSubscription row) {
-        return Caller.system(row.tenant(), "subscription");
+        return row.owner();
     }
 
     /** The notifications the changes cause, in the order of the changes. */

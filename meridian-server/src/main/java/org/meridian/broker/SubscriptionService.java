@@ -47,7 +47,7 @@ public final class SubscriptionService {
         boolean inserted = transactions.inTransaction(connection -> {
             tenants.ensure(connection, tenant);
             return store.insert(connection, tenant, id, stored, contextValue, subscription.active(),
-                    subscription.expiresAt(), now);
+                    subscription.expiresAt(), now, caller);
         });
         if (!inserted) {
             throw new MeridianException(BrokerError.SUBSCRIPTION_EXISTS, "The subscription " + id + " already exists");
@@ -59,16 +59,24 @@ public final class SubscriptionService {
         String tenant = caller.tenant();
         return transactions.readOnly(connection -> {
             tenants.require(connection, tenant);
-            return store.find(connection, tenant, id)
-                    .orElseThrow(() -> new MeridianException(BrokerError.SUBSCRIPTION_NOT_FOUND, "No subscription " + id));
+            return owned(caller, store.find(connection, tenant, id), id);
         });
+    }
+
+    /**
+     * The subscription, if the caller may see it: its owner, or an operator (or the platform). Another's is as absent
+     * as one that does not exist: its endpoint and query are the owner's business.
+     */
+    static StoredSubscription owned(Caller caller, java.util.Optional<StoredSubscription> row, String id) {
+        return row.filter(found -> caller.unrestricted() || found.owner().subject().equals(caller.subject()))
+                .orElseThrow(() -> new MeridianException(BrokerError.SUBSCRIPTION_NOT_FOUND, "No subscription " + id));
     }
 
     public List<StoredSubscription> list(Caller caller, int limit, int offset) {
         String tenant = caller.tenant();
         return transactions.readOnly(connection -> {
             tenants.require(connection, tenant);
-            return store.list(connection, tenant, limit, offset);
+            return store.list(connection, tenant, caller.unrestricted() ? null : caller.subject(), limit, offset);
         });
     }
 
@@ -84,8 +92,7 @@ public final class SubscriptionService {
         Instant now = clock.instant();
         transactions.inTransaction(connection -> {
             tenants.require(connection, tenant);
-            StoredSubscription row = store.find(connection, tenant, id)
-                    .orElseThrow(() -> new MeridianException(BrokerError.SUBSCRIPTION_NOT_FOUND, "No subscription " + id));
+            StoredSubscription row = owned(caller, store.find(connection, tenant, id), id);
             ObjectNode merged = ((ObjectNode) row.body().deepCopy());
             merged.setAll((ObjectNode) patch);
             merged.put("id", id);
@@ -100,6 +107,7 @@ public final class SubscriptionService {
         String tenant = caller.tenant();
         boolean deleted = transactions.inTransaction(connection -> {
             tenants.require(connection, tenant);
+            owned(caller, store.find(connection, tenant, id), id);
             return store.delete(connection, tenant, id);
         });
         if (!deleted) {

@@ -54,10 +54,13 @@ public final class TemporalService {
     private final TemporalEntityStore temporalEntities;
     private final Clock clock;
     private final ReadPolicies policies;
+    private final WritePolicies writes;
 
     public TemporalService(Transactions transactions, EntityStore entities, EntityQueries queries, HistoryStore history,
-                           TenantStore tenants, TemporalEntityStore temporalEntities, ReadPolicies policies, Clock clock) {
+                           TenantStore tenants, TemporalEntityStore temporalEntities, ReadPolicies policies,
+                           WritePolicies writes, Clock clock) {
         this.policies = policies;
+        this.writes = writes;
         this.transactions = transactions;
         this.entities = entities;
         this.queries = queries;
@@ -71,7 +74,7 @@ public final class TemporalService {
     public EntityHistory retrieve(Caller caller, String id, Request request) {
         String tenant = caller.tenant();
         ReadScope scope = policies.scope(caller);
-        return transactions.readOnly(connection -> {
+        EntityHistory shown = transactions.readOnly(connection -> {
             tenants.require(connection, tenant);
             Entity entity = known(connection, tenant, id);
             if (!scope.admits(entity)) {
@@ -79,6 +82,8 @@ public final class TemporalService {
             }
             return ReadPolicies.mask(scope, read(connection, tenant, entity, request, scope));
         });
+        policies.shown(caller, "temporal retrieve " + id, List.of(shown.entity()));
+        return shown;
     }
 
     private Entity known(Connection connection, String tenant, String id) throws SQLException {
@@ -97,8 +102,12 @@ public final class TemporalService {
     public boolean createOrUpdate(Caller caller, JsonNode payload, JsonLdContext context) {
         String tenant = caller.tenant();
         Entity entity = EntityParser.parseTemporalEntity(payload, context, clock.instant());
+        java.util.Set<String> writable = writes.writable(caller);
+        WritePolicies.require(writable, entity.id(), entity.types());
         return transactions.inTransaction(connection -> {
             tenants.ensure(connection, tenant);
+            entities.find(connection, tenant, entity.id(), false)
+                    .ifPresent(stored -> WritePolicies.require(writable, entity.id(), stored.types()));
             boolean created = entities.find(connection, tenant, entity.id(), false).isEmpty()
                     && temporalEntities.save(connection, tenant, entity);
             history.append(connection, tenant, entity.id(), entity.attributes());
@@ -109,6 +118,7 @@ public final class TemporalService {
     /** POST /temporal/entities/{id}/attrs (clause 5.6.12). */
     public void appendAttributes(Caller caller, String id, JsonNode payload, JsonLdContext context) {
         String tenant = caller.tenant();
+        java.util.Set<String> writable = writes.writable(caller);
         ObjectNode object = EntityParser.requireObject(payload, "A temporal attribute fragment");
         ObjectNode attributes = EntityParser.parseTemporalAttributes(object, context, clock.instant());
         if (attributes.isEmpty()) {
@@ -116,7 +126,7 @@ public final class TemporalService {
         }
         transactions.inTransaction(connection -> {
             tenants.require(connection, tenant);
-            known(connection, tenant, id);
+            WritePolicies.require(writable, id, known(connection, tenant, id).types());
             history.append(connection, tenant, id, attributes);
             return null;
         });
@@ -125,9 +135,10 @@ public final class TemporalService {
     /** DELETE /temporal/entities/{id} (clause 5.6.16): the history goes, the current entity (if any) stays. */
     public void delete(Caller caller, String id) {
         String tenant = caller.tenant();
+        java.util.Set<String> writable = writes.writable(caller);
         transactions.inTransaction(connection -> {
             tenants.require(connection, tenant);
-            known(connection, tenant, id);
+            WritePolicies.require(writable, id, known(connection, tenant, id).types());
             history.deleteEntity(connection, tenant, id);
             temporalEntities.delete(connection, tenant, id);
             return null;
@@ -137,9 +148,10 @@ public final class TemporalService {
     /** DELETE /temporal/entities/{id}/attrs/{attr} (clause 5.6.13). */
     public void deleteAttribute(Caller caller, String id, String attribute, String datasetId, boolean all) {
         String tenant = caller.tenant();
+        java.util.Set<String> writable = writes.writable(caller);
         transactions.inTransaction(connection -> {
             tenants.require(connection, tenant);
-            known(connection, tenant, id);
+            WritePolicies.require(writable, id, known(connection, tenant, id).types());
             if (history.deleteAttribute(connection, tenant, id, attribute, datasetId, all) == 0) {
                 throw new MeridianException(BrokerError.ATTRIBUTE_NOT_FOUND, "The entity " + id + " has no history of that attribute"
                         + (datasetId == null || all ? "" : " with datasetId " + datasetId));
@@ -151,10 +163,11 @@ public final class TemporalService {
     /** PATCH /temporal/entities/{id}/attrs/{attr}/{instanceId} (clause 5.6.14): the given members replace stored ones. */
     public void modifyInstance(Caller caller, String id, String attribute, long instanceId, ObjectNode patch) {
         String tenant = caller.tenant();
+        java.util.Set<String> writable = writes.writable(caller);
         Instant now = clock.instant();
         transactions.inTransaction(connection -> {
             tenants.require(connection, tenant);
-            known(connection, tenant, id);
+            WritePolicies.require(writable, id, known(connection, tenant, id).types());
             HistoryInstance stored = historyReader.instance(connection, tenant, id, attribute, instanceId)
                     .orElseThrow(() -> new MeridianException(BrokerError.INSTANCE_NOT_FOUND, "No instance " + instanceId + " of that attribute"));
             ObjectNode merged = ((ObjectNode) stored.instance()).deepCopy();
@@ -206,9 +219,10 @@ public final class TemporalService {
 
     public void deleteInstance(Caller caller, String id, String attribute, long instanceId) {
         String tenant = caller.tenant();
+        java.util.Set<String> writable = writes.writable(caller);
         transactions.inTransaction(connection -> {
             tenants.require(connection, tenant);
-            known(connection, tenant, id);
+            WritePolicies.require(writable, id, known(connection, tenant, id).types());
             if (!history.deleteInstance(connection, tenant, id, attribute, instanceId)) {
                 throw new MeridianException(BrokerError.INSTANCE_NOT_FOUND, "No instance " + instanceId + " of that attribute");
             }
@@ -219,8 +233,10 @@ public final class TemporalService {
     /** Histories of the entities selected, as the caller may see them. */
     public List<EntityHistory> query(Caller caller, EntitySelection selection, int limit, int offset, Request request) {
         ReadScope scope = policies.scope(caller);
-        return queryAll(caller, selection, scope, limit, offset, request).stream()
+        List<EntityHistory> shown = queryAll(caller, selection, scope, limit, offset, request).stream()
                 .map(history -> ReadPolicies.mask(scope, history)).toList();
+        policies.shown(caller, "temporal query " + selection.describe(), shown.stream().map(EntityHistory::entity).toList());
+        return shown;
     }
 
     private List<EntityHistory> queryAll(Caller caller, EntitySelection selection, ReadScope scope, int limit, int offset,

@@ -43,6 +43,7 @@ public final class IdentityService {
     private final AccountStore accounts;
     private final SessionStore sessions;
     private final ClientStore clients;
+    private final org.meridian.identity.store.DepartmentStore departments = new org.meridian.identity.store.DepartmentStore();
     private final PasswordHasher hasher;
     private final AccessTokens tokens;
     private final LoginThrottle throttle;
@@ -226,6 +227,34 @@ public final class IdentityService {
         boolean here = client.tenant().equals(tenant);
         return new Caller(tenant, CLIENT + client.id(), here && !client.department().isEmpty() ? Set.of(client.department()) : Set.of(),
                 here ? Set.of(client.role()) : Set.of());
+    }
+
+    /**
+     * Whether the caller holds the role in the department of its tenant (a department role held there, or the role
+     * held tenant-wide). The platform itself holds every role; machine clients hold their one role in their department.
+     */
+    public boolean holds(Caller caller, Role role, String department) {
+        if (caller.roles().contains(Caller.ALL_RIGHTS)) {
+            return true;
+        }
+        if (caller.subject().startsWith(CLIENT)) {
+            return caller.roles().contains(role.id()) && caller.departments().contains(department);
+        }
+        if (!caller.subject().startsWith(ACCOUNT)) {
+            return false;
+        }
+        String username = caller.subject().substring(ACCOUNT.length());
+        return transactions.readOnly(connection -> {
+            Optional<AccountStore.StoredAccount> account = accounts.byUsername(connection, username);
+            return account.isPresent() && accounts.roles(connection, account.get().id()).stream().anyMatch(grant ->
+                    grant.appliesTo(caller.tenant()) && grant.role().equals(role.id())
+                            && (grant.department().isEmpty() || grant.department().equals(department)));
+        });
+    }
+
+    /** Whether the tenant has the department. */
+    public boolean departmentExists(String tenant, String department) {
+        return transactions.readOnly(connection -> departments.find(connection, tenant, department).isPresent());
     }
 
     /** The signed-in caller's identity and every role it holds. */

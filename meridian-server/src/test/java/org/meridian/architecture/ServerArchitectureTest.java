@@ -21,7 +21,7 @@ class ServerArchitectureTest {
     private static final String[] CAPABILITIES = {"org.meridian.broker..", "org.meridian.ingest..", "org.meridian.identity..",
             "org.meridian.sim.."};
     /** Capabilities with tables and routes of their own: add a new one here, and nowhere else in this test. */
-    private static final String[] ROOMS = {"broker", "ingest", "identity"};
+    private static final String[] ROOMS = {"broker", "ingest", "identity", "sharing"};
 
     /** A capability's Capability class (and the classes inside it): the one place that puts its room together. */
     private static final DescribedPredicate<JavaClass> WIRING = DescribedPredicate.describe("a capability's wiring",

@@ -32,16 +32,18 @@ import org.meridian.testing.TestServer;
 class RouteMatrixTest {
     private static final Set<Role> PEOPLE_WHO_READ = EnumSet.of(Role.OPERATOR, Role.DEPARTMENT_ADMIN, Role.STAFF,
             Role.DISPATCHER, Role.GRID_INSPECTOR, Role.AUDITOR, Role.EVALUATOR, Role.SYSTEM);
-    private static final Map<Access, Set<Role>> ADMITTED = Map.of(
-            Access.PUBLIC, EnumSet.allOf(Role.class),
-            Access.OWN_CREDENTIALS, EnumSet.allOf(Role.class),
-            Access.SIGNED_IN, EnumSet.allOf(Role.class),
-            Access.API_DOCUMENT, EnumSet.complementOf(EnumSet.of(Role.CITIZEN)),
-            Access.READ_DATA, PEOPLE_WHO_READ,
-            Access.WRITE_DATA, EnumSet.of(Role.OPERATOR, Role.DEPARTMENT_ADMIN, Role.STAFF, Role.SYSTEM),
-            Access.MANAGE_DEVICES, EnumSet.of(Role.OPERATOR, Role.DEPARTMENT_ADMIN, Role.SYSTEM),
-            Access.ADMINISTER, EnumSet.of(Role.OPERATOR, Role.DEPARTMENT_ADMIN),
-            Access.MONITOR, EnumSet.of(Role.OPERATOR, Role.MONITOR));
+    private static final Map<Access, Set<Role>> ADMITTED = Map.ofEntries(
+            Map.entry(Access.PUBLIC, EnumSet.allOf(Role.class)),
+            Map.entry(Access.OWN_CREDENTIALS, EnumSet.allOf(Role.class)),
+            Map.entry(Access.SIGNED_IN, EnumSet.allOf(Role.class)),
+            Map.entry(Access.API_DOCUMENT, EnumSet.complementOf(EnumSet.of(Role.CITIZEN))),
+            Map.entry(Access.READ_DATA, PEOPLE_WHO_READ),
+            Map.entry(Access.WRITE_DATA, EnumSet.of(Role.OPERATOR, Role.DEPARTMENT_ADMIN, Role.STAFF, Role.SYSTEM)),
+            Map.entry(Access.MANAGE_DEVICES, EnumSet.of(Role.OPERATOR, Role.DEPARTMENT_ADMIN, Role.SYSTEM)),
+            Map.entry(Access.ADMINISTER, EnumSet.of(Role.OPERATOR, Role.DEPARTMENT_ADMIN)),
+            Map.entry(Access.MONITOR, EnumSet.of(Role.OPERATOR, Role.MONITOR)),
+            Map.entry(Access.SHARE, EnumSet.of(Role.OPERATOR, Role.DEPARTMENT_ADMIN, Role.STAFF)),
+            Map.entry(Access.AUDIT, EnumSet.of(Role.OPERATOR, Role.AUDITOR)));
 
     /** Which kind each route is, by method and path, first match wins. */
     private static final Map<Predicate<HttpServer.Route>, Access> KINDS = new LinkedHashMap<>();
@@ -55,6 +57,12 @@ class RouteMatrixTest {
         KINDS.put(route("GET", "/metrics"), Access.MONITOR);
         KINDS.put(route("GET", "/openapi.yaml"), Access.API_DOCUMENT);
         KINDS.put(under("/admin/v1/"), Access.ADMINISTER);
+        KINDS.put(under("/sharing/v1/ledger"), Access.AUDIT);
+        KINDS.put(under("/sharing/v1/datasets").and(r -> r.method().equals("GET")).or(route("GET", "/sharing/v1/catalogue")),
+                Access.READ_DATA);
+        KINDS.put(route("GET", "/sharing/v1/requests").or(route("POST", "/sharing/v1/requests")).or(route("GET", "/sharing/v1/grants")),
+                Access.SHARE);
+        KINDS.put(under("/sharing/v1/"), Access.ADMINISTER);
         KINDS.put(under("/iot/"), Access.MANAGE_DEVICES);
         KINDS.put(under("/import/"), Access.WRITE_DATA);
         KINDS.put(under("/ngsi-ld/v1/subscriptions"), Access.READ_DATA);

@@ -101,6 +101,7 @@ class SessionsTest {
     @Test
     void machineClientsSignInWithClientCredentialsOrTheirApiKey() {
         Accounts.department(operator, tenant, "d1");
+        assertThat(operator.put("/sharing/v1/datasets/TrafficSignal", "{\"owner\": \"d1\"}").tenant(tenant).send().status()).isEqualTo(201);
         Api.Response created = operator.post("/admin/v1/clients", "{\"id\": \"traffic-system-" + System.nanoTime()
                 + "\", \"department\": \"d1\", \"description\": \"Traffic signal control\"}").tenant(tenant).send();
         assertThat(created.status()).as(created.toString()).isEqualTo(201);

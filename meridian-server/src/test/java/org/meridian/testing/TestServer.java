@@ -127,7 +127,8 @@ public final class TestServer {
 
     /** The demo city's departments and accounts on the server; returns the simulator's API key. */
     public static String demoDirectory(MeridianServer own) {
-        return org.meridian.app.DemoDirectory.create(own.services().require(org.meridian.identity.Administration.class));
+        return org.meridian.app.DemoDirectory.create(own.services().require(org.meridian.identity.Administration.class),
+                own.services().require(org.meridian.sharing.Sharing.class));
     }
 
     /** A tenant name no other test uses. */

@@ -21,4 +21,27 @@ public record EntitySelection(
         ScopeQuery scopes,
         Set<String> anyOfAttributes,
         GeoQuery geoQuery) {
+    /** The selection in a line, for the exchange ledger (what a department asked of another's data). */
+    public String describe() {
+        StringBuilder text = new StringBuilder();
+        if (ids != null && !ids.isEmpty()) {
+            text.append("ids=").append(ids.size() <= 5 ? String.join(",", ids) : ids.size() + " ids").append(' ');
+        }
+        if (idPattern != null) {
+            text.append("idPattern=").append(idPattern).append(' ');
+        }
+        if (types != null) {
+            text.append("type=").append(types).append(' ');
+        }
+        if (attributeJsonPath != null) {
+            text.append("q=").append(attributeJsonPath).append(' ');
+        }
+        if (anyOfAttributes != null && !anyOfAttributes.isEmpty()) {
+            text.append("attrs=").append(String.join(",", new java.util.TreeSet<>(anyOfAttributes))).append(' ');
+        }
+        if (geoQuery != null) {
+            text.append("geo=").append(geoQuery.geoProperty()).append(' ');
+        }
+        return text.toString().strip();
+    }
 }

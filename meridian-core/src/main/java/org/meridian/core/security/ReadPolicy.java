@@ -1,11 +1,22 @@
 package org.meridian.core.security;
 
+import java.util.Collection;
+import org.meridian.core.ngsild.Entity;
+
 /**
- * Decides what a caller may read. Capabilities that govern data (sharing, from issue #20) contribute one; every
- * entity read of the broker (retrieve, query, temporal, discovery, notifications and their streams) asks all of them
- * and applies what they allow together.
+ * Decides what a caller may read. Capabilities that govern data (sharing) contribute one; every entity read of the
+ * broker (retrieve, query, temporal, discovery, notifications and their streams) asks all of them and applies what they
+ * allow together.
  */
 @FunctionalInterface
 public interface ReadPolicy {
     ReadScope scope(Caller caller);
+
+    /**
+     * Told what a caller was shown, after a read (retrieve, query, temporal): to record reads across departments.
+     *
+     * @param what the read, as an auditor would want it described (the operation and its query)
+     */
+    default void shown(Caller caller, String what, Collection<Entity> entities) {
+    }
 }

@@ -17,13 +17,13 @@ import org.meridian.core.subscription.StoredSubscription;
 public final class SubscriptionStore {
 
     private static final String COLUMNS = "tenant, id, body, context, active, expires_at, status, times_sent, times_failed, "
-            + "consecutive_failures, last_notification, last_success, last_failure, created_at";
+            + "consecutive_failures, last_notification, last_success, last_failure, created_at, owner, owner_departments, owner_roles";
 
     public boolean insert(Connection connection, String tenant, String id, JsonNode body, JsonNode context, boolean active,
-                          Instant expiresAt, Instant now) throws SQLException {
+                          Instant expiresAt, Instant now, org.meridian.core.security.Caller owner) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement(
-                "INSERT INTO subscription (tenant, id, body, context, active, expires_at, created_at, modified_at) "
-                        + "VALUES (?, ?, ?::jsonb, ?::jsonb, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
+                "INSERT INTO subscription (tenant, id, body, context, active, expires_at, created_at, modified_at, owner, "
+                        + "owner_departments, owner_roles) VALUES (?, ?, ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
             insert.setString(1, tenant);
             insert.setString(2, id);
             insert.setString(3, Json.write(body));
@@ -32,6 +32,9 @@ public final class SubscriptionStore {
             insert.setTimestamp(6, expiresAt == null ? null : Timestamp.from(expiresAt));
             insert.setTimestamp(7, Timestamp.from(now));
             insert.setTimestamp(8, Timestamp.from(now));
+            insert.setString(9, owner.subject());
+            insert.setArray(10, connection.createArrayOf("text", owner.departments().toArray()));
+            insert.setArray(11, connection.createArrayOf("text", owner.roles().toArray()));
             boolean inserted = insert.executeUpdate() == 1;
             if (inserted) {
                 // What is queued under this id belongs to a deleted subscription of the same id (a write that
@@ -76,12 +79,15 @@ public final class SubscriptionStore {
         }
     }
 
-    public List<StoredSubscription> list(Connection connection, String tenant, int limit, int offset) throws SQLException {
-        try (PreparedStatement select = connection.prepareStatement(
-                "SELECT " + COLUMNS + " FROM subscription WHERE tenant = ? ORDER BY id LIMIT ? OFFSET ?")) {
+    /** A page of the tenant's subscriptions: all, or (owner not null) those the owner made. */
+    public List<StoredSubscription> list(Connection connection, String tenant, String owner, int limit, int offset) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("SELECT " + COLUMNS
+                + " FROM subscription WHERE tenant = ? AND (?::text IS NULL OR owner = ?) ORDER BY id LIMIT ? OFFSET ?")) {
             select.setString(1, tenant);
-            select.setInt(2, limit);
-            select.setInt(3, offset);
+            select.setString(2, owner);
+            select.setString(3, owner);
+            select.setInt(4, limit);
+            select.setInt(5, offset);
             return read(select);
         }
     }
@@ -154,6 +160,10 @@ public final class SubscriptionStore {
         }
     }
 
+    private static java.util.Set<String> strings(java.sql.Array array) throws SQLException {
+        return array == null ? java.util.Set.of() : java.util.Set.of((String[]) array.getArray());
+    }
+
     private static List<StoredSubscription> read(PreparedStatement select) throws SQLException {
         List<StoredSubscription> rows = new ArrayList<>();
         try (ResultSet result = select.executeQuery()) {
@@ -164,7 +174,9 @@ public final class SubscriptionStore {
                         instant(result.getTimestamp("expires_at")), result.getString("status"), result.getLong("times_sent"),
                         result.getLong("times_failed"), result.getInt("consecutive_failures"),
                         instant(result.getTimestamp("last_notification")), instant(result.getTimestamp("last_success")),
-                        instant(result.getTimestamp("last_failure")), instant(result.getTimestamp("created_at"))));
+                        instant(result.getTimestamp("last_failure")), instant(result.getTimestamp("created_at")),
+                        new org.meridian.core.security.Caller(result.getString("tenant"), result.getString("owner"),
+                                strings(result.getArray("owner_departments")), strings(result.getArray("owner_roles")))));
             }
         }
         return rows;

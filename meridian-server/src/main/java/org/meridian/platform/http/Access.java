@@ -31,6 +31,10 @@ public enum Access implements RouteRole {
     WRITE_DATA(EnumSet.of(Role.OPERATOR, Role.DEPARTMENT_ADMIN, Role.STAFF, Role.SYSTEM)),
     /** Provisioning devices and gateways, and seeing what they send that is refused. */
     MANAGE_DEVICES(EnumSet.of(Role.OPERATOR, Role.DEPARTMENT_ADMIN, Role.SYSTEM)),
+    /** Asking for other departments' data and following one's requests and grants. */
+    SHARE(EnumSet.of(Role.OPERATOR, Role.DEPARTMENT_ADMIN, Role.STAFF)),
+    /** Reading and verifying the exchange ledger. */
+    AUDIT(EnumSet.of(Role.OPERATOR, Role.AUDITOR)),
     /** Administering departments, people, roles and machine clients (a department admin: their department only). */
     ADMINISTER(EnumSet.of(Role.OPERATOR, Role.DEPARTMENT_ADMIN)),
     /** The platform's metrics. */

@@ -1,0 +1,346 @@
+package org.meridian.sharing;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import org.meridian.core.error.MeridianException;
+import org.meridian.core.ngsild.Entity;
+import org.meridian.core.security.Caller;
+import org.meridian.core.security.ReadPolicy;
+import org.meridian.core.security.ReadScope;
+import org.meridian.core.security.Role;
+import org.meridian.core.security.WritePolicy;
+import org.meridian.identity.IdentityService;
+import org.meridian.platform.db.Transactions;
+import org.meridian.sharing.store.LedgerStore;
+import org.meridian.sharing.store.SharingStore;
+
+/**
+ * Governed sharing: which department owns each dataset (an entity type), requests to read another's, the owner's
+ * decisions, grants that expire or are revoked, and the policies the broker applies on every read and write:
+ * <ul>
+ *   <li>the platform, operators, and people whose roles are tenant-wide (the city's dispatchers, auditors,
+ *       evaluators) read everything;</li>
+ *   <li>a department reads the datasets it owns, whole, and what its grants in force allow of others';</li>
+ *   <li>anyone else (not signed in) reads the published datasets, without the attributes their owner drops;</li>
+ *   <li>a department writes only the types it owns; types no dataset names are the operators'.</li>
+ * </ul>
+ * Every read that shows a department another's data, and every decision, is appended to the exchange ledger.
+ */
+public final class Sharing implements ReadPolicy, WritePolicy {
+    static final Duration MAX_GRANT = Duration.ofDays(3 * 366);
+
+    private final Transactions transactions;
+    private final SharingStore store;
+    private final Ledger ledger;
+    private final LedgerStore ledgerStore;
+    private final IdentityService identity;
+    private final Clock clock;
+
+    Sharing(Transactions transactions, SharingStore store, Ledger ledger, LedgerStore ledgerStore, IdentityService identity, Clock clock) {
+        this.transactions = transactions;
+        this.store = store;
+        this.ledger = ledger;
+        this.ledgerStore = ledgerStore;
+        this.identity = identity;
+        this.clock = clock;
+    }
+
+    // ---- the policies -------------------------------------------------------------------------------------------
+
+    /** Whether the caller reads (and writes) the whole tenant: the platform, operators, tenant-wide roles. */
+    private static boolean wholeTenant(Caller caller) {
+        return caller.unrestricted() || caller.departments().isEmpty() && !caller.roles().isEmpty();
+    }
+
+    @Override
+    public ReadScope scope(Caller caller) {
+        if (wholeTenant(caller)) {
+            return ReadScope.ALL;
+        }
+        Instant now = clock.instant();
+        return transactions.readOnly(connection -> {
+            Map<String, ReadScope.View> visible = new HashMap<>();
+            List<Dataset> datasets = store.datasets(connection, caller.tenant());
+            if (caller.departments().isEmpty()) {
+                for (Dataset dataset : datasets) {
+                    if (dataset.published()) {
+                        visible.put(dataset.entityType(), ReadScope.View.except(dataset.openDrop()));
+                    }
+                }
+                return new ReadScope(visible);
+            }
+            for (Dataset dataset : datasets) {
+                if (caller.departments().contains(dataset.owner())) {
+                    visible.put(dataset.entityType(), ReadScope.View.EVERYTHING);
+                }
+            }
+            for (Grant grant : store.activeGrants(connection, caller.tenant(), caller.departments(), now)) {
+                ReadScope.View view = grant.attributes() == null ? ReadScope.View.EVERYTHING : ReadScope.View.only(grant.attributes());
+                visible.merge(grant.entityType(), view, ReadScope.View::or);
+            }
+            return new ReadScope(visible);
+        });
+    }
+
+    @Override
+    public Set<String> writableTypes(Caller caller) {
+        if (caller.unrestricted()) {
+            return null;
+        }
+        if (caller.departments().isEmpty()) {
+            return Set.of();
+        }
+        return transactions.readOnly(connection -> {
+            Set<String> owned = new HashSet<>();
+            for (Dataset dataset : store.datasets(connection, caller.tenant())) {
+                if (caller.departments().contains(dataset.owner())) {
+                    owned.add(dataset.entityType());
+                }
+            }
+            return owned;
+        });
+    }
+
+    /** Records reads of other departments' datasets: one ledger entry per dataset read, with the grant it used. */
+    @Override
+    public void shown(Caller caller, String what, Collection<Entity> entities) {
+        if (entities.isEmpty() || !(caller.subject().startsWith("account:") || caller.subject().startsWith("client:"))) {
+            return;
+        }
+        Instant now = clock.instant();
+        transactions.inTransaction(connection -> {
+            Map<String, Dataset> datasets = new HashMap<>();
+            store.datasets(connection, caller.tenant()).forEach(d -> datasets.put(d.entityType(), d));
+            Map<String, Integer> counts = new HashMap<>();
+            for (Entity entity : entities) {
+                for (String type : entity.types()) {
+                    Dataset dataset = datasets.get(type);
+                    if (dataset != null && !caller.departments().contains(dataset.owner())) {
+                        counts.merge(type, 1, Integer::sum);
+                        break;
+                    }
+                }
+            }
+            if (counts.isEmpty()) {
+                return null;
+            }
+            Map<String, UUID> grantOf = new HashMap<>();
+            if (!caller.departments().isEmpty()) {
+                store.activeGrants(connection, caller.tenant(), caller.departments(), now)
+                        .forEach(grant -> grantOf.putIfAbsent(grant.entityType(), grant.id()));
+            }
+            List<Ledger.Record> records = new ArrayList<>();
+            String actor = actor(caller);
+            counts.forEach((type, count) -> records.add(new Ledger.Record(caller.tenant(), actor, "read", grantOf.get(type), count,
+                    what + " | dataset " + type + " of " + datasets.get(type).owner()
+                            + (grantOf.containsKey(type) ? "" : " | by a tenant-wide role"))));
+            ledger.append(connection, records);
+            return null;
+        });
+    }
+
+    private static String actor(Caller caller) {
+        return caller.subject() + (caller.departments().isEmpty() ? "" : " " + new java.util.TreeSet<>(caller.departments()));
+    }
+
+    // ---- the catalogue ------------------------------------------------------------------------------------------
+
+    public List<Dataset> datasets(Caller caller) {
+        return transactions.readOnly(connection -> store.datasets(connection, caller.tenant()));
+    }
+
+    public Dataset dataset(Caller caller, String entityType) {
+        return transactions.readOnly(connection -> store.dataset(connection, caller.tenant(), entityType))
+                .orElseThrow(() -> notFound("dataset " + entityType));
+    }
+
+    /**
+     * Declares or describes a dataset. Ownership is the operators' to give; the owner's administrator may describe
+     * and publish it. Returns whether it was new.
+     */
+    public boolean putDataset(Caller caller, Dataset wanted) {
+        return transactions.inTransaction(connection -> {
+            Optional<Dataset> existing = store.dataset(connection, caller.tenant(), wanted.entityType());
+            boolean operator = caller.unrestricted();
+            if (!operator) {
+                if (existing.isEmpty() || !existing.get().owner().equals(wanted.owner())) {
+                    throw new MeridianException(SharingError.NOT_YOURS, "Only operators give a dataset its owner");
+                }
+                requireAdmin(caller, existing.get().owner());
+            }
+            if (!identity.departmentExists(caller.tenant(), wanted.owner())) {
+                throw invalid("There is no department " + wanted.owner() + " in this tenant");
+            }
+            boolean created = store.putDataset(connection, wanted);
+            ledger.append(connection, List.of(new Ledger.Record(caller.tenant(), actor(caller), created ? "dataset-declared" : "dataset-described",
+                    null, 0, "dataset " + wanted.entityType() + " owned by " + wanted.owner() + (wanted.published() ? ", published" : ""))));
+            return created;
+        });
+    }
+
+    // ---- requests and grants ------------------------------------------------------------------------------------
+
+    public ShareRequest request(Caller caller, String entityType, String department, Set<String> attributes, String purpose, Instant until) {
+        String requester = department != null ? department
+                : caller.departments().size() == 1 ? caller.departments().iterator().next() : null;
+        if (requester == null || !caller.departments().contains(requester) && !caller.unrestricted()) {
+            throw invalid("Name the requesting department (one of yours: " + caller.departments() + ")");
+        }
+        if (purpose == null || purpose.isBlank() || purpose.length() > 2000) {
+            throw invalid("A request states its purpose (1 to 2000 characters)");
+        }
+        Instant now = clock.instant();
+        if (until == null || !until.isAfter(now) || until.isAfter(now.plus(MAX_GRANT))) {
+            throw invalid("until is a time in the next three years");
+        }
+        ShareRequest request = new ShareRequest(UUID.randomUUID(), caller.tenant(), entityType, requester, attributes, purpose.strip(), until,
+                "pending", "", caller.subject(), null, now);
+        transactions.inTransaction(connection -> {
+            Dataset dataset = store.dataset(connection, caller.tenant(), entityType).orElseThrow(() -> notFound("dataset " + entityType));
+            if (dataset.owner().equals(requester)) {
+                throw invalid(requester + " owns " + entityType + " already");
+            }
+            store.addRequest(connection, request);
+            ledger.append(connection, List.of(new Ledger.Record(caller.tenant(), actor(caller), "requested", null, 0,
+                    "request " + request.id() + ": " + requester + " asks for " + entityType + attributesText(attributes)
+                            + " until " + until + " for: " + request.purpose())));
+            return null;
+        });
+        return request;
+    }
+
+    public List<ShareRequest> requests(Caller caller) {
+        return transactions.readOnly(connection -> store.requests(connection, caller.tenant(),
+                wholeTenant(caller) ? null : caller.departments()));
+    }
+
+    /**
+     * The owner's decision on a request: grant it (as asked, or narrowed to fewer attributes or a shorter period), or
+     * refuse it with a reason. Returns the grant, when one was given.
+     */
+    public Optional<Grant> decide(Caller caller, UUID requestId, boolean grant, Set<String> narrowedAttributes, Instant narrowedUntil,
+                                  String reason) {
+        if (!grant && (reason == null || reason.isBlank())) {
+            throw invalid("A refusal gives its reason");
+        }
+        return transactions.inTransaction(connection -> {
+            ShareRequest request = store.request(connection, caller.tenant(), requestId, true).orElseThrow(() -> notFound("request " + requestId));
+            Dataset dataset = store.dataset(connection, caller.tenant(), request.entityType())
+                    .orElseThrow(() -> notFound("dataset " + request.entityType()));
+            requireAdmin(caller, dataset.owner());
+            if (!request.status().equals("pending")) {
+                throw new MeridianException(SharingError.ALREADY_DECIDED, "The request was " + request.status() + " already");
+            }
+            String why = reason == null ? "" : reason.strip();
+            if (!grant) {
+                store.decide(connection, requestId, "refused", why, caller.subject());
+                ledger.append(connection, List.of(new Ledger.Record(caller.tenant(), actor(caller), "refused", null, 0,
+                        "request " + requestId + " of " + request.requester() + " for " + request.entityType() + ": " + why)));
+                return Optional.<Grant>empty();
+            }
+            Set<String> attributes = request.attributes();
+            if (narrowedAttributes != null) {
+                if (attributes != null && !attributes.containsAll(narrowedAttributes)) {
+                    throw invalid("A grant may narrow what was asked, not widen it");
+                }
+                attributes = narrowedAttributes;
+            }
+            Instant until = request.wantedUntil();
+            if (narrowedUntil != null) {
+                if (narrowedUntil.isAfter(until) || !narrowedUntil.isAfter(clock.instant())) {
+                    throw invalid("A grant may end sooner than asked, not later, and not in the past");
+                }
+                until = narrowedUntil;
+            }
+            Grant given = new Grant(UUID.randomUUID(), caller.tenant(), request.entityType(), request.requester(), attributes, until,
+                    null, requestId, caller.subject());
+            store.addGrant(connection, given);
+            store.decide(connection, requestId, "granted", why, caller.subject());
+            ledger.append(connection, List.of(new Ledger.Record(caller.tenant(), actor(caller), "granted", given.id(), 0,
+                    "request " + requestId + ": " + request.requester() + " may read " + request.entityType()
+                            + attributesText(attributes) + " until " + until + (why.isEmpty() ? "" : ": " + why))));
+            return Optional.of(given);
+        });
+    }
+
+    /** A grant the owner gives without a request (an agreement made elsewhere). */
+    public Grant grant(Caller caller, String entityType, String grantee, Set<String> attributes, Instant until, String reason) {
+        Instant now = clock.instant();
+        if (until == null || !until.isAfter(now) || until.isAfter(now.plus(MAX_GRANT))) {
+            throw invalid("until is a time in the next three years");
+        }
+        return transactions.inTransaction(connection -> {
+            Dataset dataset = store.dataset(connection, caller.tenant(), entityType).orElseThrow(() -> notFound("dataset " + entityType));
+            requireAdmin(caller, dataset.owner());
+            if (!identity.departmentExists(caller.tenant(), grantee) || grantee.equals(dataset.owner())) {
+                throw invalid("The grantee is another department of this tenant");
+            }
+            Grant given = new Grant(UUID.randomUUID(), caller.tenant(), entityType, grantee, attributes, until, null, null, caller.subject());
+            store.addGrant(connection, given);
+            ledger.append(connection, List.of(new Ledger.Record(caller.tenant(), actor(caller), "granted", given.id(), 0,
+                    grantee + " may read " + entityType + attributesText(attributes) + " until " + until
+                            + (reason == null || reason.isBlank() ? "" : ": " + reason.strip()))));
+            return given;
+        });
+    }
+
+    public List<Grant> grants(Caller caller) {
+        return transactions.readOnly(connection -> store.grants(connection, caller.tenant(),
+                wholeTenant(caller) ? null : caller.departments()));
+    }
+
+    /** Revokes a grant: its reads and notifications stop at once. */
+    public void revoke(Caller caller, UUID grantId, String reason) {
+        transactions.inTransaction(connection -> {
+            Grant grant = store.grant(connection, caller.tenant(), grantId).orElseThrow(() -> notFound("grant " + grantId));
+            Dataset dataset = store.dataset(connection, caller.tenant(), grant.entityType())
+                    .orElseThrow(() -> notFound("dataset " + grant.entityType()));
+            requireAdmin(caller, dataset.owner());
+            store.revoke(connection, grantId);
+            ledger.append(connection, List.of(new Ledger.Record(caller.tenant(), actor(caller), "revoked", grantId, 0,
+                    grant.grantee() + " may no longer read " + grant.entityType() + (reason == null || reason.isBlank() ? "" : ": " + reason.strip()))));
+            return null;
+        });
+    }
+
+    // ---- the ledger ---------------------------------------------------------------------------------------------
+
+    public List<LedgerEntry> ledger(Caller caller, long beforeSeq, int limit) {
+        return transactions.readOnly(connection -> ledgerStore.page(connection, caller.tenant(), beforeSeq, limit));
+    }
+
+    public Ledger.Verification verify() {
+        return transactions.readOnly(connection -> Ledger.verify(connection, ledgerStore));
+    }
+
+    // ---- helpers ------------------------------------------------------------------------------------------------
+
+    private void requireAdmin(Caller caller, String department) {
+        if (!caller.unrestricted() && !identity.holds(caller, Role.DEPARTMENT_ADMIN, department)) {
+            throw new MeridianException(SharingError.NOT_YOURS, "Only the administrators of " + department
+                    + " (the owner) and operators decide on its datasets");
+        }
+    }
+
+    private static String attributesText(Set<String> attributes) {
+        return attributes == null ? " (all attributes)" : " (attributes " + new java.util.TreeSet<>(attributes) + ")";
+    }
+
+    private static MeridianException invalid(String detail) {
+        return new MeridianException(SharingError.INVALID_INPUT, detail);
+    }
+
+    private static MeridianException notFound(String what) {
+        return new MeridianException(SharingError.NOT_FOUND, "No " + what + " here");
+    }
+}

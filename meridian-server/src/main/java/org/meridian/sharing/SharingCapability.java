@@ -1,0 +1,55 @@
+package org.meridian.sharing;
+
+import java.util.List;
+import org.meridian.broker.BrokerCapability;
+import org.meridian.broker.ContextService;
+import org.meridian.broker.ReadPolicies;
+import org.meridian.broker.WritePolicies;
+import org.meridian.identity.IdentityCapability;
+import org.meridian.identity.IdentityService;
+import org.meridian.platform.capability.Capability;
+import org.meridian.platform.capability.Platform;
+import org.meridian.platform.http.Routes;
+import org.meridian.sharing.http.SharingRoutes;
+import org.meridian.sharing.store.LedgerStore;
+import org.meridian.sharing.store.SharingStore;
+
+/**
+ * Governed sharing as a capability: its tables, {@code /sharing/v1/}, and the read and write policies it adds to the
+ * broker's seams, so that every read and write of the hub is governed without the broker knowing about departments.
+ */
+public final class SharingCapability implements Capability {
+    public static final String NAME = "sharing";
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public java.util.Set<String> requires() {
+        return java.util.Set.of(BrokerCapability.NAME, IdentityCapability.NAME);
+    }
+
+    @Override
+    public List<String> migrations() {
+        return List.of("classpath:db/sharing");
+    }
+
+    @Override
+    public Running start(Platform platform) {
+        LedgerStore ledgerStore = new LedgerStore();
+        Sharing sharing = new Sharing(platform.transactions(), new SharingStore(), new Ledger(ledgerStore, platform.clock()),
+                ledgerStore, platform.services().require(IdentityService.class), platform.clock());
+        platform.services().require(ReadPolicies.class).add(sharing);
+        platform.services().require(WritePolicies.class).add(sharing);
+        platform.services().provide(Sharing.class, sharing);
+        List<Routes> routes = List.of(new SharingRoutes(sharing, platform.services().require(ContextService.class)));
+        return new Running() {
+            @Override
+            public List<Routes> routes() {
+                return routes;
+            }
+        };
+    }
+}

@@ -1,0 +1,363 @@
+package org.meridian.sharing.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.UUID;
+import org.meridian.core.error.MeridianException;
+import org.meridian.core.jsonld.ContextResolver;
+import org.meridian.core.jsonld.JsonLdContext;
+import org.meridian.core.security.Caller;
+import org.meridian.platform.http.Access;
+import org.meridian.platform.http.JsonBody;
+import org.meridian.platform.http.MediaTypes;
+import org.meridian.platform.http.NgsiLdExchange;
+import org.meridian.platform.http.Routes;
+import org.meridian.sharing.Dataset;
+import org.meridian.sharing.Grant;
+import org.meridian.sharing.Ledger;
+import org.meridian.sharing.LedgerEntry;
+import org.meridian.sharing.ShareRequest;
+import org.meridian.sharing.Sharing;
+import org.meridian.sharing.SharingError;
+
+/**
+ * {@code /sharing/v1/}: the catalogue of datasets (and its DCAT-AP export), requests and the owners' decisions, grants
+ * and their revocation, and the exchange ledger with its verification. Type and attribute names are NGSI-LD terms,
+ * expanded with the request's {@code @context} (a Link header; the core context by default), as on the NGSI-LD API.
+ */
+public final class SharingRoutes implements Routes {
+    private static final String BASE = "/sharing/v1";
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    private final Sharing sharing;
+    private final ContextResolver contexts;
+
+    public SharingRoutes(Sharing sharing, ContextResolver contexts) {
+        this.sharing = sharing;
+        this.contexts = contexts;
+    }
+
+    @Override
+    public void register(RoutesConfig routes) {
+        routes.get(BASE + "/datasets", this::datasets, Access.READ_DATA);
+        routes.get(BASE + "/datasets/{type}", this::dataset, Access.READ_DATA);
+        routes.put(BASE + "/datasets/{type}", this::putDataset, Access.ADMINISTER);
+        routes.get(BASE + "/catalogue", this::catalogue, Access.READ_DATA);
+        routes.get(BASE + "/requests", this::requests, Access.SHARE);
+        routes.post(BASE + "/requests", this::request, Access.SHARE);
+        routes.post(BASE + "/requests/{id}/decision", this::decide, Access.ADMINISTER);
+        routes.get(BASE + "/grants", this::grants, Access.SHARE);
+        routes.post(BASE + "/grants", this::grant, Access.ADMINISTER);
+        routes.post(BASE + "/grants/{id}/revocation", this::revoke, Access.ADMINISTER);
+        routes.get(BASE + "/ledger", this::ledger, Access.AUDIT);
+        routes.get(BASE + "/ledger/verification", this::verify, Access.AUDIT);
+    }
+
+    private record Exchange(Caller caller, JsonLdContext context) {
+        String expand(String term) {
+            return context.expandTerm(term);
+        }
+
+        String compact(String iri) {
+            return context.compactIri(iri);
+        }
+    }
+
+    private Exchange exchange(Context http) {
+        NgsiLdExchange exchange = new NgsiLdExchange(http, contexts);
+        return new Exchange(exchange.caller(), exchange.context());
+    }
+
+    private void datasets(Context http) {
+        Exchange exchange = exchange(http);
+        ArrayNode list = NODES.arrayNode();
+        sharing.datasets(exchange.caller()).forEach(dataset -> list.add(dataset(exchange, dataset)));
+        respond(http, 200, list);
+    }
+
+    private void dataset(Context http) {
+        Exchange exchange = exchange(http);
+        respond(http, 200, dataset(exchange, sharing.dataset(exchange.caller(), exchange.expand(http.pathParam("type")))));
+    }
+
+    private void putDataset(Context http) {
+        Exchange exchange = exchange(http);
+        ObjectNode body = object(http);
+        allowOnly(body, Set.of("owner", "title", "description", "updateFrequency", "published", "openData"));
+        String type = exchange.expand(http.pathParam("type"));
+        JsonNode open = body.path("openData");
+        Set<String> drop = open.isMissingNode() ? Set.of() : expandAll(exchange, open.get("dropAttributes"), "openData.dropAttributes");
+        Dataset dataset = new Dataset(exchange.caller().tenant(), type, required(body, "owner"),
+                text(body, "title", 200, http.pathParam("type")), text(body, "description", 4000, ""),
+                text(body, "updateFrequency", 200, ""), bool(body, "published"), drop == null ? Set.of() : drop, null);
+        boolean created = sharing.putDataset(exchange.caller(), dataset);
+        respond(http, created ? 201 : 200, dataset(exchange, dataset));
+    }
+
+    /** The catalogue as DCAT-AP JSON-LD: one dcat:Dataset per dataset, its publisher the owning department. */
+    private void catalogue(Context http) {
+        Exchange exchange = exchange(http);
+        ObjectNode catalogue = NODES.objectNode();
+        ObjectNode context = catalogue.putObject("@context");
+        context.put("dcat", "http://www.w3.org/ns/dcat#").put("dct", "http://purl.org/dc/terms/")
+                .put("foaf", "http://xmlns.com/foaf/0.1/");
+        catalogue.put("@type", "dcat:Catalog");
+        catalogue.put("dct:title", "Meridian data catalogue" + (exchange.caller().tenant().isEmpty() ? "" : " of " + exchange.caller().tenant()));
+        ArrayNode datasets = catalogue.putArray("dcat:dataset");
+        for (Dataset dataset : sharing.datasets(exchange.caller())) {
+            ObjectNode entry = datasets.addObject();
+            entry.put("@id", dataset.entityType());
+            entry.put("@type", "dcat:Dataset");
+            entry.put("dct:identifier", exchange.compact(dataset.entityType()));
+            entry.put("dct:title", dataset.title());
+            entry.put("dct:description", dataset.description());
+            entry.putObject("dct:publisher").put("@type", "foaf:Organization").put("foaf:name", dataset.owner());
+            if (!dataset.updateFrequency().isEmpty()) {
+                entry.put("dct:accrualPeriodicity", dataset.updateFrequency());
+            }
+            entry.put("dct:accessRights", dataset.published() ? "PUBLIC" : "RESTRICTED");
+            entry.putObject("dcat:distribution").put("@type", "dcat:Distribution")
+                    .put("dcat:accessURL", "/ngsi-ld/v1/entities?type=" + java.net.URLEncoder.encode(dataset.entityType(),
+                            java.nio.charset.StandardCharsets.UTF_8))
+                    .put("dcat:mediaType", "application/ld+json");
+        }
+        http.status(200).contentType("application/ld+json").result(catalogue.toString());
+    }
+
+    private void requests(Context http) {
+        Exchange exchange = exchange(http);
+        ArrayNode list = NODES.arrayNode();
+        sharing.requests(exchange.caller()).forEach(request -> list.add(request(exchange, request)));
+        respond(http, 200, list);
+    }
+
+    private void request(Context http) {
+        Exchange exchange = exchange(http);
+        ObjectNode body = object(http);
+        allowOnly(body, Set.of("type", "department", "attributes", "purpose", "until"));
+        ShareRequest request = sharing.request(exchange.caller(), exchange.expand(required(body, "type")),
+                text(body, "department", 64, null), expandAll(exchange, body.get("attributes"), "attributes"),
+                text(body, "purpose", 2000, null), instant(body, "until"));
+        http.header("Location", BASE + "/requests/" + request.id());
+        respond(http, 201, request(exchange, request));
+    }
+
+    private void decide(Context http) {
+        Exchange exchange = exchange(http);
+        ObjectNode body = object(http);
+        allowOnly(body, Set.of("decision", "attributes", "until", "reason"));
+        String decision = required(body, "decision");
+        if (!decision.equals("grant") && !decision.equals("refuse")) {
+            throw invalid("decision is grant or refuse");
+        }
+        var grant = sharing.decide(exchange.caller(), uuid(http.pathParam("id")), decision.equals("grant"),
+                expandAll(exchange, body.get("attributes"), "attributes"), body.has("until") ? instant(body, "until") : null,
+                text(body, "reason", 2000, null));
+        respond(http, 200, grant.<JsonNode>map(g -> grant(exchange, g)).orElse(NODES.objectNode().put("decision", "refused")));
+    }
+
+    private void grants(Context http) {
+        Exchange exchange = exchange(http);
+        ArrayNode list = NODES.arrayNode();
+        sharing.grants(exchange.caller()).forEach(grant -> list.add(grant(exchange, grant)));
+        respond(http, 200, list);
+    }
+
+    private void grant(Context http) {
+        Exchange exchange = exchange(http);
+        ObjectNode body = object(http);
+        allowOnly(body, Set.of("type", "grantee", "attributes", "until", "reason"));
+        Grant grant = sharing.grant(exchange.caller(), exchange.expand(required(body, "type")), required(body, "grantee"),
+                expandAll(exchange, body.get("attributes"), "attributes"), instant(body, "until"), text(body, "reason", 2000, null));
+        respond(http, 201, grant(exchange, grant));
+    }
+
+    private void revoke(Context http) {
+        Exchange exchange = exchange(http);
+        ObjectNode body = http.body().isBlank() ? NODES.objectNode() : object(http);
+        allowOnly(body, Set.of("reason"));
+        sharing.revoke(exchange.caller(), uuid(http.pathParam("id")), text(body, "reason", 2000, null));
+        http.status(204);
+    }
+
+    private void ledger(Context http) {
+        Exchange exchange = exchange(http);
+        long before = parseLong(http.queryParam("before"), Long.MAX_VALUE);
+        int limit = (int) Math.min(Math.max(parseLong(http.queryParam("limit"), 100), 1), 1000);
+        ArrayNode list = NODES.arrayNode();
+        for (LedgerEntry entry : sharing.ledger(exchange.caller(), before, limit)) {
+            ObjectNode out = list.addObject().put("seq", entry.seq()).put("recordedAt", entry.recordedAt().toString())
+                    .put("actor", entry.actor()).put("kind", entry.kind()).put("entityCount", entry.entityCount())
+                    .put("detail", entry.detail()).put("hash", HexFormat.of().formatHex(entry.hash()));
+            if (entry.grantId() != null) {
+                out.put("grant", entry.grantId().toString());
+            }
+        }
+        respond(http, 200, list);
+    }
+
+    private void verify(Context http) {
+        Ledger.Verification verification = sharing.verify();
+        ObjectNode out = NODES.objectNode().put("intact", verification.intact()).put("entries", verification.entries())
+                .put("headSeq", verification.headSeq());
+        if (verification.headHash() != null) {
+            out.put("headHash", verification.headHash());
+        }
+        if (!verification.intact()) {
+            out.put("brokenAt", verification.brokenAt()).put("problem", verification.problem());
+        }
+        respond(http, 200, out);
+    }
+
+    // ---- rendering ----
+
+    private static ObjectNode dataset(Exchange exchange, Dataset dataset) {
+        ObjectNode out = NODES.objectNode().put("type", exchange.compact(dataset.entityType())).put("owner", dataset.owner())
+                .put("title", dataset.title()).put("description", dataset.description())
+                .put("updateFrequency", dataset.updateFrequency()).put("published", dataset.published());
+        if (!dataset.openDrop().isEmpty()) {
+            ArrayNode drop = out.putObject("openData").putArray("dropAttributes");
+            dataset.openDrop().stream().map(exchange::compact).sorted().forEach(drop::add);
+        }
+        return out;
+    }
+
+    private static ObjectNode request(Exchange exchange, ShareRequest request) {
+        ObjectNode out = NODES.objectNode().put("id", request.id().toString()).put("type", exchange.compact(request.entityType()))
+                .put("department", request.requester()).put("purpose", request.purpose()).put("until", request.wantedUntil().toString())
+                .put("status", request.status()).put("reason", request.reason()).put("requestedBy", request.requestedBy())
+                .put("createdAt", request.createdAt().toString());
+        attributes(exchange, out, request.attributes());
+        if (request.decidedBy() != null) {
+            out.put("decidedBy", request.decidedBy());
+        }
+        return out;
+    }
+
+    private static ObjectNode grant(Exchange exchange, Grant grant) {
+        ObjectNode out = NODES.objectNode().put("id", grant.id().toString()).put("type", exchange.compact(grant.entityType()))
+                .put("grantee", grant.grantee()).put("until", grant.expiresAt().toString()).put("grantedBy", grant.grantedBy())
+                .put("active", grant.activeAt(Instant.now()));
+        attributes(exchange, out, grant.attributes());
+        if (grant.revokedAt() != null) {
+            out.put("revokedAt", grant.revokedAt().toString());
+        }
+        if (grant.requestId() != null) {
+            out.put("request", grant.requestId().toString());
+        }
+        return out;
+    }
+
+    private static void attributes(Exchange exchange, ObjectNode out, Set<String> attributes) {
+        if (attributes != null) {
+            ArrayNode list = out.putArray("attributes");
+            attributes.stream().map(exchange::compact).sorted().forEach(list::add);
+        }
+    }
+
+    // ---- input ----
+
+    private static ObjectNode object(Context http) {
+        if (JsonBody.parse(http) instanceof ObjectNode object) {
+            return object;
+        }
+        throw invalid("The body is a JSON object");
+    }
+
+    private static void allowOnly(ObjectNode body, Set<String> names) {
+        body.fieldNames().forEachRemaining(name -> {
+            if (!names.contains(name)) {
+                throw invalid("Unknown member '" + (name.length() > 64 ? name.substring(0, 64) + "…" : name) + "'; allowed: " + names);
+            }
+        });
+    }
+
+    private static String required(JsonNode body, String name) {
+        String value = text(body, name, 512, null);
+        if (value == null || value.isBlank()) {
+            throw invalid(name + " is needed");
+        }
+        return value;
+    }
+
+    private static String text(JsonNode body, String name, int maxLength, String fallback) {
+        JsonNode value = body.get(name);
+        if (value == null || value.isNull()) {
+            return fallback;
+        }
+        if (!value.isTextual() || value.asText().length() > maxLength || value.asText().chars().anyMatch(c -> c < 0x20 && c != '\n')) {
+            throw invalid(name + " is a string of at most " + maxLength + " characters");
+        }
+        return value.asText();
+    }
+
+    private static boolean bool(JsonNode body, String name) {
+        JsonNode value = body.get(name);
+        if (value != null && !value.isBoolean()) {
+            throw invalid(name + " is true or false");
+        }
+        return value != null && value.booleanValue();
+    }
+
+    private static Set<String> expandAll(Exchange exchange, JsonNode names, String what) {
+        if (names == null || names.isNull()) {
+            return null;
+        }
+        if (!names.isArray() || names.isEmpty() || names.size() > 200) {
+            throw invalid(what + " is a non-empty array of at most 200 attribute names");
+        }
+        Set<String> expanded = new LinkedHashSet<>();
+        for (JsonNode name : names) {
+            if (!name.isTextual() || name.asText().isBlank() || name.asText().length() > 512) {
+                throw invalid(what + " holds attribute names");
+            }
+            expanded.add(exchange.expand(name.asText()));
+        }
+        return expanded;
+    }
+
+    private static Instant instant(JsonNode body, String name) {
+        String text = required(body, name);
+        try {
+            return Instant.parse(text);
+        } catch (DateTimeParseException e) {
+            throw invalid(name + " is a UTC date-time such as 2027-06-30T00:00:00Z");
+        }
+    }
+
+    private static UUID uuid(String text) {
+        try {
+            return UUID.fromString(text);
+        } catch (IllegalArgumentException e) {
+            throw new MeridianException(SharingError.NOT_FOUND, "No such request or grant: " + (text.length() > 64 ? text.substring(0, 64) : text));
+        }
+    }
+
+    private static long parseLong(String text, long fallback) {
+        if (text == null) {
+            return fallback;
+        }
+        try {
+            return Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            throw invalid("A whole number is needed, not '" + (text.length() > 32 ? text.substring(0, 32) : text) + "'");
+        }
+    }
+
+    private static void respond(Context http, int status, JsonNode body) {
+        http.status(status).contentType(MediaTypes.JSON).result(body.toString());
+    }
+
+    private static MeridianException invalid(String detail) {
+        return new MeridianException(SharingError.INVALID_INPUT, detail);
+    }
+}

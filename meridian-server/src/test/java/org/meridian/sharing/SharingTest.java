@@ -1,0 +1,203 @@
+package org.meridian.sharing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.meridian.testing.Api;
+import org.meridian.testing.TestServer;
+
+/**
+ * Governed sharing, as two departments and an auditor live it: the owner writes and reads its dataset; another
+ * department sees nothing of it, asks, is granted some attributes, sees exactly those (entities, attributes, counts,
+ * history, discovery), and nothing once the grant is revoked; the ledger records each step.
+ */
+class SharingTest {
+    private static final String PASSWORD = "sharing-test-password";
+    private final Api operator = TestServer.api();
+    private final String tenant = TestServer.newTenant();
+    private Api ecologyAdmin;
+    private Api ecologyStaff;
+    private Api transportStaff;
+    private Api auditor;
+
+    private Api.Response send(Api.Request request) {
+        return request.tenant(tenant).send();
+    }
+
+    private JsonNode ok(Api.Request request) {
+        Api.Response response = send(request);
+        assertThat(response.status()).as(response.toString()).isBetween(200, 204);
+        return response.body().isEmpty() ? null : response.json();
+    }
+
+    private Api person(String name, String department, String role) {
+        String unique = name + "-" + tenant;
+        ok(operator.post("/admin/v1/users", "{\"username\": \"" + unique + "\", \"password\": \"" + PASSWORD
+                + "\", \"roles\": [{\"department\": \"" + department + "\", \"role\": \"" + role + "\"}]}"));
+        return operator.as(unique, PASSWORD);
+    }
+
+    @BeforeEach
+    void departmentsPeopleAndADataset() {
+        ok(operator.put("/admin/v1/departments/ecology", "{\"name\": \"Ecology\"}"));
+        ok(operator.put("/admin/v1/departments/transport", "{\"name\": \"Transport\"}"));
+        ecologyAdmin = person("eco-admin", "ecology", "department-admin");
+        ecologyStaff = person("eco-staff", "ecology", "staff");
+        transportStaff = person("tr-staff", "transport", "staff");
+        auditor = person("auditor", "", "auditor");
+        ok(operator.put("/sharing/v1/datasets/AirQualityObserved", """
+                {"owner": "ecology", "title": "Air quality stations", "updateFrequency": "every minute"}"""));
+        for (int i = 1; i <= 3; i++) {
+            ok(ecologyStaff.post("/ngsi-ld/v1/entities", """
+                    {"id": "urn:ngsi-ld:AirQualityObserved:%d", "type": "AirQualityObserved",
+                     "NO2": {"type": "Property", "value": %d, "observedAt": "2026-12-01T08:00:00Z"},
+                     "PM10": {"type": "Property", "value": 80, "observedAt": "2026-12-01T08:00:00Z"},
+                     "location": {"type": "GeoProperty", "value": {"type": "Point", "coordinates": [120.1, 30.2]}}}""".formatted(i, 30 + i)));
+        }
+    }
+
+    @Test
+    void aDepartmentSeesExactlyWhatItIsGrantedAndNothingOnceRevoked() {
+        // Before any grant: nothing of it, however asked; and it may not write it either.
+        assertThat(ok(transportStaff.get("/ngsi-ld/v1/entities?type=AirQualityObserved"))).isEmpty();
+        assertThat(send(transportStaff.get("/ngsi-ld/v1/entities/urn:ngsi-ld:AirQualityObserved:1")).status()).isEqualTo(404);
+        Api.Response write = send(transportStaff.patch("/ngsi-ld/v1/entities/urn:ngsi-ld:AirQualityObserved:1/attrs",
+                "{\"NO2\": {\"type\": \"Property\", \"value\": 0}}"));
+        assertThat(write.status()).as(write.toString()).isEqualTo(403);
+        assertThat(write.json().path("code").asText()).isEqualTo("broker.NOT_YOUR_DATA");
+        assertThat(send(transportStaff.post("/ngsi-ld/v1/entities", "{\"id\": \"urn:ngsi-ld:AirQualityObserved:9\", \"type\": \"AirQualityObserved\"}"))
+                .status()).isEqualTo(403);
+        assertThat(ok(ecologyStaff.get("/ngsi-ld/v1/entities/urn:ngsi-ld:AirQualityObserved:1")).path("NO2").path("value").asInt())
+                .as("the refused write changed nothing").isEqualTo(31);
+
+        // The request, which transport cannot decide itself; ecology grants NO2 and location only.
+        JsonNode request = ok(transportStaff.post("/sharing/v1/requests", """
+                {"type": "AirQualityObserved", "attributes": ["NO2", "PM10", "location"], "purpose": "signal timing near schools",
+                 "until": "%s"}""".formatted(Instant.now().plus(30, ChronoUnit.DAYS))));
+        String requestId = request.path("id").asText();
+        assertThat(send(transportStaff.post("/sharing/v1/requests/" + requestId + "/decision", "{\"decision\": \"grant\"}")).status())
+                .isEqualTo(403);
+        assertThat(send(ecologyStaff.post("/sharing/v1/requests/" + requestId + "/decision", "{\"decision\": \"grant\"}")).status())
+                .as("staff of the owner do not decide").isEqualTo(403);
+        JsonNode grant = ok(ecologyAdmin.post("/sharing/v1/requests/" + requestId + "/decision",
+                "{\"decision\": \"grant\", \"attributes\": [\"NO2\", \"location\"], \"reason\": \"PM10 is not validated yet\"}"));
+        assertThat(grant.path("attributes").toString()).contains("NO2").doesNotContain("PM10");
+        assertThat(send(ecologyAdmin.post("/sharing/v1/requests/" + requestId + "/decision", "{\"decision\": \"grant\"}")).status())
+                .as("decided once").isEqualTo(409);
+
+        // Exactly the granted attributes: in entities, in queries on them, in counts, history and discovery.
+        Api.Response query = send(transportStaff.get("/ngsi-ld/v1/entities?type=AirQualityObserved&count=true"));
+        assertThat(query.status()).isEqualTo(200);
+        assertThat(query.header("NGSILD-Results-Count")).isEqualTo("3");
+        for (JsonNode entity : query.json()) {
+            assertThat(entity.has("NO2")).isTrue();
+            assertThat(entity.has("location")).isTrue();
+            assertThat(entity.has("PM10")).as("not granted").isFalse();
+        }
+        assertThat(ok(transportStaff.get("/ngsi-ld/v1/entities?type=AirQualityObserved&q=PM10%3E0"))).as("no query on it").isEmpty();
+        assertThat(ok(transportStaff.get("/ngsi-ld/v1/entities?type=AirQualityObserved&q=NO2%3E32"))).hasSize(1);
+        JsonNode history = ok(transportStaff.get("/ngsi-ld/v1/temporal/entities/urn:ngsi-ld:AirQualityObserved:1"));
+        assertThat(history.has("NO2")).isTrue();
+        assertThat(history.has("PM10")).isFalse();
+        assertThat(ok(transportStaff.get("/ngsi-ld/v1/attributes")).toString()).contains("NO2").doesNotContain("PM10");
+        assertThat(send(transportStaff.patch("/ngsi-ld/v1/entities/urn:ngsi-ld:AirQualityObserved:1/attrs",
+                "{\"NO2\": {\"type\": \"Property\", \"value\": 0}}")).status()).as("a grant is to read, not to write").isEqualTo(403);
+
+        // Revoked: gone at once.
+        ok(ecologyAdmin.post("/sharing/v1/grants/" + grant.path("id").asText() + "/revocation", "{\"reason\": \"project ended\"}"));
+        assertThat(ok(transportStaff.get("/ngsi-ld/v1/entities?type=AirQualityObserved"))).isEmpty();
+        assertThat(send(transportStaff.get("/ngsi-ld/v1/temporal/entities/urn:ngsi-ld:AirQualityObserved:1")).status()).isEqualTo(404);
+
+        // The ledger has it all: the request, the decision, the read with its grant and count, the revocation.
+        JsonNode ledger = ok(auditor.get("/sharing/v1/ledger?limit=1000"));
+        String text = ledger.toString();
+        assertThat(text).contains("\"kind\":\"requested\"").contains("\"kind\":\"granted\"").contains("\"kind\":\"revoked\"");
+        boolean readRecorded = false;
+        for (JsonNode entry : ledger) {
+            if (entry.path("kind").asText().equals("read") && entry.path("grant").asText().equals(grant.path("id").asText())
+                    && entry.path("entityCount").asInt() == 3 && entry.path("actor").asText().contains("tr-staff")) {
+                readRecorded = true;
+            }
+        }
+        assertThat(readRecorded).as("transport's query of three entities, with its grant: %s", text).isTrue();
+        assertThat(ok(auditor.get("/sharing/v1/ledger/verification")).path("intact").asBoolean()).isTrue();
+        assertThat(send(transportStaff.get("/sharing/v1/ledger")).status()).as("not an auditor").isEqualTo(403);
+    }
+
+    /**
+     * Notifications are what the subscription's owner may read at each change: nothing before the grant, the granted
+     * attributes during it, nothing after its revocation; and the subscription is its owner's alone.
+     */
+    @Test
+    void notificationsFollowTheGrantsOfTheSubscriptionsOwner() {
+        try (org.meridian.testing.NotificationReceiver receiver = new org.meridian.testing.NotificationReceiver()) {
+            ok(transportStaff.post("/ngsi-ld/v1/subscriptions", """
+                    {"type": "Subscription", "entities": [{"type": "AirQualityObserved"}],
+                     "notification": {"endpoint": {"uri": "%s"}}}""".formatted(receiver.url())));
+            Api.Response location = send(transportStaff.get("/ngsi-ld/v1/subscriptions"));
+            String id = location.json().get(0).path("id").asText();
+            assertThat(send(ecologyStaff.get("/ngsi-ld/v1/subscriptions/" + id)).status()).as("another's subscription").isEqualTo(404);
+            assertThat(ok(ecologyStaff.get("/ngsi-ld/v1/subscriptions"))).isEmpty();
+            assertThat(send(ecologyStaff.delete("/ngsi-ld/v1/subscriptions/" + id)).status()).isEqualTo(404);
+
+            ok(ecologyStaff.patch("/ngsi-ld/v1/entities/urn:ngsi-ld:AirQualityObserved:1/attrs", "{\"NO2\": {\"type\": \"Property\", \"value\": 41}}"));
+            JsonNode grant = ok(ecologyAdmin.post("/sharing/v1/grants", """
+                    {"type": "AirQualityObserved", "grantee": "transport", "attributes": ["NO2"], "until": "%s"}"""
+                    .formatted(Instant.now().plus(1, ChronoUnit.DAYS))));
+            ok(ecologyStaff.patch("/ngsi-ld/v1/entities/urn:ngsi-ld:AirQualityObserved:2/attrs",
+                    "{\"NO2\": {\"type\": \"Property\", \"value\": 42}, \"PM10\": {\"type\": \"Property\", \"value\": 90}}"));
+            var received = receiver.await(1, java.time.Duration.ofSeconds(20));
+            assertThat(received).hasSize(1);
+            JsonNode data = received.get(0).body().path("data");
+            assertThat(data).hasSize(1);
+            assertThat(data.get(0).path("id").asText()).as("not entity 1, changed before the grant").endsWith(":2");
+            assertThat(data.get(0).has("NO2")).isTrue();
+            assertThat(data.get(0).has("PM10")).isFalse();
+
+            ok(ecologyAdmin.post("/sharing/v1/grants/" + grant.path("id").asText() + "/revocation", ""));
+            ok(ecologyStaff.patch("/ngsi-ld/v1/entities/urn:ngsi-ld:AirQualityObserved:3/attrs", "{\"NO2\": {\"type\": \"Property\", \"value\": 43}}"));
+            // A grant again, and a change of entity 1: its notification comes next, none came for entity 3 (a
+            // subscription's notifications keep the order of the changes).
+            ok(ecologyAdmin.post("/sharing/v1/grants", """
+                    {"type": "AirQualityObserved", "grantee": "transport", "attributes": ["NO2"], "until": "%s"}"""
+                    .formatted(Instant.now().plus(1, ChronoUnit.DAYS))));
+            ok(ecologyStaff.patch("/ngsi-ld/v1/entities/urn:ngsi-ld:AirQualityObserved:1/attrs", "{\"NO2\": {\"type\": \"Property\", \"value\": 44}}"));
+            var after = receiver.await(2, java.time.Duration.ofSeconds(20));
+            assertThat(after.get(1).body().path("data").get(0).path("id").asText()).as("nothing for the change made while revoked")
+                    .endsWith(":1");
+        }
+    }
+
+    @Test
+    void theCatalogueListsEveryDatasetForEveryDepartmentAsDcat() {
+        JsonNode datasets = ok(transportStaff.get("/sharing/v1/datasets"));
+        assertThat(datasets.toString()).contains("AirQualityObserved").contains("\"owner\":\"ecology\"");
+        Api.Response dcat = send(transportStaff.get("/sharing/v1/catalogue"));
+        assertThat(dcat.status()).isEqualTo(200);
+        assertThat(dcat.header("Content-Type")).startsWith("application/ld+json");
+        assertThat(dcat.json().path("@type").asText()).isEqualTo("dcat:Catalog");
+        assertThat(dcat.json().path("dcat:dataset").get(0).path("dct:publisher").path("foaf:name").asText()).isEqualTo("ecology");
+        // Ownership is the operators' to give.
+        assertThat(send(ecologyAdmin.put("/sharing/v1/datasets/TrafficFlowObserved", "{\"owner\": \"ecology\"}")).status()).isEqualTo(403);
+        assertThat(send(ecologyAdmin.put("/sharing/v1/datasets/AirQualityObserved",
+                "{\"owner\": \"ecology\", \"title\": \"Air quality\", \"published\": true}")).status()).as("its owner describes it").isEqualTo(200);
+    }
+
+    @Test
+    void badSharingInputIsRefusedClearly() {
+        for (String body : new String[] {"{}", "{\"type\": \"AirQualityObserved\", \"purpose\": \"x\"}",
+                "{\"type\": \"AirQualityObserved\", \"purpose\": \"x\", \"until\": \"tomorrow\"}",
+                "{\"type\": \"AirQualityObserved\", \"purpose\": \"x\", \"until\": \"2020-01-01T00:00:00Z\"}",
+                "{\"type\": \"NoSuchDataset\", \"purpose\": \"x\", \"until\": \"2027-01-01T00:00:00Z\"}",
+                "{\"type\": \"AirQualityObserved\", \"purpose\": \"x\", \"until\": \"2027-01-01T00:00:00Z\", \"extra\": 1}"}) {
+            Api.Response refused = send(transportStaff.post("/sharing/v1/requests", body));
+            assertThat(refused.status()).as(body + ": " + refused).isIn(400, 404);
+        }
+        assertThat(send(ecologyAdmin.post("/sharing/v1/requests/not-a-uuid/decision", "{\"decision\": \"grant\"}")).status()).isEqualTo(404);
+        assertThat(ok(transportStaff.get("/sharing/v1/requests"))).isEmpty();
+    }
+}
