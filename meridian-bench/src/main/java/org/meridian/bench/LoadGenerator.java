@@ -64,6 +64,9 @@ public final class LoadGenerator {
             String mqtt = System.getenv("MERIDIAN_BENCH_MQTT_URL");
             new IngestBenchmark(base, mqtt, "1".equals(System.getenv("MERIDIAN_BENCH_MQTT_EXTERNAL")), entities, 200_000).run();
         }
+        if (phases.contains("sharing")) {
+            new SharingBenchmark(base, entities, System.getenv("MERIDIAN_BENCH_ADMIN_PASSWORD")).run();
+        }
         if (phases.contains("notify")) {
             // MERIDIAN_BENCH_NOTIFY_RATE: updates per second (default 1,000, the target of issue #3)
             String rate = System.getenv("MERIDIAN_BENCH_NOTIFY_RATE");
@@ -131,7 +134,7 @@ public final class LoadGenerator {
         int call() throws Exception;
     }
 
-    private static Result drive(int count, int concurrency, IntFunction<Call> calls) throws Exception {
+    static Result drive(int count, int concurrency, IntFunction<Call> calls) throws Exception {
         CpuAccounting cpu = CpuAccounting.fromEnvironment();
         long[] latencies = new long[count];
         AtomicInteger next = new AtomicInteger();

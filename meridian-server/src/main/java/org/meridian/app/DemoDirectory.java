@@ -2,6 +2,7 @@ package org.meridian.app;
 
 import java.util.List;
 import org.meridian.core.error.MeridianException;
+import org.meridian.core.ngsild.NgsiLd;
 import org.meridian.core.security.Caller;
 import org.meridian.core.security.Role;
 import org.meridian.core.security.RoleGrant;
@@ -89,6 +90,11 @@ public final class DemoDirectory {
     private DemoDirectory() {
     }
 
+    /** An attribute's IRI as the demo city's entities have it: location is the core context's, the rest the default's. */
+    private static String attribute(String name) {
+        return name.equals("location") ? NgsiLd.LOCATION : VOCABULARY + name;
+    }
+
     /**
      * Creates what is missing (a restart keeps what exists): departments, accounts, the datasets' owners and the
      * standing agreements; returns the simulator's new API key.
@@ -118,7 +124,7 @@ public final class DemoDirectory {
             java.time.Instant until = java.time.Instant.now().plus(java.time.Duration.ofDays(365));
             for (Agreement agreement : AGREEMENTS) {
                 sharing.grant(platform, VOCABULARY + agreement.type(), agreement.grantee(), agreement.attributes() == null ? null
-                        : agreement.attributes().stream().map(name -> VOCABULARY + name).collect(java.util.stream.Collectors.toSet()),
+                        : agreement.attributes().stream().map(DemoDirectory::attribute).collect(java.util.stream.Collectors.toSet()),
                         until, agreement.reason());
             }
         }

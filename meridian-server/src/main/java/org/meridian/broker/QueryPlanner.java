@@ -32,9 +32,11 @@ public final class QueryPlanner {
         }
         TypeExpression types = request.type() == null ? null : TypeExpression.parse(request.type());
         String jsonPath = null;
+        Set<String> queried = null;
         if (request.q() != null) {
             QueryExpression expression = QueryParser.parse(request.q(), maxQueryTerms, context::expandTerm);
             jsonPath = JsonPathTranslator.translate(expression);
+            queried = EntitySelection.monotoneAttributes(expression);
         }
         ScopeQuery scopes = request.scopeQ() == null ? null : ScopeQuery.parse(request.scopeQ());
         Set<String> attributes = null;
@@ -49,7 +51,7 @@ public final class QueryPlanner {
             String geoProperty = request.geoProperty() == null ? NgsiLd.LOCATION : context.expandTerm(request.geoProperty());
             geo = GeoQuery.parse(request.georel(), request.geometry(), request.coordinates(), geoProperty);
         }
-        return new EntitySelection(request.ids(), idPattern, types, context::expandTerm, jsonPath, scopes, attributes, geo);
+        return new EntitySelection(request.ids(), idPattern, types, context::expandTerm, jsonPath, queried, scopes, attributes, geo);
     }
 
 }

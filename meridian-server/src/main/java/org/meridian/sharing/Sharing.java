@@ -36,7 +36,7 @@ import org.meridian.sharing.store.SharingStore;
  * </ul>
  * Every read that shows a department another's data, and every decision, is appended to the exchange ledger.
  */
-public final class Sharing implements ReadPolicy, WritePolicy {
+public final class Sharing implements ReadPolicy, WritePolicy, AutoCloseable {
     static final Duration MAX_GRANT = Duration.ofDays(3 * 366);
 
     private final Transactions transactions;
@@ -45,8 +45,10 @@ public final class Sharing implements ReadPolicy, WritePolicy {
     private final LedgerStore ledgerStore;
     private final IdentityService identity;
     private final Clock clock;
+    private final LedgerAppender appender;
 
     Sharing(Transactions transactions, SharingStore store, Ledger ledger, LedgerStore ledgerStore, IdentityService identity, Clock clock) {
+        this.appender = new LedgerAppender(transactions, ledger);
         this.transactions = transactions;
         this.store = store;
         this.ledger = ledger;
@@ -118,7 +120,7 @@ public final class Sharing implements ReadPolicy, WritePolicy {
             return;
         }
         Instant now = clock.instant();
-        transactions.inTransaction(connection -> {
+        List<Ledger.Record> records = transactions.readOnly(connection -> {
             Map<String, Dataset> datasets = new HashMap<>();
             store.datasets(connection, caller.tenant()).forEach(d -> datasets.put(d.entityType(), d));
             Map<String, Integer> counts = new HashMap<>();
@@ -132,25 +134,32 @@ public final class Sharing implements ReadPolicy, WritePolicy {
                 }
             }
             if (counts.isEmpty()) {
-                return null;
+                return List.<Ledger.Record>of();
             }
             Map<String, UUID> grantOf = new HashMap<>();
             if (!caller.departments().isEmpty()) {
                 store.activeGrants(connection, caller.tenant(), caller.departments(), now)
                         .forEach(grant -> grantOf.putIfAbsent(grant.entityType(), grant.id()));
             }
-            List<Ledger.Record> records = new ArrayList<>();
+            List<Ledger.Record> found = new ArrayList<>();
             String actor = actor(caller);
-            counts.forEach((type, count) -> records.add(new Ledger.Record(caller.tenant(), actor, "read", grantOf.get(type), count,
+            counts.forEach((type, count) -> found.add(new Ledger.Record(caller.tenant(), actor, "read", grantOf.get(type), count,
                     what + " | dataset " + type + " of " + datasets.get(type).owner()
                             + (grantOf.containsKey(type) ? "" : " | by a tenant-wide role"))));
-            ledger.append(connection, records);
-            return null;
+            return found;
         });
+        // Stored before the answer goes out; readers arriving together share one commit.
+        appender.append(records);
     }
 
     private static String actor(Caller caller) {
         return caller.subject() + (caller.departments().isEmpty() ? "" : " " + new java.util.TreeSet<>(caller.departments()));
+    }
+
+    /** Stops the ledger's appender once what is queued is stored. */
+    @Override
+    public void close() {
+        appender.close();
     }
 
     // ---- the catalogue ------------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@ package org.meridian.sharing;
 import java.util.List;
 import org.meridian.broker.BrokerCapability;
 import org.meridian.broker.ContextService;
+import org.meridian.broker.EntityService;
 import org.meridian.broker.ReadPolicies;
 import org.meridian.broker.WritePolicies;
 import org.meridian.identity.IdentityCapability;
@@ -10,6 +11,7 @@ import org.meridian.identity.IdentityService;
 import org.meridian.platform.capability.Capability;
 import org.meridian.platform.capability.Platform;
 import org.meridian.platform.http.Routes;
+import org.meridian.sharing.http.OpenDataRoutes;
 import org.meridian.sharing.http.SharingRoutes;
 import org.meridian.sharing.store.LedgerStore;
 import org.meridian.sharing.store.SharingStore;
@@ -44,11 +46,18 @@ public final class SharingCapability implements Capability {
         platform.services().require(ReadPolicies.class).add(sharing);
         platform.services().require(WritePolicies.class).add(sharing);
         platform.services().provide(Sharing.class, sharing);
-        List<Routes> routes = List.of(new SharingRoutes(sharing, platform.services().require(ContextService.class)));
+        ContextService contexts = platform.services().require(ContextService.class);
+        List<Routes> routes = List.of(new SharingRoutes(sharing, contexts),
+                new OpenDataRoutes(sharing, platform.services().require(EntityService.class), contexts));
         return new Running() {
             @Override
             public List<Routes> routes() {
                 return routes;
+            }
+
+            @Override
+            public void close() {
+                sharing.close();
             }
         };
     }

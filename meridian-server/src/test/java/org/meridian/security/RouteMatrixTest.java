@@ -52,6 +52,7 @@ class RouteMatrixTest {
         KINDS.put(route("GET", "/health"), Access.PUBLIC);
         KINDS.put(route("POST", "/auth/token"), Access.PUBLIC);
         KINDS.put(route("GET", "/ngsi-ld/v1/jsonldContexts").or(route("GET", "/ngsi-ld/v1/jsonldContexts/{contextId}")), Access.PUBLIC);
+        KINDS.put(under("/open/v1/").and(r -> r.method().equals("GET")), Access.PUBLIC);
         KINDS.put(route("POST", "/iot/json"), Access.OWN_CREDENTIALS);
         KINDS.put(route("GET", "/auth/me").or(route("POST", "/auth/logout")), Access.SIGNED_IN);
         KINDS.put(route("GET", "/metrics"), Access.MONITOR);

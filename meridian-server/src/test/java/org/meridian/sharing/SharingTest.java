@@ -187,6 +187,30 @@ class SharingTest {
                 "{\"owner\": \"ecology\", \"title\": \"Air quality\", \"published\": true}")).status()).as("its owner describes it").isEqualTo(200);
     }
 
+    /** Published data is for anyone, without signing in, as its owner publishes it: attributes dropped, places rounded. */
+    @Test
+    void openDataIsWhatTheOwnerPublishedAndNothingElse() {
+        Api anyone = operator.anonymous();
+        assertThat(send(anyone.get("/open/v1/datasets/AirQualityObserved/entities")).status()).as("not published yet").isEqualTo(404);
+        ok(ecologyAdmin.put("/sharing/v1/datasets/AirQualityObserved", """
+                {"owner": "ecology", "title": "Air quality", "published": true,
+                 "openData": {"dropAttributes": ["PM10"], "gridMeters": 1000}}"""));
+        assertThat(ok(anyone.get("/open/v1/datasets")).toString()).contains("AirQualityObserved").contains("Air quality");
+        JsonNode open = ok(anyone.get("/open/v1/datasets/AirQualityObserved/entities"));
+        assertThat(open).hasSize(3);
+        for (JsonNode entity : open) {
+            assertThat(entity.has("NO2")).isTrue();
+            assertThat(entity.has("PM10")).as("dropped by its owner").isFalse();
+            double longitude = entity.path("location").path("coordinates").get(0).asDouble();
+            double step = 1000 / 111_320.0;
+            assertThat(Math.abs(longitude / step - Math.round(longitude / step))).as("on the 1 km grid: %s", longitude).isLessThan(1e-6);
+        }
+        // Open data is not a way into the NGSI-LD API.
+        assertThat(send(anyone.get("/ngsi-ld/v1/entities?type=AirQualityObserved")).status()).isEqualTo(401);
+        assertThat(send(anyone.get("/open/v1/datasets/Unpublished/entities")).status()).isEqualTo(404);
+        assertThat(send(anyone.get("/open/v1/datasets/AirQualityObserved/entities?limit=100000")).status()).isEqualTo(400);
+    }
+
     @Test
     void badSharingInputIsRefusedClearly() {
         for (String body : new String[] {"{}", "{\"type\": \"AirQualityObserved\", \"purpose\": \"x\"}",

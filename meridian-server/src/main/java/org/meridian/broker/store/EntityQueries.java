@@ -115,7 +115,8 @@ public final class EntityQueries {
         }
         List<String> matching = new ArrayList<>();
         try (PreparedStatement select = connection.prepareStatement(
-                "SELECT id, attrs -> ? AS geo FROM " + source + " WHERE " + where + " ORDER BY id")) {
+                "SELECT id, " + (!scope.masksNothing() && showsEverywhere(scope, List.of(geo.geoProperty())) ? "raw_attrs" : "attrs")
+                        + " -> ? AS geo FROM " + source + " WHERE " + where + " ORDER BY id")) {
             bind(connection, select, parameters);
             select.setFetchSize(5_000);
             int candidates = 0;
@@ -155,8 +156,10 @@ public final class EntityQueries {
 
     /**
      * The table with each row's attributes masked as the scope says for its types (the table itself when the scope
-     * masks nothing): rows of types shown whole keep their attributes; the others keep those their types' views show.
-     * Queries then filter on what the caller may see, never on a masked value.
+     * masks nothing): rows of types shown whole keep their attributes; the others keep what their type's view shows,
+     * looked up by key (a few granted keys, not every attribute of the row). Queries then filter on what the caller may
+     * see, never on a masked value. An entity of several restricted types is masked by the first of them here (its
+     * rendering in Java shows what any of them shows): the filter can only see less, never more, than the answer.
      */
     private static String masked(String table, ReadScope scope, List<Object> parameters) {
         if (scope.masksNothing()) {
@@ -164,8 +167,8 @@ public final class EntityQueries {
         }
         List<String> whole = new ArrayList<>();
         List<String> located = new ArrayList<>();
-        StringBuilder conditions = new StringBuilder();
-        List<Object> conditionParameters = new ArrayList<>();
+        StringBuilder branches = new StringBuilder();
+        List<Object> branchParameters = new ArrayList<>();
         for (var type : new java.util.TreeMap<>(scope.types()).entrySet()) {
             ReadScope.View view = type.getValue();
             if (view.shows(NgsiLd.LOCATION)) {
@@ -175,28 +178,26 @@ public final class EntityQueries {
                 whole.add(type.getKey());
                 continue;
             }
-            conditions.append(conditions.isEmpty() ? "" : " OR ").append("(types && ?::text[]");
-            conditionParameters.add(new String[] {type.getKey()});
+            branches.append(" WHEN types && ?::text[] THEN ");
+            branchParameters.add(new String[] {type.getKey()});
+            String kept = "attrs";
             if (view.only() != null) {
-                conditions.append(" AND a.key = ANY(?::text[])");
-                conditionParameters.add(view.only().toArray(String[]::new));
+                kept = "(SELECT coalesce(jsonb_object_agg(k, attrs -> k), '{}'::jsonb) FROM unnest(?::text[]) k WHERE jsonb_exists(attrs, k))";
+                branchParameters.add(view.only().toArray(String[]::new));
             }
             if (!view.except().isEmpty()) {
-                conditions.append(" AND NOT (a.key = ANY(?::text[]))");
-                conditionParameters.add(view.except().toArray(String[]::new));
+                kept = "(" + kept + " - ?::text[])";
+                branchParameters.add(view.except().toArray(String[]::new));
             }
-            conditions.append(')');
+            branches.append(kept);
         }
-        String kept = "(SELECT coalesce(jsonb_object_agg(a.key, a.value), '{}'::jsonb) FROM jsonb_each(attrs) a WHERE "
-                + conditions + ")";
-        StringBuilder attrs = new StringBuilder();
-        if (whole.isEmpty()) {
-            attrs.append(kept);
-        } else {
-            attrs.append("CASE WHEN types && ?::text[] THEN attrs ELSE ").append(kept).append(" END");
+        StringBuilder attrs = new StringBuilder("CASE");
+        if (!whole.isEmpty()) {
+            attrs.append(" WHEN types && ?::text[] THEN attrs");
             parameters.add(whole.toArray(String[]::new));
         }
-        parameters.addAll(conditionParameters);
+        attrs.append(branches).append(" ELSE '{}'::jsonb END");
+        parameters.addAll(branchParameters);
         String box;
         if (located.size() == scope.types().size()) {
             box = "location_box";
@@ -204,8 +205,13 @@ public final class EntityQueries {
             box = "CASE WHEN types && ?::text[] THEN location_box END AS location_box";
             parameters.add(located.toArray(String[]::new));
         }
-        return "(SELECT tenant, id, types, scopes, created_at, modified_at, " + attrs + " AS attrs, " + box
+        return "(SELECT tenant, id, types, scopes, created_at, modified_at, " + attrs + " AS attrs, attrs AS raw_attrs, " + box
                 + " FROM " + table + ") entity";
+    }
+
+    /** Whether every visible type shows every one of the attributes. */
+    private static boolean showsEverywhere(ReadScope scope, java.util.Collection<String> attributes) {
+        return scope.types().values().stream().allMatch(view -> attributes.stream().allMatch(view::shows));
     }
 
     static String where(String tenant, EntitySelection selection, ReadScope scope, List<Object> parameters) {
@@ -227,7 +233,23 @@ public final class EntityQueries {
             where.append(" AND ").append(selection.types().toSql("types", parameters, selection.typeExpander()));
         }
         if (selection.attributeJsonPath() != null) {
-            where.append(" AND attrs @?? ?::jsonpath"); // @? is the jsonpath-exists operator; JDBC wants ? doubled
+            // @? is the jsonpath-exists operator; JDBC wants ? doubled.
+            java.util.Set<String> queried = selection.queriedAttributes();
+            if (scope.masksNothing()) {
+                where.append(" AND attrs @?? ?::jsonpath");
+            } else if (queried != null && showsEverywhere(scope, queried)) {
+                // Every type the caller sees shows every attribute q names, and q has no negation: q on the stored
+                // attributes is q on the masked ones, without building the mask (docs/performance.md, "Sharing").
+                where.append(" AND raw_attrs @?? ?::jsonpath");
+            } else {
+                if (queried != null) {
+                    // Masking only removes attributes: what fails on the stored attributes fails on the masked ones,
+                    // so the stored ones are tested first and the mask is built only for rows that pass.
+                    where.append(" AND raw_attrs @?? ?::jsonpath");
+                    parameters.add(selection.attributeJsonPath());
+                }
+                where.append(" AND attrs @?? ?::jsonpath");
+            }
             parameters.add(selection.attributeJsonPath());
         }
         if (selection.scopes() != null) {

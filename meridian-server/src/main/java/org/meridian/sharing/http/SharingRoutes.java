@@ -95,10 +95,21 @@ public final class SharingRoutes implements Routes {
         allowOnly(body, Set.of("owner", "title", "description", "updateFrequency", "published", "openData"));
         String type = exchange.expand(http.pathParam("type"));
         JsonNode open = body.path("openData");
+        if (!open.isMissingNode() && !open.isObject()) {
+            throw invalid("openData is {\"dropAttributes\": [...], \"gridMeters\": n}");
+        }
+        if (open.isObject()) {
+            allowOnly((ObjectNode) open, Set.of("dropAttributes", "gridMeters"));
+        }
         Set<String> drop = open.isMissingNode() ? Set.of() : expandAll(exchange, open.get("dropAttributes"), "openData.dropAttributes");
+        JsonNode grid = open.path("gridMeters");
+        if (!grid.isMissingNode() && !(grid.canConvertToInt() && grid.isIntegralNumber() && grid.asInt() >= 1 && grid.asInt() <= 100_000)) {
+            throw invalid("openData.gridMeters is a whole number of meters, 1 to 100000");
+        }
         Dataset dataset = new Dataset(exchange.caller().tenant(), type, required(body, "owner"),
                 text(body, "title", 200, http.pathParam("type")), text(body, "description", 4000, ""),
-                text(body, "updateFrequency", 200, ""), bool(body, "published"), drop == null ? Set.of() : drop, null);
+                text(body, "updateFrequency", 200, ""), bool(body, "published"), drop == null ? Set.of() : drop,
+                grid.isMissingNode() ? null : grid.asInt());
         boolean created = sharing.putDataset(exchange.caller(), dataset);
         respond(http, created ? 201 : 200, dataset(exchange, dataset));
     }
@@ -224,9 +235,13 @@ public final class SharingRoutes implements Routes {
         ObjectNode out = NODES.objectNode().put("type", exchange.compact(dataset.entityType())).put("owner", dataset.owner())
                 .put("title", dataset.title()).put("description", dataset.description())
                 .put("updateFrequency", dataset.updateFrequency()).put("published", dataset.published());
-        if (!dataset.openDrop().isEmpty()) {
-            ArrayNode drop = out.putObject("openData").putArray("dropAttributes");
+        if (!dataset.openDrop().isEmpty() || dataset.openGridMeters() != null) {
+            ObjectNode open = out.putObject("openData");
+            ArrayNode drop = open.putArray("dropAttributes");
             dataset.openDrop().stream().map(exchange::compact).sorted().forEach(drop::add);
+            if (dataset.openGridMeters() != null) {
+                open.put("gridMeters", dataset.openGridMeters());
+            }
         }
         return out;
     }

@@ -1,0 +1,127 @@
+package org.meridian.bench;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Governed reads against the owner's: {@code entities} entities of a type one department owns, a second department
+ * granted three of its attributes; the same queries as the owner and as the grantee (whose reads are masked in SQL and
+ * each recorded in the exchange ledger), and signing in. Needs a server with accounts (bench/run starts one for the
+ * {@code sharing} phase); the operator's password comes from MERIDIAN_BENCH_ADMIN_PASSWORD.
+ */
+final class SharingBenchmark {
+    private static final String TYPE = "AirQualityObserved";
+    private static final String PASSWORD = "bench-password-12";
+    private static final Pattern TOKEN = Pattern.compile("\"access_token\":\"([^\"]+)\"");
+
+    private final String base;
+    private final int entities;
+    private final String adminPassword;
+    private final HttpClient client = HttpClient.newHttpClient();
+
+    SharingBenchmark(String base, int entities, String adminPassword) {
+        this.base = base;
+        this.entities = entities;
+        this.adminPassword = adminPassword;
+    }
+
+    void run() throws Exception {
+        String operator = "Bearer " + signIn("admin", adminPassword);
+        send(operator, "PUT", "/admin/v1/departments/ecology", "{\"name\": \"Ecology\"}");
+        send(operator, "PUT", "/admin/v1/departments/transport", "{\"name\": \"Transport\"}");
+        send(operator, "POST", "/admin/v1/users", "{\"username\": \"eco\", \"password\": \"" + PASSWORD
+                + "\", \"roles\": [{\"department\": \"ecology\", \"role\": \"staff\"}]}");
+        send(operator, "POST", "/admin/v1/users", "{\"username\": \"tr\", \"password\": \"" + PASSWORD
+                + "\", \"roles\": [{\"department\": \"transport\", \"role\": \"staff\"}]}");
+        send(operator, "PUT", "/sharing/v1/datasets/" + TYPE, "{\"owner\": \"ecology\"}");
+        send(operator, "POST", "/sharing/v1/grants", "{\"type\": \"" + TYPE + "\", \"grantee\": \"transport\", "
+                + "\"attributes\": [\"NO2\", \"temperature\", \"location\"], \"until\": \"" + Instant.now().plus(1, ChronoUnit.DAYS) + "\"}");
+
+        SplittableRandom random = new SplittableRandom(42);
+        int batches = entities / 100;
+        try (RawHttpConnection http = new RawHttpConnection(base, operator)) {
+            for (int b = 0; b < batches; b++) {
+                StringBuilder body = new StringBuilder("[");
+                for (int i = 0; i < 100; i++) {
+                    body.append(i == 0 ? "" : ",").append(CityEntities.airQuality(TYPE, b * 100 + i, random));
+                }
+                int status = http.request("POST", "/ngsi-ld/v1/entityOperations/upsert", body.append(']').toString());
+                if (status >= 300) {
+                    throw new IllegalStateException("loading failed: " + status);
+                }
+            }
+        }
+        System.out.printf(Locale.ROOT, "sharing: %d %s entities owned by ecology; transport granted NO2, temperature, location%n",
+                entities, TYPE);
+
+        String owner = "Bearer " + signIn("eco", PASSWORD);
+        String grantee = "Bearer " + signIn("tr", PASSWORD);
+        List<String> near = new ArrayList<>();
+        List<String> pages = new ArrayList<>();
+        for (int i = 0; i < 2_000; i++) {
+            double longitude = CityEntities.WEST + random.nextDouble() * (CityEntities.EAST - CityEntities.WEST);
+            double latitude = CityEntities.SOUTH + random.nextDouble() * (CityEntities.NORTH - CityEntities.SOUTH);
+            near.add("/ngsi-ld/v1/entities?type=" + TYPE + "&limit=20&q=" + encode("NO2>40;temperature<30")
+                    + "&georel=" + encode("near;maxDistance==1000") + "&geometry=Point&coordinates="
+                    + encode(String.format(Locale.ROOT, "[%.5f,%.5f]", longitude, latitude)));
+            pages.add("/ngsi-ld/v1/entities?type=" + TYPE + "&limit=100&q=" + encode("NO2>" + (20 + random.nextInt(60))));
+        }
+        for (int round = 0; round < 2; round++) {
+            String warm = round == 0 ? " (first round)" : "";
+            measure(owner, near, "query type+q+near 1 km, owner" + warm);
+            measure(grantee, near, "query type+q+near 1 km, grantee" + warm);
+            measure(owner, pages.subList(0, 500), "query type+q, 100 a page, owner" + warm);
+            measure(grantee, pages.subList(0, 500), "query type+q, 100 a page, grantee" + warm);
+        }
+        LoadGenerator.Result signIns = LoadGenerator.drive(200, 4, i -> () -> {
+            signIn("tr", PASSWORD);
+            return 200;
+        });
+        signIns.print("sign in (password grant, Argon2id, 4 clients)", 1, "sign-ins/s");
+    }
+
+    private void measure(String authorization, List<String> paths, String what) throws Exception {
+        ThreadLocal<RawHttpConnection> connections = ThreadLocal.withInitial(() -> new RawHttpConnection(base, authorization));
+        LoadGenerator.drive(paths.size(), 4, i -> () -> {
+            int status = connections.get().request("GET", paths.get(i), null);
+            return status;
+        }).print(what + " (4 clients)", 1, "queries/s");
+    }
+
+    private String signIn(String username, String password) throws Exception {
+        HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create(base + "/auth/token"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("grant_type=password&username=" + encode(username) + "&password=" + encode(password)))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        Matcher token = TOKEN.matcher(response.body());
+        if (response.statusCode() != 200 || !token.find()) {
+            throw new IllegalStateException("could not sign in as " + username + ": " + response.statusCode() + " " + response.body());
+        }
+        return token.group(1);
+    }
+
+    private void send(String authorization, String method, String path, String body) throws Exception {
+        HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", authorization)
+                .header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() >= 300) {
+            throw new IllegalStateException(method + " " + path + ": " + response.statusCode() + " " + response.body());
+        }
+    }
+
+    private static String encode(String text) {
+        return URLEncoder.encode(text, StandardCharsets.UTF_8);
+    }
+}

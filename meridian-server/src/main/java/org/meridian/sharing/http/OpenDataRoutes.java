@@ -1,0 +1,104 @@
+package org.meridian.sharing.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.DoubleNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.util.function.UnaryOperator;
+import org.meridian.broker.EntityService;
+import org.meridian.core.error.MeridianException;
+import org.meridian.core.jsonld.ContextResolver;
+import org.meridian.core.ngsild.Entity;
+import org.meridian.core.ngsild.EntityRenderer;
+import org.meridian.core.ngsild.RenderOptions;
+import org.meridian.core.query.EntitySelection;
+import org.meridian.core.query.TypeExpression;
+import org.meridian.core.security.Caller;
+import org.meridian.platform.http.Access;
+import org.meridian.platform.http.MediaTypes;
+import org.meridian.platform.http.NgsiLdExchange;
+import org.meridian.platform.http.Parameters;
+import org.meridian.platform.http.Routes;
+import org.meridian.sharing.Dataset;
+import org.meridian.sharing.Sharing;
+import org.meridian.sharing.SharingError;
+
+/**
+ * {@code /open/v1/}: open data, for anyone, without signing in: the datasets their owners published, and their
+ * entities as the owner publishes them (attributes dropped, locations rounded to a grid). Entities are read as an
+ * anonymous caller, so the read policy (published datasets only, dropped attributes masked in SQL) decides what is
+ * there; the rounding is applied to what is rendered.
+ */
+public final class OpenDataRoutes implements Routes {
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private static final double METERS_PER_DEGREE = 111_320;
+
+    private final Sharing sharing;
+    private final EntityService entities;
+    private final ContextResolver contexts;
+
+    public OpenDataRoutes(Sharing sharing, EntityService entities, ContextResolver contexts) {
+        this.sharing = sharing;
+        this.entities = entities;
+        this.contexts = contexts;
+    }
+
+    @Override
+    public void register(RoutesConfig routes) {
+        routes.get("/open/v1/datasets", this::datasets, Access.PUBLIC);
+        routes.get("/open/v1/datasets/{type}/entities", this::entities, Access.PUBLIC);
+    }
+
+    private void datasets(Context http) {
+        NgsiLdExchange exchange = new NgsiLdExchange(http, contexts);
+        ArrayNode list = NODES.arrayNode();
+        for (Dataset dataset : sharing.datasets(Caller.anonymous(exchange.tenant()))) {
+            if (dataset.published()) {
+                list.addObject().put("type", exchange.context().compactIri(dataset.entityType())).put("title", dataset.title())
+                        .put("description", dataset.description()).put("publisher", dataset.owner())
+                        .put("updateFrequency", dataset.updateFrequency())
+                        .put("entities", "/open/v1/datasets/" + exchange.context().compactIri(dataset.entityType()) + "/entities");
+            }
+        }
+        http.status(200).contentType(MediaTypes.JSON).result(list.toString());
+    }
+
+    private void entities(Context http) {
+        NgsiLdExchange exchange = new NgsiLdExchange(http, contexts);
+        Caller anyone = Caller.anonymous(exchange.tenant());
+        String type = exchange.context().expandTerm(http.pathParam("type"));
+        Dataset dataset = sharing.datasets(anyone).stream().filter(d -> d.published() && d.entityType().equals(type)).findFirst()
+                .orElseThrow(() -> new MeridianException(SharingError.NOT_FOUND, "No published dataset " + http.pathParam("type")));
+        int limit = Parameters.integer(http, "limit", 100, 0);
+        if (limit > 1000) {
+            throw new MeridianException(SharingError.INVALID_INPUT, "limit is at most 1000");
+        }
+        int offset = Parameters.integer(http, "offset", 0, 0);
+        EntitySelection selection = new EntitySelection(null, null, new TypeExpression.TypeName(type), UnaryOperator.identity(),
+                null, null, null, null, null);
+        ArrayNode list = NODES.arrayNode();
+        for (Entity entity : entities.query(anyone, selection, limit, offset, false).entities()) {
+            ObjectNode rendered = EntityRenderer.render(entity, exchange.context(), new RenderOptions(RenderOptions.Format.KEY_VALUES,
+                    false, null, null, null));
+            if (dataset.openGridMeters() != null) {
+                rendered.properties().forEach(member -> roundPoints(member.getValue(), dataset.openGridMeters()));
+            }
+            list.add(rendered);
+        }
+        http.status(200).contentType(MediaTypes.JSON).result(list.toString());
+    }
+
+    /** Rounds every GeoJSON Point's coordinates to the grid (about {@code meters} on the ground). */
+    static void roundPoints(JsonNode value, int meters) {
+        if (value instanceof ObjectNode object && "Point".equals(object.path("type").asText())
+                && object.get("coordinates") instanceof ArrayNode coordinates && coordinates.size() >= 2) {
+            double step = meters / METERS_PER_DEGREE;
+            for (int i = 0; i < 2; i++) {
+                coordinates.set(i, DoubleNode.valueOf(Math.round(coordinates.get(i).asDouble() / step) * step));
+            }
+        }
+    }
+}
