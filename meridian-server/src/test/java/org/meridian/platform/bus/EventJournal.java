@@ -18,9 +18,12 @@ public final class EventJournal {
 
     public static void main(String[] args) throws Exception {
         Path journal = Path.of(args[0]);
+        // Every installed capability's migrations, as the server has them: Flyway refuses a database with applied
+        // migrations it does not know below the newest it does.
+        List<String> migrations = new java.util.ArrayList<>(List.of(Database.MIGRATIONS));
+        org.meridian.platform.capability.Capability.installed().forEach(capability -> migrations.addAll(capability.migrations()));
         Database database = Database.open(System.getenv("MERIDIAN_DB_URL"), System.getenv("MERIDIAN_DB_USER"),
-                System.getenv("MERIDIAN_DB_PASSWORD"), null, 4, null,
-                List.of(Database.MIGRATIONS, "classpath:db/broker", "classpath:db/ingest"));
+                System.getenv("MERIDIAN_DB_PASSWORD"), null, 4, null, migrations);
         LogEventBus bus = new LogEventBus(database.dataSource(), LogEventBus.Options.defaults());
         try (FileChannel file = FileChannel.open(journal, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.APPEND)) {
