@@ -30,9 +30,9 @@ final class DeviceRegistry {
      * refresh writes into the copy it started with, which is then discarded, so a stale answer cannot outlive it.
      */
     private record Cache(long version, Map<String, Optional<StoredGroup>> groups,
-                         Map<String, Optional<Known>> devices, Map<Object, Object> shared) {
+                         Map<String, Optional<Known>> devices, Map<Object, Object> shared, Map<String, Principal> verified) {
         Cache(long version) {
-            this(version, new ConcurrentHashMap<>(), new ConcurrentHashMap<>(), new ConcurrentHashMap<>());
+            this(version, new ConcurrentHashMap<>(), new ConcurrentHashMap<>(), new ConcurrentHashMap<>(), new ConcurrentHashMap<>());
         }
     }
 
@@ -115,6 +115,29 @@ final class DeviceRegistry {
      * itself. Slow hashes are verified once and then remembered ({@link Secrets}).
      */
     Optional<Principal> authenticateFor(String apiKey, String deviceId, String username, String password) {
+        // Credentials verified under the provisioning version the ingest path last read are remembered with it (the
+        // pipeline reads the version at every batch, so a deleted device or a new secret is seen by the next
+        // request); a stale answer costs nothing, as the measurement is then checked against the provisioning again.
+        Cache current = cache;
+        String key = apiKey + "\n" + deviceId + "\n" + username + "\n" + java.util.HexFormat.of().formatHex(sha256(password));
+        Principal remembered = current.verified().get(key);
+        if (remembered != null) {
+            return Optional.of(remembered);
+        }
+        Optional<Principal> verified = verify(apiKey, deviceId, username, password);
+        verified.ifPresent(principal -> bound(cache.verified()).put(key, principal));
+        return verified;
+    }
+
+    private static byte[] sha256(String text) {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256").digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private Optional<Principal> verify(String apiKey, String deviceId, String username, String password) {
         return transactions.readOnly(connection -> {
             refresh(connection);
             if (username.equals(apiKey)) {
