@@ -129,7 +129,8 @@ public final class DemoDirectory {
             }
         }
         try {
-            return administration.createClient(platform, SIMULATOR, "big-data", Role.SYSTEM.id(),
+            // Of no department: the city's own integration, provisioning every department's devices.
+            return administration.createClient(platform, SIMULATOR, "", Role.SYSTEM.id(),
                     "The demo city's simulator: provisions its devices and places").apiKey();
         } catch (MeridianException e) {
             if (e.code() != IdentityError.ALREADY_EXISTS) {

@@ -85,7 +85,7 @@ public final class BrokerCapability implements Capability {
                         writes, platform.clock()), contexts, planner, settings.defaultLimit(), settings.maxLimit());
         Services services = platform.services();
         services.provide(ContextService.class, contexts);
-        services.provide(MeasurementWriter.class, new MeasurementWriter(writer));
+        services.provide(MeasurementWriter.class, new MeasurementWriter(writer, writes, transactions, entityStore));
         services.provide(BatchService.class, batches);
         services.provide(EntityService.class, entities);
         services.provide(ReadPolicies.class, policies);

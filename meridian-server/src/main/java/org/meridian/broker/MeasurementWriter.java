@@ -30,9 +30,45 @@ public final class MeasurementWriter {
     }
 
     private final ChangeWriter writer;
+    private final WritePolicies writes;
+    private final org.meridian.platform.db.Transactions transactions;
+    private final org.meridian.broker.store.EntityStore entities;
 
-    public MeasurementWriter(ChangeWriter writer) {
+    public MeasurementWriter(ChangeWriter writer, WritePolicies writes, org.meridian.platform.db.Transactions transactions,
+                             org.meridian.broker.store.EntityStore entities) {
         this.writer = writer;
+        this.writes = writes;
+        this.transactions = transactions;
+        this.entities = entities;
+    }
+
+    /**
+     * Refuses (403) provisioning that would let devices write what the caller may not: devices write as the platform,
+     * so what they may write is decided when they are provisioned, against the types their entities will have and the
+     * types those entities have now.
+     */
+    public void requireWritable(Caller caller, java.util.Collection<Entity> planned) {
+        Set<String> writable = writes.writable(caller);
+        if (writable == null || planned.isEmpty()) {
+            return;
+        }
+        for (Entity entity : planned) {
+            WritePolicies.require(writable, entity.id(), entity.types());
+        }
+        List<Entity> stored = transactions.readOnly(connection ->
+                entities.findAll(connection, caller.tenant(), planned.stream().map(Entity::id).toList(), false));
+        for (Entity entity : stored) {
+            WritePolicies.require(writable, entity.id(), entity.types());
+        }
+    }
+
+    /** Refuses (403) a device group whose entity type the caller may not write. */
+    public void requireWritableType(Caller caller, String type) {
+        Set<String> writable = writes.writable(caller);
+        if (!WritePolicies.allows(writable, List.of(type))) {
+            throw new org.meridian.core.error.MeridianException(BrokerError.NOT_YOUR_DATA, "Devices of type " + type
+                    + " would write a type your department does not own");
+        }
     }
 
     /** Creates the entities that do not exist yet, for devices just provisioned; returns how many were created. */

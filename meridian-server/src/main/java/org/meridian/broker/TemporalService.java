@@ -106,8 +106,9 @@ public final class TemporalService {
         WritePolicies.require(writable, entity.id(), entity.types());
         return transactions.inTransaction(connection -> {
             tenants.ensure(connection, tenant);
-            entities.find(connection, tenant, entity.id(), false)
-                    .ifPresent(stored -> WritePolicies.require(writable, entity.id(), stored.types()));
+            Optional<Entity> stored = entities.find(connection, tenant, entity.id(), false);
+            (stored.isPresent() ? stored : temporalEntities.find(connection, tenant, entity.id()))
+                    .ifPresent(known -> WritePolicies.require(writable, entity.id(), known.types()));
             boolean created = entities.find(connection, tenant, entity.id(), false).isEmpty()
                     && temporalEntities.save(connection, tenant, entity);
             history.append(connection, tenant, entity.id(), entity.attributes());

@@ -185,7 +185,9 @@ public final class Administration {
     public User replaceRoles(Caller caller, String username, List<RoleGrant> roles) {
         return transactions.inTransaction(connection -> {
             Reach reach = reach(connection, caller);
-            StoredAccount account = accounts.byUsername(connection, username).orElseThrow(() -> notFound("user", username));
+            // Only people already within reach: a department administrator adding a role to someone beyond it would
+            // then govern them (their password included). Operators bring a person into another department.
+            StoredAccount account = visibleAccount(connection, reach, username);
             if (account.username().equals(callerName(caller)) && !reach.everything()) {
                 throw new MeridianException(IdentityError.NOT_YOUR_DEPARTMENT, "You may not change your own roles");
             }

@@ -92,7 +92,7 @@ public final class IdentityService {
         if (username == null || password == null || username.isEmpty() || username.length() > 128 || password.length() > 1024) {
             throw new MeridianException(IdentityError.INVALID_GRANT, "A user name and a password are needed");
         }
-        if (!throttle.allowed(username, address)) {
+        if (!throttle.begin(username, address)) {
             throw new MeridianException(IdentityError.TOO_MANY_ATTEMPTS, "Too many failed sign-ins; try again in "
                     + LoginThrottle.WINDOW.toMinutes() + " minutes");
         }
@@ -100,10 +100,9 @@ public final class IdentityService {
         // A missing account costs a hash too, so its absence does not show in the time taken.
         boolean matches = hasher.matches(password, account.map(AccountStore.StoredAccount::passwordHash).orElse(DUMMY_HASH));
         if (account.isEmpty() || !matches || account.get().disabled()) {
-            throttle.failed(username, address);
             throw new MeridianException(IdentityError.INVALID_GRANT, "The user name or the password is wrong");
         }
-        throttle.succeeded(username);
+        throttle.succeeded(username, address);
         UUID session = UUID.randomUUID();
         String refresh = OpaqueSecrets.generate();
         transactions.inTransaction(connection -> {

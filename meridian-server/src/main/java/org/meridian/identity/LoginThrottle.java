@@ -28,20 +28,45 @@ final class LoginThrottle {
         this.clock = clock;
     }
 
-    boolean allowed(String account, String address) {
-        return recent("account:" + account) < MAX_FAILURES && recent("address:" + address) < MAX_ADDRESS_FAILURES;
-    }
-
-    void failed(String account, String address) {
+    /**
+     * Whether an attempt may be made now; if so, it is counted as a failure at once, before the password is checked,
+     * so that guesses sent in parallel cannot all pass the limit while the slow hash runs ({@link #succeeded} takes it
+     * back).
+     */
+    synchronized boolean begin(String account, String address) {
+        if (recent("account:" + account) >= MAX_FAILURES || recent("address:" + address) >= MAX_ADDRESS_FAILURES) {
+            return false;
+        }
         if (failures.size() > MAX_KEYS) {
-            failures.clear(); // a flood of made-up names: forget rather than grow without bound
+            forgetOld();
         }
         record("account:" + account);
         record("address:" + address);
+        return true;
     }
 
-    void succeeded(String account) {
+    /** The attempt was right: the account starts afresh, and the address's count of this attempt is taken back. */
+    void succeeded(String account, String address) {
         failures.remove("account:" + account);
+        Deque<Instant> times = failures.get("address:" + address);
+        if (times != null) {
+            synchronized (times) {
+                times.pollLast();
+            }
+        }
+    }
+
+    /** A flood of made-up names: forget the keys with no failure in the window (and, if that is not enough, all). */
+    private void forgetOld() {
+        Instant from = clock.instant().minus(WINDOW);
+        failures.values().removeIf(times -> {
+            synchronized (times) {
+                return times.isEmpty() || times.peekLast().isBefore(from);
+            }
+        });
+        if (failures.size() > MAX_KEYS) {
+            failures.clear();
+        }
     }
 
     private int recent(String key) {

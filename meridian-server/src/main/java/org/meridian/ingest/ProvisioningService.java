@@ -49,6 +49,7 @@ public final class ProvisioningService {
         for (JsonNode element : elements(body, "services")) {
             groups.add(ProvisioningParser.serviceGroup(element, tenant, context, now));
         }
+        groups.forEach(parsed -> writer.requireWritableType(caller, parsed.group().entityType()));
         List<String> hashes = groups.stream().map(parsed -> Secrets.hash(parsed.gatewaySecret())).toList();
         return transactions.inTransaction(connection -> {
             tenants.ensure(connection, tenant);
@@ -131,6 +132,7 @@ public final class ProvisioningService {
                 attributes.setAll(device.staticAttributes().deepCopy());
                 entities.put(entityId, new Entity(entityId, List.of(type), List.of(), attributes, now, now));
             }
+            writer.requireWritable(caller, entities.values());
             List<String> inserted = store.insertDevices(connection, devices, hashes, now);
             if (inserted.size() != devices.size()) {
                 List<String> taken = devices.stream().map(Device::deviceId).filter(id -> !inserted.contains(id)).toList();

@@ -66,8 +66,25 @@ public final class Ledger {
         return verify(connection, new LedgerStore());
     }
 
-    /** Recomputes the whole chain. */
+    /**
+     * Recomputes the whole chain, in one snapshot (the entries and the head as of one moment: an entry appended while
+     * the chain is read is in neither). The connection must not be in a transaction.
+     */
     static Verification verify(Connection connection, LedgerStore store) throws SQLException {
+        boolean autoCommit = connection.getAutoCommit();
+        int isolation = connection.getTransactionIsolation();
+        connection.setAutoCommit(false);
+        connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+        try {
+            return verifyInSnapshot(connection, store);
+        } finally {
+            connection.rollback();
+            connection.setTransactionIsolation(isolation);
+            connection.setAutoCommit(autoCommit);
+        }
+    }
+
+    private static Verification verifyInSnapshot(Connection connection, LedgerStore store) throws SQLException {
         long[] expected = {1};
         byte[][] previous = {GENESIS};
         Verification[] broken = {null};

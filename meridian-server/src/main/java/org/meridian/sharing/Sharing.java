@@ -32,7 +32,8 @@ import org.meridian.sharing.store.SharingStore;
  *       evaluators) read everything;</li>
  *   <li>a department reads the datasets it owns, whole, and what its grants in force allow of others';</li>
  *   <li>anyone else (not signed in) reads the published datasets, without the attributes their owner drops;</li>
- *   <li>a department writes only the types it owns; types no dataset names are the operators'.</li>
+ *   <li>a department writes only the types it owns; types no dataset names are the operators' (and a system client
+ *       of no department's, which only operators create).</li>
  * </ul>
  * Every read that shows a department another's data, and every decision, is appended to the exchange ledger.
  */
@@ -96,7 +97,9 @@ public final class Sharing implements ReadPolicy, WritePolicy, AutoCloseable {
 
     @Override
     public Set<String> writableTypes(Caller caller) {
-        if (caller.unrestricted()) {
+        if (caller.unrestricted() || caller.departments().isEmpty() && caller.has(Role.SYSTEM)) {
+            // An operator, the platform, or a system client of no department (the city's own integration, which
+            // only an operator can create): every type.
             return null;
         }
         if (caller.departments().isEmpty()) {
@@ -324,11 +327,21 @@ public final class Sharing implements ReadPolicy, WritePolicy, AutoCloseable {
 
     // ---- the ledger ---------------------------------------------------------------------------------------------
 
+    /** The tenant's entries, for operators and the tenant's auditors (not an auditor scoped to one department). */
     public List<LedgerEntry> ledger(Caller caller, long beforeSeq, int limit) {
+        requireTenantAuditor(caller);
         return transactions.readOnly(connection -> ledgerStore.page(connection, caller.tenant(), beforeSeq, limit));
     }
 
-    public Ledger.Verification verify() {
+    private static void requireTenantAuditor(Caller caller) {
+        if (!wholeTenant(caller)) {
+            throw new MeridianException(SharingError.NOT_YOURS,
+                    "The ledger is read by operators and by auditors of the whole tenant, not of one department");
+        }
+    }
+
+    public Ledger.Verification verify(Caller caller) {
+        requireTenantAuditor(caller);
         return transactions.readOnly(connection -> Ledger.verify(connection, ledgerStore));
     }
 

@@ -51,13 +51,20 @@ class AdministrationTest {
                 "[{\"department\": \"water\", \"role\": \"department-admin\"}, {\"department\": \"transport\", \"role\": \"department-admin\"}]")
                 .tenant(tenant).send();
         assertThat(ownRoles.status()).isEqualTo(403);
-        // The transport person given a water role: shared, so water sees them, but still may not change their password.
+        // Nor give them a role in water (they would then be water's to govern, password and all): only an operator
+        // shares a person between departments; water then sees them, but still may not change their account.
         assertThat(waterAdmin.put("/admin/v1/users/transport-staff-" + suffix + "/roles", "[{\"department\": \"water\", \"role\": \"staff\"}]")
+                .tenant(tenant).send().status()).isEqualTo(404);
+        assertThat(operator.put("/admin/v1/users/transport-staff-" + suffix + "/roles",
+                "[{\"department\": \"transport\", \"role\": \"staff\"}, {\"department\": \"water\", \"role\": \"staff\"}]")
                 .tenant(tenant).send().status()).isEqualTo(200);
+        assertThat(waterAdmin.get("/admin/v1/users/transport-staff-" + suffix).tenant(tenant).send().status()).isEqualTo(200);
         assertThat(waterAdmin.patch("/admin/v1/users/transport-staff-" + suffix, "{\"disabled\": true}").tenant(tenant).send().status())
                 .isEqualTo(403);
+        assertThat(waterAdmin.put("/admin/v1/users/transport-staff-" + suffix + "/roles", "[]").tenant(tenant).send().status())
+                .as("water may take back its own role").isEqualTo(200);
         assertThat(operator.get("/admin/v1/users/transport-staff-" + suffix).tenant(tenant).send().json().path("roles").toString())
-                .as("the transport role stayed").contains("transport").contains("water");
+                .as("the transport role stayed").contains("transport").doesNotContain("water");
 
         // Departments are the operator's; machine clients of other departments or of the monitor role are refused.
         assertThat(waterAdmin.put("/admin/v1/departments/sewage", "{\"name\": \"Sewage\"}").tenant(tenant).send().status()).isEqualTo(403);

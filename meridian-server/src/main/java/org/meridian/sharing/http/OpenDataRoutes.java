@@ -84,20 +84,39 @@ public final class OpenDataRoutes implements Routes {
             ObjectNode rendered = EntityRenderer.render(entity, exchange.context(), new RenderOptions(RenderOptions.Format.KEY_VALUES,
                     false, null, null, null));
             if (dataset.openGridMeters() != null) {
-                rendered.properties().forEach(member -> roundPoints(member.getValue(), dataset.openGridMeters()));
+                roundPoints(rendered, dataset.openGridMeters());
             }
             list.add(rendered);
         }
         http.status(200).contentType(MediaTypes.JSON).result(list.toString());
     }
 
-    /** Rounds every GeoJSON Point's coordinates to the grid (about {@code meters} on the ground). */
+    /**
+     * Rounds every coordinate of every GeoJSON geometry in the value (points, lines, polygons, collections, and the
+     * arrays of multi-instance attributes) to the grid, about {@code meters} on the ground.
+     */
     static void roundPoints(JsonNode value, int meters) {
-        if (value instanceof ObjectNode object && "Point".equals(object.path("type").asText())
-                && object.get("coordinates") instanceof ArrayNode coordinates && coordinates.size() >= 2) {
-            double step = meters / METERS_PER_DEGREE;
-            for (int i = 0; i < 2; i++) {
-                coordinates.set(i, DoubleNode.valueOf(Math.round(coordinates.get(i).asDouble() / step) * step));
+        if (value instanceof ArrayNode array) {
+            array.forEach(element -> roundPoints(element, meters));
+        } else if (value instanceof ObjectNode object) {
+            if (object.get("coordinates") instanceof ArrayNode coordinates) {
+                roundCoordinates(coordinates, meters / METERS_PER_DEGREE);
+            }
+            object.properties().forEach(member -> {
+                if (!member.getKey().equals("coordinates")) {
+                    roundPoints(member.getValue(), meters);
+                }
+            });
+        }
+    }
+
+    private static void roundCoordinates(ArrayNode coordinates, double step) {
+        for (int i = 0; i < coordinates.size(); i++) {
+            JsonNode element = coordinates.get(i);
+            if (element instanceof ArrayNode nested) {
+                roundCoordinates(nested, step);
+            } else if (element.isNumber()) {
+                coordinates.set(i, DoubleNode.valueOf(Math.round(element.asDouble() / step) * step));
             }
         }
     }

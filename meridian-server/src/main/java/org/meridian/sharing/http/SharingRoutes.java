@@ -217,7 +217,7 @@ public final class SharingRoutes implements Routes {
     }
 
     private void verify(Context http) {
-        Ledger.Verification verification = sharing.verify();
+        Ledger.Verification verification = sharing.verify(exchange(http).caller());
         ObjectNode out = NODES.objectNode().put("intact", verification.intact()).put("entries", verification.entries())
                 .put("headSeq", verification.headSeq());
         if (verification.headHash() != null) {
