@@ -52,8 +52,6 @@ public final class DemoCity implements AutoCloseable {
      * @param sensors the city's size in sensors: 300 is a district, 100,000 a city for load tests
      * @param speed how much faster than the wall clock the city's day runs
      * @param intervalSeconds how often each sensor reports (wall-clock seconds)
-     */
-    /**
      * @param apiKey the simulator's machine-client API key (sent as X-Api-Key on provisioning; see app.DemoDirectory)
      */
     public record Options(long seed, double speed, int sensors, int intervalSeconds, String httpBase, String mqttUrl,

@@ -17,7 +17,7 @@ import org.meridian.identity.IdentityError;
 import org.meridian.platform.http.Access;
 import org.meridian.platform.http.Callers;
 import org.meridian.platform.http.JsonBody;
-import org.meridian.platform.http.MediaTypes;
+import org.meridian.platform.http.JsonFields;
 import org.meridian.platform.http.NgsiLdExchange;
 import org.meridian.platform.http.Routes;
 
@@ -28,6 +28,7 @@ import org.meridian.platform.http.Routes;
 public final class AdminRoutes implements Routes {
     private static final String BASE = "/admin/v1";
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private static final JsonFields FIELDS = new JsonFields(IdentityError.INVALID_INPUT);
 
     private final Administration administration;
 
@@ -65,7 +66,7 @@ public final class AdminRoutes implements Routes {
     }
 
     private void putDepartment(Context http) {
-        ObjectNode body = object(http);
+        ObjectNode body = FIELDS.object(http);
         String id = http.pathParam("id");
         boolean created = administration.putDepartment(caller(http), id, text(body, "name"));
         respond(http, created ? 201 : 200, NODES.objectNode().put("id", id).put("name", text(body, "name").strip()));
@@ -87,8 +88,8 @@ public final class AdminRoutes implements Routes {
     }
 
     private void createUser(Context http) {
-        ObjectNode body = object(http);
-        allowOnly(body, Set.of("username", "displayName", "password", "roles"));
+        ObjectNode body = FIELDS.object(http);
+        FIELDS.allowOnly(body, Set.of("username", "displayName", "password", "roles"));
         Administration.User user = administration.createUser(caller(http), text(body, "username"),
                 new Administration.UserChange(text(body, "displayName"), text(body, "password"), null), roles(body.get("roles")));
         http.header("Location", BASE + "/users/" + user.username());
@@ -96,15 +97,10 @@ public final class AdminRoutes implements Routes {
     }
 
     private void updateUser(Context http) {
-        ObjectNode body = object(http);
-        allowOnly(body, Set.of("displayName", "password", "disabled"));
-        JsonNode disabled = body.get("disabled");
-        if (disabled != null && !disabled.isBoolean()) {
-            throw invalid("disabled is true or false");
-        }
+        ObjectNode body = FIELDS.object(http);
+        FIELDS.allowOnly(body, Set.of("displayName", "password", "disabled"));
         respond(http, 200, user(administration.updateUser(caller(http), http.pathParam("username"),
-                new Administration.UserChange(text(body, "displayName"), text(body, "password"),
-                        disabled == null ? null : disabled.booleanValue()))));
+                new Administration.UserChange(text(body, "displayName"), text(body, "password"), FIELDS.bool(body, "disabled")))));
     }
 
     private void deleteUser(Context http) {
@@ -128,8 +124,8 @@ public final class AdminRoutes implements Routes {
     }
 
     private void createClient(Context http) {
-        ObjectNode body = object(http);
-        allowOnly(body, Set.of("id", "department", "role", "description"));
+        ObjectNode body = FIELDS.object(http);
+        FIELDS.allowOnly(body, Set.of("id", "department", "role", "description"));
         Administration.Client client = administration.createClient(caller(http), text(body, "id"), text(body, "department"),
                 text(body, "role"), text(body, "description"));
         http.header("Location", BASE + "/clients/" + client.id());
@@ -137,14 +133,10 @@ public final class AdminRoutes implements Routes {
     }
 
     private void updateClient(Context http) {
-        ObjectNode body = object(http);
-        allowOnly(body, Set.of("description", "disabled"));
-        JsonNode disabled = body.get("disabled");
-        if (disabled != null && !disabled.isBoolean()) {
-            throw invalid("disabled is true or false");
-        }
+        ObjectNode body = FIELDS.object(http);
+        FIELDS.allowOnly(body, Set.of("description", "disabled"));
         respond(http, 200, client(administration.updateClient(caller(http), http.pathParam("id"), text(body, "description"),
-                disabled == null ? null : disabled.booleanValue())));
+                FIELDS.bool(body, "disabled"))));
     }
 
     private void deleteClient(Context http) {
@@ -188,44 +180,22 @@ public final class AdminRoutes implements Routes {
             if (!(role instanceof ObjectNode object)) {
                 throw invalid("Each role is {\"department\": \"…\", \"role\": \"…\"}");
             }
-            allowOnly(object, Set.of("department", "role"));
+            FIELDS.allowOnly(object, Set.of("department", "role"));
             String department = text(object, "department");
             grants.add(new RoleGrant("", department == null ? "" : department, text(object, "role")));
         }
         return grants;
     }
 
-    private static ObjectNode object(Context http) {
-        if (JsonBody.parse(http) instanceof ObjectNode object) {
-            return object;
-        }
-        throw invalid("The body is a JSON object");
-    }
-
-    private static void allowOnly(ObjectNode body, Set<String> names) {
-        body.fieldNames().forEachRemaining(name -> {
-            if (!names.contains(name)) {
-                throw invalid("Unknown member '" + (name.length() > 64 ? name.substring(0, 64) + "…" : name) + "'; allowed: " + names);
-            }
-        });
+    private static MeridianException invalid(String detail) {
+        return FIELDS.invalid(detail);
     }
 
     private static String text(JsonNode body, String name) {
-        JsonNode value = body.get(name);
-        if (value == null || value.isNull()) {
-            return null;
-        }
-        if (!value.isTextual()) {
-            throw invalid(name + " is a string");
-        }
-        return value.asText();
+        return FIELDS.text(body, name, 1024);
     }
 
     private static void respond(Context http, int status, JsonNode body) {
-        http.status(status).contentType(MediaTypes.JSON).result(body.toString());
-    }
-
-    private static MeridianException invalid(String detail) {
-        return new MeridianException(IdentityError.INVALID_INPUT, detail);
+        JsonFields.respond(http, status, body);
     }
 }

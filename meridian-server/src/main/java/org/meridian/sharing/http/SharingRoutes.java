@@ -17,8 +17,7 @@ import org.meridian.core.jsonld.ContextResolver;
 import org.meridian.core.jsonld.JsonLdContext;
 import org.meridian.core.security.Caller;
 import org.meridian.platform.http.Access;
-import org.meridian.platform.http.JsonBody;
-import org.meridian.platform.http.MediaTypes;
+import org.meridian.platform.http.JsonFields;
 import org.meridian.platform.http.NgsiLdExchange;
 import org.meridian.platform.http.Routes;
 import org.meridian.sharing.Dataset;
@@ -37,6 +36,7 @@ import org.meridian.sharing.SharingError;
 public final class SharingRoutes implements Routes {
     private static final String BASE = "/sharing/v1";
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private static final JsonFields FIELDS = new JsonFields(SharingError.INVALID_INPUT);
 
     private final Sharing sharing;
     private final ContextResolver contexts;
@@ -91,15 +91,15 @@ public final class SharingRoutes implements Routes {
 
     private void putDataset(Context http) {
         Exchange exchange = exchange(http);
-        ObjectNode body = object(http);
-        allowOnly(body, Set.of("owner", "title", "description", "updateFrequency", "published", "openData"));
+        ObjectNode body = FIELDS.object(http);
+        FIELDS.allowOnly(body, Set.of("owner", "title", "description", "updateFrequency", "published", "openData"));
         String type = exchange.expand(http.pathParam("type"));
         JsonNode open = body.path("openData");
         if (!open.isMissingNode() && !open.isObject()) {
             throw invalid("openData is {\"dropAttributes\": [...], \"gridMeters\": n}");
         }
         if (open.isObject()) {
-            allowOnly((ObjectNode) open, Set.of("dropAttributes", "gridMeters"));
+            FIELDS.allowOnly((ObjectNode) open, Set.of("dropAttributes", "gridMeters"));
         }
         Set<String> drop = open.isMissingNode() ? Set.of() : expandAll(exchange, open.get("dropAttributes"), "openData.dropAttributes");
         JsonNode grid = open.path("gridMeters");
@@ -153,8 +153,8 @@ public final class SharingRoutes implements Routes {
 
     private void request(Context http) {
         Exchange exchange = exchange(http);
-        ObjectNode body = object(http);
-        allowOnly(body, Set.of("type", "department", "attributes", "purpose", "until"));
+        ObjectNode body = FIELDS.object(http);
+        FIELDS.allowOnly(body, Set.of("type", "department", "attributes", "purpose", "until"));
         ShareRequest request = sharing.request(exchange.caller(), exchange.expand(required(body, "type")),
                 text(body, "department", 64, null), expandAll(exchange, body.get("attributes"), "attributes"),
                 text(body, "purpose", 2000, null), instant(body, "until"));
@@ -164,8 +164,8 @@ public final class SharingRoutes implements Routes {
 
     private void decide(Context http) {
         Exchange exchange = exchange(http);
-        ObjectNode body = object(http);
-        allowOnly(body, Set.of("decision", "attributes", "until", "reason"));
+        ObjectNode body = FIELDS.object(http);
+        FIELDS.allowOnly(body, Set.of("decision", "attributes", "until", "reason"));
         String decision = required(body, "decision");
         if (!decision.equals("grant") && !decision.equals("refuse")) {
             throw invalid("decision is grant or refuse");
@@ -185,8 +185,8 @@ public final class SharingRoutes implements Routes {
 
     private void grant(Context http) {
         Exchange exchange = exchange(http);
-        ObjectNode body = object(http);
-        allowOnly(body, Set.of("type", "grantee", "attributes", "until", "reason"));
+        ObjectNode body = FIELDS.object(http);
+        FIELDS.allowOnly(body, Set.of("type", "grantee", "attributes", "until", "reason"));
         Grant grant = sharing.grant(exchange.caller(), exchange.expand(required(body, "type")), required(body, "grantee"),
                 expandAll(exchange, body.get("attributes"), "attributes"), instant(body, "until"), text(body, "reason", 2000, null));
         respond(http, 201, grant(exchange, grant));
@@ -194,8 +194,8 @@ public final class SharingRoutes implements Routes {
 
     private void revoke(Context http) {
         Exchange exchange = exchange(http);
-        ObjectNode body = http.body().isBlank() ? NODES.objectNode() : object(http);
-        allowOnly(body, Set.of("reason"));
+        ObjectNode body = http.body().isBlank() ? NODES.objectNode() : FIELDS.object(http);
+        FIELDS.allowOnly(body, Set.of("reason"));
         sharing.revoke(exchange.caller(), uuid(http.pathParam("id")), text(body, "reason", 2000, null));
         http.status(204);
     }
@@ -281,21 +281,6 @@ public final class SharingRoutes implements Routes {
 
     // ---- input ----
 
-    private static ObjectNode object(Context http) {
-        if (JsonBody.parse(http) instanceof ObjectNode object) {
-            return object;
-        }
-        throw invalid("The body is a JSON object");
-    }
-
-    private static void allowOnly(ObjectNode body, Set<String> names) {
-        body.fieldNames().forEachRemaining(name -> {
-            if (!names.contains(name)) {
-                throw invalid("Unknown member '" + (name.length() > 64 ? name.substring(0, 64) + "…" : name) + "'; allowed: " + names);
-            }
-        });
-    }
-
     private static String required(JsonNode body, String name) {
         String value = text(body, name, 512, null);
         if (value == null || value.isBlank()) {
@@ -305,22 +290,12 @@ public final class SharingRoutes implements Routes {
     }
 
     private static String text(JsonNode body, String name, int maxLength, String fallback) {
-        JsonNode value = body.get(name);
-        if (value == null || value.isNull()) {
-            return fallback;
-        }
-        if (!value.isTextual() || value.asText().length() > maxLength || value.asText().chars().anyMatch(c -> c < 0x20 && c != '\n')) {
-            throw invalid(name + " is a string of at most " + maxLength + " characters");
-        }
-        return value.asText();
+        String value = FIELDS.text(body, name, maxLength);
+        return value == null ? fallback : value;
     }
 
     private static boolean bool(JsonNode body, String name) {
-        JsonNode value = body.get(name);
-        if (value != null && !value.isBoolean()) {
-            throw invalid(name + " is true or false");
-        }
-        return value != null && value.booleanValue();
+        return Boolean.TRUE.equals(FIELDS.bool(body, name));
     }
 
     private static Set<String> expandAll(Exchange exchange, JsonNode names, String what) {
@@ -369,10 +344,10 @@ public final class SharingRoutes implements Routes {
     }
 
     private static void respond(Context http, int status, JsonNode body) {
-        http.status(status).contentType(MediaTypes.JSON).result(body.toString());
+        JsonFields.respond(http, status, body);
     }
 
     private static MeridianException invalid(String detail) {
-        return new MeridianException(SharingError.INVALID_INPUT, detail);
+        return FIELDS.invalid(detail);
     }
 }
