@@ -140,7 +140,7 @@ final class PeriodicNotifications {
                 coordinates == null ? null : coordinates.isTextual() ? coordinates.asText() : coordinates.toString(),
                 geoQ == null ? null : text(geoQ, "geoproperty"), null);
         List<org.meridian.core.ngsild.Entity> selected = new ArrayList<>();
-        org.meridian.core.security.ReadScope scope = policies.scope(SubscriptionMatcher.owner(row));
+        org.meridian.core.security.ReadScope scope = policies.ownerScope(SubscriptionMatcher.owner(row));
         for (var entity : entityQueries.query(connection, row.tenant(), planner.plan(request, active.context()), scope,
                 PERIODIC_MAX_ENTITIES, 0, false).entities()) {
             // Selected as the owner sees it: a condition on a hidden attribute must not tell anything about it.

@@ -24,10 +24,59 @@ import org.meridian.core.temporal.EntityHistory;
  * none added (until sharing exists), every scope is {@link ReadScope#ALL} and reads cost nothing more.
  */
 public final class ReadPolicies {
+    private static final long OWNER_SCOPE_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(2);
+
     private final List<ReadPolicy> policies = new CopyOnWriteArrayList<>();
+    private volatile java.util.function.Function<Caller, Optional<Caller>> owners = Optional::of;
+    private final Map<String, OwnerScope> ownerScopes = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private record OwnerScope(ReadScope scope, long expiresNanos) {
+    }
 
     public void add(ReadPolicy policy) {
         policies.add(policy);
+    }
+
+    /**
+     * How a subscription's owner, as stored with it, is brought up to date: its roles and departments now, or nothing
+     * when the account or client is disabled or gone (the identity capability's answer).
+     */
+    public void refreshOwnersWith(java.util.function.Function<Caller, Optional<Caller>> current) {
+        this.owners = current;
+    }
+
+    /**
+     * Forgets the owners' scopes kept (a grant, an ownership or someone's rights changed on this node: notifications
+     * follow at once).
+     */
+    public void forgetOwnerScopes() {
+        ownerScopes.clear();
+    }
+
+    /**
+     * What a subscription's owner may read now, for matching its notifications: the owner as it is now (a disabled
+     * account's subscriptions notify nothing), under the policies as they are now. Matching runs inside writes, for
+     * every candidate subscription of every change, so the answer is kept two seconds per owner: a grant revoked or a
+     * person's rights changed on this node stop notifications at once ({@link #forgetOwnerScopes}), on another node
+     * within two seconds.
+     */
+    ReadScope ownerScope(Caller stored) {
+        if (policies.isEmpty()) {
+            return ReadScope.ALL;
+        }
+        String key = stored.tenant() + "\n" + stored.subject() + "\n" + new java.util.TreeSet<>(stored.departments())
+                + "\n" + new java.util.TreeSet<>(stored.roles());
+        long now = System.nanoTime();
+        OwnerScope cached = ownerScopes.get(key);
+        if (cached != null && now - cached.expiresNanos() < 0) {
+            return cached.scope();
+        }
+        ReadScope scope = owners.apply(stored).map(this::scope).orElse(ReadScope.NOTHING);
+        if (ownerScopes.size() > 10_000) {
+            ownerScopes.clear();
+        }
+        ownerScopes.put(key, new OwnerScope(scope, now + OWNER_SCOPE_NANOS));
+        return scope;
     }
 
     public ReadScope scope(Caller caller) {

@@ -108,8 +108,8 @@ final class SubscriptionMatcher {
     }
 
     /**
-     * Whom a subscription notifies on behalf of: the caller that created it, with the departments and roles it had then
-     * (what those departments may read is decided now, at each change, so a revoked grant stops the notifications).
+     * Whom a subscription notifies on behalf of: the caller that created it, as stored with it; {@link
+     * ReadPolicies#ownerScope} brings it up to date (roles, departments, disabled) and asks the policies as they are.
      */
     static Caller owner(StoredSubscription row) {
         return row.owner();
@@ -125,7 +125,7 @@ final class SubscriptionMatcher {
             for (Active active : subscribers.index.candidates(change.entity())) {
                 try {
                     // The subscriber is notified of what it may read: matched and rendered as its scope shows it.
-                    EntityChange seen = ReadPolicies.visible(policies.scope(owner(active.row())), change).orElse(null);
+                    EntityChange seen = ReadPolicies.visible(policies.ownerScope(owner(active.row())), change).orElse(null);
                     if (seen != null && !active.subscription().isExpired(now) && active.subscription().matches(seen)) {
                         ObjectNode payload = NotificationRenderer.render(active.subscription(), active.row().context(),
                                 active.context(), seen, now);

@@ -66,6 +66,17 @@ public final class Administration {
     private final ClientStore clients;
     private final SessionStore sessions;
     private final PasswordHasher hasher;
+    private final List<Runnable> changeListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Runs after a person's or a client's rights change (roles, disabled, deleted), on this node. */
+    public void whenRightsChange(Runnable listener) {
+        changeListeners.add(listener);
+    }
+
+    private <T> T rightsChanged(T result) {
+        changeListeners.forEach(Runnable::run);
+        return result;
+    }
 
     Administration(Transactions transactions, AccountStore accounts, DepartmentStore departments, ClientStore clients,
                    SessionStore sessions, PasswordHasher hasher) {
@@ -165,7 +176,7 @@ public final class Administration {
             checkPassword(change.password());
         }
         String hash = change.password() == null ? null : hasher.hash(change.password());
-        return transactions.inTransaction(connection -> {
+        return rightsChanged(transactions.inTransaction(connection -> {
             Reach reach = reach(connection, caller);
             StoredAccount account = governedAccount(connection, reach, caller, username);
             boolean disabled = change.disabled() == null ? account.disabled() : change.disabled();
@@ -175,7 +186,7 @@ public final class Administration {
                 sessions.revokeAll(connection, account.id(), hash != null ? "password changed" : "account disabled");
             }
             return new User(username, displayName, disabled, rolesHere(connection, account, reach.tenant()));
-        });
+        }));
     }
 
     /**
@@ -183,7 +194,7 @@ public final class Administration {
      * a department administrator those in their departments (roles elsewhere stay).
      */
     public User replaceRoles(Caller caller, String username, List<RoleGrant> roles) {
-        return transactions.inTransaction(connection -> {
+        return rightsChanged(transactions.inTransaction(connection -> {
             Reach reach = reach(connection, caller);
             // Only people already within reach: a department administrator adding a role to someone beyond it would
             // then govern them (their password included). Operators bring a person into another department.
@@ -203,15 +214,15 @@ public final class Administration {
                 accounts.grant(connection, account.id(), grant);
             }
             return new User(account.username(), account.displayName(), account.disabled(), rolesHere(connection, account, reach.tenant()));
-        });
+        }));
     }
 
     public void deleteUser(Caller caller, String username) {
-        transactions.inTransaction(connection -> {
+        rightsChanged(transactions.inTransaction(connection -> {
             Reach reach = reach(connection, caller);
             accounts.delete(connection, governedAccount(connection, reach, caller, username).id());
             return null;
-        });
+        }));
     }
 
     // ---- machine clients ---------------------------------------------------------------------------------------
@@ -252,13 +263,13 @@ public final class Administration {
     }
 
     public Client updateClient(Caller caller, String id, String description, Boolean disabled) {
-        return transactions.inTransaction(connection -> {
+        return rightsChanged(transactions.inTransaction(connection -> {
             StoredClient client = governedClient(connection, reach(connection, caller), id);
             String newDescription = description == null ? client.description() : checkDisplayName(description);
             boolean newDisabled = disabled == null ? client.disabled() : disabled;
             clients.update(connection, id, newDescription, newDisabled);
             return new Client(id, client.department(), client.role(), newDescription, newDisabled, null);
-        });
+        }));
     }
 
     /** Replaces the client's secret (the old one stops working at once); the answer carries the new one, once. */
@@ -272,11 +283,11 @@ public final class Administration {
     }
 
     public void deleteClient(Caller caller, String id) {
-        transactions.inTransaction(connection -> {
+        rightsChanged(transactions.inTransaction(connection -> {
             governedClient(connection, reach(connection, caller), id);
             clients.delete(connection, id);
             return null;
-        });
+        }));
     }
 
     // ---- reach -------------------------------------------------------------------------------------------------

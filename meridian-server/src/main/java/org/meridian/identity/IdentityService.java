@@ -208,18 +208,24 @@ public final class IdentityService {
                     .filter(found -> active && !found.disabled())
                     .orElseThrow(() -> new MeridianException(IdentityError.INVALID_TOKEN,
                             "The sign-in has ended (signed out, or the account is disabled): sign in again"));
-            Set<String> departments = new LinkedHashSet<>();
-            Set<String> roles = new LinkedHashSet<>();
-            for (RoleGrant grant : accounts.roles(connection, account.id())) {
-                if (grant.appliesTo(tenant)) {
-                    roles.add(grant.role());
-                    if (!grant.department().isEmpty()) {
-                        departments.add(grant.department());
-                    }
+            return accountCaller(connection, account, tenant);
+        });
+    }
+
+    /** The account acting in the tenant: its roles there, and the departments they are held in. */
+    private Caller accountCaller(java.sql.Connection connection, AccountStore.StoredAccount account, String tenant)
+            throws java.sql.SQLException {
+        Set<String> departments = new LinkedHashSet<>();
+        Set<String> roles = new LinkedHashSet<>();
+        for (RoleGrant grant : accounts.roles(connection, account.id())) {
+            if (grant.appliesTo(tenant)) {
+                roles.add(grant.role());
+                if (!grant.department().isEmpty()) {
+                    departments.add(grant.department());
                 }
             }
-            return new Caller(tenant, ACCOUNT + account.username(), departments, roles);
-        });
+        }
+        return new Caller(tenant, ACCOUNT + account.username(), departments, roles);
     }
 
     private static Caller clientCaller(ClientStore.StoredClient client, String tenant) {
@@ -249,6 +255,29 @@ public final class IdentityService {
                     grant.appliesTo(caller.tenant()) && grant.role().equals(role.id())
                             && (grant.department().isEmpty() || grant.department().equals(department)));
         });
+    }
+
+    /**
+     * A caller as stored earlier (a subscription's owner) as it is now: an account's roles and departments in the
+     * tenant, a client's role; empty when the account or client is disabled or gone. Other callers are as they were.
+     */
+    public Optional<Caller> current(Caller stored) {
+        if (stored.subject().startsWith(ACCOUNT)) {
+            String username = stored.subject().substring(ACCOUNT.length());
+            return transactions.readOnly(connection -> {
+                Optional<AccountStore.StoredAccount> account = accounts.byUsername(connection, username).filter(found -> !found.disabled());
+                if (account.isEmpty()) {
+                    return Optional.<Caller>empty();
+                }
+                return Optional.of(accountCaller(connection, account.get(), stored.tenant()));
+            });
+        }
+        if (stored.subject().startsWith(CLIENT)) {
+            String id = stored.subject().substring(CLIENT.length());
+            return transactions.readOnly(connection -> clients.find(connection, id)).filter(client -> !client.disabled())
+                    .map(client -> clientCaller(client, stored.tenant()));
+        }
+        return Optional.of(stored);
     }
 
     /** Whether the tenant has the department. */

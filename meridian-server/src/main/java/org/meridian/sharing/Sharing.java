@@ -48,7 +48,11 @@ public final class Sharing implements ReadPolicy, WritePolicy, AutoCloseable {
     private final Clock clock;
     private final LedgerAppender appender;
 
-    Sharing(Transactions transactions, SharingStore store, Ledger ledger, LedgerStore ledgerStore, IdentityService identity, Clock clock) {
+    private final Runnable policiesChanged;
+
+    Sharing(Transactions transactions, SharingStore store, Ledger ledger, LedgerStore ledgerStore, IdentityService identity, Clock clock,
+            Runnable policiesChanged) {
+        this.policiesChanged = policiesChanged;
         this.appender = new LedgerAppender(transactions, ledger);
         this.transactions = transactions;
         this.store = store;
@@ -181,7 +185,7 @@ public final class Sharing implements ReadPolicy, WritePolicy, AutoCloseable {
      * and publish it. Returns whether it was new.
      */
     public boolean putDataset(Caller caller, Dataset wanted) {
-        return transactions.inTransaction(connection -> {
+        return changingPolicies(connection -> {
             Optional<Dataset> existing = store.dataset(connection, caller.tenant(), wanted.entityType());
             boolean operator = caller.unrestricted();
             if (!operator) {
@@ -245,7 +249,7 @@ public final class Sharing implements ReadPolicy, WritePolicy, AutoCloseable {
         if (!grant && (reason == null || reason.isBlank())) {
             throw invalid("A refusal gives its reason");
         }
-        return transactions.inTransaction(connection -> {
+        return changingPolicies(connection -> {
             ShareRequest request = store.request(connection, caller.tenant(), requestId, true).orElseThrow(() -> notFound("request " + requestId));
             Dataset dataset = store.dataset(connection, caller.tenant(), request.entityType())
                     .orElseThrow(() -> notFound("dataset " + request.entityType()));
@@ -291,7 +295,7 @@ public final class Sharing implements ReadPolicy, WritePolicy, AutoCloseable {
         if (until == null || !until.isAfter(now) || until.isAfter(now.plus(MAX_GRANT))) {
             throw invalid("until is a time in the next three years");
         }
-        return transactions.inTransaction(connection -> {
+        return changingPolicies(connection -> {
             Dataset dataset = store.dataset(connection, caller.tenant(), entityType).orElseThrow(() -> notFound("dataset " + entityType));
             requireAdmin(caller, dataset.owner());
             if (!identity.departmentExists(caller.tenant(), grantee) || grantee.equals(dataset.owner())) {
@@ -313,7 +317,7 @@ public final class Sharing implements ReadPolicy, WritePolicy, AutoCloseable {
 
     /** Revokes a grant: its reads and notifications stop at once. */
     public void revoke(Caller caller, UUID grantId, String reason) {
-        transactions.inTransaction(connection -> {
+        changingPolicies(connection -> {
             Grant grant = store.grant(connection, caller.tenant(), grantId).orElseThrow(() -> notFound("grant " + grantId));
             Dataset dataset = store.dataset(connection, caller.tenant(), grant.entityType())
                     .orElseThrow(() -> notFound("dataset " + grant.entityType()));
@@ -346,6 +350,13 @@ public final class Sharing implements ReadPolicy, WritePolicy, AutoCloseable {
     }
 
     // ---- helpers ------------------------------------------------------------------------------------------------
+
+    /** A change of ownership or grants: committed, then the subscriptions' kept scopes are forgotten on this node. */
+    private <T> T changingPolicies(org.meridian.platform.db.Transactions.Work<T> work) {
+        T result = transactions.inTransaction(work);
+        policiesChanged.run();
+        return result;
+    }
 
     private void requireAdmin(Caller caller, String department) {
         if (!caller.unrestricted() && !identity.holds(caller, Role.DEPARTMENT_ADMIN, department)) {

@@ -7,6 +7,7 @@ import org.meridian.broker.EntityService;
 import org.meridian.broker.ReadPolicies;
 import org.meridian.broker.WritePolicies;
 import org.meridian.identity.IdentityCapability;
+import org.meridian.identity.Administration;
 import org.meridian.identity.IdentityService;
 import org.meridian.platform.capability.Capability;
 import org.meridian.platform.capability.Platform;
@@ -41,9 +42,14 @@ public final class SharingCapability implements Capability {
     @Override
     public Running start(Platform platform) {
         LedgerStore ledgerStore = new LedgerStore();
+        ReadPolicies policies = platform.services().require(ReadPolicies.class);
         Sharing sharing = new Sharing(platform.transactions(), new SharingStore(), new Ledger(ledgerStore, platform.clock()),
-                ledgerStore, platform.services().require(IdentityService.class), platform.clock());
-        platform.services().require(ReadPolicies.class).add(sharing);
+                ledgerStore, platform.services().require(IdentityService.class), platform.clock(), policies::forgetOwnerScopes);
+        IdentityService identity = platform.services().require(IdentityService.class);
+        policies.add(sharing);
+        // A subscription notifies as its owner is now (roles, departments, disabled), not as it was when it subscribed.
+        policies.refreshOwnersWith(identity::current);
+        platform.services().require(Administration.class).whenRightsChange(policies::forgetOwnerScopes);
         platform.services().require(WritePolicies.class).add(sharing);
         platform.services().provide(Sharing.class, sharing);
         ContextService contexts = platform.services().require(ContextService.class);

@@ -169,6 +169,16 @@ class SharingTest {
             var after = receiver.await(2, java.time.Duration.ofSeconds(20));
             assertThat(after.get(1).body().path("data").get(0).path("id").asText()).as("nothing for the change made while revoked")
                     .endsWith(":1");
+
+            // The owner disabled: its subscription notifies nothing (again shown by what comes next once re-enabled).
+            String username = "tr-staff-" + tenant;
+            ok(operator.patch("/admin/v1/users/" + username, "{\"disabled\": true}"));
+            ok(ecologyStaff.patch("/ngsi-ld/v1/entities/urn:ngsi-ld:AirQualityObserved:3/attrs", "{\"NO2\": {\"type\": \"Property\", \"value\": 45}}"));
+            ok(operator.patch("/admin/v1/users/" + username, "{\"disabled\": false}"));
+            ok(ecologyStaff.patch("/ngsi-ld/v1/entities/urn:ngsi-ld:AirQualityObserved:2/attrs", "{\"NO2\": {\"type\": \"Property\", \"value\": 46}}"));
+            var last = receiver.await(3, java.time.Duration.ofSeconds(20));
+            assertThat(last.get(2).body().path("data").get(0).path("id").asText()).as("nothing while its owner was disabled")
+                    .endsWith(":2");
         }
     }
 
