@@ -24,7 +24,9 @@ public record Settings(
         long maxBodyBytes,
         int headerTimeoutMillis,
         int eventRetentionHours,
-        String logFormat) {
+        String logFormat,
+        int rateLimitPerSecond,
+        int rateLimitBurst) {
 
     public static final String HOST = "MERIDIAN_HOST";
     public static final String PORT = "MERIDIAN_PORT";
@@ -37,6 +39,8 @@ public record Settings(
     public static final String HEADER_TIMEOUT_MS = "MERIDIAN_HEADER_TIMEOUT_MS";
     public static final String EVENT_RETENTION_HOURS = "MERIDIAN_EVENT_RETENTION_HOURS";
     public static final String LOG_FORMAT = "MERIDIAN_LOG_FORMAT";
+    public static final String RATE_LIMIT_PER_SECOND = "MERIDIAN_RATE_LIMIT_PER_SECOND";
+    public static final String RATE_LIMIT_BURST = "MERIDIAN_RATE_LIMIT_BURST";
 
     public static Settings fromEnvironment(Map<String, String> environment) {
         return from(new Environment(environment));
@@ -55,7 +59,9 @@ public record Settings(
                 environment.longInteger(MAX_BODY_BYTES, 8L * 1024 * 1024),
                 environment.integer(HEADER_TIMEOUT_MS, 10_000),
                 environment.integer(EVENT_RETENTION_HOURS, 24),
-                environment.text(LOG_FORMAT, "text"));
+                environment.text(LOG_FORMAT, "text"),
+                environment.integer(RATE_LIMIT_PER_SECOND, 200),
+                environment.integer(RATE_LIMIT_BURST, 1_000));
     }
 
     public Settings withPort(int newPort) {
@@ -88,6 +94,12 @@ public record Settings(
         }
         if (maxBodyBytes < 1024) {
             problems.add(MAX_BODY_BYTES + " must be at least 1024, not " + maxBodyBytes);
+        }
+        if (rateLimitPerSecond < 0 || rateLimitPerSecond > 1_000_000) {
+            problems.add(RATE_LIMIT_PER_SECOND + " must be 0 (no limit)..1000000, not " + rateLimitPerSecond);
+        }
+        if (rateLimitBurst < 1 || rateLimitBurst > 10_000_000) {
+            problems.add(RATE_LIMIT_BURST + " must be 1..10000000, not " + rateLimitBurst);
         }
         if (headerTimeoutMillis < 100 || headerTimeoutMillis > 300_000) {
             problems.add(HEADER_TIMEOUT_MS + " must be 100..300000, not " + headerTimeoutMillis);

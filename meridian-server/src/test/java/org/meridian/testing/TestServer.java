@@ -45,6 +45,9 @@ public final class TestServer {
             environment.put(BrokerSettings.NOTIFICATION_MAX_FAILURES, "2");
             environment.put(Settings.HEADER_TIMEOUT_MS, "2000");
             environment.put(IdentitySettings.ADMIN_PASSWORD, ADMIN_PASSWORD);
+            // Tests send thousands of requests a second as one client: a limit far above that (RateLimitTest has its own).
+            environment.put(Settings.RATE_LIMIT_PER_SECOND, "1000000");
+            environment.put(Settings.RATE_LIMIT_BURST, "10000000");
             String external = System.getenv("MERIDIAN_TEST_EXTERNAL_DB_URL");
             if (external != null && !external.isBlank()) {
                 environment.put(Settings.DB_URL, external);
@@ -109,6 +112,8 @@ public final class TestServer {
         environment.put(IngestSettings.MQTT_PORT, "0");
         environment.put(Settings.DATA, data.toString());
         environment.put(IdentitySettings.ADMIN_PASSWORD, ADMIN_PASSWORD);
+        environment.put(Settings.RATE_LIMIT_PER_SECOND, "1000000");
+        environment.put(Settings.RATE_LIMIT_BURST, "10000000");
         environment.putAll(settings);
         List<Capability> capabilities = new java.util.ArrayList<>(Capability.installed());
         capabilities.addAll(extra);

@@ -28,8 +28,8 @@ public final class HttpServer implements AutoCloseable {
     private static final String START_NANOS = "meridian.start";
     private static final String REGISTRY = "meridian.registry";
 
-    /** HTTP settings. */
-    public record Options(String host, int port, long maxBodyBytes, int headerTimeoutMillis) {
+    /** HTTP settings; {@code ratePerSecond} 0: no rate limit. */
+    public record Options(String host, int port, long maxBodyBytes, int headerTimeoutMillis, int ratePerSecond, int rateBurst) {
     }
 
     private final Javalin app;
@@ -66,6 +66,10 @@ public final class HttpServer implements AutoCloseable {
             routes.before(http -> http.attribute(REGISTRY, registry));
             routes.before(http -> http.attribute(Callers.SOURCE, callers));
             routes.beforeMatched(HttpServer::authorise);
+            RateLimiter limiter = new RateLimiter(options.ratePerSecond(), options.rateBurst());
+            if (limiter.enabled()) {
+                routes.beforeMatched(http -> limit(http, limiter));
+            }
             routes.before(gate::enter);
             routes.after(gate::leave);
             routes.after(http -> record(http, registry));
@@ -139,6 +143,30 @@ public final class HttpServer implements AutoCloseable {
         throw new MeridianException(PlatformError.NOT_ALLOWED, caller.subject() + " may not " + http.method() + " "
                 + http.path() + (tenant == null ? "" : " in tenant " + tenant) + ": it needs one of the roles "
                 + access.roles().stream().map(Role::id).sorted().toList());
+    }
+
+    /**
+     * Requests per client (MERIDIAN_RATE_LIMIT_PER_SECOND, _BURST): a signed-in caller by its subject, anyone else by
+     * address. Device measurements are left to ingest's own back-pressure (a gateway sends for many devices).
+     */
+    private static void limit(Context http, RateLimiter limiter) {
+        Access access = accessOf(http.routeRoles());
+        if (access == Access.OWN_CREDENTIALS) {
+            return;
+        }
+        String client = "address:" + http.ip();
+        if (access.needsSignIn()) {
+            String tenant = http.header(NgsiLdExchange.TENANT_HEADER);
+            Caller caller = Callers.of(http, tenant == null ? "" : tenant);
+            if (!caller.isAnonymous()) {
+                client = caller.subject();
+            }
+        }
+        if (!limiter.tryAcquire(client)) {
+            http.header("Retry-After", String.valueOf(limiter.secondsUntilNext()));
+            throw new MeridianException(PlatformError.RATE_LIMITED, "Too many requests from this client; at most the rate "
+                    + "MERIDIAN_RATE_LIMIT_PER_SECOND allows (bursts up to MERIDIAN_RATE_LIMIT_BURST)");
+        }
     }
 
     private static Access accessOf(java.util.Set<RouteRole> roles) {
