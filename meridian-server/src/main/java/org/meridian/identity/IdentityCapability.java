@@ -52,6 +52,9 @@ public final class IdentityCapability implements Capability {
         ClientStore clients = new ClientStore();
         PasswordHasher hasher = new PasswordHasher();
         byte[] key = platform.transactions().inTransaction(accounts::signingKey);
+        // Sign-ins that ended (expired or revoked) a week ago are of no use to anyone: forgotten at each start.
+        platform.transactions().inTransaction(connection ->
+                sessions.deleteEndedBefore(connection, platform.clock().instant().minus(Duration.ofDays(7))));
         IdentityService identity = new IdentityService(platform.transactions(), accounts, sessions, clients, hasher,
                 new AccessTokens(key, Duration.ofMinutes(settings.tokenMinutes()), platform.clock()),
                 new LoginThrottle(platform.clock()), Duration.ofHours(settings.refreshHours()), platform.clock());

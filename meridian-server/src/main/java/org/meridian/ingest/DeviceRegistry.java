@@ -119,7 +119,7 @@ final class DeviceRegistry {
         // pipeline reads the version at every batch, so a deleted device or a new secret is seen by the next
         // request); a stale answer costs nothing, as the measurement is then checked against the provisioning again.
         Cache current = cache;
-        String key = apiKey + "\n" + deviceId + "\n" + username + "\n" + java.util.HexFormat.of().formatHex(sha256(password));
+        String key = apiKey + "\n" + deviceId + "\n" + username + "\n" + Secrets.fingerprint(password);
         Principal remembered = current.verified().get(key);
         if (remembered != null) {
             return Optional.of(remembered);
@@ -127,14 +127,6 @@ final class DeviceRegistry {
         Optional<Principal> verified = verify(apiKey, deviceId, username, password);
         verified.ifPresent(principal -> bound(cache.verified()).put(key, principal));
         return verified;
-    }
-
-    private static byte[] sha256(String text) {
-        try {
-            return java.security.MessageDigest.getInstance("SHA-256").digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private Optional<Principal> verify(String apiKey, String deviceId, String username, String password) {
