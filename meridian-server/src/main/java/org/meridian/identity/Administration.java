@@ -66,6 +66,7 @@ public final class Administration {
     private final ClientStore clients;
     private final SessionStore sessions;
     private final PasswordHasher hasher;
+    private final ExternalIdentities externalIdentities;
     private final List<Runnable> changeListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** Runs after a person's or a client's rights change (roles, disabled, deleted), on this node. */
@@ -79,7 +80,8 @@ public final class Administration {
     }
 
     Administration(Transactions transactions, AccountStore accounts, DepartmentStore departments, ClientStore clients,
-                   SessionStore sessions, PasswordHasher hasher) {
+                   SessionStore sessions, PasswordHasher hasher, ExternalIdentities externalIdentities) {
+        this.externalIdentities = externalIdentities;
         this.transactions = transactions;
         this.accounts = accounts;
         this.departments = departments;
@@ -302,7 +304,8 @@ public final class Administration {
         }
         Optional<StoredAccount> account = caller.subject().startsWith("account:")
                 ? accounts.byUsername(connection, callerName(caller)) : Optional.empty();
-        List<RoleGrant> grants = account.isEmpty() ? List.of() : accounts.roles(connection, account.get().id());
+        List<RoleGrant> grants = account.isPresent() ? accounts.roles(connection, account.get().id())
+                : externalIdentities.grants(caller.subject()).orElse(List.of());
         boolean operator = grants.stream().anyMatch(g -> g.appliesTo(caller.tenant()) && g.role().equals(Role.OPERATOR.id()));
         Set<String> administered = grants.stream()
                 .filter(g -> g.appliesTo(caller.tenant()) && g.role().equals(Role.DEPARTMENT_ADMIN.id()) && !g.department().isEmpty())

@@ -37,7 +37,9 @@ public final class IdentityCapability implements Capability {
 
     @Override
     public List<String> problems(Environment environment) {
-        return IdentitySettings.from(environment).problems(environment);
+        List<String> problems = new java.util.ArrayList<>(IdentitySettings.from(environment).problems(environment));
+        problems.addAll(OidcSettings.from(environment).problems(environment));
+        return problems;
     }
 
     @Override
@@ -55,11 +57,19 @@ public final class IdentityCapability implements Capability {
         // Sign-ins that ended (expired or revoked) a week ago are of no use to anyone: forgotten at each start.
         platform.transactions().inTransaction(connection ->
                 sessions.deleteEndedBefore(connection, platform.clock().instant().minus(Duration.ofDays(7))));
+        OidcSettings oidc = OidcSettings.from(platform.environment());
+        ExternalTokens external = oidc.enabled() ? new ExternalTokens(oidc, platform.clock()) : null;
+        if (external != null) {
+            LOG.info("Tokens of the identity provider {} for audience {} are accepted{}; its keys from {}", oidc.issuer(),
+                    oidc.audiences(), oidc.only() ? " (people sign in there only)" : " beside Meridian's own", oidc.jwks());
+        }
+        ExternalIdentities externalIdentities = new ExternalIdentities();
         IdentityService identity = new IdentityService(platform.transactions(), accounts, sessions, clients, hasher,
                 new AccessTokens(key, Duration.ofMinutes(settings.tokenMinutes()), platform.clock()),
-                new LoginThrottle(platform.clock()), Duration.ofHours(settings.refreshHours()), platform.clock());
+                new LoginThrottle(platform.clock()), Duration.ofHours(settings.refreshHours()), platform.clock(),
+                external, oidc.enabled() && oidc.only(), externalIdentities);
         Administration administration = new Administration(platform.transactions(), accounts, new DepartmentStore(),
-                clients, sessions, hasher);
+                clients, sessions, hasher, externalIdentities);
         identity.ensureAdmin(settings.adminPassword()).ifPresent(password -> {
             // Shown once, on the console only (never in the log): the operator writes it down or sets their own.
             System.out.println();

@@ -49,9 +49,16 @@ public final class IdentityService {
     private final LoginThrottle throttle;
     private final Duration sessionLifetime;
     private final Clock clock;
+    private final ExternalTokens external;
+    private final boolean externalOnly;
+    private final ExternalIdentities externalIdentities;
 
     IdentityService(Transactions transactions, AccountStore accounts, SessionStore sessions, ClientStore clients,
-                    PasswordHasher hasher, AccessTokens tokens, LoginThrottle throttle, Duration sessionLifetime, Clock clock) {
+                    PasswordHasher hasher, AccessTokens tokens, LoginThrottle throttle, Duration sessionLifetime, Clock clock,
+                    ExternalTokens external, boolean externalOnly, ExternalIdentities externalIdentities) {
+        this.externalIdentities = externalIdentities;
+        this.external = external;
+        this.externalOnly = externalOnly;
         this.transactions = transactions;
         this.accounts = accounts;
         this.sessions = sessions;
@@ -85,6 +92,11 @@ public final class IdentityService {
         byte[] bytes = new byte[18];
         new SecureRandom().nextBytes(bytes);
         return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    /** Whether people sign in only at the external identity provider (the password and refresh grants are refused). */
+    public boolean peopleSignInElsewhere() {
+        return externalOnly;
     }
 
     /** Signs a person in with their password (OAuth 2.0 password grant): a new session. */
@@ -179,6 +191,11 @@ public final class IdentityService {
 
     /** Who bears the access token, acting in the tenant; refused when it is not valid or its session has ended. */
     public Caller caller(String token, String tenant) {
+        if (external != null && external.claimsToBeFrom(token)) {
+            ExternalTokens.Identity identity = external.verify(token).orElseThrow(() -> new MeridianException(
+                    IdentityError.INVALID_TOKEN, "The identity provider's token is not valid (forged, expired, or not for Meridian)"));
+            return callerOf(externalIdentities.remember(identity), identity.grants(), tenant);
+        }
         Bearer bearer = tokens.verify(token).orElseThrow(() -> new MeridianException(IdentityError.INVALID_TOKEN,
                 "The access token is not valid (malformed, forged or expired)"));
         return switch (bearer) {
@@ -212,12 +229,16 @@ public final class IdentityService {
         });
     }
 
-    /** The account acting in the tenant: its roles there, and the departments they are held in. */
     private Caller accountCaller(java.sql.Connection connection, AccountStore.StoredAccount account, String tenant)
             throws java.sql.SQLException {
+        return callerOf(ACCOUNT + account.username(), accounts.roles(connection, account.id()), tenant);
+    }
+
+    /** Someone with these roles acting in the tenant: the roles held there, and the departments they are held in. */
+    private static Caller callerOf(String subject, List<RoleGrant> grants, String tenant) {
         Set<String> departments = new LinkedHashSet<>();
         Set<String> roles = new LinkedHashSet<>();
-        for (RoleGrant grant : accounts.roles(connection, account.id())) {
+        for (RoleGrant grant : grants) {
             if (grant.appliesTo(tenant)) {
                 roles.add(grant.role());
                 if (!grant.department().isEmpty()) {
@@ -225,7 +246,7 @@ public final class IdentityService {
                 }
             }
         }
-        return new Caller(tenant, ACCOUNT + account.username(), departments, roles);
+        return new Caller(tenant, subject, departments, roles);
     }
 
     private static Caller clientCaller(ClientStore.StoredClient client, String tenant) {
@@ -245,6 +266,11 @@ public final class IdentityService {
         if (caller.subject().startsWith(CLIENT)) {
             return caller.roles().contains(role.id()) && caller.departments().contains(department);
         }
+        if (ExternalIdentities.isExternal(caller.subject())) {
+            return externalIdentities.grants(caller.subject()).orElse(List.of()).stream().anyMatch(grant ->
+                    grant.appliesTo(caller.tenant()) && grant.role().equals(role.id())
+                            && (grant.department().isEmpty() || grant.department().equals(department)));
+        }
         if (!caller.subject().startsWith(ACCOUNT)) {
             return false;
         }
@@ -259,9 +285,15 @@ public final class IdentityService {
 
     /**
      * A caller as stored earlier (a subscription's owner) as it is now: an account's roles and departments in the
-     * tenant, a client's role; empty when the account or client is disabled or gone. Other callers are as they were.
+     * tenant, a client's role; empty when the account or client is disabled or gone. Someone of the external provider
+     * holds what their latest token on this node gave them (as stored, before any since the start). Other callers are
+     * as they were.
      */
     public Optional<Caller> current(Caller stored) {
+        if (ExternalIdentities.isExternal(stored.subject())) {
+            return Optional.of(externalIdentities.grants(stored.subject())
+                    .map(grants -> callerOf(stored.subject(), grants, stored.tenant())).orElse(stored));
+        }
         if (stored.subject().startsWith(ACCOUNT)) {
             String username = stored.subject().substring(ACCOUNT.length());
             return transactions.readOnly(connection -> {
@@ -287,6 +319,12 @@ public final class IdentityService {
 
     /** The signed-in caller's identity and every role it holds. */
     public Me me(Caller caller) {
+        if (ExternalIdentities.isExternal(caller.subject())) {
+            Optional<ExternalTokens.Identity> identity = externalIdentities.find(caller.subject());
+            return new Me(caller.subject(), identity.map(ExternalTokens.Identity::username)
+                    .orElse(caller.subject().substring(ExternalIdentities.PREFIX.length())), caller.tenant(),
+                    caller.departments(), caller.roles(), identity.map(ExternalTokens.Identity::grants).orElse(List.of()));
+        }
         if (caller.subject().startsWith(CLIENT)) {
             String id = caller.subject().substring(CLIENT.length());
             List<RoleGrant> grants = transactions.readOnly(connection -> clients.find(connection, id))

@@ -99,8 +99,10 @@ class SignInTest {
         SignedJWT otherAlgorithm = new SignedJWT(new JWSHeader(JWSAlgorithm.HS512), valid);
         otherAlgorithm.sign(new MACSigner(java.util.Arrays.copyOf(key, 64)));
         String unsigned = new PlainJWT(valid).serialize();
+        SignedJWT rsa = new SignedJWT(new JWSHeader(JWSAlgorithm.RS256), valid);
+        rsa.sign(new com.nimbusds.jose.crypto.RSASSASigner(new com.nimbusds.jose.jwk.gen.RSAKeyGenerator(2048).generate()));
         for (String token : new String[] {expiredToken.serialize(), otherKey.serialize(), otherAlgorithm.serialize(), unsigned,
-                "not-a-token"}) {
+                rsa.serialize(), "not-a-token"}) {
             Api.Response refused = me("Bearer " + token);
             assertThat(refused.status()).as(token).isEqualTo(401);
             assertThat(refused.header("WWW-Authenticate")).isEqualTo("Bearer");

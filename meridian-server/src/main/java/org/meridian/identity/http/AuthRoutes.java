@@ -39,6 +39,11 @@ public final class AuthRoutes implements Routes {
             return;
         }
         String grantType = http.formParam("grant_type");
+        if (identity.peopleSignInElsewhere() && ("password".equals(grantType) || "refresh_token".equals(grantType))) {
+            oauthError(http, 400, "unsupported_grant_type", "People sign in at the city's identity provider; "
+                    + "send its access token as Authorization: Bearer <token>");
+            return;
+        }
         try {
             IdentityService.Token token = switch (grantType == null ? "" : grantType) {
                 case "password" -> identity.signIn(http.formParam("username"), http.formParam("password"), http.ip());
