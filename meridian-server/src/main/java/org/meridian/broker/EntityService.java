@@ -78,6 +78,11 @@ public final class EntityService {
                     : new EntityPage(page.entities().stream().map(scope::mask).toList(), page.totalCount());
         });
         policies.shown(caller, "query " + selection.describe(), shown.entities());
+        if (shown.entities().isEmpty() && shown.totalCount() != null) {
+            policies.counted(caller, "count " + selection.describe(), selection.types() == null ? java.util.Set.of()
+                    : selection.types().names().stream().map(selection.typeExpander()).collect(java.util.stream.Collectors.toSet()),
+                    shown.totalCount());
+        }
         return shown;
     }
 

@@ -94,6 +94,7 @@ final class PeriodicNotifications {
                     continue;
                 }
                 if (!entities.isEmpty()) {
+                    entities.forEach(entity -> policies.notified(SubscriptionMatcher.owner(row), row.id(), entity));
                     due.add(new NotificationStore.Pending(row.tenant(), row.id(), row.createdAt(), NotificationRenderer.renderCurrent(
                             active.subscription(), row.context(), active.context(), entities, now)));
                 }

@@ -24,6 +24,7 @@ import org.meridian.core.temporal.EntityHistory;
  * none added (until sharing exists), every scope is {@link ReadScope#ALL} and reads cost nothing more.
  */
 public final class ReadPolicies {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ReadPolicies.class);
     private static final long OWNER_SCOPE_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(2);
 
     private final List<ReadPolicy> policies = new CopyOnWriteArrayList<>();
@@ -92,6 +93,26 @@ public final class ReadPolicies {
         if (!entities.isEmpty()) {
             for (ReadPolicy policy : policies) {
                 policy.shown(caller, what.length() > 1000 ? what.substring(0, 1000) + "…" : what, entities);
+            }
+        }
+    }
+
+    /** Tells every policy that the caller counted entities it was not shown. */
+    void counted(Caller caller, String what, java.util.Set<String> types, long count) {
+        if (count > 0) {
+            for (ReadPolicy policy : policies) {
+                policy.counted(caller, what.length() > 1000 ? what.substring(0, 1000) + "…" : what, types, count);
+            }
+        }
+    }
+
+    /** Tells every policy that the subscription of the owner will notify it of the entity (inside a write: cheap). */
+    void notified(Caller owner, String subscription, Entity entity) {
+        for (ReadPolicy policy : policies) {
+            try {
+                policy.notified(owner, subscription, entity);
+            } catch (RuntimeException e) {
+                LOG.warn("a read policy failed to note a notification of subscription {}: {}", subscription, e.toString());
             }
         }
     }

@@ -130,6 +130,7 @@ final class SubscriptionMatcher {
                         ObjectNode payload = NotificationRenderer.render(active.subscription(), active.row().context(),
                                 active.context(), seen, now);
                         pending.add(new NotificationStore.Pending(tenant, active.row().id(), active.row().createdAt(), payload));
+                        policies.notified(owner(active.row()), active.row().id(), seen.entity());
                     }
                 } catch (RuntimeException | StackOverflowError e) {
                     // Matching runs inside the user's write: a subscription that cannot be evaluated (a regular

@@ -49,6 +49,8 @@ public final class Sharing implements ReadPolicy, WritePolicy, AutoCloseable {
     private final LedgerAppender appender;
 
     private final Runnable policiesChanged;
+    private final NotificationTally notifications = new NotificationTally();
+    private volatile Instant notificationsSince;
 
     Sharing(Transactions transactions, SharingStore store, Ledger ledger, LedgerStore ledgerStore, IdentityService identity, Clock clock,
             Runnable policiesChanged) {
@@ -60,13 +62,15 @@ public final class Sharing implements ReadPolicy, WritePolicy, AutoCloseable {
         this.ledgerStore = ledgerStore;
         this.identity = identity;
         this.clock = clock;
+        this.notificationsSince = clock.instant();
     }
 
     // ---- the policies -------------------------------------------------------------------------------------------
 
     /** Whether the caller reads (and writes) the whole tenant: the platform, operators, tenant-wide roles. */
     private static boolean wholeTenant(Caller caller) {
-        return caller.unrestricted() || caller.departments().isEmpty() && !caller.roles().isEmpty();
+        return caller.unrestricted() || caller.departments().isEmpty() && caller.roles().stream()
+                .anyMatch(role -> !role.equals(Role.CITIZEN.id()) && !role.equals(Role.MONITOR.id()));
     }
 
     @Override
@@ -123,49 +127,180 @@ public final class Sharing implements ReadPolicy, WritePolicy, AutoCloseable {
     /** Records reads of other departments' datasets: one ledger entry per dataset read, with the grant it used. */
     @Override
     public void shown(Caller caller, String what, Collection<Entity> entities) {
-        if (entities.isEmpty() || !(caller.subject().startsWith("account:") || caller.subject().startsWith("client:"))) {
+        if (entities.isEmpty() || !accountable(caller)) {
             return;
         }
         Instant now = clock.instant();
         List<Ledger.Record> records = transactions.readOnly(connection -> {
-            Map<String, Dataset> datasets = new HashMap<>();
-            store.datasets(connection, caller.tenant()).forEach(d -> datasets.put(d.entityType(), d));
+            Map<String, Dataset> datasets = datasetsByType(connection, caller.tenant());
             Map<String, Integer> counts = new HashMap<>();
             for (Entity entity : entities) {
-                for (String type : entity.types()) {
-                    Dataset dataset = datasets.get(type);
-                    if (dataset != null && !caller.departments().contains(dataset.owner())) {
-                        counts.merge(type, 1, Integer::sum);
-                        break;
-                    }
+                Dataset dataset = foreignDataset(datasets, entity.types(), caller);
+                if (dataset != null) {
+                    counts.merge(dataset.entityType(), 1, Integer::sum);
                 }
             }
             if (counts.isEmpty()) {
                 return List.<Ledger.Record>of();
             }
-            Map<String, UUID> grantOf = new HashMap<>();
-            if (!caller.departments().isEmpty()) {
-                store.activeGrants(connection, caller.tenant(), caller.departments(), now)
-                        .forEach(grant -> grantOf.putIfAbsent(grant.entityType(), grant.id()));
-            }
+            Map<String, UUID> grantOf = grantsByType(connection, caller, now);
             List<Ledger.Record> found = new ArrayList<>();
-            String actor = actor(caller);
-            counts.forEach((type, count) -> found.add(new Ledger.Record(caller.tenant(), actor, "read", grantOf.get(type), count,
-                    what + " | dataset " + type + " of " + datasets.get(type).owner()
-                            + (grantOf.containsKey(type) ? "" : " | by a tenant-wide role"))));
+            counts.forEach((type, count) -> found.add(readRecord(caller, "read", grantOf, datasets.get(type), count, what)));
             return found;
         });
         // Stored before the answer goes out; readers arriving together share one commit.
         appender.append(records);
     }
 
+    /**
+     * Records counts of other departments' data (a count-only query shows no entity, yet tells how many there are): an
+     * entry per foreign dataset the query named with the number matched, or one entry when it named no type.
+     */
+    @Override
+    public void counted(Caller caller, String what, Set<String> types, long count) {
+        if (!accountable(caller)) {
+            return;
+        }
+        Instant now = clock.instant();
+        int matched = (int) Math.min(count, Integer.MAX_VALUE);
+        List<Ledger.Record> records = transactions.readOnly(connection -> {
+            Map<String, Dataset> datasets = datasetsByType(connection, caller.tenant());
+            Map<String, UUID> grantOf = grantsByType(connection, caller, now);
+            List<Ledger.Record> found = new ArrayList<>();
+            if (types.isEmpty()) {
+                boolean othersExist = datasets.values().stream().anyMatch(d -> !caller.departments().contains(d.owner()));
+                if (othersExist) {
+                    found.add(new Ledger.Record(caller.tenant(), actor(caller), "count", null, matched,
+                            what + " | any type, others' datasets included"));
+                }
+                return found;
+            }
+            for (String type : types) {
+                Dataset dataset = foreignDataset(datasets, List.of(type), caller);
+                if (dataset != null) {
+                    found.add(readRecord(caller, "count", grantOf, dataset, matched,
+                            what + (types.size() > 1 ? " | matched across " + types.size() + " types" : "")));
+                }
+            }
+            return found;
+        });
+        appender.append(records);
+    }
+
+    /** Counts what a subscription will notify its owner of (in memory; inside a write): see {@link #flushNotifications}. */
+    @Override
+    public void notified(Caller owner, String subscription, Entity entity) {
+        if (accountable(owner)) {
+            notifications.add(owner, subscription, entity.types());
+        }
+    }
+
+    /**
+     * Turns what subscriptions notified since the last time into ledger entries: one per subscription and foreign
+     * dataset, with the number of entities notified and the grant in force for the owner as they are now. Runs every
+     * minute and when the node stops.
+     */
+    public void flushNotifications() {
+        Map<NotificationTally.Key, Long> counted = notifications.drain();
+        Instant since = notificationsSince;
+        notificationsSince = clock.instant();
+        if (counted.isEmpty()) {
+            return;
+        }
+        try {
+            recordNotifications(counted, since);
+        } catch (RuntimeException e) {
+            notifications.restore(counted);
+            throw e;
+        }
+    }
+
+    private void recordNotifications(Map<NotificationTally.Key, Long> counted, Instant since) {
+        Map<Caller, Caller> current = new HashMap<>();
+        counted.keySet().forEach(key -> current.computeIfAbsent(key.owner(), owner -> identity.current(owner).orElse(owner)));
+        Instant now = clock.instant();
+        List<Ledger.Record> records = transactions.readOnly(connection -> {
+            Map<String, Map<String, Dataset>> datasets = new HashMap<>();
+            Map<Caller, Map<String, UUID>> grants = new HashMap<>();
+            Map<List<Object>, Long> perDataset = new java.util.LinkedHashMap<>();
+            for (Map.Entry<NotificationTally.Key, Long> entry : counted.entrySet()) {
+                Caller owner = current.get(entry.getKey().owner());
+                if (!datasets.containsKey(owner.tenant())) {
+                    datasets.put(owner.tenant(), datasetsByType(connection, owner.tenant()));
+                }
+                Dataset dataset = foreignDataset(datasets.get(owner.tenant()), entry.getKey().types(), owner);
+                if (dataset != null) {
+                    perDataset.merge(List.of(owner, entry.getKey().subscription(), dataset), entry.getValue(), Long::sum);
+                }
+            }
+            List<Ledger.Record> found = new ArrayList<>();
+            for (Map.Entry<List<Object>, Long> entry : perDataset.entrySet()) {
+                Caller owner = (Caller) entry.getKey().get(0);
+                if (!grants.containsKey(owner)) {
+                    grants.put(owner, grantsByType(connection, owner, now));
+                }
+                found.add(readRecord(owner, "notified", grants.get(owner), (Dataset) entry.getKey().get(2),
+                        (int) Math.min(entry.getValue(), Integer.MAX_VALUE),
+                        "subscription " + entry.getKey().get(1) + " | notifications matched since " + since));
+            }
+            return found;
+        });
+        appender.append(records);
+    }
+
+    /** Whether the caller's reads are recorded: people and machine clients (not the platform, not anonymous readers). */
+    private static boolean accountable(Caller caller) {
+        String subject = caller.subject();
+        return subject.startsWith("account:") || subject.startsWith("client:") || subject.startsWith("oidc:");
+    }
+
+    private Map<String, Dataset> datasetsByType(java.sql.Connection connection, String tenant) throws java.sql.SQLException {
+        Map<String, Dataset> datasets = new HashMap<>();
+        store.datasets(connection, tenant).forEach(d -> datasets.put(d.entityType(), d));
+        return datasets;
+    }
+
+    /** The first of the types that is a dataset of a department other than the caller's, or null. */
+    private static Dataset foreignDataset(Map<String, Dataset> datasets, List<String> types, Caller caller) {
+        for (String type : types) {
+            Dataset dataset = datasets.get(type);
+            if (dataset != null && !caller.departments().contains(dataset.owner())) {
+                return dataset;
+            }
+        }
+        return null;
+    }
+
+    /** The grant in force for each type the caller's departments were granted. */
+    private Map<String, UUID> grantsByType(java.sql.Connection connection, Caller caller, Instant now) throws java.sql.SQLException {
+        Map<String, UUID> grantOf = new HashMap<>();
+        if (!caller.departments().isEmpty()) {
+            store.activeGrants(connection, caller.tenant(), caller.departments(), now)
+                    .forEach(grant -> grantOf.putIfAbsent(grant.entityType(), grant.id()));
+        }
+        return grantOf;
+    }
+
+    private static Ledger.Record readRecord(Caller caller, String kind, Map<String, UUID> grantOf, Dataset dataset, int count,
+                                            String what) {
+        String type = dataset.entityType();
+        return new Ledger.Record(caller.tenant(), actor(caller), kind, grantOf.get(type), count, what + " | dataset " + type
+                + " of " + dataset.owner() + (grantOf.containsKey(type) ? "" : " | by a tenant-wide role"));
+    }
+
     private static String actor(Caller caller) {
         return caller.subject() + (caller.departments().isEmpty() ? "" : " " + new java.util.TreeSet<>(caller.departments()));
     }
 
-    /** Stops the ledger's appender once what is queued is stored. */
+    /** Stops the ledger's appender once what is queued, and what subscriptions notified, is stored. */
     @Override
     public void close() {
+        try {
+            flushNotifications();
+        } catch (RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(Sharing.class).warn("what subscriptions notified since {} could not be "
+                    + "recorded in the exchange ledger: {}", notificationsSince, e.toString());
+        }
         appender.close();
     }
 

@@ -23,6 +23,7 @@ import org.meridian.sharing.store.SharingStore;
  */
 public final class SharingCapability implements Capability {
     public static final String NAME = "sharing";
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SharingCapability.class);
 
     @Override
     public String name() {
@@ -52,6 +53,17 @@ public final class SharingCapability implements Capability {
         platform.services().require(Administration.class).whenRightsChange(policies::forgetOwnerScopes);
         platform.services().require(WritePolicies.class).add(sharing);
         platform.services().provide(Sharing.class, sharing);
+        // What subscriptions notified goes to the ledger once a minute (matching runs inside writes: see NotificationTally).
+        java.util.concurrent.ScheduledExecutorService tally = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+                runnable -> Thread.ofPlatform().name("meridian-ledger-notifications").daemon().unstarted(runnable));
+        tally.scheduleWithFixedDelay(() -> {
+            try {
+                sharing.flushNotifications();
+            } catch (RuntimeException e) {
+                LOG.warn("what subscriptions notified could not be recorded in the exchange ledger now (tried again in a "
+                        + "minute): {}", e.toString());
+            }
+        }, 60, 60, java.util.concurrent.TimeUnit.SECONDS);
         ContextService contexts = platform.services().require(ContextService.class);
         List<Routes> routes = List.of(new SharingRoutes(sharing, contexts),
                 new OpenDataRoutes(sharing, platform.services().require(EntityService.class), contexts));
@@ -63,6 +75,12 @@ public final class SharingCapability implements Capability {
 
             @Override
             public void close() {
+                tally.shutdown();
+                try {
+                    tally.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
                 sharing.close();
             }
         };

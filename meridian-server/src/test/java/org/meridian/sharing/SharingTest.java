@@ -98,6 +98,8 @@ class SharingTest {
             assertThat(entity.has("location")).isTrue();
             assertThat(entity.has("PM10")).as("not granted").isFalse();
         }
+        Api.Response countOnly = send(transportStaff.get("/ngsi-ld/v1/entities?type=AirQualityObserved&count=true&limit=0"));
+        assertThat(countOnly.header("NGSILD-Results-Count")).isEqualTo("3");
         assertThat(ok(transportStaff.get("/ngsi-ld/v1/entities?type=AirQualityObserved&q=PM10%3E0"))).as("no query on it").isEmpty();
         assertThat(ok(transportStaff.get("/ngsi-ld/v1/entities?type=AirQualityObserved&q=NO2%3E32"))).hasSize(1);
         JsonNode history = ok(transportStaff.get("/ngsi-ld/v1/temporal/entities/urn:ngsi-ld:AirQualityObserved:1"));
@@ -117,13 +119,16 @@ class SharingTest {
         String text = ledger.toString();
         assertThat(text).contains("\"kind\":\"requested\"").contains("\"kind\":\"granted\"").contains("\"kind\":\"revoked\"");
         boolean readRecorded = false;
+        boolean countRecorded = false;
         for (JsonNode entry : ledger) {
-            if (entry.path("kind").asText().equals("read") && entry.path("grant").asText().equals(grant.path("id").asText())
-                    && entry.path("entityCount").asInt() == 3 && entry.path("actor").asText().contains("tr-staff")) {
-                readRecorded = true;
-            }
+            boolean transportsWithGrant = entry.path("grant").asText().equals(grant.path("id").asText())
+                    && entry.path("entityCount").asInt() == 3 && entry.path("actor").asText().contains("tr-staff");
+            readRecorded |= transportsWithGrant && entry.path("kind").asText().equals("read");
+            countRecorded |= transportsWithGrant && entry.path("kind").asText().equals("count")
+                    && entry.path("detail").asText().startsWith("count type=");
         }
         assertThat(readRecorded).as("transport's query of three entities, with its grant: %s", text).isTrue();
+        assertThat(countRecorded).as("transport's count of three entities, which showed none: %s", text).isTrue();
         assertThat(ok(auditor.get("/sharing/v1/ledger/verification")).path("intact").asBoolean()).isTrue();
         assertThat(send(transportStaff.get("/sharing/v1/ledger")).status()).as("not an auditor").isEqualTo(403);
     }
@@ -179,6 +184,17 @@ class SharingTest {
             var last = receiver.await(3, java.time.Duration.ofSeconds(20));
             assertThat(last.get(2).body().path("data").get(0).path("id").asText()).as("nothing while its owner was disabled")
                     .endsWith(":2");
+
+            // The ledger has what the subscription notified transport of: three entities of ecology's dataset.
+            TestServer.services().require(org.meridian.sharing.Sharing.class).flushNotifications();
+            int notified = 0;
+            for (JsonNode entry : ok(auditor.get("/sharing/v1/ledger?limit=1000"))) {
+                if (entry.path("kind").asText().equals("notified") && entry.path("actor").asText().contains("tr-staff")) {
+                    assertThat(entry.path("detail").asText()).contains("subscription " + id).contains("dataset");
+                    notified += entry.path("entityCount").asInt();
+                }
+            }
+            assertThat(notified).isEqualTo(3);
         }
     }
 

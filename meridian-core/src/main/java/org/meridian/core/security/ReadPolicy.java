@@ -19,4 +19,20 @@ public interface ReadPolicy {
      */
     default void shown(Caller caller, String what, Collection<Entity> entities) {
     }
+
+    /**
+     * Told that a caller counted entities it was not shown (a count-only query: {@code limit=0&count=true}).
+     *
+     * @param types the entity types the query named (expanded); empty when it named none
+     * @param count how many entities matched
+     */
+    default void counted(Caller caller, String what, java.util.Set<String> types, long count) {
+    }
+
+    /**
+     * Told that a subscription will notify its owner of the entity. Matching runs inside writes, so this must be cheap
+     * (in memory) and must not fail.
+     */
+    default void notified(Caller owner, String subscription, Entity entity) {
+    }
 }
