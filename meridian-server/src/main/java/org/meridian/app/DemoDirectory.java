@@ -118,7 +118,9 @@ public final class DemoDirectory {
         boolean first = sharing.datasets(platform).isEmpty();
         for (DemoDataset dataset : DATASETS) {
             sharing.putDataset(platform, new Dataset("", VOCABULARY + dataset.type(), dataset.owner(), dataset.title(), "",
-                    dataset.updateFrequency(), dataset.published(), java.util.Set.of(), null));
+                    dataset.updateFrequency(), dataset.published(), java.util.Set.of(), null,
+                    // The city publishes air quality as hourly means, as China's national air quality release does.
+                    dataset.type().equals("AirQualityObserved")));
         }
         if (first) {
             java.time.Instant until = java.time.Instant.now().plus(java.time.Duration.ofDays(365));

@@ -77,17 +77,20 @@ public final class BrokerCapability implements Capability {
         EntityService entities = new EntityService(transactions, writer, entityStore, queries, platform.tenants(), policies, writes);
         BatchService batches = new BatchService(transactions, writer, entityStore, writes, settings.maxBatchSize(),
                 settings.groupCommitWriters());
-        BrokerRoutes routes = new BrokerRoutes(entities, batches,
-                new DiscoveryService(transactions, new DiscoveryStore(), platform.tenants(), policies),
+        TemporalService temporal = new TemporalService(transactions, entityStore, queries, history, platform.tenants(),
+                temporalEntities, policies, writes, platform.clock());
+        DiscoveryService discovery = new DiscoveryService(transactions, new DiscoveryStore(), platform.tenants(), policies);
+        BrokerRoutes routes = new BrokerRoutes(entities, batches, discovery,
                 new SubscriptionService(transactions, subscriptionStore, platform.tenants(), settings.maxQueryTerms(), platform.clock()),
                 new NotificationStream(transactions, notificationStore, subscriptionStore, platform.tenants(), platform.clock()),
-                new TemporalService(transactions, entityStore, queries, history, platform.tenants(), temporalEntities, policies,
-                        writes, platform.clock()), contexts, planner, settings.defaultLimit(), settings.maxLimit());
+                temporal, contexts, planner, settings.defaultLimit(), settings.maxLimit());
         Services services = platform.services();
         services.provide(ContextService.class, contexts);
         services.provide(MeasurementWriter.class, new MeasurementWriter(writer, writes, transactions, entityStore));
         services.provide(BatchService.class, batches);
         services.provide(EntityService.class, entities);
+        services.provide(DiscoveryService.class, discovery);
+        services.provide(TemporalService.class, temporal);
         services.provide(ReadPolicies.class, policies);
         services.provide(WritePolicies.class, writes);
         try {

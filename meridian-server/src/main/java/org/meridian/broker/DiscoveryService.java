@@ -1,8 +1,11 @@
 package org.meridian.broker;
 
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.meridian.broker.store.DiscoveryStore;
 import org.meridian.core.ngsild.AttributeSummary;
+import org.meridian.core.ngsild.TypeProfile;
 import org.meridian.core.ngsild.TypeSummary;
 import org.meridian.core.security.Caller;
 import org.meridian.core.security.ReadScope;
@@ -41,4 +44,12 @@ public final class DiscoveryService {
         });
     }
 
+    /**
+     * The catalogue's figures for these types of the caller's tenant (counts, last change, extent, shape), whatever
+     * the caller may read of them: a catalogue tells every department what exists so that it can ask for it, never a
+     * value. Unknown types are absent.
+     */
+    public Map<String, TypeProfile> profiles(Caller caller, Set<String> types) {
+        return transactions.readOnly(connection -> store.profiles(connection, caller.tenant(), types));
+    }
 }

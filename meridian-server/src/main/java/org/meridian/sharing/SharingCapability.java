@@ -3,8 +3,10 @@ package org.meridian.sharing;
 import java.util.List;
 import org.meridian.broker.BrokerCapability;
 import org.meridian.broker.ContextService;
+import org.meridian.broker.DiscoveryService;
 import org.meridian.broker.EntityService;
 import org.meridian.broker.ReadPolicies;
+import org.meridian.broker.TemporalService;
 import org.meridian.broker.WritePolicies;
 import org.meridian.identity.IdentityCapability;
 import org.meridian.identity.Administration;
@@ -65,8 +67,10 @@ public final class SharingCapability implements Capability {
             }
         }, 60, 60, java.util.concurrent.TimeUnit.SECONDS);
         ContextService contexts = platform.services().require(ContextService.class);
-        List<Routes> routes = List.of(new SharingRoutes(sharing, contexts),
-                new OpenDataRoutes(sharing, platform.services().require(EntityService.class), contexts));
+        Catalogue catalogue = new Catalogue(sharing, platform.services().require(DiscoveryService.class), platform.clock());
+        List<Routes> routes = List.of(new SharingRoutes(sharing, catalogue, contexts),
+                new OpenDataRoutes(sharing, platform.services().require(EntityService.class),
+                        platform.services().require(TemporalService.class), contexts, platform.clock()));
         return new Running() {
             @Override
             public List<Routes> routes() {

@@ -202,11 +202,22 @@ class SharingTest {
     void theCatalogueListsEveryDatasetForEveryDepartmentAsDcat() {
         JsonNode datasets = ok(transportStaff.get("/sharing/v1/datasets"));
         assertThat(datasets.toString()).contains("AirQualityObserved").contains("\"owner\":\"ecology\"");
+        // What exists, without a value: how many, when last changed, where, and the shape of an entity.
+        JsonNode air = ok(transportStaff.get("/sharing/v1/datasets/AirQualityObserved"));
+        assertThat(air.path("entityCount").asInt()).isEqualTo(3);
+        assertThat(Instant.parse(air.path("lastUpdate").asText())).isAfter(Instant.now().minus(10, ChronoUnit.MINUTES));
+        assertThat(air.path("spatialCoverage").toString()).isEqualTo("[120.1,30.2,120.1,30.2]");
+        assertThat(air.path("sample").path("NO2").path("type").asText()).isEqualTo("Property");
+        assertThat(air.path("sample").path("location").path("type").asText()).isEqualTo("GeoProperty");
+        assertThat(air.path("sample").toString()).as("no values in the catalogue").doesNotContain("31").doesNotContain("80");
         Api.Response dcat = send(transportStaff.get("/sharing/v1/catalogue"));
         assertThat(dcat.status()).isEqualTo(200);
         assertThat(dcat.header("Content-Type")).startsWith("application/ld+json");
         assertThat(dcat.json().path("@type").asText()).isEqualTo("dcat:Catalog");
         assertThat(dcat.json().path("dcat:dataset").get(0).path("dct:publisher").path("foaf:name").asText()).isEqualTo("ecology");
+        assertThat(dcat.json().path("dcat:dataset").get(0).path("void:entities").asInt()).isEqualTo(3);
+        assertThat(dcat.json().path("dcat:dataset").get(0).path("dct:spatial").path("dcat:bbox").path("@value").asText())
+                .startsWith("POLYGON((120.1 30.2,");
         // Ownership is the operators' to give.
         assertThat(send(ecologyAdmin.put("/sharing/v1/datasets/TrafficFlowObserved", "{\"owner\": \"ecology\"}")).status()).isEqualTo(403);
         assertThat(send(ecologyAdmin.put("/sharing/v1/datasets/AirQualityObserved",
@@ -235,6 +246,37 @@ class SharingTest {
         assertThat(send(anyone.get("/ngsi-ld/v1/entities?type=AirQualityObserved")).status()).isEqualTo(401);
         assertThat(send(anyone.get("/open/v1/datasets/Unpublished/entities")).status()).isEqualTo(404);
         assertThat(send(anyone.get("/open/v1/datasets/AirQualityObserved/entities?limit=100000")).status()).isEqualTo(400);
+    }
+
+    /** Published as hourly means: anyone sees each numeric value as its mean over the last complete hour, never live. */
+    @Test
+    void openDataMayBeHourlyMeansOnly() {
+        Instant hour = Instant.now().truncatedTo(ChronoUnit.HOURS);
+        // Readings in this hour and the one before, the same in both: whichever is complete when read, its mean is 15.
+        StringBuilder readings = new StringBuilder();
+        for (Instant start : new Instant[] {hour.minus(1, ChronoUnit.HOURS), hour}) {
+            readings.append(readings.isEmpty() ? "" : ",").append("""
+                    {"type": "Property", "value": 10, "observedAt": "%s"}, {"type": "Property", "value": 20, "observedAt": "%s"}"""
+                    .formatted(start.plus(10, ChronoUnit.MINUTES), start.plus(20, ChronoUnit.MINUTES)));
+        }
+        ok(ecologyStaff.post("/ngsi-ld/v1/temporal/entities/urn:ngsi-ld:AirQualityObserved:1/attrs", "{\"NO2\": [" + readings + "]}"));
+        ok(ecologyAdmin.put("/sharing/v1/datasets/AirQualityObserved", """
+                {"owner": "ecology", "title": "Air quality", "published": true, "openData": {"hourly": true}}"""));
+        assertThat(ok(ecologyAdmin.get("/sharing/v1/datasets/AirQualityObserved")).path("openData").path("hourly").asBoolean()).isTrue();
+        JsonNode open = ok(operator.anonymous().get("/open/v1/datasets/AirQualityObserved/entities"));
+        assertThat(open).hasSize(3);
+        for (JsonNode entity : open) {
+            String[] interval = entity.path("averagedOver").asText().split("/");
+            assertThat(Instant.parse(interval[1])).as("the last complete hour").isIn(hour, hour.plus(1, ChronoUnit.HOURS));
+            assertThat(Instant.parse(interval[0])).isEqualTo(Instant.parse(interval[1]).minus(1, ChronoUnit.HOURS));
+            if (entity.path("id").asText().endsWith(":1")) {
+                assertThat(entity.path("NO2").asDouble()).as("the hour's mean, not the live 31: %s", entity).isEqualTo(15.0);
+            } else {
+                assertThat(entity.has("NO2")).as("no reading in the hour, so no value: %s", entity).isFalse();
+            }
+            assertThat(entity.has("PM10")).as("its live value is never shown").isFalse();
+            assertThat(entity.has("location")).as("what is not a number stays").isTrue();
+        }
     }
 
     @Test

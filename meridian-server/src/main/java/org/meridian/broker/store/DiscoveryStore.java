@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.meridian.core.ngsild.AttributeSummary;
+import org.meridian.core.ngsild.TypeProfile;
 import org.meridian.core.ngsild.TypeSummary;
 
 /** Aggregates for type and attribute discovery (clause 5.7.5–5.7.10). They scan the tenant's entities. */
@@ -85,5 +86,48 @@ public final class DiscoveryStore {
             }
         }
         return new ArrayList<>(summaries.values());
+    }
+
+    /** Count, last change and extent of each type, then their shapes: two indexed reads, whatever the city's size. */
+    public Map<String, TypeProfile> profiles(Connection connection, String tenant, Set<String> types)
+            throws SQLException {
+        Map<String, TypeProfile> profiles = new LinkedHashMap<>();
+        if (types.isEmpty()) {
+            return profiles;
+        }
+        java.sql.Array wanted = connection.createArrayOf("text", types.toArray());
+        // A box is stored with its upper-right corner first ([0]) and its lower-left second ([1]).
+        try (PreparedStatement select = connection.prepareStatement("SELECT t, count(*), max(modified_at), "
+                + "min((location_box[1])[0]), min((location_box[1])[1]), max((location_box[0])[0]), max((location_box[0])[1]) "
+                + "FROM entity, unnest(types) AS t WHERE tenant = ? AND types && ? AND t = ANY(?) GROUP BY t")) {
+            select.setString(1, tenant);
+            select.setArray(2, wanted);
+            select.setArray(3, wanted);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    double west = rows.getDouble(4);
+                    TypeProfile.Extent extent = rows.wasNull() ? null : new TypeProfile.Extent(
+                            west, rows.getDouble(5), rows.getDouble(6), rows.getDouble(7));
+                    profiles.put(rows.getString(1), new TypeProfile(rows.getString(1), rows.getLong(2),
+                            rows.getTimestamp(3).toInstant(), extent, new LinkedHashMap<>()));
+                }
+            }
+        }
+        try (PreparedStatement select = connection.prepareStatement("SELECT t, a.key, i ->> 'type' FROM unnest(?::text[]) AS t, "
+                + "LATERAL (SELECT attrs FROM entity WHERE tenant = ? AND types @> ARRAY[t] LIMIT "
+                + TypeProfile.SHAPE_SAMPLE + ") AS e, jsonb_each(e.attrs) AS a, "
+                + "jsonb_array_elements(a.value) AS i GROUP BY 1, 2, 3 ORDER BY 1, 2, 3")) {
+            select.setArray(1, wanted);
+            select.setString(2, tenant);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    TypeProfile profile = profiles.get(rows.getString(1));
+                    if (profile != null) {
+                        profile.attributes().computeIfAbsent(rows.getString(2), k -> new TreeSet<>()).add(rows.getString(3));
+                    }
+                }
+            }
+        }
+        return profiles;
     }
 }

@@ -7,8 +7,15 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.meridian.broker.EntityService;
+import org.meridian.broker.TemporalService;
 import org.meridian.core.error.MeridianException;
 import org.meridian.core.jsonld.ContextResolver;
 import org.meridian.core.ngsild.Entity;
@@ -17,6 +24,8 @@ import org.meridian.core.ngsild.RenderOptions;
 import org.meridian.core.query.EntitySelection;
 import org.meridian.core.query.TypeExpression;
 import org.meridian.core.security.Caller;
+import org.meridian.core.temporal.EntityHistory;
+import org.meridian.core.temporal.HistoryBucket;
 import org.meridian.platform.http.Access;
 import org.meridian.platform.http.MediaTypes;
 import org.meridian.platform.http.NgsiLdExchange;
@@ -38,12 +47,16 @@ public final class OpenDataRoutes implements Routes {
 
     private final Sharing sharing;
     private final EntityService entities;
+    private final TemporalService temporal;
     private final ContextResolver contexts;
+    private final Clock clock;
 
-    public OpenDataRoutes(Sharing sharing, EntityService entities, ContextResolver contexts) {
+    public OpenDataRoutes(Sharing sharing, EntityService entities, TemporalService temporal, ContextResolver contexts, Clock clock) {
         this.sharing = sharing;
         this.entities = entities;
+        this.temporal = temporal;
         this.contexts = contexts;
+        this.clock = clock;
     }
 
     @Override
@@ -59,7 +72,7 @@ public final class OpenDataRoutes implements Routes {
             if (dataset.published()) {
                 list.addObject().put("type", exchange.context().compactIri(dataset.entityType())).put("title", dataset.title())
                         .put("description", dataset.description()).put("publisher", dataset.owner())
-                        .put("updateFrequency", dataset.updateFrequency())
+                        .put("updateFrequency", dataset.updateFrequency()).put("hourlyAverages", dataset.openHourly())
                         .put("entities", "/open/v1/datasets/" + exchange.context().compactIri(dataset.entityType()) + "/entities");
             }
         }
@@ -79,16 +92,68 @@ public final class OpenDataRoutes implements Routes {
         int offset = Parameters.integer(http, "offset", 0, 0);
         EntitySelection selection = new EntitySelection(null, null, new TypeExpression.TypeName(type), UnaryOperator.identity(),
                 null, null, null, null, null);
+        List<Entity> page = entities.query(anyone, selection, limit, offset, false).entities();
+        Map<String, Map<String, Double>> hourly = dataset.openHourly() ? lastHourAverages(anyone, page) : Map.of();
+        Instant hourEnd = clock.instant().truncatedTo(ChronoUnit.HOURS);
         ArrayNode list = NODES.arrayNode();
-        for (Entity entity : entities.query(anyone, selection, limit, offset, false).entities()) {
+        for (Entity entity : page) {
             ObjectNode rendered = EntityRenderer.render(entity, exchange.context(), new RenderOptions(RenderOptions.Format.KEY_VALUES,
                     false, null, null, null));
             if (dataset.openGridMeters() != null) {
                 roundPoints(rendered, dataset.openGridMeters());
             }
+            if (dataset.openHourly()) {
+                averaged(rendered, entity, hourly.getOrDefault(entity.id(), Map.of()), exchange);
+                rendered.put("averagedOver", hourEnd.minus(1, ChronoUnit.HOURS) + "/" + hourEnd);
+            }
             list.add(rendered);
         }
         http.status(200).contentType(MediaTypes.JSON).result(list.toString());
+    }
+
+    /** Each entity's numeric attributes' means over the last complete hour (entity id → attribute IRI → mean). */
+    private Map<String, Map<String, Double>> lastHourAverages(Caller anyone, List<Entity> page) {
+        if (page.isEmpty()) {
+            return Map.of();
+        }
+        Instant hourEnd = clock.instant().truncatedTo(ChronoUnit.HOURS);
+        EntitySelection ids = new EntitySelection(page.stream().map(Entity::id).toList(), null, null, UnaryOperator.identity(),
+                null, null, null, null, null);
+        TemporalService.Request lastHour = new TemporalService.Request(null, "observed_at", hourEnd.minus(1, ChronoUnit.HOURS),
+                hourEnd, 0, 1000, true, 3600, List.of());
+        // No methods named: the buckets come from the hour's instances with every figure (the hourly roll-up answers
+        // in rendered form only), which for one hour of one page is a small read.
+        Map<String, Map<String, Double>> means = new HashMap<>();
+        for (EntityHistory history : temporal.query(anyone, ids, page.size(), 0, lastHour)) {
+            for (HistoryBucket bucket : history.buckets()) {
+                Double mean = bucket.values().get("avg");
+                if (mean != null) {
+                    means.computeIfAbsent(history.entity().id(), k -> new HashMap<>()).put(bucket.attribute(), mean);
+                }
+            }
+        }
+        return means;
+    }
+
+    /**
+     * Replaces each numeric value with its mean over the hour, and leaves out numeric values that had no reading in
+     * it: anyone sees the hour, never the live reading.
+     */
+    private static void averaged(ObjectNode rendered, Entity entity, Map<String, Double> means, NgsiLdExchange exchange) {
+        for (Map.Entry<String, JsonNode> member : entity.attributes().properties()) {
+            String attribute = member.getKey();
+            String name = exchange.context().compactIri(attribute);
+            JsonNode value = rendered.get(name);
+            if (value == null || !value.isNumber()) {
+                continue;
+            }
+            Double mean = means.get(attribute);
+            if (mean == null) {
+                rendered.remove(name);
+            } else {
+                rendered.put(name, mean);
+            }
+        }
     }
 
     /**

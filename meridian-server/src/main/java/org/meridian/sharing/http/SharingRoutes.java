@@ -15,11 +15,13 @@ import java.util.UUID;
 import org.meridian.core.error.MeridianException;
 import org.meridian.core.jsonld.ContextResolver;
 import org.meridian.core.jsonld.JsonLdContext;
+import org.meridian.core.ngsild.TypeProfile;
 import org.meridian.core.security.Caller;
 import org.meridian.platform.http.Access;
 import org.meridian.platform.http.JsonFields;
 import org.meridian.platform.http.NgsiLdExchange;
 import org.meridian.platform.http.Routes;
+import org.meridian.sharing.Catalogue;
 import org.meridian.sharing.Dataset;
 import org.meridian.sharing.Grant;
 import org.meridian.sharing.Ledger;
@@ -39,10 +41,12 @@ public final class SharingRoutes implements Routes {
     private static final JsonFields FIELDS = new JsonFields(SharingError.INVALID_INPUT);
 
     private final Sharing sharing;
+    private final Catalogue catalogue;
     private final ContextResolver contexts;
 
-    public SharingRoutes(Sharing sharing, ContextResolver contexts) {
+    public SharingRoutes(Sharing sharing, Catalogue catalogue, ContextResolver contexts) {
         this.sharing = sharing;
+        this.catalogue = catalogue;
         this.contexts = contexts;
     }
 
@@ -80,13 +84,35 @@ public final class SharingRoutes implements Routes {
     private void datasets(Context http) {
         Exchange exchange = exchange(http);
         ArrayNode list = NODES.arrayNode();
-        sharing.datasets(exchange.caller()).forEach(dataset -> list.add(dataset(exchange, dataset)));
+        catalogue.entries(exchange.caller()).forEach(entry -> list.add(figures(exchange, dataset(exchange, entry.dataset()), entry.profile())));
         respond(http, 200, list);
     }
 
     private void dataset(Context http) {
         Exchange exchange = exchange(http);
-        respond(http, 200, dataset(exchange, sharing.dataset(exchange.caller(), exchange.expand(http.pathParam("type")))));
+        Catalogue.Entry entry = catalogue.entry(exchange.caller(), exchange.expand(http.pathParam("type")));
+        respond(http, 200, figures(exchange, dataset(exchange, entry.dataset()), entry.profile()));
+    }
+
+    /**
+     * The dataset's figures: how many entities, when one last changed, the area their locations cover ([west, south,
+     * east, north]), and the shape of an entity (its attributes and their kinds, no values: values are what grants govern).
+     */
+    private static ObjectNode figures(Exchange exchange, ObjectNode out, TypeProfile profile) {
+        out.put("entityCount", profile == null ? 0 : profile.entities());
+        if (profile == null) {
+            return out;
+        }
+        out.put("lastUpdate", profile.lastModified().toString());
+        if (profile.extent() != null) {
+            out.putArray("spatialCoverage").add(profile.extent().west()).add(profile.extent().south())
+                    .add(profile.extent().east()).add(profile.extent().north());
+        }
+        ObjectNode sample = out.putObject("sample");
+        sample.put("id", "urn:ngsi-ld:" + exchange.compact(profile.type()) + ":…").put("type", exchange.compact(profile.type()));
+        profile.attributes().forEach((attribute, kinds) -> sample.putObject(exchange.compact(attribute))
+                .put("type", kinds.iterator().next()));
+        return out;
     }
 
     private void putDataset(Context http) {
@@ -96,10 +122,10 @@ public final class SharingRoutes implements Routes {
         String type = exchange.expand(http.pathParam("type"));
         JsonNode open = body.path("openData");
         if (!open.isMissingNode() && !open.isObject()) {
-            throw invalid("openData is {\"dropAttributes\": [...], \"gridMeters\": n}");
+            throw invalid("openData is {\"dropAttributes\": [...], \"gridMeters\": n, \"hourly\": true|false}");
         }
         if (open.isObject()) {
-            FIELDS.allowOnly((ObjectNode) open, Set.of("dropAttributes", "gridMeters"));
+            FIELDS.allowOnly((ObjectNode) open, Set.of("dropAttributes", "gridMeters", "hourly"));
         }
         Set<String> drop = open.isMissingNode() ? Set.of() : expandAll(exchange, open.get("dropAttributes"), "openData.dropAttributes");
         JsonNode grid = open.path("gridMeters");
@@ -109,7 +135,7 @@ public final class SharingRoutes implements Routes {
         Dataset dataset = new Dataset(exchange.caller().tenant(), type, required(body, "owner"),
                 text(body, "title", 200, http.pathParam("type")), text(body, "description", 4000, ""),
                 text(body, "updateFrequency", 200, ""), bool(body, "published"), drop == null ? Set.of() : drop,
-                grid.isMissingNode() ? null : grid.asInt());
+                grid.isMissingNode() ? null : grid.asInt(), open.isObject() && bool((ObjectNode) open, "hourly"));
         boolean created = sharing.putDataset(exchange.caller(), dataset);
         respond(http, created ? 201 : 200, dataset(exchange, dataset));
     }
@@ -117,14 +143,17 @@ public final class SharingRoutes implements Routes {
     /** The catalogue as DCAT-AP JSON-LD: one dcat:Dataset per dataset, its publisher the owning department. */
     private void catalogue(Context http) {
         Exchange exchange = exchange(http);
-        ObjectNode catalogue = NODES.objectNode();
-        ObjectNode context = catalogue.putObject("@context");
+        ObjectNode dcat = NODES.objectNode();
+        ObjectNode context = dcat.putObject("@context");
         context.put("dcat", "http://www.w3.org/ns/dcat#").put("dct", "http://purl.org/dc/terms/")
                 .put("foaf", "http://xmlns.com/foaf/0.1/");
-        catalogue.put("@type", "dcat:Catalog");
-        catalogue.put("dct:title", "Meridian data catalogue" + (exchange.caller().tenant().isEmpty() ? "" : " of " + exchange.caller().tenant()));
-        ArrayNode datasets = catalogue.putArray("dcat:dataset");
-        for (Dataset dataset : sharing.datasets(exchange.caller())) {
+        dcat.put("@type", "dcat:Catalog");
+        dcat.put("dct:title", "Meridian data catalogue" + (exchange.caller().tenant().isEmpty() ? "" : " of " + exchange.caller().tenant()));
+        ArrayNode datasets = dcat.putArray("dcat:dataset");
+        context.put("void", "http://rdfs.org/ns/void#").put("locn", "http://www.w3.org/ns/locn#");
+        for (Catalogue.Entry listed : catalogue.entries(exchange.caller())) {
+            Dataset dataset = listed.dataset();
+            TypeProfile profile = listed.profile();
             ObjectNode entry = datasets.addObject();
             entry.put("@id", dataset.entityType());
             entry.put("@type", "dcat:Dataset");
@@ -136,12 +165,24 @@ public final class SharingRoutes implements Routes {
                 entry.put("dct:accrualPeriodicity", dataset.updateFrequency());
             }
             entry.put("dct:accessRights", dataset.published() ? "PUBLIC" : "RESTRICTED");
+            entry.put("void:entities", profile == null ? 0 : profile.entities());
+            if (profile != null) {
+                entry.putObject("dct:modified").put("@type", "http://www.w3.org/2001/XMLSchema#dateTime")
+                        .put("@value", profile.lastModified().toString());
+            }
+            if (profile != null && profile.extent() != null) {
+                TypeProfile.Extent box = profile.extent();
+                String ring = "%s %s, %s %s, %s %s, %s %s, %s %s".formatted(box.west(), box.south(), box.east(), box.south(),
+                        box.east(), box.north(), box.west(), box.north(), box.west(), box.south());
+                entry.putObject("dct:spatial").put("@type", "dct:Location").putObject("dcat:bbox")
+                        .put("@type", "http://www.opengis.net/ont/geosparql#wktLiteral").put("@value", "POLYGON((" + ring + "))");
+            }
             entry.putObject("dcat:distribution").put("@type", "dcat:Distribution")
                     .put("dcat:accessURL", "/ngsi-ld/v1/entities?type=" + java.net.URLEncoder.encode(dataset.entityType(),
                             java.nio.charset.StandardCharsets.UTF_8))
                     .put("dcat:mediaType", "application/ld+json");
         }
-        http.status(200).contentType("application/ld+json").result(catalogue.toString());
+        http.status(200).contentType("application/ld+json").result(dcat.toString());
     }
 
     private void requests(Context http) {
@@ -235,12 +276,15 @@ public final class SharingRoutes implements Routes {
         ObjectNode out = NODES.objectNode().put("type", exchange.compact(dataset.entityType())).put("owner", dataset.owner())
                 .put("title", dataset.title()).put("description", dataset.description())
                 .put("updateFrequency", dataset.updateFrequency()).put("published", dataset.published());
-        if (!dataset.openDrop().isEmpty() || dataset.openGridMeters() != null) {
+        if (!dataset.openDrop().isEmpty() || dataset.openGridMeters() != null || dataset.openHourly()) {
             ObjectNode open = out.putObject("openData");
             ArrayNode drop = open.putArray("dropAttributes");
             dataset.openDrop().stream().map(exchange::compact).sorted().forEach(drop::add);
             if (dataset.openGridMeters() != null) {
                 open.put("gridMeters", dataset.openGridMeters());
+            }
+            if (dataset.openHourly()) {
+                open.put("hourly", true);
             }
         }
         return out;

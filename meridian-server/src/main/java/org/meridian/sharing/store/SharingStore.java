@@ -24,7 +24,7 @@ public final class SharingStore {
 
     // ---- datasets ----
 
-    private static final String DATASET = "tenant, entity_type, owner, title, description, update_frequency, published, open_drop, open_grid_meters";
+    private static final String DATASET = "tenant, entity_type, owner, title, description, update_frequency, published, open_drop, open_grid_meters, open_hourly";
 
     public List<Dataset> datasets(Connection connection, String tenant) throws SQLException {
         try (PreparedStatement select = connection.prepareStatement("SELECT " + DATASET + " FROM dataset WHERE tenant = ? ORDER BY entity_type")) {
@@ -46,8 +46,9 @@ public final class SharingStore {
         try (ResultSet rows = select.executeQuery()) {
             while (rows.next()) {
                 int grid = rows.getInt(9);
+                boolean noGrid = rows.wasNull();
                 datasets.add(new Dataset(rows.getString(1), rows.getString(2), rows.getString(3), rows.getString(4), rows.getString(5),
-                        rows.getString(6), rows.getBoolean(7), set(rows.getArray(8)), rows.wasNull() ? null : grid));
+                        rows.getString(6), rows.getBoolean(7), set(rows.getArray(8)), noGrid ? null : grid, rows.getBoolean(10)));
             }
         }
         return datasets;
@@ -55,10 +56,10 @@ public final class SharingStore {
 
     /** Creates or replaces the dataset's description and ownership; returns whether it was new. */
     public boolean putDataset(Connection connection, Dataset dataset) throws SQLException {
-        try (PreparedStatement upsert = connection.prepareStatement("INSERT INTO dataset (" + DATASET + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        try (PreparedStatement upsert = connection.prepareStatement("INSERT INTO dataset (" + DATASET + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                 + "ON CONFLICT (tenant, entity_type) DO UPDATE SET owner = EXCLUDED.owner, title = EXCLUDED.title, "
                 + "description = EXCLUDED.description, update_frequency = EXCLUDED.update_frequency, published = EXCLUDED.published, "
-                + "open_drop = EXCLUDED.open_drop, open_grid_meters = EXCLUDED.open_grid_meters RETURNING (xmax = 0)")) {
+                + "open_drop = EXCLUDED.open_drop, open_grid_meters = EXCLUDED.open_grid_meters, open_hourly = EXCLUDED.open_hourly RETURNING (xmax = 0)")) {
             upsert.setString(1, dataset.tenant());
             upsert.setString(2, dataset.entityType());
             upsert.setString(3, dataset.owner());
@@ -68,6 +69,7 @@ public final class SharingStore {
             upsert.setBoolean(7, dataset.published());
             upsert.setArray(8, connection.createArrayOf("text", dataset.openDrop().toArray()));
             upsert.setObject(9, dataset.openGridMeters());
+            upsert.setBoolean(10, dataset.openHourly());
             try (ResultSet row = upsert.executeQuery()) {
                 row.next();
                 return row.getBoolean(1);
