@@ -127,7 +127,7 @@ public final class DemoDirectory {
             for (Agreement agreement : AGREEMENTS) {
                 sharing.grant(platform, VOCABULARY + agreement.type(), agreement.grantee(), agreement.attributes() == null ? null
                         : agreement.attributes().stream().map(DemoDirectory::attribute).collect(java.util.stream.Collectors.toSet()),
-                        until, agreement.reason());
+                        null, until, agreement.reason());
             }
         }
         try {

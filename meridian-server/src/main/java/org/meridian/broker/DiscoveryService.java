@@ -31,7 +31,7 @@ public final class DiscoveryService {
         ReadScope scope = policies.scope(caller);
         return transactions.readOnly(connection -> {
             tenants.require(connection, tenant);
-            return ReadPolicies.types(scope, store.types(connection, tenant, onlyType));
+            return ReadPolicies.types(scope, store.types(connection, tenant, onlyType, scope));
         });
     }
 
@@ -40,7 +40,7 @@ public final class DiscoveryService {
         ReadScope scope = policies.scope(caller);
         return transactions.readOnly(connection -> {
             tenants.require(connection, tenant);
-            return ReadPolicies.attributes(scope, store.attributes(connection, tenant, onlyAttribute, scope.visibleTypes()));
+            return ReadPolicies.attributes(scope, store.attributes(connection, tenant, onlyAttribute, scope));
         });
     }
 

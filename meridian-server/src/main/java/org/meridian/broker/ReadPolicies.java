@@ -128,7 +128,8 @@ public final class ReadPolicies {
             return Optional.of(change);
         }
         ReadScope.View view = scope.viewOf(change.entity().types());
-        if (view == null) {
+        if (view == null || !scope.admits(change.entity())) {
+            // Not of a type it may read, or (for a grant limited to an area) located elsewhere now.
             return Optional.empty();
         }
         if (view.everything()) {

@@ -97,6 +97,9 @@ public final class Sharing implements ReadPolicy, WritePolicy, AutoCloseable {
             }
             for (Grant grant : store.activeGrants(connection, caller.tenant(), caller.departments(), now)) {
                 ReadScope.View view = grant.attributes() == null ? ReadScope.View.EVERYTHING : ReadScope.View.only(grant.attributes());
+                if (grant.area() != null) {
+                    view = view.within(List.of(grant.area()));
+                }
                 visible.merge(grant.entityType(), view, ReadScope.View::or);
             }
             return new ReadScope(visible);
@@ -341,7 +344,8 @@ public final class Sharing implements ReadPolicy, WritePolicy, AutoCloseable {
 
     // ---- requests and grants ------------------------------------------------------------------------------------
 
-    public ShareRequest request(Caller caller, String entityType, String department, Set<String> attributes, String purpose, Instant until) {
+    public ShareRequest request(Caller caller, String entityType, String department, Set<String> attributes, ReadScope.Area area,
+                                String purpose, Instant until) {
         String requester = department != null ? department
                 : caller.departments().size() == 1 ? caller.departments().iterator().next() : null;
         if (requester == null || !caller.departments().contains(requester) && !caller.unrestricted()) {
@@ -355,7 +359,7 @@ public final class Sharing implements ReadPolicy, WritePolicy, AutoCloseable {
             throw invalid("until is a time in the next three years");
         }
         ShareRequest request = new ShareRequest(UUID.randomUUID(), caller.tenant(), entityType, requester, attributes, purpose.strip(), until,
-                "pending", "", caller.subject(), null, now);
+                "pending", "", caller.subject(), null, now, area);
         transactions.inTransaction(connection -> {
             Dataset dataset = store.dataset(connection, caller.tenant(), entityType).orElseThrow(() -> notFound("dataset " + entityType));
             if (dataset.owner().equals(requester)) {
@@ -364,7 +368,7 @@ public final class Sharing implements ReadPolicy, WritePolicy, AutoCloseable {
             store.addRequest(connection, request);
             ledger.append(connection, List.of(new Ledger.Record(caller.tenant(), actor(caller), "requested", null, 0,
                     "request " + request.id() + ": " + requester + " asks for " + entityType + attributesText(attributes)
-                            + " until " + until + " for: " + request.purpose())));
+                            + areaText(area) + " until " + until + " for: " + request.purpose())));
             return null;
         });
         return request;
@@ -376,11 +380,11 @@ public final class Sharing implements ReadPolicy, WritePolicy, AutoCloseable {
     }
 
     /**
-     * The owner's decision on a request: grant it (as asked, or narrowed to fewer attributes or a shorter period), or
-     * refuse it with a reason. Returns the grant, when one was given.
+     * The owner's decision on a request: grant it (as asked, or narrowed to fewer attributes, a smaller area or a
+     * shorter period), or refuse it with a reason. Returns the grant, when one was given.
      */
-    public Optional<Grant> decide(Caller caller, UUID requestId, boolean grant, Set<String> narrowedAttributes, Instant narrowedUntil,
-                                  String reason) {
+    public Optional<Grant> decide(Caller caller, UUID requestId, boolean grant, Set<String> narrowedAttributes,
+                                  ReadScope.Area narrowedArea, Instant narrowedUntil, String reason) {
         if (!grant && (reason == null || reason.isBlank())) {
             throw invalid("A refusal gives its reason");
         }
@@ -406,6 +410,13 @@ public final class Sharing implements ReadPolicy, WritePolicy, AutoCloseable {
                 }
                 attributes = narrowedAttributes;
             }
+            ReadScope.Area area = request.area();
+            if (narrowedArea != null) {
+                if (area != null && !area.covers(narrowedArea)) {
+                    throw invalid("A grant may narrow the area asked for, not widen it");
+                }
+                area = narrowedArea;
+            }
             Instant until = request.wantedUntil();
             if (narrowedUntil != null) {
                 if (narrowedUntil.isAfter(until) || !narrowedUntil.isAfter(clock.instant())) {
@@ -414,18 +425,19 @@ public final class Sharing implements ReadPolicy, WritePolicy, AutoCloseable {
                 until = narrowedUntil;
             }
             Grant given = new Grant(UUID.randomUUID(), caller.tenant(), request.entityType(), request.requester(), attributes, until,
-                    null, requestId, caller.subject());
+                    null, requestId, caller.subject(), area);
             store.addGrant(connection, given);
             store.decide(connection, requestId, "granted", why, caller.subject());
             ledger.append(connection, List.of(new Ledger.Record(caller.tenant(), actor(caller), "granted", given.id(), 0,
                     "request " + requestId + ": " + request.requester() + " may read " + request.entityType()
-                            + attributesText(attributes) + " until " + until + (why.isEmpty() ? "" : ": " + why))));
+                            + attributesText(attributes) + areaText(area) + " until " + until + (why.isEmpty() ? "" : ": " + why))));
             return Optional.of(given);
         });
     }
 
     /** A grant the owner gives without a request (an agreement made elsewhere). */
-    public Grant grant(Caller caller, String entityType, String grantee, Set<String> attributes, Instant until, String reason) {
+    public Grant grant(Caller caller, String entityType, String grantee, Set<String> attributes, ReadScope.Area area, Instant until,
+                       String reason) {
         Instant now = clock.instant();
         if (until == null || !until.isAfter(now) || until.isAfter(now.plus(MAX_GRANT))) {
             throw invalid("until is a time in the next three years");
@@ -436,10 +448,11 @@ public final class Sharing implements ReadPolicy, WritePolicy, AutoCloseable {
             if (!identity.departmentExists(caller.tenant(), grantee) || grantee.equals(dataset.owner())) {
                 throw invalid("The grantee is another department of this tenant");
             }
-            Grant given = new Grant(UUID.randomUUID(), caller.tenant(), entityType, grantee, attributes, until, null, null, caller.subject());
+            Grant given = new Grant(UUID.randomUUID(), caller.tenant(), entityType, grantee, attributes, until, null, null,
+                    caller.subject(), area);
             store.addGrant(connection, given);
             ledger.append(connection, List.of(new Ledger.Record(caller.tenant(), actor(caller), "granted", given.id(), 0,
-                    grantee + " may read " + entityType + attributesText(attributes) + " until " + until
+                    grantee + " may read " + entityType + attributesText(attributes) + areaText(area) + " until " + until
                             + (reason == null || reason.isBlank() ? "" : ": " + reason.strip()))));
             return given;
         });
@@ -498,6 +511,10 @@ public final class Sharing implements ReadPolicy, WritePolicy, AutoCloseable {
             throw new MeridianException(SharingError.NOT_YOURS, "Only the administrators of " + department
                     + " (the owner) and operators decide on its datasets");
         }
+    }
+
+    private static String areaText(ReadScope.Area area) {
+        return area == null ? "" : " within [" + area.west() + ", " + area.south() + ", " + area.east() + ", " + area.north() + "]";
     }
 
     private static String attributesText(Set<String> attributes) {

@@ -248,6 +248,55 @@ class SharingTest {
         assertThat(send(anyone.get("/open/v1/datasets/AirQualityObserved/entities?limit=100000")).status()).isEqualTo(400);
     }
 
+    /** A grant limited to an area: entities located outside it are absent on every read path. */
+    @Test
+    void aGrantMayBeLimitedToAnArea() {
+        ok(ecologyStaff.post("/ngsi-ld/v1/entities", """
+                {"id": "urn:ngsi-ld:AirQualityObserved:far", "type": "AirQualityObserved",
+                 "NO2": {"type": "Property", "value": 50},
+                 "location": {"type": "GeoProperty", "value": {"type": "Point", "coordinates": [121.5, 31.0]}}}"""));
+        ok(ecologyStaff.post("/ngsi-ld/v1/entities", """
+                {"id": "urn:ngsi-ld:AirQualityObserved:nowhere", "type": "AirQualityObserved", "NO2": {"type": "Property", "value": 51}}"""));
+        JsonNode request = ok(transportStaff.post("/sharing/v1/requests", """
+                {"type": "AirQualityObserved", "attributes": ["NO2", "location"], "area": [119, 29, 122, 32],
+                 "purpose": "signal timing in the west district", "until": "%s"}""".formatted(Instant.now().plus(30, ChronoUnit.DAYS))));
+        assertThat(request.path("area").toString()).isEqualTo("[119.0,29.0,122.0,32.0]");
+        String decision = "/sharing/v1/requests/" + request.path("id").asText() + "/decision";
+        Api.Response wider = send(ecologyAdmin.post(decision, "{\"decision\": \"grant\", \"area\": [100, 20, 130, 40]}"));
+        assertThat(wider.status()).as("a grant narrows the area, never widens it: %s", wider).isEqualTo(400);
+        assertThat(send(ecologyAdmin.post(decision, "{\"decision\": \"grant\", \"area\": [120.5, 30, 120, 30.5]}")).status())
+                .as("west beyond east").isEqualTo(400);
+        JsonNode grant = ok(ecologyAdmin.post(decision, "{\"decision\": \"grant\", \"area\": [120.0, 30.0, 120.5, 30.5]}"));
+        assertThat(grant.path("area").toString()).isEqualTo("[120.0,30.0,120.5,30.5]");
+
+        try (org.meridian.testing.NotificationReceiver receiver = new org.meridian.testing.NotificationReceiver()) {
+            ok(transportStaff.post("/ngsi-ld/v1/subscriptions", """
+                    {"type": "Subscription", "entities": [{"type": "AirQualityObserved"}], "watchedAttributes": ["NO2"],
+                     "notification": {"endpoint": {"uri": "%s"}}}""".formatted(receiver.url())));
+            Api.Response query = send(transportStaff.get("/ngsi-ld/v1/entities?type=AirQualityObserved&count=true"));
+            assertThat(query.header("NGSILD-Results-Count")).as("the three inside; not the one outside, nor the unlocated one").isEqualTo("3");
+            assertThat(query.body()).doesNotContain(":far").doesNotContain(":nowhere");
+            assertThat(ok(transportStaff.get("/ngsi-ld/v1/entities?type=AirQualityObserved&q=NO2%3E45"))).as("q finds none outside").isEmpty();
+            assertThat(send(transportStaff.get("/ngsi-ld/v1/entities/urn:ngsi-ld:AirQualityObserved:far")).status()).isEqualTo(404);
+            assertThat(send(transportStaff.get("/ngsi-ld/v1/temporal/entities/urn:ngsi-ld:AirQualityObserved:far")).status()).isEqualTo(404);
+            assertThat(ok(transportStaff.get("/ngsi-ld/v1/temporal/entities?type=AirQualityObserved"))).hasSize(3);
+            assertThat(ok(transportStaff.get("/ngsi-ld/v1/entities?type=AirQualityObserved&geoproperty=location&georel=near;maxDistance==500000"
+                    + "&geometry=Point&coordinates=%5B121.5,31.0%5D"))).as("a geo-query near it finds only those inside").hasSize(3);
+            JsonNode types = ok(transportStaff.get("/ngsi-ld/v1/types?details=true"));
+            assertThat(types.toString()).contains("AirQualityObserved");
+            JsonNode type = ok(transportStaff.get("/ngsi-ld/v1/types/AirQualityObserved"));
+            assertThat(type.path("entityCount").asInt()).as("discovery counts what may be read").isEqualTo(3);
+            JsonNode no2 = ok(transportStaff.get("/ngsi-ld/v1/attributes/NO2"));
+            assertThat(no2.path("attributeCount").asInt()).isEqualTo(3);
+
+            // A change outside notifies nothing; one inside does (and comes first).
+            ok(ecologyStaff.patch("/ngsi-ld/v1/entities/urn:ngsi-ld:AirQualityObserved:far/attrs", "{\"NO2\": {\"type\": \"Property\", \"value\": 60}}"));
+            ok(ecologyStaff.patch("/ngsi-ld/v1/entities/urn:ngsi-ld:AirQualityObserved:2/attrs", "{\"NO2\": {\"type\": \"Property\", \"value\": 61}}"));
+            var received = receiver.await(1, java.time.Duration.ofSeconds(20));
+            assertThat(received.get(0).body().path("data").get(0).path("id").asText()).endsWith(":2");
+        }
+    }
+
     /** Published as hourly means: anyone sees each numeric value as its mean over the last complete hour, never live. */
     @Test
     void openDataMayBeHourlyMeansOnly() {

@@ -1,12 +1,14 @@
 package org.meridian.core.security;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.locationtech.jts.geom.Envelope;
 import org.meridian.core.ngsild.Entity;
 
 /**
@@ -23,15 +25,48 @@ public record ReadScope(Map<String, View> types) {
     /** Nothing at all. */
     public static final ReadScope NOTHING = new ReadScope(Map.of());
 
+    /** A rectangle of WGS84 degrees; an entity is in it when its location's bounding box is. */
+    public record Area(double west, double south, double east, double north) {
+        public Area {
+            if (!(west >= -180 && west <= east && east <= 180 && south >= -90 && south <= north && north <= 90)) {
+                throw new IllegalArgumentException("An area is [west, south, east, north] in degrees, west <= east, south <= north");
+            }
+        }
+
+        public boolean contains(Envelope box) {
+            return box != null && !box.isNull() && west <= box.getMinX() && box.getMaxX() <= east && south <= box.getMinY()
+                    && box.getMaxY() <= north;
+        }
+
+        public boolean covers(Area other) {
+            return west <= other.west && other.east <= east && south <= other.south && other.north <= north;
+        }
+
+        /** What both cover, or null when they do not meet. */
+        Area intersection(Area other) {
+            double w = Math.max(west, other.west);
+            double s = Math.max(south, other.south);
+            double e = Math.min(east, other.east);
+            double n = Math.min(north, other.north);
+            return w <= e && s <= n ? new Area(w, s, e, n) : null;
+        }
+    }
+
     /**
-     * Which attributes of a type are shown: those in {@code only} (null: all) and not in {@code except}.
+     * Which entities of a type are shown and what of them: those located in one of {@code areas} (null: wherever
+     * they are, located or not), showing the attributes in {@code only} (null: all) and not in {@code except}.
      */
-    public record View(Set<String> only, Set<String> except) {
+    public record View(Set<String> only, Set<String> except, List<Area> areas) {
         public static final View EVERYTHING = new View(null, Set.of());
 
         public View {
             only = only == null ? null : Set.copyOf(only);
             except = Set.copyOf(except);
+            areas = areas == null ? null : List.copyOf(areas);
+        }
+
+        public View(Set<String> only, Set<String> except) {
+            this(only, except, null);
         }
 
         public static View only(Set<String> attributes) {
@@ -42,15 +77,30 @@ public record ReadScope(Map<String, View> types) {
             return new View(null, attributes);
         }
 
+        /** The same attributes, only in these areas. */
+        public View within(List<Area> within) {
+            return new View(only, except, within);
+        }
+
         public boolean shows(String attribute) {
             return (only == null || only.contains(attribute)) && !except.contains(attribute);
         }
 
+        /** Whether it shows every attribute (wherever it applies: see {@link #everywhere}). */
         public boolean everything() {
             return only == null && except.isEmpty();
         }
 
-        /** What both views show. */
+        public boolean everywhere() {
+            return areas == null;
+        }
+
+        /** Whether an entity located in this bounding box (null: not located) is shown. */
+        public boolean admitsLocation(Envelope box) {
+            return areas == null || areas.stream().anyMatch(area -> area.contains(box));
+        }
+
+        /** What both views show: the attributes both show, where both apply. */
         public View and(View other) {
             Set<String> both;
             if (only == null || other.only == null) {
@@ -61,11 +111,55 @@ public record ReadScope(Map<String, View> types) {
             }
             Set<String> hidden = new HashSet<>(except);
             hidden.addAll(other.except);
-            return new View(both, hidden);
+            List<Area> where;
+            if (areas == null || other.areas == null) {
+                where = areas == null ? other.areas : areas;
+            } else {
+                where = new ArrayList<>();
+                for (Area mine : areas) {
+                    for (Area theirs : other.areas) {
+                        Area common = mine.intersection(theirs);
+                        if (common != null) {
+                            where.add(common);
+                        }
+                    }
+                }
+            }
+            return new View(both, hidden, where);
         }
 
-        /** What either view shows. */
+        /**
+         * What either view shows. Where both apply in the same places (or one covers the other entirely) that is
+         * exact; two views with different attributes in different places cannot be one view, so the answer then
+         * shows the attributes both show, in either's places: never more than granted, sometimes less.
+         */
         public View or(View other) {
+            if (covers(other)) {
+                return this;
+            }
+            if (other.covers(this)) {
+                return other;
+            }
+            if (java.util.Objects.equals(areas, other.areas)) {
+                return attributesOfEither(other).within(areas);
+            }
+            List<Area> either = areas == null || other.areas == null ? null : new ArrayList<>(areas);
+            if (either != null) {
+                either.addAll(other.areas);
+            }
+            return and(new View(other.only, other.except)).within(either);
+        }
+
+        /** Whether this view shows everything the other shows, everywhere it shows it. */
+        private boolean covers(View other) {
+            boolean attributes = other.only != null ? other.only.stream().filter(other::shows).allMatch(this::shows)
+                    : only == null && other.except.containsAll(except);
+            boolean places = areas == null || other.areas != null
+                    && other.areas.stream().allMatch(theirs -> areas.stream().anyMatch(mine -> mine.covers(theirs)));
+            return attributes && places;
+        }
+
+        private View attributesOfEither(View other) {
             if (only != null && other.only != null) {
                 Set<String> shown = new HashSet<>();
                 only.stream().filter(this::shows).forEach(shown::add);
@@ -132,8 +226,35 @@ public record ReadScope(Map<String, View> types) {
         return types == null || types.containsKey(type);
     }
 
+    /** Whether the entity is shown at all: one of its types is visible, and it is located where that type's view applies. */
     public boolean admits(Entity entity) {
-        return types == null || entity.types().stream().anyMatch(types::containsKey);
+        if (types == null) {
+            return true;
+        }
+        Envelope box = null;
+        boolean located = false;
+        for (String type : entity.types()) {
+            View view = types.get(type);
+            if (view == null) {
+                continue;
+            }
+            if (view.everywhere()) {
+                return true;
+            }
+            if (!located) {
+                box = entity.locationEnvelope();
+                located = true;
+            }
+            if (view.admitsLocation(box)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether some visible type is shown only in areas (so rows are filtered by place as well as by type). */
+    public boolean limitsPlaces() {
+        return types != null && types.values().stream().anyMatch(view -> !view.everywhere());
     }
 
     /** What an entity of these types shows (what any of its visible types shows); null when none is visible. */

@@ -13,15 +13,20 @@ import java.util.TreeSet;
 import org.meridian.core.ngsild.AttributeSummary;
 import org.meridian.core.ngsild.TypeProfile;
 import org.meridian.core.ngsild.TypeSummary;
+import org.meridian.core.security.ReadScope;
 
 /** Aggregates for type and attribute discovery (clause 5.7.5–5.7.10). They scan the tenant's entities. */
 public final class DiscoveryStore {
 
-    public Map<String, Long> typeCounts(Connection connection, String tenant) throws SQLException {
+    /** Entities per type; where the scope shows types only in areas, only the entities it shows (null: all). */
+    public Map<String, Long> typeCounts(Connection connection, String tenant, ReadScope scope) throws SQLException {
         Map<String, Long> counts = new LinkedHashMap<>();
+        List<Object> parameters = new ArrayList<>();
+        parameters.add(tenant);
+        String places = scope != null && scope.limitsPlaces() ? " AND " + EntityQueries.rowsByPlace(scope, parameters, "location_box") : "";
         try (PreparedStatement select = connection.prepareStatement(
-                "SELECT t, count(*) FROM entity, unnest(types) AS t WHERE tenant = ? GROUP BY t ORDER BY t")) {
-            select.setString(1, tenant);
+                "SELECT t, count(*) FROM entity, unnest(types) AS t WHERE tenant = ?" + places + " GROUP BY t ORDER BY t")) {
+            EntityQueries.bind(connection, select, parameters);
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
                     counts.put(rows.getString(1), rows.getLong(2));
@@ -31,8 +36,8 @@ public final class DiscoveryStore {
         return counts;
     }
 
-    public List<TypeSummary> types(Connection connection, String tenant, String onlyType) throws SQLException {
-        Map<String, Long> counts = typeCounts(connection, tenant);
+    public List<TypeSummary> types(Connection connection, String tenant, String onlyType, ReadScope scope) throws SQLException {
+        Map<String, Long> counts = typeCounts(connection, tenant, scope);
         Map<String, Map<String, Set<String>>> attributes = new LinkedHashMap<>();
         String sql = "SELECT t, a.key, i ->> 'type' FROM entity, unnest(types) AS t, jsonb_each(attrs) AS a, "
                 + "jsonb_array_elements(a.value) AS i WHERE tenant = ?" + (onlyType == null ? "" : " AND t = ?")
@@ -58,25 +63,33 @@ public final class DiscoveryStore {
         return summaries;
     }
 
-    /** @param types the entity types to count (a caller's row filter); null: all */
-    public List<AttributeSummary> attributes(Connection connection, String tenant, String onlyAttribute, Set<String> types)
+    /**
+     * @param scope the caller's row filter (its visible types, and where some are shown only in areas): only those
+     *              entities are counted
+     */
+    public List<AttributeSummary> attributes(Connection connection, String tenant, String onlyAttribute, ReadScope scope)
             throws SQLException {
         Map<String, AttributeSummary> summaries = new LinkedHashMap<>();
-        String sql = "SELECT a.key, count(DISTINCT e.id), array_agg(DISTINCT t), array_agg(DISTINCT i ->> 'type') "
+        List<Object> parameters = new ArrayList<>();
+        StringBuilder sql = new StringBuilder("SELECT a.key, count(DISTINCT e.id), array_agg(DISTINCT t), array_agg(DISTINCT i ->> 'type') "
                 + "FROM entity e, jsonb_each(e.attrs) AS a, jsonb_array_elements(a.value) AS i, unnest(e.types) AS t "
-                + "WHERE e.tenant = ?" + (onlyAttribute == null ? "" : " AND a.key = ?")
-                + (types == null ? "" : " AND e.types && ?::text[] AND t = ANY(?::text[])") + " GROUP BY a.key ORDER BY a.key";
-        try (PreparedStatement select = connection.prepareStatement(sql)) {
-            int parameter = 1;
-            select.setString(parameter++, tenant);
-            if (onlyAttribute != null) {
-                select.setString(parameter++, onlyAttribute);
-            }
-            if (types != null) {
-                java.sql.Array array = connection.createArrayOf("text", types.toArray());
-                select.setArray(parameter++, array);
-                select.setArray(parameter, array);
-            }
+                + "WHERE e.tenant = ?");
+        parameters.add(tenant);
+        if (onlyAttribute != null) {
+            sql.append(" AND a.key = ?");
+            parameters.add(onlyAttribute);
+        }
+        if (scope.visibleTypes() != null) {
+            sql.append(" AND e.types && ?::text[] AND t = ANY(?::text[])");
+            parameters.add(scope.visibleTypes().toArray(String[]::new));
+            parameters.add(scope.visibleTypes().toArray(String[]::new));
+        }
+        if (scope.limitsPlaces()) {
+            sql.append(" AND ").append(EntityQueries.rowsByPlace(scope, parameters, "e.location_box"));
+        }
+        sql.append(" GROUP BY a.key ORDER BY a.key");
+        try (PreparedStatement select = connection.prepareStatement(sql.toString())) {
+            EntityQueries.bind(connection, select, parameters);
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
                     summaries.put(rows.getString(1), new AttributeSummary(rows.getString(1), rows.getLong(2),

@@ -206,7 +206,47 @@ public final class EntityQueries {
             parameters.add(located.toArray(String[]::new));
         }
         return "(SELECT tenant, id, types, scopes, created_at, modified_at, " + attrs + " AS attrs, attrs AS raw_attrs, " + box
-                + " FROM " + table + ") entity";
+                + ", location_box AS area_box FROM " + table + ") entity";
+    }
+
+    /**
+     * The row filter of a scope that shows some types only in areas: rows of the types shown everywhere, or of a type
+     * located (its stored bounding box, whatever the mask) inside one of its areas. The box index serves the areas.
+     */
+    private static String rowsByPlace(ReadScope scope, List<Object> parameters) {
+        return rowsByPlace(scope, parameters, scope.masksNothing() ? "location_box" : "area_box");
+    }
+
+    /** {@link #rowsByPlace(ReadScope, List)} over a table whose stored boxes are in {@code box}. */
+    static String rowsByPlace(ReadScope scope, List<Object> parameters, String box) {
+        List<String> branches = new ArrayList<>();
+        List<String> anywhere = new ArrayList<>();
+        for (var type : new java.util.TreeMap<>(scope.types()).entrySet()) {
+            if (type.getValue().everywhere()) {
+                anywhere.add(type.getKey());
+            }
+        }
+        if (!anywhere.isEmpty()) {
+            branches.add("types && ?::text[]");
+            parameters.add(anywhere.toArray(String[]::new));
+        }
+        for (var type : new java.util.TreeMap<>(scope.types()).entrySet()) {
+            List<ReadScope.Area> areas = type.getValue().areas();
+            if (areas == null) {
+                continue;
+            }
+            List<String> inside = new ArrayList<>();
+            parameters.add(new String[] {type.getKey()});
+            for (ReadScope.Area area : areas) {
+                inside.add("box(point(?, ?), point(?, ?)) @> " + box);
+                parameters.add(area.west());
+                parameters.add(area.south());
+                parameters.add(area.east());
+                parameters.add(area.north());
+            }
+            branches.add("(types && ?::text[] AND " + (inside.isEmpty() ? "false" : "(" + String.join(" OR ", inside) + ")") + ")");
+        }
+        return branches.isEmpty() ? "false" : "(" + String.join(" OR ", branches) + ")";
     }
 
     /** Whether every visible type shows every one of the attributes. */
@@ -217,7 +257,9 @@ public final class EntityQueries {
     static String where(String tenant, EntitySelection selection, ReadScope scope, List<Object> parameters) {
         StringBuilder where = new StringBuilder("tenant = ?");
         parameters.add(tenant);
-        if (scope.visibleTypes() != null) {
+        if (scope.limitsPlaces()) {
+            where.append(" AND ").append(rowsByPlace(scope, parameters));
+        } else if (scope.visibleTypes() != null) {
             where.append(" AND types && ?::text[]");
             parameters.add(scope.visibleTypes().toArray(String[]::new));
         }

@@ -1,6 +1,5 @@
 package org.meridian.broker.store;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -17,10 +16,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.locationtech.jts.geom.Envelope;
-import org.meridian.core.geo.GeoJson;
 import org.meridian.core.json.Json;
 import org.meridian.core.ngsild.Entity;
-import org.meridian.core.ngsild.NgsiLd;
 
 /** Reads and writes entity rows. Callers own the transaction; every statement is parameterised. */
 public final class EntityStore {
@@ -106,17 +103,8 @@ public final class EntityStore {
 
     /** The bounding box of the entity's location GeoProperty, as PostgreSQL box text, or null. */
     static String locationBox(ObjectNode attributes) {
-        JsonNode instances = attributes.get(NgsiLd.LOCATION);
-        if (instances == null) {
-            return null;
-        }
-        Envelope envelope = new Envelope();
-        for (JsonNode instance : instances) {
-            if ("GeoProperty".equals(instance.path("type").asText())) {
-                envelope.expandToInclude(GeoJson.parse(instance.get("value")).getEnvelopeInternal());
-            }
-        }
-        if (envelope.isNull()) {
+        Envelope envelope = Entity.locationEnvelope(attributes);
+        if (envelope == null) {
             return null;
         }
         return "(" + envelope.getMaxX() + "," + envelope.getMaxY() + "),(" + envelope.getMinX() + "," + envelope.getMinY() + ")";

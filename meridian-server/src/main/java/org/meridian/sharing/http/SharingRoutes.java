@@ -17,6 +17,7 @@ import org.meridian.core.jsonld.ContextResolver;
 import org.meridian.core.jsonld.JsonLdContext;
 import org.meridian.core.ngsild.TypeProfile;
 import org.meridian.core.security.Caller;
+import org.meridian.core.security.ReadScope;
 import org.meridian.platform.http.Access;
 import org.meridian.platform.http.JsonFields;
 import org.meridian.platform.http.NgsiLdExchange;
@@ -195,9 +196,9 @@ public final class SharingRoutes implements Routes {
     private void request(Context http) {
         Exchange exchange = exchange(http);
         ObjectNode body = FIELDS.object(http);
-        FIELDS.allowOnly(body, Set.of("type", "department", "attributes", "purpose", "until"));
+        FIELDS.allowOnly(body, Set.of("type", "department", "attributes", "area", "purpose", "until"));
         ShareRequest request = sharing.request(exchange.caller(), exchange.expand(required(body, "type")),
-                text(body, "department", 64, null), expandAll(exchange, body.get("attributes"), "attributes"),
+                text(body, "department", 64, null), expandAll(exchange, body.get("attributes"), "attributes"), area(body),
                 text(body, "purpose", 2000, null), instant(body, "until"));
         http.header("Location", BASE + "/requests/" + request.id());
         respond(http, 201, request(exchange, request));
@@ -206,13 +207,13 @@ public final class SharingRoutes implements Routes {
     private void decide(Context http) {
         Exchange exchange = exchange(http);
         ObjectNode body = FIELDS.object(http);
-        FIELDS.allowOnly(body, Set.of("decision", "attributes", "until", "reason"));
+        FIELDS.allowOnly(body, Set.of("decision", "attributes", "area", "until", "reason"));
         String decision = required(body, "decision");
         if (!decision.equals("grant") && !decision.equals("refuse")) {
             throw invalid("decision is grant or refuse");
         }
         var grant = sharing.decide(exchange.caller(), uuid(http.pathParam("id")), decision.equals("grant"),
-                expandAll(exchange, body.get("attributes"), "attributes"), body.has("until") ? instant(body, "until") : null,
+                expandAll(exchange, body.get("attributes"), "attributes"), area(body), body.has("until") ? instant(body, "until") : null,
                 text(body, "reason", 2000, null));
         respond(http, 200, grant.<JsonNode>map(g -> grant(exchange, g)).orElse(NODES.objectNode().put("decision", "refused")));
     }
@@ -227,9 +228,10 @@ public final class SharingRoutes implements Routes {
     private void grant(Context http) {
         Exchange exchange = exchange(http);
         ObjectNode body = FIELDS.object(http);
-        FIELDS.allowOnly(body, Set.of("type", "grantee", "attributes", "until", "reason"));
+        FIELDS.allowOnly(body, Set.of("type", "grantee", "attributes", "area", "until", "reason"));
         Grant grant = sharing.grant(exchange.caller(), exchange.expand(required(body, "type")), required(body, "grantee"),
-                expandAll(exchange, body.get("attributes"), "attributes"), instant(body, "until"), text(body, "reason", 2000, null));
+                expandAll(exchange, body.get("attributes"), "attributes"), area(body), instant(body, "until"),
+                text(body, "reason", 2000, null));
         respond(http, 201, grant(exchange, grant));
     }
 
@@ -270,6 +272,29 @@ public final class SharingRoutes implements Routes {
         respond(http, 200, out);
     }
 
+    /** {@code "area": [west, south, east, north]} in degrees, or null when the body has none. */
+    private static ReadScope.Area area(ObjectNode body) {
+        JsonNode area = body.get("area");
+        if (area == null || area.isNull()) {
+            return null;
+        }
+        if (!area.isArray() || area.size() != 4 || !java.util.stream.StreamSupport.stream(area.spliterator(), false)
+                .allMatch(JsonNode::isNumber)) {
+            throw invalid("area is [west, south, east, north] in degrees");
+        }
+        try {
+            return new ReadScope.Area(area.get(0).asDouble(), area.get(1).asDouble(), area.get(2).asDouble(), area.get(3).asDouble());
+        } catch (IllegalArgumentException e) {
+            throw invalid(e.getMessage());
+        }
+    }
+
+    private static void area(ObjectNode out, ReadScope.Area area) {
+        if (area != null) {
+            out.putArray("area").add(area.west()).add(area.south()).add(area.east()).add(area.north());
+        }
+    }
+
     // ---- rendering ----
 
     private static ObjectNode dataset(Exchange exchange, Dataset dataset) {
@@ -296,6 +321,7 @@ public final class SharingRoutes implements Routes {
                 .put("status", request.status()).put("reason", request.reason()).put("requestedBy", request.requestedBy())
                 .put("createdAt", request.createdAt().toString());
         attributes(exchange, out, request.attributes());
+        area(out, request.area());
         if (request.decidedBy() != null) {
             out.put("decidedBy", request.decidedBy());
         }
@@ -307,6 +333,7 @@ public final class SharingRoutes implements Routes {
                 .put("grantee", grant.grantee()).put("until", grant.expiresAt().toString()).put("grantedBy", grant.grantedBy())
                 .put("active", grant.activeAt(Instant.now()));
         attributes(exchange, out, grant.attributes());
+        area(out, grant.area());
         if (grant.revokedAt() != null) {
             out.put("revokedAt", grant.revokedAt().toString());
         }

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import org.meridian.core.security.ReadScope;
 import org.meridian.sharing.Dataset;
 import org.meridian.sharing.Grant;
 import org.meridian.sharing.ShareRequest;
@@ -88,11 +89,11 @@ public final class SharingStore {
     // ---- requests ----
 
     private static final String REQUEST = "id, tenant, entity_type, requester, attributes, purpose, wanted_until, status, reason, "
-            + "requested_by, decided_by, created_at";
+            + "requested_by, decided_by, created_at, area";
 
     public void addRequest(Connection connection, ShareRequest request) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement("INSERT INTO share_request (id, tenant, entity_type, requester, "
-                + "attributes, purpose, wanted_until, requested_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + "attributes, purpose, wanted_until, requested_by, area) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             insert.setObject(1, request.id());
             insert.setString(2, request.tenant());
             insert.setString(3, request.entityType());
@@ -101,6 +102,7 @@ public final class SharingStore {
             insert.setString(6, request.purpose());
             insert.setTimestamp(7, Timestamp.from(request.wantedUntil()));
             insert.setString(8, request.requestedBy());
+            insert.setArray(9, area(connection, request.area()));
             insert.executeUpdate();
         }
     }
@@ -134,7 +136,8 @@ public final class SharingStore {
             while (rows.next()) {
                 requests.add(new ShareRequest(rows.getObject(1, UUID.class), rows.getString(2), rows.getString(3), rows.getString(4),
                         nullableSet(rows.getArray(5)), rows.getString(6), rows.getTimestamp(7).toInstant(), rows.getString(8),
-                        rows.getString(9), rows.getString(10), rows.getString(11), rows.getTimestamp(12).toInstant()));
+                        rows.getString(9), rows.getString(10), rows.getString(11), rows.getTimestamp(12).toInstant(),
+                        area(rows.getArray(13))));
             }
         }
         return requests;
@@ -153,10 +156,10 @@ public final class SharingStore {
 
     // ---- grants ----
 
-    private static final String GRANT = "id, tenant, entity_type, grantee, attributes, expires_at, revoked_at, request_id, granted_by";
+    private static final String GRANT = "id, tenant, entity_type, grantee, attributes, expires_at, revoked_at, request_id, granted_by, area";
 
     public void addGrant(Connection connection, Grant grant) throws SQLException {
-        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO share_grant (" + GRANT + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO share_grant (" + GRANT + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             insert.setObject(1, grant.id());
             insert.setString(2, grant.tenant());
             insert.setString(3, grant.entityType());
@@ -166,6 +169,7 @@ public final class SharingStore {
             insert.setTimestamp(7, null);
             insert.setObject(8, grant.requestId());
             insert.setString(9, grant.grantedBy());
+            insert.setArray(10, area(connection, grant.area()));
             insert.executeUpdate();
         }
     }
@@ -217,10 +221,22 @@ public final class SharingStore {
                 Timestamp revoked = rows.getTimestamp(7);
                 grants.add(new Grant(rows.getObject(1, UUID.class), rows.getString(2), rows.getString(3), rows.getString(4),
                         nullableSet(rows.getArray(5)), rows.getTimestamp(6).toInstant(), revoked == null ? null : revoked.toInstant(),
-                        rows.getObject(8, UUID.class), rows.getString(9)));
+                        rows.getObject(8, UUID.class), rows.getString(9), area(rows.getArray(10))));
             }
         }
         return grants;
+    }
+
+    private static Array area(Connection connection, ReadScope.Area area) throws SQLException {
+        return area == null ? null : connection.createArrayOf("float8", new Double[] {area.west(), area.south(), area.east(), area.north()});
+    }
+
+    private static ReadScope.Area area(Array array) throws SQLException {
+        if (array == null) {
+            return null;
+        }
+        Double[] corners = (Double[]) array.getArray();
+        return new ReadScope.Area(corners[0], corners[1], corners[2], corners[3]);
     }
 
     private static Set<String> set(Array array) throws SQLException {
