@@ -98,7 +98,8 @@ public final class MeridianServer implements AutoCloseable {
                 routes.addAll(started.routes());
             }
             server.http = HttpServer.start(routes, new HttpServer.Options(settings.host(), settings.port(),
-                    settings.maxBodyBytes(), settings.headerTimeoutMillis(), settings.rateLimitPerSecond(), settings.rateLimitBurst()),
+                    settings.maxBodyBytes(), settings.headerTimeoutMillis(), settings.rateLimitPerSecond(), settings.rateLimitBurst(),
+                    settings.openedToAnyone()),
                     services.find(Callers.Source.class).orElse(Callers.NOBODY), database::isReachable, registry);
             server.running.forEach(started -> started.serving(server.http.port()));
             return server;

@@ -26,7 +26,8 @@ public record Settings(
         int eventRetentionHours,
         String logFormat,
         int rateLimitPerSecond,
-        int rateLimitBurst) {
+        int rateLimitBurst,
+        String openToAnyone) {
 
     public static final String HOST = "MERIDIAN_HOST";
     public static final String PORT = "MERIDIAN_PORT";
@@ -41,6 +42,10 @@ public record Settings(
     public static final String LOG_FORMAT = "MERIDIAN_LOG_FORMAT";
     public static final String RATE_LIMIT_PER_SECOND = "MERIDIAN_RATE_LIMIT_PER_SECOND";
     public static final String RATE_LIMIT_BURST = "MERIDIAN_RATE_LIMIT_BURST";
+    public static final String OPEN_TO_ANYONE = "MERIDIAN_OPEN_TO_ANYONE";
+    /** What {@link #OPEN_TO_ANYONE} may open: the routes that otherwise need a role only for the operators' sake. */
+    private static final Map<String, org.meridian.platform.http.Access> OPENABLE = Map.of(
+            "metrics", org.meridian.platform.http.Access.MONITOR, "openapi", org.meridian.platform.http.Access.API_DOCUMENT);
 
     public static Settings fromEnvironment(Map<String, String> environment) {
         return from(new Environment(environment));
@@ -61,7 +66,20 @@ public record Settings(
                 environment.integer(EVENT_RETENTION_HOURS, 24),
                 environment.text(LOG_FORMAT, "text"),
                 environment.integer(RATE_LIMIT_PER_SECOND, 200),
-                environment.integer(RATE_LIMIT_BURST, 1_000));
+                environment.integer(RATE_LIMIT_BURST, 1_000),
+                environment.text(OPEN_TO_ANYONE, ""));
+    }
+
+    /** The kinds of route anyone may use without signing in, by this setting (a Prometheus scraper without a key). */
+    public java.util.Set<org.meridian.platform.http.Access> openedToAnyone() {
+        java.util.Set<org.meridian.platform.http.Access> opened = java.util.EnumSet.noneOf(org.meridian.platform.http.Access.class);
+        for (String name : openToAnyone.split(",")) {
+            org.meridian.platform.http.Access access = OPENABLE.get(name.strip());
+            if (access != null) {
+                opened.add(access);
+            }
+        }
+        return opened;
     }
 
     public Settings withPort(int newPort) {
@@ -100,6 +118,12 @@ public record Settings(
         }
         if (rateLimitBurst < 1 || rateLimitBurst > 10_000_000) {
             problems.add(RATE_LIMIT_BURST + " must be 1..10000000, not " + rateLimitBurst);
+        }
+        for (String name : openToAnyone.split(",")) {
+            if (!name.isBlank() && !OPENABLE.containsKey(name.strip())) {
+                problems.add(OPEN_TO_ANYONE + " names what anyone may read without signing in: metrics, openapi (not '"
+                        + name.strip() + "')");
+            }
         }
         if (headerTimeoutMillis < 100 || headerTimeoutMillis > 300_000) {
             problems.add(HEADER_TIMEOUT_MS + " must be 100..300000, not " + headerTimeoutMillis);

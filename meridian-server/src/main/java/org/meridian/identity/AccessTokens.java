@@ -50,8 +50,8 @@ public final class AccessTokens {
         record Person(UUID account, UUID session) implements Bearer {
         }
 
-        /** A machine client (client_credentials). */
-        record Machine(String client) implements Bearer {
+        /** A machine client (client_credentials), and when its token was issued. */
+        record Machine(String client, Instant issuedAt) implements Bearer {
         }
     }
 
@@ -96,7 +96,9 @@ public final class AccessTokens {
                 return Optional.of(new Bearer.Person(UUID.fromString(claims.getSubject()), UUID.fromString(session)));
             }
             String client = claims.getStringClaim("client_id");
-            return client != null && client.equals(claims.getSubject()) ? Optional.of(new Bearer.Machine(client)) : Optional.empty();
+            Date issued = claims.getIssueTime();
+            return client != null && client.equals(claims.getSubject()) && issued != null
+                    ? Optional.of(new Bearer.Machine(client, issued.toInstant())) : Optional.empty();
         } catch (ParseException | JOSEException | IllegalArgumentException e) {
             return Optional.empty();
         }

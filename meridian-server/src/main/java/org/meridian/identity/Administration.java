@@ -67,6 +67,7 @@ public final class Administration {
     private final SessionStore sessions;
     private final PasswordHasher hasher;
     private final ExternalIdentities externalIdentities;
+    private final java.time.Clock clock;
     private final List<Runnable> changeListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** Runs after a person's or a client's rights change (roles, disabled, deleted), on this node. */
@@ -80,7 +81,8 @@ public final class Administration {
     }
 
     Administration(Transactions transactions, AccountStore accounts, DepartmentStore departments, ClientStore clients,
-                   SessionStore sessions, PasswordHasher hasher, ExternalIdentities externalIdentities) {
+                   SessionStore sessions, PasswordHasher hasher, ExternalIdentities externalIdentities, java.time.Clock clock) {
+        this.clock = clock;
         this.externalIdentities = externalIdentities;
         this.transactions = transactions;
         this.accounts = accounts;
@@ -256,7 +258,7 @@ public final class Administration {
             }
             requireDepartment(connection, reach.tenant(), dept);
             StoredClient client = new StoredClient(id, reach.tenant(), dept, kind.id(), description == null ? "" : checkDisplayName(description),
-                    OpaqueSecrets.hash(secret), false);
+                    OpaqueSecrets.hash(secret), false, null);
             if (!clients.create(connection, client)) {
                 throw new MeridianException(IdentityError.ALREADY_EXISTS, "A machine client named " + id + " exists");
             }
@@ -279,7 +281,7 @@ public final class Administration {
         String secret = OpaqueSecrets.generate();
         return transactions.inTransaction(connection -> {
             StoredClient client = governedClient(connection, reach(connection, caller), id);
-            clients.replaceSecret(connection, id, OpaqueSecrets.hash(secret));
+            clients.replaceSecret(connection, id, OpaqueSecrets.hash(secret), clock.instant());
             return client(client, secret);
         });
     }

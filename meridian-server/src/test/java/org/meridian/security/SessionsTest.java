@@ -135,8 +135,12 @@ class SessionsTest {
         Api.Response rotated = operator.post("/admin/v1/clients/" + id + "/secret", "").tenant(tenant).send();
         assertThat(rotated.status()).isEqualTo(200);
         assertThat(operator.anonymous().get("/auth/me").header("X-Api-Key", apiKey).send().status()).as("the old key").isEqualTo(401);
+        assertThat(me(access).status()).as("a token issued with the old secret, at once").isEqualTo(401);
+        String renewed = operator.anonymous().postForm("/auth/token", "grant_type=client_credentials&client_id=" + id
+                + "&client_secret=" + rotated.json().path("secret").asText()).send().json().path("access_token").asText();
+        assertThat(me(renewed).status()).as("one issued with the new secret").isEqualTo(200);
         assertThat(operator.patch("/admin/v1/clients/" + id, "{\"disabled\": true}").tenant(tenant).send().status()).isEqualTo(200);
-        assertThat(me(access).status()).as("its access token, at once").isEqualTo(401);
+        assertThat(me(renewed).status()).as("its access token, at once").isEqualTo(401);
         assertThat(operator.anonymous().get("/auth/me").header("X-Api-Key", rotated.json().path("apiKey").asText()).send().status())
                 .isEqualTo(401);
     }

@@ -136,6 +136,28 @@ public final class TestServer {
                 own.services().require(org.meridian.sharing.Sharing.class));
     }
 
+    /**
+     * The settings that point another node at the shared server's database (its embedded PostgreSQL, or the external
+     * one of {@code MERIDIAN_TEST_EXTERNAL_DB_URL}): two nodes of one deployment.
+     */
+    public static Map<String, String> sharedDatabase() {
+        api();
+        String external = System.getenv("MERIDIAN_TEST_EXTERNAL_DB_URL");
+        if (external != null && !external.isBlank()) {
+            return Map.of(Settings.DB_URL, external,
+                    Settings.DB_USER, System.getenv().getOrDefault("MERIDIAN_TEST_EXTERNAL_DB_USER", "postgres"),
+                    Settings.DB_PASSWORD, System.getenv().getOrDefault("MERIDIAN_TEST_EXTERNAL_DB_PASSWORD", ""));
+        }
+        try {
+            Path shared = Path.of("target", "test-data");
+            String port = Files.readAllLines(shared.resolve("postgres/postmaster.pid")).get(3).trim();
+            return Map.of(Settings.DB_URL, "jdbc:postgresql://127.0.0.1:" + port + "/postgres", Settings.DB_USER, "postgres",
+                    Settings.DB_PASSWORD, Files.readString(shared.resolve("postgres.password")).strip());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** A tenant name no other test uses. */
     public static String newTenant() {
         return "t" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);

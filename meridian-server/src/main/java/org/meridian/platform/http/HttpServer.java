@@ -29,7 +29,9 @@ public final class HttpServer implements AutoCloseable {
     private static final String REGISTRY = "meridian.registry";
 
     /** HTTP settings; {@code ratePerSecond} 0: no rate limit. */
-    public record Options(String host, int port, long maxBodyBytes, int headerTimeoutMillis, int ratePerSecond, int rateBurst) {
+    /** @param openToAnyone kinds of route that need no sign-in here (by the operators' setting) */
+    public record Options(String host, int port, long maxBodyBytes, int headerTimeoutMillis, int ratePerSecond, int rateBurst,
+                          java.util.Set<Access> openToAnyone) {
     }
 
     private final Javalin app;
@@ -65,7 +67,7 @@ public final class HttpServer implements AutoCloseable {
             routes.before(http -> http.attribute(START_NANOS, System.nanoTime()));
             routes.before(http -> http.attribute(REGISTRY, registry));
             routes.before(http -> http.attribute(Callers.SOURCE, callers));
-            routes.beforeMatched(HttpServer::authorise);
+            routes.beforeMatched(http -> authorise(http, options.openToAnyone()));
             RateLimiter limiter = new RateLimiter(options.ratePerSecond(), options.rateBurst());
             if (limiter.enabled()) {
                 routes.beforeMatched(http -> limit(http, limiter));
@@ -126,9 +128,9 @@ public final class HttpServer implements AutoCloseable {
      * The access check before every matched route: the route's {@link Access} against the caller in the tenant the
      * request names. Not signed in where that is needed: 401; signed in without a role the route admits: 403.
      */
-    private static void authorise(Context http) {
+    private static void authorise(Context http, java.util.Set<Access> openToAnyone) {
         Access access = accessOf(http.routeRoles());
-        if (!access.needsSignIn()) {
+        if (!access.needsSignIn() || openToAnyone.contains(access)) {
             return;
         }
         String tenant = http.header(NgsiLdExchange.TENANT_HEADER);
