@@ -28,8 +28,11 @@ public final class HttpServer implements AutoCloseable {
     private static final String START_NANOS = "meridian.start";
     private static final String REGISTRY = "meridian.registry";
 
-    /** HTTP settings; {@code ratePerSecond} 0: no rate limit. */
-    /** @param openToAnyone kinds of route that need no sign-in here (by the operators' setting) */
+    /**
+     * HTTP settings; {@code ratePerSecond} 0: no rate limit.
+     *
+     * @param openToAnyone kinds of route that need no sign-in here (by the operators' setting)
+     */
     public record Options(String host, int port, long maxBodyBytes, int headerTimeoutMillis, int ratePerSecond, int rateBurst,
                           java.util.Set<Access> openToAnyone) {
     }
