@@ -45,7 +45,15 @@ final class SharingBenchmark {
                 + "\", \"roles\": [{\"department\": \"ecology\", \"role\": \"staff\"}]}");
         send(operator, "POST", "/admin/v1/users", "{\"username\": \"tr\", \"password\": \"" + PASSWORD
                 + "\", \"roles\": [{\"department\": \"transport\", \"role\": \"staff\"}]}");
+        send(operator, "PUT", "/admin/v1/departments/water", "{\"name\": \"Water\"}");
+        send(operator, "POST", "/admin/v1/users", "{\"username\": \"wa\", \"password\": \"" + PASSWORD
+                + "\", \"roles\": [{\"department\": \"water\", \"role\": \"staff\"}]}");
         send(operator, "PUT", "/sharing/v1/datasets/" + TYPE, "{\"owner\": \"ecology\"}");
+        // Water is granted the same attributes in the western half of the city only (a row filter by place).
+        send(operator, "POST", "/sharing/v1/grants", String.format(Locale.ROOT, "{\"type\": \"%s\", \"grantee\": \"water\", "
+                + "\"attributes\": [\"NO2\", \"temperature\", \"location\"], \"area\": [%f, %f, %f, %f], \"until\": \"%s\"}",
+                TYPE, CityEntities.WEST, CityEntities.SOUTH, (CityEntities.WEST + CityEntities.EAST) / 2, CityEntities.NORTH,
+                Instant.now().plus(1, ChronoUnit.DAYS)));
         send(operator, "POST", "/sharing/v1/grants", "{\"type\": \"" + TYPE + "\", \"grantee\": \"transport\", "
                 + "\"attributes\": [\"NO2\", \"temperature\", \"location\"], \"until\": \"" + Instant.now().plus(1, ChronoUnit.DAYS) + "\"}");
 
@@ -68,6 +76,7 @@ final class SharingBenchmark {
 
         String owner = "Bearer " + signIn("eco", PASSWORD);
         String grantee = "Bearer " + signIn("tr", PASSWORD);
+        String areaGrantee = "Bearer " + signIn("wa", PASSWORD);
         List<String> near = new ArrayList<>();
         List<String> pages = new ArrayList<>();
         for (int i = 0; i < 2_000; i++) {
@@ -82,8 +91,10 @@ final class SharingBenchmark {
             String warm = round == 0 ? " (first round)" : "";
             measure(owner, near, "query type+q+near 1 km, owner" + warm);
             measure(grantee, near, "query type+q+near 1 km, grantee" + warm);
+            measure(areaGrantee, near, "query type+q+near 1 km, grantee of the western half" + warm);
             measure(owner, pages.subList(0, 500), "query type+q, 100 a page, owner" + warm);
             measure(grantee, pages.subList(0, 500), "query type+q, 100 a page, grantee" + warm);
+            measure(areaGrantee, pages.subList(0, 500), "query type+q, 100 a page, grantee of the western half" + warm);
         }
         LoadGenerator.Result signIns = LoadGenerator.drive(200, 4, i -> () -> {
             signIn("tr", PASSWORD);

@@ -211,7 +211,7 @@ public final class EntityQueries {
 
     /**
      * The row filter of a scope that shows some types only in areas: rows of the types shown everywhere, or of a type
-     * located (its stored bounding box, whatever the mask) inside one of its areas. The box index serves the areas.
+     * located (its stored bounding box, whatever the mask) inside one of its areas.
      */
     private static String rowsByPlace(ReadScope scope, List<Object> parameters) {
         return rowsByPlace(scope, parameters, scope.masksNothing() ? "location_box" : "area_box");
@@ -238,7 +238,11 @@ public final class EntityQueries {
             List<String> inside = new ArrayList<>();
             parameters.add(new String[] {type.getKey()});
             for (ReadScope.Area area : areas) {
-                inside.add("box(point(?, ?), point(?, ?)) @> " + box);
+                // The function, not the operator @>: PostgreSQL has no statistics for boxes and guesses any area
+                // holds 0.5% of rows, so with the operator it reads a district's tens of thousands of rows through
+                // the box index and sorts them, rather than walking the page in id order (measured: 9 against 164
+                // pages a second). Geo-queries still reach the index through their own search box.
+                inside.add("box_contain(box(point(?, ?), point(?, ?)), " + box + ")");
                 parameters.add(area.west());
                 parameters.add(area.south());
                 parameters.add(area.east());
