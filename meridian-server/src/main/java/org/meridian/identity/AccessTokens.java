@@ -50,8 +50,8 @@ public final class AccessTokens {
         record Person(UUID account, UUID session) implements Bearer {
         }
 
-        /** A machine client (client_credentials), and when its token was issued. */
-        record Machine(String client, Instant issuedAt) implements Bearer {
+        /** A machine client (client_credentials), and the stamp of the secret it signed in with. */
+        record Machine(String client, String secretStamp) implements Bearer {
         }
     }
 
@@ -61,9 +61,22 @@ public final class AccessTokens {
                 .claim("sid", session.toString()));
     }
 
-    /** A token for a machine client: {@code sub} and {@code client_id} its id (RFC 9068). */
-    public String issue(String client) {
-        return sign(new JWTClaimsSet.Builder().subject(client).claim("client_id", client));
+    /**
+     * A token for a machine client: {@code sub} and {@code client_id} its id (RFC 9068), and a stamp of the secret it
+     * signed in with, so that replacing the secret ends the tokens it gave at once.
+     */
+    public String issue(String client, String secretStamp) {
+        return sign(new JWTClaimsSet.Builder().subject(client).claim("client_id", client).claim("sst", secretStamp));
+    }
+
+    /** A stamp of a client's secret (of its stored hash: it tells nothing of the secret). */
+    public static String secretStamp(byte[] secretHash) {
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(secretHash);
+            return java.util.HexFormat.of().formatHex(digest, 0, 8);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+        }
     }
 
     private String sign(JWTClaimsSet.Builder claims) {
@@ -96,9 +109,9 @@ public final class AccessTokens {
                 return Optional.of(new Bearer.Person(UUID.fromString(claims.getSubject()), UUID.fromString(session)));
             }
             String client = claims.getStringClaim("client_id");
-            Date issued = claims.getIssueTime();
-            return client != null && client.equals(claims.getSubject()) && issued != null
-                    ? Optional.of(new Bearer.Machine(client, issued.toInstant())) : Optional.empty();
+            String stamp = claims.getStringClaim("sst");
+            return client != null && client.equals(claims.getSubject()) && stamp != null
+                    ? Optional.of(new Bearer.Machine(client, stamp)) : Optional.empty();
         } catch (ParseException | JOSEException | IllegalArgumentException e) {
             return Optional.empty();
         }

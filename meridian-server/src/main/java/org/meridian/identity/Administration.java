@@ -67,7 +67,6 @@ public final class Administration {
     private final SessionStore sessions;
     private final PasswordHasher hasher;
     private final ExternalIdentities externalIdentities;
-    private final java.time.Clock clock;
     private final List<Runnable> changeListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** Runs after a person's or a client's rights change (roles, disabled, deleted), on this node. */
@@ -81,8 +80,7 @@ public final class Administration {
     }
 
     Administration(Transactions transactions, AccountStore accounts, DepartmentStore departments, ClientStore clients,
-                   SessionStore sessions, PasswordHasher hasher, ExternalIdentities externalIdentities, java.time.Clock clock) {
-        this.clock = clock;
+                   SessionStore sessions, PasswordHasher hasher, ExternalIdentities externalIdentities) {
         this.externalIdentities = externalIdentities;
         this.transactions = transactions;
         this.accounts = accounts;
@@ -258,7 +256,7 @@ public final class Administration {
             }
             requireDepartment(connection, reach.tenant(), dept);
             StoredClient client = new StoredClient(id, reach.tenant(), dept, kind.id(), description == null ? "" : checkDisplayName(description),
-                    OpaqueSecrets.hash(secret), false, null);
+                    OpaqueSecrets.hash(secret), false);
             if (!clients.create(connection, client)) {
                 throw new MeridianException(IdentityError.ALREADY_EXISTS, "A machine client named " + id + " exists");
             }
@@ -281,7 +279,7 @@ public final class Administration {
         String secret = OpaqueSecrets.generate();
         return transactions.inTransaction(connection -> {
             StoredClient client = governedClient(connection, reach(connection, caller), id);
-            clients.replaceSecret(connection, id, OpaqueSecrets.hash(secret), clock.instant());
+            clients.replaceSecret(connection, id, OpaqueSecrets.hash(secret));
             return client(client, secret);
         });
     }

@@ -69,7 +69,7 @@ public final class IdentityCapability implements Capability {
                 new LoginThrottle(platform.clock()), Duration.ofHours(settings.refreshHours()), platform.clock(),
                 external, oidc.enabled() && oidc.only(), externalIdentities);
         Administration administration = new Administration(platform.transactions(), accounts, new DepartmentStore(),
-                clients, sessions, hasher, externalIdentities, platform.clock());
+                clients, sessions, hasher, externalIdentities);
         identity.ensureAdmin(settings.adminPassword()).ifPresent(password -> {
             // Shown once, on the console only (never in the log): the operator writes it down or sets their own.
             System.out.println();

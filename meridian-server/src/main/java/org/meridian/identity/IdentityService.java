@@ -166,7 +166,7 @@ public final class IdentityService {
     /** Signs a machine client in (OAuth 2.0 client_credentials): an access token, no refresh token (RFC 6749 4.4.3). */
     public Token signInClient(String clientId, String secret) {
         ClientStore.StoredClient client = authenticateClient(clientId, secret);
-        return new Token(tokens.issue(client.id()), tokens.lifetime().toSeconds(), null);
+        return new Token(tokens.issue(client.id(), AccessTokens.secretStamp(client.secretHash())), tokens.lifetime().toSeconds(), null);
     }
 
     private ClientStore.StoredClient authenticateClient(String clientId, String secret) {
@@ -201,20 +201,11 @@ public final class IdentityService {
         return switch (bearer) {
             case Bearer.Person person -> personCaller(person, tenant);
             case Bearer.Machine machine -> transactions.readOnly(connection -> clients.find(connection, machine.client()))
-                    .filter(client -> !client.disabled() && issuedWithCurrentSecret(machine, client))
+                    .filter(client -> !client.disabled() && AccessTokens.secretStamp(client.secretHash()).equals(machine.secretStamp()))
                     .map(client -> clientCaller(client, tenant))
                     .orElseThrow(() -> new MeridianException(IdentityError.INVALID_TOKEN,
                             "The client is disabled or gone, or its secret was replaced since the token was issued"));
         };
-    }
-
-    /**
-     * Whether the token was issued after the client's secret was last replaced (JWT times are whole seconds, so the
-     * second of the replacement still counts: a token signed with the old secret in that second is the one risk).
-     */
-    private static boolean issuedWithCurrentSecret(Bearer.Machine machine, ClientStore.StoredClient client) {
-        return client.secretReplacedAt() == null
-                || !machine.issuedAt().isBefore(client.secretReplacedAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
     }
 
     /** Who sends the API key ({@code client-id.secret}), acting in the tenant. */

@@ -10,20 +10,15 @@ import java.util.Optional;
 
 /** Machine clients: a department's systems and monitors, with the hash of their secret. */
 public final class ClientStore {
-    /**
-     * A machine client as stored.
-     *
-     * @param secretReplacedAt when its secret was last replaced (tokens issued before are void), or null
-     */
+    /** A machine client as stored. */
     public record StoredClient(String id, String tenant, String department, String role, String description,
-                               byte[] secretHash, boolean disabled, java.time.Instant secretReplacedAt) {
+                               byte[] secretHash, boolean disabled) {
     }
 
     private static final String COLUMNS = "id, tenant, department, role, description, secret_hash, disabled";
-    private static final String READ = COLUMNS + ", secret_replaced_at";
 
     public Optional<StoredClient> find(Connection connection, String id) throws SQLException {
-        try (PreparedStatement select = connection.prepareStatement("SELECT " + READ + " FROM machine_client WHERE id = ?")) {
+        try (PreparedStatement select = connection.prepareStatement("SELECT " + COLUMNS + " FROM machine_client WHERE id = ?")) {
             select.setString(1, id);
             try (ResultSet rows = select.executeQuery()) {
                 return rows.next() ? Optional.of(client(rows)) : Optional.empty();
@@ -34,7 +29,7 @@ public final class ClientStore {
     /** The tenant's clients, of one department or (null) all. */
     public List<StoredClient> list(Connection connection, String tenant, String department) throws SQLException {
         List<StoredClient> clients = new ArrayList<>();
-        try (PreparedStatement select = connection.prepareStatement("SELECT " + READ
+        try (PreparedStatement select = connection.prepareStatement("SELECT " + COLUMNS
                 + " FROM machine_client WHERE tenant = ? AND (?::text IS NULL OR department = ?) ORDER BY id")) {
             select.setString(1, tenant);
             select.setString(2, department);
@@ -50,7 +45,7 @@ public final class ClientStore {
 
     private static StoredClient client(ResultSet row) throws SQLException {
         return new StoredClient(row.getString(1), row.getString(2), row.getString(3), row.getString(4), row.getString(5),
-                row.getBytes(6), row.getBoolean(7), row.getTimestamp(8) == null ? null : row.getTimestamp(8).toInstant());
+                row.getBytes(6), row.getBoolean(7));
     }
 
     /** Creates the client unless its id is taken; returns whether it did. */
@@ -78,12 +73,10 @@ public final class ClientStore {
         }
     }
 
-    public void replaceSecret(Connection connection, String id, byte[] secretHash, java.time.Instant at) throws SQLException {
-        try (PreparedStatement update = connection.prepareStatement(
-                "UPDATE machine_client SET secret_hash = ?, secret_replaced_at = ? WHERE id = ?")) {
+    public void replaceSecret(Connection connection, String id, byte[] secretHash) throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement("UPDATE machine_client SET secret_hash = ? WHERE id = ?")) {
             update.setBytes(1, secretHash);
-            update.setTimestamp(2, java.sql.Timestamp.from(at));
-            update.setString(3, id);
+            update.setString(2, id);
             update.executeUpdate();
         }
     }
