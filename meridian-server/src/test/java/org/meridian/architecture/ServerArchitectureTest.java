@@ -19,9 +19,9 @@ import org.meridian.platform.capability.Capability;
  */
 class ServerArchitectureTest {
     private static final String[] CAPABILITIES = {"org.meridian.broker..", "org.meridian.ingest..", "org.meridian.identity..",
-            "org.meridian.sim.."};
+            "org.meridian.sharing..", "org.meridian.cases..", "org.meridian.sim.."};
     /** Capabilities with tables and routes of their own: add a new one here, and nowhere else in this test. */
-    private static final String[] ROOMS = {"broker", "ingest", "identity", "sharing"};
+    private static final String[] ROOMS = {"broker", "ingest", "identity", "sharing", "cases"};
 
     /** A capability's Capability class (and the classes inside it): the one place that puts its room together. */
     private static final DescribedPredicate<JavaClass> WIRING = DescribedPredicate.describe("a capability's wiring",

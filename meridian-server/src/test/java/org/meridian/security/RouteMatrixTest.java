@@ -43,7 +43,8 @@ class RouteMatrixTest {
             Map.entry(Access.ADMINISTER, EnumSet.of(Role.OPERATOR, Role.DEPARTMENT_ADMIN)),
             Map.entry(Access.MONITOR, EnumSet.of(Role.OPERATOR, Role.MONITOR)),
             Map.entry(Access.SHARE, EnumSet.of(Role.OPERATOR, Role.DEPARTMENT_ADMIN, Role.STAFF)),
-            Map.entry(Access.AUDIT, EnumSet.of(Role.OPERATOR, Role.AUDITOR)));
+            Map.entry(Access.AUDIT, EnumSet.of(Role.OPERATOR, Role.AUDITOR)),
+            Map.entry(Access.CASES, EnumSet.complementOf(EnumSet.of(Role.MONITOR))));
 
     /** Which kind each route is, by method and path, first match wins. */
     private static final Map<Predicate<HttpServer.Route>, Access> KINDS = new LinkedHashMap<>();
@@ -64,6 +65,8 @@ class RouteMatrixTest {
         KINDS.put(route("GET", "/sharing/v1/requests").or(route("POST", "/sharing/v1/requests")).or(route("GET", "/sharing/v1/grants")),
                 Access.SHARE);
         KINDS.put(under("/sharing/v1/"), Access.ADMINISTER);
+        KINDS.put(under("/cases/v1/").and(r -> r.method().equals("PUT")), Access.ADMINISTER);
+        KINDS.put(under("/cases/v1/"), Access.CASES);
         KINDS.put(under("/iot/"), Access.MANAGE_DEVICES);
         KINDS.put(under("/import/"), Access.WRITE_DATA);
         KINDS.put(under("/ngsi-ld/v1/subscriptions"), Access.READ_DATA);
@@ -150,7 +153,7 @@ class RouteMatrixTest {
                 .replace("{attrId}", "nothing").replace("{instanceId}", "urn:ngsi-ld:Instance:nothing")
                 .replace("{type}", "Nothing").replace("{contextId}", "nothing").replace("{apikey}", "nothing")
                 .replace("{deviceId}", "nothing").replace("{name}", "nothing").replace("{id}", "nothing")
-                .replace("{username}", "nobody");
+                .replace("{username}", "nobody").replace("{year}", "2026").replace("{code}", "nothing");
     }
 
     private static String code(Api.Response response) {

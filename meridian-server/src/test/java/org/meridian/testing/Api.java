@@ -214,6 +214,11 @@ public final class Api {
         }
     }
 
+    /** The text as a JSON string literal, quotes and escapes included. */
+    public static String quote(String text) {
+        return com.fasterxml.jackson.databind.node.TextNode.valueOf(text).toString();
+    }
+
     public static JsonNode parse(String json) {
         try {
             return JSON.readTree(json);

@@ -32,7 +32,9 @@ public enum ErrorType implements ErrorCode {
     /** Not an NGSI-LD error type: too many attempts (sign-ins) from one client or for one account; wait. */
     TOO_MANY_REQUESTS("TooManyRequests", 429, "Too many requests; wait before trying again", false),
     /** Not an NGSI-LD error type: the request (its body) did not arrive in time. */
-    REQUEST_TIMEOUT("RequestTimeout", 408, "The request did not arrive in time", false);
+    REQUEST_TIMEOUT("RequestTimeout", 408, "The request did not arrive in time", false),
+    /** Not an NGSI-LD error type: the resource's state does not allow this now (a case in another stage, changed meanwhile). */
+    CONFLICT("Conflict", 409, "The resource's state does not allow this now", false);
 
     private final String name;
     private final int httpStatus;

@@ -38,7 +38,12 @@ public enum Access implements RouteRole {
     /** Administering departments, people, roles and machine clients (a department admin: their department only). */
     ADMINISTER(EnumSet.of(Role.OPERATOR, Role.DEPARTMENT_ADMIN)),
     /** The platform's metrics. */
-    MONITOR(EnumSet.of(Role.OPERATOR, Role.MONITOR));
+    MONITOR(EnumSet.of(Role.OPERATOR, Role.MONITOR)),
+    /**
+     * Reporting problems and working cases: people of every role and departments' systems; what each may do to which
+     * case is the case machine's decision (a citizen follows and rates their own reports).
+     */
+    CASES(EnumSet.complementOf(EnumSet.of(Role.MONITOR)));
 
     private final Set<Role> roles;
 

@@ -1,0 +1,348 @@
+package org.meridian.cases;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.BiPredicate;
+import java.util.regex.Pattern;
+import org.meridian.cases.store.CaseStore;
+import org.meridian.cases.store.CatalogueStore;
+import org.meridian.core.error.MeridianException;
+import org.meridian.core.security.Caller;
+import org.meridian.core.security.Role;
+import org.meridian.platform.db.Transactions;
+
+/**
+ * Collaborative case handling: reports become cases, and every action on a case is decided by {@link CaseMachine}
+ * and appended to the case's event log in the transaction that locked the case, so two actions on one case at once
+ * are taken one after the other (the second is decided on what the first made, and usually refused: 409).
+ */
+public final class CaseService {
+    /** A likely duplicate is a case of the same category this close and this recent (issue #21's default). */
+    static final double DUPLICATE_METERS = 50;
+    static final Duration DUPLICATE_WINDOW = Duration.ofDays(7);
+    private static final Pattern CODE = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
+    private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyyMMdd");
+
+    /** A new case and the open cases it likely duplicates (nearest first). */
+    public record Reported(CaseView reported, List<CaseSummary> likelyDuplicates) {
+    }
+
+    /** A case and everything that happened to it. */
+    public record Detail(CaseView view, List<CaseEvent> events) {
+    }
+
+    private final Transactions transactions;
+    private final CaseStore cases;
+    private final CatalogueStore catalogue;
+    private final BiPredicate<String, String> departmentExists;
+    private final Clock clock;
+
+    public CaseService(Transactions transactions, CaseStore cases, CatalogueStore catalogue,
+                       BiPredicate<String, String> departmentExists, Clock clock) {
+        this.transactions = transactions;
+        this.cases = cases;
+        this.catalogue = catalogue;
+        this.departmentExists = departmentExists;
+        this.clock = clock;
+    }
+
+    // ---- reports and actions ----------------------------------------------------------------------------------
+
+    /** Opens a case for the report (受理), and says which open cases it likely duplicates. */
+    public Reported report(Caller caller, CaseMachine.Report report) {
+        Instant now = clock.instant();
+        return transactions.inTransaction(connection -> {
+            Category category = catalogue.category(connection, caller.tenant(), report.category())
+                    .orElseThrow(() -> new MeridianException(CaseError.INVALID_INPUT, "There is no category " + report.category()));
+            if (!category.open() && isCitizen(caller)) {
+                throw new MeridianException(CaseError.INVALID_INPUT, "Category " + report.category() + " is not reported by citizens");
+            }
+            Deadlines deadlines = deadlines(connection, caller.tenant());
+            CaseEvent first = CaseMachine.report(report, Actor.of(caller), now, deadlines);
+            String id = now.atZone(ZoneId.of("Asia/Shanghai")).format(DAY) + "-" + String.format("%06d", cases.nextNumber(connection));
+            CaseView view = CaseView.empty(id, caller.tenant()).apply(first);
+            List<CaseSummary> near = cases.openNear(connection, caller.tenant(), report.category(), report.longitude(),
+                    report.latitude(), DUPLICATE_METERS, now.minus(DUPLICATE_WINDOW)).stream()
+                    .filter(other -> meters(other.longitude(), other.latitude(), report.longitude(), report.latitude()) <= DUPLICATE_METERS)
+                    .sorted(java.util.Comparator.comparingDouble(other -> meters(other.longitude(), other.latitude(),
+                            report.longitude(), report.latitude())))
+                    .toList();
+            if (!near.isEmpty()) {
+                first.data().putArray("likelyDuplicates").addAll(near.stream()
+                        .map(other -> com.fasterxml.jackson.databind.node.TextNode.valueOf(other.id())).toList());
+            }
+            cases.append(connection, first, view);
+            return new Reported(view, near);
+        });
+    }
+
+    /** The case as the caller may see it, with its events; 404 when there is none or the caller may not see it. */
+    public Detail get(Caller caller, String id) {
+        return transactions.readOnly(connection -> {
+            List<CaseEvent> events = cases.events(connection, caller.tenant(), id);
+            CaseView view = CaseView.of(id, caller.tenant(), events);
+            if (events.isEmpty() || !maySee(caller, view)) {
+                throw notFound(id);
+            }
+            return new Detail(view, events);
+        });
+    }
+
+    /** Takes the action on the case: one event, or the reason not. */
+    public CaseView act(Caller caller, String id, CaseAction action) {
+        Instant now = clock.instant();
+        return transactions.inTransaction(connection -> {
+            if (action instanceof CaseAction.Merge merge) {
+                return merge(connection, caller, id, merge, now);
+            }
+            CaseView view = locked(connection, caller, id);
+            CaseAction complete = action instanceof CaseAction.Dispatch dispatch ? routed(connection, view, dispatch) : action;
+            CaseEvent event = CaseMachine.decide(view, complete, Actor.of(caller), now, deadlines(connection, caller.tenant()));
+            CaseView after = view.apply(event);
+            cases.append(connection, event, after);
+            return after;
+        });
+    }
+
+    private CaseView locked(Connection connection, Caller caller, String id) throws SQLException {
+        if (cases.lock(connection, caller.tenant(), id).isEmpty()) {
+            throw notFound(id);
+        }
+        CaseView view = CaseView.of(id, caller.tenant(), cases.events(connection, caller.tenant(), id));
+        if (!maySee(caller, view)) {
+            throw notFound(id);
+        }
+        return view;
+    }
+
+    /** A dispatch without a lead goes where the routing says; every department named must exist. */
+    private CaseAction routed(Connection connection, CaseView view, CaseAction.Dispatch dispatch) throws SQLException {
+        CaseAction.Dispatch complete = dispatch;
+        if (dispatch.lead() == null || dispatch.lead().isBlank()) {
+            Routing route = route(connection, view).orElseThrow(() -> new MeridianException(CaseError.INVALID_INPUT,
+                    "No routing for category " + view.category() + (view.district() == null ? "" : " in " + view.district())
+                            + ": name the lead department"));
+            complete = new CaseAction.Dispatch(route.lead(), dispatch.coHandlers().isEmpty() ? route.coHandlers() : dispatch.coHandlers(),
+                    dispatch.note());
+        }
+        List<String> named = new ArrayList<>(complete.coHandlers());
+        named.add(complete.lead());
+        for (String department : named) {
+            if (!departmentExists.test(view.tenant(), department)) {
+                throw new MeridianException(CaseError.INVALID_INPUT, "There is no department " + department + " in this tenant");
+            }
+        }
+        return complete;
+    }
+
+    private Optional<Routing> route(Connection connection, CaseView view) throws SQLException {
+        Routing anywhere = null;
+        for (Routing route : catalogue.routing(connection, view.tenant())) {
+            if (route.category().equals(view.category())) {
+                if (view.district() != null && route.district().equals(view.district())) {
+                    return Optional.of(route);
+                }
+                if (route.district().isEmpty()) {
+                    anywhere = route;
+                }
+            }
+        }
+        return Optional.ofNullable(anywhere);
+    }
+
+    /** Merges a duplicate into another open case: both locked (in id order, so two merges cannot deadlock). */
+    private CaseView merge(Connection connection, Caller caller, String id, CaseAction.Merge merge, Instant now) throws SQLException {
+        String into = merge.into() == null ? "" : merge.into();
+        CaseView duplicate;
+        CaseView target;
+        if (id.compareTo(into) < 0) {
+            duplicate = locked(connection, caller, id);
+            target = locked(connection, caller, into);
+        } else {
+            if (id.equals(into)) {
+                throw new MeridianException(CaseError.INVALID_INPUT, "A case is not its own duplicate");
+            }
+            target = locked(connection, caller, into);
+            duplicate = locked(connection, caller, id);
+        }
+        if (!target.state().open() || target.state() == CaseState.SUSPENDED) {
+            throw new MeridianException(CaseError.WRONG_STATE, "Merge into an open case; " + into + " is " + target.state().id());
+        }
+        Deadlines deadlines = deadlines(connection, caller.tenant());
+        CaseEvent merged = CaseMachine.decide(duplicate, merge, Actor.of(caller), now, deadlines);
+        CaseView after = duplicate.apply(merged);
+        cases.append(connection, merged, after);
+        var data = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        data.put("from", id);
+        duplicate.reporters().forEach(data.putArray("reporters")::add);
+        CaseEvent absorbed = new CaseEvent(target.version() + 1, "absorbed", now, caller.subject(), "", data);
+        cases.append(connection, absorbed, target.apply(absorbed));
+        return after;
+    }
+
+    /** The cases the caller may see, newest change first. */
+    public List<CaseSummary> list(Caller caller, CaseState state, String lead, String category, boolean mine, boolean overdue,
+                                  int limit, int offset) {
+        CaseStore.Visibility visibility = seesAll(caller) ? null
+                : new CaseStore.Visibility(List.copyOf(caller.departments()), caller.subject());
+        return transactions.readOnly(connection -> cases.list(connection, caller.tenant(), new CaseStore.Filter(state, lead,
+                category, mine ? caller.subject() : null, overdue ? Boolean.TRUE : null, visibility, limit, offset), clock.instant()));
+    }
+
+    /** Dispatchers, grid inspectors, auditors, evaluators and operators see every case; others theirs. */
+    private static boolean seesAll(Caller caller) {
+        return caller.unrestricted() || caller.has(Role.DISPATCHER) || caller.has(Role.GRID_INSPECTOR) || caller.has(Role.AUDITOR)
+                || caller.has(Role.EVALUATOR);
+    }
+
+    private static boolean maySee(Caller caller, CaseView view) {
+        return seesAll(caller) || view.reportedBy(caller.subject()) || view.lead() != null && caller.departments().contains(view.lead())
+                || view.coHandlers().stream().anyMatch(caller.departments()::contains);
+    }
+
+    private static boolean isCitizen(Caller caller) {
+        return caller.roles().equals(java.util.Set.of(Role.CITIZEN.id()));
+    }
+
+    // ---- catalogue, routing, calendar ---------------------------------------------------------------------------
+
+    public List<Category> categories(Caller caller) {
+        return transactions.readOnly(connection -> catalogue.categories(connection, caller.tenant()));
+    }
+
+    /** Creates or replaces a category (operators); returns whether it was new. */
+    public boolean putCategory(Caller caller, Category category) {
+        requireOperator(caller, "edit the case categories");
+        checkCode(category.code(), "category code");
+        if (category.name() == null || category.name().isBlank() || category.name().length() > 200) {
+            throw new MeridianException(CaseError.INVALID_INPUT, "A category has a name of 1 to 200 characters");
+        }
+        if (!category.kind().equals("component") && !category.kind().equals("event")) {
+            throw new MeridianException(CaseError.INVALID_INPUT, "kind is component (部件) or event (事件)");
+        }
+        category.limits().forEach((urgency, byState) -> {
+            if (!urgency.equals("normal") && !urgency.equals("urgent")) {
+                throw new MeridianException(CaseError.INVALID_INPUT, "limits are per urgency: normal, urgent");
+            }
+            byState.forEach((state, hours) -> {
+                if (CaseState.of(state).isEmpty() || hours == null || !(hours > 0 && hours <= 24 * 365)) {
+                    throw new MeridianException(CaseError.INVALID_INPUT, "limits name states (received, dispatched, in-progress…) "
+                            + "and working hours above 0: not " + state + " = " + hours);
+                }
+            });
+        });
+        return transactions.inTransaction(connection -> catalogue.putCategory(connection, category));
+    }
+
+    public List<Routing> routing(Caller caller) {
+        return transactions.readOnly(connection -> catalogue.routing(connection, caller.tenant()));
+    }
+
+    public void putRouting(Caller caller, Routing routing) {
+        requireOperator(caller, "edit the routing");
+        List<String> named = new ArrayList<>(routing.coHandlers());
+        named.add(routing.lead());
+        for (String department : named) {
+            if (department == null || !departmentExists.test(caller.tenant(), department)) {
+                throw new MeridianException(CaseError.INVALID_INPUT, "There is no department " + department + " in this tenant");
+            }
+        }
+        transactions.inTransaction(connection -> {
+            if (catalogue.category(connection, caller.tenant(), routing.category()).isEmpty()) {
+                throw new MeridianException(CaseError.INVALID_INPUT, "There is no category " + routing.category());
+            }
+            catalogue.putRouting(connection, routing);
+            return null;
+        });
+    }
+
+    /** The year's public holidays (false) and make-up working days (true). */
+    public Map<LocalDate, Boolean> calendar(Caller caller, int year) {
+        return transactions.readOnly(connection -> {
+            Map<LocalDate, Boolean> days = new java.util.TreeMap<>();
+            catalogue.calendarDays(connection, caller.tenant()).forEach((day, working) -> {
+                if (day.getYear() == year) {
+                    days.put(day, working);
+                }
+            });
+            return days;
+        });
+    }
+
+    /** Replaces the year's holidays and make-up working days (operators: from the State Council's notice). */
+    public void putCalendar(Caller caller, int year, Map<LocalDate, Boolean> days) {
+        requireOperator(caller, "edit the working calendar");
+        if (year < 2000 || year > 2100 || days.keySet().stream().anyMatch(day -> day.getYear() != year) || days.size() > 366) {
+            throw new MeridianException(CaseError.INVALID_INPUT, "A calendar year lists days of that year only");
+        }
+        transactions.inTransaction(connection -> {
+            catalogue.replaceYear(connection, caller.tenant(), year, days);
+            return null;
+        });
+    }
+
+    /** The tenant's deadlines: its categories' limits counted in its working calendar. */
+    private Deadlines deadlines(Connection connection, String tenant) throws SQLException {
+        WorkingCalendar calendar = calendar(connection, tenant);
+        Map<String, Category> categories = new java.util.HashMap<>();
+        for (Category category : catalogue.categories(connection, tenant)) {
+            categories.put(category.code(), category);
+        }
+        return new Deadlines() {
+            @Override
+            public Instant due(String category, String urgency, CaseState entering, Instant from) {
+                Category known = categories.get(category);
+                Double hours = known == null || entering == null ? null : known.limit(urgency, entering);
+                return hours == null ? null : calendar.plusWorkingHours(from, hours);
+            }
+
+            @Override
+            public Instant extend(Instant deadline, int workingHours) {
+                return calendar.plusWorkingHours(deadline, workingHours);
+            }
+        };
+    }
+
+    private WorkingCalendar calendar(Connection connection, String tenant) throws SQLException {
+        WorkingCalendar standard = WorkingCalendar.standard();
+        java.util.Set<LocalDate> holidays = new java.util.HashSet<>();
+        java.util.Set<LocalDate> workdays = new java.util.HashSet<>();
+        catalogue.calendarDays(connection, tenant).forEach((day, working) -> (working ? workdays : holidays).add(day));
+        return new WorkingCalendar(standard.zone(), standard.windows(), standard.weekend(), holidays, workdays);
+    }
+
+    private static void requireOperator(Caller caller, String what) {
+        if (!caller.unrestricted()) {
+            throw new MeridianException(CaseError.NOT_ALLOWED, "Only operators " + what);
+        }
+    }
+
+    static void checkCode(String code, String what) {
+        if (code == null || !CODE.matcher(code).matches()) {
+            throw new MeridianException(CaseError.INVALID_INPUT, "A " + what + " is 1 to 64 lower-case letters, digits and dashes");
+        }
+    }
+
+    private static MeridianException notFound(String id) {
+        return new MeridianException(CaseError.NOT_FOUND, "No case " + id);
+    }
+
+    /** Distance on the ground between two WGS84 points, in meters (haversine). */
+    static double meters(double lon1, double lat1, double lon2, double lat2) {
+        double dLat = Math.toRadians(lat2 - lat1);
+        double dLon = Math.toRadians(lon2 - lon1);
+        double a = Math.sin(dLat / 2) * Math.sin(dLat / 2)
+                + Math.cos(Math.toRadians(lat1)) * Math.cos(Math.toRadians(lat2)) * Math.sin(dLon / 2) * Math.sin(dLon / 2);
+        return 6_371_000 * 2 * Math.atan2(Math.sqrt(a), Math.sqrt(1 - a));
+    }
+}

@@ -1,0 +1,51 @@
+package org.meridian.cases;
+
+import java.util.List;
+import java.util.Set;
+import org.meridian.broker.BrokerCapability;
+import org.meridian.cases.http.CaseRoutes;
+import org.meridian.cases.store.CaseStore;
+import org.meridian.cases.store.CatalogueStore;
+import org.meridian.identity.IdentityCapability;
+import org.meridian.identity.IdentityService;
+import org.meridian.platform.capability.Capability;
+import org.meridian.platform.capability.Platform;
+import org.meridian.platform.http.Routes;
+
+/**
+ * Collaborative case handling (协同处置) as a capability: its tables (each case an event log), {@code /cases/v1/},
+ * and the service other capabilities (rules, Open311) open cases through.
+ */
+public final class CasesCapability implements Capability {
+    public static final String NAME = "cases";
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public Set<String> requires() {
+        return Set.of(BrokerCapability.NAME, IdentityCapability.NAME);
+    }
+
+    @Override
+    public List<String> migrations() {
+        return List.of("classpath:db/cases");
+    }
+
+    @Override
+    public Running start(Platform platform) {
+        IdentityService identity = platform.services().require(IdentityService.class);
+        CaseService cases = new CaseService(platform.transactions(), new CaseStore(), new CatalogueStore(),
+                identity::departmentExists, platform.clock());
+        platform.services().provide(CaseService.class, cases);
+        List<Routes> routes = List.of(new CaseRoutes(cases));
+        return new Running() {
+            @Override
+            public List<Routes> routes() {
+                return routes;
+            }
+        };
+    }
+}

@@ -1,0 +1,25 @@
+package org.meridian.cases;
+
+import java.util.Map;
+
+/**
+ * A kind of problem cases are about: an urban-management component (部件: a manhole cover, a street light) or event
+ * (事件: waste overflowing, illegal parking), under a top-level class, with the working hours each stage may take.
+ *
+ * @param kind component or event
+ * @param parent the top-level class's code, or ""
+ * @param limits urgency (normal, urgent) → state entered → working hours allowed in it
+ * @param open whether citizens see it (as an Open311 service) and may report it
+ */
+public record Category(String tenant, String code, String name, String kind, String parent, String description,
+                       Map<String, Map<String, Double>> limits, boolean open) {
+    public Category {
+        limits = Map.copyOf(limits);
+    }
+
+    /** The working hours a case of this urgency may spend in the state, or null: no limit. */
+    public Double limit(String urgency, CaseState state) {
+        Map<String, Double> byState = limits.get(urgency);
+        return byState == null ? null : byState.get(state.id());
+    }
+}

@@ -1,0 +1,118 @@
+package org.meridian.cases;
+
+import java.time.DayOfWeek;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A tenant's working time: its working hours each working day, its weekend, its public holidays, and the make-up
+ * working days (调休) that the State Council's holiday notice moves onto weekends. Case deadlines are counted in it:
+ * "8 working hours" from Friday 16:00 is Monday afternoon, and from the day before the National Day holiday it is
+ * after the holiday, and a Sunday that is a make-up working day counts.
+ *
+ * @param windows the working hours of a working day, in order, not overlapping (default 09:00–12:00, 13:30–17:30)
+ * @param holidays days off that would otherwise be working days
+ * @param workdays days of the weekend that are working days (调休)
+ */
+public record WorkingCalendar(ZoneId zone, List<Window> windows, Set<DayOfWeek> weekend, Set<LocalDate> holidays,
+                              Set<LocalDate> workdays) {
+    /** Beyond this many days without one working hour, a calendar is broken (no working day at all). */
+    private static final int MAX_DAYS = 3 * 366;
+
+    /** One span of working hours within a day. */
+    public record Window(LocalTime from, LocalTime to) {
+        public Window {
+            if (!from.isBefore(to)) {
+                throw new IllegalArgumentException("a working window starts before it ends: " + from + "–" + to);
+            }
+        }
+
+        Duration length() {
+            return Duration.between(from, to);
+        }
+    }
+
+    public WorkingCalendar {
+        windows = List.copyOf(windows);
+        weekend = weekend.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(weekend));
+        holidays = Set.copyOf(holidays);
+        workdays = Set.copyOf(workdays);
+        if (windows.isEmpty()) {
+            throw new IllegalArgumentException("a working day has working hours");
+        }
+        for (int i = 1; i < windows.size(); i++) {
+            if (windows.get(i).from().isBefore(windows.get(i - 1).to())) {
+                throw new IllegalArgumentException("working windows are in order and do not overlap");
+            }
+        }
+    }
+
+    /** China's civil service hours in Beijing time, Saturday and Sunday off, no holidays yet. */
+    public static WorkingCalendar standard() {
+        return new WorkingCalendar(ZoneId.of("Asia/Shanghai"),
+                List.of(new Window(LocalTime.of(9, 0), LocalTime.of(12, 0)), new Window(LocalTime.of(13, 30), LocalTime.of(17, 30))),
+                EnumSet.of(DayOfWeek.SATURDAY, DayOfWeek.SUNDAY), Set.of(), Set.of());
+    }
+
+    public boolean isWorkingDay(LocalDate day) {
+        return workdays.contains(day) || !holidays.contains(day) && !weekend.contains(day.getDayOfWeek());
+    }
+
+    /** The instant {@code hours} of working time after {@code from} (from itself when it is zero). */
+    public Instant plusWorkingHours(Instant from, double hours) {
+        Duration left = Duration.ofSeconds(Math.round(hours * 3600));
+        ZonedDateTime at = from.atZone(zone);
+        LocalDate day = at.toLocalDate();
+        for (int days = 0; days <= MAX_DAYS; days++, day = day.plusDays(1)) {
+            if (!isWorkingDay(day)) {
+                continue;
+            }
+            for (Window window : windows) {
+                ZonedDateTime start = day.atTime(window.from()).atZone(zone);
+                ZonedDateTime end = day.atTime(window.to()).atZone(zone);
+                if (!end.isAfter(at)) {
+                    continue;
+                }
+                ZonedDateTime begin = start.isAfter(at) ? start : at;
+                Duration available = Duration.between(begin, end);
+                if (left.compareTo(available) <= 0) {
+                    return begin.plus(left).toInstant();
+                }
+                left = left.minus(available);
+            }
+        }
+        throw new IllegalStateException("the working calendar has no working hours in three years");
+    }
+
+    /** The working time between two instants (zero when {@code to} is not after {@code from}). */
+    public Duration workingTimeBetween(Instant from, Instant to) {
+        if (!to.isAfter(from)) {
+            return Duration.ZERO;
+        }
+        Duration total = Duration.ZERO;
+        ZonedDateTime start = from.atZone(zone);
+        ZonedDateTime finish = to.atZone(zone);
+        for (LocalDate day = start.toLocalDate(); !day.isAfter(finish.toLocalDate()); day = day.plusDays(1)) {
+            if (!isWorkingDay(day)) {
+                continue;
+            }
+            for (Window window : windows) {
+                ZonedDateTime a = day.atTime(window.from()).atZone(zone);
+                ZonedDateTime b = day.atTime(window.to()).atZone(zone);
+                ZonedDateTime lo = a.isAfter(start) ? a : start;
+                ZonedDateTime hi = b.isBefore(finish) ? b : finish;
+                if (hi.isAfter(lo)) {
+                    total = total.plus(Duration.between(lo, hi));
+                }
+            }
+        }
+        return total;
+    }
+}

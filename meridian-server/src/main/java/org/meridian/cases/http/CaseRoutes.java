@@ -1,0 +1,386 @@
+package org.meridian.cases.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.meridian.cases.CaseAction;
+import org.meridian.cases.CaseError;
+import org.meridian.cases.CaseEvent;
+import org.meridian.cases.CaseMachine;
+import org.meridian.cases.CaseService;
+import org.meridian.cases.CaseState;
+import org.meridian.cases.CaseSummary;
+import org.meridian.cases.CaseView;
+import org.meridian.cases.Category;
+import org.meridian.cases.Routing;
+import org.meridian.core.security.Caller;
+import org.meridian.platform.http.Access;
+import org.meridian.platform.http.Callers;
+import org.meridian.platform.http.JsonFields;
+import org.meridian.platform.http.NgsiLdExchange;
+import org.meridian.platform.http.Parameters;
+import org.meridian.platform.http.Routes;
+
+/**
+ * {@code /cases/v1/}: report problems, follow and work cases (one action at a time, each an event), and the
+ * catalogue of categories, the routing and the working calendar that cases follow. Text is stored and returned
+ * exactly as given, never interpreted.
+ */
+public final class CaseRoutes implements Routes {
+    private static final String BASE = "/cases/v1";
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private static final JsonFields FIELDS = new JsonFields(CaseError.INVALID_INPUT);
+    private static final int TEXT = 4000;
+
+    private final CaseService cases;
+
+    public CaseRoutes(CaseService cases) {
+        this.cases = cases;
+    }
+
+    @Override
+    public void register(RoutesConfig routes) {
+        routes.post(BASE + "/cases", this::report, Access.CASES);
+        routes.get(BASE + "/cases", this::list, Access.CASES);
+        routes.get(BASE + "/cases/{id}", this::get, Access.CASES);
+        routes.post(BASE + "/cases/{id}/actions", this::act, Access.CASES);
+        routes.get(BASE + "/categories", this::categories, Access.CASES);
+        routes.put(BASE + "/categories/{code}", this::putCategory, Access.ADMINISTER);
+        routes.get(BASE + "/routing", this::routing, Access.CASES);
+        routes.put(BASE + "/routing", this::putRouting, Access.ADMINISTER);
+        routes.get(BASE + "/calendar/{year}", this::calendar, Access.CASES);
+        routes.put(BASE + "/calendar/{year}", this::putCalendar, Access.ADMINISTER);
+    }
+
+    private static Caller caller(Context http) {
+        return Callers.of(http, NgsiLdExchange.tenantOf(http));
+    }
+
+    // ---- cases ----
+
+    private void report(Context http) {
+        ObjectNode body = FIELDS.object(http);
+        FIELDS.allowOnly(body, Set.of("category", "urgency", "description", "location", "address", "district", "source"));
+        double[] point = point(body.get("location"));
+        String source = FIELDS.text(body, "source", 32);
+        String urgency = FIELDS.text(body, "urgency", 16);
+        CaseService.Reported reported = cases.report(caller(http), new CaseMachine.Report(FIELDS.text(body, "category", 64),
+                urgency == null ? "normal" : urgency, FIELDS.text(body, "description", TEXT), point[0], point[1],
+                FIELDS.text(body, "address", 500), FIELDS.text(body, "district", 64), source == null ? "portal" : source));
+        ObjectNode out = view(reported.reported());
+        ArrayNode duplicates = out.putArray("likelyDuplicates");
+        reported.likelyDuplicates().forEach(other -> duplicates.add(summary(other)));
+        http.header("Location", BASE + "/cases/" + reported.reported().id());
+        JsonFields.respond(http, 201, out);
+    }
+
+    /** A GeoJSON Point: exactly one place. */
+    private static double[] point(JsonNode location) {
+        if (location == null || !location.isObject() || !"Point".equals(location.path("type").asText())
+                || !location.path("coordinates").isArray() || location.path("coordinates").size() != 2
+                || !location.path("coordinates").get(0).isNumber() || !location.path("coordinates").get(1).isNumber()) {
+            throw FIELDS.invalid("location is one GeoJSON Point: {\"type\": \"Point\", \"coordinates\": [longitude, latitude]}");
+        }
+        return new double[] {location.path("coordinates").get(0).asDouble(), location.path("coordinates").get(1).asDouble()};
+    }
+
+    private void list(Context http) {
+        String state = Parameters.single(http, "state");
+        CaseState wanted = state == null ? null : CaseState.of(state).orElseThrow(() -> FIELDS.invalid("state is one of "
+                + java.util.Arrays.stream(CaseState.values()).map(CaseState::id).toList()));
+        int limit = Parameters.integer(http, "limit", 50, 1);
+        if (limit > 500) {
+            throw FIELDS.invalid("limit is at most 500");
+        }
+        ArrayNode out = NODES.arrayNode();
+        cases.list(caller(http), wanted, Parameters.single(http, "lead"), Parameters.single(http, "category"),
+                Parameters.flag(http, "mine"), Parameters.flag(http, "overdue"), limit, Parameters.integer(http, "offset", 0, 0))
+                .forEach(summary -> out.add(summary(summary)));
+        JsonFields.respond(http, 200, out);
+    }
+
+    private void get(Context http) {
+        CaseService.Detail detail = cases.get(caller(http), http.pathParam("id"));
+        ObjectNode out = view(detail.view());
+        ArrayNode timeline = out.putArray("events");
+        for (CaseEvent event : detail.events()) {
+            ObjectNode entry = timeline.addObject().put("seq", event.seq()).put("kind", event.kind()).put("at", event.at().toString())
+                    .put("actor", event.actor());
+            if (!event.department().isEmpty()) {
+                entry.put("department", event.department());
+            }
+            entry.set("data", event.data());
+        }
+        JsonFields.respond(http, 200, out);
+    }
+
+    private void act(Context http) {
+        ObjectNode body = FIELDS.object(http);
+        String name = FIELDS.text(body, "action", 32);
+        CaseAction action = switch (name == null ? "" : name) {
+            case "verify" -> new CaseAction.Verify(only(body, "note"));
+            case "register" -> new CaseAction.Register(only(body, "note"));
+            case "reject" -> new CaseAction.Reject(only(body, "reason"));
+            case "dispatch" -> {
+                FIELDS.allowOnly(body, Set.of("action", "lead", "coHandlers", "note"));
+                yield new CaseAction.Dispatch(FIELDS.text(body, "lead", 64), strings(body.get("coHandlers"), "coHandlers"),
+                        FIELDS.text(body, "note", TEXT));
+            }
+            case "accept" -> new CaseAction.Accept(only(body, "note"));
+            case "return" -> new CaseAction.Return(only(body, "reason"));
+            case "handle" -> {
+                FIELDS.allowOnly(body, Set.of("action", "result", "evidence"));
+                yield new CaseAction.Handle(FIELDS.text(body, "result", TEXT), strings(body.get("evidence"), "evidence"));
+            }
+            case "check" -> {
+                FIELDS.allowOnly(body, Set.of("action", "passed", "note"));
+                Boolean passed = FIELDS.bool(body, "passed");
+                if (passed == null) {
+                    throw FIELDS.invalid("A check says whether it passed: \"passed\": true or false");
+                }
+                yield new CaseAction.Check(passed, FIELDS.text(body, "note", TEXT));
+            }
+            case "close" -> new CaseAction.Close(only(body, "note"));
+            case "request-extension" -> {
+                FIELDS.allowOnly(body, Set.of("action", "hours", "reason"));
+                JsonNode hours = body.get("hours");
+                if (hours == null || !hours.canConvertToInt() || !hours.isIntegralNumber()) {
+                    throw FIELDS.invalid("hours is a whole number of working hours");
+                }
+                yield new CaseAction.RequestExtension(hours.asInt(), FIELDS.text(body, "reason", TEXT));
+            }
+            case "decide-extension" -> {
+                FIELDS.allowOnly(body, Set.of("action", "approved", "note"));
+                Boolean approved = FIELDS.bool(body, "approved");
+                if (approved == null) {
+                    throw FIELDS.invalid("\"approved\": true or false");
+                }
+                yield new CaseAction.DecideExtension(approved, FIELDS.text(body, "note", TEXT));
+            }
+            case "suspend" -> {
+                FIELDS.allowOnly(body, Set.of("action", "reason", "reviewOn"));
+                String review = FIELDS.text(body, "reviewOn", 10);
+                yield new CaseAction.Suspend(FIELDS.text(body, "reason", TEXT), review == null ? null : date(review));
+            }
+            case "resume" -> new CaseAction.Resume(only(body, "note"));
+            case "reopen" -> new CaseAction.Reopen(only(body, "reason"));
+            case "merge" -> new CaseAction.Merge(only(body, "into"));
+            case "rate" -> {
+                FIELDS.allowOnly(body, Set.of("action", "satisfaction", "solved", "comment", "reopen"));
+                String satisfaction = FIELDS.text(body, "satisfaction", 32);
+                Boolean solved = FIELDS.bool(body, "solved");
+                Boolean reopen = FIELDS.bool(body, "reopen");
+                yield new CaseAction.Rate(satisfaction == null ? null : CaseAction.Satisfaction.of(satisfaction).orElseThrow(() ->
+                        FIELDS.invalid("satisfaction is satisfied, basically-satisfied or not-satisfied")),
+                        Boolean.TRUE.equals(solved), FIELDS.text(body, "comment", TEXT), Boolean.TRUE.equals(reopen));
+            }
+            case "note" -> new CaseAction.Note(only(body, "text"));
+            default -> throw FIELDS.invalid("action is one of verify, register, reject, dispatch, accept, return, handle, check, "
+                    + "close, request-extension, decide-extension, suspend, resume, reopen, merge, rate, note");
+        };
+        JsonFields.respond(http, 200, view(cases.act(caller(http), http.pathParam("id"), action)));
+    }
+
+    /** The one text member an action takes besides its name. */
+    private static String only(ObjectNode body, String member) {
+        FIELDS.allowOnly(body, Set.of("action", member));
+        return FIELDS.text(body, member, TEXT);
+    }
+
+    private static List<String> strings(JsonNode array, String name) {
+        return strings(array, name, 20);
+    }
+
+    private static List<String> strings(JsonNode array, String name, int max) {
+        if (array == null || array.isNull()) {
+            return List.of();
+        }
+        if (!array.isArray() || array.size() > max) {
+            throw FIELDS.invalid(name + " is a list of at most " + max);
+        }
+        List<String> values = new ArrayList<>();
+        for (JsonNode value : array) {
+            if (!value.isTextual() || value.asText().isBlank() || value.asText().length() > 128) {
+                throw FIELDS.invalid(name + " is a list of names");
+            }
+            values.add(value.asText());
+        }
+        return values;
+    }
+
+    private static LocalDate date(String text) {
+        try {
+            return LocalDate.parse(text);
+        } catch (DateTimeParseException e) {
+            throw FIELDS.invalid("A day is written YYYY-MM-DD, not " + text);
+        }
+    }
+
+    static ObjectNode view(CaseView view) {
+        ObjectNode out = NODES.objectNode().put("id", view.id()).put("state", view.state().id())
+                .put("stateName", view.state().chinese()).put("category", view.category()).put("urgency", view.urgency())
+                .put("description", view.description()).put("source", view.source());
+        out.putObject("location").put("type", "Point").putArray("coordinates").add(view.longitude()).add(view.latitude());
+        put(out, "address", view.address());
+        put(out, "district", view.district());
+        put(out, "lead", view.lead());
+        view.coHandlers().forEach(out.putArray("coHandlers")::add);
+        put(out, "deadline", view.deadline() == null ? null : view.deadline().toString());
+        if (view.extensionHours() != null) {
+            out.putObject("extensionRequested").put("hours", view.extensionHours()).put("reason", view.extensionReason());
+        }
+        put(out, "returnedReason", view.returnedReason());
+        put(out, "result", view.result());
+        put(out, "reviewOn", view.reviewOn() == null ? null : view.reviewOn().toString());
+        put(out, "mergedInto", view.mergedInto());
+        out.put("reworks", view.reworks()).put("reopens", view.reopens());
+        if (view.satisfaction() != null) {
+            out.putObject("rating").put("satisfaction", view.satisfaction()).put("solved", view.solved());
+        }
+        out.put("createdAt", view.createdAt().toString()).put("updatedAt", view.updatedAt().toString());
+        put(out, "closedAt", view.closedAt() == null ? null : view.closedAt().toString());
+        out.put("version", view.version());
+        return out;
+    }
+
+    private static ObjectNode summary(CaseSummary summary) {
+        ObjectNode out = NODES.objectNode().put("id", summary.id()).put("state", summary.state().id())
+                .put("category", summary.category()).put("urgency", summary.urgency()).put("description", summary.description());
+        out.putObject("location").put("type", "Point").putArray("coordinates").add(summary.longitude()).add(summary.latitude());
+        put(out, "district", summary.district());
+        put(out, "lead", summary.lead());
+        summary.coHandlers().forEach(out.putArray("coHandlers")::add);
+        put(out, "deadline", summary.deadline() == null ? null : summary.deadline().toString());
+        out.put("createdAt", summary.createdAt().toString()).put("updatedAt", summary.updatedAt().toString());
+        put(out, "closedAt", summary.closedAt() == null ? null : summary.closedAt().toString());
+        return out;
+    }
+
+    private static void put(ObjectNode out, String name, String value) {
+        if (value != null) {
+            out.put(name, value);
+        }
+    }
+
+    // ---- catalogue, routing, calendar ----
+
+    private void categories(Context http) {
+        ArrayNode out = NODES.arrayNode();
+        cases.categories(caller(http)).forEach(category -> out.add(category(category)));
+        JsonFields.respond(http, 200, out);
+    }
+
+    private void putCategory(Context http) {
+        ObjectNode body = FIELDS.object(http);
+        FIELDS.allowOnly(body, Set.of("name", "kind", "parent", "description", "limits", "public"));
+        Map<String, Map<String, Double>> limits = new LinkedHashMap<>();
+        JsonNode given = body.get("limits");
+        if (given != null && !given.isNull()) {
+            if (!given.isObject()) {
+                throw FIELDS.invalid("limits is {\"normal\": {\"dispatched\": hours, …}, \"urgent\": {…}}");
+            }
+            for (Map.Entry<String, JsonNode> urgency : given.properties()) {
+                Map<String, Double> byState = new LinkedHashMap<>();
+                if (!urgency.getValue().isObject()) {
+                    throw FIELDS.invalid("limits." + urgency.getKey() + " maps states to working hours");
+                }
+                for (Map.Entry<String, JsonNode> state : urgency.getValue().properties()) {
+                    if (!state.getValue().isNumber()) {
+                        throw FIELDS.invalid("limits." + urgency.getKey() + "." + state.getKey() + " is a number of working hours");
+                    }
+                    byState.put(state.getKey(), state.getValue().asDouble());
+                }
+                limits.put(urgency.getKey(), byState);
+            }
+        }
+        Boolean open = FIELDS.bool(body, "public");
+        String kind = FIELDS.text(body, "kind", 16);
+        Category category = new Category(NgsiLdExchange.tenantOf(http), http.pathParam("code"), FIELDS.text(body, "name", 200),
+                kind == null ? "event" : kind, orEmpty(FIELDS.text(body, "parent", 64)), orEmpty(FIELDS.text(body, "description", TEXT)),
+                limits, open == null || open);
+        boolean created = cases.putCategory(caller(http), category);
+        JsonFields.respond(http, created ? 201 : 200, category(category));
+    }
+
+    private static String orEmpty(String text) {
+        return text == null ? "" : text;
+    }
+
+    private static ObjectNode category(Category category) {
+        ObjectNode out = NODES.objectNode().put("code", category.code()).put("name", category.name()).put("kind", category.kind())
+                .put("parent", category.parent()).put("description", category.description()).put("public", category.open());
+        ObjectNode limits = out.putObject("limits");
+        category.limits().forEach((urgency, byState) -> {
+            ObjectNode hours = limits.putObject(urgency);
+            byState.forEach(hours::put);
+        });
+        return out;
+    }
+
+    private void routing(Context http) {
+        ArrayNode out = NODES.arrayNode();
+        for (Routing route : cases.routing(caller(http))) {
+            ObjectNode entry = out.addObject().put("category", route.category()).put("district", route.district()).put("lead", route.lead());
+            route.coHandlers().forEach(entry.putArray("coHandlers")::add);
+        }
+        JsonFields.respond(http, 200, out);
+    }
+
+    private void putRouting(Context http) {
+        ObjectNode body = FIELDS.object(http);
+        FIELDS.allowOnly(body, Set.of("category", "district", "lead", "coHandlers"));
+        String category = FIELDS.text(body, "category", 64);
+        String lead = FIELDS.text(body, "lead", 64);
+        if (category == null || lead == null) {
+            throw FIELDS.invalid("A route names its category and lead department");
+        }
+        Routing route = new Routing(NgsiLdExchange.tenantOf(http), category, orEmpty(FIELDS.text(body, "district", 64)), lead,
+                strings(body.get("coHandlers"), "coHandlers"));
+        cases.putRouting(caller(http), route);
+        http.status(204);
+    }
+
+    private void calendar(Context http) {
+        int year = year(http);
+        ObjectNode out = NODES.objectNode().put("year", year);
+        ArrayNode holidays = out.putArray("holidays");
+        ArrayNode workdays = out.putArray("workdays");
+        cases.calendar(caller(http), year).forEach((day, working) -> (working ? workdays : holidays).add(day.toString()));
+        JsonFields.respond(http, 200, out);
+    }
+
+    private void putCalendar(Context http) {
+        int year = year(http);
+        ObjectNode body = FIELDS.object(http);
+        FIELDS.allowOnly(body, Set.of("holidays", "workdays"));
+        Map<LocalDate, Boolean> days = new LinkedHashMap<>();
+        for (String day : strings(body.get("holidays"), "holidays", 366)) {
+            days.put(date(day), false);
+        }
+        for (String day : strings(body.get("workdays"), "workdays", 366)) {
+            if (days.put(date(day), true) != null) {
+                throw FIELDS.invalid(day + " is both a holiday and a working day");
+            }
+        }
+        cases.putCalendar(caller(http), year, days);
+        http.status(204);
+    }
+
+    private static int year(Context http) {
+        try {
+            return Integer.parseInt(http.pathParam("year"));
+        } catch (NumberFormatException e) {
+            throw FIELDS.invalid("The year is a number, e.g. 2026");
+        }
+    }
+}

@@ -1,0 +1,227 @@
+package org.meridian.cases.store;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import org.meridian.cases.CaseEvent;
+import org.meridian.cases.CaseState;
+import org.meridian.cases.CaseSummary;
+import org.meridian.cases.CaseView;
+
+/** Cases: their event logs (append only) and their current state beside them, written in the same transaction. */
+public final class CaseStore {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** The next case number (a database sequence: unique across nodes). */
+    public long nextNumber(Connection connection) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("SELECT nextval('case_number')");
+             ResultSet row = select.executeQuery()) {
+            row.next();
+            return row.getLong(1);
+        }
+    }
+
+    /** Locks the case for a transition (two at once wait for each other); its version, or empty when there is none. */
+    public Optional<Long> lock(Connection connection, String tenant, String id) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT version FROM case_record WHERE tenant = ? AND id = ? FOR UPDATE")) {
+            select.setString(1, tenant);
+            select.setString(2, id);
+            try (ResultSet row = select.executeQuery()) {
+                return row.next() ? Optional.of(row.getLong(1)) : Optional.empty();
+            }
+        }
+    }
+
+    public List<CaseEvent> events(Connection connection, String tenant, String id) throws SQLException {
+        List<CaseEvent> events = new ArrayList<>();
+        try (PreparedStatement select = connection.prepareStatement("SELECT seq, kind, at, actor, department, data FROM case_event "
+                + "WHERE tenant = ? AND case_id = ? ORDER BY seq")) {
+            select.setString(1, tenant);
+            select.setString(2, id);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    events.add(new CaseEvent(rows.getLong(1), rows.getString(2), rows.getTimestamp(3).toInstant(), rows.getString(4),
+                            rows.getString(5), parse(rows.getString(6))));
+                }
+            }
+        }
+        return events;
+    }
+
+    /**
+     * Appends the event and writes the case as it now is. The event's place in the log is its primary key, so a
+     * second writer that did not lock would fail here rather than fork the log.
+     */
+    public void append(Connection connection, CaseEvent event, CaseView after) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO case_event (tenant, case_id, seq, kind, at, actor, "
+                + "department, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb)")) {
+            insert.setString(1, after.tenant());
+            insert.setString(2, after.id());
+            insert.setLong(3, event.seq());
+            insert.setString(4, event.kind());
+            insert.setTimestamp(5, Timestamp.from(event.at()));
+            insert.setString(6, event.actor());
+            insert.setString(7, event.department());
+            insert.setString(8, event.data().toString());
+            insert.executeUpdate();
+        }
+        try (PreparedStatement upsert = connection.prepareStatement("INSERT INTO case_record (tenant, id, category, urgency, state, "
+                + "district, lead, co_handlers, reporters, description, longitude, latitude, deadline, created_at, updated_at, "
+                + "closed_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (tenant, id) DO UPDATE SET "
+                + "state = EXCLUDED.state, lead = EXCLUDED.lead, co_handlers = EXCLUDED.co_handlers, reporters = EXCLUDED.reporters, "
+                + "deadline = EXCLUDED.deadline, updated_at = EXCLUDED.updated_at, closed_at = EXCLUDED.closed_at, "
+                + "version = EXCLUDED.version")) {
+            upsert.setString(1, after.tenant());
+            upsert.setString(2, after.id());
+            upsert.setString(3, after.category());
+            upsert.setString(4, after.urgency());
+            upsert.setString(5, after.state().id());
+            upsert.setString(6, after.district());
+            upsert.setString(7, after.lead());
+            upsert.setArray(8, connection.createArrayOf("text", after.coHandlers().toArray()));
+            upsert.setArray(9, connection.createArrayOf("text", after.reporters().toArray()));
+            upsert.setString(10, after.description());
+            upsert.setDouble(11, after.longitude());
+            upsert.setDouble(12, after.latitude());
+            upsert.setTimestamp(13, timestamp(after.deadline()));
+            upsert.setTimestamp(14, timestamp(after.createdAt()));
+            upsert.setTimestamp(15, timestamp(after.updatedAt()));
+            upsert.setTimestamp(16, timestamp(after.closedAt()));
+            upsert.setLong(17, after.version());
+            upsert.executeUpdate();
+        }
+    }
+
+    /**
+     * What a list of cases asks for: each field narrows it (null: any); {@code visibleTo} the departments and reporter
+     * a restricted reader may see cases of (null: all).
+     */
+    public record Filter(CaseState state, String lead, String category, String reporter, Boolean overdue, Visibility visibleTo,
+                         int limit, int offset) {
+    }
+
+    /** Whose cases a restricted reader sees: those its departments lead or co-handle, and those it reported. */
+    public record Visibility(List<String> departments, String reporter) {
+    }
+
+    public List<CaseSummary> list(Connection connection, String tenant, Filter filter, Instant now) throws SQLException {
+        StringBuilder sql = new StringBuilder("SELECT " + ROW + " FROM case_record WHERE tenant = ?");
+        List<Object> parameters = new ArrayList<>(List.of(tenant));
+        if (filter.state() != null) {
+            sql.append(" AND state = ?");
+            parameters.add(filter.state().id());
+        }
+        if (filter.lead() != null) {
+            sql.append(" AND lead = ?");
+            parameters.add(filter.lead());
+        }
+        if (filter.category() != null) {
+            sql.append(" AND category = ?");
+            parameters.add(filter.category());
+        }
+        if (filter.reporter() != null) {
+            sql.append(" AND reporters @> ARRAY[?]::text[]");
+            parameters.add(filter.reporter());
+        }
+        if (Boolean.TRUE.equals(filter.overdue())) {
+            sql.append(" AND deadline < ? AND state NOT IN ('closed', 'rejected', 'merged', 'suspended')");
+            parameters.add(Timestamp.from(now));
+        }
+        if (filter.visibleTo() != null) {
+            sql.append(" AND (lead = ANY(?::text[]) OR co_handlers && ?::text[] OR reporters @> ARRAY[?]::text[])");
+            String[] departments = filter.visibleTo().departments().toArray(String[]::new);
+            parameters.add(departments);
+            parameters.add(departments);
+            parameters.add(filter.visibleTo().reporter());
+        }
+        sql.append(" ORDER BY updated_at DESC, id LIMIT ? OFFSET ?");
+        parameters.add(filter.limit());
+        parameters.add(filter.offset());
+        List<CaseSummary> rows = new ArrayList<>();
+        try (PreparedStatement select = connection.prepareStatement(sql.toString())) {
+            for (int i = 0; i < parameters.size(); i++) {
+                Object parameter = parameters.get(i);
+                if (parameter instanceof String[] texts) {
+                    select.setArray(i + 1, connection.createArrayOf("text", texts));
+                } else {
+                    select.setObject(i + 1, parameter);
+                }
+            }
+            try (ResultSet result = select.executeQuery()) {
+                while (result.next()) {
+                    rows.add(row(result));
+                }
+            }
+        }
+        return rows;
+    }
+
+    /**
+     * Open cases of the category within about {@code meters} of the place, reported since {@code since}: the likely
+     * duplicates of a new report. A box in degrees narrows the rows; the distance itself is measured by the caller.
+     */
+    public List<CaseSummary> openNear(Connection connection, String tenant, String category, double longitude, double latitude,
+                              double meters, Instant since) throws SQLException {
+        double dLat = meters / 111_320.0;
+        double dLon = meters / (111_320.0 * Math.max(0.01, Math.cos(Math.toRadians(latitude))));
+        List<CaseSummary> rows = new ArrayList<>();
+        try (PreparedStatement select = connection.prepareStatement("SELECT " + ROW + " FROM case_record "
+                + "WHERE tenant = ? AND category = ? AND state NOT IN ('closed', 'rejected', 'merged') AND latitude BETWEEN ? AND ? "
+                + "AND longitude BETWEEN ? AND ? AND created_at >= ? ORDER BY created_at LIMIT 20")) {
+            select.setString(1, tenant);
+            select.setString(2, category);
+            select.setDouble(3, latitude - dLat);
+            select.setDouble(4, latitude + dLat);
+            select.setDouble(5, longitude - dLon);
+            select.setDouble(6, longitude + dLon);
+            select.setTimestamp(7, Timestamp.from(since));
+            try (ResultSet result = select.executeQuery()) {
+                while (result.next()) {
+                    rows.add(row(result));
+                }
+            }
+        }
+        return rows;
+    }
+
+    private static final String ROW = "id, category, urgency, state, district, lead, co_handlers, description, longitude, latitude, "
+            + "deadline, created_at, updated_at, closed_at, version";
+
+    private static CaseSummary row(ResultSet result) throws SQLException {
+        return new CaseSummary(result.getString(1), result.getString(2), result.getString(3), CaseState.of(result.getString(4)).orElseThrow(),
+                result.getString(5), result.getString(6), strings(result.getArray(7)), result.getString(8), result.getDouble(9),
+                result.getDouble(10), instant(result.getTimestamp(11)), instant(result.getTimestamp(12)),
+                instant(result.getTimestamp(13)), instant(result.getTimestamp(14)), result.getLong(15));
+    }
+
+    private static ObjectNode parse(String json) throws SQLException {
+        try {
+            return (ObjectNode) JSON.readTree(json);
+        } catch (java.io.IOException e) {
+            throw new SQLException("a case event that is not JSON", e);
+        }
+    }
+
+    private static List<String> strings(Array array) throws SQLException {
+        return array == null ? List.of() : Arrays.asList((String[]) array.getArray());
+    }
+
+    private static Timestamp timestamp(Instant instant) {
+        return instant == null ? null : Timestamp.from(instant);
+    }
+
+    private static Instant instant(Timestamp timestamp) {
+        return timestamp == null ? null : timestamp.toInstant();
+    }
+}

@@ -1,0 +1,195 @@
+package org.meridian.cases;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.meridian.testing.Api;
+import org.meridian.testing.TestServer;
+
+/** Cases over HTTP, as the people of a city handle them: each action one event, every rule checked on the server. */
+class CasesTest {
+    private static final String PASSWORD = "a-case-password-1";
+    private final Api operator = TestServer.api();
+    private final String tenant = TestServer.newTenant();
+    private Api citizen;
+    private Api neighbour;
+    private Api dispatcher;
+    private Api inspector;
+    private Api water;
+    private Api transport;
+
+    private Api.Response send(Api.Request request) {
+        return request.tenant(tenant).send();
+    }
+
+    private JsonNode ok(Api.Request request) {
+        Api.Response response = send(request);
+        assertThat(response.status()).as(response.toString()).isBetween(200, 204);
+        return response.body().isEmpty() ? null : response.json();
+    }
+
+    private Api person(String name, String department, String role) {
+        String unique = name + "-" + tenant;
+        ok(operator.post("/admin/v1/users", "{\"username\": \"" + unique + "\", \"password\": \"" + PASSWORD
+                + "\", \"roles\": [{\"department\": \"" + department + "\", \"role\": \"" + role + "\"}]}"));
+        return operator.as(unique, PASSWORD);
+    }
+
+    @BeforeEach
+    void aCityWithItsDepartmentsCatalogueAndRouting() {
+        for (String department : List.of("water", "transport", "urban-management")) {
+            ok(operator.put("/admin/v1/departments/" + department, "{\"name\": \"" + department + "\"}"));
+        }
+        citizen = person("citizen", "", "citizen");
+        neighbour = person("neighbour", "", "citizen");
+        dispatcher = person("dispatcher", "", "dispatcher");
+        inspector = person("inspector", "urban-management", "grid-inspector");
+        water = person("water", "water", "staff");
+        transport = person("transport", "transport", "staff");
+        ok(operator.put("/cases/v1/categories/manhole-cover", """
+                {"name": "井盖 Manhole cover", "kind": "component", "parent": "public-facilities",
+                 "limits": {"normal": {"dispatched": 2, "in-progress": 16}, "urgent": {"dispatched": 0.5, "in-progress": 4}}}"""));
+        ok(operator.put("/cases/v1/routing", "{\"category\": \"manhole-cover\", \"lead\": \"water\", \"coHandlers\": [\"transport\"]}"));
+    }
+
+    private JsonNode report(Api reporter, double longitude, double latitude, String description) {
+        Api.Response created = send(reporter.post("/cases/v1/cases", """
+                {"category": "manhole-cover", "description": %s, "location": {"type": "Point", "coordinates": [%s, %s]},
+                 "address": "文三路 12号"}""".formatted(Api.quote(description), longitude, latitude)));
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        assertThat(created.header("Location")).isEqualTo("/cases/v1/cases/" + created.json().path("id").asText());
+        return created.json();
+    }
+
+    private JsonNode act(Api actor, String id, String body) {
+        return ok(actor.post("/cases/v1/cases/" + id + "/actions", body));
+    }
+
+    @Test
+    void aCitizensReportIsHandledAcrossDepartmentsToARatedClosure() {
+        String description = "<script>alert('井盖')</script> missing cover & an open hole";
+        JsonNode reported = report(citizen, 120.1551, 30.2741, description);
+        String id = reported.path("id").asText();
+        assertThat(id).matches("\\d{8}-\\d{6}");
+        assertThat(reported.path("state").asText()).isEqualTo("received");
+        assertThat(reported.path("description").asText()).as("text exactly as given").isEqualTo(description);
+        assertThat(send(transport.get("/cases/v1/cases/" + id)).status()).as("not transport's case yet").isEqualTo(404);
+        assertThat(send(neighbour.get("/cases/v1/cases/" + id)).status()).as("another citizen's").isEqualTo(404);
+
+        act(inspector, id, "{\"action\": \"verify\", \"note\": \"seen on site\"}");
+        act(dispatcher, id, "{\"action\": \"register\"}");
+        JsonNode dispatched = act(dispatcher, id, "{\"action\": \"dispatch\"}");
+        assertThat(dispatched.path("lead").asText()).as("routed by category").isEqualTo("water");
+        assertThat(dispatched.path("coHandlers").toString()).isEqualTo("[\"transport\"]");
+        assertThat(dispatched.path("deadline").asText()).as("2 working hours to accept").isNotEmpty();
+        assertThat(ok(transport.get("/cases/v1/cases/" + id)).path("state").asText()).as("a co-handler sees it now").isEqualTo("dispatched");
+        assertThat(send(transport.post("/cases/v1/cases/" + id + "/actions", "{\"action\": \"accept\"}")).status())
+                .as("only the lead accepts").isEqualTo(403);
+        act(water, id, "{\"action\": \"accept\"}");
+        act(transport, id, "{\"action\": \"note\", \"text\": \"cones placed\"}");
+        act(water, id, "{\"action\": \"handle\", \"result\": \"cover replaced\"}");
+        act(citizen, id, "{\"action\": \"check\", \"passed\": false, \"note\": \"it rocks\"}");
+        act(water, id, "{\"action\": \"handle\", \"result\": \"cover seated\"}");
+        act(inspector, id, "{\"action\": \"check\", \"passed\": true}");
+        act(dispatcher, id, "{\"action\": \"close\"}");
+        JsonNode rated = act(citizen, id, "{\"action\": \"rate\", \"satisfaction\": \"satisfied\", \"solved\": true}");
+        assertThat(rated.path("state").asText()).isEqualTo("closed");
+        assertThat(rated.path("reworks").asInt()).isEqualTo(1);
+        assertThat(rated.path("rating").path("satisfaction").asText()).isEqualTo("satisfied");
+
+        JsonNode detail = ok(citizen.get("/cases/v1/cases/" + id));
+        List<String> kinds = new ArrayList<>();
+        detail.path("events").forEach(event -> kinds.add(event.path("kind").asText()));
+        assertThat(kinds).containsExactly("reported", "verified", "registered", "dispatched", "accepted", "noted", "handled",
+                "rework", "handled", "checked", "closed", "rated");
+        assertThat(ok(citizen.get("/cases/v1/cases?mine=true"))).extracting(node -> node.path("id").asText()).containsExactly(id);
+        assertThat(ok(water.get("/cases/v1/cases"))).extracting(node -> node.path("id").asText()).contains(id);
+        assertThat(ok(neighbour.get("/cases/v1/cases"))).isEmpty();
+    }
+
+    /** Two actions at once on one case: one is taken, the other answered 409, and the log has one event for both. */
+    @Test
+    void concurrentTransitionsCannotBothWin() throws Exception {
+        String id = report(citizen, 120.16, 30.28, "cover missing").path("id").asText();
+        act(dispatcher, id, "{\"action\": \"register\"}");
+        act(dispatcher, id, "{\"action\": \"dispatch\"}");
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Callable<Integer>> racers = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                racers.add(() -> send(water.post("/cases/v1/cases/" + id + "/actions", "{\"action\": \"accept\"}")).status());
+            }
+            List<Integer> statuses = new ArrayList<>();
+            for (Future<Integer> status : pool.invokeAll(racers)) {
+                statuses.add(status.get());
+            }
+            assertThat(statuses).filteredOn(status -> status == 200).as("%s", statuses).hasSize(1);
+            assertThat(statuses).filteredOn(status -> status == 409).hasSize(7);
+        } finally {
+            pool.shutdownNow();
+        }
+        JsonNode events = ok(dispatcher.get("/cases/v1/cases/" + id)).path("events");
+        assertThat(events).hasSize(4);
+        assertThat(events.get(3).path("kind").asText()).isEqualTo("accepted");
+    }
+
+    @Test
+    void aNearbyReportOfTheSameProblemIsFlaggedAndMerged() {
+        String first = report(citizen, 120.1700, 30.2900, "cover gone").path("id").asText();
+        JsonNode second = report(neighbour, 120.1703, 30.2901, "hole in the road"); // about 30 m away
+        assertThat(second.path("likelyDuplicates")).extracting(node -> node.path("id").asText()).containsExactly(first);
+        JsonNode far = report(neighbour, 120.1800, 30.2900, "another cover");
+        assertThat(far.path("likelyDuplicates")).as("a kilometre away").isEmpty();
+        JsonNode merged = act(dispatcher, second.path("id").asText(), "{\"action\": \"merge\", \"into\": \"" + first + "\"}");
+        assertThat(merged.path("state").asText()).isEqualTo("merged");
+        assertThat(ok(neighbour.get("/cases/v1/cases/" + first)).path("id").asText())
+                .as("the duplicate's reporter follows the case it joined").isEqualTo(first);
+    }
+
+    @Test
+    void badInputIsRefusedAndChangesNothing() {
+        String id = report(citizen, 120.15, 30.27, "cover").path("id").asText();
+        for (String body : new String[] {"{}", "{\"action\": \"fly\"}", "{\"action\": \"reject\"}",
+                "{\"action\": \"register\", \"extra\": 1}", "{\"action\": \"check\"}", "not json"}) {
+            Api.Response refused = send(dispatcher.post("/cases/v1/cases/" + id + "/actions", body));
+            assertThat(refused.status()).as(body + ": " + refused).isIn(400, 409);
+            assertThat(refused.json().path("detail").asText()).isNotBlank();
+        }
+        assertThat(send(dispatcher.post("/cases/v1/cases/" + id + "/actions", "{\"action\": \"close\"}")).status())
+                .as("closing a case just received").isEqualTo(409);
+        for (String body : new String[] {
+                "{\"category\": \"manhole-cover\", \"description\": \"x\"}",
+                "{\"category\": \"manhole-cover\", \"description\": \"x\", \"location\": {\"type\": \"Polygon\", \"coordinates\": []}}",
+                "{\"category\": \"unknown\", \"description\": \"x\", \"location\": {\"type\": \"Point\", \"coordinates\": [120, 30]}}",
+                "{\"category\": \"manhole-cover\", \"description\": \"" + "x".repeat(4001) + "\", \"location\": {\"type\": \"Point\", \"coordinates\": [120, 30]}}",
+                "{\"category\": \"manhole-cover\", \"description\": \"x\", \"location\": {\"type\": \"Point\", \"coordinates\": [200, 30]}}"}) {
+            Api.Response refused = send(citizen.post("/cases/v1/cases", body));
+            assertThat(refused.status()).as(refused.toString()).isEqualTo(400);
+        }
+        assertThat(ok(dispatcher.get("/cases/v1/cases/" + id)).path("events")).as("nothing recorded").hasSize(1);
+        assertThat(send(dispatcher.put("/cases/v1/categories/pothole", "{\"name\": \"Pothole\"}")).status())
+                .as("categories are the operators'").isEqualTo(403);
+        assertThat(send(operator.put("/cases/v1/categories/Bad_Code", "{\"name\": \"x\"}")).status()).isEqualTo(400);
+        assertThat(send(operator.put("/cases/v1/categories/pothole", "{\"name\": \"x\", \"limits\": {\"normal\": {\"sleeping\": 3}}}"))
+                .status()).isEqualTo(400);
+    }
+
+    @Test
+    void theWorkingCalendarMovesDeadlines() {
+        ok(operator.put("/cases/v1/calendar/2026", "{\"holidays\": [\"2026-10-01\", \"2026-10-02\"], \"workdays\": [\"2026-09-27\"]}"));
+        JsonNode calendar = ok(citizen.get("/cases/v1/calendar/2026"));
+        assertThat(calendar.path("holidays").toString()).isEqualTo("[\"2026-10-01\",\"2026-10-02\"]");
+        assertThat(calendar.path("workdays").toString()).isEqualTo("[\"2026-09-27\"]");
+        assertThat(send(operator.put("/cases/v1/calendar/2026", "{\"holidays\": [\"2027-01-01\"]}")).status()).isEqualTo(400);
+        assertThat(send(operator.put("/cases/v1/calendar/2026", "{\"holidays\": [\"2026-10-01\"], \"workdays\": [\"2026-10-01\"]}"))
+                .status()).isEqualTo(400);
+    }
+}
