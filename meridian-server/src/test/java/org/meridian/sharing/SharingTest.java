@@ -16,7 +16,6 @@ import org.meridian.testing.TestServer;
  * history, discovery), and nothing once the grant is revoked; the ledger records each step.
  */
 class SharingTest {
-    private static final String PASSWORD = "sharing-test-password";
     private final Api operator = TestServer.api();
     private final String tenant = TestServer.newTenant();
     private Api ecologyAdmin;
@@ -24,21 +23,18 @@ class SharingTest {
     private Api transportStaff;
     private Api auditor;
 
+    private final org.meridian.testing.InTenant city = new org.meridian.testing.InTenant(operator, tenant);
+
     private Api.Response send(Api.Request request) {
-        return request.tenant(tenant).send();
+        return city.send(request);
     }
 
     private JsonNode ok(Api.Request request) {
-        Api.Response response = send(request);
-        assertThat(response.status()).as(response.toString()).isBetween(200, 204);
-        return response.body().isEmpty() ? null : response.json();
+        return city.ok(request);
     }
 
     private Api person(String name, String department, String role) {
-        String unique = name + "-" + tenant;
-        ok(operator.post("/admin/v1/users", "{\"username\": \"" + unique + "\", \"password\": \"" + PASSWORD
-                + "\", \"roles\": [{\"department\": \"" + department + "\", \"role\": \"" + role + "\"}]}"));
-        return operator.as(unique, PASSWORD);
+        return city.person(name, department, role);
     }
 
     @BeforeEach
