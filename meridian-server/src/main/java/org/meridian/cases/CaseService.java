@@ -46,9 +46,12 @@ public final class CaseService {
     private final CatalogueStore catalogue;
     private final BiPredicate<String, String> departmentExists;
     private final Clock clock;
+    private final java.util.function.Consumer<CaseView> published;
 
+    /** @param published told each case as it is after each committed event (it becomes an NGSI-LD entity) */
     public CaseService(Transactions transactions, CaseStore cases, CatalogueStore catalogue,
-                       BiPredicate<String, String> departmentExists, Clock clock) {
+                       BiPredicate<String, String> departmentExists, Clock clock, java.util.function.Consumer<CaseView> published) {
+        this.published = published;
         this.transactions = transactions;
         this.cases = cases;
         this.catalogue = catalogue;
@@ -61,7 +64,7 @@ public final class CaseService {
     /** Opens a case for the report (受理), and says which open cases it likely duplicates. */
     public Reported report(Caller caller, CaseMachine.Report report) {
         Instant now = clock.instant();
-        return transactions.inTransaction(connection -> {
+        Reported reported = transactions.inTransaction(connection -> {
             Category category = catalogue.category(connection, caller.tenant(), report.category())
                     .orElseThrow(() -> new MeridianException(CaseError.INVALID_INPUT, "There is no category " + report.category()));
             if (!category.open() && isCitizen(caller)) {
@@ -84,6 +87,8 @@ public final class CaseService {
             cases.append(connection, first, view);
             return new Reported(view, near);
         });
+        published.accept(reported.reported());
+        return reported;
     }
 
     /** The case as the caller may see it, with its events; 404 when there is none or the caller may not see it. */
@@ -101,17 +106,23 @@ public final class CaseService {
     /** Takes the action on the case: one event, or the reason not. */
     public CaseView act(Caller caller, String id, CaseAction action) {
         Instant now = clock.instant();
-        return transactions.inTransaction(connection -> {
+        List<CaseView> changed = new ArrayList<>();
+        CaseView result = transactions.inTransaction(connection -> {
+            changed.clear();
             if (action instanceof CaseAction.Merge merge) {
-                return merge(connection, caller, id, merge, now);
+                CaseView after = merge(connection, caller, id, merge, now, changed);
+                return after;
             }
             CaseView view = locked(connection, caller, id);
             CaseAction complete = action instanceof CaseAction.Dispatch dispatch ? routed(connection, view, dispatch) : action;
             CaseEvent event = CaseMachine.decide(view, complete, Actor.of(caller), now, deadlines(connection, caller.tenant()));
             CaseView after = view.apply(event);
             cases.append(connection, event, after);
+            changed.add(after);
             return after;
         });
+        changed.forEach(published);
+        return result;
     }
 
     private CaseView locked(Connection connection, Caller caller, String id) throws SQLException {
@@ -161,7 +172,8 @@ public final class CaseService {
     }
 
     /** Merges a duplicate into another open case: both locked (in id order, so two merges cannot deadlock). */
-    private CaseView merge(Connection connection, Caller caller, String id, CaseAction.Merge merge, Instant now) throws SQLException {
+    private CaseView merge(Connection connection, Caller caller, String id, CaseAction.Merge merge, Instant now, List<CaseView> changed)
+            throws SQLException {
         String into = merge.into() == null ? "" : merge.into();
         CaseView duplicate;
         CaseView target;
@@ -186,7 +198,10 @@ public final class CaseService {
         data.put("from", id);
         duplicate.reporters().forEach(data.putArray("reporters")::add);
         CaseEvent absorbed = new CaseEvent(target.version() + 1, "absorbed", now, caller.subject(), "", data);
-        cases.append(connection, absorbed, target.apply(absorbed));
+        CaseView joined = target.apply(absorbed);
+        cases.append(connection, absorbed, joined);
+        changed.add(after);
+        changed.add(joined);
         return after;
     }
 

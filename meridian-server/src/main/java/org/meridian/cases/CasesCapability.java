@@ -2,7 +2,9 @@ package org.meridian.cases;
 
 import java.util.List;
 import java.util.Set;
+import org.meridian.broker.BatchService;
 import org.meridian.broker.BrokerCapability;
+import org.meridian.broker.ContextService;
 import org.meridian.cases.http.CaseRoutes;
 import org.meridian.cases.store.CaseStore;
 import org.meridian.cases.store.CatalogueStore;
@@ -37,8 +39,10 @@ public final class CasesCapability implements Capability {
     @Override
     public Running start(Platform platform) {
         IdentityService identity = platform.services().require(IdentityService.class);
+        ServiceRequests entities = new ServiceRequests(platform.services().require(BatchService.class),
+                platform.services().require(ContextService.class).core());
         CaseService cases = new CaseService(platform.transactions(), new CaseStore(), new CatalogueStore(),
-                identity::departmentExists, platform.clock());
+                identity::departmentExists, platform.clock(), entities::publish);
         platform.services().provide(CaseService.class, cases);
         List<Routes> routes = List.of(new CaseRoutes(cases));
         return new Running() {

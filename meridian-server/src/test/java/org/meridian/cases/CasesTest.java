@@ -101,6 +101,14 @@ class CasesTest {
         assertThat(rated.path("reworks").asInt()).isEqualTo(1);
         assertThat(rated.path("rating").path("satisfaction").asText()).isEqualTo("satisfied");
 
+        // The case is city data too: a ServiceRequest entity, kept current, without who reported it.
+        JsonNode entity = ok(operator.get("/ngsi-ld/v1/entities/urn:ngsi-ld:ServiceRequest:" + id + "?options=keyValues"));
+        assertThat(entity.path("status").asText()).isEqualTo("closed");
+        assertThat(entity.path("agency_responsible").asText()).isEqualTo("water");
+        assertThat(entity.path("service_code").asText()).isEqualTo("manhole-cover");
+        assertThat(entity.path("location").path("coordinates").get(0).asDouble()).isEqualTo(120.1551);
+        assertThat(entity.toString()).doesNotContain("citizen-");
+
         JsonNode detail = ok(citizen.get("/cases/v1/cases/" + id));
         List<String> kinds = new ArrayList<>();
         detail.path("events").forEach(event -> kinds.add(event.path("kind").asText()));
