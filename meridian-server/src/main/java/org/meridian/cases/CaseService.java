@@ -229,6 +229,23 @@ public final class CaseService {
         return caller.roles().equals(java.util.Set.of(Role.CITIZEN.id()));
     }
 
+    // ---- indicators ---------------------------------------------------------------------------------------------
+
+    /** How indicators are grouped: by the lead department, or by district. */
+    public enum Grouping { DEPARTMENT, DISTRICT }
+
+    static final Duration MAX_PERIOD = Duration.ofDays(366);
+
+    /** The indicators of each department (or district) over [from, to), from the events of the cases touched in it. */
+    public Map<String, CaseKpis.Figures> kpis(Caller caller, Instant from, Instant to, Grouping grouping) {
+        if (from == null || to == null || !from.isBefore(to) || Duration.between(from, to).compareTo(MAX_PERIOD) > 0) {
+            throw new MeridianException(CaseError.INVALID_INPUT, "A period is from < to, at most 366 days");
+        }
+        Map<String, List<CaseEvent>> logs = transactions.readOnly(connection -> cases.logsTouching(connection, caller.tenant(), from, to));
+        return CaseKpis.compute(List.copyOf(logs.values()), from, to,
+                grouping == Grouping.DEPARTMENT ? CaseView::lead : CaseView::district);
+    }
+
     // ---- catalogue, routing, calendar ---------------------------------------------------------------------------
 
     public List<Category> categories(Caller caller) {

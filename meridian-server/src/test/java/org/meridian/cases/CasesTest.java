@@ -101,6 +101,15 @@ class CasesTest {
         assertThat(rated.path("reworks").asInt()).isEqualTo(1);
         assertThat(rated.path("rating").path("satisfaction").asText()).isEqualTo("satisfied");
 
+        JsonNode kpis = ok(dispatcher.get("/cases/v1/kpis"));
+        assertThat(kpis.path("water").path("closures").asInt()).isEqualTo(1);
+        assertThat(kpis.path("water").path("satisfactionRate").asDouble()).isEqualTo(1.0);
+        assertThat(kpis.path("water").path("reworkRate").asDouble()).isEqualTo(1.0);
+        JsonNode ranking = ok(citizen.get("/cases/v1/kpis/ranking?indicator=satisfactionRate"));
+        assertThat(ranking.get(0).path("group").asText()).isEqualTo("water");
+        assertThat(send(dispatcher.get("/cases/v1/kpis?from=2026-01-01T00:00:00Z&to=2028-01-01T00:00:00Z")).status())
+                .as("at most a year").isEqualTo(400);
+
         // The case is city data too: a ServiceRequest entity, kept current, without who reported it.
         JsonNode entity = ok(operator.get("/ngsi-ld/v1/entities/urn:ngsi-ld:ServiceRequest:" + id + "?options=keyValues"));
         assertThat(entity.path("status").asText()).isEqualTo("closed");

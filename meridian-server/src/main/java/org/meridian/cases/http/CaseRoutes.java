@@ -54,6 +54,8 @@ public final class CaseRoutes implements Routes {
         routes.get(BASE + "/cases", this::list, Access.CASES);
         routes.get(BASE + "/cases/{id}", this::get, Access.CASES);
         routes.post(BASE + "/cases/{id}/actions", this::act, Access.CASES);
+        routes.get(BASE + "/kpis", this::kpis, Access.CASES);
+        routes.get(BASE + "/kpis/ranking", this::ranking, Access.CASES);
         routes.get(BASE + "/categories", this::categories, Access.CASES);
         routes.put(BASE + "/categories/{code}", this::putCategory, Access.ADMINISTER);
         routes.get(BASE + "/routing", this::routing, Access.CASES);
@@ -268,6 +270,81 @@ public final class CaseRoutes implements Routes {
 
     private static void put(ObjectNode out, String name, String value) {
         if (value != null) {
+            out.put(name, value);
+        }
+    }
+
+    // ---- indicators ----
+
+    private static final List<String> INDICATORS = List.of("responseRate", "resolutionRate", "satisfactionRate",
+            "onTimeClosureRate", "reworkRate");
+
+    private Map<String, org.meridian.cases.CaseKpis.Figures> figures(Context http) {
+        java.time.Instant to = instant(Parameters.single(http, "to"), java.time.Instant.now());
+        java.time.Instant from = instant(Parameters.single(http, "from"), to.minus(java.time.Duration.ofDays(30)));
+        String by = Parameters.single(http, "by");
+        CaseService.Grouping grouping = switch (by == null ? "department" : by) {
+            case "department" -> CaseService.Grouping.DEPARTMENT;
+            case "district" -> CaseService.Grouping.DISTRICT;
+            default -> throw FIELDS.invalid("by is department or district");
+        };
+        return cases.kpis(caller(http), from, to, grouping);
+    }
+
+    private static java.time.Instant instant(String text, java.time.Instant otherwise) {
+        if (text == null) {
+            return otherwise;
+        }
+        try {
+            return java.time.Instant.parse(text);
+        } catch (DateTimeParseException e) {
+            throw FIELDS.invalid("A time is ISO 8601 with its zone, e.g. 2026-12-01T00:00:00Z, not " + text);
+        }
+    }
+
+    private void kpis(Context http) {
+        ObjectNode out = NODES.objectNode();
+        figures(http).forEach((group, figures) -> out.set(group, figures(figures)));
+        JsonFields.respond(http, 200, out);
+    }
+
+    /** Groups ranked by one indicator, best first (the rework rate: lowest first); groups without a figure last. */
+    private void ranking(Context http) {
+        String indicator = Parameters.single(http, "indicator");
+        String chosen = indicator == null ? "satisfactionRate" : indicator;
+        if (!INDICATORS.contains(chosen)) {
+            throw FIELDS.invalid("indicator is one of " + INDICATORS);
+        }
+        List<Map.Entry<String, ObjectNode>> rows = new ArrayList<>();
+        figures(http).forEach((group, figures) -> rows.add(Map.entry(group, figures(figures))));
+        java.util.Comparator<Map.Entry<String, ObjectNode>> byValue = java.util.Comparator.comparingDouble(row -> row.getValue().path(chosen).asDouble());
+        rows.sort(java.util.Comparator.<Map.Entry<String, ObjectNode>, Boolean>comparing(row -> row.getValue().path(chosen).isNull())
+                .thenComparing(chosen.equals("reworkRate") ? byValue : byValue.reversed()).thenComparing(Map.Entry::getKey));
+        ArrayNode out = NODES.arrayNode();
+        int rank = 0;
+        for (Map.Entry<String, ObjectNode> row : rows) {
+            out.addObject().put("rank", ++rank).put("group", row.getKey()).set(chosen, row.getValue().path(chosen));
+        }
+        JsonFields.respond(http, 200, out);
+    }
+
+    private static ObjectNode figures(org.meridian.cases.CaseKpis.Figures figures) {
+        ObjectNode out = NODES.objectNode().put("reported", figures.reported()).put("dispatches", figures.dispatches())
+                .put("closures", figures.closures()).put("ratings", figures.ratings());
+        rate(out, "responseRate", figures.responseRate());
+        rate(out, "resolutionRate", figures.resolutionRate());
+        rate(out, "satisfactionRate", figures.satisfactionRate());
+        rate(out, "onTimeClosureRate", figures.onTimeClosureRate());
+        rate(out, "reworkRate", figures.reworkRate());
+        ObjectNode hours = out.putObject("averageHoursPerStage");
+        figures.averageHoursPerStage().forEach(hours::put);
+        return out;
+    }
+
+    private static void rate(ObjectNode out, String name, Double value) {
+        if (value == null) {
+            out.putNull(name);
+        } else {
             out.put(name, value);
         }
     }

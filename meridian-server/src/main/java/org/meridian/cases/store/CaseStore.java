@@ -59,6 +59,28 @@ public final class CaseStore {
         return events;
     }
 
+    /** The whole logs of the cases with an event in [from, to), in case and event order. */
+    public java.util.Map<String, List<CaseEvent>> logsTouching(Connection connection, String tenant, Instant from, Instant to)
+            throws SQLException {
+        java.util.Map<String, List<CaseEvent>> logs = new java.util.LinkedHashMap<>();
+        try (PreparedStatement select = connection.prepareStatement("SELECT case_id, seq, kind, at, actor, department, data FROM case_event "
+                + "WHERE tenant = ? AND case_id IN (SELECT DISTINCT case_id FROM case_event WHERE tenant = ? AND at >= ? AND at < ?) "
+                + "ORDER BY case_id, seq")) {
+            select.setString(1, tenant);
+            select.setString(2, tenant);
+            select.setTimestamp(3, Timestamp.from(from));
+            select.setTimestamp(4, Timestamp.from(to));
+            select.setFetchSize(5_000);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    logs.computeIfAbsent(rows.getString(1), id -> new ArrayList<>()).add(new CaseEvent(rows.getLong(2), rows.getString(3),
+                            rows.getTimestamp(4).toInstant(), rows.getString(5), rows.getString(6), parse(rows.getString(7))));
+                }
+            }
+        }
+        return logs;
+    }
+
     /**
      * Appends the event and writes the case as it now is. The event's place in the log is its primary key, so a
      * second writer that did not lock would fail here rather than fork the log.
