@@ -66,6 +66,11 @@ public final class MeridianServer implements AutoCloseable {
 
     /** Starts the platform with these capabilities (tests add their own). */
     public static MeridianServer start(Settings settings, List<Capability> installed) {
+        return start(settings, installed, Clock.systemUTC());
+    }
+
+    /** Starts the platform on a clock of the caller's (tests move it to see deadlines pass without waiting). */
+    public static MeridianServer start(Settings settings, List<Capability> installed, Clock clock) {
         List<Capability> capabilities = Capability.inOrder(installed);
         validate(settings, capabilities);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -90,7 +95,7 @@ public final class MeridianServer implements AutoCloseable {
         try {
             Platform platform = new Platform(settings.environment(), settings.host(), database,
                     new Transactions(database.dataSource(), database::isReachable), new TenantStore(), bus,
-                    Clock.systemUTC(), registry, services);
+                    clock, registry, services);
             List<Routes> routes = new ArrayList<>();
             for (Capability capability : capabilities) {
                 Capability.Running started = capability.start(platform);

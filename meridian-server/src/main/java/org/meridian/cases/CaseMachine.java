@@ -266,6 +266,43 @@ public final class CaseMachine {
         return new CaseEvent(view.version() + 1, kind, now, actor.subject(), department, data);
     }
 
+    /** How long after a stage's deadline a supervised case goes to the level above, in working hours. */
+    static final double ESCALATE_AFTER_HOURS = 4;
+    /** How long before a stage's deadline its people are reminded, in working hours. */
+    static final double REMIND_BEFORE_HOURS = 1;
+
+    /**
+     * What the clock does to a case by itself: a reminder when its stage's deadline is an hour of working time away, a
+     * supervision (督办) once it has passed, an escalation to the level above four working hours after that; each once
+     * per deadline, by the platform. Empty when none is due.
+     */
+    public static java.util.Optional<CaseEvent> watch(CaseView view, Instant now, WorkingCalendar calendar) {
+        Instant deadline = view.deadline();
+        if (deadline == null || view.state() == null || !view.state().open() || view.state() == CaseState.SUSPENDED) {
+            return java.util.Optional.empty();
+        }
+        String kind = null;
+        if (now.isAfter(deadline)) {
+            if (!deadline.equals(view.supervisedFor())) {
+                kind = "supervised";
+            } else if (!deadline.equals(view.escalatedFor())
+                    && !now.isBefore(calendar.plusWorkingHours(deadline, ESCALATE_AFTER_HOURS))) {
+                kind = "escalated";
+            }
+        } else if (!deadline.equals(view.remindedFor())
+                && calendar.workingTimeBetween(now, deadline).compareTo(java.time.Duration.ofMinutes((long) (REMIND_BEFORE_HOURS * 60))) <= 0) {
+            kind = "reminded";
+        }
+        if (kind == null) {
+            return java.util.Optional.empty();
+        }
+        ObjectNode data = NODES.objectNode().put("for", deadline.toString()).put("state", view.state().id());
+        if (view.lead() != null) {
+            data.put("lead", view.lead());
+        }
+        return java.util.Optional.of(new CaseEvent(view.version() + 1, kind, now, "system:case-watch", "", data));
+    }
+
     private static void due(ObjectNode data, CaseView view, CaseState entering, Instant now, Deadlines deadlines) {
         Instant due = deadlines.due(view.category(), view.urgency(), entering, now);
         if (due == null) {

@@ -229,6 +229,45 @@ public final class CaseService {
         return caller.roles().equals(java.util.Set.of(Role.CITIZEN.id()));
     }
 
+    // ---- the clock ----------------------------------------------------------------------------------------------
+
+    /**
+     * Reminds, supervises (督办) and escalates the cases whose deadlines are near or past ({@link CaseMachine#watch}):
+     * each case locked and decided like any action, so a person acting at the same moment is not overwritten. Looks
+     * three days ahead (a working hour before a deadline is at most that far, over a long holiday it may be more:
+     * those are reminded when they come within it). Returns how many events it wrote.
+     */
+    public int watchDeadlines() {
+        Instant now = clock.instant();
+        List<CaseStore.Due> due = transactions.readOnly(connection -> cases.dueBefore(connection, now.plus(Duration.ofDays(3)), 1_000));
+        int written = 0;
+        for (CaseStore.Due candidate : due) {
+            List<CaseView> changed = transactions.inTransaction(connection -> {
+                List<CaseView> views = new ArrayList<>();
+                if (cases.lock(connection, candidate.tenant(), candidate.id()).isEmpty()) {
+                    return views;
+                }
+                CaseView view = CaseView.of(candidate.id(), candidate.tenant(), cases.events(connection, candidate.tenant(), candidate.id()));
+                WorkingCalendar calendar = calendar(connection, candidate.tenant());
+                for (int i = 0; i < 3; i++) {
+                    Optional<CaseEvent> event = CaseMachine.watch(view, now, calendar);
+                    if (event.isEmpty()) {
+                        break;
+                    }
+                    view = view.apply(event.get());
+                    cases.append(connection, event.get(), view);
+                    views.add(view);
+                }
+                return views;
+            });
+            written += changed.size();
+            if (!changed.isEmpty()) {
+                published.accept(changed.getLast());
+            }
+        }
+        return written;
+    }
+
     // ---- indicators ---------------------------------------------------------------------------------------------
 
     /** How indicators are grouped: by the lead department, or by district. */

@@ -16,13 +16,17 @@ import java.util.List;
  * @param deadline when the current stage is due, or null (no limit, or the clock stopped)
  * @param suspendedFrom the state a suspended case resumes in
  * @param version how many events the case has
+ * @param remindedFor the deadline the last reminder was for (one reminder per deadline)
+ * @param supervisedFor the deadline the last supervision (督办) was for
+ * @param escalatedFor the deadline the last escalation to the level above was for
  */
 public record CaseView(String id, String tenant, String category, String urgency, String description, double longitude,
                        double latitude, String address, String district, String source, List<String> reporters,
                        CaseState state, CaseState suspendedFrom, LocalDate reviewOn, String lead, List<String> coHandlers,
                        Instant deadline, Integer extensionHours, String extensionReason, String returnedReason,
                        String result, int reworks, int reopens, String satisfaction, Boolean solved, String mergedInto,
-                       Instant createdAt, Instant updatedAt, Instant closedAt, long version) {
+                       Instant createdAt, Instant updatedAt, Instant closedAt, long version, Instant remindedFor,
+                       Instant supervisedFor, Instant escalatedFor) {
     public CaseView {
         reporters = List.copyOf(reporters);
         coHandlers = List.copyOf(coHandlers);
@@ -31,7 +35,7 @@ public record CaseView(String id, String tenant, String category, String urgency
     /** The case before any event: nothing. */
     static CaseView empty(String id, String tenant) {
         return new CaseView(id, tenant, null, null, null, 0, 0, null, null, null, List.of(), null, null, null, null, List.of(),
-                null, null, null, null, null, 0, 0, null, null, null, null, null, null, 0);
+                null, null, null, null, null, 0, 0, null, null, null, null, null, null, 0, null, null, null);
     }
 
     /** The case from its whole log. */
@@ -135,6 +139,9 @@ public record CaseView(String id, String tenant, String category, String urgency
                 }
             }
             case "noted" -> { }
+            case "reminded" -> next.remindedFor = Instant.parse(data.path("for").asText());
+            case "supervised" -> next.supervisedFor = Instant.parse(data.path("for").asText());
+            case "escalated" -> next.escalatedFor = Instant.parse(data.path("for").asText());
             default -> throw new IllegalStateException("an event of an unknown kind in case " + id + ": " + event.kind());
         }
         return next.build();
@@ -198,6 +205,9 @@ public record CaseView(String id, String tenant, String category, String urgency
         Instant updatedAt;
         Instant closedAt;
         long version;
+        Instant remindedFor;
+        Instant supervisedFor;
+        Instant escalatedFor;
         private final String id;
         private final String tenant;
 
@@ -232,13 +242,16 @@ public record CaseView(String id, String tenant, String category, String urgency
             updatedAt = from.updatedAt;
             closedAt = from.closedAt;
             version = from.version;
+            remindedFor = from.remindedFor;
+            supervisedFor = from.supervisedFor;
+            escalatedFor = from.escalatedFor;
         }
 
         CaseView build() {
             return new CaseView(id, tenant, category, urgency, description, longitude, latitude, address, district, source,
                     reporters, state, suspendedFrom, reviewOn, lead, coHandlers, deadline, extensionHours, extensionReason,
                     returnedReason, result, reworks, reopens, satisfaction, solved, mergedInto, createdAt, updatedAt,
-                    closedAt, version);
+                    closedAt, version, remindedFor, supervisedFor, escalatedFor);
         }
     }
 }

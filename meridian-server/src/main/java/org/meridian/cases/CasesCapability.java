@@ -20,6 +20,7 @@ import org.meridian.platform.http.Routes;
  */
 public final class CasesCapability implements Capability {
     public static final String NAME = "cases";
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CasesCapability.class);
 
     @Override
     public String name() {
@@ -37,7 +38,13 @@ public final class CasesCapability implements Capability {
     }
 
     @Override
+    public List<String> problems(org.meridian.platform.capability.Environment environment) {
+        return CaseSettings.from(environment).problems();
+    }
+
+    @Override
     public Running start(Platform platform) {
+        CaseSettings settings = CaseSettings.from(platform.environment());
         IdentityService identity = platform.services().require(IdentityService.class);
         ServiceRequests entities = new ServiceRequests(platform.services().require(BatchService.class),
                 platform.services().require(ContextService.class).core());
@@ -45,10 +52,33 @@ public final class CasesCapability implements Capability {
                 identity::departmentExists, platform.clock(), entities::publish);
         platform.services().provide(CaseService.class, cases);
         List<Routes> routes = List.of(new CaseRoutes(cases));
+        // The clock's own actions on cases: reminders, supervision, escalation, every minute (each node; a case is
+        // locked while it is decided, so two nodes cannot remind it twice).
+        java.util.concurrent.ScheduledExecutorService watch = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+                runnable -> Thread.ofPlatform().name("meridian-case-watch").daemon().unstarted(runnable));
+        if (settings.watchSeconds() > 0) {
+            watch.scheduleWithFixedDelay(() -> {
+                try {
+                    cases.watchDeadlines();
+                } catch (RuntimeException e) {
+                    LOG.warn("case deadlines could not be watched now (tried again soon): {}", e.toString());
+                }
+            }, settings.watchSeconds(), settings.watchSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+        }
         return new Running() {
             @Override
             public List<Routes> routes() {
                 return routes;
+            }
+
+            @Override
+            public void close() {
+                watch.shutdown();
+                try {
+                    watch.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
         };
     }

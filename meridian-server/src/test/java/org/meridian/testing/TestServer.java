@@ -107,6 +107,11 @@ public final class TestServer {
 
     /** {@link #startOwn(Path, Map)} with capabilities of the test's own beside the installed ones. */
     public static MeridianServer startOwn(Path data, Map<String, String> settings, List<Capability> extra) {
+        return startOwn(data, settings, extra, java.time.Clock.systemUTC());
+    }
+
+    /** {@link #startOwn(Path, Map, List)} on a clock of the test's (a {@link MovableClock}). */
+    public static MeridianServer startOwn(Path data, Map<String, String> settings, List<Capability> extra, java.time.Clock clock) {
         Map<String, String> environment = new HashMap<>();
         environment.put(Settings.PORT, "0");
         environment.put(IngestSettings.MQTT_PORT, "0");
@@ -117,7 +122,7 @@ public final class TestServer {
         environment.putAll(settings);
         List<Capability> capabilities = new java.util.ArrayList<>(Capability.installed());
         capabilities.addAll(extra);
-        return MeridianServer.start(Settings.fromEnvironment(environment), capabilities);
+        return MeridianServer.start(Settings.fromEnvironment(environment), capabilities, clock);
     }
 
     /** A client of a server a test started itself. */

@@ -238,6 +238,12 @@ public final class CaseRoutes implements Routes {
         put(out, "lead", view.lead());
         view.coHandlers().forEach(out.putArray("coHandlers")::add);
         put(out, "deadline", view.deadline() == null ? null : view.deadline().toString());
+        if (view.deadline() != null && view.deadline().equals(view.supervisedFor())) {
+            out.put("supervised", true);
+        }
+        if (view.deadline() != null && view.deadline().equals(view.escalatedFor())) {
+            out.put("escalated", true);
+        }
         if (view.extensionHours() != null) {
             out.putObject("extensionRequested").put("hours", view.extensionHours()).put("reason", view.extensionReason());
         }

@@ -59,6 +59,26 @@ public final class CaseStore {
         return events;
     }
 
+    /** A case the clock may act on: open, with a deadline before {@code before}. */
+    public record Due(String tenant, String id) {
+    }
+
+    /** Open cases (of every tenant) whose stage is due before the instant, soonest first, at most {@code limit}. */
+    public List<Due> dueBefore(Connection connection, Instant before, int limit) throws SQLException {
+        List<Due> due = new ArrayList<>();
+        try (PreparedStatement select = connection.prepareStatement("SELECT tenant, id FROM case_record WHERE deadline < ? "
+                + "AND state NOT IN ('closed', 'rejected', 'merged', 'suspended') ORDER BY deadline LIMIT ?")) {
+            select.setTimestamp(1, Timestamp.from(before));
+            select.setInt(2, limit);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    due.add(new Due(rows.getString(1), rows.getString(2)));
+                }
+            }
+        }
+        return due;
+    }
+
     /** The whole logs of the cases with an event in [from, to), in case and event order. */
     public java.util.Map<String, List<CaseEvent>> logsTouching(Connection connection, String tenant, Instant from, Instant to)
             throws SQLException {
