@@ -127,12 +127,12 @@ public final class ReadPolicies {
         if (scope.unrestricted()) {
             return Optional.of(change);
         }
-        ReadScope.View view = scope.viewOf(change.entity().types());
+        ReadScope.View view = scope.viewOf(change.entity());
         if (view == null || !scope.admits(change.entity())) {
             // Not of a type it may read, or (for a grant limited to an area) located elsewhere now.
             return Optional.empty();
         }
-        if (view.everything()) {
+        if (view.everything() && !scope.limitsPlacesOf(change.entity().types())) {
             return Optional.of(change);
         }
         Set<String> changed = new LinkedHashSet<>(change.changedAttributes());
@@ -143,10 +143,19 @@ public final class ReadPolicies {
         ObjectNode previous = change.previous().deepCopy();
         previous.retain(java.util.stream.StreamSupport.stream(java.util.Spliterators.spliteratorUnknownSize(
                 change.previous().fieldNames(), 0), false).filter(view::shows).toList());
+        if (scope.limitsPlacesOf(change.entity().types())) {
+            // Shown for where it is now: where it was, and what it was there, may lie outside the area.
+            previous.removeAll();
+        }
         return Optional.of(new EntityChange(change.kind(), scope.mask(change.entity()), changed, previous));
     }
 
     static EntityHistory mask(ReadScope scope, EntityHistory history) {
+        if (scope.limitsPlacesOf(history.entity().types())) {
+            // A grant limited to an area shows an entity for where it is now; its past places and readings may lie
+            // outside, so no history is shown under it.
+            return new EntityHistory(scope.mask(history.entity()), List.of(), List.of(), false, Map.of());
+        }
         ReadScope.View view = scope.viewOf(history.entity().types());
         if (view == null || view.everything()) {
             return history;

@@ -23,14 +23,22 @@ final class ExternalIdentities {
         return subject.startsWith(PREFIX);
     }
 
-    /** Remembers the identity; returns its subject as callers carry it. */
+    /** How long after a person's last token expired their subscriptions still notify: then they pause until a new one. */
+    static final java.time.Duration GRACE = java.time.Duration.ofHours(12);
+
+    /** Remembers the identity unless a newer token of the subject is remembered; returns its subject as callers carry it. */
     String remember(ExternalTokens.Identity identity) {
         String subject = PREFIX + identity.subject();
         if (latest.size() >= MAX_REMEMBERED && !latest.containsKey(subject)) {
             latest.clear();
         }
-        latest.put(subject, identity);
+        latest.merge(subject, identity, (known, given) -> given.issuedAt().isBefore(known.issuedAt()) ? known : given);
         return subject;
+    }
+
+    /** The subject's latest identity if its token expired no more than {@link #GRACE} before {@code now}. */
+    Optional<ExternalTokens.Identity> current(String subject, java.time.Instant now) {
+        return find(subject).filter(identity -> now.isBefore(identity.expiresAt().plus(GRACE)));
     }
 
     Optional<ExternalTokens.Identity> find(String subject) {

@@ -55,8 +55,10 @@ public final class ExternalTokens {
      * @param subject the provider's subject ({@code sub}), unique at the provider
      * @param username what people call them ({@code preferred_username}, else the subject)
      * @param grants the roles the token's claims map to
+     * @param issuedAt when the token was issued (its {@code iat}, else when it was verified)
+     * @param expiresAt when the token expires
      */
-    public record Identity(String subject, String username, List<RoleGrant> grants) {
+    public record Identity(String subject, String username, List<RoleGrant> grants, Instant issuedAt, Instant expiresAt) {
     }
 
     private final OidcSettings settings;
@@ -123,12 +125,18 @@ public final class ExternalTokens {
             return Optional.empty();
         }
         String username = stringClaim(claims, "preferred_username");
-        return Optional.of(new Identity(claims.getSubject(), username == null ? claims.getSubject() : username, grants(claims)));
+        Instant issued = claims.getIssueTime() == null ? now : claims.getIssueTime().toInstant();
+        return Optional.of(new Identity(claims.getSubject(), username == null ? claims.getSubject() : username, grants(claims),
+                issued, expires));
     }
 
     /** The roles the claims give: each value of the roles claim, through the role map, in the token's tenant. */
     List<RoleGrant> grants(JWTClaimsSet claims) {
         String tenant = Optional.ofNullable(stringClaim(claims, settings.tenantClaim())).orElse("");
+        if (tenant.equals(RoleGrant.EVERY_TENANT)) {
+            // Every tenant is for Meridian's own operators to hold, not for a claim to say.
+            return List.of();
+        }
         List<String> departments = values(claim(claims, settings.departmentClaim()));
         Set<RoleGrant> grants = new LinkedHashSet<>();
         for (String value : values(claim(claims, settings.rolesClaim()))) {
@@ -136,7 +144,10 @@ public final class ExternalTokens {
             for (String target : targets) {
                 int at = target.indexOf('@');
                 Optional<Role> role = Role.of(at < 0 ? target : target.substring(0, at));
-                if (role.isEmpty()) {
+                boolean raw = settings.roleMap().isEmpty();
+                if (role.isEmpty() || at >= 0 && at == target.length() - 1
+                        || raw && role.get().kind() == Role.Kind.MACHINE) {
+                    // Unknown, "role@" with no department, or a machine role a person's own claim may not name.
                     continue;
                 }
                 if (at >= 0) {

@@ -292,8 +292,10 @@ public final class IdentityService {
      */
     public Optional<Caller> current(Caller stored) {
         if (ExternalIdentities.isExternal(stored.subject())) {
-            return Optional.of(externalIdentities.grants(stored.subject())
-                    .map(grants -> callerOf(stored.subject(), grants, stored.tenant())).orElse(stored));
+            // The provider is not asked between tokens: without a recent one (a restart, another node, twelve hours
+            // after the last expired) the person's subscriptions pause until they sign in again (fail closed).
+            return externalIdentities.current(stored.subject(), clock.instant())
+                    .map(identity -> callerOf(stored.subject(), identity.grants(), stored.tenant()));
         }
         if (stored.subject().startsWith(ACCOUNT)) {
             String username = stored.subject().substring(ACCOUNT.length());

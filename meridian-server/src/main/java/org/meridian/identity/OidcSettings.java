@@ -92,6 +92,8 @@ public record OidcSettings(String issuer, List<String> audiences, String jwks, S
                         + Arrays.stream(Role.values()).map(Role::id).toList());
             }
         }));
+        roleMap.forEach((value, targets) -> targets.stream().filter(target -> target.endsWith("@")).forEach(target ->
+                problems.add(ROLE_MAP + ": '" + value + "' maps to '" + target + "', which names no department")));
         if (roleMap.containsKey("")) {
             problems.add(ROLE_MAP + " must be value=role[@department] pairs separated by commas");
         }

@@ -291,6 +291,23 @@ class SharingTest {
             var received = receiver.await(1, java.time.Duration.ofSeconds(20));
             assertThat(received.get(0).body().path("data").get(0).path("id").asText()).endsWith(":2");
         }
+
+        // An entity of two types outside the area: the type granted everywhere shows its name only, and a query
+        // cannot test the attributes the area-limited grant would show (no oracle for NO2 out there).
+        ok(operator.put("/sharing/v1/datasets/Landmark", "{\"owner\": \"ecology\"}"));
+        ok(ecologyAdmin.post("/sharing/v1/grants", """
+                {"type": "Landmark", "grantee": "transport", "attributes": ["name"], "until": "%s"}"""
+                .formatted(Instant.now().plus(1, ChronoUnit.DAYS))));
+        ok(ecologyStaff.post("/ngsi-ld/v1/entities", """
+                {"id": "urn:ngsi-ld:Landmark:tower", "type": ["Landmark", "AirQualityObserved"], "name": {"type": "Property", "value": "Tower"},
+                 "NO2": {"type": "Property", "value": 99},
+                 "location": {"type": "GeoProperty", "value": {"type": "Point", "coordinates": [121.5, 31.0]}}}"""));
+        JsonNode tower = ok(transportStaff.get("/ngsi-ld/v1/entities/urn:ngsi-ld:Landmark:tower"));
+        assertThat(tower.has("name")).isTrue();
+        assertThat(tower.has("NO2")).as("outside the area").isFalse();
+        assertThat(ok(transportStaff.get("/ngsi-ld/v1/entities?type=Landmark&q=NO2%3E90"))).as("no oracle").isEmpty();
+        assertThat(ok(transportStaff.get("/ngsi-ld/v1/temporal/entities/urn:ngsi-ld:AirQualityObserved:1")).has("NO2"))
+                .as("no history under an area grant: past places and readings may lie outside").isFalse();
     }
 
     /** Published as hourly means: anyone sees each numeric value as its mean over the last complete hour, never live. */
@@ -305,6 +322,9 @@ class SharingTest {
                     .formatted(start.plus(10, ChronoUnit.MINUTES), start.plus(20, ChronoUnit.MINUTES)));
         }
         ok(ecologyStaff.post("/ngsi-ld/v1/temporal/entities/urn:ngsi-ld:AirQualityObserved:1/attrs", "{\"NO2\": [" + readings + "]}"));
+        ok(ecologyStaff.post("/ngsi-ld/v1/entities/urn:ngsi-ld:AirQualityObserved:1/attrs", """
+                {"alarm": {"type": "Property", "value": true}, "reading": {"type": "Property", "value": "42"},
+                 "trend": {"type": "Property", "value": [1, 2, 3]}, "station": {"type": "Property", "value": "West Lake"}}"""));
         ok(ecologyAdmin.put("/sharing/v1/datasets/AirQualityObserved", """
                 {"owner": "ecology", "title": "Air quality", "published": true, "openData": {"hourly": true}}"""));
         assertThat(ok(ecologyAdmin.get("/sharing/v1/datasets/AirQualityObserved")).path("openData").path("hourly").asBoolean()).isTrue();
@@ -321,6 +341,11 @@ class SharingTest {
             }
             assertThat(entity.has("PM10")).as("its live value is never shown").isFalse();
             assertThat(entity.has("location")).as("what is not a number stays").isTrue();
+            assertThat(entity.has("alarm") || entity.has("reading") || entity.has("trend"))
+                    .as("true/false, numbers as text and lists could carry a live reading: %s", entity).isFalse();
+            if (entity.path("id").asText().endsWith(":1")) {
+                assertThat(entity.path("station").asText()).as("plain text stays").isEqualTo("West Lake");
+            }
         }
     }
 

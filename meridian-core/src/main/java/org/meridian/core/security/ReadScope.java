@@ -252,6 +252,11 @@ public record ReadScope(Map<String, View> types) {
         return false;
     }
 
+    /** Whether one of these types is shown only in areas (so an entity of them is shown only where it is now). */
+    public boolean limitsPlacesOf(List<String> entityTypes) {
+        return types != null && entityTypes.stream().map(types::get).anyMatch(view -> view != null && !view.everywhere());
+    }
+
     /** Whether some visible type is shown only in areas (so rows are filtered by place as well as by type). */
     public boolean limitsPlaces() {
         return types != null && types.values().stream().anyMatch(view -> !view.everywhere());
@@ -288,9 +293,29 @@ public record ReadScope(Map<String, View> types) {
         return types == null || types.values().stream().allMatch(View::everything);
     }
 
+    /**
+     * What the entity shows: what any of its visible types shows where it is (a view limited to areas counts only when
+     * the entity lies inside one); null when none.
+     */
+    public View viewOf(Entity entity) {
+        if (types == null || types.values().stream().allMatch(View::everywhere)) {
+            return viewOf(entity.types());
+        }
+        Envelope box = entity.locationEnvelope();
+        View view = null;
+        for (String type : entity.types()) {
+            View of = types.get(type);
+            if (of != null && of.admitsLocation(box)) {
+                View attributes = new View(of.only(), of.except());
+                view = view == null ? attributes : view.or(attributes);
+            }
+        }
+        return view;
+    }
+
     /** The entity as this scope shows it: a copy without the attributes it may not see (the same entity if none). */
     public Entity mask(Entity entity) {
-        View view = viewOf(entity.types());
+        View view = viewOf(entity);
         if (view == null || view.everything()) {
             return entity;
         }

@@ -159,27 +159,42 @@ public final class EntityQueries {
      * masks nothing): rows of types shown whole keep their attributes; the others keep what their type's view shows,
      * looked up by key (a few granted keys, not every attribute of the row). Queries then filter on what the caller may
      * see, never on a masked value. An entity of several restricted types is masked by the first of them here (its
-     * rendering in Java shows what any of them shows): the filter can only see less, never more, than the answer.
+     * rendering in Java shows what any of them shows): the filter can only see less, never more, than the answer. A
+     * view limited to areas applies only to rows inside them.
      */
     private static String masked(String table, ReadScope scope, List<Object> parameters) {
         if (scope.masksNothing()) {
             return table;
         }
         List<String> whole = new ArrayList<>();
-        List<String> located = new ArrayList<>();
+        List<String> locatedEverywhere = new ArrayList<>();
         StringBuilder branches = new StringBuilder();
         List<Object> branchParameters = new ArrayList<>();
+        StringBuilder locatedInAreas = new StringBuilder();
+        List<Object> locatedParameters = new ArrayList<>();
         for (var type : new java.util.TreeMap<>(scope.types()).entrySet()) {
             ReadScope.View view = type.getValue();
             if (view.shows(NgsiLd.LOCATION)) {
-                located.add(type.getKey());
+                if (view.everywhere()) {
+                    locatedEverywhere.add(type.getKey());
+                } else {
+                    locatedParameters.add(new String[] {type.getKey()});
+                    locatedInAreas.append(" WHEN types && ?::text[] AND ").append(inside(view.areas(), "location_box", locatedParameters))
+                            .append(" THEN location_box");
+                }
             }
-            if (view.everything()) {
+            if (view.everything() && view.everywhere()) {
                 whole.add(type.getKey());
                 continue;
             }
-            branches.append(" WHEN types && ?::text[] THEN ");
+            // A view limited to areas shows its attributes only to rows inside them: another type of the same entity
+            // (a later branch) or nothing ('{}') shows the rest, so a filter never tests what the answer hides.
+            branches.append(" WHEN types && ?::text[]");
             branchParameters.add(new String[] {type.getKey()});
+            if (!view.everywhere()) {
+                branches.append(" AND ").append(inside(view.areas(), "location_box", branchParameters));
+            }
+            branches.append(" THEN ");
             String kept = "attrs";
             if (view.only() != null) {
                 kept = "(SELECT coalesce(jsonb_object_agg(k, attrs -> k), '{}'::jsonb) FROM unnest(?::text[]) k WHERE jsonb_exists(attrs, k))";
@@ -199,14 +214,33 @@ public final class EntityQueries {
         attrs.append(branches).append(" ELSE '{}'::jsonb END");
         parameters.addAll(branchParameters);
         String box;
-        if (located.size() == scope.types().size()) {
+        if (locatedEverywhere.size() == scope.types().size()) {
             box = "location_box";
         } else {
-            box = "CASE WHEN types && ?::text[] THEN location_box END AS location_box";
-            parameters.add(located.toArray(String[]::new));
+            StringBuilder located = new StringBuilder("CASE");
+            if (!locatedEverywhere.isEmpty()) {
+                located.append(" WHEN types && ?::text[] THEN location_box");
+                parameters.add(locatedEverywhere.toArray(String[]::new));
+            }
+            located.append(locatedInAreas).append(" END AS location_box");
+            parameters.addAll(locatedParameters);
+            box = located.toString();
         }
         return "(SELECT tenant, id, types, scopes, created_at, modified_at, " + attrs + " AS attrs, attrs AS raw_attrs, " + box
                 + ", location_box AS area_box FROM " + table + ") entity";
+    }
+
+    /** Whether the stored box lies inside one of the areas (the function, not the operator: see rowsByPlace). */
+    private static String inside(List<ReadScope.Area> areas, String box, List<Object> parameters) {
+        List<String> tests = new ArrayList<>();
+        for (ReadScope.Area area : areas) {
+            tests.add("box_contain(box(point(?, ?), point(?, ?)), " + box + ")");
+            parameters.add(area.west());
+            parameters.add(area.south());
+            parameters.add(area.east());
+            parameters.add(area.north());
+        }
+        return tests.isEmpty() ? "false" : "(" + String.join(" OR ", tests) + ")";
     }
 
     /**
@@ -235,20 +269,12 @@ public final class EntityQueries {
             if (areas == null) {
                 continue;
             }
-            List<String> inside = new ArrayList<>();
             parameters.add(new String[] {type.getKey()});
-            for (ReadScope.Area area : areas) {
-                // The function, not the operator @>: PostgreSQL has no statistics for boxes and guesses any area
-                // holds 0.5% of rows, so with the operator it reads a district's tens of thousands of rows through
-                // the box index and sorts them, rather than walking the page in id order (measured: 9 against 164
-                // pages a second). Geo-queries still reach the index through their own search box.
-                inside.add("box_contain(box(point(?, ?), point(?, ?)), " + box + ")");
-                parameters.add(area.west());
-                parameters.add(area.south());
-                parameters.add(area.east());
-                parameters.add(area.north());
-            }
-            branches.add("(types && ?::text[] AND " + (inside.isEmpty() ? "false" : "(" + String.join(" OR ", inside) + ")") + ")");
+            // The function, not the operator @>: PostgreSQL has no statistics for boxes and guesses any area
+            // holds 0.5% of rows, so with the operator it reads a district's tens of thousands of rows through
+            // the box index and sorts them, rather than walking the page in id order (measured: 9 against 164
+            // pages a second). Geo-queries still reach the index through their own search box.
+            branches.add("(types && ?::text[] AND " + inside(areas, box, parameters) + ")");
         }
         return branches.isEmpty() ? "false" : "(" + String.join(" OR ", branches) + ")";
     }

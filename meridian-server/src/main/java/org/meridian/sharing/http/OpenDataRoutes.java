@@ -136,23 +136,37 @@ public final class OpenDataRoutes implements Routes {
     }
 
     /**
-     * Replaces each numeric value with its mean over the hour, and leaves out numeric values that had no reading in
-     * it: anyone sees the hour, never the live reading.
+     * Anyone sees the hour, never the live reading: a number becomes its mean over the hour (left out when the hour had
+     * no reading), and what could carry a live reading otherwise (lists, structured values, true/false, numbers
+     * written as text, several instances of one attribute) is left out. Plain text stays (names, addresses): an owner
+     * drops live text with dropAttributes.
      */
     private static void averaged(ObjectNode rendered, Entity entity, Map<String, Double> means, NgsiLdExchange exchange) {
         for (Map.Entry<String, JsonNode> member : entity.attributes().properties()) {
             String attribute = member.getKey();
+            if (attribute.equals(org.meridian.core.ngsild.NgsiLd.LOCATION)) {
+                continue;
+            }
             String name = exchange.context().compactIri(attribute);
             JsonNode value = rendered.get(name);
-            if (value == null || !value.isNumber()) {
+            if (value == null) {
                 continue;
             }
             Double mean = means.get(attribute);
-            if (mean == null) {
-                rendered.remove(name);
-            } else {
+            if (value.isNumber() && member.getValue().size() == 1 && mean != null) {
                 rendered.put(name, mean);
+            } else if (!value.isTextual() || looksNumeric(value.asText())) {
+                rendered.remove(name);
             }
+        }
+    }
+
+    private static boolean looksNumeric(String text) {
+        try {
+            Double.parseDouble(text.strip());
+            return true;
+        } catch (NumberFormatException e) {
+            return false;
         }
     }
 
