@@ -98,6 +98,7 @@ public final class Main implements Callable<Integer> {
             }
             String simulatorKey = DemoDirectory.create(server.services().require(Administration.class),
                     server.services().require(Sharing.class));
+            DemoCases.create(server.services().require(org.meridian.cases.CaseService.class));
             System.out.println("Provisioning the demo city (" + demoSettings.sensors() + " sensors)...");
             city = DemoCity.start(new DemoCity.Options(demoSettings.seed(), demoSettings.speed(), demoSettings.sensors(),
                     demoSettings.intervalSeconds(), "http://127.0.0.1:" + server.port(), mqttUrl, checked.dataDirectory(),

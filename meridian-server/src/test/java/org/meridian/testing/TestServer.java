@@ -135,10 +135,12 @@ public final class TestServer {
         return new Api(base, "admin", ADMIN_PASSWORD);
     }
 
-    /** The demo city's departments and accounts on the server; returns the simulator's API key. */
+    /** The demo city's departments, accounts and case catalogue on the server; returns the simulator's API key. */
     public static String demoDirectory(MeridianServer own) {
-        return org.meridian.app.DemoDirectory.create(own.services().require(org.meridian.identity.Administration.class),
+        String key = org.meridian.app.DemoDirectory.create(own.services().require(org.meridian.identity.Administration.class),
                 own.services().require(org.meridian.sharing.Sharing.class));
+        org.meridian.app.DemoCases.create(own.services().require(org.meridian.cases.CaseService.class));
+        return key;
     }
 
     /**
