@@ -204,18 +204,21 @@ public final class Sharing implements ReadPolicy, WritePolicy, AutoCloseable {
      * minute and when the node stops.
      */
     public void flushNotifications() {
-        Map<NotificationTally.Key, Long> counted = notifications.drain();
         Instant since = notificationsSince;
-        notificationsSince = clock.instant();
+        Instant until = clock.instant();
+        Map<NotificationTally.Key, Long> counted = notifications.drain();
         if (counted.isEmpty()) {
+            notificationsSince = until;
             return;
         }
         try {
             recordNotifications(counted, since);
         } catch (RuntimeException e) {
+            // Counted again with what comes next, still "since" the same moment.
             notifications.restore(counted);
             throw e;
         }
+        notificationsSince = until;
     }
 
     private void recordNotifications(Map<NotificationTally.Key, Long> counted, Instant since) {
