@@ -11,6 +11,7 @@ import org.meridian.cases.store.CatalogueStore;
 import org.meridian.identity.IdentityCapability;
 import org.meridian.identity.IdentityService;
 import org.meridian.platform.capability.Capability;
+import org.meridian.platform.capability.Periodic;
 import org.meridian.platform.capability.Platform;
 import org.meridian.platform.http.Routes;
 
@@ -54,17 +55,8 @@ public final class CasesCapability implements Capability {
         List<Routes> routes = List.of(new CaseRoutes(cases));
         // The clock's own actions on cases: reminders, supervision, escalation, every minute (each node; a case is
         // locked while it is decided, so two nodes cannot remind it twice).
-        java.util.concurrent.ScheduledExecutorService watch = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
-                runnable -> Thread.ofPlatform().name("meridian-case-watch").daemon().unstarted(runnable));
-        if (settings.watchSeconds() > 0) {
-            watch.scheduleWithFixedDelay(() -> {
-                try {
-                    cases.watchDeadlines();
-                } catch (RuntimeException e) {
-                    LOG.warn("case deadlines could not be watched now (tried again soon): {}", e.toString());
-                }
-            }, settings.watchSeconds(), settings.watchSeconds(), java.util.concurrent.TimeUnit.SECONDS);
-        }
+        Periodic watch = Periodic.every(java.time.Duration.ofSeconds(settings.watchSeconds()), "meridian-case-watch",
+                "watching case deadlines", LOG, cases::watchDeadlines);
         return new Running() {
             @Override
             public List<Routes> routes() {
@@ -73,12 +65,7 @@ public final class CasesCapability implements Capability {
 
             @Override
             public void close() {
-                watch.shutdown();
-                try {
-                    watch.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
+                watch.close();
             }
         };
     }

@@ -12,6 +12,7 @@ import org.meridian.identity.IdentityCapability;
 import org.meridian.identity.Administration;
 import org.meridian.identity.IdentityService;
 import org.meridian.platform.capability.Capability;
+import org.meridian.platform.capability.Periodic;
 import org.meridian.platform.capability.Platform;
 import org.meridian.platform.http.Routes;
 import org.meridian.sharing.http.OpenDataRoutes;
@@ -56,16 +57,8 @@ public final class SharingCapability implements Capability {
         platform.services().require(WritePolicies.class).add(sharing);
         platform.services().provide(Sharing.class, sharing);
         // What subscriptions notified goes to the ledger once a minute (matching runs inside writes: see NotificationTally).
-        java.util.concurrent.ScheduledExecutorService tally = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
-                runnable -> Thread.ofPlatform().name("meridian-ledger-notifications").daemon().unstarted(runnable));
-        tally.scheduleWithFixedDelay(() -> {
-            try {
-                sharing.flushNotifications();
-            } catch (RuntimeException e) {
-                LOG.warn("what subscriptions notified could not be recorded in the exchange ledger now (tried again in a "
-                        + "minute): {}", e.toString());
-            }
-        }, 60, 60, java.util.concurrent.TimeUnit.SECONDS);
+        Periodic tally = Periodic.every(java.time.Duration.ofMinutes(1), "meridian-ledger-notifications",
+                "recording what subscriptions notified in the exchange ledger", LOG, sharing::flushNotifications);
         ContextService contexts = platform.services().require(ContextService.class);
         Catalogue catalogue = new Catalogue(sharing, platform.services().require(DiscoveryService.class), platform.clock());
         List<Routes> routes = List.of(new SharingRoutes(sharing, catalogue, contexts),
@@ -79,12 +72,7 @@ public final class SharingCapability implements Capability {
 
             @Override
             public void close() {
-                tally.shutdown();
-                try {
-                    tally.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
+                tally.close();
                 sharing.close();
             }
         };
