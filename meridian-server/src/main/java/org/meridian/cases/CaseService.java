@@ -70,7 +70,7 @@ public final class CaseService {
             if (!category.open() && isCitizen(caller)) {
                 throw new MeridianException(CaseError.INVALID_INPUT, "Category " + report.category() + " is not reported by citizens");
             }
-            Deadlines deadlines = deadlines(connection, caller.tenant());
+            Deadlines deadlines = deadlines(connection, caller.tenant(), category);
             CaseEvent first = CaseMachine.report(report, Actor.of(caller), now, deadlines);
             String id = now.atZone(ZoneId.of("Asia/Shanghai")).format(DAY) + "-" + String.format("%06d", cases.nextNumber(connection));
             CaseView view = CaseView.empty(id, caller.tenant()).apply(first);
@@ -115,7 +115,8 @@ public final class CaseService {
             }
             CaseView view = locked(connection, caller, id);
             CaseAction complete = action instanceof CaseAction.Dispatch dispatch ? routed(connection, view, dispatch) : action;
-            CaseEvent event = CaseMachine.decide(view, complete, Actor.of(caller), now, deadlines(connection, caller.tenant()));
+            Deadlines deadlines = deadlines(connection, caller.tenant(), view.category());
+            CaseEvent event = CaseMachine.decide(view, complete, Actor.of(caller), now, deadlines);
             CaseView after = view.apply(event);
             cases.append(connection, event, after);
             changed.add(after);
@@ -190,7 +191,7 @@ public final class CaseService {
         if (!target.state().open() || target.state() == CaseState.SUSPENDED) {
             throw new MeridianException(CaseError.WRONG_STATE, "Merge into an open case; " + into + " is " + target.state().id());
         }
-        Deadlines deadlines = deadlines(connection, caller.tenant());
+        Deadlines deadlines = deadlines(connection, caller.tenant(), duplicate.category());
         CaseEvent merged = CaseMachine.decide(duplicate, merge, Actor.of(caller), now, deadlines);
         CaseView after = duplicate.apply(merged);
         cases.append(connection, merged, after);
@@ -363,17 +364,18 @@ public final class CaseService {
     }
 
     /** The tenant's deadlines: its categories' limits counted in its working calendar. */
-    private Deadlines deadlines(Connection connection, String tenant) throws SQLException {
+    /** The deadlines of a case of the category (read once, with the tenant's calendar, for the one case at hand). */
+    private Deadlines deadlines(Connection connection, String tenant, String category) throws SQLException {
+        return deadlines(connection, tenant, catalogue.category(connection, tenant, category).orElse(null));
+    }
+
+    private Deadlines deadlines(Connection connection, String tenant, Category known) throws SQLException {
         WorkingCalendar calendar = calendar(connection, tenant);
-        Map<String, Category> categories = new java.util.HashMap<>();
-        for (Category category : catalogue.categories(connection, tenant)) {
-            categories.put(category.code(), category);
-        }
         return new Deadlines() {
             @Override
             public Instant due(String category, String urgency, CaseState entering, Instant from) {
-                Category known = categories.get(category);
-                Double hours = known == null || entering == null ? null : known.limit(urgency, entering);
+                Double hours = known == null || entering == null || !known.code().equals(category) ? null
+                        : known.limit(urgency, entering);
                 return hours == null ? null : calendar.plusWorkingHours(from, hours);
             }
 
