@@ -363,7 +363,6 @@ public final class CaseService {
         });
     }
 
-    /** The tenant's deadlines: its categories' limits counted in its working calendar. */
     /** The deadlines of a case of the category (read once, with the tenant's calendar, for the one case at hand). */
     private Deadlines deadlines(Connection connection, String tenant, String category) throws SQLException {
         return deadlines(connection, tenant, catalogue.category(connection, tenant, category).orElse(null));
