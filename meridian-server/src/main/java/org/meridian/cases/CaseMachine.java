@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.meridian.core.error.MeridianException;
 import org.meridian.core.security.Role;
@@ -30,7 +32,19 @@ public final class CaseMachine {
 
     /** What a reporter says: the problem, where, how urgent, and through which channel. */
     public record Report(String category, String urgency, String description, double longitude, double latitude,
-                         String address, String district, String source) {
+                         String address, String district, String source, Map<String, List<String>> answers,
+                         Map<String, String> contact, List<String> media) {
+        public Report {
+            answers = answers == null ? Map.of() : Map.copyOf(answers);
+            contact = contact == null ? Map.of() : Map.copyOf(contact);
+            media = media == null ? List.of() : List.copyOf(media);
+        }
+
+        /** A report without answers to the category's questions, the reporter's contact details or media. */
+        public Report(String category, String urgency, String description, double longitude, double latitude,
+                      String address, String district, String source) {
+            this(category, urgency, description, longitude, latitude, address, district, source, null, null, null);
+        }
     }
 
     /** The channels reports come through. */
@@ -63,6 +77,24 @@ public final class CaseMachine {
             data.put("district", report.district());
         }
         data.put("source", report.source());
+        if (!report.answers().isEmpty()) {
+            ObjectNode answers = data.putObject("answers");
+            new java.util.TreeMap<>(report.answers()).forEach((code, values) -> {
+                if (values.size() == 1) {
+                    answers.put(code, values.getFirst());
+                } else {
+                    values.forEach(answers.putArray(code)::add);
+                }
+            });
+        }
+        if (!report.media().isEmpty()) {
+            report.media().forEach(data.putArray("media")::add);
+        }
+        if (!report.contact().isEmpty()) {
+            // Who to call back (回访): for the people working the case, never shown on the public faces.
+            ObjectNode contact = data.putObject("contact");
+            new java.util.TreeMap<>(report.contact()).forEach(contact::put);
+        }
         Instant due = deadlines.due(report.category(), report.urgency(), CaseState.RECEIVED, now);
         if (due != null) {
             data.put("deadline", due.toString());

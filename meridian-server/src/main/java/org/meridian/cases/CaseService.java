@@ -71,7 +71,7 @@ public final class CaseService {
                 throw new MeridianException(CaseError.INVALID_INPUT, "Category " + report.category() + " is not reported by citizens");
             }
             Deadlines deadlines = deadlines(connection, caller.tenant(), category);
-            CaseEvent first = CaseMachine.report(report, Actor.of(caller), now, deadlines);
+            CaseEvent first = CaseMachine.report(answered(category, report), Actor.of(caller), now, deadlines);
             String id = now.atZone(ZoneId.of("Asia/Shanghai")).format(DAY) + "-" + String.format("%06d", cases.nextNumber(connection));
             CaseView view = CaseView.empty(id, caller.tenant()).apply(first);
             List<CaseSummary> near = cases.openNear(connection, caller.tenant(), report.category(), report.longitude(),
@@ -89,6 +89,36 @@ public final class CaseService {
         });
         published.accept(reported.reported());
         return reported;
+    }
+
+    /** The report with its answers checked against the category's questions (an answer to no question is refused). */
+    private static CaseMachine.Report answered(Category category, CaseMachine.Report report) {
+        java.util.Set<String> asked = new java.util.HashSet<>();
+        Map<String, List<String>> answers = new java.util.LinkedHashMap<>();
+        for (Question question : category.questions()) {
+            asked.add(question.code());
+            List<String> answer = question.answer(report.answers().get(question.code()));
+            if (!answer.isEmpty()) {
+                answers.put(question.code(), answer);
+            }
+        }
+        for (String code : report.answers().keySet()) {
+            if (!asked.contains(code)) {
+                throw new MeridianException(CaseError.INVALID_INPUT, "Category " + category.code() + " asks no question " + code
+                        + (asked.isEmpty() ? "" : "; it asks " + new java.util.TreeSet<>(asked)));
+            }
+        }
+        for (Map.Entry<String, String> detail : report.contact().entrySet()) {
+            if (detail.getValue().length() > 200 || detail.getValue().indexOf('\n') >= 0) {
+                throw new MeridianException(CaseError.INVALID_INPUT, detail.getKey() + " is one line of at most 200 characters");
+            }
+        }
+        if (report.media().size() > 10 || report.media().stream().anyMatch(url -> url.length() > 2000
+                || !(url.startsWith("https://") || url.startsWith("http://")) || url.chars().anyMatch(Character::isWhitespace))) {
+            throw new MeridianException(CaseError.INVALID_INPUT, "media are at most 10 http(s) URLs of at most 2000 characters");
+        }
+        return new CaseMachine.Report(report.category(), report.urgency(), report.description(), report.longitude(), report.latitude(),
+                report.address(), report.district(), report.source(), answers, report.contact(), report.media());
     }
 
     /** The case as the caller may see it, with its events; 404 when there is none or the caller may not see it. */
@@ -301,6 +331,14 @@ public final class CaseService {
         }
         if (!category.kind().equals("component") && !category.kind().equals("event")) {
             throw new MeridianException(CaseError.INVALID_INPUT, "kind is component (部件) or event (事件)");
+        }
+        if (category.questions().size() > Question.MAX_QUESTIONS) {
+            throw new MeridianException(CaseError.INVALID_INPUT, "A category asks at most " + Question.MAX_QUESTIONS + " questions");
+        }
+        category.questions().forEach(Question::check);
+        if (category.questions().stream().map(Question::code).distinct().count() != category.questions().size()
+                || category.questions().stream().map(Question::order).distinct().count() != category.questions().size()) {
+            throw new MeridianException(CaseError.INVALID_INPUT, "A category's questions have distinct codes and orders");
         }
         category.limits().forEach((urgency, byState) -> {
             if (!urgency.equals("normal") && !urgency.equals("urgent")) {

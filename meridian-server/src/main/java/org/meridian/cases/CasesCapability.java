@@ -6,6 +6,7 @@ import org.meridian.broker.BatchService;
 import org.meridian.broker.BrokerCapability;
 import org.meridian.broker.ContextService;
 import org.meridian.cases.http.CaseRoutes;
+import org.meridian.cases.http.Open311Routes;
 import org.meridian.cases.store.CaseStore;
 import org.meridian.cases.store.CatalogueStore;
 import org.meridian.identity.IdentityCapability;
@@ -52,7 +53,9 @@ public final class CasesCapability implements Capability {
         CaseService cases = new CaseService(platform.transactions(), new CaseStore(), new CatalogueStore(),
                 identity::departmentExists, platform.clock(), entities::publish);
         platform.services().provide(CaseService.class, cases);
-        List<Routes> routes = List.of(new CaseRoutes(cases));
+        PublicCases published = new PublicCases(platform.transactions(), new CaseStore(), new CatalogueStore());
+        List<Routes> routes = List.of(new CaseRoutes(cases), new Open311Routes(published, cases, identity::apiKeyCaller,
+                settings.jurisdiction(), settings.contact()));
         // The clock's own actions on cases: reminders, supervision, escalation, every minute (each node; a case is
         // locked while it is decided, so two nodes cannot remind it twice).
         Periodic watch = Periodic.every(java.time.Duration.ofSeconds(settings.watchSeconds()), "meridian-case-watch",

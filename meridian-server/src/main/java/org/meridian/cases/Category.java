@@ -1,5 +1,6 @@
 package org.meridian.cases;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -10,11 +11,19 @@ import java.util.Map;
  * @param parent the top-level class's code, or ""
  * @param limits urgency (normal, urgent) → state entered → working hours allowed in it
  * @param open whether citizens see it (as an Open311 service) and may report it
+ * @param questions what a report of it answers besides the description (Open311: the service's attributes)
  */
 public record Category(String tenant, String code, String name, String kind, String parent, String description,
-                       Map<String, Map<String, Double>> limits, boolean open) {
+                       Map<String, Map<String, Double>> limits, boolean open, List<Question> questions) {
     public Category {
         limits = Map.copyOf(limits);
+        questions = questions == null ? List.of() : questions.stream().sorted(java.util.Comparator.comparingInt(Question::order)).toList();
+    }
+
+    /** A category that asks nothing besides the description. */
+    public Category(String tenant, String code, String name, String kind, String parent, String description,
+                    Map<String, Map<String, Double>> limits, boolean open) {
+        this(tenant, code, name, kind, parent, description, limits, open, List.of());
     }
 
     /** The working hours a case of this urgency may spend in the state, or null: no limit. */

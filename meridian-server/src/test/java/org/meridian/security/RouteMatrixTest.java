@@ -54,6 +54,7 @@ class RouteMatrixTest {
         KINDS.put(route("POST", "/auth/token"), Access.PUBLIC);
         KINDS.put(route("GET", "/ngsi-ld/v1/jsonldContexts").or(route("GET", "/ngsi-ld/v1/jsonldContexts/{contextId}")), Access.PUBLIC);
         KINDS.put(under("/open/v1/").and(r -> r.method().equals("GET")), Access.PUBLIC);
+        KINDS.put(under("/open311/v2/"), Access.PUBLIC); // reads are anyone's; a report checks its api_key in the route
         KINDS.put(route("POST", "/iot/json"), Access.OWN_CREDENTIALS);
         KINDS.put(route("GET", "/auth/me").or(route("POST", "/auth/logout")), Access.SIGNED_IN);
         KINDS.put(route("GET", "/metrics"), Access.MONITOR);
@@ -153,7 +154,8 @@ class RouteMatrixTest {
                 .replace("{attrId}", "nothing").replace("{instanceId}", "urn:ngsi-ld:Instance:nothing")
                 .replace("{type}", "Nothing").replace("{contextId}", "nothing").replace("{apikey}", "nothing")
                 .replace("{deviceId}", "nothing").replace("{name}", "nothing").replace("{id}", "nothing")
-                .replace("{username}", "nobody").replace("{year}", "2026").replace("{code}", "nothing");
+                .replace("{username}", "nobody").replace("{year}", "2026").replace("{code}", "nothing")
+                .replace("{format}", "json").replace("{token}", "nothing");
     }
 
     private static String code(Api.Response response) {

@@ -22,6 +22,7 @@ import org.meridian.cases.CaseState;
 import org.meridian.cases.CaseSummary;
 import org.meridian.cases.CaseView;
 import org.meridian.cases.Category;
+import org.meridian.cases.Question;
 import org.meridian.cases.Routing;
 import org.meridian.core.security.Caller;
 import org.meridian.platform.http.Access;
@@ -72,18 +73,62 @@ public final class CaseRoutes implements Routes {
 
     private void report(Context http) {
         ObjectNode body = FIELDS.object(http);
-        FIELDS.allowOnly(body, Set.of("category", "urgency", "description", "location", "address", "district", "source"));
+        FIELDS.allowOnly(body, Set.of("category", "urgency", "description", "location", "address", "district", "source", "answers",
+                "contact"));
         double[] point = point(body.get("location"));
         String source = FIELDS.text(body, "source", 32);
         String urgency = FIELDS.text(body, "urgency", 16);
         CaseService.Reported reported = cases.report(caller(http), new CaseMachine.Report(FIELDS.text(body, "category", 64),
                 urgency == null ? "normal" : urgency, FIELDS.text(body, "description", TEXT), point[0], point[1],
-                FIELDS.text(body, "address", 500), FIELDS.text(body, "district", 64), source == null ? "portal" : source));
+                FIELDS.text(body, "address", 500), FIELDS.text(body, "district", 64), source == null ? "portal" : source,
+                answers(body.get("answers")), contact(body.get("contact")), List.of()));
         ObjectNode out = view(reported.reported());
         ArrayNode duplicates = out.putArray("likelyDuplicates");
         reported.likelyDuplicates().forEach(other -> duplicates.add(summary(other)));
         http.header("Location", BASE + "/cases/" + reported.reported().id());
         JsonFields.respond(http, 201, out);
+    }
+
+    /** The answers to the category's questions: {"code": "value"} or {"code": ["value", …]} for a multivaluelist. */
+    private static Map<String, List<String>> answers(JsonNode given) {
+        Map<String, List<String>> answers = new LinkedHashMap<>();
+        if (given == null || given.isNull()) {
+            return answers;
+        }
+        if (!given.isObject() || given.size() > 30) {
+            throw FIELDS.invalid("answers is {\"question code\": \"answer\" or [answers]}, at most 30");
+        }
+        for (Map.Entry<String, JsonNode> answer : given.properties()) {
+            JsonNode value = answer.getValue();
+            if (value.isTextual() || value.isNumber()) {
+                answers.put(answer.getKey(), List.of(value.asText()));
+            } else if (value.isArray()) {
+                answers.put(answer.getKey(), strings(value, "answers." + answer.getKey(), 100));
+            } else {
+                throw FIELDS.invalid("answers." + answer.getKey() + " is text, a number or a list of texts");
+            }
+        }
+        return answers;
+    }
+
+    /** Who to call back: name, phone, email (each one line). */
+    private static Map<String, String> contact(JsonNode given) {
+        Map<String, String> contact = new LinkedHashMap<>();
+        if (given == null || given.isNull()) {
+            return contact;
+        }
+        if (!given.isObject()) {
+            throw FIELDS.invalid("contact is {\"name\": …, \"phone\": …, \"email\": …}");
+        }
+        ObjectNode details = (ObjectNode) given;
+        FIELDS.allowOnly(details, Set.of("name", "phone", "email"));
+        for (String field : List.of("name", "phone", "email")) {
+            String value = FIELDS.text(details, field, 200);
+            if (value != null && !value.isBlank()) {
+                contact.put(field, value);
+            }
+        }
+        return contact;
     }
 
     /** A GeoJSON Point: exactly one place. */
@@ -365,7 +410,7 @@ public final class CaseRoutes implements Routes {
 
     private void putCategory(Context http) {
         ObjectNode body = FIELDS.object(http);
-        FIELDS.allowOnly(body, Set.of("name", "kind", "parent", "description", "limits", "public"));
+        FIELDS.allowOnly(body, Set.of("name", "kind", "parent", "description", "limits", "public", "questions"));
         Map<String, Map<String, Double>> limits = new LinkedHashMap<>();
         JsonNode given = body.get("limits");
         if (given != null && !given.isNull()) {
@@ -390,9 +435,48 @@ public final class CaseRoutes implements Routes {
         String kind = FIELDS.text(body, "kind", 16);
         Category category = new Category(NgsiLdExchange.tenantOf(http), http.pathParam("code"), FIELDS.text(body, "name", 200),
                 kind == null ? "event" : kind, orEmpty(FIELDS.text(body, "parent", 64)), orEmpty(FIELDS.text(body, "description", TEXT)),
-                limits, open == null || open);
+                limits, open == null || open, questions(body.get("questions")));
         boolean created = cases.putCategory(caller(http), category);
         JsonFields.respond(http, created ? 201 : 200, category(category));
+    }
+
+    private static List<Question> questions(JsonNode given) {
+        List<Question> questions = new ArrayList<>();
+        if (given == null || given.isNull()) {
+            return questions;
+        }
+        if (!given.isArray() || given.size() > 30) {
+            throw FIELDS.invalid("questions is a list of at most 30 {code, datatype, required, description, order, choices}");
+        }
+        for (JsonNode item : given) {
+            if (!item.isObject()) {
+                throw FIELDS.invalid("Each question is an object {code, datatype, required, description, order, choices}");
+            }
+            ObjectNode question = (ObjectNode) item;
+            FIELDS.allowOnly(question, Set.of("code", "datatype", "required", "description", "order", "choices"));
+            JsonNode order = question.get("order");
+            if (order == null || !order.isIntegralNumber() || !order.canConvertToInt()) {
+                throw FIELDS.invalid("Each question has an order: a whole number, 1 shown first");
+            }
+            List<Question.Choice> choices = new ArrayList<>();
+            JsonNode listed = question.get("choices");
+            if (listed != null && !listed.isNull()) {
+                if (!listed.isArray() || listed.size() > 100) {
+                    throw FIELDS.invalid("choices is a list of at most 100 {key, name}");
+                }
+                for (JsonNode choice : listed) {
+                    if (!choice.isObject()) {
+                        throw FIELDS.invalid("Each choice is {\"key\": …, \"name\": …}");
+                    }
+                    FIELDS.allowOnly((ObjectNode) choice, Set.of("key", "name"));
+                    choices.add(new Question.Choice(FIELDS.text((ObjectNode) choice, "key", 64), FIELDS.text((ObjectNode) choice, "name", 200)));
+                }
+            }
+            Boolean required = FIELDS.bool(question, "required");
+            questions.add(new Question(FIELDS.text(question, "code", 64), orEmpty(FIELDS.text(question, "datatype", 32)),
+                    Boolean.TRUE.equals(required), FIELDS.text(question, "description", 1000), order.asInt(), choices));
+        }
+        return questions;
     }
 
     private static String orEmpty(String text) {
@@ -407,6 +491,15 @@ public final class CaseRoutes implements Routes {
             ObjectNode hours = limits.putObject(urgency);
             byState.forEach(hours::put);
         });
+        ArrayNode questions = out.putArray("questions");
+        for (Question question : category.questions()) {
+            ObjectNode entry = questions.addObject().put("code", question.code()).put("datatype", question.datatype())
+                    .put("required", question.required()).put("description", question.description()).put("order", question.order());
+            if (question.fromChoices()) {
+                ArrayNode choices = entry.putArray("choices");
+                question.choices().forEach(choice -> choices.addObject().put("key", choice.key()).put("name", choice.name()));
+            }
+        }
         return out;
     }
 

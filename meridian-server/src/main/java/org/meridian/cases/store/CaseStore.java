@@ -192,14 +192,7 @@ public final class CaseStore {
         parameters.add(filter.offset());
         List<CaseSummary> rows = new ArrayList<>();
         try (PreparedStatement select = connection.prepareStatement(sql.toString())) {
-            for (int i = 0; i < parameters.size(); i++) {
-                Object parameter = parameters.get(i);
-                if (parameter instanceof String[] texts) {
-                    select.setArray(i + 1, connection.createArrayOf("text", texts));
-                } else {
-                    select.setObject(i + 1, parameter);
-                }
-            }
+            bind(connection, select, parameters);
             try (ResultSet result = select.executeQuery()) {
                 while (result.next()) {
                     rows.add(row(result));
@@ -235,6 +228,110 @@ public final class CaseStore {
             }
         }
         return rows;
+    }
+
+    /**
+     * What the public may list (Open311, the citizens' pages): cases of the given public categories, newest report
+     * first. {@code ids} (when not null) picks cases by number and overrides the rest but the categories; otherwise
+     * rejected reports (perhaps abuse) are left out.
+     *
+     * @param closed null: either; true: closed, rejected or merged; false: still open
+     */
+    public record PublicFilter(List<String> categories, List<String> ids, Boolean closed, Instant from, Instant to, int limit,
+                               int offset) {
+    }
+
+    /** The numbers of the cases the public filter selects, in order. */
+    public List<String> publicIds(Connection connection, String tenant, PublicFilter filter) throws SQLException {
+        StringBuilder sql = new StringBuilder("SELECT id FROM case_record WHERE tenant = ? AND category = ANY(?)");
+        List<Object> parameters = new ArrayList<>(List.of(tenant, filter.categories().toArray(String[]::new)));
+        if (filter.ids() != null) {
+            sql.append(" AND id = ANY(?)");
+            parameters.add(filter.ids().toArray(String[]::new));
+        } else {
+            sql.append(" AND state <> 'rejected'");
+            if (filter.closed() != null) {
+                sql.append(filter.closed() ? " AND state IN ('closed', 'merged')" : " AND state NOT IN ('closed', 'merged')");
+            }
+            if (filter.from() != null) {
+                sql.append(" AND created_at >= ?");
+                parameters.add(Timestamp.from(filter.from()));
+            }
+            if (filter.to() != null) {
+                sql.append(" AND created_at <= ?");
+                parameters.add(Timestamp.from(filter.to()));
+            }
+        }
+        sql.append(" ORDER BY created_at DESC, id LIMIT ? OFFSET ?");
+        parameters.add(filter.limit());
+        parameters.add(filter.offset());
+        List<String> ids = new ArrayList<>();
+        try (PreparedStatement select = connection.prepareStatement(sql.toString())) {
+            bind(connection, select, parameters);
+            try (ResultSet result = select.executeQuery()) {
+                while (result.next()) {
+                    ids.add(result.getString(1));
+                }
+            }
+        }
+        return ids;
+    }
+
+    /** The logs of the cases, by number (one query for a page of cases). */
+    public java.util.Map<String, List<CaseEvent>> logsOf(Connection connection, String tenant, List<String> ids) throws SQLException {
+        java.util.Map<String, List<CaseEvent>> logs = new java.util.LinkedHashMap<>();
+        ids.forEach(id -> logs.put(id, new ArrayList<>()));
+        try (PreparedStatement select = connection.prepareStatement("SELECT case_id, seq, kind, at, actor, department, data FROM case_event "
+                + "WHERE tenant = ? AND case_id = ANY(?) ORDER BY case_id, seq")) {
+            select.setString(1, tenant);
+            select.setArray(2, connection.createArrayOf("text", ids.toArray()));
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    logs.get(rows.getString(1)).add(new CaseEvent(rows.getLong(2), rows.getString(3), rows.getTimestamp(4).toInstant(),
+                            rows.getString(5), rows.getString(6), parse(rows.getString(7))));
+                }
+            }
+        }
+        return logs;
+    }
+
+    /** One event of a case. */
+    public record CaseEventOf(String caseId, CaseEvent event) {
+    }
+
+    /** Events of the kinds, of cases of the categories, made in [from, to), oldest first. */
+    public List<CaseEventOf> eventsBetween(Connection connection, String tenant, List<String> categories, List<String> kinds,
+                                           Instant from, Instant to, int limit) throws SQLException {
+        List<CaseEventOf> events = new ArrayList<>();
+        try (PreparedStatement select = connection.prepareStatement("SELECT e.case_id, e.seq, e.kind, e.at, e.actor, e.department, e.data "
+                + "FROM case_event e JOIN case_record r ON r.tenant = e.tenant AND r.id = e.case_id "
+                + "WHERE e.tenant = ? AND e.at >= ? AND e.at < ? AND e.kind = ANY(?) AND r.category = ANY(?) "
+                + "ORDER BY e.at, e.case_id, e.seq LIMIT ?")) {
+            select.setString(1, tenant);
+            select.setTimestamp(2, Timestamp.from(from));
+            select.setTimestamp(3, Timestamp.from(to));
+            select.setArray(4, connection.createArrayOf("text", kinds.toArray()));
+            select.setArray(5, connection.createArrayOf("text", categories.toArray()));
+            select.setInt(6, limit);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    events.add(new CaseEventOf(rows.getString(1), new CaseEvent(rows.getLong(2), rows.getString(3),
+                            rows.getTimestamp(4).toInstant(), rows.getString(5), rows.getString(6), parse(rows.getString(7)))));
+                }
+            }
+        }
+        return events;
+    }
+
+    private static void bind(Connection connection, PreparedStatement select, List<Object> parameters) throws SQLException {
+        for (int i = 0; i < parameters.size(); i++) {
+            Object parameter = parameters.get(i);
+            if (parameter instanceof String[] texts) {
+                select.setArray(i + 1, connection.createArrayOf("text", texts));
+            } else {
+                select.setObject(i + 1, parameter);
+            }
+        }
     }
 
     private static final String ROW = "id, category, urgency, state, district, lead, co_handlers, description, longitude, latitude, "

@@ -16,12 +16,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.meridian.cases.Category;
+import org.meridian.cases.Question;
 import org.meridian.cases.Routing;
 
 /** The case catalogue (categories), routing and the working calendar's exceptions of each tenant. */
 public final class CatalogueStore {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String CATEGORY = "tenant, code, name, kind, parent, description, limits, public";
+    private static final String CATEGORY = "tenant, code, name, kind, parent, description, limits, public, questions";
 
     public List<Category> categories(Connection connection, String tenant) throws SQLException {
         try (PreparedStatement select = connection.prepareStatement("SELECT " + CATEGORY + " FROM case_category WHERE tenant = ? ORDER BY code")) {
@@ -43,7 +44,7 @@ public final class CatalogueStore {
         try (ResultSet rows = select.executeQuery()) {
             while (rows.next()) {
                 categories.add(new Category(rows.getString(1), rows.getString(2), rows.getString(3), rows.getString(4),
-                        rows.getString(5), rows.getString(6), limits(rows.getString(7)), rows.getBoolean(8)));
+                        rows.getString(5), rows.getString(6), limits(rows.getString(7)), rows.getBoolean(8), questions(rows.getString(9))));
             }
         }
         return categories;
@@ -53,8 +54,9 @@ public final class CatalogueStore {
     public boolean putCategory(Connection connection, Category category) throws SQLException {
         ObjectNode limits = JSON.valueToTree(category.limits());
         try (PreparedStatement upsert = connection.prepareStatement("INSERT INTO case_category (" + CATEGORY + ") VALUES "
-                + "(?, ?, ?, ?, ?, ?, ?::jsonb, ?) ON CONFLICT (tenant, code) DO UPDATE SET name = EXCLUDED.name, kind = EXCLUDED.kind, "
-                + "parent = EXCLUDED.parent, description = EXCLUDED.description, limits = EXCLUDED.limits, public = EXCLUDED.public "
+                + "(?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?::jsonb) ON CONFLICT (tenant, code) DO UPDATE SET name = EXCLUDED.name, kind = EXCLUDED.kind, "
+                + "parent = EXCLUDED.parent, description = EXCLUDED.description, limits = EXCLUDED.limits, public = EXCLUDED.public, "
+                + "questions = EXCLUDED.questions "
                 + "RETURNING (xmax = 0)")) {
             upsert.setString(1, category.tenant());
             upsert.setString(2, category.code());
@@ -64,10 +66,19 @@ public final class CatalogueStore {
             upsert.setString(6, category.description());
             upsert.setString(7, limits.toString());
             upsert.setBoolean(8, category.open());
+            upsert.setString(9, JSON.valueToTree(category.questions()).toString());
             try (ResultSet row = upsert.executeQuery()) {
                 row.next();
                 return row.getBoolean(1);
             }
+        }
+    }
+
+    private static List<Question> questions(String json) throws SQLException {
+        try {
+            return List.of(JSON.readValue(json, Question[].class));
+        } catch (java.io.IOException e) {
+            throw new SQLException("a category's questions are not JSON", e);
         }
     }
 

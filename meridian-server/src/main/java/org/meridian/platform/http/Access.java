@@ -13,7 +13,10 @@ import org.meridian.core.security.Role;
  * a reader may see) are the services' own, on the caller they are handed.
  */
 public enum Access implements RouteRole {
-    /** Anyone, signed in or not: health, sign-in, and what is published (open data, the citizens' pages). */
+    /**
+     * Anyone, signed in or not: health, sign-in, and what is published (open data, the citizens' pages, Open311; an
+     * Open311 report checks the api_key its form carries in the route, and is rate-limited by address like the rest).
+     */
     PUBLIC(EnumSet.noneOf(Role.class)),
     /**
      * Anyone at the edge; the route authenticates the caller itself with credentials of another kind (a device's or a

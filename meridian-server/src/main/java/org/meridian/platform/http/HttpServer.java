@@ -249,6 +249,11 @@ public final class HttpServer implements AutoCloseable {
         if (error.type().httpStatus() == 503) {
             http.header("Retry-After", "2");
         }
+        ErrorFace face = http.attribute(ErrorFace.ATTRIBUTE);
+        if (face != null) {
+            face.write(error, http);
+            return;
+        }
         if (error.type() == ErrorType.UNAUTHENTICATED && http.res().getHeader("WWW-Authenticate") == null) {
             http.header("WWW-Authenticate", "Bearer");
         }
