@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import org.meridian.cases.CaseService;
 import org.meridian.cases.Category;
+import org.meridian.cases.Question;
 import org.meridian.cases.Routing;
 import org.meridian.core.security.Caller;
 
@@ -49,12 +50,38 @@ public final class DemoCases {
     private static final List<String> WORKDAYS_2026 = List.of("2026-01-04", "2026-02-14", "2026-02-28", "2026-05-09",
             "2026-09-20", "2026-10-10");
 
-    public static void create(CaseService cases) {
+    /** What some categories ask the reporter (Open311 shows them as the services' attributes). */
+    private static final Map<String, List<Question>> QUESTIONS = Map.of(
+            "pothole", List.of(new Question("depth", "number", false, "大约多深（厘米）How deep, in cm", 1, List.of()),
+                    new Question("lane", "singlevaluelist", true, "在哪里 Where on the road", 2, List.of(
+                            new Question.Choice("carriageway", "机动车道 Carriageway"), new Question.Choice("cycle-lane", "非机动车道 Cycle lane"),
+                            new Question.Choice("pavement", "人行道 Pavement")))),
+            "street-light", List.of(new Question("lamps", "number", true, "几盏灯不亮 How many lamps are out", 1, List.of())),
+            "waste-overflow", List.of(new Question("container", "singlevaluelist", true, "什么容器 Which container", 1, List.of(
+                    new Question.Choice("street-bin", "果皮箱 Street bin"), new Question.Choice("community", "小区垃圾桶 Residential bins"),
+                    new Question.Choice("station", "垃圾站 Collection point")))),
+            "noise", List.of(new Question("when", "singlevaluelist", true, "什么时候 When", 1, List.of(
+                    new Question.Choice("day", "白天 Daytime"), new Question.Choice("night", "夜间 22:00–06:00")))));
+
+    /**
+     * The demo city's catalogue, routing and calendar. Its day passes {@code speed} times faster than the wall clock,
+     * so its stage limits are scaled the same (2 working hours at speed 60 are 2 minutes), and it works around the
+     * clock as a 12345 centre does: reminders, supervision and late cases show within the first minutes.
+     */
+    public static void create(CaseService cases, double speed) {
         Caller platform = Caller.system("", "demo");
         for (Demo demo : CATEGORIES) {
-            cases.putCategory(platform, new Category("", demo.code(), demo.name(), demo.kind(), demo.parent(), "", demo.limits(), true));
+            Map<String, Map<String, Double>> scaled = new LinkedHashMap<>();
+            demo.limits().forEach((urgency, byState) -> {
+                Map<String, Double> hours = new LinkedHashMap<>();
+                byState.forEach((state, limit) -> hours.put(state, limit / speed));
+                scaled.put(urgency, hours);
+            });
+            cases.putCategory(platform, new Category("", demo.code(), demo.name(), demo.kind(), demo.parent(), "", scaled, true,
+                    QUESTIONS.getOrDefault(demo.code(), List.of())));
             cases.putRouting(platform, new Routing("", demo.code(), "", demo.lead(), demo.coHandlers()));
         }
+        cases.putWorkingHours(platform, List.of(List.of("00:00", "24:00")), List.of());
         Map<LocalDate, Boolean> days = new LinkedHashMap<>();
         HOLIDAYS_2026.forEach(day -> days.put(LocalDate.parse(day), false));
         WORKDAYS_2026.forEach(day -> days.put(LocalDate.parse(day), true));

@@ -1,12 +1,14 @@
 package org.meridian.app;
 
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.meridian.ingest.IngestCapability;
 import org.meridian.ingest.IngestSettings;
 import org.meridian.identity.Administration;
 import org.meridian.sharing.Sharing;
+import org.meridian.sim.CaseWork;
 import org.meridian.sim.DemoCity;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -89,6 +91,7 @@ public final class Main implements Callable<Integer> {
         MeridianServer server = MeridianServer.start(checked);
         String base = "http://" + (checked.host().equals("0.0.0.0") ? "localhost" : checked.host()) + ":" + server.port();
         DemoCity city = null;
+        CaseWork work = null;
         if (demo) {
             String mqttUrl = server.mqttPort() > 0 ? "tcp://127.0.0.1:" + server.mqttPort() : server.services().require(IngestCapability.Endpoints.class).externalBrokerUrl();
             if (mqttUrl == null) {
@@ -98,15 +101,23 @@ public final class Main implements Callable<Integer> {
             }
             String simulatorKey = DemoDirectory.create(server.services().require(Administration.class),
                     server.services().require(Sharing.class));
-            DemoCases.create(server.services().require(org.meridian.cases.CaseService.class));
+            DemoCases.create(server.services().require(org.meridian.cases.CaseService.class), demoSettings.speed());
             System.out.println("Provisioning the demo city (" + demoSettings.sensors() + " sensors)...");
             city = DemoCity.start(new DemoCity.Options(demoSettings.seed(), demoSettings.speed(), demoSettings.sensors(),
                     demoSettings.intervalSeconds(), "http://127.0.0.1:" + server.port(), mqttUrl, checked.dataDirectory(),
                     simulatorKey));
+            work = CaseWork.start(new CaseWork.Options(demoSettings.seed(), demoSettings.speed(), demoSettings.sensors(),
+                    "http://127.0.0.1:" + server.port(), simulatorKey, DemoDirectory.PASSWORD, "dispatcher", "inspector",
+                    Map.of("water", "water", "urban-management", "urban", "transport", "transport", "ecology", "ecology",
+                            "emergency", "emergency")));
         }
         DemoCity running = city;
+        CaseWork working = work;
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (working != null) {
+                working.close();
+            }
             if (running != null) {
                 running.close();
             }

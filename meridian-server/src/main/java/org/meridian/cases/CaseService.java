@@ -428,7 +428,61 @@ public final class CaseService {
         java.util.Set<LocalDate> holidays = new java.util.HashSet<>();
         java.util.Set<LocalDate> workdays = new java.util.HashSet<>();
         catalogue.calendarDays(connection, tenant).forEach((day, working) -> (working ? workdays : holidays).add(day));
-        return new WorkingCalendar(standard.zone(), standard.windows(), standard.weekend(), holidays, workdays);
+        Optional<CatalogueStore.Hours> own = catalogue.workingHours(connection, tenant);
+        return new WorkingCalendar(standard.zone(), own.map(hours -> windows(hours.windows())).orElse(standard.windows()),
+                own.map(hours -> weekend(hours.weekend())).orElse(standard.weekend()), holidays, workdays);
+    }
+
+    /** The tenant's working hours: windows of each working day, and the days of its weekend. */
+    public record WorkingHours(List<WorkingCalendar.Window> windows, java.util.Set<java.time.DayOfWeek> weekend) {
+    }
+
+    public WorkingHours workingHours(Caller caller) {
+        WorkingCalendar calendar = transactions.readOnly(connection -> calendar(connection, caller.tenant()));
+        return new WorkingHours(calendar.windows(), calendar.weekend());
+    }
+
+    /**
+     * Sets the tenant's working hours (operators): windows as "HH:mm" pairs, "24:00" the day's end, in order and not
+     * overlapping; weekend days by name (monday…sunday). A 12345 hotline's duty is [["00:00", "24:00"]] and no weekend.
+     */
+    public void putWorkingHours(Caller caller, List<List<String>> windows, List<String> weekend) {
+        requireOperator(caller, "set the working hours");
+        if (windows == null || windows.isEmpty() || windows.size() > 6 || windows.stream().anyMatch(w -> w == null || w.size() != 2)) {
+            throw new MeridianException(CaseError.INVALID_INPUT, "windows is 1 to 6 [from, to] pairs such as [\"09:00\", \"12:00\"]");
+        }
+        try {
+            new WorkingCalendar(WorkingCalendar.standard().zone(), windows(windows), weekend(weekend), java.util.Set.of(), java.util.Set.of());
+        } catch (IllegalArgumentException | java.time.DateTimeException e) {
+            throw new MeridianException(CaseError.INVALID_INPUT, "Working hours are HH:mm pairs, each from before to, in order and "
+                    + "not overlapping; weekend days are monday…sunday: " + e.getMessage());
+        }
+        if (weekend.size() >= 7) {
+            throw new MeridianException(CaseError.INVALID_INPUT, "A week has at least one working day");
+        }
+        transactions.inTransaction(connection -> {
+            catalogue.putWorkingHours(connection, caller.tenant(), new CatalogueStore.Hours(windows, weekend));
+            return null;
+        });
+    }
+
+    private static List<WorkingCalendar.Window> windows(List<List<String>> windows) {
+        return windows.stream().map(w -> new WorkingCalendar.Window(time(w.get(0)), time(w.get(1)))).toList();
+    }
+
+    private static java.time.LocalTime time(String text) {
+        if (text == null || !text.matches("\\d{2}:\\d{2}")) {
+            throw new IllegalArgumentException("not HH:mm: " + text);
+        }
+        return text.equals("24:00") ? java.time.LocalTime.MAX : java.time.LocalTime.parse(text);
+    }
+
+    private static java.util.Set<java.time.DayOfWeek> weekend(List<String> days) {
+        java.util.Set<java.time.DayOfWeek> weekend = java.util.EnumSet.noneOf(java.time.DayOfWeek.class);
+        for (String day : days) {
+            weekend.add(java.time.DayOfWeek.valueOf(day.toUpperCase(java.util.Locale.ROOT)));
+        }
+        return weekend;
     }
 
     private static void requireOperator(Caller caller, String what) {

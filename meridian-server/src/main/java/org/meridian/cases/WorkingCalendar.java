@@ -76,7 +76,7 @@ public record WorkingCalendar(ZoneId zone, List<Window> windows, Set<DayOfWeek> 
             }
             for (Window window : windows) {
                 ZonedDateTime start = day.atTime(window.from()).atZone(zone);
-                ZonedDateTime end = day.atTime(window.to()).atZone(zone);
+                ZonedDateTime end = end(day, window);
                 if (!end.isAfter(at)) {
                     continue;
                 }
@@ -89,6 +89,11 @@ public record WorkingCalendar(ZoneId zone, List<Window> windows, Set<DayOfWeek> 
             }
         }
         throw new IllegalStateException("the working calendar has no working hours in three years");
+    }
+
+    /** Where the window ends on the day: a window to the end of the day ({@link LocalTime#MAX}) ends at midnight. */
+    private ZonedDateTime end(LocalDate day, Window window) {
+        return window.to().equals(LocalTime.MAX) ? day.plusDays(1).atStartOfDay(zone) : day.atTime(window.to()).atZone(zone);
     }
 
     /** The working time between two instants (zero when {@code to} is not after {@code from}). */
@@ -105,7 +110,7 @@ public record WorkingCalendar(ZoneId zone, List<Window> windows, Set<DayOfWeek> 
             }
             for (Window window : windows) {
                 ZonedDateTime a = day.atTime(window.from()).atZone(zone);
-                ZonedDateTime b = day.atTime(window.to()).atZone(zone);
+                ZonedDateTime b = end(day, window);
                 ZonedDateTime lo = a.isAfter(start) ? a : start;
                 ZonedDateTime hi = b.isBefore(finish) ? b : finish;
                 if (hi.isAfter(lo)) {

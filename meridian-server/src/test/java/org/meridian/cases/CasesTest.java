@@ -205,4 +205,27 @@ class CasesTest {
         assertThat(send(operator.put("/cases/v1/calendar/2026", "{\"holidays\": [\"2026-10-01\"], \"workdays\": [\"2026-10-01\"]}"))
                 .status()).isEqualTo(400);
     }
+
+    /** A 12345 hotline works around the clock: its deadlines run in real time, whatever the hour or the day. */
+    @Test
+    void aTenantMayWorkAroundTheClock() {
+        assertThat(ok(citizen.get("/cases/v1/working-hours")).toString())
+                .isEqualTo("{\"windows\":[[\"09:00\",\"12:00\"],[\"13:30\",\"17:30\"]],\"weekend\":[\"saturday\",\"sunday\"]}");
+        for (String bad : new String[] {"{\"windows\": []}", "{\"windows\": [[\"12:00\", \"09:00\"]]}",
+                "{\"windows\": [[\"9am\", \"5pm\"]]}", "{\"windows\": [[\"09:00\", \"12:00\"], [\"11:00\", \"13:00\"]]}",
+                "{\"windows\": [[\"09:00\", \"17:00\"]], \"weekend\": [\"caturday\"]}"}) {
+            Api.Response refused = send(operator.put("/cases/v1/working-hours", bad));
+            assertThat(refused.status()).as(bad + ": " + refused).isEqualTo(400);
+        }
+        assertThat(send(dispatcher.put("/cases/v1/working-hours", "{\"windows\": [[\"00:00\", \"24:00\"]]}")).status())
+                .as("the operators'").isEqualTo(403);
+        ok(operator.put("/cases/v1/working-hours", "{\"windows\": [[\"00:00\", \"24:00\"]], \"weekend\": []}"));
+        assertThat(ok(citizen.get("/cases/v1/working-hours")).toString()).isEqualTo("{\"windows\":[[\"00:00\",\"24:00\"]],\"weekend\":[]}");
+        String id = report(citizen, 120.2, 30.3, "cover").path("id").asText();
+        act(dispatcher, id, "{\"action\": \"register\"}");
+        JsonNode dispatched = act(dispatcher, id, "{\"action\": \"dispatch\"}");
+        java.time.Duration limit = java.time.Duration.between(java.time.Instant.parse(dispatched.path("updatedAt").asText()),
+                java.time.Instant.parse(dispatched.path("deadline").asText()));
+        assertThat(limit).as("2 working hours are 2 hours, at any hour of any day").isEqualTo(java.time.Duration.ofHours(2));
+    }
 }

@@ -7,8 +7,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
+import java.time.LocalTime;
 import java.time.ZoneId;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -55,5 +57,17 @@ class WorkingCalendarTest {
             assertThat(calendar.workingTimeBetween(from, to)).as("%s h", hours).isEqualTo(Duration.ofSeconds(Math.round(hours * 3600)));
         }
         assertThat(calendar.workingTimeBetween(at("2026-12-05T09:00"), at("2026-12-06T18:00"))).as("a weekend").isZero();
+    }
+
+    /** Around the clock (a window to 24:00, no weekend): working time is time, across midnight too. */
+    @Test
+    void aDutyCalendarCountsEveryHour() {
+        WorkingCalendar duty = new WorkingCalendar(ZoneId.of("Asia/Shanghai"),
+                List.of(new WorkingCalendar.Window(LocalTime.MIDNIGHT, LocalTime.MAX)), Set.of(),
+                Set.of(), Set.of());
+        Instant lateEvening = Instant.parse("2026-12-05T15:30:00Z"); // 23:30 in Beijing, a Saturday
+        assertThat(duty.plusWorkingHours(lateEvening, 2)).isEqualTo(Instant.parse("2026-12-05T17:30:00Z"));
+        assertThat(duty.workingTimeBetween(lateEvening, Instant.parse("2026-12-07T15:30:00Z")))
+                .isEqualTo(Duration.ofHours(48));
     }
 }

@@ -139,7 +139,7 @@ public final class TestServer {
     public static String demoDirectory(MeridianServer own) {
         String key = org.meridian.app.DemoDirectory.create(own.services().require(org.meridian.identity.Administration.class),
                 own.services().require(org.meridian.sharing.Sharing.class));
-        org.meridian.app.DemoCases.create(own.services().require(org.meridian.cases.CaseService.class));
+        org.meridian.app.DemoCases.create(own.services().require(org.meridian.cases.CaseService.class), 60);
         return key;
     }
 

@@ -61,6 +61,8 @@ public final class CaseRoutes implements Routes {
         routes.put(BASE + "/categories/{code}", this::putCategory, Access.ADMINISTER);
         routes.get(BASE + "/routing", this::routing, Access.CASES);
         routes.put(BASE + "/routing", this::putRouting, Access.ADMINISTER);
+        routes.get(BASE + "/working-hours", this::workingHours, Access.CASES);
+        routes.put(BASE + "/working-hours", this::putWorkingHours, Access.ADMINISTER);
         routes.get(BASE + "/calendar/{year}", this::calendar, Access.CASES);
         routes.put(BASE + "/calendar/{year}", this::putCalendar, Access.ADMINISTER);
     }
@@ -549,6 +551,35 @@ public final class CaseRoutes implements Routes {
             }
         }
         cases.putCalendar(caller(http), year, days);
+        http.status(204);
+    }
+
+    private void workingHours(Context http) {
+        CaseService.WorkingHours hours = cases.workingHours(caller(http));
+        ObjectNode out = NODES.objectNode();
+        ArrayNode windows = out.putArray("windows");
+        hours.windows().forEach(window -> windows.addArray().add(hhmm(window.from())).add(hhmm(window.to())));
+        ArrayNode weekend = out.putArray("weekend");
+        hours.weekend().stream().sorted().forEach(day -> weekend.add(day.name().toLowerCase(java.util.Locale.ROOT)));
+        JsonFields.respond(http, 200, out);
+    }
+
+    private static String hhmm(java.time.LocalTime time) {
+        return time.equals(java.time.LocalTime.MAX) ? "24:00" : time.toString();
+    }
+
+    private void putWorkingHours(Context http) {
+        ObjectNode body = FIELDS.object(http);
+        FIELDS.allowOnly(body, Set.of("windows", "weekend"));
+        JsonNode given = body.get("windows");
+        if (given == null || !given.isArray() || given.size() > 6) {
+            throw FIELDS.invalid("windows is a list of at most 6 [\"HH:mm\", \"HH:mm\"] pairs");
+        }
+        List<List<String>> windows = new ArrayList<>();
+        for (JsonNode window : given) {
+            windows.add(strings(window, "windows[]", 2));
+        }
+        cases.putWorkingHours(caller(http), windows, strings(body.get("weekend"), "weekend", 7));
         http.status(204);
     }
 

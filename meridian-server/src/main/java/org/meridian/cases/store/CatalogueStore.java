@@ -143,6 +143,40 @@ public final class CatalogueStore {
         return days;
     }
 
+    /** The tenant's working hours, when it has set its own: windows as [from, to] ("24:00" is the day's end), and weekend days. */
+    public record Hours(List<List<String>> windows, List<String> weekend) {
+    }
+
+    public Optional<Hours> workingHours(Connection connection, String tenant) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("SELECT windows, weekend FROM case_working_hours WHERE tenant = ?")) {
+            select.setString(1, tenant);
+            try (ResultSet row = select.executeQuery()) {
+                if (!row.next()) {
+                    return Optional.empty();
+                }
+                List<List<String>> windows = new ArrayList<>();
+                try {
+                    for (JsonNode window : JSON.readTree(row.getString(1))) {
+                        windows.add(List.of(window.get(0).asText(), window.get(1).asText()));
+                    }
+                } catch (java.io.IOException e) {
+                    throw new SQLException("a tenant's working hours are not JSON", e);
+                }
+                return Optional.of(new Hours(windows, Arrays.asList((String[]) row.getArray(2).getArray())));
+            }
+        }
+    }
+
+    public void putWorkingHours(Connection connection, String tenant, Hours hours) throws SQLException {
+        try (PreparedStatement upsert = connection.prepareStatement("INSERT INTO case_working_hours (tenant, windows, weekend) "
+                + "VALUES (?, ?::jsonb, ?) ON CONFLICT (tenant) DO UPDATE SET windows = EXCLUDED.windows, weekend = EXCLUDED.weekend")) {
+            upsert.setString(1, tenant);
+            upsert.setString(2, JSON.valueToTree(hours.windows()).toString());
+            upsert.setArray(3, connection.createArrayOf("text", hours.weekend().toArray()));
+            upsert.executeUpdate();
+        }
+    }
+
     /** Replaces the year's exceptions with these. */
     public void replaceYear(Connection connection, String tenant, int year, Map<LocalDate, Boolean> days) throws SQLException {
         try (PreparedStatement delete = connection.prepareStatement("DELETE FROM case_calendar_day WHERE tenant = ? AND day >= ? AND day < ?")) {
