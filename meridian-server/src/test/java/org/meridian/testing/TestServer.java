@@ -137,9 +137,14 @@ public final class TestServer {
 
     /** The demo city's departments, accounts and case catalogue on the server; returns the simulator's API key. */
     public static String demoDirectory(MeridianServer own) {
+        return demoDirectory(own, 60);
+    }
+
+    /** The demo's directory and case catalogue for a demo city whose day runs {@code speed} times faster. */
+    public static String demoDirectory(MeridianServer own, double speed) {
         String key = org.meridian.app.DemoDirectory.create(own.services().require(org.meridian.identity.Administration.class),
                 own.services().require(org.meridian.sharing.Sharing.class));
-        org.meridian.app.DemoCases.create(own.services().require(org.meridian.cases.CaseService.class), 60);
+        org.meridian.app.DemoCases.create(own.services().require(org.meridian.cases.CaseService.class), speed);
         return key;
     }
 
