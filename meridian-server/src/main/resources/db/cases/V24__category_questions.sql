@@ -12,3 +12,8 @@ CREATE TABLE case_working_hours (
     windows jsonb  NOT NULL,
     weekend text[] NOT NULL DEFAULT '{}'
 );
+
+-- The version of each case its NGSI-LD entity shows: a case committed but not yet written as an entity (the node
+-- stopped between the two) is behind, and is written again by the next node to look.
+ALTER TABLE case_record ADD COLUMN published_version bigint NOT NULL DEFAULT 0;
+CREATE INDEX case_record_unpublished ON case_record (updated_at) WHERE published_version < version;

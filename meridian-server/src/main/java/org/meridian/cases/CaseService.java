@@ -46,12 +46,15 @@ public final class CaseService {
     private final CatalogueStore catalogue;
     private final BiPredicate<String, String> departmentExists;
     private final Clock clock;
-    private final java.util.function.Consumer<CaseView> published;
+    private final java.util.function.Predicate<CaseView> publisher;
 
-    /** @param published told each case as it is after each committed event (it becomes an NGSI-LD entity) */
+    /**
+     * @param publisher told each case as it is after each committed event (it becomes an NGSI-LD entity); says whether
+     *                  it was written
+     */
     public CaseService(Transactions transactions, CaseStore cases, CatalogueStore catalogue,
-                       BiPredicate<String, String> departmentExists, Clock clock, java.util.function.Consumer<CaseView> published) {
-        this.published = published;
+                       BiPredicate<String, String> departmentExists, Clock clock, java.util.function.Predicate<CaseView> publisher) {
+        this.publisher = publisher;
         this.transactions = transactions;
         this.cases = cases;
         this.catalogue = catalogue;
@@ -87,7 +90,7 @@ public final class CaseService {
             cases.append(connection, first, view);
             return new Reported(view, near);
         });
-        published.accept(reported.reported());
+        publish(reported.reported());
         return reported;
     }
 
@@ -152,7 +155,7 @@ public final class CaseService {
             changed.add(after);
             return after;
         });
-        changed.forEach(published);
+        changed.forEach(this::publish);
         return result;
     }
 
@@ -293,7 +296,37 @@ public final class CaseService {
             });
             written += changed.size();
             if (!changed.isEmpty()) {
-                published.accept(changed.getLast());
+                publish(changed.getLast());
+            }
+        }
+        return written;
+    }
+
+    /** Writes the case's entity and notes the version written, so that a write lost in a crash is found and redone. */
+    private void publish(CaseView view) {
+        if (publisher.test(view)) {
+            transactions.inTransaction(connection -> {
+                cases.markPublished(connection, view.tenant(), view.id(), view.version());
+                return null;
+            });
+        }
+    }
+
+    /**
+     * Writes again the entities of cases whose last events were committed but never written as entities (the node
+     * stopped between the two, or the write failed), oldest first, at most {@code limit}; a case changed in the last
+     * minute is left to the writer at work on it. Returns how many it wrote.
+     */
+    public int republishBehind(int limit) {
+        List<CaseStore.Due> behind = transactions.readOnly(connection -> cases.unpublished(connection,
+                clock.instant().minus(Duration.ofMinutes(1)), limit));
+        int written = 0;
+        for (CaseStore.Due candidate : behind) {
+            CaseView view = transactions.readOnly(connection -> CaseView.of(candidate.id(), candidate.tenant(),
+                    cases.events(connection, candidate.tenant(), candidate.id())));
+            if (view.version() > 0) {
+                publish(view);
+                written++;
             }
         }
         return written;

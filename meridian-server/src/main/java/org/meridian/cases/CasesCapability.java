@@ -57,9 +57,12 @@ public final class CasesCapability implements Capability {
         List<Routes> routes = List.of(new CaseRoutes(cases), new Open311Routes(published, cases, identity::apiKeyCaller,
                 settings.jurisdiction(), settings.contact()));
         // The clock's own actions on cases: reminders, supervision, escalation, every minute (each node; a case is
-        // locked while it is decided, so two nodes cannot remind it twice).
+        // locked while it is decided, so two nodes cannot remind it twice); and the entities a crash left behind.
         Periodic watch = Periodic.every(java.time.Duration.ofSeconds(settings.watchSeconds()), "meridian-case-watch",
-                "watching case deadlines", LOG, cases::watchDeadlines);
+                "watching case deadlines", LOG, () -> {
+                    cases.watchDeadlines();
+                    cases.republishBehind(500);
+                });
         return new Running() {
             @Override
             public List<Routes> routes() {

@@ -31,16 +31,18 @@ public final class ServiceRequests {
     }
 
     /**
-     * Writes the case's entity as the case is now. The case's log is the truth: a failure here is logged and the next
-     * event of the case writes the entity again.
+     * Writes the case's entity as the case is now; whether it was written. The case's log is the truth: a failure here
+     * is logged, and the entity is written again by the next event of the case or the case watch.
      */
-    public void publish(CaseView view) {
+    public boolean publish(CaseView view) {
         try {
             ArrayNode batch = NODES.arrayNode();
             batch.add(entity(view));
             batches.upsert(Caller.system(view.tenant(), "cases"), batch, context, false);
+            return true;
         } catch (RuntimeException e) {
             LOG.warn("case {} of tenant '{}' could not be written as a {} entity now: {}", view.id(), view.tenant(), TYPE, e.toString());
+            return false;
         }
     }
 

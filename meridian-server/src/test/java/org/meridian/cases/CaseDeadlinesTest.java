@@ -56,6 +56,45 @@ class CaseDeadlinesTest {
         }
     }
 
+    /**
+     * A node that stops between a case's commit and its entity's write leaves the entity behind the log: the watch
+     * finds such cases (once they are a minute old, so a writer at work is not raced) and writes them again.
+     */
+    @Test
+    void anEntityLostInACrashIsWrittenAgain(@TempDir Path data) throws Exception {
+        MovableClock clock = new MovableClock();
+        try (MeridianServer server = TestServer.startOwn(data, Map.of(IngestSettings.MQTT_PORT, "-1",
+                CaseSettings.WATCH_SECONDS, "0"), List.of(), clock)) {
+            String tenant = TestServer.newTenant();
+            InTenant city = new InTenant(TestServer.client(server), tenant);
+            city.ok(city.operator().put("/admin/v1/departments/water", "{\"name\": \"Water\"}"));
+            city.ok(city.operator().put("/cases/v1/categories/manhole-cover", "{\"name\": \"Manhole cover\"}"));
+            city.ok(city.operator().put("/cases/v1/routing", "{\"category\": \"manhole-cover\", \"lead\": \"water\"}"));
+            city.person("dispatcher", "", "dispatcher");
+            city.person("citizen", "", "citizen");
+            String id = dispatched(city, "dispatcher-" + tenant, "citizen-" + tenant);
+            String entity = "/ngsi-ld/v1/entities/urn:ngsi-ld:ServiceRequest:" + id;
+            CaseService cases = server.services().require(CaseService.class);
+
+            // The crash: the dispatch committed, its entity never written.
+            assertThat(city.send(city.operator().delete(entity)).status()).isEqualTo(204);
+            try (java.sql.Connection connection = server.dataSource().getConnection();
+                 java.sql.PreparedStatement behind = connection.prepareStatement(
+                         "UPDATE case_record SET published_version = 0 WHERE tenant = ? AND id = ?")) {
+                behind.setString(1, tenant);
+                behind.setString(2, id);
+                assertThat(behind.executeUpdate()).isEqualTo(1);
+            }
+            assertThat(cases.republishBehind(100)).as("changed less than a minute ago (by the clock): left to its writer").isZero();
+            clock.advance(Duration.ofMinutes(2));
+            assertThat(cases.republishBehind(100)).isEqualTo(1);
+            JsonNode restored = city.ok(city.operator().get(entity + "?options=keyValues"));
+            assertThat(restored.path("agency_responsible").asText()).isEqualTo("water");
+            assertThat(restored.path("caseVersion").asInt()).isEqualTo(3);
+            assertThat(cases.republishBehind(100)).as("once: every entity is current").isZero();
+        }
+    }
+
     /** A new person's client each time: the clock moved days, past the last sign-in's tokens. */
     private static Api dispatcher(InTenant city, String tenant) {
         return city.operator().as("dispatcher-" + tenant, InTenant.PASSWORD);

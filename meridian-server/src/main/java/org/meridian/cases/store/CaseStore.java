@@ -230,6 +230,34 @@ public final class CaseStore {
         return rows;
     }
 
+    /** Notes that the case's entity shows this version (never going back, when two writers race). */
+    public void markPublished(Connection connection, String tenant, String id, long version) throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement("UPDATE case_record SET published_version = ? "
+                + "WHERE tenant = ? AND id = ? AND published_version < ?")) {
+            update.setLong(1, version);
+            update.setString(2, tenant);
+            update.setString(3, id);
+            update.setLong(4, version);
+            update.executeUpdate();
+        }
+    }
+
+    /** Cases whose entity is behind their log, last changed before {@code before}, oldest first. */
+    public List<Due> unpublished(Connection connection, Instant before, int limit) throws SQLException {
+        List<Due> behind = new ArrayList<>();
+        try (PreparedStatement select = connection.prepareStatement("SELECT tenant, id FROM case_record "
+                + "WHERE published_version < version AND updated_at < ? ORDER BY updated_at LIMIT ?")) {
+            select.setTimestamp(1, Timestamp.from(before));
+            select.setInt(2, limit);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    behind.add(new Due(rows.getString(1), rows.getString(2)));
+                }
+            }
+        }
+        return behind;
+    }
+
     /**
      * What the public may list (Open311, the citizens' pages): cases of the given public categories, newest report
      * first. {@code ids} (when not null) picks cases by number and overrides the rest but the categories; otherwise
