@@ -17,3 +17,13 @@ CREATE TABLE case_working_hours (
 -- stopped between the two) is behind, and is written again by the next node to look.
 ALTER TABLE case_record ADD COLUMN published_version bigint NOT NULL DEFAULT 0;
 CREATE INDEX case_record_unpublished ON case_record (updated_at) WHERE published_version < version;
+
+-- The indicators read the cases whose life (first event to last) overlaps a period.
+CREATE INDEX case_record_life ON case_record USING gist (tstzrange(created_at, updated_at, '[]'));
+
+-- When the clock next has something to do for a case (a reminder, a supervision, an escalation), kept with each
+-- event: the watch reads only cases whose moment has come, however many are open or long overdue.
+ALTER TABLE case_record ADD COLUMN watch_at timestamptz;
+CREATE INDEX case_record_watch ON case_record (watch_at) WHERE watch_at IS NOT NULL;
+-- Cases from before: the watch looks at each open one once, and from then on when each says.
+UPDATE case_record SET watch_at = now() WHERE deadline IS NOT NULL AND state NOT IN ('closed', 'rejected', 'merged', 'suspended');

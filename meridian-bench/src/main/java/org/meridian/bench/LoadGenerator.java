@@ -67,6 +67,9 @@ public final class LoadGenerator {
         if (phases.contains("sharing")) {
             new SharingBenchmark(base, entities, System.getenv("MERIDIAN_BENCH_ADMIN_PASSWORD")).run();
         }
+        if (phases.contains("cases")) {
+            new CasesBenchmark(base, System.getenv("MERIDIAN_BENCH_ADMIN_PASSWORD"), 1_000_000).run();
+        }
         if (phases.contains("notify")) {
             // MERIDIAN_BENCH_NOTIFY_RATE: updates per second (default 1,000, the target of issue #3)
             String rate = System.getenv("MERIDIAN_BENCH_NOTIFY_RATE");

@@ -19,6 +19,7 @@ final class RawHttpConnection implements AutoCloseable {
     private final String host;
     private final int port;
     private final String authorization;
+    private String location;
     private Socket socket;
     private OutputStream out;
     private InputStream in;
@@ -82,6 +83,11 @@ final class RawHttpConnection implements AutoCloseable {
         in = new BufferedInputStream(socket.getInputStream(), 64 * 1024);
     }
 
+    /** The Location header of the last response that had one (where a created resource is). */
+    String location() {
+        return location;
+    }
+
     private int readResponse() throws IOException {
         String statusLine = readLine();
         int status = Integer.parseInt(statusLine.substring(9, 12));
@@ -95,6 +101,8 @@ final class RawHttpConnection implements AutoCloseable {
                 length = Long.parseLong(line.substring(colon + 1).trim());
             } else if (name.equalsIgnoreCase("Connection") && line.toLowerCase().contains("close")) {
                 close = true;
+            } else if (name.equalsIgnoreCase("Location")) {
+                location = line.substring(colon + 1).trim();
             } else if (name.equalsIgnoreCase("Transfer-Encoding")) {
                 chunked = line.toLowerCase().contains("chunked");
             }

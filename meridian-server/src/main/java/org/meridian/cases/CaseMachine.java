@@ -335,6 +335,28 @@ public final class CaseMachine {
         return java.util.Optional.of(new CaseEvent(view.version() + 1, kind, now, "system:case-watch", "", data));
     }
 
+    /**
+     * When {@link #watch} next has something to do for the case as it is: its reminder (an hour of working time before
+     * the deadline), its supervision (just after it), its escalation (four working hours after); null when nothing is
+     * left for the clock to do. The watch looks only at cases whose moment has come.
+     */
+    public static Instant nextWatch(CaseView view, WorkingCalendar calendar) {
+        Instant deadline = view.deadline();
+        if (deadline == null || view.state() == null || !view.state().open() || view.state() == CaseState.SUSPENDED) {
+            return null;
+        }
+        if (!deadline.equals(view.remindedFor()) && !deadline.equals(view.supervisedFor())) {
+            return calendar.minusWorkingHours(deadline, REMIND_BEFORE_HOURS);
+        }
+        if (!deadline.equals(view.supervisedFor())) {
+            return deadline.plusMillis(1);
+        }
+        if (!deadline.equals(view.escalatedFor())) {
+            return calendar.plusWorkingHours(deadline, ESCALATE_AFTER_HOURS);
+        }
+        return null;
+    }
+
     private static void due(ObjectNode data, CaseView view, CaseState entering, Instant now, Deadlines deadlines) {
         Instant due = deadlines.due(view.category(), view.urgency(), entering, now);
         if (due == null) {

@@ -73,8 +73,8 @@ public final class CaseService {
             if (!category.open() && isCitizen(caller)) {
                 throw new MeridianException(CaseError.INVALID_INPUT, "Category " + report.category() + " is not reported by citizens");
             }
-            Deadlines deadlines = deadlines(connection, caller.tenant(), category);
-            CaseEvent first = CaseMachine.report(answered(category, report), Actor.of(caller), now, deadlines);
+            WorkingCalendar calendar = calendar(connection, caller.tenant());
+            CaseEvent first = CaseMachine.report(answered(category, report), Actor.of(caller), now, deadlines(calendar, category));
             String id = now.atZone(ZoneId.of("Asia/Shanghai")).format(DAY) + "-" + String.format("%06d", cases.nextNumber(connection));
             CaseView view = CaseView.empty(id, caller.tenant()).apply(first);
             List<CaseSummary> near = cases.openNear(connection, caller.tenant(), report.category(), report.longitude(),
@@ -87,7 +87,7 @@ public final class CaseService {
                 first.data().putArray("likelyDuplicates").addAll(near.stream()
                         .map(other -> com.fasterxml.jackson.databind.node.TextNode.valueOf(other.id())).toList());
             }
-            cases.append(connection, first, view);
+            cases.append(connection, first, view, CaseMachine.nextWatch(view, calendar));
             return new Reported(view, near);
         });
         publish(reported.reported());
@@ -148,10 +148,10 @@ public final class CaseService {
             }
             CaseView view = locked(connection, caller, id);
             CaseAction complete = action instanceof CaseAction.Dispatch dispatch ? routed(connection, view, dispatch) : action;
-            Deadlines deadlines = deadlines(connection, caller.tenant(), view.category());
-            CaseEvent event = CaseMachine.decide(view, complete, Actor.of(caller), now, deadlines);
+            WorkingCalendar calendar = calendar(connection, caller.tenant());
+            CaseEvent event = CaseMachine.decide(view, complete, Actor.of(caller), now, deadlines(connection, caller.tenant(), calendar, view.category()));
             CaseView after = view.apply(event);
-            cases.append(connection, event, after);
+            cases.append(connection, event, after, CaseMachine.nextWatch(after, calendar));
             changed.add(after);
             return after;
         });
@@ -224,16 +224,16 @@ public final class CaseService {
         if (!target.state().open() || target.state() == CaseState.SUSPENDED) {
             throw new MeridianException(CaseError.WRONG_STATE, "Merge into an open case; " + into + " is " + target.state().id());
         }
-        Deadlines deadlines = deadlines(connection, caller.tenant(), duplicate.category());
-        CaseEvent merged = CaseMachine.decide(duplicate, merge, Actor.of(caller), now, deadlines);
+        WorkingCalendar calendar = calendar(connection, caller.tenant());
+        CaseEvent merged = CaseMachine.decide(duplicate, merge, Actor.of(caller), now, deadlines(connection, caller.tenant(), calendar, duplicate.category()));
         CaseView after = duplicate.apply(merged);
-        cases.append(connection, merged, after);
+        cases.append(connection, merged, after, CaseMachine.nextWatch(after, calendar));
         var data = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
         data.put("from", id);
         duplicate.reporters().forEach(data.putArray("reporters")::add);
         CaseEvent absorbed = new CaseEvent(target.version() + 1, "absorbed", now, caller.subject(), "", data);
         CaseView joined = target.apply(absorbed);
-        cases.append(connection, absorbed, joined);
+        cases.append(connection, absorbed, joined, CaseMachine.nextWatch(joined, calendar));
         changed.add(after);
         changed.add(joined);
         return after;
@@ -267,13 +267,14 @@ public final class CaseService {
 
     /**
      * Reminds, supervises (督办) and escalates the cases whose deadlines are near or past ({@link CaseMachine#watch}):
-     * each case locked and decided like any action, so a person acting at the same moment is not overwritten. Looks
-     * three days ahead (a working hour before a deadline is at most that far, over a long holiday it may be more:
-     * those are reminded when they come within it). Returns how many events it wrote.
+     * each case locked and decided like any action, so a person acting at the same moment is not overwritten. Each
+     * case says when the clock next has something to do for it ({@link CaseMachine#nextWatch}, kept with every
+     * event), so only those whose moment has come are read, however many cases are open or long overdue. Returns how
+     * many events it wrote.
      */
     public int watchDeadlines() {
         Instant now = clock.instant();
-        List<CaseStore.Due> due = transactions.readOnly(connection -> cases.dueBefore(connection, now.plus(Duration.ofDays(3)), 1_000));
+        List<CaseStore.Due> due = transactions.readOnly(connection -> cases.dueBefore(connection, now, 1_000));
         int written = 0;
         for (CaseStore.Due candidate : due) {
             List<CaseView> changed = transactions.inTransaction(connection -> {
@@ -289,8 +290,12 @@ public final class CaseService {
                         break;
                     }
                     view = view.apply(event.get());
-                    cases.append(connection, event.get(), view);
                     views.add(view);
+                    cases.append(connection, event.get(), view, CaseMachine.nextWatch(view, calendar));
+                }
+                if (views.isEmpty()) {
+                    // Nothing to do after all (the calendar changed since): look again when the case says.
+                    cases.rewatch(connection, candidate.tenant(), candidate.id(), CaseMachine.nextWatch(view, calendar), now);
                 }
                 return views;
             });
@@ -339,12 +344,16 @@ public final class CaseService {
 
     static final Duration MAX_PERIOD = Duration.ofDays(366);
 
-    /** The indicators of each department (or district) over [from, to), from the events of the cases touched in it. */
-    public Map<String, CaseKpis.Figures> kpis(Caller caller, Instant from, Instant to, Grouping grouping) {
+    /**
+     * The indicators of each department (or district) over [from, to), from the events of the cases touched in it;
+     * {@code lead} (when not null) narrows them to the cases that department leads, read alone.
+     */
+    public Map<String, CaseKpis.Figures> kpis(Caller caller, Instant from, Instant to, Grouping grouping, String lead) {
         if (from == null || to == null || !from.isBefore(to) || Duration.between(from, to).compareTo(MAX_PERIOD) > 0) {
             throw new MeridianException(CaseError.INVALID_INPUT, "A period is from < to, at most 366 days");
         }
-        Map<String, List<CaseEvent>> logs = transactions.readOnly(connection -> cases.logsTouching(connection, caller.tenant(), from, to));
+        Map<String, List<CaseEvent>> logs = transactions.readOnly(connection -> cases.logsTouching(connection, caller.tenant(), from, to,
+                lead));
         return CaseKpis.compute(List.copyOf(logs.values()), from, to,
                 grouping == Grouping.DEPARTMENT ? CaseView::lead : CaseView::district);
     }
@@ -434,13 +443,12 @@ public final class CaseService {
         });
     }
 
-    /** The deadlines of a case of the category (read once, with the tenant's calendar, for the one case at hand). */
-    private Deadlines deadlines(Connection connection, String tenant, String category) throws SQLException {
-        return deadlines(connection, tenant, catalogue.category(connection, tenant, category).orElse(null));
+    /** The deadlines of a case of the category (read once, in the tenant's calendar, for the one case at hand). */
+    private Deadlines deadlines(Connection connection, String tenant, WorkingCalendar calendar, String category) throws SQLException {
+        return deadlines(calendar, catalogue.category(connection, tenant, category).orElse(null));
     }
 
-    private Deadlines deadlines(Connection connection, String tenant, Category known) throws SQLException {
-        WorkingCalendar calendar = calendar(connection, tenant);
+    private static Deadlines deadlines(WorkingCalendar calendar, Category known) {
         return new Deadlines() {
             @Override
             public Instant due(String category, String urgency, CaseState entering, Instant from) {

@@ -91,6 +91,33 @@ public record WorkingCalendar(ZoneId zone, List<Window> windows, Set<DayOfWeek> 
         throw new IllegalStateException("the working calendar has no working hours in three years");
     }
 
+    /** The instant {@code hours} of working time before {@code to} (to itself when it is zero). */
+    public Instant minusWorkingHours(Instant to, double hours) {
+        Duration left = Duration.ofSeconds(Math.round(hours * 3600));
+        ZonedDateTime at = to.atZone(zone);
+        LocalDate day = at.toLocalDate();
+        for (int days = 0; days <= MAX_DAYS; days++, day = day.minusDays(1)) {
+            if (!isWorkingDay(day)) {
+                continue;
+            }
+            for (int w = windows.size() - 1; w >= 0; w--) {
+                Window window = windows.get(w);
+                ZonedDateTime start = day.atTime(window.from()).atZone(zone);
+                ZonedDateTime end = end(day, window);
+                if (!start.isBefore(at)) {
+                    continue;
+                }
+                ZonedDateTime finish = end.isBefore(at) ? end : at;
+                Duration available = Duration.between(start, finish);
+                if (left.compareTo(available) <= 0) {
+                    return finish.minus(left).toInstant();
+                }
+                left = left.minus(available);
+            }
+        }
+        throw new IllegalStateException("the working calendar has no working hours in three years");
+    }
+
     /** Where the window ends on the day: a window to the end of the day ({@link LocalTime#MAX}) ends at midnight. */
     private ZonedDateTime end(LocalDate day, Window window) {
         return window.to().equals(LocalTime.MAX) ? day.plusDays(1).atStartOfDay(zone) : day.atTime(window.to()).atZone(zone);

@@ -105,6 +105,9 @@ class CasesTest {
         assertThat(kpis.path("water").path("closures").asInt()).isEqualTo(1);
         assertThat(kpis.path("water").path("satisfactionRate").asDouble()).isEqualTo(1.0);
         assertThat(kpis.path("water").path("reworkRate").asDouble()).isEqualTo(1.0);
+        assertThat(ok(dispatcher.get("/cases/v1/kpis?department=water")).path("water").path("closures").asInt())
+                .as("one department's cases, read alone").isEqualTo(1);
+        assertThat(ok(dispatcher.get("/cases/v1/kpis?department=transport"))).as("transport leads none").isEmpty();
         JsonNode ranking = ok(citizen.get("/cases/v1/kpis/ranking?indicator=satisfactionRate"));
         assertThat(ranking.get(0).path("group").asText()).isEqualTo("water");
         assertThat(send(dispatcher.get("/cases/v1/kpis?from=2026-01-01T00:00:00Z&to=2028-01-01T00:00:00Z")).status())

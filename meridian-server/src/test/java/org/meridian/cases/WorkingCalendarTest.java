@@ -70,4 +70,18 @@ class WorkingCalendarTest {
         assertThat(duty.workingTimeBetween(lateEvening, Instant.parse("2026-12-07T15:30:00Z")))
                 .isEqualTo(Duration.ofHours(48));
     }
+
+    /** Back from a deadline: an hour before Monday 09:30 is Friday 17:00 (half an hour each side); minus undoes plus. */
+    @Test
+    void workingHoursCountBackwardsToo() {
+        WorkingCalendar calendar = WorkingCalendar.standard();
+        Instant monday = Instant.parse("2026-12-07T01:30:00Z"); // 09:30 in Beijing
+        assertThat(calendar.minusWorkingHours(monday, 1)).isEqualTo(Instant.parse("2026-12-04T09:00:00Z")); // Friday 17:00
+        Instant start = Instant.parse("2026-12-03T05:00:00Z"); // Thursday 13:00, in the lunch break
+        for (double hours : new double[] {0.5, 3, 8, 20}) {
+            Instant later = calendar.plusWorkingHours(start, hours);
+            assertThat(calendar.workingTimeBetween(calendar.minusWorkingHours(later, hours), later))
+                    .isEqualTo(Duration.ofSeconds(Math.round(hours * 3600)));
+        }
+    }
 }

@@ -341,7 +341,7 @@ public final class CaseRoutes implements Routes {
             case "district" -> CaseService.Grouping.DISTRICT;
             default -> throw FIELDS.invalid("by is department or district");
         };
-        return cases.kpis(caller(http), from, to, grouping);
+        return cases.kpis(caller(http), from, to, grouping, Parameters.single(http, "department"));
     }
 
     private static java.time.Instant instant(String text, java.time.Instant otherwise) {

@@ -66,8 +66,8 @@ public final class CaseStore {
     /** Open cases (of every tenant) whose stage is due before the instant, soonest first, at most {@code limit}. */
     public List<Due> dueBefore(Connection connection, Instant before, int limit) throws SQLException {
         List<Due> due = new ArrayList<>();
-        try (PreparedStatement select = connection.prepareStatement("SELECT tenant, id FROM case_record WHERE deadline < ? "
-                + "AND state NOT IN ('closed', 'rejected', 'merged', 'suspended') ORDER BY deadline LIMIT ?")) {
+        try (PreparedStatement select = connection.prepareStatement("SELECT tenant, id FROM case_record WHERE watch_at <= ? "
+                + "ORDER BY watch_at LIMIT ?")) {
             select.setTimestamp(1, Timestamp.from(before));
             select.setInt(2, limit);
             try (ResultSet rows = select.executeQuery()) {
@@ -79,33 +79,38 @@ public final class CaseStore {
         return due;
     }
 
-    /** The whole logs of the cases with an event in [from, to), in case and event order. */
-    public java.util.Map<String, List<CaseEvent>> logsTouching(Connection connection, String tenant, Instant from, Instant to)
-            throws SQLException {
-        java.util.Map<String, List<CaseEvent>> logs = new java.util.LinkedHashMap<>();
-        try (PreparedStatement select = connection.prepareStatement("SELECT case_id, seq, kind, at, actor, department, data FROM case_event "
-                + "WHERE tenant = ? AND case_id IN (SELECT DISTINCT case_id FROM case_event WHERE tenant = ? AND at >= ? AND at < ?) "
-                + "ORDER BY case_id, seq")) {
-            select.setString(1, tenant);
-            select.setString(2, tenant);
-            select.setTimestamp(3, Timestamp.from(from));
-            select.setTimestamp(4, Timestamp.from(to));
-            select.setFetchSize(5_000);
+    /**
+     * The whole logs of the cases with an event in [from, to) (of the cases {@code lead} leads, when not null): the
+     * cases whose life (first event to last) overlaps the period, found by their range index, then their events by
+     * their key. A few more than touched the period may come (alive across it without an event in it); the
+     * indicators count only events in the period.
+     */
+    public java.util.Map<String, List<CaseEvent>> logsTouching(Connection connection, String tenant, Instant from, Instant to,
+                                                               String lead) throws SQLException {
+        List<String> ids = new ArrayList<>();
+        try (PreparedStatement select = connection.prepareStatement("SELECT id FROM case_record WHERE tenant = ?"
+                + (lead == null ? "" : " AND lead = ?") + " AND tstzrange(created_at, updated_at, '[]') && tstzrange(?, ?, '[)')")) {
+            int i = 1;
+            select.setString(i++, tenant);
+            if (lead != null) {
+                select.setString(i++, lead);
+            }
+            select.setTimestamp(i++, Timestamp.from(from));
+            select.setTimestamp(i, Timestamp.from(to));
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
-                    logs.computeIfAbsent(rows.getString(1), id -> new ArrayList<>()).add(new CaseEvent(rows.getLong(2), rows.getString(3),
-                            rows.getTimestamp(4).toInstant(), rows.getString(5), rows.getString(6), parse(rows.getString(7))));
+                    ids.add(rows.getString(1));
                 }
             }
         }
-        return logs;
+        return ids.isEmpty() ? new java.util.LinkedHashMap<>() : logsOf(connection, tenant, ids);
     }
 
     /**
      * Appends the event and writes the case as it now is. The event's place in the log is its primary key, so a
      * second writer that did not lock would fail here rather than fork the log.
      */
-    public void append(Connection connection, CaseEvent event, CaseView after) throws SQLException {
+    public void append(Connection connection, CaseEvent event, CaseView after, Instant watchAt) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement("INSERT INTO case_event (tenant, case_id, seq, kind, at, actor, "
                 + "department, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb)")) {
             insert.setString(1, after.tenant());
@@ -120,10 +125,10 @@ public final class CaseStore {
         }
         try (PreparedStatement upsert = connection.prepareStatement("INSERT INTO case_record (tenant, id, category, urgency, state, "
                 + "district, lead, co_handlers, reporters, description, longitude, latitude, deadline, created_at, updated_at, "
-                + "closed_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (tenant, id) DO UPDATE SET "
-                + "state = EXCLUDED.state, lead = EXCLUDED.lead, co_handlers = EXCLUDED.co_handlers, reporters = EXCLUDED.reporters, "
-                + "deadline = EXCLUDED.deadline, updated_at = EXCLUDED.updated_at, closed_at = EXCLUDED.closed_at, "
-                + "version = EXCLUDED.version")) {
+                + "closed_at, version, watch_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (tenant, id) "
+                + "DO UPDATE SET state = EXCLUDED.state, lead = EXCLUDED.lead, co_handlers = EXCLUDED.co_handlers, "
+                + "reporters = EXCLUDED.reporters, deadline = EXCLUDED.deadline, updated_at = EXCLUDED.updated_at, "
+                + "closed_at = EXCLUDED.closed_at, version = EXCLUDED.version, watch_at = EXCLUDED.watch_at")) {
             upsert.setString(1, after.tenant());
             upsert.setString(2, after.id());
             upsert.setString(3, after.category());
@@ -141,7 +146,19 @@ public final class CaseStore {
             upsert.setTimestamp(15, timestamp(after.updatedAt()));
             upsert.setTimestamp(16, timestamp(after.closedAt()));
             upsert.setLong(17, after.version());
+            upsert.setTimestamp(18, timestamp(watchAt));
             upsert.executeUpdate();
+        }
+    }
+
+    /** When the watch is to look at the case again (null: never), when it found nothing to do after all. */
+    public void rewatch(Connection connection, String tenant, String id, Instant watchAt, Instant now) throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement("UPDATE case_record SET watch_at = ? WHERE tenant = ? AND id = ?")) {
+            // Never again at once: a case the watch could not decide waits a minute rather than spin.
+            update.setTimestamp(1, watchAt == null ? null : Timestamp.from(watchAt.isAfter(now) ? watchAt : now.plusSeconds(60)));
+            update.setString(2, tenant);
+            update.setString(3, id);
+            update.executeUpdate();
         }
     }
 
