@@ -18,8 +18,25 @@ CREATE TABLE case_working_hours (
 ALTER TABLE case_record ADD COLUMN published_version bigint NOT NULL DEFAULT 0;
 CREATE INDEX case_record_unpublished ON case_record (updated_at) WHERE published_version < version;
 
--- The indicators read the cases whose life (first event to last) overlaps a period.
-CREATE INDEX case_record_life ON case_record USING gist (tstzrange(created_at, updated_at, '[]'));
+-- What each case contributes to the indicators, each at its moment (CaseKpis.Fact: reported, dispatched and whether
+-- accepted in time, closed and whether on time or after rework, hours in each stage, rated), replaced with each event
+-- that changes them: the indicators of a period are a sum over its facts. Cases from before are given theirs by the
+-- case watch (their published_version is 0).
+CREATE TABLE case_fact (
+    tenant   text        NOT NULL,
+    case_id  text        NOT NULL,
+    lead     text,
+    district text,
+    kind     text        NOT NULL,
+    at       timestamptz NOT NULL,
+    stage    text        NOT NULL DEFAULT '',
+    hours    float8      NOT NULL DEFAULT 0,
+    yes      boolean     NOT NULL DEFAULT false,
+    also     boolean     NOT NULL DEFAULT false
+);
+CREATE INDEX case_fact_case ON case_fact (tenant, case_id);
+CREATE INDEX case_fact_time ON case_fact (tenant, at);
+CREATE INDEX case_fact_lead ON case_fact (tenant, lead, at);
 
 -- When the clock next has something to do for a case (a reminder, a supervision, an escalation), kept with each
 -- event: the watch reads only cases whose moment has come, however many are open or long overdue.

@@ -25,6 +25,7 @@ import java.util.regex.Pattern;
 import org.meridian.cases.Actor;
 import org.meridian.cases.CaseAction;
 import org.meridian.cases.CaseEvent;
+import org.meridian.cases.CaseKpis;
 import org.meridian.cases.CaseMachine;
 import org.meridian.cases.CaseState;
 import org.meridian.cases.CaseView;
@@ -121,6 +122,7 @@ final class CasesBenchmark {
             try (Statement analyse = database.createStatement()) {
                 analyse.execute("ANALYZE case_event");
                 analyse.execute("ANALYZE case_record");
+                analyse.execute("ANALYZE case_fact");
             }
         }
         System.out.printf(Locale.ROOT, "cases: %,d events of %s loaded in %.0f s (made by the case machine, a year of cases)%n",
@@ -163,6 +165,7 @@ final class CasesBenchmark {
         while (written < events) {
             StringBuilder eventRows = new StringBuilder();
             StringBuilder caseRows = new StringBuilder();
+            StringBuilder factRows = new StringBuilder();
             for (int n = 0; n < 5_000 && written < events; n++) {
                 String lead = DEPARTMENTS.get(random.nextInt(DEPARTMENTS.size()));
                 Actor staff = new Actor("user:staff-" + lead, Set.of("staff"), Set.of(lead));
@@ -208,6 +211,11 @@ final class CasesBenchmark {
                         .append("\t\\N\t").append(view.createdAt()).append('\t').append(view.updatedAt()).append('\t')
                         .append(view.closedAt() == null ? "\\N" : view.closedAt().toString()).append('\t').append(view.version())
                         .append('\t').append(view.version()).append('\n');
+                for (CaseKpis.Fact fact : CaseKpis.facts(log)) {
+                    factRows.append('\t').append(id).append('\t').append(lead).append("\t\\N\t").append(fact.kind()).append('\t')
+                            .append(fact.at()).append('\t').append(fact.stage()).append('\t').append(fact.hours()).append('\t')
+                            .append(fact.yes()).append('\t').append(fact.also()).append('\n');
+                }
                 written += log.size();
             }
             copy.copyIn("COPY case_event (tenant, case_id, seq, kind, at, actor, department, data) FROM STDIN",
@@ -215,6 +223,8 @@ final class CasesBenchmark {
             copy.copyIn("COPY case_record (tenant, id, category, urgency, state, district, lead, co_handlers, reporters, description, "
                     + "longitude, latitude, deadline, created_at, updated_at, closed_at, version, published_version) FROM STDIN",
                     new StringReader(caseRows.toString()));
+            copy.copyIn("COPY case_fact (tenant, case_id, lead, district, kind, at, stage, hours, yes, also) FROM STDIN",
+                    new StringReader(factRows.toString()));
         }
         return written;
     }

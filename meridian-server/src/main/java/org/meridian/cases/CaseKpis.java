@@ -32,22 +32,108 @@ public final class CaseKpis {
                           Double satisfactionRate, Double onTimeClosureRate, Double reworkRate, Map<String, Double> averageHoursPerStage) {
     }
 
+    /**
+     * What one case contributes to the indicators, each at its moment: its report; each dispatch (whether the lead
+     * accepted it by its deadline); each closure (on time? after rework?) with the hours it spent in each state; each
+     * rating (solved? satisfied?). Derived from the case's whole log and kept beside it, so the indicators of a period
+     * are a sum over the facts in it, without reading the logs again.
+     *
+     * @param kind reported, dispatched, closed, stage (one per state at a closure) or rated
+     * @param stage the state of a stage fact, else ""
+     * @param hours the hours of a stage fact, else 0
+     * @param yes dispatched: accepted in time; closed: on time; rated: solved
+     * @param also closed: after rework; rated: satisfied or basically satisfied
+     */
+    public record Fact(String kind, Instant at, String stage, double hours, boolean yes, boolean also) {
+    }
+
+    /** The facts of one case, from its whole log. */
+    public static List<Fact> facts(List<CaseEvent> log) {
+        List<Fact> facts = new java.util.ArrayList<>();
+        CaseView view = CaseView.empty("", "");
+        Instant enteredAt = null;
+        boolean onTime = true;
+        int reworks = 0;
+        Instant dispatchDeadline = null;
+        int awaiting = -1;
+        Map<CaseState, Duration> spent = new EnumMap<>(CaseState.class);
+        for (CaseEvent event : log) {
+            CaseState before = view.state();
+            Instant deadline = view.deadline();
+            CaseView after = view.apply(event);
+            if (before != after.state() && before != null) {
+                if (deadline != null && event.at().isAfter(deadline) && before != CaseState.SUSPENDED) {
+                    onTime = false;
+                }
+                if (enteredAt != null) {
+                    spent.merge(before, Duration.between(enteredAt, event.at()), Duration::plus);
+                }
+            }
+            if (before != after.state()) {
+                enteredAt = event.at();
+            }
+            switch (event.kind()) {
+                case "reported" -> facts.add(new Fact("reported", event.at(), "", 0, false, false));
+                case "dispatched" -> {
+                    dispatchDeadline = after.deadline();
+                    awaiting = facts.size();
+                    facts.add(new Fact("dispatched", event.at(), "", 0, false, false));
+                }
+                case "accepted" -> {
+                    if (awaiting >= 0 && (dispatchDeadline == null || !event.at().isAfter(dispatchDeadline))) {
+                        Fact dispatch = facts.get(awaiting);
+                        facts.set(awaiting, new Fact(dispatch.kind(), dispatch.at(), "", 0, true, false));
+                    }
+                    awaiting = -1;
+                }
+                case "returned" -> awaiting = -1;
+                case "rework" -> reworks++;
+                case "closed" -> {
+                    facts.add(new Fact("closed", event.at(), "", 0, onTime, reworks > 0));
+                    spent.forEach((state, duration) -> facts.add(new Fact("stage", event.at(), state.id(),
+                            duration.toSeconds() / 3600.0, false, false)));
+                }
+                case "rated" -> {
+                    String satisfaction = event.data().path("satisfaction").asText();
+                    facts.add(new Fact("rated", event.at(), "", 0, event.data().path("solved").asBoolean(),
+                            satisfaction.equals("satisfied") || satisfaction.equals("basically-satisfied")));
+                }
+                case "reopened" -> {
+                    onTime = true;
+                    reworks = 0;
+                    spent.clear();
+                }
+                default -> { }
+            }
+            view = after;
+        }
+        return facts;
+    }
+
     /** The figures per group, each case counted in the group {@code groupOf} names for it (null: left out). */
     public static Map<String, Figures> compute(List<List<CaseEvent>> logs, Instant from, Instant to,
                                                Function<CaseView, String> groupOf) {
-        Map<String, Counter> counters = new LinkedHashMap<>();
+        Map<String, List<Fact>> byGroup = new LinkedHashMap<>();
         for (List<CaseEvent> log : logs) {
             if (log.isEmpty()) {
                 continue;
             }
-            CaseView view = CaseView.of("", "", log);
-            String group = groupOf.apply(view);
+            String group = groupOf.apply(CaseView.of("", "", log));
             if (group != null) {
-                counters.computeIfAbsent(group, g -> new Counter()).add(log, from, to);
+                byGroup.computeIfAbsent(group, g -> new java.util.ArrayList<>()).addAll(facts(log));
             }
         }
+        return fromFacts(byGroup, from, to);
+    }
+
+    /** The figures per group from the groups' facts, counting those in [from, to). */
+    public static Map<String, Figures> fromFacts(Map<String, List<Fact>> byGroup, Instant from, Instant to) {
         Map<String, Figures> figures = new LinkedHashMap<>();
-        counters.forEach((group, counter) -> figures.put(group, counter.figures()));
+        byGroup.forEach((group, facts) -> {
+            Counter counter = new Counter();
+            facts.stream().filter(fact -> !fact.at().isBefore(from) && fact.at().isBefore(to)).forEach(counter::add);
+            figures.put(group, counter.figures());
+        });
         return figures;
     }
 
@@ -61,84 +147,42 @@ public final class CaseKpis {
         int ratings;
         int solved;
         int satisfied;
-        final Map<CaseState, Duration> timeInState = new EnumMap<>(CaseState.class);
-        final Map<CaseState, Integer> casesInState = new EnumMap<>(CaseState.class);
+        final Map<String, Double> hoursInState = new LinkedHashMap<>();
+        final Map<String, Integer> casesInState = new LinkedHashMap<>();
 
-        void add(List<CaseEvent> log, Instant from, Instant to) {
-            CaseView view = CaseView.empty("", "");
-            Instant enteredAt = null;
-            boolean onTime = true;
-            int reworks = 0;
-            Instant dispatchDeadline = null;
-            boolean awaitingAcceptance = false;
-            boolean dispatchCounted = false;
-            Map<CaseState, Duration> spent = new EnumMap<>(CaseState.class);
-            for (CaseEvent event : log) {
-                boolean inPeriod = !event.at().isBefore(from) && event.at().isBefore(to);
-                CaseState before = view.state();
-                Instant deadline = view.deadline();
-                CaseView after = view.apply(event);
-                if (before != after.state() && before != null) {
-                    if (deadline != null && event.at().isAfter(deadline) && before != CaseState.SUSPENDED) {
-                        onTime = false;
-                    }
-                    if (enteredAt != null) {
-                        spent.merge(before, Duration.between(enteredAt, event.at()), Duration::plus);
-                    }
+        void add(Fact fact) {
+            switch (fact.kind()) {
+                case "reported" -> reported++;
+                case "dispatched" -> {
+                    dispatches++;
+                    responded += fact.yes() ? 1 : 0;
                 }
-                if (before != after.state()) {
-                    enteredAt = event.at();
+                case "closed" -> {
+                    closures++;
+                    closedOnTime += fact.yes() ? 1 : 0;
+                    closedAfterRework += fact.also() ? 1 : 0;
                 }
-                switch (event.kind()) {
-                    case "reported" -> reported += inPeriod ? 1 : 0;
-                    case "dispatched" -> {
-                        awaitingAcceptance = true;
-                        dispatchDeadline = after.deadline();
-                        dispatchCounted = inPeriod;
-                        dispatches += inPeriod ? 1 : 0;
-                    }
-                    case "accepted" -> {
-                        if (awaitingAcceptance && dispatchCounted && (dispatchDeadline == null || !event.at().isAfter(dispatchDeadline))) {
-                            responded++;
-                        }
-                        awaitingAcceptance = false;
-                    }
-                    case "returned" -> awaitingAcceptance = false;
-                    case "rework" -> reworks++;
-                    case "closed" -> {
-                        if (inPeriod) {
-                            closures++;
-                            closedOnTime += onTime ? 1 : 0;
-                            closedAfterRework += reworks > 0 ? 1 : 0;
-                            spent.forEach((state, duration) -> {
-                                timeInState.merge(state, duration, Duration::plus);
-                                casesInState.merge(state, 1, Integer::sum);
-                            });
-                        }
-                    }
-                    case "rated" -> {
-                        if (inPeriod) {
-                            ratings++;
-                            solved += event.data().path("solved").asBoolean() ? 1 : 0;
-                            String satisfaction = event.data().path("satisfaction").asText();
-                            satisfied += satisfaction.equals("satisfied") || satisfaction.equals("basically-satisfied") ? 1 : 0;
-                        }
-                    }
-                    case "reopened" -> {
-                        onTime = true;
-                        reworks = 0;
-                        spent.clear();
-                    }
-                    default -> { }
+                case "stage" -> {
+                    hoursInState.merge(fact.stage(), fact.hours(), Double::sum);
+                    casesInState.merge(fact.stage(), 1, Integer::sum);
                 }
-                view = after;
+                case "rated" -> {
+                    ratings++;
+                    solved += fact.yes() ? 1 : 0;
+                    satisfied += fact.also() ? 1 : 0;
+                }
+                default -> { }
             }
         }
 
         Figures figures() {
             Map<String, Double> hours = new LinkedHashMap<>();
-            timeInState.forEach((state, total) -> hours.put(state.id(),
-                    Math.round(total.toSeconds() / 3600.0 / casesInState.get(state) * 100) / 100.0));
+            for (CaseState state : CaseState.values()) {
+                Double total = hoursInState.get(state.id());
+                if (total != null) {
+                    hours.put(state.id(), Math.round(total / casesInState.get(state.id()) * 100) / 100.0);
+                }
+            }
             return new Figures(reported, dispatches, closures, ratings, rate(responded, dispatches), rate(solved, ratings),
                     rate(satisfied, ratings), rate(closedOnTime, closures), rate(closedAfterRework, closures), hours);
         }

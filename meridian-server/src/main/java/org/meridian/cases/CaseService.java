@@ -87,7 +87,7 @@ public final class CaseService {
                 first.data().putArray("likelyDuplicates").addAll(near.stream()
                         .map(other -> com.fasterxml.jackson.databind.node.TextNode.valueOf(other.id())).toList());
             }
-            cases.append(connection, first, view, CaseMachine.nextWatch(view, calendar));
+            append(connection, first, view, calendar);
             return new Reported(view, near);
         });
         publish(reported.reported());
@@ -151,12 +151,32 @@ public final class CaseService {
             WorkingCalendar calendar = calendar(connection, caller.tenant());
             CaseEvent event = CaseMachine.decide(view, complete, Actor.of(caller), now, deadlines(connection, caller.tenant(), calendar, view.category()));
             CaseView after = view.apply(event);
-            cases.append(connection, event, after, CaseMachine.nextWatch(after, calendar));
+            append(connection, event, after, calendar);
             changed.add(after);
             return after;
         });
         changed.forEach(this::publish);
         return result;
+    }
+
+    /** Events that change nothing the indicators count (nor who leads): their facts stay as they are. */
+    private static final java.util.Set<String> NO_FACTS = java.util.Set.of("noted", "reminded", "supervised", "escalated",
+            "extension-requested", "absorbed");
+
+    /**
+     * Appends the event with when the clock next looks at the case, and keeps the case's indicator facts current
+     * ({@link CaseKpis#facts}, from its whole log), all in the transaction that locked the case.
+     */
+    private void append(Connection connection, CaseEvent event, CaseView after, WorkingCalendar calendar) throws SQLException {
+        cases.append(connection, event, after, CaseMachine.nextWatch(after, calendar));
+        if (!NO_FACTS.contains(event.kind())) {
+            facts(connection, after);
+        }
+    }
+
+    private void facts(Connection connection, CaseView view) throws SQLException {
+        cases.replaceFacts(connection, view.tenant(), view.id(), view.lead(), view.district(),
+                CaseKpis.facts(cases.events(connection, view.tenant(), view.id())));
     }
 
     private CaseView locked(Connection connection, Caller caller, String id) throws SQLException {
@@ -227,13 +247,13 @@ public final class CaseService {
         WorkingCalendar calendar = calendar(connection, caller.tenant());
         CaseEvent merged = CaseMachine.decide(duplicate, merge, Actor.of(caller), now, deadlines(connection, caller.tenant(), calendar, duplicate.category()));
         CaseView after = duplicate.apply(merged);
-        cases.append(connection, merged, after, CaseMachine.nextWatch(after, calendar));
+        append(connection, merged, after, calendar);
         var data = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
         data.put("from", id);
         duplicate.reporters().forEach(data.putArray("reporters")::add);
         CaseEvent absorbed = new CaseEvent(target.version() + 1, "absorbed", now, caller.subject(), "", data);
         CaseView joined = target.apply(absorbed);
-        cases.append(connection, absorbed, joined, CaseMachine.nextWatch(joined, calendar));
+        append(connection, absorbed, joined, calendar);
         changed.add(after);
         changed.add(joined);
         return after;
@@ -291,7 +311,7 @@ public final class CaseService {
                     }
                     view = view.apply(event.get());
                     views.add(view);
-                    cases.append(connection, event.get(), view, CaseMachine.nextWatch(view, calendar));
+                    append(connection, event.get(), view, calendar);
                 }
                 if (views.isEmpty()) {
                     // Nothing to do after all (the calendar changed since): look again when the case says.
@@ -319,16 +339,22 @@ public final class CaseService {
 
     /**
      * Writes again the entities of cases whose last events were committed but never written as entities (the node
-     * stopped between the two, or the write failed), oldest first, at most {@code limit}; a case changed in the last
-     * minute is left to the writer at work on it. Returns how many it wrote.
+     * stopped between the two, or the write failed), oldest first, at most {@code limit}, and their indicator facts
+     * (cases from before the facts existed get theirs so); a case changed in the last minute is left to the writer at
+     * work on it. Returns how many it wrote.
      */
     public int republishBehind(int limit) {
         List<CaseStore.Due> behind = transactions.readOnly(connection -> cases.unpublished(connection,
                 clock.instant().minus(Duration.ofMinutes(1)), limit));
         int written = 0;
         for (CaseStore.Due candidate : behind) {
-            CaseView view = transactions.readOnly(connection -> CaseView.of(candidate.id(), candidate.tenant(),
-                    cases.events(connection, candidate.tenant(), candidate.id())));
+            CaseView view = transactions.inTransaction(connection -> {
+                CaseView found = CaseView.of(candidate.id(), candidate.tenant(), cases.events(connection, candidate.tenant(), candidate.id()));
+                if (found.version() > 0) {
+                    facts(connection, found);
+                }
+                return found;
+            });
             if (view.version() > 0) {
                 publish(view);
                 written++;
@@ -352,10 +378,9 @@ public final class CaseService {
         if (from == null || to == null || !from.isBefore(to) || Duration.between(from, to).compareTo(MAX_PERIOD) > 0) {
             throw new MeridianException(CaseError.INVALID_INPUT, "A period is from < to, at most 366 days");
         }
-        Map<String, List<CaseEvent>> logs = transactions.readOnly(connection -> cases.logsTouching(connection, caller.tenant(), from, to,
-                lead));
-        return CaseKpis.compute(List.copyOf(logs.values()), from, to,
-                grouping == Grouping.DEPARTMENT ? CaseView::lead : CaseView::district);
+        Map<String, List<CaseKpis.Fact>> facts = transactions.readOnly(connection -> cases.facts(connection, caller.tenant(), from, to,
+                grouping == Grouping.DEPARTMENT, lead));
+        return CaseKpis.fromFacts(facts, from, to);
     }
 
     // ---- catalogue, routing, calendar ---------------------------------------------------------------------------

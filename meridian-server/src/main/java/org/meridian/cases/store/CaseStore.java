@@ -14,6 +14,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.meridian.cases.CaseEvent;
+import org.meridian.cases.CaseKpis;
 import org.meridian.cases.CaseState;
 import org.meridian.cases.CaseSummary;
 import org.meridian.cases.CaseView;
@@ -79,17 +80,46 @@ public final class CaseStore {
         return due;
     }
 
+    /** Replaces the case's indicator facts, under its current lead and district. */
+    public void replaceFacts(Connection connection, String tenant, String id, String lead, String district, List<CaseKpis.Fact> facts)
+            throws SQLException {
+        try (PreparedStatement delete = connection.prepareStatement("DELETE FROM case_fact WHERE tenant = ? AND case_id = ?")) {
+            delete.setString(1, tenant);
+            delete.setString(2, id);
+            delete.executeUpdate();
+        }
+        if (facts.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO case_fact (tenant, case_id, lead, district, kind, at, "
+                + "stage, hours, yes, also) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            for (CaseKpis.Fact fact : facts) {
+                insert.setString(1, tenant);
+                insert.setString(2, id);
+                insert.setString(3, lead);
+                insert.setString(4, district);
+                insert.setString(5, fact.kind());
+                insert.setTimestamp(6, Timestamp.from(fact.at()));
+                insert.setString(7, fact.stage());
+                insert.setDouble(8, fact.hours());
+                insert.setBoolean(9, fact.yes());
+                insert.setBoolean(10, fact.also());
+                insert.addBatch();
+            }
+            insert.executeBatch();
+        }
+    }
+
     /**
-     * The whole logs of the cases with an event in [from, to) (of the cases {@code lead} leads, when not null): the
-     * cases whose life (first event to last) overlaps the period, found by their range index, then their events by
-     * their key. A few more than touched the period may come (alive across it without an event in it); the
-     * indicators count only events in the period.
+     * The indicator facts of [from, to) by group: the lead department ({@code byLead}) or the district; cases without
+     * one are left out. {@code lead} (when not null) narrows them to that department's cases.
      */
-    public java.util.Map<String, List<CaseEvent>> logsTouching(Connection connection, String tenant, Instant from, Instant to,
-                                                               String lead) throws SQLException {
-        List<String> ids = new ArrayList<>();
-        try (PreparedStatement select = connection.prepareStatement("SELECT id FROM case_record WHERE tenant = ?"
-                + (lead == null ? "" : " AND lead = ?") + " AND tstzrange(created_at, updated_at, '[]') && tstzrange(?, ?, '[)')")) {
+    public java.util.Map<String, List<CaseKpis.Fact>> facts(Connection connection, String tenant, Instant from, Instant to,
+                                                           boolean byLead, String lead) throws SQLException {
+        java.util.Map<String, List<CaseKpis.Fact>> facts = new java.util.LinkedHashMap<>();
+        try (PreparedStatement select = connection.prepareStatement("SELECT " + (byLead ? "lead" : "district")
+                + ", kind, at, stage, hours, yes, also FROM case_fact WHERE tenant = ?" + (lead == null ? "" : " AND lead = ?")
+                + " AND at >= ? AND at < ? AND " + (byLead ? "lead" : "district") + " IS NOT NULL")) {
             int i = 1;
             select.setString(i++, tenant);
             if (lead != null) {
@@ -97,13 +127,15 @@ public final class CaseStore {
             }
             select.setTimestamp(i++, Timestamp.from(from));
             select.setTimestamp(i, Timestamp.from(to));
+            select.setFetchSize(10_000);
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
-                    ids.add(rows.getString(1));
+                    facts.computeIfAbsent(rows.getString(1), group -> new ArrayList<>()).add(new CaseKpis.Fact(rows.getString(2),
+                            rows.getTimestamp(3).toInstant(), rows.getString(4), rows.getDouble(5), rows.getBoolean(6), rows.getBoolean(7)));
                 }
             }
         }
-        return ids.isEmpty() ? new java.util.LinkedHashMap<>() : logsOf(connection, tenant, ids);
+        return facts;
     }
 
     /**
