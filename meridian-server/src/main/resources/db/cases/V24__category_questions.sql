@@ -44,3 +44,19 @@ ALTER TABLE case_record ADD COLUMN watch_at timestamptz;
 CREATE INDEX case_record_watch ON case_record (watch_at) WHERE watch_at IS NOT NULL;
 -- Cases from before: the watch looks at each open one once, and from then on when each says.
 UPDATE case_record SET watch_at = now() WHERE deadline IS NOT NULL AND state NOT IN ('closed', 'rejected', 'merged', 'suspended');
+
+-- Photos and documents of cases, checked by content (JPEG, PNG, PDF), kept in the database beside the case (every node
+-- serves them; never under a web root), with a JPEG thumbnail of each photo. An id is the content's SHA-256 prefix.
+CREATE TABLE case_attachment (
+    tenant     text        NOT NULL,
+    case_id    text        NOT NULL,
+    id         text        NOT NULL,
+    name       text        NOT NULL,
+    media_type text        NOT NULL,
+    size       integer     NOT NULL,
+    content    bytea       NOT NULL,
+    thumbnail  bytea,
+    actor      text        NOT NULL,
+    created_at timestamptz NOT NULL,
+    PRIMARY KEY (tenant, case_id, id)
+);

@@ -83,6 +83,13 @@ public sealed interface CaseAction {
     record Rate(Satisfaction satisfaction, boolean solved, String comment, boolean reopen) implements CaseAction {
     }
 
+    /**
+     * A photo or document joins the case (its content already checked and stored as {@code id}): the reporter, the
+     * dispatchers, grid inspectors and the departments on the case attach, while the case is open.
+     */
+    record Attach(String id, String name, String mediaType) implements CaseAction {
+    }
+
     /** Anyone working on the case (lead, co-handlers, dispatchers) adds a note. */
     record Note(String text) implements CaseAction {
     }

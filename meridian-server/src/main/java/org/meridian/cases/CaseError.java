@@ -14,7 +14,11 @@ public enum CaseError implements ErrorCode {
     /** The case's state does not allow the action (it moved on, or was never there). */
     WRONG_STATE(ErrorType.CONFLICT),
     /** Someone else changed the case at the same moment: read it again and decide again. */
-    CHANGED_MEANWHILE(ErrorType.CONFLICT);
+    CHANGED_MEANWHILE(ErrorType.CONFLICT),
+    /** An attachment larger than case handling takes. */
+    TOO_LARGE(ErrorType.PAYLOAD_TOO_LARGE),
+    /** An attachment of a kind case handling does not take, or not the kind it was sent as. */
+    UNSUPPORTED_TYPE(ErrorType.UNSUPPORTED_MEDIA_TYPE);
 
     private final ErrorType type;
 

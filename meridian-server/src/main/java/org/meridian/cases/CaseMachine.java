@@ -282,6 +282,18 @@ public final class CaseMachine {
                     due(data, view, CaseState.REGISTERED, now, deadlines);
                 }
             }
+            case CaseAction.Attach attach -> {
+                boolean involved = view.reportedBy(actor.subject()) || actor.dispatches() || actor.has(Role.GRID_INSPECTOR)
+                        || actor.worksFor(view.lead()) || view.coHandlers().stream().anyMatch(actor::worksFor);
+                require(involved, "the reporter, the dispatchers, grid inspectors and the departments on the case attach files");
+                if (view.state() == null || !view.state().open()) {
+                    throw wrongState(view, action);
+                }
+                kind = "attached";
+                data.put("attachment", attach.id()).put("name", attach.name()).put("mediaType", attach.mediaType());
+                department = view.coHandlers().stream().filter(actor::worksFor).findFirst()
+                        .orElse(actor.worksFor(view.lead()) && view.lead() != null ? view.lead() : "");
+            }
             case CaseAction.Note note -> {
                 boolean involved = actor.dispatches() || actor.worksFor(view.lead())
                         || view.coHandlers().stream().anyMatch(actor::worksFor);

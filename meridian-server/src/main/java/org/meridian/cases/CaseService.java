@@ -148,6 +148,15 @@ public final class CaseService {
             }
             CaseView view = locked(connection, caller, id);
             CaseAction complete = action instanceof CaseAction.Dispatch dispatch ? routed(connection, view, dispatch) : action;
+            if (action instanceof CaseAction.Handle handle && !handle.evidence().isEmpty()) {
+                java.util.Set<String> attached = new java.util.HashSet<>();
+                cases.attachments(connection, caller.tenant(), id).forEach(a -> attached.add(a.id()));
+                for (String evidence : handle.evidence()) {
+                    if (!attached.contains(evidence)) {
+                        throw new MeridianException(CaseError.INVALID_INPUT, "Evidence is the case's attachments; " + evidence + " is not one");
+                    }
+                }
+            }
             WorkingCalendar calendar = calendar(connection, caller.tenant());
             CaseEvent event = CaseMachine.decide(view, complete, Actor.of(caller), now, deadlines(connection, caller.tenant(), calendar, view.category()));
             CaseView after = view.apply(event);
@@ -160,8 +169,8 @@ public final class CaseService {
     }
 
     /** Events that change nothing the indicators count (nor who leads): their facts stay as they are. */
-    private static final java.util.Set<String> NO_FACTS = java.util.Set.of("noted", "reminded", "supervised", "escalated",
-            "extension-requested", "absorbed");
+    private static final java.util.Set<String> NO_FACTS = java.util.Set.of("noted", "attached", "reminded", "supervised",
+            "escalated", "extension-requested", "absorbed");
 
     /**
      * Appends the event with when the clock next looks at the case, and keeps the case's indicator facts current
@@ -177,6 +186,72 @@ public final class CaseService {
     private void facts(Connection connection, CaseView view) throws SQLException {
         cases.replaceFacts(connection, view.tenant(), view.id(), view.lead(), view.district(),
                 CaseKpis.facts(cases.events(connection, view.tenant(), view.id())));
+    }
+
+    /** An attachment as the case API shows it. */
+    public record Attachment(String id, String name, String mediaType, int size, boolean hasThumbnail, Instant createdAt) {
+    }
+
+    /** A stored attachment's bytes, to send. */
+    public record AttachmentContent(String name, String mediaType, byte[] bytes) {
+    }
+
+    /**
+     * Attaches a photo or document to the case, checked by its content ({@link Attachments}), and records it as an
+     * event of the case; the same content twice is the same attachment.
+     */
+    public Attachment attach(Caller caller, String id, String name, String mediaType, byte[] content) {
+        String shown = name == null || name.isBlank() ? "attachment" : name.strip();
+        if (shown.length() > 200 || shown.chars().anyMatch(c -> c < 0x20 || c == 0x7F)) {
+            throw new MeridianException(CaseError.INVALID_INPUT, "A file's name is one line of at most 200 characters");
+        }
+        Attachments.Checked checked = Attachments.check(mediaType, content);
+        String attachmentId = Attachments.idOf(content);
+        Instant now = clock.instant();
+        List<CaseView> changed = new ArrayList<>();
+        Attachment attached = transactions.inTransaction(connection -> {
+            changed.clear();
+            CaseView view = locked(connection, caller, id);
+            List<CaseStore.StoredAttachment> existing = cases.attachments(connection, caller.tenant(), id);
+            Optional<CaseStore.StoredAttachment> same = existing.stream().filter(a -> a.id().equals(attachmentId)).findFirst();
+            if (same.isPresent()) {
+                return attachment(same.get());
+            }
+            if (existing.size() >= Attachments.MAX_PER_CASE) {
+                throw new MeridianException(CaseError.INVALID_INPUT, "A case has at most " + Attachments.MAX_PER_CASE + " attachments");
+            }
+            WorkingCalendar calendar = calendar(connection, caller.tenant());
+            CaseEvent event = CaseMachine.decide(view, new CaseAction.Attach(attachmentId, shown, checked.mediaType()), Actor.of(caller),
+                    now, deadlines(connection, caller.tenant(), calendar, view.category()));
+            cases.putAttachment(connection, caller.tenant(), id, attachmentId, shown, checked.mediaType(), checked.content(),
+                    checked.thumbnail(), caller.subject(), now);
+            CaseView after = view.apply(event);
+            append(connection, event, after, calendar);
+            changed.add(after);
+            return new Attachment(attachmentId, shown, checked.mediaType(), content.length, checked.thumbnail() != null, now);
+        });
+        changed.forEach(this::publish);
+        return attached;
+    }
+
+    /** The case's attachments (404 when the caller may not see the case). */
+    public List<Attachment> attachments(Caller caller, String id) {
+        get(caller, id);
+        return transactions.readOnly(connection -> cases.attachments(connection, caller.tenant(), id)).stream()
+                .map(CaseService::attachment).toList();
+    }
+
+    /** One attachment's bytes, or its thumbnail's (404 when there is none, or the caller may not see the case). */
+    public AttachmentContent attachment(Caller caller, String id, String attachmentId, boolean thumbnail) {
+        get(caller, id);
+        CaseStore.StoredAttachment found = transactions.readOnly(connection -> cases.attachment(connection, caller.tenant(), id,
+                attachmentId, thumbnail)).orElseThrow(() -> new MeridianException(CaseError.NOT_FOUND,
+                "Case " + id + " has no attachment " + attachmentId + (thumbnail ? " with a thumbnail" : "")));
+        return new AttachmentContent(found.name(), found.mediaType(), found.bytes());
+    }
+
+    private static Attachment attachment(CaseStore.StoredAttachment stored) {
+        return new Attachment(stored.id(), stored.name(), stored.mediaType(), stored.size(), stored.hasThumbnail(), stored.createdAt());
     }
 
     private CaseView locked(Connection connection, Caller caller, String id) throws SQLException {

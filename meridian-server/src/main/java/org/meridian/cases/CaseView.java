@@ -138,7 +138,7 @@ public record CaseView(String id, String tenant, String category, String urgency
                     reopen(next);
                 }
             }
-            case "noted" -> { }
+            case "noted", "attached" -> { }
             case "reminded" -> next.remindedFor = Instant.parse(data.path("for").asText());
             case "supervised" -> next.supervisedFor = Instant.parse(data.path("for").asText());
             case "escalated" -> next.escalatedFor = Instant.parse(data.path("for").asText());

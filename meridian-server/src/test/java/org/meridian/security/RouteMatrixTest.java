@@ -155,7 +155,7 @@ class RouteMatrixTest {
                 .replace("{type}", "Nothing").replace("{contextId}", "nothing").replace("{apikey}", "nothing")
                 .replace("{deviceId}", "nothing").replace("{name}", "nothing").replace("{id}", "nothing")
                 .replace("{username}", "nobody").replace("{year}", "2026").replace("{code}", "nothing")
-                .replace("{format}", "json").replace("{token}", "nothing");
+                .replace("{format}", "json").replace("{token}", "nothing").replace("{attachment}", "nothing");
     }
 
     private static String code(Api.Response response) {

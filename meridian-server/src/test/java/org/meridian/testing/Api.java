@@ -165,6 +165,16 @@ public final class Api {
         }
 
         public Response send() {
+            HttpResponse<byte[]> response = exchange();
+            return new Response(response.statusCode(), response.headers(), new String(response.body(), java.nio.charset.StandardCharsets.UTF_8));
+        }
+
+        /** Sends the request and returns the body as it came (a file, a photo). */
+        public byte[] sendForBytes() {
+            return exchange().body();
+        }
+
+        private HttpResponse<byte[]> exchange() {
             HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
             builder.method(method, bytes != null ? HttpRequest.BodyPublishers.ofByteArray(bytes)
                     : body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
@@ -177,8 +187,7 @@ public final class Api {
                 builder.header("Authorization", authorization());
             }
             try {
-                HttpResponse<String> response = client.send(builder.build(), HttpResponse.BodyHandlers.ofString());
-                return new Response(response.statusCode(), response.headers(), response.body());
+                return client.send(builder.build(), HttpResponse.BodyHandlers.ofByteArray());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             } catch (InterruptedException e) {

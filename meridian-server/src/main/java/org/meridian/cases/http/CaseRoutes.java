@@ -55,6 +55,9 @@ public final class CaseRoutes implements Routes {
         routes.get(BASE + "/cases", this::list, Access.CASES);
         routes.get(BASE + "/cases/{id}", this::get, Access.CASES);
         routes.post(BASE + "/cases/{id}/actions", this::act, Access.CASES);
+        routes.post(BASE + "/cases/{id}/attachments", this::attach, Access.CASES);
+        routes.get(BASE + "/cases/{id}/attachments", this::attachments, Access.CASES);
+        routes.get(BASE + "/cases/{id}/attachments/{attachment}", this::attachment, Access.CASES);
         routes.get(BASE + "/kpis", this::kpis, Access.CASES);
         routes.get(BASE + "/kpis/ranking", this::ranking, Access.CASES);
         routes.get(BASE + "/categories", this::categories, Access.CASES);
@@ -238,6 +241,50 @@ public final class CaseRoutes implements Routes {
                     + "close, request-extension, decide-extension, suspend, resume, reopen, merge, rate, note");
         };
         JsonFields.respond(http, 200, view(cases.act(caller(http), http.pathParam("id"), action)));
+    }
+
+    /** A photo (JPEG, PNG) or document (PDF) as the body, sent with its own Content-Type; ?name= its file name. */
+    private void attach(Context http) {
+        CaseService.Attachment attached = cases.attach(caller(http), http.pathParam("id"), Parameters.single(http, "name"),
+                http.contentType(), http.bodyAsBytes());
+        http.header("Location", BASE + "/cases/" + http.pathParam("id") + "/attachments/" + attached.id());
+        JsonFields.respond(http, 201, attachment(http.pathParam("id"), attached));
+    }
+
+    private void attachments(Context http) {
+        ArrayNode out = NODES.arrayNode();
+        cases.attachments(caller(http), http.pathParam("id")).forEach(a -> out.add(attachment(http.pathParam("id"), a)));
+        JsonFields.respond(http, 200, out);
+    }
+
+    private static ObjectNode attachment(String caseId, CaseService.Attachment attachment) {
+        String url = BASE + "/cases/" + caseId + "/attachments/" + attachment.id();
+        ObjectNode out = NODES.objectNode().put("id", attachment.id()).put("name", attachment.name())
+                .put("mediaType", attachment.mediaType()).put("size", attachment.size()).put("url", url)
+                .put("createdAt", attachment.createdAt().toString());
+        if (attachment.hasThumbnail()) {
+            out.put("thumbnail", url + "?thumbnail=true");
+        }
+        return out;
+    }
+
+    /**
+     * An attachment's bytes, as stored and never interpreted: its checked media type, no sniffing, downloaded rather
+     * than shown (photos may be shown), and a policy that runs nothing should a browser open it.
+     */
+    private void attachment(Context http) {
+        CaseService.AttachmentContent content = cases.attachment(caller(http), http.pathParam("id"), http.pathParam("attachment"),
+                Parameters.flag(http, "thumbnail"));
+        String encoded = java.net.URLEncoder.encode(content.name(), java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
+        http.header("X-Content-Type-Options", "nosniff");
+        http.header("Content-Security-Policy", "default-src 'none'; sandbox");
+        http.header("Cache-Control", "private, max-age=3600");
+        http.header("Content-Disposition", (content.mediaType().startsWith("image/") ? "inline" : "attachment")
+                + "; filename*=UTF-8''" + encoded);
+        http.status(200).result(content.bytes());
+        // Binary: no charset (the server's default content type would add one).
+        http.res().setCharacterEncoding(null);
+        http.res().setContentType(content.mediaType());
     }
 
     /** The one text member an action takes besides its name. */

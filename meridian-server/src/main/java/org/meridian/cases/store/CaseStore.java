@@ -80,6 +80,65 @@ public final class CaseStore {
         return due;
     }
 
+    /** An attachment of a case: what it is, and its bytes (or its thumbnail's) when asked for. */
+    public record StoredAttachment(String id, String name, String mediaType, int size, boolean hasThumbnail, Instant createdAt,
+                                   byte[] bytes) {
+    }
+
+    /** Stores the attachment; false when the case has it already (the same content). */
+    public boolean putAttachment(Connection connection, String tenant, String caseId, String id, String name, String mediaType,
+                                 byte[] content, byte[] thumbnail, String actor, Instant at) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO case_attachment (tenant, case_id, id, name, media_type, "
+                + "size, content, thumbnail, actor, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
+            insert.setString(1, tenant);
+            insert.setString(2, caseId);
+            insert.setString(3, id);
+            insert.setString(4, name);
+            insert.setString(5, mediaType);
+            insert.setInt(6, content.length);
+            insert.setBytes(7, content);
+            insert.setBytes(8, thumbnail);
+            insert.setString(9, actor);
+            insert.setTimestamp(10, Timestamp.from(at));
+            return insert.executeUpdate() == 1;
+        }
+    }
+
+    /** The case's attachments, without their bytes, oldest first. */
+    public List<StoredAttachment> attachments(Connection connection, String tenant, String caseId) throws SQLException {
+        List<StoredAttachment> found = new ArrayList<>();
+        try (PreparedStatement select = connection.prepareStatement("SELECT id, name, media_type, size, thumbnail IS NOT NULL, created_at "
+                + "FROM case_attachment WHERE tenant = ? AND case_id = ? ORDER BY created_at, id")) {
+            select.setString(1, tenant);
+            select.setString(2, caseId);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    found.add(new StoredAttachment(rows.getString(1), rows.getString(2), rows.getString(3), rows.getInt(4),
+                            rows.getBoolean(5), rows.getTimestamp(6).toInstant(), null));
+                }
+            }
+        }
+        return found;
+    }
+
+    /** One attachment with its bytes (or its thumbnail's), if the case has it. */
+    public Optional<StoredAttachment> attachment(Connection connection, String tenant, String caseId, String id, boolean thumbnail)
+            throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("SELECT id, name, media_type, size, thumbnail IS NOT NULL, created_at, "
+                + (thumbnail ? "thumbnail" : "content") + " FROM case_attachment WHERE tenant = ? AND case_id = ? AND id = ?")) {
+            select.setString(1, tenant);
+            select.setString(2, caseId);
+            select.setString(3, id);
+            try (ResultSet row = select.executeQuery()) {
+                if (!row.next() || row.getBytes(7) == null) {
+                    return Optional.empty();
+                }
+                return Optional.of(new StoredAttachment(row.getString(1), row.getString(2), thumbnail ? "image/jpeg" : row.getString(3),
+                        row.getInt(4), row.getBoolean(5), row.getTimestamp(6).toInstant(), row.getBytes(7)));
+            }
+        }
+    }
+
     /** Replaces the case's indicator facts, under its current lead and district. */
     public void replaceFacts(Connection connection, String tenant, String id, String lead, String district, List<CaseKpis.Fact> facts)
             throws SQLException {
