@@ -1,11 +1,7 @@
 package org.meridian.bench;
 
 import java.io.StringReader;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -20,8 +16,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.meridian.cases.Actor;
 import org.meridian.cases.CaseAction;
 import org.meridian.cases.CaseEvent;
@@ -41,17 +35,17 @@ import org.postgresql.PGConnection;
  */
 final class CasesBenchmark {
     private static final String PASSWORD = "bench-password-12";
-    private static final Pattern TOKEN = Pattern.compile("\"access_token\":\"([^\"]+)\"");
     private static final List<String> DEPARTMENTS = List.of("water", "transport", "urban", "ecology", "emergency");
     private static final Instant YEAR_START = LocalDate.of(2025, 12, 1).atStartOfDay(ZoneOffset.ofHours(8)).toInstant();
 
     private final String base;
     private final String adminPassword;
     private final long events;
-    private final HttpClient client = HttpClient.newHttpClient();
+    private final BenchClient accounts;
 
     CasesBenchmark(String base, String adminPassword, long events) {
         this.base = base;
+        this.accounts = new BenchClient(base);
         this.adminPassword = adminPassword;
         this.events = events;
     }
@@ -247,24 +241,11 @@ final class CasesBenchmark {
     };
 
     private String signIn(String username, String password) throws Exception {
-        HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create(base + "/auth/token"))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString("grant_type=password&username=" + encode(username) + "&password=" + encode(password)))
-                .build(), HttpResponse.BodyHandlers.ofString());
-        Matcher token = TOKEN.matcher(response.body());
-        if (response.statusCode() != 200 || !token.find()) {
-            throw new IllegalStateException("could not sign in as " + username + ": " + response.statusCode() + " " + response.body());
-        }
-        return token.group(1);
+        return accounts.signIn(username, password);
     }
 
     private void send(String authorization, String method, String path, String body) throws Exception {
-        HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", authorization)
-                .header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() >= 300) {
-            throw new IllegalStateException(method + " " + path + ": " + response.statusCode() + " " + response.body());
-        }
+        accounts.send(authorization, method, path, body);
     }
 
     private static String encode(String text) {

@@ -1,10 +1,6 @@
 package org.meridian.bench;
 
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -12,8 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Governed reads against the owner's: {@code entities} entities of a type one department owns, a second department
@@ -24,15 +18,15 @@ import java.util.regex.Pattern;
 final class SharingBenchmark {
     private static final String TYPE = "AirQualityObserved";
     private static final String PASSWORD = "bench-password-12";
-    private static final Pattern TOKEN = Pattern.compile("\"access_token\":\"([^\"]+)\"");
 
     private final String base;
     private final int entities;
     private final String adminPassword;
-    private final HttpClient client = HttpClient.newHttpClient();
+    private final BenchClient accounts;
 
     SharingBenchmark(String base, int entities, String adminPassword) {
         this.base = base;
+        this.accounts = new BenchClient(base);
         this.entities = entities;
         this.adminPassword = adminPassword;
     }
@@ -112,24 +106,11 @@ final class SharingBenchmark {
     }
 
     private String signIn(String username, String password) throws Exception {
-        HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create(base + "/auth/token"))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString("grant_type=password&username=" + encode(username) + "&password=" + encode(password)))
-                .build(), HttpResponse.BodyHandlers.ofString());
-        Matcher token = TOKEN.matcher(response.body());
-        if (response.statusCode() != 200 || !token.find()) {
-            throw new IllegalStateException("could not sign in as " + username + ": " + response.statusCode() + " " + response.body());
-        }
-        return token.group(1);
+        return accounts.signIn(username, password);
     }
 
     private void send(String authorization, String method, String path, String body) throws Exception {
-        HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", authorization)
-                .header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() >= 300) {
-            throw new IllegalStateException(method + " " + path + ": " + response.statusCode() + " " + response.body());
-        }
+        accounts.send(authorization, method, path, body);
     }
 
     private static String encode(String text) {
