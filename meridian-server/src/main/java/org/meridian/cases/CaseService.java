@@ -47,6 +47,18 @@ public final class CaseService {
     private final BiPredicate<String, String> departmentExists;
     private final Clock clock;
     private final java.util.function.Predicate<CaseView> publisher;
+    private DistrictLocator districts = (tenant, longitude, latitude) -> null;
+
+    /** Which district a place lies in (the tenant's District entities), or null. */
+    @FunctionalInterface
+    public interface DistrictLocator {
+        String districtAt(String tenant, double longitude, double latitude);
+    }
+
+    /** Reports that do not name their district are given the one their place lies in (routing is by district). */
+    public void locateDistrictsWith(DistrictLocator locator) {
+        this.districts = locator;
+    }
 
     /**
      * @param publisher told each case as it is after each committed event (it becomes an NGSI-LD entity); says whether
@@ -65,8 +77,12 @@ public final class CaseService {
     // ---- reports and actions ----------------------------------------------------------------------------------
 
     /** Opens a case for the report (受理), and says which open cases it likely duplicates. */
-    public Reported report(Caller caller, CaseMachine.Report report) {
+    public Reported report(Caller caller, CaseMachine.Report given) {
         Instant now = clock.instant();
+        CaseMachine.Report report = given.district() != null ? given : new CaseMachine.Report(given.category(), given.urgency(),
+                given.description(), given.longitude(), given.latitude(), given.address(),
+                districts.districtAt(caller.tenant(), given.longitude(), given.latitude()), given.source(), given.answers(),
+                given.contact(), given.media());
         Reported reported = transactions.inTransaction(connection -> {
             Category category = catalogue.category(connection, caller.tenant(), report.category())
                     .orElseThrow(() -> new MeridianException(CaseError.INVALID_INPUT, "There is no category " + report.category()));

@@ -5,6 +5,9 @@ import java.util.Set;
 import org.meridian.broker.BatchService;
 import org.meridian.broker.BrokerCapability;
 import org.meridian.broker.ContextService;
+import org.meridian.broker.EntityService;
+import org.meridian.broker.QueryPlanner;
+import org.meridian.broker.QueryRequest;
 import org.meridian.cases.http.CaseRoutes;
 import org.meridian.cases.http.Open311Routes;
 import org.meridian.cases.store.CaseStore;
@@ -44,6 +47,32 @@ public final class CasesCapability implements Capability {
         return CaseSettings.from(environment).problems();
     }
 
+    /**
+     * The district a place lies in: the tenant's {@code District} entity whose location contains it (the demo city's,
+     * a city's own boundaries), named by the last part of its id (urn:ngsi-ld:District:xihu is xihu); none when there
+     * is none or the query fails (the report is taken all the same, routed as for anywhere).
+     */
+    private static CaseService.DistrictLocator districtsOf(Platform platform) {
+        EntityService entities = platform.services().require(EntityService.class);
+        org.meridian.core.jsonld.JsonLdContext core = platform.services().require(ContextService.class).core();
+        QueryPlanner planner = new QueryPlanner(10);
+        return (tenant, longitude, latitude) -> {
+            try {
+                var selection = planner.plan(new QueryRequest(null, null, "District", null, null, "contains", "Point",
+                        "[" + longitude + "," + latitude + "]", null, List.of("name")), core);
+                var found = entities.query(org.meridian.core.security.Caller.system(tenant, "cases"), selection, 1, 0, false).entities();
+                if (found.isEmpty()) {
+                    return null;
+                }
+                String id = found.getFirst().id();
+                return id.substring(id.lastIndexOf(':') + 1);
+            } catch (RuntimeException e) {
+                LOG.warn("the district of a report at {},{} could not be found: {}", longitude, latitude, e.toString());
+                return null;
+            }
+        };
+    }
+
     @Override
     public Running start(Platform platform) {
         CaseSettings settings = CaseSettings.from(platform.environment());
@@ -52,6 +81,7 @@ public final class CasesCapability implements Capability {
                 platform.services().require(ContextService.class).core());
         CaseService cases = new CaseService(platform.transactions(), new CaseStore(), new CatalogueStore(),
                 identity::departmentExists, platform.clock(), entities::publish);
+        cases.locateDistrictsWith(districtsOf(platform));
         platform.services().provide(CaseService.class, cases);
         PublicCases published = new PublicCases(platform.transactions(), new CaseStore(), new CatalogueStore());
         List<Routes> routes = List.of(new CaseRoutes(cases), new Open311Routes(published, cases, identity::apiKeyCaller,

@@ -231,4 +231,25 @@ class CasesTest {
                 java.time.Instant.parse(dispatched.path("deadline").asText()));
         assertThat(limit).as("2 working hours are 2 hours, at any hour of any day").isEqualTo(java.time.Duration.ofHours(2));
     }
+
+    /** A report that does not say its district is routed by the district its place lies in (the city's District entities). */
+    @Test
+    void aReportIsRoutedByTheDistrictItLiesIn() {
+        ok(operator.post("/ngsi-ld/v1/entities", """
+                {"id": "urn:ngsi-ld:District:gongshu", "type": "District", "name": {"type": "Property", "value": "拱墅区"},
+                 "location": {"type": "GeoProperty", "value": {"type": "Polygon",
+                   "coordinates": [[[120.10, 30.30], [120.20, 30.30], [120.20, 30.40], [120.10, 30.40], [120.10, 30.30]]]}}}""")
+                .contentType("application/json"));
+        ok(operator.put("/cases/v1/routing", "{\"category\": \"manhole-cover\", \"district\": \"gongshu\", \"lead\": \"transport\"}"));
+        JsonNode inside = report(citizen, 120.15, 30.35, "cover in Gongshu");
+        assertThat(inside.path("district").asText()).isEqualTo("gongshu");
+        assertThat(act(dispatcher, inside.path("id").asText(), "{\"action\": \"register\"}").path("state").asText()).isEqualTo("registered");
+        assertThat(act(dispatcher, inside.path("id").asText(), "{\"action\": \"dispatch\"}").path("lead").asText())
+                .as("the district's route").isEqualTo("transport");
+        JsonNode outside = report(citizen, 120.05, 30.25, "cover elsewhere");
+        assertThat(outside.has("district")).isFalse();
+        act(dispatcher, outside.path("id").asText(), "{\"action\": \"register\"}");
+        assertThat(act(dispatcher, outside.path("id").asText(), "{\"action\": \"dispatch\"}").path("lead").asText())
+                .as("anywhere else's route").isEqualTo("water");
+    }
 }
