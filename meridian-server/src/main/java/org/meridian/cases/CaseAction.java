@@ -90,8 +90,14 @@ public sealed interface CaseAction {
     record Attach(String id, String name, String mediaType) implements CaseAction {
     }
 
-    /** Anyone working on the case (lead, co-handlers, dispatchers) adds a note. */
-    record Note(String text) implements CaseAction {
+    /**
+     * Anyone working on the case (lead, co-handlers, dispatchers) or its reporter adds a note; {@code reference} is the
+     * sender's own id of it (an Open311 app's update_id), so the same note sent twice is refused.
+     */
+    record Note(String text, String reference) implements CaseAction {
+        public Note(String text) {
+            this(text, null);
+        }
     }
 
     /** How satisfied the reporter is (满意, 基本满意, 不满意). */

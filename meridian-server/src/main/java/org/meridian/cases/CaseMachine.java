@@ -296,13 +296,16 @@ public final class CaseMachine {
             }
             case CaseAction.Note note -> {
                 boolean involved = actor.dispatches() || actor.worksFor(view.lead())
-                        || view.coHandlers().stream().anyMatch(actor::worksFor);
-                require(involved, "the dispatchers and the departments on the case add notes");
+                        || view.coHandlers().stream().anyMatch(actor::worksFor) || view.reportedBy(actor.subject());
+                require(involved, "the reporter, the dispatchers and the departments on the case add notes");
                 if (view.state() == null) {
                     throw wrongState(view, action);
                 }
                 kind = "noted";
                 data.put("text", required(note.text(), "A note has text"));
+                if (note.reference() != null) {
+                    data.put("reference", note.reference());
+                }
                 department = view.coHandlers().stream().filter(actor::worksFor).findFirst()
                         .orElse(actor.worksFor(view.lead()) && view.lead() != null ? view.lead() : "");
             }

@@ -164,6 +164,13 @@ public final class CaseService {
             }
             CaseView view = locked(connection, caller, id);
             CaseAction complete = action instanceof CaseAction.Dispatch dispatch ? routed(connection, view, dispatch) : action;
+            if (action instanceof CaseAction.Note note && note.reference() != null) {
+                boolean seen = cases.events(connection, caller.tenant(), id).stream().anyMatch(event -> event.kind().equals("noted")
+                        && note.reference().equals(event.data().path("reference").asText(null)));
+                if (seen) {
+                    throw new MeridianException(CaseError.INVALID_INPUT, "The update " + note.reference() + " was received already");
+                }
+            }
             if (action instanceof CaseAction.Handle handle && !handle.evidence().isEmpty()) {
                 java.util.Set<String> attached = new java.util.HashSet<>();
                 cases.attachments(connection, caller.tenant(), id).forEach(a -> attached.add(a.id()));

@@ -100,7 +100,7 @@ class CaseMachineTest {
         act(DISPATCHER, new CaseAction.Dispatch("water", List.of("transport"), null));
         assertRefused(() -> act(TRANSPORT, new CaseAction.Accept(null)), CaseError.NOT_ALLOWED);
         assertRefused(() -> act(WATER, new CaseAction.Handle("done", null)), CaseError.WRONG_STATE);
-        assertRefused(() -> act(CITIZEN, new CaseAction.Note("hello")), CaseError.NOT_ALLOWED);
+        assertRefused(() -> act(new Actor("account:zhou", Set.of("citizen"), Set.of()), new CaseAction.Note("hello")), CaseError.NOT_ALLOWED);
         assertRefused(() -> act(CITIZEN, new CaseAction.Rate(CaseAction.Satisfaction.SATISFIED, true, null, false)), CaseError.WRONG_STATE);
         assertThat(view.version()).as("refusals leave no event").isEqualTo(3);
     }

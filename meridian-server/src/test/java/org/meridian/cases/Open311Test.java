@@ -189,6 +189,20 @@ class Open311Test {
                 .extracting(u -> u.path("update_id").asText()).containsExactlyElementsOf(
                         iterable(updates).stream().map(u -> u.path("update_id").asText()).toList());
 
+        // The app sends its citizen's comment: a note from the reporter, once per update_id, never shown to the public.
+        String comment = "api_key=" + encoded(apiKey) + "&service_request_id=" + id + "&update_id=fms-77&status=OPEN"
+                + "&updated_datetime=2026-12-05T10:00:00%2B08:00&description=" + encoded("还是有积水 still a puddle, call 13700000000");
+        Api.Response noted = anyone.postForm(path("servicerequestupdates.json"), comment).send();
+        assertThat(noted.status()).as(noted.toString()).isEqualTo(200);
+        assertThat(noted.json().get(0).path("update_id").asText()).startsWith(id + "-");
+        Api.Response again = anyone.postForm(path("servicerequestupdates.json"), comment).send();
+        assertThat(again.status()).as("the same update_id twice").isEqualTo(400);
+        valid(again.json(), "errors");
+        assertThat(anyone.postForm(path("servicerequestupdates.json"), comment.replace(id, "20990101-000001")).send().status())
+                .isEqualTo(404);
+        assertThat(city.ok(dispatcher.get("/cases/v1/cases/" + id)).path("events").toString()).contains("still a puddle");
+        assertThat(anyone.get(path("servicerequestupdates.json")).send().body()).doesNotContain("13700000000");
+
         // Filters: status, service_code, ids override, the 90-day window.
         assertThat(anyone.get(path("requests.json?status=open")).send().json()).isEmpty();
         assertThat(anyone.get(path("requests.json?status=closed&service_code=pothole")).send().json()).hasSize(1);

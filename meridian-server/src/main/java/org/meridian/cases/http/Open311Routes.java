@@ -79,6 +79,7 @@ public final class Open311Routes implements Routes {
         routes.get(BASE + "/servicerequestupdates.{format}", this::updates, Access.PUBLIC);
         // Anyone at the edge (and rate-limited by address): the route checks the api_key itself, as Open311 sends it.
         routes.post(BASE + "/requests.{format}", this::report, Access.PUBLIC);
+        routes.post(BASE + "/servicerequestupdates.{format}", this::comment, Access.PUBLIC);
     }
 
     // ---- discovery and services ----
@@ -149,21 +150,10 @@ public final class Open311Routes implements Routes {
 
     private void report(Context http) {
         format(http);
-        String type = http.contentType();
-        if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
-            throw invalid("Send the request form-encoded (application/x-www-form-urlencoded; charset=utf-8)");
-        }
-        Map<String, List<String>> form = http.formParamMap();
-        String apiKey = value(form, "api_key");
-        if (apiKey == null) {
-            apiKey = http.header("X-Api-Key");
-        }
-        if (apiKey == null || apiKey.isBlank()) {
-            throw new MeridianException(CaseError.NOT_ALLOWED, "api_key is required: a machine client's API key");
-        }
+        Map<String, List<String>> form = formOf(http);
         String named = value(form, "jurisdiction_id");
         String tenant = tenant(named != null ? named : value(http.queryParamMap(), "jurisdiction_id"), false);
-        Caller caller = keys.caller(apiKey.trim(), tenant);
+        Caller caller = keys.caller(apiKey(http, form), tenant);
         String code = value(form, "service_code");
         if (code == null) {
             throw invalid("service_code is required");
@@ -208,6 +198,26 @@ public final class Open311Routes implements Routes {
                         : "; it may be the same problem as case " + reported.likelyDuplicates().getFirst().id()));
         entry.putNull("account_id");
         Open311Output.respond(http, 201, "service_requests", out);
+    }
+
+    private static Map<String, List<String>> formOf(Context http) {
+        String type = http.contentType();
+        if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
+            throw invalid("Send the request form-encoded (application/x-www-form-urlencoded; charset=utf-8)");
+        }
+        return http.formParamMap();
+    }
+
+    /** The api_key of the form (or the X-Api-Key header): a machine client's; missing is 403, as Open311 has it. */
+    private static String apiKey(Context http, Map<String, List<String>> form) {
+        String apiKey = value(form, "api_key");
+        if (apiKey == null) {
+            apiKey = http.header("X-Api-Key");
+        }
+        if (apiKey == null || apiKey.isBlank()) {
+            throw new MeridianException(CaseError.NOT_ALLOWED, "api_key is required: a machine client's API key");
+        }
+        return apiKey.trim();
     }
 
     /** {@code attribute[code]=value} and, for a multivaluelist, {@code attribute[code][]=value} repeated. */
@@ -340,6 +350,42 @@ public final class Open311Routes implements Routes {
                     .put("updated_datetime", Open311Output.time(update.at())).put("description", update.description())
                     .put("media_url", "").put("external_status_code", update.kind());
         }
+        Open311Output.respond(http, 200, "service_request_updates", out);
+    }
+
+    /**
+     * FixMyStreet's update from the app that reported the request (a citizen's comment): a note on the case from its
+     * reporter, refused when the app did not report it (404) or sent the same update_id before (400).
+     */
+    private void comment(Context http) {
+        format(http);
+        Map<String, List<String>> form = formOf(http);
+        String named = value(form, "jurisdiction_id");
+        String tenant = tenant(named != null ? named : value(http.queryParamMap(), "jurisdiction_id"), false);
+        Caller caller = keys.caller(apiKey(http, form), tenant);
+        String id = value(form, "service_request_id");
+        String update = value(form, "update_id");
+        String description = value(form, "description");
+        if (id == null || update == null || description == null) {
+            throw invalid("service_request_id, update_id and description are required");
+        }
+        if (update.length() > 64 || description.length() > TEXT) {
+            throw invalid("update_id is at most 64 characters, description at most 4000");
+        }
+        if (!ID.matcher(id).matches()) {
+            throw new MeridianException(CaseError.NOT_FOUND, "service_request_id " + id + " not found");
+        }
+        CaseView after;
+        try {
+            after = cases.act(caller, id, new org.meridian.cases.CaseAction.Note(description, "open311:" + update));
+        } catch (MeridianException e) {
+            if (e.code() == CaseError.NOT_FOUND) {
+                throw new MeridianException(CaseError.NOT_FOUND, "service_request_id " + id + " not found");
+            }
+            throw e;
+        }
+        ArrayNode out = NODES.arrayNode();
+        out.addObject().put("update_id", after.id() + "-" + after.version());
         Open311Output.respond(http, 200, "service_request_updates", out);
     }
 
