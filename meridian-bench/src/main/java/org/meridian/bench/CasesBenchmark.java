@@ -112,6 +112,17 @@ final class CasesBenchmark {
         long loaded;
         try (Connection database = DriverManager.getConnection(url, System.getenv().getOrDefault("MERIDIAN_DB_USER", "postgres"),
                 System.getenv("MERIDIAN_BENCH_DB_PASSWORD"))) {
+            try (Statement count = database.createStatement();
+                 java.sql.ResultSet watched = count.executeQuery("SELECT kind, count(*) FROM case_event "
+                         + "WHERE kind IN ('reminded', 'supervised', 'escalated') GROUP BY kind ORDER BY kind")) {
+                StringBuilder said = new StringBuilder();
+                while (watched.next()) {
+                    said.append(said.isEmpty() ? "" : ", ").append(watched.getLong(2)).append(' ').append(watched.getString(1));
+                }
+                System.out.println("cases: meanwhile the case watch wrote " + (said.isEmpty() ? "nothing" : said)
+                        + " (the stage limits are hours: a case entering a 1-hour stage is due a reminder at once)");
+            }
+            start = System.nanoTime();
             loaded = load(database);
             try (Statement analyse = database.createStatement()) {
                 analyse.execute("ANALYZE case_event");
