@@ -207,7 +207,9 @@ class Open311Test {
         assertThat(anyone.get(path("requests.json?status=open")).send().json()).isEmpty();
         assertThat(anyone.get(path("requests.json?status=closed&service_code=pothole")).send().json()).hasSize(1);
         assertThat(anyone.get(path("requests.json?service_code=street-light")).send().json()).isEmpty();
-        assertThat(anyone.get(path("requests.json?status=open&service_request_id=" + id)).send().json()).as("ids override").hasSize(1);
+        assertThat(anyone.get(path("requests.json?status=open&service_code=street-light&service_request_id=" + id)).send().json())
+                .as("ids override the other filters").hasSize(1);
+        assertThat(anyone.get(path("requests.json?page=2")).send().json()).as("the paging extension: past the last page").isEmpty();
         assertThat(anyone.get(path("requests.json?start_date=2020-01-01T00:00:00Z&end_date=2020-02-01T00:00:00%2B08:00"))
                 .send().json()).isEmpty();
         assertThat(anyone.get(path("requests.json?start_date=&status=")).send().json()).as("empty is absent").hasSize(1);
@@ -242,7 +244,7 @@ class Open311Test {
         assertThat(json.status()).isEqualTo(400);
         assertThat(json.body()).startsWith("<?xml").contains("<errors><error><code>400</code>");
         for (String query : List.of("start_date=yesterday", "start_date=2026-01-01T00:00:00Z&end_date=2026-06-01T00:00:00Z",
-                "status=pending", "page_size=5000", "service_request_id=1;drop")) {
+                "status=pending", "page_size=5000", "service_request_id=1;drop", "page=1001")) {
             Api.Response refused = anyone.get(path("requests.json?" + query)).send();
             assertThat(refused.status()).as(query).isEqualTo(400);
             valid(refused.json(), "errors");

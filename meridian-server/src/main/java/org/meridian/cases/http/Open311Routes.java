@@ -40,6 +40,8 @@ public final class Open311Routes implements Routes {
     /** The spec's window and page: at most 90 days of requests, the first 1000. */
     static final Duration WINDOW = Duration.ofDays(90);
     static final int MAX_PAGE = 1000;
+    /** How deep pages go (deeper, narrow the dates: an offset costs the rows it skips). */
+    static final int MAX_OFFSET = 100_000;
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final Pattern ATTRIBUTE = Pattern.compile("attribute\\[([^\\[\\]]{1,64})](\\[])?");
     private static final Pattern TENANT = Pattern.compile("[A-Za-z0-9_-]{1,64}");
@@ -283,8 +285,11 @@ public final class Open311Routes implements Routes {
         }
         int pageSize = whole(value(query, "page_size"), "page_size", MAX_PAGE, MAX_PAGE);
         int page = whole(value(query, "page"), "page", 1, 100_000);
+        if ((long) (page - 1) * pageSize > MAX_OFFSET) {
+            throw invalid("page and page_size reach at most the " + MAX_OFFSET + "th request; narrow start_date and end_date");
+        }
         List<PublicCases.Published> found = ids != null
-                ? published.requests(tenant, codes == null ? List.of() : codes, ids, null, null, null, ids.size(), 0)
+                ? published.requests(tenant, List.of(), ids, null, null, null, ids.size(), 0)
                 : published.requests(tenant, codes == null ? List.of() : codes, null, closed, start, end, pageSize,
                         (page - 1) * pageSize);
         ArrayNode out = NODES.arrayNode();
