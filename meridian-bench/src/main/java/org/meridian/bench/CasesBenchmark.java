@@ -51,25 +51,25 @@ final class CasesBenchmark {
     }
 
     void run() throws Exception {
-        String operator = "Bearer " + signIn("admin", adminPassword);
-        send(operator, "PUT", "/cases/v1/working-hours", "{\"windows\": [[\"00:00\", \"24:00\"]], \"weekend\": []}");
+        String operator = "Bearer " + accounts.signIn("admin", adminPassword);
+        accounts.send(operator, "PUT", "/cases/v1/working-hours", "{\"windows\": [[\"00:00\", \"24:00\"]], \"weekend\": []}");
         for (String department : DEPARTMENTS) {
-            send(operator, "PUT", "/admin/v1/departments/" + department, "{\"name\": \"" + department + "\"}");
-            send(operator, "POST", "/admin/v1/users", "{\"username\": \"staff-" + department + "\", \"password\": \"" + PASSWORD
+            accounts.send(operator, "PUT", "/admin/v1/departments/" + department, "{\"name\": \"" + department + "\"}");
+            accounts.send(operator, "POST", "/admin/v1/users", "{\"username\": \"staff-" + department + "\", \"password\": \"" + PASSWORD
                     + "\", \"roles\": [{\"department\": \"" + department + "\", \"role\": \"staff\"}]}");
-            send(operator, "PUT", "/cases/v1/categories/c-" + department, "{\"name\": \"Category of " + department + "\", "
+            accounts.send(operator, "PUT", "/cases/v1/categories/c-" + department, "{\"name\": \"Category of " + department + "\", "
                     + "\"limits\": {\"normal\": {\"received\": 1, \"registered\": 1, \"dispatched\": 2, \"in-progress\": 24, \"handled\": 8}}}");
-            send(operator, "PUT", "/cases/v1/routing", "{\"category\": \"c-" + department + "\", \"lead\": \"" + department + "\"}");
+            accounts.send(operator, "PUT", "/cases/v1/routing", "{\"category\": \"c-" + department + "\", \"lead\": \"" + department + "\"}");
         }
-        send(operator, "POST", "/admin/v1/users", "{\"username\": \"dispatch\", \"password\": \"" + PASSWORD
+        accounts.send(operator, "POST", "/admin/v1/users", "{\"username\": \"dispatch\", \"password\": \"" + PASSWORD
                 + "\", \"roles\": [{\"department\": \"\", \"role\": \"dispatcher\"}]}");
-        send(operator, "POST", "/admin/v1/users", "{\"username\": \"inspect\", \"password\": \"" + PASSWORD
+        accounts.send(operator, "POST", "/admin/v1/users", "{\"username\": \"inspect\", \"password\": \"" + PASSWORD
                 + "\", \"roles\": [{\"department\": \"urban\", \"role\": \"grid-inspector\"}]}");
-        String dispatcher = "Bearer " + signIn("dispatch", PASSWORD);
-        String inspector = "Bearer " + signIn("inspect", PASSWORD);
+        String dispatcher = "Bearer " + accounts.signIn("dispatch", PASSWORD);
+        String inspector = "Bearer " + accounts.signIn("inspect", PASSWORD);
         java.util.Map<String, String> staff = new java.util.HashMap<>();
         for (String department : DEPARTMENTS) {
-            staff.put(department, "Bearer " + signIn("staff-" + department, PASSWORD));
+            staff.put(department, "Bearer " + accounts.signIn("staff-" + department, PASSWORD));
         }
 
         // ---- over HTTP: reports, then each stage of each case ----
@@ -250,14 +250,6 @@ final class CasesBenchmark {
             return deadline.plusSeconds(workingHours * 3600L);
         }
     };
-
-    private String signIn(String username, String password) throws Exception {
-        return accounts.signIn(username, password);
-    }
-
-    private void send(String authorization, String method, String path, String body) throws Exception {
-        accounts.send(authorization, method, path, body);
-    }
 
     private static String encode(String text) {
         return URLEncoder.encode(text, StandardCharsets.UTF_8);

@@ -32,23 +32,23 @@ final class SharingBenchmark {
     }
 
     void run() throws Exception {
-        String operator = "Bearer " + signIn("admin", adminPassword);
-        send(operator, "PUT", "/admin/v1/departments/ecology", "{\"name\": \"Ecology\"}");
-        send(operator, "PUT", "/admin/v1/departments/transport", "{\"name\": \"Transport\"}");
-        send(operator, "POST", "/admin/v1/users", "{\"username\": \"eco\", \"password\": \"" + PASSWORD
+        String operator = "Bearer " + accounts.signIn("admin", adminPassword);
+        accounts.send(operator, "PUT", "/admin/v1/departments/ecology", "{\"name\": \"Ecology\"}");
+        accounts.send(operator, "PUT", "/admin/v1/departments/transport", "{\"name\": \"Transport\"}");
+        accounts.send(operator, "POST", "/admin/v1/users", "{\"username\": \"eco\", \"password\": \"" + PASSWORD
                 + "\", \"roles\": [{\"department\": \"ecology\", \"role\": \"staff\"}]}");
-        send(operator, "POST", "/admin/v1/users", "{\"username\": \"tr\", \"password\": \"" + PASSWORD
+        accounts.send(operator, "POST", "/admin/v1/users", "{\"username\": \"tr\", \"password\": \"" + PASSWORD
                 + "\", \"roles\": [{\"department\": \"transport\", \"role\": \"staff\"}]}");
-        send(operator, "PUT", "/admin/v1/departments/water", "{\"name\": \"Water\"}");
-        send(operator, "POST", "/admin/v1/users", "{\"username\": \"wa\", \"password\": \"" + PASSWORD
+        accounts.send(operator, "PUT", "/admin/v1/departments/water", "{\"name\": \"Water\"}");
+        accounts.send(operator, "POST", "/admin/v1/users", "{\"username\": \"wa\", \"password\": \"" + PASSWORD
                 + "\", \"roles\": [{\"department\": \"water\", \"role\": \"staff\"}]}");
-        send(operator, "PUT", "/sharing/v1/datasets/" + TYPE, "{\"owner\": \"ecology\"}");
+        accounts.send(operator, "PUT", "/sharing/v1/datasets/" + TYPE, "{\"owner\": \"ecology\"}");
         // Water is granted the same attributes in the western half of the city only (a row filter by place).
-        send(operator, "POST", "/sharing/v1/grants", String.format(Locale.ROOT, "{\"type\": \"%s\", \"grantee\": \"water\", "
+        accounts.send(operator, "POST", "/sharing/v1/grants", String.format(Locale.ROOT, "{\"type\": \"%s\", \"grantee\": \"water\", "
                 + "\"attributes\": [\"NO2\", \"temperature\", \"location\"], \"area\": [%f, %f, %f, %f], \"until\": \"%s\"}",
                 TYPE, CityEntities.WEST, CityEntities.SOUTH, (CityEntities.WEST + CityEntities.EAST) / 2, CityEntities.NORTH,
                 Instant.now().plus(1, ChronoUnit.DAYS)));
-        send(operator, "POST", "/sharing/v1/grants", "{\"type\": \"" + TYPE + "\", \"grantee\": \"transport\", "
+        accounts.send(operator, "POST", "/sharing/v1/grants", "{\"type\": \"" + TYPE + "\", \"grantee\": \"transport\", "
                 + "\"attributes\": [\"NO2\", \"temperature\", \"location\"], \"until\": \"" + Instant.now().plus(1, ChronoUnit.DAYS) + "\"}");
 
         SplittableRandom random = new SplittableRandom(42);
@@ -68,9 +68,9 @@ final class SharingBenchmark {
         System.out.printf(Locale.ROOT, "sharing: %d %s entities owned by ecology; transport granted NO2, temperature, location%n",
                 entities, TYPE);
 
-        String owner = "Bearer " + signIn("eco", PASSWORD);
-        String grantee = "Bearer " + signIn("tr", PASSWORD);
-        String areaGrantee = "Bearer " + signIn("wa", PASSWORD);
+        String owner = "Bearer " + accounts.signIn("eco", PASSWORD);
+        String grantee = "Bearer " + accounts.signIn("tr", PASSWORD);
+        String areaGrantee = "Bearer " + accounts.signIn("wa", PASSWORD);
         List<String> near = new ArrayList<>();
         List<String> pages = new ArrayList<>();
         for (int i = 0; i < 2_000; i++) {
@@ -91,7 +91,7 @@ final class SharingBenchmark {
             measure(areaGrantee, pages.subList(0, 500), "query type+q, 100 a page, grantee of the western half" + warm);
         }
         LoadGenerator.Result signIns = LoadGenerator.drive(200, 4, i -> () -> {
-            signIn("tr", PASSWORD);
+            accounts.signIn("tr", PASSWORD);
             return 200;
         });
         signIns.print("sign in (password grant, Argon2id, 4 clients)", 1, "sign-ins/s");
@@ -103,14 +103,6 @@ final class SharingBenchmark {
             int status = connections.get().request("GET", paths.get(i), null);
             return status;
         }).print(what + " (4 clients)", 1, "queries/s");
-    }
-
-    private String signIn(String username, String password) throws Exception {
-        return accounts.signIn(username, password);
-    }
-
-    private void send(String authorization, String method, String path, String body) throws Exception {
-        accounts.send(authorization, method, path, body);
     }
 
     private static String encode(String text) {

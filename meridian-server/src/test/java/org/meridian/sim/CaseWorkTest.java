@@ -43,7 +43,10 @@ class CaseWorkTest {
             assertThat(ratings).as("cases rated after their closure (the dispatcher calling back)").isPositive();
             assertThat(states).as("cases in the states they pass through").contains("closed");
             JsonNode open311 = TestServer.client(server).anonymous().get("/open311/v2/requests.json").send().json();
-            assertThat(open311.size()).as("citizens report through Open311").isPositive();
+            Set<String> channels = new HashSet<>();
+            open311.forEach(request -> channels.add(dispatcher.get("/cases/v1/cases/" + request.path("service_request_id").asText())
+                    .send().json().path("source").asText()));
+            assertThat(channels).as("citizens report through Open311, the inspector on the case API").contains("open311");
         }
     }
 }

@@ -153,8 +153,7 @@ public final class Open311Routes implements Routes {
     private void report(Context http) {
         format(http);
         Map<String, List<String>> form = formOf(http);
-        String named = value(form, "jurisdiction_id");
-        String tenant = tenant(named != null ? named : value(http.queryParamMap(), "jurisdiction_id"), false);
+        String tenant = writingTenant(http, form);
         Caller caller = keys.caller(apiKey(http, form), tenant);
         String code = value(form, "service_code");
         if (code == null) {
@@ -200,6 +199,12 @@ public final class Open311Routes implements Routes {
                         : "; it may be the same problem as case " + reported.likelyDuplicates().getFirst().id()));
         entry.putNull("account_id");
         Open311Output.respond(http, 201, "service_requests", out);
+    }
+
+    /** The tenant a write names: jurisdiction_id in the form, else in the query. */
+    private String writingTenant(Context http, Map<String, List<String>> form) {
+        String named = value(form, "jurisdiction_id");
+        return tenant(named != null ? named : value(http.queryParamMap(), "jurisdiction_id"), false);
     }
 
     private static Map<String, List<String>> formOf(Context http) {
@@ -365,8 +370,7 @@ public final class Open311Routes implements Routes {
     private void comment(Context http) {
         format(http);
         Map<String, List<String>> form = formOf(http);
-        String named = value(form, "jurisdiction_id");
-        String tenant = tenant(named != null ? named : value(http.queryParamMap(), "jurisdiction_id"), false);
+        String tenant = writingTenant(http, form);
         Caller caller = keys.caller(apiKey(http, form), tenant);
         String id = value(form, "service_request_id");
         String update = value(form, "update_id");
