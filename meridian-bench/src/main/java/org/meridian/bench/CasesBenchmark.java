@@ -217,7 +217,8 @@ final class CasesBenchmark {
                         .append(view.closedAt() == null ? "\\N" : view.closedAt().toString()).append('\t').append(view.version())
                         .append('\t').append(view.version()).append('\n');
                 for (CaseKpis.Fact fact : CaseKpis.facts(log)) {
-                    factRows.append('\t').append(id).append('\t').append(lead).append("\t\\N\t").append(fact.kind()).append('\t')
+                    factRows.append('\t').append(id).append('\t').append(fact.department() == null ? "\\N" : fact.department())
+                            .append("\t\\N\t").append(fact.kind()).append('\t')
                             .append(fact.at()).append('\t').append(fact.stage()).append('\t').append(fact.hours()).append('\t')
                             .append(fact.yes()).append('\t').append(fact.also()).append('\n');
                 }
@@ -228,7 +229,7 @@ final class CasesBenchmark {
             copy.copyIn("COPY case_record (tenant, id, category, urgency, state, district, lead, co_handlers, reporters, description, "
                     + "longitude, latitude, deadline, created_at, updated_at, closed_at, version, published_version) FROM STDIN",
                     new StringReader(caseRows.toString()));
-            copy.copyIn("COPY case_fact (tenant, case_id, lead, district, kind, at, stage, hours, yes, also) FROM STDIN",
+            copy.copyIn("COPY case_fact (tenant, case_id, department, district, kind, at, stage, hours, yes, also) FROM STDIN",
                     new StringReader(factRows.toString()));
         }
         return written;

@@ -39,12 +39,15 @@ public final class CaseKpis {
      * are a sum over the facts in it, without reading the logs again.
      *
      * @param kind reported, dispatched, closed, stage (one per state at a closure) or rated
+     * @param department the department it counts for: the one a dispatch went to; the lead at a closure or a rating
+     *                   (and a closure's stages); a report counts for the first department it was dispatched to (null
+     *                   until then: it counts for its district only)
      * @param stage the state of a stage fact, else ""
      * @param hours the hours of a stage fact, else 0
      * @param yes dispatched: accepted in time; closed: on time; rated: solved
      * @param also closed: after rework; rated: satisfied or basically satisfied
      */
-    public record Fact(String kind, Instant at, String stage, double hours, boolean yes, boolean also) {
+    public record Fact(String kind, Instant at, String department, String stage, double hours, boolean yes, boolean also) {
     }
 
     /** The facts of one case, from its whole log. */
@@ -56,6 +59,7 @@ public final class CaseKpis {
         int reworks = 0;
         Instant dispatchDeadline = null;
         int awaiting = -1;
+        int reported = -1;
         Map<CaseState, Duration> spent = new EnumMap<>(CaseState.class);
         for (CaseEvent event : log) {
             CaseState before = view.state();
@@ -73,54 +77,68 @@ public final class CaseKpis {
                 enteredAt = event.at();
             }
             switch (event.kind()) {
-                case "reported" -> facts.add(new Fact("reported", event.at(), "", 0, false, false));
+                case "reported" -> {
+                    reported = facts.size();
+                    facts.add(new Fact("reported", event.at(), null, "", 0, false, false));
+                }
                 case "dispatched" -> {
                     dispatchDeadline = after.deadline();
                     awaiting = facts.size();
-                    facts.add(new Fact("dispatched", event.at(), "", 0, false, false));
+                    facts.add(new Fact("dispatched", event.at(), after.lead(), "", 0, false, false));
+                    if (reported >= 0 && facts.get(reported).department() == null) {
+                        Fact report = facts.get(reported);
+                        facts.set(reported, new Fact(report.kind(), report.at(), after.lead(), "", 0, false, false));
+                    }
                 }
                 case "accepted" -> {
                     if (awaiting >= 0 && (dispatchDeadline == null || !event.at().isAfter(dispatchDeadline))) {
                         Fact dispatch = facts.get(awaiting);
-                        facts.set(awaiting, new Fact(dispatch.kind(), dispatch.at(), "", 0, true, false));
+                        facts.set(awaiting, new Fact(dispatch.kind(), dispatch.at(), dispatch.department(), "", 0, true, false));
                     }
                     awaiting = -1;
                 }
                 case "returned" -> awaiting = -1;
                 case "rework" -> reworks++;
                 case "closed" -> {
-                    facts.add(new Fact("closed", event.at(), "", 0, onTime, reworks > 0));
-                    spent.forEach((state, duration) -> facts.add(new Fact("stage", event.at(), state.id(),
+                    String lead = view.lead();
+                    facts.add(new Fact("closed", event.at(), lead, "", 0, onTime, reworks > 0));
+                    spent.forEach((state, duration) -> facts.add(new Fact("stage", event.at(), lead, state.id(),
                             duration.toSeconds() / 3600.0, false, false)));
                 }
                 case "rated" -> {
                     String satisfaction = event.data().path("satisfaction").asText();
-                    facts.add(new Fact("rated", event.at(), "", 0, event.data().path("solved").asBoolean(),
+                    facts.add(new Fact("rated", event.at(), view.lead(), "", 0, event.data().path("solved").asBoolean(),
                             satisfaction.equals("satisfied") || satisfaction.equals("basically-satisfied")));
                 }
-                case "reopened" -> {
-                    onTime = true;
-                    reworks = 0;
-                    spent.clear();
-                }
                 default -> { }
+            }
+            if (before == CaseState.CLOSED && after.state() != CaseState.CLOSED) {
+                // Reopened (by a dispatcher, or by a rating that asks for it): the next closure is judged afresh.
+                onTime = true;
+                reworks = 0;
+                spent.clear();
             }
             view = after;
         }
         return facts;
     }
 
-    /** The figures per group, each case counted in the group {@code groupOf} names for it (null: left out). */
-    public static Map<String, Figures> compute(List<List<CaseEvent>> logs, Instant from, Instant to,
-                                               Function<CaseView, String> groupOf) {
+    /**
+     * The figures per group from whole logs: by department, each fact in the department it counts for; by district,
+     * each case's facts in its district. Facts without a group are left out.
+     */
+    public static Map<String, Figures> compute(List<List<CaseEvent>> logs, Instant from, Instant to, CaseService.Grouping grouping) {
         Map<String, List<Fact>> byGroup = new LinkedHashMap<>();
         for (List<CaseEvent> log : logs) {
             if (log.isEmpty()) {
                 continue;
             }
-            String group = groupOf.apply(CaseView.of("", "", log));
-            if (group != null) {
-                byGroup.computeIfAbsent(group, g -> new java.util.ArrayList<>()).addAll(facts(log));
+            String district = CaseView.of("", "", log).district();
+            for (Fact fact : facts(log)) {
+                String group = grouping == CaseService.Grouping.DEPARTMENT ? fact.department() : district;
+                if (group != null) {
+                    byGroup.computeIfAbsent(group, g -> new java.util.ArrayList<>()).add(fact);
+                }
             }
         }
         return fromFacts(byGroup, from, to);

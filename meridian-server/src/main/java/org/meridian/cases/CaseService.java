@@ -1,5 +1,6 @@
 package org.meridian.cases;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -27,6 +28,7 @@ import org.meridian.platform.db.Transactions;
  * are taken one after the other (the second is decided on what the first made, and usually refused: 409).
  */
 public final class CaseService {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CaseService.class);
     /** A likely duplicate is a case of the same category this close and this recent (issue #21's default). */
     static final double DUPLICATE_METERS = 50;
     static final Duration DUPLICATE_WINDOW = Duration.ofDays(7);
@@ -104,7 +106,8 @@ public final class CaseService {
                         .map(other -> com.fasterxml.jackson.databind.node.TextNode.valueOf(other.id())).toList());
             }
             append(connection, first, view, calendar);
-            return new Reported(view, near);
+            // Others' reports nearby are the hotline's to judge; a citizen is not shown them.
+            return new Reported(view, seesAll(caller) ? near : List.of());
         });
         publish(reported.reported());
         return reported;
@@ -148,12 +151,51 @@ public final class CaseService {
             if (events.isEmpty() || !maySee(caller, view)) {
                 throw notFound(id);
             }
-            return new Detail(view, events);
+            return new Detail(view, handles(caller, view) ? events : events.stream().map(event -> withoutReporters(event, caller, view))
+                    .toList());
         });
+    }
+
+    /** Those who deal with the reporters (the hotline, the departments on the case, operators) see who they are. */
+    private static boolean handles(Caller caller, CaseView view) {
+        return caller.unrestricted() || caller.has(Role.DISPATCHER) || view.lead() != null && caller.departments().contains(view.lead())
+                || view.coHandlers().stream().anyMatch(caller.departments()::contains);
+    }
+
+    /**
+     * The event as others see it (another reporter of a merged case, an inspector, an auditor, an evaluator): no
+     * reporter's account or contact details but the caller's own.
+     */
+    private static CaseEvent withoutReporters(CaseEvent event, Caller caller, CaseView view) {
+        boolean someoneElse = view.reporters().contains(event.actor()) && !event.actor().equals(caller.subject());
+        boolean names = event.data().has("contact") || event.data().has("reporters") || event.data().has("likelyDuplicates");
+        if (!someoneElse && !names) {
+            return event;
+        }
+        ObjectNode data = event.data().deepCopy();
+        if (someoneElse) {
+            data.remove("contact");
+        }
+        data.remove("reporters");
+        if (!seesAll(caller)) {
+            data.remove("likelyDuplicates");
+        }
+        return new CaseEvent(event.seq(), event.kind(), event.at(), someoneElse ? "reporter" : event.actor(), event.department(), data);
     }
 
     /** Takes the action on the case: one event, or the reason not. */
     public CaseView act(Caller caller, String id, CaseAction action) {
+        return act(caller, id, action, null);
+    }
+
+    /**
+     * Takes the action on the case; {@code publicNote} (when not null) is what the public is told with it (Open311's
+     * status notes, the portal), in the staff's chosen words: their reasons and results are never published as such.
+     */
+    public CaseView act(Caller caller, String id, CaseAction action, String publicNote) {
+        if (publicNote != null && action instanceof CaseAction.Merge) {
+            throw new MeridianException(CaseError.INVALID_INPUT, "A merge tells the public which case it joined; it takes no public note");
+        }
         Instant now = clock.instant();
         List<CaseView> changed = new ArrayList<>();
         CaseView result = transactions.inTransaction(connection -> {
@@ -182,6 +224,13 @@ public final class CaseService {
             }
             WorkingCalendar calendar = calendar(connection, caller.tenant());
             CaseEvent event = CaseMachine.decide(view, complete, Actor.of(caller), now, deadlines(connection, caller.tenant(), calendar, view.category()));
+            if (publicNote != null) {
+                if (!PublicCases.tellsThePublic(event.kind())) {
+                    throw new MeridianException(CaseError.INVALID_INPUT, "A public note goes with a step the public is told of; "
+                            + event.kind() + " is not one");
+                }
+                event.data().put("publicNote", publicNote);
+            }
             CaseView after = view.apply(event);
             append(connection, event, after, calendar);
             changed.add(after);
@@ -207,7 +256,7 @@ public final class CaseService {
     }
 
     private void facts(Connection connection, CaseView view) throws SQLException {
-        cases.replaceFacts(connection, view.tenant(), view.id(), view.lead(), view.district(),
+        cases.replaceFacts(connection, view.tenant(), view.id(), view.district(),
                 CaseKpis.facts(cases.events(connection, view.tenant(), view.id())));
     }
 
@@ -326,7 +375,10 @@ public final class CaseService {
     /** Merges a duplicate into another open case: both locked (in id order, so two merges cannot deadlock). */
     private CaseView merge(Connection connection, Caller caller, String id, CaseAction.Merge merge, Instant now, List<CaseView> changed)
             throws SQLException {
-        String into = merge.into() == null ? "" : merge.into();
+        if (merge.into() == null) {
+            throw new MeridianException(CaseError.INVALID_INPUT, "Name the case to merge into: {\"action\": \"merge\", \"into\": \"…\"}");
+        }
+        String into = merge.into();
         CaseView duplicate;
         CaseView target;
         if (id.compareTo(into) < 0) {
@@ -395,34 +447,49 @@ public final class CaseService {
         List<CaseStore.Due> due = transactions.readOnly(connection -> cases.dueBefore(connection, now, 1_000));
         int written = 0;
         for (CaseStore.Due candidate : due) {
-            List<CaseView> changed = transactions.inTransaction(connection -> {
-                List<CaseView> views = new ArrayList<>();
-                if (cases.lock(connection, candidate.tenant(), candidate.id()).isEmpty()) {
-                    return views;
-                }
-                CaseView view = CaseView.of(candidate.id(), candidate.tenant(), cases.events(connection, candidate.tenant(), candidate.id()));
-                WorkingCalendar calendar = calendar(connection, candidate.tenant());
-                for (int i = 0; i < 3; i++) {
-                    Optional<CaseEvent> event = CaseMachine.watch(view, now, calendar);
-                    if (event.isEmpty()) {
-                        break;
-                    }
-                    view = view.apply(event.get());
-                    views.add(view);
-                    append(connection, event.get(), view, calendar);
-                }
-                if (views.isEmpty()) {
-                    // Nothing to do after all (the calendar changed since): look again when the case says.
-                    cases.rewatch(connection, candidate.tenant(), candidate.id(), CaseMachine.nextWatch(view, calendar), now);
-                }
-                return views;
-            });
-            written += changed.size();
-            if (!changed.isEmpty()) {
-                publish(changed.getLast());
+            try {
+                written += watch(candidate, now);
+            } catch (RuntimeException e) {
+                // One case the clock cannot decide (its data broken, a bug) must not stop the reminders of all the others:
+                // it is reported and looked at again in an hour.
+                LOG.error("The deadline watch failed on case {} of tenant {}; retrying it in an hour", candidate.id(), candidate.tenant(), e);
+                transactions.inTransaction(connection -> {
+                    cases.rewatch(connection, candidate.tenant(), candidate.id(), now.plus(Duration.ofHours(1)), now);
+                    return null;
+                });
             }
         }
         return written;
+    }
+
+    /** One case's reminders, supervision and escalation that are due; how many events it wrote. */
+    private int watch(CaseStore.Due candidate, Instant now) {
+        List<CaseView> changed = transactions.inTransaction(connection -> {
+            List<CaseView> views = new ArrayList<>();
+            if (cases.lock(connection, candidate.tenant(), candidate.id()).isEmpty()) {
+                return views;
+            }
+            CaseView view = CaseView.of(candidate.id(), candidate.tenant(), cases.events(connection, candidate.tenant(), candidate.id()));
+            WorkingCalendar calendar = calendar(connection, candidate.tenant());
+            for (int i = 0; i < 3; i++) {
+                Optional<CaseEvent> event = CaseMachine.watch(view, now, calendar);
+                if (event.isEmpty()) {
+                    break;
+                }
+                view = view.apply(event.get());
+                views.add(view);
+                append(connection, event.get(), view, calendar);
+            }
+            if (views.isEmpty()) {
+                // Nothing to do after all (the calendar changed since): look again when the case says.
+                cases.rewatch(connection, candidate.tenant(), candidate.id(), CaseMachine.nextWatch(view, calendar), now);
+            }
+            return views;
+        });
+        if (!changed.isEmpty()) {
+            publish(changed.getLast());
+        }
+        return changed.size();
     }
 
     /** Writes the case's entity and notes the version written, so that a write lost in a crash is found and redone. */
@@ -447,6 +514,9 @@ public final class CaseService {
         int written = 0;
         for (CaseStore.Due candidate : behind) {
             CaseView view = transactions.inTransaction(connection -> {
+                if (cases.lock(connection, candidate.tenant(), candidate.id()).isEmpty()) {
+                    return CaseView.empty(candidate.id(), candidate.tenant());
+                }
                 CaseView found = CaseView.of(candidate.id(), candidate.tenant(), cases.events(connection, candidate.tenant(), candidate.id()));
                 if (found.version() > 0) {
                     facts(connection, found);
@@ -470,14 +540,14 @@ public final class CaseService {
 
     /**
      * The indicators of each department (or district) over [from, to), from the events of the cases touched in it;
-     * {@code lead} (when not null) narrows them to the cases that department leads, read alone.
+     * {@code department} (when not null) narrows them to what that department was responsible for, read alone.
      */
-    public Map<String, CaseKpis.Figures> kpis(Caller caller, Instant from, Instant to, Grouping grouping, String lead) {
+    public Map<String, CaseKpis.Figures> kpis(Caller caller, Instant from, Instant to, Grouping grouping, String department) {
         if (from == null || to == null || !from.isBefore(to) || Duration.between(from, to).compareTo(MAX_PERIOD) > 0) {
             throw new MeridianException(CaseError.INVALID_INPUT, "A period is from < to, at most 366 days");
         }
         Map<String, List<CaseKpis.Fact>> facts = transactions.readOnly(connection -> cases.facts(connection, caller.tenant(), from, to,
-                grouping == Grouping.DEPARTMENT, lead));
+                grouping == Grouping.DEPARTMENT, department));
         return CaseKpis.fromFacts(facts, from, to);
     }
 
@@ -510,9 +580,9 @@ public final class CaseService {
                 throw new MeridianException(CaseError.INVALID_INPUT, "limits are per urgency: normal, urgent");
             }
             byState.forEach((state, hours) -> {
-                if (CaseState.of(state).isEmpty() || hours == null || !(hours > 0 && hours <= 24 * 365)) {
+                if (CaseState.of(state).isEmpty() || hours == null || !(hours > 0 && hours <= MAX_LIMIT_HOURS)) {
                     throw new MeridianException(CaseError.INVALID_INPUT, "limits name states (received, dispatched, in-progress…) "
-                            + "and working hours above 0: not " + state + " = " + hours);
+                            + "and working hours above 0, at most " + MAX_LIMIT_HOURS + ": not " + state + " = " + hours);
                 }
             });
         });
@@ -610,19 +680,31 @@ public final class CaseService {
      * Sets the tenant's working hours (operators): windows as "HH:mm" pairs, "24:00" the day's end, in order and not
      * overlapping; weekend days by name (monday…sunday). A 12345 hotline's duty is [["00:00", "24:00"]] and no weekend.
      */
+    /**
+     * A stage's limit is at most a working year (250 days of 8 hours), and a working day has at least an hour: so every
+     * deadline falls within the ten years a calendar is searched, however the tenant's hours are set.
+     */
+    static final int MAX_LIMIT_HOURS = 2_000;
+
     public void putWorkingHours(Caller caller, List<List<String>> windows, List<String> weekend) {
         requireOperator(caller, "set the working hours");
         if (windows == null || windows.isEmpty() || windows.size() > 6 || windows.stream().anyMatch(w -> w == null || w.size() != 2)) {
             throw new MeridianException(CaseError.INVALID_INPUT, "windows is 1 to 6 [from, to] pairs such as [\"09:00\", \"12:00\"]");
         }
+        WorkingCalendar checked;
         try {
-            new WorkingCalendar(WorkingCalendar.standard().zone(), windows(windows), weekend(weekend), java.util.Set.of(), java.util.Set.of());
+            checked = new WorkingCalendar(WorkingCalendar.standard().zone(), windows(windows), weekend(weekend), java.util.Set.of(),
+                    java.util.Set.of());
         } catch (IllegalArgumentException | java.time.DateTimeException e) {
             throw new MeridianException(CaseError.INVALID_INPUT, "Working hours are HH:mm pairs, each from before to, in order and "
                     + "not overlapping; weekend days are monday…sunday: " + e.getMessage());
         }
-        if (weekend.size() >= 7) {
+        if (checked.weekend().size() >= 7) {
             throw new MeridianException(CaseError.INVALID_INPUT, "A week has at least one working day");
+        }
+        Duration day = checked.windows().stream().map(w -> Duration.between(w.from(), w.to())).reduce(Duration.ZERO, Duration::plus);
+        if (day.compareTo(Duration.ofHours(1)) < 0) {
+            throw new MeridianException(CaseError.INVALID_INPUT, "A working day has at least an hour of working time");
         }
         transactions.inTransaction(connection -> {
             catalogue.putWorkingHours(connection, caller.tenant(), new CatalogueStore.Hours(windows, weekend));

@@ -147,8 +147,11 @@ public record CaseView(String id, String tenant, String category, String urgency
         return next.build();
     }
 
+    /** Back to registration, to be dispatched afresh; its next closure is rated afresh too. */
     private static void reopen(Builder next) {
         next.state = CaseState.REGISTERED;
+        next.satisfaction = null;
+        next.solved = null;
         next.reopens++;
         next.closedAt = null;
         next.lead = null;

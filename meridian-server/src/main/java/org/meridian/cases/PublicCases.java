@@ -102,7 +102,15 @@ public final class PublicCases {
                 .flatMap(event -> update(event.caseId(), event.event()).stream()).toList();
     }
 
-    /** The public's words for an event, or none for an event the public is not told of. */
+    /** Whether the public is told of events of this kind. */
+    static boolean tellsThePublic(String kind) {
+        return STATUS.containsKey(kind);
+    }
+
+    /**
+     * The public's words for an event, or none for an event the public is not told of: a fixed phrase for each kind,
+     * and the public note staff wrote for it, if any. Their reasons, results and notes are for the case, not published.
+     */
     static Optional<Update> update(String caseId, CaseEvent event) {
         String status = STATUS.get(event.kind());
         if (status == null) {
@@ -113,19 +121,21 @@ public final class PublicCases {
             case "reported" -> "Received (受理)";
             case "verified" -> "Verified on site (核实)";
             case "registered" -> "Registered as a case (立案)";
-            case "rejected" -> "Not registered (不予立案): " + data.path("reason").asText();
+            case "rejected" -> "Not registered (不予立案)";
             case "dispatched" -> "Sent to " + data.path("lead").asText() + " (派遣)";
             case "accepted" -> "Being handled by " + event.department() + " (处置中)";
-            case "handled" -> "Handled (处置完成): " + data.path("result").asText();
+            case "handled" -> "Handled (处置完成)";
             case "rework" -> "Checked and sent back for more work (返工)";
             case "closed" -> "Closed (结案)";
-            case "suspended" -> "Cannot be solved now (挂账): " + data.path("reason").asText()
-                    + (data.has("reviewOn") ? "; to be reviewed on " + data.path("reviewOn").asText() : "");
+            case "suspended" -> "Cannot be solved now (挂账)" + (data.has("reviewOn") ? "; to be reviewed on " + data.path("reviewOn").asText() : "");
             case "resumed" -> "Taken up again";
-            case "reopened" -> "Reopened: " + data.path("reason").asText();
+            case "reopened" -> "Reopened";
             case "merged" -> "The same problem as case " + data.path("into").asText() + ", which follows it (已合并)";
             default -> event.kind();
         };
+        if (data.hasNonNull("publicNote")) {
+            said += ": " + data.path("publicNote").asText();
+        }
         return Optional.of(new Update(caseId + "-" + event.seq(), caseId, event.kind(), event.at(), status, said));
     }
 

@@ -23,8 +23,11 @@ import java.util.Set;
  */
 public record WorkingCalendar(ZoneId zone, List<Window> windows, Set<DayOfWeek> weekend, Set<LocalDate> holidays,
                               Set<LocalDate> workdays) {
-    /** Beyond this many days without one working hour, a calendar is broken (no working day at all). */
-    private static final int MAX_DAYS = 3 * 366;
+    /**
+     * How far a deadline is searched: ten years, beyond any stage's limit (at most 2,000 working hours, with at least
+     * one working hour a working day); past it, a calendar is broken (no working day at all).
+     */
+    private static final int MAX_DAYS = 10 * 366;
 
     /** One span of working hours within a day. */
     public record Window(LocalTime from, LocalTime to) {
@@ -88,7 +91,7 @@ public record WorkingCalendar(ZoneId zone, List<Window> windows, Set<DayOfWeek> 
                 left = left.minus(available);
             }
         }
-        throw new IllegalStateException("the working calendar has no working hours in three years");
+        throw new IllegalStateException("the working calendar has no working hours in ten years");
     }
 
     /** The instant {@code hours} of working time before {@code to} (to itself when it is zero). */
@@ -115,7 +118,7 @@ public record WorkingCalendar(ZoneId zone, List<Window> windows, Set<DayOfWeek> 
                 left = left.minus(available);
             }
         }
-        throw new IllegalStateException("the working calendar has no working hours in three years");
+        throw new IllegalStateException("the working calendar has no working hours in ten years");
     }
 
     /** Where the window ends on the day: a window to the end of the day ({@link LocalTime#MAX}) ends at midnight. */

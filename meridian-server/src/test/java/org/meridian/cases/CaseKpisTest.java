@@ -78,7 +78,7 @@ class CaseKpisTest {
                 Map.entry(DISPATCHER, new CaseAction.Close(null)),
                 Map.entry(CITIZEN, new CaseAction.Rate(CaseAction.Satisfaction.NOT_SATISFIED, false, "slow", false))));
         Map<String, CaseKpis.Figures> figures = CaseKpis.compute(List.of(good, poor), MONDAY, MONDAY.plus(Duration.ofDays(7)),
-                CaseView::lead);
+                CaseService.Grouping.DEPARTMENT);
         CaseKpis.Figures water = figures.get("water");
         assertThat(water.reported()).isEqualTo(2);
         assertThat(water.dispatches()).isEqualTo(2);
@@ -91,9 +91,53 @@ class CaseKpisTest {
         assertThat(water.averageHoursPerStage().get("dispatched")).as("(30 + 300) / 2 minutes").isEqualTo(2.75);
 
         Map<String, CaseKpis.Figures> later = CaseKpis.compute(List.of(good, poor), MONDAY.plus(Duration.ofDays(7)),
-                MONDAY.plus(Duration.ofDays(14)), CaseView::lead);
+                MONDAY.plus(Duration.ofDays(14)), CaseService.Grouping.DEPARTMENT);
         assertThat(later.get("water").closures()).as("nothing happened that week").isZero();
         assertThat(later.get("water").satisfactionRate()).as("no rating: no rate, not zero").isNull();
-        assertThat(CaseKpis.compute(List.of(good), MONDAY, MONDAY.plus(Duration.ofDays(1)), CaseView::district)).containsKey("xihu");
+        assertThat(CaseKpis.compute(List.of(good), MONDAY, MONDAY.plus(Duration.ofDays(1)), CaseService.Grouping.DISTRICT)).containsKey("xihu");
+    }
+
+    /**
+     * A case dispatched to transport, sent back, dispatched to water, closed late, rated unsatisfied and reopened,
+     * then closed again in time by water: each fact stays with the department responsible when it happened.
+     */
+    @Test
+    void factsStayWithTheDepartmentResponsibleAtTheTime() {
+        Actor transport = new Actor("account:zhao", Set.of("staff"), Set.of("transport"));
+        List<CaseEvent> log = log(MONDAY, new int[] {10, 10, 30, 10, 60, 2880, 10, 10, 10, 10, 10, 10, 10, 30, 60, 10, 10}, List.of(
+                Map.entry(DISPATCHER, new CaseAction.Register(null)),
+                Map.entry(DISPATCHER, new CaseAction.Dispatch("transport", List.of(), null)),
+                Map.entry(transport, new CaseAction.Return("not ours")),
+                Map.entry(DISPATCHER, new CaseAction.Dispatch("water", List.of(), null)),
+                Map.entry(WATER, new CaseAction.Accept(null)),
+                Map.entry(WATER, new CaseAction.Handle("done", null)),
+                Map.entry(CITIZEN, new CaseAction.Check(true, null)),
+                Map.entry(DISPATCHER, new CaseAction.Close(null)),
+                Map.entry(CITIZEN, new CaseAction.Rate(CaseAction.Satisfaction.NOT_SATISFIED, false, "still broken", true)),
+                Map.entry(DISPATCHER, new CaseAction.Dispatch("water", List.of(), null)),
+                Map.entry(WATER, new CaseAction.Accept(null)),
+                Map.entry(WATER, new CaseAction.Handle("done again", null)),
+                Map.entry(CITIZEN, new CaseAction.Check(true, null)),
+                Map.entry(DISPATCHER, new CaseAction.Close(null)),
+                Map.entry(CITIZEN, new CaseAction.Rate(CaseAction.Satisfaction.SATISFIED, true, null, false)),
+                Map.entry(DISPATCHER, new CaseAction.Note("called back", null)),
+                Map.entry(DISPATCHER, new CaseAction.Note("thanked", null))));
+        assertThat(CaseView.of("c", "", log).satisfaction()).as("rated again after the reopening").isEqualTo("satisfied");
+        Map<String, CaseKpis.Figures> figures = CaseKpis.compute(List.of(log), MONDAY, MONDAY.plus(Duration.ofDays(7)),
+                CaseService.Grouping.DEPARTMENT);
+        CaseKpis.Figures transportFigures = figures.get("transport");
+        assertThat(transportFigures.dispatches()).as("the dispatch it sent back").isEqualTo(1);
+        assertThat(transportFigures.responseRate()).isEqualTo(0.0);
+        assertThat(transportFigures.reported()).as("the report counts where it was first sent").isEqualTo(1);
+        assertThat(transportFigures.closures()).isZero();
+        CaseKpis.Figures waterFigures = figures.get("water");
+        assertThat(waterFigures.dispatches()).isEqualTo(2);
+        assertThat(waterFigures.responseRate()).isEqualTo(1.0);
+        assertThat(waterFigures.closures()).isEqualTo(2);
+        assertThat(waterFigures.onTimeClosureRate()).as("late the first time (two days to handle, eight working hours allowed), in time after the reopening")
+                .isEqualTo(0.5);
+        assertThat(waterFigures.ratings()).isEqualTo(2);
+        assertThat(waterFigures.satisfactionRate()).isEqualTo(0.5);
+        assertThat(waterFigures.reported()).isZero();
     }
 }

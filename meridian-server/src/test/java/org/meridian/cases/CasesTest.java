@@ -157,26 +157,59 @@ class CasesTest {
         assertThat(events.get(3).path("kind").asText()).isEqualTo("accepted");
     }
 
+    /**
+     * A second report near the first is flagged to the hotline (not to the citizen, who is shown no one else's case)
+     * and merged; its reporter then follows the case, but sees neither the first reporter's account nor their phone,
+     * and an inspector who may read every case sees no reporter's details at all. The hotline and the departments on
+     * the case, who call reporters back, see both.
+     */
     @Test
-    void aNearbyReportOfTheSameProblemIsFlaggedAndMerged() {
-        String first = report(citizen, 120.1700, 30.2900, "cover gone").path("id").asText();
-        JsonNode second = report(neighbour, 120.1703, 30.2901, "hole in the road"); // about 30 m away
-        assertThat(second.path("likelyDuplicates")).extracting(node -> node.path("id").asText()).containsExactly(first);
-        JsonNode far = report(neighbour, 120.1800, 30.2900, "another cover");
+    void aNearbyReportIsFlaggedAndMergedAndNoReporterSeesAnother() {
+        String first = send(citizen.post("/cases/v1/cases", """
+                {"category": "manhole-cover", "description": "cover gone", "location": {"type": "Point", "coordinates": [120.17, 30.29]},
+                 "contact": {"name": "王芳", "phone": "13800000001"}}""")).json().path("id").asText();
+        Api.Response made = send(neighbour.post("/cases/v1/cases", """
+                {"category": "manhole-cover", "description": "hole in the road",
+                 "location": {"type": "Point", "coordinates": [120.1703, 30.2901]}, "contact": {"phone": "13900000002"}}"""));
+        assertThat(made.status()).as(made.toString()).isEqualTo(201);
+        JsonNode second = made.json();
+        assertThat(second.path("likelyDuplicates")).as("about 30 m away, but the citizen is not shown it").isEmpty();
+        JsonNode flagged = ok(dispatcher.get("/cases/v1/cases/" + second.path("id").asText())).path("events").get(0);
+        assertThat(flagged.path("data").path("likelyDuplicates")).extracting(JsonNode::asText).containsExactly(first);
+        JsonNode far = send(dispatcher.post("/cases/v1/cases", """
+                {"category": "manhole-cover", "description": "another cover", "source": "hotline",
+                 "location": {"type": "Point", "coordinates": [120.18, 30.29]}}""")).json();
         assertThat(far.path("likelyDuplicates")).as("a kilometre away").isEmpty();
+        JsonNode near = send(dispatcher.post("/cases/v1/cases", """
+                {"category": "manhole-cover", "description": "a third call", "source": "hotline",
+                 "location": {"type": "Point", "coordinates": [120.1701, 30.29]}}""")).json();
+        assertThat(near.path("likelyDuplicates")).extracting(node -> node.path("id").asText()).as("the hotline is shown them")
+                .containsExactly(first, second.path("id").asText());
+
         JsonNode merged = act(dispatcher, second.path("id").asText(), "{\"action\": \"merge\", \"into\": \"" + first + "\"}");
         assertThat(merged.path("state").asText()).isEqualTo("merged");
-        assertThat(ok(neighbour.get("/cases/v1/cases/" + first)).path("id").asText())
-                .as("the duplicate's reporter follows the case it joined").isEqualTo(first);
+        JsonNode asNeighbour = ok(neighbour.get("/cases/v1/cases/" + first));
+        assertThat(asNeighbour.path("id").asText()).as("the duplicate's reporter follows the case it joined").isEqualTo(first);
+        assertThat(asNeighbour.toString()).doesNotContain("13800000001", "王芳", "citizen-").contains("\"actor\":\"reporter\"");
+        String asInspector = ok(inspector.get("/cases/v1/cases/" + first)).toString();
+        assertThat(asInspector).doesNotContain("13800000001", "13900000002", "citizen-", "neighbour-");
+        assertThat(ok(citizen.get("/cases/v1/cases/" + first)).toString()).as("their own details").contains("13800000001")
+                .doesNotContain("neighbour-");
+        act(dispatcher, first, "{\"action\": \"register\"}");
+        act(dispatcher, first, "{\"action\": \"dispatch\"}");
+        assertThat(ok(water.get("/cases/v1/cases/" + first)).toString()).as("the lead calls them back")
+                .contains("13800000001", "citizen-", "neighbour-");
+        assertThat(ok(dispatcher.get("/cases/v1/cases/" + first)).toString()).contains("13800000001");
     }
 
     @Test
     void badInputIsRefusedAndChangesNothing() {
         String id = report(citizen, 120.15, 30.27, "cover").path("id").asText();
         for (String body : new String[] {"{}", "{\"action\": \"fly\"}", "{\"action\": \"reject\"}",
-                "{\"action\": \"register\", \"extra\": 1}", "{\"action\": \"check\"}", "not json"}) {
+                "{\"action\": \"register\", \"extra\": 1}", "{\"action\": \"check\"}", "not json", "{\"action\": \"merge\"}",
+                "{\"action\": \"note\", \"text\": \"x\", \"publicNote\": \"the public is not told of notes\"}"}) {
             Api.Response refused = send(dispatcher.post("/cases/v1/cases/" + id + "/actions", body));
-            assertThat(refused.status()).as(body + ": " + refused).isIn(400, 409);
+            assertThat(refused.status()).as(body + ": " + refused).isEqualTo(400);
             assertThat(refused.json().path("detail").asText()).isNotBlank();
         }
         assertThat(send(dispatcher.post("/cases/v1/cases/" + id + "/actions", "{\"action\": \"close\"}")).status())
@@ -196,6 +229,8 @@ class CasesTest {
         assertThat(send(operator.put("/cases/v1/categories/Bad_Code", "{\"name\": \"x\"}")).status()).isEqualTo(400);
         assertThat(send(operator.put("/cases/v1/categories/pothole", "{\"name\": \"x\", \"limits\": {\"normal\": {\"sleeping\": 3}}}"))
                 .status()).isEqualTo(400);
+        assertThat(send(operator.put("/cases/v1/categories/pothole", "{\"name\": \"x\", \"limits\": {\"normal\": {\"dispatched\": 2001}}}"))
+                .status()).as("more than a working year").isEqualTo(400);
     }
 
     @Test
@@ -216,12 +251,18 @@ class CasesTest {
                 .isEqualTo("{\"windows\":[[\"09:00\",\"12:00\"],[\"13:30\",\"17:30\"]],\"weekend\":[\"saturday\",\"sunday\"]}");
         for (String bad : new String[] {"{\"windows\": []}", "{\"windows\": [[\"12:00\", \"09:00\"]]}",
                 "{\"windows\": [[\"9am\", \"5pm\"]]}", "{\"windows\": [[\"09:00\", \"12:00\"], [\"11:00\", \"13:00\"]]}",
-                "{\"windows\": [[\"09:00\", \"17:00\"]], \"weekend\": [\"caturday\"]}"}) {
+                "{\"windows\": [[\"09:00\", \"17:00\"]], \"weekend\": [\"caturday\"]}", "{\"windows\": [[\"09:00\", \"09:30\"]]}",
+                "{\"windows\": [[\"09:00\", \"17:00\"]], \"weekend\": [\"monday\", \"tuesday\", \"wednesday\", \"thursday\", "
+                        + "\"friday\", \"saturday\", \"sunday\"]}"}) {
             Api.Response refused = send(operator.put("/cases/v1/working-hours", bad));
             assertThat(refused.status()).as(bad + ": " + refused).isEqualTo(400);
         }
         assertThat(send(dispatcher.put("/cases/v1/working-hours", "{\"windows\": [[\"00:00\", \"24:00\"]]}")).status())
                 .as("the operators'").isEqualTo(403);
+        ok(operator.put("/cases/v1/working-hours", "{\"windows\": [[\"09:00\", \"10:00\"]], \"weekend\": [\"sunday\", \"sunday\", "
+                + "\"sunday\", \"sunday\", \"sunday\", \"sunday\", \"sunday\"]}"));
+        assertThat(ok(citizen.get("/cases/v1/working-hours")).path("weekend").toString()).as("a day named seven times is one day")
+                .isEqualTo("[\"sunday\"]");
         ok(operator.put("/cases/v1/working-hours", "{\"windows\": [[\"00:00\", \"24:00\"]], \"weekend\": []}"));
         assertThat(ok(citizen.get("/cases/v1/working-hours")).toString()).isEqualTo("{\"windows\":[[\"00:00\",\"24:00\"]],\"weekend\":[]}");
         String id = report(citizen, 120.2, 30.3, "cover").path("id").asText();

@@ -168,7 +168,8 @@ class Open311Test {
         assertThat(request.path("expected_datetime").asText()).as("the stage's deadline").isNotEmpty();
         assertThat(request.path("status_notes").asText()).isEqualTo("Sent to roads (派遣)");
         city.ok(roads.post("/cases/v1/cases/" + id + "/actions", "{\"action\": \"accept\", \"note\": \"crew at 3pm, call 13900000000\"}"));
-        city.ok(roads.post("/cases/v1/cases/" + id + "/actions", "{\"action\": \"handle\", \"result\": \"Filled with asphalt\"}"));
+        city.ok(roads.post("/cases/v1/cases/" + id + "/actions", "{\"action\": \"handle\", "
+                + "\"result\": \"Filled with asphalt; Mr Li at No. 12 complained again\", \"publicNote\": \"Filled with asphalt\"}"));
         city.ok(dispatcher.post("/cases/v1/cases/" + id + "/actions", "{\"action\": \"check\", \"passed\": true}"));
         city.ok(dispatcher.post("/cases/v1/cases/" + id + "/actions", "{\"action\": \"close\"}"));
         request = read("requests/" + id + ".{f}", "json", "requests", "service_requests", "request").get(0);
@@ -184,7 +185,8 @@ class Open311Test {
             }
         });
         assertThat(statuses).containsExactly("open", "open", "action_scheduled", "in_progress", "fixed", "closed");
-        assertThat(updates.toString()).contains("Filled with asphalt").doesNotContain("13900000000");
+        assertThat(updates.toString()).as("what staff chose to tell the public, not their own notes")
+                .contains("Handled (处置完成): Filled with asphalt").doesNotContain("13900000000", "Mr Li");
         assertThat(anyone.get(path("servicerequestupdates.json")).send().json()).as("the same ids on every poll")
                 .extracting(u -> u.path("update_id").asText()).containsExactlyElementsOf(
                         iterable(updates).stream().map(u -> u.path("update_id").asText()).toList());
@@ -221,6 +223,13 @@ class Open311Test {
         Map<String, Integer> refusals = new java.util.LinkedHashMap<>();
         refusals.put(good, 403);                                                   // no api_key
         refusals.put("api_key=nobody.secret&" + good, 403);                        // a wrong one
+        InTenant elsewhere = new InTenant(operator, TestServer.newTenant());
+        String otherCitysKey = elsewhere.ok(operator.post("/admin/v1/clients", "{\"id\": \"app-x-" + tenant + "\", \"role\": \"system\"}"))
+                .path("apiKey").asText();
+        refusals.put("api_key=" + encoded(otherCitysKey) + "&" + good, 403);       // another city's app
+        String monitorKey = city.ok(operator.post("/admin/v1/clients", "{\"id\": \"watch-" + tenant + "\", \"role\": \"monitor\"}"))
+                .path("apiKey").asText();
+        refusals.put("api_key=" + encoded(monitorKey) + "&" + good, 403);          // a monitor reports nothing
         refusals.put("api_key=" + encoded(apiKey) + "&lat=30.27&long=120.15&description=x", 400);           // no service_code
         refusals.put("api_key=" + encoded(apiKey) + "&service_code=internal-audit&lat=30.27&long=120.15&description=x", 404);
         refusals.put("api_key=" + encoded(apiKey) + "&service_code=pothole&lat=30.27&description=x&attribute[depth]=5", 400);

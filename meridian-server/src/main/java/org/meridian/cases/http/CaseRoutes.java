@@ -178,6 +178,9 @@ public final class CaseRoutes implements Routes {
 
     private void act(Context http) {
         ObjectNode body = FIELDS.object(http);
+        // What the public is told with this step (Open311, the portal): the staff's own words are never published.
+        String publicNote = FIELDS.text(body, "publicNote", 500);
+        body.remove("publicNote");
         String name = FIELDS.text(body, "action", 32);
         CaseAction action = switch (name == null ? "" : name) {
             case "verify" -> new CaseAction.Verify(only(body, "note"));
@@ -240,7 +243,7 @@ public final class CaseRoutes implements Routes {
             default -> throw FIELDS.invalid("action is one of verify, register, reject, dispatch, accept, return, handle, check, "
                     + "close, request-extension, decide-extension, suspend, resume, reopen, merge, rate, note");
         };
-        JsonFields.respond(http, 200, view(cases.act(caller(http), http.pathParam("id"), action)));
+        JsonFields.respond(http, 200, view(cases.act(caller(http), http.pathParam("id"), action, publicNote)));
     }
 
     /** A photo (JPEG, PNG) or document (PDF) as the body, sent with its own Content-Type; ?name= its file name. */

@@ -154,7 +154,7 @@ public final class Open311Routes implements Routes {
         format(http);
         Map<String, List<String>> form = formOf(http);
         String tenant = writingTenant(http, form);
-        Caller caller = keys.caller(apiKey(http, form), tenant);
+        Caller caller = caseWorker(keys.caller(apiKey(http, form), tenant));
         String code = value(form, "service_code");
         if (code == null) {
             throw invalid("service_code is required");
@@ -202,6 +202,14 @@ public final class Open311Routes implements Routes {
     }
 
     /** The tenant a write names: jurisdiction_id in the form, else in the query. */
+    /** A key's client must hold a role in this jurisdiction's tenant that works cases (not another tenant's, not a monitor). */
+    private static Caller caseWorker(Caller caller) {
+        if (!caller.unrestricted() && !Access.CASES.admits(caller)) {
+            throw new MeridianException(CaseError.NOT_ALLOWED, "This api_key does not report in this jurisdiction");
+        }
+        return caller;
+    }
+
     private String writingTenant(Context http, Map<String, List<String>> form) {
         String named = value(form, "jurisdiction_id");
         return tenant(named != null ? named : value(http.queryParamMap(), "jurisdiction_id"), false);
@@ -371,7 +379,7 @@ public final class Open311Routes implements Routes {
         format(http);
         Map<String, List<String>> form = formOf(http);
         String tenant = writingTenant(http, form);
-        Caller caller = keys.caller(apiKey(http, form), tenant);
+        Caller caller = caseWorker(keys.caller(apiKey(http, form), tenant));
         String id = value(form, "service_request_id");
         String update = value(form, "update_id");
         String description = value(form, "description");
@@ -442,7 +450,11 @@ public final class Open311Routes implements Routes {
             return null;
         }
         try {
-            return OffsetDateTime.parse(text).toInstant();
+            OffsetDateTime parsed = OffsetDateTime.parse(text);
+            if (parsed.getYear() < 1970 || parsed.getYear() > 9999) {
+                throw invalid(name + " is a date between 1970 and 9999, not " + text);
+            }
+            return parsed.toInstant();
         } catch (DateTimeParseException e) {
             throw invalid(name + " is a W3C date and time with its zone, e.g. 2026-12-01T00:00:00+08:00, not " + text);
         }

@@ -139,8 +139,8 @@ public final class CaseStore {
         }
     }
 
-    /** Replaces the case's indicator facts, under its current lead and district. */
-    public void replaceFacts(Connection connection, String tenant, String id, String lead, String district, List<CaseKpis.Fact> facts)
+    /** Replaces the case's indicator facts, each under its department and the case's district. */
+    public void replaceFacts(Connection connection, String tenant, String id, String district, List<CaseKpis.Fact> facts)
             throws SQLException {
         try (PreparedStatement delete = connection.prepareStatement("DELETE FROM case_fact WHERE tenant = ? AND case_id = ?")) {
             delete.setString(1, tenant);
@@ -150,12 +150,12 @@ public final class CaseStore {
         if (facts.isEmpty()) {
             return;
         }
-        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO case_fact (tenant, case_id, lead, district, kind, at, "
+        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO case_fact (tenant, case_id, department, district, kind, at, "
                 + "stage, hours, yes, also) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             for (CaseKpis.Fact fact : facts) {
                 insert.setString(1, tenant);
                 insert.setString(2, id);
-                insert.setString(3, lead);
+                insert.setString(3, fact.department());
                 insert.setString(4, district);
                 insert.setString(5, fact.kind());
                 insert.setTimestamp(6, Timestamp.from(fact.at()));
@@ -170,27 +170,29 @@ public final class CaseStore {
     }
 
     /**
-     * The indicator facts of [from, to) by group: the lead department ({@code byLead}) or the district; cases without
-     * one are left out. {@code lead} (when not null) narrows them to that department's cases.
+     * The indicator facts of [from, to) by group: the department each counts for ({@code byDepartment}) or the
+     * district; facts without one are left out. {@code department} (when not null) narrows them to that department's.
      */
     public java.util.Map<String, List<CaseKpis.Fact>> facts(Connection connection, String tenant, Instant from, Instant to,
-                                                           boolean byLead, String lead) throws SQLException {
+                                                           boolean byDepartment, String department) throws SQLException {
         java.util.Map<String, List<CaseKpis.Fact>> facts = new java.util.LinkedHashMap<>();
-        try (PreparedStatement select = connection.prepareStatement("SELECT " + (byLead ? "lead" : "district")
-                + ", kind, at, stage, hours, yes, also FROM case_fact WHERE tenant = ?" + (lead == null ? "" : " AND lead = ?")
-                + " AND at >= ? AND at < ? AND " + (byLead ? "lead" : "district") + " IS NOT NULL")) {
+        try (PreparedStatement select = connection.prepareStatement("SELECT " + (byDepartment ? "department" : "district")
+                + ", department, kind, at, stage, hours, yes, also FROM case_fact WHERE tenant = ?"
+                + (department == null ? "" : " AND department = ?")
+                + " AND at >= ? AND at < ? AND " + (byDepartment ? "department" : "district") + " IS NOT NULL")) {
             int i = 1;
             select.setString(i++, tenant);
-            if (lead != null) {
-                select.setString(i++, lead);
+            if (department != null) {
+                select.setString(i++, department);
             }
             select.setTimestamp(i++, Timestamp.from(from));
             select.setTimestamp(i, Timestamp.from(to));
             select.setFetchSize(10_000);
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
-                    facts.computeIfAbsent(rows.getString(1), group -> new ArrayList<>()).add(new CaseKpis.Fact(rows.getString(2),
-                            rows.getTimestamp(3).toInstant(), rows.getString(4), rows.getDouble(5), rows.getBoolean(6), rows.getBoolean(7)));
+                    facts.computeIfAbsent(rows.getString(1), group -> new ArrayList<>()).add(new CaseKpis.Fact(rows.getString(3),
+                            rows.getTimestamp(4).toInstant(), rows.getString(2), rows.getString(5), rows.getDouble(6), rows.getBoolean(7),
+                            rows.getBoolean(8)));
                 }
             }
         }
@@ -368,8 +370,8 @@ public final class CaseStore {
 
     /**
      * What the public may list (Open311, the citizens' pages): cases of the given public categories, newest report
-     * first. {@code ids} (when not null) picks cases by number and overrides the rest but the categories; otherwise
-     * rejected reports (perhaps abuse) are left out.
+     * first. {@code ids} (when not null) picks cases by number and overrides the rest but the categories; rejected
+     * reports (perhaps abuse) are never shown.
      *
      * @param closed null: either; true: closed, rejected or merged; false: still open
      */
@@ -381,11 +383,11 @@ public final class CaseStore {
     public List<String> publicIds(Connection connection, String tenant, PublicFilter filter) throws SQLException {
         StringBuilder sql = new StringBuilder("SELECT id FROM case_record WHERE tenant = ? AND category = ANY(?)");
         List<Object> parameters = new ArrayList<>(List.of(tenant, filter.categories().toArray(String[]::new)));
+        sql.append(" AND state <> 'rejected'");
         if (filter.ids() != null) {
             sql.append(" AND id = ANY(?)");
             parameters.add(filter.ids().toArray(String[]::new));
         } else {
-            sql.append(" AND state <> 'rejected'");
             if (filter.closed() != null) {
                 sql.append(filter.closed() ? " AND state IN ('closed', 'merged')" : " AND state NOT IN ('closed', 'merged')");
             }
@@ -441,7 +443,7 @@ public final class CaseStore {
         List<CaseEventOf> events = new ArrayList<>();
         try (PreparedStatement select = connection.prepareStatement("SELECT e.case_id, e.seq, e.kind, e.at, e.actor, e.department, e.data "
                 + "FROM case_event e JOIN case_record r ON r.tenant = e.tenant AND r.id = e.case_id "
-                + "WHERE e.tenant = ? AND e.at >= ? AND e.at < ? AND e.kind = ANY(?) AND r.category = ANY(?) "
+                + "WHERE e.tenant = ? AND e.at >= ? AND e.at < ? AND e.kind = ANY(?) AND r.category = ANY(?) AND r.state <> 'rejected' "
                 + "ORDER BY e.at, e.case_id, e.seq LIMIT ?")) {
             select.setString(1, tenant);
             select.setTimestamp(2, Timestamp.from(from));
