@@ -1,0 +1,77 @@
+package org.meridian.core.rules;
+
+import java.time.Duration;
+import java.time.LocalTime;
+import java.time.ZoneId;
+
+/** One condition of a rule; a rule fires when all its conditions hold for one key at once. */
+public sealed interface Condition {
+
+    /** The entity type it is about (an expanded IRI), or null for a condition on time alone. */
+    String type();
+
+    /** How far back in event time it looks: samples older than this (and the lateness) are no longer needed. */
+    Duration reach();
+
+    /**
+     * An attribute passes a test, and has passed it for at least {@code sustained} (zero: at once). The value holds
+     * from one sample to the next, so a sensor reporting every minute above 30 cm for five minutes is five minutes.
+     */
+    record Threshold(String type, String attribute, Comparison test, Duration sustained) implements Condition {
+        @Override
+        public Duration reach() {
+            return sustained;
+        }
+    }
+
+    /** An entity of the type has sent nothing for {@code silentFor}: a sensor gone quiet. */
+    record Silence(String type, Duration silentFor) implements Condition {
+        @Override
+        public Duration reach() {
+            return Duration.ZERO;
+        }
+    }
+
+    /** An aggregate of an attribute over the last {@code over} of event time passes a test. */
+    record Window(String type, String attribute, Aggregate aggregate, Duration over, Comparison test) implements Condition {
+        @Override
+        public Duration reach() {
+            return over;
+        }
+    }
+
+    /** The time of day (in the city's zone) is in [from, to); a span across midnight when from is after to. */
+    record TimeOfDay(LocalTime from, LocalTime to, ZoneId zone) implements Condition {
+        @Override
+        public String type() {
+            return null;
+        }
+
+        @Override
+        public Duration reach() {
+            return Duration.ZERO;
+        }
+
+        public boolean contains(java.time.Instant at) {
+            LocalTime time = at.atZone(zone).toLocalTime();
+            return from.isBefore(to) ? !time.isBefore(from) && time.isBefore(to) : !time.isBefore(from) || time.isBefore(to);
+        }
+    }
+
+    /** What a window condition computes over its samples. */
+    enum Aggregate {
+        AVERAGE("average"), MIN("min"), MAX("max"), SUM("sum"), COUNT("count"),
+        /** the change from the window's first sample to its last, per hour */
+        CHANGE_PER_HOUR("changePerHour");
+
+        private final String word;
+
+        Aggregate(String word) {
+            this.word = word;
+        }
+
+        public String word() {
+            return word;
+        }
+    }
+}

@@ -1,0 +1,431 @@
+package org.meridian.core.rules;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The rule kernel: what one rule decides on a reading, on the passing of time, and on an operator's acknowledgement or
+ * clearing. A function of (the rule's state, the event, the time) with no I/O: the same inputs give the same state and
+ * effects, so it is tested on its own, replayed against recorded history for a dry run, and can run partitioned by
+ * key in a stream processor.
+ *
+ * <p>Time is event time: a reading counts at its {@code observedAt}. The rule's watermark is the latest moment seen; a
+ * reading older than the watermark minus the rule's lateness is dropped and counted (a reading within it is placed in
+ * order, as if it had come on time). Conditions are evaluated at the later of the watermark and now minus the lateness,
+ * so durations and silences run on while no reading comes.
+ */
+public final class Kernel {
+    /** Readings stamped this far ahead of the clock count as now: a device's wrong clock cannot jump the watermark. */
+    static final Duration SKEW = Duration.ofMinutes(1);
+    /** Samples kept per attribute of an entity at most (the oldest go first). */
+    static final int MAX_SAMPLES = 4_096;
+    /** Evidence items kept per condition. */
+    private static final int EVIDENCE_PER_CONDITION = 3;
+
+    private final String episodePrefix;
+    private final RuleLogic rule;
+    private final Map<String, Set<String>> attributesByType;
+
+    /** @param episodePrefix what episode ids start with (the rule's id and version: ids never repeat) */
+    public Kernel(String episodePrefix, RuleLogic rule) {
+        this.episodePrefix = episodePrefix;
+        this.rule = rule;
+        Map<String, Set<String>> attributes = new java.util.HashMap<>();
+        for (Condition condition : rule.conditions()) {
+            switch (condition) {
+                case Condition.Threshold threshold -> attributes.computeIfAbsent(threshold.type(), t -> new java.util.HashSet<>())
+                        .add(threshold.attribute());
+                case Condition.Window window -> attributes.computeIfAbsent(window.type(), t -> new java.util.HashSet<>()).add(window.attribute());
+                case Condition.Silence silence -> attributes.computeIfAbsent(silence.type(), t -> new java.util.HashSet<>());
+                case Condition.TimeOfDay ignored -> { }
+            }
+        }
+        this.attributesByType = Map.copyOf(attributes);
+    }
+
+    public RuleLogic rule() {
+        return rule;
+    }
+
+    /** Takes in a reading of an entity the rule concerns ({@link RuleLogic#concerns}), and decides what follows. */
+    public List<Effect> reading(RuleState state, Reading reading, Instant now) {
+        Set<String> wanted = new java.util.HashSet<>();
+        reading.types().forEach(type -> wanted.addAll(attributesByType.getOrDefault(type, Set.of())));
+        if (reading.types().stream().noneMatch(attributesByType::containsKey)) {
+            return List.of();
+        }
+        Instant latest = now.plus(SKEW);
+        Instant at = min(reading.at(), latest);
+        if (at == null) {
+            return List.of();
+        }
+        if (state.watermark != null && at.isBefore(state.watermark.minus(rule.lateness()))) {
+            state.late++;
+            return List.of();
+        }
+        RuleState.Track track = state.entities.get(reading.entity());
+        if (track == null) {
+            track = new RuleState.Track(reading.types());
+            state.entities.put(reading.entity(), track);
+        }
+        track.types = reading.types();
+        Set<String> keys = new LinkedHashSet<>();
+        if (reading.longitude() != null) {
+            track.longitude = reading.longitude();
+            track.latitude = reading.latitude();
+        }
+        if (reading.district() != null && !reading.district().equals(track.district)) {
+            if (track.district != null) {
+                keys.add(track.district);
+            }
+            state.leave(track.district, reading.entity());
+            track.district = reading.district();
+            state.join(track.district, reading.entity());
+        }
+        track.lastSeen = max(track.lastSeen, at);
+        for (Map.Entry<String, Sample> value : reading.values().entrySet()) {
+            if (wanted.contains(value.getKey())) {
+                Sample sample = value.getValue();
+                insert(track.series.computeIfAbsent(value.getKey(), a -> new ArrayList<>()),
+                        sample.at().isAfter(latest) ? new Sample(latest, sample.number(), sample.text()) : sample);
+            }
+        }
+        state.watermark = max(state.watermark, at);
+        prune(track, state.watermark.minus(rule.horizon()));
+        keys.addAll(keysOf(state, reading.entity(), track));
+        List<Effect> effects = new ArrayList<>();
+        for (String key : keys) {
+            evaluate(state, key, now, effects);
+        }
+        return effects;
+    }
+
+    /** The passing of time: durations complete, silences begin, episodes clear, escalate. Call it every few seconds. */
+    public List<Effect> tick(RuleState state, Instant now) {
+        Set<String> keys = new LinkedHashSet<>(state.open.keySet());
+        switch (rule.keying().by()) {
+            case ENTITY -> keys.addAll(state.entities.keySet());
+            case DISTRICT -> keys.addAll(state.members.keySet());
+            case NEAR -> state.entities.forEach((id, track) -> {
+                if (track.types.contains(rule.conditions().getFirst().type())) {
+                    keys.add(id);
+                }
+            });
+        }
+        if (state.watermark != null) {
+            Instant cutoff = evaluationTime(state, now).minus(rule.horizon());
+            state.entities.values().forEach(track -> prune(track, cutoff));
+        }
+        List<Effect> effects = new ArrayList<>();
+        for (String key : keys) {
+            evaluate(state, key, now, effects);
+        }
+        return effects;
+    }
+
+    /** Someone on duty has seen the episode: it is not escalated. False when there is no such open episode. */
+    public boolean acknowledge(RuleState state, String episodeId, Instant now) {
+        for (Map.Entry<String, Episode> open : state.open.entrySet()) {
+            if (open.getValue().id().equals(episodeId)) {
+                if (open.getValue().acknowledgedAt() == null) {
+                    open.setValue(open.getValue().acknowledged(now));
+                }
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Someone on duty clears the episode: it is over, and no new one opens for its key until the conditions have been
+     * false once (a cleared flood does not reopen with the next reading of the same flood).
+     */
+    public List<Effect> clear(RuleState state, String episodeId, Instant now) {
+        for (Episode episode : List.copyOf(state.open.values())) {
+            if (episode.id().equals(episodeId)) {
+                state.open.remove(episode.key());
+                state.disarmed.add(episode.key());
+                return List.of(new Effect.Cleared(episode, true, now));
+            }
+        }
+        return List.of();
+    }
+
+    // ---- evaluation ----
+
+    private Instant evaluationTime(RuleState state, Instant now) {
+        return max(state.watermark, now.minus(rule.lateness()));
+    }
+
+    private void evaluate(RuleState state, String key, Instant now, List<Effect> effects) {
+        Instant at = evaluationTime(state, now);
+        List<Evidence> evidence = holds(state, key, at);
+        Episode episode = state.open.get(key);
+        if (episode == null) {
+            if (evidence == null) {
+                state.disarmed.remove(key);
+                return;
+            }
+            Instant quiet = state.quietUntil.get(key);
+            if (state.disarmed.contains(key) || quiet != null && now.isBefore(quiet)) {
+                return;
+            }
+            state.quietUntil.remove(key);
+            episode = new Episode(episodePrefix + "-" + (++state.counter), key, now, null, null, null, evidence);
+            state.open.put(key, episode);
+            effects.add(new Effect.Opened(episode));
+        } else if (evidence != null) {
+            if (episode.falseSince() != null) {
+                episode = episode.falseSince(null);
+                state.open.put(key, episode);
+            }
+        } else {
+            Instant since = episode.falseSince() == null ? at : episode.falseSince();
+            if (!since.plus(rule.clearAfter()).isAfter(at)) {
+                state.open.remove(key);
+                if (!rule.suppressFor().isZero()) {
+                    state.quietUntil.put(key, now.plus(rule.suppressFor()));
+                }
+                effects.add(new Effect.Cleared(episode, false, now));
+                return;
+            }
+            if (episode.falseSince() == null) {
+                episode = episode.falseSince(at);
+                state.open.put(key, episode);
+            }
+        }
+        if (rule.escalateAfter() != null && episode.acknowledgedAt() == null && episode.escalatedAt() == null
+                && !episode.openedAt().plus(rule.escalateAfter()).isAfter(now)) {
+            episode = episode.escalated(now);
+            state.open.put(key, episode);
+            effects.add(new Effect.Escalated(episode));
+        }
+    }
+
+    /** The evidence that every condition holds for the key at the moment, or null when one does not. */
+    private List<Evidence> holds(RuleState state, String key, Instant at) {
+        List<Evidence> all = new ArrayList<>();
+        for (int i = 0; i < rule.conditions().size(); i++) {
+            Condition condition = rule.conditions().get(i);
+            if (condition instanceof Condition.TimeOfDay time) {
+                if (!time.contains(at)) {
+                    return null;
+                }
+                continue;
+            }
+            List<Evidence> found = new ArrayList<>();
+            for (String entity : candidates(state, key, i)) {
+                RuleState.Track track = state.entities.get(entity);
+                if (track != null && track.types.contains(condition.type())) {
+                    List<Evidence> shown = holds(condition, entity, track, at);
+                    if (shown != null) {
+                        found.addAll(shown);
+                        if (found.size() >= EVIDENCE_PER_CONDITION) {
+                            break;
+                        }
+                    }
+                }
+            }
+            if (found.isEmpty()) {
+                return null;
+            }
+            all.addAll(found);
+        }
+        return all;
+    }
+
+    /** The entities whose readings count for the key under the condition (its index among the rule's). */
+    private Collection<String> candidates(RuleState state, String key, int condition) {
+        return switch (rule.keying().by()) {
+            case ENTITY -> List.of(key);
+            case DISTRICT -> state.members.getOrDefault(key, Set.of());
+            case NEAR -> {
+                if (condition == 0) {
+                    yield List.of(key);
+                }
+                RuleState.Track anchor = state.entities.get(key);
+                if (anchor == null || anchor.longitude == null) {
+                    yield List.of();
+                }
+                List<String> near = new ArrayList<>();
+                state.entities.forEach((id, track) -> {
+                    if (track.longitude != null
+                            && meters(anchor.longitude, anchor.latitude, track.longitude, track.latitude) <= rule.keying().meters()) {
+                        near.add(id);
+                    }
+                });
+                yield near;
+            }
+        };
+    }
+
+    /** The keys a change of the entity may affect. */
+    private Collection<String> keysOf(RuleState state, String entity, RuleState.Track track) {
+        return switch (rule.keying().by()) {
+            case ENTITY -> List.of(entity);
+            case DISTRICT -> track.district == null ? List.of() : List.of(track.district);
+            case NEAR -> {
+                String anchorType = rule.conditions().getFirst().type();
+                if (track.types.contains(anchorType)) {
+                    yield List.of(entity);
+                }
+                if (track.longitude == null) {
+                    yield List.of();
+                }
+                List<String> anchors = new ArrayList<>();
+                state.entities.forEach((id, other) -> {
+                    if (other.types.contains(anchorType) && other.longitude != null
+                            && meters(other.longitude, other.latitude, track.longitude, track.latitude) <= rule.keying().meters()) {
+                        anchors.add(id);
+                    }
+                });
+                yield anchors;
+            }
+        };
+    }
+
+    /** Whether the condition holds for one entity at the moment, with what shows it; null when it does not. */
+    static List<Evidence> holds(Condition condition, String entity, RuleState.Track track, Instant at) {
+        return switch (condition) {
+            case Condition.Threshold threshold -> {
+                List<Sample> samples = track.series.get(threshold.attribute());
+                int last = samples == null ? -1 : lastAtOrBefore(samples, at);
+                if (last < 0 || !threshold.test().passes(samples.get(last))) {
+                    yield null;
+                }
+                int first = last;
+                while (first > 0 && threshold.test().passes(samples.get(first - 1))) {
+                    first--;
+                }
+                Sample start = samples.get(first);
+                if (start.at().plus(threshold.sustained()).isAfter(at)) {
+                    yield null;
+                }
+                Sample latest = samples.get(last);
+                List<Evidence> shown = new ArrayList<>();
+                if (first != last) {
+                    shown.add(new Evidence(entity, threshold.attribute(), start.at(), start.value()));
+                }
+                shown.add(new Evidence(entity, threshold.attribute(), latest.at(), latest.value()));
+                yield shown;
+            }
+            case Condition.Window window -> {
+                List<Sample> samples = track.series.get(window.attribute());
+                Double value = samples == null ? null : aggregate(window, samples, at);
+                if (value == null || !window.test().passes(value)) {
+                    yield null;
+                }
+                yield List.of(new Evidence(entity, window.aggregate().word() + "(" + window.attribute() + ") over " + window.over(), at,
+                        Sample.of(at, value).value()));
+            }
+            case Condition.Silence silence -> track.lastSeen == null || track.lastSeen.plus(silence.silentFor()).isAfter(at) ? null
+                    : List.of(new Evidence(entity, "silence", track.lastSeen, "silent since " + track.lastSeen));
+            case Condition.TimeOfDay time -> time.contains(at) ? List.of() : null;
+        };
+    }
+
+    /** The window's figure at the moment over the samples in (at − over, at], or null when there is none to compute. */
+    static Double aggregate(Condition.Window window, List<Sample> samples, Instant at) {
+        Instant from = at.minus(window.over());
+        int count = 0;
+        double sum = 0;
+        double min = Double.POSITIVE_INFINITY;
+        double max = Double.NEGATIVE_INFINITY;
+        Sample first = null;
+        Sample last = null;
+        for (Sample sample : samples) {
+            if (!sample.at().isAfter(from) || sample.at().isAfter(at)) {
+                continue;
+            }
+            count++;
+            if (sample.number() == null) {
+                continue;
+            }
+            double value = sample.number();
+            sum += value;
+            min = Math.min(min, value);
+            max = Math.max(max, value);
+            first = first == null ? sample : first;
+            last = sample;
+        }
+        if (window.aggregate() == Condition.Aggregate.COUNT) {
+            return (double) count;
+        }
+        if (first == null) {
+            return null;
+        }
+        return switch (window.aggregate()) {
+            case AVERAGE -> sum / count;
+            case MIN -> min;
+            case MAX -> max;
+            case SUM -> sum;
+            case COUNT -> (double) count;
+            case CHANGE_PER_HOUR -> {
+                long millis = Duration.between(first.at(), last.at()).toMillis();
+                yield millis == 0 ? null : (last.number() - first.number()) * 3_600_000.0 / millis;
+            }
+        };
+    }
+
+    // ---- samples ----
+
+    /** Places a sample in time order; a second sample at the same moment replaces the first. */
+    static void insert(List<Sample> samples, Sample sample) {
+        int i = samples.size();
+        while (i > 0 && samples.get(i - 1).at().isAfter(sample.at())) {
+            i--;
+        }
+        if (i > 0 && samples.get(i - 1).at().equals(sample.at())) {
+            samples.set(i - 1, sample);
+        } else {
+            samples.add(i, sample);
+        }
+        if (samples.size() > MAX_SAMPLES) {
+            samples.removeFirst();
+        }
+    }
+
+    /** Drops samples before the cutoff, but the last of them: it says what held when the kept ones begin. */
+    private static void prune(RuleState.Track track, Instant cutoff) {
+        for (List<Sample> samples : track.series.values()) {
+            int before = 0;
+            while (before < samples.size() && samples.get(before).at().isBefore(cutoff)) {
+                before++;
+            }
+            if (before > 1) {
+                samples.subList(0, before - 1).clear();
+            }
+        }
+    }
+
+    private static int lastAtOrBefore(List<Sample> samples, Instant at) {
+        int i = samples.size() - 1;
+        while (i >= 0 && samples.get(i).at().isAfter(at)) {
+            i--;
+        }
+        return i;
+    }
+
+    /** Metres between two WGS84 points (haversine). */
+    static double meters(double longitude1, double latitude1, double longitude2, double latitude2) {
+        double dLat = Math.toRadians(latitude2 - latitude1);
+        double dLon = Math.toRadians(longitude2 - longitude1);
+        double a = Math.sin(dLat / 2) * Math.sin(dLat / 2)
+                + Math.cos(Math.toRadians(latitude1)) * Math.cos(Math.toRadians(latitude2)) * Math.sin(dLon / 2) * Math.sin(dLon / 2);
+        return 6_371_008.8 * 2 * Math.atan2(Math.sqrt(a), Math.sqrt(1 - a));
+    }
+
+    private static Instant max(Instant a, Instant b) {
+        return a == null ? b : b == null || a.isAfter(b) ? a : b;
+    }
+
+    private static Instant min(Instant a, Instant b) {
+        return a == null ? null : a.isAfter(b) ? b : a;
+    }
+}

@@ -1,0 +1,21 @@
+package org.meridian.core.rules;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a change of an entity tells the kernel: its types, where it is (when known), the district it lies in (for
+ * rules keyed by district; null when unknown) and the values written, each at its own moment.
+ */
+public record Reading(String entity, List<String> types, Double longitude, Double latitude, String district,
+                      Map<String, Sample> values) {
+    public Reading {
+        types = List.copyOf(types);
+        values = Map.copyOf(values);
+    }
+
+    /** When it was observed: the latest of its values' moments. */
+    public java.time.Instant at() {
+        return values.values().stream().map(Sample::at).max(java.time.Instant::compareTo).orElse(null);
+    }
+}

@@ -1,0 +1,197 @@
+package org.meridian.core.rules;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Everything one rule remembers between events: the recent samples of the entities it watches (as far back as its
+ * conditions reach, plus the lateness), its open episodes, its suppression windows and its event-time watermark. The
+ * {@link Kernel} changes it in place (one rule's state is only ever handled by one thread); {@link #toJson} and
+ * {@link #fromJson} keep it across restarts, written in the transaction that records what a step decided.
+ */
+public final class RuleState {
+    /** What is known of one watched entity. */
+    static final class Track {
+        List<String> types;
+        String district;
+        Double longitude;
+        Double latitude;
+        Instant lastSeen;
+        final Map<String, List<Sample>> series = new HashMap<>();
+
+        Track(List<String> types) {
+            this.types = types;
+        }
+    }
+
+    final Map<String, Track> entities = new HashMap<>();
+    /** key (district) → the entities in it; derived from the tracks, not stored. */
+    final Map<String, Set<String>> members = new HashMap<>();
+    final Map<String, Episode> open = new LinkedHashMap<>();
+    final Map<String, Instant> quietUntil = new HashMap<>();
+    /** Keys whose episode was cleared by hand while the conditions still held: none opens until they are false once. */
+    final Set<String> disarmed = new HashSet<>();
+    Instant watermark;
+    long counter;
+    long late;
+
+    /** The open episodes, by key. */
+    public Map<String, Episode> openEpisodes() {
+        return java.util.Collections.unmodifiableMap(open);
+    }
+
+    /** How many readings came later than the lateness allows and were left out. */
+    public long lateReadings() {
+        return late;
+    }
+
+    /** How many entities the rule watches. */
+    public int watched() {
+        return entities.size();
+    }
+
+    /** The latest moment seen in the readings (event time), or null. */
+    public Instant watermark() {
+        return watermark;
+    }
+
+    void join(String district, String entity) {
+        if (district != null) {
+            members.computeIfAbsent(district, d -> new HashSet<>()).add(entity);
+        }
+    }
+
+    void leave(String district, String entity) {
+        if (district != null) {
+            Set<String> in = members.get(district);
+            if (in != null) {
+                in.remove(entity);
+                if (in.isEmpty()) {
+                    members.remove(district);
+                }
+            }
+        }
+    }
+
+    // ---- kept across restarts ----
+
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    public ObjectNode toJson() {
+        ObjectNode out = NODES.objectNode();
+        if (watermark != null) {
+            out.put("watermark", watermark.toString());
+        }
+        out.put("counter", counter).put("late", late);
+        ObjectNode tracks = out.putObject("entities");
+        entities.forEach((id, track) -> {
+            ObjectNode node = tracks.putObject(id);
+            track.types.forEach(node.putArray("types")::add);
+            if (track.district != null) {
+                node.put("district", track.district);
+            }
+            if (track.longitude != null) {
+                node.put("longitude", track.longitude).put("latitude", track.latitude);
+            }
+            if (track.lastSeen != null) {
+                node.put("lastSeen", track.lastSeen.toString());
+            }
+            ObjectNode series = node.putObject("series");
+            track.series.forEach((attribute, samples) -> {
+                ArrayNode list = series.putArray(attribute);
+                for (Sample sample : samples) {
+                    ArrayNode pair = list.addArray().add(sample.at().toString());
+                    if (sample.number() != null) {
+                        pair.add(sample.number());
+                    } else {
+                        pair.add(sample.text());
+                    }
+                }
+            });
+        });
+        ObjectNode episodes = out.putObject("open");
+        open.forEach((key, episode) -> episodes.set(key, episode(episode)));
+        ObjectNode quiet = out.putObject("quietUntil");
+        quietUntil.forEach((key, until) -> quiet.put(key, until.toString()));
+        disarmed.forEach(out.putArray("disarmed")::add);
+        return out;
+    }
+
+    public static RuleState fromJson(JsonNode in) {
+        RuleState state = new RuleState();
+        if (in == null || in.isNull() || in.isMissingNode()) {
+            return state;
+        }
+        state.watermark = instant(in.get("watermark"));
+        state.counter = in.path("counter").asLong();
+        state.late = in.path("late").asLong();
+        in.path("entities").properties().forEach(entry -> {
+            JsonNode node = entry.getValue();
+            List<String> types = new ArrayList<>();
+            node.path("types").forEach(type -> types.add(type.asText()));
+            Track track = new Track(List.copyOf(types));
+            track.district = node.hasNonNull("district") ? node.get("district").asText() : null;
+            if (node.hasNonNull("longitude")) {
+                track.longitude = node.get("longitude").asDouble();
+                track.latitude = node.get("latitude").asDouble();
+            }
+            track.lastSeen = instant(node.get("lastSeen"));
+            node.path("series").properties().forEach(series -> {
+                List<Sample> samples = new ArrayList<>();
+                for (JsonNode pair : series.getValue()) {
+                    Instant at = Instant.parse(pair.get(0).asText());
+                    samples.add(pair.get(1).isNumber() ? Sample.of(at, pair.get(1).asDouble()) : Sample.of(at, pair.get(1).asText()));
+                }
+                track.series.put(series.getKey(), samples);
+            });
+            state.entities.put(entry.getKey(), track);
+            state.join(track.district, entry.getKey());
+        });
+        in.path("open").properties().forEach(entry -> state.open.put(entry.getKey(), episode(entry.getValue())));
+        in.path("quietUntil").properties().forEach(entry -> state.quietUntil.put(entry.getKey(), Instant.parse(entry.getValue().asText())));
+        in.path("disarmed").forEach(key -> state.disarmed.add(key.asText()));
+        return state;
+    }
+
+    /** An episode as JSON (the same shape the store and the API use). */
+    public static ObjectNode episode(Episode episode) {
+        ObjectNode out = NODES.objectNode().put("id", episode.id()).put("key", episode.key()).put("openedAt", episode.openedAt().toString());
+        put(out, "acknowledgedAt", episode.acknowledgedAt());
+        put(out, "escalatedAt", episode.escalatedAt());
+        put(out, "falseSince", episode.falseSince());
+        ArrayNode evidence = out.putArray("evidence");
+        for (Evidence item : episode.evidence()) {
+            evidence.addObject().put("entity", item.entity()).put("what", item.what()).put("at", item.at().toString())
+                    .put("value", item.value());
+        }
+        return out;
+    }
+
+    public static Episode episode(JsonNode in) {
+        List<Evidence> evidence = new ArrayList<>();
+        in.path("evidence").forEach(item -> evidence.add(new Evidence(item.path("entity").asText(), item.path("what").asText(),
+                Instant.parse(item.path("at").asText()), item.path("value").asText(null))));
+        return new Episode(in.path("id").asText(), in.path("key").asText(), Instant.parse(in.path("openedAt").asText()),
+                instant(in.get("acknowledgedAt")), instant(in.get("escalatedAt")), instant(in.get("falseSince")), evidence);
+    }
+
+    private static void put(ObjectNode out, String name, Instant value) {
+        if (value != null) {
+            out.put(name, value.toString());
+        }
+    }
+
+    private static Instant instant(JsonNode node) {
+        return node == null || node.isNull() ? null : Instant.parse(node.asText());
+    }
+}
