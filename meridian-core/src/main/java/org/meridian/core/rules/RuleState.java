@@ -60,6 +60,12 @@ public final class RuleState {
         return entities.size();
     }
 
+    /** Where a watched entity was last seen to be ({longitude, latitude}), or null. */
+    public double[] location(String entity) {
+        Track track = entities.get(entity);
+        return track == null || track.longitude == null ? null : new double[] {track.longitude, track.latitude};
+    }
+
     /** The latest moment seen in the readings (event time), or null. */
     public Instant watermark() {
         return watermark;

@@ -1,0 +1,457 @@
+package org.meridian.rules;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import org.meridian.core.ngsild.NgsiLd;
+import org.meridian.core.rules.Effect;
+import org.meridian.core.rules.Episode;
+import org.meridian.core.rules.Evidence;
+import org.meridian.core.rules.Kernel;
+import org.meridian.core.rules.Keying;
+import org.meridian.core.rules.Reading;
+import org.meridian.core.rules.RuleState;
+import org.meridian.core.rules.Sample;
+import org.meridian.core.security.Caller;
+import org.meridian.core.security.ReadScope;
+import org.meridian.platform.bus.Event;
+import org.meridian.platform.bus.EventBus;
+import org.meridian.platform.db.Transactions;
+import org.meridian.rules.store.RuleStore;
+
+/**
+ * Runs the enabled rules over the change stream. Each batch of entity changes is handed, rule by rule, to the rule's
+ * {@link Kernel} inside one transaction that locks the rule, reads its state, takes in the changes it has not taken in
+ * yet (its own stream position says which), and writes the new state with what the step decided: episodes, their
+ * trace, the actions to do (an outbox, done after the commit by {@link RuleActions}). A crash anywhere repeats the
+ * batch, and every rule skips what it already took in: no reading counts twice, none is skipped. A rule that fails
+ * (not the database: the rule itself) is disabled with the reason, and the others go on.
+ */
+public final class RuleEngine implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RuleEngine.class);
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    /** The stream the operations centre reads alarms from. */
+    public static final String ALARM_STREAM = "alarm";
+    /** A rule opening more episodes than this in a minute is disabled: its conditions are too loose to be useful. */
+    static final int MAX_OPENED_PER_MINUTE = 500;
+
+    private final Transactions transactions;
+    private final RuleStore store;
+    private final EventBus bus;
+    private final Clock clock;
+    private final RuleLanguage language;
+    private final Places places;
+    private final Function<Caller, ReadScope> scopes;
+    private final Runnable actionsQueued;
+    private final Map<String, Loaded> loaded = new ConcurrentHashMap<>();
+    private final Map<String, ScopeSeen> scopeCache = new ConcurrentHashMap<>();
+    private final Map<String, int[]> openedThisMinute = new ConcurrentHashMap<>();
+    private volatile long rulesReadAt;
+    private volatile List<RuleStore.StoredRule> enabled = List.of();
+    private EventBus.Consumption consumption;
+
+    /** A rule understood, with its kernel, for the version stored. */
+    record Loaded(RuleStore.StoredRule stored, RuleDefinition definition, Kernel kernel) {
+    }
+
+    private record ScopeSeen(ReadScope scope, long atNanos) {
+    }
+
+    public RuleEngine(Transactions transactions, RuleStore store, EventBus bus, Clock clock, RuleLanguage language, Places places,
+                      Function<Caller, ReadScope> scopes, Runnable actionsQueued) {
+        this.transactions = transactions;
+        this.store = store;
+        this.bus = bus;
+        this.clock = clock;
+        this.language = language;
+        this.places = places;
+        this.scopes = scopes;
+        this.actionsQueued = actionsQueued;
+    }
+
+    /** Starts taking in the change stream (from the oldest event kept; each rule ignores what came before it). */
+    public void start() {
+        consumption = bus.subscribe("rules", EventBus.Start.EARLIEST, this::handle);
+    }
+
+    /** The rules changed (here or on another node): read them again at the next batch. */
+    public void forgetRules() {
+        rulesReadAt = 0;
+    }
+
+    // ---- the stream ----
+
+    void handle(List<Event> events) throws SQLException {
+        List<Event> changes = events.stream().filter(event -> event.stream().equals("entity") && !event.kind().equals("deleted")).toList();
+        if (changes.isEmpty()) {
+            return;
+        }
+        boolean queued = false;
+        for (RuleStore.StoredRule rule : enabledRules()) {
+            Loaded understood = understood(rule);
+            if (understood == null) {
+                continue;
+            }
+            List<Event> relevant = new ArrayList<>();
+            for (Event event : changes) {
+                if (event.tenant().equals(rule.tenant()) && !event.recordedAt().isBefore(rule.updatedAt())
+                        && understood.definition().logic().concerns(types(event))) {
+                    relevant.add(event);
+                }
+            }
+            if (!relevant.isEmpty()) {
+                queued |= step(understood, relevant);
+            }
+        }
+        if (queued) {
+            actionsQueued.run();
+        }
+    }
+
+    /** The passing of time for every enabled rule: durations complete, silences begin, episodes clear or escalate. */
+    public void tick() {
+        boolean queued = false;
+        for (RuleStore.StoredRule rule : enabledRules()) {
+            Loaded understood = understood(rule);
+            if (understood != null) {
+                try {
+                    queued |= step(understood, List.of());
+                } catch (SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+        if (queued) {
+            actionsQueued.run();
+        }
+    }
+
+    /** One rule takes in events (or only time) in one transaction; whether it queued actions. */
+    private boolean step(Loaded rule, List<Event> events) throws SQLException {
+        RuleStore.StoredRule stored = rule.stored();
+        try {
+            return transactions.inTransaction(connection -> {
+                var locked = store.lock(connection, stored.tenant(), stored.id());
+                if (locked.isEmpty() || !locked.get().enabled() || locked.get().version() != stored.version()) {
+                    forgetRules();
+                    return false;
+                }
+                Instant now = clock.instant();
+                RuleStore.StoredState kept = store.state(connection, stored.tenant(), stored.id())
+                        .filter(state -> state.version() == stored.version())
+                        .orElse(new RuleStore.StoredState(stored.version(), -1, -1, NODES.objectNode()));
+                RuleState state = RuleState.fromJson(kept.state());
+                long position = kept.position();
+                int index = kept.index();
+                List<Effect> effects = new ArrayList<>();
+                for (Event event : events) {
+                    if (event.position() < position || event.position() == position && event.index() <= index) {
+                        continue;
+                    }
+                    position = event.position();
+                    index = event.index();
+                    Reading reading = reading(rule, event);
+                    if (reading != null) {
+                        effects.addAll(rule.kernel().reading(state, reading, now));
+                    }
+                }
+                effects.addAll(rule.kernel().tick(state, now));
+                if (events.isEmpty() && effects.isEmpty()) {
+                    return false;
+                }
+                guardAgainstRunaway(rule, effects);
+                boolean queued = record(connection, rule, state, effects, now);
+                store.saveState(connection, stored.tenant(), stored.id(), new RuleStore.StoredState(stored.version(), position, index,
+                        state.toJson()));
+                return queued;
+            });
+        } catch (RuleFault fault) {
+            disable(stored, fault.getMessage());
+            return false;
+        } catch (RuntimeException e) {
+            if (e.getCause() instanceof SQLException sql) {
+                throw sql;
+            }
+            disable(stored, "failed at run time: " + e);
+            return false;
+        }
+    }
+
+    /** A rule that cannot go on (it fires without bound, or fails): it is disabled, and the others go on. */
+    static final class RuleFault extends RuntimeException {
+        RuleFault(String message) {
+            super(message);
+        }
+    }
+
+    private void guardAgainstRunaway(Loaded rule, List<Effect> effects) {
+        long opened = effects.stream().filter(Effect.Opened.class::isInstance).count();
+        if (opened == 0) {
+            return;
+        }
+        long minute = clock.millis() / 60_000;
+        int[] count = openedThisMinute.compute(rule.stored().tenant() + "/" + rule.stored().id(),
+                (key, seen) -> seen == null || seen[0] != (int) minute ? new int[] {(int) minute, 0} : seen);
+        count[1] += (int) opened;
+        if (count[1] > MAX_OPENED_PER_MINUTE) {
+            throw new RuleFault("opened more than " + MAX_OPENED_PER_MINUTE + " episodes in a minute: disabled, as its conditions "
+                    + "are too loose to be useful (narrow them, or key it by district)");
+        }
+    }
+
+    private void disable(RuleStore.StoredRule rule, String problem) {
+        LOG.warn("rule {} of tenant '{}' is disabled: {}", rule.id(), rule.tenant(), problem);
+        transactions.inTransaction(connection -> {
+            store.enable(connection, rule.tenant(), rule.id(), false, problem, clock.instant());
+            return null;
+        });
+        forgetRules();
+    }
+
+    // ---- readings ----
+
+    private static List<String> types(Event event) {
+        List<String> types = new ArrayList<>();
+        event.payload().path("type").forEach(type -> types.add(type.asText()));
+        return types;
+    }
+
+    /** What the change tells the rule: the values it reads that its department may see, at their moments. */
+    private Reading reading(Loaded rule, Event event) {
+        List<String> types = types(event);
+        ReadScope scope = scope(rule);
+        Map<String, Set<String>> reads = rule.definition().reads();
+        Instant modified = Instant.parse(event.payload().path("modifiedAt").asText(event.recordedAt().toString()));
+        Map<String, Sample> values = new HashMap<>();
+        boolean visible = false;
+        for (String type : types) {
+            Set<String> attributes = reads.get(type);
+            if (attributes == null || !sees(scope, type, null)) {
+                continue;
+            }
+            visible = true;
+            for (String attribute : attributes) {
+                JsonNode instances = event.payload().path("attributes").get(attribute);
+                if (instances != null && sees(scope, type, attribute)) {
+                    Sample sample = sample(instances, modified);
+                    if (sample != null) {
+                        values.put(attribute, sample);
+                    }
+                }
+            }
+        }
+        if (!visible) {
+            return null;
+        }
+        if (values.isEmpty()) {
+            // A change of something else: the entity spoke (silences end), at its moment.
+            values.put("", Sample.of(modified, 0));
+        }
+        Keying.By by = rule.definition().logic().keying().by();
+        Places.Point point = pointOf(event.payload().path("attributes").get(NgsiLd.LOCATION));
+        String district = null;
+        if (by != Keying.By.ENTITY) {
+            if (point == null) {
+                point = places.locate(event.tenant(), event.key());
+            }
+            if (by == Keying.By.DISTRICT && point != null) {
+                district = places.district(event.tenant(), point);
+            }
+        }
+        return new Reading(event.key(), types, point == null ? null : point.longitude(), point == null ? null : point.latitude(), district,
+                values);
+    }
+
+    private static Sample sample(JsonNode instances, Instant modified) {
+        JsonNode instance = instances.isArray() ? instances.path(0) : instances;
+        Instant at = instance.hasNonNull("observedAt") ? Instant.parse(instance.get("observedAt").asText()) : modified;
+        JsonNode value = instance.has("value") ? instance.get("value") : instance.get("object");
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (value.isObject() && value.has("@value")) {
+            value = value.get("@value");
+        }
+        if (value.isNumber()) {
+            return Sample.of(at, value.asDouble());
+        }
+        if (value.isTextual() || value.isBoolean()) {
+            return Sample.of(at, value.asText());
+        }
+        return null;
+    }
+
+    static Places.Point pointOf(JsonNode location) {
+        if (location == null) {
+            return null;
+        }
+        JsonNode value = (location.isArray() ? location.path(0) : location).path("value");
+        if (value.isTextual()) {
+            try {
+                value = new com.fasterxml.jackson.databind.ObjectMapper().readTree(value.asText());
+            } catch (java.io.IOException e) {
+                return null;
+            }
+        }
+        JsonNode coordinates = value.path("coordinates");
+        if (value.path("type").asText().equals("Point") && coordinates.size() >= 2) {
+            return new Places.Point(coordinates.get(0).asDouble(), coordinates.get(1).asDouble());
+        }
+        return null;
+    }
+
+    /** What the rule's department may read now (kept five seconds: a revoked grant stops a rule within that). */
+    private ReadScope scope(Loaded rule) {
+        String key = rule.stored().tenant() + "/" + rule.stored().department();
+        ScopeSeen seen = scopeCache.get(key);
+        long now = System.nanoTime();
+        if (seen == null || now - seen.atNanos() > 5_000_000_000L) {
+            seen = new ScopeSeen(scopes.apply(ruleCaller(rule.stored())), now);
+            scopeCache.put(key, seen);
+        }
+        return seen.scope();
+    }
+
+    /** The rule reading as its department: a member of it, no more. */
+    static Caller ruleCaller(RuleStore.StoredRule rule) {
+        return new Caller(rule.tenant(), "rule:" + rule.id(), Set.of(rule.department()), Set.of("staff"));
+    }
+
+    private static boolean sees(ReadScope scope, String type, String attribute) {
+        if (scope.unrestricted()) {
+            return true;
+        }
+        ReadScope.View view = scope.types().get(type);
+        return view != null && (attribute == null || view.shows(attribute));
+    }
+
+    // ---- what a step decided ----
+
+    private boolean record(Connection connection, Loaded rule, RuleState state, List<Effect> effects, Instant now) throws SQLException {
+        RuleStore.StoredRule stored = rule.stored();
+        boolean queued = false;
+        List<Event.Draft> alarms = new ArrayList<>();
+        for (Effect effect : effects) {
+            Episode episode = effect.episode();
+            String step = switch (effect) {
+                case Effect.Opened opened -> {
+                    store.openEpisode(connection, new RuleStore.StoredEpisode(stored.tenant(), episode.id(), stored.id(), episode.key(), "open",
+                            episode.openedAt(), null, null, null, null, null, RuleState.episode(episode).get("evidence")));
+                    yield "opened";
+                }
+                case Effect.Escalated escalated -> {
+                    store.escalated(connection, stored.tenant(), episode.id(), now);
+                    yield "escalated";
+                }
+                case Effect.Cleared cleared -> {
+                    if (!cleared.byHand()) {
+                        store.cleared(connection, stored.tenant(), episode.id(), now, "rule");
+                    }
+                    yield "cleared";
+                }
+            };
+            ObjectNode detail = NODES.objectNode().put("rule", stored.id()).put("key", episode.key());
+            if (step.equals("opened")) {
+                detail.set("evidence", RuleState.episode(episode).get("evidence"));
+            }
+            store.trace(connection, stored.tenant(), episode.id(), step, null, now, detail);
+            ObjectNode context = context(rule, episode, state, step);
+            for (RuleAction action : rule.definition().actions()) {
+                if (wanted(action, step)) {
+                    if (action instanceof RuleAction.Notify notify && notify.operations()) {
+                        alarms.add(new Event.Draft(stored.tenant(), ALARM_STREAM, episode.id(), step, context));
+                        continue;
+                    }
+                    store.queue(connection, stored.tenant(), episode.id(), step, RuleActions.describe(action, context), now);
+                    queued = true;
+                }
+            }
+        }
+        if (!alarms.isEmpty()) {
+            bus.append(connection, alarms);
+        }
+        return queued;
+    }
+
+    /** Which actions run at which step: all when an episode opens; alerts, updates and notifications follow it after. */
+    private static boolean wanted(RuleAction action, String step) {
+        return switch (action) {
+            case RuleAction.OpenCase ignored -> step.equals("opened");
+            case RuleAction.RaiseAlert ignored -> true;
+            case RuleAction.Notify ignored -> true;
+            case RuleAction.Update update -> step.equals("opened") || step.equals("cleared") && update.onClear() != null;
+        };
+    }
+
+    /** What the actions need to know of the episode: the rule, its place, its evidence. */
+    private static ObjectNode context(Loaded rule, Episode episode, RuleState state, String step) {
+        RuleStore.StoredRule stored = rule.stored();
+        ObjectNode context = NODES.objectNode().put("tenant", stored.tenant()).put("rule", stored.id())
+                .put("ruleName", rule.definition().name()).put("department", stored.department())
+                .put("severity", rule.definition().severity()).put("episode", episode.id()).put("key", episode.key()).put("step", step)
+                .put("openedAt", episode.openedAt().toString());
+        Keying.By by = rule.definition().logic().keying().by();
+        if (by == Keying.By.DISTRICT) {
+            context.put("district", episode.key());
+        }
+        ArrayNode evidence = context.putArray("evidence");
+        RuleState.episode(episode).get("evidence").forEach(evidence::add);
+        for (Evidence item : episode.evidence()) {
+            double[] point = state.location(item.entity());
+            if (point != null) {
+                context.putObject("place").put("longitude", point[0]).put("latitude", point[1]).put("entity", item.entity());
+                break;
+            }
+        }
+        return context;
+    }
+
+    // ---- the rules ----
+
+    private List<RuleStore.StoredRule> enabledRules() {
+        long now = System.nanoTime();
+        if (now - rulesReadAt > 2_000_000_000L) {
+            enabled = transactions.readOnly(store::enabled);
+            rulesReadAt = now;
+        }
+        return enabled;
+    }
+
+    private Loaded understood(RuleStore.StoredRule rule) {
+        String key = rule.tenant() + "/" + rule.id();
+        Loaded known = loaded.get(key);
+        if (known != null && known.stored().version() == rule.version() && known.stored().updatedAt().equals(rule.updatedAt())) {
+            return known;
+        }
+        try {
+            RuleDefinition definition = language.understand(rule.definition());
+            Loaded fresh = new Loaded(rule, definition, new Kernel(rule.id() + "." + rule.version(), definition.logic()));
+            loaded.put(key, fresh);
+            return fresh;
+        } catch (RuntimeException e) {
+            disable(rule, "no longer valid: " + e.getMessage());
+            return null;
+        }
+    }
+
+    @Override
+    public void close() {
+        if (consumption != null) {
+            consumption.close();
+        }
+    }
+}

@@ -1,0 +1,149 @@
+package org.meridian.rules.http;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import org.meridian.core.error.MeridianException;
+import org.meridian.core.security.Caller;
+import org.meridian.platform.http.Access;
+import org.meridian.platform.http.Callers;
+import org.meridian.platform.http.JsonFields;
+import org.meridian.platform.http.NgsiLdExchange;
+import org.meridian.platform.http.Parameters;
+import org.meridian.platform.http.Routes;
+import org.meridian.rules.RuleError;
+import org.meridian.rules.RuleLanguage;
+import org.meridian.rules.RuleService;
+import org.meridian.rules.store.RuleStore;
+
+/**
+ * {@code /rules/v1/}: rules (JSON or YAML, checked against {@code /rules/v1/schema}), their episodes, and the trace of
+ * each. Reading is for the people who read the hub; managing a department's rules is for its administrators and the
+ * operators (the service checks the department).
+ */
+public final class RuleRoutes implements Routes {
+    private static final String BASE = "/rules/v1";
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    private final RuleService rules;
+    private final RuleLanguage language;
+
+    public RuleRoutes(RuleService rules, RuleLanguage language) {
+        this.rules = rules;
+        this.language = language;
+    }
+
+    @Override
+    public void register(RoutesConfig routes) {
+        routes.get(BASE + "/schema", http -> JsonFields.respond(http, 200, RuleLanguage.schema()), Access.READ_DATA);
+        routes.get(BASE + "/rules", this::list, Access.READ_DATA);
+        routes.post(BASE + "/rules", this::add, Access.ADMINISTER);
+        routes.get(BASE + "/rules/{id}", http -> JsonFields.respond(http, 200, rule(rules.get(caller(http), http.pathParam("id")))),
+                Access.READ_DATA);
+        routes.put(BASE + "/rules/{id}", this::replace, Access.ADMINISTER);
+        routes.delete(BASE + "/rules/{id}", http -> {
+            rules.delete(caller(http), http.pathParam("id"));
+            http.status(204);
+        }, Access.ADMINISTER);
+        routes.post(BASE + "/rules/{id}/enable", http -> enable(http, true), Access.ADMINISTER);
+        routes.post(BASE + "/rules/{id}/disable", http -> enable(http, false), Access.ADMINISTER);
+        routes.get(BASE + "/episodes", this::episodes, Access.READ_DATA);
+        routes.get(BASE + "/episodes/{id}", http -> JsonFields.respond(http, 200, episode(rules.episode(caller(http), http.pathParam("id")))),
+                Access.READ_DATA);
+        routes.post(BASE + "/episodes/{id}/acknowledge",
+                http -> JsonFields.respond(http, 200, episode(rules.acknowledge(caller(http), http.pathParam("id")))), Access.READ_DATA);
+        routes.post(BASE + "/episodes/{id}/clear",
+                http -> JsonFields.respond(http, 200, episode(rules.clear(caller(http), http.pathParam("id")))), Access.READ_DATA);
+        routes.get(BASE + "/episodes/{id}/trace", http -> JsonFields.respond(http, 200, rules.trace(caller(http), http.pathParam("id"))),
+                Access.READ_DATA);
+        routes.get(BASE + "/causes", this::causes, Access.READ_DATA);
+    }
+
+    private static Caller caller(Context http) {
+        return Callers.of(http, NgsiLdExchange.tenantOf(http));
+    }
+
+    private void list(Context http) {
+        ArrayNode out = NODES.arrayNode();
+        rules.list(caller(http)).forEach(rule -> out.add(rule(rule)));
+        JsonFields.respond(http, 200, out);
+    }
+
+    private void add(Context http) {
+        RuleStore.StoredRule added = rules.add(caller(http), language.read(http.bodyAsBytes(), http.contentType()));
+        http.header("Location", BASE + "/rules/" + added.id());
+        JsonFields.respond(http, 201, rule(added));
+    }
+
+    private void replace(Context http) {
+        JsonFields.respond(http, 200, rule(rules.replace(caller(http), http.pathParam("id"),
+                language.read(http.bodyAsBytes(), http.contentType()))));
+    }
+
+    private void enable(Context http, boolean enabled) {
+        rules.enable(caller(http), http.pathParam("id"), enabled);
+        JsonFields.respond(http, 200, rule(rules.get(caller(http), http.pathParam("id"))));
+    }
+
+    private void episodes(Context http) {
+        int limit = Parameters.integer(http, "limit", 100, 1);
+        if (limit > 1000) {
+            throw new MeridianException(RuleError.INVALID_INPUT, "limit is at most 1000");
+        }
+        int offset = Parameters.integer(http, "offset", 0, 0);
+        if (offset > 100_000) {
+            throw new MeridianException(RuleError.INVALID_INPUT, "offset is at most 100000: narrow the list by rule");
+        }
+        ArrayNode out = NODES.arrayNode();
+        rules.episodes(caller(http), Parameters.single(http, "rule"), Parameters.flag(http, "open"), limit, offset)
+                .forEach(episode -> out.add(episode(episode)));
+        JsonFields.respond(http, 200, out);
+    }
+
+    /** ?case=, ?entity= or ?alert=: the episodes that caused it. */
+    private void causes(Context http) {
+        for (String kind : new String[] {"case", "entity", "alert"}) {
+            String ref = Parameters.single(http, kind);
+            if (ref != null) {
+                ArrayNode out = NODES.arrayNode();
+                rules.causesOf(caller(http), kind, ref).forEach(out::add);
+                JsonFields.respond(http, 200, out);
+                return;
+            }
+        }
+        throw new MeridianException(RuleError.INVALID_INPUT, "Name what to trace back: ?case=…, ?entity=… or ?alert=…");
+    }
+
+    private static ObjectNode rule(RuleStore.StoredRule rule) {
+        ObjectNode out = NODES.objectNode().put("id", rule.id()).put("department", rule.department()).put("enabled", rule.enabled())
+                .put("version", rule.version()).put("createdBy", rule.createdBy()).put("createdAt", rule.createdAt().toString())
+                .put("updatedAt", rule.updatedAt().toString());
+        if (rule.problem() != null) {
+            out.put("problem", rule.problem());
+        }
+        out.set("definition", rule.definition());
+        return out;
+    }
+
+    private static ObjectNode episode(RuleStore.StoredEpisode episode) {
+        ObjectNode out = NODES.objectNode().put("id", episode.id()).put("rule", episode.ruleId()).put("key", episode.key())
+                .put("state", episode.state()).put("openedAt", episode.openedAt().toString());
+        put(out, "acknowledgedAt", episode.acknowledgedAt(), "acknowledgedBy", episode.acknowledgedBy());
+        put(out, "escalatedAt", episode.escalatedAt(), null, null);
+        put(out, "clearedAt", episode.clearedAt(), "clearedBy", episode.clearedBy());
+        out.put("alert", org.meridian.rules.RuleActions.alertId(episode.id()));
+        out.set("evidence", episode.evidence());
+        return out;
+    }
+
+    private static void put(ObjectNode out, String name, java.time.Instant at, String byName, String by) {
+        if (at != null) {
+            out.put(name, at.toString());
+            if (byName != null && by != null) {
+                out.put(byName, by);
+            }
+        }
+    }
+}

@@ -1,0 +1,228 @@
+package org.meridian.rules;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.meridian.testing.Api;
+import org.meridian.testing.InTenant;
+import org.meridian.testing.TestServer;
+
+/**
+ * Rules over HTTP, as a city's engineers use them: a flood rule written in YAML, readings sent through NGSI-LD, and
+ * what follows — one episode, one case for the water department with the traffic police co-handling, an {@code Alert}
+ * entity, the road segment closed — traced from the case back to the readings, and undone when the water drops.
+ */
+class RulesTest {
+    private static final String FLOOD = """
+            id: underpass-flood
+            name: 内涝 Underpass flooding
+            department: water
+            severity: high
+            when:
+              per: district
+              all:
+                - type: WeatherObserved
+                  attribute: precipitation
+                  atLeast: 16
+                - type: FloodMonitoring
+                  attribute: waterLevel
+                  above: 30
+                  for: PT5M
+            suppressFor: PT1M
+            then:
+              - openCase: {category: waterlogging, urgency: urgent}
+              - raiseAlert: {category: weather, subCategory: flood}
+              - update:
+                  type: RoadSegment
+                  entity: urn:ngsi-ld:RoadSegment:wensan-underpass
+                  set: {status: closed}
+                  onClear: {status: open}
+            """;
+
+    private final Api operator = TestServer.api();
+    private final String tenant = TestServer.newTenant();
+    private final InTenant city = new InTenant(operator, tenant);
+    private Api waterAdmin;
+    private Api dispatcher;
+
+    @BeforeEach
+    void aCityWithDistrictsSensorsAndARoad() {
+        for (String department : List.of("water", "traffic-police", "environment")) {
+            city.ok(operator.put("/admin/v1/departments/" + department, "{\"name\": \"" + department + "\"}"));
+        }
+        waterAdmin = city.person("water-admin", "water", "department-admin");
+        dispatcher = city.person("dispatcher", "", "dispatcher");
+        city.ok(operator.put("/cases/v1/categories/waterlogging", "{\"name\": \"积水 Waterlogging\", \"kind\": \"event\"}"));
+        city.ok(operator.put("/cases/v1/routing", "{\"category\": \"waterlogging\", \"lead\": \"water\", \"coHandlers\": [\"traffic-police\"]}"));
+        // Water owns its gauges and the road's state; the weather stations are environment's, which grants water
+        // precipitation and location (not temperature).
+        for (String[] owned : new String[][] {{"FloodMonitoring", "water"}, {"RoadSegment", "water"}, {"WeatherObserved", "environment"}}) {
+            city.ok(operator.put("/sharing/v1/datasets/" + owned[0], "{\"owner\": \"" + owned[1] + "\"}"));
+        }
+        create("""
+                {"id": "urn:ngsi-ld:District:xihu", "type": "District", "name": {"type": "Property", "value": "西湖区"},
+                 "location": {"type": "GeoProperty", "value": {"type": "Polygon",
+                   "coordinates": [[[120.0, 30.2], [120.2, 30.2], [120.2, 30.35], [120.0, 30.35], [120.0, 30.2]]]}}}""");
+        String station = sensor("urn:ngsi-ld:WeatherObserved:xihu-1", "WeatherObserved", 120.10, 30.25, "precipitation", 0);
+        create(station.substring(0, station.lastIndexOf('}')) + ", \"temperature\": {\"type\": \"Property\", \"value\": 21}}");
+        create(sensor("urn:ngsi-ld:FloodMonitoring:wensan", "FloodMonitoring", 120.15, 30.28, "waterLevel", 5));
+        create(sensor("urn:ngsi-ld:FloodMonitoring:binjiang", "FloodMonitoring", 120.25, 30.20, "waterLevel", 5));
+        create("""
+                {"id": "urn:ngsi-ld:RoadSegment:wensan-underpass", "type": "RoadSegment",
+                 "status": {"type": "Property", "value": "open"}}""");
+        Api waterStaff = city.person("water-staff", "water", "staff");
+        Api environmentAdmin = city.person("environment-admin", "environment", "department-admin");
+        String request = city.ok(waterStaff.post("/sharing/v1/requests", """
+                {"type": "WeatherObserved", "attributes": ["precipitation", "location"], "purpose": "flood warnings",
+                 "until": "%s"}""".formatted(Instant.now().plus(30, ChronoUnit.DAYS)))).path("id").asText();
+        city.ok(environmentAdmin.post("/sharing/v1/requests/" + request + "/decision", "{\"decision\": \"grant\"}"));
+    }
+
+    private void create(String entity) {
+        Api.Response created = city.send(operator.post("/ngsi-ld/v1/entities", entity));
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+    }
+
+    private static String sensor(String id, String type, double longitude, double latitude, String attribute, double value) {
+        return """
+                {"id": "%s", "type": "%s", "location": {"type": "GeoProperty", "value": {"type": "Point", "coordinates": [%s, %s]}},
+                 "%s": {"type": "Property", "value": %s}}""".formatted(id, type, longitude, latitude, attribute, value);
+    }
+
+    private void reading(String id, String attribute, double value, Instant at) {
+        Api.Response sent = city.send(operator.patch("/ngsi-ld/v1/entities/" + id + "/attrs",
+                "{\"" + attribute + "\": {\"type\": \"Property\", \"value\": " + value + ", \"observedAt\": \"" + at + "\"}}"));
+        assertThat(sent.status()).as(sent.toString()).isEqualTo(204);
+    }
+
+    private Api.Response postRule(Api who, String yaml) {
+        return city.send(who.postBytes("/rules/v1/rules", yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8), "application/yaml"));
+    }
+
+    /** Polls until the answer passes (the engine works after the commit), at most twenty seconds. */
+    private JsonNode await(Api who, String path, Predicate<JsonNode> passes) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        JsonNode last = null;
+        while (System.nanoTime() < deadline) {
+            last = city.ok(who.get(path));
+            if (passes.test(last)) {
+                return last;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError(path + " never passed; last: " + last);
+    }
+
+    @Test
+    void aFloodOpensOneEpisodeOneCaseOneAlertClosesTheRoadAndClearsWhenTheWaterDrops() throws Exception {
+        Api.Response added = postRule(waterAdmin, FLOOD);
+        assertThat(added.status()).as(added.toString()).isEqualTo(201);
+        assertThat(added.header("Location")).isEqualTo("/rules/v1/rules/underpass-flood");
+        assertThat(added.json().path("enabled").asBoolean()).as("added disabled; enabled on purpose").isFalse();
+        city.ok(waterAdmin.post("/rules/v1/rules/underpass-flood/enable", ""));
+
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        // The underpass has been above 30 cm for six minutes, in a storm of readings; binjiang's too, but no rain there.
+        for (int second = 360; second >= 0; second -= 10) {
+            reading("urn:ngsi-ld:FloodMonitoring:wensan", "waterLevel", 42, now.minusSeconds(second));
+            reading("urn:ngsi-ld:FloodMonitoring:binjiang", "waterLevel", 50, now.minusSeconds(second));
+        }
+        reading("urn:ngsi-ld:WeatherObserved:xihu-1", "precipitation", 22.5, now);
+
+        JsonNode episodes = await(dispatcher, "/rules/v1/episodes?open=true", list -> list.size() >= 1);
+        Thread.sleep(500);
+        episodes = city.ok(dispatcher.get("/rules/v1/episodes?open=true"));
+        assertThat(episodes).as("one episode for the storm of readings").hasSize(1);
+        JsonNode episode = episodes.get(0);
+        assertThat(episode.path("key").asText()).isEqualTo("xihu");
+        assertThat(episode.path("evidence").toString()).contains("urn:ngsi-ld:WeatherObserved:xihu-1", "urn:ngsi-ld:FloodMonitoring:wensan")
+                .doesNotContain("binjiang");
+        String id = episode.path("id").asText();
+
+        // The case: for water, the traffic police co-handling, urgent, from the rule, at the underpass.
+        JsonNode trace = await(dispatcher, "/rules/v1/episodes/" + id + "/trace",
+                t -> t.path("steps").toString().contains("\"case\"") && t.path("steps").toString().contains("\"alert\"")
+                        && t.path("steps").toString().contains("\"entity\""));
+        String caseId = null;
+        for (JsonNode step : trace.path("steps")) {
+            if (step.path("kind").asText().equals("case")) {
+                caseId = step.path("ref").asText();
+            }
+        }
+        JsonNode opened = city.ok(dispatcher.get("/cases/v1/cases/" + caseId));
+        assertThat(opened.path("source").asText()).isEqualTo("rule");
+        assertThat(opened.path("urgency").asText()).isEqualTo("urgent");
+        assertThat(opened.path("district").asText()).isEqualTo("xihu");
+        assertThat(opened.path("description").asText()).contains(id, "waterLevel", "precipitation");
+        JsonNode dispatched = city.ok(dispatcher.post("/cases/v1/cases/" + caseId + "/actions", "{\"action\": \"register\"}"));
+        dispatched = city.ok(dispatcher.post("/cases/v1/cases/" + caseId + "/actions", "{\"action\": \"dispatch\"}"));
+        assertThat(dispatched.path("lead").asText()).isEqualTo("water");
+        assertThat(dispatched.path("coHandlers")).extracting(JsonNode::asText).containsExactly("traffic-police");
+        // From the case back to the episode, and so to the readings.
+        assertThat(city.ok(dispatcher.get("/rules/v1/causes?case=" + caseId))).extracting(JsonNode::asText).containsExactly(id);
+        assertThat(trace.path("readings").toString()).contains("waterLevel");
+
+        // The alert is city data: an Alert entity, and the road is closed.
+        JsonNode alert = city.ok(operator.get("/ngsi-ld/v1/entities/urn:ngsi-ld:Alert:" + id + "?options=keyValues"));
+        assertThat(alert.path("severity").asText()).isEqualTo("high");
+        assertThat(alert.path("category").asText()).isEqualTo("weather");
+        assertThat(alert.path("subCategory").asText()).isEqualTo("flood");
+        assertThat(alert.path("data").path("state").asText()).isEqualTo("open");
+        assertThat(alert.path("location").path("coordinates").isArray()).isTrue();
+        assertThat(city.ok(operator.get("/ngsi-ld/v1/entities/urn:ngsi-ld:RoadSegment:wensan-underpass?options=keyValues"))
+                .path("status").asText()).isEqualTo("closed");
+
+        // Acknowledged by the dispatcher; then the water drops: the episode clears, the alert ends, the road reopens.
+        assertThat(city.ok(dispatcher.post("/rules/v1/episodes/" + id + "/acknowledge", "")).path("state").asText()).isEqualTo("acknowledged");
+        reading("urn:ngsi-ld:FloodMonitoring:wensan", "waterLevel", 8, Instant.now());
+        await(dispatcher, "/rules/v1/episodes/" + id, e -> e.path("state").asText().equals("cleared"));
+        await(operator, "/ngsi-ld/v1/entities/urn:ngsi-ld:RoadSegment:wensan-underpass?options=keyValues",
+                road -> road.path("status").asText().equals("open"));
+        JsonNode ended = await(operator, "/ngsi-ld/v1/entities/urn:ngsi-ld:Alert:" + id + "?options=keyValues",
+                a -> a.path("data").path("state").asText().equals("cleared"));
+        assertThat(ended.has("validTo")).isTrue();
+        assertThat(city.ok(dispatcher.get("/rules/v1/episodes?open=true"))).isEmpty();
+    }
+
+    @Test
+    void badRulesAreRefusedSayingWhereAndStoreNothing() {
+        record Bad(String why, String yaml, int status, String says) {
+        }
+        List<Bad> bad = List.of(
+                new Bad("not YAML", "id: [unclosed", 400, "line"),
+                new Bad("a misspelt duration", FLOOD.replace("for: PT5M", "for: 5 minutes"), 400, "$.when.all[1].for"),
+                new Bad("an unknown comparison", FLOOD.replace("atLeast: 16", "atleast: 16"), 400, "$.when.all[0]"),
+                new Bad("an unknown type", FLOOD.replace("type: WeatherObserved", "type: WeatherObsrved"), 400, "WeatherObsrved"),
+                new Bad("an unknown attribute", FLOOD.replace("attribute: precipitation", "attribute: rainfall"), 400, "rainfall"),
+                new Bad("an attribute not granted", FLOOD.replace("attribute: precipitation", "attribute: temperature"), 400,
+                        "not granted"),
+                new Bad("time alone", FLOOD.substring(0, FLOOD.indexOf("  all:")) + "  all:\n    - timeOfDay: {from: '18:00', to: '06:00'}\n"
+                        + FLOOD.substring(FLOOD.indexOf("suppressFor")), 400, "time alone"),
+                new Bad("two types per entity", FLOOD.replace("per: district", "per: entity"), 400, "$.when.per"),
+                new Bad("a window of a year", FLOOD.replace("for: PT5M", "for: P365D"), 400, "$.when.all[1].for"),
+                new Bad("another department's", FLOOD.replace("department: water", "department: environment"), 403, "environment"),
+                new Bad("a loop", FLOOD.replace("type: RoadSegment", "type: FloodMonitoring").replace("{status: closed}", "{waterLevel: 99}")
+                        .replace("{status: open}", "{waterLevel: 0}"), 400, "without end"),
+                new Bad("an action that does not exist", FLOOD.replace("raiseAlert:", "raiseAlarm:"), 400, "$.then[1]"));
+        for (Bad each : bad) {
+            Api.Response refused = postRule(waterAdmin, each.yaml());
+            assertThat(refused.status()).as(each.why() + ": " + refused).isEqualTo(each.status());
+            assertThat(refused.json().path("detail").asText()).as(each.why()).contains(each.says());
+        }
+        Api.Response asJson = city.send(waterAdmin.post("/rules/v1/rules", "{\"id\": \"x\"}"));
+        assertThat(asJson.status()).isEqualTo(400);
+        assertThat(asJson.json().path("detail").asText()).contains("name", "when", "then");
+        assertThat(city.send(dispatcher.postBytes("/rules/v1/rules", FLOOD.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                "application/yaml")).status()).as("rules are their department's administrators'").isEqualTo(403);
+        assertThat(city.ok(dispatcher.get("/rules/v1/rules"))).as("nothing stored").isEmpty();
+        assertThat(postRule(waterAdmin, FLOOD).status()).isEqualTo(201);
+        assertThat(postRule(waterAdmin, FLOOD).status()).as("the same id twice").isEqualTo(409);
+    }
+}
