@@ -41,6 +41,8 @@ public final class DemoCases {
             new Demo("illegal-parking", "违章停车 Illegal parking", "event", "street-order", "transport", List.of(), limits(1, 4, 1)),
             new Demo("road-flooding", "道路积水 Road flooding", "event", "emergencies", "water", List.of("emergency", "transport"),
                     limits(0.5, 4, 1)),
+            new Demo("device-fault", "感知设备故障 Sensor fault", "component", "public-facilities", "big-data", List.of(),
+                    limits(2, 24, 8)),
             new Demo("noise", "噪声扰民 Noise", "event", "street-order", "ecology", List.of(), limits(2, 24, 4)));
 
     /** The State Council's 2026 holiday notice (国办, 2025-11-04): days off, and the weekend days worked instead (调休). */

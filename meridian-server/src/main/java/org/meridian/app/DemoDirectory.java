@@ -70,6 +70,7 @@ public final class DemoDirectory {
             new DemoDataset("WasteContainer", "urban-management", "Waste containers 垃圾桶", "every 30 s", false),
             new DemoDataset("District", "big-data", "Districts 行政区", "when boundaries change", true),
             new DemoDataset("Road", "big-data", "Main roads 主干道", "when roads change", true),
+            new DemoDataset("RoadSegment", "emergency", "Road closures in emergencies 应急封路", "when a road closes or reopens", true),
             new DemoDataset("Hospital", "big-data", "Hospitals (imported registry) 医院", "monthly", false));
 
     public static final List<Agreement> AGREEMENTS = List.of(

@@ -106,6 +106,7 @@ public final class Main implements Callable<Integer> {
             city = DemoCity.start(new DemoCity.Options(demoSettings.seed(), demoSettings.speed(), demoSettings.sensors(),
                     demoSettings.intervalSeconds(), "http://127.0.0.1:" + server.port(), mqttUrl, checked.dataDirectory(),
                     simulatorKey));
+            DemoRules.create(server.services().require(org.meridian.rules.RuleService.class), demoSettings.speed());
             work = CaseWork.start(new CaseWork.Options(demoSettings.seed(), demoSettings.speed(), demoSettings.sensors(),
                     "http://127.0.0.1:" + server.port(), simulatorKey, DemoDirectory.PASSWORD, "dispatcher", "inspector",
                     Map.of("water", "water", "urban-management", "urban", "transport", "transport", "ecology", "ecology",

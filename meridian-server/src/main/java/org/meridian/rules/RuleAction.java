@@ -33,7 +33,7 @@ public sealed interface RuleAction {
 
     /**
      * Sets attributes of an entity while the episode is open (a road segment closed), and others when it clears; the
-     * entity is an id or {@code {key}}, the episode's key.
+     * entity is an id, in which {@code {key}} stands for the episode's key (an entity's id, or a district).
      *
      * @param type the entity's type (expanded): what the update may set off is known before the rule runs
      */

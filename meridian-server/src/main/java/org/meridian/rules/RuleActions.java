@@ -211,7 +211,7 @@ public final class RuleActions {
 
     private Done update(String tenant, JsonNode action, JsonNode episode, String step) {
         String target = action.path("entity").asText();
-        String id = target.equals("{key}") ? episode.path("key").asText() : target;
+        String id = target.replace("{key}", episode.path("key").asText());
         JsonNode values = step.equals("cleared") ? action.get("onClear") : action.get("set");
         ObjectNode entity = NODES.objectNode().put("id", id).put("type", action.path("type").asText());
         values.properties().forEach(value -> entity.putObject(value.getKey()).put("type", "Property").set("value", value.getValue()));

@@ -24,6 +24,7 @@ import org.meridian.core.rules.Evidence;
 import org.meridian.core.rules.Kernel;
 import org.meridian.core.rules.Keying;
 import org.meridian.core.rules.Reading;
+import org.meridian.core.rules.RuleIndex;
 import org.meridian.core.rules.RuleState;
 import org.meridian.core.rules.Sample;
 import org.meridian.core.security.Caller;
@@ -61,11 +62,13 @@ public final class RuleEngine implements AutoCloseable {
     private final Map<String, ScopeSeen> scopeCache = new ConcurrentHashMap<>();
     private final Map<String, int[]> openedThisMinute = new ConcurrentHashMap<>();
     private volatile long rulesReadAt;
-    private volatile List<RuleStore.StoredRule> enabled = List.of();
+    private volatile List<RuleRecord> enabled = List.of();
+    private volatile Map<String, RuleIndex<Loaded>> indexed;
+    private volatile List<RuleRecord> indexedFrom;
     private EventBus.Consumption consumption;
 
     /** A rule understood, with its kernel, for the version stored. */
-    record Loaded(RuleStore.StoredRule stored, RuleDefinition definition, Kernel kernel) {
+    record Loaded(RuleRecord stored, RuleDefinition definition, Kernel kernel) {
     }
 
     private record ScopeSeen(ReadScope scope, long atNanos) {
@@ -100,32 +103,53 @@ public final class RuleEngine implements AutoCloseable {
         if (changes.isEmpty()) {
             return;
         }
-        boolean queued = false;
-        for (RuleStore.StoredRule rule : enabledRules()) {
-            Loaded understood = understood(rule);
-            if (understood == null) {
+        Map<String, RuleIndex<Loaded>> indexes = indexes();
+        Map<Loaded, List<Event>> byRule = new java.util.IdentityHashMap<>();
+        for (Event event : changes) {
+            RuleIndex<Loaded> index = indexes.get(event.tenant());
+            if (index == null) {
                 continue;
             }
-            List<Event> relevant = new ArrayList<>();
-            for (Event event : changes) {
-                if (event.tenant().equals(rule.tenant()) && !event.recordedAt().isBefore(rule.updatedAt())
-                        && understood.definition().logic().concerns(types(event))) {
-                    relevant.add(event);
+            for (Loaded rule : index.concerned(types(event))) {
+                if (!event.recordedAt().isBefore(rule.stored().updatedAt())) {
+                    byRule.computeIfAbsent(rule, r -> new ArrayList<>()).add(event);
                 }
             }
-            if (!relevant.isEmpty()) {
-                queued |= step(understood, relevant);
-            }
+        }
+        boolean queued = false;
+        for (Map.Entry<Loaded, List<Event>> rule : byRule.entrySet()) {
+            queued |= step(rule.getKey(), rule.getValue());
         }
         if (queued) {
             actionsQueued.run();
         }
     }
 
+    /** The enabled rules of each tenant, indexed by the types they read. */
+    private Map<String, RuleIndex<Loaded>> indexes() {
+        List<RuleRecord> rules = enabledRules();
+        Map<String, RuleIndex<Loaded>> built = indexed;
+        if (built != null && indexedFrom == rules) {
+            return built;
+        }
+        Map<String, Map<Loaded, Set<String>>> reads = new HashMap<>();
+        for (RuleRecord rule : rules) {
+            Loaded understood = understood(rule);
+            if (understood != null) {
+                reads.computeIfAbsent(rule.tenant(), t -> new java.util.IdentityHashMap<>()).put(understood, understood.definition().reads().keySet());
+            }
+        }
+        Map<String, RuleIndex<Loaded>> fresh = new HashMap<>();
+        reads.forEach((tenant, byRule) -> fresh.put(tenant, new RuleIndex<>(byRule)));
+        indexed = fresh;
+        indexedFrom = rules;
+        return fresh;
+    }
+
     /** The passing of time for every enabled rule: durations complete, silences begin, episodes clear or escalate. */
     public void tick() {
         boolean queued = false;
-        for (RuleStore.StoredRule rule : enabledRules()) {
+        for (RuleRecord rule : enabledRules()) {
             Loaded understood = understood(rule);
             if (understood != null) {
                 try {
@@ -142,7 +166,7 @@ public final class RuleEngine implements AutoCloseable {
 
     /** One rule takes in events (or only time) in one transaction; whether it queued actions. */
     private boolean step(Loaded rule, List<Event> events) throws SQLException {
-        RuleStore.StoredRule stored = rule.stored();
+        RuleRecord stored = rule.stored();
         try {
             return transactions.inTransaction(connection -> {
                 var locked = store.lock(connection, stored.tenant(), stored.id());
@@ -213,7 +237,7 @@ public final class RuleEngine implements AutoCloseable {
         }
     }
 
-    private void disable(RuleStore.StoredRule rule, String problem) {
+    private void disable(RuleRecord rule, String problem) {
         LOG.warn("rule {} of tenant '{}' is disabled: {}", rule.id(), rule.tenant(), problem);
         transactions.inTransaction(connection -> {
             store.enable(connection, rule.tenant(), rule.id(), false, problem, clock.instant());
@@ -327,7 +351,7 @@ public final class RuleEngine implements AutoCloseable {
     }
 
     /** The rule reading as its department: a member of it, no more. */
-    static Caller ruleCaller(RuleStore.StoredRule rule) {
+    static Caller ruleCaller(RuleRecord rule) {
         return new Caller(rule.tenant(), "rule:" + rule.id(), Set.of(rule.department()), Set.of("staff"));
     }
 
@@ -342,14 +366,14 @@ public final class RuleEngine implements AutoCloseable {
     // ---- what a step decided ----
 
     private boolean record(Connection connection, Loaded rule, RuleState state, List<Effect> effects, Instant now) throws SQLException {
-        RuleStore.StoredRule stored = rule.stored();
+        RuleRecord stored = rule.stored();
         boolean queued = false;
         List<Event.Draft> alarms = new ArrayList<>();
         for (Effect effect : effects) {
             Episode episode = effect.episode();
             String step = switch (effect) {
                 case Effect.Opened opened -> {
-                    store.openEpisode(connection, new RuleStore.StoredEpisode(stored.tenant(), episode.id(), stored.id(), episode.key(), "open",
+                    store.openEpisode(connection, new EpisodeRecord(stored.tenant(), episode.id(), stored.id(), episode.key(), "open",
                             episode.openedAt(), null, null, null, null, null, RuleState.episode(episode).get("evidence")));
                     yield "opened";
                 }
@@ -399,7 +423,7 @@ public final class RuleEngine implements AutoCloseable {
 
     /** What the actions need to know of the episode: the rule, its place, its evidence. */
     private static ObjectNode context(Loaded rule, Episode episode, RuleState state, String step) {
-        RuleStore.StoredRule stored = rule.stored();
+        RuleRecord stored = rule.stored();
         ObjectNode context = NODES.objectNode().put("tenant", stored.tenant()).put("rule", stored.id())
                 .put("ruleName", rule.definition().name()).put("department", stored.department())
                 .put("severity", rule.definition().severity()).put("episode", episode.id()).put("key", episode.key()).put("step", step)
@@ -422,7 +446,7 @@ public final class RuleEngine implements AutoCloseable {
 
     // ---- the rules ----
 
-    private List<RuleStore.StoredRule> enabledRules() {
+    private List<RuleRecord> enabledRules() {
         long now = System.nanoTime();
         if (now - rulesReadAt > 2_000_000_000L) {
             enabled = transactions.readOnly(store::enabled);
@@ -431,7 +455,7 @@ public final class RuleEngine implements AutoCloseable {
         return enabled;
     }
 
-    private Loaded understood(RuleStore.StoredRule rule) {
+    private Loaded understood(RuleRecord rule) {
         String key = rule.tenant() + "/" + rule.id();
         Loaded known = loaded.get(key);
         if (known != null && known.stored().version() == rule.version() && known.stored().updatedAt().equals(rule.updatedAt())) {

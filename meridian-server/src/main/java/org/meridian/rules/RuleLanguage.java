@@ -164,13 +164,21 @@ public final class RuleLanguage {
             return new Condition.TimeOfDay(from, to, zone);
         }
         String type = expand.apply(node.get("type").asText());
+        com.google.re2j.Pattern ids = null;
+        if (node.has("idPattern")) {
+            try {
+                ids = com.google.re2j.Pattern.compile(node.get("idPattern").asText());
+            } catch (com.google.re2j.PatternSyntaxException e) {
+                problems.add(at + ".idPattern: not a regular expression: " + e.getDescription());
+            }
+        }
         if (node.has("silentFor")) {
             Duration silent = duration(node, "silentFor", MIN_SILENCE, problems, at);
             if (silent.compareTo(MIN_SILENCE) < 0 || silent.compareTo(MAX_SILENCE) > 0) {
                 problems.add(at + ".silentFor: from PT1M to P7D");
             }
             reads.computeIfAbsent(type, t -> new HashSet<>());
-            return new Condition.Silence(type, silent);
+            return new Condition.Silence(type, silent, ids);
         }
         String attribute = expand.apply(node.get("attribute").asText());
         reads.computeIfAbsent(type, t -> new HashSet<>()).add(attribute);
@@ -181,14 +189,14 @@ public final class RuleLanguage {
                 if (over.isZero() || over.compareTo(MAX_REACH) > 0) {
                     problems.add(at + "." + aggregate.word() + ": a window from PT1S to P1D");
                 }
-                return new Condition.Window(type, attribute, aggregate, over, comparison);
+                return new Condition.Window(type, attribute, aggregate, over, comparison, ids);
             }
         }
         Duration sustained = node.has("for") ? duration(node, "for", Duration.ZERO, problems, at) : Duration.ZERO;
         if (sustained.compareTo(MAX_REACH) > 0) {
             problems.add(at + ".for: at most P1D");
         }
-        return new Condition.Threshold(type, attribute, comparison, sustained);
+        return new Condition.Threshold(type, attribute, comparison, sustained, ids);
     }
 
     private static Comparison comparison(JsonNode node) {
@@ -221,9 +229,11 @@ public final class RuleLanguage {
                 String type = expand.apply(body.get("type").asText());
                 String entity = body.get("entity").asText();
                 if (entity.equals("{key}") && keying.by() == Keying.By.DISTRICT) {
-                    problems.add(at + ".update.entity: a rule per district has no entity for {key}; name the entity");
-                } else if (!entity.equals("{key}") && !entity.matches("^[A-Za-z][A-Za-z0-9+.-]*:\\S+$")) {
-                    problems.add(at + ".update.entity: an entity id is a URI (urn:ngsi-ld:RoadSegment:…) or {key}");
+                    problems.add(at + ".update.entity: a rule per district has no entity for {key}; name one, such as "
+                            + "urn:ngsi-ld:RoadSegment:underpasses-{key}");
+                } else if (!entity.equals("{key}") && !entity.replace("{key}", "k").matches("^[A-Za-z][A-Za-z0-9+.-]*:\\S+$")) {
+                    problems.add(at + ".update.entity: an entity id is a URI (urn:ngsi-ld:RoadSegment:…), where {key} stands for the "
+                            + "episode's key, or {key} alone");
                 }
                 Set<String> written = writes.computeIfAbsent(type, t -> new HashSet<>());
                 body.get("set").fieldNames().forEachRemaining(name -> written.add(expand.apply(name)));

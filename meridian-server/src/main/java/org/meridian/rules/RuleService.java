@@ -58,12 +58,12 @@ public final class RuleService {
     // ---- rules ----
 
     /** Adds a rule (disabled until enabled); the rule as stored. */
-    public RuleStore.StoredRule add(Caller caller, ObjectNode document) {
+    public RuleRecord add(Caller caller, ObjectNode document) {
         RuleDefinition rule = checked(caller, document);
         Instant now = clock.instant();
-        RuleStore.StoredRule stored = transactions.inTransaction(connection -> {
+        RuleRecord stored = transactions.inTransaction(connection -> {
             cascade(connection, caller.tenant(), rule);
-            RuleStore.StoredRule fresh = new RuleStore.StoredRule(caller.tenant(), rule.id(), rule.department(), rule.document(), false, 1,
+            RuleRecord fresh = new RuleRecord(caller.tenant(), rule.id(), rule.department(), rule.document(), false, 1,
                     null, caller.subject(), now, now);
             if (!store.insert(connection, fresh)) {
                 throw new MeridianException(RuleError.ALREADY_EXISTS, "There is a rule " + rule.id() + " already: PUT it to replace it");
@@ -75,14 +75,14 @@ public final class RuleService {
     }
 
     /** Replaces a rule's definition: a new version, whose state starts afresh (its open episodes are cleared). */
-    public RuleStore.StoredRule replace(Caller caller, String id, ObjectNode document) {
+    public RuleRecord replace(Caller caller, String id, ObjectNode document) {
         RuleDefinition rule = checked(caller, document);
         if (!rule.id().equals(id)) {
             throw new MeridianException(RuleError.INVALID_INPUT, "The rule's id is " + rule.id() + ", not " + id + " as in the path");
         }
         Instant now = clock.instant();
-        RuleStore.StoredRule stored = transactions.inTransaction(connection -> {
-            RuleStore.StoredRule before = owned(connection, caller, id, true);
+        RuleRecord stored = transactions.inTransaction(connection -> {
+            RuleRecord before = owned(connection, caller, id, true);
             cascade(connection, caller.tenant(), rule);
             closeEpisodes(connection, before, now, caller.subject() + " (rule replaced)");
             store.replace(connection, caller.tenant(), id, rule.department(), rule.document(), now);
@@ -95,7 +95,7 @@ public final class RuleService {
     public void enable(Caller caller, String id, boolean enabled) {
         Instant now = clock.instant();
         transactions.inTransaction(connection -> {
-            RuleStore.StoredRule rule = owned(connection, caller, id, true);
+            RuleRecord rule = owned(connection, caller, id, true);
             if (enabled) {
                 checked(caller, rule.definition());
             } else {
@@ -110,7 +110,7 @@ public final class RuleService {
     public void delete(Caller caller, String id) {
         Instant now = clock.instant();
         transactions.inTransaction(connection -> {
-            RuleStore.StoredRule rule = owned(connection, caller, id, true);
+            RuleRecord rule = owned(connection, caller, id, true);
             closeEpisodes(connection, rule, now, caller.subject() + " (rule removed)");
             store.delete(connection, caller.tenant(), id);
             return null;
@@ -118,11 +118,11 @@ public final class RuleService {
         changed.run();
     }
 
-    public List<RuleStore.StoredRule> list(Caller caller) {
+    public List<RuleRecord> list(Caller caller) {
         return transactions.readOnly(connection -> store.list(connection, caller.tenant()));
     }
 
-    public RuleStore.StoredRule get(Caller caller, String id) {
+    public RuleRecord get(Caller caller, String id) {
         return transactions.readOnly(connection -> store.find(connection, caller.tenant(), id))
                 .orElseThrow(() -> notFound("rule " + id));
     }
@@ -148,8 +148,8 @@ public final class RuleService {
         }
     }
 
-    private RuleStore.StoredRule owned(Connection connection, Caller caller, String id, boolean lock) throws SQLException {
-        RuleStore.StoredRule rule = (lock ? store.lock(connection, caller.tenant(), id) : store.find(connection, caller.tenant(), id))
+    private RuleRecord owned(Connection connection, Caller caller, String id, boolean lock) throws SQLException {
+        RuleRecord rule = (lock ? store.lock(connection, caller.tenant(), id) : store.find(connection, caller.tenant(), id))
                 .orElseThrow(() -> notFound("rule " + id));
         mayManage(caller, rule.department());
         return rule;
@@ -161,7 +161,7 @@ public final class RuleService {
      */
     private void cascade(Connection connection, String tenant, RuleDefinition rule) throws SQLException {
         Map<String, RuleDefinition> rules = new HashMap<>();
-        for (RuleStore.StoredRule stored : store.all(connection, tenant)) {
+        for (RuleRecord stored : store.all(connection, tenant)) {
             if (!stored.id().equals(rule.id())) {
                 try {
                     rules.put(stored.id(), language.understand(stored.definition()));
@@ -225,8 +225,8 @@ public final class RuleService {
     }
 
     /** Clears the rule's open episodes (it was replaced, disabled or removed): their alerts end too. */
-    private void closeEpisodes(Connection connection, RuleStore.StoredRule rule, Instant now, String by) throws SQLException {
-        for (RuleStore.StoredEpisode episode : store.episodes(connection, rule.tenant(), rule.id(), true, 10_000, 0)) {
+    private void closeEpisodes(Connection connection, RuleRecord rule, Instant now, String by) throws SQLException {
+        for (EpisodeRecord episode : store.episodes(connection, rule.tenant(), rule.id(), true, 10_000, 0)) {
             store.cleared(connection, rule.tenant(), episode.id(), now, by);
             store.trace(connection, rule.tenant(), episode.id(), "cleared", null, now, NODES.objectNode().put("by", by));
         }
@@ -235,31 +235,31 @@ public final class RuleService {
 
     // ---- episodes ----
 
-    public List<RuleStore.StoredEpisode> episodes(Caller caller, String ruleId, boolean openOnly, int limit, int offset) {
+    public List<EpisodeRecord> episodes(Caller caller, String ruleId, boolean openOnly, int limit, int offset) {
         return transactions.readOnly(connection -> store.episodes(connection, caller.tenant(), ruleId, openOnly, limit, offset));
     }
 
-    public RuleStore.StoredEpisode episode(Caller caller, String id) {
+    public EpisodeRecord episode(Caller caller, String id) {
         return transactions.readOnly(connection -> store.episode(connection, caller.tenant(), id)).orElseThrow(() -> notFound("episode " + id));
     }
 
     /** Someone on duty has seen the episode: it is not escalated. */
-    public RuleStore.StoredEpisode acknowledge(Caller caller, String id) {
+    public EpisodeRecord acknowledge(Caller caller, String id) {
         return handle(caller, id, false);
     }
 
     /** Someone on duty ends the episode: its alert clears, its updates are undone; no new one until the conditions are false once. */
-    public RuleStore.StoredEpisode clear(Caller caller, String id) {
-        RuleStore.StoredEpisode done = handle(caller, id, true);
+    public EpisodeRecord clear(Caller caller, String id) {
+        EpisodeRecord done = handle(caller, id, true);
         changed.run();
         return done;
     }
 
-    private RuleStore.StoredEpisode handle(Caller caller, String id, boolean clear) {
+    private EpisodeRecord handle(Caller caller, String id, boolean clear) {
         Instant now = clock.instant();
         return transactions.inTransaction(connection -> {
-            RuleStore.StoredEpisode episode = store.episode(connection, caller.tenant(), id).orElseThrow(() -> notFound("episode " + id));
-            RuleStore.StoredRule rule = store.lock(connection, caller.tenant(), episode.ruleId()).orElseThrow(() -> notFound("rule"));
+            EpisodeRecord episode = store.episode(connection, caller.tenant(), id).orElseThrow(() -> notFound("episode " + id));
+            RuleRecord rule = store.lock(connection, caller.tenant(), episode.ruleId()).orElseThrow(() -> notFound("rule"));
             if (!caller.unrestricted() && !caller.has(Role.DISPATCHER) && !caller.departments().contains(rule.department())) {
                 throw new MeridianException(RuleError.NOT_ALLOWED, "Episodes of department " + rule.department()
                         + "'s rules are handled by its people, the dispatchers and the operators");
@@ -307,7 +307,7 @@ public final class RuleService {
      */
     public ObjectNode trace(Caller caller, String id) {
         return transactions.readOnly(connection -> {
-            RuleStore.StoredEpisode episode = store.episode(connection, caller.tenant(), id).orElseThrow(() -> notFound("episode " + id));
+            EpisodeRecord episode = store.episode(connection, caller.tenant(), id).orElseThrow(() -> notFound("episode " + id));
             ObjectNode out = NODES.objectNode().put("episode", episode.id()).put("rule", episode.ruleId()).put("key", episode.key())
                     .put("state", episode.state()).put("openedAt", episode.openedAt().toString());
             out.set("readings", episode.evidence());
@@ -331,7 +331,7 @@ public final class RuleService {
                 }
                 node.set("detail", step.detail());
                 if (step.kind().equals("entity")) {
-                    for (RuleStore.StoredEpisode later : store.episodesReading(connection, caller.tenant(), step.ref(), step.at())) {
+                    for (EpisodeRecord later : store.episodesReading(connection, caller.tenant(), step.ref(), step.at())) {
                         led.addObject().put("episode", later.id()).put("rule", later.ruleId()).put("through", step.ref());
                     }
                 }

@@ -81,6 +81,7 @@ public final class RulesCapability implements Capability {
                 policies::scope, wake::release);
         RuleService service = new RuleService(platform.transactions(), store, language, platform.clock(),
                 (department, reads) -> unknown(discovery, department, reads), engine::forgetRules);
+        platform.services().provide(RuleService.class, service);
         engine.start();
         int tickSeconds = platform.environment().integer(TICK_SECONDS, 5);
         Lease tickLease = new Lease(platform.database().dataSource(), TICK_LEASE, "rule ticks");

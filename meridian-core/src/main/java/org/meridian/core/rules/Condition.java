@@ -13,11 +13,26 @@ public sealed interface Condition {
     /** How far back in event time it looks: samples older than this (and the lateness) are no longer needed. */
     Duration reach();
 
+    /** Which entities of the type it is about, by id: a regular expression found in it (as NGSI-LD's idPattern; RE2, linear time); null: all. */
+    default com.google.re2j.Pattern idPattern() {
+        return null;
+    }
+
+    /** Whether the condition is about this entity (of its type). */
+    default boolean admits(String entity) {
+        return idPattern() == null || idPattern().matcher(entity).find();
+    }
+
     /**
      * An attribute passes a test, and has passed it for at least {@code sustained} (zero: at once). The value holds
      * from one sample to the next, so a sensor reporting every minute above 30 cm for five minutes is five minutes.
      */
-    record Threshold(String type, String attribute, Comparison test, Duration sustained) implements Condition {
+    record Threshold(String type, String attribute, Comparison test, Duration sustained, com.google.re2j.Pattern idPattern)
+            implements Condition {
+        public Threshold(String type, String attribute, Comparison test, Duration sustained) {
+            this(type, attribute, test, sustained, null);
+        }
+
         @Override
         public Duration reach() {
             return sustained;
@@ -25,7 +40,11 @@ public sealed interface Condition {
     }
 
     /** An entity of the type has sent nothing for {@code silentFor}: a sensor gone quiet. */
-    record Silence(String type, Duration silentFor) implements Condition {
+    record Silence(String type, Duration silentFor, com.google.re2j.Pattern idPattern) implements Condition {
+        public Silence(String type, Duration silentFor) {
+            this(type, silentFor, null);
+        }
+
         @Override
         public Duration reach() {
             return Duration.ZERO;
@@ -33,7 +52,12 @@ public sealed interface Condition {
     }
 
     /** An aggregate of an attribute over the last {@code over} of event time passes a test. */
-    record Window(String type, String attribute, Aggregate aggregate, Duration over, Comparison test) implements Condition {
+    record Window(String type, String attribute, Aggregate aggregate, Duration over, Comparison test, com.google.re2j.Pattern idPattern)
+            implements Condition {
+        public Window(String type, String attribute, Aggregate aggregate, Duration over, Comparison test) {
+            this(type, attribute, aggregate, over, test, null);
+        }
+
         @Override
         public Duration reach() {
             return over;

@@ -113,7 +113,7 @@ public final class Kernel {
             case ENTITY -> keys.addAll(state.entities.keySet());
             case DISTRICT -> keys.addAll(state.members.keySet());
             case NEAR -> state.entities.forEach((id, track) -> {
-                if (track.types.contains(rule.conditions().getFirst().type())) {
+                if (track.types.contains(rule.conditions().getFirst().type()) && rule.conditions().getFirst().admits(id)) {
                     keys.add(id);
                 }
             });
@@ -222,7 +222,7 @@ public final class Kernel {
             List<Evidence> found = new ArrayList<>();
             for (String entity : candidates(state, key, i)) {
                 RuleState.Track track = state.entities.get(entity);
-                if (track != null && track.types.contains(condition.type())) {
+                if (track != null && track.types.contains(condition.type()) && condition.admits(entity)) {
                     List<Evidence> shown = holds(condition, entity, track, at);
                     if (shown != null) {
                         found.addAll(shown);
@@ -271,8 +271,9 @@ public final class Kernel {
             case ENTITY -> List.of(entity);
             case DISTRICT -> track.district == null ? List.of() : List.of(track.district);
             case NEAR -> {
-                String anchorType = rule.conditions().getFirst().type();
-                if (track.types.contains(anchorType)) {
+                Condition anchor = rule.conditions().getFirst();
+                String anchorType = anchor.type();
+                if (track.types.contains(anchorType) && anchor.admits(entity)) {
                     yield List.of(entity);
                 }
                 if (track.longitude == null) {
@@ -280,7 +281,7 @@ public final class Kernel {
                 }
                 List<String> anchors = new ArrayList<>();
                 state.entities.forEach((id, other) -> {
-                    if (other.types.contains(anchorType) && other.longitude != null
+                    if (other.types.contains(anchorType) && anchor.admits(id) && other.longitude != null
                             && meters(other.longitude, other.latitude, track.longitude, track.latitude) <= rule.keying().meters()) {
                         anchors.add(id);
                     }

@@ -16,7 +16,8 @@ import org.meridian.platform.http.Routes;
 import org.meridian.rules.RuleError;
 import org.meridian.rules.RuleLanguage;
 import org.meridian.rules.RuleService;
-import org.meridian.rules.store.RuleStore;
+import org.meridian.rules.EpisodeRecord;
+import org.meridian.rules.RuleRecord;
 
 /**
  * {@code /rules/v1/}: rules (JSON or YAML, checked against {@code /rules/v1/schema}), their episodes, and the trace of
@@ -72,7 +73,7 @@ public final class RuleRoutes implements Routes {
     }
 
     private void add(Context http) {
-        RuleStore.StoredRule added = rules.add(caller(http), language.read(http.bodyAsBytes(), http.contentType()));
+        RuleRecord added = rules.add(caller(http), language.read(http.bodyAsBytes(), http.contentType()));
         http.header("Location", BASE + "/rules/" + added.id());
         JsonFields.respond(http, 201, rule(added));
     }
@@ -116,7 +117,7 @@ public final class RuleRoutes implements Routes {
         throw new MeridianException(RuleError.INVALID_INPUT, "Name what to trace back: ?case=…, ?entity=… or ?alert=…");
     }
 
-    private static ObjectNode rule(RuleStore.StoredRule rule) {
+    private static ObjectNode rule(RuleRecord rule) {
         ObjectNode out = NODES.objectNode().put("id", rule.id()).put("department", rule.department()).put("enabled", rule.enabled())
                 .put("version", rule.version()).put("createdBy", rule.createdBy()).put("createdAt", rule.createdAt().toString())
                 .put("updatedAt", rule.updatedAt().toString());
@@ -127,7 +128,7 @@ public final class RuleRoutes implements Routes {
         return out;
     }
 
-    private static ObjectNode episode(RuleStore.StoredEpisode episode) {
+    private static ObjectNode episode(EpisodeRecord episode) {
         ObjectNode out = NODES.objectNode().put("id", episode.id()).put("rule", episode.ruleId()).put("key", episode.key())
                 .put("state", episode.state()).put("openedAt", episode.openedAt().toString());
         put(out, "acknowledgedAt", episode.acknowledgedAt(), "acknowledgedBy", episode.acknowledgedBy());

@@ -12,24 +12,15 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.meridian.rules.EpisodeRecord;
+import org.meridian.rules.RuleRecord;
 
 /** The rules' tables: rules, their kernel state, episodes, traces and the actions not yet done. */
 public final class RuleStore {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** A rule as stored. */
-    public record StoredRule(String tenant, String id, String department, ObjectNode definition, boolean enabled, int version,
-                             String problem, String createdBy, Instant createdAt, Instant updatedAt) {
-    }
-
     /** A rule's kernel state and the stream position it has taken in. */
     public record StoredState(int version, long position, int index, JsonNode state) {
-    }
-
-    /** An episode as stored. */
-    public record StoredEpisode(String tenant, String id, String ruleId, String key, String state, Instant openedAt,
-                                Instant acknowledgedAt, String acknowledgedBy, Instant escalatedAt, Instant clearedAt, String clearedBy,
-                                JsonNode evidence) {
     }
 
     /** One step of an episode's trace. */
@@ -42,7 +33,7 @@ public final class RuleStore {
 
     // ---- rules ----
 
-    public boolean insert(Connection connection, StoredRule rule) throws SQLException {
+    public boolean insert(Connection connection, RuleRecord rule) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement("INSERT INTO rule (tenant, id, department, definition, enabled, "
                 + "version, created_by, created_at, updated_at) VALUES (?, ?, ?, ?::jsonb, ?, 1, ?, ?, ?) ON CONFLICT DO NOTHING")) {
             insert.setString(1, rule.tenant());
@@ -98,15 +89,15 @@ public final class RuleStore {
     }
 
     /** Locks the rule's row for the rest of the transaction (one writer of its state at a time). */
-    public Optional<StoredRule> lock(Connection connection, String tenant, String id) throws SQLException {
+    public Optional<RuleRecord> lock(Connection connection, String tenant, String id) throws SQLException {
         return one(connection, "SELECT * FROM rule WHERE tenant = ? AND id = ? FOR UPDATE", tenant, id);
     }
 
-    public Optional<StoredRule> find(Connection connection, String tenant, String id) throws SQLException {
+    public Optional<RuleRecord> find(Connection connection, String tenant, String id) throws SQLException {
         return one(connection, "SELECT * FROM rule WHERE tenant = ? AND id = ?", tenant, id);
     }
 
-    public List<StoredRule> list(Connection connection, String tenant) throws SQLException {
+    public List<RuleRecord> list(Connection connection, String tenant) throws SQLException {
         try (PreparedStatement select = connection.prepareStatement("SELECT * FROM rule WHERE tenant = ? ORDER BY id")) {
             select.setString(1, tenant);
             return rules(select);
@@ -114,31 +105,31 @@ public final class RuleStore {
     }
 
     /** Every enabled rule of every tenant (the engine's working set). */
-    public List<StoredRule> enabled(Connection connection) throws SQLException {
+    public List<RuleRecord> enabled(Connection connection) throws SQLException {
         try (PreparedStatement select = connection.prepareStatement("SELECT * FROM rule WHERE enabled ORDER BY tenant, id")) {
             return rules(select);
         }
     }
 
     /** Every rule of the tenant, enabled or not (what a new rule's cascade is checked against). */
-    public List<StoredRule> all(Connection connection, String tenant) throws SQLException {
+    public List<RuleRecord> all(Connection connection, String tenant) throws SQLException {
         return list(connection, tenant);
     }
 
-    private Optional<StoredRule> one(Connection connection, String sql, String tenant, String id) throws SQLException {
+    private Optional<RuleRecord> one(Connection connection, String sql, String tenant, String id) throws SQLException {
         try (PreparedStatement select = connection.prepareStatement(sql)) {
             select.setString(1, tenant);
             select.setString(2, id);
-            List<StoredRule> found = rules(select);
+            List<RuleRecord> found = rules(select);
             return found.isEmpty() ? Optional.empty() : Optional.of(found.getFirst());
         }
     }
 
-    private static List<StoredRule> rules(PreparedStatement select) throws SQLException {
-        List<StoredRule> rules = new ArrayList<>();
+    private static List<RuleRecord> rules(PreparedStatement select) throws SQLException {
+        List<RuleRecord> rules = new ArrayList<>();
         try (ResultSet rows = select.executeQuery()) {
             while (rows.next()) {
-                rules.add(new StoredRule(rows.getString("tenant"), rows.getString("id"), rows.getString("department"),
+                rules.add(new RuleRecord(rows.getString("tenant"), rows.getString("id"), rows.getString("department"),
                         (ObjectNode) json(rows.getString("definition")), rows.getBoolean("enabled"), rows.getInt("version"),
                         rows.getString("problem"), rows.getString("created_by"), rows.getTimestamp("created_at").toInstant(),
                         rows.getTimestamp("updated_at").toInstant()));
@@ -177,7 +168,7 @@ public final class RuleStore {
 
     // ---- episodes and traces ----
 
-    public void openEpisode(Connection connection, StoredEpisode episode) throws SQLException {
+    public void openEpisode(Connection connection, EpisodeRecord episode) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement("INSERT INTO rule_episode (tenant, id, rule_id, key, state, opened_at, "
                 + "evidence) VALUES (?, ?, ?, ?, 'open', ?, ?::jsonb)")) {
             insert.setString(1, episode.tenant());
@@ -217,17 +208,17 @@ public final class RuleStore {
         }
     }
 
-    public Optional<StoredEpisode> episode(Connection connection, String tenant, String id) throws SQLException {
+    public Optional<EpisodeRecord> episode(Connection connection, String tenant, String id) throws SQLException {
         try (PreparedStatement select = connection.prepareStatement("SELECT * FROM rule_episode WHERE tenant = ? AND id = ?")) {
             select.setString(1, tenant);
             select.setString(2, id);
-            List<StoredEpisode> found = episodes(select);
+            List<EpisodeRecord> found = episodes(select);
             return found.isEmpty() ? Optional.empty() : Optional.of(found.getFirst());
         }
     }
 
     /** Episodes newest first: of one rule (or all), open only (or all), at most {@code limit}. */
-    public List<StoredEpisode> episodes(Connection connection, String tenant, String ruleId, boolean openOnly, int limit, int offset)
+    public List<EpisodeRecord> episodes(Connection connection, String tenant, String ruleId, boolean openOnly, int limit, int offset)
             throws SQLException {
         try (PreparedStatement select = connection.prepareStatement("SELECT * FROM rule_episode WHERE tenant = ?"
                 + (ruleId == null ? "" : " AND rule_id = ?") + (openOnly ? " AND state <> 'cleared'" : "")
@@ -244,7 +235,7 @@ public final class RuleStore {
     }
 
     /** Episodes opened at or after the moment with a reading of the entity among their evidence (what an update led to). */
-    public List<StoredEpisode> episodesReading(Connection connection, String tenant, String entity, Instant after) throws SQLException {
+    public List<EpisodeRecord> episodesReading(Connection connection, String tenant, String entity, Instant after) throws SQLException {
         try (PreparedStatement select = connection.prepareStatement("SELECT * FROM rule_episode WHERE tenant = ? AND opened_at >= ? "
                 + "AND evidence @> ?::jsonb ORDER BY opened_at LIMIT 100")) {
             select.setString(1, tenant);
@@ -254,11 +245,11 @@ public final class RuleStore {
         }
     }
 
-    private static List<StoredEpisode> episodes(PreparedStatement select) throws SQLException {
-        List<StoredEpisode> episodes = new ArrayList<>();
+    private static List<EpisodeRecord> episodes(PreparedStatement select) throws SQLException {
+        List<EpisodeRecord> episodes = new ArrayList<>();
         try (ResultSet rows = select.executeQuery()) {
             while (rows.next()) {
-                episodes.add(new StoredEpisode(rows.getString("tenant"), rows.getString("id"), rows.getString("rule_id"), rows.getString("key"),
+                episodes.add(new EpisodeRecord(rows.getString("tenant"), rows.getString("id"), rows.getString("rule_id"), rows.getString("key"),
                         rows.getString("state"), rows.getTimestamp("opened_at").toInstant(), instant(rows, "acknowledged_at"),
                         rows.getString("acknowledged_by"), instant(rows, "escalated_at"), instant(rows, "cleared_at"),
                         rows.getString("cleared_by"), json(rows.getString("evidence"))));
