@@ -127,6 +127,25 @@ public final class RuleService {
                 .orElseThrow(() -> notFound("rule " + id));
     }
 
+    /**
+     * How the rule is doing: the entities it watches, its event-time watermark, the readings it dropped for coming later
+     * than its lateness allows, its open episodes. Null before it took in anything.
+     */
+    public ObjectNode status(Caller caller, String id) {
+        return transactions.readOnly(connection -> {
+            RuleRecord rule = store.find(connection, caller.tenant(), id).orElseThrow(() -> notFound("rule " + id));
+            return store.state(connection, caller.tenant(), id).filter(kept -> kept.version() == rule.version()).map(kept -> {
+                RuleState state = RuleState.fromJson(kept.state());
+                ObjectNode out = NODES.objectNode().put("watched", state.watched()).put("lateReadings", state.lateReadings())
+                        .put("openEpisodes", state.openEpisodes().size());
+                if (state.watermark() != null) {
+                    out.put("watermark", state.watermark().toString());
+                }
+                return out;
+            }).orElse(null);
+        });
+    }
+
     /** The rule understood, refused with every reason: the language's, and the types its department cannot read. */
     private RuleDefinition checked(Caller caller, ObjectNode document) {
         RuleDefinition rule = language.understand(document);

@@ -41,8 +41,7 @@ public final class RuleRoutes implements Routes {
         routes.get(BASE + "/schema", http -> JsonFields.respond(http, 200, RuleLanguage.schema()), Access.READ_DATA);
         routes.get(BASE + "/rules", this::list, Access.READ_DATA);
         routes.post(BASE + "/rules", this::add, Access.ADMINISTER);
-        routes.get(BASE + "/rules/{id}", http -> JsonFields.respond(http, 200, rule(rules.get(caller(http), http.pathParam("id")))),
-                Access.READ_DATA);
+        routes.get(BASE + "/rules/{id}", this::get, Access.READ_DATA);
         routes.put(BASE + "/rules/{id}", this::replace, Access.ADMINISTER);
         routes.delete(BASE + "/rules/{id}", http -> {
             rules.delete(caller(http), http.pathParam("id"));
@@ -69,6 +68,15 @@ public final class RuleRoutes implements Routes {
     private void list(Context http) {
         ArrayNode out = NODES.arrayNode();
         rules.list(caller(http)).forEach(rule -> out.add(rule(rule)));
+        JsonFields.respond(http, 200, out);
+    }
+
+    private void get(Context http) {
+        ObjectNode out = rule(rules.get(caller(http), http.pathParam("id")));
+        ObjectNode status = rules.status(caller(http), http.pathParam("id"));
+        if (status != null) {
+            out.set("status", status);
+        }
         JsonFields.respond(http, 200, out);
     }
 
