@@ -141,7 +141,8 @@ enum SensorKind {
                 m.put("lvl", round(level, 2)).put("st", level > 4.5 ? "flood" : level > 3.6 ? "warning" : "normal");
             }
             case UNDERPASS_LEVEL -> {
-                double level = Math.max(0, 0.45 * runoff * sensor.intensity() - 0.05 + noise(random, 0.01));
+                // An underpass fills fast: a heavy storm floods the busiest ones past 30 cm (the demo flood rule's limit).
+                double level = Math.max(0, 0.75 * runoff * sensor.intensity() - 0.05 + noise(random, 0.01));
                 m.put("lvl", round(level, 2)).put("st", level > 0.25 ? "flood" : level > 0.1 ? "warning" : "normal");
             }
             case NOISE -> {

@@ -40,6 +40,10 @@ class DocumentedCommandsTest {
         // The bulk-import example posts a department's file in GBK.
         Files.write(workingDirectory.resolve("hospitals.csv"), "编号,名称,床位,急诊,区,经度,纬度\nH001,第一人民医院,1200,是,Old-Town,120.161,30.271\n"
                 .getBytes(Charset.forName("GBK")));
+        // The rules guide adds the rule it shows: its YAML block, as a user would save it.
+        String rules = Files.readString(repository.resolve("docs/rules.md"));
+        int yaml = rules.indexOf("```yaml\n") + "```yaml\n".length();
+        Files.writeString(workingDirectory.resolve("flood.yaml"), rules.substring(yaml, rules.indexOf("```", yaml)));
 
         try (MeridianServer server = TestServer.startOwn(data, Map.of());
              DemoCity city = DemoCity.start(new DemoCity.Options(42, 3600, 60, 1, "http://127.0.0.1:" + server.port(),
