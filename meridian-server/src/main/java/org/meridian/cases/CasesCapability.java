@@ -52,7 +52,7 @@ public final class CasesCapability implements Capability {
      * a city's own boundaries), named by the last part of its id (urn:ngsi-ld:District:xihu is xihu); none when there
      * is none or the query fails (the report is taken all the same, routed as for anywhere).
      */
-    private static CaseService.DistrictLocator districtsOf(Platform platform) {
+    public static CaseService.DistrictLocator districtsOf(Platform platform) {
         EntityService entities = platform.services().require(EntityService.class);
         org.meridian.core.jsonld.JsonLdContext core = platform.services().require(ContextService.class).core();
         QueryPlanner planner = new QueryPlanner(10);

@@ -180,7 +180,7 @@ public final class RuleService {
      */
     private void cascade(Connection connection, String tenant, RuleDefinition rule) throws SQLException {
         Map<String, RuleDefinition> rules = new HashMap<>();
-        for (RuleRecord stored : store.all(connection, tenant)) {
+        for (RuleRecord stored : store.list(connection, tenant)) {
             if (!stored.id().equals(rule.id())) {
                 try {
                     rules.put(stored.id(), language.understand(stored.definition()));

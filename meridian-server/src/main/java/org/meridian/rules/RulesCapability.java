@@ -13,8 +13,6 @@ import org.meridian.broker.BrokerCapability;
 import org.meridian.broker.ContextService;
 import org.meridian.broker.DiscoveryService;
 import org.meridian.broker.EntityService;
-import org.meridian.broker.QueryPlanner;
-import org.meridian.broker.QueryRequest;
 import org.meridian.broker.ReadPolicies;
 import org.meridian.cases.CaseService;
 import org.meridian.cases.CasesCapability;
@@ -73,7 +71,7 @@ public final class RulesCapability implements Capability {
         ReadPolicies policies = platform.services().require(ReadPolicies.class);
         RuleLanguage language = new RuleLanguage(core::expandTerm, ZoneId.of("Asia/Shanghai"));
         RuleStore store = new RuleStore();
-        Places places = places(entities, core);
+        Places places = places(entities, CasesCapability.districtsOf(platform));
         RuleActions actions = new RuleActions(platform.transactions(), store, platform.services().require(CaseService.class),
                 platform.services().require(BatchService.class), core, places, platform.clock());
         Semaphore wake = new Semaphore(0);
@@ -146,9 +144,8 @@ public final class RulesCapability implements Capability {
         return unknown;
     }
 
-    /** Locations of entities and the districts they lie in, read as the platform, kept a few minutes. */
-    private static Places places(EntityService entities, JsonLdContext core) {
-        QueryPlanner planner = new QueryPlanner(10);
+    /** Locations of entities and the districts they lie in (as cases find them), read as the platform, kept a few minutes. */
+    private static Places places(EntityService entities, CaseService.DistrictLocator districtAt) {
         Map<String, Object[]> located = new java.util.concurrent.ConcurrentHashMap<>();
         Map<String, Object[]> districts = new java.util.concurrent.ConcurrentHashMap<>();
         long keepNanos = Duration.ofMinutes(5).toNanos();
@@ -181,18 +178,7 @@ public final class RulesCapability implements Capability {
                 if (known != null && System.nanoTime() - (long) known[1] < keepNanos) {
                     return (String) known[0];
                 }
-                String district = null;
-                try {
-                    var selection = planner.plan(new QueryRequest(null, null, "District", null, null, "contains", "Point",
-                            "[" + point.longitude() + "," + point.latitude() + "]", null, List.of("name")), core);
-                    var found = entities.query(Caller.system(tenant, "rules"), selection, 1, 0, false).entities();
-                    if (!found.isEmpty()) {
-                        String id = found.getFirst().id();
-                        district = id.substring(id.lastIndexOf(':') + 1);
-                    }
-                } catch (RuntimeException e) {
-                    LOG.warn("the district at {} could not be found: {}", point, e.toString());
-                }
+                String district = districtAt.districtAt(tenant, point.longitude(), point.latitude());
                 if (districts.size() > 200_000) {
                     districts.clear();
                 }

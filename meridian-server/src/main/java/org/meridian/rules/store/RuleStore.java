@@ -111,11 +111,6 @@ public final class RuleStore {
         }
     }
 
-    /** Every rule of the tenant, enabled or not (what a new rule's cascade is checked against). */
-    public List<RuleRecord> all(Connection connection, String tenant) throws SQLException {
-        return list(connection, tenant);
-    }
-
     private Optional<RuleRecord> one(Connection connection, String sql, String tenant, String id) throws SQLException {
         try (PreparedStatement select = connection.prepareStatement(sql)) {
             select.setString(1, tenant);
