@@ -50,7 +50,7 @@ public class RuleKernelBenchmark {
     private final List<Kernel> kernels = new ArrayList<>();
     private final List<RuleState> states = new ArrayList<>();
     private String[] entities;
-    private List<String>[] types;
+    private List<List<String>> types;
     private long step;
     private Instant start;
 
@@ -77,10 +77,10 @@ public class RuleKernelBenchmark {
         }
         index = new RuleIndex<>(reads);
         entities = new String[TYPES * ENTITIES_PER_TYPE];
-        types = new List[entities.length];
+        types = new ArrayList<>(entities.length);
         for (int i = 0; i < entities.length; i++) {
             entities[i] = "urn:ngsi-ld:Sensor:" + i;
-            types[i] = List.of("https://uri.etsi.org/ngsi-ld/default-context/Sensor" + (i % TYPES));
+            types.add(List.of("https://uri.etsi.org/ngsi-ld/default-context/Sensor" + (i % TYPES)));
         }
         start = Instant.parse("2026-12-01T00:00:00Z");
     }
@@ -92,9 +92,9 @@ public class RuleKernelBenchmark {
         int entity = (int) (n % entities.length);
         Instant at = start.plusMillis(n * 1000L / entities.length);
         double value = 50 + 45 * Math.sin(n / 7_000_000.0 + entity) + (n * 31 % 17);
-        Reading reading = new Reading(entities[entity], types[entity], null, null, null, Map.of(VALUE, Sample.of(at, value)));
+        Reading reading = new Reading(entities[entity], types.get(entity), null, null, null, Map.of(VALUE, Sample.of(at, value)));
         int effects = 0;
-        for (Integer rule : index.concerned(types[entity])) {
+        for (Integer rule : index.concerned(types.get(entity))) {
             effects += kernels.get(rule).reading(states.get(rule), reading, at).size();
         }
         return effects;

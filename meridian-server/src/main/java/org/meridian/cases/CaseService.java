@@ -677,15 +677,15 @@ public final class CaseService {
     }
 
     /**
-     * Sets the tenant's working hours (operators): windows as "HH:mm" pairs, "24:00" the day's end, in order and not
-     * overlapping; weekend days by name (monday…sunday). A 12345 hotline's duty is [["00:00", "24:00"]] and no weekend.
-     */
-    /**
      * A stage's limit is at most a working year (250 days of 8 hours), and a working day has at least an hour: so every
      * deadline falls within the ten years a calendar is searched, however the tenant's hours are set.
      */
     static final int MAX_LIMIT_HOURS = 2_000;
 
+    /**
+     * Sets the tenant's working hours (operators): windows as "HH:mm" pairs, "24:00" the day's end, in order and not
+     * overlapping; weekend days by name (monday…sunday). A 12345 hotline's duty is [["00:00", "24:00"]] and no weekend.
+     */
     public void putWorkingHours(Caller caller, List<List<String>> windows, List<String> weekend) {
         requireOperator(caller, "set the working hours");
         if (windows == null || windows.isEmpty() || windows.size() > 6 || windows.stream().anyMatch(w -> w == null || w.size() != 2)) {

@@ -201,7 +201,6 @@ public final class Open311Routes implements Routes {
         Open311Output.respond(http, 201, "service_requests", out);
     }
 
-    /** The tenant a write names: jurisdiction_id in the form, else in the query. */
     /** A key's client must hold a role in this jurisdiction's tenant that works cases (not another tenant's, not a monitor). */
     private static Caller caseWorker(Caller caller) {
         if (!caller.unrestricted() && !Access.CASES.admits(caller)) {
