@@ -300,7 +300,7 @@ public final class RuleEngine implements AutoCloseable {
                 values);
     }
 
-    private static Sample sample(JsonNode instances, Instant modified) {
+    static Sample sample(JsonNode instances, Instant modified) {
         JsonNode instance = instances.isArray() ? instances.path(0) : instances;
         Instant at = instance.hasNonNull("observedAt") ? Instant.parse(instance.get("observedAt").asText()) : modified;
         JsonNode value = instance.has("value") ? instance.get("value") : instance.get("object");
@@ -393,7 +393,7 @@ public final class RuleEngine implements AutoCloseable {
                 detail.set("evidence", RuleState.episode(episode).get("evidence"));
             }
             store.trace(connection, stored.tenant(), episode.id(), step, null, now, detail);
-            ObjectNode context = context(rule, episode, state, step);
+            ObjectNode context = context(stored, rule.definition(), episode, state, step);
             for (RuleAction action : rule.definition().actions()) {
                 if (wanted(action, step)) {
                     if (action instanceof RuleAction.Notify notify && notify.operations()) {
@@ -412,7 +412,7 @@ public final class RuleEngine implements AutoCloseable {
     }
 
     /** Which actions run at which step: all when an episode opens; alerts, updates and notifications follow it after. */
-    private static boolean wanted(RuleAction action, String step) {
+    static boolean wanted(RuleAction action, String step) {
         return switch (action) {
             case RuleAction.OpenCase ignored -> step.equals("opened");
             case RuleAction.RaiseAlert ignored -> true;
@@ -422,13 +422,12 @@ public final class RuleEngine implements AutoCloseable {
     }
 
     /** What the actions need to know of the episode: the rule, its place, its evidence. */
-    private static ObjectNode context(Loaded rule, Episode episode, RuleState state, String step) {
-        RuleRecord stored = rule.stored();
+    static ObjectNode context(RuleRecord stored, RuleDefinition definition, Episode episode, RuleState state, String step) {
         ObjectNode context = NODES.objectNode().put("tenant", stored.tenant()).put("rule", stored.id())
-                .put("ruleName", rule.definition().name()).put("department", stored.department())
-                .put("severity", rule.definition().severity()).put("episode", episode.id()).put("key", episode.key()).put("step", step)
+                .put("ruleName", definition.name()).put("department", stored.department())
+                .put("severity", definition.severity()).put("episode", episode.id()).put("key", episode.key()).put("step", step)
                 .put("openedAt", episode.openedAt().toString());
-        Keying.By by = rule.definition().logic().keying().by();
+        Keying.By by = definition.logic().keying().by();
         if (by == Keying.By.DISTRICT) {
             context.put("district", episode.key());
         }

@@ -39,6 +39,7 @@ public final class RuleService {
     private final Clock clock;
     private final Runnable changed;
     private final TypeCheck types;
+    private final RuleDryRun dryRun;
 
     /** Which of the rule's types and attributes its department cannot see (unknown, or not granted): none when all are fine. */
     @FunctionalInterface
@@ -46,7 +47,9 @@ public final class RuleService {
         List<String> unknown(Caller department, Map<String, Set<String>> reads);
     }
 
-    public RuleService(Transactions transactions, RuleStore store, RuleLanguage language, Clock clock, TypeCheck types, Runnable changed) {
+    public RuleService(Transactions transactions, RuleStore store, RuleLanguage language, Clock clock, TypeCheck types, RuleDryRun dryRun,
+                       Runnable changed) {
+        this.dryRun = dryRun;
         this.transactions = transactions;
         this.store = store;
         this.language = language;
@@ -125,6 +128,15 @@ public final class RuleService {
     public RuleRecord get(Caller caller, String id) {
         return transactions.readOnly(connection -> store.find(connection, caller.tenant(), id))
                 .orElseThrow(() -> notFound("rule " + id));
+    }
+
+    /**
+     * What the rule would have done over [from, to) of recorded history: a rule given in full (not stored), or a stored
+     * one when the document is null. Checked as adding it would be, run as its department reads; nothing is written.
+     */
+    public ObjectNode dryRun(Caller caller, String id, ObjectNode document, Instant from, Instant to) {
+        RuleDefinition rule = checked(caller, document != null ? document : get(caller, id).definition());
+        return dryRun.run(caller.tenant(), rule, from, to);
     }
 
     /**
@@ -295,10 +307,7 @@ public final class RuleService {
                 store.cleared(connection, caller.tenant(), id, now, caller.subject());
                 store.trace(connection, caller.tenant(), id, "cleared", null, now, NODES.objectNode().put("by", caller.subject()));
                 for (Effect effect : effects) {
-                    ObjectNode context = NODES.objectNode().put("tenant", rule.tenant()).put("rule", rule.id()).put("ruleName", definition.name())
-                            .put("department", rule.department()).put("severity", definition.severity()).put("episode", id)
-                            .put("key", effect.episode().key()).put("step", "cleared").put("openedAt", effect.episode().openedAt().toString());
-                    context.set("evidence", RuleState.episode(effect.episode()).get("evidence"));
+                    ObjectNode context = RuleEngine.context(rule, definition, effect.episode(), state, "cleared");
                     for (RuleAction action : definition.actions()) {
                         if (action instanceof RuleAction.RaiseAlert || action instanceof RuleAction.Update update && update.onClear() != null
                                 || action instanceof RuleAction.Notify notify && !notify.operations()) {

@@ -14,6 +14,7 @@ import org.meridian.broker.ContextService;
 import org.meridian.broker.DiscoveryService;
 import org.meridian.broker.EntityService;
 import org.meridian.broker.ReadPolicies;
+import org.meridian.broker.TemporalService;
 import org.meridian.cases.CaseService;
 import org.meridian.cases.CasesCapability;
 import org.meridian.core.jsonld.JsonLdContext;
@@ -78,7 +79,8 @@ public final class RulesCapability implements Capability {
         RuleEngine engine = new RuleEngine(platform.transactions(), store, platform.events(), platform.clock(), language, places,
                 policies::scope, wake::release);
         RuleService service = new RuleService(platform.transactions(), store, language, platform.clock(),
-                (department, reads) -> unknown(discovery, department, reads), engine::forgetRules);
+                (department, reads) -> unknown(discovery, department, reads),
+                new RuleDryRun(platform.services().require(TemporalService.class), places), engine::forgetRules);
         platform.services().provide(RuleService.class, service);
         engine.start();
         int tickSeconds = platform.environment().integer(TICK_SECONDS, 5);

@@ -225,4 +225,55 @@ class RulesTest {
         assertThat(postRule(waterAdmin, FLOOD).status()).isEqualTo(201);
         assertThat(postRule(waterAdmin, FLOOD).status()).as("the same id twice").isEqualTo(409);
     }
+
+    @Test
+    void aDryRunReplaysRecordedHistoryAndChangesNothing() {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MINUTES);
+        // An hour ago: twenty minutes of high water at wensan in a storm, then the water drops; binjiang is outside.
+        reading("urn:ngsi-ld:WeatherObserved:xihu-1", "precipitation", 22.5, now.minus(58, ChronoUnit.MINUTES));
+        for (int minute = 60; minute >= 40; minute--) {
+            reading("urn:ngsi-ld:FloodMonitoring:wensan", "waterLevel", 42, now.minus(minute, ChronoUnit.MINUTES));
+            reading("urn:ngsi-ld:FloodMonitoring:binjiang", "waterLevel", 50, now.minus(minute, ChronoUnit.MINUTES));
+        }
+        reading("urn:ngsi-ld:FloodMonitoring:wensan", "waterLevel", 8, now.minus(35, ChronoUnit.MINUTES));
+        String range = "?from=" + now.minus(2, ChronoUnit.HOURS) + "&to=" + now;
+
+        Api.Response tried = city.send(waterAdmin.postBytes("/rules/v1/dry-run" + range,
+                FLOOD.getBytes(java.nio.charset.StandardCharsets.UTF_8), "application/yaml"));
+        assertThat(tried.status()).as(tried.toString()).isEqualTo(200);
+        JsonNode result = tried.json();
+        assertThat(result.path("readings").asInt()).isEqualTo(1 + 21 + 21 + 1);
+        assertThat(result.path("opened").asInt()).as(result.toString()).isEqualTo(1);
+        assertThat(result.path("cleared").asInt()).isEqualTo(1);
+        JsonNode episode = result.path("episodes").get(0);
+        assertThat(episode.path("key").asText()).isEqualTo("xihu");
+        // Opened once the water had stood five minutes in the rain, cleared when it dropped, in event time.
+        assertThat(Instant.parse(episode.path("openedAt").asText())).isEqualTo(now.minus(55, ChronoUnit.MINUTES));
+        assertThat(Instant.parse(episode.path("clearedAt").asText())).isEqualTo(now.minus(35, ChronoUnit.MINUTES));
+        assertThat(episode.path("evidence").toString()).contains("wensan").doesNotContain("binjiang");
+        assertThat(episode.path("actions")).extracting(action -> action.path("kind").asText())
+                .containsExactly("openCase", "raiseAlert", "update");
+        assertThat(episode.path("actions").get(2).path("entity").asText()).isEqualTo("urn:ngsi-ld:RoadSegment:wensan-underpass");
+
+        // Nothing happened for real: no rule, no episode, no case, the road open.
+        assertThat(city.ok(dispatcher.get("/rules/v1/rules"))).isEmpty();
+        assertThat(city.ok(dispatcher.get("/rules/v1/episodes"))).isEmpty();
+        assertThat(city.ok(dispatcher.get("/cases/v1/cases")).toString()).doesNotContain("waterlogging");
+        assertThat(city.ok(operator.get("/ngsi-ld/v1/entities/urn:ngsi-ld:RoadSegment:wensan-underpass?options=keyValues"))
+                .path("status").asText()).isEqualTo("open");
+
+        // A stored rule dry-runs by its id; bad ranges, rules and callers are refused.
+        assertThat(postRule(waterAdmin, FLOOD).status()).isEqualTo(201);
+        assertThat(city.ok(waterAdmin.post("/rules/v1/rules/underpass-flood/dry-run" + range, "")).path("opened").asInt()).isEqualTo(1);
+        assertThat(city.send(waterAdmin.post("/rules/v1/rules/underpass-flood/dry-run?from=" + now + "&to=" + now.minusSeconds(1), ""))
+                .status()).isEqualTo(400);
+        assertThat(city.send(waterAdmin.post("/rules/v1/rules/underpass-flood/dry-run?from=" + now.minus(40, ChronoUnit.DAYS) + "&to="
+                + now, "")).json().path("detail").asText()).contains("31 days");
+        assertThat(city.send(waterAdmin.post("/rules/v1/rules/underpass-flood/dry-run?from=yesterday&to=" + now, "")).status()).isEqualTo(400);
+        assertThat(city.send(waterAdmin.postBytes("/rules/v1/dry-run" + range, FLOOD.replace("attribute: precipitation",
+                "attribute: temperature").getBytes(java.nio.charset.StandardCharsets.UTF_8), "application/yaml")).json()
+                .path("detail").asText()).as("a dry run reads only what the department is granted").contains("not granted");
+        assertThat(city.send(dispatcher.post("/rules/v1/rules/underpass-flood/dry-run" + range, "")).status()).isEqualTo(403);
+        assertThat(city.send(waterAdmin.post("/rules/v1/rules/nope/dry-run" + range, "")).status()).isEqualTo(404);
+    }
 }

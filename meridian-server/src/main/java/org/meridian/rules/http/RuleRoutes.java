@@ -49,6 +49,8 @@ public final class RuleRoutes implements Routes {
         }, Access.ADMINISTER);
         routes.post(BASE + "/rules/{id}/enable", http -> enable(http, true), Access.ADMINISTER);
         routes.post(BASE + "/rules/{id}/disable", http -> enable(http, false), Access.ADMINISTER);
+        routes.post(BASE + "/dry-run", http -> dryRun(http, null), Access.ADMINISTER);
+        routes.post(BASE + "/rules/{id}/dry-run", http -> dryRun(http, http.pathParam("id")), Access.ADMINISTER);
         routes.get(BASE + "/episodes", this::episodes, Access.READ_DATA);
         routes.get(BASE + "/episodes/{id}", http -> JsonFields.respond(http, 200, episode(rules.episode(caller(http), http.pathParam("id")))),
                 Access.READ_DATA);
@@ -94,6 +96,25 @@ public final class RuleRoutes implements Routes {
     private void enable(Context http, boolean enabled) {
         rules.enable(caller(http), http.pathParam("id"), enabled);
         JsonFields.respond(http, 200, rule(rules.get(caller(http), http.pathParam("id"))));
+    }
+
+    /** A rule in the body (POST /dry-run) or a stored one (its id), over ?from=…&to=… of recorded history. */
+    private void dryRun(Context http, String id) {
+        ObjectNode document = id == null ? language.read(http.bodyAsBytes(), http.contentType()) : null;
+        JsonFields.respond(http, 200, rules.dryRun(caller(http), id, document, instant(http, "from"), instant(http, "to")));
+    }
+
+    private static java.time.Instant instant(Context http, String name) {
+        String value = Parameters.single(http, name);
+        if (value == null) {
+            throw new MeridianException(RuleError.INVALID_INPUT, "A dry run needs ?" + name + "= (an ISO 8601 instant)");
+        }
+        try {
+            // An unencoded "+08:00" in a query string arrives as " 08:00".
+            return java.time.OffsetDateTime.parse(value.replace(' ', '+')).toInstant();
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new MeridianException(RuleError.INVALID_INPUT, name + " is not an ISO 8601 instant with its offset: " + value);
+        }
     }
 
     private void episodes(Context http) {
