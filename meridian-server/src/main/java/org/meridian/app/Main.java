@@ -14,10 +14,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine;
 
-/** The command line: {@code meridian serve}, {@code meridian demo} and {@code meridian ledger verify}. */
+/** The command line: {@code meridian serve}, {@code meridian demo}, {@code meridian ledger verify} and {@code meridian rules …}. */
 @Command(name = "meridian", mixinStandardHelpOptions = true, version = "Meridian 0.1.0",
         description = "An open platform for innovative smarter cities.",
-        subcommands = {Main.Serve.class, Main.Demo.class, LedgerCommand.class})
+        subcommands = {Main.Serve.class, Main.Demo.class, LedgerCommand.class, RulesCommand.class})
 public final class Main implements Callable<Integer> {
     public static void main(String[] args) {
         if ("json".equals(System.getenv(Settings.LOG_FORMAT))) {

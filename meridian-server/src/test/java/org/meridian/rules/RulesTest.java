@@ -227,7 +227,7 @@ class RulesTest {
     }
 
     @Test
-    void aDryRunReplaysRecordedHistoryAndChangesNothing() {
+    void aDryRunReplaysRecordedHistoryAndChangesNothing() throws Exception {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MINUTES);
         // An hour ago: twenty minutes of high water at wensan in a storm, then the water drops; binjiang is outside.
         reading("urn:ngsi-ld:WeatherObserved:xihu-1", "precipitation", 22.5, now.minus(58, ChronoUnit.MINUTES));
@@ -262,6 +262,18 @@ class RulesTest {
         assertThat(city.ok(operator.get("/ngsi-ld/v1/entities/urn:ngsi-ld:RoadSegment:wensan-underpass?options=keyValues"))
                 .path("status").asText()).isEqualTo("open");
 
+        // The same from a terminal: `meridian rules dry-run flood.yaml`, and a refusal says why and exits 1.
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("flood", ".yaml");
+        java.nio.file.Files.writeString(file, FLOOD);
+        String[] node = {"--url", waterAdmin.base(), "--tenant", tenant, "--from", now.minus(2, ChronoUnit.HOURS).toString(), "--to", now.toString()};
+        Cli byAdmin = cli(concat(new String[] {"rules", "dry-run", file.toString(), "--token", waterAdmin.authorization().substring(7)}, node));
+        assertThat(byAdmin.code()).as(byAdmin.err()).isZero();
+        assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(byAdmin.out()).path("opened").asInt()).isEqualTo(1);
+        Cli byDispatcher = cli(concat(new String[] {"rules", "dry-run", file.toString(), "--token", dispatcher.authorization().substring(7)},
+                node));
+        assertThat(byDispatcher.code()).isEqualTo(1);
+        assertThat(byDispatcher.err()).contains("department-admin", "(403)");
+
         // A stored rule dry-runs by its id; bad ranges, rules and callers are refused.
         assertThat(postRule(waterAdmin, FLOOD).status()).isEqualTo(201);
         assertThat(city.ok(waterAdmin.post("/rules/v1/rules/underpass-flood/dry-run" + range, "")).path("opened").asInt()).isEqualTo(1);
@@ -275,5 +287,25 @@ class RulesTest {
                 .path("detail").asText()).as("a dry run reads only what the department is granted").contains("not granted");
         assertThat(city.send(dispatcher.post("/rules/v1/rules/underpass-flood/dry-run" + range, "")).status()).isEqualTo(403);
         assertThat(city.send(waterAdmin.post("/rules/v1/rules/nope/dry-run" + range, "")).status()).isEqualTo(404);
+    }
+
+    private record Cli(int code, String out, String err) {
+    }
+
+    /** Runs the command line as `./meridian …` would, capturing what it prints. */
+    private static Cli cli(String... arguments) {
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        picocli.CommandLine command = new picocli.CommandLine(new org.meridian.app.Main());
+        command.setOut(new java.io.PrintWriter(out, true));
+        command.setErr(new java.io.PrintWriter(err, true));
+        int code = command.execute(arguments);
+        return new Cli(code, out.toString(), err.toString());
+    }
+
+    private static String[] concat(String[] first, String[] second) {
+        String[] both = java.util.Arrays.copyOf(first, first.length + second.length);
+        System.arraycopy(second, 0, both, first.length, second.length);
+        return both;
     }
 }
