@@ -657,6 +657,11 @@ public final class CaseService {
         };
     }
 
+    /** The tenant's working calendar as it is now (hours, weekend, holidays and 调休 workdays). */
+    public WorkingCalendar calendar(String tenant) {
+        return transactions.readOnly(connection -> calendar(connection, tenant));
+    }
+
     private WorkingCalendar calendar(Connection connection, String tenant) throws SQLException {
         WorkingCalendar standard = WorkingCalendar.standard();
         java.util.Set<LocalDate> holidays = new java.util.HashSet<>();

@@ -68,6 +68,20 @@ public record WorkingCalendar(ZoneId zone, List<Window> windows, Set<DayOfWeek> 
         return workdays.contains(day) || !holidays.contains(day) && !weekend.contains(day.getDayOfWeek());
     }
 
+    /** Whether the moment falls in working hours (a working day, within one of its windows). */
+    public boolean isWorkingTime(Instant at) {
+        ZonedDateTime local = at.atZone(zone);
+        if (!isWorkingDay(local.toLocalDate())) {
+            return false;
+        }
+        for (Window window : windows) {
+            if (!local.isBefore(local.toLocalDate().atTime(window.from()).atZone(zone)) && local.isBefore(end(local.toLocalDate(), window))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The instant {@code hours} of working time after {@code from} (from itself when it is zero). */
     public Instant plusWorkingHours(Instant from, double hours) {
         Duration left = Duration.ofSeconds(Math.round(hours * 3600));

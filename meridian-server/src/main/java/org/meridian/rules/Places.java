@@ -9,6 +9,9 @@ public interface Places {
     /** Where the entity is now, or null when it has no location. */
     Point locate(String tenant, String entity);
 
+    /** The object of the entity's relationship (expanded name) now, or null when it has none. */
+    String related(String tenant, String entity, String relationship);
+
     /** The district (the last part of a {@code District} entity's id) whose polygon holds the point, or null. */
     String district(String tenant, Point point);
 }

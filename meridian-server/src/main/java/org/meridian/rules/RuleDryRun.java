@@ -47,10 +47,15 @@ public final class RuleDryRun {
 
     private final TemporalService temporal;
     private final Places places;
+    private final java.util.function.Function<Caller, org.meridian.core.security.ReadScope> scopes;
+    private final WorkingTimes workingTimes;
 
-    public RuleDryRun(TemporalService temporal, Places places) {
+    public RuleDryRun(TemporalService temporal, Places places, java.util.function.Function<Caller, org.meridian.core.security.ReadScope> scopes,
+                      WorkingTimes workingTimes) {
+        this.workingTimes = workingTimes;
         this.temporal = temporal;
         this.places = places;
+        this.scopes = scopes;
     }
 
     /** Replays [from, to) of the history through the rule, as its department reads it. */
@@ -65,7 +70,7 @@ public final class RuleDryRun {
         List<Reading> readings = readings(department, rule, from, to);
         readings.sort(Comparator.comparing(Reading::at));
 
-        Kernel kernel = new Kernel("dry-run", rule.logic());
+        Kernel kernel = new Kernel("dry-run", rule.logic(), workingTimes.of(tenant));
         RuleState state = new RuleState();
         RuleRecord asStored = new RuleRecord(tenant, rule.id(), rule.department(), rule.document(), true, 0, null, null, from, from);
         Map<String, ObjectNode> episodes = new LinkedHashMap<>();
@@ -98,7 +103,7 @@ public final class RuleDryRun {
     /** What the history holds of the rule's types in the range, as one reading per instance. */
     private List<Reading> readings(Caller department, RuleDefinition rule, Instant from, Instant to) {
         List<Reading> readings = new ArrayList<>();
-        Keying.By by = rule.logic().keying().by();
+        org.meridian.core.security.ReadScope scope = scopes.apply(department);
         for (Map.Entry<String, Set<String>> read : rule.reads().entrySet()) {
             // A silence reads no attribute: any instance says the entity spoke.
             List<String> attributes = read.getValue().isEmpty() ? null : List.copyOf(read.getValue());
@@ -113,7 +118,7 @@ public final class RuleDryRun {
                         throw new MeridianException(RuleError.INVALID_INPUT, "The range holds more than " + MAX_READINGS
                                 + " readings of what the rule reads: dry-run a shorter range");
                     }
-                    add(readings, history, by, department.tenant(), read.getValue());
+                    add(readings, history, rule.logic().keying(), department.tenant(), read.getValue(), scope);
                 }
                 if (page.size() < ENTITY_PAGE) {
                     break;
@@ -123,11 +128,13 @@ public final class RuleDryRun {
         return readings;
     }
 
-    private void add(List<Reading> readings, EntityHistory history, Keying.By by, String tenant, Set<String> attributes) {
+    private void add(List<Reading> readings, EntityHistory history, Keying keying, String tenant, Set<String> attributes,
+                     org.meridian.core.security.ReadScope scope) {
         String id = history.entity().id();
         List<String> types = List.copyOf(history.entity().types());
-        Places.Point point = by == Keying.By.ENTITY ? null : places.locate(tenant, id);
-        String district = by == Keying.By.DISTRICT && point != null ? places.district(tenant, point) : null;
+        // Where it is and what it relates to now: the history of places and relationships is not replayed.
+        RuleEngine.Located located = RuleEngine.locate(keying, places, tenant, id, types, null, scope);
+        Places.Point point = located.point();
         for (HistoryInstance instance : history.instances()) {
             Instant at = instance.observedAt() != null ? instance.observedAt() : instance.recordedAt();
             Sample sample = RuleEngine.sample(instance.instance(), at);
@@ -137,7 +144,7 @@ public final class RuleDryRun {
             Map<String, Sample> values = attributes.contains(instance.attribute()) ? Map.of(instance.attribute(), sample)
                     : Map.of("", Sample.of(at, 0));
             readings.add(new Reading(id, types, point == null ? null : point.longitude(), point == null ? null : point.latitude(),
-                    district, values));
+                    located.group(), values));
         }
     }
 

@@ -58,6 +58,7 @@ public final class RuleEngine implements AutoCloseable {
     private final Places places;
     private final Function<Caller, ReadScope> scopes;
     private final Runnable actionsQueued;
+    private final WorkingTimes workingTimes;
     private final Map<String, Loaded> loaded = new ConcurrentHashMap<>();
     private final Map<String, ScopeSeen> scopeCache = new ConcurrentHashMap<>();
     private final Map<String, int[]> openedThisMinute = new ConcurrentHashMap<>();
@@ -75,7 +76,8 @@ public final class RuleEngine implements AutoCloseable {
     }
 
     public RuleEngine(Transactions transactions, RuleStore store, EventBus bus, Clock clock, RuleLanguage language, Places places,
-                      Function<Caller, ReadScope> scopes, Runnable actionsQueued) {
+                      Function<Caller, ReadScope> scopes, WorkingTimes workingTimes, Runnable actionsQueued) {
+        this.workingTimes = workingTimes;
         this.transactions = transactions;
         this.store = store;
         this.bus = bus;
@@ -285,19 +287,54 @@ public final class RuleEngine implements AutoCloseable {
             // A change of something else: the entity spoke (silences end), at its moment.
             values.put("", Sample.of(modified, 0));
         }
-        Keying.By by = rule.definition().logic().keying().by();
-        Places.Point point = pointOf(event.payload().path("attributes").get(NgsiLd.LOCATION));
-        String district = null;
-        if (by != Keying.By.ENTITY) {
-            if (point == null) {
-                point = places.locate(event.tenant(), event.key());
-            }
-            if (by == Keying.By.DISTRICT && point != null) {
-                district = places.district(event.tenant(), point);
-            }
+        Located located = locate(rule.definition().logic().keying(), places, event.tenant(), event.key(), types,
+                event.payload().path("attributes"), scope);
+        Places.Point point = located.point();
+        return new Reading(event.key(), types, point == null ? null : point.longitude(), point == null ? null : point.latitude(),
+                located.group(), values);
+    }
+
+    /** Where an entity is, and the group it belongs to under the rule's keying (its district, the entity it relates to). */
+    record Located(Places.Point point, String group) {
+    }
+
+    /**
+     * Where the entity is and its group, as far as the keying needs them: from what the change wrote when it says, else
+     * from the entity as it is. A relationship the department may not read groups nothing: the entity is its own group.
+     */
+    static Located locate(Keying keying, Places places, String tenant, String entity, List<String> types, JsonNode written,
+                          ReadScope scope) {
+        if (keying.by() == Keying.By.ENTITY) {
+            return new Located(null, null);
         }
-        return new Reading(event.key(), types, point == null ? null : point.longitude(), point == null ? null : point.latitude(), district,
-                values);
+        Places.Point point = pointOf(written == null ? null : written.get(NgsiLd.LOCATION));
+        if (point == null) {
+            point = places.locate(tenant, entity);
+        }
+        String group = null;
+        if (keying.by() == Keying.By.DISTRICT && point != null) {
+            group = places.district(tenant, point);
+        } else if (keying.by() == Keying.By.RELATED) {
+            String relationship = keying.relationship();
+            boolean visible = types.stream().anyMatch(type -> sees(scope, type, relationship));
+            JsonNode named = written == null ? null : written.get(relationship);
+            String object = named == null ? null : objectOf(named);
+            if (object == null && visible) {
+                object = places.related(tenant, entity, relationship);
+            }
+            group = visible && object != null ? object : entity;
+        }
+        return new Located(point, group);
+    }
+
+    /** The object of a Relationship attribute (its first instance), or null. */
+    static String objectOf(JsonNode relationship) {
+        JsonNode instance = relationship.isArray() ? relationship.path(0) : relationship;
+        JsonNode object = instance.get("object");
+        if (object != null && object.isArray()) {
+            object = object.path(0);
+        }
+        return object != null && object.isTextual() ? object.asText() : null;
     }
 
     static Sample sample(JsonNode instances, Instant modified) {
@@ -355,7 +392,7 @@ public final class RuleEngine implements AutoCloseable {
         return new Caller(rule.tenant(), "rule:" + rule.id(), Set.of(rule.department()), Set.of("staff"));
     }
 
-    private static boolean sees(ReadScope scope, String type, String attribute) {
+    static boolean sees(ReadScope scope, String type, String attribute) {
         if (scope.unrestricted()) {
             return true;
         }
@@ -462,7 +499,8 @@ public final class RuleEngine implements AutoCloseable {
         }
         try {
             RuleDefinition definition = language.understand(rule.definition());
-            Loaded fresh = new Loaded(rule, definition, new Kernel(rule.id() + "." + rule.version(), definition.logic()));
+            Loaded fresh = new Loaded(rule, definition, new Kernel(rule.id() + "." + rule.version(), definition.logic(),
+                    workingTimes.of(rule.tenant())));
             loaded.put(key, fresh);
             return fresh;
         } catch (RuntimeException e) {

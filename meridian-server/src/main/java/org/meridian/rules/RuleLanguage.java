@@ -121,8 +121,8 @@ public final class RuleLanguage {
             problems.add("$.when.all: a rule has a condition on entities; time alone would fire without end");
         }
         if (keying.by() == Keying.By.ENTITY && onEntities.stream().map(Condition::type).distinct().count() > 1) {
-            problems.add("$.when.per: a rule per entity has conditions on one type; to combine types, say \"per\": \"district\" "
-                    + "or {\"within\": metres}");
+            problems.add("$.when.per: a rule per entity has conditions on one type; to combine types, say \"per\": \"district\", "
+                    + "{\"within\": metres} or {\"relationship\": name}");
         }
         if (keying.by() == Keying.By.NEAR && !conditions.isEmpty() && conditions.getFirst().type() == null) {
             problems.add("$.when.all[0]: a rule per place names the entity at its centre first");
@@ -154,6 +154,9 @@ public final class RuleLanguage {
     }
 
     private Condition condition(JsonNode node, String at, List<String> problems, Map<String, Set<String>> reads) {
+        if (node.has("workingHours")) {
+            return new Condition.WorkingTime(node.get("workingHours").asBoolean());
+        }
         if (node.has("timeOfDay")) {
             JsonNode time = node.get("timeOfDay");
             LocalTime from = clock(time.get("from").asText());
@@ -247,9 +250,12 @@ public final class RuleLanguage {
         };
     }
 
-    private static Keying keying(JsonNode per) {
+    private Keying keying(JsonNode per) {
         if (per == null || per.isNull() || per.asText().equals("entity")) {
             return Keying.ENTITY;
+        }
+        if (per.has("relationship")) {
+            return Keying.related(expand.apply(per.get("relationship").asText()));
         }
         if (per.isObject()) {
             return Keying.near(per.get("within").asDouble());

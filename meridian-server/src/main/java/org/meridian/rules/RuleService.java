@@ -299,7 +299,8 @@ public final class RuleService {
                 throw new MeridianException(RuleError.WRONG_STATE, "Episode " + id + " is over already");
             }
             RuleDefinition definition = language.understand(rule.definition());
-            Kernel kernel = new Kernel(rule.id() + "." + rule.version(), definition.logic());
+            // Acknowledging and clearing evaluate no condition: the working hours are not needed.
+            Kernel kernel = new Kernel(rule.id() + "." + rule.version(), definition.logic(), at -> false);
             Optional<RuleStore.StoredState> kept = store.state(connection, caller.tenant(), rule.id()).filter(s -> s.version() == rule.version());
             RuleState state = RuleState.fromJson(kept.map(RuleStore.StoredState::state).orElse(null));
             if (clear) {

@@ -75,12 +75,14 @@ public final class RulesCapability implements Capability {
         Places places = places(entities, CasesCapability.districtsOf(platform));
         RuleActions actions = new RuleActions(platform.transactions(), store, platform.services().require(CaseService.class),
                 platform.services().require(BatchService.class), core, places, platform.clock());
+        WorkingTimes workingTimes = workingTimes(platform.services().require(CaseService.class));
         Semaphore wake = new Semaphore(0);
         RuleEngine engine = new RuleEngine(platform.transactions(), store, platform.events(), platform.clock(), language, places,
-                policies::scope, wake::release);
+                policies::scope, workingTimes, wake::release);
         RuleService service = new RuleService(platform.transactions(), store, language, platform.clock(),
                 (department, reads) -> unknown(discovery, department, reads),
-                new RuleDryRun(platform.services().require(TemporalService.class), places), engine::forgetRules);
+                new RuleDryRun(platform.services().require(TemporalService.class), places, policies::scope, workingTimes),
+                engine::forgetRules);
         platform.services().provide(RuleService.class, service);
         engine.start();
         int tickSeconds = platform.environment().integer(TICK_SECONDS, 5);
@@ -129,6 +131,20 @@ public final class RulesCapability implements Capability {
         };
     }
 
+    /** Each tenant's working calendar as the cases keep it, read again at most once a minute. */
+    private static WorkingTimes workingTimes(CaseService cases) {
+        Map<String, Object[]> calendars = new java.util.concurrent.ConcurrentHashMap<>();
+        long keepNanos = Duration.ofMinutes(1).toNanos();
+        return tenant -> at -> {
+            Object[] known = calendars.get(tenant);
+            if (known == null || System.nanoTime() - (long) known[1] > keepNanos) {
+                known = new Object[] {cases.calendar(tenant), System.nanoTime()};
+                calendars.put(tenant, known);
+            }
+            return ((org.meridian.cases.WorkingCalendar) known[0]).isWorkingTime(at);
+        };
+    }
+
     /** The types and attributes the department sees none of (unknown to it: absent, or not granted). */
     private static List<String> unknown(DiscoveryService discovery, Caller department, Map<String, Set<String>> reads) {
         List<String> unknown = new ArrayList<>();
@@ -154,23 +170,42 @@ public final class RulesCapability implements Capability {
         return new Places() {
             @Override
             public Point locate(String tenant, String entity) {
+                return (Point) known(tenant, entity)[0];
+            }
+
+            @Override
+            @SuppressWarnings("unchecked")
+            public String related(String tenant, String entity, String relationship) {
+                return ((Map<String, String>) known(tenant, entity)[1]).get(relationship);
+            }
+
+            /** The entity's point and relationships' objects, read as the platform, kept a few minutes. */
+            private Object[] known(String tenant, String entity) {
                 String key = tenant + "/" + entity;
                 Object[] known = located.get(key);
-                if (known != null && System.nanoTime() - (long) known[1] < keepNanos) {
-                    return (Point) known[0];
+                if (known != null && System.nanoTime() - (long) known[2] < keepNanos) {
+                    return known;
                 }
                 Point point = null;
+                Map<String, String> relationships = new java.util.HashMap<>();
                 try {
                     Entity found = entities.retrieve(Caller.system(tenant, "rules"), entity);
                     point = RuleEngine.pointOf(found.attributes().get(NgsiLd.LOCATION));
+                    found.attributes().properties().forEach(attribute -> {
+                        String object = RuleEngine.objectOf(attribute.getValue());
+                        if (object != null) {
+                            relationships.put(attribute.getKey(), object);
+                        }
+                    });
                 } catch (RuntimeException e) {
                     // gone, or not there yet: no place
                 }
                 if (located.size() > 200_000) {
                     located.clear();
                 }
-                located.put(key, new Object[] {point, System.nanoTime()});
-                return point;
+                known = new Object[] {point, Map.copyOf(relationships), System.nanoTime()};
+                located.put(key, known);
+                return known;
             }
 
             @Override

@@ -82,6 +82,22 @@ public sealed interface Condition {
         }
     }
 
+    /**
+     * The moment is in the city's working hours ({@code working}), or outside them: the tenant's working calendar
+     * (hours, weekends, holidays, 调休 workdays), which the kernel is given.
+     */
+    record WorkingTime(boolean working) implements Condition {
+        @Override
+        public String type() {
+            return null;
+        }
+
+        @Override
+        public Duration reach() {
+            return Duration.ZERO;
+        }
+    }
+
     /** What a window condition computes over its samples. */
     enum Aggregate {
         AVERAGE("average"), MIN("min"), MAX("max"), SUM("sum"), COUNT("count"),

@@ -31,11 +31,24 @@ public final class Kernel {
     private final String episodePrefix;
     private final RuleLogic rule;
     private final Map<String, Set<String>> attributesByType;
+    private final java.util.function.Predicate<Instant> workingTime;
 
-    /** @param episodePrefix what episode ids start with (the rule's id and version: ids never repeat) */
+    /** A kernel for a rule with no working-time condition. */
     public Kernel(String episodePrefix, RuleLogic rule) {
+        this(episodePrefix, rule, null);
+    }
+
+    /**
+     * @param episodePrefix what episode ids start with (the rule's id and version: ids never repeat)
+     * @param workingTime whether a moment is in the city's working hours (its calendar), for working-time conditions
+     */
+    public Kernel(String episodePrefix, RuleLogic rule, java.util.function.Predicate<Instant> workingTime) {
         this.episodePrefix = episodePrefix;
         this.rule = rule;
+        this.workingTime = workingTime;
+        if (workingTime == null && rule.conditions().stream().anyMatch(Condition.WorkingTime.class::isInstance)) {
+            throw new IllegalArgumentException("a rule with a working-time condition needs the working calendar");
+        }
         Map<String, Set<String>> attributes = new java.util.HashMap<>();
         for (Condition condition : rule.conditions()) {
             switch (condition) {
@@ -44,6 +57,7 @@ public final class Kernel {
                 case Condition.Window window -> attributes.computeIfAbsent(window.type(), t -> new java.util.HashSet<>()).add(window.attribute());
                 case Condition.Silence silence -> attributes.computeIfAbsent(silence.type(), t -> new java.util.HashSet<>());
                 case Condition.TimeOfDay ignored -> { }
+                case Condition.WorkingTime ignored -> { }
             }
         }
         this.attributesByType = Map.copyOf(attributes);
@@ -80,13 +94,13 @@ public final class Kernel {
             track.longitude = reading.longitude();
             track.latitude = reading.latitude();
         }
-        if (reading.district() != null && !reading.district().equals(track.district)) {
-            if (track.district != null) {
-                keys.add(track.district);
+        if (reading.group() != null && !reading.group().equals(track.group)) {
+            if (track.group != null) {
+                keys.add(track.group);
             }
-            state.leave(track.district, reading.entity());
-            track.district = reading.district();
-            state.join(track.district, reading.entity());
+            state.leave(track.group, reading.entity());
+            track.group = reading.group();
+            state.join(track.group, reading.entity());
         }
         track.lastSeen = max(track.lastSeen, at);
         for (Map.Entry<String, Sample> value : reading.values().entrySet()) {
@@ -111,7 +125,7 @@ public final class Kernel {
         Set<String> keys = new LinkedHashSet<>(state.open.keySet());
         switch (rule.keying().by()) {
             case ENTITY -> keys.addAll(state.entities.keySet());
-            case DISTRICT -> keys.addAll(state.members.keySet());
+            case DISTRICT, RELATED -> keys.addAll(state.members.keySet());
             case NEAR -> state.entities.forEach((id, track) -> {
                 if (track.types.contains(rule.conditions().getFirst().type()) && rule.conditions().getFirst().admits(id)) {
                     keys.add(id);
@@ -213,8 +227,8 @@ public final class Kernel {
         List<Evidence> all = new ArrayList<>();
         for (int i = 0; i < rule.conditions().size(); i++) {
             Condition condition = rule.conditions().get(i);
-            if (condition instanceof Condition.TimeOfDay time) {
-                if (!time.contains(at)) {
+            if (condition.type() == null) {
+                if (!timeHolds(condition, at)) {
                     return null;
                 }
                 continue;
@@ -244,7 +258,7 @@ public final class Kernel {
     private Collection<String> candidates(RuleState state, String key, int condition) {
         return switch (rule.keying().by()) {
             case ENTITY -> List.of(key);
-            case DISTRICT -> state.members.getOrDefault(key, Set.of());
+            case DISTRICT, RELATED -> state.members.getOrDefault(key, Set.of());
             case NEAR -> {
                 if (condition == 0) {
                     yield List.of(key);
@@ -269,7 +283,7 @@ public final class Kernel {
     private Collection<String> keysOf(RuleState state, String entity, RuleState.Track track) {
         return switch (rule.keying().by()) {
             case ENTITY -> List.of(entity);
-            case DISTRICT -> track.district == null ? List.of() : List.of(track.district);
+            case DISTRICT, RELATED -> track.group == null ? List.of() : List.of(track.group);
             case NEAR -> {
                 Condition anchor = rule.conditions().getFirst();
                 String anchorType = anchor.type();
@@ -288,6 +302,15 @@ public final class Kernel {
                 });
                 yield anchors;
             }
+        };
+    }
+
+    /** Whether a condition on time alone holds at the moment. */
+    private boolean timeHolds(Condition condition, Instant at) {
+        return switch (condition) {
+            case Condition.TimeOfDay time -> time.contains(at);
+            case Condition.WorkingTime working -> workingTime.test(at) == working.working();
+            default -> throw new IllegalArgumentException("not a condition on time: " + condition);
         };
     }
 
@@ -327,7 +350,8 @@ public final class Kernel {
             }
             case Condition.Silence silence -> track.lastSeen == null || track.lastSeen.plus(silence.silentFor()).isAfter(at) ? null
                     : List.of(new Evidence(entity, "silence", track.lastSeen, "silent since " + track.lastSeen));
-            case Condition.TimeOfDay time -> time.contains(at) ? List.of() : null;
+            case Condition.TimeOfDay ignored -> throw new IllegalArgumentException("a condition on time alone has no entity");
+            case Condition.WorkingTime ignored -> throw new IllegalArgumentException("a condition on time alone has no entity");
         };
     }
 

@@ -2,16 +2,27 @@ package org.meridian.core.rules;
 
 /**
  * What one episode is about: an entity (one per underpass), a district (the readings of all entities in one district
- * polygon combine), or a place around an entity (the first condition's entity is the anchor; the others' entities
- * count when they are within {@code meters} of it).
+ * polygon combine), a place around an entity (the first condition's entity is the anchor; the others' entities count
+ * when they are within {@code meters} of it), or an entity and those whose {@code relationship} names it (a street
+ * light and the power cabinet it hangs on: {@code refCabinet}).
  */
-public record Keying(By by, double meters) {
-    public enum By { ENTITY, DISTRICT, NEAR }
+public record Keying(By by, double meters, String relationship) {
+    public enum By { ENTITY, DISTRICT, NEAR, RELATED }
 
-    public static final Keying ENTITY = new Keying(By.ENTITY, 0);
-    public static final Keying DISTRICT = new Keying(By.DISTRICT, 0);
+    public static final Keying ENTITY = new Keying(By.ENTITY, 0, null);
+    public static final Keying DISTRICT = new Keying(By.DISTRICT, 0, null);
 
     public static Keying near(double meters) {
-        return new Keying(By.NEAR, meters);
+        return new Keying(By.NEAR, meters, null);
+    }
+
+    /** @param relationship the relationship's name (expanded) */
+    public static Keying related(String relationship) {
+        return new Keying(By.RELATED, 0, relationship);
+    }
+
+    /** Whether entities combine by a group each belongs to (a district, a related entity). */
+    public boolean grouped() {
+        return by == By.DISTRICT || by == By.RELATED;
     }
 }

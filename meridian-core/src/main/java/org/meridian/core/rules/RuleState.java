@@ -23,7 +23,7 @@ public final class RuleState {
     /** What is known of one watched entity. */
     static final class Track {
         List<String> types;
-        String district;
+        String group;
         Double longitude;
         Double latitude;
         Instant lastSeen;
@@ -35,7 +35,7 @@ public final class RuleState {
     }
 
     final Map<String, Track> entities = new HashMap<>();
-    /** key (district) → the entities in it; derived from the tracks, not stored. */
+    /** key (a district, a related entity) → the entities in its group; derived from the tracks, not stored. */
     final Map<String, Set<String>> members = new HashMap<>();
     final Map<String, Episode> open = new LinkedHashMap<>();
     final Map<String, Instant> quietUntil = new HashMap<>();
@@ -71,19 +71,19 @@ public final class RuleState {
         return watermark;
     }
 
-    void join(String district, String entity) {
-        if (district != null) {
-            members.computeIfAbsent(district, d -> new HashSet<>()).add(entity);
+    void join(String group, String entity) {
+        if (group != null) {
+            members.computeIfAbsent(group, d -> new HashSet<>()).add(entity);
         }
     }
 
-    void leave(String district, String entity) {
-        if (district != null) {
-            Set<String> in = members.get(district);
+    void leave(String group, String entity) {
+        if (group != null) {
+            Set<String> in = members.get(group);
             if (in != null) {
                 in.remove(entity);
                 if (in.isEmpty()) {
-                    members.remove(district);
+                    members.remove(group);
                 }
             }
         }
@@ -103,8 +103,8 @@ public final class RuleState {
         entities.forEach((id, track) -> {
             ObjectNode node = tracks.putObject(id);
             track.types.forEach(node.putArray("types")::add);
-            if (track.district != null) {
-                node.put("district", track.district);
+            if (track.group != null) {
+                node.put("group", track.group);
             }
             if (track.longitude != null) {
                 node.put("longitude", track.longitude).put("latitude", track.latitude);
@@ -146,7 +146,9 @@ public final class RuleState {
             List<String> types = new ArrayList<>();
             node.path("types").forEach(type -> types.add(type.asText()));
             Track track = new Track(List.copyOf(types));
-            track.district = node.hasNonNull("district") ? node.get("district").asText() : null;
+            // "district": as states were saved before rules could be grouped by relationship
+            JsonNode group = node.hasNonNull("group") ? node.get("group") : node.get("district");
+            track.group = group == null || group.isNull() ? null : group.asText();
             if (node.hasNonNull("longitude")) {
                 track.longitude = node.get("longitude").asDouble();
                 track.latitude = node.get("latitude").asDouble();
@@ -161,7 +163,7 @@ public final class RuleState {
                 track.series.put(series.getKey(), samples);
             });
             state.entities.put(entry.getKey(), track);
-            state.join(track.district, entry.getKey());
+            state.join(track.group, entry.getKey());
         });
         in.path("open").properties().forEach(entry -> state.open.put(entry.getKey(), episode(entry.getValue())));
         in.path("quietUntil").properties().forEach(entry -> state.quietUntil.put(entry.getKey(), Instant.parse(entry.getValue().asText())));

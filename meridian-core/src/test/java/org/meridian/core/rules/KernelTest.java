@@ -265,4 +265,57 @@ class KernelTest {
     private static String describe(Effect effect) {
         return effect.getClass().getSimpleName() + " " + effect.episode().id() + " " + effect.episode().key() + " " + effect.episode().evidence();
     }
+
+    @Test
+    void entitiesJoinedByARelationshipCombineUnderTheEntityTheyName() {
+        // A lamp dark while the cabinet it hangs on has power: the lamp is broken, not the supply.
+        String lamp = "https://smartdatamodels.org/dataModel.Streetlighting/Streetlight";
+        String cabinet = "https://smartdatamodels.org/dataModel.Streetlighting/StreetlightControlCabinet";
+        String powerState = "https://smartdatamodels.org/powerState";
+        String energy = "https://smartdatamodels.org/energyConsumed";
+        Condition dark = new Condition.Threshold(lamp, powerState, new Comparison(Comparison.Op.EQUALS, null, null, "off"), Duration.ZERO);
+        Condition powered = above(cabinet, energy, 0, Duration.ZERO);
+        Kernel kernel = new Kernel("broken-lamp.1", logic(Keying.related("https://smartdatamodels.org/refStreetlightControlCabinet"),
+                dark, powered));
+        RuleState state = new RuleState();
+        // Lamp 1 hangs on cabinet A (powered), lamp 2 on cabinet B (a power cut): both dark.
+        List<Effect> effects = new ArrayList<>();
+        effects.addAll(kernel.reading(state, new Reading("cabinet-A", List.of(cabinet), null, null, "cabinet-A",
+                Map.of(energy, Sample.of(minute(0), 3.5))), minute(0)));
+        effects.addAll(kernel.reading(state, new Reading("cabinet-B", List.of(cabinet), null, null, "cabinet-B",
+                Map.of(energy, Sample.of(minute(0), 0))), minute(0)));
+        effects.addAll(kernel.reading(state, new Reading("lamp-2", List.of(lamp), null, null, "cabinet-B",
+                Map.of(powerState, Sample.of(minute(1), "off"))), minute(1)));
+        assertThat(effects).as("lamp 2 is dark because its cabinet has no power").isEmpty();
+        effects.addAll(kernel.reading(state, new Reading("lamp-1", List.of(lamp), null, null, "cabinet-A",
+                Map.of(powerState, Sample.of(minute(1), "off"))), minute(1)));
+        assertThat(effects).singleElement().satisfies(effect -> {
+            assertThat(effect.episode().key()).isEqualTo("cabinet-A");
+            assertThat(effect.episode().evidence()).extracting(Evidence::entity).containsExactly("lamp-1", "cabinet-A");
+        });
+        // Read back, the group holds: the lamp lit again clears it.
+        RuleState again = RuleState.fromJson(state.toJson());
+        assertThat(kernel.reading(again, new Reading("lamp-1", List.of(lamp), null, null, "cabinet-A",
+                Map.of(powerState, Sample.of(minute(2), "on"))), minute(2))).singleElement().isInstanceOf(Effect.Cleared.class);
+    }
+
+    @Test
+    void aWorkingTimeConditionFollowsTheCalendarItIsGiven() {
+        // Outside working hours (here: 09:00-17:00 UTC, weekdays), a pump running is an alarm; within them it is work.
+        java.util.function.Predicate<Instant> working = at -> {
+            java.time.ZonedDateTime utc = at.atZone(ZoneId.of("UTC"));
+            return utc.getDayOfWeek().getValue() <= 5 && utc.getHour() >= 9 && utc.getHour() < 17;
+        };
+        Kernel kernel = new Kernel("pump.1", logic(Keying.ENTITY, above(LEVEL_SENSOR, LEVEL, 30, Duration.ZERO),
+                new Condition.WorkingTime(false)), working);
+        RuleState state = new RuleState();
+        Instant wednesdayNoon = Instant.parse("2026-07-01T12:00:00Z");
+        assertThat(kernel.reading(state, level("pump", null, wednesdayNoon, 40), wednesdayNoon)).as("working hours").isEmpty();
+        Instant evening = Instant.parse("2026-07-01T17:00:00Z");
+        assertThat(kernel.tick(state, evening.plus(Kernel.SKEW).plus(Duration.ofMinutes(3)))).as("the day ends: the same reading now counts")
+                .singleElement().isInstanceOf(Effect.Opened.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Kernel("pump.1", logic(Keying.ENTITY,
+                above(LEVEL_SENSOR, LEVEL, 30, Duration.ZERO), new Condition.WorkingTime(false))))
+                .hasMessageContaining("working calendar");
+    }
 }
