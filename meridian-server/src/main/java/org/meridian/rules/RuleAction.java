@@ -7,8 +7,11 @@ public sealed interface RuleAction {
     /** The action as the rule language writes it. */
     String kind();
 
-    /** A case for the category, at the episode's place, with the readings that opened it as evidence. */
-    record OpenCase(String category, String urgency, String description) implements RuleAction {
+    /**
+     * A case for the category, at the episode's place, with the readings that opened it as evidence, and the answers to
+     * the category's questions (code → value) that a report would give.
+     */
+    record OpenCase(String category, String urgency, String description, ObjectNode answers) implements RuleAction {
         @Override
         public String kind() {
             return "openCase";
@@ -23,8 +26,11 @@ public sealed interface RuleAction {
         }
     }
 
-    /** A notification of the episode's opening and clearing: to an HTTP endpoint, or to the operations centre's stream. */
-    record Notify(String http, boolean operations) implements RuleAction {
+    /**
+     * A notification of the episode's opening and clearing: to an HTTP endpoint, an MQTT topic
+     * ({@code mqtt://host:port/topic}), or the operations centre's stream.
+     */
+    record Notify(String http, String mqtt, boolean operations) implements RuleAction {
         @Override
         public String kind() {
             return "notify";

@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.concurrent.Future;
 import org.meridian.broker.BatchResult;
 import org.meridian.broker.BatchService;
+import org.meridian.broker.delivery.MqttPublisher;
 import org.meridian.cases.CaseMachine;
 import org.meridian.cases.CaseService;
 import org.meridian.core.jsonld.JsonLdContext;
@@ -30,7 +31,7 @@ import org.meridian.rules.store.RuleStore;
  * delays nobody else; a failed action is tried again with a growing pause, and given up (and traced) after
  * {@link #MAX_ATTEMPTS}. Each thing done is added to its episode's trace, which is how a case leads back to readings.
  */
-public final class RuleActions {
+public final class RuleActions implements AutoCloseable {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RuleActions.class);
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     static final int MAX_ATTEMPTS = 10;
@@ -44,6 +45,7 @@ public final class RuleActions {
     private final JsonLdContext context;
     private final Places places;
     private final Clock clock;
+    private final MqttPublisher mqtt = new MqttPublisher(5);
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3))
             .followRedirects(HttpClient.Redirect.NEVER).build();
 
@@ -67,6 +69,9 @@ public final class RuleActions {
                 if (open.description() != null) {
                     out.put("description", open.description());
                 }
+                if (open.answers() != null) {
+                    out.set("answers", open.answers());
+                }
             }
             case RuleAction.RaiseAlert alert -> {
                 out.put("category", alert.category());
@@ -77,7 +82,13 @@ public final class RuleActions {
                     out.put("description", alert.description());
                 }
             }
-            case RuleAction.Notify notify -> out.put("http", notify.http());
+            case RuleAction.Notify notify -> {
+                if (notify.http() != null) {
+                    out.put("http", notify.http());
+                } else {
+                    out.put("mqtt", notify.mqtt());
+                }
+            }
             case RuleAction.Update update -> {
                 out.put("type", update.type()).put("entity", update.entity()).set("set", update.set());
                 if (update.onClear() != null) {
@@ -172,8 +183,26 @@ public final class RuleActions {
         Caller rule = new Caller(tenant, "rule:" + episode.path("rule").asText(), Set.of(), Set.of(Caller.ALL_RIGHTS));
         CaseService.Reported reported = cases.report(rule, new CaseMachine.Report(action.path("category").asText(),
                 action.path("urgency").asText("normal"), text.length() > 3900 ? text.substring(0, 3900) : text.toString(),
-                point.longitude(), point.latitude(), null, district, "rule", Map.of(), Map.of(), List.of()));
+                point.longitude(), point.latitude(), null, district, "rule", answers(action.get("answers")), Map.of(), List.of()));
         return new Done("case", reported.reported().id(), NODES.objectNode().put("category", action.path("category").asText()));
+    }
+
+    /** The rule's answers to the category's questions, as a report gives them (code → values). */
+    private static Map<String, List<String>> answers(JsonNode given) {
+        if (given == null || !given.isObject()) {
+            return Map.of();
+        }
+        Map<String, List<String>> answers = new java.util.LinkedHashMap<>();
+        given.properties().forEach(answer -> {
+            List<String> values = new ArrayList<>();
+            if (answer.getValue().isArray()) {
+                answer.getValue().forEach(value -> values.add(value.asText()));
+            } else {
+                values.add(answer.getValue().asText());
+            }
+            answers.put(answer.getKey(), values);
+        });
+        return answers;
     }
 
     private Done alert(String tenant, JsonNode action, JsonNode episode, String step) {
@@ -222,10 +251,21 @@ public final class RuleActions {
     }
 
     private Done notify(JsonNode action, JsonNode episode, String step) {
+        byte[] body = NODES.objectNode().put("step", step).set("episode", episode).toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        if (action.hasNonNull("mqtt")) {
+            URI endpoint = URI.create(action.get("mqtt").asText());
+            // Named without its credentials wherever it is shown (trace, log).
+            String shown = endpoint.getScheme() + "://" + endpoint.getHost() + (endpoint.getPort() < 0 ? "" : ":" + endpoint.getPort())
+                    + endpoint.getRawPath();
+            if (!mqtt.publish(endpoint, 1, body)) {
+                throw new IllegalStateException(shown + " did not take the message");
+            }
+            return new Done("notification", shown, NODES.objectNode().put("step", step));
+        }
         String url = action.path("http").asText();
         HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5))
                 .header("Content-Type", "application/json").header("User-Agent", "Meridian rules")
-                .POST(HttpRequest.BodyPublishers.ofString(NODES.objectNode().put("step", step).set("episode", episode).toString())).build();
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
         try {
             HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
             if (response.statusCode() / 100 != 2) {
@@ -277,5 +317,10 @@ public final class RuleActions {
     private static String shortName(String iri) {
         int cut = Math.max(iri.lastIndexOf('/'), iri.lastIndexOf('#'));
         return cut >= 0 && !iri.startsWith("average(") ? iri.substring(cut + 1) : iri;
+    }
+
+    @Override
+    public void close() {
+        mqtt.close();
     }
 }

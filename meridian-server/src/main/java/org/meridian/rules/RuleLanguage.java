@@ -223,11 +223,13 @@ public final class RuleLanguage {
         JsonNode body = node.get(kind);
         return switch (kind) {
             case "openCase" -> new RuleAction.OpenCase(body.get("category").asText(), body.path("urgency").asText("normal"),
-                    body.hasNonNull("description") ? body.get("description").asText() : null);
+                    body.hasNonNull("description") ? body.get("description").asText() : null,
+                    body.has("answers") ? (ObjectNode) body.get("answers").deepCopy() : null);
             case "raiseAlert" -> new RuleAction.RaiseAlert(body.get("category").asText(),
                     body.hasNonNull("subCategory") ? body.get("subCategory").asText() : null,
                     body.hasNonNull("description") ? body.get("description").asText() : null);
-            case "notify" -> new RuleAction.Notify(body.hasNonNull("http") ? body.get("http").asText() : null, body.has("stream"));
+            case "notify" -> new RuleAction.Notify(body.hasNonNull("http") ? body.get("http").asText() : null,
+                    body.hasNonNull("mqtt") ? body.get("mqtt").asText() : null, body.has("stream"));
             case "update" -> {
                 String type = expand.apply(body.get("type").asText());
                 String entity = body.get("entity").asText();

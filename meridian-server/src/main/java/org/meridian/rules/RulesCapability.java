@@ -127,6 +127,7 @@ public final class RulesCapability implements Capability {
                 }
                 tickLease.close();
                 actionLease.close();
+                actions.close();
             }
         };
     }

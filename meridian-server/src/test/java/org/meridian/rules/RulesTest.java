@@ -289,6 +289,78 @@ class RulesTest {
         assertThat(city.send(waterAdmin.post("/rules/v1/rules/nope/dry-run" + range, "")).status()).isEqualTo(404);
     }
 
+    @Test
+    void aLampDarkWhileItsCabinetHasPowerOpensARepairCaseAndTellsTheMaintainerOverMqtt() throws Exception {
+        city.ok(operator.put("/cases/v1/categories/street-light", """
+                {"name": "路灯 Street light", "kind": "component", "questions": [
+                  {"code": "lamps", "datatype": "number", "required": true, "description": "How many lamps are out", "order": 1}]}"""));
+        city.ok(operator.put("/cases/v1/routing", "{\"category\": \"street-light\", \"lead\": \"water\"}"));
+        city.ok(operator.put("/sharing/v1/datasets/Streetlight", "{\"owner\": \"water\"}"));
+        city.ok(operator.put("/sharing/v1/datasets/StreetlightControlCabinet", "{\"owner\": \"water\"}"));
+        for (String cabinet : List.of("A", "B")) {
+            create("""
+                    {"id": "urn:ngsi-ld:StreetlightControlCabinet:%s", "type": "StreetlightControlCabinet",
+                     "location": {"type": "GeoProperty", "value": {"type": "Point", "coordinates": [120.1, 30.25]}},
+                     "energyConsumed": {"type": "Property", "value": 0}}""".formatted(cabinet));
+            create("""
+                    {"id": "urn:ngsi-ld:Streetlight:%s-1", "type": "Streetlight",
+                     "location": {"type": "GeoProperty", "value": {"type": "Point", "coordinates": [120.1, 30.25]}},
+                     "refStreetlightControlCabinet": {"type": "Relationship", "object": "urn:ngsi-ld:StreetlightControlCabinet:%s"},
+                     "powerState": {"type": "Property", "value": "on"}}""".formatted(cabinet, cabinet));
+        }
+        try (org.meridian.testing.Mosquitto mosquitto = new org.meridian.testing.Mosquitto()) {
+            var listener = new org.eclipse.paho.client.mqttv3.MqttClient("tcp://127.0.0.1:" + mosquitto.port(), "maintainer",
+                    new org.eclipse.paho.client.mqttv3.persist.MemoryPersistence());
+            java.util.concurrent.BlockingQueue<JsonNode> messages = new java.util.concurrent.LinkedBlockingQueue<>();
+            listener.connect();
+            listener.subscribe("lighting/faults", 1, (topic, message) ->
+                    messages.add(new com.fasterxml.jackson.databind.ObjectMapper().readTree(message.getPayload())));
+            Api.Response added = postRule(waterAdmin, """
+                    id: broken-lamp
+                    name: 路灯损坏 Lamp broken
+                    department: water
+                    when:
+                      per: {relationship: refStreetlightControlCabinet}
+                      all:
+                        - {type: Streetlight, attribute: powerState, equals: "off"}
+                        - {type: StreetlightControlCabinet, attribute: energyConsumed, above: 0}
+                    then:
+                      - openCase: {category: street-light, answers: {lamps: 1}}
+                      - notify: {mqtt: "mqtt://127.0.0.1:%d/lighting/faults"}
+                    """.formatted(mosquitto.port()));
+            assertThat(added.status()).as(added.toString()).isEqualTo(201);
+            city.ok(waterAdmin.post("/rules/v1/rules/broken-lamp/enable", ""));
+
+            Instant now = Instant.now();
+            // Cabinet A has power, B has none (a cut): both lamps go dark; only A's lamp is broken.
+            reading("urn:ngsi-ld:StreetlightControlCabinet:A", "energyConsumed", 3.5, now);
+            city.send(operator.patch("/ngsi-ld/v1/entities/urn:ngsi-ld:Streetlight:B-1/attrs",
+                    "{\"powerState\": {\"type\": \"Property\", \"value\": \"off\", \"observedAt\": \"" + now + "\"}}"));
+            city.send(operator.patch("/ngsi-ld/v1/entities/urn:ngsi-ld:Streetlight:A-1/attrs",
+                    "{\"powerState\": {\"type\": \"Property\", \"value\": \"off\", \"observedAt\": \"" + now + "\"}}"));
+
+            JsonNode episodes = await(dispatcher, "/rules/v1/episodes?rule=broken-lamp", list -> list.size() >= 1);
+            assertThat(episodes).hasSize(1);
+            assertThat(episodes.get(0).path("key").asText()).isEqualTo("urn:ngsi-ld:StreetlightControlCabinet:A");
+            assertThat(episodes.get(0).path("evidence").toString()).contains("Streetlight:A-1").doesNotContain("Streetlight:B-1");
+            JsonNode told = messages.poll(20, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(told).as("the maintainer's MQTT topic").isNotNull();
+            assertThat(told.path("step").asText()).isEqualTo("opened");
+            assertThat(told.path("episode").path("key").asText()).isEqualTo("urn:ngsi-ld:StreetlightControlCabinet:A");
+            String id = episodes.get(0).path("id").asText();
+            JsonNode trace = await(dispatcher, "/rules/v1/episodes/" + id + "/trace", t -> t.path("steps").toString().contains("\"case\""));
+            String caseId = null;
+            for (JsonNode step : trace.path("steps")) {
+                if (step.path("kind").asText().equals("case")) {
+                    caseId = step.path("ref").asText();
+                }
+            }
+            JsonNode opened = city.ok(dispatcher.get("/cases/v1/cases/" + caseId));
+            assertThat(opened.path("events").get(0).path("data").path("answers").path("lamps").asText()).as(opened.toString()).isEqualTo("1");
+            listener.disconnect();
+        }
+    }
+
     private record Cli(int code, String out, String err) {
     }
 
