@@ -14,8 +14,8 @@ import org.meridian.rules.RuleService;
  * The demo city's rules, as its departments would write them: a flood in a district (rain and an underpass filling for
  * five minutes → an episode, a case for the water authority with emergency and transport co-handling, an alert, the
  * district's underpasses closed, the operations centre told; undone when the water drops), a sensor gone silent (a
- * maintenance case), and bad air (PM2.5 above the national grade-II limit of 75 µg/m³ for an hour → the ecology
- * bureau alerted). Durations are city time: at the demo's speed, a city hour passes in a minute.
+ * maintenance case), bad air (PM2.5 above the national grade-II limit of 75 µg/m³ for an hour → the ecology
+ * bureau alerted), and a street light out (a repair case for urban management). Durations are city time: at the demo's speed, a city hour passes in a minute.
  */
 public final class DemoRules {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DemoRules.class);
@@ -84,7 +84,24 @@ public final class DemoRules {
                 then:
                   - raiseAlert: {category: environment, subCategory: airPollution}
                   - notify: {stream: operations}
-                """.formatted(city(Duration.ofHours(1), speed, Duration.ofSeconds(10)), city(Duration.ofHours(2), speed, Duration.ofSeconds(1))));
+                """.formatted(city(Duration.ofHours(1), speed, Duration.ofSeconds(10)), city(Duration.ofHours(2), speed, Duration.ofSeconds(1))),
+                // The lamp's own report: dark (powerState off) with a defective lamp. A city on the wall clock would add
+                // timeOfDay: {from: "18:30", to: "06:00"}; the demo city's nights come sixty times faster than the clock's.
+                """
+                id: dark-streetlight
+                name: 路灯不亮 Street light out
+                description: A street light dark with a defective lamp for ten minutes
+                department: urban-management
+                severity: low
+                when:
+                  all:
+                    - {type: Streetlight, attribute: powerState, equals: "off", for: %s}
+                    - {type: Streetlight, attribute: status, equals: defectiveLamp}
+                suppressFor: %s
+                then:
+                  - openCase: {category: street-light, urgency: normal, answers: {lamps: 1}}
+                  - notify: {stream: operations}
+                """.formatted(city(Duration.ofMinutes(10), speed, Duration.ofSeconds(1)), city(Duration.ofDays(1), speed, Duration.ofSeconds(1))));
     }
 
     /**
