@@ -44,7 +44,7 @@ public record Comparison(Op op, Double number, Double upper, String text) {
         };
     }
 
-    private boolean passesText(String value) {
+    boolean passesText(String value) {
         return switch (op) {
             case EQUALS -> text != null && text.equals(value);
             case NOT_EQUALS -> text == null || !text.equals(value);

@@ -32,6 +32,8 @@ public final class Kernel {
     private final RuleLogic rule;
     private final Map<String, Set<String>> attributesByType;
     private final java.util.function.Predicate<Instant> workingTime;
+    /** The rule's horizon, worked out once: it is asked on every reading. */
+    private final Duration horizon;
 
     /** A kernel for a rule with no working-time condition. */
     public Kernel(String episodePrefix, RuleLogic rule) {
@@ -46,6 +48,7 @@ public final class Kernel {
         this.episodePrefix = episodePrefix;
         this.rule = rule;
         this.workingTime = workingTime;
+        this.horizon = rule.horizon();
         if (workingTime == null && rule.conditions().stream().anyMatch(Condition.WorkingTime.class::isInstance)) {
             throw new IllegalArgumentException("a rule with a working-time condition needs the working calendar");
         }
@@ -69,9 +72,7 @@ public final class Kernel {
 
     /** Takes in a reading of an entity the rule concerns ({@link RuleLogic#concerns}), and decides what follows. */
     public List<Effect> reading(RuleState state, Reading reading, Instant now) {
-        Set<String> wanted = new java.util.HashSet<>();
-        reading.types().forEach(type -> wanted.addAll(attributesByType.getOrDefault(type, Set.of())));
-        if (reading.types().stream().noneMatch(attributesByType::containsKey)) {
+        if (!concerns(reading.types())) {
             return List.of();
         }
         Instant latest = now.plus(SKEW);
@@ -89,35 +90,62 @@ public final class Kernel {
             state.entities.put(reading.entity(), track);
         }
         track.types = reading.types();
-        Set<String> keys = new LinkedHashSet<>();
+        String leftGroup = null;
         if (reading.longitude() != null) {
             track.longitude = reading.longitude();
             track.latitude = reading.latitude();
         }
         if (reading.group() != null && !reading.group().equals(track.group)) {
-            if (track.group != null) {
-                keys.add(track.group);
-            }
+            leftGroup = track.group;
             state.leave(track.group, reading.entity());
             track.group = reading.group();
             state.join(track.group, reading.entity());
         }
         track.lastSeen = max(track.lastSeen, at);
         for (Map.Entry<String, Sample> value : reading.values().entrySet()) {
-            if (wanted.contains(value.getKey())) {
+            if (wants(reading.types(), value.getKey())) {
                 Sample sample = value.getValue();
-                insert(track.series.computeIfAbsent(value.getKey(), a -> new ArrayList<>()),
-                        sample.at().isAfter(latest) ? new Sample(latest, sample.number(), sample.text()) : sample);
+                track.series.computeIfAbsent(value.getKey(), a -> new Series())
+                        .insert(sample.at().isAfter(latest) ? new Sample(latest, sample.number(), sample.text()) : sample, MAX_SAMPLES);
             }
         }
         state.watermark = max(state.watermark, at);
-        prune(track, state.watermark.minus(rule.horizon()));
-        keys.addAll(keysOf(state, reading.entity(), track));
-        List<Effect> effects = new ArrayList<>();
-        for (String key : keys) {
-            evaluate(state, key, now, effects);
+        prune(track, state.watermark.minus(horizon));
+        List<Effect> effects = new ArrayList<>(0);
+        if (leftGroup != null) {
+            evaluate(state, leftGroup, now, effects);
+        }
+        if (rule.keying().by() == Keying.By.ENTITY) {
+            // The common case, without collecting keys.
+            evaluate(state, reading.entity(), now, effects);
+        } else {
+            for (String key : keysOf(state, reading.entity(), track)) {
+                if (!key.equals(leftGroup)) {
+                    evaluate(state, key, now, effects);
+                }
+            }
         }
         return effects;
+    }
+
+    private boolean concerns(List<String> types) {
+        for (String type : types) {
+            if (attributesByType.containsKey(type)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether a condition on one of the types reads the attribute. */
+    private boolean wants(List<String> types, String attribute) {
+        for (String type : types) {
+            Set<String> attributes = attributesByType.get(type);
+            if (attributes != null && attributes.contains(attribute)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The passing of time: durations complete, silences begin, episodes clear, escalate. Call it every few seconds. */
@@ -133,7 +161,7 @@ public final class Kernel {
             });
         }
         if (state.watermark != null) {
-            Instant cutoff = evaluationTime(state, now).minus(rule.horizon());
+            Instant cutoff = evaluationTime(state, now).minus(horizon);
             state.entities.values().forEach(track -> prune(track, cutoff));
         }
         List<Effect> effects = new ArrayList<>();
@@ -179,8 +207,12 @@ public final class Kernel {
 
     private void evaluate(RuleState state, String key, Instant now, List<Effect> effects) {
         Instant at = evaluationTime(state, now);
-        List<Evidence> evidence = holds(state, key, at);
         Episode episode = state.open.get(key);
+        // Whether the conditions hold, first; the evidence is gathered only when an episode opens.
+        List<Evidence> evidence = holds(state, key, at, false);
+        if (evidence != null && episode == null) {
+            evidence = holds(state, key, at, true);
+        }
         if (episode == null) {
             if (evidence == null) {
                 state.disarmed.remove(key);
@@ -222,9 +254,12 @@ public final class Kernel {
         }
     }
 
-    /** The evidence that every condition holds for the key at the moment, or null when one does not. */
-    private List<Evidence> holds(RuleState state, String key, Instant at) {
-        List<Evidence> all = new ArrayList<>();
+    /**
+     * The evidence that every condition holds for the key at the moment, or null when one does not; without
+     * {@code gather}, an empty list when they hold.
+     */
+    private List<Evidence> holds(RuleState state, String key, Instant at, boolean gather) {
+        List<Evidence> all = gather ? new ArrayList<>() : List.of();
         for (int i = 0; i < rule.conditions().size(); i++) {
             Condition condition = rule.conditions().get(i);
             if (condition.type() == null) {
@@ -233,23 +268,28 @@ public final class Kernel {
                 }
                 continue;
             }
-            List<Evidence> found = new ArrayList<>();
+            boolean held = false;
+            int found = 0;
             for (String entity : candidates(state, key, i)) {
                 RuleState.Track track = state.entities.get(entity);
                 if (track != null && track.types.contains(condition.type()) && condition.admits(entity)) {
-                    List<Evidence> shown = holds(condition, entity, track, at);
+                    List<Evidence> shown = holds(condition, entity, track, at, gather);
                     if (shown != null) {
-                        found.addAll(shown);
-                        if (found.size() >= EVIDENCE_PER_CONDITION) {
+                        held = true;
+                        if (!gather) {
+                            break;
+                        }
+                        all.addAll(shown);
+                        found += shown.size();
+                        if (found >= EVIDENCE_PER_CONDITION) {
                             break;
                         }
                     }
                 }
             }
-            if (found.isEmpty()) {
+            if (!held) {
                 return null;
             }
-            all.addAll(found);
         }
         return all;
     }
@@ -315,38 +355,44 @@ public final class Kernel {
     }
 
     /** Whether the condition holds for one entity at the moment, with what shows it; null when it does not. */
-    static List<Evidence> holds(Condition condition, String entity, RuleState.Track track, Instant at) {
+    static List<Evidence> holds(Condition condition, String entity, RuleState.Track track, Instant at, boolean gather) {
         return switch (condition) {
             case Condition.Threshold threshold -> {
-                List<Sample> samples = track.series.get(threshold.attribute());
-                int last = samples == null ? -1 : lastAtOrBefore(samples, at);
-                if (last < 0 || !threshold.test().passes(samples.get(last))) {
+                Series samples = track.series.get(threshold.attribute());
+                long now = Series.micros(at);
+                int last = samples == null ? -1 : samples.lastAtOrBefore(now);
+                if (last < 0 || !samples.passes(threshold.test(), last)) {
                     yield null;
                 }
+                // Back to where the run began (for the evidence), or only as far as shows it has lasted long enough.
+                long needed = now - threshold.sustained().toNanos() / 1_000;
                 int first = last;
-                while (first > 0 && threshold.test().passes(samples.get(first - 1))) {
+                while (first > 0 && (gather || samples.micros(first) > needed) && samples.passes(threshold.test(), first - 1)) {
                     first--;
                 }
-                Sample start = samples.get(first);
-                if (start.at().plus(threshold.sustained()).isAfter(at)) {
+                if (samples.micros(first) > needed) {
                     yield null;
                 }
-                Sample latest = samples.get(last);
+                if (!gather) {
+                    yield List.of();
+                }
                 List<Evidence> shown = new ArrayList<>();
                 if (first != last) {
+                    Sample start = samples.sample(first);
                     shown.add(new Evidence(entity, threshold.attribute(), start.at(), start.value()));
                 }
+                Sample latest = samples.sample(last);
                 shown.add(new Evidence(entity, threshold.attribute(), latest.at(), latest.value()));
                 yield shown;
             }
             case Condition.Window window -> {
-                List<Sample> samples = track.series.get(window.attribute());
+                Series samples = track.series.get(window.attribute());
                 Double value = samples == null ? null : aggregate(window, samples, at);
                 if (value == null || !window.test().passes(value)) {
                     yield null;
                 }
-                yield List.of(new Evidence(entity, window.aggregate().word() + "(" + window.attribute() + ") over " + window.over(), at,
-                        Sample.of(at, value).value()));
+                yield !gather ? List.of() : List.of(new Evidence(entity, window.aggregate().word() + "(" + window.attribute() + ") over "
+                        + window.over(), at, Sample.of(at, value).value()));
             }
             case Condition.Silence silence -> track.lastSeen == null || track.lastSeen.plus(silence.silentFor()).isAfter(at) ? null
                     : List.of(new Evidence(entity, "silence", track.lastSeen, "silent since " + track.lastSeen));
@@ -356,85 +402,65 @@ public final class Kernel {
     }
 
     /** The window's figure at the moment over the samples in (at − over, at], or null when there is none to compute. */
-    static Double aggregate(Condition.Window window, List<Sample> samples, Instant at) {
-        Instant from = at.minus(window.over());
+    static Double aggregate(Condition.Window window, Series samples, Instant at) {
+        long to = Series.micros(at);
+        long from = to - window.over().toNanos() / 1_000;
         int count = 0;
+        int numbers = 0;
         double sum = 0;
         double min = Double.POSITIVE_INFINITY;
         double max = Double.NEGATIVE_INFINITY;
-        Sample first = null;
-        Sample last = null;
-        for (Sample sample : samples) {
-            if (!sample.at().isAfter(from) || sample.at().isAfter(at)) {
-                continue;
-            }
+        int first = -1;
+        int last = -1;
+        // From the newest back: the window is the end of the series.
+        for (int i = samples.lastAtOrBefore(to); i >= 0 && samples.micros(i) > from; i--) {
             count++;
-            if (sample.number() == null) {
+            double value = samples.number(i);
+            if (Double.isNaN(value)) {
                 continue;
             }
-            double value = sample.number();
+            numbers++;
             sum += value;
             min = Math.min(min, value);
             max = Math.max(max, value);
-            first = first == null ? sample : first;
-            last = sample;
+            last = last < 0 ? i : last;
+            first = i;
         }
         if (window.aggregate() == Condition.Aggregate.COUNT) {
             return (double) count;
         }
-        if (first == null) {
+        if (numbers == 0) {
             return null;
         }
         return switch (window.aggregate()) {
-            case AVERAGE -> sum / count;
+            case AVERAGE -> sum / numbers;
             case MIN -> min;
             case MAX -> max;
             case SUM -> sum;
             case COUNT -> (double) count;
             case CHANGE_PER_HOUR -> {
-                long millis = Duration.between(first.at(), last.at()).toMillis();
-                yield millis == 0 ? null : (last.number() - first.number()) * 3_600_000.0 / millis;
+                long micros = samples.micros(last) - samples.micros(first);
+                yield micros == 0 ? null : (samples.number(last) - samples.number(first)) * 3_600_000_000.0 / micros;
             }
         };
     }
 
     // ---- samples ----
 
-    /** Places a sample in time order; a second sample at the same moment replaces the first. */
-    static void insert(List<Sample> samples, Sample sample) {
-        int i = samples.size();
-        while (i > 0 && samples.get(i - 1).at().isAfter(sample.at())) {
-            i--;
-        }
-        if (i > 0 && samples.get(i - 1).at().equals(sample.at())) {
-            samples.set(i - 1, sample);
-        } else {
-            samples.add(i, sample);
-        }
-        if (samples.size() > MAX_SAMPLES) {
-            samples.removeFirst();
-        }
-    }
-
     /** Drops samples before the cutoff, but the last of them: it says what held when the kept ones begin. */
     private static void prune(RuleState.Track track, Instant cutoff) {
-        for (List<Sample> samples : track.series.values()) {
-            int before = 0;
-            while (before < samples.size() && samples.get(before).at().isBefore(cutoff)) {
-                before++;
+        long before = Series.micros(cutoff);
+        for (Series samples : track.series.values()) {
+            int old = 0;
+            while (old < samples.size() && samples.micros(old) < before) {
+                old++;
             }
-            if (before > 1) {
-                samples.subList(0, before - 1).clear();
+            // Shifting costs the series' length: done once a few are due, not for every reading. Samples kept a little
+            // longer change nothing (windows and durations look at their own span).
+            if (old > 1 && (old > 16 || old * 2 > samples.size())) {
+                samples.dropFirst(old - 1);
             }
         }
-    }
-
-    private static int lastAtOrBefore(List<Sample> samples, Instant at) {
-        int i = samples.size() - 1;
-        while (i >= 0 && samples.get(i).at().isAfter(at)) {
-            i--;
-        }
-        return i;
     }
 
     /** Metres between two WGS84 points (haversine). */

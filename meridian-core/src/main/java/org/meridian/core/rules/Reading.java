@@ -17,6 +17,12 @@ public record Reading(String entity, List<String> types, Double longitude, Doubl
 
     /** When it was observed: the latest of its values' moments. */
     public java.time.Instant at() {
-        return values.values().stream().map(Sample::at).max(java.time.Instant::compareTo).orElse(null);
+        java.time.Instant latest = null;
+        for (Sample sample : values.values()) {
+            if (latest == null || sample.at().isAfter(latest)) {
+                latest = sample.at();
+            }
+        }
+        return latest;
     }
 }

@@ -27,7 +27,8 @@ public final class RuleState {
         Double longitude;
         Double latitude;
         Instant lastSeen;
-        final Map<String, List<Sample>> series = new HashMap<>();
+        /** attribute → samples in time order; most rules read one or two attributes of an entity. */
+        final Map<String, Series> series = new HashMap<>(4);
 
         Track(List<String> types) {
             this.types = types;
@@ -115,7 +116,8 @@ public final class RuleState {
             ObjectNode series = node.putObject("series");
             track.series.forEach((attribute, samples) -> {
                 ArrayNode list = series.putArray(attribute);
-                for (Sample sample : samples) {
+                for (int i = 0; i < samples.size(); i++) {
+                    Sample sample = samples.sample(i);
                     ArrayNode pair = list.addArray().add(sample.at().toString());
                     if (sample.number() != null) {
                         pair.add(sample.number());
@@ -155,10 +157,11 @@ public final class RuleState {
             }
             track.lastSeen = instant(node.get("lastSeen"));
             node.path("series").properties().forEach(series -> {
-                List<Sample> samples = new ArrayList<>();
+                Series samples = new Series();
                 for (JsonNode pair : series.getValue()) {
                     Instant at = Instant.parse(pair.get(0).asText());
-                    samples.add(pair.get(1).isNumber() ? Sample.of(at, pair.get(1).asDouble()) : Sample.of(at, pair.get(1).asText()));
+                    samples.insert(pair.get(1).isNumber() ? Sample.of(at, pair.get(1).asDouble()) : Sample.of(at, pair.get(1).asText()),
+                            Kernel.MAX_SAMPLES);
                 }
                 track.series.put(series.getKey(), samples);
             });
