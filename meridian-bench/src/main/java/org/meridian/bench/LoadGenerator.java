@@ -70,6 +70,12 @@ public final class LoadGenerator {
         if (phases.contains("cases")) {
             new CasesBenchmark(base, System.getenv("MERIDIAN_BENCH_ADMIN_PASSWORD"), 1_000_000).run();
         }
+        if (phases.contains("rules")) {
+            // MERIDIAN_BENCH_RULES_RATE: background readings per second over MQTT (default 10,000, the target of issue #22)
+            String rate = System.getenv("MERIDIAN_BENCH_RULES_RATE");
+            new RulesLatencyBenchmark(base, System.getenv("MERIDIAN_BENCH_MQTT_URL"), Math.min(entities, 20_000),
+                    rate == null ? 10_000 : Integer.parseInt(rate), 100).run();
+        }
         if (phases.contains("notify")) {
             // MERIDIAN_BENCH_NOTIFY_RATE: updates per second (default 1,000, the target of issue #3)
             String rate = System.getenv("MERIDIAN_BENCH_NOTIFY_RATE");

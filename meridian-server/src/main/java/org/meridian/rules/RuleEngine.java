@@ -49,6 +49,12 @@ public final class RuleEngine implements AutoCloseable {
     public static final String ALARM_STREAM = "alarm";
     /** A rule opening more episodes than this in a minute is disabled: its conditions are too loose to be useful. */
     static final int MAX_OPENED_PER_MINUTE = 500;
+    /**
+     * A rule keeping more readings than this in its windows is disabled: its state is saved with every step it takes,
+     * and one rule so large would slow every other (a five-minute window over 10,000 sensors reporting every second
+     * is 3 million readings).
+     */
+    static final long MAX_SAMPLES_PER_RULE = 200_000;
 
     private final Transactions transactions;
     private final RuleStore store;
@@ -200,6 +206,11 @@ public final class RuleEngine implements AutoCloseable {
                     return false;
                 }
                 guardAgainstRunaway(rule, effects);
+                long samples = state.samples();
+                if (samples > MAX_SAMPLES_PER_RULE) {
+                    throw new RuleFault("keeps " + samples + " readings of " + state.watched() + " entities in its windows, more than "
+                            + MAX_SAMPLES_PER_RULE + ": disabled (narrow it with idPattern, or shorten its windows)");
+                }
                 boolean queued = record(connection, rule, state, effects, now);
                 store.saveState(connection, stored.tenant(), stored.id(), new RuleStore.StoredState(stored.version(), position, index,
                         state.toJson()));

@@ -46,6 +46,17 @@ public final class RuleState {
     long counter;
     long late;
 
+    /** The samples it keeps, over all its entities and attributes: what its state costs to keep and to save. */
+    public long samples() {
+        long count = 0;
+        for (Track track : entities.values()) {
+            for (Series series : track.series.values()) {
+                count += series.size();
+            }
+        }
+        return count;
+    }
+
     /** The open episodes, by key. */
     public Map<String, Episode> openEpisodes() {
         return java.util.Collections.unmodifiableMap(open);

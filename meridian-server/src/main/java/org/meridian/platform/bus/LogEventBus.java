@@ -239,7 +239,9 @@ public final class LogEventBus implements EventBus {
                         return 0; // another node moved this consumer since the snapshot: it consumes now
                     }
                     throw e;
-                } catch (Exception e) {
+                } catch (Exception | Error e) {
+                    // An Error too (a handler out of memory): rolled back here, it is what the log shows, not a failure
+                    // to reset the isolation of a transaction still open.
                     connection.rollback();
                     throw e;
                 } finally {

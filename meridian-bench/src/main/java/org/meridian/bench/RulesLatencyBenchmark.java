@@ -1,0 +1,221 @@
+package org.meridian.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A reading over MQTT → the rule's case open and its {@code Alert} entity written, while devices send a steady
+ * background load over MQTT (MERIDIAN_BENCH_RULES_RATE readings a second, default 10,000) that a second rule watches
+ * too. Each trial is one underpass gauge rising above its limit: the time from its publication until the episode's
+ * trace shows both the case and the alert (both are written before the trace records them). Prints p50/p95/p99/max.
+ */
+final class RulesLatencyBenchmark {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String SECRET = "bench-gateway-secret";
+
+    private final String base;
+    private final String mqttUrl;
+    private final int devices;
+    private final int rate;
+    private final int trials;
+    private final String run = Long.toHexString(System.nanoTime());
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    RulesLatencyBenchmark(String base, String mqttUrl, int devices, int rate, int trials) {
+        this.base = base;
+        this.mqttUrl = mqttUrl;
+        this.devices = devices;
+        this.rate = rate;
+        this.trials = trials;
+    }
+
+    void run() throws Exception {
+        setUp();
+        AtomicBoolean running = new AtomicBoolean(true);
+        AtomicLong sent = new AtomicLong();
+        List<Thread> background = new ArrayList<>();
+        int connections = 4;
+        for (int c = 0; c < connections; c++) {
+            int connection = c;
+            background.add(Thread.ofPlatform().name("background-" + c).daemon().start(() -> publishBackground(connection, connections, running, sent)));
+        }
+        Thread.sleep(10_000);
+        long warmSent = sent.get();
+        long warmAt = System.nanoTime();
+        long[] latencies = new long[trials];
+        int missed = 0;
+        try (RawMqttPublisher trigger = new RawMqttPublisher(mqttUrl, "bench-trigger-" + run, "flood" + run, SECRET, 10, id -> { })) {
+            for (int i = 0; i < trials; i++) {
+                String gauge = "urn:ngsi-ld:FloodMonitoring:gauge-" + run + "-" + i;
+                long start = System.nanoTime();
+                trigger.publish("/flood" + run + "/gauge-" + run + "-" + i + "/attrs", "{\"lvl\": 0.62}".getBytes(StandardCharsets.UTF_8));
+                trigger.flush();
+                latencies[i] = awaitCaseAndAlert(gauge, start);
+                if (latencies[i] < 0) {
+                    missed++;
+                }
+                Thread.sleep(200);
+            }
+        }
+        double seconds = (System.nanoTime() - warmAt) / 1e9;
+        long backgroundSent = sent.get() - warmSent;
+        running.set(false);
+        for (Thread thread : background) {
+            thread.join(30_000);
+        }
+        long[] seen = Arrays.stream(latencies).filter(l -> l >= 0).sorted().toArray();
+        System.out.printf(Locale.ROOT, "rules: %d trials while %d background devices sent %.0f readings/s over MQTT (paced at %d/s), "
+                        + "a rule watching them too%n", trials, devices, backgroundSent / seconds, rate);
+        System.out.printf(Locale.ROOT, "  reading published → case open and Alert written: p50 %.0f ms, p95 %.0f ms, p99 %.0f ms, "
+                        + "max %.0f ms; %d not seen within 30 s%n", percentile(seen, 0.5), percentile(seen, 0.95), percentile(seen, 0.99),
+                seen.length == 0 ? Double.NaN : seen[seen.length - 1] / 1e6, missed);
+    }
+
+    private void setUp() throws Exception {
+        check(send("POST", "/iot/services", "{\"services\": [{\"apikey\": \"bg" + run + "\", \"entity_type\": \"WaterLevelObserved\", "
+                + "\"gateway_secret\": \"" + SECRET + "\", \"attributes\": [{\"object_id\": \"v\", \"name\": \"waterLevel\", \"type\": \"Number\"}]}, "
+                + "{\"apikey\": \"flood" + run + "\", \"entity_type\": \"FloodMonitoring\", \"gateway_secret\": \"" + SECRET + "\", "
+                + "\"attributes\": [{\"object_id\": \"lvl\", \"name\": \"currentLevel\", \"type\": \"Number\", \"unitCode\": \"MTR\"}]}]}",
+                "application/json"), "service groups");
+        for (int start = 0; start < devices; start += 500) {
+            StringBuilder body = new StringBuilder("{\"devices\": [");
+            for (int i = start; i < Math.min(devices, start + 500); i++) {
+                body.append(i == start ? "" : ",").append("{\"device_id\": \"bg-").append(i).append("\", \"apikey\": \"bg").append(run).append("\"}");
+            }
+            check(send("POST", "/iot/devices", body.append("]}").toString(), "application/json"), "background devices");
+        }
+        StringBuilder gauges = new StringBuilder("{\"devices\": [");
+        for (int i = 0; i < trials; i++) {
+            gauges.append(i == 0 ? "" : ",").append("{\"device_id\": \"gauge-").append(run).append('-').append(i).append("\", \"apikey\": \"flood")
+                    .append(run).append("\", \"static_attributes\": {\"location\": {\"type\": \"GeoProperty\", \"value\": {\"type\": \"Point\", "
+                            + "\"coordinates\": [").append(120.1 + i * 0.001).append(", 30.25]}}}}");
+        }
+        check(send("POST", "/iot/devices", gauges.append("]}").toString(), "application/json"), "gauges");
+        // The gauges have spoken once, low: their entities exist for the rule to name.
+        try (RawMqttPublisher first = new RawMqttPublisher(mqttUrl, "bench-first-" + run, "flood" + run, SECRET, 100, id -> { });
+             RawMqttPublisher firstBackground = new RawMqttPublisher(mqttUrl, "bench-first-bg-" + run, "bg" + run, SECRET, 100, id -> { })) {
+            for (int i = 0; i < trials; i++) {
+                first.publish("/flood" + run + "/gauge-" + run + "-" + i + "/attrs", "{\"lvl\": 0.05}".getBytes(StandardCharsets.UTF_8));
+            }
+            firstBackground.publish("/bg" + run + "/bg-0/attrs", "{\"v\": 1}".getBytes(StandardCharsets.UTF_8));
+            first.flush();
+            firstBackground.flush();
+            Thread.sleep(3_000);
+        }
+        check(send("PUT", "/admin/v1/departments/water", "{\"name\": \"水务 Water\"}", "application/json"), "the rules' department");
+        for (String type : List.of("FloodMonitoring", "WaterLevelObserved")) {
+            check(send("PUT", "/sharing/v1/datasets/" + type, "{\"owner\": \"water\"}", "application/json"), "the department's datasets");
+        }
+        check(send("PUT", "/cases/v1/categories/bench-flood", "{\"name\": \"Bench flood\", \"kind\": \"event\"}", "application/json"),
+                "case category");
+        check(send("POST", "/rules/v1/rules", """
+                id: bench-flood-%s
+                name: Underpass above its limit
+                department: water
+                when:
+                  all:
+                    - {type: FloodMonitoring, attribute: currentLevel, above: 0.3}
+                then:
+                  - openCase: {category: bench-flood, urgency: urgent}
+                  - raiseAlert: {category: weather, subCategory: flood}
+                """.formatted(run), "application/yaml"), "the flood rule");
+        check(send("POST", "/rules/v1/rules", """
+                id: bench-level-%s
+                name: Level sensors far out of range
+                department: water
+                when:
+                  all:
+                    - {type: WaterLevelObserved, attribute: waterLevel, above: 1000}
+                lateness: PT5S
+                then:
+                  - raiseAlert: {category: water}
+                """.formatted(run), "application/yaml"), "the background rule");
+        check(send("POST", "/rules/v1/rules/bench-flood-" + run + "/enable", "", null), "enabling");
+        check(send("POST", "/rules/v1/rules/bench-level-" + run + "/enable", "", null), "enabling");
+        Thread.sleep(3_000);
+    }
+
+    private void publishBackground(int connection, int connections, AtomicBoolean running, AtomicLong sent) {
+        long intervalNanos = (long) (1e9 * connections / rate);
+        try (RawMqttPublisher publisher = new RawMqttPublisher(mqttUrl, "bench-bg-" + connection + "-" + run, "bg" + run, SECRET, 1000,
+                id -> sent.incrementAndGet())) {
+            long due = System.nanoTime();
+            for (long n = connection; running.get(); n += connections) {
+                due += intervalNanos;
+                long ahead = due - System.nanoTime();
+                if (ahead > 1_000_000) {
+                    publisher.flush();
+                    java.util.concurrent.locks.LockSupport.parkNanos(ahead);
+                }
+                String payload = "{\"v\": " + (n % 1000) / 100.0 + "}";
+                publisher.publish("/bg" + run + "/bg-" + (n % devices) + "/attrs", payload.getBytes(StandardCharsets.UTF_8));
+                if ((n / connections) % 50 == 0) {
+                    publisher.flush();
+                }
+            }
+            publisher.flush();
+        } catch (Exception e) {
+            System.out.println("  background publisher stopped: " + e);
+        }
+    }
+
+    /** Nanoseconds from the start until the gauge's episode shows its case and alert done; -1 after 30 s. */
+    private long awaitCaseAndAlert(String gauge, long start) throws Exception {
+        String episode = null;
+        while (System.nanoTime() - start < TimeUnit.SECONDS.toNanos(30)) {
+            if (episode == null) {
+                for (JsonNode each : JSON.readTree(get("/rules/v1/episodes?rule=bench-flood-" + run + "&limit=1000"))) {
+                    if (each.path("key").asText().equals(gauge)) {
+                        episode = each.path("id").asText();
+                    }
+                }
+            }
+            if (episode != null) {
+                String steps = JSON.readTree(get("/rules/v1/episodes/" + episode + "/trace")).path("steps").toString();
+                if (steps.contains("\"kind\":\"case\"") && steps.contains("\"kind\":\"alert\"")) {
+                    return System.nanoTime() - start;
+                }
+            }
+            Thread.sleep(5);
+        }
+        return -1;
+    }
+
+    private String get(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(base + path)).build(), HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    private HttpResponse<String> send(String method, String path, String body, String type) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).method(method, HttpRequest.BodyPublishers.ofString(body));
+        if (type != null) {
+            request.header("Content-Type", type);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static void check(HttpResponse<String> response, String what) {
+        if (response.statusCode() / 100 != 2) {
+            throw new IllegalStateException(what + ": " + response.statusCode() + " " + response.body());
+        }
+    }
+
+    private static double percentile(long[] sorted, double p) {
+        if (sorted.length == 0) {
+            return Double.NaN;
+        }
+        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1)] / 1e6;
+    }
+}
