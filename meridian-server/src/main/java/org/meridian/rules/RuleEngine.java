@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
@@ -68,6 +69,8 @@ public final class RuleEngine implements AutoCloseable {
     private final Map<String, Loaded> loaded = new ConcurrentHashMap<>();
     private final Map<String, ScopeSeen> scopeCache = new ConcurrentHashMap<>();
     private final Map<String, int[]> openedThisMinute = new ConcurrentHashMap<>();
+    /** Each rule's state as this node saved it last (tenant/rule → copy), so a step reads only a small header. */
+    private final Map<String, Kept> states = new ConcurrentHashMap<>();
     private volatile long rulesReadAt;
     private volatile List<RuleRecord> enabled = List.of();
     private volatile Map<String, RuleIndex<Loaded>> indexed;
@@ -79,6 +82,10 @@ public final class RuleEngine implements AutoCloseable {
     }
 
     private record ScopeSeen(ReadScope scope, long atNanos) {
+    }
+
+    /** A rule's state in memory, current while the saved header has this version and revision. */
+    private record Kept(int version, long revision, RuleState state) {
     }
 
     public RuleEngine(Transactions transactions, RuleStore store, EventBus bus, Clock clock, RuleLanguage language, Places places,
@@ -175,18 +182,32 @@ public final class RuleEngine implements AutoCloseable {
     /** One rule takes in events (or only time) in one transaction; whether it queued actions. */
     private boolean step(Loaded rule, List<Event> events) throws SQLException {
         RuleRecord stored = rule.stored();
+        // Kept in memory only once the step committed: a step rolled back leaves no copy, and the next one reads the database.
+        java.util.concurrent.atomic.AtomicReference<Kept> stepped = new java.util.concurrent.atomic.AtomicReference<>();
         try {
-            return transactions.inTransaction(connection -> {
+            boolean result = transactions.inTransaction(connection -> {
                 var locked = store.lock(connection, stored.tenant(), stored.id());
                 if (locked.isEmpty() || !locked.get().enabled() || locked.get().version() != stored.version()) {
                     forgetRules();
                     return false;
                 }
                 Instant now = clock.instant();
-                RuleStore.StoredState kept = store.state(connection, stored.tenant(), stored.id())
-                        .filter(state -> state.version() == stored.version())
-                        .orElse(new RuleStore.StoredState(stored.version(), -1, -1, NODES.objectNode()));
-                RuleState state = RuleState.fromJson(kept.state());
+                String key = stored.tenant() + "/" + stored.id();
+                Optional<RuleStore.StoredState> saved = store.state(connection, stored.tenant(), stored.id())
+                        .filter(state -> state.version() == stored.version());
+                RuleStore.StoredState kept = saved.orElse(new RuleStore.StoredState(stored.version(), -1, -1, NODES.objectNode()));
+                // The copy in memory while it is the one saved last (no other node, no operator changed it since).
+                Kept held = states.remove(key);
+                RuleState state;
+                if (held != null && saved.isPresent() && held.version() == kept.version() && held.revision() == kept.revision()) {
+                    state = held.state();
+                } else if (saved.isPresent()) {
+                    state = RuleState.fromJson(kept.state(), store.tracks(connection, stored.tenant(), stored.id()));
+                } else {
+                    // A new rule, or a new version of it: what an older version watched goes.
+                    store.deleteTracks(connection, stored.tenant(), stored.id());
+                    state = new RuleState();
+                }
                 long position = kept.position();
                 int index = kept.index();
                 List<Effect> effects = new ArrayList<>();
@@ -202,7 +223,11 @@ public final class RuleEngine implements AutoCloseable {
                     }
                 }
                 effects.addAll(rule.kernel().tick(state, now));
-                if (events.isEmpty() && effects.isEmpty()) {
+                if (events.isEmpty() && effects.isEmpty() && state.changedEntities().isEmpty()) {
+                    // Nothing to save: the copy stays current.
+                    if (saved.isPresent()) {
+                        stepped.set(new Kept(kept.version(), kept.revision(), state));
+                    }
                     return false;
                 }
                 guardAgainstRunaway(rule, effects);
@@ -212,10 +237,22 @@ public final class RuleEngine implements AutoCloseable {
                             + MAX_SAMPLES_PER_RULE + ": disabled (narrow it with idPattern, or shorten its windows)");
                 }
                 boolean queued = record(connection, rule, state, effects, now);
-                store.saveState(connection, stored.tenant(), stored.id(), new RuleStore.StoredState(stored.version(), position, index,
-                        state.toJson()));
+                long revision = store.saveState(connection, stored.tenant(), stored.id(), new RuleStore.StoredState(stored.version(),
+                        position, index, state.headerJson()));
+                Map<String, JsonNode> changed = new HashMap<>();
+                for (String entity : state.changedEntities()) {
+                    changed.put(entity, state.trackJson(entity));
+                }
+                store.saveTracks(connection, stored.tenant(), stored.id(), changed);
+                state.saved();
+                stepped.set(new Kept(stored.version(), revision, state));
                 return queued;
             });
+            Kept done = stepped.get();
+            if (done != null) {
+                states.put(stored.tenant() + "/" + stored.id(), done);
+            }
+            return result;
         } catch (RuleFault fault) {
             disable(stored, fault.getMessage());
             return false;

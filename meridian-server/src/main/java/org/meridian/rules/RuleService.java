@@ -148,7 +148,9 @@ public final class RuleService {
             RuleRecord rule = store.find(connection, caller.tenant(), id).orElseThrow(() -> notFound("rule " + id));
             return store.state(connection, caller.tenant(), id).filter(kept -> kept.version() == rule.version()).map(kept -> {
                 RuleState state = RuleState.fromJson(kept.state());
-                ObjectNode out = NODES.objectNode().put("watched", state.watched()).put("lateReadings", state.lateReadings())
+                // The header counts the entities watched; the tracks themselves are not read for a status.
+                ObjectNode out = NODES.objectNode().put("watched", kept.state().path("watched").asInt(state.watched()))
+                        .put("lateReadings", state.lateReadings())
                         .put("openEpisodes", state.openEpisodes().size());
                 if (state.watermark() != null) {
                     out.put("watermark", state.watermark().toString());
@@ -262,6 +264,7 @@ public final class RuleService {
             store.trace(connection, rule.tenant(), episode.id(), "cleared", null, now, NODES.objectNode().put("by", by));
         }
         store.saveState(connection, rule.tenant(), rule.id(), new RuleStore.StoredState(-1, -1, -1, NODES.objectNode()));
+        store.deleteTracks(connection, rule.tenant(), rule.id());
     }
 
     // ---- episodes ----
@@ -322,8 +325,9 @@ public final class RuleService {
                 store.trace(connection, caller.tenant(), id, "acknowledged", null, now, NODES.objectNode().put("by", caller.subject()));
             }
             if (kept.isPresent()) {
+                // The header only: acknowledging and clearing change episodes, not what the rule watches.
                 store.saveState(connection, caller.tenant(), rule.id(), new RuleStore.StoredState(rule.version(), kept.get().position(),
-                        kept.get().index(), state.toJson()));
+                        kept.get().index(), state.headerJson()));
             }
             return store.episode(connection, caller.tenant(), id).orElseThrow();
         });

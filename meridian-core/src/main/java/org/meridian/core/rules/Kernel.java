@@ -90,6 +90,7 @@ public final class Kernel {
             state.entities.put(reading.entity(), track);
         }
         track.types = reading.types();
+        state.changed.add(reading.entity());
         String leftGroup = null;
         if (reading.longitude() != null) {
             track.longitude = reading.longitude();
@@ -162,7 +163,11 @@ public final class Kernel {
         }
         if (state.watermark != null) {
             Instant cutoff = evaluationTime(state, now).minus(horizon);
-            state.entities.values().forEach(track -> prune(track, cutoff));
+            state.entities.forEach((id, track) -> {
+                if (prune(track, cutoff)) {
+                    state.changed.add(id);
+                }
+            });
         }
         List<Effect> effects = new ArrayList<>();
         for (String key : keys) {
@@ -447,8 +452,9 @@ public final class Kernel {
 
     // ---- samples ----
 
-    /** Drops samples before the cutoff, but the last of them: it says what held when the kept ones begin. */
-    private static void prune(RuleState.Track track, Instant cutoff) {
+    /** Drops samples before the cutoff, but the last of them: it says what held when the kept ones begin. Whether it dropped any. */
+    private static boolean prune(RuleState.Track track, Instant cutoff) {
+        boolean dropped = false;
         long before = Series.micros(cutoff);
         for (Series samples : track.series.values()) {
             int old = 0;
@@ -459,8 +465,10 @@ public final class Kernel {
             // longer change nothing (windows and durations look at their own span).
             if (old > 1 && (old > 16 || old * 2 > samples.size())) {
                 samples.dropFirst(old - 1);
+                dropped = true;
             }
         }
+        return dropped;
     }
 
     /** Metres between two WGS84 points (haversine). */

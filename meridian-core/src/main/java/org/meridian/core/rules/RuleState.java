@@ -45,6 +45,8 @@ public final class RuleState {
     Instant watermark;
     long counter;
     long late;
+    /** Entities whose track changed since the state was last saved: only those are written again. */
+    final Set<String> changed = new HashSet<>();
 
     /** The samples it keeps, over all its entities and attributes: what its state costs to keep and to save. */
     public long samples() {
@@ -105,39 +107,24 @@ public final class RuleState {
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
+    /** The whole state as one JSON document (the tracks under "entities"). */
     public ObjectNode toJson() {
+        ObjectNode out = headerJson();
+        ObjectNode tracks = out.putObject("entities");
+        entities.forEach((id, track) -> tracks.set(id, trackJson(track)));
+        return out;
+    }
+
+    /**
+     * Everything but the tracks: watermark, counters, open episodes, quiet periods. Small, and saved with every step;
+     * the tracks are saved one by one ({@link #trackJson}), those {@link #changedEntities changed} only.
+     */
+    public ObjectNode headerJson() {
         ObjectNode out = NODES.objectNode();
         if (watermark != null) {
             out.put("watermark", watermark.toString());
         }
-        out.put("counter", counter).put("late", late);
-        ObjectNode tracks = out.putObject("entities");
-        entities.forEach((id, track) -> {
-            ObjectNode node = tracks.putObject(id);
-            track.types.forEach(node.putArray("types")::add);
-            if (track.group != null) {
-                node.put("group", track.group);
-            }
-            if (track.longitude != null) {
-                node.put("longitude", track.longitude).put("latitude", track.latitude);
-            }
-            if (track.lastSeen != null) {
-                node.put("lastSeen", track.lastSeen.toString());
-            }
-            ObjectNode series = node.putObject("series");
-            track.series.forEach((attribute, samples) -> {
-                ArrayNode list = series.putArray(attribute);
-                for (int i = 0; i < samples.size(); i++) {
-                    Sample sample = samples.sample(i);
-                    ArrayNode pair = list.addArray().add(sample.at().toString());
-                    if (sample.number() != null) {
-                        pair.add(sample.number());
-                    } else {
-                        pair.add(sample.text());
-                    }
-                }
-            });
-        });
+        out.put("counter", counter).put("late", late).put("watched", entities.size());
         ObjectNode episodes = out.putObject("open");
         open.forEach((key, episode) -> episodes.set(key, episode(episode)));
         ObjectNode quiet = out.putObject("quietUntil");
@@ -146,7 +133,56 @@ public final class RuleState {
         return out;
     }
 
+    /** The entities whose tracks changed since {@link #saved}. */
+    public Set<String> changedEntities() {
+        return java.util.Collections.unmodifiableSet(changed);
+    }
+
+    /** One entity's track as JSON, or null when the rule no longer watches it. */
+    public ObjectNode trackJson(String entity) {
+        Track track = entities.get(entity);
+        return track == null ? null : trackJson(track);
+    }
+
+    /** The state was saved: nothing has changed since. */
+    public void saved() {
+        changed.clear();
+    }
+
+    private static ObjectNode trackJson(Track track) {
+        ObjectNode node = NODES.objectNode();
+        track.types.forEach(node.putArray("types")::add);
+        if (track.group != null) {
+            node.put("group", track.group);
+        }
+        if (track.longitude != null) {
+            node.put("longitude", track.longitude).put("latitude", track.latitude);
+        }
+        if (track.lastSeen != null) {
+            node.put("lastSeen", track.lastSeen.toString());
+        }
+        ObjectNode series = node.putObject("series");
+        track.series.forEach((attribute, samples) -> {
+            ArrayNode list = series.putArray(attribute);
+            for (int i = 0; i < samples.size(); i++) {
+                Sample sample = samples.sample(i);
+                ArrayNode pair = list.addArray().add(sample.at().toString());
+                if (sample.number() != null) {
+                    pair.add(sample.number());
+                } else {
+                    pair.add(sample.text());
+                }
+            }
+        });
+        return node;
+    }
+
     public static RuleState fromJson(JsonNode in) {
+        return fromJson(in, Map.of());
+    }
+
+    /** A state from its header and its tracks (entity → track), as saved; tracks in the header (a whole state) count too. */
+    public static RuleState fromJson(JsonNode in, Map<String, JsonNode> tracks) {
         RuleState state = new RuleState();
         if (in == null || in.isNull() || in.isMissingNode()) {
             return state;
@@ -154,35 +190,40 @@ public final class RuleState {
         state.watermark = instant(in.get("watermark"));
         state.counter = in.path("counter").asLong();
         state.late = in.path("late").asLong();
-        in.path("entities").properties().forEach(entry -> {
-            JsonNode node = entry.getValue();
-            List<String> types = new ArrayList<>();
-            node.path("types").forEach(type -> types.add(type.asText()));
-            Track track = new Track(List.copyOf(types));
-            // "district": as states were saved before rules could be grouped by relationship
-            JsonNode group = node.hasNonNull("group") ? node.get("group") : node.get("district");
-            track.group = group == null || group.isNull() ? null : group.asText();
-            if (node.hasNonNull("longitude")) {
-                track.longitude = node.get("longitude").asDouble();
-                track.latitude = node.get("latitude").asDouble();
-            }
-            track.lastSeen = instant(node.get("lastSeen"));
-            node.path("series").properties().forEach(series -> {
-                Series samples = new Series();
-                for (JsonNode pair : series.getValue()) {
-                    Instant at = Instant.parse(pair.get(0).asText());
-                    samples.insert(pair.get(1).isNumber() ? Sample.of(at, pair.get(1).asDouble()) : Sample.of(at, pair.get(1).asText()),
-                            Kernel.MAX_SAMPLES);
-                }
-                track.series.put(series.getKey(), samples);
-            });
-            state.entities.put(entry.getKey(), track);
-            state.join(track.group, entry.getKey());
-        });
+        in.path("entities").properties().forEach(entry -> state.track(entry.getKey(), entry.getValue()));
+        tracks.forEach(state::track);
         in.path("open").properties().forEach(entry -> state.open.put(entry.getKey(), episode(entry.getValue())));
         in.path("quietUntil").properties().forEach(entry -> state.quietUntil.put(entry.getKey(), Instant.parse(entry.getValue().asText())));
         in.path("disarmed").forEach(key -> state.disarmed.add(key.asText()));
         return state;
+    }
+
+    private void track(String entity, JsonNode node) {
+        List<String> types = new ArrayList<>();
+        node.path("types").forEach(type -> types.add(type.asText()));
+        Track track = new Track(List.copyOf(types));
+        // "district": as states were saved before rules could be grouped by relationship
+        JsonNode group = node.hasNonNull("group") ? node.get("group") : node.get("district");
+        track.group = group == null || group.isNull() ? null : group.asText();
+        if (node.hasNonNull("longitude")) {
+            track.longitude = node.get("longitude").asDouble();
+            track.latitude = node.get("latitude").asDouble();
+        }
+        track.lastSeen = instant(node.get("lastSeen"));
+        node.path("series").properties().forEach(series -> {
+            Series samples = new Series();
+            for (JsonNode pair : series.getValue()) {
+                Instant at = Instant.parse(pair.get(0).asText());
+                samples.insert(pair.get(1).isNumber() ? Sample.of(at, pair.get(1).asDouble()) : Sample.of(at, pair.get(1).asText()),
+                        Kernel.MAX_SAMPLES);
+            }
+            track.series.put(series.getKey(), samples);
+        });
+        Track before = entities.put(entity, track);
+        if (before != null) {
+            leave(before.group, entity);
+        }
+        join(track.group, entity);
     }
 
     /** An episode as JSON (the same shape the store and the API use). */

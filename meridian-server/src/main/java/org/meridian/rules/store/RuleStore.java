@@ -11,6 +11,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.meridian.rules.EpisodeRecord;
 import org.meridian.rules.RuleRecord;
@@ -20,7 +21,14 @@ public final class RuleStore {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** A rule's kernel state and the stream position it has taken in. */
-    public record StoredState(int version, long position, int index, JsonNode state) {
+    /**
+     * A rule's state header as saved: the rule's version it belongs to, the change-stream position it has taken in, its
+     * header JSON, and a revision that changes with every save (a node's copy in memory is current while it matches).
+     */
+    public record StoredState(int version, long position, int index, JsonNode state, long revision) {
+        public StoredState(int version, long position, int index, JsonNode state) {
+            this(version, position, index, state, 0);
+        }
     }
 
     /** One step of an episode's trace. */
@@ -81,6 +89,7 @@ public final class RuleStore {
             delete.setString(2, id);
             delete.executeUpdate();
         }
+        deleteTracks(connection, tenant, id);
         try (PreparedStatement delete = connection.prepareStatement("DELETE FROM rule WHERE tenant = ? AND id = ?")) {
             delete.setString(1, tenant);
             delete.setString(2, id);
@@ -137,27 +146,84 @@ public final class RuleStore {
 
     public Optional<StoredState> state(Connection connection, String tenant, String ruleId) throws SQLException {
         try (PreparedStatement select = connection.prepareStatement(
-                "SELECT version, position, idx, state FROM rule_state WHERE tenant = ? AND rule_id = ?")) {
+                "SELECT version, position, idx, state, revision FROM rule_state WHERE tenant = ? AND rule_id = ?")) {
             select.setString(1, tenant);
             select.setString(2, ruleId);
             try (ResultSet rows = select.executeQuery()) {
-                return rows.next() ? Optional.of(new StoredState(rows.getInt(1), rows.getLong(2), rows.getInt(3), json(rows.getString(4))))
-                        : Optional.empty();
+                return rows.next() ? Optional.of(new StoredState(rows.getInt(1), rows.getLong(2), rows.getInt(3), json(rows.getString(4)),
+                        rows.getLong(5))) : Optional.empty();
             }
         }
     }
 
-    public void saveState(Connection connection, String tenant, String ruleId, StoredState state) throws SQLException {
-        try (PreparedStatement upsert = connection.prepareStatement("INSERT INTO rule_state (tenant, rule_id, version, position, idx, state) "
-                + "VALUES (?, ?, ?, ?, ?, ?::jsonb) ON CONFLICT (tenant, rule_id) DO UPDATE SET version = excluded.version, "
-                + "position = excluded.position, idx = excluded.idx, state = excluded.state")) {
+    /** Saves the header; its new revision. */
+    public long saveState(Connection connection, String tenant, String ruleId, StoredState state) throws SQLException {
+        long revision = java.util.concurrent.ThreadLocalRandom.current().nextLong();
+        try (PreparedStatement upsert = connection.prepareStatement("INSERT INTO rule_state (tenant, rule_id, version, position, idx, state, revision) "
+                + "VALUES (?, ?, ?, ?, ?, ?::jsonb, ?) ON CONFLICT (tenant, rule_id) DO UPDATE SET version = excluded.version, "
+                + "position = excluded.position, idx = excluded.idx, state = excluded.state, revision = excluded.revision")) {
             upsert.setString(1, tenant);
             upsert.setString(2, ruleId);
             upsert.setInt(3, state.version());
             upsert.setLong(4, state.position());
             upsert.setInt(5, state.index());
             upsert.setString(6, state.state().toString());
+            upsert.setLong(7, revision);
             upsert.executeUpdate();
+        }
+        return revision;
+    }
+
+    /** The rule's tracks: entity → track. */
+    public Map<String, JsonNode> tracks(Connection connection, String tenant, String ruleId) throws SQLException {
+        Map<String, JsonNode> tracks = new java.util.HashMap<>();
+        try (PreparedStatement select = connection.prepareStatement("SELECT entity, track FROM rule_track WHERE tenant = ? AND rule_id = ?")) {
+            select.setString(1, tenant);
+            select.setString(2, ruleId);
+            select.setFetchSize(1_000);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    tracks.put(rows.getString(1), json(rows.getString(2)));
+                }
+            }
+        }
+        return tracks;
+    }
+
+    /** Writes the tracks that changed (entity → track; null: no longer watched). */
+    public void saveTracks(Connection connection, String tenant, String ruleId, Map<String, JsonNode> changed) throws SQLException {
+        try (PreparedStatement upsert = connection.prepareStatement("INSERT INTO rule_track (tenant, rule_id, entity, track) VALUES (?, ?, ?, ?::jsonb) "
+                + "ON CONFLICT (tenant, rule_id, entity) DO UPDATE SET track = excluded.track");
+             PreparedStatement delete = connection.prepareStatement("DELETE FROM rule_track WHERE tenant = ? AND rule_id = ? AND entity = ?")) {
+            int upserts = 0;
+            int deletes = 0;
+            for (Map.Entry<String, JsonNode> track : changed.entrySet()) {
+                PreparedStatement statement = track.getValue() == null ? delete : upsert;
+                statement.setString(1, tenant);
+                statement.setString(2, ruleId);
+                statement.setString(3, track.getKey());
+                if (track.getValue() != null) {
+                    upsert.setString(4, track.getValue().toString());
+                    upserts++;
+                } else {
+                    deletes++;
+                }
+                statement.addBatch();
+            }
+            if (upserts > 0) {
+                upsert.executeBatch();
+            }
+            if (deletes > 0) {
+                delete.executeBatch();
+            }
+        }
+    }
+
+    public void deleteTracks(Connection connection, String tenant, String ruleId) throws SQLException {
+        try (PreparedStatement delete = connection.prepareStatement("DELETE FROM rule_track WHERE tenant = ? AND rule_id = ?")) {
+            delete.setString(1, tenant);
+            delete.setString(2, ruleId);
+            delete.executeUpdate();
         }
     }
 
