@@ -131,9 +131,11 @@ public final class RuleActions implements AutoCloseable {
             return true;
         } catch (RuntimeException e) {
             String error = e.getMessage() == null ? e.toString() : e.getMessage();
+            // "The database could not complete the operation" says little in the log without what PostgreSQL said.
+            String cause = e.getCause() == null ? "" : " (" + e.getCause() + ")";
             boolean giveUp = pending.attempts() + 1 >= MAX_ATTEMPTS;
-            LOG.warn("rule action {} of episode {} failed (attempt {}){}: {}", pending.action().path("kind").asText(), pending.episodeId(),
-                    pending.attempts() + 1, giveUp ? ", given up" : "", error);
+            LOG.warn("rule action {} of episode {} failed (attempt {}){}: {}{}", pending.action().path("kind").asText(), pending.episodeId(),
+                    pending.attempts() + 1, giveUp ? ", given up" : "", error, cause);
             transactions.inTransaction(connection -> {
                 if (giveUp) {
                     store.done(connection, tenant, pending.id());

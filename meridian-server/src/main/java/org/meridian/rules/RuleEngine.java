@@ -56,6 +56,8 @@ public final class RuleEngine implements AutoCloseable {
      * is 3 million readings).
      */
     static final long MAX_SAMPLES_PER_RULE = 200_000;
+    /** Rules stepping at once on a batch of changes (each holds a database connection while it does). */
+    static final int PARALLEL_STEPS = 4;
 
     private final Transactions transactions;
     private final RuleStore store;
@@ -131,12 +133,57 @@ public final class RuleEngine implements AutoCloseable {
                 }
             }
         }
-        boolean queued = false;
-        for (Map.Entry<Loaded, List<Event>> rule : byRule.entrySet()) {
-            queued |= step(rule.getKey(), rule.getValue());
+        stepAll(byRule);
+    }
+
+    /**
+     * Each rule takes in its events in its own transaction, several at once: a rule watching thousands of busy
+     * sensors does not hold back the flood rule's case. The actions a step queued are started as soon as it commits.
+     */
+    private void stepAll(Map<Loaded, List<Event>> byRule) throws SQLException {
+        if (byRule.size() == 1) {
+            Map.Entry<Loaded, List<Event>> only = byRule.entrySet().iterator().next();
+            if (step(only.getKey(), only.getValue())) {
+                actionsQueued.run();
+            }
+            return;
         }
-        if (queued) {
-            actionsQueued.run();
+        java.util.concurrent.Semaphore slots = new java.util.concurrent.Semaphore(PARALLEL_STEPS);
+        List<java.util.concurrent.Future<Boolean>> running = new ArrayList<>();
+        try (var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            for (Map.Entry<Loaded, List<Event>> rule : byRule.entrySet()) {
+                running.add(threads.submit(() -> {
+                    slots.acquire();
+                    try {
+                        boolean queued = step(rule.getKey(), rule.getValue());
+                        if (queued) {
+                            actionsQueued.run();
+                        }
+                        return queued;
+                    } finally {
+                        slots.release();
+                    }
+                }));
+            }
+            SQLException failed = null;
+            for (java.util.concurrent.Future<Boolean> step : running) {
+                try {
+                    step.get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    if (e.getCause() instanceof SQLException sql) {
+                        failed = sql;
+                    } else {
+                        throw new IllegalStateException(e.getCause());
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(e);
+                }
+            }
+            if (failed != null) {
+                // The batch is taken in again: the rules that stepped skip what they took in.
+                throw failed;
+            }
         }
     }
 

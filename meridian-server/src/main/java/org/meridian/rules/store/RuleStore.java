@@ -322,6 +322,12 @@ public final class RuleStore {
     /** Adds a step to the episode's trace. */
     public void trace(Connection connection, String tenant, String episodeId, String kind, String ref, Instant at, JsonNode detail)
             throws SQLException {
+        // An episode's actions finish at once on their own threads: their steps are numbered one after another, the
+        // second waiting for the first's commit (the lock lasts until the transaction ends).
+        try (PreparedStatement lock = connection.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?))")) {
+            lock.setString(1, "rule_trace/" + tenant + "/" + episodeId);
+            lock.execute();
+        }
         try (PreparedStatement insert = connection.prepareStatement("INSERT INTO rule_trace (tenant, episode_id, seq, kind, ref, at, detail) "
                 + "SELECT ?, ?, coalesce(max(seq), 0) + 1, ?, ?, ?, ?::jsonb FROM rule_trace WHERE tenant = ? AND episode_id = ?")) {
             insert.setString(1, tenant);
