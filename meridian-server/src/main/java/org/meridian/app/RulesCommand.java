@@ -232,42 +232,53 @@ final class RulesCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "enable", description = "Start running a rule.")
-    static final class Enable implements Callable<Integer> {
+    /** A command on one rule or episode named by its id: one request. */
+    abstract static class OnOne implements Callable<Integer> {
         @Mixin
         Connection node;
         @Parameters(paramLabel = "ID")
         String id;
 
+        abstract String method();
+
+        abstract String path(String encodedId);
+
         @Override
         public Integer call() {
-            return node.send("POST", "/rules/v1/rules/" + encoded(id) + "/enable", null, null);
+            return node.send(method(), path(encoded(id)), null, null);
+        }
+    }
+
+    @Command(name = "enable", description = "Start running a rule.")
+    static final class Enable extends OnOne {
+        String method() {
+            return "POST";
+        }
+
+        String path(String rule) {
+            return "/rules/v1/rules/" + rule + "/enable";
         }
     }
 
     @Command(name = "disable", description = "Stop a rule (its open episodes clear).")
-    static final class Disable implements Callable<Integer> {
-        @Mixin
-        Connection node;
-        @Parameters(paramLabel = "ID")
-        String id;
+    static final class Disable extends OnOne {
+        String method() {
+            return "POST";
+        }
 
-        @Override
-        public Integer call() {
-            return node.send("POST", "/rules/v1/rules/" + encoded(id) + "/disable", null, null);
+        String path(String rule) {
+            return "/rules/v1/rules/" + rule + "/disable";
         }
     }
 
     @Command(name = "delete", description = "Remove a rule.")
-    static final class Delete implements Callable<Integer> {
-        @Mixin
-        Connection node;
-        @Parameters(paramLabel = "ID")
-        String id;
+    static final class Delete extends OnOne {
+        String method() {
+            return "DELETE";
+        }
 
-        @Override
-        public Integer call() {
-            return node.send("DELETE", "/rules/v1/rules/" + encoded(id), null, null);
+        String path(String rule) {
+            return "/rules/v1/rules/" + rule;
         }
     }
 
@@ -288,15 +299,13 @@ final class RulesCommand implements Callable<Integer> {
     }
 
     @Command(name = "trace", description = "An episode's chain: the readings that opened it, what it did, what that set off.")
-    static final class Trace implements Callable<Integer> {
-        @Mixin
-        Connection node;
-        @Parameters(paramLabel = "EPISODE")
-        String episode;
+    static final class Trace extends OnOne {
+        String method() {
+            return "GET";
+        }
 
-        @Override
-        public Integer call() {
-            return node.send("GET", "/rules/v1/episodes/" + encoded(episode) + "/trace", null, null);
+        String path(String episode) {
+            return "/rules/v1/episodes/" + episode + "/trace";
         }
     }
 }

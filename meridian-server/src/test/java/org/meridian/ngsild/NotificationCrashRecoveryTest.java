@@ -3,17 +3,18 @@ package org.meridian.ngsild;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.meridian.testing.Api;
 import org.meridian.testing.NotificationReceiver;
+import org.meridian.testing.ServerProcess;
 import org.meridian.testing.TestServer;
 
 /**
@@ -28,13 +29,13 @@ class NotificationCrashRecoveryTest {
 
     @Test
     void everyAcknowledgedUpdateIsNotifiedAfterAKill() throws Exception {
-        int port = freePort();
+        int port = ServerProcess.freePort();
         Api api = TestServer.client("http://127.0.0.1:" + port);
         try (NotificationReceiver receiver = new NotificationReceiver()) {
             Process server = start(port);
             List<Integer> acknowledged = new ArrayList<>();
             try {
-                awaitHealthy(api);
+                ServerProcess.awaitHealthy(api);
                 assertThat(api.post("/ngsi-ld/v1/subscriptions", """
                         {"type": "Subscription", "entities": [{"type": "Counter"}],
                          "notification": {"format": "keyValues", "endpoint": {"uri": "%s"}}}""".formatted(receiver.url()))
@@ -61,7 +62,7 @@ class NotificationCrashRecoveryTest {
 
             Process restarted = start(port);
             try {
-                awaitHealthy(api);
+                ServerProcess.awaitHealthy(api);
                 int last = acknowledged.getLast();
                 List<Integer> counts = new ArrayList<>();
                 long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
@@ -89,33 +90,6 @@ class NotificationCrashRecoveryTest {
     }
 
     private Process start(int port) throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder builder = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                "org.meridian.app.Main", "serve", "--port", String.valueOf(port), "--data", data.toString());
-        builder.environment().put("MERIDIAN_MQTT_PORT", "0");
-        builder.environment().put("MERIDIAN_ADMIN_PASSWORD", TestServer.ADMIN_PASSWORD);
-        builder.redirectErrorStream(true).redirectOutput(data.resolve("server-" + System.nanoTime() + ".log").toFile());
-        return builder.start();
-    }
-
-    private static void awaitHealthy(Api api) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        while (System.nanoTime() < deadline) {
-            try {
-                if (api.get("/health").send().status() == 200) {
-                    return;
-                }
-            } catch (RuntimeException notYet) {
-                // the server is still starting
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("the server did not become healthy");
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
+        return ServerProcess.start(data, port, Map.of());
     }
 }

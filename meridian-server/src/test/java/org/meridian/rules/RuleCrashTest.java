@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,6 +16,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.meridian.testing.Api;
+import org.meridian.testing.ServerProcess;
 import org.meridian.testing.TestServer;
 
 /**
@@ -34,11 +34,11 @@ class RuleCrashTest {
 
     @Test
     void everyStoredRiseOpensExactlyOneEpisodeAcrossKills() throws Exception {
-        int port = freePort();
+        int port = ServerProcess.freePort();
         Api api = TestServer.client("http://127.0.0.1:" + port);
         Process server = start(port);
         try {
-            awaitHealthy(api);
+            ServerProcess.awaitHealthy(api);
             ok(api.put("/admin/v1/departments/water", "{\"name\": \"water\"}").send());
             ok(api.put("/sharing/v1/datasets/FloodMonitoring", "{\"owner\": \"water\"}").send());
             for (int g = 0; g < GAUGES; g++) {
@@ -66,7 +66,7 @@ class RuleCrashTest {
                     server.destroyForcibly().waitFor(); // SIGKILL, with the engine behind on the stream
                     kills++;
                     server = start(port);
-                    awaitHealthy(api);
+                    ServerProcess.awaitHealthy(api);
                 }
                 for (int g = 0; g < GAUGES; g++) {
                     double level = i % 2 == 1 ? 40 : 10;
@@ -122,34 +122,6 @@ class RuleCrashTest {
     }
 
     private Process start(int port) throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder builder = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                "org.meridian.app.Main", "serve", "--port", String.valueOf(port), "--data", data.toString());
-        builder.environment().put("MERIDIAN_MQTT_PORT", "0");
-        builder.environment().put("MERIDIAN_ADMIN_PASSWORD", TestServer.ADMIN_PASSWORD);
-        builder.environment().put("MERIDIAN_RULES_TICK_SECONDS", "1");
-        builder.redirectErrorStream(true).redirectOutput(data.resolve("server-" + System.nanoTime() + ".log").toFile());
-        return builder.start();
-    }
-
-    private static void awaitHealthy(Api api) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        while (System.nanoTime() < deadline) {
-            try {
-                if (api.get("/health").send().status() == 200) {
-                    return;
-                }
-            } catch (RuntimeException notYet) {
-                // the server is still starting
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("the server did not become healthy");
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
+        return ServerProcess.start(data, port, Map.of("MERIDIAN_RULES_TICK_SECONDS", "1"));
     }
 }

@@ -20,7 +20,6 @@ import org.meridian.rules.RuleRecord;
 public final class RuleStore {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** A rule's kernel state and the stream position it has taken in. */
     /**
      * A rule's state header as saved: the rule's version it belongs to, the change-stream position it has taken in, its
      * header JSON, and a revision that changes with every save (a node's copy in memory is current while it matches).
