@@ -178,6 +178,11 @@ public final class Api {
             HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
             builder.method(method, bytes != null ? HttpRequest.BodyPublishers.ofByteArray(bytes)
                     : body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+            if (bytes != null && bytes.length > 1024 * 1024) {
+                // As a careful client sends a large upload: headers first, the body once the server says continue, so a
+                // refusal (413) is read rather than lost when the server closes the connection on the unread body.
+                builder.expectContinue(true);
+            }
             boolean ownCredentials = false;
             for (int i = 0; i < headers.size(); i += 2) {
                 builder.header(headers.get(i), headers.get(i + 1));
