@@ -40,6 +40,7 @@ public final class RuleService {
     private final Runnable changed;
     private final TypeCheck types;
     private final RuleDryRun dryRun;
+    private final java.util.function.Function<Caller, Set<String>> categories;
 
     /** Which of the rule's types and attributes its department cannot see (unknown, or not granted): none when all are fine. */
     @FunctionalInterface
@@ -47,9 +48,11 @@ public final class RuleService {
         List<String> unknown(Caller department, Map<String, Set<String>> reads);
     }
 
+    /** @param categories the case categories of the caller's tenant (codes): a rule's openCase must name one */
     public RuleService(Transactions transactions, RuleStore store, RuleLanguage language, Clock clock, TypeCheck types, RuleDryRun dryRun,
-                       Runnable changed) {
+                       java.util.function.Function<Caller, Set<String>> categories, Runnable changed) {
         this.dryRun = dryRun;
+        this.categories = categories;
         this.transactions = transactions;
         this.store = store;
         this.language = language;
@@ -170,6 +173,14 @@ public final class RuleService {
             throw new MeridianException(RuleError.INVALID_INPUT, "The rule reads what department " + rule.department()
                     + " has no entities of or is not granted: " + String.join(", ", unknown)
                     + " (check the names, or ask the owner for access)");
+        }
+        List<RuleAction> actions = rule.actions();
+        for (int i = 0; i < actions.size(); i++) {
+            if (actions.get(i) instanceof RuleAction.OpenCase open && !categories.apply(caller).contains(open.category())) {
+                // Found now rather than as an action failing ten times when the rule first fires.
+                throw new MeridianException(RuleError.INVALID_INPUT, "$.then[" + i + "].openCase.category: there is no case category "
+                        + open.category() + " (GET /cases/v1/categories lists them)");
+            }
         }
         return rule;
     }

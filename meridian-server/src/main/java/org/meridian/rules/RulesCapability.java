@@ -82,7 +82,7 @@ public final class RulesCapability implements Capability {
         RuleService service = new RuleService(platform.transactions(), store, language, platform.clock(),
                 (department, reads) -> unknown(discovery, department, reads),
                 new RuleDryRun(platform.services().require(TemporalService.class), places, policies::scope, workingTimes),
-                engine::forgetRules);
+                caller -> categoryCodes(platform.services().require(CaseService.class), caller), engine::forgetRules);
         platform.services().provide(RuleService.class, service);
         engine.start();
         int tickSeconds = platform.environment().integer(TICK_SECONDS, 5);
@@ -130,6 +130,12 @@ public final class RulesCapability implements Capability {
                 actions.close();
             }
         };
+    }
+
+    private static Set<String> categoryCodes(CaseService cases, Caller caller) {
+        Set<String> codes = new java.util.HashSet<>();
+        cases.categories(caller).forEach(category -> codes.add(category.code()));
+        return codes;
     }
 
     /** Each tenant's working calendar as the cases keep it, read again at most once a minute. */

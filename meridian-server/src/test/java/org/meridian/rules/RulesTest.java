@@ -210,7 +210,9 @@ class RulesTest {
                 new Bad("another department's", FLOOD.replace("department: water", "department: environment"), 403, "environment"),
                 new Bad("a loop", FLOOD.replace("type: RoadSegment", "type: FloodMonitoring").replace("{status: closed}", "{waterLevel: 99}")
                         .replace("{status: open}", "{waterLevel: 0}"), 400, "without end"),
-                new Bad("an action that does not exist", FLOOD.replace("raiseAlert:", "raiseAlarm:"), 400, "$.then[1]"));
+                new Bad("an action that does not exist", FLOOD.replace("raiseAlert:", "raiseAlarm:"), 400, "$.then[1]"),
+                new Bad("a case category that does not exist", FLOOD.replace("category: waterlogging", "category: waterloging"), 400,
+                        "$.then[0].openCase.category"));
         for (Bad each : bad) {
             Api.Response refused = postRule(waterAdmin, each.yaml());
             assertThat(refused.status()).as(each.why() + ": " + refused).isEqualTo(each.status());
