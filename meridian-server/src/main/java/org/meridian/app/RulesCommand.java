@@ -85,7 +85,7 @@ final class RulesCommand implements Callable<Integer> {
                 command.commandLine().getErr().println(e.getMessage());
                 return 1;
             } catch (IOException e) {
-                command.commandLine().getErr().println("Could not reach " + base() + ": " + e.getMessage());
+                command.commandLine().getErr().println("Could not reach " + base() + ": " + (e.getMessage() != null ? e.getMessage() : e));
                 return 2;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -232,53 +232,44 @@ final class RulesCommand implements Callable<Integer> {
         }
     }
 
-    /** A command on one rule or episode named by its id: one request. */
+    /** A command on one rule or episode named by its id: one request, its path the id put in a pattern. */
     abstract static class OnOne implements Callable<Integer> {
         @Mixin
         Connection node;
         @Parameters(paramLabel = "ID")
         String id;
+        private final String method;
+        private final String path;
 
-        abstract String method();
-
-        abstract String path(String encodedId);
+        OnOne(String method, String path) {
+            this.method = method;
+            this.path = path;
+        }
 
         @Override
         public Integer call() {
-            return node.send(method(), path(encoded(id)), null, null);
+            return node.send(method, path.formatted(encoded(id)), null, null);
         }
     }
 
     @Command(name = "enable", description = "Start running a rule.")
     static final class Enable extends OnOne {
-        String method() {
-            return "POST";
-        }
-
-        String path(String rule) {
-            return "/rules/v1/rules/" + rule + "/enable";
+        Enable() {
+            super("POST", "/rules/v1/rules/%s/enable");
         }
     }
 
     @Command(name = "disable", description = "Stop a rule (its open episodes clear).")
     static final class Disable extends OnOne {
-        String method() {
-            return "POST";
-        }
-
-        String path(String rule) {
-            return "/rules/v1/rules/" + rule + "/disable";
+        Disable() {
+            super("POST", "/rules/v1/rules/%s/disable");
         }
     }
 
     @Command(name = "delete", description = "Remove a rule.")
     static final class Delete extends OnOne {
-        String method() {
-            return "DELETE";
-        }
-
-        String path(String rule) {
-            return "/rules/v1/rules/" + rule;
+        Delete() {
+            super("DELETE", "/rules/v1/rules/%s");
         }
     }
 
@@ -300,12 +291,8 @@ final class RulesCommand implements Callable<Integer> {
 
     @Command(name = "trace", description = "An episode's chain: the readings that opened it, what it did, what that set off.")
     static final class Trace extends OnOne {
-        String method() {
-            return "GET";
-        }
-
-        String path(String episode) {
-            return "/rules/v1/episodes/" + episode + "/trace";
+        Trace() {
+            super("GET", "/rules/v1/episodes/%s/trace");
         }
     }
 }

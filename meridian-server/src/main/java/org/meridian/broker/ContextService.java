@@ -23,6 +23,7 @@ import org.meridian.core.jsonld.ContextResolver;
 import org.meridian.core.jsonld.JsonLdContext;
 import org.meridian.core.jsonld.StoredContext;
 import org.meridian.core.ngsild.NgsiLd;
+import org.meridian.platform.ExpiringCache;
 import org.meridian.platform.db.Transactions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -22,6 +22,7 @@ import org.meridian.core.error.ErrorType;
 import org.meridian.core.error.MeridianException;
 import org.meridian.core.json.Json;
 import org.meridian.core.subscription.Subscription;
+import org.meridian.platform.ExpiringCache;
 import org.meridian.platform.db.Lease;
 import org.meridian.platform.db.Transactions;
 import org.slf4j.Logger;

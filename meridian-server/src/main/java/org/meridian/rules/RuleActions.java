@@ -246,8 +246,7 @@ public final class RuleActions implements AutoCloseable {
         JsonNode values = step.equals("cleared") ? action.get("onClear") : action.get("set");
         ObjectNode entity = NODES.objectNode().put("id", id).put("type", action.path("type").asText());
         values.properties().forEach(value -> entity.putObject(value.getKey()).put("type", "Property").set("value", value.getValue()));
-        Caller department = new Caller(tenant, "rule:" + episode.path("rule").asText(), Set.of(episode.path("department").asText()),
-                Set.of("staff"));
+        Caller department = RuleEngine.ruleCaller(tenant, episode.path("rule").asText(), episode.path("department").asText());
         write(department, entity, true);
         return new Done("entity", id, NODES.objectNode().put("set", values.toString()));
     }

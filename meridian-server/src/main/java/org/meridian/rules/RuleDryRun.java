@@ -66,7 +66,7 @@ public final class RuleDryRun {
         if (Duration.between(from, to).compareTo(MAX_RANGE) > 0) {
             throw new MeridianException(RuleError.INVALID_INPUT, "A dry run covers at most " + MAX_RANGE.toDays() + " days at once");
         }
-        Caller department = new Caller(tenant, "rule:" + rule.id(), Set.of(rule.department()), Set.of("staff"));
+        Caller department = RuleEngine.ruleCaller(tenant, rule.id(), rule.department());
         List<Reading> readings = readings(department, rule, from, to);
         readings.sort(Comparator.comparing(Reading::at));
 

@@ -30,6 +30,8 @@ import org.meridian.core.rules.RuleState;
 import org.meridian.core.rules.Sample;
 import org.meridian.core.security.Caller;
 import org.meridian.core.security.ReadScope;
+import org.meridian.core.security.Role;
+import org.meridian.platform.ExpiringCache;
 import org.meridian.platform.bus.Event;
 import org.meridian.platform.bus.EventBus;
 import org.meridian.platform.db.Transactions;
@@ -69,7 +71,8 @@ public final class RuleEngine implements AutoCloseable {
     private final Runnable actionsQueued;
     private final WorkingTimes workingTimes;
     private final Map<String, Loaded> loaded = new ConcurrentHashMap<>();
-    private final Map<String, ScopeSeen> scopeCache = new ConcurrentHashMap<>();
+    /** What each rule's department may read, kept five seconds: a revoked grant stops a rule within that. */
+    private final ExpiringCache<String, ReadScope> scopeCache = new ExpiringCache<>(java.time.Duration.ofSeconds(5), 10_000);
     private final Map<String, int[]> openedThisMinute = new ConcurrentHashMap<>();
     /** Each rule's state as this node saved it last (tenant/rule → copy), so a step reads only a small header. */
     private final Map<String, Kept> states = new ConcurrentHashMap<>();
@@ -81,9 +84,6 @@ public final class RuleEngine implements AutoCloseable {
 
     /** A rule understood, with its kernel, for the version stored. */
     record Loaded(RuleRecord stored, RuleDefinition definition, Kernel kernel) {
-    }
-
-    private record ScopeSeen(ReadScope scope, long atNanos) {
     }
 
     /** A rule's state in memory, current while the saved header has this version and revision. */
@@ -229,6 +229,7 @@ public final class RuleEngine implements AutoCloseable {
     /** One rule takes in events (or only time) in one transaction; whether it queued actions. */
     private boolean step(Loaded rule, List<Event> events) throws SQLException {
         RuleRecord stored = rule.stored();
+        String key = stored.tenant() + "/" + stored.id();
         // Kept in memory only once the step committed: a step rolled back leaves no copy, and the next one reads the database.
         java.util.concurrent.atomic.AtomicReference<Kept> stepped = new java.util.concurrent.atomic.AtomicReference<>();
         try {
@@ -239,7 +240,6 @@ public final class RuleEngine implements AutoCloseable {
                     return false;
                 }
                 Instant now = clock.instant();
-                String key = stored.tenant() + "/" + stored.id();
                 Optional<RuleStore.StoredState> saved = store.state(connection, stored.tenant(), stored.id())
                         .filter(state -> state.version() == stored.version());
                 RuleStore.StoredState kept = saved.orElse(new RuleStore.StoredState(stored.version(), -1, -1, NODES.objectNode()));
@@ -297,7 +297,7 @@ public final class RuleEngine implements AutoCloseable {
             });
             Kept done = stepped.get();
             if (done != null) {
-                states.put(stored.tenant() + "/" + stored.id(), done);
+                states.put(key, done);
             }
             return result;
         } catch (RuleFault fault) {
@@ -472,19 +472,14 @@ public final class RuleEngine implements AutoCloseable {
 
     /** What the rule's department may read now (kept five seconds: a revoked grant stops a rule within that). */
     private ReadScope scope(Loaded rule) {
-        String key = rule.stored().tenant() + "/" + rule.stored().department();
-        ScopeSeen seen = scopeCache.get(key);
-        long now = System.nanoTime();
-        if (seen == null || now - seen.atNanos() > 5_000_000_000L) {
-            seen = new ScopeSeen(scopes.apply(ruleCaller(rule.stored())), now);
-            scopeCache.put(key, seen);
-        }
-        return seen.scope();
+        RuleRecord stored = rule.stored();
+        return scopeCache.get(stored.tenant() + "/" + stored.department(),
+                key -> scopes.apply(ruleCaller(stored.tenant(), stored.id(), stored.department())));
     }
 
-    /** The rule reading as its department: a member of it, no more. */
-    static Caller ruleCaller(RuleRecord rule) {
-        return new Caller(rule.tenant(), "rule:" + rule.id(), Set.of(rule.department()), Set.of("staff"));
+    /** A rule reading or writing as its department: a member of it, no more. */
+    static Caller ruleCaller(String tenant, String rule, String department) {
+        return new Caller(tenant, "rule:" + rule, Set.of(department), Set.of(Role.STAFF.id()));
     }
 
     static boolean sees(ReadScope scope, String type, String attribute) {

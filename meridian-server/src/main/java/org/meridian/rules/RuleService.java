@@ -167,7 +167,7 @@ public final class RuleService {
     private RuleDefinition checked(Caller caller, ObjectNode document) {
         RuleDefinition rule = language.understand(document);
         mayManage(caller, rule.department());
-        Caller department = new Caller(caller.tenant(), "rule:" + rule.id(), Set.of(rule.department()), Set.of(Role.STAFF.id()));
+        Caller department = RuleEngine.ruleCaller(caller.tenant(), rule.id(), rule.department());
         List<String> unknown = types.unknown(department, rule.reads());
         if (!unknown.isEmpty()) {
             throw new MeridianException(RuleError.INVALID_INPUT, "The rule reads what department " + rule.department()
@@ -175,8 +175,9 @@ public final class RuleService {
                     + " (check the names, or ask the owner for access)");
         }
         List<RuleAction> actions = rule.actions();
+        Set<String> known = actions.stream().anyMatch(RuleAction.OpenCase.class::isInstance) ? categories.apply(caller) : Set.of();
         for (int i = 0; i < actions.size(); i++) {
-            if (actions.get(i) instanceof RuleAction.OpenCase open && !categories.apply(caller).contains(open.category())) {
+            if (actions.get(i) instanceof RuleAction.OpenCase open && !known.contains(open.category())) {
                 // Found now rather than as an action failing ten times when the rule first fires.
                 throw new MeridianException(RuleError.INVALID_INPUT, "$.then[" + i + "].openCase.category: there is no case category "
                         + open.category() + " (GET /cases/v1/categories lists them)");

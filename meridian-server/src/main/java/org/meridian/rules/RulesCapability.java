@@ -17,11 +17,13 @@ import org.meridian.broker.ReadPolicies;
 import org.meridian.broker.TemporalService;
 import org.meridian.cases.CaseService;
 import org.meridian.cases.CasesCapability;
+import org.meridian.cases.WorkingCalendar;
 import org.meridian.core.jsonld.JsonLdContext;
 import org.meridian.core.ngsild.Entity;
 import org.meridian.core.ngsild.NgsiLd;
 import org.meridian.core.ngsild.TypeSummary;
 import org.meridian.core.security.Caller;
+import org.meridian.platform.ExpiringCache;
 import org.meridian.platform.capability.Capability;
 import org.meridian.platform.capability.Environment;
 import org.meridian.platform.capability.Periodic;
@@ -140,16 +142,8 @@ public final class RulesCapability implements Capability {
 
     /** Each tenant's working calendar as the cases keep it, read again at most once a minute. */
     private static WorkingTimes workingTimes(CaseService cases) {
-        Map<String, Object[]> calendars = new java.util.concurrent.ConcurrentHashMap<>();
-        long keepNanos = Duration.ofMinutes(1).toNanos();
-        return tenant -> at -> {
-            Object[] known = calendars.get(tenant);
-            if (known == null || System.nanoTime() - (long) known[1] > keepNanos) {
-                known = new Object[] {cases.calendar(tenant), System.nanoTime()};
-                calendars.put(tenant, known);
-            }
-            return ((org.meridian.cases.WorkingCalendar) known[0]).isWorkingTime(at);
-        };
+        ExpiringCache<String, WorkingCalendar> calendars = new ExpiringCache<>(Duration.ofMinutes(1), 10_000);
+        return tenant -> at -> calendars.get(tenant, cases::calendar).isWorkingTime(at);
     }
 
     /** The types and attributes the department sees none of (unknown to it: absent, or not granted). */
@@ -169,65 +163,49 @@ public final class RulesCapability implements Capability {
         return unknown;
     }
 
+    /** What the rules need of an entity where it is now: its point (or null) and its relationships' objects. */
+    private record Whereabouts(Places.Point point, Map<String, String> related) {
+    }
+
     /** Locations of entities and the districts they lie in (as cases find them), read as the platform, kept a few minutes. */
     private static Places places(EntityService entities, CaseService.DistrictLocator districtAt) {
-        Map<String, Object[]> located = new java.util.concurrent.ConcurrentHashMap<>();
-        Map<String, Object[]> districts = new java.util.concurrent.ConcurrentHashMap<>();
-        long keepNanos = Duration.ofMinutes(5).toNanos();
+        ExpiringCache<String, Whereabouts> located = new ExpiringCache<>(Duration.ofMinutes(5), 200_000);
+        ExpiringCache<String, String> districts = new ExpiringCache<>(Duration.ofMinutes(5), 200_000);
         return new Places() {
             @Override
             public Point locate(String tenant, String entity) {
-                return (Point) known(tenant, entity)[0];
+                return whereabouts(tenant, entity).point();
             }
 
             @Override
-            @SuppressWarnings("unchecked")
             public String related(String tenant, String entity, String relationship) {
-                return ((Map<String, String>) known(tenant, entity)[1]).get(relationship);
+                return whereabouts(tenant, entity).related().get(relationship);
             }
 
-            /** The entity's point and relationships' objects, read as the platform, kept a few minutes. */
-            private Object[] known(String tenant, String entity) {
-                String key = tenant + "/" + entity;
-                Object[] known = located.get(key);
-                if (known != null && System.nanoTime() - (long) known[2] < keepNanos) {
-                    return known;
-                }
-                Point point = null;
-                Map<String, String> relationships = new java.util.HashMap<>();
-                try {
-                    Entity found = entities.retrieve(Caller.system(tenant, "rules"), entity);
-                    point = RuleEngine.pointOf(found.attributes().get(NgsiLd.LOCATION));
-                    found.attributes().properties().forEach(attribute -> {
-                        String object = RuleEngine.objectOf(attribute.getValue());
-                        if (object != null) {
-                            relationships.put(attribute.getKey(), object);
-                        }
-                    });
-                } catch (RuntimeException e) {
-                    // gone, or not there yet: no place
-                }
-                if (located.size() > 200_000) {
-                    located.clear();
-                }
-                known = new Object[] {point, Map.copyOf(relationships), System.nanoTime()};
-                located.put(key, known);
-                return known;
+            private Whereabouts whereabouts(String tenant, String entity) {
+                return located.get(tenant + "/" + entity, key -> {
+                    Point point = null;
+                    Map<String, String> relationships = new java.util.HashMap<>();
+                    try {
+                        Entity found = entities.retrieve(Caller.system(tenant, "rules"), entity);
+                        point = RuleEngine.pointOf(found.attributes().get(NgsiLd.LOCATION));
+                        found.attributes().properties().forEach(attribute -> {
+                            String object = RuleEngine.objectOf(attribute.getValue());
+                            if (object != null) {
+                                relationships.put(attribute.getKey(), object);
+                            }
+                        });
+                    } catch (RuntimeException e) {
+                        // gone, or not there yet: no place
+                    }
+                    return new Whereabouts(point, Map.copyOf(relationships));
+                });
             }
 
             @Override
             public String district(String tenant, Point point) {
-                String key = tenant + "/" + Math.round(point.longitude() * 1e5) + "/" + Math.round(point.latitude() * 1e5);
-                Object[] known = districts.get(key);
-                if (known != null && System.nanoTime() - (long) known[1] < keepNanos) {
-                    return (String) known[0];
-                }
-                String district = districtAt.districtAt(tenant, point.longitude(), point.latitude());
-                if (districts.size() > 200_000) {
-                    districts.clear();
-                }
-                districts.put(key, new Object[] {district, System.nanoTime()});
-                return district;
+                return districts.get(tenant + "/" + Math.round(point.longitude() * 1e5) + "/" + Math.round(point.latitude() * 1e5),
+                        key -> districtAt.districtAt(tenant, point.longitude(), point.latitude()));
             }
         };
     }

@@ -64,18 +64,21 @@ public sealed interface Condition {
         }
     }
 
-    /** The time of day (in the city's zone) is in [from, to); a span across midnight when from is after to. */
-    record TimeOfDay(LocalTime from, LocalTime to, ZoneId zone) implements Condition {
+    /** A condition on the moment alone, about no entity: it narrows when a rule's entity conditions count. */
+    sealed interface OnTime extends Condition {
         @Override
-        public String type() {
+        default String type() {
             return null;
         }
 
         @Override
-        public Duration reach() {
+        default Duration reach() {
             return Duration.ZERO;
         }
+    }
 
+    /** The time of day (in the city's zone) is in [from, to); a span across midnight when from is after to. */
+    record TimeOfDay(LocalTime from, LocalTime to, ZoneId zone) implements OnTime {
         public boolean contains(java.time.Instant at) {
             LocalTime time = at.atZone(zone).toLocalTime();
             return from.isBefore(to) ? !time.isBefore(from) && time.isBefore(to) : !time.isBefore(from) || time.isBefore(to);
@@ -86,16 +89,7 @@ public sealed interface Condition {
      * The moment is in the city's working hours ({@code working}), or outside them: the tenant's working calendar
      * (hours, weekends, holidays, 调休 workdays), which the kernel is given.
      */
-    record WorkingTime(boolean working) implements Condition {
-        @Override
-        public String type() {
-            return null;
-        }
-
-        @Override
-        public Duration reach() {
-            return Duration.ZERO;
-        }
+    record WorkingTime(boolean working) implements OnTime {
     }
 
     /** What a window condition computes over its samples. */

@@ -59,8 +59,7 @@ public final class Kernel {
                         .add(threshold.attribute());
                 case Condition.Window window -> attributes.computeIfAbsent(window.type(), t -> new java.util.HashSet<>()).add(window.attribute());
                 case Condition.Silence silence -> attributes.computeIfAbsent(silence.type(), t -> new java.util.HashSet<>());
-                case Condition.TimeOfDay ignored -> { }
-                case Condition.WorkingTime ignored -> { }
+                case Condition.OnTime ignored -> { }
             }
         }
         this.attributesByType = Map.copyOf(attributes);
@@ -267,8 +266,8 @@ public final class Kernel {
         List<Evidence> all = gather ? new ArrayList<>() : List.of();
         for (int i = 0; i < rule.conditions().size(); i++) {
             Condition condition = rule.conditions().get(i);
-            if (condition.type() == null) {
-                if (!timeHolds(condition, at)) {
+            if (condition instanceof Condition.OnTime time) {
+                if (!timeHolds(time, at)) {
                     return null;
                 }
                 continue;
@@ -351,11 +350,10 @@ public final class Kernel {
     }
 
     /** Whether a condition on time alone holds at the moment. */
-    private boolean timeHolds(Condition condition, Instant at) {
+    private boolean timeHolds(Condition.OnTime condition, Instant at) {
         return switch (condition) {
             case Condition.TimeOfDay time -> time.contains(at);
             case Condition.WorkingTime working -> workingTime.test(at) == working.working();
-            default -> throw new IllegalArgumentException("not a condition on time: " + condition);
         };
     }
 
@@ -401,8 +399,7 @@ public final class Kernel {
             }
             case Condition.Silence silence -> track.lastSeen == null || track.lastSeen.plus(silence.silentFor()).isAfter(at) ? null
                     : List.of(new Evidence(entity, "silence", track.lastSeen, "silent since " + track.lastSeen));
-            case Condition.TimeOfDay ignored -> throw new IllegalArgumentException("a condition on time alone has no entity");
-            case Condition.WorkingTime ignored -> throw new IllegalArgumentException("a condition on time alone has no entity");
+            case Condition.OnTime ignored -> throw new IllegalArgumentException("a condition on time alone has no entity");
         };
     }
 

@@ -20,9 +20,4 @@ public record Keying(By by, double meters, String relationship) {
     public static Keying related(String relationship) {
         return new Keying(By.RELATED, 0, relationship);
     }
-
-    /** Whether entities combine by a group each belongs to (a district, a related entity). */
-    public boolean grouped() {
-        return by == By.DISTRICT || by == By.RELATED;
-    }
 }

@@ -1,4 +1,4 @@
-package org.meridian.broker;
+package org.meridian.platform;
 
 import java.time.Duration;
 import java.util.Map;
@@ -9,7 +9,7 @@ import java.util.function.Function;
  * A small concurrent cache whose entries expire, so that every node of a cluster converges on the shared database
  * within the time to live instead of serving a stale copy forever.
  */
-final class ExpiringCache<K, V> {
+public final class ExpiringCache<K, V> {
     private record Entry<V>(V value, long expiresAtNanos) {
     }
 
@@ -17,12 +17,13 @@ final class ExpiringCache<K, V> {
     private final long timeToLiveNanos;
     private final int maximumSize;
 
-    ExpiringCache(Duration timeToLive, int maximumSize) {
+    public ExpiringCache(Duration timeToLive, int maximumSize) {
         this.timeToLiveNanos = timeToLive.toNanos();
         this.maximumSize = maximumSize;
     }
 
-    V get(K key, Function<K, V> loader) {
+    /** The value kept for the key, or the loader's (kept then; a null is kept too). */
+    public V get(K key, Function<K, V> loader) {
         long now = System.nanoTime();
         Entry<V> entry = entries.get(key);
         if (entry != null && now - entry.expiresAtNanos < 0) {
@@ -37,7 +38,7 @@ final class ExpiringCache<K, V> {
         return value;
     }
 
-    void invalidateAll() {
+    public void invalidateAll() {
         entries.clear();
     }
 }
