@@ -64,6 +64,7 @@ public final class RuleEngine implements AutoCloseable {
     private final Transactions transactions;
     private final RuleStore store;
     private final EventBus bus;
+    private final EpisodeEnding ending;
     private final Clock clock;
     private final RuleLanguage language;
     private final Places places;
@@ -96,6 +97,7 @@ public final class RuleEngine implements AutoCloseable {
         this.transactions = transactions;
         this.store = store;
         this.bus = bus;
+        this.ending = new EpisodeEnding(store, bus);
         this.clock = clock;
         this.language = language;
         this.places = places;
@@ -338,9 +340,13 @@ public final class RuleEngine implements AutoCloseable {
         LOG.warn("rule {} of tenant '{}' is disabled: {}", rule.id(), rule.tenant(), problem);
         transactions.inTransaction(connection -> {
             store.enable(connection, rule.tenant(), rule.id(), false, problem, clock.instant());
+            // Its episodes end as when it is disabled by hand: nothing would clear them, and its alerts would stay up.
+            RuleService.closeEpisodes(connection, store, ending, language, rule, clock.instant(), "disabled: " + problem);
             return null;
         });
+        states.remove(rule.tenant() + "/" + rule.id());
         forgetRules();
+        actionsQueued.run();
     }
 
     // ---- readings ----

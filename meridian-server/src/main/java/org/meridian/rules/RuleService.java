@@ -1,6 +1,5 @@
 package org.meridian.rules;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -16,12 +15,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.meridian.core.error.MeridianException;
-import org.meridian.core.rules.Effect;
 import org.meridian.core.rules.Kernel;
 import org.meridian.core.rules.RuleState;
 import org.meridian.core.security.Caller;
 import org.meridian.core.security.Role;
 import org.meridian.platform.db.Transactions;
+import org.meridian.platform.bus.EventBus;
 import org.meridian.rules.store.RuleStore;
 
 /**
@@ -41,6 +40,7 @@ public final class RuleService {
     private final TypeCheck types;
     private final RuleDryRun dryRun;
     private final java.util.function.Function<Caller, Set<String>> categories;
+    private final EpisodeEnding ending;
 
     /** Which of the rule's types and attributes its department cannot see (unknown, or not granted): none when all are fine. */
     @FunctionalInterface
@@ -50,7 +50,8 @@ public final class RuleService {
 
     /** @param categories the case categories of the caller's tenant (codes): a rule's openCase must name one */
     public RuleService(Transactions transactions, RuleStore store, RuleLanguage language, Clock clock, TypeCheck types, RuleDryRun dryRun,
-                       java.util.function.Function<Caller, Set<String>> categories, Runnable changed) {
+                       java.util.function.Function<Caller, Set<String>> categories, EventBus bus, Runnable changed) {
+        this.ending = new EpisodeEnding(store, bus);
         this.dryRun = dryRun;
         this.categories = categories;
         this.transactions = transactions;
@@ -271,9 +272,23 @@ public final class RuleService {
 
     /** Clears the rule's open episodes (it was replaced, disabled or removed): their alerts end too. */
     private void closeEpisodes(Connection connection, RuleRecord rule, Instant now, String by) throws SQLException {
-        for (EpisodeRecord episode : store.episodes(connection, rule.tenant(), rule.id(), true, 10_000, 0)) {
-            store.cleared(connection, rule.tenant(), episode.id(), now, by);
-            store.trace(connection, rule.tenant(), episode.id(), "cleared", null, now, NODES.objectNode().put("by", by));
+        closeEpisodes(connection, store, ending, language, rule, now, by);
+    }
+
+    /** The same, where the engine disables a rule that cannot go on. */
+    static void closeEpisodes(Connection connection, RuleStore store, EpisodeEnding ending, RuleLanguage language, RuleRecord rule,
+                              Instant now, String by) throws SQLException {
+        List<String> open = store.episodes(connection, rule.tenant(), rule.id(), true, 10_000, 0).stream().map(EpisodeRecord::id).toList();
+        if (!open.isEmpty()) {
+            RuleDefinition definition;
+            try {
+                definition = language.understand(rule.definition());
+            } catch (RuntimeException e) {
+                definition = null;
+            }
+            RuleState state = RuleState.fromJson(store.state(connection, rule.tenant(), rule.id())
+                    .filter(kept -> kept.version() == rule.version()).map(RuleStore.StoredState::state).orElse(null));
+            ending.end(connection, rule, definition, state, open, now, by);
         }
         store.saveState(connection, rule.tenant(), rule.id(), new RuleStore.StoredState(-1, -1, -1, NODES.objectNode()));
         store.deleteTracks(connection, rule.tenant(), rule.id());
@@ -314,25 +329,13 @@ public final class RuleService {
                 throw new MeridianException(RuleError.WRONG_STATE, "Episode " + id + " is over already");
             }
             RuleDefinition definition = language.understand(rule.definition());
-            // Acknowledging and clearing evaluate no condition: the working hours are not needed.
-            Kernel kernel = new Kernel(rule.id() + "." + rule.version(), definition.logic(), at -> false);
             Optional<RuleStore.StoredState> kept = store.state(connection, caller.tenant(), rule.id()).filter(s -> s.version() == rule.version());
             RuleState state = RuleState.fromJson(kept.map(RuleStore.StoredState::state).orElse(null));
             if (clear) {
-                List<Effect> effects = kernel.clear(state, id, now);
-                store.cleared(connection, caller.tenant(), id, now, caller.subject());
-                store.trace(connection, caller.tenant(), id, "cleared", null, now, NODES.objectNode().put("by", caller.subject()));
-                for (Effect effect : effects) {
-                    ObjectNode context = RuleEngine.context(rule, definition, effect.episode(), state, "cleared");
-                    for (RuleAction action : definition.actions()) {
-                        if (action instanceof RuleAction.RaiseAlert || action instanceof RuleAction.Update update && update.onClear() != null
-                                || action instanceof RuleAction.Notify notify && !notify.operations()) {
-                            store.queue(connection, caller.tenant(), id, "cleared", RuleActions.describe(action, context), now);
-                        }
-                    }
-                }
+                ending.end(connection, rule, definition, state, List.of(id), now, caller.subject());
             } else {
-                kernel.acknowledge(state, id, now);
+                // Acknowledging evaluates no condition: the working hours are not needed.
+                new Kernel(rule.id() + "." + rule.version(), definition.logic(), at -> false).acknowledge(state, id, now);
                 store.acknowledged(connection, caller.tenant(), id, now, caller.subject());
                 store.trace(connection, caller.tenant(), id, "acknowledged", null, now, NODES.objectNode().put("by", caller.subject()));
             }

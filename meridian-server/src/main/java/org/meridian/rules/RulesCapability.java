@@ -84,7 +84,7 @@ public final class RulesCapability implements Capability {
         RuleService service = new RuleService(platform.transactions(), store, language, platform.clock(),
                 (department, reads) -> unknown(discovery, department, reads),
                 new RuleDryRun(platform.services().require(TemporalService.class), places, policies::scope, workingTimes),
-                caller -> categoryCodes(platform.services().require(CaseService.class), caller), engine::forgetRules);
+                caller -> categoryCodes(platform.services().require(CaseService.class), caller), platform.events(), engine::forgetRules);
         platform.services().provide(RuleService.class, service);
         engine.start();
         int tickSeconds = platform.environment().integer(TICK_SECONDS, 5);
@@ -110,7 +110,8 @@ public final class RulesCapability implements Capability {
                 }
             }
         });
-        List<Routes> routes = List.of(new RuleRoutes(service, language));
+        AlarmFeed alarms = new AlarmFeed(platform.events());
+        List<Routes> routes = List.of(new RuleRoutes(service, language, alarms));
         return new Running() {
             @Override
             public List<Routes> routes() {
@@ -119,6 +120,7 @@ public final class RulesCapability implements Capability {
 
             @Override
             public void close() {
+                alarms.close();
                 engine.close();
                 ticks.close();
                 runner.interrupt();

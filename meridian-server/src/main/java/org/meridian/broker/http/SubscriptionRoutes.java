@@ -57,10 +57,8 @@ public final class SubscriptionRoutes implements Routes {
         routes.sse(base + "/{subscriptionId}/stream", this::stream, Access.READ_DATA);
     }
 
-    /** Browsers' EventSource cannot send headers, so the stream also takes the tenant as ?tenant=. */
     private static String streamTenant(Context http) {
-        String parameter = http.queryParam("tenant");
-        return parameter != null ? parameter : new NgsiLdExchange(http, null).tenant();
+        return NgsiLdExchange.streamTenantOf(http);
     }
 
     /** Refuses, in problem details, a stream of a missing or non-stream subscription before the stream opens. */
@@ -68,8 +66,7 @@ public final class SubscriptionRoutes implements Routes {
         stream.require(Callers.of(http, streamTenant(http)), http.pathParam("subscriptionId"));
         lastEventId(http);
         // Without this Accept, Javalin answers an empty 200 and no stream: say what to send instead.
-        String accept = http.header("Accept");
-        if (accept == null || !accept.contains("text/event-stream")) {
+        if (!NgsiLdExchange.wantsStream(http)) {
             throw new MeridianException(ErrorType.NOT_ACCEPTABLE, "A stream is sent as server-sent events: send"
                     + " Accept: text/event-stream (browsers' EventSource does; with curl, -N -H 'Accept: text/event-stream')");
         }

@@ -30,6 +30,13 @@ public interface EventBus extends AutoCloseable {
      */
     Consumption subscribe(String consumer, Start start, Handler handler);
 
+    /**
+     * Starts handing this node the events appended from now on, for a live view (the operations centre's alarms):
+     * every node that tails gets every event, and nothing is kept for it once it stops or its node dies, so a view
+     * reconnecting after a gap reloads its state instead of replaying the stream.
+     */
+    Consumption tail(String purpose, Handler handler);
+
     @Override
     void close();
 

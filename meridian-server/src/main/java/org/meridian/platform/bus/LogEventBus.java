@@ -101,7 +101,19 @@ public final class LogEventBus implements EventBus {
     @Override
     public Consumption subscribe(String consumer, Start start, Handler handler) {
         register(consumer, start);
-        LogConsumer running = new LogConsumer(consumer, handler);
+        LogConsumer running = new LogConsumer(consumer, handler, false);
+        consumers.add(running);
+        running.start();
+        return running;
+    }
+
+    @Override
+    public Consumption tail(String purpose, Handler handler) {
+        // Its own name on this node; its row is deleted when it stops. A node killed leaves a row that trimming stops
+        // waiting for after the retention (it counts only consumers seen within it).
+        String name = purpose + "@" + java.util.HexFormat.of().toHexDigits(new java.security.SecureRandom().nextLong());
+        register(name, Start.LATEST);
+        LogConsumer running = new LogConsumer(name, handler, true);
         consumers.add(running);
         running.start();
         return running;
@@ -157,6 +169,8 @@ public final class LogEventBus implements EventBus {
     private final class LogConsumer implements Consumption {
         private final String name;
         private final Handler handler;
+        /** a tail: its position is forgotten when it stops */
+        private final boolean forgotten;
         private final java.util.concurrent.Semaphore wake = new java.util.concurrent.Semaphore(0);
         private final Gap gap = new Gap();
         private volatile long position;
@@ -166,9 +180,10 @@ public final class LogEventBus implements EventBus {
         private long touchedAt = System.nanoTime() - TOUCH_INTERVAL_NANOS;
         private Thread thread;
 
-        LogConsumer(String name, Handler handler) {
+        LogConsumer(String name, Handler handler, boolean forgotten) {
             this.name = name;
             this.handler = handler;
+            this.forgotten = forgotten;
         }
 
         void start() {
@@ -325,6 +340,16 @@ public final class LogEventBus implements EventBus {
                     Thread.currentThread().interrupt();
                 }
                 thread.interrupt();
+            }
+            if (forgotten) {
+                try (Connection connection = dataSource.getConnection();
+                     PreparedStatement delete = connection.prepareStatement("DELETE FROM event_consumer WHERE name = ?")) {
+                    delete.setString(1, name);
+                    delete.executeUpdate();
+                } catch (SQLException e) {
+                    LOG.warn("the change stream tail {} could not be forgotten (trimming stops waiting for it after the retention): {}",
+                            name, e.toString());
+                }
             }
         }
     }

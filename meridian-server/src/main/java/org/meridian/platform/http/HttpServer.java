@@ -136,8 +136,8 @@ public final class HttpServer implements AutoCloseable {
         if (!access.needsSignIn() || openToAnyone.contains(access)) {
             return;
         }
-        String tenant = http.header(NgsiLdExchange.TENANT_HEADER);
-        Caller caller = Callers.of(http, tenant == null ? "" : tenant);
+        String tenant = NgsiLdExchange.wantsStream(http) ? NgsiLdExchange.streamTenantOf(http) : NgsiLdExchange.tenantOf(http);
+        Caller caller = Callers.of(http, tenant);
         if (access.admits(caller)) {
             return;
         }
@@ -146,7 +146,7 @@ public final class HttpServer implements AutoCloseable {
                     "Sign in first (POST /auth/token), then send Authorization: Bearer <access token>");
         }
         throw new MeridianException(PlatformError.NOT_ALLOWED, caller.subject() + " may not " + http.method() + " "
-                + http.path() + (tenant == null ? "" : " in tenant " + tenant) + ": it needs one of the roles "
+                + http.path() + (tenant.isEmpty() ? "" : " in tenant " + tenant) + ": it needs one of the roles "
                 + access.roles().stream().map(Role::id).sorted().toList());
     }
 

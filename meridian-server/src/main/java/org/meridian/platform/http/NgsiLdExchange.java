@@ -64,7 +64,25 @@ public final class NgsiLdExchange {
 
     /** The tenant a request names in its NGSILD-Tenant header ("" for none), checked: every API uses this header. */
     public static String tenantOf(Context http) {
-        String tenant = http.header(TENANT_HEADER);
+        return checkedTenant(http.header(TENANT_HEADER));
+    }
+
+    /**
+     * The tenant of a server-sent event stream: browsers' EventSource cannot send headers, so a stream also takes it as
+     * {@code ?tenant=} when the header is absent.
+     */
+    public static String streamTenantOf(Context http) {
+        String header = http.header(TENANT_HEADER);
+        return checkedTenant(header != null && !header.isEmpty() ? header : http.queryParam("tenant"));
+    }
+
+    /** Whether the request asks for a server-sent event stream. */
+    public static boolean wantsStream(Context http) {
+        String accept = http.header("Accept");
+        return accept != null && accept.contains("text/event-stream");
+    }
+
+    private static String checkedTenant(String tenant) {
         if (tenant == null || tenant.isEmpty()) {
             return "";
         }

@@ -13,6 +13,8 @@ import org.meridian.platform.http.JsonFields;
 import org.meridian.platform.http.NgsiLdExchange;
 import org.meridian.platform.http.Parameters;
 import org.meridian.platform.http.Routes;
+import io.javalin.http.sse.SseClient;
+import org.meridian.rules.AlarmFeed;
 import org.meridian.rules.RuleError;
 import org.meridian.rules.RuleLanguage;
 import org.meridian.rules.RuleService;
@@ -28,12 +30,16 @@ public final class RuleRoutes implements Routes {
     private static final String BASE = "/rules/v1";
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
+    private static final long HEARTBEAT_NANOS = 15_000_000_000L;
+
     private final RuleService rules;
     private final RuleLanguage language;
+    private final AlarmFeed alarms;
 
-    public RuleRoutes(RuleService rules, RuleLanguage language) {
+    public RuleRoutes(RuleService rules, RuleLanguage language, AlarmFeed alarms) {
         this.rules = rules;
         this.language = language;
+        this.alarms = alarms;
     }
 
     @Override
@@ -61,6 +67,66 @@ public final class RuleRoutes implements Routes {
         routes.get(BASE + "/episodes/{id}/trace", http -> JsonFields.respond(http, 200, rules.trace(caller(http), http.pathParam("id"))),
                 Access.READ_DATA);
         routes.get(BASE + "/causes", this::causes, Access.READ_DATA);
+        routes.beforeMatched(BASE + "/alarms", RuleRoutes::checkAlarms);
+        routes.sse(BASE + "/alarms", this::alarms, Access.READ_DATA);
+    }
+
+    private static Caller alarmCaller(Context http) {
+        return Callers.of(http, NgsiLdExchange.streamTenantOf(http));
+    }
+
+    /** Refuses, in problem details, what would otherwise be an empty 200: no event-stream Accept, or a bad Last-Event-ID. */
+    private static void checkAlarms(Context http) {
+        alarmCaller(http);
+        String last = http.header("Last-Event-ID");
+        if (last != null && !last.trim().matches("\\d{1,19}\\.\\d{1,10}")) {
+            throw MeridianException.badData("Last-Event-ID must be the id of an alarm this stream sent, not '" + last + "'");
+        }
+        if (!NgsiLdExchange.wantsStream(http)) {
+            throw new MeridianException(org.meridian.core.error.ErrorType.NOT_ACCEPTABLE, "Alarms are sent as server-sent events:"
+                    + " send Accept: text/event-stream (browsers' EventSource does; with curl, -N -H 'Accept: text/event-stream')");
+        }
+    }
+
+    /**
+     * The operations centre's live alarms: an event per episode opened, escalated or cleared (named so) for the rules
+     * that notify {@code stream}, its id the alarm's place in the change stream, so that a screen reconnecting with
+     * {@code Last-Event-ID} resumes where it was. Without one it starts now (load the open episodes first); an event
+     * named {@code missed} says some alarms since are no longer kept: reload them. A comment every 15 s keeps proxies
+     * from closing an idle stream.
+     */
+    private void alarms(SseClient client) {
+        String tenant = alarmCaller(client.ctx()).tenant();
+        String last = client.ctx().header("Last-Event-ID");
+        last = last == null ? alarms.head(tenant) : last.trim();
+        long lastWrite = System.nanoTime();
+        while (!client.terminated()) {
+            AlarmFeed.Since since = alarms.after(tenant, last, 100);
+            if (since.missed()) {
+                last = alarms.head(tenant);
+                client.sendEvent("missed", "{\"reload\": \"/rules/v1/episodes?open=true\"}", last);
+                lastWrite = System.nanoTime();
+                continue;
+            }
+            for (AlarmFeed.Alarm alarm : since.alarms()) {
+                client.sendEvent(alarm.step(), alarm.episodeContext().toString(), alarm.id());
+                last = alarm.id();
+                lastWrite = System.nanoTime();
+            }
+            if (!since.alarms().isEmpty()) {
+                continue;
+            }
+            if (System.nanoTime() - lastWrite > HEARTBEAT_NANOS) {
+                client.sendComment("keep-alive");
+                lastWrite = System.nanoTime();
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     private static Caller caller(Context http) {

@@ -135,4 +135,31 @@ class ChangeStreamTest {
         }
         assertThat(awaitEvents(1)).extracting(Event::kind).containsExactly("after");
     }
+
+    @Test
+    void everyTailGetsEveryEventFromNowAndLeavesNothingBehindWhenItStops() throws Exception {
+        EventBus bus = TestServer.events();
+        DataSource database = TestServer.dataSource();
+        java.util.concurrent.BlockingQueue<String> first = new java.util.concurrent.LinkedBlockingQueue<>();
+        java.util.concurrent.BlockingQueue<String> second = new java.util.concurrent.LinkedBlockingQueue<>();
+        EventBus.Consumption one = bus.tail("test-tail", events -> events.stream().filter(e -> e.tenant().equals(tenant))
+                .forEach(e -> first.add(e.kind())));
+        EventBus.Consumption two = bus.tail("test-tail", events -> events.stream().filter(e -> e.tenant().equals(tenant))
+                .forEach(e -> second.add(e.kind())));
+        try (Connection connection = database.getConnection()) {
+            connection.setAutoCommit(false);
+            bus.append(connection, List.of(new Event.Draft(tenant, "test", "k", "seen-by-both", null)));
+            connection.commit();
+            bus.committed();
+        }
+        assertThat(first.poll(20, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("seen-by-both");
+        assertThat(second.poll(20, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("seen-by-both");
+        one.close();
+        two.close();
+        try (Connection connection = database.getConnection();
+             var rows = connection.createStatement().executeQuery("SELECT count(*) FROM event_consumer WHERE name LIKE 'test-tail@%'")) {
+            rows.next();
+            assertThat(rows.getInt(1)).as("a stopped tail keeps no position that trimming would wait for").isZero();
+        }
+    }
 }
