@@ -23,15 +23,17 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The rule kernel's throughput: readings of 100,000 entities (100 types, 1,000 entities each) against 1,000 active
- * rules (ten per type: a threshold held for five minutes, a ten-minute average, a silence, …), each reading handed
- * through the type index to its type's rules. Each entity reports every 30 seconds of event time (the demo city's
+ * The rule kernel's throughput: readings of 100,000 entities against 1,000 active rules (a threshold held for five
+ * minutes, a ten-minute average, a silence, …), each reading handed through the type index to its type's rules. How
+ * many rules a reading concerns is the parameter: ten (100 types of 1,000 entities, ten rules each) or two (500 types
+ * of 200 entities, two rules each). Each entity reports every 30 seconds of event time (the demo city's
  * cadence), and the state is filled to its steady size first (fifteen minutes of event time, past every window), so
  * windows are full and episodes open and clear as they would. Run: {@code bench/run jmh RuleKernelBenchmark}.
  */
@@ -42,9 +44,12 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 3, time = 3)
 @Measurement(iterations = 5, time = 3)
 public class RuleKernelBenchmark {
-    private static final int TYPES = 100;
-    private static final int ENTITIES_PER_TYPE = 1_000;
-    private static final int RULES_PER_TYPE = 10;
+    private static final int RULES = 1_000;
+    private static final int ENTITIES = 100_000;
+
+    /** How many rules each reading concerns (rules per type). */
+    @Param({"10", "2"})
+    public int rulesPerType;
     private static final String VALUE = "https://uri.etsi.org/ngsi-ld/default-context/value";
     /** Event time between two readings of one entity. */
     private static final long CADENCE_MILLIS = 30_000;
@@ -59,10 +64,11 @@ public class RuleKernelBenchmark {
 
     @Setup
     public void setUp() {
+        int typeCount = RULES / rulesPerType;
         Map<Integer, Set<String>> reads = new HashMap<>();
-        for (int t = 0; t < TYPES; t++) {
+        for (int t = 0; t < typeCount; t++) {
             String type = "https://uri.etsi.org/ngsi-ld/default-context/Sensor" + t;
-            for (int r = 0; r < RULES_PER_TYPE; r++) {
+            for (int r = 0; r < rulesPerType; r++) {
                 Condition condition = switch (r % 4) {
                     case 0 -> new Condition.Threshold(type, VALUE, new Comparison(Comparison.Op.ABOVE, 90.0 + r, null, null), Duration.ofMinutes(5));
                     case 1 -> new Condition.Window(type, VALUE, Condition.Aggregate.AVERAGE, Duration.ofMinutes(10),
@@ -78,11 +84,11 @@ public class RuleKernelBenchmark {
             }
         }
         index = new RuleIndex<>(reads);
-        entities = new String[TYPES * ENTITIES_PER_TYPE];
+        entities = new String[ENTITIES];
         types = new ArrayList<>(entities.length);
         for (int i = 0; i < entities.length; i++) {
             entities[i] = "urn:ngsi-ld:Sensor:" + i;
-            types.add(List.of("https://uri.etsi.org/ngsi-ld/default-context/Sensor" + (i % TYPES)));
+            types.add(List.of("https://uri.etsi.org/ngsi-ld/default-context/Sensor" + (i % typeCount)));
         }
         start = Instant.parse("2026-12-01T00:00:00Z");
         // Fifteen minutes of event time: every window full, every state at its steady size.

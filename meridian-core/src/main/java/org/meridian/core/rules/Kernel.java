@@ -89,7 +89,7 @@ public final class Kernel {
             state.entities.put(reading.entity(), track);
         }
         track.types = reading.types();
-        state.changed.add(reading.entity());
+        state.touched(reading.entity(), track);
         String leftGroup = null;
         if (reading.longitude() != null) {
             track.longitude = reading.longitude();
@@ -164,7 +164,7 @@ public final class Kernel {
             Instant cutoff = evaluationTime(state, now).minus(horizon);
             state.entities.forEach((id, track) -> {
                 if (prune(track, cutoff)) {
-                    state.changed.add(id);
+                    state.touched(id, track);
                 }
             });
         }
@@ -211,7 +211,8 @@ public final class Kernel {
 
     private void evaluate(RuleState state, String key, Instant now, List<Effect> effects) {
         Instant at = evaluationTime(state, now);
-        Episode episode = state.open.get(key);
+        // Most keys have no open episode, no quiet period and were not cleared by hand: the maps are not looked into.
+        Episode episode = state.open.isEmpty() ? null : state.open.get(key);
         // Whether the conditions hold, first; the evidence is gathered only when an episode opens.
         List<Evidence> evidence = holds(state, key, at, false);
         if (evidence != null && episode == null) {
@@ -219,10 +220,12 @@ public final class Kernel {
         }
         if (episode == null) {
             if (evidence == null) {
-                state.disarmed.remove(key);
+                if (!state.disarmed.isEmpty()) {
+                    state.disarmed.remove(key);
+                }
                 return;
             }
-            Instant quiet = state.quietUntil.get(key);
+            Instant quiet = state.quietUntil.isEmpty() ? null : state.quietUntil.get(key);
             if (state.disarmed.contains(key) || quiet != null && now.isBefore(quiet)) {
                 return;
             }

@@ -27,6 +27,8 @@ public final class RuleState {
         Double longitude;
         Double latitude;
         Instant lastSeen;
+        /** changed since the state was last saved (then it is in {@link #changed}) */
+        boolean dirty;
         /** attribute → samples in time order; most rules read one or two attributes of an entity. */
         final Map<String, Series> series = new HashMap<>(4);
 
@@ -83,6 +85,15 @@ public final class RuleState {
     /** The latest moment seen in the readings (event time), or null. */
     public Instant watermark() {
         return watermark;
+    }
+
+    /** The entity's track changed: it is written at the next save. */
+    void touched(String entity, Track track) {
+        // A flag on the track the kernel already holds, so the set is only touched once per entity between saves.
+        if (!track.dirty) {
+            track.dirty = true;
+            changed.add(entity);
+        }
     }
 
     void join(String group, String entity) {
@@ -146,6 +157,12 @@ public final class RuleState {
 
     /** The state was saved: nothing has changed since. */
     public void saved() {
+        for (String entity : changed) {
+            Track track = entities.get(entity);
+            if (track != null) {
+                track.dirty = false;
+            }
+        }
         changed.clear();
     }
 

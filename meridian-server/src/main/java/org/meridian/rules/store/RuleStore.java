@@ -191,29 +191,38 @@ public final class RuleStore {
 
     /** Writes the tracks that changed (entity → track; null: no longer watched). */
     public void saveTracks(Connection connection, String tenant, String ruleId, Map<String, JsonNode> changed) throws SQLException {
-        try (PreparedStatement upsert = connection.prepareStatement("INSERT INTO rule_track (tenant, rule_id, entity, track) VALUES (?, ?, ?, ?::jsonb) "
-                + "ON CONFLICT (tenant, rule_id, entity) DO UPDATE SET track = excluded.track");
-             PreparedStatement delete = connection.prepareStatement("DELETE FROM rule_track WHERE tenant = ? AND rule_id = ? AND entity = ?")) {
-            int upserts = 0;
-            int deletes = 0;
-            for (Map.Entry<String, JsonNode> track : changed.entrySet()) {
-                PreparedStatement statement = track.getValue() == null ? delete : upsert;
-                statement.setString(1, tenant);
-                statement.setString(2, ruleId);
-                statement.setString(3, track.getKey());
-                if (track.getValue() != null) {
-                    upsert.setString(4, track.getValue().toString());
-                    upserts++;
-                } else {
-                    deletes++;
-                }
-                statement.addBatch();
+        List<String> written = new ArrayList<>();
+        List<String> tracks = new ArrayList<>();
+        List<String> gone = new ArrayList<>();
+        changed.forEach((entity, track) -> {
+            if (track == null) {
+                gone.add(entity);
+            } else {
+                written.add(entity);
+                tracks.add(track.toString());
             }
-            if (upserts > 0) {
-                upsert.executeBatch();
+        });
+        // One statement each way, the rows as arrays: a rule watching thousands of busy sensors writes thousands of
+        // tracks a step, and one round trip and one plan beat a batch of thousands of statements.
+        if (!written.isEmpty()) {
+            try (PreparedStatement upsert = connection.prepareStatement("""
+                    INSERT INTO rule_track (tenant, rule_id, entity, track)
+                    SELECT ?, ?, entity, track::jsonb FROM unnest(?::text[], ?::text[]) AS given(entity, track)
+                    ON CONFLICT (tenant, rule_id, entity) DO UPDATE SET track = excluded.track""")) {
+                upsert.setString(1, tenant);
+                upsert.setString(2, ruleId);
+                upsert.setArray(3, connection.createArrayOf("text", written.toArray()));
+                upsert.setArray(4, connection.createArrayOf("text", tracks.toArray()));
+                upsert.executeUpdate();
             }
-            if (deletes > 0) {
-                delete.executeBatch();
+        }
+        if (!gone.isEmpty()) {
+            try (PreparedStatement delete = connection.prepareStatement(
+                    "DELETE FROM rule_track WHERE tenant = ? AND rule_id = ? AND entity = ANY (?::text[])")) {
+                delete.setString(1, tenant);
+                delete.setString(2, ruleId);
+                delete.setArray(3, connection.createArrayOf("text", gone.toArray()));
+                delete.executeUpdate();
             }
         }
     }
