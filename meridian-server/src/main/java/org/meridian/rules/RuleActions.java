@@ -274,7 +274,8 @@ public final class RuleActions implements AutoCloseable {
             }
             return new Done("notification", url, NODES.objectNode().put("status", response.statusCode()).put("step", step));
         } catch (java.io.IOException e) {
-            throw new IllegalStateException(url + " could not be reached: " + e.getMessage(), e);
+            throw new IllegalStateException(url + " could not be reached: " + (e.getMessage() == null ? e.getClass().getSimpleName()
+                    : e.getMessage()), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);

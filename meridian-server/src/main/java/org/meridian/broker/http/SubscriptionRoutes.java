@@ -22,6 +22,7 @@ import org.meridian.platform.http.Callers;
 import org.meridian.platform.http.MediaTypes;
 import org.meridian.platform.http.NgsiLdExchange;
 import org.meridian.platform.http.Parameters;
+import org.meridian.platform.http.EventStreams;
 import org.meridian.platform.http.PathSegment;
 import org.meridian.platform.http.Routes;
 
@@ -29,8 +30,6 @@ import org.meridian.platform.http.Routes;
 public final class SubscriptionRoutes implements Routes {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final List<String> PRODUCIBLE = List.of(MediaTypes.JSON, MediaTypes.JSON_LD);
-
-    private static final long HEARTBEAT_NANOS = 15_000_000_000L;
 
     private final SubscriptionService subscriptions;
     private final NotificationStream stream;
@@ -81,8 +80,7 @@ public final class SubscriptionRoutes implements Routes {
     private void stream(SseClient client) {
         Caller caller = Callers.of(client.ctx(), streamTenant(client.ctx()));
         String id = client.ctx().pathParam("subscriptionId");
-        long position = lastEventId(client.ctx());
-        long lastWrite = System.nanoTime();
+        long[] position = {lastEventId(client.ctx())};
         NotificationStream.Sink sink = new NotificationStream.Sink() {
             @Override
             public boolean send(long sequence, String notification) {
@@ -96,27 +94,15 @@ public final class SubscriptionRoutes implements Routes {
                 return !client.terminated();
             }
         };
-        while (!client.terminated()) {
-            long next = stream.drain(caller, id, position, sink);
+        EventStreams.serve(client, () -> {
+            long next = stream.drain(caller, id, position[0], sink);
             if (next < 0) {
-                return;
+                return EventStreams.Found.END;
             }
-            if (next != position) {
-                position = next;
-                lastWrite = System.nanoTime();
-                continue;
-            }
-            if (System.nanoTime() - lastWrite > HEARTBEAT_NANOS) {
-                client.sendComment("keep-alive");
-                lastWrite = System.nanoTime();
-            }
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
+            boolean sent = next != position[0];
+            position[0] = next;
+            return sent ? EventStreams.Found.SENT : EventStreams.Found.NOTHING;
+        });
     }
 
     private static long lastEventId(Context http) {

@@ -9,6 +9,7 @@ import org.meridian.core.error.MeridianException;
 import org.meridian.core.security.Caller;
 import org.meridian.platform.http.Access;
 import org.meridian.platform.http.Callers;
+import org.meridian.platform.http.EventStreams;
 import org.meridian.platform.http.JsonFields;
 import org.meridian.platform.http.NgsiLdExchange;
 import org.meridian.platform.http.Parameters;
@@ -29,8 +30,6 @@ import org.meridian.rules.RuleRecord;
 public final class RuleRoutes implements Routes {
     private static final String BASE = "/rules/v1";
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-
-    private static final long HEARTBEAT_NANOS = 15_000_000_000L;
 
     private final RuleService rules;
     private final RuleLanguage language;
@@ -97,36 +96,21 @@ public final class RuleRoutes implements Routes {
      */
     private void alarms(SseClient client) {
         String tenant = alarmCaller(client.ctx()).tenant();
-        String last = client.ctx().header("Last-Event-ID");
-        last = last == null ? alarms.head(tenant) : last.trim();
-        long lastWrite = System.nanoTime();
-        while (!client.terminated()) {
-            AlarmFeed.Since since = alarms.after(tenant, last, 100);
+        String given = client.ctx().header("Last-Event-ID");
+        String[] last = {given == null ? alarms.head(tenant) : given.trim()};
+        EventStreams.serve(client, () -> {
+            AlarmFeed.Since since = alarms.after(tenant, last[0], 100);
             if (since.missed()) {
-                last = alarms.head(tenant);
-                client.sendEvent("missed", "{\"reload\": \"/rules/v1/episodes?open=true\"}", last);
-                lastWrite = System.nanoTime();
-                continue;
+                last[0] = alarms.head(tenant);
+                client.sendEvent("missed", "{\"reload\": \"/rules/v1/episodes?open=true\"}", last[0]);
+                return EventStreams.Found.SENT;
             }
             for (AlarmFeed.Alarm alarm : since.alarms()) {
                 client.sendEvent(alarm.step(), alarm.episodeContext().toString(), alarm.id());
-                last = alarm.id();
-                lastWrite = System.nanoTime();
+                last[0] = alarm.id();
             }
-            if (!since.alarms().isEmpty()) {
-                continue;
-            }
-            if (System.nanoTime() - lastWrite > HEARTBEAT_NANOS) {
-                client.sendComment("keep-alive");
-                lastWrite = System.nanoTime();
-            }
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
+            return since.alarms().isEmpty() ? EventStreams.Found.NOTHING : EventStreams.Found.SENT;
+        });
     }
 
     private static Caller caller(Context http) {
