@@ -24,10 +24,33 @@ final class EpisodeEnding {
 
     private final RuleStore store;
     private final EventBus bus;
+    private final RuleLanguage language;
 
-    EpisodeEnding(RuleStore store, EventBus bus) {
+    EpisodeEnding(RuleStore store, EventBus bus, RuleLanguage language) {
         this.store = store;
         this.bus = bus;
+        this.language = language;
+    }
+
+    /**
+     * Ends all the rule's open episodes and forgets its state (it was disabled, replaced or removed): a rule enabled
+     * again starts afresh.
+     */
+    void endAll(Connection connection, RuleRecord rule, Instant now, String by) throws SQLException {
+        List<String> open = store.episodes(connection, rule.tenant(), rule.id(), true, 10_000, 0).stream().map(EpisodeRecord::id).toList();
+        if (!open.isEmpty()) {
+            RuleDefinition definition;
+            try {
+                definition = language.understand(rule.definition());
+            } catch (RuntimeException e) {
+                definition = null; // no longer valid: its episodes are only marked ended
+            }
+            RuleState state = RuleState.fromJson(store.state(connection, rule.tenant(), rule.id())
+                    .filter(kept -> kept.version() == rule.version()).map(RuleStore.StoredState::state).orElse(null));
+            end(connection, rule, definition, state, open, now, by);
+        }
+        store.saveState(connection, rule.tenant(), rule.id(), new RuleStore.StoredState(-1, -1, -1, NODES.objectNode()));
+        store.deleteTracks(connection, rule.tenant(), rule.id());
     }
 
     /**

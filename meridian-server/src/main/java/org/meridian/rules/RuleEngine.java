@@ -97,7 +97,7 @@ public final class RuleEngine implements AutoCloseable {
         this.transactions = transactions;
         this.store = store;
         this.bus = bus;
-        this.ending = new EpisodeEnding(store, bus);
+        this.ending = new EpisodeEnding(store, bus, language);
         this.clock = clock;
         this.language = language;
         this.places = places;
@@ -341,7 +341,7 @@ public final class RuleEngine implements AutoCloseable {
         transactions.inTransaction(connection -> {
             store.enable(connection, rule.tenant(), rule.id(), false, problem, clock.instant());
             // Its episodes end as when it is disabled by hand: nothing would clear them, and its alerts would stay up.
-            RuleService.closeEpisodes(connection, store, ending, language, rule, clock.instant(), "disabled: " + problem);
+            ending.endAll(connection, rule, clock.instant(), "disabled: " + problem);
             return null;
         });
         states.remove(rule.tenant() + "/" + rule.id());

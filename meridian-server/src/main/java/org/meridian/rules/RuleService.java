@@ -51,7 +51,7 @@ public final class RuleService {
     /** @param categories the case categories of the caller's tenant (codes): a rule's openCase must name one */
     public RuleService(Transactions transactions, RuleStore store, RuleLanguage language, Clock clock, TypeCheck types, RuleDryRun dryRun,
                        java.util.function.Function<Caller, Set<String>> categories, EventBus bus, Runnable changed) {
-        this.ending = new EpisodeEnding(store, bus);
+        this.ending = new EpisodeEnding(store, bus, language);
         this.dryRun = dryRun;
         this.categories = categories;
         this.transactions = transactions;
@@ -91,7 +91,7 @@ public final class RuleService {
         RuleRecord stored = transactions.inTransaction(connection -> {
             RuleRecord before = owned(connection, caller, id, true);
             cascade(connection, caller.tenant(), rule);
-            closeEpisodes(connection, before, now, caller.subject() + " (rule replaced)");
+            ending.endAll(connection, before, now, caller.subject() + " (rule replaced)");
             store.replace(connection, caller.tenant(), id, rule.department(), rule.document(), now);
             return store.find(connection, caller.tenant(), id).orElseThrow();
         });
@@ -106,7 +106,7 @@ public final class RuleService {
             if (enabled) {
                 checked(caller, rule.definition());
             } else {
-                closeEpisodes(connection, rule, now, caller.subject() + " (rule disabled)");
+                ending.endAll(connection, rule, now, caller.subject() + " (rule disabled)");
             }
             store.enable(connection, caller.tenant(), id, enabled, null, now);
             return null;
@@ -118,7 +118,7 @@ public final class RuleService {
         Instant now = clock.instant();
         transactions.inTransaction(connection -> {
             RuleRecord rule = owned(connection, caller, id, true);
-            closeEpisodes(connection, rule, now, caller.subject() + " (rule removed)");
+            ending.endAll(connection, rule, now, caller.subject() + " (rule removed)");
             store.delete(connection, caller.tenant(), id);
             return null;
         });
@@ -268,30 +268,6 @@ public final class RuleService {
             }
         }
         return best;
-    }
-
-    /** Clears the rule's open episodes (it was replaced, disabled or removed): their alerts end too. */
-    private void closeEpisodes(Connection connection, RuleRecord rule, Instant now, String by) throws SQLException {
-        closeEpisodes(connection, store, ending, language, rule, now, by);
-    }
-
-    /** The same, where the engine disables a rule that cannot go on. */
-    static void closeEpisodes(Connection connection, RuleStore store, EpisodeEnding ending, RuleLanguage language, RuleRecord rule,
-                              Instant now, String by) throws SQLException {
-        List<String> open = store.episodes(connection, rule.tenant(), rule.id(), true, 10_000, 0).stream().map(EpisodeRecord::id).toList();
-        if (!open.isEmpty()) {
-            RuleDefinition definition;
-            try {
-                definition = language.understand(rule.definition());
-            } catch (RuntimeException e) {
-                definition = null;
-            }
-            RuleState state = RuleState.fromJson(store.state(connection, rule.tenant(), rule.id())
-                    .filter(kept -> kept.version() == rule.version()).map(RuleStore.StoredState::state).orElse(null));
-            ending.end(connection, rule, definition, state, open, now, by);
-        }
-        store.saveState(connection, rule.tenant(), rule.id(), new RuleStore.StoredState(-1, -1, -1, NODES.objectNode()));
-        store.deleteTracks(connection, rule.tenant(), rule.id());
     }
 
     // ---- episodes ----
