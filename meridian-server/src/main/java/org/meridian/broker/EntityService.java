@@ -86,6 +86,47 @@ public final class EntityService {
         return shown;
     }
 
+    /** What a map shows of a type in a box: its entities one by one, or, when there are more than asked, counted by cell. */
+    public sealed interface MapLayer {
+        record Points(List<org.meridian.core.query.MapPoint> points) implements MapLayer {
+        }
+
+        record Clusters(List<org.meridian.core.query.MapCluster> clusters) implements MapLayer {
+        }
+    }
+
+    /**
+     * A map's view of one entity type in a box, as the caller may see it (hidden types, attributes and places stay
+     * hidden): up to {@code limit} entities with the attribute's latest instance, or, beyond that, counts per grid cell
+     * of {@code cell} degrees, so a city of 100,000 sensors costs a few hundred cells. Reads of other departments' data
+     * go to the ledger like any query.
+     */
+    public MapLayer map(Caller caller, String type, ReadScope.Area box, String attribute, boolean shapes, int limit, double cell) {
+        String tenant = caller.tenant();
+        ReadScope scope = policies.scope(caller);
+        EntitySelection selection = new EntitySelection(null, null, new org.meridian.core.query.TypeExpression.TypeName(type),
+                java.util.function.UnaryOperator.identity(), null, null, null, null, null);
+        MapLayer layer = transactions.readOnly(connection -> {
+            if (!tenants.exists(connection, tenant)) {
+                return new MapLayer.Points(List.of());
+            }
+            List<org.meridian.core.query.MapPoint> points = queries.mapPoints(connection, tenant, selection, scope, box, attribute, shapes, limit + 1);
+            if (points.size() <= limit) {
+                return new MapLayer.Points(points);
+            }
+            return new MapLayer.Clusters(queries.mapClusters(connection, tenant, selection, scope, box, cell));
+        });
+        String what = "map " + type + " in [" + box.west() + "," + box.south() + "," + box.east() + "," + box.north() + "]";
+        switch (layer) {
+            case MapLayer.Points(List<org.meridian.core.query.MapPoint> points) -> policies.shown(caller, what, points.stream()
+                    .map(point -> new org.meridian.core.ngsild.Entity(point.id(), List.of(type), List.of(),
+                            com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode(), null, null)).toList());
+            case MapLayer.Clusters(List<org.meridian.core.query.MapCluster> clusters) -> policies.counted(caller, what, Set.of(type),
+                    clusters.stream().mapToLong(org.meridian.core.query.MapCluster::count).sum());
+        }
+        return layer;
+    }
+
     public void delete(Caller caller, String id) {
         Set<String> writable = writes.writable(caller);
         writer.write(caller.tenant(), ChangeWriter.TenantUse.MUST_EXIST, writing -> {

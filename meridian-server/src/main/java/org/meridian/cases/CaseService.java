@@ -183,6 +183,53 @@ public final class CaseService {
         return new CaseEvent(event.seq(), event.kind(), event.at(), someoneElse ? "reporter" : event.actor(), event.department(), data);
     }
 
+    /** Each action of the API, with placeholder fields, to ask the case machine whether it would be taken now. */
+    private static final Map<String, CaseAction> EVERY_ACTION = actionsByName();
+
+    private static Map<String, CaseAction> actionsByName() {
+        Map<String, CaseAction> all = new java.util.LinkedHashMap<>();
+        for (CaseAction action : List.of(new CaseAction.Verify(null), new CaseAction.Register(null), new CaseAction.Reject("?"),
+                new CaseAction.Dispatch(null, List.of(), null), new CaseAction.Accept(null), new CaseAction.Return("?"),
+                new CaseAction.Handle("?", List.of()), new CaseAction.Check(true, null), new CaseAction.Close(null),
+                new CaseAction.RequestExtension(1, "?"), new CaseAction.DecideExtension(true, null),
+                new CaseAction.Suspend("?", null), new CaseAction.Resume(null), new CaseAction.Reopen("?"),
+                new CaseAction.Rate(CaseAction.Satisfaction.SATISFIED, true, null, false), new CaseAction.Note("?"))) {
+            all.put(action.name(), action);
+        }
+        return Map.copyOf(all);
+    }
+
+    /**
+     * The actions the caller may take on the case now (by the API's names), as the case machine itself decides them:
+     * what the pages offer is exactly what would be accepted. An action refused only for its placeholder fields counts
+     * (the form asks for them). Merging is left out: it needs a second case.
+     */
+    public java.util.Set<String> actionsFor(Caller caller, String id) {
+        Instant now = clock.instant();
+        return transactions.readOnly(connection -> {
+            List<CaseEvent> events = cases.events(connection, caller.tenant(), id);
+            CaseView view = CaseView.of(id, caller.tenant(), events);
+            if (events.isEmpty() || !maySee(caller, view)) {
+                throw notFound(id);
+            }
+            WorkingCalendar calendar = calendar(connection, caller.tenant());
+            Deadlines deadlines = deadlines(connection, caller.tenant(), calendar, view.category());
+            java.util.Set<String> allowed = new java.util.TreeSet<>();
+            for (CaseAction action : EVERY_ACTION.values()) {
+                try {
+                    CaseAction complete = action instanceof CaseAction.Dispatch dispatch ? routed(connection, view, dispatch) : action;
+                    CaseMachine.decide(view, complete, Actor.of(caller), now, deadlines);
+                    allowed.add(action.name());
+                } catch (MeridianException refused) {
+                    if (refused.code() == CaseError.INVALID_INPUT) {
+                        allowed.add(action.name());
+                    }
+                }
+            }
+            return java.util.Set.copyOf(allowed);
+        });
+    }
+
     /** Takes the action on the case: one event, or the reason not. */
     public CaseView act(Caller caller, String id, CaseAction action) {
         return act(caller, id, action, null);

@@ -84,6 +84,7 @@ public final class CasesCapability implements Capability {
         cases.locateDistrictsWith(districtsOf(platform));
         platform.services().provide(CaseService.class, cases);
         PublicCases published = new PublicCases(platform.transactions(), new CaseStore(), new CatalogueStore());
+        platform.services().provide(PublicCases.class, published);
         List<Routes> routes = List.of(new CaseRoutes(cases), new Open311Routes(published, cases, identity::apiKeyCaller,
                 settings.jurisdiction(), settings.contact()));
         // The clock's own actions on cases: reminders, supervision, escalation, every minute (each node; a case is

@@ -36,7 +36,7 @@ public final class PublicCases {
             Map.entry("dispatched", "action_scheduled"), Map.entry("accepted", "in_progress"), Map.entry("handled", "fixed"),
             Map.entry("rework", "in_progress"), Map.entry("closed", "closed"), Map.entry("suspended", "planned"),
             Map.entry("resumed", "in_progress"), Map.entry("reopened", "reopen"), Map.entry("merged", "duplicate"));
-    static final List<String> PUBLIC_KINDS = List.copyOf(new java.util.TreeSet<>(STATUS.keySet()));
+    public static final List<String> PUBLIC_KINDS = List.copyOf(new java.util.TreeSet<>(STATUS.keySet()));
 
     private final Transactions transactions;
     private final CaseStore cases;

@@ -82,6 +82,34 @@ public record WorkingCalendar(ZoneId zone, List<Window> windows, Set<DayOfWeek> 
         return false;
     }
 
+    /**
+     * The working hours from one moment to another (negative when {@code to} is earlier: how far past a deadline a
+     * case is), counted over at most a year and a month of days.
+     */
+    public double workingHoursBetween(Instant from, Instant to) {
+        if (to.isBefore(from)) {
+            return -workingHoursBetween(to, from);
+        }
+        long seconds = 0;
+        LocalDate day = from.atZone(zone).toLocalDate();
+        LocalDate last = to.atZone(zone).toLocalDate();
+        for (int counted = 0; !day.isAfter(last) && counted < 400; counted++, day = day.plusDays(1)) {
+            if (!isWorkingDay(day)) {
+                continue;
+            }
+            for (Window window : windows) {
+                Instant start = day.atTime(window.from()).atZone(zone).toInstant();
+                Instant end = day.atTime(window.to()).atZone(zone).toInstant();
+                Instant a = start.isAfter(from) ? start : from;
+                Instant b = end.isBefore(to) ? end : to;
+                if (b.isAfter(a)) {
+                    seconds += java.time.Duration.between(a, b).toSeconds();
+                }
+            }
+        }
+        return seconds / 3600.0;
+    }
+
     /** The instant {@code hours} of working time after {@code from} (from itself when it is zero). */
     public Instant plusWorkingHours(Instant from, double hours) {
         Duration left = Duration.ofSeconds(Math.round(hours * 3600));

@@ -23,15 +23,20 @@ import java.util.UUID;
  */
 public final class AccessTokens {
     private static final String ISSUER = "meridian";
+    /** The claim that marks a browser's cookie, and its value. */
+    private static final String USE = "use";
+    private static final String BROWSER = "browser";
 
     private final MACSigner signer;
     private final MACVerifier verifier;
+    private final byte[] csrfKey;
     private final Duration lifetime;
     private final Clock clock;
 
     public AccessTokens(byte[] secret, Duration lifetime, Clock clock) {
         try {
             this.signer = new MACSigner(secret);
+            this.csrfKey = secret.clone();
             this.verifier = new MACVerifier(secret);
         } catch (JOSEException e) {
             throw new IllegalArgumentException("the signing key is too short for HS256", e);
@@ -79,10 +84,58 @@ public final class AccessTokens {
         }
     }
 
+    /**
+     * A browser's session cookie for a person's sign-in: like an access token, but marked for the cookie and valid as
+     * long as the session (the session's row still decides on every request). It is not accepted as a bearer token,
+     * nor a bearer token as a cookie, so each kind of credential keeps its own checks (a cookie's requests need the
+     * CSRF token).
+     */
+    public String issueBrowser(UUID account, String username, UUID session, Instant until) {
+        return sign(new JWTClaimsSet.Builder().subject(account.toString()).claim("preferred_username", username)
+                .claim("sid", session.toString()).claim(USE, BROWSER), until);
+    }
+
+    /** The person and session of a browser's cookie, if it is one of ours, untampered and not expired. */
+    public Optional<Bearer.Person> verifyBrowser(String token) {
+        return claims(token).filter(claims -> BROWSER.equals(claims.getClaim(USE))).flatMap(claims -> {
+            try {
+                String session = claims.getStringClaim("sid");
+                return session == null ? Optional.empty()
+                        : Optional.of(new Bearer.Person(UUID.fromString(claims.getSubject()), UUID.fromString(session)));
+            } catch (ParseException | IllegalArgumentException e) {
+                return Optional.empty();
+            }
+        });
+    }
+
+    /**
+     * The token a browser's forms and scripts send back with every change (a CSRF token): derived from the session
+     * with the signing key, so it is the same on every node, needs no storage, and another site cannot know it.
+     */
+    public String csrf(UUID session) {
+        return keyed("csrf", session.toString());
+    }
+
+    /** A value only this platform can derive from the text (HMAC-SHA-256 with the signing key, per purpose). */
+    public String keyed(String purpose, String text) {
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(csrfKey, "HmacSHA256"));
+            byte[] digest = mac.doFinal((purpose + ":" + text).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(java.util.Arrays.copyOf(digest, 24));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is part of every Java runtime", e);
+        }
+    }
+
     private String sign(JWTClaimsSet.Builder claims) {
+        return sign(claims, clock.instant().plus(lifetime));
+    }
+
+    private String sign(JWTClaimsSet.Builder claims, Instant expires) {
         Instant now = clock.instant();
         SignedJWT token = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims.issuer(ISSUER).issueTime(Date.from(now))
-                .expirationTime(Date.from(now.plus(lifetime))).jwtID(UUID.randomUUID().toString()).build());
+                .expirationTime(Date.from(expires)).jwtID(UUID.randomUUID().toString()).build());
         try {
             token.sign(signer);
         } catch (JOSEException e) {
@@ -93,6 +146,27 @@ public final class AccessTokens {
 
     /** Whom the token was issued to, if it is one of ours, untampered and not expired. */
     public Optional<Bearer> verify(String token) {
+        Optional<JWTClaimsSet> verified = claims(token).filter(claims -> claims.getClaim(USE) == null);
+        if (verified.isEmpty()) {
+            return Optional.empty();
+        }
+        JWTClaimsSet claims = verified.get();
+        try {
+            String session = claims.getStringClaim("sid");
+            if (session != null) {
+                return Optional.of(new Bearer.Person(UUID.fromString(claims.getSubject()), UUID.fromString(session)));
+            }
+            String client = claims.getStringClaim("client_id");
+            String stamp = claims.getStringClaim("sst");
+            return client != null && client.equals(claims.getSubject()) && stamp != null
+                    ? Optional.of(new Bearer.Machine(client, stamp)) : Optional.empty();
+        } catch (ParseException | IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The claims of a token signed by us, unexpired, with a subject. */
+    private Optional<JWTClaimsSet> claims(String token) {
         try {
             SignedJWT parsed = SignedJWT.parse(token);
             if (!JWSAlgorithm.HS256.equals(parsed.getHeader().getAlgorithm()) || !parsed.verify(verifier)) {
@@ -104,14 +178,7 @@ public final class AccessTokens {
                     || claims.getSubject() == null) {
                 return Optional.empty();
             }
-            String session = claims.getStringClaim("sid");
-            if (session != null) {
-                return Optional.of(new Bearer.Person(UUID.fromString(claims.getSubject()), UUID.fromString(session)));
-            }
-            String client = claims.getStringClaim("client_id");
-            String stamp = claims.getStringClaim("sst");
-            return client != null && client.equals(claims.getSubject()) && stamp != null
-                    ? Optional.of(new Bearer.Machine(client, stamp)) : Optional.empty();
+            return Optional.of(claims);
         } catch (ParseException | JOSEException | IllegalArgumentException e) {
             return Optional.empty();
         }

@@ -19,6 +19,11 @@ public enum IdentityError implements ErrorCode {
     NOT_FOUND(ErrorType.RESOURCE_NOT_FOUND),
     /** A department, user or client of that name exists. */
     ALREADY_EXISTS(ErrorType.ALREADY_EXISTS),
+    /**
+     * A change sent with a browser's session cookie but without the session's CSRF token, or from another site's page
+     * (its Origin): refused, as another site may have sent it.
+     */
+    CROSS_SITE_REQUEST(ErrorType.FORBIDDEN),
     /** A request body or parameter that is not what the administration API accepts. */
     INVALID_INPUT(ErrorType.BAD_REQUEST_DATA);
 

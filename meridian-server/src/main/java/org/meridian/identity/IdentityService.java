@@ -101,6 +101,75 @@ public final class IdentityService {
 
     /** Signs a person in with their password (OAuth 2.0 password grant): a new session. */
     public Token signIn(String username, String password, String address) {
+        AccountStore.StoredAccount account = checkPassword(username, password, address);
+        UUID session = UUID.randomUUID();
+        String refresh = OpaqueSecrets.generate();
+        transactions.inTransaction(connection -> {
+            sessions.create(connection, session, account.id(), clock.instant().plus(sessionLifetime));
+            sessions.addRefresh(connection, OpaqueSecrets.hash(refresh), session);
+            return null;
+        });
+        return new Token(tokens.issue(account.id(), username, session), tokens.lifetime().toSeconds(), refresh);
+    }
+
+    /** A person's sign-in in a browser: the session cookie's value, its CSRF token, and when it ends. */
+    public record BrowserSession(String cookie, String csrf, Instant until) {
+    }
+
+    /**
+     * Signs a person in at the web pages: a new session, as with the password grant, carried by a cookie for the
+     * session's lifetime instead of short access tokens and refresh tokens (pages would otherwise race to refresh).
+     */
+    public BrowserSession signInBrowser(String username, String password, String address) {
+        if (externalOnly) {
+            throw new MeridianException(IdentityError.INVALID_GRANT, "People sign in at the city's identity provider");
+        }
+        AccountStore.StoredAccount account = checkPassword(username, password, address);
+        UUID session = UUID.randomUUID();
+        Instant until = clock.instant().plus(sessionLifetime);
+        transactions.inTransaction(connection -> {
+            sessions.create(connection, session, account.id(), until);
+            return null;
+        });
+        return new BrowserSession(tokens.issueBrowser(account.id(), username, session, until), tokens.csrf(session), until);
+    }
+
+    /** Who the browser's session cookie signs in, acting in the tenant; empty when it is not valid or its session ended. */
+    public Optional<Caller> browserCaller(String cookie, String tenant) {
+        Optional<Bearer.Person> person = tokens.verifyBrowser(cookie);
+        if (person.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(personCaller(person.get(), tenant));
+        } catch (MeridianException ended) {
+            return Optional.empty();
+        }
+    }
+
+    /** The CSRF token of the browser session the cookie carries, or empty when the cookie is not one of ours. */
+    public Optional<String> csrf(String cookie) {
+        return tokens.verifyBrowser(cookie).map(person -> tokens.csrf(person.session()));
+    }
+
+    /**
+     * The name a citizen who reported without an account is known by: derived from the secret follow code they were
+     * given, so whoever holds the code (and only they) acts as that reporter, and the code itself is stored nowhere.
+     */
+    public String citizenPseudonym(String followCode) {
+        return "citizen:" + tokens.keyed("follow-code", followCode);
+    }
+
+    /** Ends the browser session the cookie carries (on every node at once). */
+    public void signOutBrowser(String cookie) {
+        tokens.verifyBrowser(cookie).ifPresent(person -> transactions.inTransaction(connection -> {
+            sessions.revoke(connection, person.session(), "signed out");
+            return null;
+        }));
+    }
+
+    /** The account the password opens, counted by the throttle; refused alike for a wrong name and a wrong password. */
+    private AccountStore.StoredAccount checkPassword(String username, String password, String address) {
         if (username == null || password == null || username.isEmpty() || username.length() > 128 || password.length() > 1024) {
             throw new MeridianException(IdentityError.INVALID_GRANT, "A user name and a password are needed");
         }
@@ -115,14 +184,7 @@ public final class IdentityService {
             throw new MeridianException(IdentityError.INVALID_GRANT, "The user name or the password is wrong");
         }
         throttle.succeeded(username, address);
-        UUID session = UUID.randomUUID();
-        String refresh = OpaqueSecrets.generate();
-        transactions.inTransaction(connection -> {
-            sessions.create(connection, session, account.get().id(), clock.instant().plus(sessionLifetime));
-            sessions.addRefresh(connection, OpaqueSecrets.hash(refresh), session);
-            return null;
-        });
-        return new Token(tokens.issue(account.get().id(), username, session), tokens.lifetime().toSeconds(), refresh);
+        return account.get();
     }
 
     private static final String DUMMY_HASH = new PasswordHasher().hash("no such account");

@@ -77,6 +77,18 @@ class RouteMatrixTest {
         KINDS.put(route("POST", "/ngsi-ld/v1/entityOperations/query"), Access.READ_DATA);
         KINDS.put(under("/ngsi-ld/v1/").and(r -> r.method().equals("GET")), Access.READ_DATA);
         KINDS.put(under("/ngsi-ld/v1/"), Access.WRITE_DATA);
+        // The pages: the portal and signing in are anyone's; the operations centre reads data and works cases.
+        KINDS.put(route("GET", "/").or(under("/portal")).or(under("/assets/")).or(under("/sign-in")).or(under("/language")),
+                Access.PUBLIC);
+        KINDS.put(route("POST", "/sign-out"), Access.SIGNED_IN);
+        KINDS.put(under("/ops/cases"), Access.CASES);
+        KINDS.put(under("/ops"), Access.READ_DATA);
+    }
+
+    /** Pages answer browsers: someone not signed in is sent to sign in (a GET) or told so on a page, not in JSON. */
+    private static boolean isPage(HttpServer.Route route) {
+        return !route.path().startsWith("/ops/map/") && (route.path().equals("/") || route.path().startsWith("/ops")
+                || route.path().startsWith("/portal") || route.path().startsWith("/sign-") || route.path().startsWith("/language"));
     }
 
     private static Predicate<HttpServer.Route> route(String method, String path) {
@@ -120,6 +132,15 @@ class RouteMatrixTest {
                 boolean admitted = anonymous ? kind == Access.PUBLIC || kind == Access.OWN_CREDENTIALS
                         : ADMITTED.get(kind).contains(Role.of(caller.getKey()).orElseThrow());
                 String what = route.method() + " " + route.path() + " as " + caller.getKey() + ": " + response;
+                if (isPage(route)) {
+                    int refused = !admitted && anonymous ? (route.method().equals("GET") ? 303 : 401) : !admitted ? 403 : -1;
+                    if (refused > 0) {
+                        softly.assertThat(response.status()).as(what).isEqualTo(refused);
+                    } else {
+                        softly.assertThat(response.status()).as(what).isNotIn(401, 403, 500);
+                    }
+                    continue;
+                }
                 if (admitted) {
                     softly.assertThat(code).as(what).isNotIn("platform.NOT_SIGNED_IN", "platform.NOT_ALLOWED");
                     softly.assertThat(response.status()).as(what).isNotEqualTo(500);
@@ -157,7 +178,8 @@ class RouteMatrixTest {
                 .replace("{attrId}", "nothing").replace("{instanceId}", "urn:ngsi-ld:Instance:nothing")
                 .replace("{type}", "Nothing").replace("{contextId}", "nothing").replace("{apikey}", "nothing")
                 .replace("{deviceId}", "nothing").replace("{name}", "nothing").replace("{id}", "nothing")
-                .replace("{username}", "nobody").replace("{year}", "2026").replace("{code}", "nothing")
+                .replace("{username}", "nobody").replace("{version}", "nothing").replace("{root}", "app").replace("<file>", "nothing.css")
+                .replace("{number}", "20260101-000001").replace("{year}", "2026").replace("{code}", "nothing")
                 .replace("{format}", "json").replace("{token}", "nothing").replace("{attachment}", "nothing");
     }
 

@@ -175,7 +175,7 @@ public final class TestServer {
         return "t" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
     }
 
-    static void deleteRecursively(Path directory) {
+    public static void deleteRecursively(Path directory) {
         if (!Files.exists(directory)) {
             return;
         }

@@ -17,6 +17,8 @@ import org.meridian.core.json.Json;
 import org.meridian.core.ngsild.Entity;
 import org.meridian.core.ngsild.NgsiLd;
 import org.meridian.core.query.EntityPage;
+import org.meridian.core.query.MapCluster;
+import org.meridian.core.query.MapPoint;
 import org.meridian.core.query.EntitySelection;
 import org.meridian.core.security.ReadScope;
 
@@ -332,6 +334,66 @@ public final class EntityQueries {
             parameters.add(selection.anyOfAttributes().toArray(String[]::new));
         }
         return where.toString();
+    }
+
+    /**
+     * The selection's entities located in the box, for a map: at most {@code limit}, in no order (an index scan that
+     * stops early); each with the attribute's first instance as the caller may see it, and its location's geometry when
+     * {@code shapes} (lines and areas are drawn as they are). A location the scope hides is as absent.
+     */
+    public List<MapPoint> mapPoints(Connection connection, String tenant, EntitySelection selection, ReadScope scope,
+                                    ReadScope.Area box, String attribute, boolean shapes, int limit) throws SQLException {
+        List<Object> parameters = new ArrayList<>();
+        parameters.add(attribute == null ? "" : attribute);
+        String source = masked("entity", scope, parameters);
+        String where = where(tenant, selection, scope, parameters);
+        parameters.add(box.west());
+        parameters.add(box.south());
+        parameters.add(box.east());
+        parameters.add(box.north());
+        parameters.add(limit);
+        List<MapPoint> points = new ArrayList<>();
+        try (PreparedStatement select = connection.prepareStatement("SELECT id, (center(location_box))[0], (center(location_box))[1], "
+                + "attrs -> ? -> 0, " + (shapes ? "attrs -> '" + NgsiLd.LOCATION + "' -> 0 -> 'value'" : "NULL")
+                + " FROM " + source + " WHERE " + where + " AND location_box && box(point(?, ?), point(?, ?)) LIMIT ?")) {
+            bind(connection, select, parameters);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    String instance = rows.getString(4);
+                    String geometry = rows.getString(5);
+                    points.add(new MapPoint(rows.getString(1), rows.getDouble(2), rows.getDouble(3),
+                            instance == null ? null : Json.parseTrusted(instance), geometry == null ? null : Json.parseTrusted(geometry)));
+                }
+            }
+        }
+        return points;
+    }
+
+    /** The selection's entities located in the box, counted per grid cell of {@code cell} degrees (at most 10,000 cells). */
+    public List<MapCluster> mapClusters(Connection connection, String tenant, EntitySelection selection, ReadScope scope,
+                                        ReadScope.Area box, double cell) throws SQLException {
+        List<Object> parameters = new ArrayList<>();
+        parameters.add(cell);
+        parameters.add(cell);
+        String source = masked("entity", scope, parameters);
+        String where = where(tenant, selection, scope, parameters);
+        parameters.add(box.west());
+        parameters.add(box.south());
+        parameters.add(box.east());
+        parameters.add(box.north());
+        List<MapCluster> clusters = new ArrayList<>();
+        try (PreparedStatement select = connection.prepareStatement("SELECT avg(x), avg(y), count(*) FROM (SELECT "
+                + "(center(location_box))[0] AS x, (center(location_box))[1] AS y, floor((center(location_box))[0] / ?) AS gx, "
+                + "floor((center(location_box))[1] / ?) AS gy FROM " + source + " WHERE " + where
+                + " AND location_box && box(point(?, ?), point(?, ?))) located GROUP BY gx, gy LIMIT 10000")) {
+            bind(connection, select, parameters);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    clusters.add(new MapCluster(rows.getDouble(1), rows.getDouble(2), rows.getLong(3)));
+                }
+            }
+        }
+        return clusters;
     }
 
     /** A bigint[] parameter (the driver's arrays take objects, not primitives). */

@@ -181,8 +181,17 @@ public final class CaseRoutes implements Routes {
         // What the public is told with this step (Open311, the portal): the staff's own words are never published.
         String publicNote = FIELDS.text(body, "publicNote", 500);
         body.remove("publicNote");
+        CaseAction action = action(body);
+        JsonFields.respond(http, 200, view(cases.act(caller(http), http.pathParam("id"), action, publicNote)));
+    }
+
+    /**
+     * The action a body names, with its fields checked ({@code {"action": "dispatch", "lead": …}}): the one reading of
+     * actions, for this API and for the pages' forms.
+     */
+    public static CaseAction action(ObjectNode body) {
         String name = FIELDS.text(body, "action", 32);
-        CaseAction action = switch (name == null ? "" : name) {
+        return switch (name == null ? "" : name) {
             case "verify" -> new CaseAction.Verify(only(body, "note"));
             case "register" -> new CaseAction.Register(only(body, "note"));
             case "reject" -> new CaseAction.Reject(only(body, "reason"));
@@ -243,7 +252,6 @@ public final class CaseRoutes implements Routes {
             default -> throw FIELDS.invalid("action is one of verify, register, reject, dispatch, accept, return, handle, check, "
                     + "close, request-extension, decide-extension, suspend, resume, reopen, merge, rate, note");
         };
-        JsonFields.respond(http, 200, view(cases.act(caller(http), http.pathParam("id"), action, publicNote)));
     }
 
     /** A photo (JPEG, PNG) or document (PDF) as the body, sent with its own Content-Type; ?name= its file name. */

@@ -8,6 +8,8 @@ import io.javalin.http.sse.SseClient;
  */
 public final class EventStreams {
     private static final long HEARTBEAT_NANOS = 15_000_000_000L;
+    /** The request attribute that says the server is stopping (an AtomicBoolean the HTTP server sets). */
+    static final String STOPPING = "meridian.stopping";
 
     private EventStreams() {
     }
@@ -30,7 +32,8 @@ public final class EventStreams {
 
     public static void serve(SseClient client, Look look) {
         long lastWrite = System.nanoTime();
-        while (!client.terminated()) {
+        java.util.concurrent.atomic.AtomicBoolean stopping = client.ctx().attribute(STOPPING);
+        while (!client.terminated() && (stopping == null || !stopping.get())) {
             Found found = look.look();
             if (found == Found.END) {
                 return;

@@ -39,10 +39,12 @@ public final class HttpServer implements AutoCloseable {
 
     private final Javalin app;
     private final HeaderReadDeadline headerDeadline;
+    private final java.util.concurrent.atomic.AtomicBoolean stopping;
 
-    private HttpServer(Javalin app, HeaderReadDeadline headerDeadline) {
+    private HttpServer(Javalin app, HeaderReadDeadline headerDeadline, java.util.concurrent.atomic.AtomicBoolean stopping) {
         this.app = app;
         this.headerDeadline = headerDeadline;
+        this.stopping = stopping;
     }
 
     /**
@@ -54,6 +56,8 @@ public final class HttpServer implements AutoCloseable {
     public static HttpServer start(List<Routes> capabilities, Options options, Callers.Source callers,
                                    BooleanSupplier databaseReachable, PrometheusMeterRegistry registry) {
         LargeBodyGate gate = new LargeBodyGate(Runtime.getRuntime().maxMemory(), options.maxBodyBytes());
+        // Streams that never end by themselves (server-sent events) end when the server stops, instead of holding it up.
+        java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
         Javalin app = Javalin.create(config -> {
             config.concurrency.useVirtualThreads = true;
             config.http.maxRequestSize = options.maxBodyBytes();
@@ -69,6 +73,7 @@ public final class HttpServer implements AutoCloseable {
             RoutesConfig routes = config.routes;
             routes.before(http -> http.attribute(START_NANOS, System.nanoTime()));
             routes.before(http -> http.attribute(REGISTRY, registry));
+            routes.before(http -> http.attribute(EventStreams.STOPPING, stopping));
             routes.before(http -> http.attribute(Callers.SOURCE, callers));
             routes.beforeMatched(http -> authorise(http, options.openToAnyone()));
             RateLimiter limiter = new RateLimiter(options.ratePerSecond(), options.rateBurst());
@@ -124,7 +129,7 @@ public final class HttpServer implements AutoCloseable {
             connector.addBean(headerDeadline);
         }
         LOG.info("HTTP listening on {}:{}", options.host(), app.port());
-        return new HttpServer(app, headerDeadline);
+        return new HttpServer(app, headerDeadline, stopping);
     }
 
     /**
@@ -284,6 +289,7 @@ public final class HttpServer implements AutoCloseable {
     /** Stops accepting requests and lets those in flight finish (up to 10 s). */
     @Override
     public void close() {
+        stopping.set(true);
         app.stop();
         headerDeadline.close();
     }

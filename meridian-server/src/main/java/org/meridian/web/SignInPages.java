@@ -1,0 +1,100 @@
+package org.meridian.web;
+
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.javalin.http.Cookie;
+import io.javalin.http.SameSite;
+import java.util.HashMap;
+import java.util.Map;
+import org.meridian.core.error.MeridianException;
+import org.meridian.identity.IdentityError;
+import org.meridian.identity.IdentityService;
+import org.meridian.identity.http.BrowserCookies;
+import org.meridian.platform.http.Access;
+import org.meridian.platform.http.Callers;
+import org.meridian.platform.http.Routes;
+
+/** Signing in and out at the pages, and the language switch. */
+final class SignInPages implements Routes {
+    private final IdentityService identity;
+    private final Pages pages;
+
+    SignInPages(IdentityService identity, Pages pages) {
+        this.identity = identity;
+        this.pages = pages;
+    }
+
+    @Override
+    public void register(RoutesConfig routes) {
+        routes.get("/sign-in", this::form, Access.PUBLIC);
+        routes.post("/sign-in", this::signIn, Access.PUBLIC);
+        routes.post("/sign-out", this::signOut, Access.SIGNED_IN);
+        routes.get("/language", this::language, Access.PUBLIC);
+    }
+
+    private void form(Context http) {
+        show(http, "", null);
+    }
+
+    private void show(Context http, String username, String error) {
+        Map<String, Object> model = new HashMap<>();
+        model.put("page", pages.page(http));
+        model.put("next", next(http.queryParam("next") != null ? http.queryParam("next") : http.formParam("next")));
+        model.put("username", username);
+        model.put("error", error == null ? "" : error);
+        pages.render(http, "sign-in.jte", model);
+    }
+
+    private void signIn(Context http) {
+        String username = http.formParam("username");
+        Messages t = Messages.of(Language.of(http));
+        try {
+            IdentityService.BrowserSession session = identity.signInBrowser(username, http.formParam("password"), http.ip());
+            BrowserCookies.signedIn(http, session);
+            http.status(303).header("Location", next(http.formParam("next")));
+        } catch (MeridianException e) {
+            if (e.code() == IdentityError.TOO_MANY_ATTEMPTS) {
+                http.status(429).header("Retry-After", "900");
+                show(http, username == null ? "" : username, t.get("signIn.tooMany"));
+            } else if (e.code() == IdentityError.INVALID_GRANT) {
+                http.status(400);
+                show(http, username == null ? "" : username, t.get("signIn.wrong"));
+            } else {
+                throw e;
+            }
+        }
+    }
+
+    private void signOut(Context http) {
+        // The access check has resolved the caller, CSRF token included, before this runs.
+        Callers.of(http, "");
+        String cookie = http.cookie(BrowserCookies.SESSION);
+        if (cookie != null) {
+            identity.signOutBrowser(cookie);
+        }
+        BrowserCookies.signedOut(http);
+        http.status(303).header("Location", "/portal");
+    }
+
+    private void language(Context http) {
+        Language chosen = Language.ofTag(http.queryParam("to"));
+        if (chosen == null) {
+            throw new MeridianException(IdentityError.INVALID_INPUT, "to must be one of zh-CN, en");
+        }
+        Cookie cookie = new Cookie(Language.COOKIE, chosen.tag());
+        cookie.setPath("/");
+        cookie.setMaxAge(365 * 24 * 3600);
+        cookie.setSameSite(SameSite.LAX);
+        http.cookie(cookie);
+        http.status(303).header("Location", next(http.queryParam("back")));
+    }
+
+    /** Where to go after signing in: a path of this site only (never another site: no open redirect). */
+    static String next(String wanted) {
+        if (wanted == null || !wanted.startsWith("/") || wanted.startsWith("//") || wanted.startsWith("/\\") || wanted.length() > 2000
+                || wanted.chars().anyMatch(c -> c < 0x20)) {
+            return "/ops";
+        }
+        return wanted;
+    }
+}

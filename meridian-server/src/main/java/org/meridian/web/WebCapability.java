@@ -1,0 +1,78 @@
+package org.meridian.web;
+
+import java.util.List;
+import java.util.Set;
+import org.meridian.broker.BrokerCapability;
+import org.meridian.cases.CaseService;
+import org.meridian.cases.CasesCapability;
+import org.meridian.cases.PublicCases;
+import org.meridian.identity.IdentityCapability;
+import org.meridian.identity.IdentityService;
+import org.meridian.platform.capability.Capability;
+import org.meridian.platform.capability.Platform;
+import org.meridian.platform.http.ErrorFace;
+import org.meridian.platform.http.Routes;
+import org.meridian.identity.Administration;
+import org.meridian.broker.ContextService;
+import org.meridian.broker.EntityService;
+import org.meridian.web.ops.CasePages;
+import org.meridian.web.ops.LiveMap;
+import org.meridian.web.ops.MapPages;
+import org.meridian.web.portal.PortalPages;
+
+/**
+ * The pages people use: the citizen portal ({@code /portal}), sign-in, and the operations centre ({@code /ops}).
+ * Server-rendered (jte templates compiled by the build), a little JavaScript, every asset served by the app.
+ */
+public final class WebCapability implements Capability {
+    public static final String NAME = "web";
+    /** The paths of the pages: their errors are pages too, and their responses carry the pages' security headers. */
+    private static final List<String> PAGE_PATHS = List.of("/", "/portal", "/portal/*", "/ops", "/ops/*", "/sign-in", "/sign-out",
+            "/language");
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public Set<String> requires() {
+        return Set.of(BrokerCapability.NAME, IdentityCapability.NAME, CasesCapability.NAME);
+    }
+
+    @Override
+    public Running start(Platform platform) {
+        IdentityService identity = platform.services().require(IdentityService.class);
+        Pages pages = new Pages(identity);
+        HtmlErrors errors = new HtmlErrors(pages);
+        Routes face = routes -> {
+            for (String path : PAGE_PATHS) {
+                routes.before(path, http -> {
+                    SecurityHeaders.apply(http);
+                    // The map's data answers scripts: its errors stay problem details.
+                    if (!http.path().startsWith("/ops/map/")) {
+                        ErrorFace.use(http, errors);
+                    }
+                });
+            }
+        };
+        CaseService cases = platform.services().require(CaseService.class);
+        LiveMap live = new LiveMap(platform.events());
+        List<Routes> routes = List.of(face, new Assets(), new SignInPages(identity, pages),
+                new PortalPages(cases, platform.services().require(PublicCases.class), identity, pages),
+                new CasePages(cases, platform.services().require(Administration.class), pages, platform.clock()),
+                new MapPages(platform.services().require(EntityService.class), cases,
+                        platform.services().require(ContextService.class).core(), live, pages, platform.clock()));
+        return new Running() {
+            @Override
+            public List<Routes> routes() {
+                return routes;
+            }
+
+            @Override
+            public void close() {
+                live.close();
+            }
+        };
+    }
+}

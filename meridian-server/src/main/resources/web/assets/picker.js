@@ -1,0 +1,69 @@
+// The report form's place picker: the city's districts and roads drawn from its own open data (no tile server), a
+// click or the phone's position sets the place. Without JavaScript the latitude and longitude fields still work.
+(function () {
+  'use strict';
+  var element = document.getElementById('picker');
+  var latitude = document.getElementById('latitude');
+  var longitude = document.getElementById('longitude');
+  var category = document.getElementById('category');
+  var form = category && category.form;
+
+  // Choosing a category reloads the form with its questions: what was typed is kept across the reload.
+  var KEPT = ['description', 'latitude', 'longitude', 'address', 'phone'];
+  if (category) {
+    var saved = sessionStorage.getItem('meridian.report');
+    if (saved) {
+      sessionStorage.removeItem('meridian.report');
+      var values = JSON.parse(saved);
+      KEPT.forEach(function (name) {
+        var field = form.elements[name];
+        if (field && !field.value && values[name]) { field.value = values[name]; }
+      });
+    }
+    category.addEventListener('change', function () {
+      var values = {};
+      KEPT.forEach(function (name) { values[name] = form.elements[name].value; });
+      sessionStorage.setItem('meridian.report', JSON.stringify(values));
+      window.location.assign(category.getAttribute('data-reload') + encodeURIComponent(category.value));
+    });
+  }
+  if (!element || typeof L === 'undefined') { return; }
+
+  var map = L.map(element, { preferCanvas: true, zoomSnap: 0.5 }).setView([30.27, 120.15], 12);
+  var marker = null;
+  function place(lat, lon, pan) {
+    latitude.value = lat.toFixed(6);
+    longitude.value = lon.toFixed(6);
+    if (marker) { marker.setLatLng([lat, lon]); } else {
+      marker = L.circleMarker([lat, lon], { radius: 9, color: '#b3261e', weight: 3, fillOpacity: 0.6 }).addTo(map);
+    }
+    if (pan) { map.panTo([lat, lon]); }
+  }
+  function load(url, style, fit) {
+    fetch(url, { headers: { Accept: 'application/json' } }).then(function (response) {
+      return response.ok ? response.json() : [];
+    }).then(function (entities) {
+      var features = entities.filter(function (e) { return e.location && e.location.type; }).map(function (e) {
+        return { type: 'Feature', geometry: e.location, properties: { name: e.name || e.id } };
+      });
+      if (!features.length) { return; }
+      var layer = L.geoJSON(features, { style: style, interactive: false }).addTo(map);
+      if (fit && !marker) { map.fitBounds(layer.getBounds(), { padding: [8, 8] }); }
+    }).catch(function () { /* the fields still work without the map */ });
+  }
+  load(element.getAttribute('data-basemap'), { color: '#0b5cad', weight: 1.5, fillColor: '#cfe3f7', fillOpacity: 0.5 }, true);
+  load(element.getAttribute('data-roads'), { color: '#8c959f', weight: 3 }, false);
+  map.on('click', function (event) { place(event.latlng.lat, event.latlng.lng, false); });
+  if (latitude.value && longitude.value && !isNaN(+latitude.value) && !isNaN(+longitude.value)) {
+    place(+latitude.value, +longitude.value, true);
+  }
+  var locate = document.getElementById('locate');
+  if (locate) {
+    if (!navigator.geolocation) { locate.hidden = true; }
+    locate.addEventListener('click', function () {
+      navigator.geolocation.getCurrentPosition(function (position) {
+        place(position.coords.latitude, position.coords.longitude, true);
+      });
+    });
+  }
+}());

@@ -1,0 +1,172 @@
+package org.meridian.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.meridian.app.MeridianServer;
+import org.meridian.sim.DemoCity;
+import org.meridian.testing.Browser;
+import org.meridian.testing.TestServer;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
+
+/**
+ * The pages in a real headless Chromium, as the people of the demo city use them: a citizen reports a pothole on the
+ * portal (in Chinese, the default), the dispatcher signs in, sees the city on the map with live updates, registers and
+ * dispatches the case, the transport bureau accepts and handles it, the dispatcher checks and closes it, the citizen
+ * rates it with the follow code, and the satisfaction KPI on the operations centre changes. Screenshots of the main
+ * pages go to target/screenshots.
+ */
+@Tag("slow")
+class CityPagesBrowserTest {
+    @TempDir
+    Path data;
+
+    @Test
+    void aReportGoesFromTheCitizenThroughTheDepartmentsToARatingAndTheKpis() throws Exception {
+        try (MeridianServer server = TestServer.startOwn(data, Map.of());
+             DemoCity city = DemoCity.start(new DemoCity.Options(7, 60, 60, 1, "http://127.0.0.1:" + server.port(),
+                     "tcp://127.0.0.1:" + server.mqttPort(), data, TestServer.demoDirectory(server)));
+             Browser citizen = Browser.open("zh-CN", 420, 1000);
+             Browser dispatcher = Browser.open("zh-CN", 1400, 900);
+             Browser transport = Browser.open("en", 1280, 900)) {
+            String base = "http://127.0.0.1:" + server.port();
+
+            // The citizen reports, on a phone-sized window, in Chinese.
+            WebDriver phone = citizen.driver();
+            phone.get(base + "/portal");
+            assertThat(phone.findElement(By.tagName("html")).getAttribute("lang")).isEqualTo("zh-CN");
+            citizen.screenshot("portal");
+            phone.findElement(By.cssSelector("a.button.big")).click();
+            new Select(phone.findElement(By.id("category"))).selectByValue("pothole");
+            citizen.waiting(10).until(ExpectedConditions.presenceOfElementLocated(By.id("answer-lane")));
+            String description = "井盖旁路面塌陷 <script>alert(1)</script>";
+            phone.findElement(By.id("description")).sendKeys(description);
+            phone.findElement(By.cssSelector("form.form button[type=submit]")).click();
+            // Without a place the form comes back with the reason next to the field, and what was typed kept.
+            assertThat(phone.findElement(By.id("place-error")).getText()).contains("地图");
+            assertThat(phone.findElement(By.id("description")).getAttribute("value")).isEqualTo(description);
+            citizen.waiting(10).until(driver -> !driver.findElements(By.cssSelector("#picker .leaflet-interactive, #picker canvas")).isEmpty());
+            phone.findElement(By.id("picker")).click();
+            assertThat(phone.findElement(By.id("latitude")).getAttribute("value")).matches("30\\.\\d+");
+            new Select(phone.findElement(By.id("answer-lane"))).selectByIndex(1);
+            phone.findElement(By.id("photo")).sendKeys(photo().toString());
+            citizen.screenshot("report-form");
+            phone.findElement(By.cssSelector("form.form button[type=submit]")).click();
+            String number = citizen.waiting(10).until(ExpectedConditions.presenceOfElementLocated(By.id("case-number"))).getText();
+            String code = phone.findElement(By.id("follow-code")).getText();
+            assertThat(number).matches("\\d{8}-\\d{6}");
+            assertThat(code).matches("[0-9A-Z]{5}-[0-9A-Z]{5}");
+            citizen.screenshot("report-received");
+
+            // The dispatcher signs in on the way to the operations centre and sees the city, updating live.
+            WebDriver desk = dispatcher.driver();
+            desk.get(base + "/ops");
+            assertThat(desk.getCurrentUrl()).contains("/sign-in");
+            signIn(desk, "dispatcher");
+            dispatcher.waiting(20).until(driver -> number(driver, "count-AirQualityObserved") > 0);
+            int drawn = drawn(desk, "count-AirQualityObserved");
+            dispatcher.waiting(30).until(driver -> drawn(driver, "count-AirQualityObserved") > drawn);
+            String satisfactionBefore = desk.findElement(By.cssSelector("[data-kpi=satisfactionRate] .figure")).getText();
+            dispatcher.screenshot("ops-map");
+
+            desk.get(base + "/ops/cases");
+            desk.findElement(By.cssSelector("a.case-card[data-case='" + number + "']")).click();
+            assertThat(desk.findElement(By.cssSelector(".description")).getText()).as("text shown as typed, never run")
+                    .isEqualTo(description);
+            act(desk, "register", Map.of());
+            act(desk, "dispatch", Map.of("lead", "transport"));
+            assertThat(desk.findElement(By.id("case-state")).getText()).isEqualTo("已派遣");
+            assertThat(desk.findElements(By.cssSelector("form[data-action=accept]"))).as("only the department accepts").isEmpty();
+            dispatcher.screenshot("ops-case");
+
+            // The transport bureau (in English) finds it on its workbench, accepts and handles it.
+            WebDriver bureau = transport.driver();
+            bureau.get(base + "/sign-in");
+            signIn(bureau, "transport");
+            bureau.get(base + "/ops/cases?show=mine");
+            assertThat(bureau.findElement(By.tagName("html")).getAttribute("lang")).isEqualTo("en");
+            transport.screenshot("ops-workbench");
+            bureau.findElement(By.cssSelector("a.case-card[data-case='" + number + "']")).click();
+            act(bureau, "accept", Map.of());
+            act(bureau, "handle", Map.of("result", "Patched the road surface"));
+            assertThat(bureau.findElement(By.id("case-state")).getText()).isEqualTo("Handled");
+
+            desk.navigate().refresh();
+            act(desk, "check", Map.of());
+            act(desk, "close", Map.of());
+            assertThat(desk.findElement(By.id("case-state")).getText()).isEqualTo("已结案");
+
+            // The citizen follows the case by its number and rates it.
+            phone.get(base + "/portal/cases/" + number);
+            assertThat(phone.findElement(By.id("case-state")).getText()).isEqualTo("已结案");
+            phone.findElement(By.cssSelector("input[name=satisfaction][value=satisfied]")).click();
+            phone.findElement(By.cssSelector("input[name=solved][value=yes]")).click();
+            phone.findElement(By.cssSelector("form[action$='/rating'] button[type=submit]")).click();
+            assertThat(citizen.waiting(10).until(ExpectedConditions.presenceOfElementLocated(By.id("rated"))).getText()).contains("满意");
+            citizen.screenshot("case-rated");
+
+            desk.get(base + "/ops");
+            String satisfactionAfter = desk.findElement(By.cssSelector("[data-kpi=satisfactionRate] .figure")).getText();
+            assertThat(satisfactionBefore).isEqualTo("—");
+            assertThat(satisfactionAfter).isEqualTo("100%");
+        }
+    }
+
+    private static void signIn(WebDriver driver, String username) {
+        driver.findElement(By.id("username")).sendKeys(username);
+        driver.findElement(By.id("password")).sendKeys(org.meridian.app.DemoDirectory.PASSWORD);
+        driver.findElement(By.cssSelector("form.form button[type=submit]")).click();
+    }
+
+    /** Opens the action's form on the case page, fills it and sends it. */
+    private static void act(WebDriver driver, String action, Map<String, String> fields) {
+        WebElement form = driver.findElement(By.cssSelector("form[data-action='" + action + "']"));
+        WebElement details = form.findElement(By.xpath(".."));
+        if (details.getAttribute("open") == null) {
+            details.findElement(By.tagName("summary")).click();
+        }
+        fields.forEach((name, value) -> {
+            WebElement field = form.findElement(By.name(name));
+            if (field.getTagName().equals("select")) {
+                new Select(field).selectByValue(value);
+            } else {
+                field.sendKeys(value);
+            }
+        });
+        form.findElement(By.cssSelector("button[type=submit]")).click();
+    }
+
+    private static int number(WebDriver driver, String id) {
+        String text = driver.findElement(By.id(id)).getText().strip();
+        return text.isEmpty() ? 0 : Integer.parseInt(text);
+    }
+
+    private static int drawn(WebDriver driver, String id) {
+        String drawn = driver.findElement(By.id(id)).getAttribute("data-drawn");
+        return drawn == null ? 0 : Integer.parseInt(drawn);
+    }
+
+    /** A small PNG, as a phone's photo of the pothole. */
+    private Path photo() throws java.io.IOException {
+        BufferedImage image = new BufferedImage(320, 240, BufferedImage.TYPE_INT_RGB);
+        java.awt.Graphics2D graphics = image.createGraphics();
+        graphics.setColor(java.awt.Color.DARK_GRAY);
+        graphics.fillRect(0, 0, 320, 240);
+        graphics.setColor(java.awt.Color.BLACK);
+        graphics.fillOval(100, 80, 120, 80);
+        graphics.dispose();
+        Path file = data.resolve("pothole.png");
+        javax.imageio.ImageIO.write(image, "png", file.toFile());
+        return file;
+    }
+}
