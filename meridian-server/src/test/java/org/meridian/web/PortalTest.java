@@ -1,0 +1,99 @@
+package org.meridian.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpResponse;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.meridian.testing.Api;
+import org.meridian.testing.TestServer;
+
+/**
+ * The citizen portal over HTTP: a report checked field by field with the reasons shown beside them and what was typed
+ * kept (escaped), photos checked for what they are, a case number and follow code given, following with them from
+ * another device, and a wrong code told apart from nothing.
+ */
+class PortalTest {
+    private static final Pattern NUMBER = Pattern.compile("id=\"case-number\">([^<]+)<");
+    private static final Pattern CODE = Pattern.compile("id=\"follow-code\">([^<]+)<");
+    private static final Api OPERATOR = TestServer.api();
+
+    @BeforeAll
+    static void aPublicCategory() {
+        Api.Response category = OPERATOR.put("/cases/v1/categories/portal-bench", """
+                {"name": "长椅损坏 Broken bench", "kind": "component", "parent": "public-facilities", "public": true,
+                 "limits": {"normal": {"dispatched": 2}},
+                 "questions": [{"code": "seats", "datatype": "number", "required": true, "description": "几个座位 How many seats", "order": 1}]}""")
+                .send();
+        assertThat(category.status()).as(category.toString()).isIn(200, 201);
+    }
+
+    private static WebClient citizen() {
+        return new WebClient(OPERATOR.base(), "zh-CN");
+    }
+
+    @Test
+    void aReportIsCheckedFieldByFieldAndWhatWasTypedIsKeptEscaped() {
+        WebClient phone = citizen();
+        String typed = "<img src=x onerror=alert(1)> 长椅断了";
+        HttpResponse<String> refused = phone.postMultipart("/portal/report", Map.of("category", "portal-bench", "description", typed,
+                "latitude", "91", "longitude", "120.1", "phone", "call me"), "photo", "bench.png", "image/png", "not a png".getBytes());
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(refused.body())
+                .contains("id=\"place-error\"").contains("id=\"phone-error\"").contains("id=\"photo-error\"")
+                .contains("id=\"answer-seats-error\"")
+                .as("what was typed comes back, escaped").contains("&lt;img src=x onerror=alert(1)&gt; 长椅断了")
+                .doesNotContain("<img src=x");
+        HttpResponse<String> noCategory = phone.postMultipart("/portal/report", Map.of("category", "no-such-thing", "description", "x",
+                "latitude", "30.2", "longitude", "120.1"), null, null, null, null);
+        assertThat(noCategory.body()).contains("id=\"category-error\"");
+    }
+
+    @Test
+    void aReporterFollowsTheirCaseWithItsNumberAndCodeFromAnyDevice() {
+        WebClient phone = citizen();
+        HttpResponse<String> received = phone.postMultipart("/portal/report", Map.of("category", "portal-bench", "description",
+                "The bench at the bus stop is broken", "latitude", "30.27", "longitude", "120.15", "answer.seats", "3"), "photo",
+                "bench.png", "image/png", png());
+        assertThat(received.statusCode()).as(received.body()).isEqualTo(200);
+        String number = find(NUMBER, received.body());
+        String code = find(CODE, received.body());
+        assertThat(phone.get("/portal/cases/" + number).body()).contains("id=\"case-state\">已受理").contains("The bench at the bus stop");
+
+        WebClient laptop = citizen();
+        assertThat(laptop.get("/portal/cases/" + number).body()).as("another device is asked for the code")
+                .doesNotContain("id=\"case-state\"").contains("name=\"code\"");
+        HttpResponse<String> wrong = laptop.post("/portal/track", Map.of("number", number, "code", "ZZZZZ-ZZZZZ"));
+        assertThat(wrong.statusCode()).isEqualTo(404);
+        assertThat(wrong.body()).contains("工单号或查询码不正确");
+        HttpResponse<String> right = laptop.post("/portal/track", Map.of("number", number, "code", code.toLowerCase().replace("-", " ")));
+        assertThat(right.statusCode()).isEqualTo(303);
+        assertThat(laptop.get("/portal/cases/" + number).body()).contains("id=\"case-state\"");
+        // Not closed yet: nothing to rate, and a rating sent anyway is refused.
+        assertThat(laptop.get("/portal/cases/" + number).body()).doesNotContain("/rating");
+        assertThat(laptop.post("/portal/cases/" + number + "/rating", Map.of("satisfaction", "satisfied")).statusCode()).isEqualTo(409);
+        // The case API shows who reported it as the pseudonym of the code, never the code.
+        Api.Response seen = OPERATOR.get("/cases/v1/cases/" + number).send();
+        assertThat(seen.body()).doesNotContain(code.replace("-", "")).contains("citizen:");
+    }
+
+    private static String find(Pattern pattern, String page) {
+        Matcher matcher = pattern.matcher(page);
+        assertThat(matcher.find()).as(page).isTrue();
+        return matcher.group(1);
+    }
+
+    private static byte[] png() {
+        try {
+            java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(40, 30, java.awt.image.BufferedImage.TYPE_INT_RGB);
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            javax.imageio.ImageIO.write(image, "png", out);
+            return out.toByteArray();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}
