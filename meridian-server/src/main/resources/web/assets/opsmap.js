@@ -23,7 +23,12 @@
       var features = entities.filter(function (e) { return e.location; }).map(function (e) {
         return { type: 'Feature', geometry: e.location, properties: { name: e.name || e.id } };
       });
-      var layer = L.geoJSON(features, { style: style, interactive: false, renderer: renderer }).addTo(map);
+      var layer = L.geoJSON(features, { style: style, interactive: false, renderer: renderer, onEachFeature: function (feature, shape) {
+        // Districts carry their names on the map; roads are left unnamed, to keep the map quiet.
+        if (fit && feature.geometry.type.indexOf('Polygon') >= 0) {
+          shape.bindTooltip(String(feature.properties.name), { permanent: true, direction: 'center', className: 'district-label' });
+        }
+      } }).addTo(map);
       layer.bringToBack();
       if (fit && features.length) { map.fitBounds(layer.getBounds(), { padding: [10, 10] }); }
     }).catch(function () {});

@@ -13,7 +13,8 @@ public final class BenchMain {
         switch (command) {
             case "load" -> LoadGenerator.main(rest);
             case "jmh" -> org.openjdk.jmh.Main.main(rest);
-            default -> System.out.println("usage: load <baseUrl> [entities] [seed] | jmh [JMH options]");
+            case "pages" -> PageTimings.main(rest);
+            default -> System.out.println("usage: load <baseUrl> [entities] [seed] | jmh [JMH options] | pages <baseUrl> <user> <password>");
         }
     }
 }

@@ -127,6 +127,8 @@ public final class Main implements Callable<Integer> {
         }, "meridian-shutdown"));
         System.out.println();
         System.out.println("Meridian is running.");
+        System.out.println("  Citizen portal " + base + "/portal");
+        System.out.println("  Operations    " + base + "/ops (sign in as a demo account below, or as admin)");
         System.out.println("  NGSI-LD API   " + base + "/ngsi-ld/v1/entities?type=AirQualityObserved&limit=5");
         if (running != null) {
             System.out.println("  History       " + base + "/ngsi-ld/v1/temporal/entities?type=WeatherObserved&attrs=temperature&lastN=5");

@@ -347,10 +347,7 @@ public final class EntityQueries {
         parameters.add(attribute == null ? "" : attribute);
         String source = masked("entity", scope, parameters);
         String where = where(tenant, selection, scope, parameters);
-        parameters.add(box.west());
-        parameters.add(box.south());
-        parameters.add(box.east());
-        parameters.add(box.north());
+        parameters.addAll(List.of(box.west(), box.south(), box.east(), box.north()));
         parameters.add(limit);
         List<MapPoint> points = new ArrayList<>();
         try (PreparedStatement select = connection.prepareStatement("SELECT id, (center(location_box))[0], (center(location_box))[1], "
@@ -377,10 +374,7 @@ public final class EntityQueries {
         parameters.add(cell);
         String source = masked("entity", scope, parameters);
         String where = where(tenant, selection, scope, parameters);
-        parameters.add(box.west());
-        parameters.add(box.south());
-        parameters.add(box.east());
-        parameters.add(box.north());
+        parameters.addAll(List.of(box.west(), box.south(), box.east(), box.north()));
         List<MapCluster> clusters = new ArrayList<>();
         try (PreparedStatement select = connection.prepareStatement("SELECT avg(x), avg(y), count(*) FROM (SELECT "
                 + "(center(location_box))[0] AS x, (center(location_box))[1] AS y, floor((center(location_box))[0] / ?) AS gx, "

@@ -67,14 +67,19 @@ public final class PortalPages implements Routes {
     // ---- home ----
 
     private void home(Context http) {
+        showHome(http, published.requests(TENANT, List.of(), null, null, null, null, 10, 0).stream().map(PortalPages::publicReport)
+                .toList(), "", "");
+    }
+
+    /** The portal's front page: its recent public reports, and the follow form with the number and message given. */
+    private void showHome(Context http, List<PublicReport> recent, String number, String error) {
         Map<String, Object> model = new HashMap<>();
         model.put("page", pages.page(http));
         model.put("mine", FollowCodes.remembered(http).keySet().stream().toList());
-        model.put("recent", published.requests(TENANT, List.of(), null, null, null, null, 10, 0).stream()
-                .map(PortalPages::publicReport).toList());
+        model.put("recent", recent);
         model.put("categories", names());
-        model.put("number", "");
-        model.put("error", "");
+        model.put("number", number);
+        model.put("error", error);
         pages.render(http, "portal/home.jte", model);
     }
 
@@ -236,15 +241,8 @@ public final class PortalPages implements Routes {
             http.status(303).header("Location", "/portal/cases/" + number);
             return;
         }
-        Map<String, Object> model = new HashMap<>();
-        model.put("page", pages.page(http));
-        model.put("mine", FollowCodes.remembered(http).keySet().stream().toList());
-        model.put("recent", List.of());
-        model.put("categories", names());
-        model.put("number", number);
-        model.put("error", "track.error");
         http.status(404);
-        pages.render(http, "portal/home.jte", model);
+        showHome(http, List.of(), number, "track.error");
     }
 
     /** The case as its reporter sees it, when the code is the one it was reported with. */
@@ -265,14 +263,7 @@ public final class PortalPages implements Routes {
         Optional<CaseService.Detail> detail = code == null ? Optional.empty() : detail(number, code);
         if (detail.isEmpty()) {
             // Not followed from this browser: the number and code are asked for.
-            Map<String, Object> model = new HashMap<>();
-            model.put("page", pages.page(http));
-            model.put("mine", FollowCodes.remembered(http).keySet().stream().toList());
-            model.put("recent", List.of());
-            model.put("categories", names());
-            model.put("number", FollowCodes.isCaseNumber(number) ? number : "");
-            model.put("error", "");
-            pages.render(http, "portal/home.jte", model);
+            showHome(http, List.of(), FollowCodes.isCaseNumber(number) ? number : "", "");
             return;
         }
         showCase(http, detail.get(), Map.of());
