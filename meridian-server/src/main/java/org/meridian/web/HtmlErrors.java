@@ -27,6 +27,12 @@ final class HtmlErrors implements ErrorFace {
             http.status(303).header("Location", "/sign-in?next=" + URLEncoder.encode(back, StandardCharsets.UTF_8));
             return;
         }
+        if (error.type() == ErrorType.UNAUTHENTICATED && http.method().name().equals("POST") && Drafts.isForm(http)) {
+            // A form sent after the sign-in ended: sign in again, and what was typed goes along to be sent once more.
+            http.status(401);
+            SignInPages.show(pages, http, Drafts.of(http), http.path(), "", pages.page(http).t().get("signIn.expired"));
+            return;
+        }
         int status = error.type().httpStatus();
         Page page = pages.page(http);
         String headline = switch (status) {

@@ -37,11 +37,28 @@ final class SignInPages implements Routes {
     }
 
     private void show(Context http, String username, String error) {
+        String resubmit = http.formParam("resubmit");
+        show(pages, http, Drafts.carried(http), resubmit == null ? "" : next(resubmit), username, error);
+    }
+
+    /**
+     * The sign-in form; with a draft, what was typed into a form whose sign-in had ended, carried along (hidden) to be
+     * sent again to {@code resubmit} once signed in.
+     */
+    static void show(Pages pages, Context http, Map<String, String> draft, String resubmit, String username, String error) {
         Map<String, Object> model = new HashMap<>();
         model.put("page", pages.page(http));
-        model.put("next", next(http.queryParam("next") != null ? http.queryParam("next") : http.formParam("next")));
+        String wanted = http.queryParam("next") != null ? http.queryParam("next") : http.formParam("next");
+        if (wanted == null && !draft.isEmpty()) {
+            // Back to the page the form was on (the browser says which), else to where the form was sent.
+            String referer = http.header("Referer");
+            wanted = referer == null ? resubmit : java.net.URI.create(referer).getRawPath();
+        }
+        model.put("next", next(wanted));
         model.put("username", username);
         model.put("error", error == null ? "" : error);
+        model.put("draft", draft);
+        model.put("resubmit", resubmit);
         pages.render(http, "sign-in.jte", model);
     }
 
@@ -51,6 +68,18 @@ final class SignInPages implements Routes {
         try {
             IdentityService.BrowserSession session = identity.signInBrowser(username, http.formParam("password"), http.ip());
             BrowserCookies.signedIn(http, session);
+            Map<String, String> draft = Drafts.carried(http);
+            String resubmit = http.formParam("resubmit");
+            if (!draft.isEmpty() && resubmit != null && !resubmit.isEmpty()) {
+                // The form whose sign-in had ended, filled as it was, to be sent again under the new sign-in.
+                Map<String, Object> model = new HashMap<>();
+                model.put("page", pages.page(http));
+                model.put("draft", draft);
+                model.put("resubmit", next(resubmit));
+                model.put("csrf", session.csrf());
+                pages.render(http, "resume.jte", model);
+                return;
+            }
             http.status(303).header("Location", next(http.formParam("next")));
         } catch (MeridianException e) {
             if (e.code() == IdentityError.TOO_MANY_ATTEMPTS) {

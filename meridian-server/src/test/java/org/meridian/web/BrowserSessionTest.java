@@ -97,6 +97,37 @@ class BrowserSessionTest {
     }
 
     @Test
+    void aFormSentAfterTheSignInEndedIsKeptThroughSigningInAgainAndSentThen() {
+        Api.Response category = operator.put("/cases/v1/categories/web-session-test", "{\"name\": \"Test\", \"kind\": \"event\", "
+                + "\"parent\": \"city\", \"public\": true, \"limits\": {}}").send();
+        assertThat(category.status()).as(category.toString()).isIn(200, 201);
+        Api.Response reported = operator.post("/cases/v1/cases", "{\"category\": \"web-session-test\", \"description\": \"x\", "
+                + "\"location\": {\"type\": \"Point\", \"coordinates\": [120.1, 30.2]}}").send();
+        String number = reported.json().path("id").asText();
+        String name = dispatcher();
+        WebClient browser = browser();
+        browser.post("/sign-in", Map.of("username", name, "password", "a-test-password-1"));
+        String csrf = WebClient.csrf(browser.get("/ops/cases/" + number).body());
+        // The sign-in ends (here: signed out elsewhere, as an expiry would), and a long note is sent after it.
+        browser.post("/sign-out", Map.of("_csrf", csrf));
+        String note = "巡查发现 <b>井盖</b> 已更换 & checked twice";
+        HttpResponse<String> ended = browser.post("/ops/cases/" + number + "/actions", Map.of("_csrf", csrf, "action", "note", "text", note));
+        assertThat(ended.statusCode()).isEqualTo(401);
+        assertThat(ended.body()).contains("id=\"draft-kept\"").contains("name=\"draft.text\"")
+                .contains("value=\"巡查发现 &lt;b").contains("已更换 &amp; checked twice\"").doesNotContain("value=\"巡查发现 <b")
+                .doesNotContain("draft._csrf");
+        HttpResponse<String> again = browser.post("/sign-in", Map.of("username", name, "password", "a-test-password-1",
+                "resubmit", "/ops/cases/" + number + "/actions", "draft.action", "note", "draft.text", note));
+        assertThat(again.statusCode()).isEqualTo(200);
+        assertThat(again.body()).contains("action=\"/ops/cases/" + number + "/actions\"").contains("巡查发现 &lt;b").doesNotContain("<b>井盖");
+        String fresh = WebClient.csrf(again.body());
+        assertThat(fresh).isNotEqualTo(csrf);
+        HttpResponse<String> sent = browser.post("/ops/cases/" + number + "/actions", Map.of("_csrf", fresh, "action", "note", "text", note));
+        assertThat(sent.statusCode()).isEqualTo(303);
+        assertThat(operator.get("/cases/v1/cases/" + number).send().body()).contains("已更换 & checked twice");
+    }
+
+    @Test
     void theLanguageFollowsTheBrowserUntilTheSwitchChoosesAndStaysChosen() {
         WebClient english = new WebClient(operator.base(), "en-GB,en;q=0.9,zh;q=0.5");
         assertThat(english.get("/portal").body()).contains("<html lang=\"en\">").contains("Report a problem");
