@@ -65,15 +65,18 @@
     var group = L.layerGroup();
     var count = document.getElementById('count-' + type);
     if (data.clusters) {
+      // Counts per cell, drawn on the canvas like the points (no element per cluster): the circle grows with the count.
       var total = 0;
       data.clusters.forEach(function (cluster) {
         total += cluster.count;
-        var size = Math.min(46, 18 + Math.log(cluster.count) * 4);
-        L.marker([cluster.lat, cluster.lon], { icon: L.divIcon({ className: 'cluster cluster-' + type, html: String(cluster.count),
-          iconSize: [size, size] }), keyboard: false }).on('click', function () { map.setView([cluster.lat, cluster.lon], map.getZoom() + 2); })
+        L.circleMarker([cluster.lat, cluster.lon], { radius: Math.min(22, 6 + Math.log(cluster.count) * 2.5), color: '#fff', weight: 1,
+          fillColor: '#0b5cad', fillOpacity: 0.75, renderer: renderer })
+          .bindTooltip(String(cluster.count))
+          .on('click', function () { map.setView([cluster.lat, cluster.lon], map.getZoom() + 2); })
           .addTo(group);
       });
       count.textContent = total;
+      count.setAttribute('data-clustered', 'true');
     } else {
       data.points.forEach(function (point) {
         var colour = COLOURS[grade(toggle, point)];
@@ -92,6 +95,7 @@
         layer.addTo(group);
       });
       count.textContent = data.points.length;
+      count.removeAttribute('data-clustered');
     }
     shown[type] = group.addTo(map);
     // How many times the layer was drawn: a screen reader ignores it, a test watches live updates arrive by it.
@@ -99,6 +103,10 @@
   }
 
   var inFlight = {};
+  var fetchedAt = {};
+  var moving = false;
+  map.on('movestart', function () { moving = true; });
+  map.on('moveend', function () { moving = false; });
   function fetchLayer(toggle) {
     var type = toggle.value;
     if (!toggle.checked) {
@@ -108,6 +116,7 @@
     }
     if (inFlight[type]) { return; }
     inFlight[type] = true;
+    fetchedAt[type] = Date.now();
     var b = map.getBounds();
     var bbox = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map(function (n) { return n.toFixed(5); }).join(',');
     getJson('/ops/map/layer?type=' + type + '&bbox=' + bbox + '&zoom=' + Math.round(map.getZoom()))
@@ -136,9 +145,14 @@
     if (!types.length || !window.EventSource) { return; }
     stream = new EventSource('/ops/map/live?types=' + types.join(','));
     stream.addEventListener('changed', function (event) {
+      if (moving) { return; }
       JSON.parse(event.data).forEach(function (type) {
         var toggle = toggles.filter(function (t) { return t.value === type; })[0];
-        if (toggle) { fetchLayer(toggle); }
+        if (!toggle) { return; }
+        // Counts per cell hardly move with one reading: a clustered layer is read again every ten seconds at most, a
+        // layer of single entities every two (a busy city changes every layer every second).
+        var clustered = document.getElementById('count-' + type).hasAttribute('data-clustered');
+        if (Date.now() - (fetchedAt[type] || 0) > (clustered ? 10000 : 2000)) { fetchLayer(toggle); }
       });
     });
   }

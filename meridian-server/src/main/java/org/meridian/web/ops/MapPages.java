@@ -40,7 +40,7 @@ import org.meridian.web.Pages;
 public final class MapPages implements Routes {
     static final String TENANT = "";
     /** Entities of one layer drawn one by one at most; beyond, the server counts them per cell. */
-    static final int MAX_POINTS = 2_000;
+    static final int MAX_POINTS = 800;
     /** The size of a cluster's cell, in screen pixels (at the view's zoom). */
     static final int CELL_PIXELS = 48;
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
