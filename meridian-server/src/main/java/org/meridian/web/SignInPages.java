@@ -48,6 +48,7 @@ final class SignInPages implements Routes {
     static void show(Pages pages, Context http, Map<String, String> draft, String resubmit, String username, String error) {
         Map<String, Object> model = new HashMap<>();
         model.put("page", pages.page(http));
+        model.put("signInToken", signInToken(http));
         String wanted = http.queryParam("next") != null ? http.queryParam("next") : http.formParam("next");
         if (wanted == null && !draft.isEmpty()) {
             // Back to the page the form was on (the browser says which), else to where the form was sent.
@@ -65,6 +66,15 @@ final class SignInPages implements Routes {
     private void signIn(Context http) {
         String username = http.formParam("username");
         Messages t = Messages.of(Language.of(http));
+        String expected = http.cookie(SIGN_IN_COOKIE);
+        String sent = http.formParam(SIGN_IN_FIELD);
+        if (expected == null || sent == null || !java.security.MessageDigest.isEqual(expected.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                sent.getBytes(java.nio.charset.StandardCharsets.UTF_8))) {
+            // Not our own sign-in form (another site's, signing the visitor in as someone else), or a stale one.
+            http.status(400);
+            show(http, username == null ? "" : username, t.get("signIn.stale"));
+            return;
+        }
         try {
             IdentityService.BrowserSession session = identity.signInBrowser(username, http.formParam("password"), http.ip());
             BrowserCookies.signedIn(http, session);
@@ -116,6 +126,28 @@ final class SignInPages implements Routes {
         cookie.setSameSite(SameSite.LAX);
         http.cookie(cookie);
         http.status(303).header("Location", next(http.queryParam("back")));
+    }
+
+    static final String SIGN_IN_COOKIE = "meridian_sign_in";
+    static final String SIGN_IN_FIELD = "_sign_in";
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+
+    /**
+     * A fresh token for the sign-in form, also set as a cookie only this site's pages send back (SameSite=Strict): a
+     * sign-in posted from another site's page (to sign the visitor in as the other site's account) lacks it.
+     */
+    private static String signInToken(Context http) {
+        byte[] bytes = new byte[18];
+        RANDOM.nextBytes(bytes);
+        String token = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        Cookie cookie = new Cookie(SIGN_IN_COOKIE, token);
+        cookie.setPath("/sign-in");
+        cookie.setMaxAge(3600);
+        cookie.setHttpOnly(true);
+        cookie.setSameSite(SameSite.STRICT);
+        cookie.setSecure("https".equals(http.scheme()));
+        http.cookie(cookie);
+        return token;
     }
 
     /** Where to go after signing in: a path of this site only (never another site: no open redirect). */

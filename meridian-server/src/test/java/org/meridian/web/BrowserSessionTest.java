@@ -38,11 +38,14 @@ class BrowserSessionTest {
         assertThat(away.statusCode()).isEqualTo(303);
         assertThat(away.headers().firstValue("Location")).hasValue("/sign-in?next=%2Fops%2Fcases");
 
-        HttpResponse<String> wrong = browser.post("/sign-in", Map.of("username", name, "password", "not-it", "next", "/ops/cases"));
+        HttpResponse<String> forged = browser.post("/sign-in", Map.of("username", name, "password", "a-test-password-1"));
+        assertThat(forged.statusCode()).as("a sign-in form not of this site's page").isEqualTo(400);
+        assertThat(forged.headers().allValues("Set-Cookie")).noneMatch(cookie -> cookie.startsWith("meridian_session="));
+        HttpResponse<String> wrong = browser.signIn(Map.of("username", name, "password", "not-it", "next", "/ops/cases"));
         assertThat(wrong.statusCode()).isEqualTo(400);
         assertThat(wrong.body()).contains("用户名或密码不正确").contains("value=\"" + name + "\"").contains("aria-invalid=\"true\"");
 
-        HttpResponse<String> in = browser.post("/sign-in", Map.of("username", name, "password", "a-test-password-1", "next",
+        HttpResponse<String> in = browser.signIn(Map.of("username", name, "password", "a-test-password-1", "next",
                 "//evil.example/x"));
         assertThat(in.statusCode()).isEqualTo(303);
         assertThat(in.headers().firstValue("Location")).as("another site is never where sign-in leads").hasValue("/ops");
@@ -62,7 +65,7 @@ class BrowserSessionTest {
     void aChangeCarriedByTheCookieNeedsThePagesTokenAndOrigin() {
         String name = dispatcher();
         WebClient browser = browser();
-        browser.post("/sign-in", Map.of("username", name, "password", "a-test-password-1"));
+        browser.signIn(Map.of("username", name, "password", "a-test-password-1"));
         String csrf = WebClient.csrf(browser.get("/ops/cases").body());
 
         HttpResponse<String> forged = browser.post("/sign-out", Map.of());
@@ -84,7 +87,7 @@ class BrowserSessionTest {
     void theCookieIsNotABearerTokenNorABearerTokenACookie() {
         String name = dispatcher();
         WebClient browser = browser();
-        browser.post("/sign-in", Map.of("username", name, "password", "a-test-password-1"));
+        browser.signIn(Map.of("username", name, "password", "a-test-password-1"));
         String cookie = browser.cookies().getCookieStore().getCookies().stream().filter(c -> c.getName().equals("meridian_session"))
                 .map(HttpCookie::getValue).findFirst().orElseThrow();
         Api.Response asBearer = operator.anonymous().get("/cases/v1/cases").header("Authorization", "Bearer " + cookie).send();
@@ -106,7 +109,7 @@ class BrowserSessionTest {
         String number = reported.json().path("id").asText();
         String name = dispatcher();
         WebClient browser = browser();
-        browser.post("/sign-in", Map.of("username", name, "password", "a-test-password-1"));
+        browser.signIn(Map.of("username", name, "password", "a-test-password-1"));
         String csrf = WebClient.csrf(browser.get("/ops/cases/" + number).body());
         // The sign-in ends (here: signed out elsewhere, as an expiry would), and a long note is sent after it.
         browser.post("/sign-out", Map.of("_csrf", csrf));
@@ -116,7 +119,7 @@ class BrowserSessionTest {
         assertThat(ended.body()).contains("id=\"draft-kept\"").contains("name=\"draft.text\"")
                 .contains("value=\"巡查发现 &lt;b").contains("已更换 &amp; checked twice\"").doesNotContain("value=\"巡查发现 <b")
                 .doesNotContain("draft._csrf");
-        HttpResponse<String> again = browser.post("/sign-in", Map.of("username", name, "password", "a-test-password-1",
+        HttpResponse<String> again = browser.signIn(Map.of("username", name, "password", "a-test-password-1",
                 "resubmit", "/ops/cases/" + number + "/actions", "draft.action", "note", "draft.text", note));
         assertThat(again.statusCode()).isEqualTo(200);
         assertThat(again.body()).contains("action=\"/ops/cases/" + number + "/actions\"").contains("巡查发现 &lt;b").doesNotContain("<b>井盖");
