@@ -89,9 +89,10 @@
             color: '#fff', weight: 1, fillColor: colour, fillOpacity: 0.95, renderer: renderer });
         }
         layer.bindTooltip(label);
-        if (type === 'ServiceRequest') {
-          layer.on('click', function () { window.location.assign('/ops/cases/' + caseNumber(point.id)); });
-        }
+        layer.on('click', function () {
+          window.location.assign(type === 'ServiceRequest' ? '/ops/cases/' + caseNumber(point.id)
+            : '/ops/entities/' + encodeURIComponent(point.id));
+        });
         layer.addTo(group);
       });
       count.textContent = data.points.length;

@@ -366,7 +366,8 @@ public final class CaseService {
         CaseStore.StoredAttachment found = transactions.readOnly(connection -> cases.attachment(connection, caller.tenant(), id,
                 attachmentId, thumbnail)).orElseThrow(() -> new MeridianException(CaseError.NOT_FOUND,
                 "Case " + id + " has no attachment " + attachmentId + (thumbnail ? " with a thumbnail" : "")));
-        return new AttachmentContent(found.name(), found.mediaType(), found.bytes());
+        // Thumbnails are made as JPEG whatever the photo was (Attachments).
+        return new AttachmentContent(found.name(), thumbnail ? "image/jpeg" : found.mediaType(), found.bytes());
     }
 
     private static Attachment attachment(CaseStore.StoredAttachment stored) {

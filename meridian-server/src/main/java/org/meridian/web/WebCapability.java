@@ -15,7 +15,9 @@ import org.meridian.platform.http.Routes;
 import org.meridian.identity.Administration;
 import org.meridian.broker.ContextService;
 import org.meridian.broker.EntityService;
+import org.meridian.broker.TemporalService;
 import org.meridian.web.ops.CasePages;
+import org.meridian.web.ops.EntityPages;
 import org.meridian.web.ops.LiveMap;
 import org.meridian.web.ops.MapPages;
 import org.meridian.web.portal.PortalPages;
@@ -62,7 +64,9 @@ public final class WebCapability implements Capability {
                 new PortalPages(cases, platform.services().require(PublicCases.class), identity, pages),
                 new CasePages(cases, platform.services().require(Administration.class), pages, platform.clock()),
                 new MapPages(platform.services().require(EntityService.class), cases,
-                        platform.services().require(ContextService.class).core(), live, pages, platform.clock()));
+                        platform.services().require(ContextService.class).core(), live, pages, platform.clock()),
+                new EntityPages(platform.services().require(EntityService.class), platform.services().require(TemporalService.class),
+                        platform.services().require(ContextService.class).core(), pages, platform.clock()));
         return new Running() {
             @Override
             public List<Routes> routes() {

@@ -78,6 +78,9 @@ class CityPagesBrowserTest {
             dispatcher.waiting(30).until(driver -> drawn(driver, "count-AirQualityObserved") > drawn);
             String satisfactionBefore = desk.findElement(By.cssSelector("[data-kpi=satisfactionRate] .figure")).getText();
             dispatcher.screenshot("ops-map");
+            desk.get(base + "/ops/entities/urn:ngsi-ld:AirQualityObserved:air-00001");
+            assertThat(desk.findElement(By.id("history-chart")).isDisplayed()).as("the day's chart of a sensor").isTrue();
+            dispatcher.screenshot("ops-entity");
 
             desk.get(base + "/ops/cases");
             desk.findElement(By.cssSelector("a.case-card[data-case='" + number + "']")).click();
@@ -126,6 +129,9 @@ class CityPagesBrowserTest {
         driver.findElement(By.id("username")).sendKeys(username);
         driver.findElement(By.id("password")).sendKeys(org.meridian.app.DemoDirectory.PASSWORD);
         driver.findElement(By.cssSelector("form.form button[type=submit]")).click();
+        // The click does not wait for the sign-in's redirect: a navigation started before it lands would lose to it.
+        new org.openqa.selenium.support.ui.WebDriverWait(driver, java.time.Duration.ofSeconds(10))
+                .until(d -> !d.getCurrentUrl().contains("/sign-in"));
     }
 
     /** Opens the action's form on the case page, fills it and sends it. */
@@ -144,6 +150,8 @@ class CityPagesBrowserTest {
             }
         });
         form.findElement(By.cssSelector("button[type=submit]")).click();
+        // The next page has replaced this one before anything is looked for on it.
+        new org.openqa.selenium.support.ui.WebDriverWait(driver, java.time.Duration.ofSeconds(10)).until(ExpectedConditions.stalenessOf(form));
     }
 
     private static int number(WebDriver driver, String id) {

@@ -61,7 +61,14 @@ class PortalTest {
         assertThat(received.statusCode()).as(received.body()).isEqualTo(200);
         String number = find(NUMBER, received.body());
         String code = find(CODE, received.body());
-        assertThat(phone.get("/portal/cases/" + number).body()).contains("id=\"case-state\">已受理").contains("The bench at the bus stop");
+        String followed = phone.get("/portal/cases/" + number).body();
+        assertThat(followed).contains("id=\"case-state\">已受理").contains("The bench at the bus stop");
+        Matcher photo = Pattern.compile("src=\"(/portal/cases/" + number + "/photos/[^\"]+)\"").matcher(followed);
+        assertThat(photo.find()).as("the reporter sees their photo").isTrue();
+        HttpResponse<String> thumbnail = phone.get(photo.group(1));
+        assertThat(thumbnail.statusCode()).isEqualTo(200);
+        assertThat(thumbnail.headers().firstValue("Content-Type")).as("thumbnails are JPEG").hasValue("image/jpeg");
+        assertThat(citizen().get(photo.group(1)).statusCode()).as("not to a browser without the code").isEqualTo(404);
 
         WebClient laptop = citizen();
         assertThat(laptop.get("/portal/cases/" + number).body()).as("another device is asked for the code")

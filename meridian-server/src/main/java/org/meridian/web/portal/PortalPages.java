@@ -62,6 +62,7 @@ public final class PortalPages implements Routes {
         routes.post("/portal/track", this::track, Access.PUBLIC);
         routes.get("/portal/cases/{number}", this::followed, Access.PUBLIC);
         routes.post("/portal/cases/{number}/rating", this::rate, Access.PUBLIC);
+        routes.get("/portal/cases/{number}/photos/{attachment}", this::photo, Access.PUBLIC);
     }
 
     // ---- home ----
@@ -282,12 +283,31 @@ public final class PortalPages implements Routes {
         model.put("category", names().getOrDefault(detail.view().category(), detail.view().category()));
         model.put("steps", steps);
         model.put("errors", errors);
+        String code = FollowCodes.remembered(http).get(detail.view().id());
+        model.put("photos", code == null ? List.of() : cases.attachments(citizen(code), detail.view().id()).stream()
+                .filter(CaseService.Attachment::hasThumbnail).toList());
         pages.render(http, "portal/case.jte", model);
     }
 
     private static Step step(CaseEvent event) {
         String note = event.data().path("result").asText(event.data().path("publicNote").asText(event.data().path("reason").asText("")));
         return new Step(event.kind(), event.at(), note);
+    }
+
+    /** A photo's thumbnail of a case this browser follows (as its reporter sees them: the case's own photos). */
+    private void photo(Context http) {
+        String number = http.pathParam("number");
+        String code = FollowCodes.remembered(http).get(number);
+        if (code == null) {
+            throw new MeridianException(CaseError.NOT_FOUND, "No case " + number + " followed from this browser");
+        }
+        CaseService.AttachmentContent content = cases.attachment(citizen(code), number, http.pathParam("attachment"), true);
+        http.header("X-Content-Type-Options", "nosniff");
+        http.header("Content-Security-Policy", "default-src 'none'; sandbox");
+        http.header("Cache-Control", "private, max-age=3600");
+        http.status(200).result(content.bytes());
+        http.res().setCharacterEncoding(null);
+        http.res().setContentType(content.mediaType());
     }
 
     private void rate(Context http) {
