@@ -165,8 +165,9 @@
   function alarmItem(step, context) {
     var item = document.createElement('li');
     item.className = 'alarm alarm-' + step + ' severity-' + (context.severity || 'medium');
-    var title = document.createElement('strong');
-    title.textContent = (context.rule && (context.rule.name || context.rule.id)) || context.episode || '';
+    var title = document.createElement(context.episode ? 'a' : 'strong');
+    title.textContent = context.ruleName || (context.rule && (context.rule.name || context.rule.id)) || context.rule || context.episode || '';
+    if (context.episode) { title.href = '/ops/episodes/' + encodeURIComponent(context.episode); }
     var what = document.createElement('span');
     what.className = 'muted';
     what.textContent = ' ' + (list.getAttribute('data-' + step) || step) + ' · ' + (context.key || '') + ' · ' +

@@ -17,7 +17,10 @@ import org.meridian.broker.ContextService;
 import org.meridian.broker.EntityService;
 import org.meridian.broker.TemporalService;
 import org.meridian.web.ops.CasePages;
+import org.meridian.rules.RuleService;
+import org.meridian.rules.RulesCapability;
 import org.meridian.web.ops.EntityPages;
+import org.meridian.web.ops.EpisodePages;
 import org.meridian.web.ops.LiveMap;
 import org.meridian.web.ops.MapPages;
 import org.meridian.web.portal.PortalPages;
@@ -39,7 +42,7 @@ public final class WebCapability implements Capability {
 
     @Override
     public Set<String> requires() {
-        return Set.of(BrokerCapability.NAME, IdentityCapability.NAME, CasesCapability.NAME);
+        return Set.of(BrokerCapability.NAME, IdentityCapability.NAME, CasesCapability.NAME, RulesCapability.NAME);
     }
 
     @Override
@@ -66,7 +69,9 @@ public final class WebCapability implements Capability {
                 new MapPages(platform.services().require(EntityService.class), cases,
                         platform.services().require(ContextService.class).core(), live, pages, platform.clock()),
                 new EntityPages(platform.services().require(EntityService.class), platform.services().require(TemporalService.class),
-                        platform.services().require(ContextService.class).core(), pages, platform.clock()));
+                        platform.services().require(ContextService.class).core(), pages, platform.clock()),
+                new EpisodePages(platform.services().require(RuleService.class), platform.services().require(ContextService.class).core(),
+                        pages));
         return new Running() {
             @Override
             public List<Routes> routes() {
