@@ -320,11 +320,16 @@ public final class CaseService {
      * event of the case; the same content twice is the same attachment.
      */
     public Attachment attach(Caller caller, String id, String name, String mediaType, byte[] content) {
+        return attach(caller, id, name, Attachments.check(mediaType, content));
+    }
+
+    /** Attaches a file already checked ({@link Attachments#check}: a form that checked it before reporting). */
+    public Attachment attach(Caller caller, String id, String name, Attachments.Checked checked) {
         String shown = name == null || name.isBlank() ? "attachment" : name.strip();
         if (shown.length() > 200 || shown.chars().anyMatch(c -> c < 0x20 || c == 0x7F)) {
             throw new MeridianException(CaseError.INVALID_INPUT, "A file's name is one line of at most 200 characters");
         }
-        Attachments.Checked checked = Attachments.check(mediaType, content);
+        byte[] content = checked.content();
         String attachmentId = Attachments.idOf(content);
         Instant now = clock.instant();
         List<CaseView> changed = new ArrayList<>();

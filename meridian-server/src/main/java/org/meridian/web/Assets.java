@@ -15,9 +15,9 @@ import org.meridian.platform.http.Routes;
  * packaged as pinned dependencies (Leaflet from its webjar): served by the app itself, so the pages work with no
  * internet and no CDN. Files are read once and kept; the version in the path lets browsers keep them for a year.
  */
-final class Assets implements Routes {
-    /** Changes with every build that changes the assets (the pages name their assets with it). */
-    static final String VERSION = Integer.toHexString(Assets.class.getPackageName().hashCode() ^ Build.STAMP.hashCode());
+public final class Assets implements Routes {
+    /** Changes with every build (the pages name their assets with it). */
+    static final String VERSION = Long.toHexString(Build.STAMP);
 
     private static final Map<String, String> ROOTS = Map.of(
             "app", "/web/assets/",
@@ -27,6 +27,14 @@ final class Assets implements Routes {
             "svg", "image/svg+xml", "ico", "image/x-icon", "json", "application/json");
 
     private final Map<String, byte[]> cache = new ConcurrentHashMap<>();
+
+    Assets() {
+    }
+
+    /** For the templates: the version part of asset paths. */
+    public static String version() {
+        return VERSION;
+    }
 
     @Override
     public void register(RoutesConfig routes) {
@@ -60,7 +68,7 @@ final class Assets implements Routes {
 
     /** When this build was made, to version the assets' paths. */
     private static final class Build {
-        static final String STAMP = String.valueOf(readStamp());
+        static final long STAMP = readStamp();
 
         private static long readStamp() {
             try {

@@ -30,7 +30,7 @@ final class HtmlErrors implements ErrorFace {
         if (error.type() == ErrorType.UNAUTHENTICATED && http.method().name().equals("POST") && Drafts.isForm(http)) {
             // A form sent after the sign-in ended: sign in again, and what was typed goes along to be sent once more.
             http.status(401);
-            SignInPages.show(pages, http, Drafts.of(http), http.path(), "", pages.page(http).t().get("signIn.expired"));
+            SignInPages.show(pages, http, Drafts.of(http), http.path(), "", Messages.of(Language.of(http)).get("signIn.expired"));
             return;
         }
         int status = error.type().httpStatus();

@@ -284,8 +284,14 @@ public final class CaseRoutes implements Routes {
      * than shown (photos may be shown), and a policy that runs nothing should a browser open it.
      */
     private void attachment(Context http) {
-        CaseService.AttachmentContent content = cases.attachment(caller(http), http.pathParam("id"), http.pathParam("attachment"),
-                Parameters.flag(http, "thumbnail"));
+        send(http, cases.attachment(caller(http), http.pathParam("id"), http.pathParam("attachment"), Parameters.flag(http, "thumbnail")));
+    }
+
+    /**
+     * Writes an attachment as the answer: shown inline when it is an image, downloaded otherwise, never run (no sniffing,
+     * a sandbox), kept privately an hour. For the API and the portal alike.
+     */
+    public static void send(Context http, CaseService.AttachmentContent content) {
         String encoded = java.net.URLEncoder.encode(content.name(), java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
         http.header("X-Content-Type-Options", "nosniff");
         http.header("Content-Security-Policy", "default-src 'none'; sandbox");

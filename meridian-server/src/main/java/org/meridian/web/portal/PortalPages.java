@@ -20,6 +20,7 @@ import org.meridian.cases.CaseService;
 import org.meridian.cases.Category;
 import org.meridian.cases.PublicCases;
 import org.meridian.cases.Question;
+import org.meridian.cases.http.CaseRoutes;
 import org.meridian.core.error.MeridianException;
 import org.meridian.core.security.Caller;
 import org.meridian.core.security.Role;
@@ -78,7 +79,7 @@ public final class PortalPages implements Routes {
         model.put("page", pages.page(http));
         model.put("mine", FollowCodes.remembered(http).keySet().stream().toList());
         model.put("recent", recent);
-        model.put("categories", names());
+        model.put("categories", names(published.services(TENANT)));
         model.put("number", number);
         model.put("error", error);
         pages.render(http, "portal/home.jte", model);
@@ -95,9 +96,10 @@ public final class PortalPages implements Routes {
                 one.view().createdAt());
     }
 
-    private Map<String, String> names() {
+    /** The public categories' names by code (read once per request: pass the list read). */
+    private static Map<String, String> names(List<Category> categories) {
         Map<String, String> names = new LinkedHashMap<>();
-        for (Category category : published.services(TENANT)) {
+        for (Category category : categories) {
             names.put(category.code(), category.name());
         }
         return names;
@@ -122,20 +124,20 @@ public final class PortalPages implements Routes {
     }
 
     private void reportForm(Context http) {
-        showForm(http, Draft.empty(http.queryParam("category")));
+        showForm(http, Draft.empty(http.queryParam("category")), published.services(TENANT));
     }
 
-    private void showForm(Context http, Draft draft) {
+    private void showForm(Context http, Draft draft, List<Category> categories) {
         Map<String, Object> model = new HashMap<>();
         model.put("page", pages.page(http));
-        model.put("categories", names());
+        model.put("categories", names(categories));
         model.put("draft", draft);
-        model.put("questions", questionsOf(draft.category()));
+        model.put("questions", questionsOf(categories, draft.category()));
         pages.render(http, "portal/report.jte", model);
     }
 
-    private List<Question> questionsOf(String category) {
-        return published.services(TENANT).stream().filter(c -> c.code().equals(category)).findFirst().map(Category::questions)
+    private static List<Question> questionsOf(List<Category> categories, String category) {
+        return categories.stream().filter(c -> c.code().equals(category)).findFirst().map(Category::questions)
                 .orElse(List.of());
     }
 
@@ -149,7 +151,8 @@ public final class PortalPages implements Routes {
         String address = trimmed(http.formParam("address"));
         String phone = trimmed(http.formParam("phone"));
         Map<String, String> answers = new LinkedHashMap<>();
-        List<Question> questions = questionsOf(category);
+        List<Category> categories = published.services(TENANT);
+        List<Question> questions = questionsOf(categories, category);
         for (Question question : questions) {
             String answer = trimmed(http.formParam("answer." + question.code()));
             if (!answer.isEmpty()) {
@@ -158,7 +161,7 @@ public final class PortalPages implements Routes {
                 errors.put("answer." + question.code(), "report.error.required");
             }
         }
-        if (!names().containsKey(category)) {
+        if (!names(categories).containsKey(category)) {
             errors.put("category", "report.error.category");
         }
         if (description.isEmpty()) {
@@ -193,7 +196,7 @@ public final class PortalPages implements Routes {
         Draft draft = new Draft(category, description, longitude, latitude, address, phone, answers, errors);
         if (!errors.isEmpty()) {
             http.status(400);
-            showForm(http, draft);
+            showForm(http, draft, categories);
             return;
         }
         String code = FollowCodes.generate();
@@ -213,12 +216,13 @@ public final class PortalPages implements Routes {
             http.status(400);
             Map<String, String> refused = new LinkedHashMap<>(errors);
             refused.put("form", e.detail());
-            showForm(http, new Draft(category, description, longitude, latitude, address, phone, answers, refused));
+            showForm(http, new Draft(category, description, longitude, latitude, address, phone, answers, refused), categories);
             return;
         }
         String number = reported.reported().id();
         if (photo != null) {
-            cases.attach(citizen, number, upload.filename(), photo.mediaType(), photo.content());
+            // Checked once, above; named by its kind, not the phone's file name (which can say more than the citizen meant).
+            cases.attach(citizen, number, photo.mediaType().equals("image/png") ? "photo.png" : "photo.jpg", photo);
         }
         FollowCodes.remember(http, number, code);
         Map<String, Object> model = new HashMap<>();
@@ -280,7 +284,7 @@ public final class PortalPages implements Routes {
         Map<String, Object> model = new HashMap<>();
         model.put("page", pages.page(http));
         model.put("view", detail.view());
-        model.put("category", names().getOrDefault(detail.view().category(), detail.view().category()));
+        model.put("category", names(published.services(TENANT)).getOrDefault(detail.view().category(), detail.view().category()));
         model.put("steps", steps);
         model.put("errors", errors);
         String code = FollowCodes.remembered(http).get(detail.view().id());
@@ -301,13 +305,7 @@ public final class PortalPages implements Routes {
         if (code == null) {
             throw new MeridianException(CaseError.NOT_FOUND, "No case " + number + " followed from this browser");
         }
-        CaseService.AttachmentContent content = cases.attachment(citizen(code), number, http.pathParam("attachment"), true);
-        http.header("X-Content-Type-Options", "nosniff");
-        http.header("Content-Security-Policy", "default-src 'none'; sandbox");
-        http.header("Cache-Control", "private, max-age=3600");
-        http.status(200).result(content.bytes());
-        http.res().setCharacterEncoding(null);
-        http.res().setContentType(content.mediaType());
+        CaseRoutes.send(http, cases.attachment(citizen(code), number, http.pathParam("attachment"), true));
     }
 
     private void rate(Context http) {
