@@ -61,6 +61,7 @@ public final class SharingCapability implements Capability {
                 "recording what subscriptions notified in the exchange ledger", LOG, sharing::flushNotifications);
         ContextService contexts = platform.services().require(ContextService.class);
         Catalogue catalogue = new Catalogue(sharing, platform.services().require(DiscoveryService.class), platform.clock());
+        platform.services().provide(Catalogue.class, catalogue);
         List<Routes> routes = List.of(new SharingRoutes(sharing, catalogue, contexts),
                 new OpenDataRoutes(sharing, platform.services().require(EntityService.class),
                         platform.services().require(TemporalService.class), contexts, platform.clock()));

@@ -17,6 +17,10 @@ import org.meridian.broker.ContextService;
 import org.meridian.broker.EntityService;
 import org.meridian.broker.TemporalService;
 import org.meridian.web.ops.CasePages;
+import org.meridian.web.ops.DataPages;
+import org.meridian.sharing.Catalogue;
+import org.meridian.sharing.Sharing;
+import org.meridian.sharing.SharingCapability;
 import org.meridian.rules.RuleService;
 import org.meridian.rules.RulesCapability;
 import org.meridian.web.ops.EntityPages;
@@ -42,7 +46,7 @@ public final class WebCapability implements Capability {
 
     @Override
     public Set<String> requires() {
-        return Set.of(BrokerCapability.NAME, IdentityCapability.NAME, CasesCapability.NAME, RulesCapability.NAME);
+        return Set.of(BrokerCapability.NAME, IdentityCapability.NAME, SharingCapability.NAME, CasesCapability.NAME, RulesCapability.NAME);
     }
 
     @Override
@@ -71,7 +75,10 @@ public final class WebCapability implements Capability {
                 new EntityPages(platform.services().require(EntityService.class), platform.services().require(TemporalService.class),
                         platform.services().require(ContextService.class).core(), pages, platform.clock()),
                 new EpisodePages(platform.services().require(RuleService.class), platform.services().require(ContextService.class).core(),
-                        pages));
+                        pages),
+                new DataPages(platform.services().require(Sharing.class), platform.services().require(Catalogue.class),
+                        platform.services().require(Administration.class), platform.services().require(ContextService.class).core(),
+                        pages, platform.clock()));
         return new Running() {
             @Override
             public List<Routes> routes() {

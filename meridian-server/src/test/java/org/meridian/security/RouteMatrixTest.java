@@ -81,6 +81,10 @@ class RouteMatrixTest {
         KINDS.put(route("GET", "/").or(under("/portal")).or(under("/assets/")).or(under("/sign-in")).or(under("/language")),
                 Access.PUBLIC);
         KINDS.put(route("POST", "/sign-out"), Access.SIGNED_IN);
+        KINDS.put(under("/ops/data/ledger"), Access.AUDIT);
+        KINDS.put(under("/ops/data/requests/").and(r -> r.method().equals("POST")).or(under("/ops/data/grants/")), Access.ADMINISTER);
+        KINDS.put(under("/ops/data/requests"), Access.SHARE);
+        KINDS.put(under("/ops/admin"), Access.ADMINISTER);
         KINDS.put(under("/ops/cases"), Access.CASES);
         KINDS.put(under("/ops"), Access.READ_DATA);
     }
