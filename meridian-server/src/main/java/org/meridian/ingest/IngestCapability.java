@@ -26,9 +26,11 @@ public final class IngestCapability implements Capability {
     public record Endpoints(int mqttPort, String externalBrokerUrl) {
     }
 
+    public static final String NAME = "ingest";
+
     @Override
     public String name() {
-        return "ingest";
+        return NAME;
     }
 
     @Override

@@ -26,6 +26,11 @@ public enum Language {
         return tag;
     }
 
+    /** For names of days and months. */
+    public java.util.Locale locale() {
+        return java.util.Locale.forLanguageTag(tag);
+    }
+
     /** Its own name for itself (for the switch). */
     public String nativeName() {
         return name;

@@ -8,8 +8,8 @@ import java.util.Set;
  */
 public record Page(Messages t, String path, String csrf, Viewer viewer) {
 
-    /** The person signed in, as the pages show them and choose what to offer. */
-    public record Viewer(String name, Set<String> roles, Set<String> departments) {
+    /** The person signed in, as the pages show them and choose what to offer (tenant: "" for the default). */
+    public record Viewer(String name, Set<String> roles, Set<String> departments, String tenant) {
         public boolean has(String role) {
             return roles.contains(role) || roles.contains("operator");
         }

@@ -10,6 +10,7 @@ import org.meridian.core.security.Caller;
 import org.meridian.identity.IdentityService;
 import org.meridian.identity.http.BrowserCookies;
 import org.meridian.platform.http.Callers;
+import org.meridian.platform.http.NgsiLdExchange;
 
 /**
  * Renders the pages: the templates under {@code src/main/jte}, compiled to classes by the build (jte), so a page is a
@@ -18,17 +19,28 @@ import org.meridian.platform.http.Callers;
 public final class Pages {
     private static final TemplateEngine ENGINE = TemplateEngine.createPrecompiled(ContentType.Html);
 
+    /** The tenant chosen at sign-in. */
+    public static final String TENANT_COOKIE = NgsiLdExchange.TENANT_COOKIE;
+
     private final IdentityService identity;
 
     public Pages(IdentityService identity) {
         this.identity = identity;
     }
 
+    /**
+     * The tenant the pages work in: the NGSILD-Tenant header when a script or test sends one, else the one chosen at
+     * sign-in (remembered in a cookie), else the default tenant. Roles are then the signed-in person's in that tenant.
+     */
+    public static String tenant(Context http) {
+        return NgsiLdExchange.tenantOf(http);
+    }
+
     /** What the page knows of this request. */
     public Page page(Context http) {
         Caller caller;
         try {
-            caller = Callers.of(http, "");
+            caller = Callers.of(http, tenant(http));
         } catch (MeridianException refused) {
             // The page that says why a request was refused (a missing CSRF token, a stale token) still renders.
             caller = Caller.anonymous("");
@@ -39,7 +51,7 @@ public final class Pages {
         if (!caller.isAnonymous()) {
             csrf = cookie == null ? "" : identity.csrf(cookie).orElse("");
             String name = caller.subject().startsWith("account:") ? caller.subject().substring(8) : caller.subject();
-            viewer = new Page.Viewer(name, caller.roles(), caller.departments());
+            viewer = new Page.Viewer(name, caller.roles(), caller.departments(), caller.tenant());
         }
         String query = http.queryString();
         return new Page(Messages.of(Language.of(http)), http.path() + (query == null ? "" : "?" + query), csrf, viewer);

@@ -60,6 +60,8 @@ final class SignInPages implements Routes {
         model.put("error", error == null ? "" : error);
         model.put("draft", draft);
         model.put("resubmit", resubmit);
+        String tenant = http.formParam("tenant") != null ? http.formParam("tenant") : http.queryParam("tenant");
+        model.put("tenant", tenant != null && TENANT.matcher(tenant).matches() ? tenant : Pages.tenant(http));
         pages.render(http, "sign-in.jte", model);
     }
 
@@ -78,6 +80,7 @@ final class SignInPages implements Routes {
         try {
             IdentityService.BrowserSession session = identity.signInBrowser(username, http.formParam("password"), http.ip());
             BrowserCookies.signedIn(http, session);
+            chooseTenant(http, http.formParam("tenant"));
             Map<String, String> draft = Drafts.carried(http);
             String resubmit = http.formParam("resubmit");
             if (!draft.isEmpty() && resubmit != null && !resubmit.isEmpty()) {
@@ -151,6 +154,20 @@ final class SignInPages implements Routes {
     }
 
     /** Where to go after signing in: a path of this site only (never another site: no open redirect). */
+    private static final java.util.regex.Pattern TENANT = java.util.regex.Pattern.compile("[A-Za-z0-9_-]{1,64}");
+
+    /** Remembers the tenant the person chose to work in (none: the default tenant's pages). */
+    private static void chooseTenant(Context http, String tenant) {
+        boolean chosen = tenant != null && TENANT.matcher(tenant.strip()).matches();
+        Cookie cookie = new Cookie(Pages.TENANT_COOKIE, chosen ? tenant.strip() : "");
+        cookie.setPath("/");
+        cookie.setMaxAge(chosen ? 365 * 24 * 3600 : 0);
+        cookie.setHttpOnly(true);
+        cookie.setSameSite(SameSite.LAX);
+        cookie.setSecure("https".equals(http.scheme()));
+        http.cookie(cookie);
+    }
+
     static String next(String wanted) {
         if (wanted == null || !wanted.startsWith("/") || wanted.startsWith("//") || wanted.startsWith("/\\") || wanted.length() > 2000
                 || wanted.chars().anyMatch(c -> c < 0x20)) {

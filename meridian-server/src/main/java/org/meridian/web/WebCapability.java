@@ -18,6 +18,9 @@ import org.meridian.broker.EntityService;
 import org.meridian.broker.TemporalService;
 import org.meridian.web.ops.CasePages;
 import org.meridian.web.ops.DataPages;
+import org.meridian.web.ops.AdminPages;
+import org.meridian.ingest.Ingest;
+import org.meridian.ingest.IngestCapability;
 import org.meridian.sharing.Catalogue;
 import org.meridian.sharing.Sharing;
 import org.meridian.sharing.SharingCapability;
@@ -46,7 +49,7 @@ public final class WebCapability implements Capability {
 
     @Override
     public Set<String> requires() {
-        return Set.of(BrokerCapability.NAME, IdentityCapability.NAME, SharingCapability.NAME, CasesCapability.NAME, RulesCapability.NAME);
+        return Set.of(BrokerCapability.NAME, IdentityCapability.NAME, SharingCapability.NAME, IngestCapability.NAME, CasesCapability.NAME, RulesCapability.NAME);
     }
 
     @Override
@@ -78,6 +81,8 @@ public final class WebCapability implements Capability {
                         pages),
                 new DataPages(platform.services().require(Sharing.class), platform.services().require(Catalogue.class),
                         platform.services().require(Administration.class), platform.services().require(ContextService.class).core(),
+                        pages, platform.clock()),
+                new AdminPages(platform.services().require(Administration.class), cases, platform.services().require(Ingest.class),
                         pages, platform.clock()));
         return new Running() {
             @Override

@@ -51,7 +51,7 @@ class CityPagesBrowserTest {
             citizen.waiting(10).until(ExpectedConditions.presenceOfElementLocated(By.id("answer-lane")));
             String description = "井盖旁路面塌陷 <script>alert(1)</script>";
             phone.findElement(By.id("description")).sendKeys(description);
-            phone.findElement(By.cssSelector("form.form button[type=submit]")).click();
+            submit(phone, phone.findElement(By.cssSelector("form.form button[type=submit]")));
             // Without a place the form comes back with the reason next to the field, and what was typed kept.
             assertThat(phone.findElement(By.id("place-error")).getText()).contains("地图");
             assertThat(phone.findElement(By.id("description")).getAttribute("value")).isEqualTo(description);
@@ -83,7 +83,7 @@ class CityPagesBrowserTest {
             dispatcher.screenshot("ops-entity");
 
             desk.get(base + "/ops/cases");
-            desk.findElement(By.cssSelector("a.case-card[data-case='" + number + "']")).click();
+            submit(desk, desk.findElement(By.cssSelector("a.case-card[data-case='" + number + "']")));
             assertThat(desk.findElement(By.cssSelector(".description")).getText()).as("text shown as typed, never run")
                     .isEqualTo(description);
             act(desk, "register", Map.of());
@@ -99,7 +99,7 @@ class CityPagesBrowserTest {
             bureau.get(base + "/ops/cases?show=mine");
             assertThat(bureau.findElement(By.tagName("html")).getAttribute("lang")).isEqualTo("en");
             transport.screenshot("ops-workbench");
-            bureau.findElement(By.cssSelector("a.case-card[data-case='" + number + "']")).click();
+            submit(bureau, bureau.findElement(By.cssSelector("a.case-card[data-case='" + number + "']")));
             act(bureau, "accept", Map.of());
             act(bureau, "handle", Map.of("result", "Patched the road surface"));
             assertThat(bureau.findElement(By.id("case-state")).getText()).isEqualTo("Handled");
@@ -114,7 +114,7 @@ class CityPagesBrowserTest {
             assertThat(phone.findElement(By.id("case-state")).getText()).isEqualTo("已结案");
             phone.findElement(By.cssSelector("input[name=satisfaction][value=satisfied]")).click();
             phone.findElement(By.cssSelector("input[name=solved][value=yes]")).click();
-            phone.findElement(By.cssSelector("form[action$='/rating'] button[type=submit]")).click();
+            submit(phone, phone.findElement(By.cssSelector("form[action$='/rating'] button[type=submit]")));
             assertThat(citizen.waiting(10).until(ExpectedConditions.presenceOfElementLocated(By.id("rated"))).getText()).contains("满意");
             citizen.screenshot("case-rated");
 
@@ -149,9 +149,20 @@ class CityPagesBrowserTest {
                 field.sendKeys(value);
             }
         });
-        form.findElement(By.cssSelector("button[type=submit]")).click();
-        // The next page has replaced this one before anything is looked for on it.
-        new org.openqa.selenium.support.ui.WebDriverWait(driver, java.time.Duration.ofSeconds(10)).until(ExpectedConditions.stalenessOf(form));
+        submit(driver, form.findElement(By.cssSelector("button[type=submit]")));
+    }
+
+    /**
+     * Clicks a form's button (or a link) and waits for the next page: the old document is marked, and the wait ends once a loaded
+     * document without the mark is there (asking the old form whether it is stale races the navigation in Chromium).
+     */
+    private static void submit(WebDriver driver, WebElement button) {
+        ((org.openqa.selenium.JavascriptExecutor) driver).executeScript("document.documentElement.dataset.leaving = 'yes'");
+        button.click();
+        new org.openqa.selenium.support.ui.WebDriverWait(driver, java.time.Duration.ofSeconds(10))
+                .ignoring(org.openqa.selenium.WebDriverException.class)
+                .until(d -> Boolean.TRUE.equals(((org.openqa.selenium.JavascriptExecutor) d).executeScript(
+                        "return document.readyState === 'complete' && !document.documentElement.dataset.leaving")));
     }
 
     private static int number(WebDriver driver, String id) {

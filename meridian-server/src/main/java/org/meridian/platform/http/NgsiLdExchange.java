@@ -62,9 +62,24 @@ public final class NgsiLdExchange {
         return tenantOf(http);
     }
 
-    /** The tenant a request names in its NGSILD-Tenant header ("" for none), checked: every API uses this header. */
+    /**
+     * The tenant a browser chose at sign-in, sent back as this cookie: pages (and their scripts) cannot send headers
+     * on a link or a form. A header, when sent, wins.
+     */
+    public static final String TENANT_COOKIE = "meridian_tenant";
+
+    /**
+     * The tenant a request names in its NGSILD-Tenant header ("" for none), checked: every API uses this header; a
+     * browser without it, the tenant chosen at sign-in (a cookie that is not a tenant name is the default tenant).
+     */
     public static String tenantOf(Context http) {
-        return checkedTenant(http.header(TENANT_HEADER));
+        String header = http.header(TENANT_HEADER);
+        return header != null ? checkedTenant(header) : chosenTenant(http);
+    }
+
+    private static String chosenTenant(Context http) {
+        String chosen = http.cookie(TENANT_COOKIE);
+        return chosen != null && TENANT.matcher(chosen).matches() ? chosen : "";
     }
 
     /**
@@ -73,7 +88,8 @@ public final class NgsiLdExchange {
      */
     public static String streamTenantOf(Context http) {
         String header = http.header(TENANT_HEADER);
-        return checkedTenant(header != null && !header.isEmpty() ? header : http.queryParam("tenant"));
+        String asked = header != null && !header.isEmpty() ? header : http.queryParam("tenant");
+        return asked != null ? checkedTenant(asked) : chosenTenant(http);
     }
 
     /** Whether the request asks for a server-sent event stream. */

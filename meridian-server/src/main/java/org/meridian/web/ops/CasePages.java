@@ -33,7 +33,6 @@ import org.meridian.web.Pages;
  * exactly the actions the signed-in person may take now, as the case machine decides them.
  */
 public final class CasePages implements Routes {
-    static final String TENANT = "";
     /** The board's columns, in the order a case moves through them. */
     static final List<List<CaseState>> COLUMNS = List.of(
             List.of(CaseState.RECEIVED, CaseState.VERIFIED, CaseState.REGISTERED),
@@ -74,7 +73,7 @@ public final class CasePages implements Routes {
     }
 
     private void board(Context http) {
-        Caller caller = Callers.of(http, TENANT);
+        Caller caller = Callers.of(http, Pages.tenant(http));
         boolean mine = "mine".equals(http.queryParam("show"));
         boolean overdue = "overdue".equals(http.queryParam("show"));
         List<CaseSummary> listed = cases.list(caller, null, null, null, false, overdue, BOARD_LIMIT, 0);
@@ -83,7 +82,7 @@ public final class CasePages implements Routes {
             listed = listed.stream().filter(summary -> caller.departments().contains(summary.lead())
                     || summary.coHandlers().stream().anyMatch(caller.departments()::contains)).toList();
         }
-        WorkingCalendar calendar = cases.calendar(TENANT);
+        WorkingCalendar calendar = cases.calendar(caller.tenant());
         Instant now = clock.instant();
         List<Column> columns = new ArrayList<>();
         for (List<CaseState> states : COLUMNS) {
@@ -108,7 +107,7 @@ public final class CasePages implements Routes {
     }
 
     private void show(Context http, String id, String failedAction, String error) {
-        Caller caller = Callers.of(http, TENANT);
+        Caller caller = Callers.of(http, Pages.tenant(http));
         CaseService.Detail detail = cases.get(caller, id);
         Map<String, Object> model = new HashMap<>();
         Page page = pages.page(http);
@@ -116,13 +115,13 @@ public final class CasePages implements Routes {
         model.put("detail", detail);
         model.put("actions", cases.actionsFor(caller, id));
         model.put("attachments", cases.attachments(caller, id));
-        model.put("departments", departments());
+        model.put("departments", departments(caller.tenant()));
         model.put("categories", categories(caller));
         model.put("failedAction", failedAction);
         model.put("error", error);
         Instant deadline = detail.view().deadline();
         model.put("hoursLeft", deadline == null || detail.view().state() == CaseState.CLOSED ? null
-                : Math.round(cases.calendar(TENANT).workingHoursBetween(clock.instant(), deadline) * 10) / 10.0);
+                : Math.round(cases.calendar(caller.tenant()).workingHoursBetween(clock.instant(), deadline) * 10) / 10.0);
         pages.render(http, "ops/case.jte", model);
     }
 
@@ -132,9 +131,9 @@ public final class CasePages implements Routes {
         return names;
     }
 
-    private Map<String, String> departments() {
+    private Map<String, String> departments(String tenant) {
         Map<String, String> names = new LinkedHashMap<>();
-        administration.departments(Caller.system(TENANT, "web")).forEach(d -> names.put(d.id(), d.name()));
+        administration.departments(Caller.system(tenant, "web")).forEach(d -> names.put(d.id(), d.name()));
         return names;
     }
 
@@ -180,7 +179,7 @@ public final class CasePages implements Routes {
             http.formParams("coHandlers").stream().filter(d -> !d.isBlank() && !d.equals(body.path("lead").asText())).forEach(coHandlers::add);
         }
         try {
-            cases.act(Callers.of(http, TENANT), id, CaseRoutes.action(body));
+            cases.act(Callers.of(http, Pages.tenant(http)), id, CaseRoutes.action(body));
         } catch (MeridianException refused) {
             if (refused.code() == CaseError.INVALID_INPUT || refused.code() == CaseError.WRONG_STATE
                     || refused.code() == CaseError.NOT_ALLOWED) {

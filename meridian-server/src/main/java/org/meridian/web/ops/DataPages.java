@@ -41,7 +41,6 @@ import org.meridian.web.Pages;
  * exchange ledger for auditors. Every action goes through {@link Sharing}, which checks the caller as the API does.
  */
 public final class DataPages implements Routes {
-    static final String TENANT = "";
     static final int LEDGER_PAGE = 50;
 
     private final Sharing sharing;
@@ -78,7 +77,7 @@ public final class DataPages implements Routes {
     }
 
     private void cataloguePage(Context http) {
-        Caller caller = Callers.of(http, TENANT);
+        Caller caller = Callers.of(http, Pages.tenant(http));
         List<Grant> grants = caller.departments().isEmpty() ? List.of() : sharing.grants(caller);
         Set<String> pending = caller.departments().isEmpty() ? Set.of() : sharing.requests(caller).stream()
                 .filter(r -> r.status().equals("pending") && caller.departments().contains(r.requester()))
@@ -115,7 +114,7 @@ public final class DataPages implements Routes {
         Page page = pages.page(http);
         model.put("page", page);
         model.put("rows", rows);
-        model.put("departments", departmentNames());
+        model.put("departments", departmentNames(caller.tenant()));
         model.put("mayRequest", mayRequest(caller));
         pages.render(http, "ops/catalogue.jte", model);
     }
@@ -144,7 +143,7 @@ public final class DataPages implements Routes {
 
     /** The page of requests and grants, with a failed decision's errors next to its form ({@code failed}: its request). */
     private void showRequests(Context http, UUID failed, Map<String, String> errors) {
-        Caller caller = Callers.of(http, TENANT);
+        Caller caller = Callers.of(http, Pages.tenant(http));
         Map<String, Dataset> datasets = new LinkedHashMap<>();
         sharing.datasets(caller).forEach(d -> datasets.put(d.entityType(), d));
         Instant now = clock.instant();
@@ -189,7 +188,7 @@ public final class DataPages implements Routes {
         model.put("decided", decided);
         model.put("given", given);
         model.put("held", held);
-        model.put("departments", departmentNames());
+        model.put("departments", departmentNames(caller.tenant()));
         model.put("failed", failed == null ? "" : failed.toString());
         model.put("errors", errors);
         model.put("today", LocalDate.now(clock.withZone(Dates.zone())).toString());
@@ -213,7 +212,7 @@ public final class DataPages implements Routes {
     }
 
     private void newRequest(Context http) {
-        Caller caller = Callers.of(http, TENANT);
+        Caller caller = Callers.of(http, Pages.tenant(http));
         String type = http.queryParam("type");
         String until = LocalDate.now(clock.withZone(Dates.zone())).plusDays(90).toString();
         showRequestForm(http, caller, new RequestDraft(type == null ? "" : type, first(caller.departments()), Set.of(), "", until, Map.of()));
@@ -233,12 +232,12 @@ public final class DataPages implements Routes {
         model.put("owner", entry.dataset().owner());
         model.put("attributes", attributes(entry.profile()));
         model.put("departments", caller.departments().stream().sorted().toList());
-        model.put("departmentNames", departmentNames());
+        model.put("departmentNames", departmentNames(caller.tenant()));
         pages.render(http, "ops/request.jte", model);
     }
 
     private void request(Context http) {
-        Caller caller = Callers.of(http, TENANT);
+        Caller caller = Callers.of(http, Pages.tenant(http));
         String type = orEmpty(http.formParam("type"));
         String department = orEmpty(http.formParam("department"));
         Set<String> wanted = new LinkedHashSet<>(http.formParams("attributes").stream().filter(a -> !a.isBlank()).limit(200).toList());
@@ -279,7 +278,7 @@ public final class DataPages implements Routes {
     }
 
     private void decide(Context http) {
-        Caller caller = Callers.of(http, TENANT);
+        Caller caller = Callers.of(http, Pages.tenant(http));
         UUID id = uuid(http.pathParam("id"));
         boolean grant = "grant".equals(http.formParam("decision"));
         String reason = orEmpty(http.formParam("reason")).strip();
@@ -316,7 +315,7 @@ public final class DataPages implements Routes {
     }
 
     private void revoke(Context http) {
-        Caller caller = Callers.of(http, TENANT);
+        Caller caller = Callers.of(http, Pages.tenant(http));
         String reason = orEmpty(http.formParam("reason")).strip();
         sharing.revoke(caller, uuid(http.pathParam("id")), reason.isEmpty() ? null : reason.substring(0, Math.min(2000, reason.length())));
         http.status(303).header("Location", "/ops/data/requests");
@@ -325,7 +324,7 @@ public final class DataPages implements Routes {
     // ---- the ledger ---------------------------------------------------------------------------------------------
 
     private void ledgerPage(Context http) {
-        Caller caller = Callers.of(http, TENANT);
+        Caller caller = Callers.of(http, Pages.tenant(http));
         long before;
         try {
             before = http.queryParam("before") == null ? Long.MAX_VALUE : Long.parseLong(http.queryParam("before"));
@@ -345,9 +344,9 @@ public final class DataPages implements Routes {
 
     // ---- helpers ------------------------------------------------------------------------------------------------
 
-    private Map<String, String> departmentNames() {
+    private Map<String, String> departmentNames(String tenant) {
         Map<String, String> names = new LinkedHashMap<>();
-        administration.departments(Caller.system(TENANT, "web")).forEach(d -> names.put(d.id(), d.name()));
+        administration.departments(Caller.system(tenant, "web")).forEach(d -> names.put(d.id(), d.name()));
         return names;
     }
 

@@ -56,7 +56,7 @@ public final class EntityPages implements Routes {
     }
 
     private void entity(Context http) {
-        Caller caller = Callers.of(http, MapPages.TENANT);
+        Caller caller = Callers.of(http, Pages.tenant(http));
         Entity entity = entities.retrieve(caller, http.pathParam("id"));
         List<Shown> shown = new ArrayList<>();
         entity.attributes().properties().forEach(attribute -> {

@@ -39,7 +39,7 @@ public final class EpisodePages implements Routes {
     }
 
     private void episode(Context http) {
-        Caller caller = Callers.of(http, MapPages.TENANT);
+        Caller caller = Callers.of(http, Pages.tenant(http));
         String id = http.pathParam("id");
         EpisodeRecord episode = rules.episode(caller, id);
         ObjectNode trace = rules.trace(caller, id);
@@ -57,7 +57,7 @@ public final class EpisodePages implements Routes {
     }
 
     private void act(Context http, boolean clear) {
-        Caller caller = Callers.of(http, MapPages.TENANT);
+        Caller caller = Callers.of(http, Pages.tenant(http));
         String id = http.pathParam("id");
         if (clear) {
             rules.clear(caller, id);

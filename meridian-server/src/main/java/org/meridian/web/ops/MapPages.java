@@ -38,7 +38,6 @@ import org.meridian.web.Pages;
  * layers changed.
  */
 public final class MapPages implements Routes {
-    static final String TENANT = "";
     /** Entities of one layer drawn one by one at most; beyond, the server counts them per cell. */
     static final int MAX_POINTS = 800;
     /** The size of a cluster's cell, in screen pixels (at the view's zoom). */
@@ -73,7 +72,7 @@ public final class MapPages implements Routes {
     }
 
     private void overview(Context http) {
-        Caller caller = Callers.of(http, TENANT);
+        Caller caller = Callers.of(http, Pages.tenant(http));
         Map<String, Object> model = new HashMap<>();
         model.put("page", pages.page(http));
         model.put("layers", MapLayers.ALL);
@@ -125,7 +124,7 @@ public final class MapPages implements Routes {
     }
 
     private void layer(Context http) {
-        Caller caller = Callers.of(http, TENANT);
+        Caller caller = Callers.of(http, Pages.tenant(http));
         MapLayers definition = MapLayers.of(http.queryParam("type"));
         if (definition == null) {
             throw new MeridianException(ErrorType.BAD_REQUEST_DATA, "type is one of the map's layers");
@@ -177,7 +176,7 @@ public final class MapPages implements Routes {
      * change (at most), so the screen fetches only those again.
      */
     private void live(SseClient client) {
-        Caller caller = Callers.of(client.ctx(), TENANT);
+        Caller caller = Callers.of(client.ctx(), Pages.tenant(client.ctx()));
         List<String> types = new ArrayList<>();
         String asked = client.ctx().queryParam("types");
         if (asked != null && asked.length() < 2000) {

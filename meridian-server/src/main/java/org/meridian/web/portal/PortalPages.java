@@ -40,7 +40,6 @@ public final class PortalPages implements Routes {
     static final int MAX_DESCRIPTION = 2000;
     static final int MAX_ADDRESS = 200;
     static final int MAX_COMMENT = 500;
-    private static final String TENANT = "";
 
     private final CaseService cases;
     private final PublicCases published;
@@ -69,7 +68,7 @@ public final class PortalPages implements Routes {
     // ---- home ----
 
     private void home(Context http) {
-        showHome(http, published.requests(TENANT, List.of(), null, null, null, null, 10, 0).stream().map(PortalPages::publicReport)
+        showHome(http, published.requests(Pages.tenant(http), List.of(), null, null, null, null, 10, 0).stream().map(PortalPages::publicReport)
                 .toList(), "", "");
     }
 
@@ -79,7 +78,7 @@ public final class PortalPages implements Routes {
         model.put("page", pages.page(http));
         model.put("mine", FollowCodes.remembered(http).keySet().stream().toList());
         model.put("recent", recent);
-        model.put("categories", names(published.services(TENANT)));
+        model.put("categories", names(published.services(Pages.tenant(http))));
         model.put("number", number);
         model.put("error", error);
         pages.render(http, "portal/home.jte", model);
@@ -124,7 +123,7 @@ public final class PortalPages implements Routes {
     }
 
     private void reportForm(Context http) {
-        showForm(http, Draft.empty(http.queryParam("category")), published.services(TENANT));
+        showForm(http, Draft.empty(http.queryParam("category")), published.services(Pages.tenant(http)));
     }
 
     private void showForm(Context http, Draft draft, List<Category> categories) {
@@ -151,7 +150,7 @@ public final class PortalPages implements Routes {
         String address = trimmed(http.formParam("address"));
         String phone = trimmed(http.formParam("phone"));
         Map<String, String> answers = new LinkedHashMap<>();
-        List<Category> categories = published.services(TENANT);
+        List<Category> categories = published.services(Pages.tenant(http));
         List<Question> questions = questionsOf(categories, category);
         for (Question question : questions) {
             String answer = trimmed(http.formParam("answer." + question.code()));
@@ -200,7 +199,7 @@ public final class PortalPages implements Routes {
             return;
         }
         String code = FollowCodes.generate();
-        Caller citizen = citizen(code);
+        Caller citizen = citizen(http, code);
         Map<String, List<String>> given = new LinkedHashMap<>();
         answers.forEach((question, answer) -> given.put(question, List.of(answer)));
         CaseService.Reported reported;
@@ -232,8 +231,8 @@ public final class PortalPages implements Routes {
         pages.render(http, "portal/receipt.jte", model);
     }
 
-    private Caller citizen(String code) {
-        return new Caller(TENANT, identity.citizenPseudonym(code), Set.of(), Set.of(Role.CITIZEN.id()));
+    private Caller citizen(Context http, String code) {
+        return new Caller(Pages.tenant(http), identity.citizenPseudonym(code), Set.of(), Set.of(Role.CITIZEN.id()));
     }
 
     // ---- following ----
@@ -241,7 +240,7 @@ public final class PortalPages implements Routes {
     private void track(Context http) {
         String number = trimmed(http.formParam("number"));
         String code = FollowCodes.normalise(http.formParam("code"));
-        if (FollowCodes.isCaseNumber(number) && code != null && detail(number, code).isPresent()) {
+        if (FollowCodes.isCaseNumber(number) && code != null && detail(http, number, code).isPresent()) {
             FollowCodes.remember(http, number, code);
             http.status(303).header("Location", "/portal/cases/" + number);
             return;
@@ -251,9 +250,9 @@ public final class PortalPages implements Routes {
     }
 
     /** The case as its reporter sees it, when the code is the one it was reported with. */
-    private Optional<CaseService.Detail> detail(String number, String code) {
+    private Optional<CaseService.Detail> detail(Context http, String number, String code) {
         try {
-            return Optional.of(cases.get(citizen(code), number));
+            return Optional.of(cases.get(citizen(http, code), number));
         } catch (MeridianException e) {
             if (e.code() == CaseError.NOT_FOUND) {
                 return Optional.empty();
@@ -265,7 +264,7 @@ public final class PortalPages implements Routes {
     private void followed(Context http) {
         String number = http.pathParam("number");
         String code = FollowCodes.remembered(http).get(number);
-        Optional<CaseService.Detail> detail = code == null ? Optional.empty() : detail(number, code);
+        Optional<CaseService.Detail> detail = code == null ? Optional.empty() : detail(http, number, code);
         if (detail.isEmpty()) {
             // Not followed from this browser: the number and code are asked for.
             showHome(http, List.of(), FollowCodes.isCaseNumber(number) ? number : "", "");
@@ -284,11 +283,11 @@ public final class PortalPages implements Routes {
         Map<String, Object> model = new HashMap<>();
         model.put("page", pages.page(http));
         model.put("view", detail.view());
-        model.put("category", names(published.services(TENANT)).getOrDefault(detail.view().category(), detail.view().category()));
+        model.put("category", names(published.services(Pages.tenant(http))).getOrDefault(detail.view().category(), detail.view().category()));
         model.put("steps", steps);
         model.put("errors", errors);
         String code = FollowCodes.remembered(http).get(detail.view().id());
-        model.put("photos", code == null ? List.of() : cases.attachments(citizen(code), detail.view().id()).stream()
+        model.put("photos", code == null ? List.of() : cases.attachments(citizen(http, code), detail.view().id()).stream()
                 .filter(CaseService.Attachment::hasThumbnail).toList());
         pages.render(http, "portal/case.jte", model);
     }
@@ -305,13 +304,13 @@ public final class PortalPages implements Routes {
         if (code == null) {
             throw new MeridianException(CaseError.NOT_FOUND, "No case " + number + " followed from this browser");
         }
-        CaseRoutes.send(http, cases.attachment(citizen(code), number, http.pathParam("attachment"), true));
+        CaseRoutes.send(http, cases.attachment(citizen(http, code), number, http.pathParam("attachment"), true));
     }
 
     private void rate(Context http) {
         String number = http.pathParam("number");
         String code = FollowCodes.remembered(http).get(number);
-        Optional<CaseService.Detail> detail = code == null ? Optional.empty() : detail(number, code);
+        Optional<CaseService.Detail> detail = code == null ? Optional.empty() : detail(http, number, code);
         if (detail.isEmpty()) {
             throw new MeridianException(CaseError.NOT_FOUND, "No case " + number + " followed from this browser");
         }
@@ -331,7 +330,7 @@ public final class PortalPages implements Routes {
         }
         boolean solved = "yes".equals(http.formParam("solved"));
         boolean reopen = satisfaction.get() == CaseAction.Satisfaction.NOT_SATISFIED && "yes".equals(http.formParam("reopen"));
-        cases.act(citizen(code), number, new CaseAction.Rate(satisfaction.get(), solved, comment.isEmpty() ? null : comment, reopen));
+        cases.act(citizen(http, code), number, new CaseAction.Rate(satisfaction.get(), solved, comment.isEmpty() ? null : comment, reopen));
         http.status(303).header("Location", "/portal/cases/" + number);
     }
 
