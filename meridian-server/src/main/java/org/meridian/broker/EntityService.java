@@ -127,6 +127,29 @@ public final class EntityService {
         return layer;
     }
 
+    /**
+     * A city-wide trend: the hourly mean, low and high of one attribute over every entity of a type the caller may
+     * read (within their grant's areas), from the hourly rollup. Empty when the caller may not read that attribute.
+     * The ledger records it as a count of the entities it summarised.
+     */
+    public List<org.meridian.core.temporal.HistoryBucket> hourlyAcross(Caller caller, String type, String attribute, Instant from,
+                                                                       Instant to) {
+        ReadScope scope = policies.scope(caller);
+        if (scope.types() != null && (scope.types().get(type) == null || !scope.types().get(type).shows(attribute))) {
+            return List.of();
+        }
+        EntitySelection selection = new EntitySelection(null, null, new org.meridian.core.query.TypeExpression.TypeName(type),
+                java.util.function.UnaryOperator.identity(), null, null, null, null, null);
+        List<org.meridian.core.temporal.HistoryBucket> buckets = transactions.readOnly(connection ->
+                !tenants.exists(connection, caller.tenant()) ? List.<org.meridian.core.temporal.HistoryBucket>of()
+                        : queries.hourlyAcross(connection, caller.tenant(), selection, scope, attribute, from, to));
+        long summarised = buckets.stream().mapToLong(bucket -> bucket.values().get("entities").longValue()).max().orElse(0);
+        if (summarised > 0) {
+            policies.counted(caller, "hourly " + attribute + " across " + type + " from " + from + " to " + to, Set.of(type), summarised);
+        }
+        return buckets;
+    }
+
     public void delete(Caller caller, String id) {
         Set<String> writable = writes.writable(caller);
         writer.write(caller.tenant(), ChangeWriter.TenantUse.MUST_EXIST, writing -> {

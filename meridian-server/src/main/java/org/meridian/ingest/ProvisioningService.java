@@ -155,6 +155,11 @@ public final class ProvisioningService {
         });
     }
 
+    /** Per entity type: devices, those that reported since {@code since}, those that never did, messages taken and refused. */
+    public List<org.meridian.ingest.store.DeviceStore.Health> health(Caller caller, java.time.Instant since) {
+        return transactions.readOnly(connection -> store.health(connection, caller.tenant(), since));
+    }
+
     public StoredDevice device(Caller caller, String deviceId) {
         String tenant = caller.tenant();
         return transactions.readOnly(connection -> store.device(connection, tenant, deviceId)

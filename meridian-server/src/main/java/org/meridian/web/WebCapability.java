@@ -19,6 +19,7 @@ import org.meridian.broker.TemporalService;
 import org.meridian.web.ops.CasePages;
 import org.meridian.web.ops.DataPages;
 import org.meridian.web.ops.AdminPages;
+import org.meridian.web.ops.IndicatorPages;
 import org.meridian.ingest.Ingest;
 import org.meridian.ingest.IngestCapability;
 import org.meridian.sharing.Catalogue;
@@ -83,7 +84,10 @@ public final class WebCapability implements Capability {
                         platform.services().require(Administration.class), platform.services().require(ContextService.class).core(),
                         pages, platform.clock()),
                 new AdminPages(platform.services().require(Administration.class), cases, platform.services().require(Ingest.class),
-                        pages, platform.clock()));
+                        pages, platform.clock()),
+                new IndicatorPages(platform.services().require(EntityService.class), cases,
+                        platform.services().require(Ingest.class).provisioning(), platform.services().require(Administration.class),
+                        platform.services().require(ContextService.class).core(), pages, platform.clock()));
         return new Running() {
             @Override
             public List<Routes> routes() {

@@ -81,6 +81,13 @@ class CityPagesBrowserTest {
             desk.get(base + "/ops/entities/urn:ngsi-ld:AirQualityObserved:air-00001");
             assertThat(desk.findElement(By.id("history-chart")).isDisplayed()).as("the day's chart of a sensor").isTrue();
             dispatcher.screenshot("ops-entity");
+            desk.get(base + "/ops/indicators");
+            assertThat(desk.findElement(By.id("chart-pm25")).isDisplayed()).as("the city's air over the last day").isTrue();
+            assertThat(desk.findElements(By.cssSelector("#device-health tbody tr"))).isNotEmpty();
+            dispatcher.screenshot("ops-indicators");
+            desk.get(base + "/ops/data");
+            assertThat(desk.findElements(By.cssSelector("#catalogue tbody tr"))).hasSizeGreaterThan(5);
+            dispatcher.screenshot("ops-data");
 
             desk.get(base + "/ops/cases");
             submit(desk, desk.findElement(By.cssSelector("a.case-card[data-case='" + number + "']")));

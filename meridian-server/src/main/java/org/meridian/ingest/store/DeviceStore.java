@@ -188,6 +188,27 @@ public final class DeviceStore {
         }
     }
 
+    /** How a type's devices are doing: how many, how many reported since {@code since}, how many never did. */
+    public record Health(String entityType, long devices, long reporting, long never, long accepted, long rejected) {
+    }
+
+    public java.util.List<Health> health(Connection connection, String tenant, java.time.Instant since) throws SQLException {
+        java.util.List<Health> health = new java.util.ArrayList<>();
+        try (PreparedStatement select = connection.prepareStatement("SELECT entity_type, count(*), "
+                + "count(*) FILTER (WHERE last_measurement >= ?), count(*) FILTER (WHERE last_measurement IS NULL), "
+                + "sum(accepted), sum(rejected) FROM device WHERE tenant = ? GROUP BY entity_type ORDER BY entity_type")) {
+            select.setTimestamp(1, java.sql.Timestamp.from(since));
+            select.setString(2, tenant);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    health.add(new Health(rows.getString(1), rows.getLong(2), rows.getLong(3), rows.getLong(4), rows.getLong(5),
+                            rows.getLong(6)));
+                }
+            }
+        }
+        return health;
+    }
+
     public boolean deleteDevice(Connection connection, String tenant, String deviceId) throws SQLException {
         try (PreparedStatement delete = connection.prepareStatement("DELETE FROM device WHERE tenant = ? AND device_id = ?")) {
             delete.setString(1, tenant);

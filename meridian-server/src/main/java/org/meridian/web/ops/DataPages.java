@@ -19,6 +19,7 @@ import org.meridian.core.error.MeridianException;
 import org.meridian.core.jsonld.JsonLdContext;
 import org.meridian.core.ngsild.TypeProfile;
 import org.meridian.core.security.Caller;
+import org.meridian.core.security.ReadScope;
 import org.meridian.core.security.Role;
 import org.meridian.identity.Administration;
 import org.meridian.platform.http.Access;
@@ -78,26 +79,24 @@ public final class DataPages implements Routes {
 
     private void cataloguePage(Context http) {
         Caller caller = Callers.of(http, Pages.tenant(http));
-        List<Grant> grants = caller.departments().isEmpty() ? List.of() : sharing.grants(caller);
         Set<String> pending = caller.departments().isEmpty() ? Set.of() : sharing.requests(caller).stream()
                 .filter(r -> r.status().equals("pending") && caller.departments().contains(r.requester()))
                 .map(ShareRequest::entityType).collect(Collectors.toSet());
-        Instant now = clock.instant();
+        // What the reader may read now, as every read is governed: the owner's whole dataset, a grant's part, or a
+        // city-wide role's view.
+        ReadScope scope = sharing.scope(caller);
         List<Row> rows = new ArrayList<>();
         for (Catalogue.Entry entry : catalogue.entries(caller)) {
             Dataset dataset = entry.dataset();
             TypeProfile profile = entry.profile();
             String access;
             String granted = "";
-            List<Grant> held = grants.stream().filter(g -> g.entityType().equals(dataset.entityType()) && g.activeAt(now)
-                    && caller.departments().contains(g.grantee())).toList();
-            if (caller.departments().contains(dataset.owner()) || caller.unrestricted()) {
+            ReadScope.View view = scope.types() == null ? ReadScope.View.EVERYTHING : scope.types().get(dataset.entityType());
+            if (caller.departments().contains(dataset.owner())) {
                 access = "owner";
-            } else if (!held.isEmpty()) {
+            } else if (view != null) {
                 access = "granted";
-                granted = held.stream().anyMatch(g -> g.attributes() == null) ? ""
-                        : held.stream().flatMap(g -> g.attributes().stream()).map(context::compactIri).distinct().sorted()
-                                .collect(Collectors.joining(", "));
+                granted = view.only() == null ? "" : view.only().stream().map(context::compactIri).sorted().collect(Collectors.joining(", "));
             } else if (pending.contains(dataset.entityType())) {
                 access = "pending";
             } else if (dataset.published()) {

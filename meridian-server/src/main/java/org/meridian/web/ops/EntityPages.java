@@ -115,6 +115,11 @@ public final class EntityPages implements Routes {
         }
 
         static Chart of(List<HistoryBucket> buckets, Instant from, Instant to) {
+            return of(buckets, from, to, null);
+        }
+
+        /** The chart, its range widened to show {@code include} too (a limit to compare with), when not null. */
+        static Chart of(List<HistoryBucket> buckets, Instant from, Instant to, Double include) {
             List<Point> points = new ArrayList<>();
             for (HistoryBucket bucket : buckets) {
                 Double average = bucket.values().get("avg");
@@ -128,6 +133,10 @@ public final class EntityPages implements Routes {
             }
             double low = points.stream().mapToDouble(Point::min).min().orElse(0);
             double high = points.stream().mapToDouble(Point::max).max().orElse(1);
+            if (include != null) {
+                low = Math.min(low, include);
+                high = Math.max(high, include);
+            }
             if (high - low < 1e-9) {
                 high = low + 1;
             }
@@ -150,6 +159,11 @@ public final class EntityPages implements Routes {
 
         private static String fixed(double value) {
             return String.format(java.util.Locale.ROOT, "%.1f", value);
+        }
+
+        /** A chart of one point has no line to draw: where its dot goes ({x, y}), or null. */
+        public String[] dot() {
+            return line.startsWith("M") && !line.contains("L") ? line.substring(1).split(" ") : null;
         }
 
         public String label(double value) {

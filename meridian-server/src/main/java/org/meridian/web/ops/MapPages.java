@@ -82,45 +82,8 @@ public final class MapPages implements Routes {
 
     /** This month's indicators over every department the caller may see (the city's, for a dispatcher). */
     private List<Tile> tiles(Caller caller) {
-        if (!caller.has(Role.DISPATCHER) && !caller.unrestricted() && caller.departments().isEmpty()) {
-            return List.of();
-        }
-        Instant now = clock.instant();
-        Instant monthStart = now.atZone(org.meridian.web.Dates.zone()).withDayOfMonth(1).toLocalDate()
-                .atStartOfDay(org.meridian.web.Dates.zone()).toInstant();
-        Map<String, CaseKpis.Figures> figures;
-        try {
-            figures = cases.kpis(caller, monthStart, now.plusSeconds(1), CaseService.Grouping.DEPARTMENT, null);
-        } catch (MeridianException refused) {
-            return List.of();
-        }
-        int reported = 0;
-        int closures = 0;
-        double[] rates = new double[4];
-        double[] weights = new double[4];
-        for (CaseKpis.Figures one : figures.values()) {
-            reported += one.reported();
-            closures += one.closures();
-            add(rates, weights, 0, one.responseRate(), one.dispatches());
-            add(rates, weights, 1, one.resolutionRate(), one.ratings());
-            add(rates, weights, 2, one.satisfactionRate(), one.ratings());
-            add(rates, weights, 3, one.onTimeClosureRate(), one.closures());
-        }
-        List<Tile> tiles = new ArrayList<>();
-        tiles.add(new Tile("reported", (double) reported, false));
-        tiles.add(new Tile("closures", (double) closures, false));
-        String[] keys = {"responseRate", "resolutionRate", "satisfactionRate", "onTimeClosureRate"};
-        for (int i = 0; i < keys.length; i++) {
-            tiles.add(new Tile(keys[i], weights[i] == 0 ? null : rates[i] / weights[i], true));
-        }
-        return tiles;
-    }
-
-    private static void add(double[] sums, double[] weights, int i, Double rate, int weight) {
-        if (rate != null && weight > 0) {
-            sums[i] += rate * weight;
-            weights[i] += weight;
-        }
+        Map<String, CaseKpis.Figures> figures = CaseIndicators.thisMonth(cases, caller, clock.instant());
+        return figures == null ? List.of() : CaseIndicators.tiles(figures);
     }
 
     private void layer(Context http) {
