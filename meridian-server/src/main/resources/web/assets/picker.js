@@ -54,6 +54,12 @@
   load(element.getAttribute('data-basemap'), { color: '#0b5cad', weight: 1.5, fillColor: '#cfe3f7', fillOpacity: 0.5 }, true);
   load(element.getAttribute('data-roads'), { color: '#8c959f', weight: 3 }, false);
   map.on('click', function (event) { place(event.latlng.lat, event.latlng.lng, false); });
+  // Reports listed on the page (near a place): drawn, each with its category as a tooltip.
+  Array.prototype.forEach.call(document.querySelectorAll('[data-lat][data-lon]'), function (item) {
+    L.circleMarker([+item.getAttribute('data-lat'), +item.getAttribute('data-lon')],
+      { radius: 6, color: '#57606a', weight: 2, fillColor: '#0b5cad', fillOpacity: 0.7 })
+      .bindTooltip(item.getAttribute('data-label')).addTo(map);
+  });
   if (latitude.value && longitude.value && !isNaN(+latitude.value) && !isNaN(+longitude.value)) {
     place(+latitude.value, +longitude.value, true);
   }

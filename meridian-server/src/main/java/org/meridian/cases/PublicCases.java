@@ -67,6 +67,12 @@ public final class PublicCases {
      */
     public List<Published> requests(String tenant, List<String> codes, List<String> ids, Boolean closed, Instant from, Instant to,
                                     int limit, int offset) {
+        return requests(tenant, codes, ids, closed, from, to, limit, offset, null);
+    }
+
+    /** The public cases within a distance of a point, the nearest first (near: null for anywhere). */
+    public List<Published> requests(String tenant, List<String> codes, List<String> ids, Boolean closed, Instant from, Instant to,
+                                    int limit, int offset, CaseStore.Near near) {
         Map<String, Category> open = new java.util.LinkedHashMap<>();
         services(tenant).stream().filter(category -> codes.isEmpty() || codes.contains(category.code()))
                 .forEach(category -> open.put(category.code(), category));
@@ -75,7 +81,7 @@ public final class PublicCases {
         }
         return transactions.readOnly(connection -> {
             List<String> selected = cases.publicIds(connection, tenant, new CaseStore.PublicFilter(List.copyOf(open.keySet()), ids, closed,
-                    from, to, limit, offset));
+                    from, to, limit, offset, near));
             return cases.logsOf(connection, tenant, selected).entrySet().stream().filter(log -> !log.getValue().isEmpty())
                     .map(log -> {
                         CaseView view = CaseView.of(log.getKey(), tenant, log.getValue());

@@ -103,4 +103,37 @@ class PortalTest {
             throw new java.io.UncheckedIOException(e);
         }
     }
+
+    @Test
+    void aCitizenSeesThePublicReportsNearAPlaceTheNearestFirst() {
+        WebClient phone = citizen();
+        // Far to the south-west of the rest of the tests' reports: only these two are near.
+        String near = number(phone.postMultipart("/portal/report", Map.of("category", "portal-bench", "description", "Bench <b>near</b> the lake",
+                "latitude", "29.50100", "longitude", "119.50100", "answer.seats", "2"), null, null, null, null));
+        String nearer = number(phone.postMultipart("/portal/report", Map.of("category", "portal-bench", "description", "Bench at the gate",
+                "latitude", "29.50010", "longitude", "119.50010", "answer.seats", "4"), null, null, null, null));
+        String far = number(phone.postMultipart("/portal/report", Map.of("category", "portal-bench", "description", "Bench far away",
+                "latitude", "29.53000", "longitude", "119.50000", "answer.seats", "4"), null, null, null, null));
+
+        HttpResponse<String> page = phone.get("/portal/nearby?latitude=29.5&longitude=119.5");
+        assertThat(page.statusCode()).isEqualTo(200);
+        String listed = page.body();
+        assertThat(listed).contains("一公里内共 2 件").contains("Bench at the gate").contains("Bench &lt;b&gt;near&lt;/b&gt; the lake")
+                .doesNotContain("Bench far away").doesNotContain(far);
+        assertThat(listed.indexOf("Bench at the gate")).as("the nearest first").isLessThan(listed.indexOf("Bench &lt;b&gt;near"));
+        assertThat(listed).contains("data-lat=\"29.5001\"").contains("距离 15 米");
+        assertThat(near).isNotEqualTo(nearer);
+
+        HttpResponse<String> nowhere = phone.get("/portal/nearby?latitude=north&longitude=120");
+        assertThat(nowhere.statusCode()).isEqualTo(400);
+        assertThat(nowhere.body()).contains("id=\"place-error\"").contains("value=\"north\"");
+        assertThat(phone.get("/portal/nearby").statusCode()).isEqualTo(200);
+    }
+
+    private static String number(HttpResponse<String> receipt) {
+        java.util.regex.Matcher number = NUMBER.matcher(receipt.body());
+        assertThat(number.find()).as(receipt.body()).isTrue();
+        return number.group(1);
+    }
+
 }

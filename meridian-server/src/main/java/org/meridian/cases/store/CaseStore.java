@@ -376,7 +376,14 @@ public final class CaseStore {
      * @param closed null: either; true: closed, rejected or merged; false: still open
      */
     public record PublicFilter(List<String> categories, List<String> ids, Boolean closed, Instant from, Instant to, int limit,
-                               int offset) {
+                               int offset, Near near) {
+        public PublicFilter(List<String> categories, List<String> ids, Boolean closed, Instant from, Instant to, int limit, int offset) {
+            this(categories, ids, closed, from, to, limit, offset, null);
+        }
+    }
+
+    /** Within {@code meters} of a point: the nearest first. */
+    public record Near(double latitude, double longitude, double meters) {
     }
 
     /** The numbers of the cases the public filter selects, in order. */
@@ -400,7 +407,20 @@ public final class CaseStore {
                 parameters.add(Timestamp.from(filter.to()));
             }
         }
-        sql.append(" ORDER BY created_at DESC, id LIMIT ? OFFSET ?");
+        Near near = filter.near();
+        if (near != null) {
+            // A box of the radius around the point (degrees of longitude shrink towards the poles), then the nearest.
+            double latitudeSpan = near.meters() / 111_320.0;
+            double scale = Math.max(0.01, Math.cos(Math.toRadians(near.latitude())));
+            double longitudeSpan = latitudeSpan / scale;
+            sql.append(" AND latitude BETWEEN ? AND ? AND longitude BETWEEN ? AND ?");
+            parameters.addAll(List.of(near.latitude() - latitudeSpan, near.latitude() + latitudeSpan, near.longitude() - longitudeSpan,
+                    near.longitude() + longitudeSpan));
+            sql.append(" ORDER BY (latitude - ?) ^ 2 + ((longitude - ?) * ?) ^ 2, created_at DESC, id LIMIT ? OFFSET ?");
+            parameters.addAll(List.of(near.latitude(), near.longitude(), scale));
+        } else {
+            sql.append(" ORDER BY created_at DESC, id LIMIT ? OFFSET ?");
+        }
         parameters.add(filter.limit());
         parameters.add(filter.offset());
         List<String> ids = new ArrayList<>();

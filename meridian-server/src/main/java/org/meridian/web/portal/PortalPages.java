@@ -60,6 +60,7 @@ public final class PortalPages implements Routes {
         routes.get("/portal/report", this::reportForm, Access.PUBLIC);
         routes.post("/portal/report", this::report, Access.PUBLIC);
         routes.post("/portal/track", this::track, Access.PUBLIC);
+        routes.get("/portal/nearby", this::nearby, Access.PUBLIC);
         routes.get("/portal/cases/{number}", this::followed, Access.PUBLIC);
         routes.post("/portal/cases/{number}/rating", this::rate, Access.PUBLIC);
         routes.get("/portal/cases/{number}/photos/{attachment}", this::photo, Access.PUBLIC);
@@ -102,6 +103,73 @@ public final class PortalPages implements Routes {
             names.put(category.code(), category.name());
         }
         return names;
+    }
+
+    // ---- near a place ----
+
+    /** How far around the place the page looks, and how many reports it lists at most. */
+    static final double NEARBY_METERS = 1000;
+    static final int NEARBY_LIMIT = 50;
+
+    /** A public report near the place: where it is and how far from the place. */
+    public record NearbyReport(PublicReport report, double latitude, double longitude, long meters) {
+    }
+
+    /**
+     * The public reports within a kilometre of a place (picked on the map, typed, or the phone's position), the
+     * nearest first: before reporting, a citizen sees whether the problem is known already.
+     */
+    private void nearby(Context http) {
+        String latitudeText = orEmpty(http.queryParam("latitude")).strip();
+        String longitudeText = orEmpty(http.queryParam("longitude")).strip();
+        Map<String, Object> model = new HashMap<>();
+        model.put("page", pages.page(http));
+        model.put("latitude", latitudeText);
+        model.put("longitude", longitudeText);
+        String error = "";
+        List<NearbyReport> found = List.of();
+        boolean asked = !latitudeText.isEmpty() || !longitudeText.isEmpty();
+        if (asked) {
+            Double latitude = coordinate(latitudeText, 90);
+            Double longitude = coordinate(longitudeText, 180);
+            if (latitude == null || longitude == null) {
+                error = "nearby.error";
+                http.status(400);
+            } else {
+                found = published.requests(Pages.tenant(http), List.of(), null, null, null, null, NEARBY_LIMIT, 0,
+                                new org.meridian.cases.store.CaseStore.Near(latitude, longitude, NEARBY_METERS)).stream()
+                        .map(one -> new NearbyReport(publicReport(one), one.view().latitude(), one.view().longitude(),
+                                Math.round(meters(latitude, longitude, one.view().latitude(), one.view().longitude()))))
+                        .filter(one -> one.meters() <= NEARBY_METERS).toList();
+            }
+        }
+        model.put("asked", asked && error.isEmpty());
+        model.put("error", error);
+        model.put("reports", found);
+        model.put("categories", names(published.services(Pages.tenant(http))));
+        pages.render(http, "portal/nearby.jte", model);
+    }
+
+    private static Double coordinate(String text, double limit) {
+        try {
+            double value = Double.parseDouble(text);
+            return Double.isFinite(value) && Math.abs(value) <= limit ? value : null;
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    /** The distance on the ground, in metres (haversine; the city is small enough for a sphere). */
+    static double meters(double lat1, double lon1, double lat2, double lon2) {
+        double dLat = Math.toRadians(lat2 - lat1);
+        double dLon = Math.toRadians(lon2 - lon1);
+        double a = Math.pow(Math.sin(dLat / 2), 2)
+                + Math.cos(Math.toRadians(lat1)) * Math.cos(Math.toRadians(lat2)) * Math.pow(Math.sin(dLon / 2), 2);
+        return 2 * 6_371_000 * Math.asin(Math.min(1, Math.sqrt(a)));
+    }
+
+    private static String orEmpty(String text) {
+        return text == null ? "" : text;
     }
 
     // ---- reporting ----
