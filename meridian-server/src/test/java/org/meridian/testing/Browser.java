@@ -66,6 +66,33 @@ public final class Browser implements AutoCloseable {
         Files.copy(shot.toPath(), SCREENSHOTS.resolve(name + ".png"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
 
+    /** axe-core's rules, as its Java binding bundles them (read once). */
+    private static String axe;
+
+    /**
+     * What axe-core (the accessibility engine browsers' own audits use) finds wrong on the page as shown, against
+     * WCAG 2.1 A and AA: one line per rule broken, with the elements that break it. Empty: nothing found.
+     */
+    @SuppressWarnings("unchecked")
+    public java.util.List<String> accessibilityProblems() throws java.io.IOException {
+        synchronized (Browser.class) {
+            if (axe == null) {
+                try (var in = Browser.class.getResourceAsStream("/axe.min.js")) {
+                    axe = new String(java.util.Objects.requireNonNull(in, "axe.min.js on the test class path").readAllBytes(),
+                            java.nio.charset.StandardCharsets.UTF_8);
+                }
+            }
+        }
+        driver.executeScript(axe);
+        driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(30));
+        Object result = driver.executeAsyncScript("var done = arguments[arguments.length - 1];"
+                + "axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
+                + ".then(function (r) { done(r.violations.map(function (v) { return v.id + ' (' + v.impact + '): ' + v.help + ' at '"
+                + " + v.nodes.slice(0, 5).map(function (n) { return n.target.join(' '); }).join(', '); })); })"
+                + ".catch(function (e) { done(['axe failed: ' + e]); });");
+        return (java.util.List<String>) result;
+    }
+
     @Override
     public void close() {
         driver.quit();

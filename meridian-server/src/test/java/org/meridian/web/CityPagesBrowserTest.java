@@ -46,6 +46,7 @@ class CityPagesBrowserTest {
             phone.get(base + "/portal");
             assertThat(phone.findElement(By.tagName("html")).getAttribute("lang")).isEqualTo("zh-CN");
             citizen.screenshot("portal");
+            audit(citizen, "portal");
             phone.findElement(By.cssSelector("a.button.big")).click();
             new Select(phone.findElement(By.id("category"))).selectByValue("pothole");
             citizen.waiting(10).until(ExpectedConditions.presenceOfElementLocated(By.id("answer-lane")));
@@ -58,36 +59,45 @@ class CityPagesBrowserTest {
             citizen.waiting(10).until(driver -> !driver.findElements(By.cssSelector("#picker .leaflet-interactive, #picker canvas")).isEmpty());
             phone.findElement(By.id("picker")).click();
             assertThat(phone.findElement(By.id("latitude")).getAttribute("value")).matches("30\\.\\d+");
+            String reportedAt = "latitude=" + phone.findElement(By.id("latitude")).getAttribute("value") + "&longitude="
+                    + phone.findElement(By.id("longitude")).getAttribute("value");
             new Select(phone.findElement(By.id("answer-lane"))).selectByIndex(1);
             phone.findElement(By.id("photo")).sendKeys(photo().toString());
             citizen.screenshot("report-form");
+            audit(citizen, "report-form");
             phone.findElement(By.cssSelector("form.form button[type=submit]")).click();
             String number = citizen.waiting(10).until(ExpectedConditions.presenceOfElementLocated(By.id("case-number"))).getText();
             String code = phone.findElement(By.id("follow-code")).getText();
             assertThat(number).matches("\\d{8}-\\d{6}");
             assertThat(code).matches("[0-9A-Z]{5}-[0-9A-Z]{5}");
             citizen.screenshot("report-received");
+            audit(citizen, "report-received");
 
             // The dispatcher signs in on the way to the operations centre and sees the city, updating live.
             WebDriver desk = dispatcher.driver();
             desk.get(base + "/ops");
             assertThat(desk.getCurrentUrl()).contains("/sign-in");
+            audit(dispatcher, "sign-in");
             signIn(desk, "dispatcher");
             dispatcher.waiting(20).until(driver -> number(driver, "count-AirQualityObserved") > 0);
             int drawn = drawn(desk, "count-AirQualityObserved");
             dispatcher.waiting(30).until(driver -> drawn(driver, "count-AirQualityObserved") > drawn);
             String satisfactionBefore = desk.findElement(By.cssSelector("[data-kpi=satisfactionRate] .figure")).getText();
             dispatcher.screenshot("ops-map");
+            audit(dispatcher, "ops-map");
             desk.get(base + "/ops/entities/urn:ngsi-ld:AirQualityObserved:air-00001");
             assertThat(desk.findElement(By.id("history-chart")).isDisplayed()).as("the day's chart of a sensor").isTrue();
             dispatcher.screenshot("ops-entity");
+            audit(dispatcher, "ops-entity");
             desk.get(base + "/ops/indicators");
             assertThat(desk.findElement(By.id("chart-pm25")).isDisplayed()).as("the city's air over the last day").isTrue();
             assertThat(desk.findElements(By.cssSelector("#device-health tbody tr"))).isNotEmpty();
             dispatcher.screenshot("ops-indicators");
+            audit(dispatcher, "ops-indicators");
             desk.get(base + "/ops/data");
             assertThat(desk.findElements(By.cssSelector("#catalogue tbody tr"))).hasSizeGreaterThan(5);
             dispatcher.screenshot("ops-data");
+            audit(dispatcher, "ops-data");
 
             desk.get(base + "/ops/cases");
             submit(desk, desk.findElement(By.cssSelector("a.case-card[data-case='" + number + "']")));
@@ -98,6 +108,7 @@ class CityPagesBrowserTest {
             assertThat(desk.findElement(By.id("case-state")).getText()).isEqualTo("已派遣");
             assertThat(desk.findElements(By.cssSelector("form[data-action=accept]"))).as("only the department accepts").isEmpty();
             dispatcher.screenshot("ops-case");
+            audit(dispatcher, "ops-case");
 
             // The transport bureau (in English) finds it on its workbench, accepts and handles it.
             WebDriver bureau = transport.driver();
@@ -106,6 +117,7 @@ class CityPagesBrowserTest {
             bureau.get(base + "/ops/cases?show=mine");
             assertThat(bureau.findElement(By.tagName("html")).getAttribute("lang")).isEqualTo("en");
             transport.screenshot("ops-workbench");
+            audit(transport, "ops-workbench");
             submit(bureau, bureau.findElement(By.cssSelector("a.case-card[data-case='" + number + "']")));
             act(bureau, "accept", Map.of());
             act(bureau, "handle", Map.of("result", "Patched the road surface"));
@@ -124,11 +136,36 @@ class CityPagesBrowserTest {
             submit(phone, phone.findElement(By.cssSelector("form[action$='/rating'] button[type=submit]")));
             assertThat(citizen.waiting(10).until(ExpectedConditions.presenceOfElementLocated(By.id("rated"))).getText()).contains("满意");
             citizen.screenshot("case-rated");
+            audit(citizen, "case-rated");
+            phone.get(base + "/portal/nearby?" + reportedAt);
+            assertThat(phone.findElements(By.cssSelector("#nearby-reports li"))).isNotEmpty();
+            audit(citizen, "portal-nearby");
+
+            // A department administrator's other pages: its data requests and administration, audited too.
+            for (String page : java.util.List.of("/ops/data/requests", "/ops/admin/people", "/ops/admin/keys", "/ops/admin/cases",
+                    "/ops/admin/calendar", "/ops/admin/devices", "/ops/indicators")) {
+                bureau.get(base + page);
+                assertThat(bureau.findElement(By.tagName("h1")).getText()).as(page).isNotBlank();
+                audit(transport, page);
+            }
+            bureau.get(base + "/ops/admin/people");
+            transport.screenshot("ops-admin");
 
             desk.get(base + "/ops");
             String satisfactionAfter = desk.findElement(By.cssSelector("[data-kpi=satisfactionRate] .figure")).getText();
             assertThat(satisfactionBefore).isEqualTo("—");
             assertThat(satisfactionAfter).isEqualTo("100%");
+            assertThat(problems).as("WCAG 2.1 A/AA problems axe-core finds on the main pages").isEmpty();
+        }
+    }
+
+    /** What the accessibility audit found, page by page (checked at the end, all at once). */
+    private final Map<String, java.util.List<String>> problems = new java.util.LinkedHashMap<>();
+
+    private void audit(Browser browser, String page) throws java.io.IOException {
+        java.util.List<String> found = browser.accessibilityProblems();
+        if (!found.isEmpty()) {
+            problems.put(page, found);
         }
     }
 
