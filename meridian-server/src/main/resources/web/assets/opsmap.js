@@ -59,13 +59,34 @@
 
   function caseNumber(id) { return id.substring(id.lastIndexOf(':') + 1); }
 
+  // What each layer draws now: a group on the map, and (for single entities) each entity's shape by id with the colour
+  // and label it was drawn with, so a live update changes only what changed instead of drawing hundreds again.
+  var drawnPoints = {};
+
+  function pointShape(type, point, colour, label) {
+    var layer;
+    if (point.geometry && point.geometry.type !== 'Point') {
+      layer = L.geoJSON(point.geometry, { style: { color: colour, weight: 6, opacity: 0.9 }, renderer: renderer });
+    } else {
+      layer = L.circleMarker([point.lat, point.lon], { radius: type === 'ServiceRequest' || type === 'Alert' ? 8 : 6,
+        color: '#fff', weight: 1, fillColor: colour, fillOpacity: 0.95, renderer: renderer });
+    }
+    layer.bindTooltip(label);
+    layer.on('click', function () {
+      window.location.assign(type === 'ServiceRequest' ? '/ops/cases/' + caseNumber(point.id)
+        : '/ops/entities/' + encodeURIComponent(point.id));
+    });
+    return layer;
+  }
+
   function draw(toggle, data) {
     var type = toggle.value;
-    if (shown[type]) { map.removeLayer(shown[type]); }
-    var group = L.layerGroup();
     var count = document.getElementById('count-' + type);
     if (data.clusters) {
       // Counts per cell, drawn on the canvas like the points (no element per cluster): the circle grows with the count.
+      if (shown[type]) { map.removeLayer(shown[type]); }
+      delete drawnPoints[type];
+      var group = L.layerGroup();
       var total = 0;
       data.clusters.forEach(function (cluster) {
         total += cluster.count;
@@ -75,30 +96,43 @@
           .on('click', function () { map.setView([cluster.lat, cluster.lon], map.getZoom() + 2); })
           .addTo(group);
       });
+      shown[type] = group.addTo(map);
       count.textContent = total;
       count.setAttribute('data-clustered', 'true');
     } else {
+      if (!drawnPoints[type]) {
+        if (shown[type]) { map.removeLayer(shown[type]); }
+        shown[type] = L.layerGroup().addTo(map);
+        drawnPoints[type] = {};
+      }
+      var before = drawnPoints[type];
+      var now = {};
       data.points.forEach(function (point) {
         var colour = COLOURS[grade(toggle, point)];
         var label = type + ' ' + point.id + (point.value !== undefined ? ': ' + point.value : '');
-        var layer;
-        if (point.geometry && point.geometry.type !== 'Point') {
-          layer = L.geoJSON(point.geometry, { style: { color: colour, weight: 6, opacity: 0.9 }, renderer: renderer });
+        var where = point.geometry && point.geometry.type !== 'Point' ? JSON.stringify(point.geometry) : point.lat + ',' + point.lon;
+        var known = before[point.id];
+        if (known && known.where === where) {
+          if (known.colour !== colour) {
+            known.layer.setStyle(known.layer instanceof L.CircleMarker ? { fillColor: colour } : { color: colour });
+          }
+          if (known.label !== label) { known.layer.setTooltipContent(label); }
+          delete before[point.id];
         } else {
-          layer = L.circleMarker([point.lat, point.lon], { radius: type === 'ServiceRequest' || type === 'Alert' ? 8 : 6,
-            color: '#fff', weight: 1, fillColor: colour, fillOpacity: 0.95, renderer: renderer });
+          if (known) { shown[type].removeLayer(known.layer); delete before[point.id]; }
+          known = { layer: pointShape(type, point, colour, label).addTo(shown[type]) };
         }
-        layer.bindTooltip(label);
-        layer.on('click', function () {
-          window.location.assign(type === 'ServiceRequest' ? '/ops/cases/' + caseNumber(point.id)
-            : '/ops/entities/' + encodeURIComponent(point.id));
-        });
-        layer.addTo(group);
+        known.where = where;
+        known.colour = colour;
+        known.label = label;
+        now[point.id] = known;
       });
+      // What is no longer in the view (or no longer there) goes.
+      Object.keys(before).forEach(function (id) { shown[type].removeLayer(before[id].layer); });
+      drawnPoints[type] = now;
       count.textContent = data.points.length;
       count.removeAttribute('data-clustered');
     }
-    shown[type] = group.addTo(map);
     // How many times the layer was drawn: a screen reader ignores it, a test watches live updates arrive by it.
     count.setAttribute('data-drawn', String(+(count.getAttribute('data-drawn') || 0) + 1));
   }
@@ -112,6 +146,7 @@
     var type = toggle.value;
     if (!toggle.checked) {
       if (shown[type]) { map.removeLayer(shown[type]); delete shown[type]; }
+      delete drawnPoints[type];
       document.getElementById('count-' + type).textContent = '';
       return;
     }

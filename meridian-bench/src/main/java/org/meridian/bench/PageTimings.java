@@ -62,7 +62,8 @@ final class PageTimings {
         String oneCase = cards.isEmpty() ? null : cards.getFirst().getAttribute("href").replace(base, "");
         System.out.printf("%-28s %22s %22s %22s%n", "page (" + LOADS + " loads)", "response p50/max ms", "DOM ready p50/max ms",
                 "drawn p50/max ms");
-        for (String page : new String[] {"/portal", "/portal/report?category=pothole", "/ops/cases", oneCase, "/ops"}) {
+        for (String page : new String[] {"/portal", "/portal/report?category=pothole", "/portal/nearby?latitude=30.27&longitude=120.15",
+                "/ops/cases", oneCase, "/ops/indicators", "/ops/data", "/ops"}) {
             if (page != null) {
                 time(page);
             }

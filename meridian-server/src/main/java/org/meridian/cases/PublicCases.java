@@ -72,7 +72,7 @@ public final class PublicCases {
 
     /** The public cases within a distance of a point, the nearest first (near: null for anywhere). */
     public List<Published> requests(String tenant, List<String> codes, List<String> ids, Boolean closed, Instant from, Instant to,
-                                    int limit, int offset, CaseStore.Near near) {
+                                    int limit, int offset, Nearby near) {
         Map<String, Category> open = new java.util.LinkedHashMap<>();
         services(tenant).stream().filter(category -> codes.isEmpty() || codes.contains(category.code()))
                 .forEach(category -> open.put(category.code(), category));

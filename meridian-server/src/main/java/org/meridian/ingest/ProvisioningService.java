@@ -11,6 +11,7 @@ import java.util.Map;
 import org.meridian.broker.MeasurementWriter;
 import org.meridian.core.error.MeridianException;
 import org.meridian.core.ingest.Device;
+import org.meridian.core.ingest.DeviceHealth;
 import org.meridian.core.ingest.ProvisioningParser;
 import org.meridian.core.ingest.ServiceGroup;
 import org.meridian.core.ingest.StoredDevice;
@@ -156,7 +157,7 @@ public final class ProvisioningService {
     }
 
     /** Per entity type: devices, those that reported since {@code since}, those that never did, messages taken and refused. */
-    public List<org.meridian.ingest.store.DeviceStore.Health> health(Caller caller, java.time.Instant since) {
+    public List<DeviceHealth> health(Caller caller, java.time.Instant since) {
         return transactions.readOnly(connection -> store.health(connection, caller.tenant(), since));
     }
 

@@ -22,11 +22,9 @@ class AdminPagesTest {
     private final String department = "ap-" + suffix;
 
     private WebClient signedIn(String name, String role, String dept) {
-        Api.Response made = operator.post("/admin/v1/users", "{\"username\": \"" + name + "\", \"password\": \"a-test-password-1\", "
-                + "\"roles\": [{\"department\": \"" + dept + "\", \"role\": \"" + role + "\"}]}").send();
-        assertThat(made.status()).as(made.toString()).isEqualTo(201);
+        WebClient.account(operator, "", role, dept, name);
         WebClient browser = new WebClient(operator.base(), "en");
-        assertThat(browser.signIn(Map.of("username", name, "password", "a-test-password-1")).statusCode()).isEqualTo(303);
+        assertThat(browser.signIn(Map.of("username", name, "password", WebClient.PASSWORD)).statusCode()).isEqualTo(303);
         return browser;
     }
 

@@ -26,13 +26,7 @@ class DataPagesTest {
     private final String entity = "urn:ngsi-ld:" + type + ":one";
 
     private WebClient signedIn(String role, String department) {
-        String name = "dp-" + role + "-" + UUID.randomUUID().toString().substring(0, 6);
-        Api.Response made = operator.post("/admin/v1/users", "{\"username\": \"" + name + "\", \"password\": \"a-test-password-1\", "
-                + "\"roles\": [{\"department\": \"" + department + "\", \"role\": \"" + role + "\"}]}").send();
-        assertThat(made.status()).as(made.toString()).isEqualTo(201);
-        WebClient browser = new WebClient(operator.base(), "en");
-        browser.signIn(Map.of("username", name, "password", "a-test-password-1"));
-        return browser;
+        return WebClient.signedIn(operator, "", role, department);
     }
 
     private void city() {

@@ -15,14 +15,8 @@ class EntityPageTest {
     private final Api operator = TestServer.api();
 
     private WebClient signedIn(String role, String department) {
-        String name = "entity-page-" + role + "-" + java.util.UUID.randomUUID().toString().substring(0, 6);
         operator.put("/admin/v1/departments/" + (department.isEmpty() ? "ecology" : department), "{\"name\": \"x\"}").send();
-        Api.Response made = operator.post("/admin/v1/users", "{\"username\": \"" + name + "\", \"password\": \"a-test-password-1\", "
-                + "\"roles\": [{\"department\": \"" + department + "\", \"role\": \"" + role + "\"}]}").send();
-        assertThat(made.status()).as(made.toString()).isEqualTo(201);
-        WebClient browser = new WebClient(operator.base(), "en");
-        browser.signIn(Map.of("username", name, "password", "a-test-password-1"));
-        return browser;
+        return WebClient.signedIn(operator, "", role, department);
     }
 
     @Test

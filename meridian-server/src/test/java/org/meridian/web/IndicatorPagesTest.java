@@ -19,13 +19,7 @@ class IndicatorPagesTest {
     private final String tenant = TestServer.newTenant();
 
     private WebClient signedIn(String department) {
-        String name = "ip-" + department + "-" + UUID.randomUUID().toString().substring(0, 6);
-        Api.Response user = operator.post("/admin/v1/users", "{\"username\": \"" + name + "\", \"password\": \"a-test-password-1\", "
-                + "\"roles\": [{\"department\": \"" + department + "\", \"role\": \"staff\"}]}").tenant(tenant).send();
-        assertThat(user.status()).as(user.toString()).isEqualTo(201);
-        WebClient browser = new WebClient(operator.base(), "en");
-        browser.signIn(Map.of("username", name, "password", "a-test-password-1", "tenant", tenant));
-        return browser;
+        return WebClient.signedIn(operator, tenant, "staff", department);
     }
 
     @Test

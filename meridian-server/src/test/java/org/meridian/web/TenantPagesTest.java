@@ -18,26 +18,24 @@ class TenantPagesTest {
         String tenant = TestServer.newTenant();
         String name = "tp-" + UUID.randomUUID().toString().substring(0, 6);
         operator.put("/admin/v1/departments/parks", "{\"name\": \"Parks\"}").tenant(tenant).send();
-        Api.Response user = operator.post("/admin/v1/users", "{\"username\": \"" + name + "\", \"password\": \"a-test-password-1\", "
-                + "\"roles\": [{\"department\": \"parks\", \"role\": \"staff\"}]}").tenant(tenant).send();
-        assertThat(user.status()).as(user.toString()).isEqualTo(201);
+        WebClient.account(operator, tenant, "staff", "parks", name);
         Api.Response dataset = operator.put("/sharing/v1/datasets/TpBench", "{\"owner\": \"parks\", \"title\": \"Park benches of " + tenant
                 + "\"}").tenant(tenant).send();
         assertThat(dataset.status()).as(dataset.toString()).isIn(200, 201);
 
         WebClient there = new WebClient(operator.base(), "en");
-        assertThat(there.signIn(Map.of("username", name, "password", "a-test-password-1", "tenant", tenant)).statusCode()).isEqualTo(303);
+        assertThat(there.signIn(Map.of("username", name, "password", WebClient.PASSWORD, "tenant", tenant)).statusCode()).isEqualTo(303);
         HttpResponse<String> catalogue = there.get("/ops/data");
         assertThat(catalogue.statusCode()).isEqualTo(200);
         assertThat(catalogue.body()).contains("Park benches of " + tenant).contains("class=\"tenant\">" + tenant + "<");
 
         // Signed in without choosing: the default tenant, where this person holds no role.
         WebClient here = new WebClient(operator.base(), "en");
-        assertThat(here.signIn(Map.of("username", name, "password", "a-test-password-1")).statusCode()).isEqualTo(303);
+        assertThat(here.signIn(Map.of("username", name, "password", WebClient.PASSWORD)).statusCode()).isEqualTo(303);
         assertThat(here.get("/ops/data").statusCode()).isEqualTo(403);
         // A tenant name that is not one is the default tenant, not an error on every page.
         WebClient odd = new WebClient(operator.base(), "en");
-        odd.signIn(Map.of("username", name, "password", "a-test-password-1", "tenant", "no such/tenant"));
+        odd.signIn(Map.of("username", name, "password", WebClient.PASSWORD, "tenant", "no such/tenant"));
         assertThat(odd.get("/ops/data").statusCode()).isEqualTo(403);
     }
 }

@@ -97,6 +97,36 @@ final class WebClient {
         return post("/sign-in", form);
     }
 
+    /** The password of the accounts {@link #account} makes. */
+    static final String PASSWORD = "a-test-password-1";
+
+    /**
+     * Makes an account with one role (in a department, or "" for none) in the tenant ("" the default) through the
+     * admin API, and answers its user name.
+     */
+    static String account(org.meridian.testing.Api operator, String tenant, String role, String department, String name) {
+        org.meridian.testing.Api.Request request = operator.post("/admin/v1/users", "{\"username\": \"" + name + "\", \"password\": \""
+                + PASSWORD + "\", \"roles\": [{\"department\": \"" + department + "\", \"role\": \"" + role + "\"}]}");
+        org.meridian.testing.Api.Response made = (tenant.isEmpty() ? request : request.tenant(tenant)).send();
+        if (made.status() != 201) {
+            throw new AssertionError("the account " + name + " was not made: " + made);
+        }
+        return name;
+    }
+
+    /** A browser signed in (in English) as a new account with that role, in the tenant chosen at sign-in. */
+    static WebClient signedIn(org.meridian.testing.Api operator, String tenant, String role, String department) {
+        String name = "web-" + role + "-" + UUID.randomUUID().toString().substring(0, 8);
+        account(operator, tenant, role, department, name);
+        WebClient browser = new WebClient(operator.base(), "en");
+        HttpResponse<String> in = browser.signIn(tenant.isEmpty() ? Map.of("username", name, "password", PASSWORD)
+                : Map.of("username", name, "password", PASSWORD, "tenant", tenant));
+        if (in.statusCode() != 303) {
+            throw new AssertionError("could not sign in as " + name + ": " + in.statusCode());
+        }
+        return browser;
+    }
+
     /** The CSRF token a page's forms carry. */
     static String csrf(String page) {
         Matcher matcher = CSRF.matcher(page);

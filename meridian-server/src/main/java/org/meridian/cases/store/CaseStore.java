@@ -376,15 +376,13 @@ public final class CaseStore {
      * @param closed null: either; true: closed, rejected or merged; false: still open
      */
     public record PublicFilter(List<String> categories, List<String> ids, Boolean closed, Instant from, Instant to, int limit,
-                               int offset, Near near) {
+                               int offset, org.meridian.cases.Nearby near) {
         public PublicFilter(List<String> categories, List<String> ids, Boolean closed, Instant from, Instant to, int limit, int offset) {
             this(categories, ids, closed, from, to, limit, offset, null);
         }
     }
 
-    /** Within {@code meters} of a point: the nearest first. */
-    public record Near(double latitude, double longitude, double meters) {
-    }
+
 
     /** The numbers of the cases the public filter selects, in order. */
     public List<String> publicIds(Connection connection, String tenant, PublicFilter filter) throws SQLException {
@@ -407,7 +405,7 @@ public final class CaseStore {
                 parameters.add(Timestamp.from(filter.to()));
             }
         }
-        Near near = filter.near();
+        org.meridian.cases.Nearby near = filter.near();
         if (near != null) {
             // A box of the radius around the point (degrees of longitude shrink towards the poles), then the nearest.
             double latitudeSpan = near.meters() / 111_320.0;

@@ -188,12 +188,8 @@ public final class DeviceStore {
         }
     }
 
-    /** How a type's devices are doing: how many, how many reported since {@code since}, how many never did. */
-    public record Health(String entityType, long devices, long reporting, long never, long accepted, long rejected) {
-    }
-
-    public java.util.List<Health> health(Connection connection, String tenant, java.time.Instant since) throws SQLException {
-        java.util.List<Health> health = new java.util.ArrayList<>();
+    public java.util.List<org.meridian.core.ingest.DeviceHealth> health(Connection connection, String tenant, java.time.Instant since) throws SQLException {
+        java.util.List<org.meridian.core.ingest.DeviceHealth> health = new java.util.ArrayList<>();
         try (PreparedStatement select = connection.prepareStatement("SELECT entity_type, count(*), "
                 + "count(*) FILTER (WHERE last_measurement >= ?), count(*) FILTER (WHERE last_measurement IS NULL), "
                 + "sum(accepted), sum(rejected) FROM device WHERE tenant = ? GROUP BY entity_type ORDER BY entity_type")) {
@@ -201,7 +197,7 @@ public final class DeviceStore {
             select.setString(2, tenant);
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
-                    health.add(new Health(rows.getString(1), rows.getLong(2), rows.getLong(3), rows.getLong(4), rows.getLong(5),
+                    health.add(new org.meridian.core.ingest.DeviceHealth(rows.getString(1), rows.getLong(2), rows.getLong(3), rows.getLong(4), rows.getLong(5),
                             rows.getLong(6)));
                 }
             }

@@ -17,7 +17,7 @@ import org.meridian.core.jsonld.JsonLdContext;
 import org.meridian.core.security.Caller;
 import org.meridian.identity.Administration;
 import org.meridian.ingest.ProvisioningService;
-import org.meridian.ingest.store.DeviceStore;
+import org.meridian.core.ingest.DeviceHealth;
 import org.meridian.platform.http.Access;
 import org.meridian.platform.http.Callers;
 import org.meridian.platform.http.Routes;
@@ -101,8 +101,8 @@ public final class IndicatorPages implements Routes {
             figures.forEach((department, one) -> rows.add(new KpiRow(names.getOrDefault(department, department), one)));
             rows.sort(java.util.Comparator.comparing(KpiRow::department));
         }
-        List<DeviceStore.Health> health = devices.health(caller, now.minus(REPORTING)).stream()
-                .map(h -> new DeviceStore.Health(context.compactIri(h.entityType()), h.devices(), h.reporting(), h.never(), h.accepted(),
+        List<DeviceHealth> health = devices.health(caller, now.minus(REPORTING)).stream()
+                .map(h -> new DeviceHealth(context.compactIri(h.entityType()), h.devices(), h.reporting(), h.never(), h.accepted(),
                         h.rejected())).toList();
         Map<String, Object> model = new HashMap<>();
         model.put("page", pages.page(http));

@@ -137,7 +137,7 @@ public final class PortalPages implements Routes {
                 http.status(400);
             } else {
                 found = published.requests(Pages.tenant(http), List.of(), null, null, null, null, NEARBY_LIMIT, 0,
-                                new org.meridian.cases.store.CaseStore.Near(latitude, longitude, NEARBY_METERS)).stream()
+                                new org.meridian.cases.Nearby(latitude, longitude, NEARBY_METERS)).stream()
                         .map(one -> new NearbyReport(publicReport(one), one.view().latitude(), one.view().longitude(),
                                 Math.round(meters(latitude, longitude, one.view().latitude(), one.view().longitude()))))
                         .filter(one -> one.meters() <= NEARBY_METERS).toList();
