@@ -59,80 +59,171 @@
 
   function caseNumber(id) { return id.substring(id.lastIndexOf(':') + 1); }
 
-  // What each layer draws now: a group on the map, and (for single entities) each entity's shape by id with the colour
-  // and label it was drawn with, so a live update changes only what changed instead of drawing hundreds again.
-  var drawnPoints = {};
-
-  function pointShape(type, point, colour, label) {
-    var layer;
-    if (point.geometry && point.geometry.type !== 'Point') {
-      layer = L.geoJSON(point.geometry, { style: { color: colour, weight: 6, opacity: 0.9 }, renderer: renderer });
-    } else {
-      layer = L.circleMarker([point.lat, point.lon], { radius: type === 'ServiceRequest' || type === 'Alert' ? 8 : 6,
-        color: '#fff', weight: 1, fillColor: colour, fillOpacity: 0.95, renderer: renderer });
+  // Every point and cluster of every layer is drawn by one canvas of our own, in one pass: no object per marker, so a
+  // layer of hundreds of dots costs a loop, not hundreds of Leaflet layers made, added and hit-tested. During a drag the
+  // canvas moves with the map; it is drawn again when the map stops, and when a layer's data arrives (once per frame).
+  var DotLayer = L.Layer.extend({
+    onAdd: function (m) {
+      this._sets = this._sets || {};
+      this._order = this._order || [];
+      this._canvas = L.DomUtil.create('canvas', 'dot-layer leaflet-zoom-hide');
+      // A pane of its own above the districts and roads (drawn by Leaflet's canvas in the overlay pane), below tooltips.
+      var pane = m.getPane('dots') || m.createPane('dots');
+      pane.style.zIndex = 450;
+      pane.appendChild(this._canvas);
+      m.on('moveend zoomend resize viewreset', this._reset, this);
+      this._reset();
+    },
+    onRemove: function (m) {
+      L.DomUtil.remove(this._canvas);
+      m.off('moveend zoomend resize viewreset', this._reset, this);
+    },
+    set: function (type, dots) {
+      if (!this._sets[type]) { this._order.push(type); }
+      this._sets[type] = dots;
+      this._schedule();
+    },
+    clear: function (type) { delete this._sets[type]; this._schedule(); },
+    // Layers arrive one after another: their drawing waits for a quiet moment (60 ms without another, 250 ms at most)
+    // so that a moved map is drawn once or twice, not once per layer.
+    _schedule: function () {
+      var self = this;
+      var now = Date.now();
+      self._firstAsked = self._firstAsked || now;
+      clearTimeout(self._timer);
+      var wait = Math.max(0, Math.min(60, self._firstAsked + 250 - now));
+      self._timer = setTimeout(function () {
+        self._firstAsked = 0;
+        if (self._frame) { return; }
+        self._frame = L.Util.requestAnimFrame(function () { self._frame = null; self._draw(); });
+      }, wait);
+    },
+    _reset: function () {
+      var size = this._map.getSize();
+      var ratio = window.devicePixelRatio || 1;
+      this._canvas.width = size.x * ratio;
+      this._canvas.height = size.y * ratio;
+      this._canvas.style.width = size.x + 'px';
+      this._canvas.style.height = size.y + 'px';
+      L.DomUtil.setPosition(this._canvas, this._map.containerPointToLayerPoint([0, 0]));
+      this._draw();
+    },
+    // A dot of each look is drawn once into a little bitmap, then copied where each dot goes: copying a bitmap is far
+    // cheaper than filling a circle, and the browser may be rendering without a GPU.
+    _sprite: function (fill, alpha, r) {
+      var key = fill + '|' + alpha + '|' + r;
+      this._sprites = this._sprites || {};
+      var sprite = this._sprites[key];
+      if (!sprite) {
+        var ratio = window.devicePixelRatio || 1;
+        var side = 2 * r + 2;
+        sprite = this._sprites[key] = document.createElement('canvas');
+        sprite.width = sprite.height = Math.ceil(side * ratio);
+        var c = sprite.getContext('2d');
+        c.scale(ratio, ratio);
+        c.beginPath();
+        c.arc(r + 1, r + 1, r, 0, 2 * Math.PI);
+        c.globalAlpha = alpha;
+        c.fillStyle = fill;
+        c.fill();
+        c.globalAlpha = 1;
+        c.lineWidth = 1;
+        c.strokeStyle = '#fff';
+        c.stroke();
+      }
+      return sprite;
+    },
+    _draw: function () {
+      if (!this._map) { return; }
+      var ctx = this._canvas.getContext('2d');
+      var ratio = window.devicePixelRatio || 1;
+      ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+      ctx.clearRect(0, 0, this._canvas.width, this._canvas.height);
+      var m = this._map;
+      var size = m.getSize();
+      var self = this;
+      this._order.forEach(function (type) {
+        (self._sets[type] || []).forEach(function (dot) {
+          var p = m.latLngToContainerPoint([dot.lat, dot.lon]);
+          dot.x = p.x;
+          dot.y = p.y;
+          if (p.x < -dot.r || p.y < -dot.r || p.x > size.x + dot.r || p.y > size.y + dot.r) { return; }
+          var sprite = self._sprite(dot.fill, dot.alpha, dot.r);
+          ctx.drawImage(sprite, p.x - dot.r - 1, p.y - dot.r - 1, 2 * dot.r + 2, 2 * dot.r + 2);
+        });
+      });
+    },
+    // The dot under a point of the screen (the last drawn wins, as it is on top), or null.
+    at: function (point) {
+      var found = null;
+      var self = this;
+      this._order.forEach(function (type) {
+        (self._sets[type] || []).forEach(function (dot) {
+          var dx = dot.x - point.x;
+          var dy = dot.y - point.y;
+          if (dot.x !== undefined && dx * dx + dy * dy <= (dot.r + 2) * (dot.r + 2)) { found = dot; }
+        });
+      });
+      return found;
     }
-    layer.bindTooltip(label);
-    layer.on('click', function () {
-      window.location.assign(type === 'ServiceRequest' ? '/ops/cases/' + caseNumber(point.id)
-        : '/ops/entities/' + encodeURIComponent(point.id));
-    });
-    return layer;
+  });
+  var dots = new DotLayer().addTo(map);
+  var hint = L.tooltip({ direction: 'top', offset: [0, -8] });
+  var hovered = null;
+  map.on('mousemove', function (event) {
+    var dot = dots.at(event.containerPoint);
+    if (dot === hovered) { return; }
+    hovered = dot;
+    element.style.cursor = dot ? 'pointer' : '';
+    if (dot) { hint.setLatLng([dot.lat, dot.lon]).setContent(dot.label); map.openTooltip(hint); } else { map.closeTooltip(hint); }
+  });
+  map.on('click', function (event) {
+    var dot = dots.at(event.containerPoint);
+    if (dot) { dot.open(); }
+  });
+
+  // Shapes (closed roads and the like) stay Leaflet layers: there are few of them.
+  function shapeLayer(type, point, colour, label) {
+    return L.geoJSON(point.geometry, { style: { color: colour, weight: 6, opacity: 0.9 }, renderer: renderer })
+      .bindTooltip(label).on('click', function () { window.location.assign('/ops/entities/' + encodeURIComponent(point.id)); });
   }
 
   function draw(toggle, data) {
     var type = toggle.value;
     var count = document.getElementById('count-' + type);
+    if (shown[type]) { map.removeLayer(shown[type]); delete shown[type]; }
+    var list = [];
     if (data.clusters) {
-      // Counts per cell, drawn on the canvas like the points (no element per cluster): the circle grows with the count.
-      if (shown[type]) { map.removeLayer(shown[type]); }
-      delete drawnPoints[type];
-      var group = L.layerGroup();
       var total = 0;
       data.clusters.forEach(function (cluster) {
         total += cluster.count;
-        L.circleMarker([cluster.lat, cluster.lon], { radius: Math.min(22, 6 + Math.log(cluster.count) * 2.5), color: '#fff', weight: 1,
-          fillColor: '#0b5cad', fillOpacity: 0.75, renderer: renderer })
-          .bindTooltip(String(cluster.count))
-          .on('click', function () { map.setView([cluster.lat, cluster.lon], map.getZoom() + 2); })
-          .addTo(group);
+        list.push({ lat: cluster.lat, lon: cluster.lon, r: Math.round(Math.min(22, 6 + Math.log(cluster.count) * 2.5)), fill: '#0b5cad',
+          alpha: 0.75, label: String(cluster.count),
+          open: function () { map.setView([cluster.lat, cluster.lon], map.getZoom() + 2); } });
       });
-      shown[type] = group.addTo(map);
       count.textContent = total;
       count.setAttribute('data-clustered', 'true');
     } else {
-      if (!drawnPoints[type]) {
-        if (shown[type]) { map.removeLayer(shown[type]); }
-        shown[type] = L.layerGroup().addTo(map);
-        drawnPoints[type] = {};
-      }
-      var before = drawnPoints[type];
-      var now = {};
+      var shapes = null;
       data.points.forEach(function (point) {
         var colour = COLOURS[grade(toggle, point)];
         var label = type + ' ' + point.id + (point.value !== undefined ? ': ' + point.value : '');
-        var where = point.geometry && point.geometry.type !== 'Point' ? JSON.stringify(point.geometry) : point.lat + ',' + point.lon;
-        var known = before[point.id];
-        if (known && known.where === where) {
-          if (known.colour !== colour) {
-            known.layer.setStyle(known.layer instanceof L.CircleMarker ? { fillColor: colour } : { color: colour });
-          }
-          if (known.label !== label) { known.layer.setTooltipContent(label); }
-          delete before[point.id];
-        } else {
-          if (known) { shown[type].removeLayer(known.layer); delete before[point.id]; }
-          known = { layer: pointShape(type, point, colour, label).addTo(shown[type]) };
+        if (point.geometry && point.geometry.type !== 'Point') {
+          shapes = shapes || L.layerGroup();
+          shapeLayer(type, point, colour, label).addTo(shapes);
+          return;
         }
-        known.where = where;
-        known.colour = colour;
-        known.label = label;
-        now[point.id] = known;
+        list.push({ lat: point.lat, lon: point.lon, r: type === 'ServiceRequest' || type === 'Alert' ? 8 : 6, fill: colour, alpha: 0.95,
+          label: label, open: function () {
+            window.location.assign(type === 'ServiceRequest' ? '/ops/cases/' + caseNumber(point.id)
+              : '/ops/entities/' + encodeURIComponent(point.id));
+          } });
       });
-      // What is no longer in the view (or no longer there) goes.
-      Object.keys(before).forEach(function (id) { shown[type].removeLayer(before[id].layer); });
-      drawnPoints[type] = now;
+      if (shapes) { shown[type] = shapes.addTo(map); }
       count.textContent = data.points.length;
       count.removeAttribute('data-clustered');
     }
+    dots.set(type, list);
     // How many times the layer was drawn: a screen reader ignores it, a test watches live updates arrive by it.
     count.setAttribute('data-drawn', String(+(count.getAttribute('data-drawn') || 0) + 1));
   }
@@ -146,19 +237,35 @@
     var type = toggle.value;
     if (!toggle.checked) {
       if (shown[type]) { map.removeLayer(shown[type]); delete shown[type]; }
-      delete drawnPoints[type];
+      dots.clear(type);
       document.getElementById('count-' + type).textContent = '';
       return;
     }
-    if (inFlight[type]) { return; }
+    if (inFlight[type] || waiting.indexOf(toggle) >= 0) { return; }
+    waiting.push(toggle);
+    pump();
+  }
+  // Layers are read one at a time: the server (on the operator's desk this may be the same machine, as in the demo)
+  // then leaves the browser a core to draw and move the map with, instead of eleven queries at once taking every core.
+  var waiting = [];
+  var reading = 0;
+  var MAX_READS = 1;
+  function pump() {
+    while (reading < MAX_READS && waiting.length) { read(waiting.shift()); }
+  }
+  function read(toggle) {
+    var type = toggle.value;
+    if (!toggle.checked) { pump(); return; }
     inFlight[type] = true;
+    reading++;
     fetchedAt[type] = Date.now();
+    // The view as it is when the read goes out, not when it was asked for.
     var b = map.getBounds();
     var bbox = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map(function (n) { return n.toFixed(5); }).join(',');
     getJson('/ops/map/layer?type=' + type + '&bbox=' + bbox + '&zoom=' + Math.round(map.getZoom()))
-      .then(function (data) { if (data) { draw(toggle, data); } })
+      .then(function (data) { if (data && toggle.checked) { draw(toggle, data); } })
       .catch(function () {})
-      .then(function () { inFlight[type] = false; });
+      .then(function () { inFlight[type] = false; reading--; pump(); });
   }
   function fetchAll() { toggles.forEach(fetchLayer); }
   var moved = null;

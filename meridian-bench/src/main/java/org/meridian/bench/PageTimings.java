@@ -99,15 +99,22 @@ final class PageTimings {
         return ((Number) ((JavascriptExecutor) driver).executeScript("return performance.now();")).doubleValue();
     }
 
+    /** The map dragged with no layer on (what the map itself and the browser cost), then with every layer on. */
     private void pan() {
         driver.get(base + "/ops");
         drawn();
-        for (WebElement toggle : driver.findElements(By.cssSelector(".layer-toggle"))) {
-            if (!toggle.isSelected()) {
-                toggle.click();
+        for (boolean on : new boolean[] {false, true}) {
+            for (WebElement toggle : driver.findElements(By.cssSelector(".layer-toggle"))) {
+                if (toggle.isSelected() != on) {
+                    toggle.click();
+                }
             }
+            drawn();
+            drag(on ? "every layer on" : "no layer on (the districts and roads only)");
         }
-        drawn();
+    }
+
+    private void drag(String layers) {
         JavascriptExecutor js = driver;
         js.executeScript("performance.clearResourceTimings(); window.__frames = []; let last = performance.now();"
                 + " (function frame(now) { window.__frames.push(now - last); last = now; if (!window.__stop) requestAnimationFrame(frame); })"
@@ -133,7 +140,8 @@ final class PageTimings {
                 + ".filter(r => r.name.includes('/ops/map/layer')).map(r => r.duration);");
         double[] durations = reads.stream().mapToDouble(r -> ((Number) r).doubleValue()).sorted().toArray();
         Object counts = js.executeScript("return Array.from(document.querySelectorAll('.layer-count')).map(c => c.id.substring(6) + '=' + c.textContent).join(' ');");
-        System.out.printf(Locale.ROOT, "%nmap drag, 20 drags and a zoom in %.1f s, every layer on (%s)%n", seconds, counts);
+        js.executeScript("window.__stop = false;");
+        System.out.printf(Locale.ROOT, "%nmap drag, 20 drags and a zoom in %.1f s, %s (%s)%n", seconds, layers, counts);
         System.out.printf(Locale.ROOT, "  frames %d, longest %.0f ms, p99 %.0f ms, frames over 50 ms (stalls): %d%n", gaps.length,
                 gaps.length == 0 ? 0 : gaps[gaps.length - 1], percentile(gaps, 0.99), stalls);
         System.out.printf(Locale.ROOT, "  layer reads during it: %d, p50 %.0f ms, p99 %.0f ms, max %.0f ms%n", durations.length,

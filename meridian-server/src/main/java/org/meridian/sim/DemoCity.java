@@ -170,9 +170,13 @@ public final class DemoCity implements AutoCloseable {
         }
         post("/ngsi-ld/v1/entityOperations/upsert", places, false);
         List<CityPlan.Sensor> sensors = plan.sensors;
-        for (int start = 0; start < sensors.size(); start += 500) {
+        // A restart finds its devices provisioned: only the missing ones are sent (a hundred thousand one by one would
+        // take long and run into the rate limit).
+        java.util.Set<String> existing = existingDevices();
+        List<CityPlan.Sensor> missing = sensors.stream().filter(sensor -> !existing.contains(sensor.deviceId())).toList();
+        for (int start = 0; start < missing.size(); start += 500) {
             ArrayNode devices = NODES.arrayNode();
-            for (CityPlan.Sensor sensor : sensors.subList(start, Math.min(sensors.size(), start + 500))) {
+            for (CityPlan.Sensor sensor : missing.subList(start, Math.min(missing.size(), start + 500))) {
                 devices.add(device(sensor));
             }
             if (post("/iot/devices", NODES.objectNode().set("devices", devices), true) == 409) {
@@ -183,6 +187,32 @@ public final class DemoCity implements AutoCloseable {
             }
         }
         LOG.info("demo city provisioned: {} districts, {} roads, {} sensors", plan.districts.size(), plan.roads.size(), sensors.size());
+    }
+
+    /** The ids of the devices provisioned already, read a thousand at a time. */
+    private java.util.Set<String> existingDevices() {
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        for (int offset = 0; ; offset += 1000) {
+            HttpRequest request = HttpRequest.newBuilder(URI.create(options.httpBase() + "/iot/devices?limit=1000&offset=" + offset))
+                    .timeout(Duration.ofSeconds(60)).header("X-Api-Key", options.apiKey()).GET().build();
+            com.fasterxml.jackson.databind.JsonNode page;
+            try {
+                HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() != 200) {
+                    return ids;
+                }
+                page = new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body()).path("devices");
+            } catch (IOException e) {
+                return ids;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+            page.forEach(device -> ids.add(device.path("device_id").asText()));
+            if (page.size() < 1000) {
+                return ids;
+            }
+        }
     }
 
     private ObjectNode device(CityPlan.Sensor sensor) {
@@ -196,6 +226,11 @@ public final class DemoCity implements AutoCloseable {
                 .header("Content-Type", "application/json").header("X-Api-Key", options.apiKey()).POST(HttpRequest.BodyPublishers.ofString(body.toString())).build();
         try {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            for (int attempt = 0; response.statusCode() == 429 && attempt < 30; attempt++) {
+                // The platform's rate limit: wait as long as it says, then send again.
+                Thread.sleep(1000L * Math.max(1, Math.min(10, response.headers().firstValue("Retry-After").map(Integer::parseInt).orElse(1))));
+                response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            }
             int status = response.statusCode();
             if (status >= 300 && !(conflictIsFine && status == 409)) {
                 throw new IllegalStateException("The demo city could not provision itself: " + path + " answered " + status

@@ -72,6 +72,8 @@ public final class WebCapability implements Capability {
         CaseService cases = platform.services().require(CaseService.class);
         LiveMap live = new LiveMap(platform.events());
         List<Routes> routes = List.of(face, new Assets(), new SignInPages(identity, pages),
+                new org.meridian.web.portal.OpenDataPage(platform.services().require(Sharing.class),
+                        platform.services().require(Administration.class), platform.services().require(ContextService.class).core(), pages),
                 new PortalPages(cases, platform.services().require(PublicCases.class), identity, pages),
                 new CasePages(cases, platform.services().require(Administration.class), pages, platform.clock()),
                 new MapPages(platform.services().require(EntityService.class), cases,

@@ -130,6 +130,21 @@ class PortalTest {
         assertThat(phone.get("/portal/nearby").statusCode()).isEqualTo(200);
     }
 
+    @Test
+    void theOpenDataPageListsWhatIsPublishedAndNothingElse() {
+        OPERATOR.put("/admin/v1/departments/parks", "{\"name\": \"Parks bureau\"}").send();
+        assertThat(OPERATOR.put("/sharing/v1/datasets/PortalBenchStatus", """
+                {"owner": "parks", "title": "Benches <i>and</i> seats", "published": true, "updateFrequency": "daily"}""").send().status())
+                .isIn(200, 201);
+        assertThat(OPERATOR.put("/sharing/v1/datasets/PortalBenchRepairs", """
+                {"owner": "parks", "title": "Bench repairs (internal)", "published": false}""").send().status()).isIn(200, 201);
+        HttpResponse<String> page = citizen().get("/portal/open-data");
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("data-dataset=\"PortalBenchStatus\"").contains("Benches &lt;i&gt;and&lt;/i&gt; seats")
+                .contains("Parks bureau").contains("/open/v1/datasets/PortalBenchStatus/entities")
+                .doesNotContain("Bench repairs (internal)");
+    }
+
     private static String number(HttpResponse<String> receipt) {
         java.util.regex.Matcher number = NUMBER.matcher(receipt.body());
         assertThat(number.find()).as(receipt.body()).isTrue();

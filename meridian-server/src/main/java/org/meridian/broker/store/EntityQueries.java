@@ -407,8 +407,10 @@ public final class EntityQueries {
         try (PreparedStatement select = connection.prepareStatement("SELECT h.hour, sum(h.sum) / nullif(sum(h.numeric), 0), "
                 + "min(h.min), max(h.max), count(DISTINCT s.entity_id) FROM (SELECT id FROM entity WHERE " + where + ") e "
                 + "JOIN attribute_series s ON s.tenant = ? AND s.entity_id = e.id AND s.attribute = ? "
-                + "JOIN attribute_hourly h ON h.tenant = ? AND h.series_id = s.id AND h.hour >= ? AND h.hour < ? "
-                + "WHERE h.numeric > 0 GROUP BY h.hour ORDER BY h.hour")) {
+                // LATERAL: each series' hours from the rollup's primary key, not the whole tenant's rollup hashed.
+                + "CROSS JOIN LATERAL (SELECT hour, numeric, sum, min, max FROM attribute_hourly "
+                + "WHERE tenant = ? AND series_id = s.id AND hour >= ? AND hour < ? AND numeric > 0) h "
+                + "GROUP BY h.hour ORDER BY h.hour")) {
             bind(connection, select, parameters);
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {

@@ -82,6 +82,29 @@ public final class IndicatorPages implements Routes {
         routes.get("/ops/indicators", this::indicators, Access.READ_DATA);
     }
 
+    /** A tenant's device health as last counted: counting reads every device's row (0.4 s at 100,000 devices). */
+    private record Counted(Instant at, List<DeviceHealth> health) {
+    }
+
+    /** How long device health is kept before it is counted again. */
+    static final Duration HEALTH_FRESH_FOR = Duration.ofSeconds(30);
+    private final Map<String, Counted> counted = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private List<DeviceHealth> health(Caller caller, Instant now) {
+        Counted known = counted.get(caller.tenant());
+        if (known != null && now.isBefore(known.at().plus(HEALTH_FRESH_FOR))) {
+            return known.health();
+        }
+        List<DeviceHealth> health = devices.health(caller, now.minus(REPORTING)).stream()
+                .map(h -> new DeviceHealth(context.compactIri(h.entityType()), h.devices(), h.reporting(), h.never(), h.accepted(),
+                        h.rejected())).toList();
+        if (counted.size() > 1000) {
+            counted.clear();
+        }
+        counted.put(caller.tenant(), new Counted(now, health));
+        return health;
+    }
+
     private void indicators(Context http) {
         Caller caller = Callers.of(http, Pages.tenant(http));
         Instant now = clock.instant();
@@ -101,9 +124,7 @@ public final class IndicatorPages implements Routes {
             figures.forEach((department, one) -> rows.add(new KpiRow(names.getOrDefault(department, department), one)));
             rows.sort(java.util.Comparator.comparing(KpiRow::department));
         }
-        List<DeviceHealth> health = devices.health(caller, now.minus(REPORTING)).stream()
-                .map(h -> new DeviceHealth(context.compactIri(h.entityType()), h.devices(), h.reporting(), h.never(), h.accepted(),
-                        h.rejected())).toList();
+        List<DeviceHealth> health = health(caller, now);
         Map<String, Object> model = new HashMap<>();
         model.put("page", pages.page(http));
         model.put("trends", trends);
