@@ -127,6 +127,16 @@ public final class EntityService {
         return layer;
     }
 
+    private record TrendKey(String tenant, String type, String attribute, Instant from, Instant to, ReadScope scope) {
+    }
+
+    private record KeptTrend(Instant at, List<org.meridian.core.temporal.HistoryBucket> buckets) {
+    }
+
+    /** How long a city-wide trend is kept: it is hourly figures, and reading 100,000 sensors' hours takes a while. */
+    static final java.time.Duration TREND_FRESH_FOR = java.time.Duration.ofMinutes(1);
+    private final java.util.Map<TrendKey, KeptTrend> trends = new java.util.concurrent.ConcurrentHashMap<>();
+
     /**
      * A city-wide trend: the hourly mean, low and high of one attribute over every entity of a type the caller may
      * read (within their grant's areas), from the hourly rollup. Empty when the caller may not read that attribute.
@@ -140,9 +150,22 @@ public final class EntityService {
         }
         EntitySelection selection = new EntitySelection(null, null, new org.meridian.core.query.TypeExpression.TypeName(type),
                 java.util.function.UnaryOperator.identity(), null, null, null, null, null);
-        List<org.meridian.core.temporal.HistoryBucket> buckets = transactions.readOnly(connection ->
-                !tenants.exists(connection, caller.tenant()) ? List.<org.meridian.core.temporal.HistoryBucket>of()
-                        : queries.hourlyAcross(connection, caller.tenant(), selection, scope, attribute, from, to));
+        // Kept a minute per what the reader may see (their scope is part of the key: a revoked grant is a new key at once).
+        TrendKey key = new TrendKey(caller.tenant(), type, attribute, from, to, scope);
+        Instant now = now();
+        KeptTrend kept = trends.get(key);
+        List<org.meridian.core.temporal.HistoryBucket> buckets;
+        if (kept != null && now.isBefore(kept.at().plus(TREND_FRESH_FOR))) {
+            buckets = kept.buckets();
+        } else {
+            buckets = transactions.readOnly(connection ->
+                    !tenants.exists(connection, caller.tenant()) ? List.<org.meridian.core.temporal.HistoryBucket>of()
+                            : queries.hourlyAcross(connection, caller.tenant(), selection, scope, attribute, from, to));
+            if (trends.size() > 500) {
+                trends.clear();
+            }
+            trends.put(key, new KeptTrend(now, buckets));
+        }
         long summarised = buckets.stream().mapToLong(bucket -> bucket.values().get("entities").longValue()).max().orElse(0);
         if (summarised > 0) {
             policies.counted(caller, "hourly " + attribute + " across " + type + " from " + from + " to " + to, Set.of(type), summarised);

@@ -85,6 +85,20 @@ class CityPagesBrowserTest {
             String satisfactionBefore = desk.findElement(By.cssSelector("[data-kpi=satisfactionRate] .figure")).getText();
             dispatcher.screenshot("ops-map");
             audit(dispatcher, "ops-map");
+            // A sensor's dot on the map, clicked, opens its page (the dots are drawn on a canvas: where one is comes from
+            // the map's own projection of a point its layer read returned).
+            Object clicked = ((org.openqa.selenium.JavascriptExecutor) desk).executeAsyncScript(
+                    "var done = arguments[arguments.length - 1]; var e = document.getElementById('city-map'); var m = e.meridianMap;"
+                    + " var b = m.getBounds(); fetch('/ops/map/layer?type=FloodMonitoring&zoom=' + Math.round(m.getZoom()) + '&bbox='"
+                    + " + [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].join(',')).then(r => r.json()).then(d => {"
+                    + " var p = m.latLngToContainerPoint([d.points[0].lat, d.points[0].lon]); var s = m.getSize();"
+                    + " done([Math.round(p.x - s.x / 2), Math.round(p.y - s.y / 2)]); }).catch(x => done(String(x)));");
+            assertThat(clicked).as("a water level sensor in view").isInstanceOf(java.util.List.class);
+            java.util.List<?> offset = (java.util.List<?>) clicked;
+            new org.openqa.selenium.interactions.Actions(desk).moveToElement(desk.findElement(By.id("city-map")),
+                    ((Number) offset.get(0)).intValue(), ((Number) offset.get(1)).intValue()).click().perform();
+            dispatcher.waiting(10).until(driver -> driver.getCurrentUrl().contains("/ops/entities/")
+                    || driver.getCurrentUrl().contains("/ops/cases/"));
             desk.get(base + "/ops/entities/urn:ngsi-ld:AirQualityObserved:air-00001");
             assertThat(desk.findElement(By.id("history-chart")).isDisplayed()).as("the day's chart of a sensor").isTrue();
             dispatcher.screenshot("ops-entity");
