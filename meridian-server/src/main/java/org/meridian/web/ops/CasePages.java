@@ -115,7 +115,7 @@ public final class CasePages implements Routes {
         model.put("detail", detail);
         model.put("actions", cases.actionsFor(caller, id));
         model.put("attachments", cases.attachments(caller, id));
-        model.put("departments", departments(caller.tenant()));
+        model.put("departments", administration.departmentNames(caller.tenant()));
         model.put("categories", categories(caller));
         model.put("failedAction", failedAction);
         model.put("error", error);
@@ -128,12 +128,6 @@ public final class CasePages implements Routes {
     private Map<String, String> categories(Caller caller) {
         Map<String, String> names = new LinkedHashMap<>();
         cases.categories(caller).forEach(category -> names.put(category.code(), category.name()));
-        return names;
-    }
-
-    private Map<String, String> departments(String tenant) {
-        Map<String, String> names = new LinkedHashMap<>();
-        administration.departments(Caller.system(tenant, "web")).forEach(d -> names.put(d.id(), d.name()));
         return names;
     }
 

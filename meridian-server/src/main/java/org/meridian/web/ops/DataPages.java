@@ -113,7 +113,7 @@ public final class DataPages implements Routes {
         Page page = pages.page(http);
         model.put("page", page);
         model.put("rows", rows);
-        model.put("departments", departmentNames(caller.tenant()));
+        model.put("departments", administration.departmentNames(caller.tenant()));
         model.put("mayRequest", mayRequest(caller));
         pages.render(http, "ops/catalogue.jte", model);
     }
@@ -187,7 +187,7 @@ public final class DataPages implements Routes {
         model.put("decided", decided);
         model.put("given", given);
         model.put("held", held);
-        model.put("departments", departmentNames(caller.tenant()));
+        model.put("departments", administration.departmentNames(caller.tenant()));
         model.put("failed", failed == null ? "" : failed.toString());
         model.put("errors", errors);
         model.put("today", LocalDate.now(clock.withZone(Dates.zone())).toString());
@@ -231,7 +231,7 @@ public final class DataPages implements Routes {
         model.put("owner", entry.dataset().owner());
         model.put("attributes", attributes(entry.profile()));
         model.put("departments", caller.departments().stream().sorted().toList());
-        model.put("departmentNames", departmentNames(caller.tenant()));
+        model.put("departmentNames", administration.departmentNames(caller.tenant()));
         pages.render(http, "ops/request.jte", model);
     }
 
@@ -342,12 +342,6 @@ public final class DataPages implements Routes {
     }
 
     // ---- helpers ------------------------------------------------------------------------------------------------
-
-    private Map<String, String> departmentNames(String tenant) {
-        Map<String, String> names = new LinkedHashMap<>();
-        administration.departments(Caller.system(tenant, "web")).forEach(d -> names.put(d.id(), d.name()));
-        return names;
-    }
 
     private static String first(Set<String> departments) {
         return departments.stream().sorted().findFirst().orElse("");

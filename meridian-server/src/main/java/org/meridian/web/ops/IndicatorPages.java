@@ -7,7 +7,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.meridian.broker.EntityService;
@@ -117,8 +116,7 @@ public final class IndicatorPages implements Routes {
             trends.add(new Trend(watched.key(), watched.unit(), watched.limit(), buckets.isEmpty() ? null : EntityPages.Chart.of(buckets, from, to, watched.limit())));
         }
         Map<String, CaseKpis.Figures> figures = CaseIndicators.thisMonth(cases, caller, now);
-        Map<String, String> names = new LinkedHashMap<>();
-        administration.departments(Caller.system(caller.tenant(), "web")).forEach(d -> names.put(d.id(), d.name()));
+        Map<String, String> names = administration.departmentNames(caller.tenant());
         List<KpiRow> rows = new ArrayList<>();
         if (figures != null) {
             figures.forEach((department, one) -> rows.add(new KpiRow(names.getOrDefault(department, department), one)));

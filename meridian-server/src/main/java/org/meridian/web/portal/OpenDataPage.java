@@ -3,7 +3,6 @@ package org.meridian.web.portal;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.meridian.core.jsonld.JsonLdContext;
@@ -40,8 +39,7 @@ public final class OpenDataPage implements Routes {
 
     private void page(Context http) {
         String tenant = Pages.tenant(http);
-        Map<String, String> names = new LinkedHashMap<>();
-        administration.departments(Caller.system(tenant, "web")).forEach(d -> names.put(d.id(), d.name()));
+        Map<String, String> names = administration.departmentNames(tenant);
         List<Published> published = sharing.datasets(Caller.anonymous(tenant)).stream().filter(Dataset::published)
                 .map(d -> new Published(context.compactIri(d.entityType()), d.title(), d.description(),
                         names.getOrDefault(d.owner(), d.owner()), d.updateFrequency(), d.openHourly()))
