@@ -19,9 +19,6 @@ import org.meridian.platform.http.NgsiLdExchange;
 public final class Pages {
     private static final TemplateEngine ENGINE = TemplateEngine.createPrecompiled(ContentType.Html);
 
-    /** The tenant chosen at sign-in. */
-    public static final String TENANT_COOKIE = NgsiLdExchange.TENANT_COOKIE;
-
     private final IdentityService identity;
 
     public Pages(IdentityService identity) {

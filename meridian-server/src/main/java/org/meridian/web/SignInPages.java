@@ -61,7 +61,7 @@ final class SignInPages implements Routes {
         model.put("draft", draft);
         model.put("resubmit", resubmit);
         String tenant = http.formParam("tenant") != null ? http.formParam("tenant") : http.queryParam("tenant");
-        model.put("tenant", tenant != null && TENANT.matcher(tenant).matches() ? tenant : Pages.tenant(http));
+        model.put("tenant", org.meridian.platform.http.NgsiLdExchange.isTenantName(tenant) ? tenant : Pages.tenant(http));
         pages.render(http, "sign-in.jte", model);
     }
 
@@ -154,12 +154,11 @@ final class SignInPages implements Routes {
     }
 
     /** Where to go after signing in: a path of this site only (never another site: no open redirect). */
-    private static final java.util.regex.Pattern TENANT = java.util.regex.Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
     /** Remembers the tenant the person chose to work in (none: the default tenant's pages). */
     private static void chooseTenant(Context http, String tenant) {
-        boolean chosen = tenant != null && TENANT.matcher(tenant.strip()).matches();
-        Cookie cookie = new Cookie(Pages.TENANT_COOKIE, chosen ? tenant.strip() : "");
+        boolean chosen = tenant != null && org.meridian.platform.http.NgsiLdExchange.isTenantName(tenant.strip());
+        Cookie cookie = new Cookie(org.meridian.platform.http.NgsiLdExchange.TENANT_COOKIE, chosen ? tenant.strip() : "");
         cookie.setPath("/");
         cookie.setMaxAge(chosen ? 365 * 24 * 3600 : 0);
         cookie.setHttpOnly(true);

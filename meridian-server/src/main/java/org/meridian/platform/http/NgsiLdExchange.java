@@ -79,7 +79,12 @@ public final class NgsiLdExchange {
 
     private static String chosenTenant(Context http) {
         String chosen = http.cookie(TENANT_COOKIE);
-        return chosen != null && TENANT.matcher(chosen).matches() ? chosen : "";
+        return isTenantName(chosen) ? chosen : "";
+    }
+
+    /** Whether the text is a tenant's name (1 to 64 letters, digits, '_' or '-'). */
+    public static boolean isTenantName(String text) {
+        return text != null && TENANT.matcher(text).matches();
     }
 
     /**
