@@ -153,8 +153,6 @@ final class SignInPages implements Routes {
         return token;
     }
 
-    /** Where to go after signing in: a path of this site only (never another site: no open redirect). */
-
     /** Remembers the tenant the person chose to work in (none: the default tenant's pages). */
     private static void chooseTenant(Context http, String tenant) {
         boolean chosen = tenant != null && org.meridian.platform.http.NgsiLdExchange.isTenantName(tenant.strip());
