@@ -86,6 +86,18 @@ public final class EntityService {
         return shown;
     }
 
+    /**
+     * The entities with these ids that the caller may see, by id, as a query would show them: what a join
+     * (linked entity retrieval) adds to an answer. Counted in the exchange ledger like any read.
+     */
+    public java.util.Map<String, Entity> readLinked(Caller caller, Set<String> ids) {
+        EntitySelection selection = new EntitySelection(List.copyOf(ids), null, null, UnaryOperator.identity(),
+                null, null, null, null, null);
+        java.util.Map<String, Entity> found = new java.util.HashMap<>();
+        query(caller, selection, ids.size(), 0, false).entities().forEach(entity -> found.put(entity.id(), entity));
+        return found;
+    }
+
     /** What a map shows of a type in a box: its entities one by one, or, when there are more than asked, counted by cell. */
     public sealed interface MapLayer {
         record Points(List<org.meridian.core.query.MapPoint> points) implements MapLayer {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.meridian.core.jsonld.JsonLdContext;
 
 /** Presents internal entities to a client: compacted with the client's context, in the requested format. */
@@ -16,7 +17,22 @@ public final class EntityRenderer {
     private EntityRenderer() {
     }
 
+    /**
+     * The entities that an entity's relationships link to, rendered already, for linked entity retrieval with
+     * {@code join=inline} (clause 4.5.23).
+     */
+    @FunctionalInterface
+    public interface Links {
+        /** The linked entity as it is to be shown, or null to show the relationship alone (absent, hidden, too deep). */
+        JsonNode entity(String relationshipIri, String objectId);
+    }
+
     public static ObjectNode render(Entity entity, JsonLdContext context, RenderOptions options) {
+        return render(entity, context, options, null);
+    }
+
+    /** Renders an entity; with links, each relationship carries the entity it links to (join=inline). */
+    public static ObjectNode render(Entity entity, JsonLdContext context, RenderOptions options, Links links) {
         ObjectNode out = NODES.objectNode();
         if (!options.omitted().contains("id")) {
             out.put("id", entity.id());
@@ -33,10 +49,29 @@ public final class EntityRenderer {
         }
         for (Map.Entry<String, JsonNode> attribute : entity.attributes().properties()) {
             if (options.keeps(attribute.getKey())) {
-                out.set(context.compactIri(attribute.getKey()), renderAttribute(attribute.getValue(), context, options));
+                JsonNode instances = shownInstances(attribute.getValue(), options);
+                if (instances.isEmpty()) {
+                    continue;
+                }
+                Function<String, JsonNode> linked = links == null ? null : objectId -> links.entity(attribute.getKey(), objectId);
+                out.set(context.compactIri(attribute.getKey()), renderAttribute(instances, context, options, linked));
             }
         }
         return out;
+    }
+
+    /** The instances the datasetId filter shows (all of them without one). */
+    private static JsonNode shownInstances(JsonNode instances, RenderOptions options) {
+        if (options.datasetIds() == null) {
+            return instances;
+        }
+        ArrayNode shown = NODES.arrayNode();
+        instances.forEach(instance -> {
+            if (options.showsInstance(instance)) {
+                shown.add(instance);
+            }
+        });
+        return shown;
     }
 
     public static JsonNode compactTypes(List<String> types, JsonLdContext context) {
@@ -50,22 +85,33 @@ public final class EntityRenderer {
 
     /** Renders an attribute's instances: one instance as an object, several as an array. */
     public static JsonNode renderAttribute(JsonNode instances, JsonLdContext context, RenderOptions options) {
+        return renderAttribute(instances, context, options, null);
+    }
+
+    private static JsonNode renderAttribute(JsonNode instances, JsonLdContext context, RenderOptions options,
+                                            Function<String, JsonNode> linked) {
         if (instances.size() == 1) {
-            return renderInstance(instances.get(0), context, options);
+            return renderInstance(instances.get(0), context, options, linked);
         }
         ArrayNode array = NODES.arrayNode();
-        instances.forEach(instance -> array.add(renderInstance(instance, context, options)));
+        instances.forEach(instance -> array.add(renderInstance(instance, context, options, linked)));
         return array;
     }
 
     public static JsonNode renderInstance(JsonNode stored, JsonLdContext context, RenderOptions options) {
+        return renderInstance(stored, context, options, null);
+    }
+
+    private static JsonNode renderInstance(JsonNode stored, JsonLdContext context, RenderOptions options,
+                                           Function<String, JsonNode> linked) {
         AttributeType type = AttributeType.ofStored(stored.path("type").asText());
         if (type == AttributeType.LANGUAGE_PROPERTY && options.language() != null) {
             return renderLanguageChoice(stored, context, options);
         }
         JsonNode value = presentValue(type, stored.get(type.valueMember()), context);
+        JsonNode entities = linked == null ? null : linkedEntities(type, stored.get(type.valueMember()), linked);
         if (options.format() == RenderOptions.Format.KEY_VALUES) {
-            return value;
+            return entities != null ? entities : value;
         }
         ObjectNode out = NODES.objectNode();
         boolean concise = options.format() == RenderOptions.Format.CONCISE;
@@ -73,11 +119,36 @@ public final class EntityRenderer {
             out.put("type", type.typeName());
         }
         out.set(type.valueMember(), value);
+        if (entities != null) {
+            out.set(type == AttributeType.LIST_RELATIONSHIP ? "entityList" : "entity", entities);
+        }
         boolean hasExtras = copyMembers(stored, out, context, options);
         if (concise && !hasExtras && isImplicit(type, value)) {
             return value;
         }
         return out;
+    }
+
+    /**
+     * What a relationship links to, for join=inline: the linked entity (an array for several objects or a
+     * ListRelationship), or null when no linked entity is shown. In a list, an object not shown stays its id.
+     */
+    private static JsonNode linkedEntities(AttributeType type, JsonNode objects, Function<String, JsonNode> linked) {
+        if (type == AttributeType.RELATIONSHIP && objects.isTextual()) {
+            return linked.apply(objects.asText());
+        }
+        if (type != AttributeType.RELATIONSHIP && type != AttributeType.LIST_RELATIONSHIP) {
+            return null;
+        }
+        ArrayNode entities = NODES.arrayNode();
+        boolean any = false;
+        for (JsonNode element : objects) {
+            String id = element.isObject() ? element.path("object").asText() : element.asText();
+            JsonNode entity = linked.apply(id);
+            any |= entity != null;
+            entities.add(entity != null ? entity : NODES.textNode(id));
+        }
+        return any ? entities : null;
     }
 
     /** In concise form a bare value is unambiguous for plain Properties and GeoJSON GeoProperties. */

@@ -13,6 +13,7 @@ import org.meridian.core.geo.GeoQuery;
  *                          sees (it has no negation: removing attributes never makes it true); null otherwise
  * @param anyOfAttributes expanded attribute IRIs of which an entity must have at least one
  * @param geoQuery a geo-query whose geoProperty is an expanded IRI
+ * @param orderBy how to order the entities, or null for by id
  */
 public record EntitySelection(
         List<String> ids,
@@ -23,7 +24,19 @@ public record EntitySelection(
         Set<String> queriedAttributes,
         ScopeQuery scopes,
         Set<String> anyOfAttributes,
-        GeoQuery geoQuery) {
+        GeoQuery geoQuery,
+        OrderBy orderBy) {
+    public EntitySelection(List<String> ids, String idPattern, TypeExpression types, UnaryOperator<String> typeExpander,
+                           String attributeJsonPath, Set<String> queriedAttributes, ScopeQuery scopes,
+                           Set<String> anyOfAttributes, GeoQuery geoQuery) {
+        this(ids, idPattern, types, typeExpander, attributeJsonPath, queriedAttributes, scopes, anyOfAttributes, geoQuery, null);
+    }
+
+    public EntitySelection orderedBy(OrderBy order) {
+        return new EntitySelection(ids, idPattern, types, typeExpander, attributeJsonPath, queriedAttributes, scopes,
+                anyOfAttributes, geoQuery, order);
+    }
+
     /**
      * The attributes a q expression names, when it is monotone: false for an entity stays false once attributes are
      * removed (no {@code !attr}, no not-equal, no not-matching); null when it is not.

@@ -169,7 +169,7 @@ public final class BatchRoutes implements Routes {
                 text(geoQ, "georel", "geoQ.georel"), text(geoQ, "geometry", "geoQ.geometry"),
                 coordinates == null ? null : coordinates.isTextual() ? coordinates.asText() : coordinates.toString(),
                 text(geoQ, "geoproperty", "geoQ.geoproperty"), attrs);
-        entityRoutes.respondWithPage(exchange, mediaType, context, request, attrs);
+        entityRoutes.respondWithPage(exchange, mediaType, context, request, attrs, JoinRequest.read(body));
     }
 
     /** A string member, null when absent; any other JSON type is BadRequestData naming it. */

@@ -19,9 +19,11 @@ import org.meridian.core.jsonld.JsonLdContext;
 import org.meridian.core.ngsild.AttributeChanges;
 import org.meridian.core.ngsild.Entity;
 import org.meridian.core.ngsild.EntityRenderer;
+import org.meridian.core.ngsild.LinkedEntities;
 import org.meridian.core.ngsild.NgsiLd;
 import org.meridian.core.ngsild.RenderOptions;
 import org.meridian.core.query.EntityPage;
+import org.meridian.core.query.OrderBy;
 import org.meridian.platform.http.Access;
 import org.meridian.platform.http.MediaTypes;
 import org.meridian.platform.http.NgsiLdExchange;
@@ -85,12 +87,47 @@ public final class EntityRoutes implements Routes {
         JsonLdContext context = exchange.context();
         List<String> attrs = Parameters.list(http, "attrs");
         RenderOptions options = RenderOptionsReader.read(http, context, attrs);
+        JoinRequest join = JoinRequest.read(http);
         Entity entity = entities.retrieve(exchange.caller(), exchange.entityId());
+        if (attrs != null && options.attributes().stream().noneMatch(entity.attributes()::has)) {
+            // Clause 5.7.1: asking only for attributes the entity does not have finds nothing.
+            throw MeridianException.notFound("Entity " + entity.id() + " has none of the attributes asked for");
+        }
         if (mediaType.equals(MediaTypes.GEO_JSON)) {
             exchange.respond(200, GeoJsonFeatures.feature(entity, context, options, geometryProperty(http, context)), mediaType);
             return;
         }
-        exchange.respond(200, EntityRenderer.render(entity, context, options), mediaType);
+        if (join != null) {
+            LinkedEntities links = link(exchange, List.of(entity), options, join);
+            if (join.mode() == LinkedEntities.Join.INLINE) {
+                exchange.respond(200, nonEmpty(links.inline(entity, context, options), entity), mediaType);
+                return;
+            }
+            List<ObjectNode> flat = links.flat(List.of(entity), context, options);
+            // With nothing linked, the flat answer is the entity alone, as without a join.
+            exchange.respond(200, flat.size() == 1 ? nonEmpty(flat.getFirst(), entity) : array(flat), mediaType);
+            return;
+        }
+        exchange.respond(200, nonEmpty(EntityRenderer.render(entity, context, options), entity), mediaType);
+    }
+
+    /** pick and omit that leave nothing of an entity find nothing (clause 4.21). */
+    private static ObjectNode nonEmpty(ObjectNode rendered, Entity entity) {
+        if (rendered.isEmpty()) {
+            throw MeridianException.notFound("pick and omit leave nothing of entity " + entity.id());
+        }
+        return rendered;
+    }
+
+    private LinkedEntities link(NgsiLdExchange exchange, List<Entity> roots, RenderOptions options, JoinRequest join) {
+        return LinkedEntities.resolve(roots, options, join.level(),
+                ids -> entities.readLinked(exchange.caller(), ids), limits.maxLimit());
+    }
+
+    private static ArrayNode array(List<ObjectNode> nodes) {
+        ArrayNode array = NODES.arrayNode();
+        array.addAll(nodes);
+        return array;
     }
 
     private void query(Context http) {
@@ -104,15 +141,15 @@ public final class EntityRoutes implements Routes {
                 Parameters.single(http, "coordinates"), Parameters.single(http, "geoproperty"), attrs);
         if (request.isEmpty() && !Parameters.flag(http, "local")) {
             // Clause 5.7.2: a query names what it selects; listing every entity of a city is asked for explicitly.
-            throw MeridianException.badData("A query needs type, id, idPattern, attrs, q, scopeQ or a geo-query;"
+            throw MeridianException.badData("A query needs type, attrs, q, scopeQ or a geo-query;"
                     + " add local=true to list every entity");
         }
-        respondWithPage(exchange, mediaType, context, request, attrs);
+        respondWithPage(exchange, mediaType, context, request, attrs, JoinRequest.read(http));
     }
 
     /** Runs a query and answers with the page, shared by GET /entities and POST /entityOperations/query. */
     void respondWithPage(NgsiLdExchange exchange, String mediaType, JsonLdContext context, QueryRequest request,
-                         List<String> attrs) {
+                         List<String> attrs, JoinRequest join) {
         Context http = exchange.http();
         RenderOptions options = RenderOptionsReader.read(http, context, attrs);
         int limit = Parameters.integer(http, "limit", limits.defaultLimit(), 0);
@@ -126,6 +163,10 @@ public final class EntityRoutes implements Routes {
             throw MeridianException.badData("limit=0 is only meaningful with count=true");
         }
         EntitySelection selection = planner.plan(request, context);
+        String orderBy = Parameters.single(http, "orderBy");
+        if (orderBy != null) {
+            selection = selection.orderedBy(OrderBy.parse(orderBy, context::expandTerm));
+        }
         EntityPage page = entities.query(exchange.caller(), selection, limit, offset, count);
         if (page.totalCount() != null) {
             http.header("NGSILD-Results-Count", String.valueOf(page.totalCount()));
@@ -135,7 +176,18 @@ public final class EntityRoutes implements Routes {
             return;
         }
         ArrayNode array = NODES.arrayNode();
-        page.entities().forEach(entity -> array.add(EntityRenderer.render(entity, context, options)));
+        if (join == null) {
+            // An entity of which pick and omit leave nothing is not listed (clause 4.21).
+            page.entities().stream().map(entity -> EntityRenderer.render(entity, context, options))
+                    .filter(rendered -> !rendered.isEmpty()).forEach(array::add);
+        } else {
+            LinkedEntities links = link(exchange, page.entities(), options, join);
+            if (join.mode() == LinkedEntities.Join.FLAT) {
+                array.addAll(links.flat(page.entities(), context, options));
+            } else {
+                page.entities().forEach(entity -> array.add(links.inline(entity, context, options)));
+            }
+        }
         exchange.respond(200, array, mediaType);
     }
 

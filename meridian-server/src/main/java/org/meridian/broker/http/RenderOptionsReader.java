@@ -1,13 +1,16 @@
 package org.meridian.broker.http;
 
 import io.javalin.http.Context;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.meridian.core.error.MeridianException;
 import org.meridian.core.jsonld.JsonLdContext;
 import org.meridian.core.ngsild.RenderOptions;
+import org.meridian.core.query.Projection;
 import org.meridian.platform.http.Parameters;
 
 /** Reads options, format, attrs, pick, omit and lang into {@link RenderOptions}. */
@@ -24,7 +27,7 @@ final class RenderOptionsReader {
                 case "concise" -> format = RenderOptions.Format.CONCISE;
                 case "normalized", "sysAttrs", "noOverwrite", "replace", "update" -> {
                 }
-                default -> throw MeridianException.badData("Unknown option '" + option + "'; expected keyValues, concise, normalized or sysAttrs");
+                default -> throw MeridianException.invalidRequest("Unknown option '" + option + "'; expected keyValues, concise, normalized or sysAttrs");
             }
         }
         String formatParameter = Parameters.single(http, "format");
@@ -33,36 +36,92 @@ final class RenderOptionsReader {
                 case "keyValues", "simplified" -> RenderOptions.Format.KEY_VALUES;
                 case "concise" -> RenderOptions.Format.CONCISE;
                 case "normalized" -> RenderOptions.Format.NORMALIZED;
-                default -> throw MeridianException.badData("Unknown format '" + formatParameter + "'; expected normalized, concise or keyValues");
+                default -> throw MeridianException.invalidRequest("Unknown format '" + formatParameter + "'; expected normalized, concise or keyValues");
             };
         }
-        Set<String> kept = null;
-        if (attrs != null) {
-            kept = expand(attrs, context);
+        if (attrs != null && (attrs.contains("id") || attrs.contains("type"))) {
+            throw MeridianException.badData("attrs names attributes; id and type are not attributes (use pick for them)");
         }
+        Set<String> kept = attrs == null ? null : expand(attrs, context);
+        Projection pick = projection(http, "pick");
+        Projection omit = projection(http, "omit");
+        if (attrs != null && (pick != null || omit != null)) {
+            throw MeridianException.badData("attrs cannot be combined with pick or omit; name the attributes in pick");
+        }
+        RenderOptions projected = project(format, options.contains("sysAttrs"), Parameters.single(http, "lang"), kept, pick, omit, context);
+        List<String> datasetIds = Parameters.list(http, "datasetId");
+        if (datasetIds == null) {
+            return projected;
+        }
+        for (String datasetId : datasetIds) {
+            if (!datasetId.equals(RenderOptions.DEFAULT_INSTANCE)) {
+                org.meridian.core.ngsild.EntityParser.requireUri(datasetId, "A datasetId");
+            }
+        }
+        return new RenderOptions(projected.format(), projected.systemAttributes(), projected.attributes(),
+                projected.omitted(), projected.language(), projected.linked(), Set.copyOf(datasetIds));
+    }
+
+    private static Projection projection(Context http, String name) {
+        String text = Parameters.single(http, name);
+        return text == null ? null : Projection.parse(name, text);
+    }
+
+    /** Options from pick and omit, with those of linked entities where a member has braces (clause 4.21). */
+    static RenderOptions project(RenderOptions.Format format, boolean systemAttributes, String language,
+                                 Set<String> kept, Projection pick, Projection omit, JsonLdContext context) {
         Set<String> omitted = new HashSet<>();
-        List<String> pick = Parameters.list(http, "pick");
-        List<String> omit = Parameters.list(http, "omit");
+        Map<String, Projection> linkedPicks = new HashMap<>();
+        Map<String, Projection> linkedOmits = new HashMap<>();
         if (pick != null && omit != null) {
-            throw MeridianException.badData("pick and omit cannot be used together");
+            Set<String> both = new LinkedHashSet<>(pick.names());
+            both.retainAll(omit.names());
+            if (!both.isEmpty()) {
+                throw MeridianException.badData("'" + both.iterator().next() + "' is in both pick and omit");
+            }
         }
         if (pick != null) {
-            Set<String> picked = new LinkedHashSet<>(pick);
-            if (!picked.remove("id")) {
+            Set<String> picked = new LinkedHashSet<>();
+            for (Projection.Member member : pick.members()) {
+                switch (member.name()) {
+                    case "id", "type" -> {
+                    }
+                    default -> {
+                        String iri = context.expandTerm(member.name());
+                        picked.add(iri);
+                        if (member.linked() != null) {
+                            linkedPicks.put(iri, member.linked());
+                        }
+                    }
+                }
+            }
+            if (!pick.names().contains("id")) {
                 omitted.add("id");
             }
-            if (!picked.remove("type")) {
+            if (!pick.names().contains("type")) {
                 omitted.add("type");
             }
-            Set<String> pickedAttributes = expand(picked, context);
-            kept = kept == null ? pickedAttributes : intersect(kept, pickedAttributes);
+            kept = kept == null ? picked : intersect(kept, picked);
         }
         if (omit != null) {
-            for (String member : omit) {
-                omitted.add(member.equals("id") || member.equals("type") ? member : context.expandTerm(member));
+            for (Projection.Member member : omit.members()) {
+                String name = member.name();
+                String key = name.equals("id") || name.equals("type") ? name : context.expandTerm(name);
+                if (member.linked() == null) {
+                    omitted.add(key);
+                } else {
+                    linkedOmits.put(key, member.linked());
+                }
             }
         }
-        return new RenderOptions(format, options.contains("sysAttrs"), kept, omitted, Parameters.single(http, "lang"));
+        Map<String, RenderOptions> linked = new HashMap<>();
+        Set<String> relationships = new HashSet<>(linkedPicks.keySet());
+        relationships.addAll(linkedOmits.keySet());
+        for (String relationship : relationships) {
+            linked.put(relationship, project(format, systemAttributes, language, null, linkedPicks.get(relationship),
+                    linkedOmits.get(relationship), context));
+        }
+        return new RenderOptions(format, systemAttributes, kept, omitted, language, linked, null);
     }
 
     private static Set<String> expand(java.util.Collection<String> names, JsonLdContext context) {

@@ -165,14 +165,20 @@ public final class TemporalRoutes implements Routes {
                 Parameters.single(http, "type"), Parameters.single(http, "q"), Parameters.single(http, "scopeQ"),
                 Parameters.single(http, "georel"), Parameters.single(http, "geometry"), Parameters.single(http, "coordinates"),
                 Parameters.single(http, "geoproperty"), null);
-        if (selection.isEmpty()) {
-            throw MeridianException.badData("A temporal query needs type, id, idPattern, q, scopeQ or a geo-query");
+        if (selection.isEmpty() && request.attributes() == null && !Parameters.flag(http, "local")) {
+            throw MeridianException.badData("A temporal query needs type, attrs, q, scopeQ or a geo-query;"
+                    + " add local=true to ask for every entity");
         }
         int limit = Parameters.integer(http, "limit", limits.defaultLimit(), 1);
         if (limit > 100) {
             throw new MeridianException(ErrorType.TOO_MANY_RESULTS, "A temporal query returns at most 100 entities per page");
         }
-        List<EntityHistory> histories = temporal.query(exchange.caller(), planner.plan(selection, context), limit,
+        org.meridian.core.query.EntitySelection planned = planner.plan(selection, context);
+        String orderBy = Parameters.single(http, "orderBy");
+        if (orderBy != null) {
+            planned = planned.orderedBy(org.meridian.core.query.OrderBy.parse(orderBy, context::expandTerm));
+        }
+        List<EntityHistory> histories = temporal.query(exchange.caller(), planned, limit,
                 Parameters.integer(http, "offset", 0, 0), request);
         ArrayNode array = NODES.arrayNode();
         histories.forEach(history -> array.add(TemporalRenderer.render(history, context, shape)));

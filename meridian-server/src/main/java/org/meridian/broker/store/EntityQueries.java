@@ -20,6 +20,7 @@ import org.meridian.core.json.Json;
 import org.meridian.core.ngsild.Entity;
 import org.meridian.core.ngsild.NgsiLd;
 import org.meridian.core.query.EntityPage;
+import org.meridian.core.query.OrderBy;
 import org.meridian.core.query.MapCluster;
 import org.meridian.core.query.MapPoint;
 import org.meridian.core.query.EntitySelection;
@@ -76,7 +77,8 @@ public final class EntityQueries {
             pageParameters.add(limit);
             pageParameters.add(offset);
             try (PreparedStatement select = connection.prepareStatement(
-                    "SELECT " + EntityStore.COLUMNS + " FROM " + source + " WHERE " + where + " ORDER BY id LIMIT ? OFFSET ?")) {
+                    "SELECT " + EntityStore.COLUMNS + " FROM " + source + " WHERE " + where + " ORDER BY "
+                            + orderBy(selection.orderBy(), pageParameters, parameters.size()) + " LIMIT ? OFFSET ?")) {
                 bind(connection, select, pageParameters);
                 entities = EntityStore.readEntities(select);
             }
@@ -92,6 +94,45 @@ public final class EntityQueries {
             }
         }
         return new EntityPage(entities, total);
+    }
+
+    /**
+     * The ORDER BY of a page: the keys asked for (missing members last), then id. Attribute IRIs are bound as
+     * parameters, inserted into the page's parameters at {@code at} (after the WHERE's, before LIMIT and OFFSET).
+     */
+    private static String orderBy(OrderBy order, List<Object> parameters, int at) {
+        if (order == null) {
+            return "id";
+        }
+        StringBuilder sql = new StringBuilder();
+        List<Object> bound = new ArrayList<>();
+        for (OrderBy.Key key : order.keys()) {
+            String expression = switch (key.target()) {
+                case ID -> "id";
+                case TYPE -> "types[1]";
+                case CREATED_AT -> "created_at";
+                case MODIFIED_AT -> "modified_at";
+                case ATTRIBUTE -> attributeOrder(key, bound);
+            };
+            sql.append(expression).append(key.descending() ? " DESC" : " ASC").append(" NULLS LAST, ");
+        }
+        parameters.addAll(at, bound);
+        return sql.append("id").toString();
+    }
+
+    /** The first instance's value (or time, or sub-attribute's value) of an attribute, as jsonb or a timestamp. */
+    private static String attributeOrder(OrderBy.Key key, List<Object> bound) {
+        if (key.memberIsTime()) {
+            bound.add(key.attribute());
+            // The member is one of three fixed names (memberIsTime), never client text.
+            return "(attrs -> ? -> 0 ->> '" + key.member() + "')::timestamptz";
+        }
+        if (key.member() == null) {
+            bound.addAll(List.of(key.attribute(), key.attribute()));
+            return "COALESCE(attrs -> ? -> 0 -> 'value', attrs -> ? -> 0 -> 'object')";
+        }
+        bound.addAll(List.of(key.attribute(), key.member(), key.attribute(), key.member()));
+        return "COALESCE(attrs -> ? -> 0 -> ? -> 'value', attrs -> ? -> 0 -> ? -> 'object')";
     }
 
     private EntityPage geoQuery(Connection connection, String tenant, EntitySelection selection, ReadScope scope, int limit,

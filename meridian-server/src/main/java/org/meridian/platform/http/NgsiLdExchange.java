@@ -216,6 +216,12 @@ public final class NgsiLdExchange {
         JsonNode out = payload;
         if (mediaType.equals(MediaTypes.JSON_LD)) {
             out = withContext(payload);
+        } else if (mediaType.equals(MediaTypes.GEO_JSON) && payload instanceof ObjectNode feature) {
+            // Clause 6.3.15: a GeoJSON Feature or FeatureCollection carries its @context as a member of its own.
+            ObjectNode withContext = feature.deepCopy();
+            withContext.set("@context", contextValue == null ? TextNode.valueOf(NgsiLd.CORE_CONTEXT_V1_8) : contextValue);
+            out = withContext;
+            http.header("Link", LinkHeader.format(contextUrl()));
         } else {
             http.header("Link", LinkHeader.format(contextUrl()));
         }
