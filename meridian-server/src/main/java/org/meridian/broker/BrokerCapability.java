@@ -83,7 +83,7 @@ public final class BrokerCapability implements Capability {
         BrokerRoutes routes = new BrokerRoutes(entities, batches, discovery,
                 new SubscriptionService(transactions, subscriptionStore, platform.tenants(), settings.maxQueryTerms(), platform.clock()),
                 new NotificationStream(transactions, notificationStore, subscriptionStore, platform.tenants(), platform.clock()),
-                temporal, contexts, planner, settings.defaultLimit(), settings.maxLimit());
+                temporal, contexts, planner, settings.defaultLimit(), settings.maxLimit(), settings.temporalMaxInstances());
         Services services = platform.services();
         services.provide(ContextService.class, contexts);
         services.provide(MeasurementWriter.class, new MeasurementWriter(writer, writes, transactions, entityStore));

@@ -18,7 +18,8 @@ public record BrokerSettings(
         int notificationMaxFailures,
         int notificationTimeoutMillis,
         int historyRetentionDays,
-        int historySeriesCache) {
+        int historySeriesCache,
+        int temporalMaxInstances) {
 
     public static final String CONTEXTS_DIR = "MERIDIAN_CONTEXTS_DIR";
     public static final String PUBLIC_URL = "MERIDIAN_PUBLIC_URL";
@@ -32,6 +33,7 @@ public record BrokerSettings(
     public static final String NOTIFICATION_TIMEOUT_MS = "MERIDIAN_NOTIFICATION_TIMEOUT_MS";
     public static final String HISTORY_RETENTION_DAYS = "MERIDIAN_HISTORY_RETENTION_DAYS";
     public static final String HISTORY_SERIES_CACHE = "MERIDIAN_HISTORY_SERIES_CACHE";
+    public static final String TEMPORAL_MAX_INSTANCES = "MERIDIAN_TEMPORAL_MAX_INSTANCES";
 
     public static BrokerSettings from(Environment environment) {
         return new BrokerSettings(
@@ -46,7 +48,8 @@ public record BrokerSettings(
                 environment.integer(NOTIFICATION_MAX_FAILURES, 5),
                 environment.integer(NOTIFICATION_TIMEOUT_MS, 5_000),
                 environment.integer(HISTORY_RETENTION_DAYS, 0),
-                environment.integer(HISTORY_SERIES_CACHE, 100_000));
+                environment.integer(HISTORY_SERIES_CACHE, 100_000),
+                environment.integer(TEMPORAL_MAX_INSTANCES, 10_000));
     }
 
     /** Impossible values, each with the setting to change. */
@@ -78,6 +81,9 @@ public record BrokerSettings(
         }
         if (historySeriesCache < 1_000) {
             problems.add(HISTORY_SERIES_CACHE + " must be at least 1000, not " + historySeriesCache);
+        }
+        if (temporalMaxInstances < 1 || temporalMaxInstances > 100_000) {
+            problems.add(TEMPORAL_MAX_INSTANCES + " must be 1..100000, not " + temporalMaxInstances);
         }
         return problems;
     }

@@ -154,7 +154,7 @@ public final class ReadPolicies {
         if (scope.limitsPlacesOf(history.entity().types())) {
             // A grant limited to an area shows an entity for where it is now; its past places and readings may lie
             // outside, so no history is shown under it.
-            return new EntityHistory(scope.mask(history.entity()), List.of(), List.of(), false, Map.of());
+            return new EntityHistory(scope.mask(history.entity()), List.of(), List.of(), null, Map.of());
         }
         ReadScope.View view = scope.viewOf(history.entity().types());
         if (view == null || view.everything()) {
@@ -164,7 +164,7 @@ public final class ReadPolicies {
         rendered.keySet().removeIf(name -> !view.shows(name));
         return new EntityHistory(scope.mask(history.entity()),
                 history.instances().stream().filter(i -> view.shows(i.attribute())).toList(),
-                history.buckets().stream().filter(b -> view.shows(b.attribute())).toList(), history.truncated(), rendered);
+                history.buckets().stream().filter(b -> view.shows(b.attribute())).toList(), history.cut(), rendered);
     }
 
     static List<TypeSummary> types(ReadScope scope, List<TypeSummary> types) {

@@ -43,6 +43,11 @@ public final class TemporalService {
         boolean distinctCount() {
             return methods.contains("distinctCount");
         }
+
+        /** When an instance happened in this request's time property (what its order and cut follow). */
+        public Instant timeOf(HistoryInstance instance) {
+            return HistoryReader.time(instance, timeColumn);
+        }
     }
 
     private final Transactions transactions;
@@ -250,7 +255,7 @@ public final class TemporalService {
             });
             Map<String, Map<String, Map<String, String>>> rendered = aggregateRolledUp(tenant, page.stream().map(Entity::id).toList(), request);
             List<EntityHistory> histories = new java.util.ArrayList<>();
-            page.forEach(entity -> histories.add(new EntityHistory(entity, List.of(), List.of(), false,
+            page.forEach(entity -> histories.add(new EntityHistory(entity, List.of(), List.of(), null,
                     rendered.getOrDefault(entity.id(), Map.of()))));
             return histories;
         }
@@ -262,7 +267,7 @@ public final class TemporalService {
                 // One grouped query for the whole page rather than one per entity.
                 Map<String, List<HistoryBucket>> buckets = aggregate(connection, tenant, page, request);
                 page.forEach(entity -> histories.add(new EntityHistory(entity, List.of(),
-                        buckets.getOrDefault(entity.id(), List.of()), false)));
+                        buckets.getOrDefault(entity.id(), List.of()), null)));
                 return histories;
             }
             for (Entity entity : page) {
@@ -289,17 +294,26 @@ public final class TemporalService {
     private EntityHistory read(Connection connection, String tenant, Entity entity, Request request, ReadScope scope)
             throws SQLException {
         if (request.aggregate() && rolledUp(request)) {
-            return new EntityHistory(entity, List.of(), List.of(), false, historyReader.aggregateAsJson(connection, tenant, List.of(entity.id()),
+            return new EntityHistory(entity, List.of(), List.of(), null, historyReader.aggregateAsJson(connection, tenant, List.of(entity.id()),
                     request.attributes(), request.from(), request.to(), request.bucketSeconds(), request.methods())
                     .getOrDefault(entity.id(), Map.of()));
         }
         if (request.aggregate()) {
             return new EntityHistory(entity, List.of(), aggregate(connection, tenant, List.of(entity), request)
-                    .getOrDefault(entity.id(), List.of()), false);
+                    .getOrDefault(entity.id(), List.of()), null);
         }
         List<HistoryInstance> instances = historyReader.instances(connection, tenant, entity.id(), request.attributes(),
                 scope.viewOf(entity.types()), request.timeColumn(), request.from(), request.to(), request.lastN(), request.maxInstances() + 1);
-        boolean truncated = instances.size() > request.maxInstances();
-        return new EntityHistory(entity, truncated ? instances.subList(0, request.maxInstances()) : instances, List.of(), truncated);
+        // Read in the order of the cut (by time across every attribute); shown by attribute, oldest first.
+        java.util.function.Function<HistoryInstance, Instant> time = request::timeOf;
+        EntityHistory.Cut cut = null;
+        if (instances.size() > request.maxInstances()) {
+            instances = instances.subList(0, request.maxInstances());
+            cut = new EntityHistory.Cut(time.apply(instances.getFirst()), time.apply(instances.getLast()));
+        }
+        List<HistoryInstance> shown = new java.util.ArrayList<>(instances);
+        shown.sort(java.util.Comparator.comparing(HistoryInstance::attribute).thenComparing(time)
+                .thenComparingLong(HistoryInstance::instanceId));
+        return new EntityHistory(entity, shown, List.of(), cut);
     }
 }

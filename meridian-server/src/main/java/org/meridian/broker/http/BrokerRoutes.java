@@ -17,8 +17,8 @@ public final class BrokerRoutes implements Routes {
 
     public BrokerRoutes(EntityService entities, BatchService batches, DiscoveryService discovery, SubscriptionService subscriptions,
                         NotificationStream stream, TemporalService temporal, ContextService contexts, QueryPlanner planner,
-                        int defaultLimit, int maxLimit) {
-        EntityRoutes.Limits limits = new EntityRoutes.Limits(defaultLimit, maxLimit);
+                        int defaultLimit, int maxLimit, int temporalMaxInstances) {
+        EntityRoutes.Limits limits = new EntityRoutes.Limits(defaultLimit, maxLimit, temporalMaxInstances);
         EntityRoutes entityRoutes = new EntityRoutes(entities, batches, contexts, planner, limits);
         this.parts = new Routes[] {
                 entityRoutes,

@@ -43,8 +43,8 @@ public final class EntityRoutes implements Routes {
     private final QueryPlanner planner;
     private final Limits limits;
 
-    /** Paging limits of the query API. */
-    record Limits(int defaultLimit, int maxLimit) {
+    /** Paging limits of the query API; the most instances one temporal answer holds before it is cut (206). */
+    record Limits(int defaultLimit, int maxLimit, int temporalMaxInstances) {
     }
 
     public EntityRoutes(EntityService entities, BatchService batches, ContextService contexts, QueryPlanner planner, Limits limits) {

@@ -39,7 +39,6 @@ public final class TemporalRoutes implements Routes {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final List<String> PRODUCIBLE = List.of(MediaTypes.JSON, MediaTypes.JSON_LD);
     private static final Set<String> AGGREGATIONS = Set.of("totalCount", "distinctCount", "sum", "avg", "min", "max", "stddev", "sumsq");
-    static final int MAX_INSTANCES = 10_000;
     static final String INSTANCE_PREFIX = TemporalRenderer.INSTANCE_PREFIX;
 
     private final TemporalService temporal;
@@ -152,7 +151,7 @@ public final class TemporalRoutes implements Routes {
         TemporalService.Request request = request(http, context);
         TemporalRenderer.Shape shape = shape(http, context);
         EntityHistory history = temporal.retrieve(exchange.caller(), exchange.entityId(), request);
-        respond(exchange, mediaType, TemporalRenderer.render(history, context, shape), List.of(history));
+        respond(exchange, mediaType, TemporalRenderer.render(history, context, shape), List.of(history), request);
     }
 
     private void query(Context http) {
@@ -182,18 +181,34 @@ public final class TemporalRoutes implements Routes {
                 Parameters.integer(http, "offset", 0, 0), request);
         ArrayNode array = NODES.arrayNode();
         histories.forEach(history -> array.add(TemporalRenderer.render(history, context, shape)));
-        respond(exchange, mediaType, array, histories);
+        respond(exchange, mediaType, array, histories, request);
     }
 
-    /** A history cut at the instance limit answers 206 with the range it covers (clause 6.3.10). */
-    private static void respond(NgsiLdExchange exchange, String mediaType, JsonNode body, List<EntityHistory> histories) {
-        EntityHistory cut = histories.stream().filter(EntityHistory::truncated).findFirst().orElse(null);
-        if (cut == null) {
+    /**
+     * An answer cut at the instance limit is 206 with the time range it covers (clause 6.3.10): from the request's
+     * bound where it has one (else the first instance), in the order read (newest first with lastN), to the last
+     * instance any entity of the answer holds; the size is lastN when given.
+     */
+    private static void respond(NgsiLdExchange exchange, String mediaType, JsonNode body, List<EntityHistory> histories,
+                                TemporalService.Request request) {
+        if (histories.stream().noneMatch(EntityHistory::truncated)) {
             exchange.respond(200, body, mediaType);
             return;
         }
-        List<HistoryInstance> instances = cut.instances();
-        exchange.http().header("Content-Range", "date-time " + TemporalRenderer.time(instances.getFirst()) + "-" + TemporalRenderer.time(instances.getLast()) + "/*");
+        boolean newestFirst = request.lastN() > 0;
+        Instant earliest = null;
+        Instant latest = null;
+        for (EntityHistory history : histories) {
+            for (HistoryInstance instance : history.instances()) {
+                Instant time = request.timeOf(instance);
+                earliest = earliest == null || time.isBefore(earliest) ? time : earliest;
+                latest = latest == null || time.isAfter(latest) ? time : latest;
+            }
+        }
+        Instant first = newestFirst ? (request.to() != null ? request.to() : latest) : (request.from() != null ? request.from() : earliest);
+        Instant last = newestFirst ? earliest : latest;
+        exchange.http().header("Content-Range", "date-time " + first + "-" + last + "/"
+                + (newestFirst ? String.valueOf(request.lastN()) : "*"));
         exchange.respond(206, body, mediaType);
     }
 
@@ -232,7 +247,7 @@ public final class TemporalRoutes implements Routes {
         String period = Parameters.single(http, "aggrPeriodDuration");
         List<String> methods = Parameters.list(http, "aggrMethods");
         return new TemporalService.Request(expanded, column, from, to, Parameters.integer(http, "lastN", 0, 1),
-                MAX_INSTANCES, aggregate, period == null ? 0 : seconds(period), methods == null ? List.of() : List.copyOf(methods));
+                limits.temporalMaxInstances(), aggregate, period == null ? 0 : seconds(period), methods == null ? List.of() : List.copyOf(methods));
     }
 
     private TemporalRenderer.Shape shape(Context http, JsonLdContext context) {

@@ -70,7 +70,9 @@ public final class HistoryReader {
             sql.append(" AND NOT (s.attribute = ANY(?))");
             parameters.add(shown.except().toArray(String[]::new));
         }
-        sql.append(" ORDER BY s.attribute, ").append(timeColumn(timeColumn, "h.")).append(", h.instance_id LIMIT ?");
+        // The answer is cut by time across all attributes (clause 6.3.10): the oldest first, the newest with lastN.
+        sql.append(" ORDER BY ").append(timeColumn(timeColumn, "h.")).append(direction).append(", h.instance_id")
+                .append(direction).append(" LIMIT ?");
         parameters.add(limit);
         try (PreparedStatement select = connection.prepareStatement(sql.toString())) {
             EntityQueries.bind(connection, select, parameters);
@@ -375,6 +377,15 @@ public final class HistoryReader {
             sql.append(" AND ").append(column).append(" < ?::timestamptz");
             parameters.add(to.toString());
         }
+    }
+
+    /** An instance's time in the named time column (what the ordering and the cut of an answer follow). */
+    public static Instant time(HistoryInstance instance, String column) {
+        return switch (column) {
+            case "observed_at" -> instance.observedAt() != null ? instance.observedAt() : instance.recordedAt();
+            case "recorded_at" -> instance.recordedAt();
+            default -> throw new IllegalArgumentException("unknown time column " + column);
+        };
     }
 
     static String timeColumn(String name) {
