@@ -34,10 +34,18 @@ public final class TemporalRenderer {
 
     public static ObjectNode render(EntityHistory history, JsonLdContext context, Shape shape) {
         ObjectNode out = NODES.objectNode();
-        out.put("id", history.entity().id());
-        out.set("type", EntityRenderer.compactTypes(history.entity().types(), context));
+        RenderOptions options = shape.options();
+        if (!options.omitted().contains("id")) {
+            out.put("id", history.entity().id());
+        }
+        if (!options.omitted().contains("type")) {
+            out.set("type", EntityRenderer.compactTypes(history.entity().types(), context));
+        }
         if (!shape.methods().isEmpty() && !history.rendered().isEmpty()) {
             history.rendered().forEach((iri, byMethod) -> {
+                if (!options.keeps(iri)) {
+                    return;
+                }
                 ObjectNode attribute = out.putObject(context.compactIri(iri)).put("type", "Property");
                 byMethod.forEach((method, json) -> attribute.putRawValue(method, new RawValue(json)));
             });
@@ -50,6 +58,9 @@ public final class TemporalRenderer {
             String current = null;
             ArrayNode[] arrays = new ArrayNode[shape.methods().size()];
             for (HistoryBucket bucket : history.buckets()) {
+                if (!options.keeps(bucket.attribute())) {
+                    continue;
+                }
                 if (!bucket.attribute().equals(current)) {
                     current = bucket.attribute();
                     String name = context.compactIri(current);
@@ -79,6 +90,9 @@ public final class TemporalRenderer {
         }
         Map<String, ArrayNode> byAttribute = new LinkedHashMap<>();
         for (HistoryInstance instance : history.instances()) {
+            if (!options.keeps(instance.attribute()) || !options.showsInstance(instance.instance())) {
+                continue;
+            }
             String name = context.compactIri(instance.attribute());
             if (shape.simplified()) {
                 AttributeType type = AttributeType.ofStored(instance.instance().path("type").asText());

@@ -123,6 +123,12 @@ public final class BatchRoutes implements Routes {
         JsonNode body = exchange.body(false);
         String mediaType = exchange.accept(EntityRoutes.ENTITY_TYPES);
         JsonLdContext context = exchange.context();
+        QueryRequest request = queryRequest(body);
+        entityRoutes.respondWithPage(exchange, mediaType, context, request, request.attrs(), JoinRequest.read(body));
+    }
+
+    /** The selection of a Query body (clause 5.2.23), shared by the entity and the temporal POST queries. */
+    static QueryRequest queryRequest(JsonNode body) {
         if (!body.isObject() || !"Query".equals(body.path("type").asText())) {
             throw MeridianException.badData("The body must be a Query object: {\"type\": \"Query\", ...}");
         }
@@ -162,14 +168,13 @@ public final class BatchRoutes implements Routes {
         if (coordinates != null && !coordinates.isArray() && !coordinates.isTextual()) {
             throw MeridianException.badData("geoQ.coordinates must be an array (or its text), not " + coordinates);
         }
-        QueryRequest request = new QueryRequest(ids.isEmpty() ? null : ids,
+        return new QueryRequest(ids.isEmpty() ? null : ids,
                 patterns.isEmpty() ? null : String.join("|", patterns),
                 types.isEmpty() ? null : String.join("|", types),
                 text(body, "q", "q"), text(body, "scopeQ", "scopeQ"),
                 text(geoQ, "georel", "geoQ.georel"), text(geoQ, "geometry", "geoQ.geometry"),
                 coordinates == null ? null : coordinates.isTextual() ? coordinates.asText() : coordinates.toString(),
                 text(geoQ, "geoproperty", "geoQ.geoproperty"), attrs);
-        entityRoutes.respondWithPage(exchange, mediaType, context, request, attrs, JoinRequest.read(body));
     }
 
     /** A string member, null when absent; any other JSON type is BadRequestData naming it. */

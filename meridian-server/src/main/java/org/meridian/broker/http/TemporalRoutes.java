@@ -32,12 +32,17 @@ import org.meridian.platform.http.MediaTypes;
 import org.meridian.platform.http.NgsiLdExchange;
 import org.meridian.platform.http.Parameters;
 import org.meridian.platform.http.PathSegment;
+import org.meridian.platform.http.QueryParameters;
 import org.meridian.platform.http.Routes;
 
 /** The temporal API: /ngsi-ld/v1/temporal/entities (clause 6.18–6.22). */
 public final class TemporalRoutes implements Routes {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final List<String> PRODUCIBLE = List.of(MediaTypes.JSON, MediaTypes.JSON_LD);
+    private static final Set<String> TEMPORAL_OPTIONS = Set.of("temporalValues", "aggregatedValues", "sysAttrs",
+            "simplified", "keyValues", "normalized", "concise");
+    private static final Set<String> TEMPORAL_FORMATS = Set.of("temporalValues", "aggregatedValues", "simplified",
+            "keyValues", "normalized", "concise");
     private static final Set<String> AGGREGATIONS = Set.of("totalCount", "distinctCount", "sum", "avg", "min", "max", "stddev", "sumsq");
     static final String INSTANCE_PREFIX = TemporalRenderer.INSTANCE_PREFIX;
 
@@ -57,6 +62,7 @@ public final class TemporalRoutes implements Routes {
     public void register(RoutesConfig routes) {
         routes.get(EntityRoutes.BASE + "/temporal/entities", this::query, Access.READ_DATA);
         routes.get(EntityRoutes.BASE + "/temporal/entities/{entityId}", this::retrieve, Access.READ_DATA);
+        routes.post(EntityRoutes.BASE + "/temporal/entityOperations/query", this::queryByBody, Access.READ_DATA);
         routes.post(EntityRoutes.BASE + "/temporal/entities", this::createOrUpdate, Access.WRITE_DATA);
         routes.delete(EntityRoutes.BASE + "/temporal/entities/{entityId}", this::delete, Access.WRITE_DATA);
         routes.post(EntityRoutes.BASE + "/temporal/entities/{entityId}/attrs", this::appendAttributes, Access.WRITE_DATA);
@@ -148,37 +154,78 @@ public final class TemporalRoutes implements Routes {
         NgsiLdExchange exchange = new NgsiLdExchange(http, contexts);
         String mediaType = exchange.accept(PRODUCIBLE);
         JsonLdContext context = exchange.context();
-        TemporalService.Request request = request(http, context);
-        TemporalRenderer.Shape shape = shape(http, context);
+        QueryParameters parameters = QueryParameters.of(http);
+        TemporalRenderer.Shape shape = shape(parameters, context);
+        TemporalService.Request request = request(parameters, context, shape.options());
         EntityHistory history = temporal.retrieve(exchange.caller(), exchange.entityId(), request);
-        respond(exchange, mediaType, TemporalRenderer.render(history, context, shape), List.of(history), request);
+        ObjectNode rendered = TemporalRenderer.render(history, context, shape);
+        if (rendered.isEmpty()) {
+            throw MeridianException.notFound("pick and omit leave nothing of entity " + history.entity().id());
+        }
+        if (request.attributes() != null && request.attributes().stream().noneMatch(attribute ->
+                history.entity().attributes().has(attribute)
+                        || history.instances().stream().anyMatch(instance -> instance.attribute().equals(attribute)))) {
+            throw MeridianException.notFound("Entity " + history.entity().id() + " has none of the attributes asked for");
+        }
+        respond(exchange, mediaType, rendered, List.of(history), request);
     }
 
     private void query(Context http) {
+        QueryParameters parameters = QueryParameters.of(http);
+        answerQuery(new NgsiLdExchange(http, contexts), parameters, new QueryRequest(parameters.list("id"),
+                parameters.single("idPattern"), parameters.single("type"), parameters.single("q"),
+                parameters.single("scopeQ"), parameters.single("georel"), parameters.single("geometry"),
+                parameters.single("coordinates"), parameters.single("geoproperty"), null));
+    }
+
+    /**
+     * POST /temporal/entityOperations/query (clause 5.7.4 with a Query body): the selection and its temporalQ in the
+     * body, paging and presentation in the URL as for GET.
+     */
+    private void queryByBody(Context http) {
         NgsiLdExchange exchange = new NgsiLdExchange(http, contexts);
+        JsonNode body = exchange.body(false);
+        QueryRequest selection = BatchRoutes.queryRequest(body);
+        java.util.Map<String, String> fromBody = new java.util.HashMap<>();
+        JsonNode temporalQ = body.path("temporalQ");
+        if (!temporalQ.isMissingNode() && !temporalQ.isObject()) {
+            throw MeridianException.badData("temporalQ must be an object with timerel, timeAt, endTimeAt, timeproperty, lastN");
+        }
+        for (String member : List.of("timerel", "timeAt", "endTimeAt", "timeproperty", "lastN")) {
+            JsonNode value = temporalQ.get(member);
+            if (value != null && !value.isNull()) {
+                if (!value.isTextual() && !value.isIntegralNumber()) {
+                    throw MeridianException.badData("temporalQ." + member + " must be a string, not " + value);
+                }
+                fromBody.put(member, value.asText());
+            }
+        }
+        if (selection.attrs() != null) {
+            fromBody.put("attrs", String.join(",", selection.attrs()));
+        }
+        answerQuery(exchange, QueryParameters.overlay(fromBody, QueryParameters.of(http)), selection);
+    }
+
+    private void answerQuery(NgsiLdExchange exchange, QueryParameters parameters, QueryRequest selection) {
         String mediaType = exchange.accept(PRODUCIBLE);
         JsonLdContext context = exchange.context();
-        TemporalService.Request request = request(http, context);
-        TemporalRenderer.Shape shape = shape(http, context);
-        QueryRequest selection = new QueryRequest(Parameters.list(http, "id"), Parameters.single(http, "idPattern"),
-                Parameters.single(http, "type"), Parameters.single(http, "q"), Parameters.single(http, "scopeQ"),
-                Parameters.single(http, "georel"), Parameters.single(http, "geometry"), Parameters.single(http, "coordinates"),
-                Parameters.single(http, "geoproperty"), null);
-        if (selection.isEmpty() && request.attributes() == null && !Parameters.flag(http, "local")) {
+        TemporalRenderer.Shape shape = shape(parameters, context);
+        TemporalService.Request request = request(parameters, context, shape.options());
+        if (selection.isEmpty() && parameters.single("attrs") == null && !parameters.flag("local")) {
             throw MeridianException.badData("A temporal query needs type, attrs, q, scopeQ or a geo-query;"
                     + " add local=true to ask for every entity");
         }
-        int limit = Parameters.integer(http, "limit", limits.defaultLimit(), 1);
+        int limit = parameters.integer("limit", limits.defaultLimit(), 1);
         if (limit > 100) {
             throw new MeridianException(ErrorType.TOO_MANY_RESULTS, "A temporal query returns at most 100 entities per page");
         }
         org.meridian.core.query.EntitySelection planned = planner.plan(selection, context);
-        String orderBy = Parameters.single(http, "orderBy");
+        String orderBy = parameters.single("orderBy");
         if (orderBy != null) {
             planned = planned.orderedBy(org.meridian.core.query.OrderBy.parse(orderBy, context::expandTerm));
         }
         List<EntityHistory> histories = temporal.query(exchange.caller(), planned, limit,
-                Parameters.integer(http, "offset", 0, 0), request);
+                parameters.integer("offset", 0, 0), request);
         ArrayNode array = NODES.arrayNode();
         histories.forEach(history -> array.add(TemporalRenderer.render(history, context, shape)));
         respond(exchange, mediaType, array, histories, request);
@@ -212,10 +259,11 @@ public final class TemporalRoutes implements Routes {
         exchange.respond(206, body, mediaType);
     }
 
-    private TemporalService.Request request(Context http, JsonLdContext context) {
-        String timerel = Parameters.single(http, "timerel");
-        Instant timeAt = instant(Parameters.single(http, "timeAt"), "timeAt");
-        Instant endTimeAt = instant(Parameters.single(http, "endTimeAt"), "endTimeAt");
+    /** What to read: the time window, attributes (from attrs or pick), lastN and aggregation. */
+    private TemporalService.Request request(QueryParameters parameters, JsonLdContext context, RenderOptions shown) {
+        String timerel = parameters.single("timerel");
+        Instant timeAt = instant(parameters.single("timeAt"), "timeAt");
+        Instant endTimeAt = instant(parameters.single("endTimeAt"), "endTimeAt");
         Instant from = null;
         Instant to = null;
         if (timerel != null) {
@@ -235,28 +283,39 @@ public final class TemporalRoutes implements Routes {
                 default -> throw MeridianException.badData("timerel must be before, after or between, not '" + timerel + "'");
             }
         }
-        String timeProperty = Parameters.single(http, "timeproperty");
+        String timeProperty = parameters.single("timeproperty");
         String column = switch (timeProperty == null ? "observedAt" : timeProperty) {
             case "observedAt" -> "observed_at";
             case "modifiedAt", "createdAt" -> "recorded_at";
             default -> throw MeridianException.badData("timeproperty must be observedAt, createdAt or modifiedAt");
         };
-        List<String> attrs = Parameters.list(http, "attrs");
-        List<String> expanded = attrs == null ? null : attrs.stream().map(context::expandTerm).toList();
-        boolean aggregate = Parameters.options(http).contains("aggregatedValues") || "aggregatedValues".equals(Parameters.single(http, "format"));
-        String period = Parameters.single(http, "aggrPeriodDuration");
-        List<String> methods = Parameters.list(http, "aggrMethods");
-        return new TemporalService.Request(expanded, column, from, to, Parameters.integer(http, "lastN", 0, 1),
+        List<String> attrs = parameters.list("attrs");
+        // pick names the attributes to read as attrs does; omit is applied when the answer is shown.
+        List<String> expanded = attrs != null ? attrs.stream().map(context::expandTerm).toList()
+                : shown.attributes() != null ? List.copyOf(shown.attributes()) : null;
+        boolean aggregate = parameters.options().contains("aggregatedValues") || "aggregatedValues".equals(parameters.single("format"));
+        String period = parameters.single("aggrPeriodDuration");
+        List<String> methods = parameters.list("aggrMethods");
+        return new TemporalService.Request(expanded, column, from, to, parameters.integer("lastN", 0, 1),
                 limits.temporalMaxInstances(), aggregate, period == null ? 0 : seconds(period), methods == null ? List.of() : List.copyOf(methods));
     }
 
-    private TemporalRenderer.Shape shape(Context http, JsonLdContext context) {
-        Set<String> options = Parameters.options(http);
-        String format = Parameters.single(http, "format");
+    /** How to show the answer: representation, aggregation methods, pick and omit, datasetId, lang (clause 6.3.7). */
+    private TemporalRenderer.Shape shape(QueryParameters parameters, JsonLdContext context) {
+        Set<String> options = parameters.options();
+        for (String option : options) {
+            if (!TEMPORAL_OPTIONS.contains(option)) {
+                throw MeridianException.invalidRequest("Unknown option '" + option + "'; expected one of " + TEMPORAL_OPTIONS);
+            }
+        }
+        String format = parameters.single("format");
+        if (format != null && !TEMPORAL_FORMATS.contains(format)) {
+            throw MeridianException.invalidRequest("Unknown format '" + format + "'; expected one of " + TEMPORAL_FORMATS);
+        }
         boolean simplified = options.contains("temporalValues") || "temporalValues".equals(format)
                 || options.contains("simplified") || options.contains("keyValues");
         List<String> methods = new ArrayList<>();
-        List<String> requested = Parameters.list(http, "aggrMethods");
+        List<String> requested = parameters.list("aggrMethods");
         if (requested != null) {
             for (String method : requested) {
                 if (!AGGREGATIONS.contains(method)) {
@@ -267,9 +326,26 @@ public final class TemporalRoutes implements Routes {
         } else if (options.contains("aggregatedValues") || "aggregatedValues".equals(format)) {
             throw MeridianException.badData("aggregatedValues needs aggrMethods");
         }
-        RenderOptions render = new RenderOptions(RenderOptions.Format.NORMALIZED, options.contains("sysAttrs"), null, null,
-                Parameters.single(http, "lang"));
+        List<String> attrs = parameters.list("attrs");
+        RenderOptions render = RenderOptionsReader.project(RenderOptions.Format.NORMALIZED, options.contains("sysAttrs"),
+                parameters.single("lang"), null, projection(parameters, "pick", attrs), projection(parameters, "omit", attrs), context);
+        List<String> datasetIds = parameters.list("datasetId");
+        if (datasetIds != null) {
+            render = new RenderOptions(render.format(), render.systemAttributes(), render.attributes(), render.omitted(),
+                    render.language(), render.linked(), Set.copyOf(datasetIds));
+        }
         return new TemporalRenderer.Shape(render, simplified, methods);
+    }
+
+    private static org.meridian.core.query.Projection projection(QueryParameters parameters, String name, List<String> attrs) {
+        String text = parameters.single(name);
+        if (text == null) {
+            return null;
+        }
+        if (attrs != null) {
+            throw MeridianException.badData("attrs cannot be combined with pick or omit; name the attributes in pick");
+        }
+        return org.meridian.core.query.Projection.parse(name, text);
     }
 
     private static Instant instant(String text, String name) {
