@@ -162,9 +162,10 @@ public final class TemporalRoutes implements Routes {
         if (rendered.isEmpty()) {
             throw MeridianException.notFound("pick and omit leave nothing of entity " + history.entity().id());
         }
-        if (request.attributes() != null && request.attributes().stream().noneMatch(attribute ->
-                history.entity().attributes().has(attribute)
-                        || history.instances().stream().anyMatch(instance -> instance.attribute().equals(attribute)))) {
+        boolean showsAttributes = rendered.properties().stream().anyMatch(member -> !member.getKey().equals("id")
+                && !member.getKey().equals("type"));
+        if (parameters.single("attrs") != null && !showsAttributes
+                && request.attributes().stream().noneMatch(history.entity().attributes()::has)) {
             throw MeridianException.notFound("Entity " + history.entity().id() + " has none of the attributes asked for");
         }
         respond(exchange, mediaType, rendered, List.of(history), request);

@@ -102,8 +102,10 @@ public final class HistoryReader {
                                                long bucketSeconds) throws SQLException {
         List<Object> parameters = new ArrayList<>();
         String column = timeColumn(timeColumn);
+        // Periods start where the asked time range starts, else at the attribute's first instance (clause 4.5.19).
+        String origin = from != null ? "?::timestamptz" : "min(" + column + ") OVER (PARTITION BY entity_id, attribute)";
         String bucket = millis(bucketSeconds > 0
-                ? "date_bin(make_interval(secs => ?), " + column + ", " + EPOCH + ")"
+                ? "date_bin(make_interval(secs => ?), " + column + ", " + origin + ")"
                 : "min(" + column + ") OVER (PARTITION BY entity_id, attribute)");
         StringBuilder sql = new StringBuilder("SELECT entity_id, attribute, bucket, count(*), count(DISTINCT instance -> 'value'), "
                 + "sum(value_number), avg(value_number), min(value_number), max(value_number), stddev_pop(value_number), "
@@ -112,6 +114,9 @@ public final class HistoryReader {
                 + "WHERE s.tenant = ? AND s.entity_id = ANY(?)");
         if (bucketSeconds > 0) {
             parameters.add((double) bucketSeconds);
+            if (from != null) {
+                parameters.add(java.sql.Timestamp.from(from));
+            }
         }
         parameters.add(tenant);
         parameters.add(entityIds.toArray(String[]::new));
@@ -143,9 +148,15 @@ public final class HistoryReader {
         return buckets;
     }
 
-    /** Whether the hourly roll-up can answer: whole-hour buckets by observation time, without distinctCount. */
+    /**
+     * Whether the hourly roll-up can answer: whole-hour buckets by observation time, without distinctCount, from a
+     * range that starts on a whole hour (periods start where the range does; elsewhere they cut the roll-up's hours).
+     */
     public static boolean rollupApplies(String timeColumn, Instant from, Instant to, long bucketSeconds, boolean distinctCount) {
-        Instant lowHour = from == null ? null : ceilHour(from);
+        if (from == null || !from.equals(from.truncatedTo(java.time.temporal.ChronoUnit.HOURS))) {
+            return false;
+        }
+        Instant lowHour = ceilHour(from);
         Instant highHour = to == null ? null : to.truncatedTo(java.time.temporal.ChronoUnit.HOURS);
         return "observed_at".equals(timeColumn) && bucketSeconds > 0 && bucketSeconds % 3600 == 0 && !distinctCount
                 && (lowHour == null || highHour == null || lowHour.isBefore(highHour));
@@ -161,7 +172,8 @@ public final class HistoryReader {
         Instant lowHour = from == null ? null : ceilHour(from);
         Instant highHour = to == null ? null : to.truncatedTo(java.time.temporal.ChronoUnit.HOURS);
         parameters.add((double) bucketSeconds);
-        sql.append("SELECT series_id, date_bin(make_interval(secs => ?), hour, " + EPOCH + ") AS bucket, "
+        parameters.add(java.sql.Timestamp.from(from));
+        sql.append("SELECT series_id, date_bin(make_interval(secs => ?), hour, ?::timestamptz) AS bucket, "
                 + "sum(total) AS total, sum(numeric) AS numeric, sum(sum) AS sum, sum(sumsq) AS sumsq, min(min) AS min, "
                 + "max(max) AS max FROM (");
         sql.append(rolledUpHours(parameters, tenant, seriesIds, lowHour, highHour));
@@ -352,7 +364,6 @@ public final class HistoryReader {
         return json.append(']').toString();
     }
 
-    static final String EPOCH = "timestamptz '1970-01-01 00:00:00+00'";
 
     static String millis(String timestamp) {
         return "floor(extract(epoch FROM " + timestamp + ") * 1000)::bigint";
