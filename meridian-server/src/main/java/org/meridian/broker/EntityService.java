@@ -20,6 +20,7 @@ import org.meridian.core.ngsild.Entity;
 import org.meridian.core.ngsild.EntityChange;
 import org.meridian.core.ngsild.EntityMutations;
 import org.meridian.core.ngsild.EntityParser;
+import org.meridian.core.ngsild.NgsiLd;
 import org.meridian.core.query.EntityPage;
 import org.meridian.core.query.EntitySelection;
 import org.meridian.core.security.Caller;
@@ -245,7 +246,14 @@ public final class EntityService {
                 union.addAll(fragment.types());
                 types = List.copyOf(union);
             }
-            return new Entity(id, types, fragment.scopes() != null ? fragment.scopes() : current.scopes(),
+            // Scopes are replaced, or with noOverwrite added to (clause 5.6.3).
+            List<String> scopes = current.scopes();
+            if (fragment.scopes() != null) {
+                LinkedHashSet<String> union = new LinkedHashSet<>(noOverwrite ? current.scopes() : List.of());
+                union.addAll(fragment.scopes());
+                scopes = List.copyOf(union);
+            }
+            return new Entity(id, types, scopes,
                     EntityMutations.append(current.attributes(), fragment.attributes(), noOverwrite, changes),
                     current.createdAt(), now);
         });
@@ -255,13 +263,29 @@ public final class EntityService {
     public AttributeChanges updateAttributes(Caller caller, String id, JsonNode payload, JsonLdContext context) {
         ObjectNode object = EntityParser.requireObject(payload, "An attribute fragment");
         Instant now = now();
-        ObjectNode attributes = EntityParser.parseAttributes(object, context, now);
-        if (attributes.isEmpty()) {
+        requireSameId(id, object);
+        EntityParser.Fragment fragment = EntityParser.parseFragment(object, context, now);
+        if (fragment.attributes().isEmpty() && fragment.types() == null && fragment.scopes() == null) {
             throw MeridianException.badData("The request names no attribute to update");
         }
         AttributeChanges changes = new AttributeChanges();
-        modify(caller, id, now, current -> current.withAttributes(
-                EntityMutations.update(current.attributes(), attributes, changes), now));
+        modify(caller, id, now, current -> {
+            // Types are added to (an entity keeps every type it had); scopes are replaced where there are some.
+            List<String> types = current.types();
+            if (fragment.types() != null) {
+                LinkedHashSet<String> union = new LinkedHashSet<>(current.types());
+                union.addAll(fragment.types());
+                types = List.copyOf(union);
+            }
+            List<String> scopes = current.scopes();
+            if (fragment.scopes() != null && current.scopes().isEmpty()) {
+                changes.notUpdated(NgsiLd.SCOPE, "the entity has no scope to update; append it");
+            } else if (fragment.scopes() != null) {
+                scopes = fragment.scopes();
+            }
+            return new Entity(id, types, scopes, EntityMutations.update(current.attributes(), fragment.attributes(), changes),
+                    current.createdAt(), now);
+        });
         return changes;
     }
 
@@ -287,6 +311,9 @@ public final class EntityService {
     /** PUT /entities/{id}/attrs/{attr}: replaces the attribute whole. */
     public void replaceAttribute(Caller caller, String id, String attributeName, JsonNode payload, JsonLdContext context) {
         String iri = context.expandTerm(attributeName);
+        if (isScope(attributeName, iri)) {
+            throw MeridianException.badData("scope is not an attribute to replace; update or append it on /attrs");
+        }
         Instant now = now();
         ObjectNode replacement = attributeFragment(attributeName, iri, payload, context, now);
         modify(caller, id, now, current -> {
@@ -310,6 +337,15 @@ public final class EntityService {
                                 JsonLdContext context) {
         String iri = context.expandTerm(attributeName);
         Instant now = now();
+        if (isScope(attributeName, iri)) {
+            modify(caller, id, now, current -> {
+                if (current.scopes().isEmpty()) {
+                    throw new MeridianException(BrokerError.ATTRIBUTE_NOT_FOUND, "The entity " + id + " has no scope");
+                }
+                return new Entity(id, current.types(), List.of(), current.attributes(), current.createdAt(), now);
+            });
+            return;
+        }
         modify(caller, id, now, current -> {
             ObjectNode remaining = EntityMutations.deleteAttribute(current.attributes(), iri, datasetId, deleteAll);
             if (remaining == null) {
@@ -318,6 +354,24 @@ public final class EntityService {
             }
             return current.withAttributes(remaining, now);
         });
+    }
+
+    /**
+     * Purge with keep or drop (clause 5.6.21): removes attributes of an entity, keeping only those named by keep, or
+     * dropping those named by drop; one write.
+     */
+    public void dropAttributes(Caller caller, String id, Set<String> keep, Set<String> drop) {
+        Instant now = now();
+        modify(caller, id, now, current -> {
+            ObjectNode remaining = current.attributes().deepCopy();
+            remaining.properties().removeIf(attribute -> keep != null ? !keep.contains(attribute.getKey())
+                    : drop.contains(attribute.getKey()));
+            return current.withAttributes(remaining, now);
+        });
+    }
+
+    private static boolean isScope(String name, String iri) {
+        return name.equals("scope") || iri.equals(NgsiLd.SCOPE);
     }
 
     /** Reads the entity for update, applies the change, writes it and records the change, in one transaction. */

@@ -127,8 +127,8 @@ class QueryTest {
 
     @Test
     void idListAndIdPatternSelectEntities() {
-        assertThat(ids("id=" + traffic(3) + "," + traffic(4))).containsExactly(traffic(3), traffic(4));
-        assertThat(ids("idPattern=" + URLEncoder.encode("^urn:ngsi-ld:TrafficFlowObserved:0[1-3]$", StandardCharsets.UTF_8)))
+        assertThat(ids("type=TrafficFlowObserved&id=" + traffic(3) + "," + traffic(4))).containsExactly(traffic(3), traffic(4));
+        assertThat(ids("type=TrafficFlowObserved&idPattern=" + URLEncoder.encode("^urn:ngsi-ld:TrafficFlowObserved:0[1-3]$", StandardCharsets.UTF_8)))
                 .containsExactly(traffic(1), traffic(2), traffic(3));
     }
 

@@ -96,11 +96,18 @@ class TemporalTest {
         JsonNode aggregated = temporal("?attrs=waterLevel&options=aggregatedValues&aggrMethods=totalCount,avg,max,min"
                 + "&aggrPeriodDuration=P1D").path("waterLevel");
 
-        assertThat(aggregated.path("totalCount").toString())
-                .isEqualTo("[[3,\"2024-07-20T00:00:00Z\",\"2024-07-21T00:00:00Z\"],[1,\"2024-07-21T00:00:00Z\",\"2024-07-22T00:00:00Z\"]]");
+        // Without a time range, periods start at the attribute's first instance (clause 4.5.19).
+        assertThat(aggregated.path("totalCount").toString()).isEqualTo("[[4,\"2024-07-20T10:00:00Z\",\"2024-07-21T10:00:00Z\"]]");
         assertThat(aggregated.path("max").get(0).get(0).asDouble()).isEqualTo(0.80);
         assertThat(aggregated.path("min").get(0).get(0).asDouble()).isEqualTo(0.10);
-        assertThat(aggregated.path("avg").get(0).get(0).asDouble()).isCloseTo(0.4166, org.assertj.core.data.Offset.offset(0.001));
+        assertThat(aggregated.path("avg").get(0).get(0).asDouble()).isCloseTo(0.4625, org.assertj.core.data.Offset.offset(0.001));
+
+        // With a range, at its start: here calendar days.
+        JsonNode days = temporal("?attrs=waterLevel&options=aggregatedValues&aggrMethods=totalCount,avg&aggrPeriodDuration=P1D"
+                + "&timerel=after&timeAt=2024-07-20T00:00:00Z").path("waterLevel");
+        assertThat(days.path("totalCount").toString())
+                .isEqualTo("[[3,\"2024-07-20T00:00:00Z\",\"2024-07-21T00:00:00Z\"],[1,\"2024-07-21T00:00:00Z\",\"2024-07-22T00:00:00Z\"]]");
+        assertThat(days.path("avg").get(0).get(0).asDouble()).isCloseTo(0.4166, org.assertj.core.data.Offset.offset(0.001));
     }
 
     @Test

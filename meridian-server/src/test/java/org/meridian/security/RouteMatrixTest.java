@@ -75,6 +75,8 @@ class RouteMatrixTest {
         KINDS.put(under("/import/"), Access.WRITE_DATA);
         KINDS.put(under("/ngsi-ld/v1/subscriptions"), Access.READ_DATA);
         KINDS.put(route("POST", "/ngsi-ld/v1/entityOperations/query"), Access.READ_DATA);
+        KINDS.put(route("POST", "/ngsi-ld/v1/temporal/entityOperations/query"), Access.READ_DATA);
+        KINDS.put(route("DELETE", "/ngsi-ld/v1/entities"), Access.ADMINISTER);
         KINDS.put(under("/ngsi-ld/v1/").and(r -> r.method().equals("GET")), Access.READ_DATA);
         KINDS.put(under("/ngsi-ld/v1/"), Access.WRITE_DATA);
         // The pages: the portal and signing in are anyone's; the operations centre reads data and works cases.

@@ -231,11 +231,18 @@ public final class EntityMutations {
                 AttributeType attributeType = AttributeType.fromName(type.asText()).orElse(null);
                 if (attributeType != null) {
                     JsonNode value = node.get(attributeType.valueMember());
-                    return value != null && value.isTextual() && NgsiLd.NULL_URI.equals(value.asText());
+                    return value != null && (isNullMarker(value)
+                            // A LanguageProperty's null is {"@none": null}; a list's, a list of the null alone.
+                            || value.isObject() && value.size() == 1 && isNullMarker(value.path("@none"))
+                            || value.isArray() && value.size() == 1 && isNullMarker(value.get(0)));
                 }
             }
         }
         return false;
+    }
+
+    private static boolean isNullMarker(JsonNode value) {
+        return value.isTextual() && NgsiLd.NULL_URI.equals(value.asText());
     }
 
     private static ObjectNode keepCreatedAt(JsonNode existing, ObjectNode replacement) {

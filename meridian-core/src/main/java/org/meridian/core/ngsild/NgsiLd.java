@@ -8,6 +8,7 @@ public final class NgsiLd {
     public static final String DEFAULT_CONTEXT = "https://uri.etsi.org/ngsi-ld/default-context/";
     public static final String NULL_URI = "urn:ngsi-ld:null";
     public static final String LOCATION = "https://uri.etsi.org/ngsi-ld/location";
+    public static final String SCOPE = "https://uri.etsi.org/ngsi-ld/scope";
     public static final String OBSERVATION_SPACE = "https://uri.etsi.org/ngsi-ld/observationSpace";
     public static final String OPERATION_SPACE = "https://uri.etsi.org/ngsi-ld/operationSpace";
 

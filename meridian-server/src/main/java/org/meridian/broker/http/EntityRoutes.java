@@ -59,6 +59,7 @@ public final class EntityRoutes implements Routes {
     public void register(RoutesConfig routes) {
         routes.post(BASE + "/entities", this::create, Access.WRITE_DATA);
         routes.get(BASE + "/entities", this::query, Access.READ_DATA);
+        routes.delete(BASE + "/entities", this::purge, Access.ADMINISTER);
         routes.get(BASE + "/entities/{entityId}", this::retrieve, Access.READ_DATA);
         routes.put(BASE + "/entities/{entityId}", this::replace, Access.WRITE_DATA);
         routes.patch(BASE + "/entities/{entityId}", this::merge, Access.WRITE_DATA);
@@ -194,6 +195,48 @@ public final class EntityRoutes implements Routes {
     private static String geometryProperty(Context http, JsonLdContext context) {
         String name = Parameters.single(http, "geometryProperty");
         return name == null ? NgsiLd.LOCATION : context.expandTerm(name);
+    }
+
+    /**
+     * DELETE /entities (clause 5.6.21): deletes every entity the selection finds that the caller may delete, or with
+     * keep or drop only removes attributes of them. Administrators only: it can empty a tenant.
+     */
+    private void purge(Context http) {
+        NgsiLdExchange exchange = exchange(http);
+        JsonLdContext context = exchange.context();
+        List<String> keep = Parameters.list(http, "keep");
+        List<String> drop = Parameters.list(http, "drop");
+        if (keep != null && drop != null) {
+            throw MeridianException.badData("keep and drop cannot be used together");
+        }
+        QueryRequest request = new QueryRequest(Parameters.list(http, "id"), Parameters.single(http, "idPattern"),
+                Parameters.single(http, "type"), Parameters.single(http, "q"), Parameters.single(http, "scopeQ"),
+                Parameters.single(http, "georel"), Parameters.single(http, "geometry"),
+                Parameters.single(http, "coordinates"), Parameters.single(http, "geoproperty"), null);
+        if (request.isEmpty() && request.ids() == null && request.idPattern() == null && !Parameters.flag(http, "local")) {
+            throw MeridianException.badData("A purge needs type, id, idPattern, q, scopeQ or a geo-query;"
+                    + " add local=true to purge every entity");
+        }
+        java.util.Set<String> kept = keep == null ? null : new java.util.HashSet<>(keep.stream().map(context::expandTerm).toList());
+        java.util.Set<String> dropped = drop == null ? null : new java.util.HashSet<>(drop.stream().map(context::expandTerm).toList());
+        EntitySelection selection = planner.plan(request, context);
+        int skipped = 0;
+        while (true) {
+            // Deleted entities leave the selection, so each page starts after those that could not be deleted.
+            EntityPage page = entities.query(exchange.caller(), selection, limits.maxLimit(), skipped, false);
+            if (kept == null && dropped == null) {
+                ArrayNode ids = NODES.arrayNode();
+                page.entities().forEach(entity -> ids.add(entity.id()));
+                skipped += page.entities().isEmpty() ? 0 : batches.delete(exchange.caller(), ids).failed().size();
+            } else {
+                page.entities().forEach(entity -> entities.dropAttributes(exchange.caller(), entity.id(), kept, dropped));
+                skipped += page.entities().size();
+            }
+            if (page.entities().size() < limits.maxLimit()) {
+                break;
+            }
+        }
+        http.status(204);
     }
 
     private void replace(Context http) {

@@ -128,30 +128,37 @@ public final class SubscriptionRoutes implements Routes {
         if (limit > limits.maxLimit()) {
             throw new MeridianException(ErrorType.TOO_MANY_RESULTS, "limit may be at most " + limits.maxLimit());
         }
+        int offset = Parameters.integer(http, "offset", 0, 0);
         ArrayNode list = NODES.arrayNode();
-        for (StoredSubscription row : subscriptions.list(exchange.caller(), limit, Parameters.integer(http, "offset", 0, 0))) {
-            list.add(present(row));
-        }
+        // One more than the page says whether there is a next page (clause 5.5.9).
+        List<StoredSubscription> rows = subscriptions.list(exchange.caller(), limit + 1, offset);
+        rows.stream().limit(limit).forEach(row -> list.add(present(row)));
         exchange.respond(200, list, mediaType);
+        PageLinks.add(http, mediaType, limit, offset, rows.size() > limit);
     }
 
     private void retrieve(Context http) {
         NgsiLdExchange exchange = new NgsiLdExchange(http, contexts);
         String mediaType = exchange.accept(PRODUCIBLE);
-        exchange.respond(200, present(subscriptions.retrieve(exchange.caller(), http.pathParam("subscriptionId"))), mediaType);
+        exchange.respond(200, present(subscriptions.retrieve(exchange.caller(), subscriptionId(http))), mediaType);
     }
 
     private void update(Context http) {
         NgsiLdExchange exchange = new NgsiLdExchange(http, contexts);
         JsonNode body = exchange.body(true);
-        subscriptions.update(exchange.caller(), http.pathParam("subscriptionId"), body, exchange.context());
+        subscriptions.update(exchange.caller(), subscriptionId(http), body, exchange.context());
         http.status(204);
     }
 
     private void delete(Context http) {
         NgsiLdExchange exchange = new NgsiLdExchange(http, contexts);
-        subscriptions.delete(exchange.caller(), http.pathParam("subscriptionId"));
+        subscriptions.delete(exchange.caller(), subscriptionId(http));
         http.status(204);
+    }
+
+    /** A subscription id is a URI; anything else is a malformed request, not a missing subscription (clause 6.3.2). */
+    private static String subscriptionId(Context http) {
+        return org.meridian.core.ngsild.EntityParser.requireUri(http.pathParam("subscriptionId"), "The subscription id");
     }
 
     /** The subscription as sent, with its state and delivery statistics (clause 5.2.12, 5.2.14). */
@@ -159,7 +166,10 @@ public final class SubscriptionRoutes implements Routes {
         ObjectNode out = (ObjectNode) row.body().deepCopy();
         out.put("id", row.id());
         out.put("type", "Subscription");
-        out.put("isActive", row.active());
+        // isActive is shown as the client set it, and whenever the subscription is paused; true is its default.
+        if (out.has("isActive") || !row.active()) {
+            out.put("isActive", row.active());
+        }
         boolean expired = row.expiresAt() != null && !row.expiresAt().isAfter(Instant.now());
         out.put("status", expired ? "expired" : !row.active() ? "paused" : row.status().equals("failed") ? "failed" : "active");
         ObjectNode notification = out.withObjectProperty("notification");
@@ -171,7 +181,10 @@ public final class SubscriptionRoutes implements Routes {
         putTime(notification, "lastNotification", row.lastNotification());
         putTime(notification, "lastSuccess", row.lastSuccess());
         putTime(notification, "lastFailure", row.lastFailure());
-        notification.put("status", row.status().equals("failed") || row.consecutiveFailures() > 0 ? "failed" : "ok");
+        if (row.lastNotification() != null || row.status().equals("failed")) {
+            // How the last attempt went; before any attempt there is nothing to say.
+            notification.put("status", row.status().equals("failed") || row.consecutiveFailures() > 0 ? "failed" : "ok");
+        }
         return out;
     }
 

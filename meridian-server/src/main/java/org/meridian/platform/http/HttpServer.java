@@ -107,11 +107,13 @@ public final class HttpServer implements AutoCloseable {
             });
             routes.error(404, "*", http -> {
                 if (isEmpty(http)) {
-                    problem(MeridianException.notFound("No resource at " + http.path()), http);
+                    problem(hasEmptySegment(http) ? emptySegment(http) : MeridianException.notFound("No resource at " + http.path()), http);
                 }
             });
             routes.error(405, "*", http -> {
-                if (isEmpty(http)) {
+                if (isEmpty(http) && hasEmptySegment(http)) {
+                    problem(emptySegment(http), http);
+                } else if (isEmpty(http)) {
                     problem(new MeridianException(ErrorType.METHOD_NOT_ALLOWED,
                             http.method() + " is not allowed on " + http.path()), http);
                 }
@@ -214,6 +216,19 @@ public final class HttpServer implements AutoCloseable {
     /** The client went away, or was cut off (a trickled body): Jetty's end of stream, a closed channel. */
     private static boolean connectionLost(Throwable e) {
         return e instanceof org.eclipse.jetty.io.EofException || e instanceof java.nio.channels.ClosedChannelException;
+    }
+
+    /**
+     * An empty path segment (/entities//attrs, /entities/ with a method only an entity has) is an id or name left
+     * out: a malformed request, not a missing resource (NGSI-LD clause 6.3.2).
+     */
+    private static boolean hasEmptySegment(Context http) {
+        String path = http.path();
+        return path.startsWith("/ngsi-ld/") && (path.contains("//") || path.endsWith("/"));
+    }
+
+    private static MeridianException emptySegment(Context http) {
+        return MeridianException.badData("The path " + http.path() + " has an empty segment where an id or name belongs");
     }
 
     private static boolean isEmpty(Context http) {
