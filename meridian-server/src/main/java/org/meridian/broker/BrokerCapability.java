@@ -50,7 +50,7 @@ public final class BrokerCapability implements Capability {
     public Running start(Platform platform) {
         BrokerSettings settings = BrokerSettings.from(platform.environment());
         Transactions transactions = platform.transactions();
-        ContextService contexts = new ContextService(transactions, new ContextDocumentStore());
+        ContextService contexts = new ContextService(transactions, new ContextDocumentStore(), settings.contextFetcher());
         if (settings.contextsDirectory() != null) {
             contexts.preload(settings.contextsDirectory());
         }

@@ -19,7 +19,10 @@ public record BrokerSettings(
         int notificationTimeoutMillis,
         int historyRetentionDays,
         int historySeriesCache,
-        int temporalMaxInstances) {
+        int temporalMaxInstances,
+        String contextFetch,
+        String contextFetchHosts,
+        String contextFetchPrivate) {
 
     public static final String CONTEXTS_DIR = "MERIDIAN_CONTEXTS_DIR";
     public static final String PUBLIC_URL = "MERIDIAN_PUBLIC_URL";
@@ -34,6 +37,9 @@ public record BrokerSettings(
     public static final String HISTORY_RETENTION_DAYS = "MERIDIAN_HISTORY_RETENTION_DAYS";
     public static final String HISTORY_SERIES_CACHE = "MERIDIAN_HISTORY_SERIES_CACHE";
     public static final String TEMPORAL_MAX_INSTANCES = "MERIDIAN_TEMPORAL_MAX_INSTANCES";
+    public static final String CONTEXT_FETCH = "MERIDIAN_CONTEXT_FETCH";
+    public static final String CONTEXT_FETCH_HOSTS = "MERIDIAN_CONTEXT_FETCH_HOSTS";
+    public static final String CONTEXT_FETCH_PRIVATE = "MERIDIAN_CONTEXT_FETCH_PRIVATE";
 
     public static BrokerSettings from(Environment environment) {
         return new BrokerSettings(
@@ -49,7 +55,10 @@ public record BrokerSettings(
                 environment.integer(NOTIFICATION_TIMEOUT_MS, 5_000),
                 environment.integer(HISTORY_RETENTION_DAYS, 0),
                 environment.integer(HISTORY_SERIES_CACHE, 100_000),
-                environment.integer(TEMPORAL_MAX_INSTANCES, 10_000));
+                environment.integer(TEMPORAL_MAX_INSTANCES, 10_000),
+                environment.text(CONTEXT_FETCH, "on"),
+                environment.text(CONTEXT_FETCH_HOSTS, ""),
+                environment.text(CONTEXT_FETCH_PRIVATE, "false"));
     }
 
     /** Impossible values, each with the setting to change. */
@@ -82,10 +91,28 @@ public record BrokerSettings(
         if (historySeriesCache < 1_000) {
             problems.add(HISTORY_SERIES_CACHE + " must be at least 1000, not " + historySeriesCache);
         }
+        if (!contextFetch.equals("on") && !contextFetch.equals("off")) {
+            problems.add(CONTEXT_FETCH + " must be on or off, not '" + contextFetch + "'");
+        }
+        if (!contextFetchPrivate.equals("true") && !contextFetchPrivate.equals("false")) {
+            problems.add(CONTEXT_FETCH_PRIVATE + " must be true or false, not '" + contextFetchPrivate + "'");
+        }
         if (temporalMaxInstances < 1 || temporalMaxInstances > 100_000) {
             problems.add(TEMPORAL_MAX_INSTANCES + " must be 1..100000, not " + temporalMaxInstances);
         }
         return problems;
+    }
+
+    /** How unknown @context URLs are fetched: 5 s, 1 MiB, the hosts listed (none: any), public addresses only. */
+    public ContextFetcher contextFetcher() {
+        java.util.Set<String> hosts = new java.util.HashSet<>();
+        for (String host : contextFetchHosts.split(",")) {
+            if (!host.isBlank()) {
+                hosts.add(host.strip().toLowerCase(java.util.Locale.ROOT));
+            }
+        }
+        return new ContextFetcher(contextFetch.equals("on"), hosts, contextFetchPrivate.equals("true"),
+                java.time.Duration.ofSeconds(5), 1 << 20);
     }
 
     /** The base URL hosted {@code @context} documents are published under. */

@@ -29,10 +29,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Resolves {@code @context} values to compiled contexts without the internet: the ETSI core contexts are bundled,
- * operators preload a folder or upload contexts to the store, and an unknown URL fails at once with
- * LdContextNotAvailable. Compiled contexts are cached for a minute, so a deleted context stops resolving on every
- * node of a cluster within that time.
+ * Resolves {@code @context} values to compiled contexts, offline first: the ETSI core contexts are bundled, operators
+ * preload a folder (which stays the origin of its URLs: a deleted preloaded context is read from it again, as a cache
+ * entry is fetched again) or upload contexts to the store; an unknown URL is fetched once within the limits of
+ * {@link ContextFetcher} and kept as Cached, or fails with LdContextNotAvailable. Compiled contexts are cached for a
+ * minute, so a deleted context stops resolving on every node of a cluster within that time.
  */
 public final class ContextService implements ContextResolver {
     private static final Logger LOG = LoggerFactory.getLogger(ContextService.class);
@@ -52,11 +53,19 @@ public final class ContextService implements ContextResolver {
     private final ContextCompiler compiler = new ContextCompiler(this::load);
     private final ExpiringCache<String, JsonNode> documents = new ExpiringCache<>(Duration.ofSeconds(60), 1_000);
     private final ExpiringCache<String, JsonLdContext> compiled = new ExpiringCache<>(Duration.ofSeconds(60), 1_000);
+    private final Map<String, Path> preloaded = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, java.util.concurrent.atomic.LongAdder> hits = new java.util.concurrent.ConcurrentHashMap<>();
+    private final ContextFetcher fetcher;
     private String publicUrl = "http://localhost:8080";
 
     public ContextService(Transactions transactions, ContextDocumentStore store) {
+        this(transactions, store, new ContextFetcher(false, java.util.Set.of(), false, Duration.ofSeconds(5), 1 << 20));
+    }
+
+    public ContextService(Transactions transactions, ContextDocumentStore store, ContextFetcher fetcher) {
         this.transactions = transactions;
         this.store = store;
+        this.fetcher = fetcher;
         BUNDLED.forEach((url, resource) -> bundled.put(url, readResource("/contexts/" + resource)));
         this.coreContext = bundled.get(NgsiLd.CORE_CONTEXT_V1_8).get("@context");
         this.core = compiler.compile(null, coreContext);
@@ -76,10 +85,9 @@ public final class ContextService implements ContextResolver {
         try {
             JsonNode entries = Json.parseRequest(Files.readString(index));
             for (var entry : entries.properties()) {
-                JsonNode document = Json.parseRequest(Files.readString(directory.resolve(entry.getValue().asText())));
-                if (!document.has("@context")) {
-                    throw new IllegalArgumentException("Context file " + entry.getValue().asText() + " has no @context member");
-                }
+                Path file = directory.resolve(entry.getValue().asText());
+                JsonNode document = readPreloaded(file);
+                preloaded.put(entry.getKey(), file);
                 transactions.inTransaction(connection -> {
                     store.insert(connection, UUID.randomUUID().toString(), entry.getKey(), "Cached", document);
                     return null;
@@ -89,6 +97,14 @@ public final class ContextService implements ContextResolver {
         } catch (IOException e) {
             throw new UncheckedIOException("Could not read the contexts in " + directory, e);
         }
+    }
+
+    private static JsonNode readPreloaded(Path file) throws IOException {
+        JsonNode document = Json.parseRequest(Files.readString(file));
+        if (!document.has("@context")) {
+            throw new IllegalArgumentException("Context file " + file + " has no @context member");
+        }
+        return document;
     }
 
     public JsonLdContext core() {
@@ -101,6 +117,7 @@ public final class ContextService implements ContextResolver {
         if (userContext == null || userContext.isNull()) {
             return core;
         }
+        countUse(userContext);
         return compiled.get(Json.write(userContext), key -> compiler.compile(userContext, coreContext));
     }
 
@@ -115,25 +132,91 @@ public final class ContextService implements ContextResolver {
     private JsonNode loadStored(String url) {
         Matcher hosted = HOSTED_PATH.matcher(url);
         String key = hosted.matches() ? hosted.group(1) : url;
-        Optional<StoredContext> stored = transactions.inTransaction(connection -> {
-            Optional<StoredContext> found = store.findByUrlOrId(connection, key);
-            if (found.isPresent()) {
-                store.recordUse(connection, found.get().url());
-            }
-            return found;
-        });
-        return stored.map(StoredContext::body).orElseThrow(() -> new MeridianException(ErrorType.LD_CONTEXT_NOT_AVAILABLE,
-                "The @context " + url + " is not in this broker's context store, and the broker never fetches from the "
-                        + "internet. Upload it with POST /ngsi-ld/v1/jsonldContexts or preload it with MERIDIAN_CONTEXTS_DIR."));
+        Optional<StoredContext> stored = transactions.readOnly(connection -> store.findByUrlOrId(connection, key));
+        if (stored.isPresent()) {
+            return stored.get().body();
+        }
+        if (hosted.matches()) {
+            throw new MeridianException(ErrorType.LD_CONTEXT_NOT_AVAILABLE, "No hosted @context " + url + " in the store");
+        }
+        return cache(url).body();
     }
 
-    /** Stores a context uploaded by a client (kind Hosted) and returns it. */
+    /** Reads a context from its origin (the preload folder, else the web) into the store as Cached. */
+    private StoredContext cache(String url) {
+        JsonNode document;
+        Path file = preloaded.get(url);
+        if (file != null) {
+            try {
+                document = readPreloaded(file);
+            } catch (IOException e) {
+                throw new MeridianException(ErrorType.LD_CONTEXT_NOT_AVAILABLE, "The preloaded @context " + url + " cannot be read again");
+            }
+        } else {
+            document = fetcher.fetch(url);
+            LOG.info("fetched @context {} and keeps it as Cached", url);
+        }
+        JsonNode body = document;
+        return transactions.inTransaction(connection -> {
+            store.insert(connection, UUID.randomUUID().toString(), url, "Cached", body);
+            return store.findByUrlOrId(connection, url).orElseThrow();
+        });
+    }
+
+    /** Counts the uses of the stored contexts a request names (written to the store when usage is read). */
+    private void countUse(JsonNode userContext) {
+        if (userContext.isTextual()) {
+            if (!bundled.containsKey(userContext.asText())) {
+                hits.computeIfAbsent(userContext.asText(), url -> new java.util.concurrent.atomic.LongAdder()).increment();
+            }
+        } else if (userContext.isArray()) {
+            userContext.forEach(element -> {
+                if (element.isTextual()) {
+                    countUse(element);
+                }
+            });
+        }
+    }
+
+    /** Writes the uses counted since the last time, so numberOfHits and lastUsage are current. */
+    private void flushHits() {
+        if (hits.isEmpty()) {
+            return;
+        }
+        Map<String, Long> counted = new LinkedHashMap<>();
+        for (String url : List.copyOf(hits.keySet())) {
+            java.util.concurrent.atomic.LongAdder adder = hits.remove(url);
+            if (adder != null) {
+                counted.put(url, adder.sum());
+            }
+        }
+        transactions.inTransaction(connection -> {
+            for (Map.Entry<String, Long> use : counted.entrySet()) {
+                Matcher hosted = HOSTED_PATH.matcher(use.getKey());
+                store.recordUse(connection, hosted.matches() ? hosted.group(1) : use.getKey(), use.getValue());
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Adds a context (clause 5.13.2): a document with the terms is stored as Hosted and served by this broker; a
+     * document whose @context is only a URL makes the broker hold that context as Cached.
+     */
     public StoredContext add(JsonNode document) {
         if (!document.isObject() || !document.has("@context")) {
-            throw MeridianException.badData("A context document must be a JSON object with an @context member");
+            throw MeridianException.invalidRequest("A context document must be a JSON object with an @context member");
         }
-        // Compile now so a context that cannot work is refused at upload, not at first use.
-        compiler.compile(document.get("@context"), coreContext);
+        JsonNode value = document.get("@context");
+        if (value.isTextual()) {
+            String url = value.asText();
+            if (bundled.containsKey(url)) {
+                throw MeridianException.badData("The ETSI core @context is built in; it needs no adding");
+            }
+            return find(url).orElseGet(() -> cache(url));
+        }
+        // Compile now so a context that cannot work is refused at upload, not at first use (its URLs are cached).
+        compiler.compile(value, coreContext);
         String localId = UUID.randomUUID().toString();
         String url = publicUrl + "/ngsi-ld/v1/jsonldContexts/" + localId;
         return transactions.inTransaction(connection -> {
@@ -143,6 +226,7 @@ public final class ContextService implements ContextResolver {
     }
 
     public List<StoredContext> list(String kind) {
+        flushHits();
         return transactions.readOnly(connection -> store.list(connection, kind));
     }
 
@@ -157,17 +241,36 @@ public final class ContextService implements ContextResolver {
     public Optional<StoredContext> find(String idOrUrl) {
         Matcher hosted = HOSTED_PATH.matcher(idOrUrl);
         String key = hosted.matches() ? hosted.group(1) : idOrUrl;
+        flushHits();
         return transactions.readOnly(connection -> store.findByUrlOrId(connection, key));
     }
 
-    public void delete(String idOrUrl) {
+    /**
+     * Deletes a context (clause 5.13.5); with reload, a Cached one is read again from its origin instead, and the
+     * built-in core context needs no reloading. Only Cached contexts have an origin to reload from.
+     */
+    public void delete(String idOrUrl, boolean reload) {
         if (bundled.containsKey(idOrUrl)) {
+            if (reload) {
+                return;
+            }
             throw MeridianException.badData("The ETSI core @context is built in and cannot be deleted");
         }
-        StoredContext stored = find(idOrUrl).orElseThrow(() -> MeridianException.notFound("No @context " + idOrUrl + " in the store"));
+        Optional<StoredContext> found = find(idOrUrl);
+        if (found.isEmpty()) {
+            throw reload ? MeridianException.badData("No Cached @context " + idOrUrl + " to reload")
+                    : MeridianException.notFound("No @context " + idOrUrl + " in the store");
+        }
+        StoredContext stored = found.get();
+        if (reload && !stored.kind().equals("Cached")) {
+            throw MeridianException.badData("Only a Cached @context can be reloaded; " + idOrUrl + " is " + stored.kind());
+        }
         transactions.inTransaction(connection -> store.delete(connection, stored.localId()));
         documents.invalidateAll();
         compiled.invalidateAll();
+        if (reload) {
+            cache(stored.url());
+        }
     }
 
     private static JsonNode readResource(String resource) {

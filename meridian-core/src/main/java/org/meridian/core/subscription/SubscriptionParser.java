@@ -106,12 +106,31 @@ public final class SubscriptionParser {
                 throw MeridianException.badData("A periodic subscription (timeInterval) needs entities");
             }
         }
+        checkProjection(notification);
         return new Subscription(id, entities, watched, triggers(body.get("notificationTrigger")), query, scopeQuery, geoQuery,
                 names(notification.get("attributes"), "notification.attributes", context), format(notification),
                 notification.path("sysAttrs").asBoolean(false), body.hasNonNull("lang") ? body.get("lang").asText() : null,
                 endpoint(notification.get("endpoint")), expiresAt(body.get("expiresAt"), now),
                 !body.has("isActive") || bool(body.get("isActive"), "isActive"), throttling,
                 notification.has("showChanges") && bool(notification.get("showChanges"), "showChanges"), timeInterval);
+    }
+
+    /** notification.pick and omit (clause 4.21): not with attributes, and no member in both. */
+    private static void checkProjection(JsonNode notification) {
+        JsonNode pick = notification.get("pick");
+        JsonNode omit = notification.get("omit");
+        if ((pick != null || omit != null) && notification.has("attributes")) {
+            throw MeridianException.badData("notification.attributes cannot be combined with pick or omit");
+        }
+        if (pick != null && omit != null) {
+            Set<String> picked = new java.util.HashSet<>();
+            (pick.isArray() ? pick : List.of(pick)).forEach(member -> picked.add(member.asText()));
+            for (JsonNode member : omit.isArray() ? omit : List.of(omit)) {
+                if (picked.contains(member.asText())) {
+                    throw MeridianException.badData("'" + member.asText() + "' is in both notification.pick and notification.omit");
+                }
+            }
+        }
     }
 
     private static List<Subscription.EntitySelector> entities(JsonNode node, JsonLdContext context) {

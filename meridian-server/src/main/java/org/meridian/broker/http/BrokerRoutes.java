@@ -31,6 +31,7 @@ public final class BrokerRoutes implements Routes {
 
     @Override
     public void register(RoutesConfig routes) {
+        routes.beforeMatched(EntityRoutes.BASE + "/*", KnownParameters::check);
         for (Routes part : parts) {
             part.register(routes);
         }

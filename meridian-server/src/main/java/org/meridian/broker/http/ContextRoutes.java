@@ -40,7 +40,8 @@ public final class ContextRoutes implements Routes {
         MediaTypes.requestBodyType(http.header("Content-Type"), false);
         JsonNode body = JsonBody.parse(http);
         StoredContext stored = contexts.add(body);
-        http.header("Location", stored.url()).status(201);
+        // A path, as for entities: the stored context's own URL (what clients name in @context) is in its details.
+        http.header("Location", EntityRoutes.BASE + "/jsonldContexts/" + stored.localId()).status(201);
     }
 
     private void list(Context http) {
@@ -53,15 +54,7 @@ public final class ContextRoutes implements Routes {
         ArrayNode list = NODES.arrayNode();
         for (StoredContext stored : contexts.list(kind)) {
             if (details) {
-                ObjectNode item = list.addObject();
-                item.put("URL", stored.url());
-                item.put("localId", "urn:ngsi-ld:jsonldContext:" + stored.localId());
-                item.put("kind", stored.kind());
-                item.put("createdAt", stored.createdAt().toString());
-                if (stored.lastUsage() != null) {
-                    item.put("lastUsage", stored.lastUsage().toString());
-                }
-                item.put("numberOfHits", stored.numberOfHits());
+                list.add(details(stored));
             } else {
                 list.add(stored.url());
             }
@@ -72,16 +65,35 @@ public final class ContextRoutes implements Routes {
         http.status(200).contentType(MediaTypes.JSON).result(Json.write(list));
     }
 
+    /** Serves a stored context (clause 5.13.4), or with details=true what is known of it. */
     private void get(Context http) {
         String id = localId(http.pathParam("contextId"));
-        JsonNode document = contexts.bundledDocument(id)
-                .or(() -> contexts.find(id).map(StoredContext::body))
-                .orElseThrow(() -> MeridianException.notFound("No @context " + id + " in the store"));
-        http.status(200).contentType(MediaTypes.JSON_LD).result(Json.write(document));
+        boolean details = Parameters.flag(http, "details");
+        java.util.Optional<JsonNode> bundled = contexts.bundledDocument(id);
+        if (bundled.isPresent()) {
+            JsonNode out = details ? NODES.objectNode().put("URL", id).put("kind", "Cached") : bundled.get();
+            http.status(200).contentType(MediaTypes.JSON).result(Json.write(out));
+            return;
+        }
+        StoredContext stored = contexts.find(id).orElseThrow(() -> MeridianException.notFound("No @context " + id + " in the store"));
+        http.status(200).contentType(MediaTypes.JSON).result(Json.write(details ? details(stored) : stored.body()));
+    }
+
+    private static ObjectNode details(StoredContext stored) {
+        ObjectNode item = NODES.objectNode();
+        item.put("URL", stored.url());
+        item.put("localId", "urn:ngsi-ld:jsonldContext:" + stored.localId());
+        item.put("kind", stored.kind());
+        item.put("createdAt", stored.createdAt().toString());
+        if (stored.lastUsage() != null) {
+            item.put("lastUsage", stored.lastUsage().toString());
+        }
+        item.put("numberOfHits", stored.numberOfHits());
+        return item;
     }
 
     private void delete(Context http) {
-        contexts.delete(localId(http.pathParam("contextId")));
+        contexts.delete(localId(http.pathParam("contextId")), Parameters.flag(http, "reload"));
         http.status(204);
     }
 

@@ -22,7 +22,7 @@ final class PageLinks {
 
     /** The same request with another offset: its other parameters kept, limit and offset last. */
     private static String link(Context http, String mediaType, int limit, int offset, String relation) {
-        StringBuilder url = new StringBuilder(http.path()).append('?');
+        StringBuilder url = new StringBuilder(http.path().replaceAll("/+$", "")).append('?');
         for (Map.Entry<String, List<String>> parameter : http.queryParamMap().entrySet()) {
             if (parameter.getKey().equals("limit") || parameter.getKey().equals("offset")) {
                 continue;

@@ -117,6 +117,7 @@ public final class SubscriptionRoutes implements Routes {
     private void create(Context http) {
         NgsiLdExchange exchange = new NgsiLdExchange(http, contexts);
         JsonNode body = exchange.body(false);
+        checkJsonLdContext(body);
         String id = subscriptions.create(exchange.caller(), body, exchange.contextValue(), exchange.context());
         http.header("Location", EntityRoutes.BASE + "/subscriptions/" + PathSegment.encode(id)).status(201);
     }
@@ -154,6 +155,22 @@ public final class SubscriptionRoutes implements Routes {
         NgsiLdExchange exchange = new NgsiLdExchange(http, contexts);
         subscriptions.delete(exchange.caller(), subscriptionId(http));
         http.status(204);
+    }
+
+    /**
+     * The context notifications are compacted with (jsonldContext) must be a URI the broker can resolve now: a
+     * subscription that could never notify is refused at once (400, or 503 LdContextNotAvailable).
+     */
+    private void checkJsonLdContext(JsonNode body) {
+        JsonNode jsonldContext = body.get("jsonldContext");
+        if (jsonldContext == null || jsonldContext.isNull()) {
+            return;
+        }
+        if (!jsonldContext.isTextual()) {
+            throw MeridianException.badData("jsonldContext must be the URI of an @context");
+        }
+        org.meridian.core.ngsild.EntityParser.requireUri(jsonldContext.asText(), "jsonldContext");
+        contexts.resolve(jsonldContext);
     }
 
     /** A subscription id is a URI; anything else is a malformed request, not a missing subscription (clause 6.3.2). */

@@ -55,11 +55,13 @@ public final class ContextDocumentStore {
         }
     }
 
-    /** Usage statistics are best effort: counted when a context is loaded into a node's cache. */
-    public void recordUse(Connection connection, String url) throws SQLException {
+    /** Adds uses counted by a node (each node writes its own counts when usage is read on it). */
+    public void recordUse(Connection connection, String urlOrId, long uses) throws SQLException {
         try (PreparedStatement update = connection.prepareStatement(
-                "UPDATE jsonld_context SET last_usage = now(), number_of_hits = number_of_hits + 1 WHERE url = ?")) {
-            update.setString(1, url);
+                "UPDATE jsonld_context SET last_usage = now(), number_of_hits = number_of_hits + ? WHERE url = ? OR local_id = ?")) {
+            update.setLong(1, uses);
+            update.setString(2, urlOrId);
+            update.setString(3, urlOrId);
             update.executeUpdate();
         }
     }

@@ -86,7 +86,8 @@ public final class HttpServer implements AutoCloseable {
             capabilities.forEach(capability -> capability.register(routes));
             new OperationsRoutes(databaseReachable, registry).register(routes);
             routes.exception(MeridianException.class, HttpServer::problem);
-            routes.exception(HttpResponseException.class, (e, http) -> problem(fromHttp(e, options.maxBodyBytes()), http));
+            routes.exception(HttpResponseException.class, (e, http) -> problem((e.getStatus() == 404 || e.getStatus() == 405)
+                    && hasEmptySegment(http) ? emptySegment(http) : fromHttp(e, options.maxBodyBytes()), http));
             // Jetty's own refusals of a request keep their kind (the reason is Jetty's wording, not repeated).
             routes.exception(org.eclipse.jetty.http.HttpException.RuntimeException.class, (e, http) -> problem(
                     new MeridianException(switch (e.getCode()) {
@@ -219,12 +220,13 @@ public final class HttpServer implements AutoCloseable {
     }
 
     /**
-     * An empty path segment (/entities//attrs, /entities/ with a method only an entity has) is an id or name left
-     * out: a malformed request, not a missing resource (NGSI-LD clause 6.3.2).
+     * An empty path segment inside a path (/entities//attrs) is an id or name left out: a malformed request, not a
+     * missing resource (NGSI-LD clause 6.3.2). A trailing slash names the collection itself, where a method for one
+     * member is 405.
      */
     private static boolean hasEmptySegment(Context http) {
         String path = http.path();
-        return path.startsWith("/ngsi-ld/") && (path.contains("//") || path.endsWith("/"));
+        return path.startsWith("/ngsi-ld/") && path.contains("//");
     }
 
     private static MeridianException emptySegment(Context http) {

@@ -145,6 +145,14 @@ public final class NgsiLdExchange {
             return value;
         }
         if (parsed.isArray()) {
+            boolean ids = !parsed.isEmpty();
+            for (JsonNode element : parsed) {
+                ids &= element.isTextual();
+            }
+            if (ids) {
+                // A batch delete's list of ids has no terms to expand, so no @context to carry.
+                return null;
+            }
             JsonNode first = null;
             for (JsonNode element : parsed) {
                 JsonNode value = element.get("@context");
