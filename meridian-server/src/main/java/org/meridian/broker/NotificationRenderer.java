@@ -27,19 +27,68 @@ final class NotificationRenderer {
                              Instant now) {
         ObjectNode notification = header(subscription, contextValue, now);
         ArrayNode data = notification.putArray("data");
+        RenderOptions options = options(subscription);
         if (change.kind() == EntityChange.Kind.DELETED) {
             ObjectNode deleted = data.addObject();
             deleted.put("id", change.entity().id());
             deleted.set("type", EntityRenderer.compactTypes(change.entity().types(), context));
             deleted.put("deletedAt", now.toString());
+            addDeleted(deleted, change.entity().attributes(), subscription, context, options, true);
         } else {
-            ObjectNode entity = EntityRenderer.render(change.entity(), context, options(subscription));
+            ObjectNode entity = EntityRenderer.render(change.entity(), context, options);
             if (subscription.showChanges() && subscription.format() != RenderOptions.Format.KEY_VALUES) {
-                addPreviousValues(entity, change, context, options(subscription));
+                addPreviousValues(entity, change, context, options);
             }
+            ObjectNode gone = NODES.objectNode();
+            change.previous().properties().forEach(attribute -> {
+                if (!change.entity().attributes().has(attribute.getKey())) {
+                    gone.set(attribute.getKey(), attribute.getValue());
+                }
+            });
+            addDeleted(entity, gone, subscription, context, options, false);
             data.add(entity);
         }
         return notification;
+    }
+
+    /**
+     * Attributes that are gone (deleted, or with their entity) appear with the NGSI-LD null as their value (clause
+     * 5.2.14), so a receiver learns of the deletion; with showChanges, beside the value they had.
+     */
+    private static void addDeleted(ObjectNode entity, JsonNode gone, Subscription subscription, JsonLdContext context,
+                                   RenderOptions options, boolean entityDeleted) {
+        for (var attribute : gone.properties()) {
+            if (!options.keeps(attribute.getKey())) {
+                continue;
+            }
+            ArrayNode instances = NODES.arrayNode();
+            for (JsonNode previous : attribute.getValue()) {
+                AttributeType type = AttributeType.ofStored(previous.path("type").asText());
+                JsonNode marker = type == AttributeType.LANGUAGE_PROPERTY && !entityDeleted
+                        ? NODES.objectNode().put("@none", NgsiLd.NULL_URI) : NODES.textNode(NgsiLd.NULL_URI);
+                if (subscription.format() == RenderOptions.Format.KEY_VALUES) {
+                    instances.add(marker);
+                    continue;
+                }
+                ObjectNode instance = instances.addObject();
+                instance.put("type", type.typeName());
+                instance.set(type.valueMember(), marker);
+                if (previous.has("datasetId")) {
+                    instance.set("datasetId", previous.get("datasetId"));
+                }
+                if (subscription.showChanges()) {
+                    JsonNode old = EntityRenderer.renderInstance(previous, context,
+                            new RenderOptions(RenderOptions.Format.NORMALIZED, false, null, null, options.language()));
+                    String member = type.valueMember();
+                    if (old.has(member)) {
+                        instance.set("previous" + Character.toUpperCase(member.charAt(0)) + member.substring(1), old.get(member));
+                    }
+                }
+            }
+            if (!instances.isEmpty()) {
+                entity.set(context.compactIri(attribute.getKey()), instances.size() == 1 ? instances.get(0) : instances);
+            }
+        }
     }
 
     /** A periodic notification (timeInterval): the current state of the selected entities. */

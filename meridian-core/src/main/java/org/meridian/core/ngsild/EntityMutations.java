@@ -2,6 +2,7 @@ package org.meridian.core.ngsild;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Iterator;
 import java.util.Map;
@@ -49,33 +50,30 @@ public final class EntityMutations {
         return current;
     }
 
-    /** Update attributes (clause 5.6.2): only existing attributes and datasetIds are replaced. */
+    /**
+     * Update attributes (clause 5.6.2 of v1.8): the given instances replace those of the same datasetId, and
+     * attributes or instances the entity does not have yet are appended; the null marker deletes. Deleting what does
+     * not exist is reported as not updated.
+     */
     public static ObjectNode update(ObjectNode current, ObjectNode replacements, AttributeChanges changes) {
         for (Map.Entry<String, JsonNode> attribute : replacements.properties()) {
-            ArrayNode existing = (ArrayNode) current.get(attribute.getKey());
-            if (existing == null) {
+            if (!current.has(attribute.getKey()) && allNull((ArrayNode) attribute.getValue())) {
                 changes.notUpdated(attribute.getKey(), "attribute does not exist");
                 continue;
             }
-            if (deleteNulls(current, attribute.getKey(), (ArrayNode) attribute.getValue(), changes)) {
-                continue;
-            }
-            boolean all = true;
-            for (JsonNode instance : attribute.getValue()) {
-                int index = indexOfDataset(existing, datasetId(instance));
-                if (index < 0) {
-                    all = false;
-                } else {
-                    existing.set(index, keepCreatedAt(existing.get(index), (ObjectNode) instance));
-                }
-            }
-            if (all) {
-                changes.updated(attribute.getKey());
-            } else {
-                changes.notUpdated(attribute.getKey(), "no instance with that datasetId");
-            }
+            append(current, (ObjectNode) JsonNodeFactory.instance.objectNode().set(attribute.getKey(), attribute.getValue()),
+                    false, changes);
         }
         return current;
+    }
+
+    private static boolean allNull(ArrayNode instances) {
+        for (JsonNode instance : instances) {
+            if (!isNullValue(instance)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

@@ -89,6 +89,7 @@ public final class TemporalRenderer {
             return out;
         }
         Map<String, ArrayNode> byAttribute = new LinkedHashMap<>();
+        Map<String, ObjectNode> groups = new LinkedHashMap<>();
         for (HistoryInstance instance : history.instances()) {
             if (!options.keeps(instance.attribute()) || !options.showsInstance(instance.instance())) {
                 continue;
@@ -96,7 +97,7 @@ public final class TemporalRenderer {
             String name = context.compactIri(instance.attribute());
             if (shape.simplified()) {
                 AttributeType type = AttributeType.ofStored(instance.instance().path("type").asText());
-                ObjectNode attribute = out.has(name) ? (ObjectNode) out.get(name) : out.putObject(name).put("type", type.typeName());
+                ObjectNode attribute = simplifiedGroup(out, groups, name, type, instance.instance().get("datasetId"));
                 String member = switch (type) {
                     case RELATIONSHIP -> "objects";
                     case LANGUAGE_PROPERTY -> "languageMaps";
@@ -107,7 +108,7 @@ public final class TemporalRenderer {
                     case PROPERTY, GEO_PROPERTY -> "values";
                 };
                 ArrayNode pairs = attribute.has(member) ? (ArrayNode) attribute.get(member) : attribute.putArray(member);
-                pairs.addArray().add(instance.instance().get(type.valueMember())).add(time(instance));
+                pairs.addArray().add(simplifiedValue(type, instance.instance().get(type.valueMember()), context)).add(time(instance));
             } else {
                 JsonNode rendered = EntityRenderer.renderInstance(instance.instance(), context, shape.options());
                 if (rendered instanceof ObjectNode object) {
@@ -117,6 +118,52 @@ public final class TemporalRenderer {
             }
         }
         return out;
+    }
+
+    /**
+     * The simplified representation of one attribute's instances of one datasetId (clause 4.5.9): one object per
+     * datasetId, several of them as an array, as instances of a multi-attribute are.
+     */
+    private static ObjectNode simplifiedGroup(ObjectNode out, Map<String, ObjectNode> groups, String name, AttributeType type,
+                                              JsonNode datasetId) {
+        String key = name + "\u0000" + (datasetId == null ? "" : datasetId.asText());
+        ObjectNode group = groups.get(key);
+        if (group != null) {
+            return group;
+        }
+        group = NODES.objectNode().put("type", type.typeName());
+        if (datasetId != null) {
+            group.set("datasetId", datasetId);
+        }
+        groups.put(key, group);
+        JsonNode existing = out.get(name);
+        if (existing == null) {
+            out.set(name, group);
+        } else if (existing.isArray()) {
+            ((ArrayNode) existing).add(group);
+        } else {
+            out.putArray(name).add(existing).add(group);
+        }
+        return group;
+    }
+
+    /** A value in a simplified pair: plain for Properties and Relationships, else wrapped in its member's name. */
+    private static JsonNode simplifiedValue(AttributeType type, JsonNode value, JsonLdContext context) {
+        return switch (type) {
+            case PROPERTY, GEO_PROPERTY, RELATIONSHIP -> value;
+            case VOCAB_PROPERTY -> NODES.objectNode().set("vocab", compactVocab(value, context));
+            case LANGUAGE_PROPERTY, JSON_PROPERTY, LIST_PROPERTY, LIST_RELATIONSHIP ->
+                    NODES.objectNode().set(type.valueMember(), value);
+        };
+    }
+
+    private static JsonNode compactVocab(JsonNode value, JsonLdContext context) {
+        if (value.isArray()) {
+            ArrayNode compacted = NODES.arrayNode();
+            value.forEach(element -> compacted.add(context.compactIri(element.asText())));
+            return compacted;
+        }
+        return NODES.textNode(context.compactIri(value.asText()));
     }
 
     /** When an instance happened: its observedAt, else when it was recorded. */

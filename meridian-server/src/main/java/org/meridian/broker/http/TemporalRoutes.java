@@ -162,9 +162,7 @@ public final class TemporalRoutes implements Routes {
         if (rendered.isEmpty()) {
             throw MeridianException.notFound("pick and omit leave nothing of entity " + history.entity().id());
         }
-        boolean showsAttributes = rendered.properties().stream().anyMatch(member -> !member.getKey().equals("id")
-                && !member.getKey().equals("type"));
-        if (parameters.single("attrs") != null && !showsAttributes
+        if (parameters.single("attrs") != null && !hasAttributes(rendered)
                 && request.attributes().stream().noneMatch(history.entity().attributes()::has)) {
             throw MeridianException.notFound("Entity " + history.entity().id() + " has none of the attributes asked for");
         }
@@ -177,6 +175,10 @@ public final class TemporalRoutes implements Routes {
                 parameters.single("idPattern"), parameters.single("type"), parameters.single("q"),
                 parameters.single("scopeQ"), parameters.single("georel"), parameters.single("geometry"),
                 parameters.single("coordinates"), parameters.single("geoproperty"), null));
+    }
+
+    private static boolean hasAttributes(ObjectNode rendered) {
+        return rendered.properties().stream().anyMatch(member -> !member.getKey().equals("id") && !member.getKey().equals("type"));
     }
 
     /**
@@ -228,7 +230,15 @@ public final class TemporalRoutes implements Routes {
         List<EntityHistory> histories = temporal.query(exchange.caller(), planned, limit,
                 parameters.integer("offset", 0, 0), request);
         ArrayNode array = NODES.arrayNode();
-        histories.forEach(history -> array.add(TemporalRenderer.render(history, context, shape)));
+        boolean projected = parameters.single("pick") != null || parameters.single("omit") != null;
+        for (EntityHistory history : histories) {
+            ObjectNode rendered = TemporalRenderer.render(history, context, shape);
+            // An entity with nothing in the window (or of the attributes and datasets asked for) has no evolution
+            // to show; with pick or omit, what is left is what was asked for.
+            if (projected || hasAttributes(rendered)) {
+                array.add(rendered);
+            }
+        }
         respond(exchange, mediaType, array, histories, request);
     }
 
@@ -294,7 +304,7 @@ public final class TemporalRoutes implements Routes {
         // pick names the attributes to read as attrs does; omit is applied when the answer is shown.
         List<String> expanded = attrs != null ? attrs.stream().map(context::expandTerm).toList()
                 : shown.attributes() != null ? List.copyOf(shown.attributes()) : null;
-        boolean aggregate = parameters.options().contains("aggregatedValues") || "aggregatedValues".equals(parameters.single("format"));
+        boolean aggregate = representation(parameters).equals("aggregatedValues");
         String period = parameters.single("aggrPeriodDuration");
         List<String> methods = parameters.list("aggrMethods");
         return new TemporalService.Request(expanded, column, from, to, parameters.integer("lastN", 0, 1),
@@ -313,18 +323,20 @@ public final class TemporalRoutes implements Routes {
         if (format != null && !TEMPORAL_FORMATS.contains(format)) {
             throw MeridianException.invalidRequest("Unknown format '" + format + "'; expected one of " + TEMPORAL_FORMATS);
         }
-        boolean simplified = options.contains("temporalValues") || "temporalValues".equals(format)
-                || options.contains("simplified") || options.contains("keyValues");
+        String representation = representation(parameters);
+        boolean simplified = representation.equals("temporalValues");
         List<String> methods = new ArrayList<>();
         List<String> requested = parameters.list("aggrMethods");
-        if (requested != null) {
+        if (!representation.equals("aggregatedValues")) {
+            requested = null;
+        } else if (requested != null) {
             for (String method : requested) {
                 if (!AGGREGATIONS.contains(method)) {
                     throw MeridianException.badData("Unknown aggrMethod '" + method + "'; expected one of " + AGGREGATIONS);
                 }
                 methods.add(method);
             }
-        } else if (options.contains("aggregatedValues") || "aggregatedValues".equals(format)) {
+        } else {
             throw MeridianException.badData("aggregatedValues needs aggrMethods");
         }
         List<String> attrs = parameters.list("attrs");
@@ -336,6 +348,23 @@ public final class TemporalRoutes implements Routes {
                     render.language(), render.linked(), Set.copyOf(datasetIds));
         }
         return new TemporalRenderer.Shape(render, simplified, methods);
+    }
+
+    /**
+     * The temporal representation asked for: format when given (it takes precedence, clause 6.3.12), else from
+     * options; temporalValues, aggregatedValues or normalized.
+     */
+    private static String representation(QueryParameters parameters) {
+        String format = parameters.single("format");
+        Set<String> options = parameters.options();
+        String chosen = format != null ? format : options.contains("aggregatedValues") ? "aggregatedValues"
+                : options.contains("temporalValues") || options.contains("simplified") || options.contains("keyValues")
+                ? "temporalValues" : "normalized";
+        return switch (chosen) {
+            case "simplified", "keyValues", "temporalValues" -> "temporalValues";
+            case "aggregatedValues" -> "aggregatedValues";
+            default -> "normalized";
+        };
     }
 
     private static org.meridian.core.query.Projection projection(QueryParameters parameters, String name, List<String> attrs) {
