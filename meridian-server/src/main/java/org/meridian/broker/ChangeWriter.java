@@ -163,7 +163,7 @@ public final class ChangeWriter {
             history.record(connection, tenant, changes);
             SubscriptionMatcher.Subscribers selecting = subscribers();
             if (!selecting.isEmpty()) {
-                List<NotificationStore.Pending> pending = notifications.matcher().notifications(tenant, selecting, changes, now());
+                List<NotificationStore.Pending> pending = notifications.matcher().notifications(tenant, selecting, changes, now(), connection);
                 queue.enqueue(connection, pending);
                 pending.forEach(notification -> filled.add(notification.queue()));
             }

@@ -212,7 +212,7 @@ public final class Notifications implements AutoCloseable {
             for (OutboxStore.Event event : events) {
                 // The matcher skips (and logs) a subscription that cannot be evaluated: no event blocks the others.
                 pending.addAll(matcher.notifications(event.tenant(), matcher.subscribers(connection, event.tenant()),
-                        List.of(event.change()), now));
+                        List.of(event.change()), now, connection));
             }
             queue.enqueue(connection, pending);
             outbox.delete(connection, events.stream().map(OutboxStore.Event::sequence).toList());
@@ -356,7 +356,8 @@ public final class Notifications implements AutoCloseable {
             return false;
         }
         Subscription.Endpoint endpoint = active.subscription().endpoint();
-        boolean delivered = channels.push(new Notification(endpoint, head.tenant(), head.subscriptionContextValue(), head.payload()));
+        boolean delivered = channels.push(new Notification(endpoint, head.tenant(), Notification.presentedContext(
+                Json.parseTrusted(head.subscriptionBody()), head.subscriptionContextValue()), head.payload()));
         Instant now = clock.instant();
         Double throttling = active.subscription().throttlingSeconds();
         if (delivered && throttling == null) {

@@ -1,5 +1,7 @@
 package org.meridian.broker;
 
+import org.meridian.broker.delivery.Notification;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.sql.Connection;
@@ -8,6 +10,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import org.meridian.broker.store.EntityStore;
+import org.meridian.core.ngsild.Entity;
+import org.meridian.core.security.ReadScope;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import org.meridian.broker.store.NotificationStore;
@@ -117,6 +124,15 @@ final class SubscriptionMatcher {
 
     /** The notifications the changes cause, in the order of the changes. */
     List<NotificationStore.Pending> notifications(String tenant, Subscribers subscribers, List<EntityChange> changes, Instant now) {
+        return notifications(tenant, subscribers, changes, now, null);
+    }
+
+    /**
+     * The notifications the changes cause; with the write's connection, subscriptions that join linked entities
+     * (notification.join) read them there, as the subscriber may see them.
+     */
+    List<NotificationStore.Pending> notifications(String tenant, Subscribers subscribers, List<EntityChange> changes, Instant now,
+                                                  Connection connection) {
         if (subscribers.isEmpty()) {
             return List.of();
         }
@@ -125,10 +141,15 @@ final class SubscriptionMatcher {
             for (Active active : subscribers.index.candidates(change.entity())) {
                 try {
                     // The subscriber is notified of what it may read: matched and rendered as its scope shows it.
-                    EntityChange seen = ReadPolicies.visible(policies.ownerScope(owner(active.row())), change).orElse(null);
+                    ReadScope scope = policies.ownerScope(owner(active.row()));
+                    EntityChange seen = ReadPolicies.visible(scope, change).orElse(null);
                     if (seen != null && !active.subscription().isExpired(now) && active.subscription().matches(seen)) {
-                        ObjectNode payload = NotificationRenderer.render(active.subscription(), active.row().context(),
-                                active.context(), seen, now);
+                        JsonNode presented = Notification.presentedContext(active.row().body(), active.row().context());
+                        Function<Set<String>, Map<String, Entity>> linked = connection == null ? null
+                                : ids -> readLinked(connection, tenant, scope, ids);
+                        ObjectNode payload = NotificationRenderer.render(active.subscription(), presented,
+                                presented == active.row().context() ? active.context() : contexts.resolve(presented), seen, now,
+                                active.row().body(), linked);
                         pending.add(new NotificationStore.Pending(tenant, active.row().id(), active.row().createdAt(), payload));
                         policies.notified(owner(active.row()), active.row().id(), seen.entity());
                     }
@@ -141,6 +162,18 @@ final class SubscriptionMatcher {
             }
         }
         return pending;
+    }
+
+    private static Map<String, Entity> readLinked(Connection connection, String tenant, ReadScope scope, Set<String> ids) {
+        try {
+            Map<String, Entity> found = new java.util.HashMap<>();
+            for (Entity entity : new EntityStore().findAll(connection, tenant, ids, false)) {
+                ReadPolicies.visible(scope, entity).ifPresent(shown -> found.put(shown.id(), shown));
+            }
+            return found;
+        } catch (SQLException e) {
+            throw new IllegalStateException("linked entities could not be read", e);
+        }
     }
 
     Active activate(StoredSubscription row) {

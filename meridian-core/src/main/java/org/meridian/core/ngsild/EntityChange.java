@@ -55,7 +55,8 @@ public record EntityChange(Kind kind, Entity entity, Set<String> changedAttribut
             }
         }
         for (String name : namesBefore) {
-            if (!after.attributes().has(name)) {
+            if (!after.attributes().has(name) || datasetIds(after.attributes().get(name)).size() < datasetIds(before.get(name)).size()) {
+                // Gone, or some of its instances (datasetIds) are.
                 changed.add(name);
             }
         }
@@ -67,6 +68,12 @@ public record EntityChange(Kind kind, Entity entity, Set<String> changedAttribut
             }
         }
         return new EntityChange(Kind.UPDATED, after, changed, previous);
+    }
+
+    private static Set<String> datasetIds(JsonNode instances) {
+        Set<String> ids = new LinkedHashSet<>();
+        instances.forEach(instance -> ids.add(instance.path("datasetId").asText("")));
+        return ids;
     }
 
     public static Set<String> namesOf(JsonNode attributes) {

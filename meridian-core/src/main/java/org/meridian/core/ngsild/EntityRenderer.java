@@ -93,6 +93,13 @@ public final class EntityRenderer {
         if (instances.size() == 1) {
             return renderInstance(instances.get(0), context, options, linked);
         }
+        if (options.format() == RenderOptions.Format.KEY_VALUES) {
+            // A multi-attribute in keyValues is a map of its instances' values by datasetId (clause 4.5.4, v1.8).
+            ObjectNode dataset = NODES.objectNode();
+            instances.forEach(instance -> dataset.set(instance.has("datasetId") ? instance.get("datasetId").asText()
+                    : RenderOptions.DEFAULT_INSTANCE, renderInstance(instance, context, options, linked)));
+            return NODES.objectNode().set("dataset", dataset);
+        }
         ArrayNode array = NODES.arrayNode();
         instances.forEach(instance -> array.add(renderInstance(instance, context, options, linked)));
         return array;

@@ -138,7 +138,8 @@ public record Subscription(
             case CREATED -> triggers.contains(Trigger.ENTITY_CREATED) || triggers.contains(Trigger.ATTRIBUTE_CREATED);
             case UPDATED -> triggers.contains(Trigger.ENTITY_UPDATED) || triggers.contains(Trigger.ATTRIBUTE_UPDATED)
                     || triggers.contains(Trigger.ATTRIBUTE_CREATED) || triggers.contains(Trigger.ATTRIBUTE_DELETED);
-            case DELETED -> triggers.contains(Trigger.ENTITY_DELETED);
+            // Deleting an entity deletes its attributes too.
+            case DELETED -> triggers.contains(Trigger.ENTITY_DELETED) || triggers.contains(Trigger.ATTRIBUTE_DELETED);
         };
     }
 

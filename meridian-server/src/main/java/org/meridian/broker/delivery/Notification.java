@@ -14,6 +14,21 @@ import org.meridian.core.subscription.Subscription;
  */
 public record Notification(Subscription.Endpoint endpoint, String tenant, JsonNode contextValue, String payload) {
 
+    /**
+     * The @context a subscription's notifications name (clause 5.2.12): its jsonldContext when it has one, else the
+     * context it was created with (one URL as itself).
+     */
+    public static JsonNode presentedContext(JsonNode subscriptionBody, JsonNode contextValue) {
+        JsonNode jsonldContext = subscriptionBody == null ? null : subscriptionBody.get("jsonldContext");
+        if (jsonldContext != null && jsonldContext.isTextual()) {
+            return jsonldContext;
+        }
+        if (contextValue != null && contextValue.isArray() && contextValue.size() == 1 && contextValue.get(0).isTextual()) {
+            return contextValue.get(0);
+        }
+        return contextValue;
+    }
+
     /** Its headers: HTTP request headers, or an MQTT message's metadata. */
     public Map<String, String> headers() {
         Map<String, String> headers = new LinkedHashMap<>();
