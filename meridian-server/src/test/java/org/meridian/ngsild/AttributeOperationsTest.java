@@ -56,15 +56,19 @@ class AttributeOperationsTest {
     }
 
     @Test
-    void updateChangesOnlyExistingAttributes() {
+    void updateReplacesExistingAttributesAndAppendsNewOnes() {
+        // NGSI-LD v1.8 clause 5.6.2 (and the ETSI suite's 011_01_03): attributes the entity lacks are appended.
         Api.Response response = api.patch("/ngsi-ld/v1/entities/" + ID + "/attrs",
                 "{\"NO2\": {\"type\": \"Property\", \"value\": 25}, \"CO\": {\"type\": \"Property\", \"value\": 1}}")
                 .tenant(tenant).send();
 
-        assertThat(response.status()).isEqualTo(207);
-        assertThat(response.json().path("notUpdated").get(0).path("attributeName").asText()).isEqualTo("CO");
+        assertThat(response.status()).as(response.toString()).isEqualTo(204);
         assertThat(entity().path("NO2").path("value").asInt()).isEqualTo(25);
-        assertThat(entity().has("CO")).isFalse();
+        assertThat(entity().path("CO").path("value").asInt()).isEqualTo(1);
+        Api.Response deleteMissing = api.patch("/ngsi-ld/v1/entities/" + ID + "/attrs",
+                "{\"SO2\": {\"type\": \"Property\", \"value\": \"urn:ngsi-ld:null\"}}").tenant(tenant).send();
+        assertThat(deleteMissing.status()).as("deleting what is not there is not updated").isEqualTo(207);
+        assertThat(deleteMissing.json().path("notUpdated").get(0).path("attributeName").asText()).isEqualTo("SO2");
     }
 
     @Test
