@@ -240,12 +240,7 @@ public final class EntityService {
         }
         AttributeChanges changes = new AttributeChanges();
         modify(caller, id, now, current -> {
-            List<String> types = current.types();
-            if (fragment.types() != null) {
-                LinkedHashSet<String> union = new LinkedHashSet<>(current.types());
-                union.addAll(fragment.types());
-                types = List.copyOf(union);
-            }
+            List<String> types = withTypes(current, fragment.types());
             // Scopes are replaced, or with noOverwrite added to (clause 5.6.3).
             List<String> scopes = current.scopes();
             if (fragment.scopes() != null) {
@@ -271,12 +266,7 @@ public final class EntityService {
         AttributeChanges changes = new AttributeChanges();
         modify(caller, id, now, current -> {
             // Types are added to (an entity keeps every type it had); scopes are replaced where there are some.
-            List<String> types = current.types();
-            if (fragment.types() != null) {
-                LinkedHashSet<String> union = new LinkedHashSet<>(current.types());
-                union.addAll(fragment.types());
-                types = List.copyOf(union);
-            }
+            List<String> types = withTypes(current, fragment.types());
             List<String> scopes = current.scopes();
             if (fragment.scopes() != null && current.scopes().isEmpty()) {
                 changes.notUpdated(NgsiLd.SCOPE, "the entity has no scope to update; append it");
@@ -368,6 +358,16 @@ public final class EntityService {
                     : drop.contains(attribute.getKey()));
             return current.withAttributes(remaining, now);
         });
+    }
+
+    /** An entity keeps every type it had; a fragment's types are added (null: none given). */
+    private static List<String> withTypes(Entity current, List<String> added) {
+        if (added == null) {
+            return current.types();
+        }
+        LinkedHashSet<String> union = new LinkedHashSet<>(current.types());
+        union.addAll(added);
+        return List.copyOf(union);
     }
 
     private static boolean isScope(String name, String iri) {

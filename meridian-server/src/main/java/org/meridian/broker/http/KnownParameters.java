@@ -2,10 +2,10 @@ package org.meridian.broker.http;
 
 import io.javalin.http.Context;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.meridian.core.error.MeridianException;
 
 /**
@@ -24,40 +24,39 @@ final class KnownParameters {
     private static final Map<String, Set<String>> BY_ROUTE = new HashMap<>();
 
     static {
-        allow("POST", "/entities", Set.of("local"));
-        allow("GET", "/entities", SELECTION, SHOWING, PAGING, Set.of("orderBy"));
-        allow("DELETE", "/entities", SELECTION, Set.of("keep", "drop"));
-        allow("GET", "/entities/{entityId}", SHOWING, Set.of("type"));
-        allow("PUT", "/entities/{entityId}", Set.of("local", "type"));
-        allow("PATCH", "/entities/{entityId}", Set.of("local", "type", "options"));
-        allow("DELETE", "/entities/{entityId}", Set.of("local", "type"));
-        allow("POST", "/entities/{entityId}/attrs", Set.of("local", "options", "type"));
-        allow("PATCH", "/entities/{entityId}/attrs", Set.of("local", "options", "type"));
-        allow("PATCH", "/entities/{entityId}/attrs/{attrId}", Set.of("local", "type", "datasetId"));
-        allow("PUT", "/entities/{entityId}/attrs/{attrId}", Set.of("local", "type", "datasetId"));
-        allow("DELETE", "/entities/{entityId}/attrs/{attrId}", Set.of("local", "type", "datasetId", "deleteAll", "lang"));
+        allow("POST", "/entities", List.of(Set.of("local")));
+        allow("GET", "/entities", List.of(SELECTION, SHOWING, PAGING, Set.of("orderBy")));
+        allow("DELETE", "/entities", List.of(SELECTION, Set.of("keep", "drop")));
+        allow("GET", "/entities/{entityId}", List.of(SHOWING, Set.of("type")));
+        allow("PUT", "/entities/{entityId}", List.of(Set.of("local", "type")));
+        allow("PATCH", "/entities/{entityId}", List.of(Set.of("local", "type", "options")));
+        allow("DELETE", "/entities/{entityId}", List.of(Set.of("local", "type")));
+        allow("POST", "/entities/{entityId}/attrs", List.of(Set.of("local", "options", "type")));
+        allow("PATCH", "/entities/{entityId}/attrs", List.of(Set.of("local", "options", "type")));
+        allow("PATCH", "/entities/{entityId}/attrs/{attrId}", List.of(Set.of("local", "type", "datasetId")));
+        allow("PUT", "/entities/{entityId}/attrs/{attrId}", List.of(Set.of("local", "type", "datasetId")));
+        allow("DELETE", "/entities/{entityId}/attrs/{attrId}", List.of(Set.of("local", "type", "datasetId", "deleteAll", "lang")));
         for (String batch : new String[] {"create", "upsert", "update", "delete", "merge"}) {
-            allow("POST", "/entityOperations/" + batch, Set.of("local", "options"));
+            allow("POST", "/entityOperations/" + batch, List.of(Set.of("local", "options")));
         }
-        allow("POST", "/entityOperations/query", SHOWING, PAGING, Set.of("orderBy"));
-        allow("GET", "/types", Set.of("details", "local", "limit", "offset"));
-        allow("GET", "/types/{type}", Set.of("local"));
-        allow("GET", "/attributes", Set.of("details", "local", "limit", "offset"));
-        allow("GET", "/attributes/{attrId}", Set.of("local"));
-        allow("POST", "/subscriptions", Set.of());
-        allow("GET", "/subscriptions", Set.of("limit", "offset", "count", "local"));
-        allow("GET", "/temporal/entities", SELECTION, SHOWING, PAGING, TIME, Set.of("orderBy"));
-        allow("GET", "/temporal/entities/{entityId}", SHOWING, TIME, Set.of("type"));
-        allow("POST", "/temporal/entities", Set.of("local"));
-        allow("POST", "/temporal/entityOperations/query", SHOWING, PAGING, TIME, Set.of("orderBy"));
+        allow("POST", "/entityOperations/query", List.of(SHOWING, PAGING, Set.of("orderBy")));
+        allow("GET", "/types", List.of(Set.of("details", "local", "limit", "offset")));
+        allow("GET", "/types/{type}", List.of(Set.of("local")));
+        allow("GET", "/attributes", List.of(Set.of("details", "local", "limit", "offset")));
+        allow("GET", "/attributes/{attrId}", List.of(Set.of("local")));
+        allow("POST", "/subscriptions", List.of(Set.of()));
+        allow("GET", "/subscriptions", List.of(Set.of("limit", "offset", "count", "local")));
+        allow("GET", "/temporal/entities", List.of(SELECTION, SHOWING, PAGING, TIME, Set.of("orderBy")));
+        allow("GET", "/temporal/entities/{entityId}", List.of(SHOWING, TIME, Set.of("type")));
+        allow("POST", "/temporal/entities", List.of(Set.of("local")));
+        allow("POST", "/temporal/entityOperations/query", List.of(SHOWING, PAGING, TIME, Set.of("orderBy")));
     }
 
     private KnownParameters() {
     }
 
-    @SafeVarargs
-    private static void allow(String method, String path, Set<String>... parameters) {
-        BY_ROUTE.put(method + " " + BASE + path, Stream.of(parameters).flatMap(Set::stream).collect(Collectors.toUnmodifiableSet()));
+    private static void allow(String method, String path, List<Set<String>> parameters) {
+        BY_ROUTE.put(method + " " + BASE + path, parameters.stream().flatMap(Set::stream).collect(Collectors.toUnmodifiableSet()));
     }
 
     /** Refuses a request naming a parameter its operation does not take; operations not listed take any. */
