@@ -289,6 +289,7 @@ public final class EntityService {
             if (!current.attributes().has(iri)) {
                 throw new MeridianException(BrokerError.ATTRIBUTE_NOT_FOUND, "The entity " + id + " has no attribute " + attributeName);
             }
+            requireSameType(payload, current.attributes().get(iri), attributeName);
             AttributeChanges changes = new AttributeChanges();
             ObjectNode merged = EntityMutations.merge(current.attributes(), patch, false, changes);
             if (!changes.complete()) {
@@ -358,6 +359,26 @@ public final class EntityService {
                     : drop.contains(attribute.getKey()));
             return current.withAttributes(remaining, now);
         });
+    }
+
+    /**
+     * A partial update changes members of an attribute, not what kind of attribute it is (clause 5.6.4): a given type
+     * must be the stored one (replace the attribute to change it).
+     */
+    private static void requireSameType(JsonNode payload, JsonNode stored, String attributeName) {
+        JsonNode given = payload.isObject() ? payload.get("type") : null;
+        if (given == null || !given.isTextual()) {
+            return;
+        }
+        String type = org.meridian.core.ngsild.AttributeType.fromName(given.asText())
+                .map(org.meridian.core.ngsild.AttributeType::typeName).orElse(given.asText());
+        for (JsonNode instance : stored) {
+            if (instance.path("type").asText().equals(type)) {
+                return;
+            }
+        }
+        throw MeridianException.badData("'" + attributeName + "' is a " + stored.get(0).path("type").asText()
+                + ", not a " + type + "; a partial update keeps the kind of attribute (replace it with PUT)");
     }
 
     /** An entity keeps every type it had; a fragment's types are added (null: none given). */

@@ -81,6 +81,29 @@ class AttributeOperationsTest {
     }
 
     @Test
+    void aPartialUpdateKeepsTheKindOfAttributeAndTakesMergePatch() {
+        Api.Response relationship = api.patch("/ngsi-ld/v1/entities/" + ID + "/attrs/NO2",
+                "{\"type\": \"Relationship\", \"object\": \"urn:ngsi-ld:Device:1\"}").tenant(tenant).send();
+        assertThat(relationship.status()).as(relationship.toString()).isEqualTo(400);
+        assertThat(entity().path("NO2").path("type").asText()).isEqualTo("Property");
+
+        Api.Response mergePatch = api.patch("/ngsi-ld/v1/entities/" + ID + "/attrs/NO2", "{\"value\": 33}")
+                .contentType("application/merge-patch+json").tenant(tenant).send();
+        assertThat(mergePatch.status()).as(mergePatch.toString()).isEqualTo(204);
+        assertThat(entity().path("NO2").path("value").asInt()).isEqualTo(33);
+    }
+
+    @Test
+    void namesThatJsonLdKeepsForKeywordsAreRefused() {
+        Api.Response attribute = api.put("/ngsi-ld/v1/entities/" + ID + "/attrs/@invalid",
+                "{\"type\": \"Property\", \"value\": 1}").tenant(tenant).send();
+        assertThat(attribute.status()).as(attribute.toString()).isEqualTo(400);
+        Api.Response type = api.post("/ngsi-ld/v1/entities", "{\"id\": \"urn:ngsi-ld:X:keyword\", \"type\": \"type\"}")
+                .tenant(tenant).send();
+        assertThat(type.status()).as("\"type\" expands to @type: %s", type).isEqualTo(400);
+    }
+
+    @Test
     void partialUpdateOfAMissingAttributeIsNotFound() {
         Api.Response response = api.patch("/ngsi-ld/v1/entities/" + ID + "/attrs/SO2", "{\"value\": 1}")
                 .tenant(tenant).send();

@@ -112,6 +112,10 @@ public final class EntityParser {
         for (String name : names) {
             checkName(name, "entity type");
             String iri = context.expandTerm(name);
+            if (iri.startsWith("@")) {
+                // "type" (or any term the context maps to a keyword) is not a type of things.
+                throw MeridianException.badData("The entity type '" + name + "' names the JSON-LD keyword " + iri);
+            }
             if (!expanded.contains(iri)) {
                 expanded.add(iri);
             }
@@ -431,6 +435,9 @@ public final class EntityParser {
     public static void checkName(String name, String what) {
         if (name.isEmpty() || name.length() > MAX_NAME_LENGTH) {
             throw MeridianException.badData("An " + what + " must have 1 to " + MAX_NAME_LENGTH + " characters");
+        }
+        if (name.startsWith("@")) {
+            throw MeridianException.badData("The " + what + " '" + name + "' starts with @, which JSON-LD keeps for its keywords");
         }
         if (FORBIDDEN_NAME_CHARACTERS.matcher(name).find() || name.chars().anyMatch(Character::isISOControl)) {
             throw MeridianException.badData("The " + what + " '" + name + "' contains a forbidden character (whitespace,"

@@ -294,7 +294,7 @@ public final class EntityRoutes implements Routes {
 
     private void partialUpdate(Context http) {
         NgsiLdExchange exchange = exchange(http);
-        JsonNode body = exchange.body(false);
+        JsonNode body = exchange.body(true);
         entities.partialUpdateAttribute(exchange.caller(), exchange.entityId(), exchange.attributeName(), body,
                 exchange.context());
         http.status(204);
