@@ -79,10 +79,4 @@ final class RenderOptionsReader {
         names.forEach(name -> expanded.add(context.expandTerm(name)));
         return expanded;
     }
-
-    private static Set<String> intersect(Set<String> a, Set<String> b) {
-        Set<String> both = new LinkedHashSet<>(a);
-        both.retainAll(b);
-        return both;
-    }
 }
