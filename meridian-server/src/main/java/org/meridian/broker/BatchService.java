@@ -64,7 +64,22 @@ public final class BatchService implements AutoCloseable {
         }
     }
 
-    private record Parsed(List<Entity> valid, BatchResult result) {
+    /** @param contexts each valid entity's @context, by id (its names are shown in that context's terms) */
+    private record Parsed(List<Entity> valid, BatchResult result, Map<String, JsonLdContext> contexts) {
+    }
+
+    /**
+     * The @context of each element of a batch. With application/ld+json every element carries its own (clause 6.3.5),
+     * and a mistake in one (none given, one that cannot be loaded) fails that element alone, as other errors do.
+     */
+    @FunctionalInterface
+    public interface ElementContexts {
+        /** The element's context; throws for this element alone. */
+        JsonLdContext of(JsonNode element);
+
+        static ElementContexts one(JsonLdContext context) {
+            return element -> context;
+        }
     }
 
     /**
@@ -86,7 +101,7 @@ public final class BatchService implements AutoCloseable {
                 parsed.result().failure(entity.id(), WritePolicies.notYours(entity.id()));
             }
         }
-        return new Parsed(allowed, parsed.result());
+        return new Parsed(allowed, parsed.result(), parsed.contexts());
     }
 
     private Map<String, List<String>> storedTypes(String tenant, List<String> ids) {
@@ -99,13 +114,15 @@ public final class BatchService implements AutoCloseable {
         });
     }
 
-    private Parsed parseAll(JsonNode payload, JsonLdContext context, boolean fragments, Instant now) {
+    private Parsed parseAll(JsonNode payload, ElementContexts contexts, boolean fragments, Instant now) {
         List<JsonNode> elements = elements(payload);
         BatchResult result = new BatchResult();
         List<Entity> valid = new ArrayList<>();
+        Map<String, JsonLdContext> contextById = new java.util.HashMap<>();
         for (JsonNode element : elements) {
             String id = element.path("id").asText(element.path("@id").asText(""));
             try {
+                JsonLdContext context = contexts.of(element);
                 Entity entity;
                 if (fragments) {
                     ObjectNode object = EntityParser.requireObject(element, "An entity");
@@ -117,11 +134,12 @@ public final class BatchService implements AutoCloseable {
                     entity = EntityParser.parseEntity(element, context, now);
                 }
                 valid.add(entity);
+                contextById.put(entity.id(), context);
             } catch (MeridianException e) {
                 result.failure(id, e);
             }
         }
-        return new Parsed(valid, result);
+        return new Parsed(valid, result, contextById);
     }
 
     private List<JsonNode> elements(JsonNode payload) {
@@ -139,9 +157,9 @@ public final class BatchService implements AutoCloseable {
         return elements;
     }
 
-    public BatchResult create(Caller caller, JsonNode payload, JsonLdContext context) {
+    public BatchResult create(Caller caller, JsonNode payload, ElementContexts contexts) {
         String tenant = caller.tenant();
-        Parsed parsed = owned(caller, parseAll(payload, context, false, writer.now()));
+        Parsed parsed = owned(caller, parseAll(payload, contexts, false, writer.now()));
         Map<String, Entity> unique = new LinkedHashMap<>();
         for (Entity entity : parsed.valid()) {
             if (unique.putIfAbsent(entity.id(), entity) != null) {
@@ -173,8 +191,12 @@ public final class BatchService implements AutoCloseable {
 
     /** Upsert: create missing entities; replace existing ones, or with {@code update} append to them. */
     public UpsertResult upsert(Caller caller, JsonNode payload, JsonLdContext context, boolean update) {
+        return upsert(caller, payload, ElementContexts.one(context), update);
+    }
+
+    public UpsertResult upsert(Caller caller, JsonNode payload, ElementContexts contexts, boolean update) {
         String tenant = caller.tenant();
-        Parsed parsed = owned(caller, parseAll(payload, context, false, writer.now()));
+        Parsed parsed = owned(caller, parseAll(payload, contexts, false, writer.now()));
         if (parsed.valid().isEmpty()) {
             return new UpsertResult(parsed.result(), List.of());
         }
@@ -184,17 +206,17 @@ public final class BatchService implements AutoCloseable {
     }
 
     /** Batch update: append attributes to existing entities (noOverwrite keeps existing ones). */
-    public BatchResult update(Caller caller, JsonNode payload, JsonLdContext context, boolean noOverwrite) {
-        return modifyExisting(caller, payload, context, noOverwrite ? Kind.UPDATE_NO_OVERWRITE : Kind.UPDATE);
+    public BatchResult update(Caller caller, JsonNode payload, ElementContexts contexts, boolean noOverwrite) {
+        return modifyExisting(caller, payload, contexts, noOverwrite ? Kind.UPDATE_NO_OVERWRITE : Kind.UPDATE);
     }
 
     /** Batch merge: merge-patch each existing entity. */
-    public BatchResult merge(Caller caller, JsonNode payload, JsonLdContext context) {
-        return modifyExisting(caller, payload, context, Kind.MERGE);
+    public BatchResult merge(Caller caller, JsonNode payload, ElementContexts contexts) {
+        return modifyExisting(caller, payload, contexts, Kind.MERGE);
     }
 
     /** An existing entity after one incoming entity of the given kind of write. */
-    private static Entity apply(Kind kind, Entity base, Entity incoming) {
+    private static Entity apply(Kind kind, Entity base, Entity incoming, AttributeChanges changes) {
         var types = union(base.types(), incoming.types());
         var scopes = incoming.scopes().isEmpty() ? base.scopes() : incoming.scopes();
         return switch (kind) {
@@ -203,7 +225,7 @@ public final class BatchService implements AutoCloseable {
             case UPSERT_UPDATE -> new Entity(base.id(), types, scopes, EntityMutations.append(base.attributes(),
                     incoming.attributes(), false, new AttributeChanges()), base.createdAt(), incoming.modifiedAt());
             case UPDATE, UPDATE_NO_OVERWRITE -> new Entity(base.id(), types, base.scopes(), EntityMutations.append(
-                    base.attributes(), incoming.attributes(), kind == Kind.UPDATE_NO_OVERWRITE, new AttributeChanges()),
+                    base.attributes(), incoming.attributes(), kind == Kind.UPDATE_NO_OVERWRITE, changes),
                     base.createdAt(), incoming.modifiedAt());
             case MERGE -> new Entity(base.id(), types, scopes, EntityMutations.merge(base.attributes(), incoming.attributes(),
                     true, new AttributeChanges()), base.createdAt(), incoming.modifiedAt());
@@ -211,15 +233,19 @@ public final class BatchService implements AutoCloseable {
         };
     }
 
-    private BatchResult modifyExisting(Caller caller, JsonNode payload, JsonLdContext context, Kind kind) {
-        Parsed parsed = owned(caller, parseAll(payload, context, true, writer.now()));
+    private BatchResult modifyExisting(Caller caller, JsonNode payload, ElementContexts contexts, Kind kind) {
+        Parsed parsed = owned(caller, parseAll(payload, contexts, true, writer.now()));
         if (parsed.valid().isEmpty()) {
             return parsed.result();
         }
         Outcome outcome = write(caller.tenant(), kind, parsed.valid());
-        parsed.valid().stream().map(Entity::id).filter(id -> !outcome.missing().contains(id)).distinct()
+        parsed.valid().stream().map(Entity::id).filter(id -> !outcome.missing().contains(id) && !outcome.kept().containsKey(id)).distinct()
                 .forEach(parsed.result()::success);
         outcome.missing().forEach(id -> parsed.result().failure(id, new MeridianException(BrokerError.ENTITY_NOT_FOUND, "No entity " + id)));
+        // With noOverwrite, an entity whose existing attributes were kept was not updated as asked (clause 5.6.9):
+        // reported like the single-entity append reports them (207), the rest of its attributes written.
+        outcome.kept().forEach((id, names) -> parsed.result().failure(id, MeridianException.badData(
+                "Attributes kept as they were (noOverwrite): " + String.join(", ", names.stream().map(parsed.contexts().get(id)::compactIri).toList()))));
         return parsed.result();
     }
 
@@ -233,7 +259,10 @@ public final class BatchService implements AutoCloseable {
      * What one request's write did: the ids it created (create, upsert), and for updates the ids it found missing
      * (in the order given, repeated ids once).
      */
-    private record Outcome(Set<String> written, Set<String> missing) {
+    private record Outcome(Set<String> written, Set<String> missing, Map<String, Set<String>> kept) {
+        Outcome(Set<String> written, Set<String> missing) {
+            this(written, missing, Map.of());
+        }
     }
 
     /** Small requests share transactions with concurrent ones (group commit); large ones amortise their own. */
@@ -306,20 +335,24 @@ public final class BatchService implements AutoCloseable {
         for (List<Entity> request : round) {
             Set<String> created = new java.util.LinkedHashSet<>();
             Set<String> missing = new java.util.LinkedHashSet<>();
+            Map<String, Set<String>> kept = new LinkedHashMap<>();
             for (Entity incoming : request) {
+                AttributeChanges changes = new AttributeChanges();
                 Entity base = next.containsKey(incoming.id()) ? next.get(incoming.id()) : current.get(incoming.id());
                 if (upsert) {
                     if (base == null) {
                         created.add(incoming.id());
                     }
-                    next.put(incoming.id(), base == null ? incoming : apply(key.kind(), base, incoming));
+                    next.put(incoming.id(), base == null ? incoming : apply(key.kind(), base, incoming, changes));
                 } else if (base == null) {
                     missing.add(incoming.id());
                 } else {
-                    next.put(incoming.id(), apply(key.kind(), base, incoming));
+                    next.put(incoming.id(), apply(key.kind(), base, incoming, changes));
                 }
+                changes.notUpdated().forEach(skipped -> kept.computeIfAbsent(incoming.id(), id -> new java.util.LinkedHashSet<>())
+                        .add(skipped.attributeName()));
             }
-            outcomes.add(new Outcome(created, missing));
+            outcomes.add(new Outcome(created, missing, kept));
         }
         writing.upsert(List.copyOf(next.values()));
         writing.record(changes(next, before));
@@ -361,11 +394,14 @@ public final class BatchService implements AutoCloseable {
             writing.record(existing.values().stream().map(EntityChange::deleted).toList());
             return gone;
         });
+        Set<String> reported = new java.util.HashSet<>();
         for (String id : ids) {
-            if (deleted.contains(id)) {
+            if (deleted.contains(id) && reported.add(id)) {
                 result.success(id);
             } else {
-                result.failure(id, new MeridianException(BrokerError.ENTITY_NOT_FOUND, "No entity " + id));
+                // An id given twice is deleted once: the second time there is nothing left to delete.
+                result.failure(id, new MeridianException(BrokerError.ENTITY_NOT_FOUND, "No entity " + id
+                        + (reported.contains(id) ? " (deleted earlier in this batch)" : "")));
             }
         }
         return result;

@@ -144,23 +144,26 @@ public final class ContextService implements ContextResolver {
 
     /** Reads a context from its origin (the preload folder, else the web) into the store as Cached. */
     private StoredContext cache(String url) {
-        JsonNode document;
-        Path file = preloaded.get(url);
-        if (file != null) {
-            try {
-                document = readPreloaded(file);
-            } catch (IOException e) {
-                throw new MeridianException(ErrorType.LD_CONTEXT_NOT_AVAILABLE, "The preloaded @context " + url + " cannot be read again");
-            }
-        } else {
-            document = fetcher.fetch(url);
-            LOG.info("fetched @context {} and keeps it as Cached", url);
-        }
-        JsonNode body = document;
+        JsonNode body = readFromOrigin(url);
         return transactions.inTransaction(connection -> {
             store.insert(connection, UUID.randomUUID().toString(), url, "Cached", body);
             return store.findByUrlOrId(connection, url).orElseThrow();
         });
+    }
+
+    /** A context's document as its origin (the preload folder, else the web) serves it now; 503 when it cannot. */
+    private JsonNode readFromOrigin(String url) {
+        Path file = preloaded.get(url);
+        if (file != null) {
+            try {
+                return readPreloaded(file);
+            } catch (IOException e) {
+                throw new MeridianException(ErrorType.LD_CONTEXT_NOT_AVAILABLE, "The preloaded @context " + url + " cannot be read again");
+            }
+        }
+        JsonNode document = fetcher.fetch(url);
+        LOG.info("fetched @context {} and keeps it as Cached", url);
+        return document;
     }
 
     /** Counts the uses of the stored contexts a request names (written to the store when usage is read). */
@@ -265,12 +268,17 @@ public final class ContextService implements ContextResolver {
         if (reload && !stored.kind().equals("Cached")) {
             throw MeridianException.badData("Only a Cached @context can be reloaded; " + idOrUrl + " is " + stored.kind());
         }
-        transactions.inTransaction(connection -> store.delete(connection, stored.localId()));
+        // A reload reads the origin first: when it cannot be reached (503), the cached copy stays in use.
+        JsonNode fresh = reload ? readFromOrigin(stored.url()) : null;
+        transactions.inTransaction(connection -> {
+            store.delete(connection, stored.localId());
+            if (fresh != null) {
+                store.insert(connection, UUID.randomUUID().toString(), stored.url(), "Cached", fresh);
+            }
+            return null;
+        });
         documents.invalidateAll();
         compiled.invalidateAll();
-        if (reload) {
-            cache(stored.url());
-        }
     }
 
     private static JsonNode readResource(String resource) {

@@ -284,12 +284,13 @@ public final class EntityService {
                                        JsonLdContext context) {
         String iri = context.expandTerm(attributeName);
         Instant now = now();
-        ObjectNode patch = attributeFragment(attributeName, iri, payload, context, now);
         modify(caller, id, now, current -> {
             if (!current.attributes().has(iri)) {
                 throw new MeridianException(BrokerError.ATTRIBUTE_NOT_FOUND, "The entity " + id + " has no attribute " + attributeName);
             }
             requireSameType(payload, current.attributes().get(iri), attributeName);
+            ObjectNode patch = attributeFragment(attributeName, iri, withStoredValue(payload, current.attributes().get(iri)),
+                    context, now);
             AttributeChanges changes = new AttributeChanges();
             ObjectNode merged = EntityMutations.merge(current.attributes(), patch, false, changes);
             if (!changes.complete()) {
@@ -359,6 +360,30 @@ public final class EntityService {
                     : drop.contains(attribute.getKey()));
             return current.withAttributes(remaining, now);
         });
+    }
+
+    private static final List<String> VALUE_MEMBERS = List.of("value", "object", "languageMap", "vocab", "json",
+            "valueList", "objectList");
+
+    /**
+     * A partial update may give only sub-attributes or metadata (clause 5.6.4): the attribute keeps its type and value,
+     * which are taken from the stored instance of the same datasetId so that the fragment parses as that attribute.
+     */
+    private static JsonNode withStoredValue(JsonNode payload, JsonNode stored) {
+        if (!(payload instanceof ObjectNode object) || object.has("type") || VALUE_MEMBERS.stream().anyMatch(object::has)) {
+            return payload;
+        }
+        String datasetId = object.path("datasetId").asText("");
+        for (JsonNode instance : stored) {
+            if (instance.path("datasetId").asText("").equals(datasetId)) {
+                org.meridian.core.ngsild.AttributeType type = org.meridian.core.ngsild.AttributeType.ofStored(instance.path("type").asText());
+                ObjectNode completed = object.deepCopy();
+                completed.put("type", type.typeName());
+                completed.set(type.valueMember(), instance.get(type.valueMember()));
+                return completed;
+            }
+        }
+        return payload;
     }
 
     /**

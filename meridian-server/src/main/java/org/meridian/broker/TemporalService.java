@@ -9,6 +9,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import org.meridian.broker.store.EntityQueries;
 import org.meridian.broker.store.EntityStore;
 import org.meridian.broker.store.HistoryReader;
@@ -33,7 +35,8 @@ public final class TemporalService {
      * What to read.
      *
      * @param attributes expanded names, or null for all
-     * @param timeColumn observed_at (observedAt, falling back to the recording time) or recorded_at (modifiedAt)
+     * @param timeColumn observed_at (observedAt, falling back to the recording time), recorded_at (modifiedAt) or
+     *                   deleted_at (deletions only, by when they happened)
      * @param lastN the newest N instances per attribute, or 0
      * @param bucketSeconds the aggregation period, or 0 for one bucket over the whole range
      * @param methods the aggregation methods asked for
@@ -134,6 +137,7 @@ public final class TemporalService {
             tenants.require(connection, tenant);
             WritePolicies.require(writable, id, known(connection, tenant, id).types());
             history.append(connection, tenant, id, attributes);
+            temporalEntities.addToState(connection, tenant, id, attributes);
             return null;
         });
     }
@@ -309,7 +313,10 @@ public final class TemporalService {
         EntityHistory.Cut cut = null;
         if (instances.size() > request.maxInstances()) {
             instances = instances.subList(0, request.maxInstances());
-            cut = new EntityHistory.Cut(time.apply(instances.getFirst()), time.apply(instances.getLast()));
+            Set<String> without = new TreeSet<>(historyReader.attributesOf(connection, tenant, entity.id(),
+                    request.attributes(), scope.viewOf(entity.types())));
+            instances.forEach(instance -> without.remove(instance.attribute()));
+            cut = new EntityHistory.Cut(without);
         }
         List<HistoryInstance> shown = new java.util.ArrayList<>(instances);
         shown.sort(java.util.Comparator.comparing(HistoryInstance::attribute).thenComparing(time)

@@ -121,6 +121,35 @@ class AttributeOperationsTest {
     }
 
     @Test
+    void replacingOneDatasetIdKeepsTheOtherInstancesAndTheCreationTime() {
+        String createdAt = api.get("/ngsi-ld/v1/entities/" + ID + "?options=sysAttrs").tenant(tenant).send().json()
+                .path("PM25").get(1).path("createdAt").asText();
+
+        Api.Response response = api.put("/ngsi-ld/v1/entities/" + ID + "/attrs/PM25",
+                "{\"type\": \"Property\", \"value\": 40, \"datasetId\": \"urn:ngsi-ld:Dataset:sensorB\"}").tenant(tenant).send();
+
+        assertThat(response.status()).as(response.toString()).isEqualTo(204);
+        JsonNode instances = api.get("/ngsi-ld/v1/entities/" + ID + "?options=sysAttrs").tenant(tenant).send().json().path("PM25");
+        assertThat(instances).extracting(i -> i.path("value").asInt()).containsExactly(11, 40);
+        assertThat(instances.get(1).path("createdAt").asText()).isEqualTo(createdAt);
+    }
+
+    @Test
+    void aPartialUpdateWithOnlySubAttributesKeepsTheAttributesTypeAndValue() {
+        api.post("/ngsi-ld/v1/entities/" + ID + "/attrs",
+                "{\"refDevice\": {\"type\": \"Relationship\", \"object\": \"urn:ngsi-ld:Device:d1\"}}").tenant(tenant).send();
+
+        Api.Response response = api.patch("/ngsi-ld/v1/entities/" + ID + "/attrs/refDevice",
+                "{\"providedBy\": {\"type\": \"Relationship\", \"object\": \"urn:ngsi-ld:Person:inspector-4\"}}").tenant(tenant).send();
+
+        assertThat(response.status()).as(response.toString()).isEqualTo(204);
+        JsonNode device = entity().path("refDevice");
+        assertThat(device.path("type").asText()).isEqualTo("Relationship");
+        assertThat(device.path("object").asText()).isEqualTo("urn:ngsi-ld:Device:d1");
+        assertThat(device.path("providedBy").path("object").asText()).isEqualTo("urn:ngsi-ld:Person:inspector-4");
+    }
+
+    @Test
     void instancesAreUpdatedByDatasetId() {
         api.patch("/ngsi-ld/v1/entities/" + ID + "/attrs/PM25",
                 "{\"value\": 99, \"datasetId\": \"urn:ngsi-ld:Dataset:sensorB\"}").tenant(tenant).send();

@@ -93,8 +93,18 @@ class BatchOperationsTest {
                  {"id": "urn:ngsi-ld:OffStreetParking:9", "totalSpotNumber": {"type": "Property", "value": 5}}]""");
 
         assertThat(response.status()).isEqualTo(207);
-        assertThat(response.json().path("success")).containsExactly(Api.parse("\"urn:ngsi-ld:OffStreetParking:1\""));
-        assertThat(response.json().path("errors").get(0).path("error").path("status").asInt()).isEqualTo(404);
+        assertThat(response.json().path("success")).as("an entity whose attribute was kept is not updated as asked").isEmpty();
+        JsonNode errors = response.json().path("errors");
+        assertThat(errors).extracting(e -> e.path("entityId").asText())
+                .containsExactlyInAnyOrder("urn:ngsi-ld:OffStreetParking:1", "urn:ngsi-ld:OffStreetParking:9");
+        for (JsonNode error : errors) {
+            if (error.path("entityId").asText().endsWith(":1")) {
+                assertThat(error.path("error").path("status").asInt()).isEqualTo(400);
+                assertThat(error.path("error").path("detail").asText()).contains("availableSpotNumber").doesNotContain("totalSpotNumber");
+            } else {
+                assertThat(error.path("error").path("status").asInt()).isEqualTo(404);
+            }
+        }
         JsonNode parking = get("urn:ngsi-ld:OffStreetParking:1").json();
         assertThat(parking.path("availableSpotNumber").path("value").asInt()).isEqualTo(10);
         assertThat(parking.path("totalSpotNumber").path("value").asInt()).isEqualTo(50);
@@ -121,6 +131,38 @@ class BatchOperationsTest {
         assertThat(response.json().path("success")).containsExactly(Api.parse("\"urn:ngsi-ld:OffStreetParking:1\""));
         assertThat(get("urn:ngsi-ld:OffStreetParking:1").status()).isEqualTo(404);
         assertThat(batch("delete", "[\"urn:ngsi-ld:OffStreetParking:2\"]").status()).isEqualTo(204);
+    }
+
+    @Test
+    void anIdGivenTwiceToDeleteIsDeletedOnceAndReportedOnce() {
+        batch("create", "[" + parking(1, 10) + "]");
+
+        Api.Response response = batch("delete", "[\"urn:ngsi-ld:OffStreetParking:1\", \"urn:ngsi-ld:OffStreetParking:1\"]");
+
+        assertThat(response.status()).isEqualTo(207);
+        assertThat(response.json().path("success")).containsExactly(Api.parse("\"urn:ngsi-ld:OffStreetParking:1\""));
+        assertThat(response.json().path("errors").get(0).path("error").path("status").asInt()).isEqualTo(404);
+    }
+
+    @Test
+    void aMistakeInOneElementsContextFailsThatElementAlone() {
+        String suite = "\"@context\": \"https://uri.etsi.org/ngsi-ld/v1/ngsi-ld-core-context-v1.8.jsonld\"";
+        Api.Response mixed = api.post("/ngsi-ld/v1/entityOperations/create", "[" + parking(1, 1).replaceFirst("\\{", "{" + suite + ", ")
+                + ", " + parking(2, 2) + "]").header("Content-Type", "application/ld+json").tenant(tenant).send();
+        assertThat(mixed.status()).as(mixed.toString()).isEqualTo(207);
+        assertThat(mixed.json().path("success")).containsExactly(Api.parse("\"urn:ngsi-ld:OffStreetParking:1\""));
+        assertThat(mixed.json().path("errors").get(0).path("entityId").asText()).isEqualTo("urn:ngsi-ld:OffStreetParking:2");
+        assertThat(mixed.json().path("errors").get(0).path("error").path("type").asText()).endsWith("/BadRequestData");
+
+        Api.Response json = batch("create", "[" + parking(3, 3).replaceFirst("\\{", "{" + suite + ", ") + ", " + parking(4, 4) + "]");
+        assertThat(json.status()).isEqualTo(207);
+        assertThat(json.json().path("success")).containsExactly(Api.parse("\"urn:ngsi-ld:OffStreetParking:4\""));
+        assertThat(get("urn:ngsi-ld:OffStreetParking:3").status()).isEqualTo(404);
+
+        Api.Response unknown = api.post("/ngsi-ld/v1/entityOperations/upsert", "[" + parking(5, 5).replaceFirst("\\{",
+                "{\"@context\": \"urn:example:no-such-context\", ") + "]").header("Content-Type", "application/ld+json").tenant(tenant).send();
+        assertThat(unknown.status()).isEqualTo(207);
+        assertThat(unknown.json().path("errors").get(0).path("error").path("status").asInt()).isIn(400, 503);
     }
 
     @Test

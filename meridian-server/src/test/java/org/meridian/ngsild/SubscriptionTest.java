@@ -60,11 +60,27 @@ class SubscriptionTest {
         assertThat(subscription.path("id").asText()).isEqualTo(java.net.URLDecoder.decode(id, java.nio.charset.StandardCharsets.UTF_8));
         assertThat(subscription.path("status").asText()).isEqualTo("active");
         assertThat(subscription.path("watchedAttributes").get(0).asText()).isEqualTo("status");
-        assertThat(subscription.path("notification").path("timesSent").asInt()).isZero();
+        assertThat(subscription.path("notification").has("timesSent")).as("nothing sent yet: no counter").isFalse();
+        assertThat(subscription.path("notificationTrigger").toString()).isEqualTo("[\"attributeCreated\",\"attributeUpdated\"]");
         assertThat(api.get("/ngsi-ld/v1/subscriptions").tenant(tenant).send().json()).hasSize(1);
 
         assertThat(api.delete("/ngsi-ld/v1/subscriptions/" + id).tenant(tenant).send().status()).isEqualTo(204);
         assertThat(api.get("/ngsi-ld/v1/subscriptions/" + id).tenant(tenant).send().status()).isEqualTo(404);
+    }
+
+    @Test
+    void aSubscriptionIsShownInTheTermsOfTheReadersContext() {
+        Api.Response created = api.post("/ngsi-ld/v1/subscriptions", """
+                {"type": "Subscription", "entities": [{"type": "Streetlight"}], "watchedAttributes": ["powerState"],
+                 "notification": {"attributes": ["powerState"], "endpoint": {"uri": "%s"}},
+                 "@context": {"Streetlight": "https://example.org/city#Streetlight", "powerState": "https://example.org/city#powerState"}}"""
+                .formatted(receiver.url())).header("Content-Type", "application/ld+json").tenant(tenant).send();
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+
+        JsonNode shown = api.get(created.header("Location")).tenant(tenant).send().json();
+        assertThat(shown.path("entities").get(0).path("type").asText()).as("no context: full IRIs").isEqualTo("https://example.org/city#Streetlight");
+        assertThat(shown.path("watchedAttributes").get(0).asText()).isEqualTo("https://example.org/city#powerState");
+        assertThat(shown.path("notification").path("attributes").get(0).asText()).isEqualTo("https://example.org/city#powerState");
     }
 
     @Test

@@ -133,6 +133,33 @@ class TemporalTest {
     }
 
     @Test
+    void aDeletedAttributeLeavesAnInstanceWithItsDeletionTime() {
+        assertThat(api.patch("/ngsi-ld/v1/entities/" + ID + "/attrs", """
+                {"name": {"type": "LanguageProperty", "languageMap": {"zh": "下穿通道7号", "en": "Underpass 7"}},
+                 "drain": {"type": "Relationship", "object": "urn:ngsi-ld:Pump:p-7"}}""").tenant(tenant).send().status()).isEqualTo(204);
+        for (String attribute : new String[] {"waterLevel", "name", "drain"}) {
+            assertThat(api.delete("/ngsi-ld/v1/entities/" + ID + "/attrs/" + attribute).tenant(tenant).send().status()).isEqualTo(204);
+        }
+
+        JsonNode deletions = temporal("?timeproperty=deletedAt");
+        assertThat(deletions.path("waterLevel")).hasSize(1);
+        JsonNode level = deletions.path("waterLevel").get(0);
+        assertThat(level.path("value").asText()).isEqualTo("urn:ngsi-ld:null");
+        assertThat(java.time.Instant.parse(level.path("deletedAt").asText())).isAfter(java.time.Instant.now().minusSeconds(60));
+        assertThat(deletions.path("name").get(0).path("languageMap").path("@none").asText()).isEqualTo("urn:ngsi-ld:null");
+        assertThat(deletions.path("drain").get(0).path("object").asText()).isEqualTo("urn:ngsi-ld:null");
+        assertThat(deletions.has("status")).as("not deleted").isFalse();
+
+        JsonNode levels = temporal("?attrs=waterLevel").path("waterLevel");
+        assertThat(levels).as("the deletion closes the history").hasSize(5);
+        assertThat(levels.get(4).path("value").asText()).isEqualTo("urn:ngsi-ld:null");
+        assertThat(temporal("?timeproperty=deletedAt&timerel=before&timeAt=2024-01-01T00:00:00Z").has("waterLevel")).isFalse();
+        JsonNode simplified = temporal("?timeproperty=deletedAt&attrs=waterLevel&options=temporalValues").path("waterLevel");
+        assertThat(simplified.path("values").get(0).get(0).asText()).isEqualTo("urn:ngsi-ld:null");
+        assertThat(simplified.path("values").get(0).get(1).asText()).isEqualTo(level.path("deletedAt").asText());
+    }
+
+    @Test
     void unknownEntityIsNotFound() {
         assertThat(api.get("/ngsi-ld/v1/temporal/entities/urn:ngsi-ld:X:0").tenant(tenant).send().status()).isEqualTo(404);
     }

@@ -233,8 +233,82 @@ class TemporalWriteTest {
         Api.Response query = api.get("/ngsi-ld/v1/temporal/entities?type=NoiseLevelObserved&attrs=LAeq").tenant(tenant).send();
         assertThat(query.json()).as("deleted and history-only entities are found by type")
                 .extracting(e -> e.path("id").asText()).containsExactly("urn:ngsi-ld:NoiseLevelObserved:imported-1", ID);
-        assertThat(api.get("/ngsi-ld/v1/temporal/entities?type=NoiseLevelObserved&q=LAeq%3E0").tenant(tenant).send().json())
-                .as("q is about the current state, which they do not have").isEmpty();
+        assertThat(api.get("/ngsi-ld/v1/temporal/entities?type=NoiseLevelObserved&attrs=LAeq&q=LAeq%3E57.5").tenant(tenant).send().json())
+                .as("q looks at the last state: 58.25 imported, 57 when deleted")
+                .extracting(e -> e.path("id").asText()).containsExactly("urn:ngsi-ld:NoiseLevelObserved:imported-1");
+    }
+
+    @Test
+    void historyOnlyEntitiesAreSelectedByTheirLatestInstancesAndPlace() {
+        createTemporal("""
+                {"id": "urn:ngsi-ld:Vehicle:bus-1", "type": "Vehicle",
+                 "speed": [{"type": "Property", "value": 120, "observedAt": "2020-08-01T12:03:00Z"},
+                           {"type": "Property", "value": 40, "observedAt": "2020-08-01T12:07:00Z"}],
+                 "location": {"type": "GeoProperty", "value": {"type": "Point", "coordinates": [116.40, 39.90]},
+                              "observedAt": "2020-08-01T12:07:00Z"}}""");
+        createTemporal("""
+                {"id": "urn:ngsi-ld:Vehicle:bus-2", "type": "Vehicle",
+                 "speed": [{"type": "Property", "value": 95, "observedAt": "2020-08-01T12:05:00Z"}],
+                 "location": {"type": "GeoProperty", "value": {"type": "Point", "coordinates": [121.47, 31.23]},
+                              "observedAt": "2020-08-01T12:05:00Z"}}""");
+        // An older reading added later does not replace the latest one.
+        api.post("/ngsi-ld/v1/temporal/entities/urn:ngsi-ld:Vehicle:bus-2/attrs",
+                "{\"speed\": {\"type\": \"Property\", \"value\": 10, \"observedAt\": \"2020-08-01T11:00:00Z\"}}").tenant(tenant).send();
+
+        assertThat(ids("/ngsi-ld/v1/temporal/entities?type=Vehicle&q=speed%3E90")).containsExactly("urn:ngsi-ld:Vehicle:bus-2");
+        assertThat(ids("/ngsi-ld/v1/temporal/entities?type=Vehicle&georel=near%3BmaxDistance%3D%3D2000&geometry=Point&coordinates=%5B116.401%2C39.901%5D"))
+                .containsExactly("urn:ngsi-ld:Vehicle:bus-1");
+        JsonNode bus2 = api.get("/ngsi-ld/v1/temporal/entities?type=Vehicle&q=speed%3E90&attrs=speed").tenant(tenant).send().json().get(0);
+        assertThat(bus2.path("speed")).as("the whole history of what matched").extracting(i -> i.path("value").asInt()).containsExactly(10, 95);
+    }
+
+    private java.util.List<String> ids(String path) {
+        Api.Response response = api.get(path).tenant(tenant).send();
+        assertThat(response.status()).as(response.toString()).isEqualTo(200);
+        java.util.List<String> ids = new java.util.ArrayList<>();
+        response.json().forEach(entity -> ids.add(entity.path("id").asText()));
+        return ids;
+    }
+
+    @Test
+    void anObservationSentAgainReplacesTheOneStored() {
+        createTemporal(THREE_READINGS);
+        Api.Response again = createTemporal("""
+                {"id": "%s", "type": "NoiseLevelObserved",
+                 "LAeq": [{"type": "Property", "value": 61.5, "observedAt": "2024-05-01T08:00:00Z"},
+                          {"type": "Property", "value": 50.0, "observedAt": "2024-05-01T09:00:00Z"},
+                          {"type": "Property", "value": 52.0, "observedAt": "2024-05-01T09:00:00Z"},
+                          {"type": "Property", "value": 59.0, "observedAt": "2024-05-01T08:00:00Z", "datasetId": "urn:ngsi-ld:Dataset:b"}]}"""
+                .formatted(ID));
+        assertThat(again.status()).as(again.toString()).isEqualTo(204);
+
+        JsonNode history = history("?attrs=LAeq");
+        assertThat(history.path("LAeq")).as("re-imported: not doubled; the last of a request wins; another datasetId is its own")
+                .extracting(i -> i.path("value").asDouble()).containsExactlyInAnyOrder(61.5, 52.0, 58.25, 59.0);
+        JsonNode hourly = history("?attrs=LAeq&options=aggregatedValues&aggrMethods=max,totalCount&aggrPeriodDuration=PT1H"
+                + "&timerel=between&timeAt=2024-05-01T08:00:00Z&endTimeAt=2024-05-01T11:00:00Z").path("LAeq");
+        assertThat(hourly.path("max")).as("the hourly roll-up follows").extracting(b -> b.get(0).asDouble()).containsExactly(61.5, 52.0, 58.25);
+        assertThat(hourly.path("totalCount")).extracting(b -> b.get(0).asInt()).containsExactly(2, 1, 1);
+    }
+
+    @Test
+    void anAnswerCutAtTheInstanceLimitShowsAttributesLeftWithoutInstances() {
+        // One more instance than MERIDIAN_TEMPORAL_MAX_INSTANCES (10,000) before the only LAmax reading.
+        StringBuilder readings = new StringBuilder();
+        for (int i = 0; i <= 10_000; i++) {
+            readings.append(i == 0 ? "" : ",").append("{\"type\":\"Property\",\"value\":").append(i % 90)
+                    .append(",\"observedAt\":\"").append(java.time.Instant.parse("2024-05-01T00:00:00Z").plusSeconds(i)).append("\"}");
+        }
+        assertThat(createTemporal("{\"id\": \"" + ID + "\", \"type\": \"NoiseLevelObserved\", \"LAeq\": [" + readings
+                + "], \"LAmax\": [{\"type\": \"Property\", \"value\": 95, \"observedAt\": \"2024-05-02T00:00:00Z\"}]}").status())
+                .isEqualTo(201);
+
+        Api.Response cut = api.get("/ngsi-ld/v1/temporal/entities/" + ID).tenant(tenant).send();
+        assertThat(cut.status()).isEqualTo(206);
+        assertThat(cut.header("Content-Range")).startsWith("date-time 2024-05-01T00:00:00Z-2024-05-01T02:46:39Z");
+        assertThat(cut.json().path("LAeq")).hasSize(10_000);
+        assertThat(cut.json().path("LAmax").isArray()).as(cut.json().path("LAmax").toString()).isTrue();
+        assertThat(cut.json().path("LAmax")).isEmpty();
     }
 
     @Test

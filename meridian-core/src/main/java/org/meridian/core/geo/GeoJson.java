@@ -10,6 +10,7 @@ import org.locationtech.jts.geom.LinearRing;
 import org.locationtech.jts.geom.Point;
 import org.locationtech.jts.geom.Polygon;
 import org.locationtech.jts.geom.PrecisionModel;
+import org.locationtech.jts.geom.util.GeometryFixer;
 import org.meridian.core.error.MeridianException;
 
 /** Reads and checks GeoJSON geometries (RFC 7946) into JTS geometries in longitude/latitude order. */
@@ -48,7 +49,7 @@ public final class GeoJson {
 
     /** Parses coordinates given apart from their type, as the geometry and coordinates query parameters do. */
     public static Geometry parse(String type, JsonNode coordinates) {
-        return switch (type) {
+        Geometry geometry = switch (type) {
             case "Point" -> point(coordinates);
             case "MultiPoint" -> FACTORY.createMultiPoint(array(coordinates, 1, "MultiPoint").valueStream()
                     .map(GeoJson::point).toArray(Point[]::new));
@@ -60,6 +61,10 @@ public final class GeoJson {
                     .map(GeoJson::polygon).toArray(Polygon[]::new));
             default -> throw MeridianException.badData("Unsupported GeoJSON geometry type '" + type + "'");
         };
+        // RFC 7946 asks only for closed rings of four or more positions; a ring that crosses itself (a "bowtie" drawn by
+        // hand on a map) is well-formed GeoJSON but not a valid OGC polygon. It is kept as written and compared as the
+        // area it encloses, so a query with the same polygon finds it and JTS predicates never meet an invalid shape.
+        return geometry.isValid() ? geometry : GeometryFixer.fix(geometry);
     }
 
     private static Point point(JsonNode position) {
@@ -78,11 +83,7 @@ public final class GeoJson {
         for (int i = 1; i < rings.size(); i++) {
             holes[i - 1] = ring(rings.get(i));
         }
-        Polygon polygon = FACTORY.createPolygon(shell, holes);
-        if (!polygon.isValid()) {
-            throw MeridianException.badData("The Polygon is not valid (self-intersecting or holes outside the shell)");
-        }
-        return polygon;
+        return FACTORY.createPolygon(shell, holes);
     }
 
     private static LinearRing ring(JsonNode positions) {

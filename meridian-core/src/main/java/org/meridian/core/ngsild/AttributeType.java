@@ -1,5 +1,7 @@
 package org.meridian.core.ngsild;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.util.Optional;
 
 /** The NGSI-LD attribute types (clause 4.5), each with the member that carries its value. */
@@ -29,6 +31,19 @@ public enum AttributeType {
 
     public String valueMember() {
         return valueMember;
+    }
+
+    /**
+     * The NGSI-LD null in this type's value member, as a deleted attribute shows it: a language map
+     * with the null under {@code @none}, a one-element list, or the null URI.
+     */
+    public JsonNode nullValue() {
+        JsonNodeFactory nodes = JsonNodeFactory.instance;
+        return switch (this) {
+            case LANGUAGE_PROPERTY -> nodes.objectNode().put("@none", NgsiLd.NULL_URI);
+            case LIST_PROPERTY, LIST_RELATIONSHIP -> nodes.arrayNode().add(NgsiLd.NULL_URI);
+            case PROPERTY, RELATIONSHIP, GEO_PROPERTY, VOCAB_PROPERTY, JSON_PROPERTY -> nodes.textNode(NgsiLd.NULL_URI);
+        };
     }
 
     /** Accepts the compact name and the expanded core IRI. */

@@ -116,15 +116,29 @@ public final class EntityMutations {
         return current;
     }
 
-    /** Replaces one attribute entirely (clause 5.6.19); the attribute must exist. */
+    /** Replaces the instances of one attribute that the given ones name by datasetId (clause 5.6.19). */
     public static ObjectNode replaceAttribute(ObjectNode current, String name, ArrayNode instances) {
         ArrayNode existing = (ArrayNode) current.get(name);
-        if (existing != null && !existing.isEmpty()) {
-            for (JsonNode instance : instances) {
-                ((ObjectNode) instance).set("createdAt", existing.get(0).get("createdAt"));
+        if (existing == null) {
+            current.set(name, instances);
+            return current;
+        }
+        // Each given instance replaces the stored one of its datasetId, whose createdAt it keeps; the instances of
+        // other datasetIds stay (clause 5.6.19), and a datasetId not stored yet is added.
+        for (JsonNode instance : instances) {
+            String datasetId = instance.path("datasetId").asText("");
+            boolean replaced = false;
+            for (int i = 0; i < existing.size() && !replaced; i++) {
+                if (existing.get(i).path("datasetId").asText("").equals(datasetId)) {
+                    ((ObjectNode) instance).set("createdAt", existing.get(i).get("createdAt"));
+                    existing.set(i, instance);
+                    replaced = true;
+                }
+            }
+            if (!replaced) {
+                existing.add(instance);
             }
         }
-        current.set(name, instances);
         return current;
     }
 

@@ -182,7 +182,8 @@ public final class EntityRenderer {
                         extras = true;
                     }
                 }
-                case "observedAt", "unitCode", "datasetId", "objectType" -> {
+                // deletedAt is only in the history's record of a deletion, which it describes.
+                case "observedAt", "unitCode", "datasetId", "objectType", "deletedAt" -> {
                     out.set(key, member.getValue());
                     extras = true;
                 }

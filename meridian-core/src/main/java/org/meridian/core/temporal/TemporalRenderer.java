@@ -117,6 +117,14 @@ public final class TemporalRenderer {
                 byAttribute.computeIfAbsent(name, key -> out.putArray(key)).add(rendered);
             }
         }
+        if (history.cut() != null) {
+            for (String attribute : history.cut().withoutInstances()) {
+                String name = context.compactIri(attribute);
+                if (options.keeps(attribute) && !out.has(name)) {
+                    out.putArray(name);
+                }
+            }
+        }
         return out;
     }
 

@@ -49,9 +49,13 @@ class GeoQueryTest {
     }
 
     @Test
-    void selfIntersectingPolygonsAreRefused() {
-        assertThatThrownBy(() -> GeoQuery.parse("within", "Polygon", "[[[0,0],[1,1],[1,0],[0,1],[0,0]]]", "location"))
-                .isInstanceOf(MeridianException.class).hasMessageContaining("not valid");
+    void selfIntersectingPolygonsAreComparedAsTheAreaTheyEnclose() throws Exception {
+        GeoQuery bowtie = GeoQuery.parse("within", "Polygon", "[[[0,0],[1,1],[1,0],[0,1],[0,0]]]", "location");
+
+        assertThat(bowtie.matches(geometry("{\"type\":\"Point\",\"coordinates\":[0.2,0.5]}"))).isTrue();
+        assertThat(bowtie.matches(geometry("{\"type\":\"Point\",\"coordinates\":[0.5,0.2]}"))).isFalse();
+        assertThat(GeoQuery.parse("equals", "Polygon", "[[[0,0],[1,1],[1,0],[0,1],[0,0]]]", "location")
+                .matches(geometry("{\"type\":\"Polygon\",\"coordinates\":[[[0,0],[1,1],[1,0],[0,1],[0,0]]]}"))).isTrue();
     }
 
     @Test

@@ -49,8 +49,8 @@ public final class BatchRoutes implements Routes {
 
     private void create(Context http) {
         NgsiLdExchange exchange = new NgsiLdExchange(http, contexts);
-        JsonNode body = exchange.body(false);
-        BatchResult result = batches.create(exchange.caller(), body, exchange.context());
+        JsonNode body = exchange.batchBody();
+        BatchResult result = batches.create(exchange.caller(), body, exchange::contextOf);
         if (result.failed().isEmpty()) {
             ArrayNode ids = NODES.arrayNode();
             result.succeeded().forEach(ids::add);
@@ -62,9 +62,9 @@ public final class BatchRoutes implements Routes {
 
     private void upsert(Context http) {
         NgsiLdExchange exchange = new NgsiLdExchange(http, contexts);
-        JsonNode body = exchange.body(false);
+        JsonNode body = exchange.batchBody();
         boolean update = Parameters.options(http).contains("update");
-        BatchService.UpsertResult upsert = batches.upsert(exchange.caller(), body, exchange.context(), update);
+        BatchService.UpsertResult upsert = batches.upsert(exchange.caller(), body, exchange::contextOf, update);
         if (!upsert.result().failed().isEmpty()) {
             respondMixed(http, upsert.result());
         } else if (!upsert.created().isEmpty()) {
@@ -78,15 +78,15 @@ public final class BatchRoutes implements Routes {
 
     private void update(Context http) {
         NgsiLdExchange exchange = new NgsiLdExchange(http, contexts);
-        JsonNode body = exchange.body(false);
+        JsonNode body = exchange.batchBody();
         boolean noOverwrite = Parameters.options(http).contains("noOverwrite");
-        respondNoContentOrMixed(http, batches.update(exchange.caller(), body, exchange.context(), noOverwrite));
+        respondNoContentOrMixed(http, batches.update(exchange.caller(), body, exchange::contextOf, noOverwrite));
     }
 
     private void merge(Context http) {
         NgsiLdExchange exchange = new NgsiLdExchange(http, contexts);
-        JsonNode body = exchange.body(false);
-        respondNoContentOrMixed(http, batches.merge(exchange.caller(), body, exchange.context()));
+        JsonNode body = exchange.batchBody();
+        respondNoContentOrMixed(http, batches.merge(exchange.caller(), body, exchange::contextOf));
     }
 
     private void delete(Context http) {

@@ -14,6 +14,7 @@ import org.meridian.broker.NotificationStream;
 import org.meridian.broker.SubscriptionService;
 import org.meridian.core.error.ErrorType;
 import org.meridian.core.error.MeridianException;
+import org.meridian.core.jsonld.JsonLdContext;
 import org.meridian.core.security.Caller;
 import org.meridian.core.security.Redaction;
 import org.meridian.core.subscription.StoredSubscription;
@@ -133,7 +134,8 @@ public final class SubscriptionRoutes implements Routes {
         ArrayNode list = NODES.arrayNode();
         // One more than the page says whether there is a next page (clause 5.5.9).
         List<StoredSubscription> rows = subscriptions.list(exchange.caller(), limit + 1, offset);
-        rows.stream().limit(limit).forEach(row -> list.add(present(row)));
+        JsonLdContext shownWith = exchange.context();
+        rows.stream().limit(limit).forEach(row -> list.add(present(row, shownWith)));
         exchange.respond(200, list, mediaType);
         PageLinks.add(http, mediaType, limit, offset, rows.size() > limit);
     }
@@ -141,7 +143,8 @@ public final class SubscriptionRoutes implements Routes {
     private void retrieve(Context http) {
         NgsiLdExchange exchange = new NgsiLdExchange(http, contexts);
         String mediaType = exchange.accept(PRODUCIBLE);
-        exchange.respond(200, present(subscriptions.retrieve(exchange.caller(), subscriptionId(http))), mediaType);
+        exchange.respond(200, present(subscriptions.retrieve(exchange.caller(), subscriptionId(http)), exchange.context()),
+                mediaType);
     }
 
     private void update(Context http) {
@@ -178,14 +181,22 @@ public final class SubscriptionRoutes implements Routes {
         return org.meridian.core.ngsild.EntityParser.requireUri(http.pathParam("subscriptionId"), "The subscription id");
     }
 
-    /** The subscription as sent, with its state and delivery statistics (clause 5.2.12, 5.2.14). */
-    private static ObjectNode present(StoredSubscription row) {
+    /**
+     * The subscription as sent, with its state and delivery statistics (clause 5.2.12, 5.2.14); its entity types and
+     * attribute names in the terms of the reader's @context (the full IRIs, without one).
+     */
+    private ObjectNode present(StoredSubscription row, JsonLdContext shownWith) {
         ObjectNode out = (ObjectNode) row.body().deepCopy();
+        recompact(out, contexts.resolve(row.context()), shownWith);
         out.put("id", row.id());
         out.put("type", "Subscription");
         // isActive is shown as the client set it, and whenever the subscription is paused; true is its default.
         if (out.has("isActive") || !row.active()) {
             out.put("isActive", row.active());
+        }
+        if (!out.has("notificationTrigger")) {
+            // What a subscription without triggers is notified of (clause 5.2.12): attributes created or updated.
+            out.putArray("notificationTrigger").add("attributeCreated").add("attributeUpdated");
         }
         boolean expired = row.expiresAt() != null && !row.expiresAt().isAfter(Instant.now());
         out.put("status", expired ? "expired" : !row.active() ? "paused" : row.status().equals("failed") ? "failed" : "active");
@@ -193,8 +204,13 @@ public final class SubscriptionRoutes implements Routes {
         if (notification.get("endpoint") instanceof ObjectNode endpoint) {
             Redaction.endpoint(endpoint);
         }
-        notification.put("timesSent", row.timesSent());
-        notification.put("timesFailed", row.timesFailed());
+        // Counters appear once there is something to count.
+        if (row.timesSent() > 0) {
+            notification.put("timesSent", row.timesSent());
+        }
+        if (row.timesFailed() > 0) {
+            notification.put("timesFailed", row.timesFailed());
+        }
         putTime(notification, "lastNotification", row.lastNotification());
         putTime(notification, "lastSuccess", row.lastSuccess());
         putTime(notification, "lastFailure", row.lastFailure());
@@ -203,6 +219,33 @@ public final class SubscriptionRoutes implements Routes {
             notification.put("status", row.status().equals("failed") || row.consecutiveFailures() > 0 ? "failed" : "ok");
         }
         return out;
+    }
+
+    /** Type names and attribute names, expanded as the subscriber meant them and compacted for the reader. */
+    private static void recompact(ObjectNode subscription, JsonLdContext sentWith, JsonLdContext shownWith) {
+        if (subscription.get("entities") instanceof ArrayNode entities) {
+            for (JsonNode selector : entities) {
+                JsonNode type = selector.get("type");
+                // A type expression (A,B or (A;B)|C) is left as written.
+                if (selector instanceof ObjectNode object && type != null && type.isTextual() && SIMPLE_NAME.matcher(type.asText()).matches()) {
+                    object.put("type", shownWith.compactIri(sentWith.expandTerm(type.asText())));
+                }
+            }
+        }
+        recompactNames(subscription.get("watchedAttributes"), sentWith, shownWith);
+        recompactNames(subscription.path("notification").get("attributes"), sentWith, shownWith);
+    }
+
+    private static final java.util.regex.Pattern SIMPLE_NAME = java.util.regex.Pattern.compile("[^,;|()\\s]+");
+
+    private static void recompactNames(JsonNode names, JsonLdContext sentWith, JsonLdContext shownWith) {
+        if (names instanceof ArrayNode array) {
+            for (int i = 0; i < array.size(); i++) {
+                if (array.get(i).isTextual()) {
+                    array.set(i, shownWith.compactIri(sentWith.expandTerm(array.get(i).asText())));
+                }
+            }
+        }
     }
 
     private static void putTime(ObjectNode node, String member, Instant time) {

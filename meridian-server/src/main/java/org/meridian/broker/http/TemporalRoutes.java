@@ -298,7 +298,8 @@ public final class TemporalRoutes implements Routes {
         String column = switch (timeProperty == null ? "observedAt" : timeProperty) {
             case "observedAt" -> "observed_at";
             case "modifiedAt", "createdAt" -> "recorded_at";
-            default -> throw MeridianException.badData("timeproperty must be observedAt, createdAt or modifiedAt");
+            case "deletedAt" -> "deleted_at";
+            default -> throw MeridianException.badData("timeproperty must be observedAt, createdAt, modifiedAt or deletedAt");
         };
         List<String> attrs = parameters.list("attrs");
         // pick names the attributes to read as attrs does; omit is applied when the answer is shown.

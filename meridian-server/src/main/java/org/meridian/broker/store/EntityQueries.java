@@ -57,13 +57,19 @@ public final class EntityQueries {
     public EntityPage queryWithHistory(Connection connection, String tenant, EntitySelection selection, ReadScope scope,
                                        int limit, int offset) throws SQLException {
         if (selection.geoQuery() != null) {
-            return geoQuery(connection, tenant, selection, scope, limit, offset, false);
+            return geoQuery(connection, tenant, selection, scope, limit, offset, false, WITH_HISTORY);
         }
-        return query(connection, tenant, selection, scope, limit, offset, false, "(SELECT tenant, id, types, scopes, created_at, "
-                + "modified_at, attrs, location_box FROM entity UNION ALL SELECT t.tenant, t.id, t.types, t.scopes, t.created_at, "
-                + "t.modified_at, '{}'::jsonb, NULL::box FROM temporal_entity t WHERE NOT EXISTS "
-                + "(SELECT 1 FROM entity e WHERE e.tenant = t.tenant AND e.id = t.id)) entity");
+        return query(connection, tenant, selection, scope, limit, offset, false, WITH_HISTORY);
     }
+
+    /**
+     * Live entities and those known only to the temporal API (deleted ones, imported history) with their last state,
+     * which q and geo-queries of a temporal query select by as they select live entities by their current one.
+     */
+    private static final String WITH_HISTORY = "(SELECT tenant, id, types, scopes, created_at, modified_at, attrs, "
+            + "location_box FROM entity UNION ALL SELECT t.tenant, t.id, t.types, t.scopes, t.created_at, t.modified_at, "
+            + "t.attrs, t.location_box FROM temporal_entity t WHERE NOT EXISTS "
+            + "(SELECT 1 FROM entity e WHERE e.tenant = t.tenant AND e.id = t.id)) entity";
 
     /** @param source the table (or a subquery of its shape) to select from; never from input */
     private EntityPage query(Connection connection, String tenant, EntitySelection selection, ReadScope scope, int limit,
@@ -94,6 +100,17 @@ public final class EntityQueries {
             }
         }
         return new EntityPage(entities, total);
+    }
+
+    /** The entities of the given ids from a table or subquery of the entity table's shape, in the order given. */
+    private static List<Entity> readByIds(Connection connection, String tenant, String table, List<String> ids) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("SELECT " + EntityStore.COLUMNS + " FROM " + table
+                + " WHERE tenant = ? AND id = ANY(?) ORDER BY array_position(?, id)")) {
+            select.setString(1, tenant);
+            select.setArray(2, connection.createArrayOf("text", ids.toArray()));
+            select.setArray(3, connection.createArrayOf("text", ids.toArray()));
+            return EntityStore.readEntities(select);
+        }
     }
 
     /**
@@ -137,13 +154,19 @@ public final class EntityQueries {
 
     private EntityPage geoQuery(Connection connection, String tenant, EntitySelection selection, ReadScope scope, int limit,
                                 int offset, boolean count) throws SQLException {
+        return geoQuery(connection, tenant, selection, scope, limit, offset, count, "entity");
+    }
+
+    /** @param table the entity table, or a subquery of its shape (never from input) */
+    private EntityPage geoQuery(Connection connection, String tenant, EntitySelection selection, ReadScope scope, int limit,
+                                int offset, boolean count, String table) throws SQLException {
         GeoQuery geo = selection.geoQuery();
         if (!scope.showsAnywhere(geo.geoProperty())) {
             return new EntityPage(List.of(), count ? 0L : null);
         }
         List<Object> parameters = new ArrayList<>();
         parameters.add(geo.geoProperty()); // for "attrs -> ?" in the select list, which comes first
-        String source = masked("entity", scope, parameters);
+        String source = masked(table, scope, parameters);
         StringBuilder where = new StringBuilder(where(tenant, selection, scope, parameters));
         Envelope envelope = geo.searchEnvelope();
         boolean indexed = envelope != null && NgsiLd.LOCATION.equals(geo.geoProperty());
@@ -182,8 +205,9 @@ public final class EntityQueries {
         int to = Math.min(matching.size(), from + limit);
         List<String> pageIds = matching.subList(from, to);
         // Read again by id: the row filter applies again, should a type have changed in between.
-        List<Entity> entities = pageIds.isEmpty() ? List.of()
-                : new EntityStore().findAll(connection, tenant, pageIds, false).stream().filter(scope::admits).toList();
+        List<Entity> entities = pageIds.isEmpty() ? List.of() : (table.equals("entity")
+                ? new EntityStore().findAll(connection, tenant, pageIds, false) : readByIds(connection, tenant, table, pageIds))
+                .stream().filter(scope::admits).toList();
         return new EntityPage(entities, count ? (long) matching.size() : null);
     }
 

@@ -39,7 +39,7 @@ public final class HistoryReader {
      *
      * @param shown the attributes the caller may read (its attribute mask; null: all): the others are left out before
      *              the limit counts
-     * @param timeColumn recorded_at or observed_at
+     * @param timeColumn observed_at, recorded_at or deleted_at
      */
     public List<HistoryInstance> instances(Connection connection, String tenant, String entityId, List<String> attributes,
                                     org.meridian.core.security.ReadScope.View shown, String timeColumn, Instant from, Instant to, int lastN,
@@ -52,6 +52,7 @@ public final class HistoryReader {
                 + "FROM attribute_series s CROSS JOIN LATERAL (SELECT * FROM attribute_history WHERE tenant = ? AND series_id = s.id");
         parameters.add(tenant);
         appendFilters(sql, parameters, null, column, from, to);
+        sql.append(onlyTimed(timeColumn));
         String direction = lastN > 0 ? " DESC" : "";
         sql.append(" ORDER BY ").append(column).append(direction).append(", instance_id").append(direction).append(" LIMIT ?) h");
         parameters.add(lastN > 0 ? lastN : limit);
@@ -121,6 +122,7 @@ public final class HistoryReader {
         parameters.add(tenant);
         parameters.add(entityIds.toArray(String[]::new));
         appendFilters(sql, parameters, attributes, column, from, to);
+        sql.append(onlyTimed(timeColumn));
         sql.append(") b");
         sql.append(" GROUP BY entity_id, attribute, bucket ORDER BY entity_id, attribute, bucket");
         Map<String, List<HistoryBucket>> buckets = new java.util.HashMap<>();
@@ -247,6 +249,13 @@ public final class HistoryReader {
             }
         }
         return rendered;
+    }
+
+    /** The attributes of an entity's history (of those given, when given) that the caller may see. */
+    public List<String> attributesOf(Connection connection, String tenant, String entityId, List<String> attributes,
+                                     org.meridian.core.security.ReadScope.View shown) throws SQLException {
+        return seriesOf(connection, tenant, List.of(entityId), attributes).values().stream().map(Series::attribute)
+                .filter(attribute -> shown == null || shown.shows(attribute)).toList();
     }
 
     /** An attribute series by its names. */
@@ -394,7 +403,7 @@ public final class HistoryReader {
     public static Instant time(HistoryInstance instance, String column) {
         return switch (column) {
             case "observed_at" -> instance.observedAt() != null ? instance.observedAt() : instance.recordedAt();
-            case "recorded_at" -> instance.recordedAt();
+            case "recorded_at", "deleted_at" -> instance.recordedAt();
             default -> throw new IllegalArgumentException("unknown time column " + column);
         };
     }
@@ -406,9 +415,15 @@ public final class HistoryReader {
     static String timeColumn(String name, String alias) {
         return switch (name) {
             case "observed_at" -> "coalesce(" + alias + "observed_at, " + alias + "recorded_at)";
-            case "recorded_at" -> alias + "recorded_at";
+            // A deletion is recorded when it happens: its recording time is its deletedAt.
+            case "recorded_at", "deleted_at" -> alias + "recorded_at";
             default -> throw new IllegalArgumentException("unknown time column " + name);
         };
+    }
+
+    /** The condition an instance must meet to have a time in the named column: only deletions have a deletedAt. */
+    static String onlyTimed(String name) {
+        return "deleted_at".equals(name) ? " AND instance ->> 'deletedAt' IS NOT NULL" : "";
     }
 
     static Double nullable(ResultSet rows, int column) throws SQLException {

@@ -1,6 +1,7 @@
 package org.meridian.broker.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -9,8 +10,13 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.meridian.core.json.Json;
+import org.meridian.core.ngsild.AttributeType;
 import org.meridian.core.ngsild.EntityChange;
 import org.meridian.core.temporal.HistoryInstance;
 
@@ -38,30 +44,102 @@ public final class HistoryStore {
                 deleted.add(change.entity());
                 continue;
             }
+            String time = change.entity().modifiedAt().toString();
             for (String attribute : change.changedAttributes()) {
                 JsonNode instances = change.entity().attributes().get(attribute);
-                if (instances == null) {
-                    continue;
+                if (instances != null) {
+                    for (JsonNode instance : instances) {
+                        rows.add(change.entity().id(), attribute, instance, time);
+                    }
                 }
-                for (JsonNode instance : instances) {
-                    rows.add(change.entity().id(), attribute, instance, change.entity().modifiedAt().toString());
-                }
+                recordDeletions(rows, change.entity().id(), attribute, change.previous().get(attribute), instances, time);
             }
         }
         temporalEntities.rememberDeleted(connection, tenant, deleted);
         insert(connection, tenant, rows);
     }
 
+    /**
+     * Each instance that was there before and is gone now (the attribute, or one of its datasetIds, deleted) gets an
+     * instance of its own in the history: the NGSI-LD null with {@code deletedAt}, what {@code timeproperty=deletedAt}
+     * finds.
+     */
+    private static void recordDeletions(Rows rows, String entityId, String attribute, JsonNode before, JsonNode after,
+                                        String time) {
+        if (before == null) {
+            return;
+        }
+        // As precise as the recording time PostgreSQL keeps, so deletedAt and the time the history shows agree.
+        String at = Instant.parse(time).truncatedTo(java.time.temporal.ChronoUnit.MICROS).toString();
+        Set<String> remaining = new HashSet<>();
+        if (after != null) {
+            after.forEach(instance -> remaining.add(instance.path("datasetId").asText("")));
+        }
+        for (JsonNode instance : before) {
+            if (remaining.contains(instance.path("datasetId").asText(""))) {
+                continue;
+            }
+            AttributeType type = AttributeType.ofStored(instance.path("type").asText());
+            ObjectNode deletion = JsonNodeFactory.instance.objectNode();
+            deletion.put("type", type.typeName());
+            deletion.set(type.valueMember(), type.nullValue());
+            if (instance.has("datasetId")) {
+                deletion.set("datasetId", instance.get("datasetId"));
+            }
+            deletion.put("modifiedAt", at);
+            deletion.put("deletedAt", at);
+            rows.add(entityId, attribute, deletion, at);
+        }
+    }
+
     /** Appends instances given through the temporal API (attribute IRI to an array of instances). */
     public int append(Connection connection, String tenant, String entityId, ObjectNode attributes) throws SQLException {
-        Rows rows = new Rows();
+        // An observation is one point of the history: sent again (same attribute, datasetId and observedAt), it
+        // replaces the one stored, so re-running an import never doubles the history. The last of a request wins.
+        Map<String, Map.Entry<String, JsonNode>> observations = new LinkedHashMap<>();
+        int unobserved = 0;
         for (var attribute : attributes.properties()) {
             for (JsonNode instance : attribute.getValue()) {
-                rows.add(entityId, attribute.getKey(), instance, instance.path("modifiedAt").asText());
+                String key = instance.hasNonNull("observedAt")
+                        ? attribute.getKey() + '\u0000' + instance.path("datasetId").asText("") + '\u0000' + instance.get("observedAt").asText()
+                        : "\u0001" + unobserved++;
+                observations.remove(key);
+                observations.put(key, Map.entry(attribute.getKey(), instance));
             }
         }
+        Rows rows = new Rows();
+        observations.values().forEach(observation -> rows.add(entityId, observation.getKey(), observation.getValue(),
+                observation.getValue().path("modifiedAt").asText()));
+        replaceObserved(connection, tenant, rows);
         insert(connection, tenant, rows);
         return rows.size();
+    }
+
+    /** Deletes the stored instances the rows observe again (same series, datasetId, observedAt) and recounts their hours. */
+    private void replaceObserved(Connection connection, String tenant, Rows rows) throws SQLException {
+        if (rows.observedAt.stream().allMatch(java.util.Objects::isNull)) {
+            return;
+        }
+        long[] seriesIds = attributeSeries.ids(connection, tenant, rows.entityIds, rows.attributes);
+        Map<Long, List<Instant>> hours = new LinkedHashMap<>();
+        try (PreparedStatement delete = connection.prepareStatement(
+                "DELETE FROM attribute_history h USING unnest(?::bigint[], ?::text[], ?::timestamptz[]) AS r(series_id, dataset_id, observed_at) "
+                        + "WHERE h.tenant = ? AND h.series_id = r.series_id AND h.dataset_id = r.dataset_id "
+                        + "AND coalesce(h.observed_at, h.recorded_at) = r.observed_at AND h.observed_at = r.observed_at "
+                        + "RETURNING h.series_id, date_trunc('hour', h.observed_at, 'UTC')")) {
+            delete.setArray(1, EntityQueries.bigints(connection, seriesIds));
+            delete.setArray(2, connection.createArrayOf("text", rows.datasetIds.toArray()));
+            delete.setArray(3, connection.createArrayOf("text", rows.observedAt.toArray()));
+            delete.setString(4, tenant);
+            try (ResultSet deleted = delete.executeQuery()) {
+                while (deleted.next()) {
+                    hours.computeIfAbsent(deleted.getLong(1), id -> new ArrayList<>()).add(deleted.getTimestamp(2).toInstant());
+                }
+            }
+        }
+        for (var series : hours.entrySet()) {
+            recompute(connection, tenant, series.getKey(), series.getValue().stream().distinct().toList());
+        }
     }
 
     /** Instances to insert, column by column: sent as one array per column, which PostgreSQL reads without a JSON parse. */

@@ -31,6 +31,7 @@ public final class NgsiLdExchange {
     private JsonNode contextValue;
     private JsonLdContext context;
     private JsonNode body;
+    private boolean batchContextsInBody;
 
     public NgsiLdExchange(Context http, ContextResolver contexts) {
         this.http = http;
@@ -134,6 +135,44 @@ public final class NgsiLdExchange {
         }
         body = stripContexts(parsed);
         return body;
+    }
+
+    /**
+     * Reads a batch's array, leaving each element's {@code @context} to {@link #contextOf}: with application/ld+json
+     * every element carries its own (clause 6.3.5), and a missing or unloadable one fails that element alone.
+     */
+    public JsonNode batchBody() {
+        if (body != null) {
+            return body;
+        }
+        String type = MediaTypes.requestBodyType(http.header("Content-Type"), false);
+        JsonNode parsed = JsonBody.parse(http);
+        String link = LinkHeader.contextUrl(headers("Link"));
+        batchContextsInBody = type.equals(MediaTypes.JSON_LD);
+        if (batchContextsInBody && link != null) {
+            throw MeridianException.badData("With Content-Type application/ld+json the @context goes in the body, not in a Link header");
+        }
+        contextValue = batchContextsInBody || link == null ? null : TextNode.valueOf(link);
+        body = parsed;
+        return body;
+    }
+
+    /** The context of one element of a batch read by {@link #batchBody}; takes the element's @context member out. */
+    public JsonLdContext contextOf(JsonNode element) {
+        if (!(element instanceof ObjectNode object)) {
+            return context();
+        }
+        JsonNode value = object.remove("@context");
+        if (batchContextsInBody) {
+            if (value == null) {
+                throw MeridianException.badData("An element of an application/ld+json batch needs an @context member");
+            }
+            return contexts.resolve(value);
+        }
+        if (value != null) {
+            throw MeridianException.badData("With Content-Type application/json the @context goes in a Link header, not in the body");
+        }
+        return context();
     }
 
     private static JsonNode bodyContext(JsonNode parsed) {

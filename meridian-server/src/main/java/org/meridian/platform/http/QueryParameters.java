@@ -78,7 +78,8 @@ public interface QueryParameters {
         if (value == null) {
             return false;
         }
-        return switch (value) {
+        // Any case: clients that print a boolean (Python's True) are understood.
+        return switch (value.toLowerCase(java.util.Locale.ROOT)) {
             case "true" -> true;
             case "false" -> false;
             default -> throw MeridianException.badData("The parameter " + name + " must be true or false, not '" + value + "'");
