@@ -83,7 +83,9 @@ public final class BrokerCapability implements Capability {
         BrokerRoutes routes = new BrokerRoutes(entities, batches, discovery,
                 new SubscriptionService(transactions, subscriptionStore, platform.tenants(), settings.maxQueryTerms(), platform.clock()),
                 new NotificationStream(transactions, notificationStore, subscriptionStore, platform.tenants(), platform.clock()),
-                temporal, contexts, planner, settings.defaultLimit(), settings.maxLimit(), settings.temporalMaxInstances());
+                temporal, contexts, planner, settings.defaultLimit(), settings.maxLimit(), settings.temporalMaxInstances(),
+                new ContextSourceService(transactions, platform.tenants(), contexts, settings.maxQueryTerms(), platform.clock()),
+                new SourceIdentity(transactions, platform.clock()));
         Services services = platform.services();
         services.provide(ContextService.class, contexts);
         services.provide(MeasurementWriter.class, new MeasurementWriter(writer, writes, transactions, entityStore));

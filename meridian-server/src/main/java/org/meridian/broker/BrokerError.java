@@ -15,6 +15,10 @@ public enum BrokerError implements ErrorCode {
     INSTANCE_NOT_FOUND(ErrorType.RESOURCE_NOT_FOUND),
     SUBSCRIPTION_NOT_FOUND(ErrorType.RESOURCE_NOT_FOUND),
     SUBSCRIPTION_EXISTS(ErrorType.ALREADY_EXISTS),
+    REGISTRATION_NOT_FOUND(ErrorType.RESOURCE_NOT_FOUND),
+    REGISTRATION_EXISTS(ErrorType.ALREADY_EXISTS),
+    /** More registrations (or subscriptions to them) in a tenant than a broker keeps: see docs/federation.md. */
+    TOO_MANY_REGISTRATIONS(ErrorType.BAD_REQUEST_DATA),
     /** More elements in one batch operation than MERIDIAN_MAX_BATCH_SIZE. */
     BATCH_TOO_LARGE(ErrorType.BAD_REQUEST_DATA);
 

@@ -40,6 +40,7 @@ class RouteMatrixTest {
             Map.entry(Access.READ_DATA, PEOPLE_WHO_READ),
             Map.entry(Access.WRITE_DATA, EnumSet.of(Role.OPERATOR, Role.DEPARTMENT_ADMIN, Role.STAFF, Role.SYSTEM)),
             Map.entry(Access.MANAGE_DEVICES, EnumSet.of(Role.OPERATOR, Role.DEPARTMENT_ADMIN, Role.SYSTEM)),
+            Map.entry(Access.FEDERATE, EnumSet.of(Role.OPERATOR, Role.SYSTEM)),
             Map.entry(Access.ADMINISTER, EnumSet.of(Role.OPERATOR, Role.DEPARTMENT_ADMIN)),
             Map.entry(Access.MONITOR, EnumSet.of(Role.OPERATOR, Role.MONITOR)),
             Map.entry(Access.SHARE, EnumSet.of(Role.OPERATOR, Role.DEPARTMENT_ADMIN, Role.STAFF)),
@@ -74,6 +75,8 @@ class RouteMatrixTest {
         KINDS.put(under("/iot/"), Access.MANAGE_DEVICES);
         KINDS.put(under("/import/"), Access.WRITE_DATA);
         KINDS.put(under("/ngsi-ld/v1/subscriptions"), Access.READ_DATA);
+        KINDS.put(under("/ngsi-ld/v1/csourceSubscriptions"), Access.READ_DATA);
+        KINDS.put(under("/ngsi-ld/v1/csourceRegistrations").and(r -> !r.method().equals("GET")), Access.FEDERATE);
         KINDS.put(route("POST", "/ngsi-ld/v1/entityOperations/query"), Access.READ_DATA);
         KINDS.put(route("POST", "/ngsi-ld/v1/temporal/entityOperations/query"), Access.READ_DATA);
         KINDS.put(route("DELETE", "/ngsi-ld/v1/entities"), Access.ADMINISTER);
@@ -181,6 +184,7 @@ class RouteMatrixTest {
     /** A path of the router's table with its parameters filled (values that name nothing). */
     private static String concrete(String path) {
         return path.replace("{entityId}", "urn:ngsi-ld:Nothing:1").replace("{subscriptionId}", "urn:ngsi-ld:Subscription:nothing")
+                .replace("{registrationId}", "urn:ngsi-ld:ContextSourceRegistration:nothing")
                 .replace("{attrId}", "nothing").replace("{instanceId}", "urn:ngsi-ld:Instance:nothing")
                 .replace("{type}", "Nothing").replace("{contextId}", "nothing").replace("{apikey}", "nothing")
                 .replace("{deviceId}", "nothing").replace("{name}", "nothing").replace("{id}", "nothing")

@@ -3,10 +3,12 @@ package org.meridian.broker.http;
 import io.javalin.config.RoutesConfig;
 import org.meridian.broker.BatchService;
 import org.meridian.broker.ContextService;
+import org.meridian.broker.ContextSourceService;
 import org.meridian.broker.DiscoveryService;
 import org.meridian.broker.EntityService;
 import org.meridian.broker.NotificationStream;
 import org.meridian.broker.QueryPlanner;
+import org.meridian.broker.SourceIdentity;
 import org.meridian.broker.SubscriptionService;
 import org.meridian.broker.TemporalService;
 import org.meridian.platform.http.Routes;
@@ -17,7 +19,8 @@ public final class BrokerRoutes implements Routes {
 
     public BrokerRoutes(EntityService entities, BatchService batches, DiscoveryService discovery, SubscriptionService subscriptions,
                         NotificationStream stream, TemporalService temporal, ContextService contexts, QueryPlanner planner,
-                        int defaultLimit, int maxLimit, int temporalMaxInstances) {
+                        int defaultLimit, int maxLimit, int temporalMaxInstances, ContextSourceService contextSources,
+                        SourceIdentity identity) {
         EntityRoutes.Limits limits = new EntityRoutes.Limits(defaultLimit, maxLimit, temporalMaxInstances);
         EntityRoutes entityRoutes = new EntityRoutes(entities, batches, contexts, planner, limits);
         this.parts = new Routes[] {
@@ -26,7 +29,8 @@ public final class BrokerRoutes implements Routes {
                 new DiscoveryRoutes(discovery, contexts),
                 new SubscriptionRoutes(subscriptions, stream, contexts, limits),
                 new TemporalRoutes(temporal, contexts, planner, limits),
-                new ContextRoutes(contexts)};
+                new ContextRoutes(contexts),
+                new ContextSourceRoutes(contextSources, identity, contexts, limits)};
     }
 
     @Override

@@ -50,6 +50,14 @@ final class KnownParameters {
         allow("GET", "/temporal/entities/{entityId}", List.of(SHOWING, TIME, Set.of("type")));
         allow("POST", "/temporal/entities", List.of(Set.of("local")));
         allow("POST", "/temporal/entityOperations/query", List.of(SHOWING, PAGING, TIME, Set.of("orderBy")));
+        allow("POST", "/csourceRegistrations", List.of(Set.of()));
+        allow("GET", "/csourceRegistrations", List.of(Set.of("id", "idPattern", "type", "attrs", "q", "csf", "georel",
+                "geometry", "coordinates", "geoproperty", "timerel", "timeAt", "endTimeAt", "timeproperty", "options",
+                "local"), PAGING));
+        allow("GET", "/csourceRegistrations/{registrationId}", List.of(Set.of("options", "local")));
+        allow("POST", "/csourceSubscriptions", List.of(Set.of()));
+        allow("GET", "/csourceSubscriptions", List.of(Set.of("local"), PAGING));
+        allow("GET", "/info/sourceIdentity", List.of(Set.of()));
     }
 
     private KnownParameters() {

@@ -222,7 +222,7 @@ public final class SubscriptionRoutes implements Routes {
     }
 
     /** Type names and attribute names, expanded as the subscriber meant them and compacted for the reader. */
-    private static void recompact(ObjectNode subscription, JsonLdContext sentWith, JsonLdContext shownWith) {
+    static void recompact(ObjectNode subscription, JsonLdContext sentWith, JsonLdContext shownWith) {
         if (subscription.get("entities") instanceof ArrayNode entities) {
             for (JsonNode selector : entities) {
                 JsonNode type = selector.get("type");

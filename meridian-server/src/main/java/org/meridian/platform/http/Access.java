@@ -32,6 +32,11 @@ public enum Access implements RouteRole {
             Role.AUDITOR, Role.EVALUATOR, Role.SYSTEM)),
     /** Writing the hub: entities, history, subscriptions, stored contexts, file imports. */
     WRITE_DATA(EnumSet.of(Role.OPERATOR, Role.DEPARTMENT_ADMIN, Role.STAFF, Role.SYSTEM)),
+    /**
+     * Registering context sources (clause 5.9): the broker will forward requests to what is registered, so only
+     * operators and the platform's machine clients (a child node registering with its parent) may.
+     */
+    FEDERATE(EnumSet.of(Role.OPERATOR, Role.SYSTEM)),
     /** Provisioning devices and gateways, and seeing what they send that is refused. */
     MANAGE_DEVICES(EnumSet.of(Role.OPERATOR, Role.DEPARTMENT_ADMIN, Role.SYSTEM)),
     /** Asking for other departments' data and following one's requests and grants. */

@@ -1,0 +1,230 @@
+package org.meridian.broker;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.meridian.broker.store.ContextSourceStore;
+import org.meridian.core.csource.RegistrationFilter;
+import org.meridian.core.csource.StoredSource;
+import org.meridian.core.csource.RegistrationParser;
+import org.meridian.core.csource.RegistrationRenderer;
+import org.meridian.core.error.MeridianException;
+import org.meridian.core.jsonld.JsonLdContext;
+import org.meridian.core.ngsild.EntityParser;
+import org.meridian.core.security.Caller;
+import org.meridian.core.subscription.Subscription;
+import org.meridian.core.subscription.SubscriptionParser;
+import org.meridian.platform.db.TenantStore;
+import org.meridian.platform.db.Transactions;
+
+/**
+ * Context source registrations (clause 5.9, 5.10) and subscriptions to them (clause 5.11). A registration is kept as
+ * sent, its information with full IRIs (so an update with another @context reads it the same); discovery reads a
+ * tenant's registrations and matches them in memory (there are few: at most {@link #MAX_PER_TENANT}).
+ */
+public final class ContextSourceService {
+    /** Most registrations, and subscriptions to them, a tenant holds (documented in docs/federation.md). */
+    public static final int MAX_PER_TENANT = 10_000;
+
+    private final Transactions transactions;
+    private final ContextSourceStore registrations = ContextSourceStore.registrations();
+    private final ContextSourceStore subscriptions = ContextSourceStore.subscriptions();
+    private final TenantStore tenants;
+    private final ContextService contexts;
+    private final int maxQueryTerms;
+    private final Clock clock;
+
+    public ContextSourceService(Transactions transactions, TenantStore tenants, ContextService contexts, int maxQueryTerms,
+                                Clock clock) {
+        this.transactions = transactions;
+        this.tenants = tenants;
+        this.contexts = contexts;
+        this.maxQueryTerms = maxQueryTerms;
+        this.clock = clock;
+    }
+
+    /** A registration as stored, and as read with the context it was sent with. */
+    public record Shown(StoredSource row, RegistrationParser.Parsed parsed) {
+    }
+
+    public String register(Caller caller, JsonNode body, JsonNode contextValue, JsonLdContext context) {
+        String tenant = caller.tenant();
+        Instant now = clock.instant();
+        RegistrationParser.Parsed parsed = RegistrationParser.parse(body, context,
+                "urn:ngsi-ld:ContextSourceRegistration:" + UUID.randomUUID(), now);
+        String id = parsed.registration().id();
+        StoredSource row = new StoredSource(id, RegistrationRenderer.expanded(parsed.body(), parsed.registration()),
+                contextValue, true, parsed.registration().expiresAt(), null, now, now);
+        boolean inserted = transactions.inTransaction(connection -> {
+            tenants.ensure(connection, tenant);
+            requireRoom(registrations.count(connection, tenant), "registrations");
+            return registrations.insert(connection, tenant, row);
+        });
+        if (!inserted) {
+            throw new MeridianException(BrokerError.REGISTRATION_EXISTS, "The registration " + id + " already exists");
+        }
+        return id;
+    }
+
+    private static void requireRoom(int count, String what) {
+        if (count >= MAX_PER_TENANT) {
+            throw new MeridianException(BrokerError.TOO_MANY_REGISTRATIONS, "A tenant holds at most " + MAX_PER_TENANT
+                    + " context source " + what + "; delete some first");
+        }
+    }
+
+    public Shown registration(Caller caller, String id) {
+        String tenant = caller.tenant();
+        StoredSource row = transactions.readOnly(connection -> {
+            tenants.require(connection, tenant);
+            return registrations.find(connection, tenant, id);
+        }).orElseThrow(() -> notFound(id));
+        return shown(row);
+    }
+
+    private Shown shown(StoredSource row) {
+        return new Shown(row, RegistrationParser.parse(row.body(), contexts.resolve(row.context()), row.id(), null));
+    }
+
+    private static MeridianException notFound(String id) {
+        return new MeridianException(BrokerError.REGISTRATION_NOT_FOUND, "No context source registration " + id);
+    }
+
+    /** The registrations the filter selects, by id; expired ones are no longer offered. */
+    public List<Shown> query(Caller caller, RegistrationFilter filter) {
+        String tenant = caller.tenant();
+        Instant now = clock.instant();
+        List<StoredSource> rows = transactions.readOnly(connection -> {
+            tenants.require(connection, tenant);
+            return registrations.list(connection, tenant, null, MAX_PER_TENANT);
+        });
+        return rows.stream().filter(row -> row.expiresAt() == null || row.expiresAt().isAfter(now)).map(this::shown)
+                .filter(shown -> filter.matches(shown.parsed().registration())).toList();
+    }
+
+    /**
+     * PATCH (clause 5.9.3): the members given replace those stored, a null removes one; the result is checked whole
+     * (information, endpoint and the type stay required).
+     */
+    public void update(Caller caller, String id, JsonNode patch, JsonLdContext context) {
+        String tenant = caller.tenant();
+        ObjectNode fragment = EntityParser.requireObject(patch, "A registration update");
+        if (fragment.hasNonNull("id") && !id.equals(fragment.get("id").asText())) {
+            throw MeridianException.badData("The id in the body differs from the id in the URL");
+        }
+        Instant now = clock.instant();
+        transactions.inTransaction(connection -> {
+            tenants.require(connection, tenant);
+            StoredSource stored = registrations.find(connection, tenant, id).orElseThrow(() -> notFound(id));
+            ObjectNode merged = ((ObjectNode) stored.body()).deepCopy();
+            fragment.properties().forEach(member -> {
+                if (member.getValue().isNull() && !List.of("information", "endpoint", "type").contains(member.getKey())) {
+                    merged.remove(member.getKey());
+                } else {
+                    merged.set(member.getKey(), member.getValue());
+                }
+            });
+            merged.put("id", id);
+            RegistrationParser.Parsed parsed = RegistrationParser.parse(merged, context, id, fragment.has("expiresAt") ? now : null);
+            registrations.update(connection, tenant, new StoredSource(id,
+                    RegistrationRenderer.expanded(parsed.body(), parsed.registration()), stored.context(), true,
+                    parsed.registration().expiresAt(), null, stored.createdAt(), now));
+            return null;
+        });
+    }
+
+    public void delete(Caller caller, String id) {
+        String tenant = caller.tenant();
+        boolean deleted = transactions.inTransaction(connection -> {
+            tenants.require(connection, tenant);
+            return registrations.delete(connection, tenant, id);
+        });
+        if (!deleted) {
+            throw notFound(id);
+        }
+    }
+
+    // Subscriptions to registrations (clause 5.11): checked as subscriptions are, kept as sent, the subscriber's own.
+
+    public String subscribe(Caller caller, JsonNode body, JsonNode contextValue, JsonLdContext context) {
+        String tenant = caller.tenant();
+        Instant now = clock.instant();
+        ObjectNode object = EntityParser.requireObject(body, "A subscription").deepCopy();
+        String id = object.hasNonNull("id") ? EntityParser.requireUri(object.get("id").asText(), "The subscription id")
+                : "urn:ngsi-ld:Subscription:" + UUID.randomUUID();
+        Subscription subscription = SubscriptionParser.parse(id, object, context, maxQueryTerms, now);
+        object.put("id", id);
+        StoredSource row = new StoredSource(id, object, contextValue, subscription.active(),
+                subscription.expiresAt(), caller.subject(), now, now);
+        boolean inserted = transactions.inTransaction(connection -> {
+            tenants.ensure(connection, tenant);
+            requireRoom(subscriptions.count(connection, tenant), "subscriptions");
+            return subscriptions.insert(connection, tenant, row);
+        });
+        if (!inserted) {
+            throw new MeridianException(BrokerError.SUBSCRIPTION_EXISTS, "The subscription " + id + " already exists");
+        }
+        return id;
+    }
+
+    public StoredSource subscription(Caller caller, String id) {
+        String tenant = caller.tenant();
+        return transactions.readOnly(connection -> {
+            tenants.require(connection, tenant);
+            return owned(caller, subscriptions.find(connection, tenant, id).orElse(null), id);
+        });
+    }
+
+    /** Another's subscription is as absent as one that does not exist, as for entity subscriptions. */
+    private static StoredSource owned(Caller caller, StoredSource row, String id) {
+        if (row == null || !caller.unrestricted() && !row.owner().equals(caller.subject())) {
+            throw new MeridianException(BrokerError.SUBSCRIPTION_NOT_FOUND, "No subscription " + id);
+        }
+        return row;
+    }
+
+    public List<StoredSource> subscriptions(Caller caller) {
+        String tenant = caller.tenant();
+        return transactions.readOnly(connection -> {
+            tenants.require(connection, tenant);
+            return subscriptions.list(connection, tenant, caller.unrestricted() ? null : caller.subject(), MAX_PER_TENANT);
+        });
+    }
+
+    public void updateSubscription(Caller caller, String id, JsonNode patch, JsonLdContext context) {
+        String tenant = caller.tenant();
+        ObjectNode fragment = EntityParser.requireObject(patch, "A subscription update");
+        if (fragment.hasNonNull("id") && !id.equals(fragment.get("id").asText())) {
+            throw MeridianException.badData("The id in the body differs from the id in the URL");
+        }
+        Instant now = clock.instant();
+        transactions.inTransaction(connection -> {
+            tenants.require(connection, tenant);
+            StoredSource stored = owned(caller, subscriptions.find(connection, tenant, id).orElse(null), id);
+            ObjectNode merged = ((ObjectNode) stored.body()).deepCopy();
+            merged.setAll(fragment);
+            merged.put("id", id);
+            Subscription subscription = SubscriptionParser.parse(id, merged, context, maxQueryTerms, now);
+            subscriptions.update(connection, tenant, new StoredSource(id, merged, stored.context(),
+                    subscription.active(), subscription.expiresAt(), stored.owner(), stored.createdAt(), now));
+            return null;
+        });
+    }
+
+    public void unsubscribe(Caller caller, String id) {
+        String tenant = caller.tenant();
+        transactions.inTransaction(connection -> {
+            tenants.require(connection, tenant);
+            owned(caller, subscriptions.find(connection, tenant, id).orElse(null), id);
+            return subscriptions.delete(connection, tenant, id);
+        });
+    }
+
+    /** Whether a subscription has passed its expiresAt. */
+    public boolean expired(StoredSource row) {
+        return row.expiresAt() != null && !row.expiresAt().isAfter(clock.instant());
+    }
+}
