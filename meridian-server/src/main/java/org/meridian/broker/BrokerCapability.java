@@ -80,12 +80,16 @@ public final class BrokerCapability implements Capability {
         TemporalService temporal = new TemporalService(transactions, entityStore, queries, history, platform.tenants(),
                 temporalEntities, policies, writes, platform.clock());
         DiscoveryService discovery = new DiscoveryService(transactions, new DiscoveryStore(), platform.tenants(), policies);
+        ContextSourceService contextSources = new ContextSourceService(transactions, platform.tenants(), contexts,
+                settings.maxQueryTerms(), platform.clock());
+        SourceIdentity identity = new SourceIdentity(transactions, platform.clock());
+        Forwarder forwarder = new Forwarder(platform.clock());
+        DistributedReads distributed = new DistributedReads(contextSources, forwarder, identity);
         BrokerRoutes routes = new BrokerRoutes(entities, batches, discovery,
                 new SubscriptionService(transactions, subscriptionStore, platform.tenants(), settings.maxQueryTerms(), platform.clock()),
                 new NotificationStream(transactions, notificationStore, subscriptionStore, platform.tenants(), platform.clock()),
                 temporal, contexts, planner, settings.defaultLimit(), settings.maxLimit(), settings.temporalMaxInstances(),
-                new ContextSourceService(transactions, platform.tenants(), contexts, settings.maxQueryTerms(), platform.clock()),
-                new SourceIdentity(transactions, platform.clock()));
+                contextSources, identity, distributed);
         Services services = platform.services();
         services.provide(ContextService.class, contexts);
         services.provide(MeasurementWriter.class, new MeasurementWriter(writer, writes, transactions, entityStore));
@@ -98,7 +102,7 @@ public final class BrokerCapability implements Capability {
         try {
             maintenance.start(); // the history's partitions, before the first write (ingest may write before HTTP listens)
         } catch (RuntimeException e) {
-            Closing.all(batches, notifications, statistics, series);
+            Closing.all(batches, notifications, statistics, series, forwarder);
             throw e;
         }
         return new Running() {
@@ -116,7 +120,7 @@ public final class BrokerCapability implements Capability {
             @Override
             public void close() {
                 // Writes in flight first (group commit), then what delivers and maintains.
-                Closing.all(batches, notifications, maintenance, statistics, series);
+                Closing.all(batches, notifications, maintenance, statistics, series, forwarder);
             }
         };
     }

@@ -268,12 +268,14 @@ public final class ContextService implements ContextResolver {
         if (reload && !stored.kind().equals("Cached")) {
             throw MeridianException.badData("Only a Cached @context can be reloaded; " + idOrUrl + " is " + stored.kind());
         }
-        // A reload reads the origin first: when it cannot be reached (503), the cached copy stays in use.
+        // A reload reads the origin first: when it cannot be reached (503), the cached copy stays in use; when it can,
+        // the copy is replaced in place (same local id).
         JsonNode fresh = reload ? readFromOrigin(stored.url()) : null;
         transactions.inTransaction(connection -> {
-            store.delete(connection, stored.localId());
             if (fresh != null) {
-                store.insert(connection, UUID.randomUUID().toString(), stored.url(), "Cached", fresh);
+                store.insert(connection, stored.localId(), stored.url(), "Cached", fresh);
+            } else {
+                store.delete(connection, stored.localId());
             }
             return null;
         });

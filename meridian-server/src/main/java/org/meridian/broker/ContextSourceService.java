@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import org.meridian.broker.store.ContextSourceStore;
+import org.meridian.core.csource.Registration;
 import org.meridian.core.csource.RegistrationFilter;
 import org.meridian.core.csource.StoredSource;
 import org.meridian.core.csource.RegistrationParser;
@@ -26,6 +27,7 @@ import org.meridian.platform.db.Transactions;
  * tenant's registrations and matches them in memory (there are few: at most {@link #MAX_PER_TENANT}).
  */
 public final class ContextSourceService {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ContextSourceService.class);
     /** Most registrations, and subscriptions to them, a tenant holds (documented in docs/federation.md). */
     public static final int MAX_PER_TENANT = 10_000;
 
@@ -66,6 +68,7 @@ public final class ContextSourceService {
         if (!inserted) {
             throw new MeridianException(BrokerError.REGISTRATION_EXISTS, "The registration " + id + " already exists");
         }
+        cache.remove(tenant);
         return id;
     }
 
@@ -96,14 +99,63 @@ public final class ContextSourceService {
     /** The registrations the filter selects, by id; expired ones are no longer offered. */
     public List<Shown> query(Caller caller, RegistrationFilter filter) {
         String tenant = caller.tenant();
-        Instant now = clock.instant();
-        List<StoredSource> rows = transactions.readOnly(connection -> {
+        transactions.readOnly(connection -> {
             tenants.require(connection, tenant);
-            return registrations.list(connection, tenant, null, MAX_PER_TENANT);
+            return null;
         });
-        return rows.stream().filter(row -> row.expiresAt() == null || row.expiresAt().isAfter(now)).map(this::shown)
+        Instant now = clock.instant();
+        return registered(tenant, now).stream().filter(shown -> live(shown.parsed().registration(), now))
                 .filter(shown -> filter.matches(shown.parsed().registration())).toList();
     }
+
+    private static boolean live(Registration registration, Instant now) {
+        return registration.expiresAt() == null || registration.expiresAt().isAfter(now);
+    }
+
+    /**
+     * The sources to forward an operation to (clause 4.3.6): registrations of the tenant offering what the filter asks
+     * for, not expired, with the operation among theirs and not kept local (management.localOnly).
+     */
+    public List<Registration> sourcesFor(Caller caller, String operation, RegistrationFilter filter) {
+        Instant now = clock.instant();
+        return registered(caller.tenant(), now).stream().map(shown -> shown.parsed().registration())
+                .filter(registration -> live(registration, now))
+                .filter(registration -> registration.operations().contains(operation) && !registration.management().localOnly()
+                        && filter.matches(registration))
+                .toList();
+    }
+
+    /**
+     * A tenant's registrations, parsed, kept for {@link #CACHED_FOR} so that every read does not query them: this
+     * node's own writes refresh them at once, another node's within that time.
+     */
+    private List<Shown> registered(String tenant, Instant now) {
+        Cached cached = cache.get(tenant);
+        if (cached != null && cached.until().isAfter(now)) {
+            return cached.registrations();
+        }
+        List<StoredSource> rows = transactions.readOnly(connection -> tenants.exists(connection, tenant)
+                ? registrations.list(connection, tenant, null, MAX_PER_TENANT) : List.of());
+        List<Shown> parsed = new java.util.ArrayList<>();
+        for (StoredSource row : rows) {
+            try {
+                parsed.add(shown(row));
+            } catch (MeridianException e) {
+                // One registration that cannot be read now (its remote @context unreachable) spoils no other.
+                LOG.warn("context source registration {} of tenant '{}' cannot be read: {}", row.id(), tenant, e.getMessage());
+            }
+        }
+        cache.put(tenant, new Cached(List.copyOf(parsed), now.plus(CACHED_FOR)));
+        return parsed;
+    }
+
+    /** How long another node's registration changes may take to reach this one's forwarding. */
+    public static final java.time.Duration CACHED_FOR = java.time.Duration.ofSeconds(5);
+
+    private record Cached(List<Shown> registrations, Instant until) {
+    }
+
+    private final java.util.Map<String, Cached> cache = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * PATCH (clause 5.9.3): the members given replace those stored, a null removes one; the result is checked whole
@@ -134,6 +186,7 @@ public final class ContextSourceService {
                     parsed.registration().expiresAt(), null, stored.createdAt(), now));
             return null;
         });
+        cache.remove(tenant);
     }
 
     public void delete(Caller caller, String id) {
@@ -145,6 +198,7 @@ public final class ContextSourceService {
         if (!deleted) {
             throw notFound(id);
         }
+        cache.remove(tenant);
     }
 
     // Subscriptions to registrations (clause 5.11): checked as subscriptions are, kept as sent, the subscriber's own.

@@ -19,14 +19,24 @@ import org.locationtech.jts.geom.Geometry;
  * @param managementInterval the times its data were managed in, or null
  * @param expiresAt when the registration ends, or null
  * @param properties its other members (csource properties), laid out as a stored entity's attributes for q and csf
+ * @param tenant the tenant to ask the source for, or null for the caller's
+ * @param management how to ask it: timeout and cooldown (0: the broker's defaults), and whether only locally
+ * @param contextSourceInfo key-value pairs to send the source with every request (credentials, for one)
  */
 public record Registration(String id, List<Info> information, String endpoint, Mode mode, Set<String> operations,
                            Geometry location, Interval observationInterval, Interval managementInterval, Instant expiresAt,
-                           ObjectNode properties) {
+                           ObjectNode properties, String tenant, Management management,
+                           java.util.Map<String, String> contextSourceInfo) {
+
+    /** A registration's management (clause 5.2.34): milliseconds, 0 when not given. */
+    public record Management(long timeoutMillis, long cooldownMillis, boolean localOnly) {
+        public static final Management DEFAULT = new Management(0, 0, false);
+    }
 
     public Registration {
         information = List.copyOf(information);
         operations = Set.copyOf(operations);
+        contextSourceInfo = java.util.Map.copyOf(contextSourceInfo);
     }
 
     /** One RegistrationInfo (clause 5.2.10): the entities it names, and the attributes (all, when none are named). */
@@ -44,8 +54,8 @@ public record Registration(String id, List<Info> information, String endpoint, M
         }
     }
 
-    /** An EntityInfo (clause 5.2.8): a type (expanded), and optionally an id or an id pattern. */
-    public record EntityInfo(String type, String id, String idPattern) {
+    /** An EntityInfo (clause 5.2.8): a type (expanded), and optionally an id or an id pattern (compiled once). */
+    public record EntityInfo(String type, String id, String idPattern, com.google.re2j.Pattern pattern) {
     }
 
     /** A TimeInterval (clause 5.2.11); endAt null: still open. */

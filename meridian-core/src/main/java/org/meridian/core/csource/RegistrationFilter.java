@@ -73,8 +73,8 @@ public record RegistrationFilter(Set<String> types, Set<String> ids, Pattern idP
         if (types != null && !types.contains(entity.type())) {
             return false;
         }
-        if (ids != null && !(entity.id() == null && entity.idPattern() == null || ids.contains(entity.id())
-                || entity.idPattern() != null && ids.stream().anyMatch(id -> Pattern.compile(entity.idPattern()).matcher(id).find()))) {
+        if (ids != null && !(entity.id() == null && entity.idPattern() == null || entity.id() != null && ids.contains(entity.id())
+                || entity.pattern() != null && ids.stream().anyMatch(id -> entity.pattern().matcher(id).find()))) {
             return false;
         }
         // An id pattern asked for matches the ids a source names, and a pattern it names when it is the same one.

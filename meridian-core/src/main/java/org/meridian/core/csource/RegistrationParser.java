@@ -27,7 +27,7 @@ import org.meridian.core.query.ClientRegex;
  */
 public final class RegistrationParser {
     public static final String TYPE = "ContextSourceRegistration";
-    /** Most RegistrationInfo blocks, and entities or names in one, a registration may hold. */
+    /** Most RegistrationInfo blocks, and entities and names in all, a registration may hold. */
     public static final int MAX_ITEMS = 1_000;
 
     /** Operation groups (clause 4.20) and what they stand for. */
@@ -71,6 +71,8 @@ public final class RegistrationParser {
     public static Parsed parse(JsonNode payload, JsonLdContext context, String generatedId, Instant now) {
         ObjectNode body = EntityParser.requireObject(payload, "A context source registration").deepCopy();
         body.remove("@context");
+        // What the broker says of a registration is the broker's to say, not the client's.
+        body.remove(List.of("status", "timesSent", "timesFailed", "lastSuccess", "lastFailure", "createdAt", "modifiedAt"));
         String id = body.hasNonNull("id") ? EntityParser.requireUri(text(body.get("id"), "id"), "The registration id") : generatedId;
         body.put("id", id);
         JsonNode type = body.get("type");
@@ -85,7 +87,7 @@ public final class RegistrationParser {
         geometry(body.get("observationSpace"), "observationSpace");
         geometry(body.get("operationSpace"), "operationSpace");
         Registration.Interval observation = interval(body.get("observationInterval"), "observationInterval");
-        Registration.Interval management = interval(body.get("managementInterval"), "managementInterval");
+        Registration.Interval managementInterval = interval(body.get("managementInterval"), "managementInterval");
         Instant expiresAt = null;
         if (body.hasNonNull("expiresAt")) {
             expiresAt = DateTimes.parse(text(body.get("expiresAt"), "expiresAt"), "expiresAt");
@@ -93,8 +95,8 @@ public final class RegistrationParser {
                 throw MeridianException.badData("expiresAt must be in the future");
             }
         }
-        management(body.get("management"));
-        contextSourceInfo(body.get("contextSourceInfo"));
+        Registration.Management management = management(body.get("management"));
+        Map<String, String> sourceInfo = contextSourceInfo(body.get("contextSourceInfo"));
         for (String member : List.of("registrationName", "description", "tenant")) {
             if (body.hasNonNull(member)) {
                 text(body.get(member), member);
@@ -104,7 +106,8 @@ public final class RegistrationParser {
             requireEntitiesNamed(mode, information);
         }
         return new Parsed(body, new Registration(id, information, endpoint, mode, operations, location, observation,
-                management, expiresAt, properties(body, context)));
+                managementInterval, expiresAt, properties(body, context), body.hasNonNull("tenant") ? body.get("tenant").asText() : null,
+                management, sourceInfo));
     }
 
     private static String text(JsonNode node, String what) {
@@ -134,7 +137,12 @@ public final class RegistrationParser {
 
     private static List<Registration.Info> information(JsonNode node, JsonLdContext context) {
         List<Registration.Info> information = new ArrayList<>();
+        int items = 0;
         for (JsonNode element : array(node, "information", true)) {
+            items += element.path("entities").size() + element.path("propertyNames").size() + element.path("relationshipNames").size();
+            if (items > MAX_ITEMS) {
+                throw MeridianException.badData("A registration may name at most " + MAX_ITEMS + " entities and attributes in all");
+            }
             ObjectNode info = EntityParser.requireObject(element, "A RegistrationInfo");
             List<Registration.EntityInfo> entities = new ArrayList<>();
             for (JsonNode entity : array(info.get("entities"), "information.entities", false)) {
@@ -159,10 +167,8 @@ public final class RegistrationParser {
         if (id != null && idPattern != null) {
             throw MeridianException.badData("An EntityInfo has an id or an idPattern, not both");
         }
-        if (idPattern != null) {
-            ClientRegex.compile(idPattern, "information.entities.idPattern");
-        }
-        return new Registration.EntityInfo(context.expandTerm(type), id, idPattern);
+        com.google.re2j.Pattern pattern = idPattern == null ? null : ClientRegex.compile(idPattern, "information.entities.idPattern");
+        return new Registration.EntityInfo(context.expandTerm(type), id, idPattern, pattern);
     }
 
     private static Set<String> names(JsonNode node, String what, JsonLdContext context) {
@@ -243,9 +249,9 @@ public final class RegistrationParser {
         return new Registration.Interval(start, end);
     }
 
-    private static void management(JsonNode node) {
+    private static Registration.Management management(JsonNode node) {
         if (node == null || node.isNull()) {
-            return;
+            return Registration.Management.DEFAULT;
         }
         ObjectNode management = EntityParser.requireObject(node, "management");
         if (management.has("localOnly") && !management.get("localOnly").isBoolean()) {
@@ -256,14 +262,17 @@ public final class RegistrationParser {
                 throw MeridianException.badData("management." + member + " must be a positive number");
             }
         }
+        return new Registration.Management(management.path("timeout").asLong(0), management.path("cooldown").asLong(0),
+                management.path("localOnly").asBoolean(false));
     }
 
-    private static void contextSourceInfo(JsonNode node) {
+    private static Map<String, String> contextSourceInfo(JsonNode node) {
+        Map<String, String> pairs = new java.util.LinkedHashMap<>();
         for (JsonNode pair : array(node, "contextSourceInfo", false)) {
             ObjectNode keyValue = EntityParser.requireObject(pair, "A contextSourceInfo element");
-            text(keyValue.get("key"), "contextSourceInfo.key");
-            text(keyValue.get("value"), "contextSourceInfo.value");
+            pairs.put(text(keyValue.get("key"), "contextSourceInfo.key"), text(keyValue.get("value"), "contextSourceInfo.value"));
         }
+        return pairs;
     }
 
     /**

@@ -64,7 +64,14 @@ public final class GeoJson {
         // RFC 7946 asks only for closed rings of four or more positions; a ring that crosses itself (a "bowtie" drawn by
         // hand on a map) is well-formed GeoJSON but not a valid OGC polygon. It is kept as written and compared as the
         // area it encloses, so a query with the same polygon finds it and JTS predicates never meet an invalid shape.
-        return geometry.isValid() ? geometry : GeometryFixer.fix(geometry);
+        if (geometry.isValid()) {
+            return geometry;
+        }
+        Geometry fixed = GeometryFixer.fix(geometry);
+        if (fixed.isEmpty()) {
+            throw MeridianException.badData("The " + type + " encloses no area (its rings fold onto themselves)");
+        }
+        return fixed;
     }
 
     private static Point point(JsonNode position) {

@@ -64,8 +64,7 @@ public final class EntityParser {
 
     public static ObjectNode requireObject(JsonNode payload, String what) {
         if (payload == null || !payload.isObject()) {
-            // Not the shape of the operation's body at all: a malformed request rather than bad data (clause 5.5.2).
-            throw MeridianException.invalidRequest(what + " must be a JSON object");
+            throw MeridianException.badData(what + " must be a JSON object");
         }
         return (ObjectNode) payload;
     }

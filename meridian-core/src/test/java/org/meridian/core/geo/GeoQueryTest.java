@@ -59,6 +59,12 @@ class GeoQueryTest {
     }
 
     @Test
+    void aRingThatFoldsOntoItselfEnclosesNothingAndIsRefused() {
+        assertThatThrownBy(() -> GeoQuery.parse("within", "Polygon", "[[[0,0],[1,1],[2,2],[0,0]]]", "location"))
+                .isInstanceOf(MeridianException.class).hasMessageContaining("encloses no area");
+    }
+
+    @Test
     void everyRelationIsEvaluated() throws Exception {
         Geometry square = geometry("{\"type\":\"Polygon\",\"coordinates\":[[[0,0],[2,0],[2,2],[0,2],[0,0]]]}");
         Geometry inside = geometry("{\"type\":\"Point\",\"coordinates\":[1,1]}");

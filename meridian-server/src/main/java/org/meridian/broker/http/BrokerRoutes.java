@@ -5,6 +5,7 @@ import org.meridian.broker.BatchService;
 import org.meridian.broker.ContextService;
 import org.meridian.broker.ContextSourceService;
 import org.meridian.broker.DiscoveryService;
+import org.meridian.broker.DistributedReads;
 import org.meridian.broker.EntityService;
 import org.meridian.broker.NotificationStream;
 import org.meridian.broker.QueryPlanner;
@@ -20,9 +21,9 @@ public final class BrokerRoutes implements Routes {
     public BrokerRoutes(EntityService entities, BatchService batches, DiscoveryService discovery, SubscriptionService subscriptions,
                         NotificationStream stream, TemporalService temporal, ContextService contexts, QueryPlanner planner,
                         int defaultLimit, int maxLimit, int temporalMaxInstances, ContextSourceService contextSources,
-                        SourceIdentity identity) {
+                        SourceIdentity identity, DistributedReads distributed) {
         EntityRoutes.Limits limits = new EntityRoutes.Limits(defaultLimit, maxLimit, temporalMaxInstances);
-        EntityRoutes entityRoutes = new EntityRoutes(entities, batches, contexts, planner, limits);
+        EntityRoutes entityRoutes = new EntityRoutes(entities, batches, contexts, planner, limits, distributed);
         this.parts = new Routes[] {
                 entityRoutes,
                 new BatchRoutes(batches, contexts, entityRoutes),

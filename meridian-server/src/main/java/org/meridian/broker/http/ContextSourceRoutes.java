@@ -10,7 +10,6 @@ import io.javalin.http.Context;
 import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import org.meridian.broker.ContextService;
 import org.meridian.broker.ContextSourceService;
@@ -27,6 +26,7 @@ import org.meridian.core.ngsild.EntityParser;
 import org.meridian.core.query.ClientRegex;
 import org.meridian.core.query.QueryExpression;
 import org.meridian.core.query.QueryParser;
+import org.meridian.core.security.Redaction;
 import org.meridian.platform.http.Access;
 import org.meridian.platform.http.MediaTypes;
 import org.meridian.platform.http.NgsiLdExchange;
@@ -193,21 +193,26 @@ public final class ContextSourceRoutes implements Routes {
         return new RegistrationFilter.TimeFilter(timerel, at, endAt, management);
     }
 
-    /** A registration in the reader's terms; secrets it carries for its source are for operators' eyes only. */
+    /**
+     * A registration in the reader's terms. What it carries for its source (contextSourceInfo values: credentials, as a
+     * rule) and a password in its endpoint are for operators' eyes only.
+     */
     private static ObjectNode present(ContextSourceService.Shown shown, JsonLdContext context, boolean unrestricted) {
         ObjectNode out = RegistrationRenderer.render((ObjectNode) shown.row().body(), shown.parsed().registration(), context);
-        if (!unrestricted && out.get("contextSourceInfo") instanceof ArrayNode pairs) {
-            for (JsonNode pair : pairs) {
-                String key = pair.path("key").asText().toLowerCase(Locale.ROOT);
-                if (pair instanceof ObjectNode object && SECRET.matcher(key).find()) {
-                    object.put("value", "***");
+        if (!unrestricted) {
+            if (out.get("contextSourceInfo") instanceof ArrayNode pairs) {
+                for (JsonNode pair : pairs) {
+                    if (pair instanceof ObjectNode object) {
+                        object.put("value", Redaction.MASK);
+                    }
                 }
+            }
+            if (out.get("endpoint") instanceof com.fasterxml.jackson.databind.node.TextNode endpoint) {
+                out.put("endpoint", Redaction.url(endpoint.asText()));
             }
         }
         return out;
     }
-
-    private static final Pattern SECRET = Pattern.compile("authori[sz]ation|token|secret|password|key|cookie");
 
     private void update(Context http) {
         NgsiLdExchange exchange = new NgsiLdExchange(http, contexts);
@@ -266,6 +271,9 @@ public final class ContextSourceRoutes implements Routes {
     private ObjectNode presentSubscription(StoredSource row, JsonLdContext shownWith) {
         ObjectNode out = ((ObjectNode) row.body()).deepCopy();
         out.put("type", "Subscription");
+        if (out.path("notification").get("endpoint") instanceof ObjectNode endpoint) {
+            Redaction.endpoint(endpoint);
+        }
         SubscriptionRoutes.recompact(out, contexts.resolve(row.context()), shownWith);
         if (out.has("isActive") || !row.active()) {
             out.put("isActive", row.active());

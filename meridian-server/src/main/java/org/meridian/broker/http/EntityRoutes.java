@@ -8,7 +8,9 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.util.List;
 import org.meridian.broker.BatchService;
+import org.meridian.broker.BrokerError;
 import org.meridian.broker.ContextService;
+import org.meridian.broker.DistributedReads;
 import org.meridian.broker.EntityService;
 import org.meridian.broker.QueryPlanner;
 import org.meridian.broker.QueryRequest;
@@ -42,12 +44,15 @@ public final class EntityRoutes implements Routes {
     private final ContextService contexts;
     private final QueryPlanner planner;
     private final Limits limits;
+    private final DistributedReads distributed;
 
     /** Paging limits of the query API; the most instances one temporal answer holds before it is cut (206). */
     record Limits(int defaultLimit, int maxLimit, int temporalMaxInstances) {
     }
 
-    public EntityRoutes(EntityService entities, BatchService batches, ContextService contexts, QueryPlanner planner, Limits limits) {
+    public EntityRoutes(EntityService entities, BatchService batches, ContextService contexts, QueryPlanner planner, Limits limits,
+                        DistributedReads distributed) {
+        this.distributed = distributed;
         this.entities = entities;
         this.batches = batches;
         this.contexts = contexts;
@@ -78,6 +83,10 @@ public final class EntityRoutes implements Routes {
     private void create(Context http) {
         NgsiLdExchange exchange = exchange(http);
         JsonNode body = exchange.body(false);
+        if (!body.isObject()) {
+            // Not the shape of the operation's body at all: a malformed request rather than bad data (clause 5.5.2).
+            throw MeridianException.invalidRequest("An entity must be a JSON object");
+        }
         String id = batches.createOne(exchange.caller(), body, exchange.context());
         http.header("Location", BASE + "/entities/" + PathSegment.encode(id)).status(201);
     }
@@ -89,6 +98,10 @@ public final class EntityRoutes implements Routes {
         List<String> attrs = Parameters.list(http, "attrs");
         RenderOptions options = RenderOptionsReader.read(http, context, attrs);
         JoinRequest join = JoinRequest.read(http);
+        if (distributed != null && join == null && !mediaType.equals(MediaTypes.GEO_JSON) && !Parameters.flag(http, "local")
+                && retrieveDistributed(exchange, mediaType, context, options)) {
+            return;
+        }
         Entity entity = entities.retrieve(exchange.caller(), exchange.entityId());
         if (attrs != null && options.attributes().stream().noneMatch(entity.attributes()::has)) {
             // Clause 5.7.1: asking only for attributes the entity does not have finds nothing.
@@ -110,6 +123,38 @@ public final class EntityRoutes implements Routes {
             return;
         }
         exchange.respond(200, nonEmpty(EntityRenderer.render(entity, context, options), entity), mediaType);
+    }
+
+    /**
+     * A retrieve that registered context sources may answer too (clause 4.3.6): the local entity, if any, merged with
+     * theirs; sources that could not be asked are named in a {@code Warning} header (RFC 9110 warn-code 199), never
+     * hidden. False when no source is registered for the entity: the local answer stands.
+     */
+    private boolean retrieveDistributed(NgsiLdExchange exchange, String mediaType, JsonLdContext context, RenderOptions options) {
+        Context http = exchange.http();
+        Entity local = null;
+        try {
+            local = entities.retrieve(exchange.caller(), exchange.entityId());
+        } catch (MeridianException e) {
+            if (e.code() != BrokerError.ENTITY_NOT_FOUND && e.code() != org.meridian.platform.PlatformError.TENANT_NOT_FOUND) {
+                throw e;
+            }
+        }
+        String type = Parameters.single(http, "type");
+        DistributedReads.Merged merged = distributed.retrieve(exchange.caller(), exchange.entityId(),
+                type == null ? null : context.expandTerm(type), local == null ? null : EntityRenderer.render(local, context, options),
+                http.queryString(), http.header("Link"), http.header("Via"));
+        if (merged == null) {
+            return false;
+        }
+        merged.failures().forEach(failure -> http.res().addHeader("Warning", "199 - \"" + failure.replace("\"", "'") + "\""));
+        if (merged.entity() == null) {
+            throw new MeridianException(BrokerError.ENTITY_NOT_FOUND, "No entity " + exchange.entityId()
+                    + (merged.failures().isEmpty() ? "" : " here or at the sources that answered"));
+        }
+        merged.entity().remove("@context");
+        exchange.respond(200, merged.entity(), mediaType);
+        return true;
     }
 
     /** pick and omit that leave nothing of an entity find nothing (clause 4.21). */

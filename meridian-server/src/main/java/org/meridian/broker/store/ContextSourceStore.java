@@ -124,7 +124,7 @@ public final class ContextSourceStore {
                 String context = result.getString(3);
                 Timestamp expires = result.getTimestamp(4);
                 rows.add(new StoredSource(result.getString(1), Json.parseTrusted(result.getString(2)),
-                        context == null ? null : Json.parseTrusted(context), subscriptions && result.getBoolean(7),
+                        context == null ? null : Json.parseTrusted(context), !subscriptions || result.getBoolean(7),
                         expires == null ? null : expires.toInstant(), subscriptions ? result.getString(8) : null,
                         result.getTimestamp(5).toInstant(), result.getTimestamp(6).toInstant()));
             }

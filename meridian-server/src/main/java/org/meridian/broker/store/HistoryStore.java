@@ -101,7 +101,7 @@ public final class HistoryStore {
         for (var attribute : attributes.properties()) {
             for (JsonNode instance : attribute.getValue()) {
                 String key = instance.hasNonNull("observedAt")
-                        ? attribute.getKey() + '\u0000' + instance.path("datasetId").asText("") + '\u0000' + instance.get("observedAt").asText()
+                        ? attribute.getKey() + '\u0000' + instance.path("datasetId").asText("") + '\u0000' + observed(instance)
                         : "\u0001" + unobserved++;
                 observations.remove(key);
                 observations.put(key, Map.entry(attribute.getKey(), instance));
@@ -121,10 +121,12 @@ public final class HistoryStore {
             return;
         }
         long[] seriesIds = attributeSeries.ids(connection, tenant, rows.entityIds, rows.attributes);
-        Map<Long, List<Instant>> hours = new LinkedHashMap<>();
+        // Recounted in series and hour order, as inserts take the roll-up's locks: concurrent imports never deadlock.
+        Map<Long, java.util.SortedSet<Instant>> hours = new java.util.TreeMap<>();
         try (PreparedStatement delete = connection.prepareStatement(
                 "DELETE FROM attribute_history h USING unnest(?::bigint[], ?::text[], ?::timestamptz[]) AS r(series_id, dataset_id, observed_at) "
                         + "WHERE h.tenant = ? AND h.series_id = r.series_id AND h.dataset_id = r.dataset_id "
+                        // The coalesce is the observation index's expression, which finds the rows.
                         + "AND coalesce(h.observed_at, h.recorded_at) = r.observed_at AND h.observed_at = r.observed_at "
                         + "RETURNING h.series_id, date_trunc('hour', h.observed_at, 'UTC')")) {
             delete.setArray(1, EntityQueries.bigints(connection, seriesIds));
@@ -133,12 +135,21 @@ public final class HistoryStore {
             delete.setString(4, tenant);
             try (ResultSet deleted = delete.executeQuery()) {
                 while (deleted.next()) {
-                    hours.computeIfAbsent(deleted.getLong(1), id -> new ArrayList<>()).add(deleted.getTimestamp(2).toInstant());
+                    hours.computeIfAbsent(deleted.getLong(1), id -> new java.util.TreeSet<>()).add(deleted.getTimestamp(2).toInstant());
                 }
             }
         }
         for (var series : hours.entrySet()) {
-            recompute(connection, tenant, series.getKey(), series.getValue().stream().distinct().toList());
+            recompute(connection, tenant, series.getKey(), List.copyOf(series.getValue()));
+        }
+    }
+
+    /** An observation's time as an instant: the same time written two ways is one observation. */
+    private static String observed(JsonNode instance) {
+        try {
+            return java.time.OffsetDateTime.parse(instance.get("observedAt").asText()).toInstant().toString();
+        } catch (java.time.format.DateTimeParseException e) {
+            return instance.get("observedAt").asText();
         }
     }
 

@@ -32,6 +32,7 @@ public final class NgsiLdExchange {
     private JsonLdContext context;
     private JsonNode body;
     private boolean batchContextsInBody;
+    private final java.util.Map<JsonNode, Object> batchContexts = new java.util.HashMap<>();
 
     public NgsiLdExchange(Context http, ContextResolver contexts) {
         this.http = http;
@@ -154,8 +155,14 @@ public final class NgsiLdExchange {
         }
         contextValue = batchContextsInBody || link == null ? null : TextNode.valueOf(link);
         body = parsed;
+        if (!batchContextsInBody) {
+            context(); // the Link's context is every element's: loaded once, and if it cannot be, the batch fails
+        }
         return body;
     }
+
+    /** Most different @contexts one batch may carry: each may be a fetch. */
+    public static final int MAX_BATCH_CONTEXTS = 16;
 
     /** The context of one element of a batch read by {@link #batchBody}; takes the element's @context member out. */
     public JsonLdContext contextOf(JsonNode element) {
@@ -167,7 +174,23 @@ public final class NgsiLdExchange {
             if (value == null) {
                 throw MeridianException.badData("An element of an application/ld+json batch needs an @context member");
             }
-            return contexts.resolve(value);
+            // Each distinct @context is resolved once per batch, its failure too (a fetch is not retried per element).
+            Object resolved = batchContexts.get(value);
+            if (resolved == null) {
+                if (batchContexts.size() >= MAX_BATCH_CONTEXTS) {
+                    throw MeridianException.badData("A batch may carry at most " + MAX_BATCH_CONTEXTS + " different @contexts");
+                }
+                try {
+                    resolved = contexts.resolve(value);
+                } catch (MeridianException e) {
+                    resolved = e;
+                }
+                batchContexts.put(value, resolved);
+            }
+            if (resolved instanceof MeridianException failure) {
+                throw failure;
+            }
+            return (JsonLdContext) resolved;
         }
         if (value != null) {
             throw MeridianException.badData("With Content-Type application/json the @context goes in a Link header, not in the body");

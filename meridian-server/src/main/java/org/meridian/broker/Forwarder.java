@@ -1,0 +1,203 @@
+package org.meridian.broker;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.meridian.core.csource.Registration;
+import org.meridian.core.json.Json;
+
+/**
+ * Sends a read to the context sources registered for it (clause 4.3.6): in parallel, each within its timeout; a source
+ * that fails rests for its registration's cooldown and is not asked through it meanwhile, so a dead source costs one timeout, then nothing, and
+ * never holds up the answer of the others. What could not be asked is reported with the answer, never hidden.
+ */
+public final class Forwarder implements AutoCloseable {
+    /** Most a source's answer may weigh: a source is not trusted to be small. */
+    public static final int MAX_ANSWER_BYTES = 16 * 1024 * 1024;
+    static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(3);
+    static final Duration DEFAULT_COOLDOWN = Duration.ofSeconds(30);
+
+    private static final java.util.Set<String> RESERVED = java.util.Set.of("accept", "link", "via", "ngsild-tenant",
+            "host", "connection", "content-length", "expect", "upgrade", "te", "transfer-encoding");
+
+    private final HttpClient client;
+    private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
+    private final Map<String, Instant> restingUntil = new ConcurrentHashMap<>();
+    private final Clock clock;
+
+    public Forwarder(Clock clock) {
+        this.clock = clock;
+        this.client = HttpClient.newBuilder().executor(threads).connectTimeout(DEFAULT_TIMEOUT).version(HttpClient.Version.HTTP_1_1)
+                .followRedirects(HttpClient.Redirect.NEVER).build();
+    }
+
+    /** A forwarded read: its path and query below /ngsi-ld/v1, and the headers that go with it. */
+    public record Read(String pathAndQuery, String tenant, String linkHeader, String via) {
+    }
+
+    /** What the sources answered: the JSON bodies of those that answered 200, and why the others gave nothing. */
+    public record Answers(List<JsonNode> bodies, List<String> failures) {
+    }
+
+    public Answers read(List<Registration> sources, Read read) {
+        List<CompletableFuture<Object>> calls = new ArrayList<>();
+        Instant now = clock.instant();
+        List<String> failures = new ArrayList<>();
+        List<Registration> asked = new ArrayList<>();
+        for (Registration source : sources) {
+            Instant resting = restingUntil.get(source.id());
+            if (resting != null && resting.isAfter(now)) {
+                failures.add(source.id() + ": resting after a failure until " + resting);
+                continue;
+            }
+            asked.add(source);
+            // The whole exchange, body included, within the source's time (HttpClient's own timeout ends at the
+            // headers): a source trickling its answer costs no more than one that never answers.
+            Duration timeout = timeout(source);
+            calls.add(CompletableFuture.supplyAsync(() -> ask(source, read), threads)
+                    .completeOnTimeout("no complete answer within " + timeout.toMillis() + " ms", timeout.toMillis() + 100,
+                            java.util.concurrent.TimeUnit.MILLISECONDS));
+        }
+        List<JsonNode> bodies = new ArrayList<>();
+        for (int i = 0; i < calls.size(); i++) {
+            Object result = calls.get(i).join();
+            if (result instanceof JsonNode body) {
+                bodies.add(body);
+            } else {
+                Registration source = asked.get(i);
+                restingUntil.put(source.id(), clock.instant().plus(cooldown(source)));
+                failures.add(source.id() + ": " + result);
+            }
+        }
+        return new Answers(bodies, failures);
+    }
+
+    /** The source's JSON answer, or why there is none (a String). */
+    private Object ask(Registration source, Read read) {
+        Duration timeout = timeout(source);
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base(source.endpoint()) + read.pathAndQuery()))
+                .timeout(timeout).header("Accept", "application/json").GET();
+        String tenant = source.tenant() != null ? source.tenant() : read.tenant();
+        if (tenant != null && !tenant.isEmpty()) {
+            request.header("NGSILD-Tenant", tenant);
+        }
+        if (read.linkHeader() != null) {
+            request.header("Link", read.linkHeader());
+        }
+        request.header("Via", read.via());
+        // contextSourceInfo travels as headers (credentials the source expects, for one); not those the exchange owns.
+        source.contextSourceInfo().forEach((key, value) -> {
+            if (!RESERVED.contains(key.toLowerCase(java.util.Locale.ROOT)) && key.matches("[A-Za-z0-9-]{1,64}")) {
+                request.header(key, value);
+            }
+        });
+        try {
+            HttpResponse<InputStream> response = client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+            try (InputStream body = response.body()) {
+                if (response.statusCode() == 404) {
+                    return "404 not found there";
+                }
+                if (response.statusCode() != 200) {
+                    return "answered " + response.statusCode();
+                }
+                byte[] bytes = body.readNBytes(MAX_ANSWER_BYTES + 1);
+                if (bytes.length > MAX_ANSWER_BYTES) {
+                    return "answer larger than " + MAX_ANSWER_BYTES + " bytes";
+                }
+                return Json.parseBytes(bytes);
+            }
+        } catch (java.net.http.HttpTimeoutException e) {
+            return "no answer within " + timeout.toMillis() + " ms";
+        } catch (IOException | RuntimeException e) {
+            return "unreachable or malformed answer (" + e.getClass().getSimpleName() + ")";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted";
+        }
+    }
+
+    /** The endpoint is where the source's NGSI-LD API lives, with or without the /ngsi-ld/v1 of its paths. */
+    private static String base(String endpoint) {
+        String trimmed = endpoint.replaceAll("/+$", "");
+        return trimmed.endsWith("/ngsi-ld/v1") ? trimmed : trimmed + "/ngsi-ld/v1";
+    }
+
+    private static Duration timeout(Registration source) {
+        long millis = source.management().timeoutMillis();
+        return millis > 0 ? Duration.ofMillis(millis) : DEFAULT_TIMEOUT;
+    }
+
+    private static Duration cooldown(Registration source) {
+        long millis = source.management().cooldownMillis();
+        return millis > 0 ? Duration.ofMillis(millis) : DEFAULT_COOLDOWN;
+    }
+
+    /** Whether a 404 from a source only says it does not have the entity (not a failure to report). */
+    public static boolean notThere(String failure) {
+        return failure.endsWith(": 404 not found there");
+    }
+
+    /**
+     * Merges a source's rendering of an entity into the local one (clause 4.3.6.1): attributes the local entity lacks
+     * are added; where both have one, the instance observed (else modified) later wins, the local one on a tie.
+     */
+    public static ObjectNode merge(ObjectNode into, JsonNode other) {
+        if (!(other instanceof ObjectNode remote) || !remote.path("id").asText().equals(into.path("id").asText(remote.path("id").asText()))) {
+            return into;
+        }
+        if (!into.has("id")) {
+            into.set("id", remote.get("id"));
+            into.set("type", remote.get("type"));
+        }
+        remote.properties().forEach(member -> {
+            String name = member.getKey();
+            if (name.equals("id") || name.equals("type") || name.equals("@context")) {
+                return;
+            }
+            JsonNode mine = into.get(name);
+            if (mine == null || later(member.getValue(), mine)) {
+                into.set(name, member.getValue());
+            }
+        });
+        return into;
+    }
+
+    private static boolean later(JsonNode theirs, JsonNode mine) {
+        Instant a = time(theirs);
+        Instant b = time(mine);
+        return a != null && (b == null || a.isAfter(b));
+    }
+
+    private static Instant time(JsonNode attribute) {
+        JsonNode instance = attribute.isArray() && !attribute.isEmpty() ? attribute.get(0) : attribute;
+        if (!instance.isObject()) {
+            return null;
+        }
+        String text = instance.hasNonNull("observedAt") ? instance.get("observedAt").asText() : instance.path("modifiedAt").asText(null);
+        try {
+            return text == null ? null : java.time.OffsetDateTime.parse(text).toInstant();
+        } catch (java.time.format.DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    @Override
+    public void close() {
+        threads.shutdownNow();
+    }
+}
