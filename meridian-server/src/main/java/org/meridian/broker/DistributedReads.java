@@ -51,7 +51,9 @@ public final class DistributedReads {
         if (registered.isEmpty()) {
             return null;
         }
-        String path = "/entities/" + java.net.URLEncoder.encode(entityId, java.nio.charset.StandardCharsets.UTF_8)
+        // An id is a URI (checked): encoded for a path segment, its colons kept, as every NGSI-LD id has them and simple
+        // sources match paths literally.
+        String path = "/entities/" + java.net.URLEncoder.encode(entityId, java.nio.charset.StandardCharsets.UTF_8).replace("%3A", ":")
                 + (query == null || query.isEmpty() ? "" : "?" + query);
         String viaOut = (via == null || via.isBlank() ? "" : via + ", ") + "1.1 " + alias;
         Forwarder.Answers answers = forwarder.read(registered, new Forwarder.Read(path, caller.tenant(), linkHeader, viaOut));
