@@ -61,7 +61,6 @@ public final class DistributedReads {
         for (JsonNode body : answers.bodies()) {
             Forwarder.merge(merged, body);
         }
-        List<String> failures = answers.failures().stream().filter(failure -> !Forwarder.notThere(failure)).toList();
-        return new Merged(merged.has("id") ? merged : null, failures);
+        return new Merged(merged.has("id") ? merged : null, answers.failures());
     }
 }

@@ -20,6 +20,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.meridian.core.csource.Registration;
 import org.meridian.core.json.Json;
+import org.meridian.core.ngsild.DateTimes;
 
 /**
  * Sends a read to the context sources registered for it (clause 4.3.6): in parallel, each within its timeout; a source
@@ -50,7 +51,10 @@ public final class Forwarder implements AutoCloseable {
     public record Read(String pathAndQuery, String tenant, String linkHeader, String via) {
     }
 
-    /** What the sources answered: the JSON bodies of those that answered 200, and why the others gave nothing. */
+    /**
+     * What the sources answered: the JSON bodies of those that answered 200, and why the others gave nothing. A
+     * source's 404 is an answer (it does not hold that): in neither list, and no reason to rest.
+     */
     public record Answers(List<JsonNode> bodies, List<String> failures) {
     }
 
@@ -78,7 +82,7 @@ public final class Forwarder implements AutoCloseable {
             Object result = calls.get(i).join();
             if (result instanceof JsonNode body) {
                 bodies.add(body);
-            } else {
+            } else if (result != NOT_THERE) {
                 Registration source = asked.get(i);
                 restingUntil.put(source.id(), clock.instant().plus(cooldown(source)));
                 failures.add(source.id() + ": " + result);
@@ -87,7 +91,10 @@ public final class Forwarder implements AutoCloseable {
         return new Answers(bodies, failures);
     }
 
-    /** The source's JSON answer, or why there is none (a String). */
+    /** A source's answer that it does not hold what was asked. */
+    private static final Object NOT_THERE = new Object();
+
+    /** The source's JSON answer, {@link #NOT_THERE}, or why there is none (a String). */
     private Object ask(Registration source, Read read) {
         Duration timeout = timeout(source);
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base(source.endpoint()) + read.pathAndQuery()))
@@ -110,7 +117,7 @@ public final class Forwarder implements AutoCloseable {
             HttpResponse<InputStream> response = client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
             try (InputStream body = response.body()) {
                 if (response.statusCode() == 404) {
-                    return "404 not found there";
+                    return NOT_THERE;
                 }
                 if (response.statusCode() != 200) {
                     return "answered " + response.statusCode();
@@ -145,11 +152,6 @@ public final class Forwarder implements AutoCloseable {
     private static Duration cooldown(Registration source) {
         long millis = source.management().cooldownMillis();
         return millis > 0 ? Duration.ofMillis(millis) : DEFAULT_COOLDOWN;
-    }
-
-    /** Whether a 404 from a source only says it does not have the entity (not a failure to report). */
-    public static boolean notThere(String failure) {
-        return failure.endsWith(": 404 not found there");
     }
 
     /**
@@ -189,11 +191,7 @@ public final class Forwarder implements AutoCloseable {
             return null;
         }
         String text = instance.hasNonNull("observedAt") ? instance.get("observedAt").asText() : instance.path("modifiedAt").asText(null);
-        try {
-            return text == null ? null : java.time.OffsetDateTime.parse(text).toInstant();
-        } catch (java.time.format.DateTimeParseException e) {
-            return null;
-        }
+        return DateTimes.instantOrNull(text);
     }
 
     @Override

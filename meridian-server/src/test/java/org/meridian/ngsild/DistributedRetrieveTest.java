@@ -91,7 +91,12 @@ class DistributedRetrieveTest {
         assertThat(merged.path("note").path("value").asText()).isEqualTo("checked by the city");
         assertThat(retrieve("?local=true").json().has("no2")).as("local=true asks no source").isFalse();
         assertThat(retrieve("?options=keyValues").json().path("no2").asInt()).isEqualTo(20);
-        assertThat(city.get("/ngsi-ld/v1/entities/urn:ngsi-ld:AirQualityObserved:nowhere").tenant(tenant).send().status()).isEqualTo(404);
+        Api.Response nowhere = city.get("/ngsi-ld/v1/entities/urn:ngsi-ld:AirQualityObserved:nowhere").tenant(tenant).send();
+        assertThat(nowhere.status()).isEqualTo(404);
+        assertThat(nowhere.header("Warning")).as("a source's 404 is an answer, not a failure").isNull();
+        Api.Response after = retrieve("");
+        assertThat(after.header("Warning")).as("so the district does not rest for it").isNull();
+        assertThat(after.json().path("no2").path("value").asInt()).isEqualTo(20);
     }
 
     @Test

@@ -51,6 +51,18 @@ public final class DateTimes {
         return instant;
     }
 
+    /** The instant of a stored date-time (one this broker wrote or checked), or null when there is none to read. */
+    public static Instant instantOrNull(String text) {
+        if (text == null) {
+            return null;
+        }
+        try {
+            return OffsetDateTime.parse(text).toInstant();
+        } catch (DateTimeException e) {
+            return null;
+        }
+    }
+
     /** The date-time in UTC, with the fraction digits it was given: {@code 20:00:00.000+08:00} → {@code 12:00:00.000Z}. */
     public static String normalise(String text, String what) {
         Instant instant = parse(text, what);

@@ -101,24 +101,32 @@ public final class ContextSourceRoutes implements Routes {
         NgsiLdExchange exchange = new NgsiLdExchange(http, contexts);
         String mediaType = exchange.accept(PRODUCIBLE);
         JsonLdContext context = exchange.context();
-        int limit = Parameters.integer(http, "limit", limits.defaultLimit(), 0);
-        if (limit > limits.maxLimit()) {
-            throw new MeridianException(ErrorType.TOO_MANY_RESULTS, "limit may be at most " + limits.maxLimit());
-        }
-        int offset = Parameters.integer(http, "offset", 0, 0);
         RegistrationFilter filter = filter(http, context);
         if (filter.isEmpty()) {
             throw MeridianException.badData("A discovery of context sources needs type, id, idPattern, attrs, q, csf, a "
                     + "geo-query or a temporal query (clause 5.10.2)");
         }
-        List<ContextSourceService.Shown> matches = sources.query(exchange.caller(), filter);
+        boolean unrestricted = exchange.caller().unrestricted();
+        respondWithPage(exchange, mediaType, 0, sources.query(exchange.caller(), filter),
+                shown -> present(shown, context, unrestricted));
+    }
+
+    /** A page of all the items (limit, offset, count, prev/next links), each shown as the caller sees it. */
+    private <T> void respondWithPage(NgsiLdExchange exchange, String mediaType, int minimumLimit, List<T> all,
+                                     java.util.function.Function<T, ObjectNode> shown) {
+        Context http = exchange.http();
+        int limit = Parameters.integer(http, "limit", limits.defaultLimit(), minimumLimit);
+        if (limit > limits.maxLimit()) {
+            throw new MeridianException(ErrorType.TOO_MANY_RESULTS, "limit may be at most " + limits.maxLimit());
+        }
+        int offset = Parameters.integer(http, "offset", 0, 0);
         ArrayNode page = NODES.arrayNode();
-        matches.stream().skip(offset).limit(limit).forEach(shown -> page.add(present(shown, context, exchange.caller().unrestricted())));
+        all.stream().skip(offset).limit(limit).forEach(item -> page.add(shown.apply(item)));
         if (Parameters.flag(http, "count")) {
-            http.header("NGSILD-Results-Count", String.valueOf(matches.size()));
+            http.header("NGSILD-Results-Count", String.valueOf(all.size()));
         }
         exchange.respond(200, page, mediaType);
-        PageLinks.add(http, mediaType, limit, offset, offset + limit < matches.size());
+        PageLinks.add(http, mediaType, limit, offset, offset + limit < all.size());
     }
 
     /** The discovery query's criteria (clause 6.8.3.2), names expanded with the request's context. */
@@ -251,20 +259,8 @@ public final class ContextSourceRoutes implements Routes {
     private void subscriptions(Context http) {
         NgsiLdExchange exchange = new NgsiLdExchange(http, contexts);
         String mediaType = exchange.accept(PRODUCIBLE);
-        int limit = Parameters.integer(http, "limit", limits.defaultLimit(), 1);
-        if (limit > limits.maxLimit()) {
-            throw new MeridianException(ErrorType.TOO_MANY_RESULTS, "limit may be at most " + limits.maxLimit());
-        }
-        int offset = Parameters.integer(http, "offset", 0, 0);
-        List<StoredSource> rows = sources.subscriptions(exchange.caller());
-        ArrayNode page = NODES.arrayNode();
         JsonLdContext context = exchange.context();
-        rows.stream().skip(offset).limit(limit).forEach(row -> page.add(presentSubscription(row, context)));
-        if (Parameters.flag(http, "count")) {
-            http.header("NGSILD-Results-Count", String.valueOf(rows.size()));
-        }
-        exchange.respond(200, page, mediaType);
-        PageLinks.add(http, mediaType, limit, offset, offset + limit < rows.size());
+        respondWithPage(exchange, mediaType, 1, sources.subscriptions(exchange.caller()), row -> presentSubscription(row, context));
     }
 
     /** As sent, in the reader's terms, with its status (clause 5.2.12); nothing is sent yet to count. */

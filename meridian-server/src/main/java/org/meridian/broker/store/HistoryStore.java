@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Set;
 import org.meridian.core.json.Json;
 import org.meridian.core.ngsild.AttributeType;
+import org.meridian.core.ngsild.DateTimes;
 import org.meridian.core.ngsild.EntityChange;
 import org.meridian.core.temporal.HistoryInstance;
 
@@ -146,11 +147,8 @@ public final class HistoryStore {
 
     /** An observation's time as an instant: the same time written two ways is one observation. */
     private static String observed(JsonNode instance) {
-        try {
-            return java.time.OffsetDateTime.parse(instance.get("observedAt").asText()).toInstant().toString();
-        } catch (java.time.format.DateTimeParseException e) {
-            return instance.get("observedAt").asText();
-        }
+        Instant time = DateTimes.instantOrNull(instance.get("observedAt").asText());
+        return time == null ? instance.get("observedAt").asText() : time.toString();
     }
 
     /** Instances to insert, column by column: sent as one array per column, which PostgreSQL reads without a JSON parse. */

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.meridian.core.json.Json;
+import org.meridian.core.ngsild.DateTimes;
 import org.meridian.core.ngsild.Entity;
 
 /**
@@ -142,11 +143,8 @@ public final class TemporalEntityStore {
     private static Instant timeOf(JsonNode instance) {
         for (String member : List.of("observedAt", "modifiedAt", "createdAt")) {
             if (instance.hasNonNull(member)) {
-                try {
-                    return java.time.OffsetDateTime.parse(instance.get(member).asText()).toInstant();
-                } catch (java.time.format.DateTimeParseException e) {
-                    return Instant.EPOCH;
-                }
+                Instant time = DateTimes.instantOrNull(instance.get(member).asText());
+                return time == null ? Instant.EPOCH : time;
             }
         }
         return Instant.EPOCH;
