@@ -3,16 +3,29 @@ package org.meridian.broker;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import org.meridian.core.csource.Registration;
 import org.meridian.core.csource.RegistrationFilter;
+import org.meridian.core.geo.GeoQuery;
+import org.meridian.core.query.OrderBy;
 import org.meridian.core.security.Caller;
 
 /**
  * Retrieving an entity that registered context sources also hold (clause 5.7.1 with 4.3.6): the local entity merged
  * with what the sources answer. A request that comes back through this node (its alias in {@code Via}) is answered
- * locally: loops end here.
+ * locally: loops end here. Querying entities (clause 5.7.2 with 4.3.6.2–4.3.6.4): every source registered for what
+ * the query selects is asked in parallel, narrowed to what an exclusive or redirect source is registered for, and
+ * the answers are merged by entity id with the local page.
  */
 public final class DistributedReads {
     private final ContextSourceService sources;
@@ -62,5 +75,319 @@ public final class DistributedReads {
             Forwarder.merge(merged, body);
         }
         return new Merged(merged.has("id") ? merged : null, answers.failures());
+    }
+
+    /**
+     * A query as it goes out to the sources, in the client's own terms (the sources read it with the same
+     * {@code @context}), with what choosing and narrowing the sources needs.
+     *
+     * @param parameters the query's parameters as the client wrote them (type, id, idPattern, attrs, q, scopeQ, the
+     *                   geo-query, options, pick, omit, lang, orderBy...), without paging, count and local
+     * @param types the expanded types any of which the query selects, or null
+     * @param ids the ids the query selects, or null
+     * @param attributes the expanded attributes any of which the query asks for, or null
+     * @param geo the geo-query, or null
+     * @param compact how an expanded attribute name is written in the client's terms
+     */
+    public record QueryAsk(Map<String, String> parameters, Set<String> types, List<String> ids, String idPattern,
+                           Set<String> attributes, GeoQuery geo, UnaryOperator<String> compact, String linkHeader,
+                           String via) {
+    }
+
+    /**
+     * The merged answer of a query, in order, and what could not be asked.
+     *
+     * @param entities every entity gathered, merged by id and sorted: the caller pages through them
+     * @param totalCount the number of matching entities when asked: exact when every party's answer fit within the
+     *                   window, else the sum of the parties' own counts (an upper bound when they share entities)
+     */
+    public record MergedPage(List<ObjectNode> entities, Long totalCount, List<String> failures) {
+    }
+
+    /** The sources registered for a query (queryEntity or queryBatch), none when it has come back through this node. */
+    public List<Registration> querySources(Caller caller, QueryAsk ask) {
+        if (ask.via() != null && ask.via().contains(identity.alias(caller.tenant()))) {
+            return List.of();
+        }
+        RegistrationFilter filter = new RegistrationFilter(ask.types(), ask.ids() == null ? null : Set.copyOf(ask.ids()),
+                ask.idPattern() == null ? null : com.google.re2j.Pattern.compile(ask.idPattern()), ask.attributes(),
+                null, null, null, null);
+        Set<Registration> found = new LinkedHashSet<>(sources.sourcesFor(caller, "queryEntity", filter));
+        found.addAll(sources.sourcesFor(caller, "queryBatch", filter));
+        // A source without a registered location may hold entities anywhere; one with a location only those there.
+        return found.stream().filter(source -> ask.geo() == null || source.location() == null
+                || ask.geo().mayMatchWithin(source.location())).toList();
+    }
+
+    /**
+     * Asks the sources for the first {@code window} entities of the query, {@code chunk} at a time (what a source
+     * gives in one answer), merges them by id into the local ones and sorts them.
+     *
+     * @param local the first {@code window} local entities, rendered for the request
+     * @param localCount how many local entities match, when counted
+     */
+    public MergedPage query(Caller caller, List<Registration> registered, QueryAsk ask, List<ObjectNode> local,
+                            Long localCount, int window, int chunk, boolean count, OrderBy orderBy) {
+        Map<String, ObjectNode> merged = new LinkedHashMap<>();
+        local.forEach(entity -> merged.put(entity.path("id").asText(), entity.deepCopy()));
+        List<String> failures = new ArrayList<>();
+        long sourcesCounted = 0;
+        boolean complete = localCount == null || localCount <= local.size();
+        String viaOut = (ask.via() == null || ask.via().isBlank() ? "" : ask.via() + ", ") + "1.1 " + identity.alias(caller.tenant());
+        Set<String> typeNames = typeNames(ask.parameters().get("type"));
+        List<Registration> pending = registered;
+        for (int from = 0; !pending.isEmpty() && from < window; from += chunk) {
+            int size = Math.min(chunk, window - from);
+            boolean first = from == 0;
+            int offset = from;
+            Forwarder.Answers answers = forwarder.read(pending,
+                    source -> forwardedQuery(source, ask, caller.tenant(), viaOut, offset, size, first && count));
+            failures.addAll(answers.failures());
+            List<Registration> more = new ArrayList<>();
+            for (Forwarder.Reply reply : answers.replies()) {
+                if (!(reply.body() instanceof ArrayNode array)) {
+                    failures.add(reply.source().id() + ": answered a query with something other than an array of entities");
+                    continue;
+                }
+                if (first && reply.resultsCount() != null) {
+                    sourcesCounted += reply.resultsCount();
+                }
+                int refused = 0;
+                for (JsonNode element : array) {
+                    if (!(element instanceof ObjectNode entity) || !entity.path("id").isTextual()
+                            || typeNames != null && !hasAnyType(entity, typeNames)) {
+                        refused++;
+                        continue;
+                    }
+                    merged.merge(entity.get("id").asText(), entity.deepCopy(), Forwarder::merge);
+                }
+                if (refused > 0) {
+                    // A source's mistakes stay out of the answer, and are said.
+                    failures.add(reply.source().id() + ": " + refused + " of its answer's elements were not entities of the types asked for");
+                }
+                if (array.size() >= size) {
+                    if (from + size < window) {
+                        more.add(reply.source());
+                    } else {
+                        complete = false;
+                    }
+                }
+            }
+            pending = more;
+        }
+        List<ObjectNode> ordered = new ArrayList<>(merged.values());
+        ordered.sort(order(orderBy, ask.compact()));
+        Long total = null;
+        if (count) {
+            total = complete ? (long) ordered.size() : (localCount == null ? local.size() : localCount) + sourcesCounted;
+        }
+        return new MergedPage(ordered, total, failures);
+    }
+
+    /**
+     * The query as one source receives it: as GET when it offers queryEntity, else as POST to
+     * /entityOperations/query; narrowed for an exclusive or redirect source to the entities and attributes it is
+     * registered for (clause 4.3.6.3), since it is the authority for those and only those.
+     */
+    private static Forwarder.Read forwardedQuery(Registration source, QueryAsk ask, String tenant, String via, int offset, int limit,
+                                                 boolean count) {
+        Map<String, String> parameters = new LinkedHashMap<>(ask.parameters());
+        if (source.mode() == Registration.Mode.EXCLUSIVE || source.mode() == Registration.Mode.REDIRECT) {
+            narrow(source, ask, parameters);
+        }
+        StringBuilder query = new StringBuilder();
+        if (source.operations().contains("queryEntity")) {
+            parameters.forEach((name, value) -> append(query, name, value));
+        } else {
+            for (String name : List.of("options", "format", "lang", "pick", "omit", "orderBy", "datasetId")) {
+                if (parameters.containsKey(name)) {
+                    append(query, name, parameters.get(name));
+                }
+            }
+        }
+        append(query, "limit", String.valueOf(limit));
+        if (offset > 0) {
+            append(query, "offset", String.valueOf(offset));
+        }
+        if (count) {
+            append(query, "count", "true");
+        }
+        if (source.operations().contains("queryEntity")) {
+            return new Forwarder.Read("/entities?" + query, tenant, ask.linkHeader(), via);
+        }
+        return new Forwarder.Read("/entityOperations/query?" + query, tenant, ask.linkHeader(), via, queryBody(parameters));
+    }
+
+    private static void narrow(Registration source, QueryAsk ask, Map<String, String> parameters) {
+        Set<String> ids = new LinkedHashSet<>();
+        Set<String> names = new LinkedHashSet<>();
+        boolean everyEntity = false;
+        boolean everyAttribute = false;
+        for (Registration.Info info : source.information()) {
+            if (info.entities().isEmpty() || info.entities().stream().anyMatch(entity -> entity.id() == null)) {
+                everyEntity = true;
+            }
+            info.entities().stream().map(Registration.EntityInfo::id).filter(java.util.Objects::nonNull).forEach(ids::add);
+            if (!info.namesAttributes()) {
+                everyAttribute = true;
+            }
+            names.addAll(info.propertyNames());
+            names.addAll(info.relationshipNames());
+        }
+        if (!everyEntity && !ids.isEmpty() && ask.ids() == null) {
+            parameters.put("id", String.join(",", ids));
+        }
+        if (!everyAttribute && !names.isEmpty()) {
+            Set<String> asked = ask.attributes() == null ? names : new LinkedHashSet<>(ask.attributes());
+            asked.retainAll(names);
+            parameters.put("attrs", String.join(",", asked.stream().map(ask.compact()).toList()));
+        }
+    }
+
+    /** A Query (clause 5.2.23) of the same parameters, for a source that only offers queryBatch. */
+    private static ObjectNode queryBody(Map<String, String> parameters) {
+        ObjectNode body = JsonNodeFactory.instance.objectNode().put("type", "Query");
+        ArrayNode selectors = body.putArray("entities");
+        String type = parameters.get("type");
+        String ids = parameters.get("id");
+        if (ids != null) {
+            for (String id : ids.split(",")) {
+                ObjectNode selector = selectors.addObject().put("id", id);
+                if (type != null) {
+                    selector.put("type", type);
+                }
+            }
+        } else if (type != null || parameters.containsKey("idPattern")) {
+            ObjectNode selector = selectors.addObject();
+            if (type != null) {
+                selector.put("type", type);
+            }
+            if (parameters.containsKey("idPattern")) {
+                selector.put("idPattern", parameters.get("idPattern"));
+            }
+        }
+        if (parameters.containsKey("attrs")) {
+            ArrayNode attrs = body.putArray("attrs");
+            for (String name : parameters.get("attrs").split(",")) {
+                attrs.add(name);
+            }
+        }
+        for (String name : List.of("q", "scopeQ")) {
+            if (parameters.containsKey(name)) {
+                body.put(name, parameters.get(name));
+            }
+        }
+        if (parameters.containsKey("georel")) {
+            ObjectNode geo = body.putObject("geoQ");
+            for (String name : List.of("georel", "geometry", "coordinates", "geoproperty")) {
+                if (parameters.containsKey(name)) {
+                    geo.put(name, parameters.get(name));
+                }
+            }
+        }
+        return body;
+    }
+
+    private static void append(StringBuilder query, String name, String value) {
+        if (!query.isEmpty()) {
+            query.append('&');
+        }
+        // Commas, colons and semicolons are kept: they separate lists and name ids, and sources read them as written.
+        query.append(name).append('=').append(URLEncoder.encode(value, StandardCharsets.UTF_8)
+                .replace("%2C", ",").replace("%3A", ":").replace("%3B", ";"));
+    }
+
+    /** The type names a type parameter mentions, or null when it names none. */
+    private static Set<String> typeNames(String type) {
+        if (type == null) {
+            return null;
+        }
+        Set<String> names = new LinkedHashSet<>();
+        for (String name : type.split("[,|;()]")) {
+            if (!name.isBlank()) {
+                names.add(name.strip());
+            }
+        }
+        return names.isEmpty() ? null : names;
+    }
+
+    private static boolean hasAnyType(ObjectNode entity, Set<String> names) {
+        JsonNode type = entity.get("type");
+        if (type == null) {
+            return false;
+        }
+        if (type.isArray()) {
+            for (JsonNode one : type) {
+                if (names.contains(one.asText())) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        return names.contains(type.asText());
+    }
+
+    /**
+     * The order of a merged answer: the query's orderBy over the rendered entities (members missing last, ties by
+     * id), else by id, the order of a local page.
+     */
+    static Comparator<ObjectNode> order(OrderBy orderBy, UnaryOperator<String> compact) {
+        Comparator<ObjectNode> byId = Comparator.comparing(entity -> entity.path("id").asText());
+        if (orderBy == null) {
+            return byId;
+        }
+        Comparator<ObjectNode> order = null;
+        for (OrderBy.Key key : orderBy.keys()) {
+            Comparator<ObjectNode> one = (a, b) -> {
+                JsonNode x = sortValue(a, key, compact);
+                JsonNode y = sortValue(b, key, compact);
+                if (x == null || y == null) {
+                    return x == null ? (y == null ? 0 : 1) : -1;
+                }
+                int compared = compareValues(x, y);
+                return key.descending() ? -compared : compared;
+            };
+            order = order == null ? one : order.thenComparing(one);
+        }
+        return order.thenComparing(byId);
+    }
+
+    private static JsonNode sortValue(ObjectNode entity, OrderBy.Key key, UnaryOperator<String> compact) {
+        JsonNode found = switch (key.target()) {
+            case ID -> entity.get("id");
+            case TYPE -> entity.get("type");
+            case CREATED_AT -> entity.get("createdAt");
+            case MODIFIED_AT -> entity.get("modifiedAt");
+            case ATTRIBUTE -> {
+                JsonNode attribute = entity.get(compact.apply(key.attribute()));
+                if (attribute != null && attribute.isArray()) {
+                    attribute = attribute.isEmpty() ? null : attribute.get(0);
+                }
+                if (attribute == null || !attribute.isObject()) {
+                    yield attribute;
+                }
+                if (key.member() != null) {
+                    JsonNode member = attribute.get(key.memberIsTime() ? key.member() : compact.apply(key.member()));
+                    yield member != null && member.isObject() ? member.get("value") : member;
+                }
+                for (String name : List.of("value", "object", "vocab", "json", "languageMap")) {
+                    if (attribute.has(name)) {
+                        yield attribute.get(name);
+                    }
+                }
+                yield null;
+            }
+        };
+        return found == null || found.isNull() ? null : found;
+    }
+
+    private static int compareValues(JsonNode x, JsonNode y) {
+        if (x.isNumber() && y.isNumber()) {
+            return Double.compare(x.asDouble(), y.asDouble());
+        }
+        if (x.isNumber() != y.isNumber()) {
+            return x.isNumber() ? -1 : 1;
+        }
+        return (x.isValueNode() ? x.asText() : x.toString()).compareTo(y.isValueNode() ? y.asText() : y.toString());
     }
 }

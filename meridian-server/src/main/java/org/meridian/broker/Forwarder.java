@@ -47,18 +47,36 @@ public final class Forwarder implements AutoCloseable {
                 .followRedirects(HttpClient.Redirect.NEVER).build();
     }
 
-    /** A forwarded read: its path and query below /ngsi-ld/v1, and the headers that go with it. */
-    public record Read(String pathAndQuery, String tenant, String linkHeader, String via) {
+    /**
+     * A forwarded read: its path and query below /ngsi-ld/v1, the headers that go with it, and for a query sent as
+     * POST (a source that offers queryBatch only) its body; null for a GET.
+     */
+    public record Read(String pathAndQuery, String tenant, String linkHeader, String via, JsonNode postBody) {
+        public Read(String pathAndQuery, String tenant, String linkHeader, String via) {
+            this(pathAndQuery, tenant, linkHeader, via, null);
+        }
+    }
+
+    /** One source's JSON answer, with the total it reported in NGSILD-Results-Count (null when it gave none). */
+    public record Reply(Registration source, JsonNode body, Long resultsCount) {
     }
 
     /**
-     * What the sources answered: the JSON bodies of those that answered 200, and why the others gave nothing. A
-     * source's 404 is an answer (it does not hold that): in neither list, and no reason to rest.
+     * What the sources answered: the replies of those that answered 200, and why the others gave nothing. A source's
+     * 404 is an answer (it does not hold that): in neither list, and no reason to rest.
      */
-    public record Answers(List<JsonNode> bodies, List<String> failures) {
+    public record Answers(List<Reply> replies, List<String> failures) {
+        public List<JsonNode> bodies() {
+            return replies.stream().map(Reply::body).toList();
+        }
     }
 
     public Answers read(List<Registration> sources, Read read) {
+        return read(sources, source -> read);
+    }
+
+    /** Sends each source its own read (a query narrowed to what the source is registered for, say). */
+    public Answers read(List<Registration> sources, java.util.function.Function<Registration, Read> readFor) {
         List<CompletableFuture<Object>> calls = new ArrayList<>();
         Instant now = clock.instant();
         List<String> failures = new ArrayList<>();
@@ -73,32 +91,39 @@ public final class Forwarder implements AutoCloseable {
             // The whole exchange, body included, within the source's time (HttpClient's own timeout ends at the
             // headers): a source trickling its answer costs no more than one that never answers.
             Duration timeout = timeout(source);
+            Read read = readFor.apply(source);
             calls.add(CompletableFuture.supplyAsync(() -> ask(source, read), threads)
                     .completeOnTimeout("no complete answer within " + timeout.toMillis() + " ms", timeout.toMillis() + 100,
                             java.util.concurrent.TimeUnit.MILLISECONDS));
         }
-        List<JsonNode> bodies = new ArrayList<>();
+        List<Reply> replies = new ArrayList<>();
         for (int i = 0; i < calls.size(); i++) {
             Object result = calls.get(i).join();
-            if (result instanceof JsonNode body) {
-                bodies.add(body);
+            if (result instanceof Reply reply) {
+                replies.add(reply);
             } else if (result != NOT_THERE) {
                 Registration source = asked.get(i);
                 restingUntil.put(source.id(), clock.instant().plus(cooldown(source)));
                 failures.add(source.id() + ": " + result);
             }
         }
-        return new Answers(bodies, failures);
+        return new Answers(replies, failures);
     }
 
     /** A source's answer that it does not hold what was asked. */
     private static final Object NOT_THERE = new Object();
 
-    /** The source's JSON answer, {@link #NOT_THERE}, or why there is none (a String). */
+    /** The source's {@link Reply}, {@link #NOT_THERE}, or why there is none (a String). */
     private Object ask(Registration source, Read read) {
         Duration timeout = timeout(source);
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base(source.endpoint()) + read.pathAndQuery()))
-                .timeout(timeout).header("Accept", "application/json").GET();
+                .timeout(timeout).header("Accept", "application/json");
+        if (read.postBody() == null) {
+            request.GET();
+        } else {
+            request.header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(Json.write(read.postBody())));
+        }
         String tenant = source.tenant() != null ? source.tenant() : read.tenant();
         if (tenant != null && !tenant.isEmpty()) {
             request.header("NGSILD-Tenant", tenant);
@@ -126,7 +151,10 @@ public final class Forwarder implements AutoCloseable {
                 if (bytes.length > MAX_ANSWER_BYTES) {
                     return "answer larger than " + MAX_ANSWER_BYTES + " bytes";
                 }
-                return Json.parseBytes(bytes);
+                Long count = response.headers().firstValue("NGSILD-Results-Count")
+                        .filter(text -> text.matches("\\d{1,18}")).map(Long::valueOf).orElse(null);
+                JsonNode parsed = Json.parseBytes(bytes);
+                return parsed == null ? "malformed answer (not one JSON value)" : new Reply(source, parsed, count);
             }
         } catch (java.net.http.HttpTimeoutException e) {
             return "no answer within " + timeout.toMillis() + " ms";

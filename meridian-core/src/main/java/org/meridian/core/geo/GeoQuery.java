@@ -127,6 +127,18 @@ public record GeoQuery(GeoRelation relation, Geometry geometry, String geoProper
     }
 
     /**
+     * Whether an entity lying within {@code area} (a context source's registered location, a district's boundary)
+     * could satisfy this query: false only when none can, so a source is never skipped that might hold a match.
+     */
+    public boolean mayMatchWithin(Geometry area) {
+        return switch (relation) {
+            case GeoRelation.Near near -> near.maxDistance() == null || distanceMetres(geometry, area) <= near.maxDistance();
+            case GeoRelation.Disjoint ignored -> !prepared.covers(area);
+            default -> prepared.intersects(area);
+        };
+    }
+
+    /**
      * A longitude/latitude box that contains every geometry that can match, or null when no box bounds the matches
      * (disjoint, near with only a minimum distance).
      */

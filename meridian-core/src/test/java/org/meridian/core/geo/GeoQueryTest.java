@@ -43,6 +43,22 @@ class GeoQueryTest {
     }
 
     @Test
+    void aQueryReachesExactlyTheAreasThatMayHoldItsMatches() throws Exception {
+        Geometry west = geometry("{\"type\":\"Polygon\",\"coordinates\":[[[0,0],[1,0],[1,1],[0,1],[0,0]]]}");
+        Geometry east = geometry("{\"type\":\"Polygon\",\"coordinates\":[[[2,0],[3,0],[3,1],[2,1],[2,0]]]}");
+        GeoQuery inWest = GeoQuery.parse("within", "Polygon", "[[[0.2,0.2],[0.8,0.2],[0.8,0.8],[0.2,0.2]]]", "location");
+        GeoQuery nearEast = GeoQuery.parse("near;maxDistance==5000", "Point", "[3.02,0.5]", "location");
+        GeoQuery outsideWest = GeoQuery.parse("disjoint", "Polygon", "[[[-1,-1],[1.5,-1],[1.5,1.5],[-1,1.5],[-1,-1]]]", "location");
+
+        assertThat(inWest.mayMatchWithin(west)).isTrue();
+        assertThat(inWest.mayMatchWithin(east)).isFalse();
+        assertThat(nearEast.mayMatchWithin(east)).isTrue();
+        assertThat(nearEast.mayMatchWithin(west)).isFalse();
+        assertThat(outsideWest.mayMatchWithin(west)).isFalse();
+        assertThat(outsideWest.mayMatchWithin(east)).isTrue();
+    }
+
+    @Test
     void polygonsMustBeClosedRings() {
         assertThatThrownBy(() -> GeoQuery.parse("within", "Polygon", "[[[0,0],[1,0],[1,1],[0,1]]]", "location"))
                 .isInstanceOf(MeridianException.class).hasMessageContaining("end at its first position");

@@ -124,7 +124,8 @@ public final class BatchRoutes implements Routes {
         String mediaType = exchange.accept(EntityRoutes.ENTITY_TYPES);
         JsonLdContext context = exchange.context();
         QueryRequest request = queryRequest(body);
-        entityRoutes.respondWithPage(exchange, mediaType, context, request, request.attrs(), JoinRequest.read(body));
+        boolean local = Parameters.flag(http, "local") || body.path("local").asBoolean(false);
+        entityRoutes.respondWithPage(exchange, mediaType, context, request, request.attrs(), JoinRequest.read(body), local);
     }
 
     /** The selection of a Query body (clause 5.2.23), shared by the entity and the temporal POST queries. */

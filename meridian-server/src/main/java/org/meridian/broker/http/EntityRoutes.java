@@ -190,12 +190,12 @@ public final class EntityRoutes implements Routes {
             throw MeridianException.badData("A query needs type, attrs, q, scopeQ or a geo-query;"
                     + " add local=true to list every entity");
         }
-        respondWithPage(exchange, mediaType, context, request, attrs, JoinRequest.read(http));
+        respondWithPage(exchange, mediaType, context, request, attrs, JoinRequest.read(http), Parameters.flag(http, "local"));
     }
 
     /** Runs a query and answers with the page, shared by GET /entities and POST /entityOperations/query. */
     void respondWithPage(NgsiLdExchange exchange, String mediaType, JsonLdContext context, QueryRequest request,
-                         List<String> attrs, JoinRequest join) {
+                         List<String> attrs, JoinRequest join, boolean local) {
         Context http = exchange.http();
         RenderOptions options = RenderOptionsReader.read(http, context, attrs);
         int limit = Parameters.integer(http, "limit", limits.defaultLimit(), 0);
@@ -212,6 +212,14 @@ public final class EntityRoutes implements Routes {
         String orderBy = Parameters.single(http, "orderBy");
         if (orderBy != null) {
             selection = selection.orderedBy(OrderBy.parse(orderBy, context::expandTerm));
+        }
+        if (distributed != null && join == null && !local && !mediaType.equals(MediaTypes.GEO_JSON)) {
+            DistributedReads.QueryAsk ask = queryAsk(exchange, context, request, selection);
+            List<org.meridian.core.csource.Registration> sources = distributed.querySources(exchange.caller(), ask);
+            if (!sources.isEmpty()) {
+                respondWithMergedPage(exchange, mediaType, context, options, selection, ask, sources, limit, offset, count);
+                return;
+            }
         }
         EntityPage page = entities.query(exchange.caller(), selection, limit, offset, count);
         if (page.totalCount() != null) {
@@ -235,6 +243,86 @@ public final class EntityRoutes implements Routes {
             }
         }
         exchange.respond(200, array, mediaType);
+    }
+
+    /** Most entities a query that context sources answer too may page through: each source is asked for as many. */
+    static final int DISTRIBUTED_WINDOW = 10_000;
+
+    /**
+     * A query that registered context sources answer too (clause 4.3.6.2): the first offset + limit entities of this
+     * broker and of every source, merged by id and sorted, then paged; sources that could not be asked are named in a
+     * {@code Warning} header (warn-code 199), never hidden.
+     */
+    private void respondWithMergedPage(NgsiLdExchange exchange, String mediaType, JsonLdContext context, RenderOptions options,
+                                       EntitySelection selection, DistributedReads.QueryAsk ask,
+                                       List<org.meridian.core.csource.Registration> sources, int limit, int offset, boolean count) {
+        Context http = exchange.http();
+        int window = Math.max(offset + limit, 1);
+        if (window > DISTRIBUTED_WINDOW) {
+            throw new MeridianException(ErrorType.TOO_MANY_RESULTS, "A query that context sources answer too pages at most "
+                    + DISTRIBUTED_WINDOW + " entities deep; narrow it (type, q, a geo-query), or add local=true for this broker's own");
+        }
+        EntityPage page;
+        try {
+            page = entities.query(exchange.caller(), selection, window, 0, count);
+        } catch (MeridianException e) {
+            if (e.code() != org.meridian.platform.PlatformError.TENANT_NOT_FOUND) {
+                throw e;
+            }
+            // A tenant that exists only at the sources.
+            page = new EntityPage(List.of(), count ? 0L : null);
+        }
+        List<ObjectNode> local = page.entities().stream().map(entity -> EntityRenderer.render(entity, context, options))
+                .filter(rendered -> !rendered.isEmpty()).toList();
+        DistributedReads.MergedPage merged = distributed.query(exchange.caller(), sources, ask, local, page.totalCount(),
+                window, limits.maxLimit(), count, selection.orderBy());
+        merged.failures().forEach(failure -> http.res().addHeader("Warning", "199 - \"" + failure.replace("\"", "'") + "\""));
+        if (merged.totalCount() != null) {
+            http.header("NGSILD-Results-Count", String.valueOf(merged.totalCount()));
+        }
+        ArrayNode array = NODES.arrayNode();
+        merged.entities().stream().skip(offset).limit(limit).forEach(entity -> {
+            entity.remove("@context");
+            array.add(entity);
+        });
+        exchange.respond(200, array, mediaType);
+    }
+
+    /** The query as it goes to the sources: in the client's terms, as written, with paging left to each round. */
+    private static DistributedReads.QueryAsk queryAsk(NgsiLdExchange exchange, JsonLdContext context, QueryRequest request,
+                                                      EntitySelection selection) {
+        Context http = exchange.http();
+        java.util.Map<String, String> parameters = new java.util.LinkedHashMap<>();
+        java.util.function.BiConsumer<String, String> put = (name, value) -> {
+            if (value != null) {
+                parameters.put(name, value);
+            }
+        };
+        put.accept("type", request.type());
+        put.accept("id", request.ids() == null ? null : String.join(",", request.ids()));
+        put.accept("idPattern", request.idPattern());
+        put.accept("attrs", request.attrs() == null ? null : String.join(",", request.attrs()));
+        put.accept("q", request.q());
+        put.accept("scopeQ", request.scopeQ());
+        put.accept("georel", request.georel());
+        put.accept("geometry", request.geometry());
+        put.accept("coordinates", request.coordinates());
+        put.accept("geoproperty", request.geoProperty());
+        for (String name : List.of("options", "format", "lang", "pick", "omit", "orderBy", "datasetId")) {
+            put.accept(name, Parameters.single(http, name));
+        }
+        java.util.Set<String> types = selection.types() == null ? null
+                : new java.util.LinkedHashSet<>(selection.types().names().stream().map(context::expandTerm).toList());
+        java.util.Set<String> attributes = request.attrs() == null ? null
+                : new java.util.LinkedHashSet<>(request.attrs().stream().map(context::expandTerm).toList());
+        String link = http.header("Link");
+        JsonNode written = context.source();
+        if (link == null && written != null && written.isTextual()) {
+            // A context named in the body (a POST query) goes on as a Link, so the sources read the terms alike.
+            link = "<" + written.asText() + ">; rel=\"http://www.w3.org/ns/json-ld#context\"; type=\"application/ld+json\"";
+        }
+        return new DistributedReads.QueryAsk(parameters, types, request.ids(), request.idPattern(), attributes,
+                selection.geoQuery(), context::compactIri, link, http.header("Via"));
     }
 
     private static String geometryProperty(Context http, JsonLdContext context) {
