@@ -53,28 +53,69 @@ public final class DistributedReads {
      * @return null when no source is registered for the entity: the local answer stands
      */
     public Merged retrieve(Caller caller, String entityId, String type, ObjectNode local, String query, String linkHeader,
-                           String via) {
+                           String via, UnaryOperator<String> compact) {
         String alias = identity.alias(caller.tenant());
         if (via != null && via.contains(alias)) {
             return null;
         }
         RegistrationFilter filter = new RegistrationFilter(type == null ? null : Set.of(type), Set.of(entityId), null, null,
                 null, null, null, null);
-        List<Registration> registered = sources.sourcesFor(caller, "retrieveEntity", filter);
-        if (registered.isEmpty()) {
+        // A source that offers no retrieval by id is asked by a query for the id (clause 4.3.6.2).
+        Set<Registration> found = new LinkedHashSet<>(sources.sourcesFor(caller, "retrieveEntity", filter));
+        found.addAll(sources.sourcesFor(caller, "queryEntity", filter));
+        found.addAll(sources.sourcesFor(caller, "queryBatch", filter));
+        if (found.isEmpty()) {
             return null;
         }
-        // An id is a URI (checked): encoded for a path segment, its colons kept, as every NGSI-LD id has them and simple
-        // sources match paths literally.
-        String path = "/entities/" + java.net.URLEncoder.encode(entityId, java.nio.charset.StandardCharsets.UTF_8).replace("%3A", ":")
-                + (query == null || query.isEmpty() ? "" : "?" + query);
         String viaOut = (via == null || via.isBlank() ? "" : via + ", ") + "1.1 " + alias;
-        Forwarder.Answers answers = forwarder.read(registered, new Forwarder.Read(path, caller.tenant(), linkHeader, viaOut));
+        String rest = query == null || query.isEmpty() ? "" : "?" + query;
+        Forwarder.Answers answers = forwarder.read(List.copyOf(found), source -> {
+            if (source.operations().contains("retrieveEntity")) {
+                // An id is a URI (checked): encoded for a path segment, its colons kept, as every NGSI-LD id has them
+                // and simple sources match paths literally.
+                return new Forwarder.Read("/entities/" + URLEncoder.encode(entityId, StandardCharsets.UTF_8).replace("%3A", ":")
+                        + rest, caller.tenant(), linkHeader, viaOut);
+            }
+            Map<String, String> parameters = new LinkedHashMap<>();
+            parameters.put("id", entityId);
+            String types = type != null ? compact.apply(type) : String.join(",", registeredTypes(source, entityId).stream().map(compact).toList());
+            if (!types.isEmpty()) {
+                parameters.put("type", types);
+            }
+            StringBuilder forwarded = new StringBuilder();
+            parameters.forEach((name, value) -> append(forwarded, name, value));
+            if (source.operations().contains("queryEntity")) {
+                String others = query == null ? "" : java.util.Arrays.stream(query.split("&"))
+                        .filter(part -> !part.startsWith("type=") && !part.startsWith("local=")).collect(java.util.stream.Collectors.joining("&"));
+                return new Forwarder.Read("/entities?" + forwarded + (others.isEmpty() ? "" : "&" + others), caller.tenant(),
+                        linkHeader, viaOut);
+            }
+            return new Forwarder.Read("/entityOperations/query" + rest, caller.tenant(), linkHeader, viaOut, queryBody(parameters));
+        });
         ObjectNode merged = local == null ? JsonNodeFactory.instance.objectNode() : local.deepCopy();
         for (JsonNode body : answers.bodies()) {
-            Forwarder.merge(merged, body);
+            // A query's answer is an array; some sources answer a query for one id with the entity itself.
+            for (JsonNode entity : body.isArray() ? body : List.of(body)) {
+                if (entity.path("id").asText().equals(entityId)) {
+                    Forwarder.merge(merged, entity);
+                }
+            }
         }
         return new Merged(merged.has("id") ? merged : null, answers.failures());
+    }
+
+    /** The types under which a source is registered for an entity. */
+    private static Set<String> registeredTypes(Registration source, String entityId) {
+        Set<String> types = new LinkedHashSet<>();
+        for (Registration.Info info : source.information()) {
+            for (Registration.EntityInfo entity : info.entities()) {
+                if (entity.id() == null && entity.pattern() == null || entityId.equals(entity.id())
+                        || entity.pattern() != null && entity.pattern().matcher(entityId).find()) {
+                    types.add(entity.type());
+                }
+            }
+        }
+        return types;
     }
 
     /**
