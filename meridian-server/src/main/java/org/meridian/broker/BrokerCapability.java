@@ -84,7 +84,8 @@ public final class BrokerCapability implements Capability {
                 settings.maxQueryTerms(), platform.clock());
         SourceIdentity identity = new SourceIdentity(transactions, platform.clock());
         Forwarder forwarder = new Forwarder(platform.clock());
-        DistributedReads distributed = new DistributedReads(contextSources, forwarder, identity);
+        contextSources.whenChanged(forwarder::forget);
+        DistributedReads distributed = new DistributedReads(contextSources, forwarder, identity, policies);
         BrokerRoutes routes = new BrokerRoutes(entities, batches, discovery,
                 new SubscriptionService(transactions, subscriptionStore, platform.tenants(), settings.maxQueryTerms(), platform.clock()),
                 new NotificationStream(transactions, notificationStore, subscriptionStore, platform.tenants(), platform.clock()),
@@ -96,6 +97,7 @@ public final class BrokerCapability implements Capability {
         services.provide(BatchService.class, batches);
         services.provide(EntityService.class, entities);
         services.provide(DiscoveryService.class, discovery);
+        services.provide(SourceIdentity.class, identity);
         services.provide(TemporalService.class, temporal);
         services.provide(ReadPolicies.class, policies);
         services.provide(WritePolicies.class, writes);

@@ -59,7 +59,7 @@ public final class ContextSourceService {
                 "urn:ngsi-ld:ContextSourceRegistration:" + UUID.randomUUID(), now);
         String id = parsed.registration().id();
         StoredSource row = new StoredSource(id, RegistrationRenderer.expanded(parsed.body(), parsed.registration()),
-                contextValue, true, parsed.registration().expiresAt(), null, now, now);
+                contextValue, true, parsed.registration().expiresAt(), caller.subject(), now, now);
         boolean inserted = transactions.inTransaction(connection -> {
             tenants.ensure(connection, tenant);
             requireRoom(registrations.count(connection, tenant), "registrations");
@@ -69,6 +69,7 @@ public final class ContextSourceService {
             throw new MeridianException(BrokerError.REGISTRATION_EXISTS, "The registration " + id + " already exists");
         }
         cache.remove(tenant);
+        changed(id);
         return id;
     }
 
@@ -171,6 +172,7 @@ public final class ContextSourceService {
         transactions.inTransaction(connection -> {
             tenants.require(connection, tenant);
             StoredSource stored = registrations.find(connection, tenant, id).orElseThrow(() -> notFound(id));
+            requireOwner(caller, stored);
             ObjectNode merged = ((ObjectNode) stored.body()).deepCopy();
             fragment.properties().forEach(member -> {
                 if (member.getValue().isNull() && !List.of("information", "endpoint", "type").contains(member.getKey())) {
@@ -183,22 +185,44 @@ public final class ContextSourceService {
             RegistrationParser.Parsed parsed = RegistrationParser.parse(merged, context, id, fragment.has("expiresAt") ? now : null);
             registrations.update(connection, tenant, new StoredSource(id,
                     RegistrationRenderer.expanded(parsed.body(), parsed.registration()), stored.context(), true,
-                    parsed.registration().expiresAt(), null, stored.createdAt(), now));
+                    parsed.registration().expiresAt(), stored.owner(), stored.createdAt(), now));
             return null;
         });
         cache.remove(tenant);
+        changed(id);
+    }
+
+    /** Only who registered a source, or an operator, changes it: one node cannot redirect another's registration. */
+    private static void requireOwner(Caller caller, StoredSource stored) {
+        if (!caller.unrestricted() && !caller.subject().equals(stored.owner())) {
+            throw new MeridianException(BrokerError.NOT_YOUR_DATA, "The registration " + stored.id()
+                    + " was made by another client; only it or an operator may change or delete it");
+        }
+    }
+
+    private final List<java.util.function.Consumer<String>> changeListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Told the id of each registration created, changed or deleted here (the forwarder lets a renewed source rest no more). */
+    public void whenChanged(java.util.function.Consumer<String> listener) {
+        changeListeners.add(listener);
+    }
+
+    private void changed(String id) {
+        changeListeners.forEach(listener -> listener.accept(id));
     }
 
     public void delete(Caller caller, String id) {
         String tenant = caller.tenant();
-        boolean deleted = transactions.inTransaction(connection -> {
+        transactions.inTransaction(connection -> {
             tenants.require(connection, tenant);
-            return registrations.delete(connection, tenant, id);
+            requireOwner(caller, registrations.find(connection, tenant, id).orElseThrow(() -> notFound(id)));
+            if (!registrations.delete(connection, tenant, id)) {
+                throw notFound(id);
+            }
+            return null;
         });
-        if (!deleted) {
-            throw notFound(id);
-        }
         cache.remove(tenant);
+        changed(id);
     }
 
     // Subscriptions to registrations (clause 5.11): checked as subscriptions are, kept as sent, the subscriber's own.

@@ -31,11 +31,13 @@ public final class DistributedReads {
     private final ContextSourceService sources;
     private final Forwarder forwarder;
     private final SourceIdentity identity;
+    private final ReadPolicies policies;
 
-    public DistributedReads(ContextSourceService sources, Forwarder forwarder, SourceIdentity identity) {
+    public DistributedReads(ContextSourceService sources, Forwarder forwarder, SourceIdentity identity, ReadPolicies policies) {
         this.sources = sources;
         this.forwarder = forwarder;
         this.identity = identity;
+        this.policies = policies;
     }
 
     /**
@@ -93,15 +95,40 @@ public final class DistributedReads {
             return new Forwarder.Read("/entityOperations/query" + rest, caller.tenant(), linkHeader, viaOut, queryBody(parameters));
         });
         ObjectNode merged = local == null ? JsonNodeFactory.instance.objectNode() : local.deepCopy();
-        for (JsonNode body : answers.bodies()) {
+        for (Forwarder.Reply reply : answers.replies()) {
             // A query's answer is an array; some sources answer a query for one id with the entity itself.
-            for (JsonNode entity : body.isArray() ? body : List.of(body)) {
+            for (JsonNode entity : reply.body().isArray() ? reply.body() : List.of(reply.body())) {
                 if (entity.path("id").asText().equals(entityId)) {
                     Forwarder.merge(merged, entity);
+                    policies.fetched(caller, "retrieve " + entityId, reply.source().label(), 1);
+                    break;
                 }
             }
         }
         return new Merged(merged.has("id") ? merged : null, answers.failures());
+    }
+
+    /**
+     * Whether an entity's location lies in an area (within a metre or so, for points on its border); null when it
+     * has no location one can read (normalized, concise or simplified).
+     */
+    static Boolean lies(ObjectNode entity, org.locationtech.jts.geom.prep.PreparedGeometry area) {
+        JsonNode location = entity.get("location");
+        if (location != null && location.isArray()) {
+            location = location.isEmpty() ? null : location.get(0);
+        }
+        if (location != null && location.has("value")) {
+            location = location.get("value");
+        }
+        if (location == null || !location.has("coordinates")) {
+            return null;
+        }
+        try {
+            org.locationtech.jts.geom.Geometry geometry = org.meridian.core.geo.GeoJson.parse(location);
+            return area.covers(geometry) || area.getGeometry().distance(geometry) < 1e-5;
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     /** The types under which a source is registered for an entity. */
@@ -187,24 +214,40 @@ public final class DistributedReads {
             List<Registration> more = new ArrayList<>();
             for (Forwarder.Reply reply : answers.replies()) {
                 if (!(reply.body() instanceof ArrayNode array)) {
-                    failures.add(reply.source().id() + ": answered a query with something other than an array of entities");
+                    failures.add(reply.source().label() + ": answered a query with something other than an array of entities");
                     continue;
                 }
                 if (first && reply.resultsCount() != null) {
                     sourcesCounted += reply.resultsCount();
                 }
                 int refused = 0;
+                int outside = 0;
+                int given = 0;
+                org.locationtech.jts.geom.prep.PreparedGeometry area = reply.source().location() == null ? null
+                        : org.locationtech.jts.geom.prep.PreparedGeometryFactory.prepare(reply.source().location());
                 for (JsonNode element : array) {
                     if (!(element instanceof ObjectNode entity) || !entity.path("id").isTextual()
                             || typeNames != null && !hasAnyType(entity, typeNames)) {
                         refused++;
                         continue;
                     }
+                    if (area != null && lies(entity, area) == Boolean.FALSE) {
+                        outside++;
+                        continue;
+                    }
                     merged.merge(entity.get("id").asText(), entity.deepCopy(), Forwarder::merge);
+                    given++;
+                }
+                if (outside > 0) {
+                    // A source speaks for its registered area (a district for its own): it cannot claim others' places.
+                    failures.add(reply.source().label() + ": " + outside + " of its entities lie outside the area it is registered for");
+                }
+                if (given > 0) {
+                    policies.fetched(caller, "query " + ask.parameters(), reply.source().label(), given);
                 }
                 if (refused > 0) {
                     // A source's mistakes stay out of the answer, and are said.
-                    failures.add(reply.source().id() + ": " + refused + " of its answer's elements were not entities of the types asked for");
+                    failures.add(reply.source().label() + ": " + refused + " of its answer's elements were not entities of the types asked for");
                 }
                 if (array.size() >= size) {
                     if (from + size < window) {

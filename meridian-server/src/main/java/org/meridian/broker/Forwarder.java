@@ -84,7 +84,7 @@ public final class Forwarder implements AutoCloseable {
         for (Registration source : sources) {
             Instant resting = restingUntil.get(source.id());
             if (resting != null && resting.isAfter(now)) {
-                failures.add(source.id() + ": resting after a failure until " + resting);
+                failures.add(source.label() + ": resting after a failure until " + resting);
                 continue;
             }
             asked.add(source);
@@ -104,10 +104,15 @@ public final class Forwarder implements AutoCloseable {
             } else if (result != NOT_THERE) {
                 Registration source = asked.get(i);
                 restingUntil.put(source.id(), clock.instant().plus(cooldown(source)));
-                failures.add(source.id() + ": " + result);
+                failures.add(source.label() + ": " + result);
             }
         }
         return new Answers(replies, failures);
+    }
+
+    /** Lets a source that was resting be asked again at once (its registration was renewed: it says it is back). */
+    public void forget(String registrationId) {
+        restingUntil.remove(registrationId);
     }
 
     /** A source's answer that it does not hold what was asked. */

@@ -106,6 +106,13 @@ public final class ReadPolicies {
         }
     }
 
+    /** Tells every policy that a context source answered part of the caller's read (the ledger of cross-node reads). */
+    public void fetched(Caller caller, String what, String source, int count) {
+        for (ReadPolicy policy : policies) {
+            policy.fetched(caller, what.length() > 1000 ? what.substring(0, 1000) + "…" : what, source, count);
+        }
+    }
+
     /** Tells every policy that the subscription of the owner will notify it of the entity (inside a write: cheap). */
     void notified(Caller owner, String subscription, Entity entity) {
         for (ReadPolicy policy : policies) {

@@ -190,6 +190,17 @@ public final class Sharing implements ReadPolicy, WritePolicy, AutoCloseable {
         appender.append(records);
     }
 
+    /**
+     * Records a read another node answered (a child's data read by its parent, say): every one, whatever the department,
+     * since data crossing nodes is an exchange between governments; the child records its side as a read by the
+     * parent's key.
+     */
+    @Override
+    public void fetched(Caller caller, String what, String source, int count) {
+        appender.append(List.of(new Ledger.Record(caller.tenant(), actor(caller), "remote-read", null, count,
+                what + " | from " + source)));
+    }
+
     /** Counts what a subscription will notify its owner of (in memory; inside a write): see {@link #flushNotifications}. */
     @Override
     public void notified(Caller owner, String subscription, Entity entity) {

@@ -116,12 +116,15 @@ class DistributedQueryTest {
     }
 
     @Test
-    void anAreaQueryReachesOnlyTheSourcesWhoseAreaItMeets() {
+    void anAreaQueryReachesOnlyTheSourcesWhoseAreaItMeetsAndNoneSpeaksBeyondItsArea() {
         registerDistrict(", \"location\": {\"type\": \"Polygon\", \"coordinates\": " + AREA_ELSEWHERE + "}");
         String inDistrict = "&georel=within&geometry=Polygon&coordinates=" + AREA_OF_DISTRICT.replace(" ", "");
 
         assertThat(ids(query(inDistrict))).as("the source registered elsewhere is not asked").containsExactly("c-3", "dc-2");
-        assertThat(ids(query(""))).as("without an area it is").containsExactly("c-3", "dc-1", "dc-2");
+        Api.Response everywhere = query("");
+        assertThat(ids(everywhere)).as("asked without an area, what it says lies outside its own is kept out")
+                .containsExactly("c-3", "dc-2");
+        assertThat(everywhere.header("Warning")).contains("2 of its entities lie outside the area it is registered for");
     }
 
     @Test

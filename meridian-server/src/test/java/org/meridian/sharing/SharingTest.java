@@ -57,6 +57,21 @@ class SharingTest {
     }
 
     @Test
+    void aGrantThatLeavesOutThePlaceStillAnswersQueries() {
+        // Found by a city node reading a district through such a grant: the masked place was invalid SQL (a 500).
+        ok(ecologyAdmin.post("/sharing/v1/grants", """
+                {"type": "AirQualityObserved", "grantee": "transport", "attributes": ["NO2"], "until": "%s"}"""
+                .formatted(Instant.now().plus(1, ChronoUnit.DAYS))));
+
+        JsonNode entities = ok(transportStaff.get("/ngsi-ld/v1/entities?type=AirQualityObserved"));
+
+        assertThat(entities).hasSize(3);
+        entities.forEach(entity -> assertThat(entity.has("location")).as("not granted").isFalse());
+        assertThat(ok(transportStaff.get("/ngsi-ld/v1/entities?type=AirQualityObserved&georel=near;maxDistance==1000"
+                + "&geometry=Point&coordinates=[120.1,30.2]"))).as("nor found by it").isEmpty();
+    }
+
+    @Test
     void aDepartmentSeesExactlyWhatItIsGrantedAndNothingOnceRevoked() {
         // Before any grant: nothing of it, however asked; and it may not write it either.
         assertThat(ok(transportStaff.get("/ngsi-ld/v1/entities?type=AirQualityObserved"))).isEmpty();

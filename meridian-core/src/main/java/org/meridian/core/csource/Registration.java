@@ -22,11 +22,17 @@ import org.locationtech.jts.geom.Geometry;
  * @param tenant the tenant to ask the source for, or null for the caller's
  * @param management how to ask it: timeout and cooldown (0: the broker's defaults), and whether only locally
  * @param contextSourceInfo key-value pairs to send the source with every request (credentials, for one)
+ * @param name its registrationName, or null
  */
 public record Registration(String id, List<Info> information, String endpoint, Mode mode, Set<String> operations,
                            Geometry location, Interval observationInterval, Interval managementInterval, Instant expiresAt,
                            ObjectNode properties, String tenant, Management management,
-                           java.util.Map<String, String> contextSourceInfo) {
+                           java.util.Map<String, String> contextSourceInfo, String name) {
+
+    /** How answers and warnings name the source: its name and id, or its id. */
+    public String label() {
+        return name == null ? id : name + " (" + id + ")";
+    }
 
     /** A registration's management (clause 5.2.34): milliseconds, 0 when not given. */
     public record Management(long timeoutMillis, long cooldownMillis, boolean localOnly) {

@@ -107,7 +107,7 @@ public final class RegistrationParser {
         }
         return new Parsed(body, new Registration(id, information, endpoint, mode, operations, location, observation,
                 managementInterval, expiresAt, properties(body, context), body.hasNonNull("tenant") ? body.get("tenant").asText() : null,
-                management, sourceInfo));
+                management, sourceInfo, body.hasNonNull("registrationName") ? body.get("registrationName").asText() : null));
     }
 
     private static String text(JsonNode node, String what) {

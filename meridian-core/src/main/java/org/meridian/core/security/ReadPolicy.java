@@ -30,6 +30,16 @@ public interface ReadPolicy {
     }
 
     /**
+     * Told that another node (a registered context source) answered part of a caller's read: the exchange across nodes
+     * is recorded on this side too, as the source records it on its own.
+     *
+     * @param source the source's name and registration id
+     * @param count how many entities it gave
+     */
+    default void fetched(Caller caller, String what, String source, int count) {
+    }
+
+    /**
      * Told that a subscription will notify its owner of the entity. Matching runs inside writes, so this must be cheap
      * (in memory) and must not fail.
      */

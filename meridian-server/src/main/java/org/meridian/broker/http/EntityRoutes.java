@@ -147,7 +147,7 @@ public final class EntityRoutes implements Routes {
         if (merged == null) {
             return false;
         }
-        merged.failures().forEach(failure -> http.res().addHeader("Warning", "199 - \"" + failure.replace("\"", "'") + "\""));
+        warn(http, merged.failures());
         if (merged.entity() == null) {
             throw new MeridianException(BrokerError.ENTITY_NOT_FOUND, "No entity " + exchange.entityId()
                     + (merged.failures().isEmpty() ? "" : " here or at the sources that answered"));
@@ -155,6 +155,19 @@ public final class EntityRoutes implements Routes {
         merged.entity().remove("@context");
         exchange.respond(200, merged.entity(), mediaType);
         return true;
+    }
+
+    /**
+     * Names each source that could not be asked in a {@code Warning} header (RFC 9110 warn-code 199): quotes turned
+     * to apostrophes, and what is not printable ASCII (a district's Chinese name) escaped as {@code \\uXXXX}.
+     */
+    static void warn(Context http, List<String> failures) {
+        for (String failure : failures) {
+            StringBuilder text = new StringBuilder();
+            failure.replace('"', '\'').chars().forEach(c -> text.append(c >= 0x20 && c < 0x7f ? String.valueOf((char) c)
+                    : String.format("\\u%04x", c)));
+            http.res().addHeader("Warning", "199 - \"" + text + "\"");
+        }
     }
 
     /** pick and omit that leave nothing of an entity find nothing (clause 4.21). */
@@ -276,7 +289,7 @@ public final class EntityRoutes implements Routes {
                 .filter(rendered -> !rendered.isEmpty()).toList();
         DistributedReads.MergedPage merged = distributed.query(exchange.caller(), sources, ask, local, page.totalCount(),
                 window, limits.maxLimit(), count, selection.orderBy());
-        merged.failures().forEach(failure -> http.res().addHeader("Warning", "199 - \"" + failure.replace("\"", "'") + "\""));
+        warn(http, merged.failures());
         if (merged.totalCount() != null) {
             http.header("NGSILD-Results-Count", String.valueOf(merged.totalCount()));
         }

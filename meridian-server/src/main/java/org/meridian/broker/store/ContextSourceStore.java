@@ -33,13 +33,13 @@ public final class ContextSourceStore {
     }
 
     private String columns() {
-        return "id, body, context, expires_at, created_at, modified_at" + (subscriptions ? ", active, owner" : "");
+        return "id, body, context, expires_at, created_at, modified_at, owner" + (subscriptions ? ", active" : "");
     }
 
     /** Inserts; false when the id is taken. */
     public boolean insert(Connection connection, String tenant, StoredSource row) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + table + " (tenant, " + columns()
-                + ") VALUES (?, ?, ?::jsonb, ?::jsonb, ?, ?, ?" + (subscriptions ? ", ?, ?" : "") + ") ON CONFLICT DO NOTHING")) {
+                + ") VALUES (?, ?, ?::jsonb, ?::jsonb, ?, ?, ?, ?" + (subscriptions ? ", ?" : "") + ") ON CONFLICT DO NOTHING")) {
             insert.setString(1, tenant);
             bind(insert, 2, row);
             return insert.executeUpdate() == 1;
@@ -69,9 +69,9 @@ public final class ContextSourceStore {
         statement.setTimestamp(first + 3, row.expiresAt() == null ? null : Timestamp.from(row.expiresAt()));
         statement.setTimestamp(first + 4, Timestamp.from(row.createdAt()));
         statement.setTimestamp(first + 5, Timestamp.from(row.modifiedAt()));
+        statement.setString(first + 6, row.owner() == null ? "" : row.owner());
         if (subscriptions) {
-            statement.setBoolean(first + 6, row.active());
-            statement.setString(first + 7, row.owner());
+            statement.setBoolean(first + 7, row.active());
         }
     }
 
@@ -124,8 +124,8 @@ public final class ContextSourceStore {
                 String context = result.getString(3);
                 Timestamp expires = result.getTimestamp(4);
                 rows.add(new StoredSource(result.getString(1), Json.parseTrusted(result.getString(2)),
-                        context == null ? null : Json.parseTrusted(context), !subscriptions || result.getBoolean(7),
-                        expires == null ? null : expires.toInstant(), subscriptions ? result.getString(8) : null,
+                        context == null ? null : Json.parseTrusted(context), !subscriptions || result.getBoolean(8),
+                        expires == null ? null : expires.toInstant(), result.getString(7),
                         result.getTimestamp(5).toInstant(), result.getTimestamp(6).toInstant()));
             }
         }

@@ -292,7 +292,12 @@ public final class EntityQueries {
                 located.append(" WHEN types && ?::text[] THEN location_box");
                 parameters.add(locatedEverywhere.toArray(String[]::new));
             }
-            located.append(locatedInAreas).append(" END AS location_box");
+            located.append(locatedInAreas);
+            if (locatedEverywhere.isEmpty() && locatedInAreas.isEmpty()) {
+                // No type's view shows a place: none is located (a CASE needs one branch to be SQL at all).
+                located.append(" WHEN false THEN location_box");
+            }
+            located.append(" END AS location_box");
             parameters.addAll(locatedParameters);
             box = located.toString();
         }

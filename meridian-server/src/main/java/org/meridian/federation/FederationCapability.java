@@ -1,0 +1,149 @@
+package org.meridian.federation;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import org.meridian.broker.BrokerCapability;
+import org.meridian.broker.BrokerSettings;
+import org.meridian.broker.DiscoveryService;
+import org.meridian.broker.SourceIdentity;
+import org.meridian.core.geo.GeoJson;
+import org.meridian.core.json.Json;
+import org.meridian.core.security.Caller;
+import org.meridian.identity.Administration;
+import org.meridian.platform.capability.Capability;
+import org.meridian.platform.capability.Periodic;
+import org.meridian.platform.capability.Platform;
+
+/**
+ * A node's place in the hierarchy of district, city and province nodes: with a parent configured, the node registers
+ * with it as a context source of what it holds, within its boundary, and keeps that registration current. Reading
+ * across nodes is the broker's distributed operations; what a parent may read is the child's sharing grants.
+ */
+public final class FederationCapability implements Capability {
+    public static final String NAME = "federation";
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FederationCapability.class);
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public Set<String> requires() {
+        return Set.of(BrokerCapability.NAME, org.meridian.identity.IdentityCapability.NAME);
+    }
+
+    @Override
+    public List<String> problems(org.meridian.platform.capability.Environment environment) {
+        List<String> problems = new java.util.ArrayList<>(FederationSettings.from(environment).problems());
+        FederationSettings settings = FederationSettings.from(environment);
+        if (problems.isEmpty() && settings.boundary() != null) {
+            try {
+                boundary(settings);
+            } catch (RuntimeException e) {
+                problems.add(FederationSettings.BOUNDARY + " is not a GeoJSON geometry or feature: " + e.getMessage());
+            }
+        }
+        return problems;
+    }
+
+    @Override
+    public Running start(Platform platform) {
+        FederationSettings settings = FederationSettings.from(platform.environment());
+        if (!settings.hasParent()) {
+            return new Running() {
+            };
+        }
+        ParentRegistration registration = new ParentRegistration(settings,
+                platform.services().require(SourceIdentity.class).alias(""), boundary(settings), platform.clock());
+        DiscoveryService discovery = platform.services().require(DiscoveryService.class);
+        BrokerSettings broker = BrokerSettings.from(platform.environment());
+        ReaderKey reader = new ReaderKey(settings.readerClient(), platform.services().require(Administration.class));
+        return new Running() {
+            private Periodic renewals;
+
+            @Override
+            public void serving(int httpPort) {
+                String endpoint = broker.effectivePublicUrl(httpPort);
+                Runnable renew = () -> registration.renew(endpoint, discovery.types(Caller.system("", NAME), null), reader.key());
+                // At once (the parent learns of the node as it starts), then every refresh.
+                Thread.ofVirtual().name("meridian-federation-first").start(() -> {
+                    try {
+                        renew.run();
+                    } catch (RuntimeException e) {
+                        LOG.warn("registering with the parent failed now: {}", e.toString());
+                    }
+                });
+                renewals = Periodic.every(Duration.ofSeconds(settings.refreshSeconds()), "meridian-federation",
+                        "renewing the registration with the parent", LOG, renew);
+            }
+
+            @Override
+            public void close() {
+                if (renewals != null) {
+                    renewals.close();
+                }
+            }
+        };
+    }
+
+    /** The node's area from its boundary file: a geometry, a Feature's, or a FeatureCollection's first feature's. */
+    static JsonNode boundary(FederationSettings settings) {
+        if (settings.boundary() == null) {
+            return null;
+        }
+        JsonNode json;
+        try {
+            json = Json.parseBytes(Files.readAllBytes(settings.boundary()));
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read " + settings.boundary() + ": " + e.getMessage(), e);
+        }
+        if (json == null) {
+            throw new IllegalArgumentException("not JSON");
+        }
+        if ("FeatureCollection".equals(json.path("type").asText()) && json.path("features").size() > 0) {
+            json = json.path("features").get(0);
+        }
+        if ("Feature".equals(json.path("type").asText())) {
+            json = json.path("geometry");
+        }
+        GeoJson.parse(json); // throws on what is not a valid geometry
+        return json;
+    }
+
+    /**
+     * The key through which the parent reads: the named client of this node with a secret made at this start (the
+     * old one stops working), made at the first renewal that finds the client and kept for the node's life.
+     */
+    static final class ReaderKey {
+        private final String client;
+        private final Administration administration;
+        private volatile String key;
+        private volatile boolean warned;
+
+        ReaderKey(String client, Administration administration) {
+            this.client = client;
+            this.administration = administration;
+        }
+
+        String key() {
+            if (client == null || key != null) {
+                return key;
+            }
+            try {
+                key = administration.replaceSecret(Caller.system("", NAME), client).apiKey();
+            } catch (org.meridian.core.error.MeridianException e) {
+                if (!warned) {
+                    LOG.warn("the parent reads only open data until the machine client '{}' ({}) exists: {}", client,
+                            FederationSettings.READER_CLIENT, e.getMessage());
+                    warned = true;
+                }
+            }
+            return key;
+        }
+    }
+}
