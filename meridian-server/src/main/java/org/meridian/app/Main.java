@@ -72,8 +72,21 @@ public final class Main implements Callable<Integer> {
 
     @Command(name = "demo", description = "Run the platform with the demo city.")
     static final class Demo extends ServerOptions implements Callable<Integer> {
+        @Option(names = "--federation", description = "A province, a city and three district nodes, on the port and the four after it")
+        boolean federation;
+
         @Override
         public Integer call() throws InterruptedException {
+            if (federation) {
+                Settings settings = settings();
+                try {
+                    MeridianServer.validate(settings);
+                    return FederationDemo.run(settings, DemoSettings.fromEnvironment(System.getenv()));
+                } catch (IllegalArgumentException e) {
+                    System.err.println(e.getMessage());
+                    return 2;
+                }
+            }
             return run(settings(), true);
         }
     }

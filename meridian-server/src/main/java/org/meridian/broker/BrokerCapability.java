@@ -98,6 +98,7 @@ public final class BrokerCapability implements Capability {
         services.provide(EntityService.class, entities);
         services.provide(DiscoveryService.class, discovery);
         services.provide(SourceIdentity.class, identity);
+        services.provide(ContextSourceService.class, contextSources);
         services.provide(TemporalService.class, temporal);
         services.provide(ReadPolicies.class, policies);
         services.provide(WritePolicies.class, writes);

@@ -12,6 +12,12 @@ import org.meridian.broker.DiscoveryService;
 import org.meridian.broker.SourceIdentity;
 import org.meridian.core.geo.GeoJson;
 import org.meridian.core.json.Json;
+import java.util.Map;
+import java.util.TreeMap;
+import org.meridian.broker.ContextSourceService;
+import org.meridian.core.csource.Registration;
+import org.meridian.core.csource.RegistrationFilter;
+import org.meridian.core.ngsild.TypeSummary;
 import org.meridian.core.security.Caller;
 import org.meridian.identity.Administration;
 import org.meridian.platform.capability.Capability;
@@ -61,6 +67,7 @@ public final class FederationCapability implements Capability {
         ParentRegistration registration = new ParentRegistration(settings,
                 platform.services().require(SourceIdentity.class).alias(""), boundary(settings), platform.clock());
         DiscoveryService discovery = platform.services().require(DiscoveryService.class);
+        ContextSourceService sources = platform.services().require(ContextSourceService.class);
         BrokerSettings broker = BrokerSettings.from(platform.environment());
         ReaderKey reader = new ReaderKey(settings.readerClient(), platform.services().require(Administration.class));
         return new Running() {
@@ -69,7 +76,7 @@ public final class FederationCapability implements Capability {
             @Override
             public void serving(int httpPort) {
                 String endpoint = broker.effectivePublicUrl(httpPort);
-                Runnable renew = () -> registration.renew(endpoint, discovery.types(Caller.system("", NAME), null), reader.key());
+                Runnable renew = () -> registration.renew(endpoint, held(discovery, sources), reader.key());
                 // At once (the parent learns of the node as it starts), then every refresh.
                 Thread.ofVirtual().name("meridian-federation-first").start(() -> {
                     try {
@@ -89,6 +96,36 @@ public final class FederationCapability implements Capability {
                 }
             }
         };
+    }
+
+    /**
+     * What the node offers its parent: the types it holds, and those its own children are registered for (a city node
+     * holding nothing itself still answers for its districts).
+     */
+    static List<TypeSummary> held(DiscoveryService discovery, ContextSourceService sources) {
+        Caller node = Caller.system("", NAME);
+        Map<String, Map<String, Set<String>>> types = new TreeMap<>();
+        for (TypeSummary type : discovery.types(node, null)) {
+            types.computeIfAbsent(type.type(), key -> new TreeMap<>()).putAll(type.attributeTypes());
+        }
+        List<ContextSourceService.Shown> children;
+        try {
+            children = sources.query(node, new RegistrationFilter(null, null, null, null, null, null, null, null));
+        } catch (org.meridian.core.error.MeridianException e) {
+            children = List.of(); // no tenant yet: nothing held, nothing registered
+        }
+        for (ContextSourceService.Shown shown : children) {
+            for (Registration.Info info : shown.parsed().registration().information()) {
+                for (Registration.EntityInfo entity : info.entities()) {
+                    Map<String, Set<String>> attributes = types.computeIfAbsent(entity.type(), key -> new TreeMap<>());
+                    info.propertyNames().forEach(name -> attributes.putIfAbsent(name, Set.of("Property")));
+                    info.relationshipNames().forEach(name -> attributes.putIfAbsent(name, Set.of("Relationship")));
+                }
+            }
+        }
+        List<TypeSummary> held = new java.util.ArrayList<>();
+        types.forEach((type, attributes) -> held.add(new TypeSummary(type, 0, attributes)));
+        return held;
     }
 
     /** The node's area from its boundary file: a geometry, a Feature's, or a FeatureCollection's first feature's. */

@@ -83,6 +83,16 @@ final class CityPlan {
         }
     }
 
+    /** Only one district, its sensors and no roads (they cross districts): what a district's own node simulates. */
+    void keepOnly(String districtName) {
+        if (districts.stream().noneMatch(district -> district.name().equals(districtName))) {
+            throw new IllegalArgumentException("The demo city has no district " + districtName);
+        }
+        districts.removeIf(district -> !district.name().equals(districtName));
+        roads.clear();
+        sensors.removeIf(sensor -> !sensor.district().equals(districtName));
+    }
+
     private Sensor place(SensorKind kind, int number, SplittableRandom random) {
         String deviceId = kind.keySuffix + "-" + String.format("%05d", number);
         double lon;

@@ -54,8 +54,25 @@ public final class DemoCity implements AutoCloseable {
      * @param intervalSeconds how often each sensor reports (wall-clock seconds)
      * @param apiKey the simulator's machine-client API key (sent as X-Api-Key on provisioning; see app.DemoDirectory)
      */
+    /**
+     * @param district the name of the one district this node simulates (a district node of a federation), or null
+     *                 for the whole city
+     */
     public record Options(long seed, double speed, int sensors, int intervalSeconds, String httpBase, String mqttUrl,
-                          Path dataDirectory, String apiKey) {
+                          Path dataDirectory, String apiKey, String district) {
+        public Options(long seed, double speed, int sensors, int intervalSeconds, String httpBase, String mqttUrl,
+                       Path dataDirectory, String apiKey) {
+            this(seed, speed, sensors, intervalSeconds, httpBase, mqttUrl, dataDirectory, apiKey, null);
+        }
+    }
+
+    /** The demo city's districts: name, and the area as a GeoJSON Polygon's coordinates (longitude, latitude). */
+    public record DistrictArea(String name, String localName, double[][] ring) {
+    }
+
+    public static List<DistrictArea> districts(long seed) {
+        return new CityPlan(seed, 0).districts.stream()
+                .map(district -> new DistrictArea(district.name(), district.localName(), district.ring())).toList();
     }
 
     private final Options options;
@@ -73,6 +90,9 @@ public final class DemoCity implements AutoCloseable {
     private DemoCity(Options options, String gatewaySecret) {
         this.options = options;
         this.plan = new CityPlan(options.seed(), options.sensors());
+        if (options.district() != null) {
+            plan.keepOnly(options.district());
+        }
         // The city's first day starts on a Monday at 06:00, just before the morning rush.
         this.clock = new CityClock(Instant.now(), ZonedDateTime.of(LocalDate.of(2026, 11, 23), LocalTime.of(6, 0), CityClock.ZONE),
                 options.speed());
@@ -99,7 +119,8 @@ public final class DemoCity implements AutoCloseable {
     }
 
     public String exampleDevice() {
-        CityPlan.Sensor sensor = plan.sensors.stream().filter(s -> s.kind() == SensorKind.WEATHER).findFirst().orElseThrow();
+        CityPlan.Sensor sensor = plan.sensors.stream().filter(s -> s.kind() == SensorKind.WEATHER).findFirst()
+                .orElse(plan.sensors.getFirst());
         return "/" + apiKey(SensorKind.WEATHER) + "/" + sensor.deviceId() + "/attrs";
     }
 
