@@ -156,10 +156,11 @@ public final class DistributedReads {
      * @param attributes the expanded attributes any of which the query asks for, or null
      * @param geo the geo-query, or null
      * @param compact how an expanded attribute name is written in the client's terms
+     * @param expand how a name in the client's terms is expanded (types compared as IRIs, however written)
      */
     public record QueryAsk(Map<String, String> parameters, Set<String> types, List<String> ids, String idPattern,
-                           Set<String> attributes, GeoQuery geo, UnaryOperator<String> compact, String linkHeader,
-                           String via) {
+                           Set<String> attributes, GeoQuery geo, UnaryOperator<String> compact, UnaryOperator<String> expand,
+                           String linkHeader, String via) {
     }
 
     /**
@@ -225,9 +226,11 @@ public final class DistributedReads {
                 int given = 0;
                 org.locationtech.jts.geom.prep.PreparedGeometry area = reply.source().location() == null ? null
                         : org.locationtech.jts.geom.prep.PreparedGeometryFactory.prepare(reply.source().location());
-                for (JsonNode element : array) {
+                // No more than was asked for is kept: a source answering more cannot make this node hold more.
+                for (JsonNode element : (Iterable<JsonNode>) () -> java.util.stream.StreamSupport.stream(array.spliterator(), false)
+                        .limit(size).iterator()) {
                     if (!(element instanceof ObjectNode entity) || !entity.path("id").isTextual()
-                            || typeNames != null && !hasAnyType(entity, typeNames)) {
+                            || typeNames != null && !hasAnyType(entity, typeNames, ask.expand())) {
                         refused++;
                         continue;
                     }
@@ -263,7 +266,8 @@ public final class DistributedReads {
         ordered.sort(order(orderBy, ask.compact()));
         Long total = null;
         if (count) {
-            total = complete ? (long) ordered.size() : (localCount == null ? local.size() : localCount) + sourcesCounted;
+            total = complete ? (long) ordered.size()
+                    : Math.max(ordered.size(), (localCount == null ? local.size() : localCount) + sourcesCounted);
         }
         return new MergedPage(ordered, total, failures);
     }
@@ -395,20 +399,19 @@ public final class DistributedReads {
         return names.isEmpty() ? null : names;
     }
 
-    private static boolean hasAnyType(ObjectNode entity, Set<String> names) {
+    private static boolean hasAnyType(ObjectNode entity, Set<String> names, UnaryOperator<String> expand) {
         JsonNode type = entity.get("type");
         if (type == null) {
             return false;
         }
-        if (type.isArray()) {
-            for (JsonNode one : type) {
-                if (names.contains(one.asText())) {
-                    return true;
-                }
+        Set<String> expanded = new java.util.HashSet<>();
+        names.forEach(name -> expanded.add(expand.apply(name)));
+        for (JsonNode one : type.isArray() ? type : List.of(type)) {
+            if (expanded.contains(expand.apply(one.asText()))) {
+                return true;
             }
-            return false;
         }
-        return names.contains(type.asText());
+        return false;
     }
 
     /**

@@ -121,28 +121,36 @@ public final class Forwarder implements AutoCloseable {
     /** The source's {@link Reply}, {@link #NOT_THERE}, or why there is none (a String). */
     private Object ask(Registration source, Read read) {
         Duration timeout = timeout(source);
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base(source.endpoint()) + read.pathAndQuery()))
-                .timeout(timeout).header("Accept", "application/json");
-        if (read.postBody() == null) {
-            request.GET();
-        } else {
-            request.header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(Json.write(read.postBody())));
-        }
-        String tenant = source.tenant() != null ? source.tenant() : read.tenant();
-        if (tenant != null && !tenant.isEmpty()) {
-            request.header("NGSILD-Tenant", tenant);
-        }
-        if (read.linkHeader() != null) {
-            request.header("Link", read.linkHeader());
-        }
-        request.header("Via", read.via());
-        // contextSourceInfo travels as headers (credentials the source expects, for one); not those the exchange owns.
-        source.contextSourceInfo().forEach((key, value) -> {
-            if (!RESERVED.contains(key.toLowerCase(java.util.Locale.ROOT)) && key.matches("[A-Za-z0-9-]{1,64}")) {
-                request.header(key, value);
+        HttpRequest.Builder request;
+        try {
+            HttpRequest.Builder built = HttpRequest.newBuilder(URI.create(base(source.endpoint()) + read.pathAndQuery()))
+                    .timeout(timeout).header("Accept", "application/json");
+            if (read.postBody() == null) {
+                built.GET();
+            } else {
+                built.header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(Json.write(read.postBody())));
             }
-        });
+            String tenant = source.tenant() != null ? source.tenant() : read.tenant();
+            if (tenant != null && !tenant.isEmpty()) {
+                built.header("NGSILD-Tenant", tenant);
+            }
+            if (read.linkHeader() != null) {
+                built.header("Link", read.linkHeader());
+            }
+            built.header("Via", read.via());
+            // contextSourceInfo travels as headers (credentials the source expects, for one); not those the exchange owns.
+            source.contextSourceInfo().forEach((key, value) -> {
+                if (!RESERVED.contains(key.toLowerCase(java.util.Locale.ROOT)) && key.matches("[A-Za-z0-9-]{1,64}")) {
+                    built.header(key, value);
+                }
+            });
+            request = built;
+        } catch (IllegalArgumentException e) {
+            // A header value or an address the HTTP client will not send: this source's failure, not the request's.
+            // (Not its message: it may quote a credential of the registration.)
+            return "cannot be asked: an address or header it is registered with cannot be sent";
+        }
         try {
             HttpResponse<InputStream> response = client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
             try (InputStream body = response.body()) {
@@ -177,9 +185,12 @@ public final class Forwarder implements AutoCloseable {
         return trimmed.endsWith("/ngsi-ld/v1") ? trimmed : trimmed + "/ngsi-ld/v1";
     }
 
+    /** Most a source may take, whatever its registration says: one source cannot hold a request for an hour. */
+    static final Duration MAX_TIMEOUT = Duration.ofSeconds(30);
+
     private static Duration timeout(Registration source) {
         long millis = source.management().timeoutMillis();
-        return millis > 0 ? Duration.ofMillis(millis) : DEFAULT_TIMEOUT;
+        return millis > 0 ? Duration.ofMillis(Math.min(millis, MAX_TIMEOUT.toMillis())) : DEFAULT_TIMEOUT;
     }
 
     private static Duration cooldown(Registration source) {

@@ -53,8 +53,6 @@ public final class DemoCity implements AutoCloseable {
      * @param speed how much faster than the wall clock the city's day runs
      * @param intervalSeconds how often each sensor reports (wall-clock seconds)
      * @param apiKey the simulator's machine-client API key (sent as X-Api-Key on provisioning; see app.DemoDirectory)
-     */
-    /**
      * @param district the name of the one district this node simulates (a district node of a federation), or null
      *                 for the whole city
      */

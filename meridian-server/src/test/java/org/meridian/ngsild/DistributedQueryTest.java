@@ -138,14 +138,16 @@ class DistributedQueryTest {
             register(wrongTypes.url(), "none", "");
             register(notAnArray.url(), "none", "");
             register(broken.url(), "none", "");
+            // A credential that cannot go into a header (it would smuggle in another): that source cannot be asked.
+            register(broken.url(), "Bearer secret\\r\\nX-Injected: 1", "");
 
             Api.Response answer = query("");
 
             assertThat(ids(answer)).containsExactly("c-3", "dc-1", "dc-2", "fs-9");
             List<String> warnings = answer.headers().allValues("Warning");
-            assertThat(warnings).hasSize(3);
+            assertThat(warnings).hasSize(4);
             assertThat(String.join("\n", warnings)).contains("3 of its answer's elements were not entities",
-                    "something other than an array", "malformed answer");
+                    "something other than an array", "malformed answer", "cannot be asked").doesNotContain("secret");
         }
     }
 

@@ -270,8 +270,9 @@ public final class EntityRoutes implements Routes {
                                        EntitySelection selection, DistributedReads.QueryAsk ask,
                                        List<org.meridian.core.csource.Registration> sources, int limit, int offset, boolean count) {
         Context http = exchange.http();
-        int window = Math.max(offset + limit, 1);
-        if (window > DISTRIBUTED_WINDOW) {
+        long deep = (long) offset + limit;
+        int window = (int) Math.max(Math.min(deep, DISTRIBUTED_WINDOW + 1L), 1);
+        if (deep > DISTRIBUTED_WINDOW) {
             throw new MeridianException(ErrorType.TOO_MANY_RESULTS, "A query that context sources answer too pages at most "
                     + DISTRIBUTED_WINDOW + " entities deep; narrow it (type, q, a geo-query), or add local=true for this broker's own");
         }
@@ -335,7 +336,7 @@ public final class EntityRoutes implements Routes {
             link = "<" + written.asText() + ">; rel=\"http://www.w3.org/ns/json-ld#context\"; type=\"application/ld+json\"";
         }
         return new DistributedReads.QueryAsk(parameters, types, request.ids(), request.idPattern(), attributes,
-                selection.geoQuery(), context::compactIri, link, http.header("Via"));
+                selection.geoQuery(), context::compactIri, context::expandTerm, link, http.header("Via"));
     }
 
     private static String geometryProperty(Context http, JsonLdContext context) {
