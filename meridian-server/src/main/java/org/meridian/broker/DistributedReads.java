@@ -19,6 +19,7 @@ import org.meridian.core.csource.RegistrationFilter;
 import org.meridian.core.geo.GeoQuery;
 import org.meridian.core.query.OrderBy;
 import org.meridian.core.security.Caller;
+import org.meridian.core.security.ReadScope;
 
 /**
  * Retrieving an entity that registered context sources also hold (clause 5.7.1 with 4.3.6): the local entity merged
@@ -55,7 +56,7 @@ public final class DistributedReads {
      * @return null when no source is registered for the entity: the local answer stands
      */
     public Merged retrieve(Caller caller, String entityId, String type, ObjectNode local, String query, String linkHeader,
-                           String via, UnaryOperator<String> compact) {
+                           String via, UnaryOperator<String> compact, UnaryOperator<String> expand) {
         String alias = identity.alias(caller.tenant());
         if (via != null && via.contains(alias)) {
             return null;
@@ -95,10 +96,15 @@ public final class DistributedReads {
             return new Forwarder.Read("/entityOperations/query" + rest, caller.tenant(), linkHeader, viaOut, queryBody(parameters));
         });
         ObjectNode merged = local == null ? JsonNodeFactory.instance.objectNode() : local.deepCopy();
+        ReadScope scope = policies.scope(caller);
         for (Forwarder.Reply reply : answers.replies()) {
             // A query's answer is an array; some sources answer a query for one id with the entity itself.
-            for (JsonNode entity : reply.body().isArray() ? reply.body() : List.of(reply.body())) {
-                if (entity.path("id").asText().equals(entityId)) {
+            for (JsonNode answered : reply.body().isArray() ? reply.body() : List.of(reply.body())) {
+                if (!(answered instanceof ObjectNode given) || !given.path("id").asText().equals(entityId)) {
+                    continue;
+                }
+                ObjectNode entity = given.deepCopy();
+                if (governed(entity, scope, expand)) {
                     Forwarder.merge(merged, entity);
                     policies.fetched(caller, "retrieve " + entityId, reply.source().label(), 1);
                     break;
@@ -106,6 +112,60 @@ public final class DistributedReads {
             }
         }
         return new Merged(merged.has("id") ? merged : null, answers.failures());
+    }
+
+    /** Members of a rendered entity that are not attributes: never masked. */
+    private static final Set<String> NOT_ATTRIBUTES = Set.of("id", "type", "@context", "scope", "createdAt", "modifiedAt",
+            "deletedAt");
+
+    /**
+     * Applies this node's read rules to an entity another node gave (as to its own data: the sharing grants of the
+     * caller's department here): false when the caller may see none of it, else the entity without the attributes
+     * it may not see. The source decided what this node may read; this node decides who of its own reads it.
+     */
+    static boolean governed(ObjectNode entity, ReadScope scope, UnaryOperator<String> expand) {
+        if (scope.unrestricted()) {
+            return true;
+        }
+        List<String> types = new ArrayList<>();
+        JsonNode type = entity.path("type");
+        for (JsonNode one : type.isArray() ? type : List.of(type)) {
+            types.add(expand.apply(one.asText()));
+        }
+        org.locationtech.jts.geom.Envelope box = scope.limitsPlacesOf(types) ? envelope(entity) : null;
+        ReadScope.View view = scope.viewOf(types, box);
+        if (view == null) {
+            return false;
+        }
+        if (!view.everything()) {
+            List<String> hidden = new ArrayList<>();
+            entity.fieldNames().forEachRemaining(name -> {
+                if (!NOT_ATTRIBUTES.contains(name) && !view.shows(expand.apply(name))) {
+                    hidden.add(name);
+                }
+            });
+            entity.remove(hidden);
+        }
+        return true;
+    }
+
+    /** The bounding box of an entity's rendered location, or null. */
+    private static org.locationtech.jts.geom.Envelope envelope(ObjectNode entity) {
+        JsonNode location = entity.get("location");
+        if (location != null && location.isArray()) {
+            location = location.isEmpty() ? null : location.get(0);
+        }
+        if (location != null && location.has("value")) {
+            location = location.get("value");
+        }
+        if (location == null || !location.has("coordinates")) {
+            return null;
+        }
+        try {
+            return org.meridian.core.geo.GeoJson.parse(location).getEnvelopeInternal();
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     /**
@@ -204,6 +264,7 @@ public final class DistributedReads {
         boolean complete = localCount == null || localCount <= local.size();
         String viaOut = (ask.via() == null || ask.via().isBlank() ? "" : ask.via() + ", ") + "1.1 " + identity.alias(caller.tenant());
         Set<String> typeNames = typeNames(ask.parameters().get("type"));
+        ReadScope scope = policies.scope(caller);
         List<Registration> pending = registered;
         for (int from = 0; !pending.isEmpty() && from < window; from += chunk) {
             int size = Math.min(chunk, window - from);
@@ -238,7 +299,11 @@ public final class DistributedReads {
                         outside++;
                         continue;
                     }
-                    merged.merge(entity.get("id").asText(), entity.deepCopy(), Forwarder::merge);
+                    ObjectNode copy = entity.deepCopy();
+                    if (!governed(copy, scope, ask.expand())) {
+                        continue;
+                    }
+                    merged.merge(copy.get("id").asText(), copy, Forwarder::merge);
                     given++;
                 }
                 if (outside > 0) {

@@ -118,6 +118,16 @@ class FederationTest {
         assertThat(ok(cityApi.get("/sharing/v1/ledger?limit=1000")).toString()).contains("remote-read", "East District");
         assertThat(ok(districtApi.get("/sharing/v1/ledger?limit=1000")).toString()).contains("client:city-node", "AirQualityObserved");
 
+        // The city governs who of its own reads what the district gave it, as it governs its own data.
+        ok(cityApi.put("/admin/v1/departments/ecology", "{\"name\": \"Ecology\"}"));
+        ok(cityApi.put("/admin/v1/departments/transport", "{\"name\": \"Transport\"}"));
+        ok(cityApi.put("/sharing/v1/datasets/AirQualityObserved", "{\"owner\": \"ecology\", \"title\": \"Air quality\"}"));
+        Api ecology = person(cityApi, "city-ecology", "ecology");
+        Api transport = person(cityApi, "city-transport", "transport");
+        assertThat(ok(ecology.get("/ngsi-ld/v1/entities?type=AirQualityObserved"))).hasSize(1);
+        assertThat(ok(transport.get("/ngsi-ld/v1/entities?type=AirQualityObserved"))).as("not granted at the city").isEmpty();
+        assertThat(transport.get("/ngsi-ld/v1/entities/urn:ngsi-ld:AirQualityObserved:east-1").send().status()).isEqualTo(404);
+
         // Offline: the city answers with what it holds and says which child is missing.
         ok(cityApi.post("/ngsi-ld/v1/entities", """
                 {"id": "urn:ngsi-ld:AirQualityObserved:city-1", "type": "AirQualityObserved",
@@ -133,6 +143,12 @@ class FederationTest {
         district = startDistrict(settings);
         JsonNode again = await(cityApi, "/ngsi-ld/v1/entities?type=AirQualityObserved", answer -> answer.size() == 2);
         assertThat(again.toString()).contains("east-1", "city-1");
+    }
+
+    private static Api person(Api operator, String username, String department) {
+        ok(operator.post("/admin/v1/users", "{\"username\": \"" + username + "\", \"password\": \"a-city-password-1\", "
+                + "\"roles\": [{\"department\": \"" + department + "\", \"role\": \"staff\"}]}"));
+        return operator.as(username, "a-city-password-1");
     }
 
     private static JsonNode await(Api api, String path, Predicate<JsonNode> done) throws InterruptedException {

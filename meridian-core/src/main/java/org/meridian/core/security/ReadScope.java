@@ -277,6 +277,25 @@ public record ReadScope(Map<String, View> types) {
         return view;
     }
 
+    /**
+     * What an entity of these types located in this box shows (a view limited to areas counts only when the box lies
+     * in one; a null box is no place); null when none. For entities known only by their rendering (another node's).
+     */
+    public View viewOf(List<String> entityTypes, Envelope box) {
+        if (types == null) {
+            return View.EVERYTHING;
+        }
+        View view = null;
+        for (String type : entityTypes) {
+            View of = types.get(type);
+            if (of != null && (of.everywhere() || box != null && of.admitsLocation(box))) {
+                View attributes = new View(of.only(), of.except());
+                view = view == null ? attributes : view.or(attributes);
+            }
+        }
+        return view;
+    }
+
     /** Whether an entity of these types shows the attribute. */
     public boolean shows(List<String> entityTypes, String attribute) {
         View view = viewOf(entityTypes);

@@ -143,7 +143,7 @@ public final class EntityRoutes implements Routes {
         String type = Parameters.single(http, "type");
         DistributedReads.Merged merged = distributed.retrieve(exchange.caller(), exchange.entityId(),
                 type == null ? null : context.expandTerm(type), local == null ? null : EntityRenderer.render(local, context, options),
-                http.queryString(), http.header("Link"), http.header("Via"), context::compactIri);
+                http.queryString(), http.header("Link"), http.header("Via"), context::compactIri, context::expandTerm);
         if (merged == null) {
             return false;
         }
