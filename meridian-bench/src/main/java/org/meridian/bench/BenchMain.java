@@ -14,7 +14,8 @@ public final class BenchMain {
             case "load" -> LoadGenerator.main(rest);
             case "jmh" -> org.openjdk.jmh.Main.main(rest);
             case "pages" -> PageTimings.main(rest);
-            default -> System.out.println("usage: load <baseUrl> [entities] [seed] | jmh [JMH options] | pages <baseUrl> <user> <password>");
+            case "federation" -> FederationBenchmark.main(rest);
+            default -> System.out.println("usage: load <baseUrl> [entities] [seed] | jmh [JMH options] | pages <baseUrl> <user> <password> | federation [districts=3,10] [stations] [queries]");
         }
     }
 }

@@ -144,6 +144,88 @@ public final class CaseKpis {
         return fromFacts(byGroup, from, to);
     }
 
+    /**
+     * The figures of several groups taken together (districts rolled up to their city): counts added, each rate
+     * weighted by what it counts (responses by dispatches; resolution and satisfaction by ratings; on-time and rework
+     * by closures; hours per stage by closures), a rate nothing counts stays null.
+     */
+    public static Figures combine(List<Figures> parts) {
+        int reported = 0;
+        int dispatches = 0;
+        int closures = 0;
+        int ratings = 0;
+        for (Figures part : parts) {
+            reported += part.reported();
+            dispatches += part.dispatches();
+            closures += part.closures();
+            ratings += part.ratings();
+        }
+        Map<String, Double> hours = new LinkedHashMap<>();
+        for (CaseState state : CaseState.values()) {
+            Double mean = weighted(parts, part -> part.averageHoursPerStage().get(state.id()), Figures::closures, 100);
+            if (mean != null) {
+                hours.put(state.id(), mean);
+            }
+        }
+        return new Figures(reported, dispatches, closures, ratings,
+                weighted(parts, Figures::responseRate, Figures::dispatches, 10_000),
+                weighted(parts, Figures::resolutionRate, Figures::ratings, 10_000),
+                weighted(parts, Figures::satisfactionRate, Figures::ratings, 10_000),
+                weighted(parts, Figures::onTimeClosureRate, Figures::closures, 10_000),
+                weighted(parts, Figures::reworkRate, Figures::closures, 10_000), hours);
+    }
+
+    private static Double weighted(List<Figures> parts, Function<Figures, Double> value, java.util.function.ToIntFunction<Figures> weight,
+                                   int rounding) {
+        double sum = 0;
+        long weights = 0;
+        for (Figures part : parts) {
+            Double of = value.apply(part);
+            if (of != null && weight.applyAsInt(part) > 0) {
+                sum += of * weight.applyAsInt(part);
+                weights += weight.applyAsInt(part);
+            }
+        }
+        return weights == 0 ? null : Math.round(sum / weights * rounding) / (double) rounding;
+    }
+
+    /** The figures as the API shows them. */
+    public static com.fasterxml.jackson.databind.node.ObjectNode json(Figures figures) {
+        var out = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("reported", figures.reported())
+                .put("dispatches", figures.dispatches()).put("closures", figures.closures()).put("ratings", figures.ratings());
+        out.put("responseRate", figures.responseRate());
+        out.put("resolutionRate", figures.resolutionRate());
+        out.put("satisfactionRate", figures.satisfactionRate());
+        out.put("onTimeClosureRate", figures.onTimeClosureRate());
+        out.put("reworkRate", figures.reworkRate());
+        var hours = out.putObject("averageHoursPerStage");
+        figures.averageHoursPerStage().forEach(hours::put);
+        return out;
+    }
+
+    /** Figures as another node's API showed them; null when they are not figures. */
+    public static Figures fromJson(com.fasterxml.jackson.databind.JsonNode json) {
+        if (json == null || !json.isObject() || !json.path("reported").canConvertToInt() || !json.path("dispatches").canConvertToInt()
+                || !json.path("closures").canConvertToInt() || !json.path("ratings").canConvertToInt()) {
+            return null;
+        }
+        Map<String, Double> hours = new LinkedHashMap<>();
+        for (CaseState state : CaseState.values()) {
+            var value = json.path("averageHoursPerStage").path(state.id());
+            if (value.isNumber()) {
+                hours.put(state.id(), value.asDouble());
+            }
+        }
+        return new Figures(Math.max(0, json.get("reported").asInt()), Math.max(0, json.get("dispatches").asInt()),
+                Math.max(0, json.get("closures").asInt()), Math.max(0, json.get("ratings").asInt()), rate(json, "responseRate"),
+                rate(json, "resolutionRate"), rate(json, "satisfactionRate"), rate(json, "onTimeClosureRate"), rate(json, "reworkRate"), hours);
+    }
+
+    private static Double rate(com.fasterxml.jackson.databind.JsonNode json, String name) {
+        var value = json.get(name);
+        return value != null && value.isNumber() && value.asDouble() >= 0 && value.asDouble() <= 1 ? value.asDouble() : null;
+    }
+
     /** The figures per group from the groups' facts, counting those in [from, to). */
     public static Map<String, Figures> fromFacts(Map<String, List<Fact>> byGroup, Instant from, Instant to) {
         Map<String, Figures> figures = new LinkedHashMap<>();

@@ -604,6 +604,19 @@ public final class CaseService {
         return CaseKpis.fromFacts(facts, from, to);
     }
 
+    /** The figures of every case of the tenant over the period, as one group (a node's own, for a roll-up). */
+    public CaseKpis.Figures totals(Caller caller, Instant from, Instant to) {
+        List<CaseKpis.Fact> all = kpisFacts(caller, from, to);
+        return CaseKpis.fromFacts(Map.of("all", all), from, to).get("all");
+    }
+
+    private List<CaseKpis.Fact> kpisFacts(Caller caller, Instant from, Instant to) {
+        if (from == null || to == null || !from.isBefore(to) || Duration.between(from, to).compareTo(MAX_PERIOD) > 0) {
+            throw new MeridianException(CaseError.INVALID_INPUT, "A period is from < to, at most 366 days");
+        }
+        return transactions.readOnly(connection -> cases.allFacts(connection, caller.tenant(), from, to));
+    }
+
     // ---- catalogue, routing, calendar ---------------------------------------------------------------------------
 
     public List<Category> categories(Caller caller) {

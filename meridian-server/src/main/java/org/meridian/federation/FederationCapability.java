@@ -40,7 +40,7 @@ public final class FederationCapability implements Capability {
 
     @Override
     public Set<String> requires() {
-        return Set.of(BrokerCapability.NAME, org.meridian.identity.IdentityCapability.NAME);
+        return Set.of(BrokerCapability.NAME, org.meridian.identity.IdentityCapability.NAME, org.meridian.cases.CasesCapability.NAME);
     }
 
     @Override
@@ -60,8 +60,21 @@ public final class FederationCapability implements Capability {
     @Override
     public Running start(Platform platform) {
         FederationSettings settings = FederationSettings.from(platform.environment());
+        String alias = platform.services().require(SourceIdentity.class).alias("");
+        KpiRollup kpis = new KpiRollup(platform.services().require(org.meridian.cases.CaseService.class),
+                new Children(platform.services().require(ContextSourceService.class)), settings, alias);
+        List<org.meridian.platform.http.Routes> routes = List.of(new org.meridian.federation.http.FederationRoutes(kpis));
         if (!settings.hasParent()) {
             return new Running() {
+                @Override
+                public List<org.meridian.platform.http.Routes> routes() {
+                    return routes;
+                }
+
+                @Override
+                public void close() {
+                    kpis.close();
+                }
             };
         }
         ParentRegistration registration = new ParentRegistration(settings,
@@ -72,6 +85,11 @@ public final class FederationCapability implements Capability {
         ReaderKey reader = new ReaderKey(settings.readerClient(), platform.services().require(Administration.class));
         return new Running() {
             private Periodic renewals;
+
+            @Override
+            public List<org.meridian.platform.http.Routes> routes() {
+                return routes;
+            }
 
             @Override
             public void serving(int httpPort) {
@@ -94,6 +112,7 @@ public final class FederationCapability implements Capability {
                 if (renewals != null) {
                     renewals.close();
                 }
+                kpis.close();
             }
         };
     }

@@ -140,4 +140,21 @@ class CaseKpisTest {
         assertThat(waterFigures.satisfactionRate()).isEqualTo(0.5);
         assertThat(waterFigures.reported()).isZero();
     }
+
+    @Test
+    void figuresOfSeveralGroupsCombineWeightedByWhatEachRateCounts() {
+        CaseKpis.Figures district = new CaseKpis.Figures(10, 8, 4, 2, 0.75, 1.0, 0.5, 1.0, 0.0, Map.of("in-progress", 2.0));
+        CaseKpis.Figures other = new CaseKpis.Figures(2, 2, 0, 0, 0.0, null, null, null, null, Map.of());
+
+        CaseKpis.Figures city = CaseKpis.combine(List.of(district, other));
+
+        assertThat(city.reported()).isEqualTo(12);
+        assertThat(city.dispatches()).isEqualTo(10);
+        assertThat(city.responseRate()).as("6 of 8 and 0 of 2").isEqualTo(0.6);
+        assertThat(city.satisfactionRate()).as("nothing rated elsewhere").isEqualTo(0.5);
+        assertThat(city.onTimeClosureRate()).isEqualTo(1.0);
+        assertThat(city.averageHoursPerStage()).containsEntry("in-progress", 2.0);
+        assertThat(CaseKpis.fromJson(CaseKpis.json(city))).isEqualTo(city);
+        assertThat(CaseKpis.combine(List.of(other)).resolutionRate()).as("nothing to count").isNull();
+    }
 }

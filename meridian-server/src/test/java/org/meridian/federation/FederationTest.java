@@ -128,6 +128,16 @@ class FederationTest {
         assertThat(ok(transport.get("/ngsi-ld/v1/entities?type=AirQualityObserved"))).as("not granted at the city").isEmpty();
         assertThat(transport.get("/ngsi-ld/v1/entities/urn:ngsi-ld:AirQualityObserved:east-1").send().status()).isEqualTo(404);
 
+        // Case KPIs roll up: each node counts its own cases, the city adds the district's total.
+        reportACase(districtApi, 116.35);
+        reportACase(cityApi, 116.20);
+        JsonNode kpis = ok(cityApi.get("/federation/v1/kpis"));
+        assertThat(kpis.path("own").path("reported").asInt()).isEqualTo(1);
+        assertThat(kpis.path("children").get(0).path("node").asText()).isEqualTo("East District");
+        assertThat(kpis.path("children").get(0).path("total").path("reported").asInt()).isEqualTo(1);
+        assertThat(kpis.path("total").path("reported").asInt()).isEqualTo(2);
+        assertThat(kpis.has("missing")).isFalse();
+
         // Offline: the city answers with what it holds and says which child is missing.
         ok(cityApi.post("/ngsi-ld/v1/entities", """
                 {"id": "urn:ngsi-ld:AirQualityObserved:city-1", "type": "AirQualityObserved",
@@ -139,10 +149,21 @@ class FederationTest {
         assertThat(partial.json()).hasSize(1);
         assertThat(partial.header("Warning")).contains("East District");
 
+        JsonNode withoutIt = ok(cityApi.get("/federation/v1/kpis"));
+        assertThat(withoutIt.path("missing").toString()).contains("East District");
+        assertThat(withoutIt.path("total").path("reported").asInt()).as("what answered, and said so").isEqualTo(1);
+
         // Back: its renewal at start ends the city's wait, and it is read again.
         district = startDistrict(settings);
         JsonNode again = await(cityApi, "/ngsi-ld/v1/entities?type=AirQualityObserved", answer -> answer.size() == 2);
         assertThat(again.toString()).contains("east-1", "city-1");
+    }
+
+    private static void reportACase(Api operator, double longitude) {
+        ok(operator.put("/cases/v1/categories/pothole", "{\"name\": \"Pothole\", \"kind\": \"component\"}"));
+        ok(operator.post("/cases/v1/cases", """
+                {"category": "pothole", "description": "A pothole", "location": {"type": "Point", "coordinates": [%s, 39.95]}}"""
+                .formatted(longitude)));
     }
 
     private static Api person(Api operator, String username, String department) {

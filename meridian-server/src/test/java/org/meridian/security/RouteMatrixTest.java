@@ -69,6 +69,7 @@ class RouteMatrixTest {
         KINDS.put(under("/sharing/v1/"), Access.ADMINISTER);
         KINDS.put(under("/cases/v1/").and(r -> r.method().equals("PUT")), Access.ADMINISTER);
         KINDS.put(under("/cases/v1/"), Access.CASES);
+        KINDS.put(route("GET", "/federation/v1/kpis"), Access.CASES);
         KINDS.put(under("/rules/v1/rules").and(r -> !r.method().equals("GET")), Access.ADMINISTER);
         KINDS.put(under("/rules/v1/dry-run"), Access.ADMINISTER);
         KINDS.put(under("/rules/v1/"), Access.READ_DATA);

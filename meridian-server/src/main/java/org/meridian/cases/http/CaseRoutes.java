@@ -446,24 +446,7 @@ public final class CaseRoutes implements Routes {
     }
 
     private static ObjectNode figures(org.meridian.cases.CaseKpis.Figures figures) {
-        ObjectNode out = NODES.objectNode().put("reported", figures.reported()).put("dispatches", figures.dispatches())
-                .put("closures", figures.closures()).put("ratings", figures.ratings());
-        rate(out, "responseRate", figures.responseRate());
-        rate(out, "resolutionRate", figures.resolutionRate());
-        rate(out, "satisfactionRate", figures.satisfactionRate());
-        rate(out, "onTimeClosureRate", figures.onTimeClosureRate());
-        rate(out, "reworkRate", figures.reworkRate());
-        ObjectNode hours = out.putObject("averageHoursPerStage");
-        figures.averageHoursPerStage().forEach(hours::put);
-        return out;
-    }
-
-    private static void rate(ObjectNode out, String name, Double value) {
-        if (value == null) {
-            out.putNull(name);
-        } else {
-            out.put(name, value);
-        }
+        return org.meridian.cases.CaseKpis.json(figures);
     }
 
     // ---- catalogue, routing, calendar ----

@@ -175,11 +175,21 @@ public final class CaseStore {
      */
     public java.util.Map<String, List<CaseKpis.Fact>> facts(Connection connection, String tenant, Instant from, Instant to,
                                                            boolean byDepartment, String department) throws SQLException {
+        return facts(connection, tenant, from, to, byDepartment ? "department" : "district", department);
+    }
+
+    /** Every fact of the period as one group, "all" (a node's own total): also those of no district or department. */
+    public List<CaseKpis.Fact> allFacts(Connection connection, String tenant, Instant from, Instant to) throws SQLException {
+        return facts(connection, tenant, from, to, null, null).getOrDefault("all", List.of());
+    }
+
+    private java.util.Map<String, List<CaseKpis.Fact>> facts(Connection connection, String tenant, Instant from, Instant to,
+                                                            String groupColumn, String department) throws SQLException {
         java.util.Map<String, List<CaseKpis.Fact>> facts = new java.util.LinkedHashMap<>();
-        try (PreparedStatement select = connection.prepareStatement("SELECT " + (byDepartment ? "department" : "district")
+        try (PreparedStatement select = connection.prepareStatement("SELECT " + (groupColumn == null ? "'all'" : groupColumn)
                 + ", department, kind, at, stage, hours, yes, also FROM case_fact WHERE tenant = ?"
                 + (department == null ? "" : " AND department = ?")
-                + " AND at >= ? AND at < ? AND " + (byDepartment ? "department" : "district") + " IS NOT NULL")) {
+                + " AND at >= ? AND at < ?" + (groupColumn == null ? "" : " AND " + groupColumn + " IS NOT NULL"))) {
             int i = 1;
             select.setString(i++, tenant);
             if (department != null) {
