@@ -90,7 +90,8 @@ public final class BrokerCapability implements Capability {
                 new SubscriptionService(transactions, subscriptionStore, platform.tenants(), settings.maxQueryTerms(), platform.clock()),
                 new NotificationStream(transactions, notificationStore, subscriptionStore, platform.tenants(), platform.clock()),
                 temporal, contexts, planner, settings.defaultLimit(), settings.maxLimit(), settings.temporalMaxInstances(),
-                contextSources, identity, distributed);
+                contextSources, identity, distributed,
+                new DistributedDiscovery(contextSources, forwarder, identity, policies, contexts.core()));
         Services services = platform.services();
         services.provide(ContextService.class, contexts);
         services.provide(MeasurementWriter.class, new MeasurementWriter(writer, writes, transactions, entityStore));

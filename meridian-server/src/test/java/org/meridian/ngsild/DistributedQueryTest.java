@@ -172,6 +172,32 @@ class DistributedQueryTest {
         }
     }
 
+    @Test
+    void discoveryNamesWhatTheSourcesHoldToo() {
+        assertThat(districtApi.post("/ngsi-ld/v1/entities", """
+                {"id": "urn:ngsi-ld:WaterQualityObserved:river", "type": "WaterQualityObserved",
+                 "ph": {"type": "Property", "value": 7.2}}""").tenant(tenant).send().status()).isEqualTo(201);
+        Api.Response registered = city.post("/ngsi-ld/v1/csourceRegistrations", """
+                {"type": "ContextSourceRegistration", "endpoint": "%s",
+                 "information": [{"entities": [{"type": "AirQualityObserved"}, {"type": "WaterQualityObserved"}]}],
+                 "contextSourceInfo": [{"key": "Authorization", "value": "%s"}]}"""
+                .formatted(districtApi.base(), districtApi.authorization())).tenant(tenant).send();
+        assertThat(registered.status()).as(registered.toString()).isEqualTo(201);
+
+        JsonNode types = city.get("/ngsi-ld/v1/types").tenant(tenant).send().json();
+        assertThat(types.path("typeList").toString()).contains("AirQualityObserved", "WaterQualityObserved");
+        assertThat(city.get("/ngsi-ld/v1/types?local=true").tenant(tenant).send().json().toString()).doesNotContain("WaterQualityObserved");
+        JsonNode water = city.get("/ngsi-ld/v1/types/WaterQualityObserved").tenant(tenant).send().json();
+        assertThat(water.path("entityCount").asInt()).isEqualTo(1);
+        assertThat(water.path("attributeDetails").toString()).contains("ph");
+        JsonNode details = city.get("/ngsi-ld/v1/types?details=true").tenant(tenant).send().json();
+        assertThat(details.toString()).contains("WaterQualityObserved", "ph", "pm25");
+        JsonNode pm25 = city.get("/ngsi-ld/v1/attributes/pm25").tenant(tenant).send().json();
+        assertThat(pm25.path("attributeCount").asInt()).as("two here, two there (dc-2 in both counts twice)").isEqualTo(4);
+        assertThat(city.get("/ngsi-ld/v1/attributes").tenant(tenant).send().json().path("attributeList").toString()).contains("ph", "pm25");
+        assertThat(city.get("/ngsi-ld/v1/attributes?details=true").tenant(tenant).send().json().toString()).contains("WaterQualityObserved");
+    }
+
     /** A source on loopback that answers every request with the same body, and records what it was asked. */
     private static final class FixedSource implements AutoCloseable {
         private final HttpServer server;

@@ -5,6 +5,7 @@ import org.meridian.broker.BatchService;
 import org.meridian.broker.ContextService;
 import org.meridian.broker.ContextSourceService;
 import org.meridian.broker.DiscoveryService;
+import org.meridian.broker.DistributedDiscovery;
 import org.meridian.broker.DistributedReads;
 import org.meridian.broker.EntityService;
 import org.meridian.broker.NotificationStream;
@@ -21,13 +22,13 @@ public final class BrokerRoutes implements Routes {
     public BrokerRoutes(EntityService entities, BatchService batches, DiscoveryService discovery, SubscriptionService subscriptions,
                         NotificationStream stream, TemporalService temporal, ContextService contexts, QueryPlanner planner,
                         int defaultLimit, int maxLimit, int temporalMaxInstances, ContextSourceService contextSources,
-                        SourceIdentity identity, DistributedReads distributed) {
+                        SourceIdentity identity, DistributedReads distributed, DistributedDiscovery distributedDiscovery) {
         EntityRoutes.Limits limits = new EntityRoutes.Limits(defaultLimit, maxLimit, temporalMaxInstances);
         EntityRoutes entityRoutes = new EntityRoutes(entities, batches, contexts, planner, limits, distributed);
         this.parts = new Routes[] {
                 entityRoutes,
                 new BatchRoutes(batches, contexts, entityRoutes),
-                new DiscoveryRoutes(discovery, contexts),
+                new DiscoveryRoutes(discovery, contexts, distributedDiscovery),
                 new SubscriptionRoutes(subscriptions, stream, contexts, limits),
                 new TemporalRoutes(temporal, contexts, planner, limits),
                 new ContextRoutes(contexts),

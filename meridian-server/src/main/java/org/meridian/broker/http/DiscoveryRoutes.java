@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.UUID;
 import org.meridian.broker.ContextService;
 import org.meridian.broker.DiscoveryService;
+import org.meridian.broker.DistributedDiscovery;
 import org.meridian.core.error.MeridianException;
 import org.meridian.broker.BrokerError;
 import org.meridian.core.jsonld.JsonLdContext;
@@ -27,10 +28,54 @@ public final class DiscoveryRoutes implements Routes {
 
     private final DiscoveryService discovery;
     private final ContextService contexts;
+    private final DistributedDiscovery distributed;
 
-    public DiscoveryRoutes(DiscoveryService discovery, ContextService contexts) {
+    /** @param distributed discovery across context sources, or null for this broker's own only */
+    public DiscoveryRoutes(DiscoveryService discovery, ContextService contexts, DistributedDiscovery distributed) {
         this.discovery = discovery;
         this.contexts = contexts;
+        this.distributed = distributed;
+    }
+
+    /**
+     * This broker's types (one, or all), merged with the sources' unless local=true; a tenant this broker does not
+     * hold has none of its own, but its sources may.
+     */
+    private List<TypeSummary> types(Context http, NgsiLdExchange exchange, String type) {
+        List<TypeSummary> local = localOrNone(() -> discovery.types(exchange.caller(), type));
+        if (distributed == null || Parameters.flag(http, "local")) {
+            return local;
+        }
+        DistributedDiscovery.Found<TypeSummary> found = distributed.types(exchange.caller(), local, type, http.header("Via"));
+        if (found == null) {
+            return local;
+        }
+        EntityRoutes.warn(http, found.failures());
+        return found.items();
+    }
+
+    private List<AttributeSummary> attributes(Context http, NgsiLdExchange exchange, String attribute) {
+        List<AttributeSummary> local = localOrNone(() -> discovery.attributes(exchange.caller(), attribute));
+        if (distributed == null || Parameters.flag(http, "local")) {
+            return local;
+        }
+        DistributedDiscovery.Found<AttributeSummary> found = distributed.attributes(exchange.caller(), local, attribute, http.header("Via"));
+        if (found == null) {
+            return local;
+        }
+        EntityRoutes.warn(http, found.failures());
+        return found.items();
+    }
+
+    private <T> List<T> localOrNone(java.util.function.Supplier<List<T>> local) {
+        try {
+            return local.get();
+        } catch (MeridianException e) {
+            if (distributed != null && e.code() == org.meridian.platform.PlatformError.TENANT_NOT_FOUND) {
+                return List.of();
+            }
+            throw e;
+        }
     }
 
     @Override
@@ -45,7 +90,7 @@ public final class DiscoveryRoutes implements Routes {
         NgsiLdExchange exchange = new NgsiLdExchange(http, contexts);
         String mediaType = exchange.accept(PRODUCIBLE);
         JsonLdContext context = exchange.context();
-        List<TypeSummary> types = discovery.types(exchange.caller(), null);
+        List<TypeSummary> types = types(http, exchange, null);
         if (Parameters.flag(http, "details")) {
             ArrayNode list = NODES.arrayNode();
             for (TypeSummary type : types) {
@@ -72,7 +117,7 @@ public final class DiscoveryRoutes implements Routes {
         String mediaType = exchange.accept(PRODUCIBLE);
         JsonLdContext context = exchange.context();
         String iri = context.expandTerm(http.pathParam("type"));
-        List<TypeSummary> found = discovery.types(exchange.caller(), iri);
+        List<TypeSummary> found = types(http, exchange, iri);
         if (found.isEmpty()) {
             throw new MeridianException(BrokerError.ENTITY_NOT_FOUND, "No entity of type " + http.pathParam("type"));
         }
@@ -98,7 +143,7 @@ public final class DiscoveryRoutes implements Routes {
         NgsiLdExchange exchange = new NgsiLdExchange(http, contexts);
         String mediaType = exchange.accept(PRODUCIBLE);
         JsonLdContext context = exchange.context();
-        List<AttributeSummary> attributes = discovery.attributes(exchange.caller(), null);
+        List<AttributeSummary> attributes = attributes(http, exchange, null);
         if (Parameters.flag(http, "details")) {
             ArrayNode list = NODES.arrayNode();
             attributes.forEach(attribute -> list.add(attributeObject(attribute, context, false)));
@@ -118,7 +163,7 @@ public final class DiscoveryRoutes implements Routes {
         String mediaType = exchange.accept(PRODUCIBLE);
         JsonLdContext context = exchange.context();
         String iri = context.expandTerm(exchange.attributeName());
-        List<AttributeSummary> found = discovery.attributes(exchange.caller(), iri);
+        List<AttributeSummary> found = attributes(http, exchange, iri);
         if (found.isEmpty()) {
             throw new MeridianException(BrokerError.ENTITY_NOT_FOUND, "No entity has the attribute " + exchange.attributeName());
         }
