@@ -191,6 +191,43 @@ public final class DistributedReads {
         }
     }
 
+    /**
+     * An entity's history from this broker and the sources registered for retrieveTemporal of it, merged (each
+     * instance once); null when no source is registered for it.
+     */
+    public Merged retrieveTemporal(Caller caller, String entityId, ObjectNode local, String query, String linkHeader, String via,
+                                   UnaryOperator<String> expand) {
+        String alias = identity.alias(caller.tenant());
+        if (via != null && via.contains(alias)) {
+            return null;
+        }
+        List<Registration> found = sources.sourcesFor(caller, "retrieveTemporal",
+                new RegistrationFilter(null, Set.of(entityId), null, null, null, null, null, null));
+        if (found.isEmpty()) {
+            return null;
+        }
+        String path = "/temporal/entities/" + URLEncoder.encode(entityId, StandardCharsets.UTF_8).replace("%3A", ":")
+                + (query == null || query.isEmpty() ? "" : "?" + query);
+        Forwarder.Answers answers = forwarder.read(found, new Forwarder.Read(path, caller.tenant(), linkHeader,
+                (via == null || via.isBlank() ? "" : via + ", ") + "1.1 " + alias));
+        ObjectNode merged = local == null ? JsonNodeFactory.instance.objectNode() : local.deepCopy();
+        ReadScope scope = policies.scope(caller);
+        for (Forwarder.Reply reply : answers.replies()) {
+            if (reply.body() instanceof ObjectNode given && given.path("id").asText().equals(entityId)) {
+                ObjectNode entity = given.deepCopy();
+                if (governed(entity, scope, expand)) {
+                    if (!merged.has("id")) {
+                        merged.set("id", entity.get("id"));
+                        merged.set("type", entity.get("type"));
+                    }
+                    Forwarder.mergeHistories(merged, entity);
+                    policies.fetched(caller, "retrieve the history of " + entityId, reply.source().label(), 1);
+                }
+            }
+        }
+        return new Merged(merged.has("id") ? merged : null, answers.failures());
+    }
+
     /** The types under which a source is registered for an entity. */
     private static Set<String> registeredTypes(Registration source, String entityId) {
         Set<String> types = new LinkedHashSet<>();
@@ -233,16 +270,30 @@ public final class DistributedReads {
     public record MergedPage(List<ObjectNode> entities, Long totalCount, List<String> failures) {
     }
 
-    /** The sources registered for a query (queryEntity or queryBatch), none when it has come back through this node. */
-    public List<Registration> querySources(Caller caller, QueryAsk ask) {
+    /** What a query asks for: entities as they are now, or their history. */
+    public enum Kind {
+        CURRENT("/entities", List.of("queryEntity", "queryBatch")),
+        TEMPORAL("/temporal/entities", List.of("queryTemporal"));
+
+        private final String path;
+        private final List<String> operations;
+
+        Kind(String path, List<String> operations) {
+            this.path = path;
+            this.operations = operations;
+        }
+    }
+
+    /** The sources registered for a query of the kind, none when it has come back through this node. */
+    public List<Registration> querySources(Caller caller, QueryAsk ask, Kind kind) {
         if (ask.via() != null && ask.via().contains(identity.alias(caller.tenant()))) {
             return List.of();
         }
         RegistrationFilter filter = new RegistrationFilter(ask.types(), ask.ids() == null ? null : Set.copyOf(ask.ids()),
                 ask.idPattern() == null ? null : com.google.re2j.Pattern.compile(ask.idPattern()), ask.attributes(),
                 null, null, null, null);
-        Set<Registration> found = new LinkedHashSet<>(sources.sourcesFor(caller, "queryEntity", filter));
-        found.addAll(sources.sourcesFor(caller, "queryBatch", filter));
+        Set<Registration> found = new LinkedHashSet<>();
+        kind.operations.forEach(operation -> found.addAll(sources.sourcesFor(caller, operation, filter)));
         // A source without a registered location may hold entities anywhere; one with a location only those there.
         return found.stream().filter(source -> ask.geo() == null || source.location() == null
                 || ask.geo().mayMatchWithin(source.location())).toList();
@@ -256,7 +307,8 @@ public final class DistributedReads {
      * @param localCount how many local entities match, when counted
      */
     public MergedPage query(Caller caller, List<Registration> registered, QueryAsk ask, List<ObjectNode> local,
-                            Long localCount, int window, int chunk, boolean count, OrderBy orderBy) {
+                            Long localCount, int window, int chunk, boolean count, OrderBy orderBy, Kind kind) {
+        java.util.function.BinaryOperator<ObjectNode> merging = kind == Kind.TEMPORAL ? Forwarder::mergeHistories : Forwarder::merge;
         Map<String, ObjectNode> merged = new LinkedHashMap<>();
         local.forEach(entity -> merged.put(entity.path("id").asText(), entity.deepCopy()));
         List<String> failures = new ArrayList<>();
@@ -271,7 +323,7 @@ public final class DistributedReads {
             boolean first = from == 0;
             int offset = from;
             Forwarder.Answers answers = forwarder.read(pending,
-                    source -> forwardedQuery(source, ask, caller.tenant(), viaOut, offset, size, first && count));
+                    source -> forwardedQuery(source, ask, caller.tenant(), viaOut, offset, size, first && count, kind));
             failures.addAll(answers.failures());
             List<Registration> more = new ArrayList<>();
             for (Forwarder.Reply reply : answers.replies()) {
@@ -303,7 +355,7 @@ public final class DistributedReads {
                     if (!governed(copy, scope, ask.expand())) {
                         continue;
                     }
-                    merged.merge(copy.get("id").asText(), copy, Forwarder::merge);
+                    merged.merge(copy.get("id").asText(), copy, merging);
                     given++;
                 }
                 if (outside > 0) {
@@ -343,13 +395,14 @@ public final class DistributedReads {
      * registered for (clause 4.3.6.3), since it is the authority for those and only those.
      */
     private static Forwarder.Read forwardedQuery(Registration source, QueryAsk ask, String tenant, String via, int offset, int limit,
-                                                 boolean count) {
+                                                 boolean count, Kind kind) {
         Map<String, String> parameters = new LinkedHashMap<>(ask.parameters());
         if (source.mode() == Registration.Mode.EXCLUSIVE || source.mode() == Registration.Mode.REDIRECT) {
             narrow(source, ask, parameters);
         }
         StringBuilder query = new StringBuilder();
-        if (source.operations().contains("queryEntity")) {
+        boolean asGet = kind == Kind.TEMPORAL || source.operations().contains("queryEntity");
+        if (asGet) {
             parameters.forEach((name, value) -> append(query, name, value));
         } else {
             for (String name : List.of("options", "format", "lang", "pick", "omit", "orderBy", "datasetId")) {
@@ -365,8 +418,8 @@ public final class DistributedReads {
         if (count) {
             append(query, "count", "true");
         }
-        if (source.operations().contains("queryEntity")) {
-            return new Forwarder.Read("/entities?" + query, tenant, ask.linkHeader(), via);
+        if (asGet) {
+            return new Forwarder.Read(kind.path + "?" + query, tenant, ask.linkHeader(), via);
         }
         return new Forwarder.Read("/entityOperations/query?" + query, tenant, ask.linkHeader(), via, queryBody(parameters));
     }

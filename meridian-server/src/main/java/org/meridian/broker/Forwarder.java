@@ -223,6 +223,39 @@ public final class Forwarder implements AutoCloseable {
         return into;
     }
 
+    /**
+     * Merges a source's temporal rendering of an entity into another (clause 4.3.6.1 for histories): attributes one
+     * lacks are added; where both have one, the instances of both are kept, each instance once (by instanceId, else
+     * by its whole content).
+     */
+    public static ObjectNode mergeHistories(ObjectNode into, ObjectNode other) {
+        if (!other.path("id").asText().equals(into.path("id").asText())) {
+            return into;
+        }
+        other.properties().forEach(member -> {
+            String name = member.getKey();
+            if (name.equals("id") || name.equals("type") || name.equals("@context")) {
+                return;
+            }
+            JsonNode mine = into.get(name);
+            JsonNode theirs = member.getValue();
+            if (mine == null) {
+                into.set(name, theirs);
+            } else if (mine.isArray() && theirs.isArray()) {
+                com.fasterxml.jackson.databind.node.ArrayNode both = ((com.fasterxml.jackson.databind.node.ArrayNode) mine).deepCopy();
+                java.util.Set<String> seen = new java.util.HashSet<>();
+                both.forEach(instance -> seen.add(instance.path("instanceId").asText(instance.toString())));
+                theirs.forEach(instance -> {
+                    if (seen.add(instance.path("instanceId").asText(instance.toString()))) {
+                        both.add(instance);
+                    }
+                });
+                into.set(name, both);
+            }
+        });
+        return into;
+    }
+
     private static boolean later(JsonNode theirs, JsonNode mine) {
         Instant a = time(theirs);
         Instant b = time(mine);

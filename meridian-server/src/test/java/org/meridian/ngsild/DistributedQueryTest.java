@@ -173,6 +173,24 @@ class DistributedQueryTest {
     }
 
     @Test
+    void theCityReadsTheDistrictsHistoryToo() {
+        registerDistrict("");
+        String window = "timerel=after&timeAt=2026-12-06T00:00:00Z";
+
+        Api.Response histories = city.get("/ngsi-ld/v1/temporal/entities?type=AirQualityObserved&attrs=pm25&" + window)
+                .tenant(tenant).send();
+        assertThat(ids(histories)).containsExactly("c-3", "dc-1", "dc-2");
+        assertThat(histories.json().get(2).path("pm25")).as("dc-2's readings here and there, each once").hasSize(2);
+        assertThat(ids(city.get("/ngsi-ld/v1/temporal/entities?type=AirQualityObserved&local=true&" + window).tenant(tenant).send()))
+                .containsExactly("c-3", "dc-2");
+        Api.Response one = city.get("/ngsi-ld/v1/temporal/entities/urn:ngsi-ld:AirQualityObserved:dc-1?" + window).tenant(tenant).send();
+        assertThat(one.status()).as(one.toString()).isEqualTo(200);
+        assertThat(one.json().path("pm25").get(0).path("value").asInt()).isEqualTo(35);
+        assertThat(city.get("/ngsi-ld/v1/temporal/entities?type=AirQualityObserved&limit=100&offset=950&" + window).tenant(tenant)
+                .send().errorType()).endsWith("TooManyResults");
+    }
+
+    @Test
     void discoveryNamesWhatTheSourcesHoldToo() {
         assertThat(districtApi.post("/ngsi-ld/v1/entities", """
                 {"id": "urn:ngsi-ld:WaterQualityObserved:river", "type": "WaterQualityObserved",

@@ -30,7 +30,7 @@ public final class BrokerRoutes implements Routes {
                 new BatchRoutes(batches, contexts, entityRoutes),
                 new DiscoveryRoutes(discovery, contexts, distributedDiscovery),
                 new SubscriptionRoutes(subscriptions, stream, contexts, limits),
-                new TemporalRoutes(temporal, contexts, planner, limits),
+                new TemporalRoutes(temporal, contexts, planner, limits, distributed),
                 new ContextRoutes(contexts),
                 new ContextSourceRoutes(contextSources, identity, contexts, limits)};
     }

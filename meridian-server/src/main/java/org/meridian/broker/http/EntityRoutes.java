@@ -227,8 +227,9 @@ public final class EntityRoutes implements Routes {
             selection = selection.orderedBy(OrderBy.parse(orderBy, context::expandTerm));
         }
         if (distributed != null && join == null && !local && !mediaType.equals(MediaTypes.GEO_JSON)) {
-            DistributedReads.QueryAsk ask = queryAsk(exchange, context, request, selection);
-            List<org.meridian.core.csource.Registration> sources = distributed.querySources(exchange.caller(), ask);
+            DistributedReads.QueryAsk ask = QueryAsks.of(http, context, request, selection, name -> Parameters.single(http, name),
+                    QueryAsks.ENTITY_OPTIONS);
+            List<org.meridian.core.csource.Registration> sources = distributed.querySources(exchange.caller(), ask, DistributedReads.Kind.CURRENT);
             if (!sources.isEmpty()) {
                 respondWithMergedPage(exchange, mediaType, context, options, selection, ask, sources, limit, offset, count);
                 return;
@@ -289,7 +290,7 @@ public final class EntityRoutes implements Routes {
         List<ObjectNode> local = page.entities().stream().map(entity -> EntityRenderer.render(entity, context, options))
                 .filter(rendered -> !rendered.isEmpty()).toList();
         DistributedReads.MergedPage merged = distributed.query(exchange.caller(), sources, ask, local, page.totalCount(),
-                window, limits.maxLimit(), count, selection.orderBy());
+                window, limits.maxLimit(), count, selection.orderBy(), DistributedReads.Kind.CURRENT);
         warn(http, merged.failures());
         if (merged.totalCount() != null) {
             http.header("NGSILD-Results-Count", String.valueOf(merged.totalCount()));
@@ -300,43 +301,6 @@ public final class EntityRoutes implements Routes {
             array.add(entity);
         });
         exchange.respond(200, array, mediaType);
-    }
-
-    /** The query as it goes to the sources: in the client's terms, as written, with paging left to each round. */
-    private static DistributedReads.QueryAsk queryAsk(NgsiLdExchange exchange, JsonLdContext context, QueryRequest request,
-                                                      EntitySelection selection) {
-        Context http = exchange.http();
-        java.util.Map<String, String> parameters = new java.util.LinkedHashMap<>();
-        java.util.function.BiConsumer<String, String> put = (name, value) -> {
-            if (value != null) {
-                parameters.put(name, value);
-            }
-        };
-        put.accept("type", request.type());
-        put.accept("id", request.ids() == null ? null : String.join(",", request.ids()));
-        put.accept("idPattern", request.idPattern());
-        put.accept("attrs", request.attrs() == null ? null : String.join(",", request.attrs()));
-        put.accept("q", request.q());
-        put.accept("scopeQ", request.scopeQ());
-        put.accept("georel", request.georel());
-        put.accept("geometry", request.geometry());
-        put.accept("coordinates", request.coordinates());
-        put.accept("geoproperty", request.geoProperty());
-        for (String name : List.of("options", "format", "lang", "pick", "omit", "orderBy", "datasetId")) {
-            put.accept(name, Parameters.single(http, name));
-        }
-        java.util.Set<String> types = selection.types() == null ? null
-                : new java.util.LinkedHashSet<>(selection.types().names().stream().map(context::expandTerm).toList());
-        java.util.Set<String> attributes = request.attrs() == null ? null
-                : new java.util.LinkedHashSet<>(request.attrs().stream().map(context::expandTerm).toList());
-        String link = http.header("Link");
-        JsonNode written = context.source();
-        if (link == null && written != null && written.isTextual()) {
-            // A context named in the body (a POST query) goes on as a Link, so the sources read the terms alike.
-            link = "<" + written.asText() + ">; rel=\"http://www.w3.org/ns/json-ld#context\"; type=\"application/ld+json\"";
-        }
-        return new DistributedReads.QueryAsk(parameters, types, request.ids(), request.idPattern(), attributes,
-                selection.geoQuery(), context::compactIri, context::expandTerm, link, http.header("Via"));
     }
 
     private static String geometryProperty(Context http, JsonLdContext context) {

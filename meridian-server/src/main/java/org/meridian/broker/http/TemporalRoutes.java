@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.meridian.broker.ContextService;
+import org.meridian.broker.DistributedReads;
 import org.meridian.broker.QueryPlanner;
 import org.meridian.broker.QueryRequest;
 import org.meridian.broker.TemporalService;
@@ -50,8 +51,14 @@ public final class TemporalRoutes implements Routes {
     private final ContextService contexts;
     private final QueryPlanner planner;
     private final EntityRoutes.Limits limits;
+    private final DistributedReads distributed;
 
-    public TemporalRoutes(TemporalService temporal, ContextService contexts, QueryPlanner planner, EntityRoutes.Limits limits) {
+    /** Most entities a temporal query that context sources answer too may page through. */
+    static final int DISTRIBUTED_WINDOW = 1_000;
+
+    public TemporalRoutes(TemporalService temporal, ContextService contexts, QueryPlanner planner, EntityRoutes.Limits limits,
+                          DistributedReads distributed) {
+        this.distributed = distributed;
         this.temporal = temporal;
         this.contexts = contexts;
         this.planner = planner;
@@ -157,6 +164,9 @@ public final class TemporalRoutes implements Routes {
         QueryParameters parameters = QueryParameters.of(http);
         TemporalRenderer.Shape shape = shape(parameters, context);
         TemporalService.Request request = request(parameters, context, shape.options());
+        if (distributed != null && !parameters.flag("local") && retrieveDistributed(exchange, mediaType, context, shape, request)) {
+            return;
+        }
         EntityHistory history = temporal.retrieve(exchange.caller(), exchange.entityId(), request);
         ObjectNode rendered = TemporalRenderer.render(history, context, shape);
         if (rendered.isEmpty()) {
@@ -167,6 +177,37 @@ public final class TemporalRoutes implements Routes {
             throw MeridianException.notFound("Entity " + history.entity().id() + " has none of the attributes asked for");
         }
         respond(exchange, mediaType, rendered, List.of(history), request);
+    }
+
+    /**
+     * A history that registered context sources hold too (clause 4.3.6 for retrieveTemporal): this broker's, if any,
+     * with theirs, each instance once; false when no source is registered for the entity.
+     */
+    private boolean retrieveDistributed(NgsiLdExchange exchange, String mediaType, JsonLdContext context,
+                                        TemporalRenderer.Shape shape, TemporalService.Request request) {
+        Context http = exchange.http();
+        EntityHistory history = null;
+        try {
+            history = temporal.retrieve(exchange.caller(), exchange.entityId(), request);
+        } catch (MeridianException e) {
+            if (e.code() != org.meridian.broker.BrokerError.ENTITY_NOT_FOUND && e.code() != org.meridian.platform.PlatformError.TENANT_NOT_FOUND) {
+                throw e;
+            }
+        }
+        DistributedReads.Merged merged = distributed.retrieveTemporal(exchange.caller(), exchange.entityId(),
+                history == null ? null : TemporalRenderer.render(history, context, shape), http.queryString(), http.header("Link"),
+                http.header("Via"), context::expandTerm);
+        if (merged == null) {
+            return false;
+        }
+        EntityRoutes.warn(http, merged.failures());
+        if (merged.entity() == null) {
+            throw new MeridianException(org.meridian.broker.BrokerError.ENTITY_NOT_FOUND, "No entity " + exchange.entityId()
+                    + (merged.failures().isEmpty() ? "" : " here or at the sources that answered"));
+        }
+        merged.entity().remove("@context");
+        respond(exchange, mediaType, merged.entity(), history == null ? List.of() : List.of(history), request);
+        return true;
     }
 
     private void query(Context http) {
@@ -227,10 +268,20 @@ public final class TemporalRoutes implements Routes {
         if (orderBy != null) {
             planned = planned.orderedBy(org.meridian.core.query.OrderBy.parse(orderBy, context::expandTerm));
         }
-        List<EntityHistory> histories = temporal.query(exchange.caller(), planned, limit,
-                parameters.integer("offset", 0, 0), request);
-        ArrayNode array = NODES.arrayNode();
+        int offset = parameters.integer("offset", 0, 0);
         boolean projected = parameters.single("pick") != null || parameters.single("omit") != null;
+        if (distributed != null && !parameters.flag("local")) {
+            DistributedReads.QueryAsk ask = QueryAsks.of(exchange.http(), context, selection, planned, parameters::single,
+                    QueryAsks.TEMPORAL_OPTIONS);
+            List<org.meridian.core.csource.Registration> sources = distributed.querySources(exchange.caller(), ask,
+                    DistributedReads.Kind.TEMPORAL);
+            if (!sources.isEmpty()) {
+                answerMerged(exchange, mediaType, context, shape, request, planned, ask, sources, limit, offset, projected);
+                return;
+            }
+        }
+        List<EntityHistory> histories = temporal.query(exchange.caller(), planned, limit, offset, request);
+        ArrayNode array = NODES.arrayNode();
         for (EntityHistory history : histories) {
             ObjectNode rendered = TemporalRenderer.render(history, context, shape);
             // An entity with nothing in the window (or of the attributes and datasets asked for) has no evolution
@@ -239,6 +290,47 @@ public final class TemporalRoutes implements Routes {
                 array.add(rendered);
             }
         }
+        respond(exchange, mediaType, array, histories, request);
+    }
+
+    /**
+     * A temporal query that registered context sources answer too: the first offset + limit histories of this broker
+     * and of every source (100 at a time), merged by entity id (each instance once) and sorted, then paged; sources that
+     * could not be asked are named in {@code Warning} headers. A source's own cut (206) is not carried over.
+     */
+    private void answerMerged(NgsiLdExchange exchange, String mediaType, JsonLdContext context, TemporalRenderer.Shape shape,
+                              TemporalService.Request request, org.meridian.core.query.EntitySelection planned,
+                              DistributedReads.QueryAsk ask, List<org.meridian.core.csource.Registration> sources, int limit,
+                              int offset, boolean projected) {
+        long deep = (long) offset + limit;
+        if (deep > DISTRIBUTED_WINDOW) {
+            throw new MeridianException(ErrorType.TOO_MANY_RESULTS, "A temporal query that context sources answer too pages at most "
+                    + DISTRIBUTED_WINDOW + " entities deep; narrow it, or add local=true for this broker's own");
+        }
+        List<EntityHistory> histories;
+        try {
+            histories = temporal.query(exchange.caller(), planned, (int) deep, 0, request);
+        } catch (MeridianException e) {
+            if (e.code() != org.meridian.platform.PlatformError.TENANT_NOT_FOUND) {
+                throw e;
+            }
+            histories = List.of();
+        }
+        List<ObjectNode> local = new java.util.ArrayList<>();
+        for (EntityHistory history : histories) {
+            ObjectNode rendered = TemporalRenderer.render(history, context, shape);
+            if (projected || hasAttributes(rendered)) {
+                local.add(rendered);
+            }
+        }
+        DistributedReads.MergedPage merged = distributed.query(exchange.caller(), sources, ask, local, null, (int) deep, 100, false,
+                planned.orderBy(), DistributedReads.Kind.TEMPORAL);
+        EntityRoutes.warn(exchange.http(), merged.failures());
+        ArrayNode array = NODES.arrayNode();
+        merged.entities().stream().skip(offset).limit(limit).forEach(entity -> {
+            entity.remove("@context");
+            array.add(entity);
+        });
         respond(exchange, mediaType, array, histories, request);
     }
 
