@@ -76,14 +76,16 @@ final class FederationBenchmark {
             for (int n = 0; n < stations; n++) {
                 double lon = WEST + random.nextDouble() * WIDTH;
                 double lat = SOUTH + random.nextDouble() * HEIGHT;
+                int district = Math.min(districts - 1, (int) ((lon - WEST) / WIDTH * districts));
+                // Each district numbers its own stations, so its ids come together (the harder case for paging).
                 String entity = """
-                        {"id": "urn:ngsi-ld:%s:s%06d", "type": "%s",
+                        {"id": "urn:ngsi-ld:%s:d%02d-s%06d", "type": "%s",
                          "pm25": {"type": "Property", "value": %d, "observedAt": "2026-12-06T08:00:00Z"},
                          "no2": {"type": "Property", "value": %d, "observedAt": "2026-12-06T08:00:00Z"},
                          "location": {"type": "GeoProperty", "value": {"type": "Point", "coordinates": [%.6f, %.6f]}}}"""
-                        .formatted(TYPE, n, TYPE, random.nextInt(300), random.nextInt(200), lon, lat);
+                        .formatted(TYPE, district, n, TYPE, random.nextInt(300), random.nextInt(200), lon, lat);
                 all.add(entity);
-                byDistrict.get(Math.min(districts - 1, (int) ((lon - WEST) / WIDTH * districts))).add(entity);
+                byDistrict.get(district).add(entity);
             }
             long loading = System.nanoTime();
             upsert(base(single), all);
@@ -95,6 +97,7 @@ final class FederationBenchmark {
             String area = slice(0, districts, 0.2);
             Map<String, String> shapes = new java.util.LinkedHashMap<>();
             shapes.put("city-wide page (type, limit=100)", "type=" + TYPE + "&limit=100");
+            shapes.put("a deeper page (offset=900, limit=100)", "type=" + TYPE + "&limit=100&offset=900");
             shapes.put("city-wide filter (q=pm25>290, count)", "type=" + TYPE + "&q=pm25%3E290&count=true&limit=100");
             shapes.put("one district's area (geo within)", "type=" + TYPE + "&georel=within&geometry=Polygon&coordinates=" + area + "&limit=100");
             for (Map.Entry<String, String> shape : shapes.entrySet()) {

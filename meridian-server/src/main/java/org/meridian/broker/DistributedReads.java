@@ -317,28 +317,41 @@ public final class DistributedReads {
         String viaOut = (ask.via() == null || ask.via().isBlank() ? "" : ask.via() + ", ") + "1.1 " + identity.alias(caller.tenant());
         Set<String> typeNames = typeNames(ask.parameters().get("type"));
         ReadScope scope = policies.scope(caller);
+        Comparator<ObjectNode> order = order(orderBy, ask.compact());
+        // By id, a source is first asked for twice its share of the window and then only for more while what it gave
+        // so far could still reach into the window (its last entity comes before the window's last): a city paging its
+        // districts moves a few hundred entities, not window x districts. With orderBy each is asked for the window.
+        Map<Registration, Integer> offsets = new LinkedHashMap<>();
+        Map<Registration, Integer> asking = new LinkedHashMap<>();
+        Map<Registration, ObjectNode> lastGiven = new LinkedHashMap<>();
+        int share = orderBy != null ? window : (int) Math.min(window, Math.max(10, 2L * window / Math.max(1, registered.size())));
+        registered.forEach(source -> {
+            offsets.put(source, 0);
+            asking.put(source, Math.min(chunk, share));
+        });
         List<Registration> pending = registered;
-        for (int from = 0; !pending.isEmpty() && from < window; from += chunk) {
-            int size = Math.min(chunk, window - from);
-            boolean first = from == 0;
-            int offset = from;
-            Forwarder.Answers answers = forwarder.read(pending,
-                    source -> forwardedQuery(source, ask, caller.tenant(), viaOut, offset, size, first && count, kind));
+        boolean first = true;
+        while (!pending.isEmpty()) {
+            boolean counting = first && count;
+            Forwarder.Answers answers = forwarder.read(pending, source -> forwardedQuery(source, ask, caller.tenant(), viaOut,
+                    offsets.get(source), asking.get(source), counting, kind));
             failures.addAll(answers.failures());
-            List<Registration> more = new ArrayList<>();
+            List<Registration> full = new ArrayList<>();
             for (Forwarder.Reply reply : answers.replies()) {
+                Registration source = reply.source();
+                int size = asking.get(source);
                 if (!(reply.body() instanceof ArrayNode array)) {
-                    failures.add(reply.source().label() + ": answered a query with something other than an array of entities");
+                    failures.add(source.label() + ": answered a query with something other than an array of entities");
                     continue;
                 }
-                if (first && reply.resultsCount() != null) {
+                if (counting && reply.resultsCount() != null) {
                     sourcesCounted += reply.resultsCount();
                 }
                 int refused = 0;
                 int outside = 0;
                 int given = 0;
-                org.locationtech.jts.geom.prep.PreparedGeometry area = reply.source().location() == null ? null
-                        : org.locationtech.jts.geom.prep.PreparedGeometryFactory.prepare(reply.source().location());
+                org.locationtech.jts.geom.prep.PreparedGeometry area = source.location() == null ? null
+                        : org.locationtech.jts.geom.prep.PreparedGeometryFactory.prepare(source.location());
                 // No more than was asked for is kept: a source answering more cannot make this node hold more.
                 for (JsonNode element : (Iterable<JsonNode>) () -> java.util.stream.StreamSupport.stream(array.spliterator(), false)
                         .limit(size).iterator()) {
@@ -347,6 +360,7 @@ public final class DistributedReads {
                         refused++;
                         continue;
                     }
+                    lastGiven.put(source, entity);
                     if (area != null && lies(entity, area) == Boolean.FALSE) {
                         outside++;
                         continue;
@@ -360,27 +374,44 @@ public final class DistributedReads {
                 }
                 if (outside > 0) {
                     // A source speaks for its registered area (a district for its own): it cannot claim others' places.
-                    failures.add(reply.source().label() + ": " + outside + " of its entities lie outside the area it is registered for");
+                    failures.add(source.label() + ": " + outside + " of its entities lie outside the area it is registered for");
                 }
                 if (given > 0) {
-                    policies.fetched(caller, "query " + ask.parameters(), reply.source().label(), given);
+                    policies.fetched(caller, "query " + ask.parameters(), source.label(), given);
                 }
                 if (refused > 0) {
                     // A source's mistakes stay out of the answer, and are said.
-                    failures.add(reply.source().label() + ": " + refused + " of its answer's elements were not entities of the types asked for");
+                    failures.add(source.label() + ": " + refused + " of its answer's elements were not entities of the types asked for");
                 }
+                offsets.put(source, offsets.get(source) + size);
                 if (array.size() >= size) {
-                    if (from + size < window) {
-                        more.add(reply.source());
-                    } else {
-                        complete = false;
-                    }
+                    full.add(source);
+                }
+            }
+            // The window's last entity so far: a source whose last entity comes after it has nothing more for the window.
+            ObjectNode edge = null;
+            if (merged.size() >= window) {
+                List<ObjectNode> sorted = new ArrayList<>(merged.values());
+                sorted.sort(order);
+                edge = sorted.get(window - 1);
+            }
+            List<Registration> more = new ArrayList<>();
+            for (Registration source : full) {
+                ObjectNode last = lastGiven.get(source);
+                // (Sources sort by orderBy as they see fit: with it, each is asked for the whole window.)
+                boolean mayReach = orderBy != null || edge == null || last == null || order.compare(last, edge) < 0;
+                if (mayReach && offsets.get(source) < window) {
+                    asking.put(source, Math.min(chunk, Math.min(window - offsets.get(source), Math.max(10, asking.get(source) * 2))));
+                    more.add(source);
+                } else {
+                    complete = false; // it holds more than it gave: the count cannot be exact
                 }
             }
             pending = more;
+            first = false;
         }
         List<ObjectNode> ordered = new ArrayList<>(merged.values());
-        ordered.sort(order(orderBy, ask.compact()));
+        ordered.sort(order);
         Long total = null;
         if (count) {
             total = complete ? (long) ordered.size()
