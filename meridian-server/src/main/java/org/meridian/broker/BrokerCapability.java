@@ -85,6 +85,10 @@ public final class BrokerCapability implements Capability {
         SourceIdentity identity = new SourceIdentity(transactions, platform.clock());
         Forwarder forwarder = new Forwarder(platform.clock());
         contextSources.whenChanged(forwarder::forget);
+        CsourceNotifier csourceNotifier = new CsourceNotifier(transactions, org.meridian.broker.store.ContextSourceStore.subscriptions(),
+                contexts, settings.maxQueryTerms(), platform.clock(),
+                DeliveryChannels.standard(Duration.ofMillis(settings.notificationTimeoutMillis())), contextSources::versions);
+        contextSources.notifyThrough(csourceNotifier);
         DistributedReads distributed = new DistributedReads(contextSources, forwarder, identity, policies);
         BrokerRoutes routes = new BrokerRoutes(entities, batches, discovery,
                 new SubscriptionService(transactions, subscriptionStore, platform.tenants(), settings.maxQueryTerms(), platform.clock()),
@@ -106,7 +110,7 @@ public final class BrokerCapability implements Capability {
         try {
             maintenance.start(); // the history's partitions, before the first write (ingest may write before HTTP listens)
         } catch (RuntimeException e) {
-            Closing.all(batches, notifications, statistics, series, forwarder);
+            Closing.all(batches, notifications, statistics, series, forwarder, csourceNotifier);
             throw e;
         }
         return new Running() {
@@ -124,7 +128,7 @@ public final class BrokerCapability implements Capability {
             @Override
             public void close() {
                 // Writes in flight first (group commit), then what delivers and maintains.
-                Closing.all(batches, notifications, maintenance, statistics, series, forwarder);
+                Closing.all(batches, notifications, maintenance, statistics, series, forwarder, csourceNotifier);
             }
         };
     }

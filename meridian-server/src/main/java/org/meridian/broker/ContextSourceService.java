@@ -70,6 +70,7 @@ public final class ContextSourceService {
         }
         cache.remove(tenant);
         changed(id);
+        notifySubscribers(tenant, null, new CsourceNotifier.Version(parsed.registration(), (ObjectNode) row.body()));
         return id;
     }
 
@@ -169,10 +170,12 @@ public final class ContextSourceService {
             throw MeridianException.badData("The id in the body differs from the id in the URL");
         }
         Instant now = clock.instant();
+        CsourceNotifier.Version[] versions = new CsourceNotifier.Version[2];
         transactions.inTransaction(connection -> {
             tenants.require(connection, tenant);
             StoredSource stored = registrations.find(connection, tenant, id).orElseThrow(() -> notFound(id));
             requireOwner(caller, stored);
+            versions[0] = version(stored);
             ObjectNode merged = ((ObjectNode) stored.body()).deepCopy();
             fragment.properties().forEach(member -> {
                 if (member.getValue().isNull() && !List.of("information", "endpoint", "type").contains(member.getKey())) {
@@ -183,13 +186,45 @@ public final class ContextSourceService {
             });
             merged.put("id", id);
             RegistrationParser.Parsed parsed = RegistrationParser.parse(merged, context, id, fragment.has("expiresAt") ? now : null);
-            registrations.update(connection, tenant, new StoredSource(id,
-                    RegistrationRenderer.expanded(parsed.body(), parsed.registration()), stored.context(), true,
+            ObjectNode expanded = RegistrationRenderer.expanded(parsed.body(), parsed.registration());
+            registrations.update(connection, tenant, new StoredSource(id, expanded, stored.context(), true,
                     parsed.registration().expiresAt(), stored.owner(), stored.createdAt(), now));
+            versions[1] = new CsourceNotifier.Version(parsed.registration(), expanded);
             return null;
         });
         cache.remove(tenant);
         changed(id);
+        notifySubscribers(tenant, versions[0], versions[1]);
+    }
+
+    private volatile CsourceNotifier notifier;
+
+    /** Subscriptions to registrations are notified through this from now on. */
+    public void notifyThrough(CsourceNotifier csourceNotifier) {
+        this.notifier = csourceNotifier;
+    }
+
+    private void notifySubscribers(String tenant, CsourceNotifier.Version before, CsourceNotifier.Version after) {
+        CsourceNotifier current = notifier;
+        if (current != null && (before != null || after != null)) {
+            current.changed(tenant, before, after);
+        }
+    }
+
+    /** A stored registration as notifications show it; null when it cannot be read now (its context unreachable). */
+    private CsourceNotifier.Version version(StoredSource row) {
+        try {
+            return new CsourceNotifier.Version(shown(row).parsed().registration(), (ObjectNode) row.body());
+        } catch (MeridianException e) {
+            return null;
+        }
+    }
+
+    /** A tenant's live registrations now, for the notifications that list them. */
+    public List<CsourceNotifier.Version> versions(String tenant) {
+        Instant now = clock.instant();
+        return registered(tenant, now).stream().filter(shown -> live(shown.parsed().registration(), now))
+                .map(shown -> new CsourceNotifier.Version(shown.parsed().registration(), (ObjectNode) shown.row().body())).toList();
     }
 
     /** Only who registered a source, or an operator, changes it: one node cannot redirect another's registration. */
@@ -213,9 +248,12 @@ public final class ContextSourceService {
 
     public void delete(Caller caller, String id) {
         String tenant = caller.tenant();
+        CsourceNotifier.Version[] before = new CsourceNotifier.Version[1];
         transactions.inTransaction(connection -> {
             tenants.require(connection, tenant);
-            requireOwner(caller, registrations.find(connection, tenant, id).orElseThrow(() -> notFound(id)));
+            StoredSource stored = registrations.find(connection, tenant, id).orElseThrow(() -> notFound(id));
+            requireOwner(caller, stored);
+            before[0] = version(stored);
             if (!registrations.delete(connection, tenant, id)) {
                 throw notFound(id);
             }
@@ -223,6 +261,7 @@ public final class ContextSourceService {
         });
         cache.remove(tenant);
         changed(id);
+        notifySubscribers(tenant, before[0], null);
     }
 
     // Subscriptions to registrations (clause 5.11): checked as subscriptions are, kept as sent, the subscriber's own.
@@ -244,6 +283,10 @@ public final class ContextSourceService {
         });
         if (!inserted) {
             throw new MeridianException(BrokerError.SUBSCRIPTION_EXISTS, "The subscription " + id + " already exists");
+        }
+        CsourceNotifier current = notifier;
+        if (current != null) {
+            current.subscribed(tenant, row, versions(tenant));
         }
         return id;
     }

@@ -164,6 +164,47 @@ class ContextSourceTest {
     }
 
     @Test
+    void subscribersAreToldOfRegistrationsAsTheyComeChangeAndGo() throws InterruptedException {
+        try (org.meridian.testing.NotificationReceiver receiver = new org.meridian.testing.NotificationReceiver()) {
+            Api.Response created = api.post("/ngsi-ld/v1/csourceSubscriptions", """
+                    {"type": "Subscription", "entities": [{"type": "AirQualityObserved"}],
+                     "notification": {"endpoint": {"uri": "%s"}}, %s}""".formatted(receiver.url(), CITY))
+                    .header("Content-Type", "application/ld+json").tenant(tenant).send();
+            assertThat(created.status()).as(created.toString()).isEqualTo(201);
+            assertThat(register("""
+                    {"id": "urn:ngsi-ld:ContextSourceRegistration:water", "type": "ContextSourceRegistration",
+                     "information": [{"entities": [{"type": "WaterQualityObserved"}]}], "endpoint": "https://water.example", %s}"""
+                    .formatted(CITY)).status()).as("matches nothing: no notification").isEqualTo(201);
+            assertThat(register(district("east", "116.30", ", \"contextSourceInfo\": [{\"key\": \"X-Api-Key\", \"value\": \"secret-key\"}]"))
+                    .status()).isEqualTo(201);
+
+            var first = receiver.await(1, java.time.Duration.ofSeconds(10)).getFirst();
+            assertThat(first.body().path("subscriptionId").asText()).isEqualTo(created.header("Location").replaceAll(".*/", ""));
+            assertThat(first.body().path("triggerReason").asText()).isEqualTo("newlyMatching");
+            assertThat(first.body().path("data").get(0).path("id").asText()).isEqualTo("urn:ngsi-ld:ContextSourceRegistration:east");
+            assertThat(first.body().toString()).as("credentials are not notified").doesNotContain("secret-key");
+
+            assertThat(api.patch(BASE + "/urn:ngsi-ld:ContextSourceRegistration:east", "{\"registrationName\": \"East\"}")
+                    .tenant(tenant).send().status()).isEqualTo(204);
+            assertThat(receiver.await(2, java.time.Duration.ofSeconds(10)).get(1).body().path("triggerReason").asText()).isEqualTo("updated");
+            assertThat(api.patch(BASE + "/urn:ngsi-ld:ContextSourceRegistration:east",
+                    "{\"information\": [{\"entities\": [{\"type\": \"NoiseLevelObserved\"}]}]}").tenant(tenant).send().status()).isEqualTo(204);
+            assertThat(receiver.await(3, java.time.Duration.ofSeconds(10)).get(2).body().path("triggerReason").asText())
+                    .isEqualTo("noLongerMatching");
+
+            // Kept once the receiver has answered, so a moment after it has the notification.
+            JsonNode shown = api.get(created.header("Location")).tenant(tenant).send().json();
+            for (int tries = 0; tries < 50 && shown.path("notification").path("timesSent").asInt() < 3; tries++) {
+                Thread.sleep(100);
+                shown = api.get(created.header("Location")).tenant(tenant).send().json();
+            }
+            assertThat(shown.path("notification").path("timesSent").asInt()).isEqualTo(3);
+            assertThat(shown.path("notification").path("status").asText()).isEqualTo("ok");
+            assertThat(shown.path("notification").has("lastSuccess")).isTrue();
+        }
+    }
+
+    @Test
     void subscriptionsToRegistrationsAreTheSubscribersOwn() {
         String subscription = """
                 {"id": "urn:ngsi-ld:Subscription:new-sources", "type": "Subscription",

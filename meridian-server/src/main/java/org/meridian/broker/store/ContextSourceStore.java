@@ -99,6 +99,24 @@ public final class ContextSourceStore {
         }
     }
 
+    /** Every tenant's active subscriptions with a timeInterval (periodic notifications), with their tenant. */
+    public List<java.util.Map.Entry<String, StoredSource>> periodic(Connection connection) throws SQLException {
+        List<java.util.Map.Entry<String, StoredSource>> rows = new ArrayList<>();
+        try (PreparedStatement select = connection.prepareStatement("SELECT tenant, id FROM " + table
+                + " WHERE active AND jsonb_exists(body, 'timeInterval') ORDER BY tenant, id LIMIT 10000")) {
+            List<String[]> keys = new ArrayList<>();
+            try (ResultSet result = select.executeQuery()) {
+                while (result.next()) {
+                    keys.add(new String[] {result.getString(1), result.getString(2)});
+                }
+            }
+            for (String[] key : keys) {
+                find(connection, key[0], key[1]).ifPresent(row -> rows.add(java.util.Map.entry(key[0], row)));
+            }
+        }
+        return rows;
+    }
+
     public int count(Connection connection, String tenant) throws SQLException {
         try (PreparedStatement select = connection.prepareStatement("SELECT count(*) FROM " + table + " WHERE tenant = ?")) {
             select.setString(1, tenant);

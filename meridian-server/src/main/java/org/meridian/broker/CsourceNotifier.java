@@ -1,0 +1,219 @@
+package org.meridian.broker;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Function;
+import org.meridian.broker.delivery.DeliveryChannels;
+import org.meridian.broker.delivery.Notification;
+import org.meridian.broker.store.ContextSourceStore;
+import org.meridian.core.csource.StoredSource;
+import org.meridian.core.csource.Registration;
+import org.meridian.core.csource.RegistrationFilter;
+import org.meridian.core.csource.RegistrationRenderer;
+import org.meridian.core.jsonld.JsonLdContext;
+import org.meridian.core.ngsild.DateTimes;
+import org.meridian.core.security.Redaction;
+import org.meridian.core.subscription.Subscription;
+import org.meridian.core.subscription.SubscriptionParser;
+import org.meridian.platform.capability.Periodic;
+import org.meridian.platform.db.Transactions;
+
+/**
+ * Notifications of subscriptions to context source registrations (clause 5.11.7, CsourceNotification 5.3.2): when a
+ * registration is created, changed or deleted, each subscription it matched or matches now is told why
+ * ({@code newlyMatching}, {@code updated}, {@code noLongerMatching}); a new subscription is told of the registrations
+ * it matches at once; one with a {@code timeInterval} is told of them all on that schedule. Delivered by the same HTTP
+ * and MQTT channels as entity notifications, but best effort and in memory: a registration change happens a few times
+ * a day, not thousands of times a second, so these have no outbox. The values of a registration's
+ * {@code contextSourceInfo} (credentials, as a rule) are masked in notifications: a subscriber is not an operator.
+ */
+public final class CsourceNotifier implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CsourceNotifier.class);
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    /** A registration as stored (its body) and as read. */
+    public record Version(Registration registration, ObjectNode body) {
+    }
+
+    private final Transactions transactions;
+    private final ContextSourceStore subscriptions;
+    private final ContextService contexts;
+    private final int maxQueryTerms;
+    private final Clock clock;
+    private final DeliveryChannels channels;
+    private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
+    private final Periodic ticks;
+
+    /** @param current a tenant's registrations now, for periodic notifications */
+    public CsourceNotifier(Transactions transactions, ContextSourceStore subscriptions, ContextService contexts, int maxQueryTerms,
+                           Clock clock, DeliveryChannels channels, Function<String, List<Version>> current) {
+        this.transactions = transactions;
+        this.subscriptions = subscriptions;
+        this.contexts = contexts;
+        this.maxQueryTerms = maxQueryTerms;
+        this.clock = clock;
+        this.channels = channels;
+        this.ticks = Periodic.every(Duration.ofSeconds(1), "meridian-csource-notifications", "periodic csource notifications",
+                LOG, () -> tick(current));
+    }
+
+    /** A registration was created (before null), changed, or deleted (after null). */
+    public void changed(String tenant, Version before, Version after) {
+        threads.execute(() -> {
+            try {
+                for (StoredSource row : transactions.readOnly(connection -> subscriptions.list(connection, tenant, null, 10_000))) {
+                    Subscription subscription = live(row);
+                    if (subscription == null || subscription.isPeriodic()) {
+                        continue;
+                    }
+                    boolean was = before != null && matches(subscription, before.registration());
+                    boolean is = after != null && matches(subscription, after.registration());
+                    if (was || is) {
+                        send(tenant, row, subscription, List.of(is ? after : before), !was ? "newlyMatching" : is ? "updated" : "noLongerMatching");
+                    }
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("csource notifications of tenant '{}' could not be sent: {}", tenant, e.toString());
+            }
+        });
+    }
+
+    /** A subscription was made: it is told of the registrations it matches now. */
+    public void subscribed(String tenant, StoredSource row, List<Version> current) {
+        threads.execute(() -> {
+            Subscription subscription = live(row);
+            if (subscription != null) {
+                List<Version> matching = current.stream().filter(version -> matches(subscription, version.registration())).toList();
+                if (!matching.isEmpty()) {
+                    send(tenant, row, subscription, matching, "newlyMatching");
+                }
+            }
+        });
+    }
+
+    private void tick(Function<String, List<Version>> current) {
+        Instant now = clock.instant();
+        for (Map.Entry<String, StoredSource> entry : transactions.readOnly(subscriptions::periodic)) {
+            StoredSource row = entry.getValue();
+            Subscription subscription = live(row);
+            if (subscription == null || !subscription.isPeriodic()) {
+                continue;
+            }
+            Instant last = DateTimes.instantOrNull(row.body().path("notification").path("lastNotification").asText(null));
+            if (last != null && last.plusMillis((long) (subscription.timeIntervalSeconds() * 1000)).isAfter(now)) {
+                continue;
+            }
+            List<Version> matching = current.apply(entry.getKey()).stream()
+                    .filter(version -> matches(subscription, version.registration())).toList();
+            send(entry.getKey(), row, subscription, matching, "newlyMatching");
+        }
+    }
+
+    /** The subscription when it is active and not expired, else null (also when it cannot be read any more). */
+    private Subscription live(StoredSource row) {
+        if (!row.active() || row.expiresAt() != null && !row.expiresAt().isAfter(clock.instant())) {
+            return null;
+        }
+        try {
+            return SubscriptionParser.parse(row.id(), (ObjectNode) row.body(), contexts.resolve(row.context()), maxQueryTerms, DateTimes.EARLIEST);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** Whether a registration offers what the subscription watches: its entities, attributes, q and area. */
+    static boolean matches(Subscription subscription, Registration registration) {
+        Set<String> watched = subscription.watchedAttributes() == null || subscription.watchedAttributes().isEmpty()
+                ? null : subscription.watchedAttributes();
+        if (subscription.geoQuery() != null && (registration.location() == null || !subscription.geoQuery().matches(registration.location()))) {
+            return false;
+        }
+        if (subscription.entities().isEmpty()) {
+            return new RegistrationFilter(null, null, null, watched, subscription.query(), null, null, null).matches(registration);
+        }
+        return subscription.entities().stream().anyMatch(selector -> new RegistrationFilter(Set.of(selector.type()),
+                selector.id() == null ? null : Set.of(selector.id()), selector.idPattern(), watched, subscription.query(), null, null, null)
+                .matches(registration));
+    }
+
+    private void send(String tenant, StoredSource row, Subscription subscription, List<Version> registrations, String reason) {
+        JsonLdContext shownWith = contexts.resolve(row.context());
+        JsonNode presented = Notification.presentedContext(row.body(), row.context());
+        Instant now = clock.instant();
+        ObjectNode payload = NODES.objectNode();
+        payload.put("id", "urn:ngsi-ld:Notification:" + UUID.randomUUID());
+        payload.put("type", "Notification");
+        payload.put("subscriptionId", row.id());
+        payload.put("notifiedAt", now.toString());
+        ArrayNode data = payload.putArray("data");
+        for (Version version : registrations) {
+            data.add(masked(RegistrationRenderer.render(version.body(), version.registration(), shownWith)));
+        }
+        payload.put("triggerReason", reason);
+        if (subscription.endpoint().accept().equals("application/ld+json") && presented != null) {
+            payload.set("@context", presented);
+        }
+        boolean delivered;
+        try {
+            delivered = channels.push(new Notification(subscription.endpoint(), tenant, presented, payload.toString()));
+        } catch (RuntimeException e) {
+            delivered = false;
+        }
+        record(tenant, row.id(), delivered, now);
+    }
+
+    private static ObjectNode masked(ObjectNode registration) {
+        if (registration.get("contextSourceInfo") instanceof ArrayNode pairs) {
+            pairs.forEach(pair -> {
+                if (pair instanceof ObjectNode object) {
+                    object.put("value", Redaction.MASK);
+                }
+            });
+        }
+        if (registration.get("endpoint") instanceof com.fasterxml.jackson.databind.node.TextNode endpoint) {
+            registration.put("endpoint", Redaction.url(endpoint.asText()));
+        }
+        return registration;
+    }
+
+    /** What the subscription shows of its notifications (NotificationParams, clause 5.2.14): counts, times, status. */
+    private void record(String tenant, String id, boolean delivered, Instant at) {
+        try {
+            transactions.inTransaction(connection -> {
+                StoredSource row = subscriptions.find(connection, tenant, id).orElse(null);
+                if (row == null) {
+                    return null;
+                }
+                ObjectNode body = ((ObjectNode) row.body()).deepCopy();
+                JsonNode existing = body.get("notification");
+                ObjectNode notification = existing instanceof ObjectNode object ? object : body.putObject("notification");
+                notification.put("timesSent", notification.path("timesSent").asLong(0) + 1);
+                notification.put("lastNotification", at.toString());
+                notification.put(delivered ? "lastSuccess" : "lastFailure", at.toString());
+                notification.put("status", delivered ? "ok" : "failed");
+                subscriptions.update(connection, tenant, new StoredSource(id, body, row.context(), row.active(), row.expiresAt(),
+                        row.owner(), row.createdAt(), row.modifiedAt()));
+                return null;
+            });
+        } catch (RuntimeException e) {
+            LOG.warn("the state of csource subscription {} could not be kept: {}", id, e.toString());
+        }
+    }
+
+    @Override
+    public void close() {
+        ticks.close();
+        threads.shutdownNow();
+    }
+}
