@@ -272,7 +272,8 @@ public final class ContextSourceService {
         ObjectNode object = EntityParser.requireObject(body, "A subscription").deepCopy();
         String id = object.hasNonNull("id") ? EntityParser.requireUri(object.get("id").asText(), "The subscription id")
                 : "urn:ngsi-ld:Subscription:" + UUID.randomUUID();
-        Subscription subscription = SubscriptionParser.parse(id, object, context, maxQueryTerms, now);
+        Subscription subscription = SubscriptionParser.parse(id, CsourceNotifier.withoutTemporalQ(object), context, maxQueryTerms, now);
+        CsourceNotifier.timeFilter(object.get("temporalQ"));
         object.put("id", id);
         StoredSource row = new StoredSource(id, object, contextValue, subscription.active(),
                 subscription.expiresAt(), caller.subject(), now, now);
@@ -322,17 +323,26 @@ public final class ContextSourceService {
             throw MeridianException.badData("The id in the body differs from the id in the URL");
         }
         Instant now = clock.instant();
+        StoredSource[] updated = new StoredSource[1];
         transactions.inTransaction(connection -> {
             tenants.require(connection, tenant);
             StoredSource stored = owned(caller, subscriptions.find(connection, tenant, id).orElse(null), id);
             ObjectNode merged = ((ObjectNode) stored.body()).deepCopy();
             merged.setAll(fragment);
             merged.put("id", id);
-            Subscription subscription = SubscriptionParser.parse(id, merged, context, maxQueryTerms, now);
-            subscriptions.update(connection, tenant, new StoredSource(id, merged, stored.context(),
-                    subscription.active(), subscription.expiresAt(), stored.owner(), stored.createdAt(), now));
+            Subscription subscription = SubscriptionParser.parse(id, CsourceNotifier.withoutTemporalQ(merged), context, maxQueryTerms, now);
+            CsourceNotifier.timeFilter(merged.get("temporalQ"));
+            StoredSource row = new StoredSource(id, merged, stored.context(), subscription.active(), subscription.expiresAt(),
+                    stored.owner(), stored.createdAt(), now);
+            subscriptions.update(connection, tenant, row);
+            updated[0] = row;
             return null;
         });
+        // Changed, it is told of all it matches now (clause 5.11.7).
+        CsourceNotifier current = notifier;
+        if (current != null && updated[0] != null) {
+            current.subscribed(tenant, updated[0], versions(tenant));
+        }
     }
 
     public void unsubscribe(Caller caller, String id) {

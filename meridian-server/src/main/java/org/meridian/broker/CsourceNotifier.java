@@ -77,8 +77,9 @@ public final class CsourceNotifier implements AutoCloseable {
                     if (subscription == null || subscription.isPeriodic()) {
                         continue;
                     }
-                    boolean was = before != null && matches(subscription, before.registration());
-                    boolean is = after != null && matches(subscription, after.registration());
+                    RegistrationFilter.TimeFilter time = timeFilterOrNull(row);
+                    boolean was = before != null && matches(subscription, time, before.registration());
+                    boolean is = after != null && matches(subscription, time, after.registration());
                     if (was || is) {
                         send(tenant, row, subscription, List.of(is ? after : before), !was ? "newlyMatching" : is ? "updated" : "noLongerMatching");
                     }
@@ -94,7 +95,8 @@ public final class CsourceNotifier implements AutoCloseable {
         threads.execute(() -> {
             Subscription subscription = live(row);
             if (subscription != null) {
-                List<Version> matching = current.stream().filter(version -> matches(subscription, version.registration())).toList();
+                RegistrationFilter.TimeFilter time = timeFilterOrNull(row);
+                List<Version> matching = current.stream().filter(version -> matches(subscription, time, version.registration())).toList();
                 if (!matching.isEmpty()) {
                     send(tenant, row, subscription, matching, "newlyMatching");
                 }
@@ -114,8 +116,9 @@ public final class CsourceNotifier implements AutoCloseable {
             if (last != null && last.plusMillis((long) (subscription.timeIntervalSeconds() * 1000)).isAfter(now)) {
                 continue;
             }
+            RegistrationFilter.TimeFilter time = timeFilterOrNull(row);
             List<Version> matching = current.apply(entry.getKey()).stream()
-                    .filter(version -> matches(subscription, version.registration())).toList();
+                    .filter(version -> matches(subscription, time, version.registration())).toList();
             send(entry.getKey(), row, subscription, matching, "newlyMatching");
         }
     }
@@ -126,13 +129,64 @@ public final class CsourceNotifier implements AutoCloseable {
             return null;
         }
         try {
-            return SubscriptionParser.parse(row.id(), (ObjectNode) row.body(), contexts.resolve(row.context()), maxQueryTerms, DateTimes.EARLIEST);
+            return SubscriptionParser.parse(row.id(), withoutTemporalQ((ObjectNode) row.body()), contexts.resolve(row.context()),
+                    maxQueryTerms, DateTimes.EARLIEST);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    /**
+     * The subscription without its temporalQ, which a subscription to registrations may have (on their observation or
+     * management interval) and an entity subscription may not: checked apart, by {@link #timeFilter}.
+     */
+    static ObjectNode withoutTemporalQ(ObjectNode body) {
+        if (!body.has("temporalQ")) {
+            return body;
+        }
+        ObjectNode copy = body.deepCopy();
+        copy.remove("temporalQ");
+        return copy;
+    }
+
+    /**
+     * A subscription's temporalQ (clause 5.2.21) as a filter on registrations: observedAt asks their observation
+     * interval, createdAt and modifiedAt their management interval; null when it has none.
+     */
+    static RegistrationFilter.TimeFilter timeFilter(JsonNode temporalQ) {
+        if (temporalQ == null || temporalQ.isNull()) {
+            return null;
+        }
+        if (!temporalQ.isObject()) {
+            throw org.meridian.core.error.MeridianException.badData("temporalQ is an object with timerel, timeAt, endTimeAt, timeproperty");
+        }
+        String timerel = temporalQ.path("timerel").asText("");
+        if (!Set.of("before", "after", "between").contains(timerel)) {
+            throw org.meridian.core.error.MeridianException.badData("temporalQ.timerel is before, after or between");
+        }
+        Instant at = DateTimes.parse(temporalQ.path("timeAt").asText(""), "temporalQ.timeAt");
+        Instant endAt = timerel.equals("between") ? DateTimes.parse(temporalQ.path("endTimeAt").asText(""), "temporalQ.endTimeAt") : null;
+        String property = temporalQ.path("timeproperty").asText("observedAt");
+        if (!Set.of("observedAt", "createdAt", "modifiedAt").contains(property)) {
+            throw org.meridian.core.error.MeridianException.badData("temporalQ.timeproperty is observedAt, createdAt or modifiedAt");
+        }
+        return new RegistrationFilter.TimeFilter(timerel, at, endAt, !property.equals("observedAt"));
+    }
+
+    private static RegistrationFilter.TimeFilter timeFilterOrNull(StoredSource row) {
+        try {
+            return timeFilter(row.body().get("temporalQ"));
         } catch (RuntimeException e) {
             return null;
         }
     }
 
     /** Whether a registration offers what the subscription watches: its entities, attributes, q and area. */
+    static boolean matches(Subscription subscription, RegistrationFilter.TimeFilter time, Registration registration) {
+        return (time == null || new RegistrationFilter(null, null, null, null, null, null, null, time).matches(registration))
+                && matches(subscription, registration);
+    }
+
     static boolean matches(Subscription subscription, Registration registration) {
         Set<String> watched = subscription.watchedAttributes() == null || subscription.watchedAttributes().isEmpty()
                 ? null : subscription.watchedAttributes();
@@ -153,7 +207,7 @@ public final class CsourceNotifier implements AutoCloseable {
         Instant now = clock.instant();
         ObjectNode payload = NODES.objectNode();
         payload.put("id", "urn:ngsi-ld:Notification:" + UUID.randomUUID());
-        payload.put("type", "Notification");
+        payload.put("type", "ContextSourceNotification");
         payload.put("subscriptionId", row.id());
         payload.put("notifiedAt", now.toString());
         ArrayNode data = payload.putArray("data");

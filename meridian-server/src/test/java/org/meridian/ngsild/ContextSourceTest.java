@@ -205,6 +205,30 @@ class ContextSourceTest {
     }
 
     @Test
+    void aSubscriptionToRegistrationsMayWatchTheirIntervals() {
+        try (org.meridian.testing.NotificationReceiver receiver = new org.meridian.testing.NotificationReceiver()) {
+            String subscription = """
+                    {"type": "Subscription", "entities": [{"type": "AirQualityObserved"}],
+                     "temporalQ": {"timerel": "after", "timeAt": "2024-06-01T00:00:00Z", "timeproperty": "observedAt"},
+                     "notification": {"endpoint": {"uri": "%s"}}, %s}""".formatted(receiver.url(), CITY);
+            Api.Response created = api.post("/ngsi-ld/v1/csourceSubscriptions", subscription)
+                    .header("Content-Type", "application/ld+json").tenant(tenant).send();
+            assertThat(created.status()).as(created.toString()).isEqualTo(201);
+            assertThat(api.post("/ngsi-ld/v1/csourceSubscriptions", subscription.replace("\"after\"", "\"around\""))
+                    .header("Content-Type", "application/ld+json").tenant(tenant).send().errorType()).isEqualTo("BadRequestData");
+
+            // Observed through 2024: after June 2024 it is; a registration observed only in 2023 is not.
+            assertThat(register(district("east", "116.30", "")).status()).isEqualTo(201);
+            assertThat(register(district("west", "116.20", "").replace("2024-01-01", "2023-01-01").replace("2024-12-31", "2023-12-31"))
+                    .status()).isEqualTo(201);
+
+            var received = receiver.await(1, java.time.Duration.ofSeconds(10));
+            assertThat(received.getFirst().body().path("type").asText()).isEqualTo("ContextSourceNotification");
+            assertThat(received.getFirst().body().path("data").get(0).path("id").asText()).endsWith(":east");
+        }
+    }
+
+    @Test
     void subscriptionsToRegistrationsAreTheSubscribersOwn() {
         String subscription = """
                 {"id": "urn:ngsi-ld:Subscription:new-sources", "type": "Subscription",
