@@ -211,8 +211,13 @@ public final class CsourceNotifier implements AutoCloseable {
         payload.put("subscriptionId", row.id());
         payload.put("notifiedAt", now.toString());
         ArrayNode data = payload.putArray("data");
+        RegistrationFilter.TimeFilter time = timeFilterOrNull(row);
         for (Version version : registrations) {
-            data.add(masked(RegistrationRenderer.render(version.body(), version.registration(), shownWith)));
+            ObjectNode rendered = masked(RegistrationRenderer.render(version.body(), version.registration(), shownWith));
+            if (!reason.equals("noLongerMatching")) {
+                relevantOnly(rendered, version.registration(), subscription, time);
+            }
+            data.add(rendered);
         }
         payload.put("triggerReason", reason);
         if (subscription.endpoint().accept().equals("application/ld+json") && presented != null) {
@@ -225,6 +230,31 @@ public final class CsourceNotifier implements AutoCloseable {
             delivered = false;
         }
         record(tenant, row.id(), delivered, now);
+    }
+
+    /**
+     * Keeps of a registration's information the RegistrationInfo elements the subscription matches (clause 5.11.7:
+     * what is relevant to it, rather than the whole registration).
+     */
+    private static void relevantOnly(ObjectNode rendered, Registration registration, Subscription subscription,
+                                     RegistrationFilter.TimeFilter time) {
+        if (!(rendered.get("information") instanceof ArrayNode information) || information.size() != registration.information().size()) {
+            return;
+        }
+        ArrayNode kept = NODES.arrayNode();
+        for (int i = 0; i < information.size(); i++) {
+            Registration.Info info = registration.information().get(i);
+            Registration one = new Registration(registration.id(), List.of(info), registration.endpoint(), registration.mode(),
+                    registration.operations(), registration.location(), registration.observationInterval(),
+                    registration.managementInterval(), registration.expiresAt(), registration.properties(), registration.tenant(),
+                    registration.management(), registration.contextSourceInfo(), registration.name());
+            if (matches(subscription, time, one)) {
+                kept.add(information.get(i));
+            }
+        }
+        if (!kept.isEmpty()) {
+            rendered.set("information", kept);
+        }
     }
 
     private static ObjectNode masked(ObjectNode registration) {

@@ -97,6 +97,7 @@ public final class DistributedReads {
         });
         ObjectNode merged = local == null ? JsonNodeFactory.instance.objectNode() : local.deepCopy();
         ReadScope scope = policies.scope(caller);
+        List<String> failures = new ArrayList<>(answers.failures());
         for (Forwarder.Reply reply : answers.replies()) {
             // A query's answer is an array; some sources answer a query for one id with the entity itself.
             for (JsonNode answered : reply.body().isArray() ? reply.body() : List.of(reply.body())) {
@@ -104,6 +105,11 @@ public final class DistributedReads {
                     continue;
                 }
                 ObjectNode entity = given.deepCopy();
+                if (reply.source().location() != null && lies(entity,
+                        org.locationtech.jts.geom.prep.PreparedGeometryFactory.prepare(reply.source().location())) == Boolean.FALSE) {
+                    failures.add(reply.source().label() + ": gave the entity located outside the area it is registered for");
+                    break;
+                }
                 if (governed(entity, scope, expand)) {
                     Forwarder.merge(merged, entity);
                     policies.fetched(caller, "retrieve " + entityId, reply.source().label(), 1);
@@ -111,7 +117,7 @@ public final class DistributedReads {
                 }
             }
         }
-        return new Merged(merged.has("id") ? merged : null, answers.failures());
+        return new Merged(merged.has("id") ? merged : null, failures);
     }
 
     /** Members of a rendered entity that are not attributes: never masked. */

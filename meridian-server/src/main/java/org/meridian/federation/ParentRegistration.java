@@ -130,6 +130,12 @@ public final class ParentRegistration {
             body.remove("type");
             HttpResponse<String> renewed = send(HttpRequest.newBuilder(URI.create(base + "/" + registrationId))
                     .method("PATCH", HttpRequest.BodyPublishers.ofString(Json.write(body))));
+            if (renewed.statusCode() == 403) {
+                // The id is this node's, yet the registration is another client's: someone took it over (or registered
+                // it first after an operator deleted ours). Only an operator of the parent can settle that.
+                return report("the registration " + registrationId + " at the parent belongs to another client; an operator of the"
+                        + " parent must delete it before this node can register again");
+            }
             return report(renewed.statusCode() == 204 ? null
                     : "the parent refused the renewal: " + renewed.statusCode() + " " + detail(renewed));
         } catch (IOException e) {

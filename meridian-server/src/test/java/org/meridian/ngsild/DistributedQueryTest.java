@@ -125,6 +125,9 @@ class DistributedQueryTest {
         assertThat(ids(everywhere)).as("asked without an area, what it says lies outside its own is kept out")
                 .containsExactly("c-3", "dc-2");
         assertThat(everywhere.header("Warning")).contains("2 of its entities lie outside the area it is registered for");
+        Api.Response one = city.get("/ngsi-ld/v1/entities/urn:ngsi-ld:AirQualityObserved:dc-1").tenant(tenant).send();
+        assertThat(one.status()).as("nor by id").isEqualTo(404);
+        assertThat(one.header("Warning")).contains("outside the area it is registered for");
     }
 
     @Test
