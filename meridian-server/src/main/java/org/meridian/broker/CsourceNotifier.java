@@ -54,6 +54,7 @@ public final class CsourceNotifier implements AutoCloseable {
     private final DeliveryChannels channels;
     private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
     private final Periodic ticks;
+    private final Set<String> sending = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /** @param current a tenant's registrations now, for periodic notifications */
     public CsourceNotifier(Transactions transactions, ContextSourceStore subscriptions, ContextService contexts, int maxQueryTerms,
@@ -119,7 +120,16 @@ public final class CsourceNotifier implements AutoCloseable {
             RegistrationFilter.TimeFilter time = timeFilterOrNull(row);
             List<Version> matching = current.apply(entry.getKey()).stream()
                     .filter(version -> matches(subscription, time, version.registration())).toList();
-            send(entry.getKey(), row, subscription, matching, "newlyMatching");
+            // Sent apart: a receiver that hangs until the timeout holds up no other subscription (nor is sent twice).
+            if (sending.add(row.id())) {
+                threads.execute(() -> {
+                    try {
+                        send(entry.getKey(), row, subscription, matching, "newlyMatching");
+                    } finally {
+                        sending.remove(row.id());
+                    }
+                });
+            }
         }
     }
 
@@ -275,19 +285,7 @@ public final class CsourceNotifier implements AutoCloseable {
     private void record(String tenant, String id, boolean delivered, Instant at) {
         try {
             transactions.inTransaction(connection -> {
-                StoredSource row = subscriptions.find(connection, tenant, id).orElse(null);
-                if (row == null) {
-                    return null;
-                }
-                ObjectNode body = ((ObjectNode) row.body()).deepCopy();
-                JsonNode existing = body.get("notification");
-                ObjectNode notification = existing instanceof ObjectNode object ? object : body.putObject("notification");
-                notification.put("timesSent", notification.path("timesSent").asLong(0) + 1);
-                notification.put("lastNotification", at.toString());
-                notification.put(delivered ? "lastSuccess" : "lastFailure", at.toString());
-                notification.put("status", delivered ? "ok" : "failed");
-                subscriptions.update(connection, tenant, new StoredSource(id, body, row.context(), row.active(), row.expiresAt(),
-                        row.owner(), row.createdAt(), row.modifiedAt()));
+                subscriptions.recordNotification(connection, tenant, id, delivered, at);
                 return null;
             });
         } catch (RuntimeException e) {
@@ -299,5 +297,6 @@ public final class CsourceNotifier implements AutoCloseable {
     public void close() {
         ticks.close();
         threads.shutdownNow();
+        channels.close();
     }
 }

@@ -157,28 +157,21 @@ public final class DistributedReads {
 
     /** The bounding box of an entity's rendered location, or null. */
     private static org.locationtech.jts.geom.Envelope envelope(ObjectNode entity) {
-        JsonNode location = entity.get("location");
-        if (location != null && location.isArray()) {
-            location = location.isEmpty() ? null : location.get(0);
-        }
-        if (location != null && location.has("value")) {
-            location = location.get("value");
-        }
-        if (location == null || !location.has("coordinates")) {
-            return null;
-        }
-        try {
-            return org.meridian.core.geo.GeoJson.parse(location).getEnvelopeInternal();
-        } catch (RuntimeException e) {
-            return null;
-        }
+        org.locationtech.jts.geom.Geometry geometry = location(entity);
+        return geometry == null ? null : geometry.getEnvelopeInternal();
     }
 
     /**
      * Whether an entity's location lies in an area (within a metre or so, for points on its border); null when it
-     * has no location one can read (normalized, concise or simplified).
+     * has no location one can read.
      */
     static Boolean lies(ObjectNode entity, org.locationtech.jts.geom.prep.PreparedGeometry area) {
+        org.locationtech.jts.geom.Geometry geometry = location(entity);
+        return geometry == null ? null : area.covers(geometry) || area.getGeometry().distance(geometry) < 1e-5;
+    }
+
+    /** An entity's rendered location (normalized, concise, simplified, or a history's first instance), or null. */
+    private static org.locationtech.jts.geom.Geometry location(ObjectNode entity) {
         JsonNode location = entity.get("location");
         if (location != null && location.isArray()) {
             location = location.isEmpty() ? null : location.get(0);
@@ -190,8 +183,7 @@ public final class DistributedReads {
             return null;
         }
         try {
-            org.locationtech.jts.geom.Geometry geometry = org.meridian.core.geo.GeoJson.parse(location);
-            return area.covers(geometry) || area.getGeometry().distance(geometry) < 1e-5;
+            return org.meridian.core.geo.GeoJson.parse(location);
         } catch (RuntimeException e) {
             return null;
         }
@@ -218,9 +210,15 @@ public final class DistributedReads {
                 (via == null || via.isBlank() ? "" : via + ", ") + "1.1 " + alias));
         ObjectNode merged = local == null ? JsonNodeFactory.instance.objectNode() : local.deepCopy();
         ReadScope scope = policies.scope(caller);
+        List<String> failures = new ArrayList<>(answers.failures());
         for (Forwarder.Reply reply : answers.replies()) {
             if (reply.body() instanceof ObjectNode given && given.path("id").asText().equals(entityId)) {
                 ObjectNode entity = given.deepCopy();
+                if (reply.source().location() != null && lies(entity,
+                        org.locationtech.jts.geom.prep.PreparedGeometryFactory.prepare(reply.source().location())) == Boolean.FALSE) {
+                    failures.add(reply.source().label() + ": gave the entity located outside the area it is registered for");
+                    continue;
+                }
                 if (governed(entity, scope, expand)) {
                     if (!merged.has("id")) {
                         merged.set("id", entity.get("id"));
@@ -231,7 +229,7 @@ public final class DistributedReads {
                 }
             }
         }
-        return new Merged(merged.has("id") ? merged : null, answers.failures());
+        return new Merged(merged.has("id") ? merged : null, failures);
     }
 
     /** The types under which a source is registered for an entity. */
@@ -330,6 +328,9 @@ public final class DistributedReads {
         Map<Registration, Integer> offsets = new LinkedHashMap<>();
         Map<Registration, Integer> asking = new LinkedHashMap<>();
         Map<Registration, ObjectNode> lastGiven = new LinkedHashMap<>();
+        // A source whose answer is not in this node's order (another collation, another broker's default order) is
+        // asked for the whole window: stopping early on its last entity could miss one that sorts before the edge.
+        Set<Registration> unordered = new java.util.HashSet<>();
         int share = orderBy != null ? window : (int) Math.min(window, Math.max(10, 2L * window / Math.max(1, registered.size())));
         registered.forEach(source -> {
             offsets.put(source, 0);
@@ -350,7 +351,8 @@ public final class DistributedReads {
                     failures.add(source.label() + ": answered a query with something other than an array of entities");
                     continue;
                 }
-                if (counting && reply.resultsCount() != null) {
+                if (counting && reply.resultsCount() != null && scope.unrestricted()) {
+                    // (A source counts what it lets this node read; a caller here may see less: then only what it was shown.)
                     sourcesCounted += reply.resultsCount();
                 }
                 int refused = 0;
@@ -366,7 +368,10 @@ public final class DistributedReads {
                         refused++;
                         continue;
                     }
-                    lastGiven.put(source, entity);
+                    ObjectNode previous = lastGiven.put(source, entity);
+                    if (previous != null && order.compare(previous, entity) > 0) {
+                        unordered.add(source);
+                    }
                     if (area != null && lies(entity, area) == Boolean.FALSE) {
                         outside++;
                         continue;
@@ -405,7 +410,8 @@ public final class DistributedReads {
             for (Registration source : full) {
                 ObjectNode last = lastGiven.get(source);
                 // (Sources sort by orderBy as they see fit: with it, each is asked for the whole window.)
-                boolean mayReach = orderBy != null || edge == null || last == null || order.compare(last, edge) < 0;
+                boolean mayReach = orderBy != null || unordered.contains(source) || edge == null || last == null
+                        || order.compare(last, edge) < 0;
                 if (mayReach && offsets.get(source) < window) {
                     asking.put(source, Math.min(chunk, Math.min(window - offsets.get(source), Math.max(10, asking.get(source) * 2))));
                     more.add(source);

@@ -157,7 +157,8 @@ public final class Forwarder implements AutoCloseable {
                 if (response.statusCode() == 404) {
                     return NOT_THERE;
                 }
-                if (response.statusCode() != 200) {
+                // 206: a temporal answer cut at the source's instance limit, partial but an answer.
+                if (response.statusCode() != 200 && response.statusCode() != 206) {
                     return "answered " + response.statusCode();
                 }
                 byte[] bytes = body.readNBytes(MAX_ANSWER_BYTES + 1);

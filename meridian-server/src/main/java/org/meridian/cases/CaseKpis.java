@@ -150,10 +150,10 @@ public final class CaseKpis {
      * by closures; hours per stage by closures), a rate nothing counts stays null.
      */
     public static Figures combine(List<Figures> parts) {
-        int reported = 0;
-        int dispatches = 0;
-        int closures = 0;
-        int ratings = 0;
+        long reported = 0;
+        long dispatches = 0;
+        long closures = 0;
+        long ratings = 0;
         for (Figures part : parts) {
             reported += part.reported();
             dispatches += part.dispatches();
@@ -167,12 +167,16 @@ public final class CaseKpis {
                 hours.put(state.id(), mean);
             }
         }
-        return new Figures(reported, dispatches, closures, ratings,
+        return new Figures(clamp(reported), clamp(dispatches), clamp(closures), clamp(ratings),
                 weighted(parts, Figures::responseRate, Figures::dispatches, 10_000),
                 weighted(parts, Figures::resolutionRate, Figures::ratings, 10_000),
                 weighted(parts, Figures::satisfactionRate, Figures::ratings, 10_000),
                 weighted(parts, Figures::onTimeClosureRate, Figures::closures, 10_000),
                 weighted(parts, Figures::reworkRate, Figures::closures, 10_000), hours);
+    }
+
+    private static int clamp(long count) {
+        return (int) Math.min(Integer.MAX_VALUE, count);
     }
 
     private static Double weighted(List<Figures> parts, Function<Figures, Double> value, java.util.function.ToIntFunction<Figures> weight,
@@ -205,9 +209,10 @@ public final class CaseKpis {
 
     /** Figures as another node's API showed them; null when they are not figures. */
     public static Figures fromJson(com.fasterxml.jackson.databind.JsonNode json) {
-        if (json == null || !json.isObject() || !json.path("reported").canConvertToInt() || !json.path("dispatches").canConvertToInt()
-                || !json.path("closures").canConvertToInt() || !json.path("ratings").canConvertToInt()) {
-            return null;
+        for (String count : List.of("reported", "dispatches", "closures", "ratings")) {
+            if (json == null || !json.isObject() || !json.path(count).canConvertToInt() || json.path(count).asLong() < 0) {
+                return null;
+            }
         }
         Map<String, Double> hours = new LinkedHashMap<>();
         for (CaseState state : CaseState.values()) {

@@ -38,7 +38,10 @@ final class Children {
         for (ContextSourceService.Shown shown : registered) {
             Registration registration = shown.parsed().registration();
             JsonNode level = registration.properties().path(LEVEL).path(0).path("value");
-            if (!level.isTextual()) {
+            // Only what a child node registered of itself (its id follows its source identity) and a client made:
+            // another registration with a "level" does not get to add figures to this node's totals.
+            if (!level.isTextual() || !registration.id().startsWith(ParentRegistration.ID_PREFIX) || shown.row().owner() == null
+                    || shown.row().owner().isEmpty()) {
                 continue;
             }
             String base = registration.endpoint().replaceAll("/+$", "").replaceAll("/ngsi-ld/v1$", "");

@@ -64,7 +64,7 @@ public final class KpiRollup implements AutoCloseable {
             List<Children.Child> found = children.of(caller.tenant());
             List<CompletableFuture<Object>> answers = new ArrayList<>();
             for (Children.Child child : found) {
-                answers.add(CompletableFuture.supplyAsync(() -> ask(child, from, to, viaOut), threads)
+                answers.add(CompletableFuture.supplyAsync(() -> ask(child, caller.tenant(), from, to, viaOut), threads)
                         .completeOnTimeout("no answer within " + CHILD_TIMEOUT.toSeconds() + " s", CHILD_TIMEOUT.toMillis() + 100,
                                 TimeUnit.MILLISECONDS));
             }
@@ -90,13 +90,16 @@ public final class KpiRollup implements AutoCloseable {
     }
 
     /** The child's total, or why there is none (a String). */
-    private Object ask(Children.Child child, Instant from, Instant to, String via) {
+    private Object ask(Children.Child child, String tenant, Instant from, Instant to, String via) {
         try {
             HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(child.base() + "/federation/v1/kpis?from="
                     + URLEncoder.encode(from.toString(), StandardCharsets.UTF_8) + "&to=" + URLEncoder.encode(to.toString(), StandardCharsets.UTF_8)))
                     .timeout(CHILD_TIMEOUT).header("Accept", "application/json").header("Via", via);
             if (child.apiKey() != null) {
                 request.header("X-Api-Key", child.apiKey());
+            }
+            if (tenant != null && !tenant.isEmpty()) {
+                request.header("NGSILD-Tenant", tenant);
             }
             HttpResponse<InputStream> response = client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
             try (InputStream body = response.body()) {

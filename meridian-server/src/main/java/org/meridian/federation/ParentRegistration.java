@@ -28,6 +28,8 @@ public final class ParentRegistration {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ParentRegistration.class);
     /** Most names one registration carries (the parent's limit is 1,000 entities and names together). */
     static final int MAX_NAMES = 900;
+    /** How the registrations of child nodes begin (the rest is the child's source identity). */
+    static final String ID_PREFIX = "urn:ngsi-ld:ContextSourceRegistration:meridian:node:";
     private static final String RELATIONSHIP = "Relationship";
     private static final String LIST_RELATIONSHIP = "ListRelationship";
 
@@ -46,6 +48,7 @@ public final class ParentRegistration {
     public ParentRegistration(FederationSettings settings, String alias, JsonNode boundary, Clock clock) {
         this.settings = settings;
         this.registrationId = "urn:ngsi-ld:ContextSourceRegistration:" + alias.substring("urn:".length());
+        assert registrationId.startsWith(ID_PREFIX);
         this.boundary = boundary;
         this.clock = clock;
     }

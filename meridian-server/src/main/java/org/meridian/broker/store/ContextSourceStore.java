@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -99,22 +100,38 @@ public final class ContextSourceStore {
         }
     }
 
-    /** Every tenant's active subscriptions with a timeInterval (periodic notifications), with their tenant. */
+    /** Every tenant's active subscriptions with a timeInterval (periodic notifications), with their tenant, in one read. */
     public List<java.util.Map.Entry<String, StoredSource>> periodic(Connection connection) throws SQLException {
         List<java.util.Map.Entry<String, StoredSource>> rows = new ArrayList<>();
-        try (PreparedStatement select = connection.prepareStatement("SELECT tenant, id FROM " + table
+        try (PreparedStatement select = connection.prepareStatement("SELECT " + columns() + ", tenant FROM " + table
                 + " WHERE active AND jsonb_exists(body, 'timeInterval') ORDER BY tenant, id LIMIT 10000")) {
-            List<String[]> keys = new ArrayList<>();
+            int tenantColumn = subscriptions ? 9 : 8;
             try (ResultSet result = select.executeQuery()) {
                 while (result.next()) {
-                    keys.add(new String[] {result.getString(1), result.getString(2)});
+                    rows.add(java.util.Map.entry(result.getString(tenantColumn), row(result)));
                 }
-            }
-            for (String[] key : keys) {
-                find(connection, key[0], key[1]).ifPresent(row -> rows.add(java.util.Map.entry(key[0], row)));
             }
         }
         return rows;
+    }
+
+    /**
+     * Counts a notification in a subscription's NotificationParams (timesSent, lastNotification, lastSuccess or
+     * lastFailure, status) in one statement, so a change of the subscription made meanwhile is never written over.
+     */
+    public void recordNotification(Connection connection, String tenant, String id, boolean delivered, Instant at) throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement("UPDATE " + table + " SET body = jsonb_set(body, '{notification}',"
+                + " coalesce(body -> 'notification', '{}'::jsonb) || jsonb_build_object('timesSent',"
+                + " coalesce((body -> 'notification' ->> 'timesSent')::bigint, 0) + 1, 'lastNotification', ?::text, ?::text, ?::text,"
+                + " 'status', ?::text)) WHERE tenant = ? AND id = ?")) {
+            update.setString(1, at.toString());
+            update.setString(2, delivered ? "lastSuccess" : "lastFailure");
+            update.setString(3, at.toString());
+            update.setString(4, delivered ? "ok" : "failed");
+            update.setString(5, tenant);
+            update.setString(6, id);
+            update.executeUpdate();
+        }
     }
 
     public int count(Connection connection, String tenant) throws SQLException {
@@ -139,14 +156,18 @@ public final class ContextSourceStore {
         List<StoredSource> rows = new ArrayList<>();
         try (ResultSet result = select.executeQuery()) {
             while (result.next()) {
-                String context = result.getString(3);
-                Timestamp expires = result.getTimestamp(4);
-                rows.add(new StoredSource(result.getString(1), Json.parseTrusted(result.getString(2)),
-                        context == null ? null : Json.parseTrusted(context), !subscriptions || result.getBoolean(8),
-                        expires == null ? null : expires.toInstant(), result.getString(7),
-                        result.getTimestamp(5).toInstant(), result.getTimestamp(6).toInstant()));
+                rows.add(row(result));
             }
         }
         return rows;
+    }
+
+    private StoredSource row(ResultSet result) throws SQLException {
+        String context = result.getString(3);
+        Timestamp expires = result.getTimestamp(4);
+        return new StoredSource(result.getString(1), Json.parseTrusted(result.getString(2)),
+                context == null ? null : Json.parseTrusted(context), !subscriptions || result.getBoolean(8),
+                expires == null ? null : expires.toInstant(), result.getString(7),
+                result.getTimestamp(5).toInstant(), result.getTimestamp(6).toInstant());
     }
 }
