@@ -75,6 +75,8 @@ final class FederationDemo {
             double[][] ring = areas.getFirst().ring();
             System.out.println("    curl -H 'X-Api-Key: " + viewer + "' '" + province.url() + "/ngsi-ld/v1/entities?type=WeatherObserved"
                     + "&georel=within&geometry=Polygon&coordinates=" + polygon(ring).replace("[", "%5B").replace("]", "%5D") + "'");
+            System.out.println("  Case KPIs of the whole province, each district's computed at the district:");
+            System.out.println("    curl -H 'X-Api-Key: " + viewer + "' '" + province.url() + "/federation/v1/kpis'");
             System.out.println("  A district that does not answer in time is named in a Warning header; the others still answer.");
             System.out.println("  Registrations of the children: " + city.url() + "/ngsi-ld/v1/csourceRegistrations (as admin)");
             System.out.println("Press Ctrl+C to stop.");
