@@ -70,21 +70,34 @@ public final class EntityService {
     }
 
     public EntityPage query(Caller caller, EntitySelection selection, int limit, int offset, boolean count) {
+        EntityPage shown = queryUnrecorded(caller, selection, limit, offset, count);
+        recordShown(caller, selection, shown.entities(), shown.totalCount());
+        return shown;
+    }
+
+    /**
+     * A query whose entities are not yet shown: a query that context sources answer too reads a window of them, of
+     * which the merged page shows some; {@link #recordShown} then records those.
+     */
+    public EntityPage queryUnrecorded(Caller caller, EntitySelection selection, int limit, int offset, boolean count) {
         String tenant = caller.tenant();
         ReadScope scope = policies.scope(caller);
-        EntityPage shown = transactions.readOnly(connection -> {
+        return transactions.readOnly(connection -> {
             requireTenant(connection, tenant);
             EntityPage page = queries.query(connection, tenant, selection, scope, limit, offset, count);
             return scope.masksNothing() ? page
                     : new EntityPage(page.entities().stream().map(scope::mask).toList(), page.totalCount());
         });
-        policies.shown(caller, "query " + selection.describe(), shown.entities());
-        if (shown.entities().isEmpty() && shown.totalCount() != null) {
+    }
+
+    /** Tells the read policies what a query showed the caller (the ledger of reads across departments), or counted. */
+    public void recordShown(Caller caller, EntitySelection selection, List<Entity> shown, Long totalCount) {
+        policies.shown(caller, "query " + selection.describe(), shown);
+        if (shown.isEmpty() && totalCount != null) {
             policies.counted(caller, "count " + selection.describe(), selection.types() == null ? java.util.Set.of()
                     : selection.types().names().stream().map(selection.typeExpander()).collect(java.util.stream.Collectors.toSet()),
-                    shown.totalCount());
+                    totalCount);
         }
-        return shown;
     }
 
     /**

@@ -279,7 +279,7 @@ public final class EntityRoutes implements Routes {
         }
         EntityPage page;
         try {
-            page = entities.query(exchange.caller(), selection, window, 0, count);
+            page = entities.queryUnrecorded(exchange.caller(), selection, window, 0, count);
         } catch (MeridianException e) {
             if (e.code() != org.meridian.platform.PlatformError.TENANT_NOT_FOUND) {
                 throw e;
@@ -296,10 +296,15 @@ public final class EntityRoutes implements Routes {
             http.header("NGSILD-Results-Count", String.valueOf(merged.totalCount()));
         }
         ArrayNode array = NODES.arrayNode();
+        java.util.Set<String> onThePage = new java.util.HashSet<>();
         merged.entities().stream().skip(offset).limit(limit).forEach(entity -> {
             entity.remove("@context");
             array.add(entity);
+            onThePage.add(entity.path("id").asText());
         });
+        // Of this node's own entities, those the page shows are recorded as shown (not the whole window read).
+        entities.recordShown(exchange.caller(), selection, page.entities().stream().filter(entity -> onThePage.contains(entity.id())).toList(),
+                merged.totalCount());
         exchange.respond(200, array, mediaType);
     }
 
