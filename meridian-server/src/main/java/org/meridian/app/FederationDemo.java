@@ -48,15 +48,15 @@ final class FederationDemo {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> nodes.reversed().forEach(node -> node.server().close()), "meridian-shutdown"));
         List<DemoCity> cities = new ArrayList<>();
         try {
-            Node province = start(nodes, "Province", "province", port, root.resolve("province"), password, -1, null, null);
+            Node province = start(nodes, "Province", "province", port, root.resolve("province"), password, -1, null, null, false);
             List<DemoCity.DistrictArea> areas = DemoCity.districts(demo.seed()).subList(0, DISTRICTS);
             Node city = start(nodes, "Meridian City", "city", port == 0 ? 0 : port + 1, root.resolve("city"), password, -1,
-                    province, boundary(root, "city", cityRing(areas)));
+                    province, boundary(root, "city", cityRing(areas)), false);
             for (int i = 0; i < DISTRICTS; i++) {
                 DemoCity.DistrictArea area = areas.get(i);
                 String slug = area.name().toLowerCase(java.util.Locale.ROOT).replace(' ', '-');
                 Node district = start(nodes, area.name() + " District " + area.localName(), "district", port == 0 ? 0 : port + 2 + i,
-                        root.resolve(slug), password, 0, city, boundary(root, slug, area.ring()));
+                        root.resolve(slug), password, 0, city, boundary(root, slug, area.ring()), true);
                 String simulatorKey = grantParentEverything(district.server());
                 cities.add(DemoCity.start(new DemoCity.Options(demo.seed(), demo.speed(), demo.sensors(), demo.intervalSeconds(),
                         district.url(), "tcp://127.0.0.1:" + district.server().mqttPort(), root.resolve(slug), simulatorKey, area.name())));
@@ -89,8 +89,13 @@ final class FederationDemo {
         return 0;
     }
 
+    /**
+     * @param holdsData whether the node holds data of its own (a district): its parent then reads it as a department
+     *                  its grants govern; a node that only passes on what lies below it (the city, the province) lets
+     *                  its parent read all it may read itself (a reader of no department)
+     */
     private static Node start(List<Node> nodes, String name, String level, int port, Path data, String password, int mqttPort,
-                              Node parent, Path boundary) {
+                              Node parent, Path boundary, boolean holdsData) {
         Map<String, String> environment = new HashMap<>(System.getenv());
         environment.put(Settings.PORT, String.valueOf(port));
         environment.put(Settings.DATA, data.toString());
@@ -118,7 +123,7 @@ final class FederationDemo {
         // Made once, never given a new secret here: the node's federation does that at each start.
         if (server.services().require(Administration.class).clients(Caller.system("", "demo")).stream()
                 .noneMatch(client -> client.id().equals(READER))) {
-            client(server, READER, READER, "The parent node reads through this client");
+            client(server, READER, holdsData ? READER : "", "The parent node reads through this client");
         }
         return node;
     }
