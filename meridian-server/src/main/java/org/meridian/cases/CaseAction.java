@@ -75,6 +75,13 @@ public sealed interface CaseAction {
     record Reopen(String reason) implements CaseAction {
     }
 
+    /**
+     * A dispatcher refers a case this node cannot solve to the node above it (上报): the case goes on there, with the
+     * same identity and its timeline so far, and waits here for the outcome.
+     */
+    record Refer(String reason) implements CaseAction {
+    }
+
     /** A dispatcher merges a duplicate into another open case; its reporters follow that case. */
     record Merge(String into) implements CaseAction {
     }

@@ -20,6 +20,7 @@ import org.meridian.core.security.Role;
  *    │  └──register──────────────────↗   │  └reject→ rejected   │ └return→ registered        ↑        │
  *    └reject→ rejected                  └──(return, reassign: dispatch again)                └rework─ check ─passed→ checked ─close→ closed
  * open cases: suspend → suspended ─resume→ where it was; merge → merged;   closed ─reopen / rate(reopen)→ registered
+ * registered, dispatched, in-progress ─refer→ referred (goes on at the node above) ─closed there→ closed
  * </pre>
  */
 public final class CaseMachine {
@@ -248,10 +249,23 @@ public final class CaseMachine {
                 data.put("reason", required(reopen.reason(), "A reopening gives its reason"));
                 due(data, view, CaseState.REGISTERED, now, deadlines);
             }
+            case CaseAction.Refer refer -> {
+                require(actor.dispatches(), "dispatchers refer cases to the node above");
+                requireState(view, action, EnumSet.of(CaseState.REGISTERED, CaseState.DISPATCHED, CaseState.IN_PROGRESS));
+                kind = "referred";
+                data.put("reason", required(refer.reason(), "A referral says why this node cannot solve the case"));
+                // The clock stops here: the node above sets its own deadlines.
+                data.putNull("deadline");
+            }
             case CaseAction.Merge merge -> {
                 require(actor.dispatches(), "dispatchers merge duplicates");
-                if (!view.state().open() || view.state() == CaseState.SUSPENDED) {
+                if (!view.state().open() || view.state() == CaseState.SUSPENDED || view.state() == CaseState.REFERRED) {
                     throw wrongState(view, action);
+                }
+                if (view.referredFrom() != null) {
+                    // The node below follows this case by its id until it closes: merged away, it would wait for ever.
+                    throw new MeridianException(CaseError.WRONG_STATE, "A case referred by " + view.referredFrom()
+                            + " is answered to it: close it (naming the case it duplicates) rather than merge it");
                 }
                 String into = required(merge.into(), "Name the case to merge into");
                 if (into.equals(view.id())) {

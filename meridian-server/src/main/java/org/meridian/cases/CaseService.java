@@ -43,13 +43,28 @@ public final class CaseService {
     public record Detail(CaseView view, List<CaseEvent> events) {
     }
 
-    private final Transactions transactions;
-    private final CaseStore cases;
+    final Transactions transactions;
+    final CaseStore cases;
     private final CatalogueStore catalogue;
     private final BiPredicate<String, String> departmentExists;
-    private final Clock clock;
+    final Clock clock;
     private final java.util.function.Predicate<CaseView> publisher;
     private DistrictLocator districts = (tenant, longitude, latitude) -> null;
+    private volatile Upward upward;
+
+    /** The node above this one, when there is one: where a dispatcher refers the cases this node cannot solve. */
+    public interface Upward {
+        /** The node above's name, as the referral says it. */
+        String name();
+
+        /** A case was referred just now: take it up without waiting for the next round. */
+        void nudge();
+    }
+
+    /** Cases may be referred to the node above from now on. */
+    public void referUpwardsThrough(Upward upward) {
+        this.upward = upward;
+    }
 
     /** Which district a place lies in (the tenant's District entities), or null. */
     @FunctionalInterface
@@ -193,7 +208,8 @@ public final class CaseService {
                 new CaseAction.Handle("?", List.of()), new CaseAction.Check(true, null), new CaseAction.Close(null),
                 new CaseAction.RequestExtension(1, "?"), new CaseAction.DecideExtension(true, null),
                 new CaseAction.Suspend("?", null), new CaseAction.Resume(null), new CaseAction.Reopen("?"),
-                new CaseAction.Rate(CaseAction.Satisfaction.SATISFIED, true, null, false), new CaseAction.Note("?"))) {
+                new CaseAction.Rate(CaseAction.Satisfaction.SATISFIED, true, null, false), new CaseAction.Note("?"),
+                new CaseAction.Refer("?"))) {
             all.put(action.name(), action);
         }
         return Map.copyOf(all);
@@ -216,6 +232,9 @@ public final class CaseService {
             Deadlines deadlines = deadlines(connection, caller.tenant(), calendar, view.category());
             java.util.Set<String> allowed = new java.util.TreeSet<>();
             for (CaseAction action : EVERY_ACTION.values()) {
+                if (action instanceof CaseAction.Refer && upward == null) {
+                    continue;
+                }
                 try {
                     CaseAction complete = action instanceof CaseAction.Dispatch dispatch ? routed(connection, view, dispatch) : action;
                     CaseMachine.decide(view, complete, Actor.of(caller), now, deadlines);
@@ -271,6 +290,14 @@ public final class CaseService {
             }
             WorkingCalendar calendar = calendar(connection, caller.tenant());
             CaseEvent event = CaseMachine.decide(view, complete, Actor.of(caller), now, deadlines(connection, caller.tenant(), calendar, view.category()));
+            if (action instanceof CaseAction.Refer) {
+                Upward above = upward;
+                if (above == null) {
+                    throw new MeridianException(CaseError.WRONG_STATE, "This node has no node above it to refer cases to"
+                            + " (MERIDIAN_FEDERATION_PARENT)");
+                }
+                event.data().put("to", above.name());
+            }
             if (publicNote != null) {
                 if (!PublicCases.tellsThePublic(event.kind())) {
                     throw new MeridianException(CaseError.INVALID_INPUT, "A public note goes with a step the public is told of; "
@@ -284,18 +311,22 @@ public final class CaseService {
             return after;
         });
         changed.forEach(this::publish);
+        Upward above = upward;
+        if (action instanceof CaseAction.Refer && above != null) {
+            above.nudge();
+        }
         return result;
     }
 
     /** Events that change nothing the indicators count (nor who leads): their facts stay as they are. */
     private static final java.util.Set<String> NO_FACTS = java.util.Set.of("noted", "attached", "reminded", "supervised",
-            "escalated", "extension-requested", "absorbed");
+            "escalated", "extension-requested", "absorbed", "upstream", "referral-delivered");
 
     /**
      * Appends the event with when the clock next looks at the case, and keeps the case's indicator facts current
      * ({@link CaseKpis#facts}, from its whole log), all in the transaction that locked the case.
      */
-    private void append(Connection connection, CaseEvent event, CaseView after, WorkingCalendar calendar) throws SQLException {
+    void append(Connection connection, CaseEvent event, CaseView after, WorkingCalendar calendar) throws SQLException {
         cases.append(connection, event, after, CaseMachine.nextWatch(after, calendar));
         if (!NO_FACTS.contains(event.kind())) {
             facts(connection, after);
@@ -546,7 +577,7 @@ public final class CaseService {
     }
 
     /** Writes the case's entity and notes the version written, so that a write lost in a crash is found and redone. */
-    private void publish(CaseView view) {
+    void publish(CaseView view) {
         if (publisher.test(view)) {
             transactions.inTransaction(connection -> {
                 cases.markPublished(connection, view.tenant(), view.id(), view.version());
@@ -703,7 +734,7 @@ public final class CaseService {
     }
 
     /** The deadlines of a case of the category (read once, in the tenant's calendar, for the one case at hand). */
-    private Deadlines deadlines(Connection connection, String tenant, WorkingCalendar calendar, String category) throws SQLException {
+    Deadlines deadlines(Connection connection, String tenant, WorkingCalendar calendar, String category) throws SQLException {
         return deadlines(calendar, catalogue.category(connection, tenant, category).orElse(null));
     }
 
@@ -728,7 +759,7 @@ public final class CaseService {
         return transactions.readOnly(connection -> calendar(connection, tenant));
     }
 
-    private WorkingCalendar calendar(Connection connection, String tenant) throws SQLException {
+    WorkingCalendar calendar(Connection connection, String tenant) throws SQLException {
         WorkingCalendar standard = WorkingCalendar.standard();
         java.util.Set<LocalDate> holidays = new java.util.HashSet<>();
         java.util.Set<LocalDate> workdays = new java.util.HashSet<>();

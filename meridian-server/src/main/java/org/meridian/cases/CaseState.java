@@ -7,7 +7,7 @@ import java.util.Optional;
  * Where a case is in its life, following digital urban management and 12345 practice: received (受理), verified
  * (核实), registered (立案) or rejected (不予立案), dispatched (派遣) to a lead department, in progress (处置中),
  * handled (处置完成), checked (核查通过), closed (结案); suspended (挂账) and merged into another are the side
- * paths that stop the clock.
+ * paths that stop the clock; referred (已上报) to the node above, where the case goes on, is the third.
  */
 public enum CaseState {
     RECEIVED("received", "受理"),
@@ -20,7 +20,8 @@ public enum CaseState {
     CHECKED("checked", "核查通过"),
     CLOSED("closed", "结案"),
     SUSPENDED("suspended", "挂账"),
-    MERGED("merged", "已合并");
+    MERGED("merged", "已合并"),
+    REFERRED("referred", "已上报");
 
     private final String id;
     private final String chinese;

@@ -19,6 +19,10 @@ import java.util.List;
  * @param remindedFor the deadline the last reminder was for (one reminder per deadline)
  * @param supervisedFor the deadline the last supervision (督办) was for
  * @param escalatedFor the deadline the last escalation to the level above was for
+ * @param referredFrom the node below that referred the case here (its first event is then {@code referred-in}), or null
+ * @param referredTo the case's id at the node above, once a referral reached it, or null
+ * @param referralPending referred, and the node above has not yet said it has the case
+ * @param upstreamSeq the last event of the node above's case this node has taken in ({@code upstream} events)
  */
 public record CaseView(String id, String tenant, String category, String urgency, String description, double longitude,
                        double latitude, String address, String district, String source, List<String> reporters,
@@ -26,7 +30,8 @@ public record CaseView(String id, String tenant, String category, String urgency
                        Instant deadline, Integer extensionHours, String extensionReason, String returnedReason,
                        String result, int reworks, int reopens, String satisfaction, Boolean solved, String mergedInto,
                        Instant createdAt, Instant updatedAt, Instant closedAt, long version, Instant remindedFor,
-                       Instant supervisedFor, Instant escalatedFor) {
+                       Instant supervisedFor, Instant escalatedFor, String referredFrom, String referredTo,
+                       boolean referralPending, long upstreamSeq) {
     public CaseView {
         reporters = List.copyOf(reporters);
         coHandlers = List.copyOf(coHandlers);
@@ -35,7 +40,7 @@ public record CaseView(String id, String tenant, String category, String urgency
     /** The case before any event: nothing. */
     static CaseView empty(String id, String tenant) {
         return new CaseView(id, tenant, null, null, null, 0, 0, null, null, null, List.of(), null, null, null, null, List.of(),
-                null, null, null, null, null, 0, 0, null, null, null, null, null, null, 0, null, null, null);
+                null, null, null, null, null, 0, 0, null, null, null, null, null, null, 0, null, null, null, null, null, false, 0);
     }
 
     /** The case from its whole log. */
@@ -122,6 +127,34 @@ public record CaseView(String id, String tenant, String category, String urgency
                 next.reviewOn = null;
             }
             case "reopened" -> reopen(next);
+            case "referred-in" -> {
+                // A case a node below referred here: the report as it was made there; its reporters stay there.
+                next.category = data.path("category").asText();
+                next.urgency = data.path("urgency").asText("normal");
+                next.description = data.path("description").asText("");
+                next.longitude = data.path("longitude").asDouble();
+                next.latitude = data.path("latitude").asDouble();
+                next.address = text(data, "address");
+                next.district = text(data, "district");
+                next.source = data.path("source").asText();
+                next.reporters = List.of();
+                next.state = CaseState.REGISTERED;
+                next.createdAt = event.at();
+                next.referredFrom = text(data, "from");
+            }
+            case "referred" -> {
+                next.state = CaseState.REFERRED;
+                next.lead = null;
+                next.coHandlers = List.of();
+                next.extensionHours = null;
+                next.extensionReason = null;
+                next.referralPending = true;
+            }
+            case "referral-delivered" -> {
+                next.referredTo = text(data, "case");
+                next.referralPending = false;
+            }
+            case "upstream" -> next.upstreamSeq = Math.max(upstreamSeq, data.path("seq").asLong());
             case "merged" -> {
                 next.state = CaseState.MERGED;
                 next.mergedInto = text(data, "into");
@@ -211,6 +244,10 @@ public record CaseView(String id, String tenant, String category, String urgency
         Instant remindedFor;
         Instant supervisedFor;
         Instant escalatedFor;
+        String referredFrom;
+        String referredTo;
+        boolean referralPending;
+        long upstreamSeq;
         private final String id;
         private final String tenant;
 
@@ -248,13 +285,18 @@ public record CaseView(String id, String tenant, String category, String urgency
             remindedFor = from.remindedFor;
             supervisedFor = from.supervisedFor;
             escalatedFor = from.escalatedFor;
+            referredFrom = from.referredFrom;
+            referredTo = from.referredTo;
+            referralPending = from.referralPending;
+            upstreamSeq = from.upstreamSeq;
         }
 
         CaseView build() {
             return new CaseView(id, tenant, category, urgency, description, longitude, latitude, address, district, source,
                     reporters, state, suspendedFrom, reviewOn, lead, coHandlers, deadline, extensionHours, extensionReason,
                     returnedReason, result, reworks, reopens, satisfaction, solved, mergedInto, createdAt, updatedAt,
-                    closedAt, version, remindedFor, supervisedFor, escalatedFor);
+                    closedAt, version, remindedFor, supervisedFor, escalatedFor, referredFrom, referredTo, referralPending,
+                    upstreamSeq);
         }
     }
 }

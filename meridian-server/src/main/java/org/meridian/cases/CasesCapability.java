@@ -83,6 +83,7 @@ public final class CasesCapability implements Capability {
                 identity::departmentExists, platform.clock(), entities::publish);
         cases.locateDistrictsWith(districtsOf(platform));
         platform.services().provide(CaseService.class, cases);
+        platform.services().provide(CaseReferrals.class, new CaseReferrals(cases));
         PublicCases published = new PublicCases(platform.transactions(), new CaseStore(), new CatalogueStore());
         platform.services().provide(PublicCases.class, published);
         List<Routes> routes = List.of(new CaseRoutes(cases), new Open311Routes(published, cases, identity::apiKeyCaller,

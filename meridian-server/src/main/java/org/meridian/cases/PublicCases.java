@@ -35,7 +35,8 @@ public final class PublicCases {
             Map.entry("verified", "investigating"), Map.entry("registered", "open"), Map.entry("rejected", "no_further_action"),
             Map.entry("dispatched", "action_scheduled"), Map.entry("accepted", "in_progress"), Map.entry("handled", "fixed"),
             Map.entry("rework", "in_progress"), Map.entry("closed", "closed"), Map.entry("suspended", "planned"),
-            Map.entry("resumed", "in_progress"), Map.entry("reopened", "reopen"), Map.entry("merged", "duplicate"));
+            Map.entry("resumed", "in_progress"), Map.entry("reopened", "reopen"), Map.entry("merged", "duplicate"),
+            Map.entry("referred", "in_progress"));
     public static final List<String> PUBLIC_KINDS = List.copyOf(new java.util.TreeSet<>(STATUS.keySet()));
 
     private final Transactions transactions;
@@ -136,6 +137,7 @@ public final class PublicCases {
             case "suspended" -> "Cannot be solved now (挂账)" + (data.has("reviewOn") ? "; to be reviewed on " + data.path("reviewOn").asText() : "");
             case "resumed" -> "Taken up again";
             case "reopened" -> "Reopened";
+            case "referred" -> "Referred to " + data.path("to").asText("the level above") + " (上报)";
             case "merged" -> "The same problem as case " + data.path("into").asText() + ", which follows it (已合并)";
             default -> event.kind();
         };

@@ -17,7 +17,7 @@ final class Children {
     static final String LEVEL = "https://uri.etsi.org/ngsi-ld/default-context/level";
 
     /** A child node. */
-    record Child(String name, String level, String registrationId, String base, String apiKey) {
+    record Child(String name, String level, String registrationId, String base, String apiKey, String owner) {
     }
 
     private final ContextSourceService sources;
@@ -46,8 +46,13 @@ final class Children {
             }
             String base = registration.endpoint().replaceAll("/+$", "").replaceAll("/ngsi-ld/v1$", "");
             children.add(new Child(registration.name() == null ? registration.id() : registration.name(), level.asText(),
-                    registration.id(), base, registration.contextSourceInfo().get("X-Api-Key")));
+                    registration.id(), base, registration.contextSourceInfo().get("X-Api-Key"), shown.row().owner()));
         }
         return children;
+    }
+
+    /** The child node the caller is: the one whose registration the caller's client made. */
+    java.util.Optional<String> nameOf(Caller caller) {
+        return of(caller.tenant()).stream().filter(child -> child.owner().equals(caller.subject())).map(Child::name).findFirst();
     }
 }

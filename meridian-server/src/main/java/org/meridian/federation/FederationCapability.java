@@ -32,6 +32,8 @@ import org.meridian.platform.capability.Platform;
 public final class FederationCapability implements Capability {
     public static final String NAME = "federation";
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FederationCapability.class);
+    /** How often referred cases are delivered to the parent and followed there. */
+    static final Duration REFERRAL_ROUND = Duration.ofSeconds(5);
 
     @Override
     public String name() {
@@ -45,8 +47,8 @@ public final class FederationCapability implements Capability {
 
     @Override
     public List<String> problems(org.meridian.platform.capability.Environment environment) {
-        List<String> problems = new java.util.ArrayList<>(FederationSettings.from(environment).problems());
         FederationSettings settings = FederationSettings.from(environment);
+        List<String> problems = new java.util.ArrayList<>(settings.problems());
         if (problems.isEmpty() && settings.boundary() != null) {
             try {
                 boundary(settings);
@@ -61,9 +63,12 @@ public final class FederationCapability implements Capability {
     public Running start(Platform platform) {
         FederationSettings settings = FederationSettings.from(platform.environment());
         String alias = platform.services().require(SourceIdentity.class).alias("");
-        KpiRollup kpis = new KpiRollup(platform.services().require(org.meridian.cases.CaseService.class),
-                new Children(platform.services().require(ContextSourceService.class)), settings, alias);
-        List<org.meridian.platform.http.Routes> routes = List.of(new org.meridian.federation.http.FederationRoutes(kpis));
+        Children children = new Children(platform.services().require(ContextSourceService.class));
+        org.meridian.cases.CaseService cases = platform.services().require(org.meridian.cases.CaseService.class);
+        org.meridian.cases.CaseReferrals caseReferrals = platform.services().require(org.meridian.cases.CaseReferrals.class);
+        KpiRollup kpis = new KpiRollup(cases, children, settings, alias);
+        List<org.meridian.platform.http.Routes> routes = List.of(new org.meridian.federation.http.FederationRoutes(kpis,
+                caseReferrals, children::nameOf, settings));
         if (!settings.hasParent()) {
             return new Running() {
                 @Override
@@ -83,6 +88,11 @@ public final class FederationCapability implements Capability {
         ContextSourceService sources = platform.services().require(ContextSourceService.class);
         BrokerSettings broker = BrokerSettings.from(platform.environment());
         ReaderKey reader = new ReaderKey(settings.readerClient(), platform.services().require(Administration.class));
+        Referrals referrals = new Referrals(caseReferrals, settings, platform.clock());
+        cases.referUpwardsThrough(referrals);
+        // Cases referred to the parent: delivered and followed every few seconds (and at once after a referral).
+        Periodic referralRounds = Periodic.every(REFERRAL_ROUND, "meridian-referrals", "referring cases to the parent", LOG,
+                referrals::runRound);
         return new Running() {
             private Periodic renewals;
 
@@ -112,6 +122,8 @@ public final class FederationCapability implements Capability {
                 if (renewals != null) {
                     renewals.close();
                 }
+                referralRounds.close();
+                referrals.close();
                 kpis.close();
             }
         };

@@ -205,4 +205,49 @@ class CaseMachineTest {
         assertThatThrownBy(action::run).isInstanceOf(MeridianException.class)
                 .satisfies(e -> assertThat(((MeridianException) e).code()).isEqualTo(code));
     }
+
+    @Test
+    void aReferredCaseWaitsAboveWithoutLeadOrDeadlineAndCannotBeMergedOrReferredTwice() {
+        reported();
+        act(DISPATCHER, new CaseAction.Register(null));
+        act(DISPATCHER, new CaseAction.Dispatch("water", List.of("transport"), null));
+        act(WATER, new CaseAction.Accept(null));
+        assertThat(view.deadline()).isNotNull();
+        assertThatThrownBy(() -> act(WATER, new CaseAction.Refer("beyond us"))).as("a department does not refer")
+                .isInstanceOfSatisfying(MeridianException.class, e -> assertThat(e.code()).isEqualTo(CaseError.NOT_ALLOWED));
+        assertThatThrownBy(() -> act(DISPATCHER, new CaseAction.Refer(" "))).as("a referral says why")
+                .isInstanceOfSatisfying(MeridianException.class, e -> assertThat(e.code()).isEqualTo(CaseError.INVALID_INPUT));
+        act(DISPATCHER, new CaseAction.Refer("The bridge is the city's"));
+        assertThat(view.state()).isEqualTo(CaseState.REFERRED);
+        assertThat(view.state().open()).isTrue();
+        assertThat(view.lead()).isNull();
+        assertThat(view.coHandlers()).isEmpty();
+        assertThat(view.deadline()).as("the clock stops here").isNull();
+        assertThat(view.referralPending()).isTrue();
+        for (CaseAction again : List.of(new CaseAction.Refer("again"), new CaseAction.Merge("20261204-000002"),
+                new CaseAction.Suspend("wait", LocalDate.parse("2026-12-31")), new CaseAction.Close(null))) {
+            assertThatThrownBy(() -> act(DISPATCHER, again)).as(again.name())
+                    .isInstanceOfSatisfying(MeridianException.class, e -> assertThat(e.code()).isEqualTo(CaseError.WRONG_STATE));
+        }
+        act(DISPATCHER, new CaseAction.Note("The city has been called too"));
+        assertThat(view.state()).isEqualTo(CaseState.REFERRED);
+    }
+
+    @Test
+    void aCaseReferredFromBelowOpensRegisteredAndIsNotMergedAway() {
+        var data = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("from", "East District")
+                .put("case", "20261204-000009").put("reason", "beyond us").put("category", "bridge").put("urgency", "urgent")
+                .put("description", "A crack").put("longitude", 120.1).put("latitude", 30.2).put("source", "hotline");
+        CaseEvent first = new CaseEvent(1, "referred-in", now, "client:east-node", "", data);
+        log.add(first);
+        view = view.apply(first);
+        assertThat(view.state()).isEqualTo(CaseState.REGISTERED);
+        assertThat(view.referredFrom()).isEqualTo("East District");
+        assertThat(view.reporters()).as("the reporters are below").isEmpty();
+        assertThat(view.urgency()).isEqualTo("urgent");
+        assertThatThrownBy(() -> act(DISPATCHER, new CaseAction.Merge("20261204-000002")))
+                .isInstanceOfSatisfying(MeridianException.class, e -> assertThat(e.code()).isEqualTo(CaseError.WRONG_STATE));
+        act(DISPATCHER, new CaseAction.Dispatch("water", List.of(), null));
+        assertThat(view.lead()).isEqualTo("water");
+    }
 }

@@ -70,6 +70,8 @@ class RouteMatrixTest {
         KINDS.put(under("/cases/v1/").and(r -> r.method().equals("PUT")), Access.ADMINISTER);
         KINDS.put(under("/cases/v1/"), Access.CASES);
         KINDS.put(route("GET", "/federation/v1/kpis"), Access.CASES);
+        KINDS.put(route("GET", "/federation/v1/node"), Access.SIGNED_IN);
+        KINDS.put(under("/federation/v1/referrals"), Access.FEDERATE); // and the caller must own a child node's registration
         KINDS.put(under("/rules/v1/rules").and(r -> !r.method().equals("GET")), Access.ADMINISTER);
         KINDS.put(under("/rules/v1/dry-run"), Access.ADMINISTER);
         KINDS.put(under("/rules/v1/"), Access.READ_DATA);

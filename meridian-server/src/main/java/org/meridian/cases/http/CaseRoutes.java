@@ -239,6 +239,7 @@ public final class CaseRoutes implements Routes {
             case "resume" -> new CaseAction.Resume(only(body, "note"));
             case "reopen" -> new CaseAction.Reopen(only(body, "reason"));
             case "merge" -> new CaseAction.Merge(only(body, "into"));
+            case "refer" -> new CaseAction.Refer(only(body, "reason"));
             case "rate" -> {
                 FIELDS.allowOnly(body, Set.of("action", "satisfaction", "solved", "comment", "reopen"));
                 String satisfaction = FIELDS.text(body, "satisfaction", 32);
@@ -250,7 +251,7 @@ public final class CaseRoutes implements Routes {
             }
             case "note" -> new CaseAction.Note(only(body, "text"));
             default -> throw FIELDS.invalid("action is one of verify, register, reject, dispatch, accept, return, handle, check, "
-                    + "close, request-extension, decide-extension, suspend, resume, reopen, merge, rate, note");
+                    + "close, request-extension, decide-extension, suspend, resume, reopen, merge, refer, rate, note");
         };
     }
 
@@ -362,6 +363,13 @@ public final class CaseRoutes implements Routes {
         put(out, "result", view.result());
         put(out, "reviewOn", view.reviewOn() == null ? null : view.reviewOn().toString());
         put(out, "mergedInto", view.mergedInto());
+        put(out, "referredFrom", view.referredFrom());
+        if (view.referredTo() != null || view.referralPending()) {
+            // Where the case goes on above: its id there once the node above has it; pending until then.
+            ObjectNode referred = out.putObject("referredTo");
+            put(referred, "case", view.referredTo());
+            referred.put("pending", view.referralPending());
+        }
         out.put("reworks", view.reworks()).put("reopens", view.reopens());
         if (view.satisfaction() != null) {
             out.putObject("rating").put("satisfaction", view.satisfaction()).put("solved", view.solved());

@@ -60,6 +60,21 @@ public final class CaseStore {
         return events;
     }
 
+    /** Cases referred to the node above and still waiting there (of every tenant), least recently changed first. */
+    public List<Due> referred(Connection connection, int limit) throws SQLException {
+        List<Due> found = new ArrayList<>();
+        try (PreparedStatement select = connection.prepareStatement("SELECT tenant, id FROM case_record WHERE state = 'referred' "
+                + "ORDER BY updated_at LIMIT ?")) {
+            select.setInt(1, limit);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    found.add(new Due(rows.getString(1), rows.getString(2)));
+                }
+            }
+        }
+        return found;
+    }
+
     /** A case the clock may act on: open, with a deadline before {@code before}. */
     public record Due(String tenant, String id) {
     }
@@ -178,7 +193,10 @@ public final class CaseStore {
         return facts(connection, tenant, from, to, byDepartment ? "department" : "district", department);
     }
 
-    /** Every fact of the period as one group, "all" (a node's own total): also those of no district or department. */
+    /**
+     * Every fact of the period as one group, "all" (a node's own total): also those of no district or department, but
+     * not those of cases referred here from below (their ids name their node: {@code node:id}), which their node counts.
+     */
     public List<CaseKpis.Fact> allFacts(Connection connection, String tenant, Instant from, Instant to) throws SQLException {
         return facts(connection, tenant, from, to, null, null).getOrDefault("all", List.of());
     }
@@ -189,7 +207,7 @@ public final class CaseStore {
         try (PreparedStatement select = connection.prepareStatement("SELECT " + (groupColumn == null ? "'all'" : groupColumn)
                 + ", department, kind, at, stage, hours, yes, also FROM case_fact WHERE tenant = ?"
                 + (department == null ? "" : " AND department = ?")
-                + " AND at >= ? AND at < ?" + (groupColumn == null ? "" : " AND " + groupColumn + " IS NOT NULL"))) {
+                + " AND at >= ? AND at < ?" + (groupColumn == null ? " AND strpos(case_id, ':') = 0" : " AND " + groupColumn + " IS NOT NULL"))) {
             int i = 1;
             select.setString(i++, tenant);
             if (department != null) {

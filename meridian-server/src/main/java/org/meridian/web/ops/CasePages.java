@@ -139,7 +139,7 @@ public final class CasePages implements Routes {
             Map.entry("request-extension", List.of("hours", "reason")), Map.entry("decide-extension", List.of("approved", "note")),
             Map.entry("suspend", List.of("reason", "reviewOn")), Map.entry("resume", List.of("note")),
             Map.entry("reopen", List.of("reason")), Map.entry("rate", List.of("satisfaction", "solved", "comment")),
-            Map.entry("note", List.of("text")));
+            Map.entry("note", List.of("text")), Map.entry("refer", List.of("reason")));
     private static final Set<String> FLAGS = Set.of("passed", "approved", "solved");
 
     private void act(Context http) {
