@@ -102,20 +102,7 @@ public final class DemoDirectory {
      */
     public static String create(Administration administration, Sharing sharing) {
         Caller platform = Caller.system("", "demo");
-        for (Department department : DEPARTMENTS) {
-            administration.putDepartment(platform, department.id(), department.name());
-        }
-        for (Account account : ACCOUNTS) {
-            try {
-                administration.createUser(platform, account.username(),
-                        new Administration.UserChange(account.displayName(), PASSWORD, null),
-                        List.of(new RoleGrant("", account.department(), account.role().id())));
-            } catch (MeridianException e) {
-                if (e.code() != IdentityError.ALREADY_EXISTS) {
-                    throw e;
-                }
-            }
-        }
+        people(administration);
         boolean first = sharing.datasets(platform).isEmpty();
         for (DemoDataset dataset : DATASETS) {
             sharing.putDataset(platform, new Dataset("", VOCABULARY + dataset.type(), dataset.owner(), dataset.title(), "",
@@ -140,6 +127,25 @@ public final class DemoDirectory {
                 throw e;
             }
             return administration.replaceSecret(platform, SIMULATOR).apiKey();
+        }
+    }
+
+    /** The demo's departments and the accounts of their people (made once). */
+    public static void people(Administration administration) {
+        Caller platform = Caller.system("", "demo");
+        for (Department department : DEPARTMENTS) {
+            administration.putDepartment(platform, department.id(), department.name());
+        }
+        for (Account account : ACCOUNTS) {
+            try {
+                administration.createUser(platform, account.username(),
+                        new Administration.UserChange(account.displayName(), PASSWORD, null),
+                        List.of(new RoleGrant("", account.department(), account.role().id())));
+            } catch (MeridianException e) {
+                if (e.code() != IdentityError.ALREADY_EXISTS) {
+                    throw e;
+                }
+            }
         }
     }
 }

@@ -20,6 +20,8 @@ import org.meridian.identity.IdentityError;
 import org.meridian.identity.IdentitySettings;
 import org.meridian.ingest.IngestSettings;
 import org.meridian.sharing.Sharing;
+import org.meridian.cases.CaseService;
+import org.meridian.sim.CaseWork;
 import org.meridian.sim.DemoCity;
 
 /**
@@ -34,6 +36,9 @@ final class FederationDemo {
     private static final String READER = "parent-reader";
     private static final int DISTRICTS = 3;
 
+    /** The share of its registered cases a district's dispatcher refers to the city. */
+    private static final double REFERRED = 0.1;
+
     private record Node(String name, MeridianServer server, String url) {
     }
 
@@ -47,6 +52,7 @@ final class FederationDemo {
         List<Node> nodes = new ArrayList<>();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> nodes.reversed().forEach(node -> node.server().close()), "meridian-shutdown"));
         List<DemoCity> cities = new ArrayList<>();
+        List<CaseWork> work = new ArrayList<>();
         try {
             Node province = start(nodes, "Province", "province", port, root.resolve("province"), password, -1, null, null, false);
             List<DemoCity.DistrictArea> areas = DemoCity.districts(demo.seed()).subList(0, DISTRICTS);
@@ -60,7 +66,17 @@ final class FederationDemo {
                 String simulatorKey = grantParentEverything(district.server());
                 cities.add(DemoCity.start(new DemoCity.Options(demo.seed(), demo.speed(), demo.sensors(), demo.intervalSeconds(),
                         district.url(), "tcp://127.0.0.1:" + district.server().mqttPort(), root.resolve(slug), simulatorKey, area.name())));
+                // The district's citizens report, its people handle, and now and then its dispatcher refers a case up.
+                DemoCases.create(district.server().services().require(CaseService.class), demo.speed());
+                work.add(CaseWork.start(new CaseWork.Options(demo.seed() + i, demo.speed(), demo.sensors(), district.url(), simulatorKey,
+                        DemoDirectory.PASSWORD, "dispatcher", "inspector", CaseWork.DEMO_DEPARTMENTS, 1.0 / DISTRICTS, REFERRED)));
             }
+            // The city's people handle what the districts refer to it; the city files no reports of its own here, and
+            // holds no datasets (what it reads of its districts stays governed by the districts' grants alone).
+            DemoDirectory.people(city.server().services().require(Administration.class));
+            DemoCases.create(city.server().services().require(CaseService.class), demo.speed());
+            work.add(CaseWork.start(new CaseWork.Options(demo.seed(), demo.speed(), demo.sensors(), city.url(), "",
+                    DemoDirectory.PASSWORD, "dispatcher", "inspector", CaseWork.DEMO_DEPARTMENTS, 0, 0)));
             String viewer = client(province.server(), "demo-viewer", "", "Reads the province for the demo's welcome message");
             System.out.println();
             System.out.println("Meridian federation is running: a province, a city under it, " + DISTRICTS + " districts under the city.");
@@ -77,10 +93,13 @@ final class FederationDemo {
                     + "&georel=within&geometry=Polygon&coordinates=" + polygon(ring).replace("[", "%5B").replace("]", "%5D") + "'");
             System.out.println("  Case KPIs of the whole province, each district's computed at the district:");
             System.out.println("    curl -H 'X-Api-Key: " + viewer + "' '" + province.url() + "/federation/v1/kpis'");
+            System.out.println("  Cases the districts refer up (上报) go on at the city, with the district's timeline:");
+            System.out.println("    " + city.url() + "/ops/cases?state=registered (sign in as dispatcher / " + DemoDirectory.PASSWORD + ")");
             System.out.println("  A district that does not answer in time is named in a Warning header; the others still answer.");
             System.out.println("  Registrations of the children: " + city.url() + "/ngsi-ld/v1/csourceRegistrations (as admin)");
             System.out.println("Press Ctrl+C to stop.");
         } catch (RuntimeException e) {
+            work.forEach(CaseWork::close);
             cities.forEach(DemoCity::close);
             nodes.reversed().forEach(node -> node.server().close());
             throw e;

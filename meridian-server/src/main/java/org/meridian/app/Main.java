@@ -122,8 +122,7 @@ public final class Main implements Callable<Integer> {
             DemoRules.create(server.services().require(org.meridian.rules.RuleService.class), demoSettings.speed());
             work = CaseWork.start(new CaseWork.Options(demoSettings.seed(), demoSettings.speed(), demoSettings.sensors(),
                     "http://127.0.0.1:" + server.port(), simulatorKey, DemoDirectory.PASSWORD, "dispatcher", "inspector",
-                    Map.of("water", "water", "urban-management", "urban", "transport", "transport", "ecology", "ecology",
-                            "emergency", "emergency")));
+                    CaseWork.DEMO_DEPARTMENTS, 1, 0));
         }
         DemoCity running = city;
         CaseWork working = work;

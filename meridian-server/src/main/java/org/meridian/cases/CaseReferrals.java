@@ -229,8 +229,8 @@ public final class CaseReferrals {
         optional(report, "reportedAt", data);
         ArrayNode events = data.putArray("history");
         for (JsonNode event : history) {
-            if (!event.isObject() || !event.path("kind").isTextual() || !event.path("node").isTextual()) {
-                throw invalid("each event of history has its node and kind");
+            if (!event.isObject() || !event.path("kind").isTextual() || !event.path("node").isTextual() || !instant(event.path("at"))) {
+                throw invalid("each event of history has its node, kind and time (at)");
             }
             events.add(shareable((ObjectNode) event));
         }
@@ -308,6 +308,15 @@ public final class CaseReferrals {
     private static void optional(JsonNode report, String name, ObjectNode data) {
         if (report.hasNonNull(name)) {
             data.put(name, text(report, name, 400));
+        }
+    }
+
+    private static boolean instant(JsonNode at) {
+        try {
+            java.time.Instant.parse(at.asText());
+            return at.isTextual();
+        } catch (java.time.format.DateTimeParseException e) {
+            return false;
         }
     }
 

@@ -47,9 +47,17 @@ public final class CaseWork implements AutoCloseable {
      * @param apiKey the Open311 app's API key
      * @param departments department id → the username of a person working its queue
      */
+    /**
+     * @param reports how many reports the city files, as a share of a whole demo city's (a district node's: a third)
+     * @param refers the share of registered cases the dispatcher refers to the node above (0: none, or no node above)
+     */
     public record Options(long seed, double speed, int sensors, String httpBase, String apiKey, String password, String dispatcher,
-                          String inspector, Map<String, String> departments) {
+                          String inspector, Map<String, String> departments, double reports, double refers) {
     }
+
+    /** The demo directory's departments, each with the account of the person working its cases. */
+    public static final Map<String, String> DEMO_DEPARTMENTS = Map.of("water", "water", "urban-management", "urban",
+            "transport", "transport", "ecology", "ecology", "emergency", "emergency");
 
     private final Options options;
     private final CityPlan plan;
@@ -94,7 +102,7 @@ public final class CaseWork implements AutoCloseable {
     // ---- reports ----
 
     private void report() {
-        double perTick = REPORTS_PER_CITY_DAY * options.speed() * TICK_MILLIS / 86_400_000.0;
+        double perTick = REPORTS_PER_CITY_DAY * options.reports() * options.speed() * TICK_MILLIS / 86_400_000.0;
         if (random.nextDouble() >= perTick || categories.isEmpty()) {
             return;
         }
@@ -152,6 +160,11 @@ public final class CaseWork implements AutoCloseable {
         }
         for (JsonNode summary : get(me, "/cases/v1/cases?state=registered&limit=100")) {
             if (due(summary, "registered")) {
+                // Beyond the district's means now and then (a case referred here from below is this node's to solve).
+                if (options.refers() > 0 && !id(summary).contains(":") && chance(summary, "refer", options.refers())
+                        && act(me, summary, "{\"action\": \"refer\", \"reason\": \"超出本级处置能力 Beyond this level's means\"}")) {
+                    continue;
+                }
                 act(me, summary, "{\"action\": \"dispatch\"}");
             }
         }
