@@ -95,7 +95,8 @@ public final class BrokerCapability implements Capability {
                 new NotificationStream(transactions, notificationStore, subscriptionStore, platform.tenants(), platform.clock()),
                 temporal, contexts, planner, settings.defaultLimit(), settings.maxLimit(), settings.temporalMaxInstances(),
                 contextSources, identity, distributed,
-                new DistributedDiscovery(contextSources, forwarder, identity, policies, contexts.core()));
+                new DistributedDiscovery(contextSources, forwarder, identity, policies, contexts.core()),
+                new DistributedWrites(contextSources, forwarder, identity));
         Services services = platform.services();
         services.provide(ContextService.class, contexts);
         services.provide(MeasurementWriter.class, new MeasurementWriter(writer, writes, transactions, entityStore));

@@ -110,6 +110,99 @@ public final class Forwarder implements AutoCloseable {
         return new Answers(replies, failures);
     }
 
+    /**
+     * A forwarded write (clause 4.3.6.3): method, path and query below /ngsi-ld/v1, the headers that go with it, and its
+     * body (null for a DELETE).
+     */
+    public record Write(String method, String pathAndQuery, String tenant, String linkHeader, String via, JsonNode body) {
+    }
+
+    /**
+     * What a source did with a write: its status and the problem it answered with (null when it answered none), or why
+     * it could not be asked ({@code failure}, with status 0: unreachable, timed out).
+     */
+    public record Outcome(Registration source, int status, JsonNode problem, String failure) {
+        public boolean succeeded() {
+            return failure == null && status >= 200 && status < 300;
+        }
+    }
+
+    /** Sends each source its write, in parallel, each within its timeout; one outcome per source, in their order. */
+    public List<Outcome> write(List<Registration> sources, java.util.function.Function<Registration, Write> writeFor) {
+        // A write waits longer than a read by default: it is not to be given up on while the source is still at it.
+        List<CompletableFuture<Outcome>> calls = new ArrayList<>();
+        // A write is tried even while the source rests after a failed read: it is an explicit change the caller is
+        // told the fate of, never one silently skipped; a write that fails makes reads rest as well.
+        for (Registration source : sources) {
+            Duration timeout = writeTimeout(source);
+            Write write = writeFor.apply(source);
+            calls.add(CompletableFuture.supplyAsync(() -> send(source, write), threads)
+                    .completeOnTimeout(new Outcome(source, 0, null, "no complete answer within " + timeout.toMillis() + " ms"),
+                            timeout.toMillis() + 100, java.util.concurrent.TimeUnit.MILLISECONDS));
+        }
+        List<Outcome> outcomes = new ArrayList<>();
+        for (CompletableFuture<Outcome> call : calls) {
+            Outcome outcome = call.join();
+            if (outcome.failure() != null && outcome.status() == 0) {
+                restingUntil.put(outcome.source().id(), clock.instant().plus(cooldown(outcome.source())));
+            }
+            outcomes.add(outcome);
+        }
+        return outcomes;
+    }
+
+    private Outcome send(Registration source, Write write) {
+        Duration timeout = writeTimeout(source);
+        HttpRequest.Builder request;
+        try {
+            request = HttpRequest.newBuilder(URI.create(base(source.endpoint()) + write.pathAndQuery())).timeout(timeout)
+                    .header("Accept", "application/json");
+            request.method(write.method(), write.body() == null ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(Json.write(write.body())));
+            if (write.body() != null) {
+                // A body that carries its @context is JSON-LD (clause 6.3.5); one without goes with the Link header.
+                boolean ld = write.body().has("@context") || write.body().isArray() && write.body().size() > 0
+                        && write.body().get(0).has("@context");
+                request.header("Content-Type", ld ? "application/ld+json" : "application/json");
+            }
+            headers(request, source, write.tenant(), write.linkHeader(), write.via());
+        } catch (IllegalArgumentException e) {
+            return new Outcome(source, 0, null, "cannot be asked: an address or header it is registered with cannot be sent");
+        }
+        try {
+            HttpResponse<InputStream> response = client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+            try (InputStream body = response.body()) {
+                byte[] bytes = body.readNBytes(64 * 1024 + 1);
+                JsonNode problem = bytes.length > 64 * 1024 ? null : Json.parseBytes(bytes);
+                return new Outcome(source, response.statusCode(), problem != null && problem.isObject() ? problem : null, null);
+            }
+        } catch (java.net.http.HttpTimeoutException e) {
+            return new Outcome(source, 0, null, "no answer within " + timeout.toMillis() + " ms");
+        } catch (IOException | RuntimeException e) {
+            return new Outcome(source, 0, null, "unreachable (" + e.getClass().getSimpleName() + ")");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Outcome(source, 0, null, "interrupted");
+        }
+    }
+
+    private static void headers(HttpRequest.Builder built, Registration source, String requestTenant, String linkHeader, String via) {
+        String tenant = source.tenant() != null ? source.tenant() : requestTenant;
+        if (tenant != null && !tenant.isEmpty()) {
+            built.header("NGSILD-Tenant", tenant);
+        }
+        if (linkHeader != null) {
+            built.header("Link", linkHeader);
+        }
+        built.header("Via", via);
+        // contextSourceInfo travels as headers (credentials the source expects, for one); not those the exchange owns.
+        source.contextSourceInfo().forEach((key, value) -> {
+            if (!RESERVED.contains(key.toLowerCase(java.util.Locale.ROOT)) && key.matches("[A-Za-z0-9-]{1,64}")) {
+                built.header(key, value);
+            }
+        });
+    }
+
     /** Lets a source that was resting be asked again at once (its registration was renewed: it says it is back). */
     public void forget(String registrationId) {
         restingUntil.remove(registrationId);
@@ -131,20 +224,7 @@ public final class Forwarder implements AutoCloseable {
                 built.header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString(Json.write(read.postBody())));
             }
-            String tenant = source.tenant() != null ? source.tenant() : read.tenant();
-            if (tenant != null && !tenant.isEmpty()) {
-                built.header("NGSILD-Tenant", tenant);
-            }
-            if (read.linkHeader() != null) {
-                built.header("Link", read.linkHeader());
-            }
-            built.header("Via", read.via());
-            // contextSourceInfo travels as headers (credentials the source expects, for one); not those the exchange owns.
-            source.contextSourceInfo().forEach((key, value) -> {
-                if (!RESERVED.contains(key.toLowerCase(java.util.Locale.ROOT)) && key.matches("[A-Za-z0-9-]{1,64}")) {
-                    built.header(key, value);
-                }
-            });
+            headers(built, source, read.tenant(), read.linkHeader(), read.via());
             request = built;
         } catch (IllegalArgumentException e) {
             // A header value or an address the HTTP client will not send: this source's failure, not the request's.
@@ -192,6 +272,13 @@ public final class Forwarder implements AutoCloseable {
     private static Duration timeout(Registration source) {
         long millis = source.management().timeoutMillis();
         return millis > 0 ? Duration.ofMillis(Math.min(millis, MAX_TIMEOUT.toMillis())) : DEFAULT_TIMEOUT;
+    }
+
+    static final Duration DEFAULT_WRITE_TIMEOUT = Duration.ofSeconds(10);
+
+    private static Duration writeTimeout(Registration source) {
+        long millis = source.management().timeoutMillis();
+        return millis > 0 ? Duration.ofMillis(Math.min(millis, MAX_TIMEOUT.toMillis())) : DEFAULT_WRITE_TIMEOUT;
     }
 
     private static Duration cooldown(Registration source) {

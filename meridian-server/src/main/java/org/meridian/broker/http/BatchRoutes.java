@@ -29,8 +29,11 @@ public final class BatchRoutes implements Routes {
     private final BatchService batches;
     private final ContextService contexts;
     private final EntityRoutes entityRoutes;
+    private final ForwardedBatches forwarded;
 
-    public BatchRoutes(BatchService batches, ContextService contexts, EntityRoutes entityRoutes) {
+    public BatchRoutes(BatchService batches, ContextService contexts, EntityRoutes entityRoutes,
+                       org.meridian.broker.DistributedWrites writes) {
+        this.forwarded = new ForwardedBatches(writes);
         this.batches = batches;
         this.contexts = contexts;
         this.entityRoutes = entityRoutes;
@@ -47,9 +50,35 @@ public final class BatchRoutes implements Routes {
         routes.post(base + "/query", this::query, Access.READ_DATA);
     }
 
+    /**
+     * A batch that context sources take part in: true when they did and the answer is given; false when it is this
+     * broker's alone.
+     */
+    private boolean distributed(NgsiLdExchange exchange, JsonNode body, String operation, String path,
+                                java.util.function.Function<ArrayNode, BatchResult> local, int success,
+                                java.util.function.Function<List<String>, JsonNode> successBody) {
+        if (!(body instanceof ArrayNode batch)) {
+            return false;
+        }
+        ForwardedBatches.Plan plan = forwarded.plan(exchange, operation, batch, exchange::contextOf);
+        if (plan == null) {
+            return false;
+        }
+        forwarded.run(exchange, path, plan, local, success, successBody);
+        return true;
+    }
+
     private void create(Context http) {
         NgsiLdExchange exchange = new NgsiLdExchange(http, contexts);
         JsonNode body = exchange.batchBody();
+        if (distributed(exchange, body, "createBatch", "/entityOperations/create",
+                part -> batches.create(exchange.caller(), part, exchange::contextOf), 201, ids -> {
+                    ArrayNode created = NODES.arrayNode();
+                    ids.forEach(created::add);
+                    return created;
+                })) {
+            return;
+        }
         BatchResult result = batches.create(exchange.caller(), body, exchange::contextOf);
         if (result.failed().isEmpty()) {
             ArrayNode ids = NODES.arrayNode();
@@ -64,6 +93,10 @@ public final class BatchRoutes implements Routes {
         NgsiLdExchange exchange = new NgsiLdExchange(http, contexts);
         JsonNode body = exchange.batchBody();
         boolean update = Parameters.options(http).contains("update");
+        if (distributed(exchange, body, "upsertBatch", "/entityOperations/upsert",
+                part -> batches.upsert(exchange.caller(), part, exchange::contextOf, update).result(), 204, ids -> null)) {
+            return;
+        }
         BatchService.UpsertResult upsert = batches.upsert(exchange.caller(), body, exchange::contextOf, update);
         if (!upsert.result().failed().isEmpty()) {
             respondMixed(http, upsert.result());
@@ -80,18 +113,32 @@ public final class BatchRoutes implements Routes {
         NgsiLdExchange exchange = new NgsiLdExchange(http, contexts);
         JsonNode body = exchange.batchBody();
         boolean noOverwrite = Parameters.options(http).contains("noOverwrite");
+        if (distributed(exchange, body, "updateBatch", "/entityOperations/update",
+                part -> batches.update(exchange.caller(), part, exchange::contextOf, noOverwrite), 204, ids -> null)) {
+            return;
+        }
         respondNoContentOrMixed(http, batches.update(exchange.caller(), body, exchange::contextOf, noOverwrite));
     }
 
     private void merge(Context http) {
         NgsiLdExchange exchange = new NgsiLdExchange(http, contexts);
         JsonNode body = exchange.batchBody();
+        if (distributed(exchange, body, "mergeBatch", "/entityOperations/merge",
+                part -> batches.merge(exchange.caller(), part, exchange::contextOf), 204, ids -> null)) {
+            return;
+        }
         respondNoContentOrMixed(http, batches.merge(exchange.caller(), body, exchange::contextOf));
     }
 
     private void delete(Context http) {
         NgsiLdExchange exchange = new NgsiLdExchange(http, contexts);
         JsonNode body = exchange.body(false);
+        ForwardedBatches.Plan plan = body instanceof ArrayNode ids
+                ? forwarded.planDelete(exchange, ids, id -> entityRoutes.localType(exchange.caller(), id)) : null;
+        if (plan != null) {
+            forwarded.run(exchange, "/entityOperations/delete", plan, part -> batches.delete(exchange.caller(), part), 204, ids -> null);
+            return;
+        }
         respondNoContentOrMixed(http, batches.delete(exchange.caller(), body));
     }
 

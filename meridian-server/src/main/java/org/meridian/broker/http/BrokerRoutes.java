@@ -7,6 +7,7 @@ import org.meridian.broker.ContextSourceService;
 import org.meridian.broker.DiscoveryService;
 import org.meridian.broker.DistributedDiscovery;
 import org.meridian.broker.DistributedReads;
+import org.meridian.broker.DistributedWrites;
 import org.meridian.broker.EntityService;
 import org.meridian.broker.NotificationStream;
 import org.meridian.broker.QueryPlanner;
@@ -22,12 +23,13 @@ public final class BrokerRoutes implements Routes {
     public BrokerRoutes(EntityService entities, BatchService batches, DiscoveryService discovery, SubscriptionService subscriptions,
                         NotificationStream stream, TemporalService temporal, ContextService contexts, QueryPlanner planner,
                         int defaultLimit, int maxLimit, int temporalMaxInstances, ContextSourceService contextSources,
-                        SourceIdentity identity, DistributedReads distributed, DistributedDiscovery distributedDiscovery) {
+                        SourceIdentity identity, DistributedReads distributed, DistributedDiscovery distributedDiscovery,
+                        DistributedWrites writes) {
         EntityRoutes.Limits limits = new EntityRoutes.Limits(defaultLimit, maxLimit, temporalMaxInstances);
-        EntityRoutes entityRoutes = new EntityRoutes(entities, batches, contexts, planner, limits, distributed);
+        EntityRoutes entityRoutes = new EntityRoutes(entities, batches, contexts, planner, limits, distributed, writes);
         this.parts = new Routes[] {
                 entityRoutes,
-                new BatchRoutes(batches, contexts, entityRoutes),
+                new BatchRoutes(batches, contexts, entityRoutes, writes),
                 new DiscoveryRoutes(discovery, contexts, distributedDiscovery),
                 new SubscriptionRoutes(subscriptions, stream, contexts, limits),
                 new TemporalRoutes(temporal, contexts, planner, limits, distributed),

@@ -45,14 +45,16 @@ public final class EntityRoutes implements Routes {
     private final QueryPlanner planner;
     private final Limits limits;
     private final DistributedReads distributed;
+    private final ForwardedWrites forwarded;
 
     /** Paging limits of the query API; the most instances one temporal answer holds before it is cut (206). */
     record Limits(int defaultLimit, int maxLimit, int temporalMaxInstances) {
     }
 
     public EntityRoutes(EntityService entities, BatchService batches, ContextService contexts, QueryPlanner planner, Limits limits,
-                        DistributedReads distributed) {
+                        DistributedReads distributed, org.meridian.broker.DistributedWrites writes) {
         this.distributed = distributed;
+        this.forwarded = new ForwardedWrites(writes);
         this.entities = entities;
         this.batches = batches;
         this.contexts = contexts;
@@ -87,8 +89,54 @@ public final class EntityRoutes implements Routes {
             // Not the shape of the operation's body at all: a malformed request rather than bad data (clause 5.5.2).
             throw MeridianException.invalidRequest("An entity must be a JSON object");
         }
-        String id = batches.createOne(exchange.caller(), body, exchange.context());
-        http.header("Location", BASE + "/entities/" + PathSegment.encode(id)).status(201);
+        String given = body.path("id").asText("");
+        var split = validId(given) && body.path("type").isTextual()
+                ? forwarded.split(exchange, "createEntity", given, exchange.context().expandTerm(body.path("type").asText()),
+                org.meridian.broker.DistributedWrites.attributesOf(body)) : null;
+        if (split == null) {
+            String id = batches.createOne(exchange.caller(), body, exchange.context());
+            http.header("Location", BASE + "/entities/" + PathSegment.encode(id)).status(201);
+            return;
+        }
+        ObjectNode entity = (ObjectNode) body;
+        forwarded.run(exchange, given, split, attributes -> {
+            batches.createOne(exchange.caller(), ForwardedWrites.narrowed(entity, attributes), exchange.context());
+            return true;
+        }, (share, via) -> write("POST", "/entities", exchange, ForwardedWrites.body(exchange, entity, share), via), 201);
+        if (http.status().getCode() == 201) {
+            http.header("Location", BASE + "/entities/" + PathSegment.encode(given));
+        }
+    }
+
+    /** Whether the id is one an entity may have: an invalid one is refused here before any source is asked. */
+    private static boolean validId(String id) {
+        try {
+            org.meridian.core.ngsild.EntityParser.requireUri(id, "The entity id");
+            return true;
+        } catch (org.meridian.core.error.MeridianException e) {
+            return false;
+        }
+    }
+
+    private static org.meridian.broker.Forwarder.Write write(String method, String path, NgsiLdExchange exchange, JsonNode body, String via) {
+        return new org.meridian.broker.Forwarder.Write(method, path, exchange.tenant(), ForwardedWrites.link(exchange), via, body);
+    }
+
+    /** The expanded type of the entity as this broker holds it, or null when it holds none (or not for this caller). */
+    private String localType(NgsiLdExchange exchange) {
+        return localType(exchange.caller(), exchange.entityId());
+    }
+
+    String localType(org.meridian.core.security.Caller caller, String id) {
+        try {
+            return entities.retrieve(caller, id).types().getFirst();
+        } catch (org.meridian.core.error.MeridianException e) {
+            return null;
+        }
+    }
+
+    private static String entityPath(NgsiLdExchange exchange) {
+        return "/entities/" + PathSegment.encode(exchange.entityId());
     }
 
     private void retrieve(Context http) {
@@ -333,6 +381,23 @@ public final class EntityRoutes implements Routes {
             throw MeridianException.badData("A purge needs type, id, idPattern, q, scopeQ or a geo-query;"
                     + " add local=true to purge every entity");
         }
+        var split = request.type() == null || request.type().contains(",") ? null
+                : forwarded.splitPurge(exchange, context.expandTerm(request.type()));
+        if (split != null) {
+            // Sources registered for the type purge it too, asked as this broker was (the query as sent).
+            String query = ForwardedWrites.query(exchange, raw -> raw.replaceAll("(^|&)local=[^&]*", ""));
+            forwarded.run(exchange, request.type(), split, attributes -> {
+                purgeHere(exchange, request, keep, drop);
+                return true;
+            }, (share, via) -> write("DELETE", "/entities" + query, exchange, null, via), 204);
+            return;
+        }
+        purgeHere(exchange, request, keep, drop);
+        http.status(204);
+    }
+
+    private void purgeHere(NgsiLdExchange exchange, QueryRequest request, List<String> keep, List<String> drop) {
+        JsonLdContext context = exchange.context();
         java.util.Set<String> kept = keep == null ? null : new java.util.HashSet<>(keep.stream().map(context::expandTerm).toList());
         java.util.Set<String> dropped = drop == null ? null : new java.util.HashSet<>(drop.stream().map(context::expandTerm).toList());
         EntitySelection selection = planner.plan(request, context);
@@ -352,12 +417,17 @@ public final class EntityRoutes implements Routes {
                 break;
             }
         }
-        http.status(204);
     }
 
     private void replace(Context http) {
         NgsiLdExchange exchange = exchange(http);
         JsonNode body = exchange.body(false);
+        if (entityWrite(exchange, "replaceEntity", "PUT", entityPath(exchange), body, attributes -> {
+            entities.replace(exchange.caller(), exchange.entityId(), ForwardedWrites.narrowed(body, attributes), exchange.context());
+            return true;
+        })) {
+            return;
+        }
         entities.replace(exchange.caller(), exchange.entityId(), body, exchange.context());
         http.status(204);
     }
@@ -365,20 +435,58 @@ public final class EntityRoutes implements Routes {
     private void merge(Context http) {
         NgsiLdExchange exchange = exchange(http);
         JsonNode body = exchange.body(true);
+        if (entityWrite(exchange, "mergeEntity", "PATCH", entityPath(exchange), body, attributes -> {
+            entities.merge(exchange.caller(), exchange.entityId(), ForwardedWrites.narrowed(body, attributes), exchange.context());
+            return true;
+        })) {
+            return;
+        }
         entities.merge(exchange.caller(), exchange.entityId(), body, exchange.context());
         http.status(204);
     }
 
     private void delete(Context http) {
         NgsiLdExchange exchange = exchange(http);
+        var split = forwarded.split(exchange, "deleteEntity", exchange.entityId(), localType(exchange), java.util.Set.of());
+        if (split != null) {
+            forwarded.run(exchange, exchange.entityId(), split, attributes -> {
+                entities.delete(exchange.caller(), exchange.entityId());
+                return true;
+            }, (share, via) -> write("DELETE", entityPath(exchange), exchange, null, via), 204);
+            return;
+        }
         entities.delete(exchange.caller(), exchange.entityId());
         http.status(204);
+    }
+
+    /**
+     * A write of attributes of one entity that context sources may take part in: true when they did (and the answer is
+     * given), false when it is this broker's alone.
+     */
+    private boolean entityWrite(NgsiLdExchange exchange, String operation, String method, String path, JsonNode body,
+                                ForwardedWrites.LocalPart local) {
+        if (!(body instanceof ObjectNode object)) {
+            return false;
+        }
+        var split = forwarded.split(exchange, operation, exchange.entityId(), localType(exchange), org.meridian.broker.DistributedWrites.attributesOf(body));
+        if (split == null) {
+            return false;
+        }
+        String query = ForwardedWrites.query(exchange, raw -> raw.replaceAll("(^|&)local=[^&]*", ""));
+        forwarded.run(exchange, exchange.entityId(), split, local,
+                (share, via) -> write(method, path + query, exchange, ForwardedWrites.body(exchange, object, share), via), 204);
+        return true;
     }
 
     private void append(Context http) {
         NgsiLdExchange exchange = exchange(http);
         JsonNode body = exchange.body(false);
         boolean noOverwrite = Parameters.options(http).contains("noOverwrite");
+        if (entityWrite(exchange, "appendAttrs", "POST", entityPath(exchange) + "/attrs", body, attributes ->
+                entities.appendAttributes(exchange.caller(), exchange.entityId(), ForwardedWrites.narrowed(body, attributes),
+                        exchange.context(), noOverwrite).complete())) {
+            return;
+        }
         AttributeChanges changes = entities.appendAttributes(exchange.caller(), exchange.entityId(), body,
                 exchange.context(), noOverwrite);
         respondWithChanges(exchange, changes);
@@ -387,6 +495,11 @@ public final class EntityRoutes implements Routes {
     private void update(Context http) {
         NgsiLdExchange exchange = exchange(http);
         JsonNode body = exchange.body(false);
+        if (entityWrite(exchange, "updateAttrs", "PATCH", entityPath(exchange) + "/attrs", body, attributes ->
+                entities.updateAttributes(exchange.caller(), exchange.entityId(), ForwardedWrites.narrowed(body, attributes),
+                        exchange.context()).complete())) {
+            return;
+        }
         AttributeChanges changes = entities.updateAttributes(exchange.caller(), exchange.entityId(), body,
                 exchange.context());
         respondWithChanges(exchange, changes);
@@ -411,6 +524,10 @@ public final class EntityRoutes implements Routes {
     private void partialUpdate(Context http) {
         NgsiLdExchange exchange = exchange(http);
         JsonNode body = exchange.body(true);
+        if (attributeWrite(exchange, "updateAttrs", "PATCH", body, () -> entities.partialUpdateAttribute(exchange.caller(),
+                exchange.entityId(), exchange.attributeName(), body, exchange.context()))) {
+            return;
+        }
         entities.partialUpdateAttribute(exchange.caller(), exchange.entityId(), exchange.attributeName(), body,
                 exchange.context());
         http.status(204);
@@ -419,6 +536,10 @@ public final class EntityRoutes implements Routes {
     private void replaceAttribute(Context http) {
         NgsiLdExchange exchange = exchange(http);
         JsonNode body = exchange.body(false);
+        if (attributeWrite(exchange, "replaceAttrs", "PUT", body, () -> entities.replaceAttribute(exchange.caller(),
+                exchange.entityId(), exchange.attributeName(), body, exchange.context()))) {
+            return;
+        }
         entities.replaceAttribute(exchange.caller(), exchange.entityId(), exchange.attributeName(), body,
                 exchange.context());
         http.status(204);
@@ -426,8 +547,32 @@ public final class EntityRoutes implements Routes {
 
     private void deleteAttribute(Context http) {
         NgsiLdExchange exchange = exchange(http);
-        entities.deleteAttribute(exchange.caller(), exchange.entityId(), exchange.attributeName(),
+        Runnable local = () -> entities.deleteAttribute(exchange.caller(), exchange.entityId(), exchange.attributeName(),
                 Parameters.single(http, "datasetId"), Parameters.flag(http, "deleteAll"), exchange.context());
+        if (attributeWrite(exchange, "deleteAttrs", "DELETE", null, local)) {
+            return;
+        }
+        local.run();
         http.status(204);
+    }
+
+    /** A write of one attribute that context sources may take part in: true when they did (and the answer is given). */
+    private boolean attributeWrite(NgsiLdExchange exchange, String operation, String method, JsonNode body, Runnable local) {
+        String name = exchange.http().pathParam("attrId");
+        var split = forwarded.split(exchange, operation, exchange.entityId(), localType(exchange), java.util.Set.of(name));
+        if (split == null) {
+            return false;
+        }
+        String path = entityPath(exchange) + "/attrs/" + PathSegment.encode(name)
+                + ForwardedWrites.query(exchange, raw -> raw.replaceAll("(^|&)local=[^&]*", ""));
+        JsonNode sent = body == null ? null : body.deepCopy();
+        if (sent instanceof ObjectNode object && exchange.http().header("Link") == null && exchange.contextValue() != null) {
+            object.set("@context", exchange.contextValue());
+        }
+        forwarded.run(exchange, exchange.entityId(), split, attributes -> {
+            local.run();
+            return true;
+        }, (share, via) -> write(method, path, exchange, sent, via), 204);
+        return true;
     }
 }

@@ -1,0 +1,169 @@
+package org.meridian.broker.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
+import org.meridian.broker.DistributedWrites;
+import org.meridian.broker.Forwarder;
+import org.meridian.core.error.MeridianException;
+import org.meridian.platform.http.MediaTypes;
+import org.meridian.platform.http.NgsiLdExchange;
+import org.meridian.platform.http.Parameters;
+import org.meridian.platform.http.ProblemDetails;
+
+/**
+ * The HTTP side of writes that context sources take part in ({@link DistributedWrites}): which sources take the
+ * write and what each is sent, this broker's own part, and one answer for all — the operation's own success when every
+ * part succeeded, else 207 with a BatchOperationResult whose errors name each failed part (clause 4.3.6.3): this
+ * broker's (no registrationId) and each source's, with the status it answered.
+ */
+final class ForwardedWrites {
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    private final DistributedWrites writes;
+
+    ForwardedWrites(DistributedWrites writes) {
+        this.writes = writes;
+    }
+
+    /** This broker's part of a write, given the attributes left to it; false when it was only partly done (207). */
+    @FunctionalInterface
+    interface LocalPart {
+        boolean write(Set<String> attributes);
+    }
+
+    /** What a source is sent, given its share: method, path and query below /ngsi-ld/v1, and body (or null). */
+    @FunctionalInterface
+    interface RemotePart {
+        Forwarder.Write write(DistributedWrites.Share share, String via);
+    }
+
+    /**
+     * Whether sources take part in this write: not when the request asks {@code local=true}, comes back through this
+     * node, or no source is registered for it.
+     */
+    DistributedWrites.Split split(NgsiLdExchange exchange, String operation, String entityId, String type, Set<String> attributes) {
+        if (writes == null || Parameters.flag(exchange.http(), "local") || writes.looped(exchange.caller(), exchange.http().header("Via"))) {
+            return null;
+        }
+        DistributedWrites.Split split = writes.split(exchange.caller(), operation, entityId, type, attributes,
+                exchange.context()::expandTerm);
+        return split.distributed() ? split : null;
+    }
+
+    /** Whether sources take part in a purge of the type (expanded). */
+    DistributedWrites.Split splitPurge(NgsiLdExchange exchange, String type) {
+        if (writes == null || Parameters.flag(exchange.http(), "local") || writes.looped(exchange.caller(), exchange.http().header("Via"))) {
+            return null;
+        }
+        DistributedWrites.Split split = writes.splitPurge(exchange.caller(), type);
+        return split.distributed() ? split : null;
+    }
+
+    /**
+     * Does the write: this broker's part (when any is left to it), each source's, and answers: {@code success} when all
+     * succeeded, else 207 listing what failed.
+     */
+    void run(NgsiLdExchange exchange, String entityId, DistributedWrites.Split split, LocalPart local, RemotePart remote, int success) {
+        ArrayNode errors = NODES.arrayNode();
+        boolean anySucceeded = false;
+        if (split.local()) {
+            try {
+                if (local.write(split.localAttributes())) {
+                    anySucceeded = true;
+                } else {
+                    errors.addObject().put("entityId", entityId).set("error", problem(207, "Partly written here",
+                            "Some attributes were not written here"));
+                }
+            } catch (MeridianException e) {
+                errors.addObject().put("entityId", entityId).set("error", ProblemDetails.of(e));
+            }
+        }
+        String via = writes.via(exchange.caller(), exchange.http().header("Via"));
+        List<Forwarder.Outcome> outcomes = writes.send(split, share -> remote.write(share, via));
+        for (Forwarder.Outcome outcome : outcomes) {
+            if (outcome.succeeded() && outcome.status() != 207) {
+                anySucceeded = true;
+                continue;
+            }
+            ObjectNode error = errors.addObject().put("entityId", entityId).put("registrationId", outcome.source().id());
+            error.set("error", sourceProblem(outcome));
+        }
+        if (errors.isEmpty()) {
+            exchange.http().status(success);
+            return;
+        }
+        ObjectNode result = NODES.objectNode();
+        ArrayNode succeeded = result.putArray("success");
+        if (anySucceeded) {
+            succeeded.add(entityId);
+        }
+        result.set("errors", errors);
+        exchange.respond(207, result, MediaTypes.JSON);
+    }
+
+    /** What a source's failed part says: its own ProblemDetails when it sent one, else one made of its status. */
+    static JsonNode sourceProblem(Forwarder.Outcome outcome) {
+        if (outcome.failure() != null) {
+            return problem(504, "The context source did not answer", outcome.source().label() + ": " + outcome.failure());
+        }
+        JsonNode problem = outcome.problem();
+        if (problem != null && problem.path("status").isInt()) {
+            return problem;
+        }
+        ObjectNode made = problem(outcome.status(), "The context source answered " + outcome.status(), outcome.source().label());
+        if (problem != null && problem.path("title").isTextual()) {
+            made.put("title", problem.path("title").asText());
+        }
+        return made;
+    }
+
+    private static ObjectNode problem(int status, String title, String detail) {
+        ObjectNode problem = NODES.objectNode();
+        problem.put("type", status == 404 ? "https://uri.etsi.org/ngsi-ld/errors/ResourceNotFound"
+                : status == 409 ? "https://uri.etsi.org/ngsi-ld/errors/AlreadyExists"
+                : status == 400 ? "https://uri.etsi.org/ngsi-ld/errors/BadRequestData"
+                : "https://uri.etsi.org/ngsi-ld/errors/InternalError");
+        problem.put("title", title).put("status", status).put("detail", detail);
+        return problem;
+    }
+
+    /**
+     * The body a source receives: the attributes of its share (all when it takes the whole entity), in the request's
+     * terms — with the request's @context inside when it came as JSON-LD.
+     */
+    static ObjectNode body(NgsiLdExchange exchange, ObjectNode whole, DistributedWrites.Share share) {
+        ObjectNode body = share.whole() ? whole.deepCopy() : DistributedWrites.only(whole, share.attributes());
+        if (exchange.http().header("Link") == null && exchange.contextValue() != null) {
+            body.set("@context", exchange.contextValue());
+        }
+        return body;
+    }
+
+    /** The body with only the attributes left to this broker (the body itself when it keeps them all). */
+    static JsonNode narrowed(JsonNode body, Set<String> attributes) {
+        if (!(body instanceof ObjectNode object) || DistributedWrites.attributesOf(body).equals(attributes)) {
+            return body;
+        }
+        return DistributedWrites.only(object, attributes);
+    }
+
+    /** The Link header a source receives: the request's, when its @context came in one. */
+    static String link(NgsiLdExchange exchange) {
+        return exchange.http().header("Link");
+    }
+
+    /** The request's query string, as sent ("?…"), or "". */
+    static String query(NgsiLdExchange exchange, Function<String, String> keep) {
+        String query = exchange.http().queryString();
+        if (query == null || query.isEmpty()) {
+            return "";
+        }
+        String kept = keep.apply(query);
+        return kept.isEmpty() ? "" : "?" + kept;
+    }
+}

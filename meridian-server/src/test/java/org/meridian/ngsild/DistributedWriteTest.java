@@ -1,0 +1,133 @@
+package org.meridian.ngsild;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.meridian.app.MeridianServer;
+import org.meridian.ingest.IngestSettings;
+import org.meridian.testing.Api;
+import org.meridian.testing.TestServer;
+
+/**
+ * Clause 4.3.6.3: writes that a registered context source takes part in, between two real servers with their own
+ * databases. Inclusive: written on both; exclusive: the registered attributes there, the rest here; redirect: there
+ * alone; a source that fails is a 207 naming it, and this broker's part stands; local=true stays here.
+ */
+@Tag("clause-5.9")
+class DistributedWriteTest {
+    private static MeridianServer district;
+    private static Api districtApi;
+    private final Api city = TestServer.api();
+    private String tenant;
+
+    @BeforeAll
+    static void districtNode(@TempDir Path data) {
+        district = TestServer.startOwn(data, Map.of(IngestSettings.MQTT_PORT, "-1"));
+        districtApi = TestServer.client(district);
+    }
+
+    @AfterAll
+    static void stop() {
+        district.close();
+    }
+
+    @BeforeEach
+    void tenant() {
+        tenant = TestServer.newTenant();
+        // The district's tenant exists once it holds something.
+        assertThat(districtApi.post("/ngsi-ld/v1/entities", """
+                {"id": "urn:ngsi-ld:Thing:seed", "type": "Thing"}""").tenant(tenant).send().status()).isEqualTo(201);
+    }
+
+    private void register(String mode, String information, String endpoint) {
+        Api.Response registered = city.post("/ngsi-ld/v1/csourceRegistrations", """
+                {"type": "ContextSourceRegistration", "mode": "%s", "operations": ["redirectionOps", "createBatch", "deleteBatch"],
+                 "information": [%s], "endpoint": "%s", "contextSourceInfo": [{"key": "Authorization", "value": "%s"}]}"""
+                .formatted(mode, information, endpoint, districtApi.authorization())).tenant(tenant).send();
+        assertThat(registered.status()).as(registered.toString()).isEqualTo(201);
+    }
+
+    private Api.Response at(Api api, String path) {
+        return api.get(path).tenant(tenant).send();
+    }
+
+    private static final String VEHICLE = """
+            {"id": "urn:ngsi-ld:Vehicle:v1", "type": "Vehicle",
+             "speed": {"type": "Property", "value": 56}, "brand": {"type": "Property", "value": "BYD"}}""";
+
+    @Test
+    void anInclusiveSourceIsWrittenAsThisBrokerIsAndLocalTrueStaysHere() {
+        register("inclusive", "{\"entities\": [{\"type\": \"Vehicle\"}]}", districtApi.base() + "/ngsi-ld/v1");
+        Api.Response created = city.post("/ngsi-ld/v1/entities", VEHICLE).tenant(tenant).send();
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        assertThat(at(city, "/ngsi-ld/v1/entities/urn:ngsi-ld:Vehicle:v1?local=true").status()).isEqualTo(200);
+        assertThat(at(districtApi, "/ngsi-ld/v1/entities/urn:ngsi-ld:Vehicle:v1").json().path("speed").path("value").asInt()).isEqualTo(56);
+
+        Api.Response updated = city.patch("/ngsi-ld/v1/entities/urn:ngsi-ld:Vehicle:v1/attrs",
+                "{\"speed\": {\"type\": \"Property\", \"value\": 60}}").tenant(tenant).send();
+        assertThat(updated.status()).as(updated.toString()).isEqualTo(204);
+        assertThat(at(districtApi, "/ngsi-ld/v1/entities/urn:ngsi-ld:Vehicle:v1").json().path("speed").path("value").asInt()).isEqualTo(60);
+
+        assertThat(city.post("/ngsi-ld/v1/entities?local=true", VEHICLE.replace(":v1", ":v2")).tenant(tenant).send().status()).isEqualTo(201);
+        assertThat(at(districtApi, "/ngsi-ld/v1/entities/urn:ngsi-ld:Vehicle:v2").status()).as("local=true is not forwarded").isEqualTo(404);
+
+        // A batch: one request to the source with every entity it takes.
+        Api.Response batch = city.post("/ngsi-ld/v1/entityOperations/create", "[" + VEHICLE.replace(":v1", ":v3") + ","
+                + VEHICLE.replace(":v1", ":v4") + "]").tenant(tenant).send();
+        assertThat(batch.status()).as(batch.toString()).isEqualTo(201);
+        assertThat(at(districtApi, "/ngsi-ld/v1/entities?type=Vehicle").json()).hasSize(3);
+
+        assertThat(city.delete("/ngsi-ld/v1/entities/urn:ngsi-ld:Vehicle:v1").tenant(tenant).send().status()).isEqualTo(204);
+        assertThat(at(districtApi, "/ngsi-ld/v1/entities/urn:ngsi-ld:Vehicle:v1").status()).isEqualTo(404);
+        assertThat(at(city, "/ngsi-ld/v1/entities/urn:ngsi-ld:Vehicle:v1?local=true").status()).isEqualTo(404);
+    }
+
+    @Test
+    void anExclusiveSourceTakesItsAttributesAndARedirectSourceTheWholeEntity() {
+        register("exclusive", "{\"entities\": [{\"type\": \"Vehicle\", \"id\": \"urn:ngsi-ld:Vehicle:v1\"}], \"propertyNames\": [\"speed\"]}",
+                districtApi.base() + "/ngsi-ld/v1");
+        assertThat(city.post("/ngsi-ld/v1/entities", VEHICLE).tenant(tenant).send().status()).isEqualTo(201);
+        JsonNode here = at(city, "/ngsi-ld/v1/entities/urn:ngsi-ld:Vehicle:v1?local=true").json();
+        assertThat(here.has("brand")).isTrue();
+        assertThat(here.has("speed")).as("the source's attribute is not kept here").isFalse();
+        JsonNode there = at(districtApi, "/ngsi-ld/v1/entities/urn:ngsi-ld:Vehicle:v1").json();
+        assertThat(there.path("speed").path("value").asInt()).isEqualTo(56);
+        assertThat(there.has("brand")).as("only what it is registered for").isFalse();
+
+        register("redirect", "{\"entities\": [{\"type\": \"Truck\"}]}", districtApi.base() + "/ngsi-ld/v1");
+        Api.Response truck = city.post("/ngsi-ld/v1/entities", VEHICLE.replace("Vehicle", "Truck")).tenant(tenant).send();
+        assertThat(truck.status()).as(truck.toString()).isEqualTo(201);
+        assertThat(at(city, "/ngsi-ld/v1/entities/urn:ngsi-ld:Truck:v1?local=true").status()).as("redirected: not here").isEqualTo(404);
+        assertThat(at(districtApi, "/ngsi-ld/v1/entities/urn:ngsi-ld:Truck:v1").status()).isEqualTo(200);
+        assertThat(city.delete("/ngsi-ld/v1/entities/urn:ngsi-ld:Truck:v1").tenant(tenant).send().status()).isEqualTo(204);
+        assertThat(at(districtApi, "/ngsi-ld/v1/entities/urn:ngsi-ld:Truck:v1").status()).isEqualTo(404);
+    }
+
+    @Test
+    void aSourceThatFailsIsNamedAndThisBrokersPartStands() {
+        register("inclusive", "{\"entities\": [{\"type\": \"Vehicle\"}]}", "http://127.0.0.1:9/nowhere");
+        Api.Response created = city.post("/ngsi-ld/v1/entities", VEHICLE).tenant(tenant).send();
+        assertThat(created.status()).as(created.toString()).isEqualTo(207);
+        JsonNode error = created.json().path("errors").get(0);
+        assertThat(error.path("entityId").asText()).isEqualTo("urn:ngsi-ld:Vehicle:v1");
+        assertThat(error.path("registrationId").asText()).startsWith("urn:ngsi-ld:ContextSourceRegistration:");
+        assertThat(error.path("error").path("status").asInt()).isEqualTo(504);
+        assertThat(created.json().path("success").get(0).asText()).isEqualTo("urn:ngsi-ld:Vehicle:v1");
+        assertThat(at(city, "/ngsi-ld/v1/entities/urn:ngsi-ld:Vehicle:v1?local=true").status()).isEqualTo(200);
+
+        // This broker's own refusal is an error of the answer too, and the source is still written.
+        register("inclusive", "{\"entities\": [{\"type\": \"Vehicle\"}]}", districtApi.base() + "/ngsi-ld/v1");
+        Api.Response again = city.post("/ngsi-ld/v1/entities", VEHICLE).tenant(tenant).send();
+        assertThat(again.status()).isEqualTo(207);
+        assertThat(again.json().path("errors").toString()).contains("\"status\":409", "\"status\":504");
+        assertThat(at(districtApi, "/ngsi-ld/v1/entities/urn:ngsi-ld:Vehicle:v1").status()).isEqualTo(200);
+    }
+}
