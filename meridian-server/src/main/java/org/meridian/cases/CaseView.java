@@ -63,17 +63,9 @@ public record CaseView(String id, String tenant, String category, String urgency
         }
         switch (event.kind()) {
             case "reported" -> {
-                next.category = data.path("category").asText();
-                next.urgency = data.path("urgency").asText("normal");
-                next.description = data.path("description").asText("");
-                next.longitude = data.path("longitude").asDouble();
-                next.latitude = data.path("latitude").asDouble();
-                next.address = text(data, "address");
-                next.district = text(data, "district");
-                next.source = data.path("source").asText();
+                report(next, data, event.at());
                 next.reporters = new ArrayList<>(List.of(event.actor()));
                 next.state = CaseState.RECEIVED;
-                next.createdAt = event.at();
             }
             case "verified" -> next.state = CaseState.VERIFIED;
             case "registered" -> next.state = CaseState.REGISTERED;
@@ -129,17 +121,9 @@ public record CaseView(String id, String tenant, String category, String urgency
             case "reopened" -> reopen(next);
             case "referred-in" -> {
                 // A case a node below referred here: the report as it was made there; its reporters stay there.
-                next.category = data.path("category").asText();
-                next.urgency = data.path("urgency").asText("normal");
-                next.description = data.path("description").asText("");
-                next.longitude = data.path("longitude").asDouble();
-                next.latitude = data.path("latitude").asDouble();
-                next.address = text(data, "address");
-                next.district = text(data, "district");
-                next.source = data.path("source").asText();
+                report(next, data, event.at());
                 next.reporters = List.of();
                 next.state = CaseState.REGISTERED;
-                next.createdAt = event.at();
                 next.referredFrom = text(data, "from");
             }
             case "referred" -> {
@@ -178,6 +162,19 @@ public record CaseView(String id, String tenant, String category, String urgency
             default -> throw new IllegalStateException("an event of an unknown kind in case " + id + ": " + event.kind());
         }
         return next.build();
+    }
+
+    /** What a report says of the problem, as a reported or referred-in event carries it. */
+    private static void report(Builder next, JsonNode data, Instant at) {
+        next.category = data.path("category").asText();
+        next.urgency = data.path("urgency").asText("normal");
+        next.description = data.path("description").asText("");
+        next.longitude = data.path("longitude").asDouble();
+        next.latitude = data.path("latitude").asDouble();
+        next.address = text(data, "address");
+        next.district = text(data, "district");
+        next.source = data.path("source").asText();
+        next.createdAt = at;
     }
 
     /** Back to registration, to be dispatched afresh; its next closure is rated afresh too. */

@@ -7,20 +7,12 @@ import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.meridian.app.MeridianServer;
-import org.meridian.ingest.IngestSettings;
 import org.meridian.testing.Api;
-import org.meridian.testing.TestServer;
 
 /**
  * Clause 4.3.6.2 with 5.7.2: a city node queries entities that it and a district node hold, between two real servers
@@ -28,29 +20,12 @@ import org.meridian.testing.TestServer;
  * out of the answer and named.
  */
 @Tag("clause-5.9")
-class DistributedQueryTest {
+class DistributedQueryTest extends CityAndDistrict {
     private static final String AREA_OF_DISTRICT = "[[[116.30,39.90],[116.40,39.90],[116.40,40.00],[116.30,40.00],[116.30,39.90]]]";
     private static final String AREA_ELSEWHERE = "[[[117.30,39.90],[117.40,39.90],[117.40,40.00],[117.30,40.00],[117.30,39.90]]]";
 
-    private static MeridianServer district;
-    private static Api districtApi;
-    private final Api city = TestServer.api();
-    private String tenant;
-
-    @BeforeAll
-    static void districtNode(@TempDir Path data) {
-        district = TestServer.startOwn(data, Map.of(IngestSettings.MQTT_PORT, "-1"));
-        districtApi = TestServer.client(district);
-    }
-
-    @AfterAll
-    static void stop() {
-        district.close();
-    }
-
     @BeforeEach
     void data() {
-        tenant = TestServer.newTenant();
         create(districtApi, "dc-1", 35, 116.35);
         create(districtApi, "dc-2", 20, 116.36);
         // The city holds dc-2 too, with a later reading, and one station of its own.

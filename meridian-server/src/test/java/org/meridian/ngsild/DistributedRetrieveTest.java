@@ -4,44 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.ServerSocket;
-import java.nio.file.Path;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.meridian.app.MeridianServer;
-import org.meridian.ingest.IngestSettings;
 import org.meridian.testing.Api;
-import org.meridian.testing.TestServer;
 
 /**
  * Clause 4.3.6 with 5.7.1: a city node retrieves an entity a district node holds, through a registration, between two
  * real servers with their own databases. The district asks for credentials, which the registration carries.
  */
 @Tag("clause-5.9")
-class DistributedRetrieveTest {
-    private static MeridianServer district;
-    private static Api districtApi;
-    private final Api city = TestServer.api();
-    private String tenant;
-
-    @BeforeAll
-    static void districtNode(@TempDir Path data) {
-        district = TestServer.startOwn(data, Map.of(IngestSettings.MQTT_PORT, "-1"));
-        districtApi = TestServer.client(district);
-    }
-
-    @AfterAll
-    static void stop() {
-        district.close();
-    }
-
+class DistributedRetrieveTest extends CityAndDistrict {
     @BeforeEach
     void tenant() {
-        tenant = TestServer.newTenant();
         assertThat(districtApi.post("/ngsi-ld/v1/entities", """
                 {"id": "urn:ngsi-ld:AirQualityObserved:dc-1", "type": "AirQualityObserved",
                  "pm25": {"type": "Property", "value": 35, "observedAt": "2026-12-06T08:00:00Z"},

@@ -3,18 +3,10 @@ package org.meridian.ngsild;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Path;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.meridian.app.MeridianServer;
-import org.meridian.ingest.IngestSettings;
 import org.meridian.testing.Api;
-import org.meridian.testing.TestServer;
 
 /**
  * Clause 4.3.6.3: writes that a registered context source takes part in, between two real servers with their own
@@ -22,26 +14,9 @@ import org.meridian.testing.TestServer;
  * alone; a source that fails is a 207 naming it, and this broker's part stands; local=true stays here.
  */
 @Tag("clause-5.9")
-class DistributedWriteTest {
-    private static MeridianServer district;
-    private static Api districtApi;
-    private final Api city = TestServer.api();
-    private String tenant;
-
-    @BeforeAll
-    static void districtNode(@TempDir Path data) {
-        district = TestServer.startOwn(data, Map.of(IngestSettings.MQTT_PORT, "-1"));
-        districtApi = TestServer.client(district);
-    }
-
-    @AfterAll
-    static void stop() {
-        district.close();
-    }
-
+class DistributedWriteTest extends CityAndDistrict {
     @BeforeEach
     void tenant() {
-        tenant = TestServer.newTenant();
         // The district's tenant exists once it holds something.
         assertThat(districtApi.post("/ngsi-ld/v1/entities", """
                 {"id": "urn:ngsi-ld:Thing:seed", "type": "Thing"}""").tenant(tenant).send().status()).isEqualTo(201);
@@ -85,7 +60,20 @@ class DistributedWriteTest {
         assertThat(batch.status()).as(batch.toString()).isEqualTo(201);
         assertThat(at(districtApi, "/ngsi-ld/v1/entities?type=Vehicle").json()).hasSize(3);
 
-        assertThat(city.delete("/ngsi-ld/v1/entities/urn:ngsi-ld:Vehicle:v1").tenant(tenant).send().status()).isEqualTo(204);
+        // A registration of the district pointing back at the city: the write comes back, and is refused there.
+        Api.Response loop = districtApi.post("/ngsi-ld/v1/csourceRegistrations", """
+                {"type": "ContextSourceRegistration", "information": [{"entities": [{"type": "Vehicle"}]}],
+                 "operations": ["redirectionOps"], "endpoint": "%s", "contextSourceInfo": [{"key": "Authorization", "value": "%s"}]}"""
+                .formatted(city.base() + "/ngsi-ld/v1", city.authorization())).tenant(tenant).send();
+        assertThat(loop.status()).as(loop.toString()).isEqualTo(201);
+        Api.Response looped = city.patch("/ngsi-ld/v1/entities/urn:ngsi-ld:Vehicle:v1/attrs",
+                "{\"speed\": {\"type\": \"Property\", \"value\": 61}}").tenant(tenant).send();
+        // The district's own answer to the city was partial: its forward came back and the city refused it (508).
+        assertThat(looped.status()).as(looped.toString()).isEqualTo(207);
+        assertThat(looped.json().path("errors").get(0).path("registrationId").asText()).startsWith("urn:ngsi-ld:ContextSourceRegistration:");
+        assertThat(at(districtApi, "/ngsi-ld/v1/entities/urn:ngsi-ld:Vehicle:v1").json().path("speed").path("value").asInt()).isEqualTo(61);
+
+        assertThat(city.delete("/ngsi-ld/v1/entities/urn:ngsi-ld:Vehicle:v1").tenant(tenant).send().status()).isEqualTo(207);
         assertThat(at(districtApi, "/ngsi-ld/v1/entities/urn:ngsi-ld:Vehicle:v1").status()).isEqualTo(404);
         assertThat(at(city, "/ngsi-ld/v1/entities/urn:ngsi-ld:Vehicle:v1?local=true").status()).isEqualTo(404);
     }

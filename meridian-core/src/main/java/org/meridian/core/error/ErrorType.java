@@ -20,6 +20,8 @@ public enum ErrorType implements ErrorCode {
     TOO_COMPLEX_QUERY("TooComplexQuery", 403, "The query is too complex"),
     TOO_MANY_RESULTS("TooManyResults", 403, "The query would return too many results"),
     LD_CONTEXT_NOT_AVAILABLE("LdContextNotAvailable", 503, "A JSON-LD @context could not be retrieved"),
+    /** A forwarded write that came back through this broker (clause 6.3.18): a loop of registrations. */
+    LOOP_DETECTED("LoopDetected", 508, "The request came back through this broker"),
     INTERNAL_ERROR("InternalError", 500, "An internal error occurred"),
     /** Not an NGSI-LD error type: Meridian's own, for back-pressure (device ingest, large bodies, stopping). */
     OVERLOADED("Overloaded", 503, "The server is busy; send the request again later", false),

@@ -40,15 +40,15 @@ final class ForwardedBatches {
     }
 
     /**
-     * How the batch of entities splits, or null when no source takes part ({@code local=true}, a loop, no
-     * registration): the caller runs it as usual. Elements that are not entities with an id are left to this
+     * How the batch of entities splits, or null when no source takes part ({@code local=true}, no registration): the
+     * caller runs it as usual; a batch that comes back through this node is refused (508). Elements that are not entities with an id are left to this
      * broker, which refuses them as it always does.
      */
     Plan plan(NgsiLdExchange exchange, String operation, ArrayNode batch, Function<JsonNode, JsonLdContext> contextOf) {
-        if (writes == null || org.meridian.platform.http.Parameters.flag(exchange.http(), "local")
-                || writes.looped(exchange.caller(), exchange.http().header("Via"))) {
+        if (writes == null || org.meridian.platform.http.Parameters.flag(exchange.http(), "local")) {
             return null;
         }
+        ForwardedWrites.refuseLoop(exchange, writes);
         Map<Registration, ArrayNode> remote = new LinkedHashMap<>();
         ArrayNode local = NODES.arrayNode();
         List<String> ids = new ArrayList<>();
@@ -86,10 +86,10 @@ final class ForwardedBatches {
 
     /** How a batch of ids to delete splits, or null when no source takes part. */
     Plan planDelete(NgsiLdExchange exchange, ArrayNode ids, Function<String, String> localType) {
-        if (writes == null || org.meridian.platform.http.Parameters.flag(exchange.http(), "local")
-                || writes.looped(exchange.caller(), exchange.http().header("Via"))) {
+        if (writes == null || org.meridian.platform.http.Parameters.flag(exchange.http(), "local")) {
             return null;
         }
+        ForwardedWrites.refuseLoop(exchange, writes);
         Map<Registration, ArrayNode> remote = new LinkedHashMap<>();
         ArrayNode local = NODES.arrayNode();
         List<String> all = new ArrayList<>();

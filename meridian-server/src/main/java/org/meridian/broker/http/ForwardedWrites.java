@@ -43,13 +43,14 @@ final class ForwardedWrites {
     }
 
     /**
-     * Whether sources take part in this write: not when the request asks {@code local=true}, comes back through this
-     * node, or no source is registered for it.
+     * Whether sources take part in this write: not when the request asks {@code local=true} or no source is registered
+     * for it; a write that comes back through this node is refused.
      */
     DistributedWrites.Split split(NgsiLdExchange exchange, String operation, String entityId, String type, Set<String> attributes) {
-        if (writes == null || Parameters.flag(exchange.http(), "local") || writes.looped(exchange.caller(), exchange.http().header("Via"))) {
+        if (writes == null || Parameters.flag(exchange.http(), "local")) {
             return null;
         }
+        refuseLoop(exchange, writes);
         DistributedWrites.Split split = writes.split(exchange.caller(), operation, entityId, type, attributes,
                 exchange.context()::expandTerm);
         return split.distributed() ? split : null;
@@ -57,11 +58,23 @@ final class ForwardedWrites {
 
     /** Whether sources take part in a purge of the type (expanded). */
     DistributedWrites.Split splitPurge(NgsiLdExchange exchange, String type) {
-        if (writes == null || Parameters.flag(exchange.http(), "local") || writes.looped(exchange.caller(), exchange.http().header("Via"))) {
+        if (writes == null || Parameters.flag(exchange.http(), "local")) {
             return null;
         }
+        refuseLoop(exchange, writes);
         DistributedWrites.Split split = writes.splitPurge(exchange.caller(), type);
         return split.distributed() ? split : null;
+    }
+
+    /**
+     * A write that comes back through this broker (its alias in {@code Via}) is refused, 508 (clause 6.3.18): the broker
+     * up the chain is doing it already, and doing it again here would write it twice.
+     */
+    static void refuseLoop(NgsiLdExchange exchange, DistributedWrites writes) {
+        if (writes.looped(exchange.caller(), exchange.http().header("Via"))) {
+            throw new MeridianException(org.meridian.core.error.ErrorType.LOOP_DETECTED, "This write came back through this broker"
+                    + " (its Via names it): a loop of context source registrations");
+        }
     }
 
     /**
