@@ -96,7 +96,7 @@ public final class BrokerCapability implements Capability {
                 temporal, contexts, planner, settings.defaultLimit(), settings.maxLimit(), settings.temporalMaxInstances(),
                 contextSources, identity, distributed,
                 new DistributedDiscovery(contextSources, forwarder, identity, policies, contexts.core()),
-                new DistributedWrites(contextSources, forwarder, identity));
+                new DistributedWrites(contextSources, forwarder, identity, writes));
         Services services = platform.services();
         services.provide(ContextService.class, contexts);
         services.provide(MeasurementWriter.class, new MeasurementWriter(writer, writes, transactions, entityStore));

@@ -26,11 +26,13 @@ public final class DistributedWrites {
     private final ContextSourceService sources;
     private final Forwarder forwarder;
     private final SourceIdentity identity;
+    private final WritePolicies policies;
 
-    public DistributedWrites(ContextSourceService sources, Forwarder forwarder, SourceIdentity identity) {
+    public DistributedWrites(ContextSourceService sources, Forwarder forwarder, SourceIdentity identity, WritePolicies policies) {
         this.sources = sources;
         this.forwarder = forwarder;
         this.identity = identity;
+        this.policies = policies;
     }
 
     public Forwarder forwarder() {
@@ -64,19 +66,32 @@ public final class DistributedWrites {
     /**
      * @param operation the operation's name (clause 4.20: createEntity, updateAttrs, deleteEntity…)
      * @param entityId the entity written
-     * @param type its type (expanded) when known, or null: sources registered for any type are then candidates
+     * @param knownType its type (expanded) as the body names it or this broker holds it, asked only when some source is
+     *                  registered for the id (a write nobody else takes costs nothing more); null when unknown:
+     *                  sources registered for any type are then candidates
      * @param attributes the attributes the write carries, by their names in the request (none for a whole-entity
      *                   delete: every source registered for the entity takes part)
      * @param expand a name in the request's terms to its expanded IRI
+     * @throws org.meridian.core.error.MeridianException 403 when sources take part and the caller may not write the
+     *         entity's type here (or its type is unknown and the caller's writes are restricted): a source is never
+     *         sent what this broker would refuse
      */
-    public Split split(Caller caller, String operation, String entityId, String type, Set<String> attributes,
-                       UnaryOperator<String> expand) {
-        RegistrationFilter filter = new RegistrationFilter(type == null ? null : Set.of(type), Set.of(entityId), null, null,
-                null, null, null, null);
+    public Split split(Caller caller, String operation, String entityId, java.util.function.Supplier<String> knownType,
+                       Set<String> attributes, UnaryOperator<String> expand) {
+        List<Registration> candidates = sources.sourcesFor(caller, operation, new RegistrationFilter(null, Set.of(entityId), null,
+                null, null, null, null, null));
+        if (candidates.isEmpty()) {
+            return new Split(List.of(), attributes, true);
+        }
+        String type = knownType.get();
+        Set<String> writable = policies.writable(caller);
+        if (writable != null && (type == null || !writable.contains(type))) {
+            throw WritePolicies.notYours(entityId);
+        }
         List<Share> shares = new ArrayList<>();
         Set<String> local = new LinkedHashSet<>(attributes);
         boolean localWhole = true;
-        for (Registration source : sources.sourcesFor(caller, operation, filter)) {
+        for (Registration source : candidates) {
             if (source.mode() == Registration.Mode.AUXILIARY) {
                 continue;
             }
@@ -116,13 +131,22 @@ public final class DistributedWrites {
         List<Share> shares = new ArrayList<>();
         boolean local = true;
         for (Registration source : sources.sourcesFor(caller, "deleteEntity", filter)) {
-            if (source.mode() == Registration.Mode.AUXILIARY) {
+            // Only a source registered for the type as such, whole entities: one registered for some ids, a pattern or
+            // some attributes is not sent a purge of every entity of the type it holds.
+            boolean whole = source.information().stream().anyMatch(info -> !info.namesAttributes() && info.entities().stream()
+                    .anyMatch(entity -> entity.type().equals(type) && entity.id() == null && entity.idPattern() == null));
+            if (source.mode() == Registration.Mode.AUXILIARY || !whole) {
                 continue;
             }
-            boolean whole = source.information().stream().anyMatch(info -> !info.namesAttributes());
-            shares.add(new Share(source, Set.of(), whole));
-            if (source.mode() == Registration.Mode.REDIRECT && whole) {
+            shares.add(new Share(source, Set.of(), true));
+            if (source.mode() == Registration.Mode.REDIRECT) {
                 local = false;
+            }
+        }
+        if (!shares.isEmpty()) {
+            Set<String> writable = policies.writable(caller);
+            if (writable != null && !writable.contains(type)) {
+                throw WritePolicies.notYours(type);
             }
         }
         return new Split(List.copyOf(shares), Set.of(), local);

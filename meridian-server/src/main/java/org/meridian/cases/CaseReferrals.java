@@ -22,8 +22,9 @@ import org.meridian.core.security.Caller;
  * ({@link #referred}, {@link #delivered}), then reads the node above's events back into it as {@code upstream}
  * events ({@link #follow}), and closes it when it is closed there. Above, it is a case like any other, opened by a
  * {@code referred-in} event that carries the report and everything that happened below ({@link #receive}), whose
- * events the node below alone may read back ({@link #upstream}). A case referred on from the city to the province
- * keeps the id the city gave it, so one case has one id above the node where it was reported: {@code node:id}.
+ * events the node below alone may read back ({@link #upstream}). Above, the case's id is the sending node's name and
+ * its id there ({@code east-district:20261206-000001}; referred on to the province, {@code city:east-district:…}): the
+ * one identity, and no node can take another's ids.
  */
 public final class CaseReferrals {
     /** Most events a referral carries from below; most events one read back brings. */
@@ -73,12 +74,17 @@ public final class CaseReferrals {
         ObjectNode out = NODES.objectNode();
         out.put("case", view.id());
         String reason = "";
+        long generation = 0;
         for (CaseEvent event : events) {
             if (event.kind().equals("referred")) {
                 reason = event.data().path("reason").asText("");
+                generation = event.seq();
             }
         }
         out.put("reason", reason);
+        // Which referral of the case this is (the place of its referred event): the node above tells a referral sent
+        // again after a lost answer (the same) from one made again after the case came back closed (a later one).
+        out.put("generation", generation);
         ObjectNode report = out.putObject("report");
         report.put("category", view.category()).put("urgency", view.urgency()).put("description", view.description())
                 .put("longitude", view.longitude()).put("latitude", view.latitude()).put("source", view.source());
@@ -219,8 +225,9 @@ public final class CaseReferrals {
         if (!history.isArray() || history.size() > MAX_HISTORY) {
             throw invalid("history is the case's events below, at most " + MAX_HISTORY);
         }
+        long generation = referral.path("generation").asLong(0);
         ObjectNode data = NODES.objectNode();
-        data.put("from", from).put("case", below).put("reason", reason);
+        data.put("from", from).put("client", caller.subject()).put("case", below).put("reason", reason).put("generation", generation);
         data.put("category", text(report, "category", 64)).put("urgency", urgency)
                 .put("description", text(report, "description", CaseMachine.MAX_TEXT))
                 .put("longitude", longitude).put("latitude", latitude).put("source", source);
@@ -234,7 +241,8 @@ public final class CaseReferrals {
             }
             events.add(shareable((ObjectNode) event));
         }
-        String id = below.indexOf(':') >= 0 ? below : slug(from) + ":" + below;
+        // Named by the node that sent it, whatever it says: no node can take another's case ids.
+        String id = slug(from) + ":" + below;
         Instant now = service.clock.instant();
         List<CaseView> changed = new ArrayList<>();
         Received received = service.transactions.inTransaction(connection -> {
@@ -242,13 +250,15 @@ public final class CaseReferrals {
             WorkingCalendar calendar = service.calendar(connection, caller.tenant());
             CaseView view = lockedOrNull(connection, caller.tenant(), id);
             if (view != null) {
-                if (!from.equals(view.referredFrom())) {
+                List<CaseEvent> log = service.cases.events(connection, caller.tenant(), id);
+                if (!caller.subject().equals(referrer(log))) {
                     throw new MeridianException(CaseError.WRONG_STATE, "The case " + id + " here is not one " + from + " referred");
                 }
-                if (!view.state().open()) {
+                if (!view.state().open() && generation > lastGeneration(log)) {
                     Deadlines deadlines = service.deadlines(connection, caller.tenant(), calendar, view.category());
                     CaseEvent reopened = CaseMachine.decide(view, new CaseAction.Reopen("Referred again by " + from + ": " + reason),
                             Actor.of(caller.unrestricted() ? caller : Caller.system(caller.tenant(), caller.subject())), now, deadlines);
+                    reopened.data().put("generation", generation);
                     changed.add(append(connection, view, reopened));
                 }
                 return new Received(id, false);
@@ -275,7 +285,7 @@ public final class CaseReferrals {
         return service.transactions.readOnly(connection -> {
             List<CaseEvent> events = service.cases.events(connection, caller.tenant(), id);
             CaseView view = CaseView.of(id, caller.tenant(), events);
-            if (events.isEmpty() || !from.equals(view.referredFrom())) {
+            if (events.isEmpty() || !caller.subject().equals(referrer(events))) {
                 throw new MeridianException(CaseError.NOT_FOUND, "No case " + id + " referred by " + from);
             }
             ObjectNode out = NODES.objectNode().put("id", id).put("state", view.state().id()).put("lastSeq", view.version());
@@ -289,6 +299,23 @@ public final class CaseReferrals {
             }
             return out;
         });
+    }
+
+    /** The client that referred the case here (its first event's): it alone refers it again and reads it back. */
+    private static String referrer(List<CaseEvent> events) {
+        return events.isEmpty() || !events.getFirst().kind().equals("referred-in") ? null
+                : events.getFirst().data().path("client").asText(null);
+    }
+
+    /** The latest referral from below the case has taken in: its first, or a later one that reopened it. */
+    private static long lastGeneration(List<CaseEvent> events) {
+        long last = 0;
+        for (CaseEvent event : events) {
+            if (event.kind().equals("referred-in") || event.kind().equals("reopened")) {
+                last = Math.max(last, event.data().path("generation").asLong(0));
+            }
+        }
+        return last;
     }
 
     /** A node's name as the first part of the ids it gives cases above it: lower case, letters, digits and hyphens. */

@@ -54,7 +54,7 @@ public final class CaseService {
 
     /** The node above this one, when there is one: where a dispatcher refers the cases this node cannot solve. */
     public interface Upward {
-        /** The node above's name, as the referral says it. */
+        /** The node above's name, as the referral says it; null until the node above has said it. */
         String name();
 
         /** A case was referred just now: take it up without waiting for the next round. */
@@ -232,7 +232,7 @@ public final class CaseService {
             Deadlines deadlines = deadlines(connection, caller.tenant(), calendar, view.category());
             java.util.Set<String> allowed = new java.util.TreeSet<>();
             for (CaseAction action : EVERY_ACTION.values()) {
-                if (action instanceof CaseAction.Refer && upward == null) {
+                if (action instanceof CaseAction.Refer && (upward == null || !caller.tenant().isEmpty())) {
                     continue;
                 }
                 try {
@@ -296,7 +296,13 @@ public final class CaseService {
                     throw new MeridianException(CaseError.WRONG_STATE, "This node has no node above it to refer cases to"
                             + " (MERIDIAN_FEDERATION_PARENT)");
                 }
-                event.data().put("to", above.name());
+                if (!caller.tenant().isEmpty()) {
+                    // A node registers with its parent in its default tenant: that is where the parent takes cases.
+                    throw new MeridianException(CaseError.WRONG_STATE, "Only cases of the default tenant are referred to the node above");
+                }
+                if (above.name() != null) {
+                    event.data().put("to", above.name());
+                }
             }
             if (publicNote != null) {
                 if (!PublicCases.tellsThePublic(event.kind())) {

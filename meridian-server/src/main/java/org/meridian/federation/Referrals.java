@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
@@ -27,7 +28,8 @@ import org.meridian.core.json.Json;
  */
 final class Referrals implements CaseService.Upward, AutoCloseable {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Referrals.class);
-    static final int PER_ROUND = 100;
+    /** Most referred cases one round reads (a node refers a handful a day; the quiet ones are looked at rarely). */
+    static final int PER_ROUND = 2_000;
     static final Duration MAX_WAIT = Duration.ofMinutes(5);
     private static final int MAX_ANSWER_BYTES = 4 * 1024 * 1024;
 
@@ -40,7 +42,10 @@ final class Referrals implements CaseService.Upward, AutoCloseable {
     private final Map<String, Failing> failing = new ConcurrentHashMap<>();
     private volatile String parentName;
 
-    /** A case the parent did not take or answer for: when to try again, and what went wrong (logged once). */
+    /**
+     * When to look at a case again: after a failure (what went wrong, logged once; {@code failures} in a row), or, with
+     * an empty problem, after {@code failures} quiet looks in a row.
+     */
     private record Failing(Instant next, int failures, String problem) {
     }
 
@@ -50,11 +55,10 @@ final class Referrals implements CaseService.Upward, AutoCloseable {
         this.clock = clock;
     }
 
-    /** The parent's name once it has said it; its address until then. */
+    /** The parent's name once it has said it; null until then. */
     @Override
     public String name() {
-        String known = parentName;
-        return known != null ? known : settings.parent();
+        return parentName;
     }
 
     @Override
@@ -69,41 +73,73 @@ final class Referrals implements CaseService.Upward, AutoCloseable {
         });
     }
 
-    /** One round: each referred case delivered or followed, unless it is waiting after a failure. */
+    /**
+     * One round: each referred case delivered or followed, unless it is waiting — after a failure, or, followed with no
+     * news for a while, for its next look (10 s, 20 s… up to two minutes; news brings it back to every round). A parent
+     * that cannot be reached ends the round: the other cases would only wait for the same timeout each.
+     */
     void runRound() {
         if (!round.tryLock()) {
             return; // one round at a time: the one running will see the case, or the next will
         }
         try {
-            if (parentName == null) {
-                parentName = ask("/federation/v1/node", null).map(node -> node.path("name").asText(null)).orElse(null);
+            boolean unreachable = failing.values().stream().anyMatch(waiting -> waiting.problem().startsWith(UNREACHABLE));
+            if (parentName == null || unreachable) {
+                java.util.Optional<JsonNode> node = ask("/federation/v1/node", null);
+                node.map(answer -> answer.path("name").asText(null)).ifPresent(name -> parentName = name);
+                if (node.isPresent() && unreachable) {
+                    // The parent is back: every case waiting for it is tried now rather than after its back-off.
+                    failing.values().removeIf(waiting -> waiting.problem().startsWith(UNREACHABLE));
+                }
             }
             Instant now = clock.instant();
-            for (CaseReferrals.Referred referred : referrals.referred(settings.name(), PER_ROUND)) {
+            List<CaseReferrals.Referred> all = referrals.referred(settings.name(), PER_ROUND);
+            if (all.size() < PER_ROUND) {
+                // Cases no longer referred (closed here since) are forgotten.
+                java.util.Set<String> current = new java.util.HashSet<>();
+                all.forEach(referred -> current.add(referred.tenant() + "/" + referred.id()));
+                failing.keySet().retainAll(current);
+            }
+            for (CaseReferrals.Referred referred : all) {
                 String key = referred.tenant() + "/" + referred.id();
                 Failing before = failing.get(key);
                 if (before != null && now.isBefore(before.next())) {
                     continue;
                 }
-                String problem = referred.pending() ? deliver(referred) : follow(referred);
-                if (problem == null) {
-                    if (failing.remove(key) != null) {
+                Object result = referred.pending() ? deliver(referred) : follow(referred);
+                if (result instanceof Integer news) {
+                    // Followed: a case with news is looked at every round; a quiet one less and less often.
+                    int quiet = news > 0 || before == null || !before.problem().isEmpty() ? 0 : before.failures() + 1;
+                    if (before != null && !before.problem().isEmpty()) {
                         LOG.info("the parent answers for case {} again", referred.id());
                     }
+                    if (quiet == 0 && news > 0 || quiet == 0 && before == null) {
+                        failing.put(key, new Failing(now, 0, ""));
+                    } else {
+                        failing.put(key, new Failing(now.plus(Duration.ofSeconds(Math.min(120, 5L << Math.min(quiet, 5)))), quiet, ""));
+                    }
+                } else if (result == null) {
+                    failing.remove(key);
                 } else {
-                    int failures = before == null ? 1 : before.failures() + 1;
+                    String problem = result.toString();
+                    int failures = before == null || before.problem().isEmpty() ? 1 : before.failures() + 1;
                     Duration wait = Duration.ofSeconds(Math.min(MAX_WAIT.toSeconds(), 5L << Math.min(failures, 6)));
                     if (before == null || !before.problem().equals(problem)) {
                         LOG.warn("case {} {} the parent: {}; trying again", referred.id(),
                                 referred.pending() ? "is not yet referred to" : "cannot be followed at", problem);
                     }
                     failing.put(key, new Failing(now.plus(wait), failures, problem));
+                    if (problem.startsWith(UNREACHABLE)) {
+                        break;
+                    }
                 }
             }
         } finally {
             round.unlock();
         }
     }
+
+    private static final String UNREACHABLE = "unreachable";
 
     /** Sends the case up; null when the parent has it, else why not. */
     private String deliver(CaseReferrals.Referred referred) {
@@ -115,7 +151,7 @@ final class Referrals implements CaseService.Upward, AutoCloseable {
             if ((response.statusCode() != 200 && response.statusCode() != 201) || answer == null || !answer.path("id").isTextual()) {
                 return "it answered " + response.statusCode() + (answer == null ? "" : " " + answer.path("detail").asText(""));
             }
-            String node = answer.path("node").asText(name());
+            String node = answer.path("node").asText(settings.parent());
             parentName = node;
             referrals.delivered(referred.tenant(), referred.id(), node, answer.path("id").asText());
             return null;
@@ -127,8 +163,8 @@ final class Referrals implements CaseService.Upward, AutoCloseable {
         }
     }
 
-    /** Reads back the case's events at the parent; null when read (whether or not there was news), else why not. */
-    private String follow(CaseReferrals.Referred referred) {
+    /** Reads back the case's events at the parent: how many it took in (an Integer), else why not (a String). */
+    private Object follow(CaseReferrals.Referred referred) {
         try {
             HttpResponse<InputStream> response = client.send(request("/federation/v1/referrals/"
                     + URLEncoder.encode(referred.above(), StandardCharsets.UTF_8) + "?after=" + referred.upstreamSeq(), referred.tenant())
@@ -137,8 +173,7 @@ final class Referrals implements CaseService.Upward, AutoCloseable {
             if (response.statusCode() != 200 || answer == null || !answer.path("events").isArray()) {
                 return "it answered " + response.statusCode() + (answer == null ? "" : " " + answer.path("detail").asText(""));
             }
-            referrals.follow(referred.tenant(), referred.id(), answer.path("node").asText(name()), answer);
-            return null;
+            return referrals.follow(referred.tenant(), referred.id(), answer.path("node").asText(settings.parent()), answer);
         } catch (IOException e) {
             return "unreachable (" + e.getClass().getSimpleName() + ")";
         } catch (InterruptedException e) {

@@ -108,7 +108,7 @@ class DistributedWriteTest extends CityAndDistrict {
         assertThat(error.path("entityId").asText()).isEqualTo("urn:ngsi-ld:Vehicle:v1");
         assertThat(error.path("registrationId").asText()).startsWith("urn:ngsi-ld:ContextSourceRegistration:");
         assertThat(error.path("error").path("status").asInt()).isEqualTo(504);
-        assertThat(created.json().path("success").get(0).asText()).isEqualTo("urn:ngsi-ld:Vehicle:v1");
+        assertThat(created.json().path("success")).as("not written everywhere it was to be").isEmpty();
         assertThat(at(city, "/ngsi-ld/v1/entities/urn:ngsi-ld:Vehicle:v1?local=true").status()).isEqualTo(200);
 
         // This broker's own refusal is an error of the answer too, and the source is still written.
@@ -117,5 +117,32 @@ class DistributedWriteTest extends CityAndDistrict {
         assertThat(again.status()).isEqualTo(207);
         assertThat(again.json().path("errors").toString()).contains("\"status\":409", "\"status\":504");
         assertThat(at(districtApi, "/ngsi-ld/v1/entities/urn:ngsi-ld:Vehicle:v1").status()).isEqualTo(200);
+    }
+
+    @Test
+    void aCallerWritesThroughSourcesOnlyWhatItMayWriteHere() {
+        // The default tenant, where departments own datasets: a water engineer may not write the transport bureau's buses.
+        String suffix = Long.toString(System.nanoTime(), 36);
+        String type = "Bus" + suffix;
+        assertThat(city.put("/admin/v1/departments/transport-" + suffix, "{\"name\": \"Transport\"}").send().status()).isBetween(200, 204);
+        assertThat(city.put("/admin/v1/departments/water-" + suffix, "{\"name\": \"Water\"}").send().status()).isBetween(200, 204);
+        assertThat(city.put("/sharing/v1/datasets/" + type, "{\"owner\": \"transport-" + suffix + "\", \"title\": \"Buses\"}")
+                .send().status()).isBetween(200, 204);
+        assertThat(city.post("/admin/v1/users", "{\"username\": \"water-" + suffix + "\", \"password\": \"a-city-password-1\", "
+                + "\"roles\": [{\"department\": \"water-" + suffix + "\", \"role\": \"staff\"}]}").send().status()).isEqualTo(201);
+        Api water = city.as("water-" + suffix, "a-city-password-1");
+        Api.Response registered = city.post("/ngsi-ld/v1/csourceRegistrations", """
+                {"type": "ContextSourceRegistration", "mode": "redirect", "operations": ["redirectionOps"],
+                 "information": [{"entities": [{"type": "%s"}]}], "endpoint": "%s",
+                 "contextSourceInfo": [{"key": "Authorization", "value": "%s"}]}"""
+                .formatted(type, districtApi.base() + "/ngsi-ld/v1", districtApi.authorization())).send();
+        assertThat(registered.status()).as(registered.toString()).isEqualTo(201);
+
+        String bus = "{\"id\": \"urn:ngsi-ld:" + type + ":b1\", \"type\": \"" + type + "\", \"line\": {\"type\": \"Property\", \"value\": 7}}";
+        Api.Response refused = water.post("/ngsi-ld/v1/entities", bus).send();
+        assertThat(refused.status()).as(refused.toString()).isEqualTo(403);
+        assertThat(districtApi.get("/ngsi-ld/v1/entities/urn:ngsi-ld:" + type + ":b1").send().status()).as("sent nowhere").isEqualTo(404);
+        assertThat(city.post("/ngsi-ld/v1/entities", bus).send().status()).isEqualTo(201);
+        assertThat(districtApi.get("/ngsi-ld/v1/entities/urn:ngsi-ld:" + type + ":b1").send().status()).isEqualTo(200);
     }
 }

@@ -91,7 +91,7 @@ public final class EntityRoutes implements Routes {
         }
         String given = body.path("id").asText("");
         var split = validId(given) && body.path("type").isTextual()
-                ? forwarded.split(exchange, "createEntity", given, exchange.context().expandTerm(body.path("type").asText()),
+                ? forwarded.split(exchange, "createEntity", given, () -> exchange.context().expandTerm(body.path("type").asText()),
                 org.meridian.broker.DistributedWrites.attributesOf(body)) : null;
         if (split == null) {
             String id = batches.createOne(exchange.caller(), body, exchange.context());
@@ -447,7 +447,7 @@ public final class EntityRoutes implements Routes {
 
     private void delete(Context http) {
         NgsiLdExchange exchange = exchange(http);
-        var split = forwarded.split(exchange, "deleteEntity", exchange.entityId(), localType(exchange), java.util.Set.of());
+        var split = forwarded.split(exchange, "deleteEntity", exchange.entityId(), () -> localType(exchange), java.util.Set.of());
         if (split != null) {
             forwarded.run(exchange, exchange.entityId(), split, attributes -> {
                 entities.delete(exchange.caller(), exchange.entityId());
@@ -468,7 +468,8 @@ public final class EntityRoutes implements Routes {
         if (!(body instanceof ObjectNode object)) {
             return false;
         }
-        var split = forwarded.split(exchange, operation, exchange.entityId(), localType(exchange), org.meridian.broker.DistributedWrites.attributesOf(body));
+        var split = forwarded.split(exchange, operation, exchange.entityId(), () -> localType(exchange),
+                org.meridian.broker.DistributedWrites.attributesOf(body));
         if (split == null) {
             return false;
         }
@@ -559,7 +560,7 @@ public final class EntityRoutes implements Routes {
     /** A write of one attribute that context sources may take part in: true when they did (and the answer is given). */
     private boolean attributeWrite(NgsiLdExchange exchange, String operation, String method, JsonNode body, Runnable local) {
         String name = exchange.http().pathParam("attrId");
-        var split = forwarded.split(exchange, operation, exchange.entityId(), localType(exchange), java.util.Set.of(name));
+        var split = forwarded.split(exchange, operation, exchange.entityId(), () -> localType(exchange), java.util.Set.of(name));
         if (split == null) {
             return false;
         }

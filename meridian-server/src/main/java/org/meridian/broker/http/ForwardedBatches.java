@@ -68,8 +68,14 @@ final class ForwardedBatches {
             String id = entity.path("id").asText();
             ids.add(id);
             Set<String> attributes = DistributedWrites.attributesOf(original);
-            DistributedWrites.Split split = writes.split(exchange.caller(), operation, id, context.expandTerm(entity.path("type").asText()),
-                    attributes, context::expandTerm);
+            String type = context.expandTerm(entity.path("type").asText());
+            DistributedWrites.Split split;
+            try {
+                split = writes.split(exchange.caller(), operation, id, () -> type, attributes, context::expandTerm);
+            } catch (org.meridian.core.error.MeridianException refused) {
+                local.add(original); // not the caller's to write: refused here, for this entity alone, and sent nowhere
+                continue;
+            }
             for (DistributedWrites.Share share : split.shares()) {
                 ObjectNode sent = share.whole() ? original.deepCopy() : DistributedWrites.only(original, share.attributes());
                 if (!sent.has("@context") && exchange.http().header("Link") == null && exchange.contextValue() != null) {
@@ -100,8 +106,14 @@ final class ForwardedBatches {
             }
             String id = element.asText();
             all.add(id);
-            DistributedWrites.Split split = writes.split(exchange.caller(), "deleteBatch", id, localType.apply(id), Set.of(),
-                    exchange.context()::expandTerm);
+            DistributedWrites.Split split;
+            try {
+                split = writes.split(exchange.caller(), "deleteBatch", id, () -> localType.apply(id), Set.of(),
+                        exchange.context()::expandTerm);
+            } catch (org.meridian.core.error.MeridianException refused) {
+                local.add(element);
+                continue;
+            }
             split.shares().forEach(share -> remote.computeIfAbsent(share.source(), source -> NODES.arrayNode()).add(id));
             if (split.local()) {
                 local.add(element);
@@ -134,8 +146,16 @@ final class ForwardedBatches {
                 continue;
             }
             JsonNode problem = ForwardedWrites.sourceProblem(outcome);
+            // A source's own BatchOperationResult says which of the entities it was sent failed there; without one, all did.
+            Set<String> failedThere = new java.util.HashSet<>();
+            if (outcome.status() == 207 && outcome.problem() != null) {
+                outcome.problem().path("errors").forEach(error -> failedThere.add(error.path("entityId").asText()));
+            }
             for (JsonNode sent : plan.remote().get(outcome.source())) {
                 String id = sent.isTextual() ? sent.asText() : sent.path("id").asText();
+                if (!failedThere.isEmpty() && !failedThere.contains(id)) {
+                    continue;
+                }
                 ObjectNode error = NODES.objectNode().put("entityId", id).put("registrationId", outcome.source().id());
                 error.set("error", problem);
                 errors.computeIfAbsent(id, key -> new ArrayList<>()).add(error);

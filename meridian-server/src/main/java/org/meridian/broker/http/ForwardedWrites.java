@@ -46,7 +46,8 @@ final class ForwardedWrites {
      * Whether sources take part in this write: not when the request asks {@code local=true} or no source is registered
      * for it; a write that comes back through this node is refused.
      */
-    DistributedWrites.Split split(NgsiLdExchange exchange, String operation, String entityId, String type, Set<String> attributes) {
+    DistributedWrites.Split split(NgsiLdExchange exchange, String operation, String entityId, java.util.function.Supplier<String> type,
+                                  Set<String> attributes) {
         if (writes == null || Parameters.flag(exchange.http(), "local")) {
             return null;
         }
@@ -83,12 +84,9 @@ final class ForwardedWrites {
      */
     void run(NgsiLdExchange exchange, String entityId, DistributedWrites.Split split, LocalPart local, RemotePart remote, int success) {
         ArrayNode errors = NODES.arrayNode();
-        boolean anySucceeded = false;
         if (split.local()) {
             try {
-                if (local.write(split.localAttributes())) {
-                    anySucceeded = true;
-                } else {
+                if (!local.write(split.localAttributes())) {
                     errors.addObject().put("entityId", entityId).set("error", problem(207, "Partly written here",
                             "Some attributes were not written here"));
                 }
@@ -100,7 +98,6 @@ final class ForwardedWrites {
         List<Forwarder.Outcome> outcomes = writes.send(split, share -> remote.write(share, via));
         for (Forwarder.Outcome outcome : outcomes) {
             if (outcome.succeeded() && outcome.status() != 207) {
-                anySucceeded = true;
                 continue;
             }
             ObjectNode error = errors.addObject().put("entityId", entityId).put("registrationId", outcome.source().id());
@@ -110,11 +107,9 @@ final class ForwardedWrites {
             exchange.http().status(success);
             return;
         }
+        // The entity was not written everywhere it was to be: it is in errors, once per failed part, not in success.
         ObjectNode result = NODES.objectNode();
-        ArrayNode succeeded = result.putArray("success");
-        if (anySucceeded) {
-            succeeded.add(entityId);
-        }
+        result.putArray("success");
         result.set("errors", errors);
         exchange.respond(207, result, MediaTypes.JSON);
     }
