@@ -46,8 +46,6 @@ public final class CaseWork implements AutoCloseable {
      * @param speed how much faster than the wall clock the city's day runs (its stage limits are scaled the same)
      * @param apiKey the Open311 app's API key
      * @param departments department id → the username of a person working its queue
-     */
-    /**
      * @param reports how many reports the city files, as a share of a whole demo city's (a district node's: a third)
      * @param refers the share of registered cases the dispatcher refers to the node above (0: none, or no node above)
      */
