@@ -84,10 +84,9 @@ public final class DistributedWrites {
             return new Split(List.of(), attributes, true);
         }
         String type = knownType.get();
-        Set<String> writable = policies.writable(caller);
-        if (writable != null && (type == null || !writable.contains(type))) {
-            throw WritePolicies.notYours(entityId);
-        }
+        requireWritable(caller, type, entityId);
+        RegistrationFilter entity = new RegistrationFilter(type == null ? null : Set.of(type), Set.of(entityId), null, null,
+                null, null, null, null);
         List<Share> shares = new ArrayList<>();
         Set<String> local = new LinkedHashSet<>(attributes);
         boolean localWhole = true;
@@ -95,7 +94,7 @@ public final class DistributedWrites {
             if (source.mode() == Registration.Mode.AUXILIARY) {
                 continue;
             }
-            Claim claim = claim(source, entityId, type);
+            Claim claim = claim(source, entity);
             if (claim == null || claim.all() && source.mode() == Registration.Mode.EXCLUSIVE) {
                 // An exclusive registration is of named attributes (clause 4.3.6.2); one naming none takes no writes.
                 continue;
@@ -144,26 +143,33 @@ public final class DistributedWrites {
             }
         }
         if (!shares.isEmpty()) {
-            Set<String> writable = policies.writable(caller);
-            if (writable != null && !writable.contains(type)) {
-                throw WritePolicies.notYours(type);
-            }
+            requireWritable(caller, type, type);
         }
         return new Split(List.copyOf(shares), Set.of(), local);
+    }
+
+    /**
+     * A source is never sent what this broker would refuse: a caller whose writes are restricted writes through sources
+     * only types it may write here (and nothing whose type this broker cannot tell).
+     */
+    private void requireWritable(Caller caller, String type, String what) {
+        Set<String> writable = policies.writable(caller);
+        if (writable != null && (type == null || !writable.contains(type))) {
+            throw WritePolicies.notYours(what);
+        }
     }
 
     /** What a source is registered for of this entity: every attribute, or the named ones (expanded). */
     private record Claim(boolean all, Set<String> names) {
     }
 
-    private static Claim claim(Registration source, String entityId, String type) {
+    /** @param entity the entity written, as a filter: its id, and its type when known */
+    private static Claim claim(Registration source, RegistrationFilter entity) {
         boolean all = false;
         Set<String> names = new LinkedHashSet<>();
         boolean matched = false;
         for (Registration.Info info : source.information()) {
-            boolean entity = info.entities().isEmpty() || info.entities().stream().anyMatch(e -> (type == null || e.type().equals(type))
-                    && (e.id() == null && e.pattern() == null || entityId.equals(e.id()) || e.pattern() != null && e.pattern().matcher(entityId).find()));
-            if (!entity) {
+            if (!entity.offers(info)) {
                 continue;
             }
             matched = true;
@@ -178,9 +184,9 @@ public final class DistributedWrites {
 
     /** Sends each share its write; the outcomes in the order of the shares. */
     public List<Forwarder.Outcome> send(Split split, Function<Share, Forwarder.Write> writeFor) {
-        List<Registration> targets = split.shares().stream().map(Share::source).toList();
-        return forwarder.write(targets, source -> writeFor.apply(split.shares().stream()
-                .filter(share -> share.source() == source).findFirst().orElseThrow()));
+        java.util.Map<Registration, Share> shares = new java.util.IdentityHashMap<>();
+        split.shares().forEach(share -> shares.put(share.source(), share));
+        return forwarder.write(split.shares().stream().map(Share::source).toList(), source -> writeFor.apply(shares.get(source)));
     }
 
     /** The body narrowed to the attributes given (id, type and @context kept). */

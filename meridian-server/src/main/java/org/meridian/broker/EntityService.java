@@ -69,6 +69,15 @@ public final class EntityService {
         return shown;
     }
 
+    /**
+     * The entity's type as stored (expanded), or null when the tenant holds no such entity: where a write goes is
+     * decided by it, so it is not a read (no read rules, nothing in the ledger); the write itself checks the caller.
+     */
+    public String storedType(Caller caller, String id) {
+        return transactions.readOnly(connection -> entities.find(connection, caller.tenant(), id, false)
+                .map(entity -> entity.types().getFirst()).orElse(null));
+    }
+
     public EntityPage query(Caller caller, EntitySelection selection, int limit, int offset, boolean count) {
         EntityPage shown = queryUnrecorded(caller, selection, limit, offset, count);
         recordShown(caller, selection, shown.entities(), shown.totalCount());

@@ -12,14 +12,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
-import org.meridian.cases.store.CaseStore;
 import org.meridian.core.error.MeridianException;
 import org.meridian.core.security.Caller;
 
 /**
  * Cases crossing levels (上报): a dispatcher refers a case this node cannot solve to the node above it, where it goes
  * on with one identity and one timeline. Below, the case waits as {@code referred}; the federation's round delivers it
- * ({@link #referred}, {@link #delivered}), then reads the node above's events back into it as {@code upstream}
+ * ({@link #referred(String, Key)}, {@link #delivered}), then reads the node above's events back into it as {@code upstream}
  * events ({@link #follow}), and closes it when it is closed there. Above, it is a case like any other, opened by a
  * {@code referred-in} event that carries the report and everything that happened below ({@link #receive}), whose
  * events the node below alone may read back ({@link #upstream}). Above, the case's id is the sending node's name and
@@ -52,20 +51,26 @@ public final class CaseReferrals {
     public record Referred(String tenant, String id, boolean pending, String above, long upstreamSeq, ObjectNode referral) {
     }
 
-    /** The cases referred upwards and not yet closed above, least recently changed first, at most {@code limit}. */
-    public List<Referred> referred(String node, int limit) {
+    /** A case by tenant and id. */
+    public record Key(String tenant, String id) {
+    }
+
+    /**
+     * The cases referred upwards and not yet closed above, least recently changed first, at most {@code limit}: their
+     * keys only, so that a round reads the logs of those it looks at now ({@link #referred(String, Key)}), not of all.
+     */
+    public List<Key> referred(int limit) {
+        return service.transactions.readOnly(connection -> service.cases.referred(connection, limit).stream()
+                .map(due -> new Key(due.tenant(), due.id())).toList());
+    }
+
+    /** The referred case as it is now, with what to send when it is still to be delivered; null when no longer referred. */
+    public Referred referred(String node, Key key) {
         return service.transactions.readOnly(connection -> {
-            List<Referred> found = new ArrayList<>();
-            for (CaseStore.Due due : service.cases.referred(connection, limit)) {
-                List<CaseEvent> events = service.cases.events(connection, due.tenant(), due.id());
-                CaseView view = CaseView.of(due.id(), due.tenant(), events);
-                if (view.state() != CaseState.REFERRED) {
-                    continue;
-                }
-                found.add(new Referred(due.tenant(), due.id(), view.referralPending(), view.referredTo(), view.upstreamSeq(),
-                        view.referralPending() ? referral(node, view, events) : null));
-            }
-            return found;
+            List<CaseEvent> events = service.cases.events(connection, key.tenant(), key.id());
+            CaseView view = CaseView.of(key.id(), key.tenant(), events);
+            return view.state() != CaseState.REFERRED ? null : new Referred(key.tenant(), key.id(), view.referralPending(),
+                    view.referredTo(), view.upstreamSeq(), view.referralPending() ? referral(node, view, events) : null);
         });
     }
 

@@ -39,14 +39,14 @@ final class Referrals implements CaseService.Upward, AutoCloseable {
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
             .version(HttpClient.Version.HTTP_1_1).followRedirects(HttpClient.Redirect.NEVER).build();
     private final ReentrantLock round = new ReentrantLock();
-    private final Map<String, Failing> failing = new ConcurrentHashMap<>();
+    private final Map<CaseReferrals.Key, Waiting> waiting = new ConcurrentHashMap<>();
     private volatile String parentName;
 
     /**
      * When to look at a case again: after a failure (what went wrong, logged once; {@code failures} in a row), or, with
      * an empty problem, after {@code failures} quiet looks in a row.
      */
-    private record Failing(Instant next, int failures, String problem) {
+    private record Waiting(Instant next, int failures, String problem) {
     }
 
     Referrals(CaseReferrals referrals, FederationSettings settings, Clock clock) {
@@ -83,56 +83,52 @@ final class Referrals implements CaseService.Upward, AutoCloseable {
             return; // one round at a time: the one running will see the case, or the next will
         }
         try {
-            boolean unreachable = failing.values().stream().anyMatch(waiting -> waiting.problem().startsWith(UNREACHABLE));
+            boolean unreachable = waiting.values().stream().anyMatch(wait -> wait.problem().startsWith(UNREACHABLE));
             if (parentName == null || unreachable) {
                 java.util.Optional<JsonNode> node = ask("/federation/v1/node", null);
                 node.map(answer -> answer.path("name").asText(null)).ifPresent(name -> parentName = name);
                 if (node.isPresent() && unreachable) {
                     // The parent is back: every case waiting for it is tried now rather than after its back-off.
-                    failing.values().removeIf(waiting -> waiting.problem().startsWith(UNREACHABLE));
+                    waiting.values().removeIf(wait -> wait.problem().startsWith(UNREACHABLE));
                 }
             }
             Instant now = clock.instant();
-            List<CaseReferrals.Referred> all = referrals.referred(settings.name(), PER_ROUND);
+            List<CaseReferrals.Key> all = referrals.referred(PER_ROUND);
             if (all.size() < PER_ROUND) {
                 // Cases no longer referred (closed here since) are forgotten.
-                java.util.Set<String> current = new java.util.HashSet<>();
-                all.forEach(referred -> current.add(referred.tenant() + "/" + referred.id()));
-                failing.keySet().retainAll(current);
+                waiting.keySet().retainAll(new java.util.HashSet<>(all));
             }
-            for (CaseReferrals.Referred referred : all) {
-                String key = referred.tenant() + "/" + referred.id();
-                Failing before = failing.get(key);
+            for (CaseReferrals.Key key : all) {
+                Waiting before = waiting.get(key);
                 if (before != null && now.isBefore(before.next())) {
                     continue;
                 }
+                CaseReferrals.Referred referred = referrals.referred(settings.name(), key);
+                if (referred == null) {
+                    continue;
+                }
                 Object result = referred.pending() ? deliver(referred) : follow(referred);
-                if (result instanceof Integer news) {
-                    // Followed: a case with news is looked at every round; a quiet one less and less often.
-                    int quiet = news > 0 || before == null || !before.problem().isEmpty() ? 0 : before.failures() + 1;
-                    if (before != null && !before.problem().isEmpty()) {
-                        LOG.info("the parent answers for case {} again", referred.id());
-                    }
-                    if (quiet == 0 && news > 0 || quiet == 0 && before == null) {
-                        failing.put(key, new Failing(now, 0, ""));
-                    } else {
-                        failing.put(key, new Failing(now.plus(Duration.ofSeconds(Math.min(120, 5L << Math.min(quiet, 5)))), quiet, ""));
-                    }
-                } else if (result == null) {
-                    failing.remove(key);
-                } else {
-                    String problem = result.toString();
-                    int failures = before == null || before.problem().isEmpty() ? 1 : before.failures() + 1;
-                    Duration wait = Duration.ofSeconds(Math.min(MAX_WAIT.toSeconds(), 5L << Math.min(failures, 6)));
-                    if (before == null || !before.problem().equals(problem)) {
+                boolean wasFailing = before != null && !before.problem().isEmpty();
+                if (result instanceof String problem) {
+                    int failures = wasFailing ? before.failures() + 1 : 1;
+                    if (!wasFailing || !before.problem().equals(problem)) {
                         LOG.warn("case {} {} the parent: {}; trying again", referred.id(),
                                 referred.pending() ? "is not yet referred to" : "cannot be followed at", problem);
                     }
-                    failing.put(key, new Failing(now.plus(wait), failures, problem));
+                    waiting.put(key, new Waiting(now.plus(Duration.ofSeconds(Math.min(MAX_WAIT.toSeconds(), 5L << Math.min(failures, 6)))),
+                            failures, problem));
                     if (problem.startsWith(UNREACHABLE)) {
                         break;
                     }
+                    continue;
                 }
+                if (wasFailing) {
+                    LOG.info("the parent answers for case {} again", referred.id());
+                }
+                // Delivered, or followed: a case with news is looked at every round, a quiet one less and less often.
+                int quiet = result instanceof Integer news && news == 0 && before != null && !wasFailing ? before.failures() + 1 : 0;
+                waiting.put(key, new Waiting(quiet == 0 ? now : now.plus(Duration.ofSeconds(Math.min(120, 5L << Math.min(quiet, 5)))),
+                        quiet, ""));
             }
         } finally {
             round.unlock();

@@ -59,8 +59,8 @@ public record RegistrationFilter(Set<String> types, Set<String> ids, Pattern idP
         return registration.information().stream().anyMatch(this::offers);
     }
 
-    /** The entities and attributes asked for, within one RegistrationInfo. */
-    private boolean offers(Registration.Info info) {
+    /** Whether one RegistrationInfo offers the entities and attributes asked for. */
+    public boolean offers(Registration.Info info) {
         // An info that names no entities offers its attributes of every entity.
         boolean entities = types == null && ids == null && idPattern == null || info.entities().isEmpty()
                 || info.entities().stream().anyMatch(this::offers);

@@ -122,17 +122,13 @@ public final class EntityRoutes implements Routes {
         return new org.meridian.broker.Forwarder.Write(method, path, exchange.tenant(), ForwardedWrites.link(exchange), via, body);
     }
 
-    /** The expanded type of the entity as this broker holds it, or null when it holds none (or not for this caller). */
+    /** The expanded type of the entity as this broker holds it, or null when it holds none. */
     private String localType(NgsiLdExchange exchange) {
         return localType(exchange.caller(), exchange.entityId());
     }
 
     String localType(org.meridian.core.security.Caller caller, String id) {
-        try {
-            return entities.retrieve(caller, id).types().getFirst();
-        } catch (org.meridian.core.error.MeridianException e) {
-            return null;
-        }
+        return entities.storedType(caller, id);
     }
 
     private static String entityPath(NgsiLdExchange exchange) {
@@ -385,7 +381,7 @@ public final class EntityRoutes implements Routes {
                 : forwarded.splitPurge(exchange, context.expandTerm(request.type()));
         if (split != null) {
             // Sources registered for the type purge it too, asked as this broker was (the query as sent).
-            String query = ForwardedWrites.query(exchange, raw -> raw.replaceAll("(^|&)local=[^&]*", ""));
+            String query = ForwardedWrites.query(exchange);
             forwarded.run(exchange, request.type(), split, attributes -> {
                 purgeHere(exchange, request, keep, drop);
                 return true;
@@ -422,27 +418,27 @@ public final class EntityRoutes implements Routes {
     private void replace(Context http) {
         NgsiLdExchange exchange = exchange(http);
         JsonNode body = exchange.body(false);
-        if (entityWrite(exchange, "replaceEntity", "PUT", entityPath(exchange), body, attributes -> {
+        ForwardedWrites.LocalPart local = attributes -> {
             entities.replace(exchange.caller(), exchange.entityId(), ForwardedWrites.narrowed(body, attributes), exchange.context());
             return true;
-        })) {
-            return;
+        };
+        if (!entityWrite(exchange, "replaceEntity", "PUT", entityPath(exchange), body, local)) {
+            local.write(org.meridian.broker.DistributedWrites.attributesOf(body));
+            http.status(204);
         }
-        entities.replace(exchange.caller(), exchange.entityId(), body, exchange.context());
-        http.status(204);
     }
 
     private void merge(Context http) {
         NgsiLdExchange exchange = exchange(http);
         JsonNode body = exchange.body(true);
-        if (entityWrite(exchange, "mergeEntity", "PATCH", entityPath(exchange), body, attributes -> {
+        ForwardedWrites.LocalPart local = attributes -> {
             entities.merge(exchange.caller(), exchange.entityId(), ForwardedWrites.narrowed(body, attributes), exchange.context());
             return true;
-        })) {
-            return;
+        };
+        if (!entityWrite(exchange, "mergeEntity", "PATCH", entityPath(exchange), body, local)) {
+            local.write(org.meridian.broker.DistributedWrites.attributesOf(body));
+            http.status(204);
         }
-        entities.merge(exchange.caller(), exchange.entityId(), body, exchange.context());
-        http.status(204);
     }
 
     private void delete(Context http) {
@@ -473,7 +469,7 @@ public final class EntityRoutes implements Routes {
         if (split == null) {
             return false;
         }
-        String query = ForwardedWrites.query(exchange, raw -> raw.replaceAll("(^|&)local=[^&]*", ""));
+        String query = ForwardedWrites.query(exchange);
         forwarded.run(exchange, exchange.entityId(), split, local,
                 (share, via) -> write(method, path + query, exchange, ForwardedWrites.body(exchange, object, share), via), 204);
         return true;
@@ -525,36 +521,33 @@ public final class EntityRoutes implements Routes {
     private void partialUpdate(Context http) {
         NgsiLdExchange exchange = exchange(http);
         JsonNode body = exchange.body(true);
-        if (attributeWrite(exchange, "updateAttrs", "PATCH", body, () -> entities.partialUpdateAttribute(exchange.caller(),
-                exchange.entityId(), exchange.attributeName(), body, exchange.context()))) {
-            return;
-        }
-        entities.partialUpdateAttribute(exchange.caller(), exchange.entityId(), exchange.attributeName(), body,
+        Runnable local = () -> entities.partialUpdateAttribute(exchange.caller(), exchange.entityId(), exchange.attributeName(), body,
                 exchange.context());
-        http.status(204);
+        if (!attributeWrite(exchange, "updateAttrs", "PATCH", body, local)) {
+            local.run();
+            http.status(204);
+        }
     }
 
     private void replaceAttribute(Context http) {
         NgsiLdExchange exchange = exchange(http);
         JsonNode body = exchange.body(false);
-        if (attributeWrite(exchange, "replaceAttrs", "PUT", body, () -> entities.replaceAttribute(exchange.caller(),
-                exchange.entityId(), exchange.attributeName(), body, exchange.context()))) {
-            return;
-        }
-        entities.replaceAttribute(exchange.caller(), exchange.entityId(), exchange.attributeName(), body,
+        Runnable local = () -> entities.replaceAttribute(exchange.caller(), exchange.entityId(), exchange.attributeName(), body,
                 exchange.context());
-        http.status(204);
+        if (!attributeWrite(exchange, "replaceAttrs", "PUT", body, local)) {
+            local.run();
+            http.status(204);
+        }
     }
 
     private void deleteAttribute(Context http) {
         NgsiLdExchange exchange = exchange(http);
         Runnable local = () -> entities.deleteAttribute(exchange.caller(), exchange.entityId(), exchange.attributeName(),
                 Parameters.single(http, "datasetId"), Parameters.flag(http, "deleteAll"), exchange.context());
-        if (attributeWrite(exchange, "deleteAttrs", "DELETE", null, local)) {
-            return;
+        if (!attributeWrite(exchange, "deleteAttrs", "DELETE", null, local)) {
+            local.run();
+            http.status(204);
         }
-        local.run();
-        http.status(204);
     }
 
     /** A write of one attribute that context sources may take part in: true when they did (and the answer is given). */
@@ -565,11 +558,8 @@ public final class EntityRoutes implements Routes {
             return false;
         }
         String path = entityPath(exchange) + "/attrs/" + PathSegment.encode(name)
-                + ForwardedWrites.query(exchange, raw -> raw.replaceAll("(^|&)local=[^&]*", ""));
-        JsonNode sent = body == null ? null : body.deepCopy();
-        if (sent instanceof ObjectNode object && exchange.http().header("Link") == null && exchange.contextValue() != null) {
-            object.set("@context", exchange.contextValue());
-        }
+                + ForwardedWrites.query(exchange);
+        JsonNode sent = body == null ? null : ForwardedWrites.withContext(exchange, body.deepCopy());
         forwarded.run(exchange, exchange.entityId(), split, attributes -> {
             local.run();
             return true;

@@ -45,10 +45,9 @@ final class ForwardedBatches {
      * broker, which refuses them as it always does.
      */
     Plan plan(NgsiLdExchange exchange, String operation, ArrayNode batch, Function<JsonNode, JsonLdContext> contextOf) {
-        if (writes == null || org.meridian.platform.http.Parameters.flag(exchange.http(), "local")) {
+        if (!ForwardedWrites.mayForward(exchange, writes)) {
             return null;
         }
-        ForwardedWrites.refuseLoop(exchange, writes);
         Map<Registration, ArrayNode> remote = new LinkedHashMap<>();
         ArrayNode local = NODES.arrayNode();
         List<String> ids = new ArrayList<>();
@@ -77,11 +76,7 @@ final class ForwardedBatches {
                 continue;
             }
             for (DistributedWrites.Share share : split.shares()) {
-                ObjectNode sent = share.whole() ? original.deepCopy() : DistributedWrites.only(original, share.attributes());
-                if (!sent.has("@context") && exchange.http().header("Link") == null && exchange.contextValue() != null) {
-                    sent.set("@context", exchange.contextValue());
-                }
-                remote.computeIfAbsent(share.source(), source -> NODES.arrayNode()).add(sent);
+                remote.computeIfAbsent(share.source(), source -> NODES.arrayNode()).add(ForwardedWrites.body(exchange, original, share));
             }
             if (split.local()) {
                 local.add(split.localAttributes().equals(attributes) ? original : DistributedWrites.only(original, split.localAttributes()));
@@ -92,10 +87,9 @@ final class ForwardedBatches {
 
     /** How a batch of ids to delete splits, or null when no source takes part. */
     Plan planDelete(NgsiLdExchange exchange, ArrayNode ids, Function<String, String> localType) {
-        if (writes == null || org.meridian.platform.http.Parameters.flag(exchange.http(), "local")) {
+        if (!ForwardedWrites.mayForward(exchange, writes)) {
             return null;
         }
-        ForwardedWrites.refuseLoop(exchange, writes);
         Map<Registration, ArrayNode> remote = new LinkedHashMap<>();
         ArrayNode local = NODES.arrayNode();
         List<String> all = new ArrayList<>();
@@ -137,7 +131,7 @@ final class ForwardedBatches {
             }
         }
         String via = writes.via(exchange.caller(), exchange.http().header("Via"));
-        String query = ForwardedWrites.query(exchange, raw -> raw.replaceAll("(^|&)local=[^&]*", ""));
+        String query = ForwardedWrites.query(exchange);
         List<Registration> sources = new ArrayList<>(plan.remote().keySet());
         List<Forwarder.Outcome> outcomes = writes.forwarder().write(sources, source -> new Forwarder.Write("POST", path + query,
                 exchange.tenant(), ForwardedWrites.link(exchange), via, plan.remote().get(source)));

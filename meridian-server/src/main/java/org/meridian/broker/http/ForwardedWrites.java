@@ -6,9 +6,9 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Set;
-import java.util.function.Function;
 import org.meridian.broker.DistributedWrites;
 import org.meridian.broker.Forwarder;
+import org.meridian.core.error.ErrorType;
 import org.meridian.core.error.MeridianException;
 import org.meridian.platform.http.MediaTypes;
 import org.meridian.platform.http.NgsiLdExchange;
@@ -48,10 +48,9 @@ final class ForwardedWrites {
      */
     DistributedWrites.Split split(NgsiLdExchange exchange, String operation, String entityId, java.util.function.Supplier<String> type,
                                   Set<String> attributes) {
-        if (writes == null || Parameters.flag(exchange.http(), "local")) {
+        if (!mayForward(exchange, writes)) {
             return null;
         }
-        refuseLoop(exchange, writes);
         DistributedWrites.Split split = writes.split(exchange.caller(), operation, entityId, type, attributes,
                 exchange.context()::expandTerm);
         return split.distributed() ? split : null;
@@ -59,23 +58,27 @@ final class ForwardedWrites {
 
     /** Whether sources take part in a purge of the type (expanded). */
     DistributedWrites.Split splitPurge(NgsiLdExchange exchange, String type) {
-        if (writes == null || Parameters.flag(exchange.http(), "local")) {
+        if (!mayForward(exchange, writes)) {
             return null;
         }
-        refuseLoop(exchange, writes);
         DistributedWrites.Split split = writes.splitPurge(exchange.caller(), type);
         return split.distributed() ? split : null;
     }
 
     /**
-     * A write that comes back through this broker (its alias in {@code Via}) is refused, 508 (clause 6.3.18): the broker
-     * up the chain is doing it already, and doing it again here would write it twice.
+     * Whether sources may take part in the write at all: not with {@code local=true}. A write that comes back through
+     * this broker (its alias in {@code Via}) is refused, 508 (clause 6.3.18): the broker up the chain is doing it
+     * already, and doing it again here would write it twice.
      */
-    static void refuseLoop(NgsiLdExchange exchange, DistributedWrites writes) {
+    static boolean mayForward(NgsiLdExchange exchange, DistributedWrites writes) {
+        if (writes == null || Parameters.flag(exchange.http(), "local")) {
+            return false;
+        }
         if (writes.looped(exchange.caller(), exchange.http().header("Via"))) {
-            throw new MeridianException(org.meridian.core.error.ErrorType.LOOP_DETECTED, "This write came back through this broker"
+            throw new MeridianException(ErrorType.LOOP_DETECTED, "This write came back through this broker"
                     + " (its Via names it): a loop of context source registrations");
         }
+        return true;
     }
 
     /**
@@ -131,12 +134,14 @@ final class ForwardedWrites {
     }
 
     private static ObjectNode problem(int status, String title, String detail) {
+        ErrorType type = switch (status) {
+            case 400 -> ErrorType.BAD_REQUEST_DATA;
+            case 404 -> ErrorType.RESOURCE_NOT_FOUND;
+            case 409 -> ErrorType.ALREADY_EXISTS;
+            default -> ErrorType.INTERNAL_ERROR;
+        };
         ObjectNode problem = NODES.objectNode();
-        problem.put("type", status == 404 ? "https://uri.etsi.org/ngsi-ld/errors/ResourceNotFound"
-                : status == 409 ? "https://uri.etsi.org/ngsi-ld/errors/AlreadyExists"
-                : status == 400 ? "https://uri.etsi.org/ngsi-ld/errors/BadRequestData"
-                : "https://uri.etsi.org/ngsi-ld/errors/InternalError");
-        problem.put("title", title).put("status", status).put("detail", detail);
+        problem.put("type", ProblemDetails.typeUri(type)).put("title", title).put("status", status).put("detail", detail);
         return problem;
     }
 
@@ -145,9 +150,16 @@ final class ForwardedWrites {
      * terms — with the request's @context inside when it came as JSON-LD.
      */
     static ObjectNode body(NgsiLdExchange exchange, ObjectNode whole, DistributedWrites.Share share) {
-        ObjectNode body = share.whole() ? whole.deepCopy() : DistributedWrites.only(whole, share.attributes());
-        if (exchange.http().header("Link") == null && exchange.contextValue() != null) {
-            body.set("@context", exchange.contextValue());
+        return withContext(exchange, share.whole() ? whole.deepCopy() : DistributedWrites.only(whole, share.attributes()));
+    }
+
+    /**
+     * The (copied) body with the request's @context inside when the request came as JSON-LD and the body has none of
+     * its own; a request with a Link header keeps its @context there (the source receives the same header).
+     */
+    static <T extends JsonNode> T withContext(NgsiLdExchange exchange, T body) {
+        if (body instanceof ObjectNode object && !object.has("@context") && link(exchange) == null && exchange.contextValue() != null) {
+            object.set("@context", exchange.contextValue());
         }
         return body;
     }
@@ -165,13 +177,14 @@ final class ForwardedWrites {
         return exchange.http().header("Link");
     }
 
-    /** The request's query string, as sent ("?…"), or "". */
-    static String query(NgsiLdExchange exchange, Function<String, String> keep) {
+    /** The request's query string as sent, without {@code local} (a source is asked as this broker was): "?…" or "". */
+    static String query(NgsiLdExchange exchange) {
         String query = exchange.http().queryString();
         if (query == null || query.isEmpty()) {
             return "";
         }
-        String kept = keep.apply(query);
+        String kept = java.util.Arrays.stream(query.split("&")).filter(part -> !part.equals("local") && !part.startsWith("local="))
+                .collect(java.util.stream.Collectors.joining("&"));
         return kept.isEmpty() ? "" : "?" + kept;
     }
 }
