@@ -17,6 +17,7 @@ import org.meridian.core.rules.RuleIndex;
 import org.meridian.core.rules.RuleLogic;
 import org.meridian.core.rules.RuleState;
 import org.meridian.core.rules.Sample;
+import org.meridian.core.rules.Samples;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -35,7 +36,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * many rules a reading concerns is the parameter: ten (100 types of 1,000 entities, ten rules each) or two (500 types
  * of 200 entities, two rules each). Each entity reports every 30 seconds of event time (the demo city's
  * cadence), and the state is filled to its steady size first (fifteen minutes of event time, past every window), so
- * windows are full and episodes open and clear as they would. Run: {@code bench/run jmh RuleKernelBenchmark}.
+ * windows are full and episodes open and clear as they would. The rules share one {@link Samples}, as one department's
+ * rules do in the server. Run: {@code bench/run jmh RuleKernelBenchmark}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -55,6 +57,8 @@ public class RuleKernelBenchmark {
     private static final long CADENCE_MILLIS = 30_000;
 
     private RuleIndex<Integer> index;
+    /** One department's rules: the readings kept once, shared by all of them. */
+    private final Samples samples = new Samples();
     private final List<Kernel> kernels = new ArrayList<>();
     private final List<RuleState> states = new ArrayList<>();
     private String[] entities;
@@ -79,7 +83,8 @@ public class RuleKernelBenchmark {
                 int id = kernels.size();
                 kernels.add(new Kernel("r" + id, new RuleLogic(List.of(condition), Keying.ENTITY, Duration.ofMinutes(2), Duration.ZERO,
                         Duration.ofMinutes(10), Duration.ofMinutes(30))));
-                states.add(new RuleState());
+                states.add(new RuleState(samples));
+                samples.serve(kernels.getLast());
                 reads.put(id, Set.of(type));
             }
         }
@@ -107,8 +112,10 @@ public class RuleKernelBenchmark {
         double value = 50 + 45 * Math.sin(n / 7_000_000.0 + entity) + (n * 31 % 17);
         Reading reading = new Reading(entities[entity], types.get(entity), null, null, null, Map.of(VALUE, Sample.of(at, value)));
         int effects = 0;
+        // Taken in once (the rules of a department share the samples), then each rule concerned decides.
+        samples.take(reading, at);
         for (Integer rule : index.concerned(types.get(entity))) {
-            effects += kernels.get(rule).reading(states.get(rule), reading, at).size();
+            effects += kernels.get(rule).decide(states.get(rule), reading, at).size();
         }
         return effects;
     }

@@ -242,11 +242,19 @@ public final class TemporalService {
 
     /** Histories of the entities selected, as the caller may see them. */
     public List<EntityHistory> query(Caller caller, EntitySelection selection, int limit, int offset, Request request) {
-        ReadScope scope = policies.scope(caller);
-        List<EntityHistory> shown = queryAll(caller, selection, scope, limit, offset, request).stream()
-                .map(history -> ReadPolicies.mask(scope, history)).toList();
+        List<EntityHistory> shown = queryUnrecorded(caller, selection, limit, offset, request);
         policies.shown(caller, "temporal query " + selection.describe(), shown.stream().map(EntityHistory::entity).toList());
         return shown;
+    }
+
+    /**
+     * Histories as {@link #query} shows them, but not entered in the exchange ledger: what the platform reads back of
+     * readings it was already handed (the rules' recent windows after a restart), not a new read by anyone.
+     */
+    public List<EntityHistory> queryUnrecorded(Caller caller, EntitySelection selection, int limit, int offset, Request request) {
+        ReadScope scope = policies.scope(caller);
+        return queryAll(caller, selection, scope, limit, offset, request).stream()
+                .map(history -> ReadPolicies.mask(scope, history)).toList();
     }
 
     private List<EntityHistory> queryAll(Caller caller, EntitySelection selection, ReadScope scope, int limit, int offset,

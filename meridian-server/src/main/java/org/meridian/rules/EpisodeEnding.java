@@ -50,7 +50,6 @@ final class EpisodeEnding {
             end(connection, rule, definition, state, open, now, by);
         }
         store.saveState(connection, rule.tenant(), rule.id(), new RuleStore.StoredState(-1, -1, -1, NODES.objectNode()));
-        store.deleteTracks(connection, rule.tenant(), rule.id());
     }
 
     /**

@@ -77,6 +77,13 @@ public final class RuleEngine implements AutoCloseable {
     private final Map<String, int[]> openedThisMinute = new ConcurrentHashMap<>();
     /** Each rule's state as this node saved it last (tenant/rule → copy), so a step reads only a small header. */
     private final Map<String, Kept> states = new ConcurrentHashMap<>();
+    /** The recent readings, per department. */
+    private final RuleWindows windows;
+    /**
+     * Taking readings into the windows (and reading them back) is writing; rules deciding over them is reading: a batch
+     * is taken in whole before its rules decide, in parallel, and the clock's tick waits for neither.
+     */
+    private final java.util.concurrent.locks.ReadWriteLock lock = new java.util.concurrent.locks.ReentrantReadWriteLock();
     private volatile long rulesReadAt;
     private volatile List<RuleRecord> enabled = List.of();
     private volatile Map<String, RuleIndex<Loaded>> indexed;
@@ -91,8 +98,13 @@ public final class RuleEngine implements AutoCloseable {
     private record Kept(int version, long revision, RuleState state) {
     }
 
+    /** A change handed to a rule, and what it tells the rule (null: nothing the rule's department may see). */
+    private record Taken(Event event, Reading reading) {
+    }
+
     public RuleEngine(Transactions transactions, RuleStore store, EventBus bus, Clock clock, RuleLanguage language, Places places,
-                      Function<Caller, ReadScope> scopes, WorkingTimes workingTimes, Runnable actionsQueued) {
+                      Function<Caller, ReadScope> scopes, WorkingTimes workingTimes, RuleWindows windows, Runnable actionsQueued) {
+        this.windows = windows;
         this.workingTimes = workingTimes;
         this.transactions = transactions;
         this.store = store;
@@ -135,16 +147,62 @@ public final class RuleEngine implements AutoCloseable {
                 }
             }
         }
-        stepAll(byRule);
+        if (byRule.isEmpty()) {
+            return;
+        }
+        // The whole batch into the windows first; then each rule decides over them (the samples are shared).
+        Map<Loaded, List<Taken>> taken = new java.util.IdentityHashMap<>();
+        Instant now = clock.instant();
+        lock.writeLock().lock();
+        try {
+            ensureWindows(byRule.keySet(), now);
+            byRule.forEach((rule, handed) -> {
+                org.meridian.core.rules.Samples samples = windows.of(rule.stored());
+                samples.serve(rule.kernel());
+                String grouping = rule.definition().logic().keying().grouping();
+                List<Taken> list = new ArrayList<>(handed.size());
+                for (Event event : handed) {
+                    Reading reading = reading(rule, event);
+                    if (reading != null) {
+                        // Each rule's reading in turn: rules of one department reading one type take the same samples
+                        // again, which changes nothing (a sample at a moment held replaces it).
+                        samples.take(reading, now);
+                        samples.group(reading.entity(), grouping, reading.group());
+                    }
+                    list.add(new Taken(event, reading));
+                }
+                taken.put(rule, list);
+            });
+        } finally {
+            lock.writeLock().unlock();
+        }
+        lock.readLock().lock();
+        try {
+            stepAll(taken);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /** Reads back the windows of departments this node may not hold everything of. Under the write lock. */
+    private void ensureWindows(java.util.Collection<Loaded> concerned, Instant now) {
+        List<Loaded> all = new ArrayList<>();
+        for (RuleRecord rule : enabledRules()) {
+            Loaded understood = understood(rule);
+            if (understood != null) {
+                all.add(understood);
+            }
+        }
+        windows.ensure(concerned, all, () -> transactions.readOnly(store::positions), now);
     }
 
     /**
      * Each rule takes in its events in its own transaction, several at once: a rule watching thousands of busy
      * sensors does not hold back the flood rule's case. The actions a step queued are started as soon as it commits.
      */
-    private void stepAll(Map<Loaded, List<Event>> byRule) throws SQLException {
+    private void stepAll(Map<Loaded, List<Taken>> byRule) throws SQLException {
         if (byRule.size() == 1) {
-            Map.Entry<Loaded, List<Event>> only = byRule.entrySet().iterator().next();
+            Map.Entry<Loaded, List<Taken>> only = byRule.entrySet().iterator().next();
             if (step(only.getKey(), only.getValue())) {
                 actionsQueued.run();
             }
@@ -153,7 +211,7 @@ public final class RuleEngine implements AutoCloseable {
         java.util.concurrent.Semaphore slots = new java.util.concurrent.Semaphore(PARALLEL_STEPS);
         List<java.util.concurrent.Future<Boolean>> running = new ArrayList<>();
         try (var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
-            for (Map.Entry<Loaded, List<Event>> rule : byRule.entrySet()) {
+            for (Map.Entry<Loaded, List<Taken>> rule : byRule.entrySet()) {
                 running.add(threads.submit(() -> {
                     slots.acquire();
                     try {
@@ -174,6 +232,8 @@ public final class RuleEngine implements AutoCloseable {
                 } catch (java.util.concurrent.ExecutionException e) {
                     if (e.getCause() instanceof SQLException sql) {
                         failed = sql;
+                    } else if (e.getCause() instanceof RuleWindows.Stale stale) {
+                        failed = new SQLException(stale.getMessage());
                     } else {
                         throw new IllegalStateException(e.getCause());
                     }
@@ -183,7 +243,8 @@ public final class RuleEngine implements AutoCloseable {
                 }
             }
             if (failed != null) {
-                // The batch is taken in again: the rules that stepped skip what they took in.
+                // The batch is taken in again (after the windows are read back, when they were stale): the rules
+                // that stepped skip what they took in.
                 throw failed;
             }
         }
@@ -212,28 +273,51 @@ public final class RuleEngine implements AutoCloseable {
 
     /** The passing of time for every enabled rule: durations complete, silences begin, episodes clear or escalate. */
     public void tick() {
-        boolean queued = false;
+        List<Loaded> rules = new ArrayList<>();
         for (RuleRecord rule : enabledRules()) {
             Loaded understood = understood(rule);
             if (understood != null) {
+                rules.add(understood);
+            }
+        }
+        if (rules.isEmpty()) {
+            return;
+        }
+        lock.writeLock().lock();
+        try {
+            windows.ensure(rules, rules, () -> transactions.readOnly(store::positions), clock.instant());
+            windows.prune();
+        } finally {
+            lock.writeLock().unlock();
+        }
+        boolean queued = false;
+        lock.readLock().lock();
+        try {
+            for (Loaded rule : rules) {
                 try {
-                    queued |= step(understood, List.of());
+                    queued |= step(rule, List.of());
+                } catch (RuleWindows.Stale stale) {
+                    LOG.info("{}; at the next tick", stale.getMessage());
                 } catch (SQLException e) {
                     throw new IllegalStateException(e);
                 }
             }
+        } finally {
+            lock.readLock().unlock();
         }
         if (queued) {
             actionsQueued.run();
         }
     }
 
-    /** One rule takes in events (or only time) in one transaction; whether it queued actions. */
-    private boolean step(Loaded rule, List<Event> events) throws SQLException {
+    /** One rule takes in events (or only time) in one transaction; whether it queued actions. Under the read lock. */
+    private boolean step(Loaded rule, List<Taken> taken) throws SQLException {
         RuleRecord stored = rule.stored();
         String key = stored.tenant() + "/" + stored.id();
+        org.meridian.core.rules.Samples samples = windows.of(stored);
         // Kept in memory only once the step committed: a step rolled back leaves no copy, and the next one reads the database.
         java.util.concurrent.atomic.AtomicReference<Kept> stepped = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicLong tookIn = new java.util.concurrent.atomic.AtomicLong(-1);
         try {
             boolean result = transactions.inTransaction(connection -> {
                 var locked = store.lock(connection, stored.tenant(), stored.id());
@@ -245,34 +329,34 @@ public final class RuleEngine implements AutoCloseable {
                 Optional<RuleStore.StoredState> saved = store.state(connection, stored.tenant(), stored.id())
                         .filter(state -> state.version() == stored.version());
                 RuleStore.StoredState kept = saved.orElse(new RuleStore.StoredState(stored.version(), -1, -1, NODES.objectNode()));
+                // The windows must hold what the saved state has taken in (another node may have taken in part of the stream).
+                windows.check(stored, kept.position());
                 // The copy in memory while it is the one saved last (no other node, no operator changed it since).
                 Kept held = states.remove(key);
                 RuleState state;
-                if (held != null && saved.isPresent() && held.version() == kept.version() && held.revision() == kept.revision()) {
+                if (held != null && saved.isPresent() && held.version() == kept.version() && held.revision() == kept.revision()
+                        && held.state().samples() == samples) {
                     state = held.state();
-                } else if (saved.isPresent()) {
-                    state = RuleState.fromJson(kept.state(), store.tracks(connection, stored.tenant(), stored.id()));
                 } else {
-                    // A new rule, or a new version of it: what an older version watched goes.
-                    store.deleteTracks(connection, stored.tenant(), stored.id());
-                    state = new RuleState();
+                    state = RuleState.fromJson(saved.isPresent() ? kept.state() : null, samples);
                 }
                 long position = kept.position();
                 int index = kept.index();
                 List<Effect> effects = new ArrayList<>();
-                for (Event event : events) {
+                for (Taken change : taken) {
+                    Event event = change.event();
                     if (event.position() < position || event.position() == position && event.index() <= index) {
                         continue;
                     }
                     position = event.position();
                     index = event.index();
-                    Reading reading = reading(rule, event);
-                    if (reading != null) {
-                        effects.addAll(rule.kernel().reading(state, reading, now));
+                    if (change.reading() != null) {
+                        effects.addAll(rule.kernel().decide(state, change.reading(), now));
                     }
                 }
+                int watched = state.watched();
                 effects.addAll(rule.kernel().tick(state, now));
-                if (events.isEmpty() && effects.isEmpty() && state.changedEntities().isEmpty()) {
+                if (taken.isEmpty() && effects.isEmpty() && state.watched() == watched) {
                     // Nothing to save: the copy stays current.
                     if (saved.isPresent()) {
                         stepped.set(new Kept(kept.version(), kept.revision(), state));
@@ -280,31 +364,31 @@ public final class RuleEngine implements AutoCloseable {
                     return false;
                 }
                 guardAgainstRunaway(rule, effects);
-                long samples = state.samples();
-                if (samples > MAX_SAMPLES_PER_RULE) {
-                    throw new RuleFault("keeps " + samples + " readings of " + state.watched() + " entities in its windows, more than "
+                long kept1 = samples.samples(rule.definition().reads().keySet());
+                if (kept1 > MAX_SAMPLES_PER_RULE) {
+                    throw new RuleFault("keeps " + kept1 + " readings of " + state.watched() + " entities in its windows, more than "
                             + MAX_SAMPLES_PER_RULE + ": disabled (narrow it with idPattern, or shorten its windows)");
                 }
                 boolean queued = record(connection, rule, state, effects, now);
                 long revision = store.saveState(connection, stored.tenant(), stored.id(), new RuleStore.StoredState(stored.version(),
-                        position, index, state.headerJson()));
-                Map<String, JsonNode> changed = new HashMap<>();
-                for (String entity : state.changedEntities()) {
-                    changed.put(entity, state.trackJson(entity));
-                }
-                store.saveTracks(connection, stored.tenant(), stored.id(), changed);
-                state.saved();
+                        position, index, state.toJson()));
                 stepped.set(new Kept(stored.version(), revision, state));
+                tookIn.set(position);
                 return queued;
             });
             Kept done = stepped.get();
             if (done != null) {
                 states.put(key, done);
             }
+            if (tookIn.get() >= 0) {
+                windows.tookIn(stored, tookIn.get());
+            }
             return result;
         } catch (RuleFault fault) {
             disable(stored, fault.getMessage());
             return false;
+        } catch (RuleWindows.Stale stale) {
+            throw stale;
         } catch (RuntimeException e) {
             if (e.getCause() instanceof SQLException sql) {
                 throw sql;
@@ -359,20 +443,27 @@ public final class RuleEngine implements AutoCloseable {
 
     /** What the change tells the rule: the values it reads that its department may see, at their moments. */
     private Reading reading(Loaded rule, Event event) {
-        List<String> types = types(event);
-        ReadScope scope = scope(rule);
-        Map<String, Set<String>> reads = rule.definition().reads();
         Instant modified = Instant.parse(event.payload().path("modifiedAt").asText(event.recordedAt().toString()));
+        return reading(rule, scope(rule), places, event.tenant(), event.key(), types(event), event.payload().path("attributes"), modified);
+    }
+
+    /**
+     * What an entity's attributes (a change's, or its whole state) tell the rule, as its department may see them: the
+     * values it reads at their moments, where the entity is and its group; null when the department sees none of its types.
+     */
+    static Reading reading(Loaded rule, ReadScope scope, Places places, String tenant, String entity, List<String> types,
+                           JsonNode attributes, Instant modified) {
+        Map<String, Set<String>> reads = rule.definition().reads();
         Map<String, Sample> values = new HashMap<>();
         boolean visible = false;
         for (String type : types) {
-            Set<String> attributes = reads.get(type);
-            if (attributes == null || !sees(scope, type, null)) {
+            Set<String> read = reads.get(type);
+            if (read == null || !sees(scope, type, null)) {
                 continue;
             }
             visible = true;
-            for (String attribute : attributes) {
-                JsonNode instances = event.payload().path("attributes").get(attribute);
+            for (String attribute : read) {
+                JsonNode instances = attributes.get(attribute);
                 if (instances != null && sees(scope, type, attribute)) {
                     Sample sample = sample(instances, modified);
                     if (sample != null) {
@@ -388,10 +479,9 @@ public final class RuleEngine implements AutoCloseable {
             // A change of something else: the entity spoke (silences end), at its moment.
             values.put("", Sample.of(modified, 0));
         }
-        Located located = locate(rule.definition().logic().keying(), places, event.tenant(), event.key(), types,
-                event.payload().path("attributes"), scope);
+        Located located = locate(rule.definition().logic().keying(), places, tenant, entity, types, attributes, scope);
         Places.Point point = located.point();
-        return new Reading(event.key(), types, point == null ? null : point.longitude(), point == null ? null : point.latitude(),
+        return new Reading(entity, types, point == null ? null : point.longitude(), point == null ? null : point.latitude(),
                 located.group(), values);
     }
 

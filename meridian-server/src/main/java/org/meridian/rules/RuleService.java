@@ -152,8 +152,7 @@ public final class RuleService {
             RuleRecord rule = store.find(connection, caller.tenant(), id).orElseThrow(() -> notFound("rule " + id));
             return store.state(connection, caller.tenant(), id).filter(kept -> kept.version() == rule.version()).map(kept -> {
                 RuleState state = RuleState.fromJson(kept.state());
-                // The header counts the entities watched; the tracks themselves are not read for a status.
-                ObjectNode out = NODES.objectNode().put("watched", kept.state().path("watched").asInt(state.watched()))
+                ObjectNode out = NODES.objectNode().put("watched", state.watched())
                         .put("lateReadings", state.lateReadings())
                         .put("openEpisodes", state.openEpisodes().size());
                 if (state.watermark() != null) {
@@ -318,7 +317,7 @@ public final class RuleService {
             if (kept.isPresent()) {
                 // The header only: acknowledging and clearing change episodes, not what the rule watches.
                 store.saveState(connection, caller.tenant(), rule.id(), new RuleStore.StoredState(rule.version(), kept.get().position(),
-                        kept.get().index(), state.headerJson()));
+                        kept.get().index(), state.toJson()));
             }
             return store.episode(connection, caller.tenant(), id).orElseThrow();
         });

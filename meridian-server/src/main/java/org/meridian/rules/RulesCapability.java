@@ -79,11 +79,12 @@ public final class RulesCapability implements Capability {
                 platform.services().require(BatchService.class), core, places, platform.clock());
         WorkingTimes workingTimes = workingTimes(platform.services().require(CaseService.class));
         Semaphore wake = new Semaphore(0);
+        TemporalService temporal = platform.services().require(TemporalService.class);
         RuleEngine engine = new RuleEngine(platform.transactions(), store, platform.events(), platform.clock(), language, places,
-                policies::scope, workingTimes, wake::release);
+                policies::scope, workingTimes, new RuleWindows(entities, temporal, places, policies::scope), wake::release);
         RuleService service = new RuleService(platform.transactions(), store, language, platform.clock(),
                 (department, reads) -> unknown(discovery, department, reads),
-                new RuleDryRun(platform.services().require(TemporalService.class), places, policies::scope, workingTimes),
+                new RuleDryRun(temporal, places, policies::scope, workingTimes),
                 caller -> categoryCodes(platform.services().require(CaseService.class), caller), platform.events(), engine::forgetRules);
         platform.services().provide(RuleService.class, service);
         engine.start();

@@ -69,13 +69,35 @@ public final class Kernel {
         return rule;
     }
 
-    /** Takes in a reading of an entity the rule concerns ({@link RuleLogic#concerns}), and decides what follows. */
+    /** The entity types its conditions read. */
+    Set<String> types() {
+        return attributesByType.keySet();
+    }
+
+    /**
+     * Takes in a reading of an entity the rule concerns ({@link RuleLogic#concerns}) into the state's samples, and
+     * decides what follows.
+     */
     public List<Effect> reading(RuleState state, Reading reading, Instant now) {
         if (!concerns(reading.types())) {
             return List.of();
         }
-        Instant latest = now.plus(SKEW);
-        Instant at = min(reading.at(), latest);
+        state.samples.serve(this);
+        state.samples.take(reading, now);
+        state.samples.group(reading.entity(), rule.keying().grouping(), reading.group());
+        return decide(state, reading, now);
+    }
+
+    /**
+     * Decides what follows a reading the state's samples already hold ({@link Samples#take}, done for a whole batch of
+     * readings before the rules sharing the samples decide, each on its own thread). The samples may hold later readings
+     * too: conditions are evaluated at the rule's own watermark, and see nothing after it.
+     */
+    public List<Effect> decide(RuleState state, Reading reading, Instant now) {
+        if (!concerns(reading.types())) {
+            return List.of();
+        }
+        Instant at = min(reading.at(), now.plus(SKEW));
         if (at == null) {
             return List.of();
         }
@@ -83,44 +105,15 @@ public final class Kernel {
             state.late++;
             return List.of();
         }
-        RuleState.Track track = state.entities.get(reading.entity());
-        if (track == null) {
-            track = new RuleState.Track(reading.types());
-            state.entities.put(reading.entity(), track);
-        }
-        track.types = reading.types();
-        state.touched(reading.entity(), track);
-        String leftGroup = null;
-        if (reading.longitude() != null) {
-            track.longitude = reading.longitude();
-            track.latitude = reading.latitude();
-        }
-        if (reading.group() != null && !reading.group().equals(track.group)) {
-            leftGroup = track.group;
-            state.leave(track.group, reading.entity());
-            track.group = reading.group();
-            state.join(track.group, reading.entity());
-        }
-        track.lastSeen = max(track.lastSeen, at);
-        for (Map.Entry<String, Sample> value : reading.values().entrySet()) {
-            if (wants(reading.types(), value.getKey())) {
-                Sample sample = value.getValue();
-                track.series.computeIfAbsent(value.getKey(), a -> new Series())
-                        .insert(sample.at().isAfter(latest) ? new Sample(latest, sample.number(), sample.text()) : sample, MAX_SAMPLES);
-            }
-        }
         state.watermark = max(state.watermark, at);
-        prune(track, state.watermark.minus(horizon));
         List<Effect> effects = new ArrayList<>(0);
-        if (leftGroup != null) {
-            evaluate(state, leftGroup, now, effects);
-        }
         if (rule.keying().by() == Keying.By.ENTITY) {
             // The common case, without collecting keys.
             evaluate(state, reading.entity(), now, effects);
         } else {
-            for (String key : keysOf(state, reading.entity(), track)) {
-                if (!key.equals(leftGroup)) {
+            Samples.Track track = state.samples.track(reading.entity());
+            if (track != null) {
+                for (String key : keysOf(state, reading.entity(), track)) {
                     evaluate(state, key, now, effects);
                 }
             }
@@ -128,7 +121,8 @@ public final class Kernel {
         return effects;
     }
 
-    private boolean concerns(List<String> types) {
+    /** Whether a reading of an entity of these types concerns the rule. */
+    public boolean concerns(List<String> types) {
         for (String type : types) {
             if (attributesByType.containsKey(type)) {
                 return true;
@@ -137,36 +131,29 @@ public final class Kernel {
         return false;
     }
 
-    /** Whether a condition on one of the types reads the attribute. */
-    private boolean wants(List<String> types, String attribute) {
-        for (String type : types) {
-            Set<String> attributes = attributesByType.get(type);
-            if (attributes != null && attributes.contains(attribute)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** The passing of time: durations complete, silences begin, episodes clear, escalate. Call it every few seconds. */
+    /**
+     * The passing of time: durations complete, silences begin, episodes clear, escalate. Call it every few seconds. An
+     * entity that left a group is looked at here under the group it left.
+     */
     public List<Effect> tick(RuleState state, Instant now) {
         Set<String> keys = new LinkedHashSet<>(state.open.keySet());
-        switch (rule.keying().by()) {
-            case ENTITY -> keys.addAll(state.entities.keySet());
-            case DISTRICT, RELATED -> keys.addAll(state.members.keySet());
-            case NEAR -> state.entities.forEach((id, track) -> {
-                if (track.types.contains(rule.conditions().getFirst().type()) && rule.conditions().getFirst().admits(id)) {
-                    keys.add(id);
-                }
-            });
+        Samples samples = state.samples;
+        Set<String> watched = new java.util.HashSet<>();
+        for (String type : types()) {
+            watched.addAll(samples.ofType(type));
         }
-        if (state.watermark != null) {
-            Instant cutoff = evaluationTime(state, now).minus(horizon);
-            state.entities.forEach((id, track) -> {
-                if (prune(track, cutoff)) {
-                    state.touched(id, track);
+        state.watched = watched.size();
+        switch (rule.keying().by()) {
+            case ENTITY -> keys.addAll(watched);
+            case DISTRICT, RELATED -> keys.addAll(samples.groups(rule.keying().grouping()));
+            case NEAR -> {
+                Condition anchor = rule.conditions().getFirst();
+                for (String id : samples.ofType(anchor.type())) {
+                    if (anchor.admits(id)) {
+                        keys.add(id);
+                    }
                 }
-            });
+            }
         }
         List<Effect> effects = new ArrayList<>();
         for (String key : keys) {
@@ -278,9 +265,9 @@ public final class Kernel {
             boolean held = false;
             int found = 0;
             for (String entity : candidates(state, key, i)) {
-                RuleState.Track track = state.entities.get(entity);
+                Samples.Track track = state.samples.track(entity);
                 if (track != null && track.types.contains(condition.type()) && condition.admits(entity)) {
-                    List<Evidence> shown = holds(condition, entity, track, at, gather);
+                    List<Evidence> shown = holds(condition, entity, track, at, gather, horizon);
                     if (shown != null) {
                         held = true;
                         if (!gather) {
@@ -305,17 +292,17 @@ public final class Kernel {
     private Collection<String> candidates(RuleState state, String key, int condition) {
         return switch (rule.keying().by()) {
             case ENTITY -> List.of(key);
-            case DISTRICT, RELATED -> state.members.getOrDefault(key, Set.of());
+            case DISTRICT, RELATED -> state.samples.members(rule.keying().grouping(), key);
             case NEAR -> {
                 if (condition == 0) {
                     yield List.of(key);
                 }
-                RuleState.Track anchor = state.entities.get(key);
+                Samples.Track anchor = state.samples.track(key);
                 if (anchor == null || anchor.longitude == null) {
                     yield List.of();
                 }
                 List<String> near = new ArrayList<>();
-                state.entities.forEach((id, track) -> {
+                state.samples.all().forEach((id, track) -> {
                     if (track.longitude != null
                             && meters(anchor.longitude, anchor.latitude, track.longitude, track.latitude) <= rule.keying().meters()) {
                         near.add(id);
@@ -327,10 +314,13 @@ public final class Kernel {
     }
 
     /** The keys a change of the entity may affect. */
-    private Collection<String> keysOf(RuleState state, String entity, RuleState.Track track) {
+    private Collection<String> keysOf(RuleState state, String entity, Samples.Track track) {
         return switch (rule.keying().by()) {
             case ENTITY -> List.of(entity);
-            case DISTRICT, RELATED -> track.group == null ? List.of() : List.of(track.group);
+            case DISTRICT, RELATED -> {
+                String group = track.group(rule.keying().grouping());
+                yield group == null ? List.of() : List.of(group);
+            }
             case NEAR -> {
                 Condition anchor = rule.conditions().getFirst();
                 String anchorType = anchor.type();
@@ -341,7 +331,7 @@ public final class Kernel {
                     yield List.of();
                 }
                 List<String> anchors = new ArrayList<>();
-                state.entities.forEach((id, other) -> {
+                state.samples.all().forEach((id, other) -> {
                     if (other.types.contains(anchorType) && anchor.admits(id) && other.longitude != null
                             && meters(other.longitude, other.latitude, track.longitude, track.latitude) <= rule.keying().meters()) {
                         anchors.add(id);
@@ -360,8 +350,11 @@ public final class Kernel {
         };
     }
 
-    /** Whether the condition holds for one entity at the moment, with what shows it; null when it does not. */
-    static List<Evidence> holds(Condition condition, String entity, RuleState.Track track, Instant at, boolean gather) {
+    /**
+     * Whether the condition holds for one entity at the moment, with what shows it; null when it does not. Evidence
+     * reaches back no further than the rule's horizon: what is kept beyond it depends on when samples were last pruned.
+     */
+    static List<Evidence> holds(Condition condition, String entity, Samples.Track track, Instant at, boolean gather, Duration horizon) {
         return switch (condition) {
             case Condition.Threshold threshold -> {
                 Series samples = track.series.get(threshold.attribute());
@@ -372,8 +365,10 @@ public final class Kernel {
                 }
                 // Back to where the run began (for the evidence), or only as far as shows it has lasted long enough.
                 long needed = now - threshold.sustained().toNanos() / 1_000;
+                long floor = now - horizon.toNanos() / 1_000;
                 int first = last;
-                while (first > 0 && (gather || samples.micros(first) > needed) && samples.passes(threshold.test(), first - 1)) {
+                while (first > 0 && (samples.micros(first) > needed || gather && samples.micros(first - 1) >= floor)
+                        && samples.passes(threshold.test(), first - 1)) {
                     first--;
                 }
                 if (samples.micros(first) > needed) {
@@ -448,27 +443,6 @@ public final class Kernel {
                 yield micros == 0 ? null : (samples.number(last) - samples.number(first)) * 3_600_000_000.0 / micros;
             }
         };
-    }
-
-    // ---- samples ----
-
-    /** Drops samples before the cutoff, but the last of them: it says what held when the kept ones begin. Whether it dropped any. */
-    private static boolean prune(RuleState.Track track, Instant cutoff) {
-        boolean dropped = false;
-        long before = Series.micros(cutoff);
-        for (Series samples : track.series.values()) {
-            int old = 0;
-            while (old < samples.size() && samples.micros(old) < before) {
-                old++;
-            }
-            // Shifting costs the series' length: done once a few are due, not for every reading. Samples kept a little
-            // longer change nothing (windows and durations look at their own span).
-            if (old > 1 && (old > 16 || old * 2 > samples.size())) {
-                samples.dropFirst(old - 1);
-                dropped = true;
-            }
-        }
-        return dropped;
     }
 
     /** Metres between two WGS84 points (haversine). */

@@ -16,6 +16,18 @@ public record Keying(By by, double meters, String relationship) {
         return new Keying(By.NEAR, meters, null);
     }
 
+    /**
+     * The name of the groups this keying puts entities in ("district", or the relationship), shared by every rule keyed
+     * the same way; null when an episode is about one entity or a place around it.
+     */
+    public String grouping() {
+        return switch (by) {
+            case DISTRICT -> "district";
+            case RELATED -> "related " + relationship;
+            case ENTITY, NEAR -> null;
+        };
+    }
+
     /** @param relationship the relationship's name (expanded) */
     public static Keying related(String relationship) {
         return new Keying(By.RELATED, 0, relationship);

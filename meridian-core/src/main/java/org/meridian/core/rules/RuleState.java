@@ -14,32 +14,14 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Everything one rule remembers between events: the recent samples of the entities it watches (as far back as its
- * conditions reach, plus the lateness), its open episodes, its suppression windows and its event-time watermark. The
- * {@link Kernel} changes it in place (one rule's state is only ever handled by one thread); {@link #toJson} and
- * {@link #fromJson} keep it across restarts, written in the transaction that records what a step decided.
+ * What one rule remembers between events: its open episodes, its suppression windows, the keys cleared by hand, its
+ * event-time watermark and counters. The readings it decides over are in {@link Samples}, shared with the rules of its
+ * department. The {@link Kernel} changes it in place (one rule's state is only ever handled by one thread);
+ * {@link #toJson} and {@link #fromJson} keep it across restarts, written in the transaction that records what a step
+ * decided.
  */
 public final class RuleState {
-    /** What is known of one watched entity. */
-    static final class Track {
-        List<String> types;
-        String group;
-        Double longitude;
-        Double latitude;
-        Instant lastSeen;
-        /** changed since the state was last saved (then it is in {@link #changed}) */
-        boolean dirty;
-        /** attribute → samples in time order; most rules read one or two attributes of an entity. */
-        final Map<String, Series> series = new HashMap<>(4);
-
-        Track(List<String> types) {
-            this.types = types;
-        }
-    }
-
-    final Map<String, Track> entities = new HashMap<>();
-    /** key (a district, a related entity) → the entities in its group; derived from the tracks, not stored. */
-    final Map<String, Set<String>> members = new HashMap<>();
+    final Samples samples;
     final Map<String, Episode> open = new LinkedHashMap<>();
     final Map<String, Instant> quietUntil = new HashMap<>();
     /** Keys whose episode was cleared by hand while the conditions still held: none opens until they are false once. */
@@ -47,18 +29,22 @@ public final class RuleState {
     Instant watermark;
     long counter;
     long late;
-    /** Entities whose track changed since the state was last saved: only those are written again. */
-    final Set<String> changed = new HashSet<>();
+    /** How many entities the rule watched when it last looked at them all. */
+    int watched;
 
-    /** The samples it keeps, over all its entities and attributes: what its state costs to keep and to save. */
-    public long samples() {
-        long count = 0;
-        for (Track track : entities.values()) {
-            for (Series series : track.series.values()) {
-                count += series.size();
-            }
-        }
-        return count;
+    /** A state with readings of its own (a dry run, a test). */
+    public RuleState() {
+        this(new Samples());
+    }
+
+    /** A state deciding over readings it shares with other rules. */
+    public RuleState(Samples samples) {
+        this.samples = samples;
+    }
+
+    /** The readings it decides over. */
+    public Samples samples() {
+        return samples;
     }
 
     /** The open episodes, by key. */
@@ -73,13 +59,12 @@ public final class RuleState {
 
     /** How many entities the rule watches. */
     public int watched() {
-        return entities.size();
+        return watched;
     }
 
     /** Where a watched entity was last seen to be ({longitude, latitude}), or null. */
     public double[] location(String entity) {
-        Track track = entities.get(entity);
-        return track == null || track.longitude == null ? null : new double[] {track.longitude, track.latitude};
+        return samples.location(entity);
     }
 
     /** The latest moment seen in the readings (event time), or null. */
@@ -87,55 +72,17 @@ public final class RuleState {
         return watermark;
     }
 
-    /** The entity's track changed: it is written at the next save. */
-    void touched(String entity, Track track) {
-        // A flag on the track the kernel already holds, so the set is only touched once per entity between saves.
-        if (!track.dirty) {
-            track.dirty = true;
-            changed.add(entity);
-        }
-    }
-
-    void join(String group, String entity) {
-        if (group != null) {
-            members.computeIfAbsent(group, d -> new HashSet<>()).add(entity);
-        }
-    }
-
-    void leave(String group, String entity) {
-        if (group != null) {
-            Set<String> in = members.get(group);
-            if (in != null) {
-                in.remove(entity);
-                if (in.isEmpty()) {
-                    members.remove(group);
-                }
-            }
-        }
-    }
-
     // ---- kept across restarts ----
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
-    /** The whole state as one JSON document (the tracks under "entities"). */
+    /** Watermark, counters, open episodes, quiet periods: small, and saved with every step. */
     public ObjectNode toJson() {
-        ObjectNode out = headerJson();
-        ObjectNode tracks = out.putObject("entities");
-        entities.forEach((id, track) -> tracks.set(id, trackJson(track)));
-        return out;
-    }
-
-    /**
-     * Everything but the tracks: watermark, counters, open episodes, quiet periods. Small, and saved with every step;
-     * the tracks are saved one by one ({@link #trackJson}), those {@link #changedEntities changed} only.
-     */
-    public ObjectNode headerJson() {
         ObjectNode out = NODES.objectNode();
         if (watermark != null) {
             out.put("watermark", watermark.toString());
         }
-        out.put("counter", counter).put("late", late).put("watched", entities.size());
+        out.put("counter", counter).put("late", late).put("watched", watched);
         ObjectNode episodes = out.putObject("open");
         open.forEach((key, episode) -> episodes.set(key, episode(episode)));
         ObjectNode quiet = out.putObject("quietUntil");
@@ -144,103 +91,25 @@ public final class RuleState {
         return out;
     }
 
-    /** The entities whose tracks changed since {@link #saved}. */
-    public Set<String> changedEntities() {
-        return java.util.Collections.unmodifiableSet(changed);
-    }
-
-    /** One entity's track as JSON, or null when the rule no longer watches it. */
-    public ObjectNode trackJson(String entity) {
-        Track track = entities.get(entity);
-        return track == null ? null : trackJson(track);
-    }
-
-    /** The state was saved: nothing has changed since. */
-    public void saved() {
-        for (String entity : changed) {
-            Track track = entities.get(entity);
-            if (track != null) {
-                track.dirty = false;
-            }
-        }
-        changed.clear();
-    }
-
-    private static ObjectNode trackJson(Track track) {
-        ObjectNode node = NODES.objectNode();
-        track.types.forEach(node.putArray("types")::add);
-        if (track.group != null) {
-            node.put("group", track.group);
-        }
-        if (track.longitude != null) {
-            node.put("longitude", track.longitude).put("latitude", track.latitude);
-        }
-        if (track.lastSeen != null) {
-            node.put("lastSeen", track.lastSeen.toString());
-        }
-        ObjectNode series = node.putObject("series");
-        track.series.forEach((attribute, samples) -> {
-            ArrayNode list = series.putArray(attribute);
-            for (int i = 0; i < samples.size(); i++) {
-                Sample sample = samples.sample(i);
-                ArrayNode pair = list.addArray().add(sample.at().toString());
-                if (sample.number() != null) {
-                    pair.add(sample.number());
-                } else {
-                    pair.add(sample.text());
-                }
-            }
-        });
-        return node;
-    }
-
+    /** A state as saved, with readings of its own. */
     public static RuleState fromJson(JsonNode in) {
-        return fromJson(in, Map.of());
+        return fromJson(in, new Samples());
     }
 
-    /** A state from its header and its tracks (entity → track), as saved; tracks in the header (a whole state) count too. */
-    public static RuleState fromJson(JsonNode in, Map<String, JsonNode> tracks) {
-        RuleState state = new RuleState();
+    /** A state as saved, deciding over the readings given. */
+    public static RuleState fromJson(JsonNode in, Samples samples) {
+        RuleState state = new RuleState(samples);
         if (in == null || in.isNull() || in.isMissingNode()) {
             return state;
         }
         state.watermark = instant(in.get("watermark"));
         state.counter = in.path("counter").asLong();
         state.late = in.path("late").asLong();
-        in.path("entities").properties().forEach(entry -> state.track(entry.getKey(), entry.getValue()));
-        tracks.forEach(state::track);
+        state.watched = in.path("watched").asInt();
         in.path("open").properties().forEach(entry -> state.open.put(entry.getKey(), episode(entry.getValue())));
         in.path("quietUntil").properties().forEach(entry -> state.quietUntil.put(entry.getKey(), Instant.parse(entry.getValue().asText())));
         in.path("disarmed").forEach(key -> state.disarmed.add(key.asText()));
         return state;
-    }
-
-    private void track(String entity, JsonNode node) {
-        List<String> types = new ArrayList<>();
-        node.path("types").forEach(type -> types.add(type.asText()));
-        Track track = new Track(List.copyOf(types));
-        // "district": as states were saved before rules could be grouped by relationship
-        JsonNode group = node.hasNonNull("group") ? node.get("group") : node.get("district");
-        track.group = group == null || group.isNull() ? null : group.asText();
-        if (node.hasNonNull("longitude")) {
-            track.longitude = node.get("longitude").asDouble();
-            track.latitude = node.get("latitude").asDouble();
-        }
-        track.lastSeen = instant(node.get("lastSeen"));
-        node.path("series").properties().forEach(series -> {
-            Series samples = new Series();
-            for (JsonNode pair : series.getValue()) {
-                Instant at = Instant.parse(pair.get(0).asText());
-                samples.insert(pair.get(1).isNumber() ? Sample.of(at, pair.get(1).asDouble()) : Sample.of(at, pair.get(1).asText()),
-                        Kernel.MAX_SAMPLES);
-            }
-            track.series.put(series.getKey(), samples);
-        });
-        Track before = entities.put(entity, track);
-        if (before != null) {
-            leave(before.group, entity);
-        }
-        join(track.group, entity);
     }
 
     /** An episode as JSON (the same shape the store and the API use). */

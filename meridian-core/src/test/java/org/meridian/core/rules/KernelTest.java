@@ -231,7 +231,10 @@ class KernelTest {
                 .satisfies(effect -> assertThat(effect.episode().key()).isEqualTo("underpass"));
     }
 
-    /** The state kept after any reading, read back, decides exactly as the state never put away: a restart loses nothing. */
+    /**
+     * The state kept after any reading, read back with the readings a restart reads back from the history, decides
+     * exactly as the state never put away: a restart loses nothing.
+     */
     @Test
     void stateReadBackDecidesAsTheStateNeverPutAway() {
         RuleLogic rule = new RuleLogic(List.of(above(WEATHER, RAIN, 16, Duration.ZERO), above(LEVEL_SENSOR, LEVEL, 30, Duration.ofMinutes(5))),
@@ -253,13 +256,26 @@ class KernelTest {
             Instant now = minute(i / 2);
             kernel.reading(kept, reading, now).forEach(effect -> uninterrupted.add(describe(effect)));
             kernel.tick(kept, now).forEach(effect -> uninterrupted.add(describe(effect)));
-            restarted = RuleState.fromJson(restarted.toJson());
+            restarted = RuleState.fromJson(restarted.toJson(), readBack(kernel, readings.subList(0, i), now));
             kernel.reading(restarted, reading, now).forEach(effect -> withRestarts.add(describe(effect)));
             kernel.tick(restarted, now).forEach(effect -> withRestarts.add(describe(effect)));
         }
         assertThat(uninterrupted).as("the data makes episodes").hasSizeGreaterThan(4);
         assertThat(withRestarts).containsExactlyElementsOf(uninterrupted);
         assertThat(restarted.toJson()).isEqualTo(kept.toJson());
+    }
+
+    /** What a restart reads back: every reading recorded so far, in no particular order. */
+    private static Samples readBack(Kernel kernel, List<Reading> recorded, Instant now) {
+        Samples samples = new Samples();
+        samples.serve(kernel);
+        List<Reading> shuffled = new ArrayList<>(recorded);
+        java.util.Collections.shuffle(shuffled, new java.util.Random(recorded.size()));
+        shuffled.forEach(reading -> {
+            samples.restore(reading, now);
+            samples.group(reading.entity(), kernel.rule().keying().grouping(), reading.group());
+        });
+        return samples;
     }
 
     private static String describe(Effect effect) {
@@ -294,7 +310,7 @@ class KernelTest {
             assertThat(effect.episode().evidence()).extracting(Evidence::entity).containsExactly("lamp-1", "cabinet-A");
         });
         // Read back, the group holds: the lamp lit again clears it.
-        RuleState again = RuleState.fromJson(state.toJson());
+        RuleState again = RuleState.fromJson(state.toJson(), state.samples());
         assertThat(kernel.reading(again, new Reading("lamp-1", List.of(lamp), null, null, "cabinet-A",
                 Map.of(powerState, Sample.of(minute(2), "on"))), minute(2))).singleElement().isInstanceOf(Effect.Cleared.class);
     }

@@ -88,7 +88,6 @@ public final class RuleStore {
             delete.setString(2, id);
             delete.executeUpdate();
         }
-        deleteTracks(connection, tenant, id);
         try (PreparedStatement delete = connection.prepareStatement("DELETE FROM rule WHERE tenant = ? AND id = ?")) {
             delete.setString(1, tenant);
             delete.setString(2, id);
@@ -173,66 +172,16 @@ public final class RuleStore {
         return revision;
     }
 
-    /** The rule's tracks: entity → track. */
-    public Map<String, JsonNode> tracks(Connection connection, String tenant, String ruleId) throws SQLException {
-        Map<String, JsonNode> tracks = new java.util.HashMap<>();
-        try (PreparedStatement select = connection.prepareStatement("SELECT entity, track FROM rule_track WHERE tenant = ? AND rule_id = ?")) {
-            select.setString(1, tenant);
-            select.setString(2, ruleId);
-            select.setFetchSize(1_000);
-            try (ResultSet rows = select.executeQuery()) {
-                while (rows.next()) {
-                    tracks.put(rows.getString(1), json(rows.getString(2)));
-                }
+    /** The change-stream position each rule's saved state has taken in: "tenant/rule" → (version, position). */
+    public Map<String, long[]> positions(Connection connection) throws SQLException {
+        Map<String, long[]> positions = new java.util.HashMap<>();
+        try (PreparedStatement select = connection.prepareStatement("SELECT tenant, rule_id, version, position FROM rule_state");
+             ResultSet rows = select.executeQuery()) {
+            while (rows.next()) {
+                positions.put(rows.getString(1) + "/" + rows.getString(2), new long[] {rows.getInt(3), rows.getLong(4)});
             }
         }
-        return tracks;
-    }
-
-    /** Writes the tracks that changed (entity → track; null: no longer watched). */
-    public void saveTracks(Connection connection, String tenant, String ruleId, Map<String, JsonNode> changed) throws SQLException {
-        List<String> written = new ArrayList<>();
-        List<String> tracks = new ArrayList<>();
-        List<String> gone = new ArrayList<>();
-        changed.forEach((entity, track) -> {
-            if (track == null) {
-                gone.add(entity);
-            } else {
-                written.add(entity);
-                tracks.add(track.toString());
-            }
-        });
-        // One statement each way, the rows as arrays: a rule watching thousands of busy sensors writes thousands of
-        // tracks a step, and one round trip and one plan beat a batch of thousands of statements.
-        if (!written.isEmpty()) {
-            try (PreparedStatement upsert = connection.prepareStatement("""
-                    INSERT INTO rule_track (tenant, rule_id, entity, track)
-                    SELECT ?, ?, entity, track::jsonb FROM unnest(?::text[], ?::text[]) AS given(entity, track)
-                    ON CONFLICT (tenant, rule_id, entity) DO UPDATE SET track = excluded.track""")) {
-                upsert.setString(1, tenant);
-                upsert.setString(2, ruleId);
-                upsert.setArray(3, connection.createArrayOf("text", written.toArray()));
-                upsert.setArray(4, connection.createArrayOf("text", tracks.toArray()));
-                upsert.executeUpdate();
-            }
-        }
-        if (!gone.isEmpty()) {
-            try (PreparedStatement delete = connection.prepareStatement(
-                    "DELETE FROM rule_track WHERE tenant = ? AND rule_id = ? AND entity = ANY (?::text[])")) {
-                delete.setString(1, tenant);
-                delete.setString(2, ruleId);
-                delete.setArray(3, connection.createArrayOf("text", gone.toArray()));
-                delete.executeUpdate();
-            }
-        }
-    }
-
-    public void deleteTracks(Connection connection, String tenant, String ruleId) throws SQLException {
-        try (PreparedStatement delete = connection.prepareStatement("DELETE FROM rule_track WHERE tenant = ? AND rule_id = ?")) {
-            delete.setString(1, tenant);
-            delete.setString(2, ruleId);
-            delete.executeUpdate();
-        }
+        return positions;
     }
 
     // ---- episodes and traces ----

@@ -1,0 +1,259 @@
+package org.meridian.rules;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
+import org.meridian.broker.EntityService;
+import org.meridian.broker.TemporalService;
+import org.meridian.core.ngsild.Entity;
+import org.meridian.core.query.EntitySelection;
+import org.meridian.core.query.TypeExpression;
+import org.meridian.core.rules.Reading;
+import org.meridian.core.rules.Sample;
+import org.meridian.core.rules.Samples;
+import org.meridian.core.security.Caller;
+import org.meridian.core.security.ReadScope;
+import org.meridian.core.temporal.EntityHistory;
+import org.meridian.core.temporal.HistoryInstance;
+
+/**
+ * The recent readings the rules decide over: one {@link Samples} per department, since its rules read the same data
+ * as the same grants allow, so they share what they remember (a reading ten rules watch is kept once).
+ *
+ * <p>Kept in memory only. What it holds is the watched entities' latest state and their temporal history as far back as
+ * the rules reach, both written in the transaction of each change; so when this node may not have taken in everything
+ * the rules' saved states have — at start, after another node took in part of the change stream, or when the
+ * department's rules change — it is read back from there, as the department reads it (not entered in the exchange
+ * ledger: the rules were handed these readings before). A rule's step finds out by comparing the stream position its
+ * saved state has taken in with what these samples include for it; then the batch is handed over again
+ * ({@link Stale}) after the samples are read back.
+ *
+ * <p>Guarded by the engine: changed while no rule decides.
+ */
+final class RuleWindows {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RuleWindows.class);
+    private static final int PAGE = 1_000;
+    /** Read back this much before a rule's horizon too: the sample before a window says what held when it begins. */
+    private static final Duration BEFORE = Duration.ofMinutes(5);
+    /** and after now: a device's clock a little ahead. */
+    private static final Duration AHEAD = Duration.ofMinutes(2);
+    /** Most history instances read back per page of entities; beyond, the oldest of the page are left out. */
+    private static final int MAX_INSTANCES = 1_000_000;
+
+    private final EntityService entities;
+    private final TemporalService temporal;
+    private final Places places;
+    private final Function<Caller, ReadScope> scopes;
+    private final Map<String, Department> departments = new ConcurrentHashMap<>();
+    /** "tenant/rule" → the stream position whose readings the samples here include for the rule. */
+    private final Map<String, Long> takenThrough = new ConcurrentHashMap<>();
+
+    /** A department's samples, and the rules they were read back for. */
+    private static final class Department {
+        final Samples samples;
+        final String rules;
+        volatile boolean stale;
+
+        Department(Samples samples, String rules) {
+            this.samples = samples;
+            this.rules = rules;
+        }
+    }
+
+    /** A rule's saved state has taken in more than these samples hold: the step is given up, and the batch handed over again. */
+    static final class Stale extends RuntimeException {
+        Stale(String rule) {
+            super("the recent readings of rule " + rule + " are read back first", null, false, false);
+        }
+    }
+
+    RuleWindows(EntityService entities, TemporalService temporal, Places places, Function<Caller, ReadScope> scopes) {
+        this.entities = entities;
+        this.temporal = temporal;
+        this.places = places;
+        this.scopes = scopes;
+    }
+
+    /**
+     * Makes the samples of these rules' departments current: read back for each department never read back, marked
+     * stale, or whose enabled rules changed ({@code enabled}: every enabled rule, understood).
+     *
+     * @param positions the stream positions the rules' saved states have taken in (read before the history)
+     */
+    void ensure(Collection<RuleEngine.Loaded> concerned, Collection<RuleEngine.Loaded> enabled,
+                java.util.function.Supplier<Map<String, long[]>> positions, Instant now) {
+        Set<String> wanted = new HashSet<>();
+        concerned.forEach(rule -> wanted.add(key(rule.stored())));
+        Map<String, List<RuleEngine.Loaded>> byDepartment = new HashMap<>();
+        for (RuleEngine.Loaded rule : enabled) {
+            byDepartment.computeIfAbsent(key(rule.stored()), k -> new ArrayList<>()).add(rule);
+        }
+        departments.keySet().removeIf(department -> !byDepartment.containsKey(department));
+        Map<String, long[]> saved = null;
+        for (String department : wanted) {
+            List<RuleEngine.Loaded> rules = byDepartment.getOrDefault(department, List.of());
+            String signature = signature(rules);
+            Department known = departments.get(department);
+            if (known != null && !known.stale && known.rules.equals(signature)) {
+                continue;
+            }
+            if (saved == null) {
+                saved = positions.get();
+            }
+            long started = System.nanoTime();
+            Samples samples = readBack(rules, now);
+            for (RuleEngine.Loaded rule : rules) {
+                long[] position = saved.get(ruleKey(rule.stored()));
+                if (position != null && position[0] == rule.stored().version()) {
+                    takenThrough.put(ruleKey(rule.stored()), position[1]);
+                } else {
+                    takenThrough.remove(ruleKey(rule.stored()));
+                }
+            }
+            departments.put(department, new Department(samples, signature));
+            LOG.info("rules of department {}: {} entities' recent readings read back in {} ms", department, samples.size(),
+                    (System.nanoTime() - started) / 1_000_000);
+        }
+    }
+
+    /** The samples the rule decides over ({@link #ensure} made them). */
+    Samples of(RuleRecord rule) {
+        Department department = departments.get(key(rule));
+        if (department == null) {
+            throw new Stale(rule.id());
+        }
+        return department.samples;
+    }
+
+    /**
+     * Checks, in a rule's step, that the samples hold what its saved state has taken in ({@code saved}: the position
+     * stored with it, or -1 for none); when they do not, marks them to be read back and gives the step up.
+     */
+    void check(RuleRecord rule, long saved) {
+        Long mine = takenThrough.get(ruleKey(rule));
+        if (saved >= 0 && (mine == null || saved > mine)) {
+            Department department = departments.get(key(rule));
+            if (department != null) {
+                department.stale = true;
+            }
+            throw new Stale(rule.id());
+        }
+    }
+
+    /** The rule's step committed: the samples include what it took in. */
+    void tookIn(RuleRecord rule, long position) {
+        takenThrough.put(ruleKey(rule), position);
+    }
+
+    /** Forgets samples no rule reaches back to any more. */
+    void prune() {
+        departments.values().forEach(department -> department.samples.prune());
+    }
+
+    private static String key(RuleRecord rule) {
+        return rule.tenant() + "/" + rule.department();
+    }
+
+    private static String ruleKey(RuleRecord rule) {
+        return rule.tenant() + "/" + rule.id();
+    }
+
+    private static String signature(List<RuleEngine.Loaded> rules) {
+        TreeSet<String> names = new TreeSet<>();
+        rules.forEach(rule -> names.add(rule.stored().id() + "." + rule.stored().version() + "@" + rule.stored().updatedAt()));
+        return String.join(",", names);
+    }
+
+    // ---- reading back ----
+
+    /** The department's rules' recent readings: each watched entity's latest state, then its history over the horizon. */
+    private Samples readBack(List<RuleEngine.Loaded> rules, Instant now) {
+        Samples samples = new Samples();
+        if (rules.isEmpty()) {
+            return samples;
+        }
+        RuleRecord first = rules.getFirst().stored();
+        Caller department = RuleEngine.ruleCaller(first.tenant(), "read-back", first.department());
+        ReadScope scope = scopes.apply(department);
+        Map<String, List<RuleEngine.Loaded>> byType = new HashMap<>();
+        Map<String, Set<String>> attributes = new HashMap<>();
+        Map<String, Duration> horizons = new HashMap<>();
+        for (RuleEngine.Loaded rule : rules) {
+            samples.serve(rule.kernel());
+            rule.definition().reads().forEach((type, read) -> {
+                byType.computeIfAbsent(type, t -> new ArrayList<>()).add(rule);
+                attributes.computeIfAbsent(type, t -> new HashSet<>()).addAll(read);
+                horizons.merge(type, rule.definition().logic().horizon(), (a, b) -> a.compareTo(b) >= 0 ? a : b);
+            });
+        }
+        for (Map.Entry<String, List<RuleEngine.Loaded>> type : byType.entrySet()) {
+            EntitySelection selection = new EntitySelection(null, null, new TypeExpression.TypeName(type.getKey()),
+                    UnaryOperator.identity(), null, null, null, null, null);
+            latestStates(department, scope, selection, type.getValue(), samples, now);
+            Set<String> read = attributes.get(type.getKey());
+            if (!read.isEmpty()) {
+                history(department, selection, List.copyOf(read), now.minus(horizons.get(type.getKey())).minus(BEFORE),
+                        samples, now);
+            }
+        }
+        return samples;
+    }
+
+    /** Every entity of the type as it is now: where it is, its groups, when it last spoke, its latest values. */
+    private void latestStates(Caller department, ReadScope scope, EntitySelection selection, List<RuleEngine.Loaded> rules,
+                              Samples samples, Instant now) {
+        for (int offset = 0; ; offset += PAGE) {
+            List<Entity> page = entities.queryUnrecorded(department, selection, PAGE, offset, false).entities();
+            for (Entity entity : page) {
+                for (RuleEngine.Loaded rule : rules) {
+                    Reading reading = RuleEngine.reading(rule, scope, places, department.tenant(), entity.id(), entity.types(),
+                            entity.attributes(), entity.modifiedAt());
+                    if (reading != null) {
+                        samples.restore(reading, now);
+                        samples.group(entity.id(), rule.definition().logic().keying().grouping(), reading.group());
+                    }
+                }
+            }
+            if (page.size() < PAGE) {
+                return;
+            }
+        }
+    }
+
+    /** The history of the read attributes since {@code from}, each instance a sample at its moment. */
+    private void history(Caller department, EntitySelection selection, List<String> attributes, Instant from, Samples samples,
+                         Instant now) {
+        TemporalService.Request request = new TemporalService.Request(attributes, "observed_at", from, now.plus(AHEAD), 0,
+                MAX_INSTANCES, false, 0, List.of());
+        for (int offset = 0; ; offset += PAGE) {
+            List<EntityHistory> page = temporal.queryUnrecorded(department, selection, PAGE, offset, request);
+            for (EntityHistory history : page) {
+                if (history.truncated()) {
+                    LOG.warn("rules: the history of {} read back was cut at {} instances", history.entity().id(), MAX_INSTANCES);
+                }
+                for (HistoryInstance instance : history.instances()) {
+                    Instant at = instance.observedAt() != null ? instance.observedAt() : instance.recordedAt();
+                    Sample sample = RuleEngine.sample(instance.instance(), at);
+                    if (sample == null) {
+                        continue;
+                    }
+                    samples.restore(new Reading(history.entity().id(), history.entity().types(), null, null, null,
+                            Map.of(instance.attribute(), sample)), now);
+                }
+            }
+            if (page.size() < PAGE) {
+                return;
+            }
+        }
+    }
+}

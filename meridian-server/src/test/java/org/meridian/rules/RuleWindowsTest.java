@@ -1,0 +1,99 @@
+package org.meridian.rules;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.meridian.app.MeridianServer;
+import org.meridian.ingest.IngestSettings;
+import org.meridian.testing.Api;
+import org.meridian.testing.InTenant;
+import org.meridian.testing.TestServer;
+
+/**
+ * A rule's recent readings are not saved with its steps: after a restart they are read back from the entities and
+ * their temporal history. A level held above its limit across a restart counts from before it, as if there had been
+ * none; two rules of one department reading the same gauge decide over one copy of its readings, each as its own
+ * conditions say.
+ */
+class RuleWindowsTest {
+    @TempDir
+    Path data;
+
+    private static final String HELD = """
+            {"id": "held-high", "name": "Held high", "department": "water", "suppressFor": "PT0S",
+             "when": {"all": [{"type": "FloodMonitoring", "attribute": "waterLevel", "above": 30, "for": "PT2M"}]},
+             "then": [{"notify": {"stream": "operations"}}]}""";
+    private static final String AVERAGE = """
+            {"id": "average-high", "name": "Average high", "department": "water", "suppressFor": "PT0S",
+             "when": {"all": [{"type": "FloodMonitoring", "attribute": "waterLevel", "average": "PT5M", "above": 35}]},
+             "then": [{"notify": {"stream": "operations"}}]}""";
+
+    @Test
+    void aLevelHeldAcrossARestartCountsFromBeforeItAndRulesShareTheReadings() throws Exception {
+        String tenant = TestServer.newTenant();
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        try (MeridianServer first = TestServer.startOwn(data, Map.of(IngestSettings.MQTT_PORT, "-1"))) {
+            InTenant city = new InTenant(TestServer.client(first), tenant);
+            city.ok(city.operator().put("/admin/v1/departments/water", "{\"name\": \"Water\"}"));
+            city.ok(city.operator().put("/sharing/v1/datasets/FloodMonitoring", "{\"owner\": \"water\"}"));
+            city.ok(city.operator().post("/ngsi-ld/v1/entities", "{\"id\": \"urn:ngsi-ld:FloodMonitoring:gauge\", "
+                    + "\"type\": \"FloodMonitoring\", \"waterLevel\": {\"type\": \"Property\", \"value\": 0, \"observedAt\": \""
+                    + now.minusSeconds(600) + "\"}}"));
+            for (String rule : new String[] {"held-high", "average-high"}) {
+                city.ok(city.operator().post("/rules/v1/rules", rule.equals("held-high") ? HELD : AVERAGE));
+                city.ok(city.operator().post("/rules/v1/rules/" + rule + "/enable", ""));
+            }
+            level(city, 40, now.minusSeconds(150));
+            level(city, 40, now.minusSeconds(90));
+            awaitWatermark(city, "held-high", now.minusSeconds(90));
+            awaitWatermark(city, "average-high", now.minusSeconds(90));
+            assertThat(episodes(city, "held-high")).as("held for a minute: not two").isEmpty();
+            assertThat(episodes(city, "average-high")).as("an average of 40").singleElement()
+                    .satisfies(episode -> assertThat(episode.path("state").asText()).isEqualTo("open"));
+        }
+        try (MeridianServer second = TestServer.startOwn(data, Map.of(IngestSettings.MQTT_PORT, "-1"))) {
+            InTenant city = new InTenant(TestServer.client(second), tenant);
+            level(city, 40, now);
+            awaitWatermark(city, "held-high", now);
+            assertThat(episodes(city, "held-high")).as("held since before the restart: two and a half minutes").singleElement()
+                    .satisfies(episode -> assertThat(episode.path("evidence").get(0).path("at").asText())
+                            .isEqualTo(now.minusSeconds(150).toString()));
+            level(city, 30, now.plusSeconds(1));
+            awaitWatermark(city, "average-high", now.plusSeconds(1));
+            // 40, 40, 40 and 30 average 37.5; without the readings of before the restart, 40 and 30 would be 35, not above.
+            assertThat(episodes(city, "average-high")).singleElement()
+                    .satisfies(episode -> assertThat(episode.path("state").asText()).isEqualTo("open"));
+            assertThat(city.ok(city.operator().get("/rules/v1/rules/average-high")).path("status").path("watched").asInt()).isEqualTo(1);
+        }
+    }
+
+    private static void level(InTenant city, double value, Instant at) {
+        Api.Response sent = city.send(city.operator().patch("/ngsi-ld/v1/entities/urn:ngsi-ld:FloodMonitoring:gauge/attrs",
+                "{\"waterLevel\": {\"type\": \"Property\", \"value\": " + value + ", \"observedAt\": \"" + at + "\"}}"));
+        assertThat(sent.status()).as(sent.toString()).isEqualTo(204);
+    }
+
+    private static JsonNode episodes(InTenant city, String rule) {
+        return city.ok(city.operator().get("/rules/v1/episodes?rule=" + rule + "&limit=100"));
+    }
+
+    /** Waits until the rule has taken in the reading of that moment (its step committed what it decided on it). */
+    private static void awaitWatermark(InTenant city, String rule, Instant at) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            String watermark = city.ok(city.operator().get("/rules/v1/rules/" + rule)).path("status").path("watermark").asText("");
+            if (!watermark.isEmpty() && !Instant.parse(watermark).isBefore(at)) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError(rule + " did not take in the reading of " + at);
+    }
+}
