@@ -53,6 +53,10 @@ public final class TemporalService {
         }
     }
 
+    /** A page of entities' recent instances: how many entities the page held, and their instances by entity id. */
+    public record RecentHistory(int entities, Map<String, List<HistoryInstance>> instances) {
+    }
+
     private final Transactions transactions;
     private final EntityStore entities;
     private final EntityQueries queries;
@@ -242,19 +246,42 @@ public final class TemporalService {
 
     /** Histories of the entities selected, as the caller may see them. */
     public List<EntityHistory> query(Caller caller, EntitySelection selection, int limit, int offset, Request request) {
-        List<EntityHistory> shown = queryUnrecorded(caller, selection, limit, offset, request);
+        ReadScope scope = policies.scope(caller);
+        List<EntityHistory> shown = queryAll(caller, selection, scope, limit, offset, request).stream()
+                .map(history -> ReadPolicies.mask(scope, history)).toList();
         policies.shown(caller, "temporal query " + selection.describe(), shown.stream().map(EntityHistory::entity).toList());
         return shown;
     }
 
     /**
-     * Histories as {@link #query} shows them, but not entered in the exchange ledger: what the platform reads back of
-     * readings it was already handed (the rules' recent windows after a restart), not a new read by anyone.
+     * The recent instances of a page of the selected entities, as the caller may see them, in one read of the history
+     * (each series' newest {@code perSeries} in [from, to) of observation time), and not entered in the exchange ledger:
+     * what the platform reads back of readings it was already handed (the rules' windows after a restart), not a new
+     * read by anyone.
      */
-    public List<EntityHistory> queryUnrecorded(Caller caller, EntitySelection selection, int limit, int offset, Request request) {
+    public RecentHistory recentUnrecorded(Caller caller, EntitySelection selection, int limit, int offset,
+                                                             List<String> attributes, Instant from, Instant to, int perSeries) {
+        String tenant = caller.tenant();
         ReadScope scope = policies.scope(caller);
-        return queryAll(caller, selection, scope, limit, offset, request).stream()
-                .map(history -> ReadPolicies.mask(scope, history)).toList();
+        return transactions.readOnly(connection -> {
+            tenants.require(connection, tenant);
+            List<Entity> page = queries.queryWithHistory(connection, tenant, selection, scope, limit, offset).entities();
+            if (page.isEmpty()) {
+                return new RecentHistory(0, Map.of());
+            }
+            Map<String, List<HistoryInstance>> read = historyReader.recentInstances(connection, tenant,
+                    page.stream().map(Entity::id).toList(), attributes, from, to, perSeries);
+            Map<String, List<HistoryInstance>> shown = new java.util.HashMap<>();
+            for (Entity entity : page) {
+                ReadScope.View view = scope.viewOf(entity.types());
+                List<HistoryInstance> instances = read.getOrDefault(entity.id(), List.of()).stream()
+                        .filter(instance -> view != null && view.shows(instance.attribute())).toList();
+                if (!instances.isEmpty()) {
+                    shown.put(entity.id(), instances);
+                }
+            }
+            return new RecentHistory(page.size(), shown);
+        });
     }
 
     private List<EntityHistory> queryAll(Caller caller, EntitySelection selection, ReadScope scope, int limit, int offset,

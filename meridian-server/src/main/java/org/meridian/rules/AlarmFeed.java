@@ -42,7 +42,7 @@ public final class AlarmFeed implements AutoCloseable {
     private final EventBus.Consumption consumption;
 
     public AlarmFeed(EventBus bus) {
-        consumption = bus.tail("alarm-feed", this::take);
+        consumption = bus.tail("alarm-feed", RuleEngine.ALARM_STREAM, this::take);
     }
 
     private void take(List<Event> events) {

@@ -317,7 +317,6 @@ public final class RuleEngine implements AutoCloseable {
         org.meridian.core.rules.Samples samples = windows.of(stored);
         // Kept in memory only once the step committed: a step rolled back leaves no copy, and the next one reads the database.
         java.util.concurrent.atomic.AtomicReference<Kept> stepped = new java.util.concurrent.atomic.AtomicReference<>();
-        java.util.concurrent.atomic.AtomicLong tookIn = new java.util.concurrent.atomic.AtomicLong(-1);
         try {
             boolean result = transactions.inTransaction(connection -> {
                 var locked = store.lock(connection, stored.tenant(), stored.id());
@@ -355,7 +354,11 @@ public final class RuleEngine implements AutoCloseable {
                     }
                 }
                 int watched = state.watched();
-                effects.addAll(rule.kernel().tick(state, now));
+                if (taken.isEmpty()) {
+                    // The clock's step. A step of readings decides on the keys they concern only: looking at every key
+                    // with every batch cost a rule watching ten thousand sensors more than the readings themselves.
+                    effects.addAll(rule.kernel().tick(state, now));
+                }
                 if (taken.isEmpty() && effects.isEmpty() && state.watched() == watched) {
                     // Nothing to save: the copy stays current.
                     if (saved.isPresent()) {
@@ -373,15 +376,14 @@ public final class RuleEngine implements AutoCloseable {
                 long revision = store.saveState(connection, stored.tenant(), stored.id(), new RuleStore.StoredState(stored.version(),
                         position, index, state.toJson()));
                 stepped.set(new Kept(stored.version(), revision, state));
-                tookIn.set(position);
+                // Said before the commit: a step of the same rule waiting for its lock (the clock's) must not find the
+                // saved position ahead of the windows. Should the commit fail, the windows hold these readings anyway.
+                windows.tookIn(stored, position);
                 return queued;
             });
             Kept done = stepped.get();
             if (done != null) {
                 states.put(key, done);
-            }
-            if (tookIn.get() >= 0) {
-                windows.tookIn(stored, tookIn.get());
             }
             return result;
         } catch (RuleFault fault) {

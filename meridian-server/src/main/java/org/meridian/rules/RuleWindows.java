@@ -18,12 +18,12 @@ import org.meridian.broker.TemporalService;
 import org.meridian.core.ngsild.Entity;
 import org.meridian.core.query.EntitySelection;
 import org.meridian.core.query.TypeExpression;
+import org.meridian.core.rules.Kernel;
 import org.meridian.core.rules.Reading;
 import org.meridian.core.rules.Sample;
 import org.meridian.core.rules.Samples;
 import org.meridian.core.security.Caller;
 import org.meridian.core.security.ReadScope;
-import org.meridian.core.temporal.EntityHistory;
 import org.meridian.core.temporal.HistoryInstance;
 
 /**
@@ -47,8 +47,6 @@ final class RuleWindows {
     private static final Duration BEFORE = Duration.ofMinutes(5);
     /** and after now: a device's clock a little ahead. */
     private static final Duration AHEAD = Duration.ofMinutes(2);
-    /** Most history instances read back per page of entities; beyond, the oldest of the page are left out. */
-    private static final int MAX_INSTANCES = 1_000_000;
 
     private final EntityService entities;
     private final TemporalService temporal;
@@ -233,25 +231,23 @@ final class RuleWindows {
     /** The history of the read attributes since {@code from}, each instance a sample at its moment. */
     private void history(Caller department, EntitySelection selection, List<String> attributes, Instant from, Samples samples,
                          Instant now) {
-        TemporalService.Request request = new TemporalService.Request(attributes, "observed_at", from, now.plus(AHEAD), 0,
-                MAX_INSTANCES, false, 0, List.of());
         for (int offset = 0; ; offset += PAGE) {
-            List<EntityHistory> page = temporal.queryUnrecorded(department, selection, PAGE, offset, request);
-            for (EntityHistory history : page) {
-                if (history.truncated()) {
-                    LOG.warn("rules: the history of {} read back was cut at {} instances", history.entity().id(), MAX_INSTANCES);
+            TemporalService.RecentHistory page = temporal.recentUnrecorded(department, selection, PAGE, offset, attributes, from,
+                    now.plus(AHEAD), Kernel.MAX_SAMPLES);
+            page.instances().forEach((entity, instances) -> {
+                List<String> types = samples.typesOf(entity);
+                if (types == null) {
+                    return; // not seen in its latest state a moment ago: gone since
                 }
-                for (HistoryInstance instance : history.instances()) {
+                for (HistoryInstance instance : instances) {
                     Instant at = instance.observedAt() != null ? instance.observedAt() : instance.recordedAt();
                     Sample sample = RuleEngine.sample(instance.instance(), at);
-                    if (sample == null) {
-                        continue;
+                    if (sample != null) {
+                        samples.restore(new Reading(entity, types, null, null, null, Map.of(instance.attribute(), sample)), now);
                     }
-                    samples.restore(new Reading(history.entity().id(), history.entity().types(), null, null, null,
-                            Map.of(instance.attribute(), sample)), now);
                 }
-            }
-            if (page.size() < PAGE) {
+            });
+            if (page.entities() < PAGE) {
                 return;
             }
         }

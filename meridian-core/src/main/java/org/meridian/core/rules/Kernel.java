@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -24,7 +23,7 @@ public final class Kernel {
     /** Readings stamped this far ahead of the clock count as now: a device's wrong clock cannot jump the watermark. */
     static final Duration SKEW = Duration.ofMinutes(1);
     /** Samples kept per attribute of an entity at most (the oldest go first). */
-    static final int MAX_SAMPLES = 4_096;
+    public static final int MAX_SAMPLES = 4_096;
     /** Evidence items kept per condition. */
     private static final int EVIDENCE_PER_CONDITION = 3;
 
@@ -136,28 +135,46 @@ public final class Kernel {
      * entity that left a group is looked at here under the group it left.
      */
     public List<Effect> tick(RuleState state, Instant now) {
-        Set<String> keys = new LinkedHashSet<>(state.open.keySet());
+        List<Effect> effects = new ArrayList<>();
         Samples samples = state.samples;
-        Set<String> watched = new java.util.HashSet<>();
-        for (String type : types()) {
-            watched.addAll(samples.ofType(type));
+        // Open episodes first: their keys may have no readings any more. The other keys are visited in place, not
+        // copied: a rule may watch a hundred thousand entities.
+        Set<String> open = state.open.isEmpty() ? Set.of() : new java.util.HashSet<>(state.open.keySet());
+        for (String key : open) {
+            evaluate(state, key, now, effects);
         }
-        state.watched = watched.size();
-        switch (rule.keying().by()) {
-            case ENTITY -> keys.addAll(watched);
-            case DISTRICT, RELATED -> keys.addAll(samples.groups(rule.keying().grouping()));
-            case NEAR -> {
-                Condition anchor = rule.conditions().getFirst();
-                for (String id : samples.ofType(anchor.type())) {
-                    if (anchor.admits(id)) {
-                        keys.add(id);
+        Set<String> types = types();
+        Set<String> visited = types.size() > 1 ? new java.util.HashSet<>(open) : open;
+        int watched = 0;
+        for (String type : types) {
+            Set<String> entities = samples.ofType(type);
+            watched += entities.size();
+            if (rule.keying().by() == Keying.By.ENTITY) {
+                for (String entity : entities) {
+                    if (visited == open ? !open.contains(entity) : visited.add(entity)) {
+                        evaluate(state, entity, now, effects);
                     }
                 }
             }
         }
-        List<Effect> effects = new ArrayList<>();
-        for (String key : keys) {
-            evaluate(state, key, now, effects);
+        state.watched = watched;
+        switch (rule.keying().by()) {
+            case ENTITY -> { }
+            case DISTRICT, RELATED -> {
+                for (String group : List.copyOf(samples.groups(rule.keying().grouping()))) {
+                    if (!open.contains(group)) {
+                        evaluate(state, group, now, effects);
+                    }
+                }
+            }
+            case NEAR -> {
+                Condition anchor = rule.conditions().getFirst();
+                for (String id : samples.ofType(anchor.type())) {
+                    if (anchor.admits(id) && !open.contains(id)) {
+                        evaluate(state, id, now, effects);
+                    }
+                }
+            }
         }
         return effects;
     }

@@ -209,6 +209,12 @@ public final class Samples {
         return entities.get(entity);
     }
 
+    /** The types of a known entity, or null. */
+    public List<String> typesOf(String entity) {
+        Track track = entities.get(entity);
+        return track == null ? null : track.types;
+    }
+
     /** The entities of a type. */
     Set<String> ofType(String type) {
         return byType.getOrDefault(type, Set.of());

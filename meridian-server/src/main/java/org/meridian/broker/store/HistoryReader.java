@@ -81,6 +81,45 @@ public final class HistoryReader {
         }
     }
 
+    /**
+     * The instances of many entities' attributes in [from, to) of their observation time, in one query (a page of
+     * entities, where {@link #instances} reads one entity): entity id → instances, each series' newest {@code perSeries}
+     * at most. For the platform's own reading back of recent values (the rules' windows after a restart).
+     */
+    public Map<String, List<HistoryInstance>> recentInstances(Connection connection, String tenant, List<String> entityIds,
+                                                              List<String> attributes, Instant from, Instant to, int perSeries)
+            throws SQLException {
+        String column = timeColumn("observed_at");
+        List<Object> parameters = new ArrayList<>();
+        // Per series one backward index scan of its newest instances in the range.
+        StringBuilder sql = new StringBuilder("SELECT s.entity_id, s.attribute, h.instance_id, h.recorded_at, h.observed_at, h.instance "
+                + "FROM attribute_series s CROSS JOIN LATERAL (SELECT * FROM attribute_history WHERE tenant = ? AND series_id = s.id");
+        parameters.add(tenant);
+        appendFilters(sql, parameters, null, column, from, to);
+        sql.append(" ORDER BY ").append(column).append(" DESC LIMIT ?) h WHERE s.tenant = ? AND s.entity_id = ANY(?)");
+        parameters.add(perSeries);
+        parameters.add(tenant);
+        parameters.add(entityIds.toArray(String[]::new));
+        if (attributes != null && !attributes.isEmpty()) {
+            sql.append(" AND s.attribute = ANY(?)");
+            parameters.add(attributes.toArray(String[]::new));
+        }
+        Map<String, List<HistoryInstance>> instances = new java.util.HashMap<>();
+        try (PreparedStatement select = connection.prepareStatement(sql.toString())) {
+            EntityQueries.bind(connection, select, parameters);
+            select.setFetchSize(10_000);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    Timestamp observed = rows.getTimestamp(5);
+                    instances.computeIfAbsent(rows.getString(1), id -> new ArrayList<>()).add(new HistoryInstance(rows.getString(2),
+                            rows.getLong(3), rows.getTimestamp(4).toInstant(), observed == null ? null : observed.toInstant(),
+                            Json.parseTrusted(rows.getString(6))));
+                }
+            }
+        }
+        return instances;
+    }
+
     static List<HistoryInstance> readInstances(PreparedStatement select) throws SQLException {
         List<HistoryInstance> instances = new ArrayList<>();
         try (ResultSet rows = select.executeQuery()) {

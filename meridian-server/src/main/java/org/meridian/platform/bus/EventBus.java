@@ -34,8 +34,11 @@ public interface EventBus extends AutoCloseable {
      * Starts handing this node the events appended from now on, for a live view (the operations centre's alarms):
      * every node that tails gets every event, and nothing is kept for it once it stops or its node dies, so a view
      * reconnecting after a gap reloads its state instead of replaying the stream.
+     *
+     * @param stream the one stream the view needs, or null for all: a transaction's events holding none of it are not
+     *               parsed, and come as one event with an empty stream that only says where the stream is
      */
-    Consumption tail(String purpose, Handler handler);
+    Consumption tail(String purpose, String stream, Handler handler);
 
     @Override
     void close();

@@ -19,7 +19,7 @@ public final class LiveMap implements AutoCloseable {
     private final EventBus.Consumption consumption;
 
     public LiveMap(EventBus bus) {
-        consumption = bus.tail("ops-map", this::take);
+        consumption = bus.tail("ops-map", null, this::take);
     }
 
     private void take(List<Event> events) {

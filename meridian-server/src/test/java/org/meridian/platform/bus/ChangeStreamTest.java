@@ -142,9 +142,9 @@ class ChangeStreamTest {
         DataSource database = TestServer.dataSource();
         java.util.concurrent.BlockingQueue<String> first = new java.util.concurrent.LinkedBlockingQueue<>();
         java.util.concurrent.BlockingQueue<String> second = new java.util.concurrent.LinkedBlockingQueue<>();
-        EventBus.Consumption one = bus.tail("test-tail", events -> events.stream().filter(e -> e.tenant().equals(tenant))
+        EventBus.Consumption one = bus.tail("test-tail", null, events -> events.stream().filter(e -> e.tenant().equals(tenant))
                 .forEach(e -> first.add(e.kind())));
-        EventBus.Consumption two = bus.tail("test-tail", events -> events.stream().filter(e -> e.tenant().equals(tenant))
+        EventBus.Consumption two = bus.tail("test-tail", null, events -> events.stream().filter(e -> e.tenant().equals(tenant))
                 .forEach(e -> second.add(e.kind())));
         try (Connection connection = database.getConnection()) {
             connection.setAutoCommit(false);
@@ -161,5 +161,35 @@ class ChangeStreamTest {
             rows.next();
             assertThat(rows.getInt(1)).as("a stopped tail keeps no position that trimming would wait for").isZero();
         }
+    }
+
+    @Test
+    void aTailOfOneStreamGetsItsEventsAndOnlyThePlaceOfTheOthers() throws Exception {
+        EventBus bus = TestServer.events();
+        java.util.concurrent.BlockingQueue<Event> seen = new java.util.concurrent.LinkedBlockingQueue<>();
+        String stream = "test-" + tenant;
+        EventBus.Consumption tail = bus.tail("test-tail", stream, seen::addAll);
+        try (Connection connection = TestServer.dataSource().getConnection()) {
+            connection.setAutoCommit(false);
+            bus.append(connection, List.of(new Event.Draft(tenant, "other", "k", "not-wanted", null)));
+            connection.commit();
+            bus.append(connection, List.of(new Event.Draft(tenant, "other", "k", "not-wanted-either", null),
+                    new Event.Draft(tenant, stream, "k", "wanted", null)));
+            connection.commit();
+            bus.committed();
+        }
+        List<Event> got = new java.util.ArrayList<>();
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (got.stream().noneMatch(event -> event.kind().equals("wanted")) && System.nanoTime() < deadline) {
+            Event next = seen.poll(1, java.util.concurrent.TimeUnit.SECONDS);
+            if (next != null) {
+                got.add(next);
+            }
+        }
+        tail.close();
+        assertThat(got).filteredOn(event -> event.tenant().equals(tenant)).extracting(Event::kind)
+                .as("a transaction with an event of the stream comes whole; one without, as its place only")
+                .containsExactly("not-wanted-either", "wanted");
+        assertThat(got).filteredOn(event -> event.stream().isEmpty()).allSatisfy(event -> assertThat(event.payload()).isNull());
     }
 }
