@@ -354,6 +354,7 @@ public final class RuleEngine implements AutoCloseable {
                     }
                 }
                 int watched = state.watched();
+                rule.kernel().countWatched(state);
                 if (taken.isEmpty()) {
                     // The clock's step. A step of readings decides on the keys they concern only: looking at every key
                     // with every batch cost a rule watching ten thousand sensors more than the readings themselves.

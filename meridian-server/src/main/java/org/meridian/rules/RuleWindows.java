@@ -83,8 +83,10 @@ final class RuleWindows {
     }
 
     /**
-     * Makes the samples of these rules' departments current: read back for each department never read back, marked
-     * stale, or whose enabled rules changed ({@code enabled}: every enabled rule, understood).
+     * Makes the samples of these rules' departments current ({@code enabled}: every enabled rule, understood). A
+     * department's samples are read back when this node has none yet or they are stale, for its rules that have taken
+     * in readings (saved a position); rules that have not start with nothing, as they would have. When its rules change,
+     * the samples follow their horizons from then on, and a new rule starts with what is held.
      *
      * @param positions the stream positions the rules' saved states have taken in (read before the history)
      */
@@ -102,25 +104,35 @@ final class RuleWindows {
             List<RuleEngine.Loaded> rules = byDepartment.getOrDefault(department, List.of());
             String signature = signature(rules);
             Department known = departments.get(department);
-            if (known != null && !known.stale && known.rules.equals(signature)) {
+            if (known != null && !known.stale) {
+                if (!known.rules.equals(signature)) {
+                    known.samples.serveOnly(rules.stream().map(RuleEngine.Loaded::kernel).toList());
+                    departments.put(department, new Department(known.samples, signature));
+                }
                 continue;
             }
             if (saved == null) {
                 saved = positions.get();
             }
-            long started = System.nanoTime();
-            Samples samples = readBack(rules, now);
+            Samples samples = new Samples();
+            rules.forEach(rule -> samples.serve(rule.kernel()));
+            boolean running = false;
             for (RuleEngine.Loaded rule : rules) {
                 long[] position = saved.get(ruleKey(rule.stored()));
                 if (position != null && position[0] == rule.stored().version()) {
                     takenThrough.put(ruleKey(rule.stored()), position[1]);
+                    running = true;
                 } else {
                     takenThrough.remove(ruleKey(rule.stored()));
                 }
             }
+            if (running) {
+                long started = System.nanoTime();
+                readBack(samples, rules, now);
+                LOG.info("rules of department {}: {} entities' recent readings read back in {} ms", department, samples.size(),
+                        (System.nanoTime() - started) / 1_000_000);
+            }
             departments.put(department, new Department(samples, signature));
-            LOG.info("rules of department {}: {} entities' recent readings read back in {} ms", department, samples.size(),
-                    (System.nanoTime() - started) / 1_000_000);
         }
     }
 
@@ -174,45 +186,48 @@ final class RuleWindows {
 
     // ---- reading back ----
 
-    /** The department's rules' recent readings: each watched entity's latest state, then its history over the horizon. */
-    private Samples readBack(List<RuleEngine.Loaded> rules, Instant now) {
-        Samples samples = new Samples();
-        if (rules.isEmpty()) {
-            return samples;
-        }
+    /**
+     * The department's rules' recent readings: each watched entity's latest state, then its history over the horizon;
+     * of each type only what was written since the earliest of its rules was enabled (what they could have seen).
+     */
+    private void readBack(Samples samples, List<RuleEngine.Loaded> rules, Instant now) {
         RuleRecord first = rules.getFirst().stored();
         Caller department = RuleEngine.ruleCaller(first.tenant(), "read-back", first.department());
         ReadScope scope = scopes.apply(department);
         Map<String, List<RuleEngine.Loaded>> byType = new HashMap<>();
         Map<String, Set<String>> attributes = new HashMap<>();
         Map<String, Duration> horizons = new HashMap<>();
+        Map<String, Instant> since = new HashMap<>();
         for (RuleEngine.Loaded rule : rules) {
-            samples.serve(rule.kernel());
             rule.definition().reads().forEach((type, read) -> {
                 byType.computeIfAbsent(type, t -> new ArrayList<>()).add(rule);
                 attributes.computeIfAbsent(type, t -> new HashSet<>()).addAll(read);
                 horizons.merge(type, rule.definition().logic().horizon(), (a, b) -> a.compareTo(b) >= 0 ? a : b);
+                since.merge(type, rule.stored().updatedAt(), (a, b) -> a.isBefore(b) ? a : b);
             });
         }
         for (Map.Entry<String, List<RuleEngine.Loaded>> type : byType.entrySet()) {
             EntitySelection selection = new EntitySelection(null, null, new TypeExpression.TypeName(type.getKey()),
                     UnaryOperator.identity(), null, null, null, null, null);
-            latestStates(department, scope, selection, type.getValue(), samples, now);
+            Instant written = since.get(type.getKey());
+            latestStates(department, scope, selection, type.getValue(), written, samples, now);
             Set<String> read = attributes.get(type.getKey());
             if (!read.isEmpty()) {
-                history(department, selection, List.copyOf(read), now.minus(horizons.get(type.getKey())).minus(BEFORE),
+                history(department, selection, List.copyOf(read), now.minus(horizons.get(type.getKey())).minus(BEFORE), written,
                         samples, now);
             }
         }
-        return samples;
     }
 
     /** Every entity of the type as it is now: where it is, its groups, when it last spoke, its latest values. */
     private void latestStates(Caller department, ReadScope scope, EntitySelection selection, List<RuleEngine.Loaded> rules,
-                              Samples samples, Instant now) {
+                              Instant written, Samples samples, Instant now) {
         for (int offset = 0; ; offset += PAGE) {
             List<Entity> page = entities.queryUnrecorded(department, selection, PAGE, offset, false).entities();
             for (Entity entity : page) {
+                if (entity.modifiedAt() != null && entity.modifiedAt().isBefore(written)) {
+                    continue;
+                }
                 for (RuleEngine.Loaded rule : rules) {
                     Reading reading = RuleEngine.reading(rule, scope, places, department.tenant(), entity.id(), entity.types(),
                             entity.attributes(), entity.modifiedAt());
@@ -229,8 +244,8 @@ final class RuleWindows {
     }
 
     /** The history of the read attributes since {@code from}, each instance a sample at its moment. */
-    private void history(Caller department, EntitySelection selection, List<String> attributes, Instant from, Samples samples,
-                         Instant now) {
+    private void history(Caller department, EntitySelection selection, List<String> attributes, Instant from, Instant written,
+                         Samples samples, Instant now) {
         for (int offset = 0; ; offset += PAGE) {
             TemporalService.RecentHistory page = temporal.recentUnrecorded(department, selection, PAGE, offset, attributes, from,
                     now.plus(AHEAD), Kernel.MAX_SAMPLES);
@@ -240,6 +255,9 @@ final class RuleWindows {
                     return; // not seen in its latest state a moment ago: gone since
                 }
                 for (HistoryInstance instance : instances) {
+                    if (instance.recordedAt().isBefore(written)) {
+                        continue;
+                    }
                     Instant at = instance.observedAt() != null ? instance.observedAt() : instance.recordedAt();
                     Sample sample = RuleEngine.sample(instance.instance(), at);
                     if (sample != null) {

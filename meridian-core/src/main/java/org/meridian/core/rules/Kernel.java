@@ -10,9 +10,9 @@ import java.util.Set;
 
 /**
  * The rule kernel: what one rule decides on a reading, on the passing of time, and on an operator's acknowledgement or
- * clearing. A function of (the rule's state, the event, the time) with no I/O: the same inputs give the same state and
- * effects, so it is tested on its own, replayed against recorded history for a dry run, and can run partitioned by
- * key in a stream processor.
+ * clearing. A function of (the rule's state, the recent readings, the event, the time) with no I/O: the same inputs give
+ * the same state and effects, so it is tested on its own, replayed against recorded history for a dry run, and can run
+ * partitioned by key in a stream processor. The recent readings ({@link Samples}) may be shared by several rules.
  *
  * <p>Time is event time: a reading counts at its {@code observedAt}. The rule's watermark is the latest moment seen; a
  * reading older than the watermark minus the rule's lateness is dropped and counted (a reading within it is placed in
@@ -145,10 +145,9 @@ public final class Kernel {
         }
         Set<String> types = types();
         Set<String> visited = types.size() > 1 ? new java.util.HashSet<>(open) : open;
-        int watched = 0;
+        countWatched(state);
         for (String type : types) {
             Set<String> entities = samples.ofType(type);
-            watched += entities.size();
             if (rule.keying().by() == Keying.By.ENTITY) {
                 for (String entity : entities) {
                     if (visited == open ? !open.contains(entity) : visited.add(entity)) {
@@ -157,7 +156,6 @@ public final class Kernel {
                 }
             }
         }
-        state.watched = watched;
         switch (rule.keying().by()) {
             case ENTITY -> { }
             case DISTRICT, RELATED -> {
@@ -177,6 +175,15 @@ public final class Kernel {
             }
         }
         return effects;
+    }
+
+    /** Counts the entities the rule watches (of its types, in the samples) into its state. */
+    public void countWatched(RuleState state) {
+        int watched = 0;
+        for (String type : types()) {
+            watched += state.samples.ofType(type).size();
+        }
+        state.watched = watched;
     }
 
     /** Someone on duty has seen the episode: it is not escalated. False when there is no such open episode. */

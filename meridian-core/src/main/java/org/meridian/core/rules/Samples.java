@@ -76,6 +76,19 @@ public final class Samples {
     }
 
     /**
+     * Only these rules read from the samples now (rules were added, changed or removed): what is kept follows their
+     * horizons and lateness from now on. What is held stays.
+     */
+    public void serveOnly(java.util.Collection<Kernel> kernels) {
+        served.clear();
+        kept.values().forEach(type -> {
+            type.horizonMicros = 0;
+            type.latenessMicros = 0;
+        });
+        kernels.forEach(this::serve);
+    }
+
+    /**
      * Takes in a reading: its values (as the rules read them: a value named "" only says the entity spoke), place and
      * moment. Idempotent: a sample at a moment already held replaces it, so a reading taken in again changes nothing
      * more. A sample later than the lateness of every rule reading the type is dropped.
@@ -84,7 +97,10 @@ public final class Samples {
         put(reading, now, true);
     }
 
-    /** Takes in what a restart reads back (an entity's latest state, its recent history), in any order: nothing is late. */
+    /**
+     * Takes in what a restart reads back (an entity's latest state, its recent history), in any order: nothing is late,
+     * and only readings taken in live move the watermark that says what is late.
+     */
     public void restore(Reading reading, Instant now) {
         put(reading, now, false);
     }
@@ -138,8 +154,10 @@ public final class Samples {
             track.latitude = reading.latitude();
         }
         track.lastSeen = track.lastSeen == null || at.isAfter(track.lastSeen) ? at : track.lastSeen;
-        type.watermark = Math.max(type.watermark, atMicros);
-        long cutoff = type.watermark - type.horizonMicros;
+        if (lateDropped) {
+            type.watermark = Math.max(type.watermark, atMicros);
+        }
+        long cutoff = type.watermark == Long.MIN_VALUE ? Long.MIN_VALUE : type.watermark - type.horizonMicros;
         for (Map.Entry<String, Sample> value : reading.values().entrySet()) {
             if (value.getKey().isEmpty()) {
                 continue;
