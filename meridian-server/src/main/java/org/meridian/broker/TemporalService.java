@@ -255,12 +255,13 @@ public final class TemporalService {
 
     /**
      * The recent instances of a page of the selected entities, as the caller may see them, in one read of the history
-     * (each series' newest {@code perSeries} in [from, to) of observation time), and not entered in the exchange ledger:
+     * (each series' newest {@code perSeries} in [from, to) of observation time, recorded since {@code recordedSince}),
+     * and not entered in the exchange ledger:
      * what the platform reads back of readings it was already handed (the rules' windows after a restart), not a new
      * read by anyone.
      */
     public RecentHistory recentUnrecorded(Caller caller, EntitySelection selection, int limit, int offset,
-                                                             List<String> attributes, Instant from, Instant to, int perSeries) {
+                                          List<String> attributes, Instant from, Instant to, Instant recordedSince, int perSeries) {
         String tenant = caller.tenant();
         ReadScope scope = policies.scope(caller);
         return transactions.readOnly(connection -> {
@@ -270,7 +271,7 @@ public final class TemporalService {
                 return new RecentHistory(0, Map.of());
             }
             Map<String, List<HistoryInstance>> read = historyReader.recentInstances(connection, tenant,
-                    page.stream().map(Entity::id).toList(), attributes, from, to, perSeries);
+                    page.stream().map(Entity::id).toList(), attributes, from, to, recordedSince, perSeries);
             Map<String, List<HistoryInstance>> shown = new java.util.HashMap<>();
             for (Entity entity : page) {
                 ReadScope.View view = scope.viewOf(entity.types());

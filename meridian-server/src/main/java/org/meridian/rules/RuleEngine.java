@@ -81,9 +81,14 @@ public final class RuleEngine implements AutoCloseable {
     private final RuleWindows windows;
     /**
      * Taking readings into the windows (and reading them back) is writing; rules deciding over them is reading: a batch
-     * is taken in whole before its rules decide, in parallel, and the clock's tick waits for neither.
+     * is taken in whole before its rules decide, in parallel.
      */
     private final java.util.concurrent.locks.ReadWriteLock lock = new java.util.concurrent.locks.ReentrantReadWriteLock();
+    /** How often the clock steps every rule (zero: with every batch of readings, as when the clock does not tick). */
+    private final Duration clockEvery;
+    private volatile long clockSteppedAt = System.nanoTime() - Long.MAX_VALUE / 2;
+    /** The last position of the last batch this node's consumer handled, or -1. */
+    private long lastHandled = -1;
     private volatile long rulesReadAt;
     private volatile List<RuleRecord> enabled = List.of();
     private volatile Map<String, RuleIndex<Loaded>> indexed;
@@ -103,8 +108,10 @@ public final class RuleEngine implements AutoCloseable {
     }
 
     public RuleEngine(Transactions transactions, RuleStore store, EventBus bus, Clock clock, RuleLanguage language, Places places,
-                      Function<Caller, ReadScope> scopes, WorkingTimes workingTimes, RuleWindows windows, Runnable actionsQueued) {
+                      Function<Caller, ReadScope> scopes, WorkingTimes workingTimes, RuleWindows windows, Duration clockEvery,
+                      Runnable actionsQueued) {
         this.windows = windows;
+        this.clockEvery = clockEvery;
         this.workingTimes = workingTimes;
         this.transactions = transactions;
         this.store = store;
@@ -130,8 +137,24 @@ public final class RuleEngine implements AutoCloseable {
     // ---- the stream ----
 
     void handle(List<Event> events) throws SQLException {
+        if (events.isEmpty()) {
+            return;
+        }
+        if (handedElsewhere(events)) {
+            windows.allStale();
+        }
+        List<Event> deleted = events.stream().filter(event -> event.stream().equals("entity") && event.kind().equals("deleted")).toList();
+        if (!deleted.isEmpty()) {
+            lock.writeLock().lock();
+            try {
+                deleted.forEach(event -> windows.forget(event.tenant(), event.key()));
+            } finally {
+                lock.writeLock().unlock();
+            }
+        }
         List<Event> changes = events.stream().filter(event -> event.stream().equals("entity") && !event.kind().equals("deleted")).toList();
         if (changes.isEmpty()) {
+            stepClockIfDue();
             return;
         }
         Map<String, RuleIndex<Loaded>> indexes = indexes();
@@ -148,6 +171,7 @@ public final class RuleEngine implements AutoCloseable {
             }
         }
         if (byRule.isEmpty()) {
+            stepClockIfDue();
             return;
         }
         // The whole batch into the windows first; then each rule decides over them (the samples are shared).
@@ -182,18 +206,43 @@ public final class RuleEngine implements AutoCloseable {
         } finally {
             lock.readLock().unlock();
         }
+        stepClockIfDue();
+    }
+
+    /** Where readings flow, the clock steps with them: here, on the node that holds their windows. */
+    private void stepClockIfDue() {
+        if (System.nanoTime() - clockSteppedAt >= clockEvery.toNanos()) {
+            clockStep();
+        }
     }
 
     /** Reads back the windows of departments this node may not hold everything of. Under the write lock. */
     private void ensureWindows(java.util.Collection<Loaded> concerned, Instant now) {
-        List<Loaded> all = new ArrayList<>();
-        for (RuleRecord rule : enabledRules()) {
-            Loaded understood = understood(rule);
-            if (understood != null) {
-                all.add(understood);
-            }
+        windows.ensure(concerned, enabledUnderstood(), () -> transactions.readOnly(store::positions), now);
+    }
+
+    /**
+     * Whether another node took in part of the stream since this node's last batch: committed positions between the
+     * two (positions skipped by transactions that rolled back leave no row). Then every department's windows may lack
+     * readings, whichever rule steps first.
+     */
+    private boolean handedElsewhere(List<Event> events) {
+        long first = events.getFirst().position();
+        long last = lastHandled;
+        lastHandled = events.getLast().position();
+        if (last < 0 || first <= last + 1) {
+            return false;
         }
-        windows.ensure(concerned, all, () -> transactions.readOnly(store::positions), now);
+        return transactions.readOnly(connection -> {
+            try (java.sql.PreparedStatement select = connection.prepareStatement(
+                    "SELECT EXISTS (SELECT 1 FROM event_log WHERE position > ? AND position < ?)")) {
+                select.setLong(1, last);
+                select.setLong(2, first);
+                try (java.sql.ResultSet row = select.executeQuery()) {
+                    return row.next() && row.getBoolean(1);
+                }
+            }
+        });
     }
 
     /**
@@ -271,15 +320,21 @@ public final class RuleEngine implements AutoCloseable {
         return fresh;
     }
 
-    /** The passing of time for every enabled rule: durations complete, silences begin, episodes clear or escalate. */
+    /**
+     * The passing of time for every enabled rule: durations complete, silences begin, episodes clear or escalate. Called
+     * by the clock every few seconds; it does nothing when this node's consumer of the stream stepped the clock since
+     * (where readings flow, the clock steps with them, on the node that holds their windows).
+     */
     public void tick() {
-        List<Loaded> rules = new ArrayList<>();
-        for (RuleRecord rule : enabledRules()) {
-            Loaded understood = understood(rule);
-            if (understood != null) {
-                rules.add(understood);
-            }
+        if (System.nanoTime() - clockSteppedAt < clockEvery.toNanos() / 2) {
+            return;
         }
+        clockStep();
+    }
+
+    private void clockStep() {
+        clockSteppedAt = System.nanoTime();
+        List<Loaded> rules = enabledUnderstood();
         if (rules.isEmpty()) {
             return;
         }
@@ -291,23 +346,34 @@ public final class RuleEngine implements AutoCloseable {
             lock.writeLock().unlock();
         }
         boolean queued = false;
-        lock.readLock().lock();
-        try {
-            for (Loaded rule : rules) {
-                try {
-                    queued |= step(rule, List.of());
-                } catch (RuleWindows.Stale stale) {
-                    LOG.info("{}; at the next tick", stale.getMessage());
-                } catch (SQLException e) {
-                    throw new IllegalStateException(e);
-                }
+        for (Loaded rule : rules) {
+            // The read lock per rule: a thousand rules' clock steps do not hold the stream back for their whole length.
+            lock.readLock().lock();
+            try {
+                queued |= step(rule, List.of());
+            } catch (RuleWindows.Stale stale) {
+                LOG.info("{}; at the next step of the clock", stale.getMessage());
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            } finally {
+                lock.readLock().unlock();
             }
-        } finally {
-            lock.readLock().unlock();
         }
         if (queued) {
             actionsQueued.run();
         }
+    }
+
+    /** The enabled rules, understood (those that no longer are get disabled). */
+    private List<Loaded> enabledUnderstood() {
+        List<Loaded> rules = new ArrayList<>();
+        for (RuleRecord rule : enabledRules()) {
+            Loaded understood = understood(rule);
+            if (understood != null) {
+                rules.add(understood);
+            }
+        }
+        return rules;
     }
 
     /** One rule takes in events (or only time) in one transaction; whether it queued actions. Under the read lock. */
@@ -369,7 +435,7 @@ public final class RuleEngine implements AutoCloseable {
                 }
                 guardAgainstRunaway(rule, effects);
                 long kept1 = samples.samples(rule.definition().reads().keySet());
-                if (kept1 > MAX_SAMPLES_PER_RULE) {
+                if (kept1 > MAX_SAMPLES_PER_RULE && setsWhatIsKept(rule, samples)) {
                     throw new RuleFault("keeps " + kept1 + " readings of " + state.watched() + " entities in its windows, more than "
                             + MAX_SAMPLES_PER_RULE + ": disabled (narrow it with idPattern, or shorten its windows)");
                 }
@@ -399,6 +465,15 @@ public final class RuleEngine implements AutoCloseable {
             disable(stored, "failed at run time: " + e);
             return false;
         }
+    }
+
+    /**
+     * Whether the rule's horizon is what makes the samples of one of its types as long as they are: the rules of a
+     * department share them, and only the one that reaches furthest back is answerable for their size.
+     */
+    private static boolean setsWhatIsKept(Loaded rule, org.meridian.core.rules.Samples samples) {
+        Duration horizon = rule.definition().logic().horizon();
+        return rule.definition().reads().keySet().stream().anyMatch(type -> horizon.compareTo(samples.horizonOf(type)) >= 0);
     }
 
     /** A rule that cannot go on (it fires without bound, or fails): it is disabled, and the others go on. */

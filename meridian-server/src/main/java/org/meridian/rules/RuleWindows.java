@@ -107,6 +107,8 @@ final class RuleWindows {
             if (known != null && !known.stale) {
                 if (!known.rules.equals(signature)) {
                     known.samples.serveOnly(rules.stream().map(RuleEngine.Loaded::kernel).toList());
+                    // At once: what a rule gone or shortened kept must not count against the others.
+                    known.samples.prune();
                     departments.put(department, new Department(known.samples, signature));
                 }
                 continue;
@@ -158,6 +160,20 @@ final class RuleWindows {
             }
             throw new Stale(rule.id());
         }
+    }
+
+    /** Another node took in part of the stream: every department's samples are read back before its rules decide. */
+    void allStale() {
+        departments.values().forEach(department -> department.stale = true);
+    }
+
+    /** The entity was deleted: no rule of the tenant watches it any more. */
+    void forget(String tenant, String entity) {
+        departments.forEach((key, department) -> {
+            if (key.startsWith(tenant + "/")) {
+                department.samples.forget(entity);
+            }
+        });
     }
 
     /** The rule's step committed: the samples include what it took in. */
@@ -248,7 +264,7 @@ final class RuleWindows {
                          Samples samples, Instant now) {
         for (int offset = 0; ; offset += PAGE) {
             TemporalService.RecentHistory page = temporal.recentUnrecorded(department, selection, PAGE, offset, attributes, from,
-                    now.plus(AHEAD), Kernel.MAX_SAMPLES);
+                    now.plus(AHEAD), written, Kernel.MAX_SAMPLES);
             page.instances().forEach((entity, instances) -> {
                 List<String> types = samples.typesOf(entity);
                 if (types == null) {

@@ -81,7 +81,8 @@ public final class RulesCapability implements Capability {
         Semaphore wake = new Semaphore(0);
         TemporalService temporal = platform.services().require(TemporalService.class);
         RuleEngine engine = new RuleEngine(platform.transactions(), store, platform.events(), platform.clock(), language, places,
-                policies::scope, workingTimes, new RuleWindows(entities, temporal, places, policies::scope), wake::release);
+                policies::scope, workingTimes, new RuleWindows(entities, temporal, places, policies::scope),
+                Duration.ofSeconds(platform.environment().integer(TICK_SECONDS, 5)), wake::release);
         RuleService service = new RuleService(platform.transactions(), store, language, platform.clock(),
                 (department, reads) -> unknown(discovery, department, reads),
                 new RuleDryRun(temporal, places, policies::scope, workingTimes),

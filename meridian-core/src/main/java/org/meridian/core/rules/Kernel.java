@@ -326,12 +326,13 @@ public final class Kernel {
                     yield List.of();
                 }
                 List<String> near = new ArrayList<>();
-                state.samples.all().forEach((id, track) -> {
+                for (String id : state.samples.ofType(rule.conditions().get(condition).type())) {
+                    Samples.Track track = state.samples.track(id);
                     if (track.longitude != null
                             && meters(anchor.longitude, anchor.latitude, track.longitude, track.latitude) <= rule.keying().meters()) {
                         near.add(id);
                     }
-                });
+                }
                 yield near;
             }
         };
@@ -355,12 +356,13 @@ public final class Kernel {
                     yield List.of();
                 }
                 List<String> anchors = new ArrayList<>();
-                state.samples.all().forEach((id, other) -> {
-                    if (other.types.contains(anchorType) && anchor.admits(id) && other.longitude != null
+                for (String id : state.samples.ofType(anchorType)) {
+                    Samples.Track other = state.samples.track(id);
+                    if (anchor.admits(id) && other.longitude != null
                             && meters(other.longitude, other.latitude, track.longitude, track.latitude) <= rule.keying().meters()) {
                         anchors.add(id);
                     }
-                });
+                }
                 yield anchors;
             }
         };

@@ -146,6 +146,12 @@ public final class Samples {
             entities.put(reading.entity(), track);
             index(reading.entity(), reading.types());
         } else if (!track.types.equals(reading.types())) {
+            for (String before : track.types) {
+                Set<String> of = byType.get(before);
+                if (of != null) {
+                    of.remove(reading.entity());
+                }
+            }
             track.types = reading.types();
             index(reading.entity(), reading.types());
         }
@@ -211,6 +217,32 @@ public final class Samples {
         return dropped;
     }
 
+    /** Forgets an entity (it was deleted). */
+    public void forget(String entity) {
+        Track track = entities.remove(entity);
+        if (track == null) {
+            return;
+        }
+        track.types.forEach(type -> {
+            Set<String> of = byType.get(type);
+            if (of != null) {
+                of.remove(entity);
+            }
+        });
+        if (track.groups != null) {
+            track.groups.forEach((grouping, group) -> {
+                Set<String> in = members.getOrDefault(grouping, Map.of()).get(group);
+                if (in != null) {
+                    in.remove(entity);
+                }
+            });
+        }
+        Kept type = keptFor(track.types);
+        if (type != null) {
+            track.series.values().forEach(series -> type.samples -= series.size());
+        }
+    }
+
     /** Drops what no rule reaches back to any more, of entities that stopped speaking too. Call it now and then. */
     public void prune() {
         entities.values().forEach(track -> {
@@ -225,6 +257,12 @@ public final class Samples {
 
     Track track(String entity) {
         return entities.get(entity);
+    }
+
+    /** How far back readings of the type are kept: the longest horizon of the rules reading it. */
+    public java.time.Duration horizonOf(String type) {
+        Kept kept = this.kept.get(type);
+        return kept == null ? java.time.Duration.ZERO : java.time.Duration.ofNanos(kept.horizonMicros * 1_000);
     }
 
     /** The types of a known entity, or null. */
@@ -248,10 +286,6 @@ public final class Samples {
     Set<String> groups(String grouping) {
         Map<String, Set<String>> groups = members.get(grouping);
         return groups == null ? Set.of() : groups.keySet();
-    }
-
-    Map<String, Track> all() {
-        return entities;
     }
 
     /** The samples kept of entities of these types: what a rule reading them costs to keep. */

@@ -87,7 +87,8 @@ public final class HistoryReader {
      * at most. For the platform's own reading back of recent values (the rules' windows after a restart).
      */
     public Map<String, List<HistoryInstance>> recentInstances(Connection connection, String tenant, List<String> entityIds,
-                                                              List<String> attributes, Instant from, Instant to, int perSeries)
+                                                              List<String> attributes, Instant from, Instant to,
+                                                              Instant recordedSince, int perSeries)
             throws SQLException {
         String column = timeColumn("observed_at");
         List<Object> parameters = new ArrayList<>();
@@ -96,6 +97,9 @@ public final class HistoryReader {
                 + "FROM attribute_series s CROSS JOIN LATERAL (SELECT * FROM attribute_history WHERE tenant = ? AND series_id = s.id");
         parameters.add(tenant);
         appendFilters(sql, parameters, null, column, from, to);
+        // The history is partitioned by recording time: this bound lets PostgreSQL skip the older months.
+        sql.append(" AND recorded_at >= ?::timestamptz");
+        parameters.add(recordedSince.toString());
         sql.append(" ORDER BY ").append(column).append(" DESC LIMIT ?) h WHERE s.tenant = ? AND s.entity_id = ANY(?)");
         parameters.add(perSeries);
         parameters.add(tenant);
