@@ -181,8 +181,8 @@ public final class RuleEngine implements AutoCloseable {
         try {
             ensureWindows(byRule.keySet(), now);
             byRule.forEach((rule, handed) -> {
+                // ensure() served every enabled rule's kernel: its horizons are what the samples keep.
                 org.meridian.core.rules.Samples samples = windows.of(rule.stored());
-                samples.serve(rule.kernel());
                 String grouping = rule.definition().logic().keying().grouping();
                 List<Taken> list = new ArrayList<>(handed.size());
                 for (Event event : handed) {

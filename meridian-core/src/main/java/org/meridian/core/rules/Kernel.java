@@ -121,7 +121,7 @@ public final class Kernel {
     }
 
     /** Whether a reading of an entity of these types concerns the rule. */
-    public boolean concerns(List<String> types) {
+    private boolean concerns(List<String> types) {
         for (String type : types) {
             if (attributesByType.containsKey(type)) {
                 return true;
