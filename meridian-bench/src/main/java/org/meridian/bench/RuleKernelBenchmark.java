@@ -113,6 +113,7 @@ public class RuleKernelBenchmark {
         Reading reading = new Reading(entities[entity], types.get(entity), null, null, null, Map.of(VALUE, Sample.of(at, value)));
         int effects = 0;
         // Taken in once (the rules of a department share the samples), then each rule concerned decides.
+        samples.settle();
         samples.take(reading, at);
         for (Integer rule : index.concerned(types.get(entity))) {
             effects += kernels.get(rule).decide(states.get(rule), reading, at).size();

@@ -89,6 +89,19 @@ public final class RuleEngine implements AutoCloseable {
     private volatile long clockSteppedAt = System.nanoTime() - Long.MAX_VALUE / 2;
     /** The last position of the last batch this node's consumer handled, or -1. */
     private long lastHandled = -1;
+    /**
+     * The database's clock when the last batch came (the clock that stamped its events), its newest event's stamp, and
+     * whether more were written after it: a node catching up after an outage decides each reading at its own moment,
+     * and does not step the clock over readings not yet taken in.
+     */
+    private volatile Behind behind = new Behind(Instant.EPOCH, Instant.EPOCH, false);
+
+    private record Behind(Instant databaseNow, Instant newest, boolean more) {
+        /** How long before the batch came the event was written. */
+        Duration of(Instant recordedAt) {
+            return recordedAt == null ? Duration.ZERO : Duration.between(recordedAt, databaseNow);
+        }
+    }
     private volatile long rulesReadAt;
     private volatile List<RuleRecord> enabled = List.of();
     private volatile Map<String, RuleIndex<Loaded>> indexed;
@@ -143,6 +156,7 @@ public final class RuleEngine implements AutoCloseable {
         if (handedElsewhere(events)) {
             windows.allStale();
         }
+        behind = behind(events.getLast());
         List<Event> deleted = events.stream().filter(event -> event.stream().equals("entity") && event.kind().equals("deleted")).toList();
         if (!deleted.isEmpty()) {
             lock.writeLock().lock();
@@ -180,6 +194,8 @@ public final class RuleEngine implements AutoCloseable {
         lock.writeLock().lock();
         try {
             ensureWindows(byRule.keySet(), now);
+            // The last batch's readings were all decided on: this one's may prune behind them, not behind themselves.
+            windows.settle();
             byRule.forEach((rule, handed) -> {
                 // ensure() served every enabled rule's kernel: its horizons are what the samples keep.
                 org.meridian.core.rules.Samples samples = windows.of(rule.stored());
@@ -243,6 +259,36 @@ public final class RuleEngine implements AutoCloseable {
                 }
             }
         });
+    }
+
+    /** The database's clock now, and whether events were written after this one. */
+    private Behind behind(Event last) {
+        return transactions.readOnly(connection -> {
+            try (java.sql.PreparedStatement select = connection.prepareStatement(
+                    "SELECT clock_timestamp(), EXISTS (SELECT 1 FROM event_log WHERE position > ?)")) {
+                select.setLong(1, last.position());
+                try (java.sql.ResultSet row = select.executeQuery()) {
+                    row.next();
+                    return new Behind(row.getTimestamp(1).toInstant(), last.recordedAt(), row.getBoolean(2));
+                }
+            }
+        });
+    }
+
+    /**
+     * Whether the rule decides its readings at their own moments: the stream is further behind than the rule waits for
+     * late readings. Live, a reading is decided at the later of the watermark and now minus the lateness, so durations
+     * run on between readings; catching up, "now" is past readings the batch already put in the samples, and a spike
+     * followed by calm would be decided over the calm.
+     */
+    private boolean catchingUp(Loaded rule, Event event) {
+        return behind.of(event.recordedAt()).compareTo(rule.definition().logic().lateness()) > 0;
+    }
+
+    /** The clock waits for the rule while the stream it has not taken in yet reaches back further than it waits for late readings. */
+    private boolean clockWaits(Loaded rule) {
+        Behind now = behind;
+        return now.more() && now.of(now.newest()).compareTo(rule.definition().logic().lateness()) > 0;
     }
 
     /**
@@ -347,6 +393,11 @@ public final class RuleEngine implements AutoCloseable {
         }
         boolean queued = false;
         for (Loaded rule : rules) {
+            if (clockWaits(rule)) {
+                // Its readings since the outage are still coming: time passing over them now would find sensors silent
+                // and levels held that the stream has not yet told.
+                continue;
+            }
             // The read lock per rule: a thousand rules' clock steps do not hold the stream back for their whole length.
             lock.readLock().lock();
             try {
@@ -416,7 +467,9 @@ public final class RuleEngine implements AutoCloseable {
                     position = event.position();
                     index = event.index();
                     if (change.reading() != null) {
-                        effects.addAll(rule.kernel().decide(state, change.reading(), now));
+                        Instant at = change.reading().at();
+                        Instant decidedAt = at != null && at.isBefore(now) && catchingUp(rule, event) ? at : now;
+                        effects.addAll(rule.kernel().decide(state, change.reading(), decidedAt));
                     }
                 }
                 int watched = state.watched();

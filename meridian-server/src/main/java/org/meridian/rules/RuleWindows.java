@@ -181,6 +181,11 @@ final class RuleWindows {
         takenThrough.put(ruleKey(rule), position);
     }
 
+    /** Every rule has decided on the readings taken in so far (see {@link Samples#settle}). */
+    void settle() {
+        departments.values().forEach(department -> department.samples.settle());
+    }
+
     /** Forgets samples no rule reaches back to any more. */
     void prune() {
         departments.values().forEach(department -> department.samples.prune());

@@ -82,6 +82,7 @@ public final class Kernel {
             return List.of();
         }
         state.samples.serve(this);
+        state.samples.settle();
         state.samples.take(reading, now);
         state.samples.group(reading.entity(), rule.keying().grouping(), reading.group());
         return decide(state, reading, now);

@@ -49,6 +49,12 @@ public final class Samples {
         long horizonMicros;
         long latenessMicros;
         long watermark = Long.MIN_VALUE;
+        /**
+         * The watermark as of the last readings every rule has decided on ({@link #settle}): what taking in readings
+         * prunes by. A batch reaching minutes ahead (a node catching up) must not prune what its own first readings
+         * are decided over.
+         */
+        long settled = Long.MIN_VALUE;
         long samples;
     }
 
@@ -103,6 +109,11 @@ public final class Samples {
      */
     public void restore(Reading reading, Instant now) {
         put(reading, now, false);
+    }
+
+    /** The rules have decided on every reading taken in: taking in the next ones may prune up to here. */
+    public void settle() {
+        kept.values().forEach(type -> type.settled = type.watermark);
     }
 
     /** The entity is in a group under a grouping ({@link Keying#grouping}): its district, the entity it relates to. */
@@ -163,7 +174,7 @@ public final class Samples {
         if (lateDropped) {
             type.watermark = Math.max(type.watermark, atMicros);
         }
-        long cutoff = type.watermark == Long.MIN_VALUE ? Long.MIN_VALUE : type.watermark - type.horizonMicros;
+        long cutoff = type.settled == Long.MIN_VALUE ? Long.MIN_VALUE : type.settled - type.horizonMicros;
         for (Map.Entry<String, Sample> value : reading.values().entrySet()) {
             if (value.getKey().isEmpty()) {
                 continue;

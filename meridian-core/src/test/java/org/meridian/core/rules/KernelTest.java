@@ -101,6 +101,31 @@ class KernelTest {
     }
 
     @Test
+    void aBacklogTakenInAtOnceAndDecidedAtEachReadingsMomentDecidesAsLive() {
+        // A node catching up after an outage longer than the lateness: the batch's readings are all in the samples before
+        // the first is decided, and the engine decides each at its own moment. Later samples must not leak into it.
+        Kernel kernel = new Kernel("flood.1", logic(Keying.ENTITY, above(LEVEL_SENSOR, LEVEL, 30, Duration.ofMinutes(5))));
+        RuleState state = new RuleState();
+        state.samples.serve(kernel);
+        List<Reading> backlog = new ArrayList<>();
+        for (int m = 0; m <= 6; m++) {
+            backlog.add(level("underpass-1", null, minute(m), 40));
+        }
+        backlog.add(level("underpass-1", null, minute(7), 10));
+        Instant now = minute(60);
+        backlog.forEach(reading -> state.samples.take(reading, now));
+        List<Effect> effects = new ArrayList<>();
+        for (Reading reading : backlog) {
+            effects.addAll(kernel.decide(state, reading, reading.at()));
+        }
+        assertThat(effects).as("above from minute 0 to 7: opened at minute 5, cleared at 7, as they were live")
+                .extracting(effect -> effect.getClass().getSimpleName()).containsExactly("Opened", "Cleared");
+        assertThat(effects.getFirst().episode().evidence()).extracting(Evidence::at).containsExactly(minute(0), minute(5));
+        assertThat(effects.getFirst().episode().openedAt()).isEqualTo(minute(5));
+        assertThat(kernel.tick(state, now)).as("the clock, an hour on, sees it low").isEmpty();
+    }
+
+    @Test
     void rainAndAHighUnderpassInOneDistrictMakeAFloodThere() {
         Kernel kernel = new Kernel("flood.1", logic(Keying.DISTRICT, above(WEATHER, RAIN, 16, Duration.ZERO),
                 above(LEVEL_SENSOR, LEVEL, 30, Duration.ofMinutes(5))));
