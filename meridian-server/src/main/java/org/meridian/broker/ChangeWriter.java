@@ -202,7 +202,7 @@ public final class ChangeWriter {
                     removed.forEach(payload.putArray("removed")::add);
                 }
             }
-            payload.put("modifiedAt", entity.modifiedAt().toString());
+            payload.put("modifiedAt", org.meridian.core.ngsild.DateTimes.formatUtc(entity.modifiedAt()));
             events.add(new Event.Draft(tenant, STREAM, entity.id(), change.kind().name().toLowerCase(Locale.ROOT), payload));
         }
         return events;

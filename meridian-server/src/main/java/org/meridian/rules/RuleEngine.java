@@ -18,6 +18,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import org.meridian.core.ngsild.DateTimes;
 import org.meridian.core.ngsild.NgsiLd;
 import org.meridian.core.rules.Effect;
 import org.meridian.core.rules.Episode;
@@ -584,7 +585,8 @@ public final class RuleEngine implements AutoCloseable {
 
     /** What the change tells the rule: the values it reads that its department may see, at their moments. */
     private Reading reading(Loaded rule, Event event) {
-        Instant modified = Instant.parse(event.payload().path("modifiedAt").asText(event.recordedAt().toString()));
+        JsonNode stamped = event.payload().get("modifiedAt");
+        Instant modified = stamped != null && stamped.isTextual() ? DateTimes.parseUtc(stamped.asText()) : event.recordedAt();
         return reading(rule, scope(rule), places, event.tenant(), event.key(), types(event), event.payload().path("attributes"), modified);
     }
 
@@ -671,7 +673,8 @@ public final class RuleEngine implements AutoCloseable {
 
     static Sample sample(JsonNode instances, Instant modified) {
         JsonNode instance = instances.isArray() ? instances.path(0) : instances;
-        Instant at = instance.hasNonNull("observedAt") ? Instant.parse(instance.get("observedAt").asText()) : modified;
+        JsonNode observed = instance.get("observedAt");
+        Instant at = observed != null && !observed.isNull() ? DateTimes.parseUtc(observed.asText()) : modified;
         JsonNode value = instance.has("value") ? instance.get("value") : instance.get("object");
         if (value == null || value.isNull()) {
             return null;

@@ -93,11 +93,11 @@ public final class MeasurementMapper {
             throw new MeasurementRejected(MeasurementRejected.Reason.WRONG_TYPE, "The value of '" + key + "' is null");
         }
         ObjectNode instance = instance(mapping, value);
-        instance.put("observedAt", observedAt.toString());
+        instance.put("observedAt", org.meridian.core.ngsild.DateTimes.formatUtc(observedAt));
         if (mapping.unitCode() != null) {
             instance.put("unitCode", mapping.unitCode());
         }
-        String time = now.toString();
+        String time = org.meridian.core.ngsild.DateTimes.formatUtc(now);
         instance.put("createdAt", time);
         instance.put("modifiedAt", time);
         if (attributes.has(mapping.attribute())) {

@@ -91,8 +91,8 @@ public final class EntityStore {
         entity.types().forEach(types::add);
         ArrayNode scopes = row.putArray("scopes");
         entity.scopes().forEach(scopes::add);
-        row.put("created_at", entity.createdAt().toString());
-        row.put("modified_at", entity.modifiedAt().toString());
+        row.put("created_at", org.meridian.core.ngsild.DateTimes.formatUtc(entity.createdAt()));
+        row.put("modified_at", org.meridian.core.ngsild.DateTimes.formatUtc(entity.modifiedAt()));
         row.set("attrs", entity.attributes());
         String box = locationBox(entity.attributes());
         if (box != null) {

@@ -45,7 +45,7 @@ public final class HistoryStore {
                 deleted.add(change.entity());
                 continue;
             }
-            String time = change.entity().modifiedAt().toString();
+            String time = org.meridian.core.ngsild.DateTimes.formatUtc(change.entity().modifiedAt());
             for (String attribute : change.changedAttributes()) {
                 JsonNode instances = change.entity().attributes().get(attribute);
                 if (instances != null) {
