@@ -673,8 +673,19 @@ public final class RuleEngine implements AutoCloseable {
 
     static Sample sample(JsonNode instances, Instant modified) {
         JsonNode instance = instances.isArray() ? instances.path(0) : instances;
+        // Observed, else when this value was written (an entity read back whole holds values older than its modifiedAt:
+        // stamped with that, they would add samples no reading made).
         JsonNode observed = instance.get("observedAt");
-        Instant at = observed != null && !observed.isNull() ? DateTimes.parseUtc(observed.asText()) : modified;
+        Instant at = modified;
+        if (observed != null && !observed.isNull()) {
+            at = DateTimes.parseUtc(observed.asText());
+        } else if (instance.get("modifiedAt") instanceof JsonNode written && written.isTextual()) {
+            try {
+                at = DateTimes.parseUtc(written.asText());
+            } catch (java.time.DateTimeException e) {
+                at = modified; // the platform stamps it; should anything else have, the entity's moment stands
+            }
+        }
         JsonNode value = instance.has("value") ? instance.get("value") : instance.get("object");
         if (value == null || value.isNull()) {
             return null;
