@@ -178,13 +178,17 @@ public final class IngestPipeline implements AutoCloseable {
         for (Map.Entry<String, List<Checked>> tenant : byTenant.entrySet()) {
             List<Checked> written = writeIsolatingRefusals(tenant.getKey(), tenant.getValue());
             Instant committed = Instant.now();
+            List<Device> devices = new ArrayList<>(written.size());
+            List<Instant> received = new ArrayList<>(written.size());
             for (Checked checked : written) {
                 delay.record(Duration.between(checked.observedAt(), committed));
-                counters.accepted(checked.device(), checked.pending().raw().receivedAt());
+                devices.add(checked.device());
+                received.add(checked.pending().raw().receivedAt());
                 accepted.computeIfAbsent(checked.pending().raw().transport(), transport -> Counter.builder("meridian.ingest.accepted")
                         .tag("transport", transport).description("Measurements stored").register(meters)).increment();
                 checked.pending().outcome().complete(new Outcome.Accepted());
             }
+            counters.accepted(devices, received);
         }
     }
 
