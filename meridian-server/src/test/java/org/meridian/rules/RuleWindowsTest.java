@@ -43,11 +43,7 @@ class RuleWindowsTest {
         Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         try (MeridianServer first = TestServer.startOwn(data, Map.of(IngestSettings.MQTT_PORT, "-1"))) {
             InTenant city = new InTenant(TestServer.client(first), tenant);
-            city.ok(city.operator().put("/admin/v1/departments/water", "{\"name\": \"Water\"}"));
-            city.ok(city.operator().put("/sharing/v1/datasets/FloodMonitoring", "{\"owner\": \"water\"}"));
-            city.ok(city.operator().post("/ngsi-ld/v1/entities", "{\"id\": \"urn:ngsi-ld:FloodMonitoring:gauge\", "
-                    + "\"type\": \"FloodMonitoring\", \"waterLevel\": {\"type\": \"Property\", \"value\": 0, \"observedAt\": \""
-                    + now.minusSeconds(600) + "\"}}"));
+            waterDepartmentWithAGauge(city, now.minusSeconds(600));
             for (String rule : new String[] {"held-high", "average-high"}) {
                 city.ok(city.operator().post("/rules/v1/rules", rule.equals("held-high") ? HELD : AVERAGE));
                 city.ok(city.operator().post("/rules/v1/rules/" + rule + "/enable", ""));
@@ -87,11 +83,7 @@ class RuleWindowsTest {
         Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         try (MeridianServer first = TestServer.startOwn(data, Map.of(IngestSettings.MQTT_PORT, "-1"))) {
             InTenant city = new InTenant(TestServer.client(first), tenant);
-            city.ok(city.operator().put("/admin/v1/departments/water", "{\"name\": \"Water\"}"));
-            city.ok(city.operator().put("/sharing/v1/datasets/FloodMonitoring", "{\"owner\": \"water\"}"));
-            city.ok(city.operator().post("/ngsi-ld/v1/entities", "{\"id\": \"urn:ngsi-ld:FloodMonitoring:gauge\", "
-                    + "\"type\": \"FloodMonitoring\", \"waterLevel\": {\"type\": \"Property\", \"value\": 0, \"observedAt\": \""
-                    + now.minusSeconds(600) + "\"}}"));
+            waterDepartmentWithAGauge(city, now.minusSeconds(600));
             city.ok(city.operator().post("/rules/v1/rules", SPIKE));
             city.ok(city.operator().post("/rules/v1/rules/spike/enable", ""));
             level(city, 10, now.minusSeconds(300));
@@ -119,6 +111,15 @@ class RuleWindowsTest {
                 assertThat(episode.path("evidence").get(0).path("at").asText()).isEqualTo(now.minusSeconds(200).toString());
             });
         }
+    }
+
+    /** The water department owning the FloodMonitoring data, and a gauge at level 0 since {@code since}. */
+    private static void waterDepartmentWithAGauge(InTenant city, Instant since) {
+        city.ok(city.operator().put("/admin/v1/departments/water", "{\"name\": \"Water\"}"));
+        city.ok(city.operator().put("/sharing/v1/datasets/FloodMonitoring", "{\"owner\": \"water\"}"));
+        city.ok(city.operator().post("/ngsi-ld/v1/entities", "{\"id\": \"urn:ngsi-ld:FloodMonitoring:gauge\", "
+                + "\"type\": \"FloodMonitoring\", \"waterLevel\": {\"type\": \"Property\", \"value\": 0, \"observedAt\": \""
+                + since + "\"}}"));
     }
 
     private static void level(InTenant city, double value, Instant at) {
