@@ -641,8 +641,11 @@ public final class RuleEngine implements AutoCloseable {
         if (keying.by() == Keying.By.ENTITY) {
             return new Located(null, null);
         }
-        Places.Point point = pointOf(written == null ? null : written.get(NgsiLd.LOCATION));
-        if (point == null) {
+        // Where it is counts only when the department may read where it is: a grant of precipitation alone does not tell
+        // which district the station stands in (places are looked up as the platform).
+        boolean located = types.stream().anyMatch(type -> sees(scope, type, NgsiLd.LOCATION));
+        Places.Point point = located ? pointOf(written == null ? null : written.get(NgsiLd.LOCATION)) : null;
+        if (point == null && located) {
             point = places.locate(tenant, entity);
         }
         String group = null;

@@ -227,6 +227,26 @@ class RuleGuardsTest extends FloodCity {
     }
 
     @Test
+    void aStationWhoseLocationIsNotGrantedIsInNoDistrict() throws Exception {
+        // Environment grants water the precipitation again, but no longer where the station stands.
+        assertThat(city.send(environmentAdmin.post("/sharing/v1/grants/" + precipitationGrant + "/revocation",
+                "{\"reason\": \"narrowed\"}")).status()).isEqualTo(204);
+        String request = city.ok(city.person("water-staff-2", "water", "staff").post("/sharing/v1/requests", """
+                {"type": "WeatherObserved", "attributes": ["precipitation"], "purpose": "flood warnings", "until": "%s"}"""
+                .formatted(Instant.now().plus(30, ChronoUnit.DAYS)))).path("id").asText();
+        city.ok(environmentAdmin.post("/sharing/v1/requests/" + request + "/decision", "{\"decision\": \"grant\"}"));
+        assertThat(postRule(waterAdmin, FLOOD).status()).isEqualTo(201);
+        city.ok(waterAdmin.post("/rules/v1/rules/underpass-flood/enable", ""));
+
+        sixMinutesOfHighWaterInTheRain();
+        Instant last = Instant.now().truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
+        reading("urn:ngsi-ld:WeatherObserved:xihu-1", "precipitation", 23, last);
+        await(waterAdmin, "/rules/v1/rules/underpass-flood", r -> r.path("status").hasNonNull("watermark")
+                && !Instant.parse(r.path("status").path("watermark").asText()).isBefore(last));
+        assertThat(city.ok(dispatcher.get("/rules/v1/episodes"))).as("rain the rule may read, in no district it may know").isEmpty();
+    }
+
+    @Test
     void aRuleStopsSeeingWhatItsDepartmentIsNoLongerGranted() throws Exception {
         assertThat(postRule(waterAdmin, FLOOD).status()).isEqualTo(201);
         city.ok(waterAdmin.post("/rules/v1/rules/underpass-flood/enable", ""));
