@@ -599,10 +599,27 @@ public final class RuleEngine implements AutoCloseable {
         Map<String, Set<String>> reads = rule.definition().reads();
         Map<String, Sample> values = new HashMap<>();
         boolean visible = false;
+        // A grant limited to an area shows entities only while they are in it, as every read does.
+        org.locationtech.jts.geom.Envelope box = null;
+        boolean placed = scope.limitsPlacesOf(types);
+        if (placed) {
+            Places.Point point = pointOf(attributes.get(NgsiLd.LOCATION));
+            if (point == null) {
+                point = places.locate(tenant, entity);
+            }
+            box = point == null ? null : new org.locationtech.jts.geom.Envelope(point.longitude(), point.longitude(),
+                    point.latitude(), point.latitude());
+        }
         for (String type : types) {
             Set<String> read = reads.get(type);
             if (read == null || !sees(scope, type, null)) {
                 continue;
+            }
+            if (placed) {
+                ReadScope.View view = scope.types().get(type);
+                if (!view.everywhere() && (box == null || !view.admitsLocation(box))) {
+                    continue;
+                }
             }
             visible = true;
             for (String attribute : read) {

@@ -247,6 +247,32 @@ class RuleGuardsTest extends FloodCity {
     }
 
     @Test
+    void aStationThatLeavesTheAreaOfItsGrantIsNoLongerSeen() throws Exception {
+        // Environment grants water the rain and where the stations are, but only in the west of Xihu district.
+        assertThat(city.send(environmentAdmin.post("/sharing/v1/grants/" + precipitationGrant + "/revocation",
+                "{\"reason\": \"narrowed\"}")).status()).isEqualTo(204);
+        String request = city.ok(city.person("water-staff-2", "water", "staff").post("/sharing/v1/requests", """
+                {"type": "WeatherObserved", "attributes": ["precipitation", "location"], "area": [120.0, 30.2, 120.12, 30.35],
+                 "purpose": "flood warnings", "until": "%s"}""".formatted(Instant.now().plus(30, ChronoUnit.DAYS)))).path("id").asText();
+        JsonNode grant = city.ok(environmentAdmin.post("/sharing/v1/requests/" + request + "/decision", "{\"decision\": \"grant\"}"));
+        assertThat(grant.path("area").toString()).isEqualTo("[120.0,30.2,120.12,30.35]");
+        assertThat(postRule(waterAdmin, FLOOD).status()).isEqualTo(201);
+        city.ok(waterAdmin.post("/rules/v1/rules/underpass-flood/enable", ""));
+        // The station moves east, still in Xihu district, out of the granted area: its rain is no longer water's.
+        Api.Response moved = city.send(operator.patch("/ngsi-ld/v1/entities/urn:ngsi-ld:WeatherObserved:xihu-1/attrs",
+                "{\"location\": {\"type\": \"GeoProperty\", \"value\": {\"type\": \"Point\", \"coordinates\": [120.15, 30.25]}}}"));
+        assertThat(moved.status()).as(moved.toString()).isEqualTo(204);
+
+        sixMinutesOfHighWaterInTheRain();
+        Instant last = Instant.now().truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
+        reading("urn:ngsi-ld:WeatherObserved:xihu-1", "precipitation", 23, last);
+        reading("urn:ngsi-ld:FloodMonitoring:wensan", "waterLevel", 43, last);
+        await(waterAdmin, "/rules/v1/rules/underpass-flood", r -> r.path("status").hasNonNull("watermark")
+                && !Instant.parse(r.path("status").path("watermark").asText()).isBefore(last));
+        assertThat(city.ok(dispatcher.get("/rules/v1/episodes"))).as("rain outside the granted area is not the rule's").isEmpty();
+    }
+
+    @Test
     void aRuleStopsSeeingWhatItsDepartmentIsNoLongerGranted() throws Exception {
         assertThat(postRule(waterAdmin, FLOOD).status()).isEqualTo(201);
         city.ok(waterAdmin.post("/rules/v1/rules/underpass-flood/enable", ""));
