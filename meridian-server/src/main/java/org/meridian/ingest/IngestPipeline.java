@@ -186,9 +186,10 @@ public final class IngestPipeline implements AutoCloseable {
                 received.add(checked.pending().raw().receivedAt());
                 accepted.computeIfAbsent(checked.pending().raw().transport(), transport -> Counter.builder("meridian.ingest.accepted")
                         .tag("transport", transport).description("Measurements stored").register(meters)).increment();
-                checked.pending().outcome().complete(new Outcome.Accepted());
             }
+            // Counted before they are answered, so a flush of the counters right after an answer includes it.
             counters.accepted(devices, received);
+            written.forEach(checked -> checked.pending().outcome().complete(new Outcome.Accepted()));
         }
     }
 

@@ -95,12 +95,12 @@ public final class RuleEngine implements AutoCloseable {
      * whether more were written after it: a node catching up after an outage decides each reading at its own moment,
      * and does not step the clock over readings not yet taken in.
      */
-    private volatile Behind behind = new Behind(Instant.EPOCH, Instant.EPOCH, false);
+    private volatile Behind behind = new Behind(Instant.EPOCH, Instant.EPOCH, false, Instant.EPOCH);
 
     /** A batch written less than this long ago is live. */
     private static final Duration LIVE = Duration.ofMillis(500);
 
-    private record Behind(Instant databaseNow, Instant newest, boolean more) {
+    private record Behind(Instant databaseNow, Instant newest, boolean more, Instant handledAt) {
         /** How long before the batch came the event was written. */
         Duration of(Instant recordedAt) {
             return recordedAt == null ? Duration.ZERO : Duration.between(recordedAt, databaseNow);
@@ -217,10 +217,11 @@ public final class RuleEngine implements AutoCloseable {
                 }
                 taken.put(rule, list);
             });
+            // Held down to the read lock: no clock step can prune the samples between taking the batch in and deciding.
+            lock.readLock().lock();
         } finally {
             lock.writeLock().unlock();
         }
-        lock.readLock().lock();
         try {
             stepAll(taken);
         } finally {
@@ -272,7 +273,7 @@ public final class RuleEngine implements AutoCloseable {
         if (oldest != null && Duration.between(oldest, Instant.now()).compareTo(LIVE) < 0) {
             // Written a moment ago by this machine's clock: live, without asking the database (a clock a little apart
             // from the database's errs towards live, which it is).
-            return new Behind(oldest, last.recordedAt(), true);
+            return new Behind(oldest, last.recordedAt(), true, Instant.now());
         }
         return transactions.readOnly(connection -> {
             try (java.sql.PreparedStatement select = connection.prepareStatement(
@@ -280,7 +281,7 @@ public final class RuleEngine implements AutoCloseable {
                 select.setLong(1, last.position());
                 try (java.sql.ResultSet row = select.executeQuery()) {
                     row.next();
-                    return new Behind(row.getTimestamp(1).toInstant(), last.recordedAt(), row.getBoolean(2));
+                    return new Behind(row.getTimestamp(1).toInstant(), last.recordedAt(), row.getBoolean(2), Instant.now());
                 }
             }
         });
@@ -296,10 +297,19 @@ public final class RuleEngine implements AutoCloseable {
         return behind.of(event.recordedAt()).compareTo(rule.definition().logic().lateness()) > 0;
     }
 
-    /** The clock waits for the rule while the stream it has not taken in yet reaches back further than it waits for late readings. */
-    private boolean clockWaits(Loaded rule) {
+    /**
+     * How far behind now the rule's clock steps: while the stream not yet taken in reaches back further than the rule
+     * waits for late readings, the clock keeps to the stream's time (its newest event plus the lateness), so a sensor is
+     * not silent, nor a level held, over readings still to come. Zero once caught up, and when the last batch came more
+     * than a minute ago (a consumer stuck or gone says nothing about the stream's time).
+     */
+    private Duration clockBehind(Loaded rule) {
         Behind now = behind;
-        return now.more() && now.of(now.newest()).compareTo(rule.definition().logic().lateness()) > 0;
+        if (!now.more() || Duration.between(now.handledAt(), Instant.now()).compareTo(Duration.ofMinutes(1)) > 0) {
+            return Duration.ZERO;
+        }
+        Duration beyond = now.of(now.newest()).minus(rule.definition().logic().lateness());
+        return beyond.isNegative() ? Duration.ZERO : beyond;
     }
 
     /**
@@ -309,7 +319,7 @@ public final class RuleEngine implements AutoCloseable {
     private void stepAll(Map<Loaded, List<Taken>> byRule) throws SQLException {
         if (byRule.size() == 1) {
             Map.Entry<Loaded, List<Taken>> only = byRule.entrySet().iterator().next();
-            if (step(only.getKey(), only.getValue())) {
+            if (step(only.getKey(), only.getValue(), Duration.ZERO)) {
                 actionsQueued.run();
             }
             return;
@@ -321,7 +331,7 @@ public final class RuleEngine implements AutoCloseable {
                 running.add(threads.submit(() -> {
                     slots.acquire();
                     try {
-                        boolean queued = step(rule.getKey(), rule.getValue());
+                        boolean queued = step(rule.getKey(), rule.getValue(), Duration.ZERO);
                         if (queued) {
                             actionsQueued.run();
                         }
@@ -404,15 +414,10 @@ public final class RuleEngine implements AutoCloseable {
         }
         boolean queued = false;
         for (Loaded rule : rules) {
-            if (clockWaits(rule)) {
-                // Its readings since the outage are still coming: time passing over them now would find sensors silent
-                // and levels held that the stream has not yet told.
-                continue;
-            }
             // The read lock per rule: a thousand rules' clock steps do not hold the stream back for their whole length.
             lock.readLock().lock();
             try {
-                queued |= step(rule, List.of());
+                queued |= step(rule, List.of(), clockBehind(rule));
             } catch (RuleWindows.Stale stale) {
                 LOG.info("{}; at the next step of the clock", stale.getMessage());
             } catch (SQLException e) {
@@ -439,7 +444,7 @@ public final class RuleEngine implements AutoCloseable {
     }
 
     /** One rule takes in events (or only time) in one transaction; whether it queued actions. Under the read lock. */
-    private boolean step(Loaded rule, List<Taken> taken) throws SQLException {
+    private boolean step(Loaded rule, List<Taken> taken, Duration clockBehind) throws SQLException {
         RuleRecord stored = rule.stored();
         String key = stored.tenant() + "/" + stored.id();
         org.meridian.core.rules.Samples samples = windows.of(stored);
@@ -488,7 +493,7 @@ public final class RuleEngine implements AutoCloseable {
                 if (taken.isEmpty()) {
                     // The clock's step. A step of readings decides on the keys they concern only: looking at every key
                     // with every batch cost a rule watching ten thousand sensors more than the readings themselves.
-                    effects.addAll(rule.kernel().tick(state, now));
+                    effects.addAll(rule.kernel().tick(state, now.minus(clockBehind)));
                 }
                 if (taken.isEmpty() && effects.isEmpty() && state.watched() == watched) {
                     // Nothing to save: the copy stays current.

@@ -254,12 +254,15 @@ public final class Samples {
         }
     }
 
-    /** Drops what no rule reaches back to any more, of entities that stopped speaking too. Call it now and then. */
+    /**
+     * Drops what no rule reaches back to any more, of entities that stopped speaking too. Call it now and then. Only
+     * behind what the rules have decided on ({@link #settle}): readings taken in but not yet decided keep what they need.
+     */
     public void prune() {
         entities.values().forEach(track -> {
             Kept type = keptFor(track.types);
-            if (type != null && type.watermark != Long.MIN_VALUE) {
-                type.samples -= prune(track, type.watermark - type.horizonMicros);
+            if (type != null && type.settled != Long.MIN_VALUE) {
+                type.samples -= prune(track, type.settled - type.horizonMicros);
             }
         });
     }

@@ -37,10 +37,15 @@ class DateTimesTest {
         assertThat(DateTimes.parseUtc("2026-07-01T06:00:00.12345Z")).isEqualTo(Instant.parse("2026-07-01T06:00:00.123450Z"));
         assertThat(DateTimes.parseUtc("2024-02-29T23:59:59.999999999Z")).isEqualTo(Instant.parse("2024-02-29T23:59:59.999999999Z"));
         assertThat(DateTimes.parseUtc("2026-07-01T08:00:00+02:00")).isEqualTo(Instant.parse("2026-07-01T06:00:00Z"));
-        assertThat(DateTimes.formatUtc(Instant.parse("+10000-01-01T00:00:00Z"))).isEqualTo("+10000-01-01T00:00:00Z");
+        for (String edge : new String[] {"+10000-01-01T00:00:00Z", "9999-12-31T23:59:59.999999999Z", "0000-01-01T00:00:00Z",
+            "-0001-12-31T23:59:59.999999999Z", "1970-01-01T00:00:00Z", "1969-12-31T23:59:59.000001Z"}) {
+            Instant instant = Instant.parse(edge);
+            assertThat(DateTimes.formatUtc(instant)).as(edge).isEqualTo(instant.toString());
+            assertThat(DateTimes.parseUtc(instant.toString())).as(edge).isEqualTo(instant);
+        }
         // What the hand-written path does not take, it leaves to Instant.parse: the same answer or the same refusal.
         for (String odd : new String[] {"2023-02-29T00:00:00Z", "2026-13-01T00:00:00Z", "2026-07-01T24:00:00Z",
-            "2026-07-01T23:59:60Z", "2026-07-01T06:00:00.Z", "2026-07-01T06:00:0xZ", "2026-07-01T06:00:00.1234567890Z",
+            "2026-07-01T23:59:60Z", "1900-02-29T00:00:00Z", "2026-07-01t06:00:00z", "2026-07-01T06:00:00.Z", "2026-07-01T06:00:0xZ", "2026-07-01T06:00:00.1234567890Z",
             "not a date"}) {
             Object expected;
             try {

@@ -104,12 +104,18 @@ class KernelTest {
     void aBacklogTakenInAtOnceAndDecidedAtEachReadingsMomentDecidesAsLive() {
         // A node catching up after an outage longer than the lateness: the batch's readings are all in the samples before
         // the first is decided, and the engine decides each at its own moment. Later samples must not leak into it.
-        Kernel kernel = new Kernel("flood.1", logic(Keying.ENTITY, above(LEVEL_SENSOR, LEVEL, 30, Duration.ofMinutes(5))));
+        // No lateness: the rule keeps five minutes of readings, and the backlog spans seven, a reading every five seconds.
+        Kernel kernel = new Kernel("flood.1", new RuleLogic(List.of(above(LEVEL_SENSOR, LEVEL, 30, Duration.ofMinutes(5))),
+                Keying.ENTITY, Duration.ZERO, Duration.ZERO, Duration.ZERO, null));
         RuleState state = new RuleState();
         state.samples.serve(kernel);
+        kernel.reading(state, level("underpass-1", null, minute(-1), 10), minute(-1));
+        // As the engine does with a batch: what was decided settles, then the batch is taken in whole. Taking in minute
+        // 7 must not prune minutes 0 and 1 away before they are decided on (pruning went by the batch's own latest).
+        state.samples.settle();
         List<Reading> backlog = new ArrayList<>();
-        for (int m = 0; m <= 6; m++) {
-            backlog.add(level("underpass-1", null, minute(m), 40));
+        for (int s = 0; s <= 6 * 60; s += 5) {
+            backlog.add(level("underpass-1", null, minute(0).plusSeconds(s), 40));
         }
         backlog.add(level("underpass-1", null, minute(7), 10));
         Instant now = minute(60);

@@ -31,17 +31,14 @@ public final class LiveMap implements AutoCloseable {
     private EventBus.Consumption consumption;
     private boolean closed;
     private volatile long askedAt = System.nanoTime();
+    private final java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
 
     public LiveMap(EventBus bus) {
         this.bus = bus;
     }
 
     private void take(List<Event> events) {
-        if (System.nanoTime() - askedAt > IDLE_NANOS) {
-            // Not from the handler's own thread: closing waits for the batch being handled.
-            Thread.startVirtualThread(this::stopIfIdle);
-            return;
-        }
+        // Counted even when about to stop: a screen asking at this moment keeps the tail, and these changes count.
         for (Event event : events) {
             if (!event.stream().equals("entity") || event.payload() == null) {
                 continue;
@@ -49,6 +46,10 @@ public final class LiveMap implements AutoCloseable {
             for (JsonNode type : event.payload().path("type")) {
                 versions.computeIfAbsent(key(event.tenant(), type.asText()), k -> new AtomicLong()).incrementAndGet();
             }
+        }
+        if (System.nanoTime() - askedAt > IDLE_NANOS && stopping.compareAndSet(false, true)) {
+            // Not from the handler's own thread: closing waits for the batch being handled.
+            Thread.startVirtualThread(this::stopIfIdle);
         }
     }
 
@@ -78,15 +79,20 @@ public final class LiveMap implements AutoCloseable {
     }
 
     private void stopIfIdle() {
-        EventBus.Consumption stopping;
+        EventBus.Consumption idle;
         synchronized (this) {
             if (consumption == null || System.nanoTime() - askedAt <= IDLE_NANOS) {
+                stopping.set(false);
                 return;
             }
-            stopping = consumption;
+            idle = consumption;
             consumption = null;
         }
-        stopping.close();
+        try {
+            idle.close();
+        } finally {
+            stopping.set(false);
+        }
     }
 
     private static String key(String tenant, String type) {
@@ -95,14 +101,14 @@ public final class LiveMap implements AutoCloseable {
 
     @Override
     public void close() {
-        EventBus.Consumption stopping;
+        EventBus.Consumption running;
         synchronized (this) {
             closed = true;
-            stopping = consumption;
+            running = consumption;
             consumption = null;
         }
-        if (stopping != null) {
-            stopping.close();
+        if (running != null) {
+            running.close();
         }
     }
 }
