@@ -98,7 +98,7 @@ public final class DateTimes {
             return instant.toString();
         }
         long epochDay = Math.floorDiv(seconds, 86_400);
-        int ofDay = (int) Math.floorMod(seconds, 86_400);
+        int ofDay = Math.floorMod(seconds, 86_400);
         java.time.LocalDate date = java.time.LocalDate.ofEpochDay(epochDay);
         char[] out = new char[30];
         int at = pad(out, 0, date.getYear(), 4);
