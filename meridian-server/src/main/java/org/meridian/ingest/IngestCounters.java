@@ -66,15 +66,12 @@ final class IngestCounters implements AutoCloseable {
     /** A batch's measurements written: counted under one lock, not one per measurement (two writers contended for it). */
     synchronized void accepted(List<Device> devices, List<Instant> at) {
         for (int i = 0; i < devices.size(); i++) {
-            accepted(devices.get(i), at.get(i));
+            Device device = devices.get(i);
+            Delta delta = known.computeIfAbsent(device.tenant() + "\n" + device.deviceId(),
+                    key -> new Delta(device.tenant(), device.apiKey(), device.deviceId()));
+            delta.accepted++;
+            delta.lastMeasurement = at.get(i);
         }
-    }
-
-    synchronized void accepted(Device device, Instant at) {
-        Delta delta = known.computeIfAbsent(device.tenant() + "\n" + device.deviceId(),
-                key -> new Delta(device.tenant(), device.apiKey(), device.deviceId()));
-        delta.accepted++;
-        delta.lastMeasurement = at;
     }
 
     synchronized void rejected(Device device, MeasurementRejected rejected, Instant at) {

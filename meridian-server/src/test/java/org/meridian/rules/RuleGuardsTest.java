@@ -229,32 +229,21 @@ class RuleGuardsTest extends FloodCity {
     @Test
     void aStationWhoseLocationIsNotGrantedIsInNoDistrict() throws Exception {
         // Environment grants water the precipitation again, but no longer where the station stands.
-        assertThat(city.send(environmentAdmin.post("/sharing/v1/grants/" + precipitationGrant + "/revocation",
-                "{\"reason\": \"narrowed\"}")).status()).isEqualTo(204);
-        String request = city.ok(city.person("water-staff-2", "water", "staff").post("/sharing/v1/requests", """
-                {"type": "WeatherObserved", "attributes": ["precipitation"], "purpose": "flood warnings", "until": "%s"}"""
-                .formatted(Instant.now().plus(30, ChronoUnit.DAYS)))).path("id").asText();
-        city.ok(environmentAdmin.post("/sharing/v1/requests/" + request + "/decision", "{\"decision\": \"grant\"}"));
+        grantedInstead("\"attributes\": [\"precipitation\"]");
         assertThat(postRule(waterAdmin, FLOOD).status()).isEqualTo(201);
         city.ok(waterAdmin.post("/rules/v1/rules/underpass-flood/enable", ""));
 
         sixMinutesOfHighWaterInTheRain();
         Instant last = Instant.now().truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
         reading("urn:ngsi-ld:WeatherObserved:xihu-1", "precipitation", 23, last);
-        await(waterAdmin, "/rules/v1/rules/underpass-flood", r -> r.path("status").hasNonNull("watermark")
-                && !Instant.parse(r.path("status").path("watermark").asText()).isBefore(last));
+        awaitFloodRuleTookIn(last);
         assertThat(city.ok(dispatcher.get("/rules/v1/episodes"))).as("rain the rule may read, in no district it may know").isEmpty();
     }
 
     @Test
     void aStationThatLeavesTheAreaOfItsGrantIsNoLongerSeen() throws Exception {
         // Environment grants water the rain and where the stations are, but only in the west of Xihu district.
-        assertThat(city.send(environmentAdmin.post("/sharing/v1/grants/" + precipitationGrant + "/revocation",
-                "{\"reason\": \"narrowed\"}")).status()).isEqualTo(204);
-        String request = city.ok(city.person("water-staff-2", "water", "staff").post("/sharing/v1/requests", """
-                {"type": "WeatherObserved", "attributes": ["precipitation", "location"], "area": [120.0, 30.2, 120.12, 30.35],
-                 "purpose": "flood warnings", "until": "%s"}""".formatted(Instant.now().plus(30, ChronoUnit.DAYS)))).path("id").asText();
-        JsonNode grant = city.ok(environmentAdmin.post("/sharing/v1/requests/" + request + "/decision", "{\"decision\": \"grant\"}"));
+        JsonNode grant = grantedInstead("\"attributes\": [\"precipitation\", \"location\"], \"area\": [120.0, 30.2, 120.12, 30.35]");
         assertThat(grant.path("area").toString()).isEqualTo("[120.0,30.2,120.12,30.35]");
         assertThat(postRule(waterAdmin, FLOOD).status()).isEqualTo(201);
         city.ok(waterAdmin.post("/rules/v1/rules/underpass-flood/enable", ""));
@@ -267,9 +256,24 @@ class RuleGuardsTest extends FloodCity {
         Instant last = Instant.now().truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
         reading("urn:ngsi-ld:WeatherObserved:xihu-1", "precipitation", 23, last);
         reading("urn:ngsi-ld:FloodMonitoring:wensan", "waterLevel", 43, last);
+        awaitFloodRuleTookIn(last);
+        assertThat(city.ok(dispatcher.get("/rules/v1/episodes"))).as("rain outside the granted area is not the rule's").isEmpty();
+    }
+
+    /** Environment revokes its grant of weather data to water and grants what a new request asks instead; the grant. */
+    private JsonNode grantedInstead(String asked) {
+        assertThat(city.send(environmentAdmin.post("/sharing/v1/grants/" + precipitationGrant + "/revocation",
+                "{\"reason\": \"narrowed\"}")).status()).isEqualTo(204);
+        String request = city.ok(city.person("water-staff-2", "water", "staff").post("/sharing/v1/requests",
+                "{\"type\": \"WeatherObserved\", " + asked + ", \"purpose\": \"flood warnings\", \"until\": \""
+                        + Instant.now().plus(30, ChronoUnit.DAYS) + "\"}")).path("id").asText();
+        return city.ok(environmentAdmin.post("/sharing/v1/requests/" + request + "/decision", "{\"decision\": \"grant\"}"));
+    }
+
+    /** Waits until the flood rule has taken in the readings of that moment (its watermark says so). */
+    private void awaitFloodRuleTookIn(Instant last) throws Exception {
         await(waterAdmin, "/rules/v1/rules/underpass-flood", r -> r.path("status").hasNonNull("watermark")
                 && !Instant.parse(r.path("status").path("watermark").asText()).isBefore(last));
-        assertThat(city.ok(dispatcher.get("/rules/v1/episodes"))).as("rain outside the granted area is not the rule's").isEmpty();
     }
 
     @Test
@@ -286,8 +290,7 @@ class RuleGuardsTest extends FloodCity {
         Instant last = Instant.now().truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
         reading("urn:ngsi-ld:FloodMonitoring:wensan", "waterLevel", 43, last);
         // Once the rule has taken in the last reading (its watermark says so), the rain before it was not seen.
-        await(waterAdmin, "/rules/v1/rules/underpass-flood", r -> r.path("status").hasNonNull("watermark")
-                && !Instant.parse(r.path("status").path("watermark").asText()).isBefore(last));
+        awaitFloodRuleTookIn(last);
         assertThat(city.ok(dispatcher.get("/rules/v1/episodes"))).as("no flood without rain it may read").isEmpty();
         Api.Response tried = city.send(waterAdmin.post("/rules/v1/rules/underpass-flood/dry-run?from=" + last.minus(1, ChronoUnit.HOURS)
                 + "&to=" + last.plusSeconds(1), ""));

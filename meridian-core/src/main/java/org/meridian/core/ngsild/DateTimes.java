@@ -80,9 +80,10 @@ public final class DateTimes {
             int minute = digits(text, 14, 2);
             int second = digits(text, 17, 2);
             int fraction = length == 20 ? 0 : digits(text, 20, length - 21);
-            if (year >= 0 && month >= 1 && month <= 12 && day >= 1 && day <= 28 + 3 && hour >= 0 && hour < 24 && minute >= 0
-                    && minute < 60 && second >= 0 && second < 60 && fraction >= 0
-                    && day <= java.time.YearMonth.of(year, month).lengthOfMonth()) {
+            // digits() answers -1 for anything but digits, so each part's lower bound also checks it was one.
+            if (year >= 0 && month >= 1 && month <= 12 && hour >= 0 && hour < 24 && minute >= 0 && minute < 60
+                    && second >= 0 && second < 60 && fraction >= 0
+                    && day >= 1 && day <= java.time.Month.of(month).length(java.time.Year.isLeap(year))) {
                 long epochDay = java.time.LocalDate.of(year, month, day).toEpochDay();
                 return Instant.ofEpochSecond(epochDay * 86_400 + hour * 3_600 + minute * 60 + second,
                         (long) fraction * POWERS_OF_TEN[9 - (length == 20 ? 0 : length - 21)]);
