@@ -94,7 +94,7 @@ final class RulesLatencyBenchmark {
      * (the entity's modifiedAt), → the episode opened (the rule's step), → its case and alert done (the trace's steps).
      */
     private void stages(long[] publishedAt) throws Exception {
-        long[][] stages = new long[3][trials];
+        long[][] stages = new long[5][trials];
         int found = 0;
         for (JsonNode episode : JSON.readTree(get("/rules/v1/episodes?rule=bench-flood-" + run + "&limit=1000"))) {
             String key = episode.path("key").asText();
@@ -104,19 +104,27 @@ final class RulesLatencyBenchmark {
             long stored = java.time.Instant.parse(entity.path("modifiedAt").asText()).toEpochMilli();
             long opened = java.time.Instant.parse(trace.path("openedAt").asText()).toEpochMilli();
             long acted = opened;
+            long caseDone = opened;
+            long alertDone = opened;
             for (JsonNode step : trace.path("steps")) {
-                if (step.path("kind").asText().matches("case|alert")) {
-                    acted = Math.max(acted, java.time.Instant.parse(step.path("at").asText()).toEpochMilli());
+                String kind = step.path("kind").asText();
+                if (kind.matches("case|alert")) {
+                    long at = java.time.Instant.parse(step.path("at").asText()).toEpochMilli();
+                    acted = Math.max(acted, at);
+                    caseDone = kind.equals("case") ? at : caseDone;
+                    alertDone = kind.equals("alert") ? at : alertDone;
                 }
             }
             stages[0][found] = stored - publishedAt[trial];
             stages[1][found] = opened - stored;
             stages[2][found] = acted - opened;
+            stages[3][found] = caseDone - opened;
+            stages[4][found] = alertDone - opened;
             found++;
         }
         String[] names = {"published → received (the reading's modifiedAt)", "received → episode opened",
-            "opened → case and alert done"};
-        for (int stage = 0; stage < 3; stage++) {
+            "opened → case and alert done", "  opened → case done", "  opened → alert done"};
+        for (int stage = 0; stage < names.length; stage++) {
             long[] sorted = Arrays.stream(stages[stage], 0, found).map(ms -> ms * 1_000_000).sorted().toArray();
             System.out.printf(Locale.ROOT, "    %s: p50 %.0f ms, p99 %.0f ms%n", names[stage], percentile(sorted, 0.5), percentile(sorted, 0.99));
         }

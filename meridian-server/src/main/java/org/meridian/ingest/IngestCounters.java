@@ -24,10 +24,14 @@ final class IngestCounters implements AutoCloseable {
     private final Transactions transactions;
     private final DeviceStore store;
     private final long flushMillis;
-    private Map<String, Delta> known = new HashMap<>();
+    private Map<DeviceKey, Delta> known = new HashMap<>();
     private Map<String, Delta> unknown = new HashMap<>();
     private final Thread flusher;
     private volatile boolean running = true;
+
+    /** A device's key in the counters: a record, whose hash reuses its strings' cached ones (no string built per measurement). */
+    private record DeviceKey(String tenant, String deviceId) {
+    }
 
     private static final class Delta {
         final String tenant;
@@ -67,7 +71,7 @@ final class IngestCounters implements AutoCloseable {
     synchronized void accepted(List<Device> devices, List<Instant> at) {
         for (int i = 0; i < devices.size(); i++) {
             Device device = devices.get(i);
-            Delta delta = known.computeIfAbsent(device.tenant() + "\n" + device.deviceId(),
+            Delta delta = known.computeIfAbsent(new DeviceKey(device.tenant(), device.deviceId()),
                     key -> new Delta(device.tenant(), device.apiKey(), device.deviceId()));
             delta.accepted++;
             delta.lastMeasurement = at.get(i);
@@ -75,7 +79,7 @@ final class IngestCounters implements AutoCloseable {
     }
 
     synchronized void rejected(Device device, MeasurementRejected rejected, Instant at) {
-        Delta delta = known.computeIfAbsent(device.tenant() + "\n" + device.deviceId(),
+        Delta delta = known.computeIfAbsent(new DeviceKey(device.tenant(), device.deviceId()),
                 key -> new Delta(device.tenant(), device.apiKey(), device.deviceId()));
         delta.rejected++;
         delta.lastRejection = at;
@@ -106,7 +110,7 @@ final class IngestCounters implements AutoCloseable {
 
     /** Writes the counts gathered since the last flush; on failure they are kept for the next one. */
     void flush() {
-        Map<String, Delta> knownNow;
+        Map<DeviceKey, Delta> knownNow;
         Map<String, Delta> unknownNow;
         synchronized (this) {
             if (known.isEmpty() && unknown.isEmpty()) {
@@ -114,7 +118,7 @@ final class IngestCounters implements AutoCloseable {
             }
             knownNow = known;
             unknownNow = unknown;
-            known = new HashMap<>();
+            known = new HashMap<>(Math.max(16, knownNow.size() * 4 / 3 + 1));
             unknown = new HashMap<>();
         }
         List<DeviceStore.CounterDelta> knownDeltas = new ArrayList<>();
