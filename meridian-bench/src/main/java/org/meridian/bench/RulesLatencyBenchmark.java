@@ -21,7 +21,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * background load over MQTT (MERIDIAN_BENCH_RULES_RATE readings a second, default 10,000) that a second rule watches
  * too. Each trial is one underpass gauge rising above its limit: the time from its publication until the episode's
  * trace shows both the case and the alert (both are written before the trace records them). Prints p50/p95/p99/max.
- * MERIDIAN_BENCH_RULES_WATCH_BACKGROUND=0 leaves the background readings to ingest alone (no second rule).
+ * MERIDIAN_BENCH_RULES_WATCH_BACKGROUND=0 leaves the background readings to ingest alone (no second rule). The first
+ * MERIDIAN_BENCH_RULES_WARMUP trials (default 10) are the code paths' first runs (the first case, the first alert):
+ * reported apart, not in the percentiles.
  */
 final class RulesLatencyBenchmark {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -32,6 +34,9 @@ final class RulesLatencyBenchmark {
     private final int devices;
     private final int rate;
     private final int trials;
+    private final int warmup = Integer.parseInt(System.getenv().getOrDefault("MERIDIAN_BENCH_RULES_WARMUP", "10"));
+    /** Gauges 0 … warmup − 1 are the warm-up's; trial i is gauge warmup + i. */
+    private final int gauges;
     private final String run = Long.toHexString(System.nanoTime());
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -41,6 +46,7 @@ final class RulesLatencyBenchmark {
         this.devices = devices;
         this.rate = rate;
         this.trials = trials;
+        this.gauges = warmup + trials;
     }
 
     void run() throws Exception {
@@ -57,18 +63,22 @@ final class RulesLatencyBenchmark {
         long warmSent = sent.get();
         long warmAt = System.nanoTime();
         long[] latencies = new long[trials];
-        long[] publishedAt = new long[trials];
+        long[] publishedAt = new long[gauges];
+        long[] warmupLatencies = new long[warmup];
         int missed = 0;
         try (RawMqttPublisher trigger = new RawMqttPublisher(mqttUrl, "bench-trigger-" + run, "flood" + run, SECRET, 10, id -> { })) {
-            for (int i = 0; i < trials; i++) {
-                String gauge = "urn:ngsi-ld:FloodMonitoring:gauge-" + run + "-" + i;
+            for (int g = 0; g < gauges; g++) {
+                String gauge = "urn:ngsi-ld:FloodMonitoring:gauge-" + run + "-" + g;
                 long start = System.nanoTime();
-                publishedAt[i] = System.currentTimeMillis();
-                trigger.publish("/flood" + run + "/gauge-" + run + "-" + i + "/attrs", "{\"lvl\": 0.62}".getBytes(StandardCharsets.UTF_8));
+                publishedAt[g] = System.currentTimeMillis();
+                trigger.publish("/flood" + run + "/gauge-" + run + "-" + g + "/attrs", "{\"lvl\": 0.62}".getBytes(StandardCharsets.UTF_8));
                 trigger.flush();
-                latencies[i] = awaitCaseAndAlert(gauge, start);
-                if (latencies[i] < 0) {
-                    missed++;
+                long latency = awaitCaseAndAlert(gauge, start);
+                if (g < warmup) {
+                    warmupLatencies[g] = latency;
+                } else {
+                    latencies[g - warmup] = latency;
+                    missed += latency < 0 ? 1 : 0;
                 }
                 Thread.sleep(200);
             }
@@ -86,19 +96,28 @@ final class RulesLatencyBenchmark {
         System.out.printf(Locale.ROOT, "  reading published → case open and Alert written: p50 %.0f ms, p95 %.0f ms, p99 %.0f ms, "
                         + "max %.0f ms; %d not seen within 30 s%n", percentile(seen, 0.5), percentile(seen, 0.95), percentile(seen, 0.99),
                 seen.length == 0 ? Double.NaN : seen[seen.length - 1] / 1e6, missed);
-        stages(publishedAt);
+        if (warmup > 0) {
+            System.out.printf(Locale.ROOT, "  warm-up before them, not counted: %d trials, %s ms%n", warmup, Arrays.stream(warmupLatencies)
+                    .mapToObj(l -> l < 0 ? "unseen" : String.valueOf(l / 1_000_000)).collect(java.util.stream.Collectors.joining(", ")));
+        }
+        stages(publishedAt, latencies);
     }
 
     /**
      * Where the time went, by the stamps the platform wrote (one machine, one clock): published → the reading stored
      * (the entity's modifiedAt), → the episode opened (the rule's step), → its case and alert done (the trace's steps).
      */
-    private void stages(long[] publishedAt) throws Exception {
+    private void stages(long[] publishedAt, long[] latencies) throws Exception {
         long[][] stages = new long[5][trials];
+        // By trial, for the slowest ones: when they ran and where their time went (a stall shows as neighbours).
+        long[][] byTrial = new long[trials][];
         int found = 0;
         for (JsonNode episode : JSON.readTree(get("/rules/v1/episodes?rule=bench-flood-" + run + "&limit=1000"))) {
             String key = episode.path("key").asText();
-            int trial = Integer.parseInt(key.substring(key.lastIndexOf('-') + 1));
+            int trial = Integer.parseInt(key.substring(key.lastIndexOf('-') + 1)) - warmup;
+            if (trial < 0) {
+                continue;
+            }
             JsonNode entity = JSON.readTree(get("/ngsi-ld/v1/entities/" + key + "?options=sysAttrs"));
             JsonNode trace = JSON.readTree(get("/rules/v1/episodes/" + episode.path("id").asText() + "/trace"));
             long stored = java.time.Instant.parse(entity.path("modifiedAt").asText()).toEpochMilli();
@@ -115,11 +134,12 @@ final class RulesLatencyBenchmark {
                     alertDone = kind.equals("alert") ? at : alertDone;
                 }
             }
-            stages[0][found] = stored - publishedAt[trial];
+            stages[0][found] = stored - publishedAt[warmup + trial];
             stages[1][found] = opened - stored;
             stages[2][found] = acted - opened;
             stages[3][found] = caseDone - opened;
             stages[4][found] = alertDone - opened;
+            byTrial[trial] = new long[] {stored - publishedAt[warmup + trial], opened - stored, caseDone - opened, alertDone - opened};
             found++;
         }
         String[] names = {"published → received (the reading's modifiedAt)", "received → episode opened",
@@ -128,6 +148,15 @@ final class RulesLatencyBenchmark {
             long[] sorted = Arrays.stream(stages[stage], 0, found).map(ms -> ms * 1_000_000).sorted().toArray();
             System.out.printf(Locale.ROOT, "    %s: p50 %.0f ms, p99 %.0f ms%n", names[stage], percentile(sorted, 0.5), percentile(sorted, 0.99));
         }
+        Integer[] slowest = java.util.stream.IntStream.range(0, trials).boxed()
+                .sorted(java.util.Comparator.comparingLong((Integer trial) -> latencies[trial]).reversed()).limit(5).toArray(Integer[]::new);
+        StringBuilder slow = new StringBuilder("    slowest trials (at s after the first counted: total = published → received + → opened + → case | alert):");
+        for (int trial : slowest) {
+            long[] split = byTrial[trial];
+            slow.append(String.format(Locale.ROOT, "%n      #%d at %.1f s: %d ms = %s", trial, (publishedAt[warmup + trial] - publishedAt[warmup]) / 1e3,
+                    latencies[trial] / 1_000_000, split == null ? "(no episode)" : split[0] + " + " + split[1] + " + " + split[2] + " | " + split[3]));
+        }
+        System.out.println(slow);
         // Of "received → opened", the part spent before the reading's batch committed (the server's own timer, over the
         // last two minutes of every measurement, background ones included).
         StringBuilder delay = new StringBuilder();
@@ -154,17 +183,17 @@ final class RulesLatencyBenchmark {
             }
             check(send("POST", "/iot/devices", body.append("]}").toString(), "application/json"), "background devices");
         }
-        StringBuilder gauges = new StringBuilder("{\"devices\": [");
-        for (int i = 0; i < trials; i++) {
-            gauges.append(i == 0 ? "" : ",").append("{\"device_id\": \"gauge-").append(run).append('-').append(i).append("\", \"apikey\": \"flood")
+        StringBuilder gaugeDevices = new StringBuilder("{\"devices\": [");
+        for (int i = 0; i < gauges; i++) {
+            gaugeDevices.append(i == 0 ? "" : ",").append("{\"device_id\": \"gauge-").append(run).append('-').append(i).append("\", \"apikey\": \"flood")
                     .append(run).append("\", \"static_attributes\": {\"location\": {\"type\": \"GeoProperty\", \"value\": {\"type\": \"Point\", "
                             + "\"coordinates\": [").append(120.1 + i * 0.001).append(", 30.25]}}}}");
         }
-        check(send("POST", "/iot/devices", gauges.append("]}").toString(), "application/json"), "gauges");
+        check(send("POST", "/iot/devices", gaugeDevices.append("]}").toString(), "application/json"), "gauges");
         // The gauges have spoken once, low: their entities exist for the rule to name.
-        try (RawMqttPublisher first = new RawMqttPublisher(mqttUrl, "bench-first-" + run, "flood" + run, SECRET, 100, id -> { });
+        try (RawMqttPublisher first = new RawMqttPublisher(mqttUrl, "bench-first-" + run, "flood" + run, SECRET, Math.max(100, gauges), id -> { });
              RawMqttPublisher firstBackground = new RawMqttPublisher(mqttUrl, "bench-first-bg-" + run, "bg" + run, SECRET, 100, id -> { })) {
-            for (int i = 0; i < trials; i++) {
+            for (int i = 0; i < gauges; i++) {
                 first.publish("/flood" + run + "/gauge-" + run + "-" + i + "/attrs", "{\"lvl\": 0.05}".getBytes(StandardCharsets.UTF_8));
             }
             firstBackground.publish("/bg" + run + "/bg-0/attrs", "{\"v\": 1}".getBytes(StandardCharsets.UTF_8));
