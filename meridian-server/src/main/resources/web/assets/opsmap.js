@@ -74,12 +74,17 @@
       pane.style.zIndex = 450;
       pane.appendChild(this._canvas);
       m.on('moveend zoomend resize viewreset', this._reset, this);
+      m.on('movestart', this._still, this);
       this._reset();
     },
     onRemove: function (m) {
       L.DomUtil.remove(this._canvas);
       m.off('moveend zoomend resize viewreset', this._reset, this);
+      m.off('movestart', this._still, this);
     },
+    // While the map moves the canvas moves with it as drawn; data arriving then is drawn when it stops (moveend
+    // resets and draws), not mid-drag, where a redraw costs a frame and puts the dots off by the distance dragged.
+    _still: function () { this._moving = true; },
     set: function (type, dots) {
       if (!this._sets[type]) { this._order.push(type); }
       this._sets[type] = dots;
@@ -97,10 +102,11 @@
       self._timer = setTimeout(function () {
         self._firstAsked = 0;
         if (self._frame) { return; }
-        self._frame = L.Util.requestAnimFrame(function () { self._frame = null; self._draw(); });
+        self._frame = L.Util.requestAnimFrame(function () { self._frame = null; if (!self._moving) { self._draw(); } });
       }, wait);
     },
     _reset: function () {
+      this._moving = false;
       var size = this._map.getSize();
       var ratio = window.devicePixelRatio || 1;
       this._canvas.width = size.x * ratio;
