@@ -33,6 +33,7 @@ import org.meridian.platform.db.Transactions;
  * opens a transaction, and changes a stored entity only inside one, so a failed request stores nothing.
  */
 public final class EntityService {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(EntityService.class);
     private final Transactions transactions;
     private final ChangeWriter writer;
     private final EntityStore entities;
@@ -170,7 +171,14 @@ public final class EntityService {
 
     /** How long a city-wide trend is kept: it is hourly figures, and reading 100,000 sensors' hours takes a while. */
     static final java.time.Duration TREND_FRESH_FOR = java.time.Duration.ofMinutes(1);
+    /**
+     * How long past its minute a kept trend is still served while it is computed again in the background: the reader
+     * who came when it expired waited for it (1.5–2 s a trend in a busy city of 100,000 sensors, three on a page).
+     * Older than this, the reader waits for a fresh one rather than see figures that old.
+     */
+    static final java.time.Duration TREND_SERVED_WHILE_REFRESHED_FOR = java.time.Duration.ofMinutes(10);
     private final java.util.Map<TrendKey, KeptTrend> trends = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Set<TrendKey> refreshing = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /**
      * A city-wide trend: the hourly mean, low and high of one attribute over every entity of a type the caller may
@@ -192,20 +200,42 @@ public final class EntityService {
         List<org.meridian.core.temporal.HistoryBucket> buckets;
         if (kept != null && now.isBefore(kept.at().plus(TREND_FRESH_FOR))) {
             buckets = kept.buckets();
-        } else {
-            buckets = transactions.readOnly(connection ->
-                    !tenants.exists(connection, caller.tenant()) ? List.<org.meridian.core.temporal.HistoryBucket>of()
-                            : queries.hourlyAcross(connection, caller.tenant(), selection, scope, attribute, from, to));
-            if (trends.size() > 500) {
-                trends.clear();
+        } else if (kept != null && now.isBefore(kept.at().plus(TREND_SERVED_WHILE_REFRESHED_FOR))) {
+            buckets = kept.buckets();
+            if (refreshing.add(key)) {
+                Thread.ofVirtual().name("meridian-trend-refresh").start(() -> {
+                    try {
+                        keep(key, computeTrend(caller.tenant(), selection, scope, attribute, from, to), now);
+                    } catch (RuntimeException e) {
+                        // The kept one stays; the next reader past its minute tries again.
+                        LOG.warn("a city-wide trend of {} could not be computed again: {}", attribute, e.toString());
+                    } finally {
+                        refreshing.remove(key);
+                    }
+                });
             }
-            trends.put(key, new KeptTrend(now, buckets));
+        } else {
+            buckets = computeTrend(caller.tenant(), selection, scope, attribute, from, to);
+            keep(key, buckets, now);
         }
         long summarised = buckets.stream().mapToLong(bucket -> bucket.values().get("entities").longValue()).max().orElse(0);
         if (summarised > 0) {
             policies.counted(caller, "hourly " + attribute + " across " + type + " from " + from + " to " + to, Set.of(type), summarised);
         }
         return buckets;
+    }
+
+    private List<org.meridian.core.temporal.HistoryBucket> computeTrend(String tenant, EntitySelection selection, ReadScope scope,
+                                                                         String attribute, Instant from, Instant to) {
+        return transactions.readOnly(connection -> !tenants.exists(connection, tenant) ? List.<org.meridian.core.temporal.HistoryBucket>of()
+                : queries.hourlyAcross(connection, tenant, selection, scope, attribute, from, to));
+    }
+
+    private void keep(TrendKey key, List<org.meridian.core.temporal.HistoryBucket> buckets, Instant at) {
+        if (trends.size() > 500) {
+            trends.clear();
+        }
+        trends.put(key, new KeptTrend(at, buckets));
     }
 
     public void delete(Caller caller, String id) {
