@@ -63,7 +63,8 @@
 
   // Every point and cluster of every layer is drawn by one canvas of our own, in one pass: no object per marker, so a
   // layer of hundreds of dots costs a loop, not hundreds of Leaflet layers made, added and hit-tested. During a drag the
-  // canvas moves with the map; it is drawn again when the map stops, and when a layer's data arrives (once per frame).
+  // canvas moves with the map; it is drawn again when the map stops, and when a layer's data arrives while it is still
+  // (once per frame).
   var DotLayer = L.Layer.extend({
     onAdd: function (m) {
       this._sets = this._sets || {};

@@ -34,7 +34,7 @@ final class RulesLatencyBenchmark {
     private final int devices;
     private final int rate;
     private final int trials;
-    private final int warmup = Integer.parseInt(System.getenv().getOrDefault("MERIDIAN_BENCH_RULES_WARMUP", "10"));
+    private final int warmup = Math.max(0, Integer.parseInt(System.getenv().getOrDefault("MERIDIAN_BENCH_RULES_WARMUP", "10")));
     /** Gauges 0 … warmup − 1 are the warm-up's; trial i is gauge warmup + i. */
     private final int gauges;
     private final String run = Long.toHexString(System.nanoTime());
@@ -154,7 +154,7 @@ final class RulesLatencyBenchmark {
         for (int trial : slowest) {
             long[] split = byTrial[trial];
             slow.append(String.format(Locale.ROOT, "%n      #%d at %.1f s: %d ms = %s", trial, (publishedAt[warmup + trial] - publishedAt[warmup]) / 1e3,
-                    latencies[trial] / 1_000_000, split == null ? "(no episode)" : split[0] + " + " + split[1] + " + " + split[2] + " | " + split[3]));
+                    latencies[trial] < 0 ? -1 : latencies[trial] / 1_000_000, split == null ? "(no episode or unseen)" : split[0] + " + " + split[1] + " + " + split[2] + " | " + split[3]));
         }
         System.out.println(slow);
         // Of "received → opened", the part spent before the reading's batch committed (the server's own timer, over the

@@ -163,18 +163,29 @@ public final class EntityService {
         return layer;
     }
 
-    private record TrendKey(String tenant, String type, String attribute, Instant from, Instant to, ReadScope scope) {
+    /** A trend as asked for: its window is a span ending at a given hour, so the next hour asks for the same key. */
+    private record TrendKey(String tenant, String type, String attribute, java.time.Duration span, ReadScope scope) {
     }
 
-    private record KeptTrend(Instant at, List<org.meridian.core.temporal.HistoryBucket> buckets) {
+    private record KeptTrend(Instant at, Instant from, Instant to, List<org.meridian.core.temporal.HistoryBucket> buckets) {
+        boolean covers(Instant askedFrom, Instant askedTo) {
+            return from.equals(askedFrom) && to.equals(askedTo);
+        }
+
+        /** Its buckets within a window (the one asked for may have moved on by an hour since it was computed). */
+        List<org.meridian.core.temporal.HistoryBucket> within(Instant askedFrom, Instant askedTo) {
+            return covers(askedFrom, askedTo) ? buckets : buckets.stream()
+                    .filter(bucket -> !bucket.start().isBefore(askedFrom) && bucket.start().isBefore(askedTo)).toList();
+        }
     }
 
     /** How long a city-wide trend is kept: it is hourly figures, and reading 100,000 sensors' hours takes a while. */
     static final java.time.Duration TREND_FRESH_FOR = java.time.Duration.ofMinutes(1);
     /**
-     * How long past its minute a kept trend is still served while it is computed again in the background: the reader
-     * who came when it expired waited for it (1.5–2 s a trend in a busy city of 100,000 sensors, three on a page).
-     * Older than this, the reader waits for a fresh one rather than see figures that old.
+     * How long after it was computed a kept trend is still served, while it is computed again in the background: the
+     * reader who came when it expired, or when the hour turned, waited for it (1.5–2 s a trend in a busy city of
+     * 100,000 sensors, three on a page). Older than this, the reader waits for a fresh one rather than see figures
+     * that old.
      */
     static final java.time.Duration TREND_SERVED_WHILE_REFRESHED_FOR = java.time.Duration.ofMinutes(10);
     private final java.util.Map<TrendKey, KeptTrend> trends = new java.util.concurrent.ConcurrentHashMap<>();
@@ -193,22 +204,22 @@ public final class EntityService {
         }
         EntitySelection selection = new EntitySelection(null, null, new org.meridian.core.query.TypeExpression.TypeName(type),
                 java.util.function.UnaryOperator.identity(), null, null, null, null, null);
-        // Kept a minute per what the reader may see (their scope is part of the key: a revoked grant is a new key at once).
-        TrendKey key = new TrendKey(caller.tenant(), type, attribute, from, to, scope);
+        // Kept per what the reader may see (their scope is part of the key: a revoked grant is a new key at once).
+        TrendKey key = new TrendKey(caller.tenant(), type, attribute, java.time.Duration.between(from, to), scope);
         Instant now = now();
         KeptTrend kept = trends.get(key);
         List<org.meridian.core.temporal.HistoryBucket> buckets;
-        if (kept != null && now.isBefore(kept.at().plus(TREND_FRESH_FOR))) {
+        if (kept != null && kept.covers(from, to) && now.isBefore(kept.at().plus(TREND_FRESH_FOR))) {
             buckets = kept.buckets();
         } else if (kept != null && now.isBefore(kept.at().plus(TREND_SERVED_WHILE_REFRESHED_FOR))) {
-            buckets = kept.buckets();
+            buckets = kept.within(from, to);
             if (refreshing.add(key)) {
                 Thread.ofVirtual().name("meridian-trend-refresh").start(() -> {
                     try {
-                        keep(key, computeTrend(caller.tenant(), selection, scope, attribute, from, to), now);
+                        keep(key, new KeptTrend(now, from, to, computeTrend(caller.tenant(), selection, scope, attribute, from, to)));
                     } catch (RuntimeException e) {
-                        // The kept one stays; the next reader past its minute tries again.
-                        LOG.warn("a city-wide trend of {} could not be computed again: {}", attribute, e.toString());
+                        // The kept one stays; the next reader tries again.
+                        LOG.warn("a city-wide trend of {} could not be computed again", attribute, e);
                     } finally {
                         refreshing.remove(key);
                     }
@@ -216,7 +227,7 @@ public final class EntityService {
             }
         } else {
             buckets = computeTrend(caller.tenant(), selection, scope, attribute, from, to);
-            keep(key, buckets, now);
+            keep(key, new KeptTrend(now, from, to, buckets));
         }
         long summarised = buckets.stream().mapToLong(bucket -> bucket.values().get("entities").longValue()).max().orElse(0);
         if (summarised > 0) {
@@ -231,11 +242,12 @@ public final class EntityService {
                 : queries.hourlyAcross(connection, tenant, selection, scope, attribute, from, to));
     }
 
-    private void keep(TrendKey key, List<org.meridian.core.temporal.HistoryBucket> buckets, Instant at) {
+    private void keep(TrendKey key, KeptTrend trend) {
         if (trends.size() > 500) {
             trends.clear();
         }
-        trends.put(key, new KeptTrend(at, buckets));
+        // A newer one (a reader computed it while the background did) is not replaced by an older one.
+        trends.merge(key, trend, (old, fresh) -> fresh.at().isBefore(old.at()) ? old : fresh);
     }
 
     public void delete(Caller caller, String id) {

@@ -585,8 +585,9 @@ public final class CaseService {
     /** Writes the case's entity and notes the version written, so that a write lost in a crash is found and redone. */
     void publish(CaseView view) {
         if (publisher.test(view)) {
-            // The mark need not wait for the disk: lost in a database crash, it only makes republishBehind write the
-            // entity again, which changes nothing. Every case change waited for one more flush of the log here.
+            // The mark need not wait for the disk: lost in a database crash (the entity's write before it, committed
+            // first, survives it), it only makes republishBehind write the same content again, one more change for
+            // subscriptions and history. Every case change waited for one more flush of the log here.
             transactions.inRelaxedTransaction(connection -> {
                 cases.markPublished(connection, view.tenant(), view.id(), view.version());
                 return null;

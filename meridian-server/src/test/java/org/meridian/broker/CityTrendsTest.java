@@ -19,9 +19,9 @@ import org.meridian.testing.MovableClock;
 import org.meridian.testing.TestServer;
 
 /**
- * A city-wide trend is kept a minute; past that, the kept one is served while a fresh one is computed in the
- * background (its reader no longer waits seconds for it in a busy city), and past ten minutes the reader waits for a
- * fresh one rather than see figures that old.
+ * A city-wide trend is kept a minute; past that, and when the hour turns, the kept one is served while a fresh one is
+ * computed in the background (its reader no longer waits seconds for it in a busy city); ten minutes after it was
+ * computed, the reader waits for a fresh one rather than see figures that old.
  */
 class CityTrendsTest {
     private static final String PM25 = "https://uri.etsi.org/ngsi-ld/default-context/pm25";
@@ -48,17 +48,28 @@ class CityTrendsTest {
             clock.advance(Duration.ofMinutes(2));
             assertThat(mean(entities.hourlyAcross(reader, AIR, PM25, from, to)))
                     .as("past its minute, the kept trend is served at once while it is computed again").isEqualTo(80.0);
-            double refreshed = 0;
-            for (long deadline = System.nanoTime() + 20_000_000_000L; refreshed != 90.0 && System.nanoTime() < deadline; Thread.sleep(50)) {
-                refreshed = mean(entities.hourlyAcross(reader, AIR, PM25, from, to));
-            }
-            assertThat(refreshed).as("the one computed in the background replaces it").isEqualTo(90.0);
+            assertThat(awaitMean(entities, reader, from, to, 90.0)).as("the one computed in the background replaces it").isEqualTo(90.0);
 
             station(city, 3, 120, observed);
+            Instant nextFrom = from.plus(Duration.ofHours(1));
+            Instant nextTo = to.plus(Duration.ofHours(1));
+            assertThat(mean(entities.hourlyAcross(reader, AIR, PM25, nextFrom, nextTo)))
+                    .as("when the hour turns, the last hour's trend is served at once while the new one is computed").isEqualTo(90.0);
+            assertThat(awaitMean(entities, reader, nextFrom, nextTo, 100.0)).isEqualTo(100.0);
+
+            station(city, 4, 140, observed);
             clock.advance(Duration.ofMinutes(11));
-            assertThat(mean(entities.hourlyAcross(reader, AIR, PM25, from, to)))
-                    .as("past ten minutes, the reader waits for a fresh one").isEqualTo(100.0);
+            assertThat(mean(entities.hourlyAcross(reader, AIR, PM25, nextFrom, nextTo)))
+                    .as("ten minutes after it was computed, the reader waits for a fresh one").isEqualTo(110.0);
         }
+    }
+
+    private static double awaitMean(EntityService entities, Caller reader, Instant from, Instant to, double expected) throws InterruptedException {
+        double mean = 0;
+        for (long deadline = System.nanoTime() + 20_000_000_000L; mean != expected && System.nanoTime() < deadline; Thread.sleep(50)) {
+            mean = mean(entities.hourlyAcross(reader, AIR, PM25, from, to));
+        }
+        return mean;
     }
 
     private static void station(InTenant city, int number, int pm25, Instant observed) {

@@ -62,7 +62,7 @@ public final class Transactions {
      * A transaction whose commit does not wait for its WAL to reach the disk. Only for bookkeeping whose loss in a
      * PostgreSQL crash is harmless: the notification pipeline's, where a lost commit means a notification is sent
      * again (at least once), never lost; a case's mark that its entity is written, where a lost mark means the entity
-     * is written again. A crash of Meridian itself loses nothing committed this way.
+     * is written again with the same content. A crash of Meridian itself loses nothing committed this way.
      */
     public <T> T inRelaxedTransaction(Work<T> work) {
         return inTransaction(connection -> {
