@@ -2,19 +2,26 @@ package org.meridian.broker;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import org.meridian.broker.store.HistoryPartitions;
+import org.meridian.broker.store.HistoryStore;
 import org.meridian.platform.db.Transactions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Keeps the history's monthly partitions ahead of time and, with a retention period, drops whole months that fell out
- * of it: old data goes without deleting row by row and without touching current data.
+ * of it: old data goes without deleting row by row and without touching current data. Every minute it also folds the
+ * hourly roll-up's hours that closed into the table aggregation reads ({@link HistoryStore#foldClosedHours}).
  */
 public final class HistoryMaintenance implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HistoryMaintenance.class);
     private static final long LOCK = 0x4d455249_00000003L;
+    private static final Duration PARTITIONS_EVERY = Duration.ofHours(6);
+    private static final Duration FOLD_EVERY = Duration.ofMinutes(1);
+    private static final int FOLD_CHUNK = 5_000;
 
     private final Transactions transactions;
     private final HistoryPartitions history;
@@ -30,21 +37,49 @@ public final class HistoryMaintenance implements AutoCloseable {
         this.retentionDays = retentionDays;
     }
 
-    /** Runs once now (so the server starts with its partitions) and then every six hours. */
+    /** Runs once now (so the server starts with its partitions) and then every six hours; folds every minute. */
     public void start() {
         runOnce();
         thread = Thread.ofVirtual().name("meridian-history-maintenance").start(() -> {
+            long partitionsDue = System.nanoTime() + PARTITIONS_EVERY.toNanos();
             while (running) {
                 try {
-                    Thread.sleep(Duration.ofHours(6));
-                    runOnce();
+                    Thread.sleep(FOLD_EVERY);
+                    foldClosedHours();
+                    if (System.nanoTime() - partitionsDue >= 0) {
+                        partitionsDue = System.nanoTime() + PARTITIONS_EVERY.toNanos();
+                        runOnce();
+                    }
                 } catch (InterruptedException e) {
                     return;
                 } catch (RuntimeException e) {
-                    LOG.warn("history maintenance failed; it runs again in 6 h: {}", e.toString());
+                    LOG.warn("history maintenance failed; it runs again in a minute: {}", e.toString());
                 }
             }
         });
+    }
+
+    /**
+     * Folds the roll-up's rows of the hours before the current one, in transactions of {@value #FOLD_CHUNK} rows so a
+     * city's hour turning is no long transaction; returns how many moved. It gives up on a row lock held longer than
+     * a moment (an instance edit recounting that hour) and takes the rest on its next run.
+     */
+    public int foldClosedHours() {
+        Instant before = clock.instant().truncatedTo(ChronoUnit.HOURS);
+        int moved = 0;
+        for (int chunk = FOLD_CHUNK; chunk == FOLD_CHUNK; ) {
+            chunk = transactions.inTransaction(connection -> {
+                try (var timeout = connection.createStatement()) {
+                    timeout.execute("SET LOCAL lock_timeout = '200ms'");
+                }
+                return HistoryStore.foldClosedHours(connection, before, FOLD_CHUNK);
+            });
+            moved += chunk;
+        }
+        if (moved > 0) {
+            LOG.debug("folded {} closed hours of the roll-up", moved);
+        }
+        return moved;
     }
 
     public void runOnce() {

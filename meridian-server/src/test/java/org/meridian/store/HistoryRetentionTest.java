@@ -71,7 +71,10 @@ class HistoryRetentionTest {
 
     private static List<Double> rolledUp(Connection connection, String entityId) throws Exception {
         List<Double> sums = new java.util.ArrayList<>();
-        try (var select = connection.prepareStatement("SELECT sum FROM attribute_hourly a JOIN attribute_series s ON s.id = a.series_id WHERE s.entity_id = ? ORDER BY hour")) {
+        // Both tables of the roll-up: the hours written since the last fold are in the open one.
+        try (var select = connection.prepareStatement("SELECT sum(a.sum) FROM (SELECT series_id, hour, sum FROM attribute_hourly "
+                + "UNION ALL SELECT series_id, hour, sum FROM attribute_hourly_open) a JOIN attribute_series s ON s.id = a.series_id "
+                + "WHERE s.entity_id = ? GROUP BY hour ORDER BY hour")) {
             select.setString(1, entityId);
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {

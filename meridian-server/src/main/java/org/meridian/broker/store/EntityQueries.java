@@ -472,13 +472,18 @@ public final class EntityQueries {
                                             String attribute, Instant from, Instant to) throws SQLException {
         List<Object> parameters = new ArrayList<>();
         String where = where(tenant, selection, scope, parameters);
-        parameters.addAll(List.of(tenant, attribute, tenant, java.sql.Timestamp.from(from), java.sql.Timestamp.from(to)));
+        java.sql.Timestamp low = java.sql.Timestamp.from(from);
+        java.sql.Timestamp high = java.sql.Timestamp.from(to);
+        parameters.addAll(List.of(tenant, attribute, tenant, low, high, tenant, low, high));
         List<HistoryBucket> buckets = new ArrayList<>();
         try (PreparedStatement select = connection.prepareStatement("SELECT h.hour, sum(h.sum) / nullif(sum(h.numeric), 0), "
                 + "min(h.min), max(h.max), count(DISTINCT s.entity_id) FROM (SELECT id FROM entity WHERE " + where + ") e "
                 + "JOIN attribute_series s ON s.tenant = ? AND s.entity_id = e.id AND s.attribute = ? "
                 // LATERAL: each series' hours from the rollup's primary key, not the whole tenant's rollup hashed.
                 + "CROSS JOIN LATERAL (SELECT hour, numeric, sum, min, max FROM attribute_hourly "
+                + "WHERE tenant = ? AND series_id = s.id AND hour >= ? AND hour < ? AND numeric > 0 "
+                // The hours still open (HistoryStore.foldClosedHours): the grouping by hour adds both.
+                + "UNION ALL SELECT hour, numeric, sum, min, max FROM attribute_hourly_open "
                 + "WHERE tenant = ? AND series_id = s.id AND hour >= ? AND hour < ? AND numeric > 0) h "
                 + "GROUP BY h.hour ORDER BY h.hour")) {
             bind(connection, select, parameters);

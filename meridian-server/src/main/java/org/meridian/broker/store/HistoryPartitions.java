@@ -58,6 +58,9 @@ public final class HistoryPartitions {
                 statement.execute("TRUNCATE retention_series_hours");
                 statement.execute("INSERT INTO retention_series_hours SELECT DISTINCT tenant, series_id, " + HistoryStore.HOUR + " FROM " + name);
                 statement.execute("DROP TABLE " + name);
+                // The open hours' rows first, in the order the fold locks; the recount goes to the closed ones.
+                statement.execute("DELETE FROM attribute_hourly_open a USING retention_series_hours r WHERE a.tenant = r.tenant "
+                        + "AND a.series_id = r.series_id AND a.hour = r.hour");
                 statement.execute("DELETE FROM attribute_hourly a USING retention_series_hours r WHERE a.tenant = r.tenant "
                         + "AND a.series_id = r.series_id AND a.hour = r.hour");
                 statement.execute("INSERT INTO attribute_hourly (" + HistoryStore.HOURLY_COLUMNS + ") SELECT h.tenant, h.series_id, r.hour, "

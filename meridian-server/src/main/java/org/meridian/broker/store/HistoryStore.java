@@ -188,7 +188,16 @@ public final class HistoryStore {
 
     static final String HOURLY_COLUMNS = "tenant, series_id, hour, total, numeric, sum, sumsq, min, max";
 
-    /** Inserts the rows and adds them to the hourly roll-up, in one statement. */
+    /** Adds an hour's figures to a roll-up row already there (aliased {@code a}). */
+    private static final String ADDED = "ON CONFLICT (tenant, series_id, hour) DO UPDATE SET total = a.total + excluded.total, "
+            + "numeric = a.numeric + excluded.numeric, sum = coalesce(a.sum + excluded.sum, a.sum, excluded.sum), "
+            + "sumsq = coalesce(a.sumsq + excluded.sumsq, a.sumsq, excluded.sumsq), "
+            + "min = least(a.min, excluded.min), max = greatest(a.max, excluded.max)";
+
+    /**
+     * Inserts the rows and adds them to the hourly roll-up, in one statement. They are added to the open hours' table,
+     * whose updates stay in their page; {@link #foldClosedHours} moves the hours that closed into the covering one.
+     */
     private void insert(Connection connection, String tenant, Rows rows) throws SQLException {
         if (rows.isEmpty()) {
             return;
@@ -201,12 +210,8 @@ public final class HistoryStore {
                         + "h AS (INSERT INTO attribute_history (tenant, series_id, dataset_id, recorded_at, observed_at, value_number, instance) "
                         + "SELECT tenant, series_id, dataset_id, recorded_at, observed_at, value_number, instance FROM r) "
                         // Sorted, so concurrent writers take the roll-up rows' locks in one order.
-                        + "INSERT INTO attribute_hourly AS a (" + HOURLY_COLUMNS + ") SELECT tenant, series_id, " + HOUR + ", "
-                        + ROLLUP_COLUMNS + " FROM r GROUP BY 1, 2, 3 ORDER BY 2, 3 "
-                        + "ON CONFLICT (tenant, series_id, hour) DO UPDATE SET total = a.total + excluded.total, "
-                        + "numeric = a.numeric + excluded.numeric, sum = coalesce(a.sum + excluded.sum, a.sum, excluded.sum), "
-                        + "sumsq = coalesce(a.sumsq + excluded.sumsq, a.sumsq, excluded.sumsq), "
-                        + "min = least(a.min, excluded.min), max = greatest(a.max, excluded.max)")) {
+                        + "INSERT INTO attribute_hourly_open AS a (" + HOURLY_COLUMNS + ") SELECT tenant, series_id, " + HOUR + ", "
+                        + ROLLUP_COLUMNS + " FROM r GROUP BY 1, 2, 3 ORDER BY 2, 3 " + ADDED)) {
             insert.setString(1, tenant);
             insert.setArray(2, EntityQueries.bigints(connection, seriesIds));
             insert.setArray(3, connection.createArrayOf("text", rows.datasetIds.toArray()));
@@ -215,6 +220,24 @@ public final class HistoryStore {
             insert.setArray(6, connection.createArrayOf("float8", rows.numbers.toArray()));
             insert.setArray(7, connection.createArrayOf("text", rows.instances.toArray()));
             insert.executeUpdate();
+        }
+    }
+
+    /**
+     * Moves up to {@code limit} rows of the open hours' table whose hour began before {@code before} into the covering
+     * roll-up, adding them to what it holds; returns how many moved. Rows a writer holds are skipped (taken on a later
+     * run), so neither waits for the other, and two nodes folding at once take different rows.
+     */
+    public static int foldClosedHours(Connection connection, Instant before, int limit) throws SQLException {
+        try (PreparedStatement fold = connection.prepareStatement(
+                "WITH moved AS (DELETE FROM attribute_hourly_open WHERE (tenant, series_id, hour) IN ("
+                        + "SELECT tenant, series_id, hour FROM attribute_hourly_open WHERE hour < ? LIMIT ? FOR UPDATE SKIP LOCKED) "
+                        + "RETURNING " + HOURLY_COLUMNS + ") "
+                        + "INSERT INTO attribute_hourly AS a (" + HOURLY_COLUMNS + ") SELECT " + HOURLY_COLUMNS
+                        + " FROM moved ORDER BY tenant, series_id, hour " + ADDED)) {
+            fold.setTimestamp(1, Timestamp.from(before));
+            fold.setInt(2, limit);
+            return fold.executeUpdate();
         }
     }
 
@@ -234,22 +257,25 @@ public final class HistoryStore {
 
     /**
      * Recomputes the roll-up of one attribute from the instances, for the hours given (or all hours when null): after
-     * instances were modified or deleted, since a minimum or maximum cannot be subtracted.
+     * instances were modified or deleted, since a minimum or maximum cannot be subtracted. The recount goes to the open
+     * hours' table, where writers add, and is folded like theirs; the open rows go first, in the order the fold locks.
      */
     static void recompute(Connection connection, String tenant, long seriesId, List<Instant> hours)
             throws SQLException {
         String hourFilter = hours == null ? "" : " AND hour = ANY(?)";
-        try (PreparedStatement delete = connection.prepareStatement(
+        try (PreparedStatement deleteOpen = connection.prepareStatement(
+                "DELETE FROM attribute_hourly_open WHERE tenant = ? AND series_id = ?" + hourFilter);
+             PreparedStatement delete = connection.prepareStatement(
                 "DELETE FROM attribute_hourly WHERE tenant = ? AND series_id = ?" + hourFilter);
              PreparedStatement insert = connection.prepareStatement(
-                     "INSERT INTO attribute_hourly (" + HOURLY_COLUMNS + ") SELECT tenant, series_id, " + HOUR + ", " + ROLLUP_COLUMNS
+                     "INSERT INTO attribute_hourly_open (" + HOURLY_COLUMNS + ") SELECT tenant, series_id, " + HOUR + ", " + ROLLUP_COLUMNS
                              + " FROM attribute_history WHERE tenant = ? AND series_id = ?"
                              + (hours == null ? "" : " AND " + HOUR + " = ANY(?)") + " GROUP BY 1, 2, 3 "
                              // A concurrent write may have added the hour since the delete: the recount includes it.
                              + "ON CONFLICT (tenant, series_id, hour) DO UPDATE SET total = excluded.total, "
                              + "numeric = excluded.numeric, sum = excluded.sum, sumsq = excluded.sumsq, min = excluded.min, "
                              + "max = excluded.max")) {
-            for (PreparedStatement statement : List.of(delete, insert)) {
+            for (PreparedStatement statement : List.of(deleteOpen, delete, insert)) {
                 statement.setString(1, tenant);
                 statement.setLong(2, seriesId);
                 if (hours != null) {
@@ -342,6 +368,7 @@ public final class HistoryStore {
     /** Deletes an entity's history; its series stay (see {@link AttributeSeries}). */
     public int deleteEntity(Connection connection, String tenant, String entityId) throws SQLException {
         String itsSeries = " WHERE tenant = ? AND series_id IN (SELECT id FROM attribute_series WHERE tenant = ? AND entity_id = ?)";
+        delete(connection, "DELETE FROM attribute_hourly_open" + itsSeries, tenant, tenant, entityId);
         delete(connection, "DELETE FROM attribute_hourly" + itsSeries, tenant, tenant, entityId);
         return delete(connection, "DELETE FROM attribute_history" + itsSeries, tenant, tenant, entityId);
     }
