@@ -165,8 +165,15 @@ public final class IngestPipeline implements AutoCloseable {
 
     private void write(List<Pending> batch) {
         Map<String, List<Checked>> byTenant = new LinkedHashMap<>();
+        List<String> apiKeys = new ArrayList<>(batch.size());
+        List<String> deviceIds = new ArrayList<>(batch.size());
+        for (Pending pending : batch) {
+            apiKeys.add(pending.raw().apiKey());
+            deviceIds.add(pending.raw().deviceId());
+        }
         transactions.readOnly(connection -> {
             registry.refresh(connection);
+            registry.prefetch(connection, apiKeys, deviceIds);
             for (Pending pending : batch) {
                 Checked checked = check(connection, pending);
                 if (checked != null) {

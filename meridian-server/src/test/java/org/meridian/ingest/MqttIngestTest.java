@@ -120,6 +120,45 @@ class MqttIngestTest {
         assertThat(counts.path("lastRejectionReason").asText()).isEqualTo("wrong-type");
     }
 
+    @Test
+    void measurementsOfManyDevicesPublishedAtOnceAreEachStoredOrRefused() throws Exception {
+        // Published without waiting, so the ingest takes them in batches of several devices, none of them cached yet.
+        for (int i = 3; i <= 30; i++) {
+            devices.device("aq-" + i, "");
+        }
+        var gateway = new MqttAsyncClient("tcp://127.0.0.1:" + TestServer.mqttPort(), "gateway-at-once",
+                new org.eclipse.paho.mqttv5.client.persist.MemoryPersistence());
+        MqttConnectionOptions options = new MqttConnectionOptions();
+        options.setUserName(devices.apiKey);
+        options.setPassword("gateway-secret-77".getBytes(StandardCharsets.UTF_8));
+        gateway.connect(options).waitForCompletion(10_000);
+        java.util.Map<String, IMqttToken> tokens = new java.util.LinkedHashMap<>();
+        try {
+            for (int i = 1; i <= 33; i++) {
+                String device = i <= 30 ? "aq-" + i : "aq-missing-" + i;
+                var message = new org.eclipse.paho.mqttv5.common.MqttMessage(("{\"t\": " + i + "}").getBytes(StandardCharsets.UTF_8));
+                message.setQos(1);
+                tokens.put(device, gateway.publish("/" + devices.apiKey + "/" + device + "/attrs", message));
+            }
+            for (IMqttToken token : tokens.values()) {
+                token.waitForCompletion(10_000);
+            }
+        } finally {
+            gateway.disconnect().waitForCompletion(10_000);
+            gateway.close();
+        }
+        for (int i = 1; i <= 30; i++) {
+            assertThat(tokens.get("aq-" + i).getReasonCodes()).as("aq-" + i).containsExactly(0x00);
+            assertThat(devices.entity("aq-" + i).path("temperature").path("value").asInt()).as("aq-" + i).isEqualTo(i);
+        }
+        for (int i = 31; i <= 33; i++) {
+            assertThat(tokens.get("aq-missing-" + i).getReasonCodes()).as("an unknown device").doesNotContain(0x00);
+        }
+        TestServer.flushIngestCounters();
+        JsonNode unknown = api.get("/iot/rejections").tenant(devices.tenant).send().json().path("unknownDevices");
+        assertThat(unknown.findValuesAsText("device_id")).contains("aq-missing-31", "aq-missing-32", "aq-missing-33");
+    }
+
     private static int[] publish5(MqttAsyncClient client, String topic, String payload) throws Exception {
         org.eclipse.paho.mqttv5.common.MqttMessage message = new org.eclipse.paho.mqttv5.common.MqttMessage(
                 payload.getBytes(StandardCharsets.UTF_8));

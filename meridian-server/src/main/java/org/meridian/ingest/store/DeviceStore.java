@@ -160,6 +160,16 @@ public final class DeviceStore {
         }
     }
 
+    /** The devices of these (API key, device id) pairs that exist, in one statement. */
+    public List<StoredDevice> devicesByKeys(Connection connection, List<String> apiKeys, List<String> deviceIds) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("SELECT d.* FROM unnest(?::text[], ?::text[]) AS k(apikey, device_id) "
+                + "JOIN device d ON d.apikey = k.apikey AND d.device_id = k.device_id")) {
+            select.setArray(1, connection.createArrayOf("text", apiKeys.toArray()));
+            select.setArray(2, connection.createArrayOf("text", deviceIds.toArray()));
+            return readDevices(select);
+        }
+    }
+
     /** Devices with this id under any API key (ids are unique per key), for signing in over MQTT. */
     public List<StoredDevice> devicesById(Connection connection, String deviceId) throws SQLException {
         try (PreparedStatement select = connection.prepareStatement("SELECT * FROM device WHERE device_id = ? LIMIT 10")) {
