@@ -45,24 +45,45 @@ public final class HistoryMaintenance implements AutoCloseable {
             while (running) {
                 try {
                     Thread.sleep(FOLD_EVERY);
-                    foldClosedHours();
-                    if (System.nanoTime() - partitionsDue >= 0) {
-                        partitionsDue = System.nanoTime() + PARTITIONS_EVERY.toNanos();
-                        runOnce();
-                    }
                 } catch (InterruptedException e) {
                     return;
+                }
+                // Each task on its own: a failing fold does not hold up the partitions, nor the reverse.
+                try {
+                    foldClosedHours();
                 } catch (RuntimeException e) {
-                    LOG.warn("history maintenance failed; it runs again in a minute: {}", e.toString());
+                    if (lockTimeout(e)) {
+                        LOG.debug("folding the roll-up's closed hours met a row held by an instance edit; again in a minute");
+                    } else {
+                        LOG.warn("folding the roll-up's closed hours failed; it runs again in a minute: {}", cause(e));
+                    }
+                }
+                if (System.nanoTime() - partitionsDue >= 0) {
+                    try {
+                        runOnce();
+                        partitionsDue = System.nanoTime() + PARTITIONS_EVERY.toNanos();
+                    } catch (RuntimeException e) {
+                        LOG.warn("history partition maintenance failed; it runs again in a minute: {}", cause(e));
+                    }
                 }
             }
         });
     }
 
+    /** SQLSTATE 55P03: the fold's lock_timeout, expected when an instance edit holds the same rows. */
+    private static boolean lockTimeout(RuntimeException e) {
+        return e.getCause() instanceof java.sql.SQLException sql && "55P03".equals(sql.getSQLState());
+    }
+
+    private static String cause(RuntimeException e) {
+        return e.getCause() != null ? e + " (" + e.getCause() + ")" : e.toString();
+    }
+
     /**
      * Folds the roll-up's rows of the hours before the current one, in transactions of {@value #FOLD_CHUNK} rows so a
-     * city's hour turning is no long transaction; returns how many moved. It gives up on a row lock held longer than
-     * a moment (an instance edit recounting that hour) and takes the rest on its next run.
+     * city's hour turning is no long transaction; returns how many moved. A chunk that waits more than a moment for a
+     * row lock (an instance edit recounting that hour) is given up whole, with the chunks after it, and taken again on
+     * the next run: the edit is a request someone waits for, the fold is not.
      */
     public int foldClosedHours() {
         Instant before = clock.instant().truncatedTo(ChronoUnit.HOURS);

@@ -32,6 +32,7 @@ import org.meridian.platform.db.Database;
 class RollupFoldTest {
     private static final String LEVEL = "https://example.org/level";
     private static final String GAUGE = "urn:ngsi-ld:Gauge:1";
+    private static final String OTHER = "urn:ngsi-ld:Gauge:2";
     private static final List<String> METHODS = List.of("totalCount", "sum", "min", "max", "avg");
 
     @TempDir
@@ -66,6 +67,15 @@ class RollupFoldTest {
             assertThat(late.get("sum")).isEqualTo(bucket("5", earlier, 3_600));
             assertThat(late.get("min")).isEqualTo(bucket("-1", earlier, 3_600));
             assertThat(late.get("max")).isEqualTo(bucket("4", earlier, 3_600));
+            // With no end to the range, the open current hour comes after the folded one.
+            assertThat(aggregate(connection, earlier, null, 3_600).get("totalCount"))
+                    .isEqualTo(bucket("3", earlier, 3_600).replace("]]", "],") + bucket("1", thisHour, 3_600).substring(1));
+            // A series with nothing folded yet, on the same page as one with folded hours.
+            history.record(connection, "t", List.of(change(OTHER, thisHour.plusSeconds(3), 7.0)));
+            Map<String, Map<String, Map<String, String>>> page = new HistoryReader().aggregateAsJson(connection, "t",
+                    List.of(GAUGE, OTHER), List.of(LEVEL), earlier, null, 3_600, METHODS);
+            assertThat(page.get(OTHER).get(LEVEL).get("sum")).isEqualTo(bucket("7", thisHour, 3_600));
+            assertThat(page.get(GAUGE).get(LEVEL).get("sum")).startsWith(bucket("5", earlier, 3_600).replace("]]", "],"));
             // Multi-hour buckets regroup the same figures.
             assertThat(aggregate(connection, earlier, thisHour, 7_200).get("totalCount"))
                     .isEqualTo(bucket("3", earlier, 7_200));
@@ -110,11 +120,15 @@ class RollupFoldTest {
     }
 
     private static EntityChange change(Instant at, double value) {
+        return change(GAUGE, at, value);
+    }
+
+    private static EntityChange change(String id, Instant at, double value) {
         ObjectNode instance = JsonNodeFactory.instance.objectNode().put("type", "Property").put("value", value)
                 .put("observedAt", at.toString()).put("createdAt", at.toString()).put("modifiedAt", at.toString());
         ObjectNode attributes = JsonNodeFactory.instance.objectNode();
         attributes.putArray(LEVEL).add(instance);
-        return new EntityChange(EntityChange.Kind.UPDATED, new Entity(GAUGE, List.of("https://example.org/Gauge"), List.of(),
+        return new EntityChange(EntityChange.Kind.UPDATED, new Entity(id, List.of("https://example.org/Gauge"), List.of(),
                 attributes, at, at), Set.of(LEVEL));
     }
 

@@ -222,8 +222,8 @@ public final class HistoryReader {
                 + "sum(total) AS total, sum(numeric) AS numeric, sum(sum) AS sum, sum(sumsq) AS sumsq, min(min) AS min, "
                 + "max(max) AS max FROM (");
         // Both tables of the roll-up as they are: the regrouping below adds an hour that is in both.
-        sql.append(hourRows("attribute_hourly", parameters, tenant, seriesIds, lowHour, highHour)).append(" UNION ALL ")
-                .append(hourRows("attribute_hourly_open", parameters, tenant, seriesIds, lowHour, highHour));
+        sql.append(hourRows("attribute_hourly", parameters, tenant, seriesIds, lowHour, highHour, "")).append(" UNION ALL ")
+                .append(hourRows("attribute_hourly_open", parameters, tenant, seriesIds, lowHour, highHour, ""));
         if (from != null && from.isBefore(lowHour)) {
             sql.append(" UNION ALL ").append(cutHour(parameters, tenant, seriesIds, from, lowHour));
         }
@@ -268,9 +268,7 @@ public final class HistoryReader {
         List<Object> parameters = new ArrayList<>();
         StringBuilder sql = new StringBuilder();
         if (bucketSeconds == 3600) {
-            appendHourlyArrays(sql, parameters, tenant, seriesIds, from, to, methods,
-                    firstOpenHour(connection, tenant, seriesIds, from == null ? null : ceilHour(from),
-                            to == null ? null : to.truncatedTo(java.time.temporal.ChronoUnit.HOURS)));
+            appendHourlyArrays(sql, parameters, tenant, seriesIds, from, to, methods);
         } else {
             sql.append("SELECT series_id, array_agg(date_part('epoch', bucket)::bigint ORDER BY bucket)::text");
             for (String method : methods) {
@@ -335,11 +333,14 @@ public final class HistoryReader {
      * with the sort against 85 ms without. Columns: series_id, bucket starts, one array per method.
      */
     static void appendHourlyArrays(StringBuilder sql, List<Object> parameters, String tenant, long[] seriesIds,
-                                           Instant from, Instant to, List<String> methods, Instant firstOpenHour) {
+                                           Instant from, Instant to, List<String> methods) {
         Instant lowHour = from == null ? null : ceilHour(from);
         Instant highHour = to == null ? null : to.truncatedTo(java.time.temporal.ChronoUnit.HOURS);
         List<String> parts = new ArrayList<>();
-        sql.append("WITH ");
+        // The first hour of the range that a series has in the open hours' table, in the same statement as the parts
+        // split at it: read apart, a recount committing in between could move a closed hour to the open table unseen.
+        sql.append("WITH first_open AS (SELECT min(hour) AS hour FROM (")
+                .append(hourRows("attribute_hourly_open", parameters, tenant, seriesIds, lowHour, highHour, "")).append(") o), ");
         if (from != null && from.isBefore(lowHour)) {
             appendHourArrays(sql, "low", methods, cutHour(parameters, tenant, seriesIds, from, lowHour));
             parts.add("low");
@@ -347,14 +348,13 @@ public final class HistoryReader {
         }
         // The closed hours alone up to the first hour with an open row, straight from the covering index; from there the
         // two tables added (a join, whose output PostgreSQL sorts again: the last hour or two, as a rule).
-        appendHourArrays(sql, "whole", methods, hourRows("attribute_hourly", parameters, tenant, seriesIds, lowHour,
-                firstOpenHour == null ? highHour : firstOpenHour));
+        appendHourArrays(sql, "whole", methods, hourRows("attribute_hourly", parameters, tenant, seriesIds, lowHour, highHour,
+                " AND hour < coalesce((SELECT hour FROM first_open), 'infinity'::timestamptz)"));
         parts.add("whole");
-        if (firstOpenHour != null) {
-            sql.append(", ");
-            appendHourArrays(sql, "recent", methods, rolledUpHours(parameters, tenant, seriesIds, firstOpenHour, highHour));
-            parts.add("recent");
-        }
+        sql.append(", ");
+        appendHourArrays(sql, "recent", methods, rolledUpHours(parameters, tenant, seriesIds, lowHour, highHour,
+                " AND hour >= (SELECT hour FROM first_open)"));
+        parts.add("recent");
         if (to != null && highHour.isBefore(to)) {
             sql.append(", ");
             appendHourArrays(sql, "high", methods, cutHour(parameters, tenant, seriesIds, highHour, to));
@@ -380,43 +380,31 @@ public final class HistoryReader {
     }
 
     /**
-     * The roll-up's figures of the whole hours in [lowHour, highHour), one row per series and hour: the closed hours'
-     * rows added to those of the hours still open ({@link HistoryStore#foldClosedHours}). An hour is in both while
-     * readings observed in it arrive after it was folded. Measured on a page of 100 series × 720 hours, this join
-     * doubles the query's time (45 → 90 ms), so it is used from the first open hour on only.
+     * The roll-up's figures of the whole hours in [lowHour, highHour) that also meet {@code condition}, one row per
+     * series and hour: the closed hours' rows added to those of the open hours' table ({@link HistoryStore#foldClosedHours}).
+     * An hour is in both while readings observed in it arrive after it was folded, and after an instance edit recounted
+     * it. Measured on a page of 100 series × 720 hours, this join doubles the query's time (45 → 90 ms), so it is used
+     * from the first open hour on only.
      */
-    static String rolledUpHours(List<Object> parameters, String tenant, long[] seriesIds, Instant lowHour, Instant highHour) {
-        String closed = hourRows("attribute_hourly", parameters, tenant, seriesIds, lowHour, highHour);
-        String open = hourRows("attribute_hourly_open", parameters, tenant, seriesIds, lowHour, highHour);
+    static String rolledUpHours(List<Object> parameters, String tenant, long[] seriesIds, Instant lowHour, Instant highHour,
+                                String condition) {
+        String closed = hourRows("attribute_hourly", parameters, tenant, seriesIds, lowHour, highHour, condition);
+        String open = hourRows("attribute_hourly_open", parameters, tenant, seriesIds, lowHour, highHour, condition);
         return "SELECT series_id, hour, coalesce(c.total, 0) + coalesce(o.total, 0) AS total, "
                 + "coalesce(c.numeric, 0) + coalesce(o.numeric, 0) AS numeric, coalesce(c.sum + o.sum, c.sum, o.sum) AS sum, "
                 + "coalesce(c.sumsq + o.sumsq, c.sumsq, o.sumsq) AS sumsq, least(c.min, o.min) AS min, "
                 + "greatest(c.max, o.max) AS max FROM (" + closed + ") c FULL JOIN (" + open + ") o USING (series_id, hour)";
     }
 
-    /** The first hour in [lowHour, highHour) that one of the series has in the open hours' table; null if none. */
-    static Instant firstOpenHour(Connection connection, String tenant, long[] seriesIds, Instant lowHour, Instant highHour)
-            throws SQLException {
-        List<Object> parameters = new ArrayList<>();
-        String sql = "SELECT min(hour) FROM (" + hourRows("attribute_hourly_open", parameters, tenant, seriesIds, lowHour, highHour) + ") o";
-        try (PreparedStatement select = connection.prepareStatement(sql)) {
-            EntityQueries.bind(connection, select, parameters);
-            try (ResultSet rows = select.executeQuery()) {
-                rows.next();
-                java.sql.Timestamp first = rows.getTimestamp(1);
-                return first == null ? null : first.toInstant();
-            }
-        }
-    }
-
+    /** One roll-up table's rows of the series in [lowHour, highHour), with a further condition (SQL, no parameters). */
     private static String hourRows(String table, List<Object> parameters, String tenant, long[] seriesIds, Instant lowHour,
-                                   Instant highHour) {
+                                   Instant highHour, String condition) {
         StringBuilder sql = new StringBuilder("SELECT series_id, hour, total, numeric, sum, sumsq, min, max FROM ")
                 .append(table).append(" WHERE tenant = ? AND series_id = ANY(?)");
         parameters.add(tenant);
         parameters.add(seriesIds);
         appendFilters(sql, parameters, null, "hour", lowHour, highHour);
-        return sql.toString();
+        return sql.append(condition).toString();
     }
 
     /** The figures of a cut hour, from the instances observed in [from, to), in the roll-up's columns. */
@@ -429,7 +417,7 @@ public final class HistoryReader {
         return sql.append(" GROUP BY 1, 2").toString();
     }
 
-    /** low.x || whole.x || high.x as text; a part an entity lacks is NULL, which array concatenation skips. */
+    /** low.x || whole.x || recent.x || high.x as text; a part an entity lacks is NULL, which array concatenation skips. */
     static String concatenated(List<String> parts, String column) {
         return "(" + String.join(" || ", parts.stream().map(part -> part + "." + column).toList()) + ")::text";
     }

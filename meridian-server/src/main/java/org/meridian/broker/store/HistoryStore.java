@@ -225,8 +225,9 @@ public final class HistoryStore {
 
     /**
      * Moves up to {@code limit} rows of the open hours' table whose hour began before {@code before} into the covering
-     * roll-up, adding them to what it holds; returns how many moved. Rows a writer holds are skipped (taken on a later
-     * run), so neither waits for the other, and two nodes folding at once take different rows.
+     * roll-up, adding them to what it holds; returns how many moved. Rows a writer or an instance edit holds are skipped
+     * (taken on a later run), and two nodes folding at once take different rows. A writer adding to a row being folded
+     * waits for the fold's commit, then writes a new open row.
      */
     public static int foldClosedHours(Connection connection, Instant before, int limit) throws SQLException {
         try (PreparedStatement fold = connection.prepareStatement(
@@ -258,7 +259,8 @@ public final class HistoryStore {
     /**
      * Recomputes the roll-up of one attribute from the instances, for the hours given (or all hours when null): after
      * instances were modified or deleted, since a minimum or maximum cannot be subtracted. The recount goes to the open
-     * hours' table, where writers add, and is folded like theirs; the open rows go first, in the order the fold locks.
+     * hours' table, where writers add, and is folded like theirs. The open rows are replaced before the closed ones are
+     * deleted: the fold skips the open rows this holds, so it never waits for this while holding what this needs next.
      */
     static void recompute(Connection connection, String tenant, long seriesId, List<Instant> hours)
             throws SQLException {
@@ -275,7 +277,7 @@ public final class HistoryStore {
                              + "ON CONFLICT (tenant, series_id, hour) DO UPDATE SET total = excluded.total, "
                              + "numeric = excluded.numeric, sum = excluded.sum, sumsq = excluded.sumsq, min = excluded.min, "
                              + "max = excluded.max")) {
-            for (PreparedStatement statement : List.of(deleteOpen, delete, insert)) {
+            for (PreparedStatement statement : List.of(deleteOpen, insert, delete)) {
                 statement.setString(1, tenant);
                 statement.setLong(2, seriesId);
                 if (hours != null) {
