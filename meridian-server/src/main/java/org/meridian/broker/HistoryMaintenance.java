@@ -85,7 +85,7 @@ public final class HistoryMaintenance implements AutoCloseable {
      * row lock (an instance edit recounting that hour) is given up whole, with the chunks after it, and taken again on
      * the next run: the edit is a request someone waits for, the fold is not.
      */
-    public int foldClosedHours() {
+    private int foldClosedHours() {
         Instant before = clock.instant().truncatedTo(ChronoUnit.HOURS);
         int moved = 0;
         for (int chunk = FOLD_CHUNK; chunk == FOLD_CHUNK; ) {

@@ -108,8 +108,7 @@ final class DeviceRegistry {
         for (int i = 0; i < apiKeys.size(); i++) {
             String key = apiKeys.get(i) + "\n" + deviceIds.get(i);
             // Only keys of a known group, as the checks that follow look a device up only then.
-            if (!devices.containsKey(key) && !missing.contains(key) && group(connection, apiKeys.get(i)).isPresent()) {
-                missing.add(key);
+            if (!devices.containsKey(key) && group(connection, apiKeys.get(i)).isPresent() && missing.add(key)) {
                 keys.add(apiKeys.get(i));
                 ids.add(deviceIds.get(i));
             }

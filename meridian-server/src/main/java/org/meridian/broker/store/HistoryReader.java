@@ -390,10 +390,9 @@ public final class HistoryReader {
                                 String condition) {
         String closed = hourRows("attribute_hourly", parameters, tenant, seriesIds, lowHour, highHour, condition);
         String open = hourRows("attribute_hourly_open", parameters, tenant, seriesIds, lowHour, highHour, condition);
-        return "SELECT series_id, hour, coalesce(c.total, 0) + coalesce(o.total, 0) AS total, "
-                + "coalesce(c.numeric, 0) + coalesce(o.numeric, 0) AS numeric, coalesce(c.sum + o.sum, c.sum, o.sum) AS sum, "
-                + "coalesce(c.sumsq + o.sumsq, c.sumsq, o.sumsq) AS sumsq, least(c.min, o.min) AS min, "
-                + "greatest(c.max, o.max) AS max FROM (" + closed + ") c FULL JOIN (" + open + ") o USING (series_id, hour)";
+        return "SELECT series_id, hour, " + String.join(", ", HistoryStore.addedFigures("c", "o").entrySet().stream()
+                .map(figure -> figure.getValue() + " AS " + figure.getKey()).toList())
+                + " FROM (" + closed + ") c FULL JOIN (" + open + ") o USING (series_id, hour)";
     }
 
     /** One roll-up table's rows of the series in [lowHour, highHour), with a further condition (SQL, no parameters). */

@@ -188,11 +188,27 @@ public final class HistoryStore {
 
     static final String HOURLY_COLUMNS = "tenant, series_id, hour, total, numeric, sum, sumsq, min, max";
 
+    /**
+     * The roll-up's figures of two rows of one series and hour added, as {@code figure = expression} pairs over the
+     * rows' aliases: the one rule for every place that adds (the writers' and the fold's upserts, the readers' join).
+     * Either row may be missing (a join's NULLs): counts count it as 0, sums and bounds skip it.
+     */
+    static Map<String, String> addedFigures(String a, String b) {
+        Map<String, String> added = new LinkedHashMap<>();
+        for (String count : List.of("total", "numeric")) {
+            added.put(count, "coalesce(" + a + "." + count + ", 0) + coalesce(" + b + "." + count + ", 0)");
+        }
+        for (String sum : List.of("sum", "sumsq")) {
+            added.put(sum, "coalesce(" + a + "." + sum + " + " + b + "." + sum + ", " + a + "." + sum + ", " + b + "." + sum + ")");
+        }
+        added.put("min", "least(" + a + ".min, " + b + ".min)");
+        added.put("max", "greatest(" + a + ".max, " + b + ".max)");
+        return added;
+    }
+
     /** Adds an hour's figures to a roll-up row already there (aliased {@code a}). */
-    private static final String ADDED = "ON CONFLICT (tenant, series_id, hour) DO UPDATE SET total = a.total + excluded.total, "
-            + "numeric = a.numeric + excluded.numeric, sum = coalesce(a.sum + excluded.sum, a.sum, excluded.sum), "
-            + "sumsq = coalesce(a.sumsq + excluded.sumsq, a.sumsq, excluded.sumsq), "
-            + "min = least(a.min, excluded.min), max = greatest(a.max, excluded.max)";
+    private static final String ADDED = "ON CONFLICT (tenant, series_id, hour) DO UPDATE SET " + String.join(", ",
+            addedFigures("a", "excluded").entrySet().stream().map(f -> f.getKey() + " = " + f.getValue()).toList());
 
     /**
      * Inserts the rows and adds them to the hourly roll-up, in one statement. They are added to the open hours' table,
