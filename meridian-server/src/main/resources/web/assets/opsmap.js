@@ -6,6 +6,14 @@
   var element = document.getElementById('city-map');
   if (!element || typeof L === 'undefined') { return; }
   var map = L.map(element, { preferCanvas: true, zoomSnap: 0.5 }).setView([30.27, 120.15], 12);
+  // A place asked for (?at=latitude,longitude, as a case page links here): shown close up and marked, instead of the
+  // whole city.
+  var at = (new URLSearchParams(window.location.search).get('at') || '').split(',').map(Number);
+  var focused = at.length === 2 && at.every(isFinite) && Math.abs(at[0]) <= 90 && Math.abs(at[1]) <= 180;
+  if (focused) {
+    map.setView(at, 16);
+    L.circleMarker(at, { radius: 10, color: '#b3261e', weight: 3, fillOpacity: 0.3, interactive: false }).addTo(map);
+  }
   // The map, for scripts that look at it (the browser test finds where a sensor is drawn through it).
   element.meridianMap = map;
   var renderer = L.canvas({ padding: 0.3 });
@@ -32,7 +40,7 @@
         }
       } }).addTo(map);
       layer.bringToBack();
-      if (fit && features.length) { map.fitBounds(layer.getBounds(), { padding: [10, 10] }); }
+      if (fit && features.length && !focused) { map.fitBounds(layer.getBounds(), { padding: [10, 10] }); }
     }).catch(function () {});
   }
   base(element.getAttribute('data-districts'), { color: '#0b5cad', weight: 1.5, fillColor: '#dbe9f6', fillOpacity: 0.5 }, true);

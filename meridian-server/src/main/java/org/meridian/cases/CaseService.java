@@ -160,14 +160,37 @@ public final class CaseService {
 
     /** The case as the caller may see it, with its events; 404 when there is none or the caller may not see it. */
     public Detail get(Caller caller, String id) {
+        return transactions.readOnly(connection -> detail(connection, caller, id));
+    }
+
+    private Detail detail(Connection connection, Caller caller, String id) throws SQLException {
+        List<CaseEvent> events = cases.events(connection, caller.tenant(), id);
+        CaseView view = CaseView.of(id, caller.tenant(), events);
+        if (events.isEmpty() || !maySee(caller, view)) {
+            throw notFound(id);
+        }
+        return new Detail(view, handles(caller, view) ? events : events.stream().map(event -> withoutReporters(event, caller, view))
+                .toList());
+    }
+
+    /**
+     * What a case's page shows, read in one transaction (one connection, the case's log read once): the case as the
+     * caller may see it, the actions open to them now, its attachments, the categories' names, and the working calendar
+     * its deadline counts in.
+     */
+    public record Overview(Detail detail, java.util.Set<String> actions, List<Attachment> attachments, List<Category> categories,
+                           WorkingCalendar calendar) {
+    }
+
+    /** The case's page (404 when there is no such case or the caller may not see it). */
+    public Overview overview(Caller caller, String id) {
+        Instant now = clock.instant();
         return transactions.readOnly(connection -> {
-            List<CaseEvent> events = cases.events(connection, caller.tenant(), id);
-            CaseView view = CaseView.of(id, caller.tenant(), events);
-            if (events.isEmpty() || !maySee(caller, view)) {
-                throw notFound(id);
-            }
-            return new Detail(view, handles(caller, view) ? events : events.stream().map(event -> withoutReporters(event, caller, view))
-                    .toList());
+            Detail detail = detail(connection, caller, id);
+            WorkingCalendar calendar = calendar(connection, caller.tenant());
+            return new Overview(detail, actions(connection, caller, detail.view(), calendar, now),
+                    cases.attachments(connection, caller.tenant(), id).stream().map(CaseService::attachment).toList(),
+                    catalogue.categories(connection, caller.tenant()), calendar);
         });
     }
 
@@ -220,33 +243,25 @@ public final class CaseService {
      * what the pages offer is exactly what would be accepted. An action refused only for its placeholder fields counts
      * (the form asks for them). Merging is left out: it needs a second case.
      */
-    public java.util.Set<String> actionsFor(Caller caller, String id) {
-        Instant now = clock.instant();
-        return transactions.readOnly(connection -> {
-            List<CaseEvent> events = cases.events(connection, caller.tenant(), id);
-            CaseView view = CaseView.of(id, caller.tenant(), events);
-            if (events.isEmpty() || !maySee(caller, view)) {
-                throw notFound(id);
+    private java.util.Set<String> actions(Connection connection, Caller caller, CaseView view, WorkingCalendar calendar, Instant now)
+            throws SQLException {
+        Deadlines deadlines = deadlines(connection, caller.tenant(), calendar, view.category());
+        java.util.Set<String> allowed = new java.util.TreeSet<>();
+        for (CaseAction action : EVERY_ACTION.values()) {
+            if (action instanceof CaseAction.Refer && (upward == null || !caller.tenant().isEmpty())) {
+                continue;
             }
-            WorkingCalendar calendar = calendar(connection, caller.tenant());
-            Deadlines deadlines = deadlines(connection, caller.tenant(), calendar, view.category());
-            java.util.Set<String> allowed = new java.util.TreeSet<>();
-            for (CaseAction action : EVERY_ACTION.values()) {
-                if (action instanceof CaseAction.Refer && (upward == null || !caller.tenant().isEmpty())) {
-                    continue;
-                }
-                try {
-                    CaseAction complete = action instanceof CaseAction.Dispatch dispatch ? routed(connection, view, dispatch) : action;
-                    CaseMachine.decide(view, complete, Actor.of(caller), now, deadlines);
+            try {
+                CaseAction complete = action instanceof CaseAction.Dispatch dispatch ? routed(connection, view, dispatch) : action;
+                CaseMachine.decide(view, complete, Actor.of(caller), now, deadlines);
+                allowed.add(action.name());
+            } catch (MeridianException refused) {
+                if (refused.code() == CaseError.INVALID_INPUT) {
                     allowed.add(action.name());
-                } catch (MeridianException refused) {
-                    if (refused.code() == CaseError.INVALID_INPUT) {
-                        allowed.add(action.name());
-                    }
                 }
             }
-            return java.util.Set.copyOf(allowed);
-        });
+        }
+        return java.util.Set.copyOf(allowed);
     }
 
     /** Takes the action on the case: one event, or the reason not. */
@@ -397,16 +412,18 @@ public final class CaseService {
 
     /** The case's attachments (404 when the caller may not see the case). */
     public List<Attachment> attachments(Caller caller, String id) {
-        get(caller, id);
-        return transactions.readOnly(connection -> cases.attachments(connection, caller.tenant(), id)).stream()
-                .map(CaseService::attachment).toList();
+        return transactions.readOnly(connection -> {
+            detail(connection, caller, id);
+            return cases.attachments(connection, caller.tenant(), id).stream().map(CaseService::attachment).toList();
+        });
     }
 
     /** One attachment's bytes, or its thumbnail's (404 when there is none, or the caller may not see the case). */
     public AttachmentContent attachment(Caller caller, String id, String attachmentId, boolean thumbnail) {
-        get(caller, id);
-        CaseStore.StoredAttachment found = transactions.readOnly(connection -> cases.attachment(connection, caller.tenant(), id,
-                attachmentId, thumbnail)).orElseThrow(() -> new MeridianException(CaseError.NOT_FOUND,
+        CaseStore.StoredAttachment found = transactions.readOnly(connection -> {
+            detail(connection, caller, id);
+            return cases.attachment(connection, caller.tenant(), id, attachmentId, thumbnail);
+        }).orElseThrow(() -> new MeridianException(CaseError.NOT_FOUND,
                 "Case " + id + " has no attachment " + attachmentId + (thumbnail ? " with a thumbnail" : "")));
         // Thumbnails are made as JPEG whatever the photo was (Attachments).
         return new AttachmentContent(found.name(), thumbnail ? "image/jpeg" : found.mediaType(), found.bytes());

@@ -31,6 +31,7 @@ import org.meridian.web.ops.EntityPages;
 import org.meridian.web.ops.EpisodePages;
 import org.meridian.web.ops.LiveMap;
 import org.meridian.web.ops.MapPages;
+import org.meridian.web.ops.PlaceMap;
 import org.meridian.web.portal.PortalPages;
 
 /**
@@ -75,7 +76,9 @@ public final class WebCapability implements Capability {
                 new org.meridian.web.portal.OpenDataPage(platform.services().require(Sharing.class),
                         platform.services().require(Administration.class), platform.services().require(ContextService.class).core(), pages),
                 new PortalPages(cases, platform.services().require(PublicCases.class), identity, pages),
-                new CasePages(cases, platform.services().require(Administration.class), pages, platform.clock()),
+                new CasePages(cases, platform.services().require(Administration.class),
+                        new PlaceMap(platform.services().require(EntityService.class), platform.services().require(ContextService.class).core()),
+                        pages, platform.clock()),
                 new MapPages(platform.services().require(EntityService.class), cases,
                         platform.services().require(ContextService.class).core(), live, pages, platform.clock()),
                 new EntityPages(platform.services().require(EntityService.class), platform.services().require(TemporalService.class),

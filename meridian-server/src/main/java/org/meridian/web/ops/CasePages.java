@@ -46,9 +46,11 @@ public final class CasePages implements Routes {
     private final Administration administration;
     private final Pages pages;
     private final java.time.Clock clock;
+    private final PlaceMap places;
 
-    public CasePages(CaseService cases, Administration administration, Pages pages, java.time.Clock clock) {
+    public CasePages(CaseService cases, Administration administration, PlaceMap places, Pages pages, java.time.Clock clock) {
         this.clock = clock;
+        this.places = places;
         this.cases = cases;
         this.administration = administration;
         this.pages = pages;
@@ -108,26 +110,32 @@ public final class CasePages implements Routes {
 
     private void show(Context http, String id, String failedAction, String error) {
         Caller caller = Callers.of(http, Pages.tenant(http));
-        CaseService.Detail detail = cases.get(caller, id);
+        CaseService.Overview overview = cases.overview(caller, id);
+        CaseService.Detail detail = overview.detail();
         Map<String, Object> model = new HashMap<>();
         Page page = pages.page(http);
         model.put("page", page);
         model.put("detail", detail);
-        model.put("actions", cases.actionsFor(caller, id));
-        model.put("attachments", cases.attachments(caller, id));
+        model.put("actions", overview.actions());
+        model.put("attachments", overview.attachments());
         model.put("departments", administration.departmentNames(caller.tenant()));
-        model.put("categories", categories(caller));
+        model.put("categories", names(overview.categories()));
         model.put("failedAction", failedAction);
         model.put("error", error);
+        model.put("map", places.around(caller.tenant(), detail.view().longitude(), detail.view().latitude()));
         Instant deadline = detail.view().deadline();
         model.put("hoursLeft", deadline == null || detail.view().state() == CaseState.CLOSED ? null
-                : Math.round(cases.calendar(caller.tenant()).workingHoursBetween(clock.instant(), deadline) * 10) / 10.0);
+                : Math.round(overview.calendar().workingHoursBetween(clock.instant(), deadline) * 10) / 10.0);
         pages.render(http, "ops/case.jte", model);
     }
 
     private Map<String, String> categories(Caller caller) {
+        return names(cases.categories(caller));
+    }
+
+    private static Map<String, String> names(List<org.meridian.cases.Category> categories) {
         Map<String, String> names = new LinkedHashMap<>();
-        cases.categories(caller).forEach(category -> names.put(category.code(), category.name()));
+        categories.forEach(category -> names.put(category.code(), category.name()));
         return names;
     }
 

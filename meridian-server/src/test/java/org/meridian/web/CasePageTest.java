@@ -1,0 +1,90 @@
+package org.meridian.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpResponse;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.meridian.testing.Api;
+import org.meridian.testing.TestServer;
+
+/**
+ * A case's page as a dispatcher opens it: its facts, the actions open now, and its place drawn by the server with the
+ * city's published districts and roads around it (no map script).
+ */
+class CasePageTest {
+    private final Api operator = TestServer.api();
+
+    @Test
+    void aCasePageDrawsItsPlaceAmongThePublishedDistrictsAndRoadsAroundIt() {
+        String tenant = TestServer.newTenant();
+        ok(operator.put("/admin/v1/departments/planning", "{\"name\": \"Planning\"}").tenant(tenant));
+        ok(operator.put("/admin/v1/departments/water", "{\"name\": \"Water\"}").tenant(tenant));
+        // The district the case lies in (its name has what must be escaped), one far away, and a road through the place.
+        entity(tenant, """
+                {"id": "urn:ngsi-ld:District:west", "type": "District", "name": {"type": "Property", "value": "West <Lake> & Hills"},
+                 "location": {"type": "GeoProperty", "value": {"type": "Polygon",
+                   "coordinates": [[[120.10, 30.20], [120.20, 30.20], [120.20, 30.30], [120.10, 30.30], [120.10, 30.20]]]}}}""");
+        entity(tenant, """
+                {"id": "urn:ngsi-ld:District:far", "type": "District", "name": {"type": "Property", "value": "Far District"},
+                 "location": {"type": "GeoProperty", "value": {"type": "Polygon",
+                   "coordinates": [[[121.10, 31.20], [121.20, 31.20], [121.20, 31.30], [121.10, 31.30], [121.10, 31.20]]]}}}""");
+        entity(tenant, """
+                {"id": "urn:ngsi-ld:Road:wensan", "type": "Road", "name": {"type": "Property", "value": "Wensan Road"},
+                 "location": {"type": "GeoProperty", "value": {"type": "LineString", "coordinates": [[120.14, 30.25], [120.16, 30.25]]}}}""");
+        ok(operator.put("/sharing/v1/datasets/District", "{\"owner\": \"planning\", \"title\": \"Districts\", \"published\": true}")
+                .tenant(tenant));
+        ok(operator.put("/cases/v1/categories/pothole", "{\"name\": \"Pothole\", \"kind\": \"component\"}").tenant(tenant));
+        ok(operator.put("/cases/v1/routing", "{\"category\": \"pothole\", \"lead\": \"water\"}").tenant(tenant));
+        Api.Response reported = ok(operator.post("/cases/v1/cases", """
+                {"category": "pothole", "description": "A hole on Wensan Road",
+                 "location": {"type": "Point", "coordinates": [120.15, 30.25]}}""").tenant(tenant));
+        String id = reported.json().path("id").asText();
+
+        WebClient dispatcher = WebClient.signedIn(operator, tenant, "dispatcher", "");
+        // The map draws what anyone may read: the roads are not published yet.
+        String unpublished = dispatcher.get("/ops/cases/" + id).body();
+        assertThat(count(unpublished, "class=\"area\"")).isEqualTo(1);
+        assertThat(count(unpublished, "class=\"road\"")).isZero();
+        ok(operator.put("/sharing/v1/datasets/Road", "{\"owner\": \"planning\", \"title\": \"Roads\", \"published\": true}")
+                .tenant(tenant));
+
+        HttpResponse<String> page = dispatcher.get("/ops/cases/" + id);
+        assertThat(page.statusCode()).isEqualTo(200);
+        String html = page.body();
+        // The place is in the middle of the drawing, inside the one district near it, on the one published road.
+        assertThat(html).contains("<svg id=\"case-map\" viewBox=\"0 0 480 320\"").contains("cx=\"240.0\" cy=\"160.0\"");
+        assertThat(count(html, "class=\"area\"")).isEqualTo(1);
+        assertThat(count(html, "class=\"road\"")).isEqualTo(1);
+        assertThat(html).contains(">West &lt;Lake&gt; &amp; Hills</text>").doesNotContain("Far District").doesNotContain("West <Lake>");
+        // The road runs east–west through the place: its line is drawn at the place's height.
+        assertThat(html).containsPattern(Pattern.compile("class=\"road\" d=\"M-?\\d+\\.\\d 160\\.0 L\\d+\\.\\d 160\\.0\""));
+        assertThat(html).contains("href=\"/ops?at=30.250000,120.150000\"");
+        // No map library is loaded for it, and the page still offers what the dispatcher may do now.
+        assertThat(html).doesNotContain("leaflet.js").contains("data-action=\"register\"").contains("A hole on Wensan Road");
+
+        // A case where no district is drawn: the place alone.
+        Api.Response elsewhere = ok(operator.post("/cases/v1/cases", """
+                {"category": "pothole", "description": "Out of town", "location": {"type": "Point", "coordinates": [110.5, 25.5]}}""")
+                .tenant(tenant));
+        String alone = dispatcher.get("/ops/cases/" + elsewhere.json().path("id").asText()).body();
+        assertThat(alone).contains("cx=\"240.0\" cy=\"160.0\"");
+        assertThat(count(alone, "class=\"area\"") + count(alone, "class=\"road\"")).isZero();
+        assertThat(dispatcher.get("/ops/cases/20000101-999999").statusCode()).isEqualTo(404);
+    }
+
+    private void entity(String tenant, String body) {
+        Api.Response created = operator.post("/ngsi-ld/v1/entities", body).contentType("application/json").tenant(tenant).send();
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+    }
+
+    private static Api.Response ok(Api.Request request) {
+        Api.Response response = request.send();
+        assertThat(response.status()).as(response.toString()).isBetween(200, 204);
+        return response;
+    }
+
+    private static int count(String text, String part) {
+        return text.split(Pattern.quote(part), -1).length - 1;
+    }
+}
