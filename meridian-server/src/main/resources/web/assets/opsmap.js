@@ -4,368 +4,372 @@
 (function () {
   'use strict';
   var element = document.getElementById('city-map');
-  if (!element || typeof L === 'undefined') { return; }
-  var map = L.map(element, { preferCanvas: true, zoomSnap: 0.5 }).setView([30.27, 120.15], 12);
-  // A place asked for (?at=latitude,longitude, as a case page links here): shown close up and marked, instead of the
-  // whole city.
-  var at = (new URLSearchParams(window.location.search).get('at') || '').split(',').map(Number);
-  var focused = at.length === 2 && at.every(isFinite) && Math.abs(at[0]) <= 90 && Math.abs(at[1]) <= 180;
-  if (focused) {
-    map.setView(at, 16);
-    L.circleMarker(at, { radius: 10, color: '#b3261e', weight: 3, fillOpacity: 0.3, interactive: false }).addTo(map);
-  }
-  // The map, for scripts that look at it (the browser test finds where a sensor is drawn through it).
-  element.meridianMap = map;
-  var renderer = L.canvas({ padding: 0.3 });
-  var COLOURS = { good: '#1a7f37', fair: '#bf8700', poor: '#d1242f', bad: '#82071e', stale: '#8c959f', plain: '#0b5cad' };
+  if (!element || !window.meridianLeaflet) { return; }
+  window.meridianLeaflet(start);
 
-  function getJson(url) {
-    return fetch(url, { headers: { Accept: 'application/json' }, credentials: 'same-origin' }).then(function (response) {
-      if (response.status === 401) { window.location.assign('/sign-in?next=' + encodeURIComponent(location.pathname)); }
-      return response.ok ? response.json() : null;
-    });
-  }
-
-  // The city itself: districts and roads, from its open data.
-  function base(url, style, fit) {
-    getJson(url).then(function (entities) {
-      if (!entities) { return; }
-      var features = entities.filter(function (e) { return e.location; }).map(function (e) {
-        return { type: 'Feature', geometry: e.location, properties: { name: e.name || e.id } };
-      });
-      var layer = L.geoJSON(features, { style: style, interactive: false, renderer: renderer, onEachFeature: function (feature, shape) {
-        // Districts carry their names on the map; roads are left unnamed, to keep the map quiet.
-        if (fit && feature.geometry.type.indexOf('Polygon') >= 0) {
-          shape.bindTooltip(String(feature.properties.name), { permanent: true, direction: 'center', className: 'district-label' });
-        }
-      } }).addTo(map);
-      layer.bringToBack();
-      if (fit && features.length && !focused) { map.fitBounds(layer.getBounds(), { padding: [10, 10] }); }
-    }).catch(function () {});
-  }
-  base(element.getAttribute('data-districts'), { color: '#0b5cad', weight: 1.5, fillColor: '#dbe9f6', fillOpacity: 0.5 }, true);
-  base(element.getAttribute('data-roads'), { color: '#9aa4ae', weight: 3 }, false);
-
-  // ---- entity layers ----
-  var toggles = Array.prototype.slice.call(document.querySelectorAll('.layer-toggle'));
-  var shown = {};
-  var saved = JSON.parse(localStorage.getItem('meridian.layers') || 'null') ||
-      ['ServiceRequest', 'Alert', 'RoadSegment', 'FloodMonitoring', 'AirQualityObserved'];
-  toggles.forEach(function (toggle) { toggle.checked = saved.indexOf(toggle.value) >= 0; });
-
-  function grade(toggle, point) {
-    if (point.stale) { return 'stale'; }
-    var value = point.value;
-    var levels = JSON.parse(toggle.getAttribute('data-levels'));
-    var bad = toggle.getAttribute('data-bad').split(',').filter(Boolean);
-    if (levels.length && typeof value === 'number') {
-      var i = 0;
-      while (i < levels.length && value > levels[i]) { i++; }
-      return ['good', 'fair', 'poor', 'bad'][i];
+  function start() {
+    var map = L.map(element, { preferCanvas: true, zoomSnap: 0.5 }).setView([30.27, 120.15], 12);
+    // A place asked for (?at=latitude,longitude, as a case page links here): shown close up and marked, instead of the
+    // whole city.
+    var at = (new URLSearchParams(window.location.search).get('at') || '').split(',').map(Number);
+    var focused = at.length === 2 && at.every(isFinite) && Math.abs(at[0]) <= 90 && Math.abs(at[1]) <= 180;
+    if (focused) {
+      map.setView(at, 16);
+      L.circleMarker(at, { radius: 10, color: '#b3261e', weight: 3, fillOpacity: 0.3, interactive: false }).addTo(map);
     }
-    if (bad.length) { return bad.indexOf(String(value)) >= 0 ? 'bad' : 'good'; }
-    return 'plain';
-  }
+    // The map, for scripts that look at it (the browser test finds where a sensor is drawn through it).
+    element.meridianMap = map;
+    var renderer = L.canvas({ padding: 0.3 });
+    var COLOURS = { good: '#1a7f37', fair: '#bf8700', poor: '#d1242f', bad: '#82071e', stale: '#8c959f', plain: '#0b5cad' };
 
-  function caseNumber(id) { return id.substring(id.lastIndexOf(':') + 1); }
+    function getJson(url) {
+      return fetch(url, { headers: { Accept: 'application/json' }, credentials: 'same-origin' }).then(function (response) {
+        if (response.status === 401) { window.location.assign('/sign-in?next=' + encodeURIComponent(location.pathname)); }
+        return response.ok ? response.json() : null;
+      });
+    }
 
-  // Every point and cluster of every layer is drawn by one canvas of our own, in one pass: no object per marker, so a
-  // layer of hundreds of dots costs a loop, not hundreds of Leaflet layers made, added and hit-tested. During a drag the
-  // canvas moves with the map; it is drawn again when the map stops, and when a layer's data arrives while it is still
-  // (once per frame).
-  var DotLayer = L.Layer.extend({
-    onAdd: function (m) {
-      this._sets = this._sets || {};
-      this._order = this._order || [];
-      this._canvas = L.DomUtil.create('canvas', 'dot-layer leaflet-zoom-hide');
-      // A pane of its own above the districts and roads (drawn by Leaflet's canvas in the overlay pane), below tooltips.
-      var pane = m.getPane('dots') || m.createPane('dots');
-      pane.style.zIndex = 450;
-      pane.appendChild(this._canvas);
-      m.on('moveend zoomend resize viewreset', this._reset, this);
-      m.on('movestart', this._still, this);
-      this._reset();
-    },
-    onRemove: function (m) {
-      L.DomUtil.remove(this._canvas);
-      m.off('moveend zoomend resize viewreset', this._reset, this);
-      m.off('movestart', this._still, this);
-    },
-    // While the map moves the canvas moves with it as drawn; data arriving then is drawn when it stops (moveend
-    // resets and draws), not mid-drag, where a redraw costs a frame and puts the dots off by the distance dragged.
-    _still: function () { this._moving = true; },
-    set: function (type, dots) {
-      if (!this._sets[type]) { this._order.push(type); }
-      this._sets[type] = dots;
-      this._schedule();
-    },
-    clear: function (type) { delete this._sets[type]; this._schedule(); },
-    // Layers arrive one after another: their drawing waits for a quiet moment (60 ms without another, 250 ms at most)
-    // so that a moved map is drawn once or twice, not once per layer.
-    _schedule: function () {
-      var self = this;
-      var now = Date.now();
-      self._firstAsked = self._firstAsked || now;
-      clearTimeout(self._timer);
-      var wait = Math.max(0, Math.min(60, self._firstAsked + 250 - now));
-      self._timer = setTimeout(function () {
-        self._firstAsked = 0;
-        if (self._frame) { return; }
-        self._frame = L.Util.requestAnimFrame(function () { self._frame = null; if (!self._moving) { self._draw(); } });
-      }, wait);
-    },
-    _reset: function () {
-      this._moving = false;
-      var size = this._map.getSize();
-      var ratio = window.devicePixelRatio || 1;
-      this._canvas.width = size.x * ratio;
-      this._canvas.height = size.y * ratio;
-      this._canvas.style.width = size.x + 'px';
-      this._canvas.style.height = size.y + 'px';
-      L.DomUtil.setPosition(this._canvas, this._map.containerPointToLayerPoint([0, 0]));
-      this._draw();
-    },
-    // A dot of each look is drawn once into a little bitmap, then copied where each dot goes: copying a bitmap is far
-    // cheaper than filling a circle, and the browser may be rendering without a GPU.
-    _sprite: function (fill, alpha, r) {
-      var key = fill + '|' + alpha + '|' + r;
-      this._sprites = this._sprites || {};
-      var sprite = this._sprites[key];
-      if (!sprite) {
-        var ratio = window.devicePixelRatio || 1;
-        var side = 2 * r + 2;
-        sprite = this._sprites[key] = document.createElement('canvas');
-        sprite.width = sprite.height = Math.ceil(side * ratio);
-        var c = sprite.getContext('2d');
-        c.scale(ratio, ratio);
-        c.beginPath();
-        c.arc(r + 1, r + 1, r, 0, 2 * Math.PI);
-        c.globalAlpha = alpha;
-        c.fillStyle = fill;
-        c.fill();
-        c.globalAlpha = 1;
-        c.lineWidth = 1;
-        c.strokeStyle = '#fff';
-        c.stroke();
+    // The city itself: districts and roads, from its open data.
+    function base(url, style, fit) {
+      getJson(url).then(function (entities) {
+        if (!entities) { return; }
+        var features = entities.filter(function (e) { return e.location; }).map(function (e) {
+          return { type: 'Feature', geometry: e.location, properties: { name: e.name || e.id } };
+        });
+        var layer = L.geoJSON(features, { style: style, interactive: false, renderer: renderer, onEachFeature: function (feature, shape) {
+          // Districts carry their names on the map; roads are left unnamed, to keep the map quiet.
+          if (fit && feature.geometry.type.indexOf('Polygon') >= 0) {
+            shape.bindTooltip(String(feature.properties.name), { permanent: true, direction: 'center', className: 'district-label' });
+          }
+        } }).addTo(map);
+        layer.bringToBack();
+        if (fit && features.length && !focused) { map.fitBounds(layer.getBounds(), { padding: [10, 10] }); }
+      }).catch(function () {});
+    }
+    base(element.getAttribute('data-districts'), { color: '#0b5cad', weight: 1.5, fillColor: '#dbe9f6', fillOpacity: 0.5 }, true);
+    base(element.getAttribute('data-roads'), { color: '#9aa4ae', weight: 3 }, false);
+
+    // ---- entity layers ----
+    var toggles = Array.prototype.slice.call(document.querySelectorAll('.layer-toggle'));
+    var shown = {};
+    var saved = JSON.parse(localStorage.getItem('meridian.layers') || 'null') ||
+        ['ServiceRequest', 'Alert', 'RoadSegment', 'FloodMonitoring', 'AirQualityObserved'];
+    toggles.forEach(function (toggle) { toggle.checked = saved.indexOf(toggle.value) >= 0; });
+
+    function grade(toggle, point) {
+      if (point.stale) { return 'stale'; }
+      var value = point.value;
+      var levels = JSON.parse(toggle.getAttribute('data-levels'));
+      var bad = toggle.getAttribute('data-bad').split(',').filter(Boolean);
+      if (levels.length && typeof value === 'number') {
+        var i = 0;
+        while (i < levels.length && value > levels[i]) { i++; }
+        return ['good', 'fair', 'poor', 'bad'][i];
       }
-      return sprite;
-    },
-    _draw: function () {
-      if (!this._map) { return; }
-      var ctx = this._canvas.getContext('2d');
-      var ratio = window.devicePixelRatio || 1;
-      ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
-      ctx.clearRect(0, 0, this._canvas.width, this._canvas.height);
-      var m = this._map;
-      var size = m.getSize();
-      var self = this;
-      this._order.forEach(function (type) {
-        (self._sets[type] || []).forEach(function (dot) {
-          var p = m.latLngToContainerPoint([dot.lat, dot.lon]);
-          dot.x = p.x;
-          dot.y = p.y;
-          if (p.x < -dot.r || p.y < -dot.r || p.x > size.x + dot.r || p.y > size.y + dot.r) { return; }
-          var sprite = self._sprite(dot.fill, dot.alpha, dot.r);
-          ctx.drawImage(sprite, p.x - dot.r - 1, p.y - dot.r - 1, 2 * dot.r + 2, 2 * dot.r + 2);
-        });
-      });
-    },
-    // The dot under a point of the screen (the last drawn wins, as it is on top), or null.
-    at: function (point) {
-      var found = null;
-      var self = this;
-      this._order.forEach(function (type) {
-        (self._sets[type] || []).forEach(function (dot) {
-          var dx = dot.x - point.x;
-          var dy = dot.y - point.y;
-          if (dot.x !== undefined && dx * dx + dy * dy <= (dot.r + 2) * (dot.r + 2)) { found = dot; }
-        });
-      });
-      return found;
+      if (bad.length) { return bad.indexOf(String(value)) >= 0 ? 'bad' : 'good'; }
+      return 'plain';
     }
-  });
-  var dots = new DotLayer().addTo(map);
-  var hint = L.tooltip({ direction: 'top', offset: [0, -8] });
-  var hovered = null;
-  map.on('mousemove', function (event) {
-    var dot = dots.at(event.containerPoint);
-    if (dot === hovered) { return; }
-    hovered = dot;
-    element.style.cursor = dot ? 'pointer' : '';
-    if (dot) { hint.setLatLng([dot.lat, dot.lon]).setContent(dot.label); map.openTooltip(hint); } else { map.closeTooltip(hint); }
-  });
-  map.on('click', function (event) {
-    var dot = dots.at(event.containerPoint);
-    if (dot) { dot.open(); }
-  });
 
-  // Shapes (closed roads and the like) stay Leaflet layers: there are few of them.
-  function shapeLayer(type, point, colour, label) {
-    return L.geoJSON(point.geometry, { style: { color: colour, weight: 6, opacity: 0.9 }, renderer: renderer })
-      .bindTooltip(label).on('click', function () { window.location.assign('/ops/entities/' + encodeURIComponent(point.id)); });
-  }
+    function caseNumber(id) { return id.substring(id.lastIndexOf(':') + 1); }
 
-  function draw(toggle, data) {
-    var type = toggle.value;
-    var count = document.getElementById('count-' + type);
-    if (shown[type]) { map.removeLayer(shown[type]); delete shown[type]; }
-    var list = [];
-    if (data.clusters) {
-      var total = 0;
-      data.clusters.forEach(function (cluster) {
-        total += cluster.count;
-        list.push({ lat: cluster.lat, lon: cluster.lon, r: Math.round(Math.min(22, 6 + Math.log(cluster.count) * 2.5)), fill: '#0b5cad',
-          alpha: 0.75, label: String(cluster.count),
-          open: function () { map.setView([cluster.lat, cluster.lon], map.getZoom() + 2); } });
-      });
-      count.textContent = total;
-      count.setAttribute('data-clustered', 'true');
-    } else {
-      var shapes = null;
-      data.points.forEach(function (point) {
-        var colour = COLOURS[grade(toggle, point)];
-        var label = type + ' ' + point.id + (point.value !== undefined ? ': ' + point.value : '');
-        if (point.geometry && point.geometry.type !== 'Point') {
-          shapes = shapes || L.layerGroup();
-          shapeLayer(type, point, colour, label).addTo(shapes);
-          return;
+    // Every point and cluster of every layer is drawn by one canvas of our own, in one pass: no object per marker, so a
+    // layer of hundreds of dots costs a loop, not hundreds of Leaflet layers made, added and hit-tested. During a drag the
+    // canvas moves with the map; it is drawn again when the map stops, and when a layer's data arrives while it is still
+    // (once per frame).
+    var DotLayer = L.Layer.extend({
+      onAdd: function (m) {
+        this._sets = this._sets || {};
+        this._order = this._order || [];
+        this._canvas = L.DomUtil.create('canvas', 'dot-layer leaflet-zoom-hide');
+        // A pane of its own above the districts and roads (drawn by Leaflet's canvas in the overlay pane), below tooltips.
+        var pane = m.getPane('dots') || m.createPane('dots');
+        pane.style.zIndex = 450;
+        pane.appendChild(this._canvas);
+        m.on('moveend zoomend resize viewreset', this._reset, this);
+        m.on('movestart', this._still, this);
+        this._reset();
+      },
+      onRemove: function (m) {
+        L.DomUtil.remove(this._canvas);
+        m.off('moveend zoomend resize viewreset', this._reset, this);
+        m.off('movestart', this._still, this);
+      },
+      // While the map moves the canvas moves with it as drawn; data arriving then is drawn when it stops (moveend
+      // resets and draws), not mid-drag, where a redraw costs a frame and puts the dots off by the distance dragged.
+      _still: function () { this._moving = true; },
+      set: function (type, dots) {
+        if (!this._sets[type]) { this._order.push(type); }
+        this._sets[type] = dots;
+        this._schedule();
+      },
+      clear: function (type) { delete this._sets[type]; this._schedule(); },
+      // Layers arrive one after another: their drawing waits for a quiet moment (60 ms without another, 250 ms at most)
+      // so that a moved map is drawn once or twice, not once per layer.
+      _schedule: function () {
+        var self = this;
+        var now = Date.now();
+        self._firstAsked = self._firstAsked || now;
+        clearTimeout(self._timer);
+        var wait = Math.max(0, Math.min(60, self._firstAsked + 250 - now));
+        self._timer = setTimeout(function () {
+          self._firstAsked = 0;
+          if (self._frame) { return; }
+          self._frame = L.Util.requestAnimFrame(function () { self._frame = null; if (!self._moving) { self._draw(); } });
+        }, wait);
+      },
+      _reset: function () {
+        this._moving = false;
+        var size = this._map.getSize();
+        var ratio = window.devicePixelRatio || 1;
+        this._canvas.width = size.x * ratio;
+        this._canvas.height = size.y * ratio;
+        this._canvas.style.width = size.x + 'px';
+        this._canvas.style.height = size.y + 'px';
+        L.DomUtil.setPosition(this._canvas, this._map.containerPointToLayerPoint([0, 0]));
+        this._draw();
+      },
+      // A dot of each look is drawn once into a little bitmap, then copied where each dot goes: copying a bitmap is far
+      // cheaper than filling a circle, and the browser may be rendering without a GPU.
+      _sprite: function (fill, alpha, r) {
+        var key = fill + '|' + alpha + '|' + r;
+        this._sprites = this._sprites || {};
+        var sprite = this._sprites[key];
+        if (!sprite) {
+          var ratio = window.devicePixelRatio || 1;
+          var side = 2 * r + 2;
+          sprite = this._sprites[key] = document.createElement('canvas');
+          sprite.width = sprite.height = Math.ceil(side * ratio);
+          var c = sprite.getContext('2d');
+          c.scale(ratio, ratio);
+          c.beginPath();
+          c.arc(r + 1, r + 1, r, 0, 2 * Math.PI);
+          c.globalAlpha = alpha;
+          c.fillStyle = fill;
+          c.fill();
+          c.globalAlpha = 1;
+          c.lineWidth = 1;
+          c.strokeStyle = '#fff';
+          c.stroke();
         }
-        list.push({ lat: point.lat, lon: point.lon, r: type === 'ServiceRequest' || type === 'Alert' ? 8 : 6, fill: colour, alpha: 0.95,
-          label: label, open: function () {
-            window.location.assign(type === 'ServiceRequest' ? '/ops/cases/' + caseNumber(point.id)
-              : '/ops/entities/' + encodeURIComponent(point.id));
-          } });
-      });
-      if (shapes) { shown[type] = shapes.addTo(map); }
-      count.textContent = data.points.length;
-      count.removeAttribute('data-clustered');
-    }
-    dots.set(type, list);
-    // How many times the layer was drawn: a screen reader ignores it, a test watches live updates arrive by it.
-    count.setAttribute('data-drawn', String(+(count.getAttribute('data-drawn') || 0) + 1));
-  }
+        return sprite;
+      },
+      _draw: function () {
+        if (!this._map) { return; }
+        var ctx = this._canvas.getContext('2d');
+        var ratio = window.devicePixelRatio || 1;
+        ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+        ctx.clearRect(0, 0, this._canvas.width, this._canvas.height);
+        var m = this._map;
+        var size = m.getSize();
+        var self = this;
+        this._order.forEach(function (type) {
+          (self._sets[type] || []).forEach(function (dot) {
+            var p = m.latLngToContainerPoint([dot.lat, dot.lon]);
+            dot.x = p.x;
+            dot.y = p.y;
+            if (p.x < -dot.r || p.y < -dot.r || p.x > size.x + dot.r || p.y > size.y + dot.r) { return; }
+            var sprite = self._sprite(dot.fill, dot.alpha, dot.r);
+            ctx.drawImage(sprite, p.x - dot.r - 1, p.y - dot.r - 1, 2 * dot.r + 2, 2 * dot.r + 2);
+          });
+        });
+      },
+      // The dot under a point of the screen (the last drawn wins, as it is on top), or null.
+      at: function (point) {
+        var found = null;
+        var self = this;
+        this._order.forEach(function (type) {
+          (self._sets[type] || []).forEach(function (dot) {
+            var dx = dot.x - point.x;
+            var dy = dot.y - point.y;
+            if (dot.x !== undefined && dx * dx + dy * dy <= (dot.r + 2) * (dot.r + 2)) { found = dot; }
+          });
+        });
+        return found;
+      }
+    });
+    var dots = new DotLayer().addTo(map);
+    var hint = L.tooltip({ direction: 'top', offset: [0, -8] });
+    var hovered = null;
+    map.on('mousemove', function (event) {
+      var dot = dots.at(event.containerPoint);
+      if (dot === hovered) { return; }
+      hovered = dot;
+      element.style.cursor = dot ? 'pointer' : '';
+      if (dot) { hint.setLatLng([dot.lat, dot.lon]).setContent(dot.label); map.openTooltip(hint); } else { map.closeTooltip(hint); }
+    });
+    map.on('click', function (event) {
+      var dot = dots.at(event.containerPoint);
+      if (dot) { dot.open(); }
+    });
 
-  var inFlight = {};
-  var fetchedAt = {};
-  var moving = false;
-  map.on('movestart', function () { moving = true; });
-  map.on('moveend', function () { moving = false; });
-  function fetchLayer(toggle) {
-    var type = toggle.value;
-    if (!toggle.checked) {
+    // Shapes (closed roads and the like) stay Leaflet layers: there are few of them.
+    function shapeLayer(type, point, colour, label) {
+      return L.geoJSON(point.geometry, { style: { color: colour, weight: 6, opacity: 0.9 }, renderer: renderer })
+        .bindTooltip(label).on('click', function () { window.location.assign('/ops/entities/' + encodeURIComponent(point.id)); });
+    }
+
+    function draw(toggle, data) {
+      var type = toggle.value;
+      var count = document.getElementById('count-' + type);
       if (shown[type]) { map.removeLayer(shown[type]); delete shown[type]; }
-      dots.clear(type);
-      document.getElementById('count-' + type).textContent = '';
-      return;
+      var list = [];
+      if (data.clusters) {
+        var total = 0;
+        data.clusters.forEach(function (cluster) {
+          total += cluster.count;
+          list.push({ lat: cluster.lat, lon: cluster.lon, r: Math.round(Math.min(22, 6 + Math.log(cluster.count) * 2.5)), fill: '#0b5cad',
+            alpha: 0.75, label: String(cluster.count),
+            open: function () { map.setView([cluster.lat, cluster.lon], map.getZoom() + 2); } });
+        });
+        count.textContent = total;
+        count.setAttribute('data-clustered', 'true');
+      } else {
+        var shapes = null;
+        data.points.forEach(function (point) {
+          var colour = COLOURS[grade(toggle, point)];
+          var label = type + ' ' + point.id + (point.value !== undefined ? ': ' + point.value : '');
+          if (point.geometry && point.geometry.type !== 'Point') {
+            shapes = shapes || L.layerGroup();
+            shapeLayer(type, point, colour, label).addTo(shapes);
+            return;
+          }
+          list.push({ lat: point.lat, lon: point.lon, r: type === 'ServiceRequest' || type === 'Alert' ? 8 : 6, fill: colour, alpha: 0.95,
+            label: label, open: function () {
+              window.location.assign(type === 'ServiceRequest' ? '/ops/cases/' + caseNumber(point.id)
+                : '/ops/entities/' + encodeURIComponent(point.id));
+            } });
+        });
+        if (shapes) { shown[type] = shapes.addTo(map); }
+        count.textContent = data.points.length;
+        count.removeAttribute('data-clustered');
+      }
+      dots.set(type, list);
+      // How many times the layer was drawn: a screen reader ignores it, a test watches live updates arrive by it.
+      count.setAttribute('data-drawn', String(+(count.getAttribute('data-drawn') || 0) + 1));
     }
-    if (inFlight[type] || waiting.indexOf(toggle) >= 0) { return; }
-    waiting.push(toggle);
-    pump();
-  }
-  // Layers are read one at a time: the server (on the operator's desk this may be the same machine, as in the demo)
-  // then leaves the browser a core to draw and move the map with, instead of eleven queries at once taking every core.
-  var waiting = [];
-  var reading = 0;
-  var MAX_READS = 1;
-  function pump() {
-    while (reading < MAX_READS && waiting.length) { read(waiting.shift()); }
-  }
-  function read(toggle) {
-    var type = toggle.value;
-    if (!toggle.checked) { pump(); return; }
-    inFlight[type] = true;
-    reading++;
-    fetchedAt[type] = Date.now();
-    // The view as it is when the read goes out, not when it was asked for.
-    var b = map.getBounds();
-    var bbox = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map(function (n) { return n.toFixed(5); }).join(',');
-    getJson('/ops/map/layer?type=' + type + '&bbox=' + bbox + '&zoom=' + Math.round(map.getZoom()))
-      .then(function (data) { if (data && toggle.checked) { draw(toggle, data); } })
-      .catch(function () {})
-      .then(function () { inFlight[type] = false; reading--; pump(); });
-  }
-  function fetchAll() { toggles.forEach(fetchLayer); }
-  var moved = null;
-  map.on('moveend', function () { clearTimeout(moved); moved = setTimeout(fetchAll, 200); });
-  toggles.forEach(function (toggle) {
-    toggle.addEventListener('change', function () {
-      localStorage.setItem('meridian.layers', JSON.stringify(toggles.filter(function (t) { return t.checked; })
-        .map(function (t) { return t.value; })));
-      fetchLayer(toggle);
-      listen();
-    });
-  });
-  fetchAll();
 
-  // The server says which layers changed; those are fetched again.
-  var stream = null;
-  function listen() {
-    if (stream) { stream.close(); }
-    var types = toggles.filter(function (t) { return t.checked; }).map(function (t) { return t.value; });
-    if (!types.length || !window.EventSource) { return; }
-    stream = new EventSource('/ops/map/live?types=' + types.join(','));
-    stream.addEventListener('changed', function (event) {
-      if (moving) { return; }
-      JSON.parse(event.data).forEach(function (type) {
-        var toggle = toggles.filter(function (t) { return t.value === type; })[0];
-        if (!toggle) { return; }
-        // Counts per cell hardly move with one reading: a clustered layer is read again every ten seconds at most, a
-        // layer of single entities every two (a busy city changes every layer every second).
-        var clustered = document.getElementById('count-' + type).hasAttribute('data-clustered');
-        if (Date.now() - (fetchedAt[type] || 0) > (clustered ? 10000 : 2000)) { fetchLayer(toggle); }
+    var inFlight = {};
+    var fetchedAt = {};
+    var moving = false;
+    map.on('movestart', function () { moving = true; });
+    map.on('moveend', function () { moving = false; });
+    function fetchLayer(toggle) {
+      var type = toggle.value;
+      if (!toggle.checked) {
+        if (shown[type]) { map.removeLayer(shown[type]); delete shown[type]; }
+        dots.clear(type);
+        document.getElementById('count-' + type).textContent = '';
+        return;
+      }
+      if (inFlight[type] || waiting.indexOf(toggle) >= 0) { return; }
+      waiting.push(toggle);
+      pump();
+    }
+    // Layers are read one at a time: the server (on the operator's desk this may be the same machine, as in the demo)
+    // then leaves the browser a core to draw and move the map with, instead of eleven queries at once taking every core.
+    var waiting = [];
+    var reading = 0;
+    var MAX_READS = 1;
+    function pump() {
+      while (reading < MAX_READS && waiting.length) { read(waiting.shift()); }
+    }
+    function read(toggle) {
+      var type = toggle.value;
+      if (!toggle.checked) { pump(); return; }
+      inFlight[type] = true;
+      reading++;
+      fetchedAt[type] = Date.now();
+      // The view as it is when the read goes out, not when it was asked for.
+      var b = map.getBounds();
+      var bbox = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map(function (n) { return n.toFixed(5); }).join(',');
+      getJson('/ops/map/layer?type=' + type + '&bbox=' + bbox + '&zoom=' + Math.round(map.getZoom()))
+        .then(function (data) { if (data && toggle.checked) { draw(toggle, data); } })
+        .catch(function () {})
+        .then(function () { inFlight[type] = false; reading--; pump(); });
+    }
+    function fetchAll() { toggles.forEach(fetchLayer); }
+    var moved = null;
+    map.on('moveend', function () { clearTimeout(moved); moved = setTimeout(fetchAll, 200); });
+    toggles.forEach(function (toggle) {
+      toggle.addEventListener('change', function () {
+        localStorage.setItem('meridian.layers', JSON.stringify(toggles.filter(function (t) { return t.checked; })
+          .map(function (t) { return t.value; })));
+        fetchLayer(toggle);
+        listen();
       });
     });
-  }
-  listen();
+    fetchAll();
 
-  // ---- live alarms ----
-  var list = document.getElementById('alarms');
-  var dot = document.getElementById('live-state');
-  function alarmItem(step, context) {
-    var item = document.createElement('li');
-    item.className = 'alarm alarm-' + step + ' severity-' + (context.severity || 'medium');
-    var title = document.createElement(context.episode ? 'a' : 'strong');
-    title.textContent = context.ruleName || (context.rule && (context.rule.name || context.rule.id)) || context.rule || context.episode || '';
-    if (context.episode) { title.href = '/ops/episodes/' + encodeURIComponent(context.episode); }
-    var what = document.createElement('span');
-    what.className = 'muted';
-    what.textContent = ' ' + (list.getAttribute('data-' + step) || step) + ' · ' + (context.key || '') + ' · ' +
-      new Date(context.at || Date.now()).toLocaleTimeString();
-    item.appendChild(title);
-    item.appendChild(what);
-    if (context.location && context.location.coordinates) {
-      item.tabIndex = 0;
-      item.addEventListener('click', function () {
-        map.setView([context.location.coordinates[1], context.location.coordinates[0]], 15);
+    // The server says which layers changed; those are fetched again.
+    var stream = null;
+    function listen() {
+      if (stream) { stream.close(); }
+      var types = toggles.filter(function (t) { return t.checked; }).map(function (t) { return t.value; });
+      if (!types.length || !window.EventSource) { return; }
+      stream = new EventSource('/ops/map/live?types=' + types.join(','));
+      stream.addEventListener('changed', function (event) {
+        if (moving) { return; }
+        JSON.parse(event.data).forEach(function (type) {
+          var toggle = toggles.filter(function (t) { return t.value === type; })[0];
+          if (!toggle) { return; }
+          // Counts per cell hardly move with one reading: a clustered layer is read again every ten seconds at most, a
+          // layer of single entities every two (a busy city changes every layer every second).
+          var clustered = document.getElementById('count-' + type).hasAttribute('data-clustered');
+          if (Date.now() - (fetchedAt[type] || 0) > (clustered ? 10000 : 2000)) { fetchLayer(toggle); }
+        });
       });
     }
-    return item;
-  }
-  function show(step, context) {
-    var none = list.querySelector('.none');
-    if (none) { list.removeChild(none); }
-    list.insertBefore(alarmItem(step, context), list.firstChild);
-    while (list.children.length > 50) { list.removeChild(list.lastChild); }
-  }
-  getJson('/rules/v1/episodes?open=true').then(function (episodes) {
-    if (!episodes || !episodes.length) {
-      var none = document.createElement('li');
-      none.className = 'none muted';
-      none.textContent = list.getAttribute('data-none');
-      list.appendChild(none);
-      return;
+    listen();
+
+    // ---- live alarms ----
+    var list = document.getElementById('alarms');
+    var dot = document.getElementById('live-state');
+    function alarmItem(step, context) {
+      var item = document.createElement('li');
+      item.className = 'alarm alarm-' + step + ' severity-' + (context.severity || 'medium');
+      var title = document.createElement(context.episode ? 'a' : 'strong');
+      title.textContent = context.ruleName || (context.rule && (context.rule.name || context.rule.id)) || context.rule || context.episode || '';
+      if (context.episode) { title.href = '/ops/episodes/' + encodeURIComponent(context.episode); }
+      var what = document.createElement('span');
+      what.className = 'muted';
+      what.textContent = ' ' + (list.getAttribute('data-' + step) || step) + ' · ' + (context.key || '') + ' · ' +
+        new Date(context.at || Date.now()).toLocaleTimeString();
+      item.appendChild(title);
+      item.appendChild(what);
+      if (context.location && context.location.coordinates) {
+        item.tabIndex = 0;
+        item.addEventListener('click', function () {
+          map.setView([context.location.coordinates[1], context.location.coordinates[0]], 15);
+        });
+      }
+      return item;
     }
-    episodes.slice(0, 50).forEach(function (episode) {
-      show('opened', { rule: { id: episode.rule }, key: episode.key, at: episode.openedAt, episode: episode.id });
-    });
-  }).catch(function () {});
-  if (window.EventSource) {
-    var alarms = new EventSource('/rules/v1/alarms');
-    alarms.onopen = function () { dot.classList.add('on'); };
-    alarms.onerror = function () { dot.classList.remove('on'); };
-    ['opened', 'escalated', 'cleared'].forEach(function (step) {
-      alarms.addEventListener(step, function (event) { show(step, JSON.parse(event.data)); });
-    });
-    alarms.addEventListener('missed', function () { window.location.reload(); });
+    function show(step, context) {
+      var none = list.querySelector('.none');
+      if (none) { list.removeChild(none); }
+      list.insertBefore(alarmItem(step, context), list.firstChild);
+      while (list.children.length > 50) { list.removeChild(list.lastChild); }
+    }
+    getJson('/rules/v1/episodes?open=true').then(function (episodes) {
+      if (!episodes || !episodes.length) {
+        var none = document.createElement('li');
+        none.className = 'none muted';
+        none.textContent = list.getAttribute('data-none');
+        list.appendChild(none);
+        return;
+      }
+      episodes.slice(0, 50).forEach(function (episode) {
+        show('opened', { rule: { id: episode.rule }, key: episode.key, at: episode.openedAt, episode: episode.id });
+      });
+    }).catch(function () {});
+    if (window.EventSource) {
+      var alarms = new EventSource('/rules/v1/alarms');
+      alarms.onopen = function () { dot.classList.add('on'); };
+      alarms.onerror = function () { dot.classList.remove('on'); };
+      ['opened', 'escalated', 'cleared'].forEach(function (step) {
+        alarms.addEventListener(step, function (event) { show(step, JSON.parse(event.data)); });
+      });
+      alarms.addEventListener('missed', function () { window.location.reload(); });
+    }
   }
 }());

@@ -27,49 +27,53 @@
       window.location.assign(category.getAttribute('data-reload') + encodeURIComponent(category.value));
     });
   }
-  if (!element || typeof L === 'undefined') { return; }
+  if (!element || !window.meridianLeaflet) { return; }
+  window.meridianLeaflet(drawMap);
 
-  var map = L.map(element, { preferCanvas: true, zoomSnap: 0.5 }).setView([30.27, 120.15], 12);
-  var marker = null;
-  function place(lat, lon, pan) {
-    latitude.value = lat.toFixed(6);
-    longitude.value = lon.toFixed(6);
-    if (marker) { marker.setLatLng([lat, lon]); } else {
-      marker = L.circleMarker([lat, lon], { radius: 9, color: '#b3261e', weight: 3, fillOpacity: 0.6 }).addTo(map);
+  // The map, once Leaflet has arrived: the city's shapes, the place picked, the reports listed.
+  function drawMap() {
+    var map = L.map(element, { preferCanvas: true, zoomSnap: 0.5 }).setView([30.27, 120.15], 12);
+    var marker = null;
+    function place(lat, lon, pan) {
+      latitude.value = lat.toFixed(6);
+      longitude.value = lon.toFixed(6);
+      if (marker) { marker.setLatLng([lat, lon]); } else {
+        marker = L.circleMarker([lat, lon], { radius: 9, color: '#b3261e', weight: 3, fillOpacity: 0.6 }).addTo(map);
+      }
+      if (pan) { map.panTo([lat, lon]); }
     }
-    if (pan) { map.panTo([lat, lon]); }
-  }
-  function load(url, style, fit) {
-    fetch(url, { headers: { Accept: 'application/json' } }).then(function (response) {
-      return response.ok ? response.json() : [];
-    }).then(function (entities) {
-      var features = entities.filter(function (e) { return e.location && e.location.type; }).map(function (e) {
-        return { type: 'Feature', geometry: e.location, properties: { name: e.name || e.id } };
-      });
-      if (!features.length) { return; }
-      var layer = L.geoJSON(features, { style: style, interactive: false }).addTo(map);
-      if (fit && !marker) { map.fitBounds(layer.getBounds(), { padding: [8, 8] }); }
-    }).catch(function () { /* the fields still work without the map */ });
-  }
-  load(element.getAttribute('data-basemap'), { color: '#0b5cad', weight: 1.5, fillColor: '#cfe3f7', fillOpacity: 0.5 }, true);
-  load(element.getAttribute('data-roads'), { color: '#8c959f', weight: 3 }, false);
-  map.on('click', function (event) { place(event.latlng.lat, event.latlng.lng, false); });
-  // Reports listed on the page (near a place): drawn, each with its category as a tooltip.
-  Array.prototype.forEach.call(document.querySelectorAll('[data-lat][data-lon]'), function (item) {
-    L.circleMarker([+item.getAttribute('data-lat'), +item.getAttribute('data-lon')],
-      { radius: 6, color: '#57606a', weight: 2, fillColor: '#0b5cad', fillOpacity: 0.7 })
-      .bindTooltip(item.getAttribute('data-label')).addTo(map);
-  });
-  if (latitude.value && longitude.value && !isNaN(+latitude.value) && !isNaN(+longitude.value)) {
-    place(+latitude.value, +longitude.value, true);
-  }
-  var locate = document.getElementById('locate');
-  if (locate) {
-    if (!navigator.geolocation) { locate.hidden = true; }
-    locate.addEventListener('click', function () {
-      navigator.geolocation.getCurrentPosition(function (position) {
-        place(position.coords.latitude, position.coords.longitude, true);
-      });
+    function load(url, style, fit) {
+      fetch(url, { headers: { Accept: 'application/json' } }).then(function (response) {
+        return response.ok ? response.json() : [];
+      }).then(function (entities) {
+        var features = entities.filter(function (e) { return e.location && e.location.type; }).map(function (e) {
+          return { type: 'Feature', geometry: e.location, properties: { name: e.name || e.id } };
+        });
+        if (!features.length) { return; }
+        var layer = L.geoJSON(features, { style: style, interactive: false }).addTo(map);
+        if (fit && !marker) { map.fitBounds(layer.getBounds(), { padding: [8, 8] }); }
+      }).catch(function () { /* the fields still work without the map */ });
+    }
+    load(element.getAttribute('data-basemap'), { color: '#0b5cad', weight: 1.5, fillColor: '#cfe3f7', fillOpacity: 0.5 }, true);
+    load(element.getAttribute('data-roads'), { color: '#8c959f', weight: 3 }, false);
+    map.on('click', function (event) { place(event.latlng.lat, event.latlng.lng, false); });
+    // Reports listed on the page (near a place): drawn, each with its category as a tooltip.
+    Array.prototype.forEach.call(document.querySelectorAll('[data-lat][data-lon]'), function (item) {
+      L.circleMarker([+item.getAttribute('data-lat'), +item.getAttribute('data-lon')],
+        { radius: 6, color: '#57606a', weight: 2, fillColor: '#0b5cad', fillOpacity: 0.7 })
+        .bindTooltip(item.getAttribute('data-label')).addTo(map);
     });
+    if (latitude.value && longitude.value && !isNaN(+latitude.value) && !isNaN(+longitude.value)) {
+      place(+latitude.value, +longitude.value, true);
+    }
+    var locate = document.getElementById('locate');
+    if (locate) {
+      if (!navigator.geolocation) { locate.hidden = true; }
+      locate.addEventListener('click', function () {
+        navigator.geolocation.getCurrentPosition(function (position) {
+          place(position.coords.latitude, position.coords.longitude, true);
+        });
+      });
+    }
   }
 }());

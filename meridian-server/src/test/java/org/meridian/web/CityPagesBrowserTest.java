@@ -59,6 +59,8 @@ class CityPagesBrowserTest {
             citizen.waiting(10).until(driver -> !driver.findElements(By.cssSelector("#picker .leaflet-interactive, #picker canvas")).isEmpty());
             phone.findElement(By.id("picker")).click();
             assertThat(phone.findElement(By.id("latitude")).getAttribute("value")).matches("30\\.\\d+");
+            double latitude = Double.parseDouble(phone.findElement(By.id("latitude")).getAttribute("value"));
+            double longitude = Double.parseDouble(phone.findElement(By.id("longitude")).getAttribute("value"));
             String reportedAt = "latitude=" + phone.findElement(By.id("latitude")).getAttribute("value") + "&longitude="
                     + phone.findElement(By.id("longitude")).getAttribute("value");
             new Select(phone.findElement(By.id("answer-lane"))).selectByIndex(1);
@@ -123,6 +125,14 @@ class CityPagesBrowserTest {
             assertThat(desk.findElements(By.cssSelector("form[data-action=accept]"))).as("only the department accepts").isEmpty();
             dispatcher.screenshot("ops-case");
             audit(dispatcher, "ops-case");
+            // The case's place, drawn by the server, links to the city map opened close up there (the whole city is zoom 12).
+            String caseUrl = desk.getCurrentUrl();
+            submit(desk, desk.findElement(By.cssSelector(".place-map figcaption a")));
+            dispatcher.waiting(20).until(driver -> ((org.openqa.selenium.JavascriptExecutor) driver).executeScript(
+                    "var m = document.getElementById('city-map').meridianMap; return m ? [m.getCenter().lat, m.getCenter().lng, m.getZoom()] : null;")
+                    instanceof java.util.List<?> center && ((Number) center.get(2)).intValue() == 16 && Math.abs(((Number) center.get(0)).doubleValue() - latitude) < 1e-4
+                    && Math.abs(((Number) center.get(1)).doubleValue() - longitude) < 1e-4);
+            desk.get(caseUrl);
 
             // The transport bureau (in English) finds it on its workbench, accepts and handles it.
             WebDriver bureau = transport.driver();
