@@ -435,13 +435,14 @@ public final class CaseStore {
         }
         org.meridian.cases.Nearby near = filter.near();
         if (near != null) {
-            // A box of the radius around the point (degrees of longitude shrink towards the poles), then the nearest.
+            // A box of the radius around the point (degrees of longitude shrink towards the poles), found through the
+            // spatial index of the cases' points (V37), then the nearest.
             double latitudeSpan = near.meters() / 111_320.0;
             double scale = Math.max(0.01, Math.cos(Math.toRadians(near.latitude())));
             double longitudeSpan = latitudeSpan / scale;
-            sql.append(" AND latitude BETWEEN ? AND ? AND longitude BETWEEN ? AND ?");
-            parameters.addAll(List.of(near.latitude() - latitudeSpan, near.latitude() + latitudeSpan, near.longitude() - longitudeSpan,
-                    near.longitude() + longitudeSpan));
+            sql.append(" AND point(longitude, latitude) <@ box(point(?, ?), point(?, ?))");
+            parameters.addAll(List.of(near.longitude() - longitudeSpan, near.latitude() - latitudeSpan, near.longitude() + longitudeSpan,
+                    near.latitude() + latitudeSpan));
             sql.append(" ORDER BY (latitude - ?) ^ 2 + ((longitude - ?) * ?) ^ 2, created_at DESC, id LIMIT ? OFFSET ?");
             parameters.addAll(List.of(near.latitude(), near.longitude(), scale));
         } else {
