@@ -68,14 +68,14 @@ final class FederationDemo {
                         district.url(), "tcp://127.0.0.1:" + district.server().mqttPort(), root.resolve(slug), simulatorKey, area.name())));
                 // The district's citizens report, its people handle, and now and then its dispatcher refers a case up.
                 DemoCases.create(district.server().services().require(CaseService.class), demo.speed());
-                work.add(CaseWork.start(new CaseWork.Options(demo.seed() + i, demo.speed(), demo.sensors(), district.url(), simulatorKey,
+                work.add(CaseWork.start(new CaseWork.Options(demo.seed() + i, demo.speed(), district.url(), simulatorKey,
                         DemoDirectory.PASSWORD, "dispatcher", "inspector", CaseWork.DEMO_DEPARTMENTS, 1.0 / DISTRICTS, REFERRED)));
             }
             // The city's people handle what the districts refer to it; the city files no reports of its own here, and
             // holds no datasets (what it reads of its districts stays governed by the districts' grants alone).
             DemoDirectory.people(city.server().services().require(Administration.class));
             DemoCases.create(city.server().services().require(CaseService.class), demo.speed());
-            work.add(CaseWork.start(new CaseWork.Options(demo.seed(), demo.speed(), demo.sensors(), city.url(), "",
+            work.add(CaseWork.start(new CaseWork.Options(demo.seed(), demo.speed(), city.url(), "",
                     DemoDirectory.PASSWORD, "dispatcher", "inspector", CaseWork.DEMO_DEPARTMENTS, 0, 0)));
             String viewer = client(province.server(), "demo-viewer", "", "Reads the province for the demo's welcome message");
             System.out.println();

@@ -120,7 +120,7 @@ public final class Main implements Callable<Integer> {
                     demoSettings.intervalSeconds(), "http://127.0.0.1:" + server.port(), mqttUrl, checked.dataDirectory(),
                     simulatorKey));
             DemoRules.create(server.services().require(org.meridian.rules.RuleService.class), demoSettings.speed());
-            work = CaseWork.start(new CaseWork.Options(demoSettings.seed(), demoSettings.speed(), demoSettings.sensors(),
+            work = CaseWork.start(new CaseWork.Options(demoSettings.seed(), demoSettings.speed(),
                     "http://127.0.0.1:" + server.port(), simulatorKey, DemoDirectory.PASSWORD, "dispatcher", "inspector",
                     CaseWork.DEMO_DEPARTMENTS, 1, 0));
         }

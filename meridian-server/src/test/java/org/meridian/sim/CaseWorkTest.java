@@ -26,7 +26,7 @@ class CaseWorkTest {
     @Test
     void reportsAreWorkedToARatedClosure() throws Exception {
         try (MeridianServer server = TestServer.startOwn(data, Map.of());
-             CaseWork work = CaseWork.start(new CaseWork.Options(5, 3600, 40, "http://127.0.0.1:" + server.port(),
+             CaseWork work = CaseWork.start(new CaseWork.Options(5, 3600, "http://127.0.0.1:" + server.port(),
                      TestServer.demoDirectory(server, 3600), DemoDirectory.PASSWORD, "dispatcher", "inspector",
                      Map.of("water", "water", "urban-management", "urban", "transport", "transport", "ecology", "ecology"), 1, 0))) {
             Api dispatcher = TestServer.client(server).as("dispatcher", DemoDirectory.PASSWORD);

@@ -89,7 +89,7 @@ class TrimmerTest {
     }
 
     private static Trimmer trimmer(Duration retention) {
-        return new Trimmer(new LogEventBus.Options(retention, Duration.ZERO, 100, Duration.ofMillis(250)));
+        return new Trimmer(new LogEventBus.Options(retention, Duration.ZERO, 100, 4_000_000, Duration.ofMillis(250)));
     }
 
     @Test
