@@ -11,8 +11,10 @@
     var map = L.map(element, { preferCanvas: true, zoomSnap: 0.5 }).setView([30.27, 120.15], 12);
     // A place asked for (?at=latitude,longitude, as a case page links here): shown close up and marked, instead of the
     // whole city.
-    var at = (new URLSearchParams(window.location.search).get('at') || '').split(',').map(Number);
-    var focused = at.length === 2 && at.every(isFinite) && Math.abs(at[0]) <= 90 && Math.abs(at[1]) <= 180;
+    var asked = /^\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$/
+      .exec(new URLSearchParams(window.location.search).get('at') || '');
+    var at = asked ? [+asked[1], +asked[2]] : null;
+    var focused = at !== null && Math.abs(at[0]) <= 90 && Math.abs(at[1]) <= 180;
     if (focused) {
       map.setView(at, 16);
       L.circleMarker(at, { radius: 10, color: '#b3261e', weight: 3, fillOpacity: 0.3, interactive: false }).addTo(map);

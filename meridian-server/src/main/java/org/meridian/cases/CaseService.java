@@ -174,9 +174,9 @@ public final class CaseService {
     }
 
     /**
-     * What a case's page shows, read in one transaction (one connection, the case's log read once): the case as the
-     * caller may see it, the actions open to them now, its attachments, the categories' names, and the working calendar
-     * its deadline counts in.
+     * What a case's page shows, read over one connection (the case's log read once, not once per part): the case as
+     * the caller may see it, the actions open to them now, its attachments, the categories' names, and the working
+     * calendar its deadline counts in.
      */
     public record Overview(Detail detail, java.util.Set<String> actions, List<Attachment> attachments, List<Category> categories,
                            WorkingCalendar calendar) {

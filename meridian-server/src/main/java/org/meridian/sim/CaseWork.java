@@ -70,8 +70,8 @@ public final class CaseWork implements AutoCloseable {
 
     private CaseWork(Options options) {
         this.options = options;
-        // Only the city's districts are needed here (where the citizens report from): the same plan without its
-        // sensors, which in a city of 100,000 were a second copy of 25 MB the heap kept for nothing.
+        // Only the city's districts are needed here (where the citizens report from): the same plan with the fewest
+        // sensors (one of each kind); in a city of 100,000 the full plan was a second copy of 25 MB kept for nothing.
         this.plan = new CityPlan(options.seed(), 0);
         this.random = new Random(options.seed() ^ 0x5eed);
     }

@@ -60,6 +60,12 @@ class CasePageTest {
         // The road runs east–west through the place: its line is drawn at the place's height.
         assertThat(html).containsPattern(Pattern.compile("class=\"road\" d=\"M-?\\d+\\.\\d 160\\.0 L\\d+\\.\\d 160\\.0\""));
         assertThat(html).contains("href=\"/ops?at=30.250000,120.150000\"");
+        // Roads published on a 1 km grid are drawn as the public gets them: the line moves off the place's height.
+        ok(operator.put("/sharing/v1/datasets/Road", """
+                {"owner": "planning", "title": "Roads", "published": true, "openData": {"gridMeters": 1000}}""").tenant(tenant));
+        String coarse = dispatcher.get("/ops/cases/" + id).body();
+        assertThat(count(coarse, "class=\"road\"")).isEqualTo(1);
+        assertThat(coarse).doesNotContainPattern(Pattern.compile("class=\"road\" d=\"M-?\\d+\\.\\d 160\\.0 L"));
         // No map library is loaded for it, and the page still offers what the dispatcher may do now.
         assertThat(html).doesNotContain("leaflet.js").contains("data-action=\"register\"").contains("A hole on Wensan Road");
 

@@ -42,10 +42,10 @@ public final class LogEventBus implements EventBus {
      *                  misses what was trimmed, and is told in the log)
      * @param floor how long an event is kept at least, even when every consumer has passed it
      * @param batch how many positions (writing transactions) a handler gets at most at once
-     * @param chars how much event text a handler gets at most at once, past its first position. A position holds one
-     *              writing transaction's events, each with its entity: a batch of measurements is about a megabyte,
-     *              and a hundred of them read at once by a consumer behind (the rules, in a city of 100,000 sensors)
-     *              filled a 384 MB heap with their parsed trees, and the collector thrashed
+     * @param chars how much event text a handler gets at most at once (a single larger position whole). A position
+     *              holds one writing transaction's events, each with its entity: a batch of measurements is about a
+     *              megabyte, and a hundred of them read at once by a consumer behind (the rules, in a city of 100,000
+     *              sensors) filled a 384 MB heap with their parsed trees, and the collector thrashed
      * @param poll how often a consumer looks for events committed on other nodes
      */
     public record Options(Duration retention, Duration floor, int batch, long chars, Duration poll) {
@@ -268,6 +268,7 @@ public final class LogEventBus implements EventBus {
                     connection.commit();
                 } catch (SQLException e) {
                     connection.rollback();
+                    more = false;
                     if (SERIALIZATION_FAILURE.equals(e.getSQLState())) {
                         return; // another node moved this consumer since the snapshot: it consumes now
                     }
@@ -275,6 +276,7 @@ public final class LogEventBus implements EventBus {
                 } catch (Exception | Error e) {
                     // An Error too (a handler out of memory): rolled back here, it is what the log shows, not a failure
                     // to reset the isolation of a transaction still open.
+                    more = false;
                     connection.rollback();
                     throw e;
                 } finally {
@@ -344,13 +346,17 @@ public final class LogEventBus implements EventBus {
                 select.setInt(4, options.batch());
                 // A few rows a round trip (the transaction is open, so the driver keeps a cursor): reading stops at the
                 // text budget without having fetched the rest.
-                select.setFetchSize(2);
+                select.setFetchSize(8);
                 try (ResultSet rows = select.executeQuery()) {
                     while (rows.next()) {
                         rowsRead++;
                         long position = rows.getLong(1);
                         java.time.Instant recorded = rows.getTimestamp(3).toInstant();
                         String row = rows.getString(2);
+                        if (row != null && !events.isEmpty() && chars + row.length() > options.chars()) {
+                            more = true; // this position comes first in the next read
+                            break;
+                        }
                         if (row == null || marker != null && !row.contains(marker)) {
                             // Where the stream is, for the position this consumer stores.
                             events.add(new Event(position, 0, "", "", "", "", null, recorded));
@@ -364,10 +370,6 @@ public final class LogEventBus implements EventBus {
                                     payload == null || payload.isNull() ? null : payload, recorded));
                         }
                         chars += row.length();
-                        if (chars >= options.chars()) {
-                            more = true;
-                            break;
-                        }
                     }
                 }
             }

@@ -2,7 +2,6 @@ package org.meridian.sharing.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.DoubleNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.config.RoutesConfig;
@@ -43,7 +42,6 @@ import org.meridian.sharing.SharingError;
  */
 public final class OpenDataRoutes implements Routes {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-    private static final double METERS_PER_DEGREE = 111_320;
 
     private final Sharing sharing;
     private final EntityService entities;
@@ -100,7 +98,7 @@ public final class OpenDataRoutes implements Routes {
             ObjectNode rendered = EntityRenderer.render(entity, exchange.context(), new RenderOptions(RenderOptions.Format.KEY_VALUES,
                     false, null, null, null));
             if (dataset.openGridMeters() != null) {
-                roundPoints(rendered, dataset.openGridMeters());
+                org.meridian.sharing.OpenGrid.round(rendered, dataset.openGridMeters());
             }
             if (dataset.openHourly()) {
                 averaged(rendered, entity, hourly.getOrDefault(entity.id(), Map.of()), exchange);
@@ -167,36 +165,6 @@ public final class OpenDataRoutes implements Routes {
             return true;
         } catch (NumberFormatException e) {
             return false;
-        }
-    }
-
-    /**
-     * Rounds every coordinate of every GeoJSON geometry in the value (points, lines, polygons, collections, and the
-     * arrays of multi-instance attributes) to the grid, about {@code meters} on the ground.
-     */
-    static void roundPoints(JsonNode value, int meters) {
-        if (value instanceof ArrayNode array) {
-            array.forEach(element -> roundPoints(element, meters));
-        } else if (value instanceof ObjectNode object) {
-            if (object.get("coordinates") instanceof ArrayNode coordinates) {
-                roundCoordinates(coordinates, meters / METERS_PER_DEGREE);
-            }
-            object.properties().forEach(member -> {
-                if (!member.getKey().equals("coordinates")) {
-                    roundPoints(member.getValue(), meters);
-                }
-            });
-        }
-    }
-
-    private static void roundCoordinates(ArrayNode coordinates, double step) {
-        for (int i = 0; i < coordinates.size(); i++) {
-            JsonNode element = coordinates.get(i);
-            if (element instanceof ArrayNode nested) {
-                roundCoordinates(nested, step);
-            } else if (element.isNumber()) {
-                coordinates.set(i, DoubleNode.valueOf(Math.round(element.asDouble() / step) * step));
-            }
         }
     }
 }
