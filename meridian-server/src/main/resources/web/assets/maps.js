@@ -1,6 +1,6 @@
-// The map library, loaded once the page is shown: a page's text and forms do not wait for Leaflet (its parse and start
-// held a page's DOM-ready back by 0.1–0.4 s on a busy machine); each map, with what its script draws beside it (the
-// operations centre's live alarms), starts when it arrives. The report form's place fields work without it.
+// The map library, loaded once the page is shown: a page's text, forms and live alarms do not wait for Leaflet (its
+// parse and start held a page's DOM-ready back by 0.1–0.4 s on a busy machine); each map starts when it arrives, and
+// the page works without it (the report form's place fields, the operations centre's alarms).
 (function () {
   'use strict';
   var source = document.currentScript.getAttribute('data-leaflet');

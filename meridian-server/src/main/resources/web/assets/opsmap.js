@@ -4,11 +4,22 @@
 (function () {
   'use strict';
   var element = document.getElementById('city-map');
-  if (!element || !window.meridianLeaflet) { return; }
-  window.meridianLeaflet(start);
+  if (!element) { return; }
+  // The map once Leaflet has arrived (null before): the live alarms start at once and do not wait for it.
+  var map = null;
+
+  function getJson(url) {
+    return fetch(url, { headers: { Accept: 'application/json' }, credentials: 'same-origin' }).then(function (response) {
+      if (response.status === 401) { window.location.assign('/sign-in?next=' + encodeURIComponent(location.pathname)); }
+      return response.ok ? response.json() : null;
+    });
+  }
+
+  alarms();
+  if (window.meridianLeaflet) { window.meridianLeaflet(start); }
 
   function start() {
-    var map = L.map(element, { preferCanvas: true, zoomSnap: 0.5 }).setView([30.27, 120.15], 12);
+    map = L.map(element, { preferCanvas: true, zoomSnap: 0.5 }).setView([30.27, 120.15], 12);
     // A place asked for (?at=latitude,longitude, as a case page links here): shown close up and marked, instead of the
     // whole city.
     var asked = /^\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$/
@@ -23,13 +34,6 @@
     element.meridianMap = map;
     var renderer = L.canvas({ padding: 0.3 });
     var COLOURS = { good: '#1a7f37', fair: '#bf8700', poor: '#d1242f', bad: '#82071e', stale: '#8c959f', plain: '#0b5cad' };
-
-    function getJson(url) {
-      return fetch(url, { headers: { Accept: 'application/json' }, credentials: 'same-origin' }).then(function (response) {
-        if (response.status === 401) { window.location.assign('/sign-in?next=' + encodeURIComponent(location.pathname)); }
-        return response.ok ? response.json() : null;
-      });
-    }
 
     // The city itself: districts and roads, from its open data.
     function base(url, style, fit) {
@@ -322,8 +326,10 @@
       });
     }
     listen();
+  }
 
-    // ---- live alarms ----
+  // The live alarms: open episodes now, then each step as the server says it.
+  function alarms() {
     var list = document.getElementById('alarms');
     var dot = document.getElementById('live-state');
     function alarmItem(step, context) {
@@ -341,7 +347,7 @@
       if (context.location && context.location.coordinates) {
         item.tabIndex = 0;
         item.addEventListener('click', function () {
-          map.setView([context.location.coordinates[1], context.location.coordinates[0]], 15);
+          if (map) { map.setView([context.location.coordinates[1], context.location.coordinates[0]], 15); }
         });
       }
       return item;
@@ -365,13 +371,13 @@
       });
     }).catch(function () {});
     if (window.EventSource) {
-      var alarms = new EventSource('/rules/v1/alarms');
-      alarms.onopen = function () { dot.classList.add('on'); };
-      alarms.onerror = function () { dot.classList.remove('on'); };
+      var feed = new EventSource('/rules/v1/alarms');
+      feed.onopen = function () { dot.classList.add('on'); };
+      feed.onerror = function () { dot.classList.remove('on'); };
       ['opened', 'escalated', 'cleared'].forEach(function (step) {
-        alarms.addEventListener(step, function (event) { show(step, JSON.parse(event.data)); });
+        feed.addEventListener(step, function (event) { show(step, JSON.parse(event.data)); });
       });
-      alarms.addEventListener('missed', function () { window.location.reload(); });
+      feed.addEventListener('missed', function () { window.location.reload(); });
     }
   }
 }());

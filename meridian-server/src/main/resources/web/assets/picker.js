@@ -27,6 +27,22 @@
       window.location.assign(category.getAttribute('data-reload') + encodeURIComponent(category.value));
     });
   }
+  // The phone's position fills the place at once, and is marked on the map once there is one.
+  var placed = null;
+  var locate = document.getElementById('locate');
+  if (locate && latitude && longitude) {
+    if (!navigator.geolocation) { locate.hidden = true; }
+    locate.addEventListener('click', function () {
+      navigator.geolocation.getCurrentPosition(function (position) {
+        if (placed) {
+          placed(position.coords.latitude, position.coords.longitude, true);
+        } else {
+          latitude.value = position.coords.latitude.toFixed(6);
+          longitude.value = position.coords.longitude.toFixed(6);
+        }
+      });
+    });
+  }
   if (!element || !window.meridianLeaflet) { return; }
   window.meridianLeaflet(drawMap);
 
@@ -66,14 +82,6 @@
     if (latitude.value && longitude.value && !isNaN(+latitude.value) && !isNaN(+longitude.value)) {
       place(+latitude.value, +longitude.value, true);
     }
-    var locate = document.getElementById('locate');
-    if (locate) {
-      if (!navigator.geolocation) { locate.hidden = true; }
-      locate.addEventListener('click', function () {
-        navigator.geolocation.getCurrentPosition(function (position) {
-          place(position.coords.latitude, position.coords.longitude, true);
-        });
-      });
-    }
+    placed = place;
   }
 }());

@@ -29,8 +29,8 @@ import org.meridian.testing.Api;
 /**
  * What keeps rules useful and safe, seen over HTTP: who hears of an episode (an HTTP receiver, though another is dead;
  * the operations centre's live alarm stream), a clear by hand undoing what the episode did, cascades longer than
- * allowed refused, a rule firing without bound disabled with its episodes ended, and a rule losing the data its
- * department is no longer granted.
+ * allowed refused, a rule firing without bound or failing as it decides disabled (and the others going on), and a rule
+ * losing the data its department is no longer granted.
  */
 class RuleGuardsTest extends FloodCity {
 
@@ -224,6 +224,50 @@ class RuleGuardsTest extends FloodCity {
         JsonNode ended = city.ok(dispatcher.get("/rules/v1/episodes/" + first.path("id").asText()));
         assertThat(ended.path("state").asText()).isEqualTo("cleared");
         await(operator, alert, a -> a.path("data").path("state").asText().equals("cleared"));
+    }
+
+    @Test
+    void aRuleThatFailsAtRunTimeIsDisabledAndReportedAndTheOthersGoOn() throws Exception {
+        // The tenant's working hours damaged in the database (no request can store an hour 25:99): the rule that asks
+        // for them fails as it decides, and the rule that does not goes on.
+        try (java.sql.Connection connection = org.meridian.testing.TestServer.dataSource().getConnection();
+             java.sql.PreparedStatement damage = connection.prepareStatement(
+                     "INSERT INTO case_working_hours (tenant, windows) VALUES (?, '[[\"25:99\", \"26:00\"]]'::jsonb)")) {
+            damage.setString(1, tenant);
+            damage.executeUpdate();
+        }
+        assertThat(postRule(waterAdmin, """
+                id: after-hours-water
+                name: High water out of working hours
+                department: water
+                when:
+                  per: entity
+                  all:
+                    - {type: FloodMonitoring, attribute: waterLevel, above: 30}
+                    - {workingHours: false}
+                then:
+                  - raiseAlert: {category: weather}
+                """).status()).isEqualTo(201);
+        assertThat(postRule(waterAdmin, """
+                id: high-water
+                name: Any gauge above 30 cm
+                department: water
+                when:
+                  per: entity
+                  all:
+                    - {type: FloodMonitoring, attribute: waterLevel, above: 30}
+                then:
+                  - raiseAlert: {category: weather}
+                """).status()).isEqualTo(201);
+        city.ok(waterAdmin.post("/rules/v1/rules/after-hours-water/enable", ""));
+        city.ok(waterAdmin.post("/rules/v1/rules/high-water/enable", ""));
+
+        reading("urn:ngsi-ld:FloodMonitoring:wensan", "waterLevel", 42, Instant.now());
+        JsonNode failed = await(waterAdmin, "/rules/v1/rules/after-hours-water", r -> !r.path("enabled").asBoolean());
+        assertThat(failed.path("problem").asText()).contains("failed at run time").contains("25:99");
+        JsonNode open = await(dispatcher, "/rules/v1/episodes?open=true", list -> list.size() == 1).get(0);
+        assertThat(open.path("rule").asText()).as("the other rule went on").isEqualTo("high-water");
+        assertThat(city.ok(waterAdmin.get("/rules/v1/rules/high-water")).path("enabled").asBoolean()).isTrue();
     }
 
     @Test
