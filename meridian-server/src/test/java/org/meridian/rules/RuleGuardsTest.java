@@ -34,6 +34,19 @@ import org.meridian.testing.Api;
  */
 class RuleGuardsTest extends FloodCity {
 
+    /** An alert for each gauge above 30 cm. */
+    private static final String HIGH_WATER = """
+            id: high-water
+            name: Any gauge above 30 cm
+            department: water
+            when:
+              per: entity
+              all:
+                - {type: FloodMonitoring, attribute: waterLevel, above: 30}
+            then:
+              - raiseAlert: {category: weather}
+            """;
+
     /** One server-sent event. */
     private record Sent(String name, String id, JsonNode data) {
     }
@@ -191,18 +204,7 @@ class RuleGuardsTest extends FloodCity {
 
     @Test
     void aRuleFiringWithoutBoundIsDisabledAndItsOpenEpisodesEnd() throws Exception {
-        String perGauge = """
-                id: high-water
-                name: Any gauge above 30 cm
-                department: water
-                when:
-                  per: entity
-                  all:
-                    - {type: FloodMonitoring, attribute: waterLevel, above: 30}
-                then:
-                  - raiseAlert: {category: weather}
-                """;
-        assertThat(postRule(waterAdmin, perGauge).status()).isEqualTo(201);
+        assertThat(postRule(waterAdmin, HIGH_WATER).status()).isEqualTo(201);
         city.ok(waterAdmin.post("/rules/v1/rules/high-water/enable", ""));
         reading("urn:ngsi-ld:FloodMonitoring:wensan", "waterLevel", 42, Instant.now());
         JsonNode first = await(dispatcher, "/rules/v1/episodes?open=true", list -> list.size() == 1).get(0);
@@ -248,17 +250,7 @@ class RuleGuardsTest extends FloodCity {
                 then:
                   - raiseAlert: {category: weather}
                 """).status()).isEqualTo(201);
-        assertThat(postRule(waterAdmin, """
-                id: high-water
-                name: Any gauge above 30 cm
-                department: water
-                when:
-                  per: entity
-                  all:
-                    - {type: FloodMonitoring, attribute: waterLevel, above: 30}
-                then:
-                  - raiseAlert: {category: weather}
-                """).status()).isEqualTo(201);
+        assertThat(postRule(waterAdmin, HIGH_WATER).status()).isEqualTo(201);
         city.ok(waterAdmin.post("/rules/v1/rules/after-hours-water/enable", ""));
         city.ok(waterAdmin.post("/rules/v1/rules/high-water/enable", ""));
 
