@@ -26,6 +26,13 @@ public record Category(String tenant, String code, String name, String kind, Str
         this(tenant, code, name, kind, parent, description, limits, open, List.of());
     }
 
+    /** The categories' names by code, in the order given (what pages and lists show for a code). */
+    public static Map<String, String> namesByCode(List<Category> categories) {
+        Map<String, String> names = new java.util.LinkedHashMap<>();
+        categories.forEach(category -> names.put(category.code(), category.name()));
+        return names;
+    }
+
     /** The working hours a case of this urgency may spend in the state, or null: no limit. */
     public Double limit(String urgency, CaseState state) {
         Map<String, Double> byState = limits.get(urgency);

@@ -56,9 +56,7 @@ public final class PublicCases {
 
     /** The names of the tenant's categories by code (a public category's group is its top-level class's name). */
     public Map<String, String> groups(String tenant) {
-        Map<String, String> names = new java.util.HashMap<>();
-        transactions.readOnly(connection -> catalogue.categories(connection, tenant)).forEach(c -> names.put(c.code(), c.name()));
-        return names;
+        return Category.namesByCode(transactions.readOnly(connection -> catalogue.categories(connection, tenant)));
     }
 
     /**

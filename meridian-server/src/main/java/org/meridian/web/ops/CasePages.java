@@ -8,7 +8,6 @@ import io.javalin.http.Context;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -16,6 +15,7 @@ import org.meridian.cases.CaseError;
 import org.meridian.cases.CaseService;
 import org.meridian.cases.CaseState;
 import org.meridian.cases.CaseSummary;
+import org.meridian.cases.Category;
 import org.meridian.cases.WorkingCalendar;
 import org.meridian.cases.http.CaseRoutes;
 import org.meridian.core.error.MeridianException;
@@ -100,7 +100,7 @@ public final class CasePages implements Routes {
         model.put("columns", columns);
         model.put("show", mine ? "mine" : overdue ? "overdue" : "all");
         model.put("truncated", listed.size() == BOARD_LIMIT);
-        model.put("categories", categories(caller));
+        model.put("categories", Category.namesByCode(cases.categories(caller)));
         pages.render(http, "ops/board.jte", model);
     }
 
@@ -119,7 +119,7 @@ public final class CasePages implements Routes {
         model.put("actions", overview.actions());
         model.put("attachments", overview.attachments());
         model.put("departments", administration.departmentNames(caller.tenant()));
-        model.put("categories", names(overview.categories()));
+        model.put("categories", Category.namesByCode(overview.categories()));
         model.put("failedAction", failedAction);
         model.put("error", error);
         model.put("map", places.around(caller.tenant(), detail.view().longitude(), detail.view().latitude()));
@@ -127,16 +127,6 @@ public final class CasePages implements Routes {
         model.put("hoursLeft", deadline == null || detail.view().state() == CaseState.CLOSED ? null
                 : Math.round(overview.calendar().workingHoursBetween(clock.instant(), deadline) * 10) / 10.0);
         pages.render(http, "ops/case.jte", model);
-    }
-
-    private Map<String, String> categories(Caller caller) {
-        return names(cases.categories(caller));
-    }
-
-    private static Map<String, String> names(List<org.meridian.cases.Category> categories) {
-        Map<String, String> names = new LinkedHashMap<>();
-        categories.forEach(category -> names.put(category.code(), category.name()));
-        return names;
     }
 
     /** The fields each action's form may send (others are not read). */

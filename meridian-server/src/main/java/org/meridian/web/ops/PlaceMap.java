@@ -84,6 +84,7 @@ public final class PlaceMap {
     public Drawing around(String tenant, double longitude, double latitude) {
         Frame frame = new Frame(longitude, latitude);
         Geometry view = GeoJson.factory().toGeometry(frame.margin());
+        Geometry shown = GeoJson.factory().toGeometry(frame.view());
         Caller anyone = Caller.anonymous(tenant);
         Map<String, Dataset> published = new HashMap<>();
         List<Entity> districts = List.of();
@@ -103,21 +104,13 @@ public final class PlaceMap {
             if (seen == null) {
                 continue;
             }
-            StringBuilder path = new StringBuilder();
-            for (int i = 0; i < seen.getNumGeometries(); i++) {
-                if (seen.getGeometryN(i) instanceof Polygon polygon) {
-                    frame.ring(path, polygon.getExteriorRing().getCoordinates());
-                    for (int hole = 0; hole < polygon.getNumInteriorRing(); hole++) {
-                        frame.ring(path, polygon.getInteriorRingN(hole).getCoordinates());
-                    }
-                }
-            }
+            String path = frame.path(seen);
             if (!path.isEmpty()) {
-                areas.add(path.toString().strip());
+                areas.add(path);
             }
             String text = text(district, name);
             try {
-                Geometry inside = seen.intersection(GeoJson.factory().toGeometry(frame.view()));
+                Geometry inside = seen.intersection(shown);
                 if (text != null && !inside.isEmpty() && inside.getArea() >= LABELLED_SHARE * frame.view().getArea()) {
                     Point at = inside.getInteriorPoint();
                     labels.add(new Label(text, frame.x(at.getX()), frame.y(at.getY())));
@@ -132,14 +125,9 @@ public final class PlaceMap {
             if (seen == null) {
                 continue;
             }
-            StringBuilder path = new StringBuilder();
-            for (int i = 0; i < seen.getNumGeometries(); i++) {
-                if (seen.getGeometryN(i) instanceof LineString line) {
-                    frame.line(path, line.getCoordinates());
-                }
-            }
+            String path = frame.path(seen);
             if (!path.isEmpty()) {
-                lines.add(path.toString().strip());
+                lines.add(path);
             }
         }
         return new Drawing(areas, lines, labels, frame.x(longitude), frame.y(latitude), 500, Frame.number(500 * frame.unitsPerMeter),
@@ -227,6 +215,25 @@ public final class PlaceMap {
 
         String y(double lat) {
             return number(HEIGHT / 2.0 - (lat - latitude) * METERS_PER_DEGREE * unitsPerMeter);
+        }
+
+        /** SVG path data for the shape's polygons (each ring closed) and lines; points are not drawn. */
+        String path(Geometry shape) {
+            StringBuilder path = new StringBuilder();
+            for (int i = 0; i < shape.getNumGeometries(); i++) {
+                switch (shape.getGeometryN(i)) {
+                    case Polygon polygon -> {
+                        ring(path, polygon.getExteriorRing().getCoordinates());
+                        for (int hole = 0; hole < polygon.getNumInteriorRing(); hole++) {
+                            ring(path, polygon.getInteriorRingN(hole).getCoordinates());
+                        }
+                    }
+                    case LineString line -> line(path, line.getCoordinates());
+                    default -> {
+                    }
+                }
+            }
+            return path.toString().strip();
         }
 
         void ring(StringBuilder path, Coordinate[] ring) {

@@ -79,7 +79,7 @@ public final class PortalPages implements Routes {
         model.put("page", pages.page(http));
         model.put("mine", FollowCodes.remembered(http).keySet().stream().toList());
         model.put("recent", recent);
-        model.put("categories", names(published.services(Pages.tenant(http))));
+        model.put("categories", Category.namesByCode(published.services(Pages.tenant(http))));
         model.put("number", number);
         model.put("error", error);
         pages.render(http, "portal/home.jte", model);
@@ -94,15 +94,6 @@ public final class PortalPages implements Routes {
         return new PublicReport(one.view().id(), one.view().category(),
                 description.length() > 120 ? description.substring(0, 120) + "…" : description, one.view().state().id(),
                 one.view().createdAt());
-    }
-
-    /** The public categories' names by code (read once per request: pass the list read). */
-    private static Map<String, String> names(List<Category> categories) {
-        Map<String, String> names = new LinkedHashMap<>();
-        for (Category category : categories) {
-            names.put(category.code(), category.name());
-        }
-        return names;
     }
 
     // ---- near a place ----
@@ -146,7 +137,7 @@ public final class PortalPages implements Routes {
         model.put("asked", asked && error.isEmpty());
         model.put("error", error);
         model.put("reports", found);
-        model.put("categories", names(published.services(Pages.tenant(http))));
+        model.put("categories", Category.namesByCode(published.services(Pages.tenant(http))));
         pages.render(http, "portal/nearby.jte", model);
     }
 
@@ -197,7 +188,7 @@ public final class PortalPages implements Routes {
     private void showForm(Context http, Draft draft, List<Category> categories) {
         Map<String, Object> model = new HashMap<>();
         model.put("page", pages.page(http));
-        model.put("categories", names(categories));
+        model.put("categories", Category.namesByCode(categories));
         model.put("draft", draft);
         model.put("questions", questionsOf(categories, draft.category()));
         pages.render(http, "portal/report.jte", model);
@@ -228,7 +219,7 @@ public final class PortalPages implements Routes {
                 errors.put("answer." + question.code(), "report.error.required");
             }
         }
-        if (!names(categories).containsKey(category)) {
+        if (!Category.namesByCode(categories).containsKey(category)) {
             errors.put("category", "report.error.category");
         }
         if (description.isEmpty()) {
@@ -351,7 +342,7 @@ public final class PortalPages implements Routes {
         Map<String, Object> model = new HashMap<>();
         model.put("page", pages.page(http));
         model.put("view", detail.view());
-        model.put("category", names(published.services(Pages.tenant(http))).getOrDefault(detail.view().category(), detail.view().category()));
+        model.put("category", Category.namesByCode(published.services(Pages.tenant(http))).getOrDefault(detail.view().category(), detail.view().category()));
         model.put("steps", steps);
         model.put("errors", errors);
         String code = FollowCodes.remembered(http).get(detail.view().id());
