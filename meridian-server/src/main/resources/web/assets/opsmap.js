@@ -62,11 +62,16 @@
         ['ServiceRequest', 'Alert', 'RoadSegment', 'FloodMonitoring', 'AirQualityObserved'];
     toggles.forEach(function (toggle) { toggle.checked = saved.indexOf(toggle.value) >= 0; });
 
-    function grade(toggle, point) {
+    // A layer's scale (its levels, or the values that are bad), read from its toggle once per drawing, not per point.
+    function scale(toggle) {
+      return { levels: JSON.parse(toggle.getAttribute('data-levels')), bad: toggle.getAttribute('data-bad').split(',').filter(Boolean) };
+    }
+
+    function grade(scale, point) {
       if (point.stale) { return 'stale'; }
       var value = point.value;
-      var levels = JSON.parse(toggle.getAttribute('data-levels'));
-      var bad = toggle.getAttribute('data-bad').split(',').filter(Boolean);
+      var levels = scale.levels;
+      var bad = scale.bad;
       if (levels.length && typeof value === 'number') {
         var i = 0;
         while (i < levels.length && value > levels[i]) { i++; }
@@ -78,30 +83,59 @@
 
     function caseNumber(id) { return id.substring(id.lastIndexOf(':') + 1); }
 
-    // Every point and cluster of every layer is drawn by one canvas of our own, in one pass: no object per marker, so a
-    // layer of hundreds of dots costs a loop, not hundreds of Leaflet layers made, added and hit-tested. During a drag the
-    // canvas moves with the map; it is drawn again when the map stops, and when a layer's data arrives while it is still
-    // (once per frame).
+    // Every point and cluster of every layer is drawn on one canvas of our own: no object per marker, so a layer of
+    // hundreds of dots costs a loop, not hundreds of Leaflet layers made, added and hit-tested. A worker (dots.js) paints
+    // them into a bitmap, shown when it arrives where the view was when it was asked for: the page's main thread, which
+    // draws the frames of a drag, only works out where the dots go. During a drag the canvas moves with the map; it is
+    // painted again when the map stops, and when a layer's data arrives while it is still.
+    var painter = document.querySelector('script[src$="/dots.js"]');
     var DotLayer = L.Layer.extend({
       onAdd: function (m) {
         this._sets = this._sets || {};
         this._order = this._order || [];
-        this._canvas = L.DomUtil.create('canvas', 'dot-layer leaflet-zoom-hide');
+        this._jobs = {};
+        this._asked = 0;
         // A pane of its own above the districts and roads (drawn by Leaflet's canvas in the overlay pane), below tooltips.
-        var pane = m.getPane('dots') || m.createPane('dots');
-        pane.style.zIndex = 450;
-        pane.appendChild(this._canvas);
+        this._pane = m.getPane('dots') || m.createPane('dots');
+        this._pane.style.zIndex = 450;
+        this._worker = null;
+        if (painter && window.Worker && window.OffscreenCanvas && OffscreenCanvas.prototype.transferToImageBitmap) {
+          try {
+            this._worker = new Worker(painter.src);
+            this._worker.onmessage = L.Util.bind(this._painted, this);
+            this._worker.onerror = L.Util.bind(this._workerless, this);
+          } catch (e) {
+            this._worker = null;
+          }
+        }
+        this._makeCanvas();
         m.on('moveend zoomend resize viewreset', this._reset, this);
         m.on('movestart', this._still, this);
         this._reset();
       },
       onRemove: function (m) {
         L.DomUtil.remove(this._canvas);
+        if (this._worker) { this._worker.terminate(); }
         m.off('moveend zoomend resize viewreset', this._reset, this);
         m.off('movestart', this._still, this);
       },
-      // While the map moves the canvas moves with it as drawn; data arriving then is drawn when it stops (moveend
-      // resets and draws), not mid-drag, where a redraw costs a frame and puts the dots off by the distance dragged.
+      // A canvas shows either the worker's bitmaps or the page's own painting, never both (one context per canvas).
+      _makeCanvas: function () {
+        if (this._canvas) { L.DomUtil.remove(this._canvas); }
+        this._canvas = L.DomUtil.create('canvas', 'dot-layer leaflet-zoom-hide', this._pane);
+        this._bitmaps = this._worker ? this._canvas.getContext('bitmaprenderer') : null;
+        if (!this._bitmaps && this._worker) { this._worker.terminate(); this._worker = null; }
+        this._shownZoom = null;
+        this._canvas.style.visibility = 'hidden';
+      },
+      // The worker could not start (or failed): the page paints the dots itself from now on.
+      _workerless: function () {
+        if (this._worker) { this._worker.terminate(); }
+        this._worker = null;
+        this._busy = false;
+        this._makeCanvas();
+        this._paint();
+      },
       _still: function () { this._moving = true; },
       set: function (type, dots) {
         if (!this._sets[type]) { this._order.push(type); }
@@ -109,8 +143,8 @@
         this._schedule();
       },
       clear: function (type) { delete this._sets[type]; this._schedule(); },
-      // Layers arrive one after another: their drawing waits for a quiet moment (60 ms without another, 250 ms at most)
-      // so that a moved map is drawn once or twice, not once per layer.
+      // Layers arrive one after another: their painting waits for a quiet moment (60 ms without another, 250 ms at most)
+      // so that a moved map is painted once or twice, not once per layer.
       _schedule: function () {
         var self = this;
         var now = Date.now();
@@ -120,74 +154,108 @@
         self._timer = setTimeout(function () {
           self._firstAsked = 0;
           if (self._frame) { return; }
-          self._frame = L.Util.requestAnimFrame(function () { self._frame = null; if (!self._moving) { self._draw(); } });
+          self._frame = L.Util.requestAnimFrame(function () { self._frame = null; if (!self._moving) { self._paint(); } });
         }, wait);
       },
       _reset: function () {
         this._moving = false;
-        var size = this._map.getSize();
-        var ratio = window.devicePixelRatio || 1;
-        this._canvas.width = size.x * ratio;
-        this._canvas.height = size.y * ratio;
-        this._canvas.style.width = size.x + 'px';
-        this._canvas.style.height = size.y + 'px';
-        L.DomUtil.setPosition(this._canvas, this._map.containerPointToLayerPoint([0, 0]));
-        this._draw();
+        // Dots painted at another zoom would stand in the wrong places until the new painting arrives.
+        if (this._shownZoom !== this._map.getZoom()) { this._canvas.style.visibility = 'hidden'; }
+        this._paint();
       },
-      // A dot of each look is drawn once into a little bitmap, then copied where each dot goes: copying a bitmap is far
-      // cheaper than filling a circle, and the browser may be rendering without a GPU.
-      _sprite: function (fill, alpha, r) {
-        var key = fill + '|' + alpha + '|' + r;
-        this._sprites = this._sprites || {};
-        var sprite = this._sprites[key];
-        if (!sprite) {
-          var ratio = window.devicePixelRatio || 1;
-          var side = 2 * r + 2;
-          sprite = this._sprites[key] = document.createElement('canvas');
-          sprite.width = sprite.height = Math.ceil(side * ratio);
-          var c = sprite.getContext('2d');
-          c.scale(ratio, ratio);
-          c.beginPath();
-          c.arc(r + 1, r + 1, r, 0, 2 * Math.PI);
-          c.globalAlpha = alpha;
-          c.fillStyle = fill;
-          c.fill();
-          c.globalAlpha = 1;
-          c.lineWidth = 1;
-          c.strokeStyle = '#fff';
-          c.stroke();
+      // Where a dot is at this zoom, in the map's absolute pixels: worked out once per dot and zoom, not at every painting.
+      _place: function (dot, zoom) {
+        if (dot.z !== zoom) {
+          var p = this._map.project([dot.lat, dot.lon], zoom);
+          dot.px = p.x;
+          dot.py = p.y;
+          dot.z = zoom;
         }
-        return sprite;
       },
-      _draw: function () {
+      // The view's top left corner in the map's absolute pixels.
+      _corner: function () {
+        var corner = this._map.containerPointToLayerPoint([0, 0]);
+        var origin = this._map.getPixelOrigin();
+        return { layer: corner, x: corner.x + origin.x, y: corner.y + origin.y };
+      },
+      _paint: function () {
         if (!this._map) { return; }
-        var ctx = this._canvas.getContext('2d');
-        var ratio = window.devicePixelRatio || 1;
-        ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
-        ctx.clearRect(0, 0, this._canvas.width, this._canvas.height);
+        // One painting at a time in the worker; asked again meanwhile, the next one is of the view as it is then.
+        if (this._busy) { this._again = true; return; }
         var m = this._map;
+        var zoom = m.getZoom();
         var size = m.getSize();
+        var corner = this._corner();
+        var styles = [];
+        var looks = {};
+        var points = [];
         var self = this;
         this._order.forEach(function (type) {
           (self._sets[type] || []).forEach(function (dot) {
-            var p = m.latLngToContainerPoint([dot.lat, dot.lon]);
-            dot.x = p.x;
-            dot.y = p.y;
-            if (p.x < -dot.r || p.y < -dot.r || p.x > size.x + dot.r || p.y > size.y + dot.r) { return; }
-            var sprite = self._sprite(dot.fill, dot.alpha, dot.r);
-            ctx.drawImage(sprite, p.x - dot.r - 1, p.y - dot.r - 1, 2 * dot.r + 2, 2 * dot.r + 2);
+            self._place(dot, zoom);
+            var x = dot.px - corner.x;
+            var y = dot.py - corner.y;
+            if (x < -dot.r || y < -dot.r || x > size.x + dot.r || y > size.y + dot.r) { return; }
+            var look = looks[dot.look];
+            if (look === undefined) {
+              look = looks[dot.look] = styles.length;
+              styles.push({ fill: dot.fill, alpha: dot.alpha, r: dot.r });
+            }
+            points.push(x, y, look);
           });
         });
+        var ratio = window.devicePixelRatio || 1;
+        var view = { corner: corner.layer, zoom: zoom, size: size };
+        var job = { id: ++this._asked, width: size.x, height: size.y, ratio: ratio, styles: styles, points: new Float32Array(points) };
+        if (this._worker) {
+          this._busy = true;
+          this._jobs[job.id] = view;
+          this._worker.postMessage(job, [job.points.buffer]);
+          return;
+        }
+        this._canvas.width = Math.round(size.x * ratio);
+        this._canvas.height = Math.round(size.y * ratio);
+        window.meridianPaintDots(this._canvas.getContext('2d'), size.x, size.y, ratio, styles, job.points);
+        this._show(view);
+      },
+      _painted: function (event) {
+        var view = this._jobs[event.data.id];
+        delete this._jobs[event.data.id];
+        this._busy = false;
+        // A painting of another zoom is of no use: the one for this zoom is asked for by the zoom's end.
+        if (view && this._map && view.zoom === this._map.getZoom()) {
+          this._bitmaps.transferFromImageBitmap(event.data.bitmap);
+          this._show(view);
+        } else {
+          event.data.bitmap.close();
+        }
+        if (this._again && !this._moving) {
+          this._again = false;
+          this._paint();
+        }
+      },
+      // The painting placed where its view was: right however far the map has moved since, as the canvas moves with it.
+      _show: function (view) {
+        this._canvas.style.width = view.size.x + 'px';
+        this._canvas.style.height = view.size.y + 'px';
+        L.DomUtil.setPosition(this._canvas, view.corner);
+        this._canvas.style.visibility = '';
+        this._shownZoom = view.zoom;
       },
       // The dot under a point of the screen (the last drawn wins, as it is on top), or null.
       at: function (point) {
+        var zoom = this._map.getZoom();
+        var corner = this._corner();
+        var x = point.x + corner.x;
+        var y = point.y + corner.y;
         var found = null;
         var self = this;
         this._order.forEach(function (type) {
           (self._sets[type] || []).forEach(function (dot) {
-            var dx = dot.x - point.x;
-            var dy = dot.y - point.y;
-            if (dot.x !== undefined && dx * dx + dy * dy <= (dot.r + 2) * (dot.r + 2)) { found = dot; }
+            self._place(dot, zoom);
+            var dx = dot.px - x;
+            var dy = dot.py - y;
+            if (dx * dx + dy * dy <= (dot.r + 2) * (dot.r + 2)) { found = dot; }
           });
         });
         return found;
@@ -214,8 +282,13 @@
         .bindTooltip(label).on('click', function () { window.location.assign('/ops/entities/' + encodeURIComponent(point.id)); });
     }
 
+    // A layer read that arrives while the map moves waits for it to stop: its view is already gone, and taking it in
+    // mid-drag costs the frames the drag needs.
+    var pending = {};
     function draw(toggle, data) {
+      if (moving) { pending[toggle.value] = { toggle: toggle, data: data }; return; }
       var type = toggle.value;
+      var look = scale(toggle);
       var count = document.getElementById('count-' + type);
       if (shown[type]) { map.removeLayer(shown[type]); delete shown[type]; }
       var list = [];
@@ -223,8 +296,8 @@
         var total = 0;
         data.clusters.forEach(function (cluster) {
           total += cluster.count;
-          list.push({ lat: cluster.lat, lon: cluster.lon, r: Math.round(Math.min(22, 6 + Math.log(cluster.count) * 2.5)), fill: '#0b5cad',
-            alpha: 0.75, label: String(cluster.count),
+          var r = Math.round(Math.min(22, 6 + Math.log(cluster.count) * 2.5));
+          list.push({ lat: cluster.lat, lon: cluster.lon, r: r, fill: '#0b5cad', alpha: 0.75, look: 'cluster|' + r, label: String(cluster.count),
             open: function () { map.setView([cluster.lat, cluster.lon], map.getZoom() + 2); } });
         });
         count.textContent = total;
@@ -232,15 +305,15 @@
       } else {
         var shapes = null;
         data.points.forEach(function (point) {
-          var colour = COLOURS[grade(toggle, point)];
+          var colour = COLOURS[grade(look, point)];
           var label = type + ' ' + point.id + (point.value !== undefined ? ': ' + point.value : '');
           if (point.geometry && point.geometry.type !== 'Point') {
             shapes = shapes || L.layerGroup();
             shapeLayer(type, point, colour, label).addTo(shapes);
             return;
           }
-          list.push({ lat: point.lat, lon: point.lon, r: type === 'ServiceRequest' || type === 'Alert' ? 8 : 6, fill: colour, alpha: 0.95,
-            label: label, open: function () {
+          var r = type === 'ServiceRequest' || type === 'Alert' ? 8 : 6;
+          list.push({ lat: point.lat, lon: point.lon, r: r, fill: colour, alpha: 0.95, look: colour + '|' + r, label: label, open: function () {
               window.location.assign(type === 'ServiceRequest' ? '/ops/cases/' + caseNumber(point.id)
                 : '/ops/entities/' + encodeURIComponent(point.id));
             } });
@@ -258,7 +331,15 @@
     var fetchedAt = {};
     var moving = false;
     map.on('movestart', function () { moving = true; });
-    map.on('moveend', function () { moving = false; });
+    map.on('moveend', function () {
+      moving = false;
+      var arrived = pending;
+      pending = {};
+      Object.keys(arrived).forEach(function (type) {
+        if (arrived[type].toggle.checked) { draw(arrived[type].toggle, arrived[type].data); }
+      });
+      pump();
+    });
     function fetchLayer(toggle) {
       var type = toggle.value;
       if (!toggle.checked) {
@@ -276,8 +357,9 @@
     var waiting = [];
     var reading = 0;
     var MAX_READS = 1;
+    // No read starts while the map moves (its view would be stale before it arrived); the queue goes on when it stops.
     function pump() {
-      while (reading < MAX_READS && waiting.length) { read(waiting.shift()); }
+      while (!moving && reading < MAX_READS && waiting.length) { read(waiting.shift()); }
     }
     function read(toggle) {
       var type = toggle.value;

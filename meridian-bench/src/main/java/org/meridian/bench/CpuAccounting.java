@@ -20,6 +20,8 @@ final class CpuAccounting {
     private final Map<String, long[]> groups = new LinkedHashMap<>();
     private final Map<String, Map<Long, Long>> start = new LinkedHashMap<>();
     private final long ownStart;
+    /** The CPU of this process's descendants (a browser it drives) at the start; null when they are not counted. */
+    private Map<Long, Long> descendantsStart;
 
     private CpuAccounting() {
         this.ownStart = ownCpuNanos();
@@ -48,8 +50,14 @@ final class CpuAccounting {
         return accounting;
     }
 
+    /** Counts this process's descendants too, as "browser" (the Chromium a page benchmark drives). */
+    CpuAccounting withBrowser() {
+        descendantsStart = descendantTicks();
+        return this;
+    }
+
     String report(long elapsedNanos) {
-        if (groups.isEmpty()) {
+        if (groups.isEmpty() && descendantsStart == null) {
             return "";
         }
         double seconds = elapsedNanos / 1e9;
@@ -62,8 +70,21 @@ final class CpuAccounting {
             }
             line.append(String.format(Locale.ROOT, "%s %.2f, ", name, used / TICKS_PER_SECOND / seconds));
         });
+        if (descendantsStart != null) {
+            long used = 0;
+            for (Map.Entry<Long, Long> now : descendantTicks().entrySet()) {
+                used += now.getValue() - descendantsStart.getOrDefault(now.getKey(), 0L);
+            }
+            line.append(String.format(Locale.ROOT, "browser %.2f, ", used / TICKS_PER_SECOND / seconds));
+        }
         line.append(String.format(Locale.ROOT, "load generator %.2f (of 2)", (ownCpuNanos() - ownStart) / 1e9 / seconds));
         return line.toString();
+    }
+
+    private static Map<Long, Long> descendantTicks() {
+        Map<Long, Long> ticks = new LinkedHashMap<>();
+        ProcessHandle.current().descendants().forEach(process -> ticks.put(process.pid(), ticks(process.pid())));
+        return ticks;
     }
 
     /** CPU ticks by process: the given ones and their children. */

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebElement;
@@ -20,8 +21,10 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * The pages as a person meets them, timed in a real headless Chromium (Debian's chromium and chromium-driver) against a
  * running node: each page's first render (Navigation Timing: response, DOM ready, load; for the map, until its layers
  * are drawn), ten loads each after a warm-up; then the map dragged around the city twenty times with every layer on,
- * counting the frames that took longer than 50 ms (stalls) and timing the layer reads it made. Run:
- * {@code bench/run pages [sensors]} (starts a demo city of that many sensors).
+ * counting the frames that took longer than 50 ms (stalls), the page's long tasks, the layer reads it made, the
+ * server's collector pauses and who used the cores. Run: {@code bench/run pages [sensors]} (starts a demo city of that
+ * many sensors). MERIDIAN_BENCH_PAGES=drag drags the map only; MERIDIAN_BENCH_PAGES_PROFILE=1 also prints where the
+ * page's main thread spent the drag with every layer on (Chromium's sampling profiler, by function).
  */
 final class PageTimings {
     private static final int LOADS = 10;
@@ -60,6 +63,10 @@ final class PageTimings {
         driver.get(base + "/ops/cases");
         List<WebElement> cards = driver.findElements(By.cssSelector("a.case-card"));
         String oneCase = cards.isEmpty() ? null : cards.getFirst().getAttribute("href").replace(base, "");
+        if ("drag".equals(System.getenv("MERIDIAN_BENCH_PAGES"))) {
+            pan();
+            return;
+        }
         System.out.printf("%-28s %22s %22s %22s%n", "page (" + LOADS + " loads)", "response p50/max ms", "DOM ready p50/max ms",
                 "drawn p50/max ms");
         for (String page : new String[] {"/portal", "/portal/report?category=pothole", "/portal/nearby?latitude=30.27&longitude=120.15",
@@ -110,16 +117,31 @@ final class PageTimings {
                 }
             }
             drawn();
+            boolean profile = on && "1".equals(System.getenv("MERIDIAN_BENCH_PAGES_PROFILE"));
+            if (profile) {
+                driver.executeCdpCommand("Profiler.enable", Map.of());
+                driver.executeCdpCommand("Profiler.setSamplingInterval", Map.of("interval", 1000));
+                driver.executeCdpCommand("Profiler.start", Map.of());
+            }
             drag(on ? "every layer on" : "no layer on (the districts and roads only)");
+            if (profile) {
+                printProfile((Map<?, ?>) driver.executeCdpCommand("Profiler.stop", Map.of()).get("profile"));
+            }
         }
     }
 
     private void drag(String layers) {
         JavascriptExecutor js = driver;
-        js.executeScript("performance.clearResourceTimings(); window.__frames = []; let last = performance.now();"
-                + " (function frame(now) { window.__frames.push(now - last); last = now; if (!window.__stop) requestAnimationFrame(frame); })"
+        // Frames as [end, gap]; the page's long tasks (its own scripts, layout and painting on the main thread) as [start,
+        // duration]: a stall that no long task overlaps was the browser kept from the cores, not the page's work.
+        js.executeScript("performance.clearResourceTimings(); window.__frames = []; window.__long = []; let last = performance.now();"
+                + " window.__observer = new PerformanceObserver(list => list.getEntries().forEach(e => window.__long.push([e.startTime, e.duration])));"
+                + " window.__observer.observe({type: 'longtask'});"
+                + " (function frame(now) { window.__frames.push([now, now - last]); last = now; if (!window.__stop) requestAnimationFrame(frame); })"
                 + "(performance.now());");
         WebElement map = driver.findElement(By.id("city-map"));
+        CpuAccounting cpu = CpuAccounting.fromEnvironment().withBrowser();
+        double[] collectorBefore = collectorPauses();
         Actions actions = new Actions(driver);
         int[][] moves = {{200, 0}, {0, 150}, {-200, 0}, {0, -150}};
         long start = System.nanoTime();
@@ -132,13 +154,22 @@ final class PageTimings {
             }
             sleep(400);
         }
-        double seconds = (System.nanoTime() - start) / 1e9;
-        List<?> frames = (List<?>) js.executeScript("window.__stop = true; return window.__frames;");
-        double[] gaps = frames.stream().mapToDouble(f -> ((Number) f).doubleValue()).skip(1).sorted().toArray();
+        long elapsed = System.nanoTime() - start;
+        double seconds = elapsed / 1e9;
+        String cpuUse = cpu.report(elapsed);
+        double[] collectorAfter = collectorPauses();
+        List<double[]> frames = pairs(js.executeScript("window.__stop = true; window.__observer.disconnect(); return window.__frames;"));
+        List<double[]> longTasks = pairs(js.executeScript("return window.__long;"));
+        double[] gaps = frames.stream().skip(1).mapToDouble(f -> f[1]).sorted().toArray();
         long stalls = Arrays.stream(gaps).filter(gap -> gap > 50).count();
-        List<?> reads = (List<?>) js.executeScript("return performance.getEntriesByType('resource')"
-                + ".filter(r => r.name.includes('/ops/map/layer')).map(r => r.duration);");
-        double[] durations = reads.stream().mapToDouble(r -> ((Number) r).doubleValue()).sorted().toArray();
+        List<double[]> readSpans = pairs(js.executeScript("return performance.getEntriesByType('resource')"
+                + ".filter(r => r.name.includes('/ops/map/layer')).map(r => [r.startTime, r.duration]);"));
+        double[] durations = readSpans.stream().mapToDouble(r -> r[1]).sorted().toArray();
+        List<double[]> stalled = frames.stream().skip(1).filter(f -> f[1] > 50).map(f -> new double[] {f[0] - f[1], f[1]}).toList();
+        long withLongTask = stalled.stream().filter(stall -> longTasks.stream().anyMatch(task -> overlap(stall, task))).count();
+        long withRead = stalled.stream().filter(stall -> readSpans.stream().anyMatch(read -> overlap(stall, read))).count();
+        double longTotal = longTasks.stream().mapToDouble(t -> t[1]).sum();
+        double longMax = longTasks.stream().mapToDouble(t -> t[1]).max().orElse(0);
         Object counts = js.executeScript("return Array.from(document.querySelectorAll('.layer-count')).map(c => c.id.substring(6) + '=' + c.textContent).join(' ');");
         js.executeScript("window.__stop = false;");
         System.out.printf(Locale.ROOT, "%nmap drag, 20 drags and a zoom in %.1f s, %s (%s)%n", seconds, layers, counts);
@@ -146,6 +177,80 @@ final class PageTimings {
                 gaps.length == 0 ? 0 : gaps[gaps.length - 1], percentile(gaps, 0.99), stalls);
         System.out.printf(Locale.ROOT, "  layer reads during it: %d, p50 %.0f ms, p99 %.0f ms, max %.0f ms%n", durations.length,
                 percentile(durations, 0.5), percentile(durations, 0.99), durations.length == 0 ? 0 : durations[durations.length - 1]);
+        System.out.printf(Locale.ROOT, "  the page's long tasks: %d, %.0f ms in all, longest %.0f ms; stalls during one: %d of %d,"
+                + " during a layer read: %d%n", longTasks.size(), longTotal, longMax, withLongTask, stalled.size(), withRead);
+        if (collectorAfter != null && collectorBefore != null) {
+            System.out.printf(Locale.ROOT, "  the server's collector during it: %.0f pauses, %.0f ms in all%n",
+                    collectorAfter[0] - collectorBefore[0], (collectorAfter[1] - collectorBefore[1]) * 1000);
+        }
+        if (!cpuUse.isEmpty()) {
+            System.out.println("  cores used during it: " + cpuUse);
+        }
+    }
+
+    /** The page's main thread by function, self time (sampled), the 25 largest. */
+    private static void printProfile(Map<?, ?> profile) {
+        List<?> nodes = (List<?>) profile.get("nodes");
+        List<?> samples = (List<?>) profile.get("samples");
+        List<?> deltas = (List<?>) profile.get("timeDeltas");
+        Map<Long, String> names = new java.util.HashMap<>();
+        for (Object each : nodes) {
+            Map<?, ?> node = (Map<?, ?>) each;
+            Map<?, ?> frame = (Map<?, ?>) node.get("callFrame");
+            String url = String.valueOf(frame.get("url"));
+            String function = String.valueOf(frame.get("functionName"));
+            names.put(((Number) node.get("id")).longValue(), (function.isEmpty() ? "(anonymous)" : function)
+                    + (url.isEmpty() ? "" : " " + url.substring(url.lastIndexOf('/') + 1) + ":" + (((Number) frame.get("lineNumber")).intValue() + 1)));
+        }
+        Map<String, Double> self = new java.util.HashMap<>();
+        double total = 0;
+        // A sample's time is the gap to the next one.
+        for (int i = 0; i + 1 < samples.size(); i++) {
+            double micros = ((Number) deltas.get(i + 1)).doubleValue();
+            self.merge(names.get(((Number) samples.get(i)).longValue()), micros, Double::sum);
+            total += micros;
+        }
+        System.out.printf(Locale.ROOT, "  where the page's main thread went during it (self time, of %.1f s sampled):%n", total / 1e6);
+        self.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed()).limit(25).forEach(entry ->
+                System.out.printf(Locale.ROOT, "    %7.0f ms  %s%n", entry.getValue() / 1000, entry.getKey()));
+    }
+
+    /**
+     * The server's collector pauses so far, {count, seconds}, from its metrics (the benchmark's demo opens them to
+     * anyone); null when they cannot be read.
+     */
+    private double[] collectorPauses() {
+        try {
+            var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(base + "/metrics")).build(), java.net.http.HttpResponse.BodyHandlers.ofLines());
+            if (response.statusCode() != 200) {
+                return null;
+            }
+            double[] pauses = new double[2];
+            response.body().forEach(line -> {
+                if (line.startsWith("jvm_gc_pause_seconds_count{")) {
+                    pauses[0] += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                } else if (line.startsWith("jvm_gc_pause_seconds_sum{")) {
+                    pauses[1] += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                }
+            });
+            return pauses;
+        } catch (java.io.IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    private static List<double[]> pairs(Object list) {
+        return ((List<?>) list).stream().map(pair -> ((List<?>) pair).stream().mapToDouble(n -> ((Number) n).doubleValue()).toArray())
+                .toList();
+    }
+
+    /** Whether two spans, each [start, duration] in ms, share a moment. */
+    private static boolean overlap(double[] a, double[] b) {
+        return a[0] < b[0] + b[1] && b[0] < a[0] + a[1];
     }
 
     private static String stat(List<double[]> loads, int column) {

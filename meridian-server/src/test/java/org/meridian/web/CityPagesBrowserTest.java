@@ -97,6 +97,16 @@ class CityPagesBrowserTest {
                     + " done([Math.round(p.x - s.x / 2), Math.round(p.y - s.y / 2)]); }).catch(x => done(String(x)));");
             assertThat(clicked).as("a water level sensor in view").isInstanceOf(java.util.List.class);
             java.util.List<?> offset = (java.util.List<?>) clicked;
+            int dx = ((Number) offset.get(0)).intValue();
+            int dy = ((Number) offset.get(1)).intValue();
+            // The dot is painted there: by the map's worker, and by the page itself in a browser that cannot paint in one.
+            dispatcher.waiting(10).until(driver -> dotPainted(driver, dx, dy));
+            var painterless = dispatcher.driver().executeCdpCommand("Page.addScriptToEvaluateOnNewDocument",
+                    Map.of("source", "delete window.OffscreenCanvas;"));
+            desk.navigate().refresh();
+            dispatcher.waiting(20).until(driver -> dotPainted(driver, dx, dy));
+            assertThat(((org.openqa.selenium.JavascriptExecutor) desk).executeScript("return typeof OffscreenCanvas;")).isEqualTo("undefined");
+            dispatcher.driver().executeCdpCommand("Page.removeScriptToEvaluateOnNewDocument", Map.of("identifier", painterless.get("identifier")));
             new org.openqa.selenium.interactions.Actions(desk).moveToElement(desk.findElement(By.id("city-map")),
                     ((Number) offset.get(0)).intValue(), ((Number) offset.get(1)).intValue()).click().perform();
             dispatcher.waiting(10).until(driver -> driver.getCurrentUrl().contains("/ops/entities/")
@@ -231,6 +241,24 @@ class CityPagesBrowserTest {
                 .ignoring(org.openqa.selenium.WebDriverException.class)
                 .until(d -> Boolean.TRUE.equals(((org.openqa.selenium.JavascriptExecutor) d).executeScript(
                         "return document.readyState === 'complete' && !document.documentElement.dataset.leaving")));
+    }
+
+    /**
+     * Whether a water level sensor's dot is painted at this offset from the map's centre: the pixel there has one of the
+     * map's dot colours (painted at 95 % over the map, so within a few steps of it).
+     */
+    private static boolean dotPainted(WebDriver driver, int dx, int dy) {
+        try {
+            WebElement map = driver.findElement(By.id("city-map"));
+            BufferedImage shot = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(
+                    map.getScreenshotAs(org.openqa.selenium.OutputType.BYTES)));
+            int rgb = shot.getRGB(shot.getWidth() / 2 + dx, shot.getHeight() / 2 + dy);
+            return java.util.stream.IntStream.of(0x1a7f37, 0xbf8700, 0xd1242f, 0x82071e, 0x8c959f, 0x0b5cad).anyMatch(colour ->
+                    Math.abs((rgb >> 16 & 0xff) - (colour >> 16 & 0xff)) <= 24 && Math.abs((rgb >> 8 & 0xff) - (colour >> 8 & 0xff)) <= 24
+                            && Math.abs((rgb & 0xff) - (colour & 0xff)) <= 24);
+        } catch (java.io.IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     private static int number(WebDriver driver, String id) {
