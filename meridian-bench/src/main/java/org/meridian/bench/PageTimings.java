@@ -141,7 +141,7 @@ final class PageTimings {
                 + "(performance.now());");
         WebElement map = driver.findElement(By.id("city-map"));
         CpuAccounting cpu = CpuAccounting.fromEnvironment().withBrowser();
-        double[] collectorBefore = collectorPauses();
+        double[] collectorBefore = CollectorPauses.of(base);
         Actions actions = new Actions(driver);
         int[][] moves = {{200, 0}, {0, 150}, {-200, 0}, {0, -150}};
         long start = System.nanoTime();
@@ -157,7 +157,7 @@ final class PageTimings {
         long elapsed = System.nanoTime() - start;
         double seconds = elapsed / 1e9;
         String cpuUse = cpu.report(elapsed);
-        double[] collectorAfter = collectorPauses();
+        double[] collectorAfter = CollectorPauses.of(base);
         List<double[]> frames = pairs(js.executeScript("window.__stop = true; window.__observer.disconnect(); return window.__frames;"));
         List<double[]> longTasks = pairs(js.executeScript("return window.__long;"));
         double[] gaps = frames.stream().skip(1).mapToDouble(f -> f[1]).sorted().toArray();
@@ -179,9 +179,9 @@ final class PageTimings {
                 percentile(durations, 0.5), percentile(durations, 0.99), durations.length == 0 ? 0 : durations[durations.length - 1]);
         System.out.printf(Locale.ROOT, "  the page's long tasks: %d, %.0f ms in all, longest %.0f ms; stalls during one: %d of %d,"
                 + " during a layer read: %d%n", longTasks.size(), longTotal, longMax, withLongTask, stalled.size(), withRead);
-        if (collectorAfter != null && collectorBefore != null) {
-            System.out.printf(Locale.ROOT, "  the server's collector during it: %.0f pauses, %.0f ms in all%n",
-                    collectorAfter[0] - collectorBefore[0], (collectorAfter[1] - collectorBefore[1]) * 1000);
+        String pauses = CollectorPauses.between(collectorBefore, collectorAfter);
+        if (!pauses.isEmpty()) {
+            System.out.println("  the server's collector during it: " + pauses);
         }
         if (!cpuUse.isEmpty()) {
             System.out.println("  cores used during it: " + cpuUse);
@@ -213,34 +213,6 @@ final class PageTimings {
         System.out.printf(Locale.ROOT, "  where the page's main thread went during it (self time, of %.1f s sampled):%n", total / 1e6);
         self.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed()).limit(25).forEach(entry ->
                 System.out.printf(Locale.ROOT, "    %7.0f ms  %s%n", entry.getValue() / 1000, entry.getKey()));
-    }
-
-    /**
-     * The server's collector pauses so far, {count, seconds}, from its metrics (the benchmark's demo opens them to
-     * anyone); null when they cannot be read.
-     */
-    private double[] collectorPauses() {
-        try {
-            var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-                    java.net.URI.create(base + "/metrics")).build(), java.net.http.HttpResponse.BodyHandlers.ofLines());
-            if (response.statusCode() != 200) {
-                return null;
-            }
-            double[] pauses = new double[2];
-            response.body().forEach(line -> {
-                if (line.startsWith("jvm_gc_pause_seconds_count{")) {
-                    pauses[0] += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-                } else if (line.startsWith("jvm_gc_pause_seconds_sum{")) {
-                    pauses[1] += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-                }
-            });
-            return pauses;
-        } catch (java.io.IOException e) {
-            return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
-        }
     }
 
     private static List<double[]> pairs(Object list) {

@@ -39,6 +39,12 @@ final class RulesLatencyBenchmark {
     private final int gauges;
     private final String run = Long.toHexString(System.nanoTime());
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    /**
+     * How often a trial asks whether its case and alert are there (MERIDIAN_BENCH_RULES_POLL_MS, default 10): each ask
+     * is work for the server on the same two cores, so the figure trades the measure's grain against its weight.
+     */
+    private final long pollMillis = Math.max(1, Long.parseLong(System.getenv().getOrDefault("MERIDIAN_BENCH_RULES_POLL_MS", "10")));
+    private final AtomicLong polls = new AtomicLong();
 
     RulesLatencyBenchmark(String base, String mqttUrl, int devices, int rate, int trials) {
         this.base = base;
@@ -62,6 +68,9 @@ final class RulesLatencyBenchmark {
         Thread.sleep(10_000);
         long warmSent = sent.get();
         long warmAt = System.nanoTime();
+        CpuAccounting cpu = CpuAccounting.fromEnvironment();
+        double[] pausesBefore = CollectorPauses.of(base);
+        long pollsBefore = polls.get();
         long[] latencies = new long[trials];
         long[] publishedAt = new long[gauges];
         long[] warmupLatencies = new long[warmup];
@@ -84,6 +93,9 @@ final class RulesLatencyBenchmark {
             }
         }
         double seconds = (System.nanoTime() - warmAt) / 1e9;
+        String cpuUse = cpu.report(System.nanoTime() - warmAt);
+        long pollCount = polls.get() - pollsBefore;
+        String pauses = CollectorPauses.between(pausesBefore, CollectorPauses.of(base));
         long backgroundSent = sent.get() - warmSent;
         running.set(false);
         for (Thread thread : background) {
@@ -99,6 +111,14 @@ final class RulesLatencyBenchmark {
         if (warmup > 0) {
             System.out.printf(Locale.ROOT, "  warm-up before them, not counted: %d trials, %s ms%n", warmup, Arrays.stream(warmupLatencies)
                     .mapToObj(l -> l < 0 ? "unseen" : String.valueOf(l / 1_000_000)).collect(java.util.stream.Collectors.joining(", ")));
+        }
+        System.out.printf(Locale.ROOT, "  the benchmark's own reads while it waited: %d (every %d ms, %.0f a second)%n", pollCount, pollMillis,
+                pollCount / seconds);
+        if (!pauses.isEmpty()) {
+            System.out.println("  the server's collector during the trials: " + pauses);
+        }
+        if (!cpuUse.isEmpty()) {
+            System.out.println("  cores used during the trials: " + cpuUse);
         }
         stages(publishedAt, latencies);
     }
@@ -266,8 +286,8 @@ final class RulesLatencyBenchmark {
         String episode = null;
         while (System.nanoTime() - start < TimeUnit.SECONDS.toNanos(30)) {
             if (episode == null) {
-                // Newest first: the trial's episode is among the few latest (listing every earlier one each 5 ms cost the
-                // server more than the readings' rule did).
+                // Newest first: the trial's episode is among the few latest (listing every earlier one at each ask cost
+                // the server more than the readings' rule did).
                 for (JsonNode each : JSON.readTree(get("/rules/v1/episodes?rule=bench-flood-" + run + "&limit=5"))) {
                     if (each.path("key").asText().equals(gauge)) {
                         episode = each.path("id").asText();
@@ -280,12 +300,13 @@ final class RulesLatencyBenchmark {
                     return System.nanoTime() - start;
                 }
             }
-            Thread.sleep(5);
+            Thread.sleep(pollMillis);
         }
         return -1;
     }
 
     private String get(String path) throws Exception {
+        polls.incrementAndGet();
         return http.send(HttpRequest.newBuilder(URI.create(base + path)).build(), HttpResponse.BodyHandlers.ofString()).body();
     }
 
