@@ -13,6 +13,11 @@ public record Page(Messages t, String path, String csrf, Viewer viewer) {
         public boolean has(String role) {
             return roles.contains(role) || roles.contains("operator");
         }
+
+        /** Whether routes of this kind open for the viewer: a page links only to what will not answer 403. */
+        public boolean may(org.meridian.platform.http.Access access) {
+            return access.roles().stream().anyMatch(role -> has(role.id()));
+        }
     }
 
     public Language language() {

@@ -3,6 +3,8 @@ package org.meridian.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.meridian.testing.Api;
@@ -92,5 +94,41 @@ class CasePageTest {
 
     private static int count(String text, String part) {
         return text.split(Pattern.quote(part), -1).length - 1;
+    }
+
+    @Test
+    void theOperationsNavLinksOnlyToPagesThatOpenForTheViewer() {
+        String tenant = TestServer.newTenant();
+        ok(operator.put("/admin/v1/departments/water", "{\"name\": \"Water\"}").tenant(tenant));
+        WebClient citizen = WebClient.signedIn(operator, tenant, "citizen", "");
+        WebClient dispatcher = WebClient.signedIn(operator, tenant, "dispatcher", "");
+        List<String> citizens = navLinks(citizen);
+        List<String> dispatchers = navLinks(dispatcher);
+        // A citizen has the case board, not the city's data (the map, the indicators, the catalogue answer 403).
+        assertThat(citizens).contains("/ops/cases").doesNotContain("/ops", "/ops/indicators", "/ops/data");
+        assertThat(dispatchers).contains("/ops", "/ops/cases", "/ops/indicators", "/ops/data");
+        for (String link : citizens) {
+            assertThat(citizen.get(link).statusCode()).as("the citizen's link " + link).isEqualTo(200);
+        }
+        for (String link : dispatchers) {
+            assertThat(dispatcher.get(link).statusCode()).as("the dispatcher's link " + link).isEqualTo(200);
+        }
+        assertThat(citizen.get("/ops").statusCode()).isEqualTo(403);
+    }
+
+    /** The links into the operations centre in the case board's header and nav, as the viewer gets them. */
+    private static List<String> navLinks(WebClient viewer) {
+        HttpResponse<String> board = viewer.get("/ops/cases");
+        assertThat(board.statusCode()).isEqualTo(200);
+        // The page's header (its nav, to the portal and the operations centre) and the operations centre's own nav.
+        String nav = board.body().substring(0, board.body().indexOf("<main"))
+                + board.body().substring(board.body().indexOf("<nav class=\"subnav\""));
+        nav = nav.substring(0, nav.lastIndexOf("</nav>"));
+        List<String> links = new java.util.ArrayList<>();
+        Matcher link = Pattern.compile("<a [^>]*href=\"(/ops[^\"]*)\"").matcher(nav);
+        while (link.find()) {
+            links.add(link.group(1).replace("&amp;", "&"));
+        }
+        return links;
     }
 }
