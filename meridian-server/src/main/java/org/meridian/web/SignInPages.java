@@ -55,7 +55,8 @@ final class SignInPages implements Routes {
             String referer = http.header("Referer");
             wanted = referer == null ? resubmit : java.net.URI.create(referer).getRawPath();
         }
-        model.put("next", next(wanted));
+        // Nothing asked for: the form leaves it empty, and signing in leads to the person's own start page.
+        model.put("next", wanted == null || wanted.isEmpty() ? "" : next(wanted));
         model.put("username", username);
         model.put("error", error == null ? "" : error);
         model.put("draft", draft);
@@ -93,7 +94,8 @@ final class SignInPages implements Routes {
                 pages.render(http, "resume.jte", model);
                 return;
             }
-            http.status(303).header("Location", next(http.formParam("next")));
+            String asked = http.formParam("next");
+            http.status(303).header("Location", asked == null || asked.isEmpty() ? start(session, http.formParam("tenant")) : next(asked));
         } catch (MeridianException e) {
             if (e.code() == IdentityError.TOO_MANY_ATTEMPTS) {
                 http.status(429).header("Retry-After", "900");
@@ -163,6 +165,17 @@ final class SignInPages implements Routes {
         cookie.setSameSite(SameSite.LAX);
         cookie.setSecure("https".equals(http.scheme()));
         http.cookie(cookie);
+    }
+
+    /**
+     * Where a person goes after signing in when no page was asked for: the city map for those who read the city's data,
+     * the case board for the others who handle or follow cases (a citizen), the portal for anyone else.
+     */
+    private String start(IdentityService.BrowserSession session, String tenant) {
+        String chosen = tenant != null && org.meridian.platform.http.NgsiLdExchange.isTenantName(tenant.strip()) ? tenant.strip() : "";
+        return identity.browserCaller(session.cookie(), chosen).map(caller ->
+                org.meridian.platform.http.Access.READ_DATA.admits(caller) ? "/ops"
+                        : org.meridian.platform.http.Access.CASES.admits(caller) ? "/ops/cases" : "/portal").orElse("/portal");
     }
 
     static String next(String wanted) {

@@ -114,6 +114,18 @@ class CasePageTest {
             assertThat(dispatcher.get(link).statusCode()).as("the dispatcher's link " + link).isEqualTo(200);
         }
         assertThat(citizen.get("/ops").statusCode()).isEqualTo(403);
+        // Signing in with no page asked for leads each to a page that opens for them.
+        assertThat(signedInLandsAt(tenant, "citizen")).isEqualTo("/ops/cases");
+        assertThat(signedInLandsAt(tenant, "dispatcher")).isEqualTo("/ops");
+    }
+
+    private String signedInLandsAt(String tenant, String role) {
+        String name = "landing-" + role + "-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        WebClient.account(operator, tenant, role, "", name);
+        HttpResponse<String> in = new WebClient(operator.base(), "en").signIn(java.util.Map.of("username", name, "password",
+                WebClient.PASSWORD, "tenant", tenant));
+        assertThat(in.statusCode()).isEqualTo(303);
+        return in.headers().firstValue("Location").orElseThrow();
     }
 
     /** The links into the operations centre in the case board's header and nav, as the viewer gets them. */
