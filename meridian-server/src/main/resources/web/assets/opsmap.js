@@ -95,6 +95,9 @@
         this._order = this._order || [];
         this._jobs = {};
         this._asked = 0;
+        this._busy = false;
+        this._again = false;
+        this._shown = null;
         // A pane of its own above the districts and roads (drawn by Leaflet's canvas in the overlay pane), below tooltips.
         this._pane = m.getPane('dots') || m.createPane('dots');
         this._pane.style.zIndex = 450;
@@ -103,20 +106,27 @@
           try {
             this._worker = new Worker(painter.src);
             this._worker.onmessage = L.Util.bind(this._painted, this);
-            this._worker.onerror = L.Util.bind(this._workerless, this);
+            this._worker.onerror = this._worker.onmessageerror = L.Util.bind(this._workerless, this);
           } catch (e) {
             this._worker = null;
           }
         }
         this._makeCanvas();
-        m.on('moveend zoomend resize viewreset', this._reset, this);
+        // A zoom ends with a moveend too: painting on both would paint twice.
+        m.on('moveend resize', this._reset, this);
+        m.on('viewreset', this._placeShown, this);
         m.on('movestart', this._still, this);
         this._reset();
       },
       onRemove: function (m) {
         L.DomUtil.remove(this._canvas);
+        this._canvas = null;
         if (this._worker) { this._worker.terminate(); }
-        m.off('moveend zoomend resize viewreset', this._reset, this);
+        this._worker = null;
+        clearTimeout(this._timer);
+        if (this._frame) { L.Util.cancelAnimFrame(this._frame); this._frame = null; }
+        m.off('moveend resize', this._reset, this);
+        m.off('viewreset', this._placeShown, this);
         m.off('movestart', this._still, this);
       },
       // A canvas shows either the worker's bitmaps or the page's own painting, never both (one context per canvas).
@@ -125,20 +135,25 @@
         this._canvas = L.DomUtil.create('canvas', 'dot-layer leaflet-zoom-hide', this._pane);
         this._bitmaps = this._worker ? this._canvas.getContext('bitmaprenderer') : null;
         if (!this._bitmaps && this._worker) { this._worker.terminate(); this._worker = null; }
-        this._shownZoom = null;
+        // Which painter this canvas shows (the browser test checks the worker did).
+        this._canvas.setAttribute('data-painter', this._worker ? 'worker' : 'page');
+        this._shown = null;
         this._canvas.style.visibility = 'hidden';
       },
-      // The worker could not start (or failed): the page paints the dots itself from now on.
-      _workerless: function () {
+      // The worker could not start, or failed: the page paints the dots itself from now on.
+      _workerless: function (event) {
+        if (event && event.preventDefault) { event.preventDefault(); }
         if (this._worker) { this._worker.terminate(); }
         this._worker = null;
         this._busy = false;
+        this._jobs = {};
+        if (!this._map) { return; }
         this._makeCanvas();
         this._paint();
       },
       _still: function () { this._moving = true; },
       set: function (type, dots) {
-        if (!this._sets[type]) { this._order.push(type); }
+        if (this._order.indexOf(type) < 0) { this._order.push(type); }
         this._sets[type] = dots;
         this._schedule();
       },
@@ -159,9 +174,18 @@
       },
       _reset: function () {
         this._moving = false;
-        // Dots painted at another zoom would stand in the wrong places until the new painting arrives.
-        if (this._shownZoom !== this._map.getZoom()) { this._canvas.style.visibility = 'hidden'; }
+        this._placeShown();
         this._paint();
+      },
+      // The painting shown stays where its dots are: placed again when the map's origin moves (a jump without a zoom),
+      // hidden when the zoom changed (its dots would stand in the wrong places until the new painting arrives).
+      _placeShown: function () {
+        if (!this._map || !this._canvas) { return; }
+        if (this._shown && this._shown.zoom === this._map.getZoom()) {
+          this._show(this._shown);
+        } else {
+          this._canvas.style.visibility = 'hidden';
+        }
       },
       // Where a dot is at this zoom, in the map's absolute pixels: worked out once per dot and zoom, not at every painting.
       _place: function (dot, zoom) {
@@ -176,12 +200,13 @@
       _corner: function () {
         var corner = this._map.containerPointToLayerPoint([0, 0]);
         var origin = this._map.getPixelOrigin();
-        return { layer: corner, x: corner.x + origin.x, y: corner.y + origin.y };
+        return { x: corner.x + origin.x, y: corner.y + origin.y };
       },
       _paint: function () {
-        if (!this._map) { return; }
+        if (!this._map || !this._canvas) { return; }
         // One painting at a time in the worker; asked again meanwhile, the next one is of the view as it is then.
         if (this._busy) { this._again = true; return; }
+        this._again = false;
         var m = this._map;
         var zoom = m.getZoom();
         var size = m.getSize();
@@ -205,7 +230,7 @@
           });
         });
         var ratio = window.devicePixelRatio || 1;
-        var view = { corner: corner.layer, zoom: zoom, size: size };
+        var view = { x: corner.x, y: corner.y, zoom: zoom, size: size };
         var job = { id: ++this._asked, width: size.x, height: size.y, ratio: ratio, styles: styles, points: new Float32Array(points) };
         if (this._worker) {
           this._busy = true;
@@ -222,25 +247,29 @@
         var view = this._jobs[event.data.id];
         delete this._jobs[event.data.id];
         this._busy = false;
+        var bitmap = event.data.bitmap;
         // A painting of another zoom is of no use: the one for this zoom is asked for by the zoom's end.
-        if (view && this._map && view.zoom === this._map.getZoom()) {
-          this._bitmaps.transferFromImageBitmap(event.data.bitmap);
+        if (view && this._map && this._canvas && view.zoom === this._map.getZoom()) {
+          if (this._canvas.width !== bitmap.width || this._canvas.height !== bitmap.height) {
+            this._canvas.width = bitmap.width;
+            this._canvas.height = bitmap.height;
+          }
+          this._bitmaps.transferFromImageBitmap(bitmap);
           this._show(view);
         } else {
-          event.data.bitmap.close();
+          bitmap.close();
         }
-        if (this._again && !this._moving) {
-          this._again = false;
-          this._paint();
-        }
+        // Asked again meanwhile: painted now, also mid-drag when nothing is shown (a zoom's painting was of no use).
+        if (this._again && (!this._moving || !this._shown)) { this._paint(); }
       },
-      // The painting placed where its view was: right however far the map has moved since, as the canvas moves with it.
+      // The painting placed where its view was, in the map's absolute pixels: right however far the map has moved since
+      // (the canvas moves with the map), and placed again when the map's origin moves.
       _show: function (view) {
         this._canvas.style.width = view.size.x + 'px';
         this._canvas.style.height = view.size.y + 'px';
-        L.DomUtil.setPosition(this._canvas, view.corner);
+        L.DomUtil.setPosition(this._canvas, L.point(view.x, view.y).subtract(this._map.getPixelOrigin()));
         this._canvas.style.visibility = '';
-        this._shownZoom = view.zoom;
+        this._shown = view;
       },
       // The dot under a point of the screen (the last drawn wins, as it is on top), or null.
       at: function (point) {

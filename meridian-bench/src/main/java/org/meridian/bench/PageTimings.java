@@ -134,7 +134,7 @@ final class PageTimings {
         JavascriptExecutor js = driver;
         // Frames as [end, gap]; the page's long tasks (its own scripts, layout and painting on the main thread) as [start,
         // duration]: a stall that no long task overlaps was the browser kept from the cores, not the page's work.
-        js.executeScript("performance.clearResourceTimings(); window.__frames = []; window.__long = []; let last = performance.now();"
+        js.executeScript("performance.setResourceTimingBufferSize(10000); performance.clearResourceTimings(); window.__frames = []; window.__long = []; let last = performance.now();"
                 + " window.__observer = new PerformanceObserver(list => list.getEntries().forEach(e => window.__long.push([e.startTime, e.duration])));"
                 + " window.__observer.observe({type: 'longtask'});"
                 + " (function frame(now) { window.__frames.push([now, now - last]); last = now; if (!window.__stop) requestAnimationFrame(frame); })"

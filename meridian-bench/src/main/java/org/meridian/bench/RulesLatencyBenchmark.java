@@ -68,15 +68,23 @@ final class RulesLatencyBenchmark {
         Thread.sleep(10_000);
         long warmSent = sent.get();
         long warmAt = System.nanoTime();
-        CpuAccounting cpu = CpuAccounting.fromEnvironment();
-        double[] pausesBefore = CollectorPauses.of(base);
-        long pollsBefore = polls.get();
+        // The counted trials' own figures (the server's pauses, the cores, the benchmark's reads) start after the warm-up.
+        CpuAccounting cpu = null;
+        double[] pausesBefore = null;
+        long pollsBefore = 0;
+        long trialsAt = 0;
         long[] latencies = new long[trials];
         long[] publishedAt = new long[gauges];
         long[] warmupLatencies = new long[warmup];
         int missed = 0;
         try (RawMqttPublisher trigger = new RawMqttPublisher(mqttUrl, "bench-trigger-" + run, "flood" + run, SECRET, 10, id -> { })) {
             for (int g = 0; g < gauges; g++) {
+                if (g == warmup) {
+                    cpu = CpuAccounting.fromEnvironment();
+                    pausesBefore = CollectorPauses.of(base);
+                    pollsBefore = polls.get();
+                    trialsAt = System.nanoTime();
+                }
                 String gauge = "urn:ngsi-ld:FloodMonitoring:gauge-" + run + "-" + g;
                 long start = System.nanoTime();
                 publishedAt[g] = System.currentTimeMillis();
@@ -93,8 +101,9 @@ final class RulesLatencyBenchmark {
             }
         }
         double seconds = (System.nanoTime() - warmAt) / 1e9;
-        String cpuUse = cpu.report(System.nanoTime() - warmAt);
+        String cpuUse = cpu == null ? "" : cpu.report(System.nanoTime() - trialsAt);
         long pollCount = polls.get() - pollsBefore;
+        double trialSeconds = (System.nanoTime() - trialsAt) / 1e9;
         String pauses = CollectorPauses.between(pausesBefore, CollectorPauses.of(base));
         long backgroundSent = sent.get() - warmSent;
         running.set(false);
@@ -113,7 +122,7 @@ final class RulesLatencyBenchmark {
                     .mapToObj(l -> l < 0 ? "unseen" : String.valueOf(l / 1_000_000)).collect(java.util.stream.Collectors.joining(", ")));
         }
         System.out.printf(Locale.ROOT, "  the benchmark's own reads while it waited: %d (every %d ms, %.0f a second)%n", pollCount, pollMillis,
-                pollCount / seconds);
+                pollCount / trialSeconds);
         if (!pauses.isEmpty()) {
             System.out.println("  the server's collector during the trials: " + pauses);
         }

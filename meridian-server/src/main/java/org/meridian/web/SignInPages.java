@@ -95,7 +95,7 @@ final class SignInPages implements Routes {
                 return;
             }
             String asked = http.formParam("next");
-            http.status(303).header("Location", asked == null || asked.isEmpty() ? start(session, http.formParam("tenant")) : next(asked));
+            http.status(303).header("Location", ownPath(asked) ? asked : start(session, http.formParam("tenant")));
         } catch (MeridianException e) {
             if (e.code() == IdentityError.TOO_MANY_ATTEMPTS) {
                 http.status(429).header("Retry-After", "900");
@@ -179,10 +179,12 @@ final class SignInPages implements Routes {
     }
 
     static String next(String wanted) {
-        if (wanted == null || !wanted.startsWith("/") || wanted.startsWith("//") || wanted.startsWith("/\\") || wanted.length() > 2000
-                || wanted.chars().anyMatch(c -> c < 0x20)) {
-            return "/ops";
-        }
-        return wanted;
+        return ownPath(wanted) ? wanted : "/ops";
+    }
+
+    /** Whether a page to go back to is a path of this site (not another site's, not a scheme-relative URL). */
+    private static boolean ownPath(String wanted) {
+        return wanted != null && wanted.startsWith("/") && !wanted.startsWith("//") && !wanted.startsWith("/\\") && wanted.length() <= 2000
+                && wanted.chars().noneMatch(c -> c < 0x20);
     }
 }

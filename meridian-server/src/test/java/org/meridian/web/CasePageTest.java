@@ -115,15 +115,18 @@ class CasePageTest {
         }
         assertThat(citizen.get("/ops").statusCode()).isEqualTo(403);
         // Signing in with no page asked for leads each to a page that opens for them.
-        assertThat(signedInLandsAt(tenant, "citizen")).isEqualTo("/ops/cases");
-        assertThat(signedInLandsAt(tenant, "dispatcher")).isEqualTo("/ops");
+        // (A page asked for that is not one of this site's counts as none.)
+        assertThat(signedInLandsAt(tenant, "citizen", "")).isEqualTo("/ops/cases");
+        assertThat(signedInLandsAt(tenant, "citizen", "//elsewhere.example/ops")).isEqualTo("/ops/cases");
+        assertThat(signedInLandsAt(tenant, "citizen", "/ops/cases?show=overdue")).isEqualTo("/ops/cases?show=overdue");
+        assertThat(signedInLandsAt(tenant, "dispatcher", "")).isEqualTo("/ops");
     }
 
-    private String signedInLandsAt(String tenant, String role) {
+    private String signedInLandsAt(String tenant, String role, String next) {
         String name = "landing-" + role + "-" + java.util.UUID.randomUUID().toString().substring(0, 8);
         WebClient.account(operator, tenant, role, "", name);
         HttpResponse<String> in = new WebClient(operator.base(), "en").signIn(java.util.Map.of("username", name, "password",
-                WebClient.PASSWORD, "tenant", tenant));
+                WebClient.PASSWORD, "tenant", tenant, "next", next));
         assertThat(in.statusCode()).isEqualTo(303);
         return in.headers().firstValue("Location").orElseThrow();
     }
@@ -133,9 +136,9 @@ class CasePageTest {
         HttpResponse<String> board = viewer.get("/ops/cases");
         assertThat(board.statusCode()).isEqualTo(200);
         // The page's header (its nav, to the portal and the operations centre) and the operations centre's own nav.
-        String nav = board.body().substring(0, board.body().indexOf("<main"))
-                + board.body().substring(board.body().indexOf("<nav class=\"subnav\""));
-        nav = nav.substring(0, nav.lastIndexOf("</nav>"));
+        String header = board.body().substring(0, board.body().indexOf("<main"));
+        String subnav = board.body().substring(board.body().indexOf("<nav class=\"subnav\""));
+        String nav = header + subnav.substring(0, subnav.indexOf("</nav>"));
         List<String> links = new java.util.ArrayList<>();
         Matcher link = Pattern.compile("<a [^>]*href=\"(/ops[^\"]*)\"").matcher(nav);
         while (link.find()) {
