@@ -33,6 +33,11 @@
     // The map, for scripts that look at it (the browser test finds where a sensor is drawn through it).
     element.meridianMap = map;
     var renderer = L.canvas({ padding: 0.3 });
+    // Whether the map is being moved (dragged, zoomed): no layer is read, taken in or painted meanwhile. Registered
+    // before every other handler, so that they all see it as it now is.
+    var moving = false;
+    map.on('movestart', function () { moving = true; });
+    map.on('moveend', function () { moving = false; });
     var COLOURS = { good: '#1a7f37', fair: '#bf8700', poor: '#d1242f', bad: '#82071e', stale: '#8c959f', plain: '#0b5cad' };
 
     // The city itself: districts and roads, from its open data.
@@ -67,11 +72,11 @@
       return { levels: JSON.parse(toggle.getAttribute('data-levels')), bad: toggle.getAttribute('data-bad').split(',').filter(Boolean) };
     }
 
-    function grade(scale, point) {
+    function grade(look, point) {
       if (point.stale) { return 'stale'; }
       var value = point.value;
-      var levels = scale.levels;
-      var bad = scale.bad;
+      var levels = look.levels;
+      var bad = look.bad;
       if (levels.length && typeof value === 'number') {
         var i = 0;
         while (i < levels.length && value > levels[i]) { i++; }
@@ -115,7 +120,6 @@
         // A zoom ends with a moveend too: painting on both would paint twice.
         m.on('moveend resize', this._reset, this);
         m.on('viewreset', this._placeShown, this);
-        m.on('movestart', this._still, this);
         this._reset();
       },
       onRemove: function (m) {
@@ -127,7 +131,6 @@
         if (this._frame) { L.Util.cancelAnimFrame(this._frame); this._frame = null; }
         m.off('moveend resize', this._reset, this);
         m.off('viewreset', this._placeShown, this);
-        m.off('movestart', this._still, this);
       },
       // A canvas shows either the worker's bitmaps or the page's own painting, never both (one context per canvas).
       _makeCanvas: function () {
@@ -151,7 +154,6 @@
         this._makeCanvas();
         this._paint();
       },
-      _still: function () { this._moving = true; },
       set: function (type, dots) {
         if (this._order.indexOf(type) < 0) { this._order.push(type); }
         this._sets[type] = dots;
@@ -169,11 +171,10 @@
         self._timer = setTimeout(function () {
           self._firstAsked = 0;
           if (self._frame) { return; }
-          self._frame = L.Util.requestAnimFrame(function () { self._frame = null; if (!self._moving) { self._paint(); } });
+          self._frame = L.Util.requestAnimFrame(function () { self._frame = null; if (!moving) { self._paint(); } });
         }, wait);
       },
       _reset: function () {
-        this._moving = false;
         this._placeShown();
         this._paint();
       },
@@ -260,7 +261,7 @@
           bitmap.close();
         }
         // Asked again meanwhile: painted now, also mid-drag when nothing is shown (a zoom's painting was of no use).
-        if (this._again && (!this._moving || !this._shown)) { this._paint(); }
+        if (this._again && (!moving || !this._shown)) { this._paint(); }
       },
       // The painting placed where its view was, in the map's absolute pixels: right however far the map has moved since
       // (the canvas moves with the map), and placed again when the map's origin moves.
@@ -358,10 +359,7 @@
 
     var inFlight = {};
     var fetchedAt = {};
-    var moving = false;
-    map.on('movestart', function () { moving = true; });
     map.on('moveend', function () {
-      moving = false;
       var arrived = pending;
       pending = {};
       Object.keys(arrived).forEach(function (type) {

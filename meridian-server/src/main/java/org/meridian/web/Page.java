@@ -1,6 +1,8 @@
 package org.meridian.web;
 
 import java.util.Set;
+import org.meridian.core.security.Caller;
+import org.meridian.platform.http.Access;
 
 /**
  * What every page knows of its request: the language and its texts, the path (for the language switch and sign-in's
@@ -8,18 +10,27 @@ import java.util.Set;
  */
 public record Page(Messages t, String path, String csrf, Viewer viewer) {
 
-    /** The person signed in, as the pages show them and choose what to offer (tenant: "" for the default). */
-    public record Viewer(String name, Set<String> roles, Set<String> departments, String tenant) {
-        public boolean has(String role) {
-            return roles.contains(role) || roles.contains("operator") || roles.contains(org.meridian.core.security.Caller.ALL_RIGHTS);
+    /**
+     * The person signed in, as the pages show them and choose what to offer: their name and the caller the request's
+     * access checks were made for (so a page offers what the routes admit, by the same checks).
+     */
+    public record Viewer(String name, Caller caller) {
+        public Set<String> departments() {
+            return caller.departments();
         }
 
-        /**
-         * Whether routes of this kind (one that needs a role) open for the viewer: a page links only to what will not
-         * answer 403.
-         */
-        public boolean may(org.meridian.platform.http.Access access) {
-            return access.roles().stream().anyMatch(role -> has(role.id()));
+        /** The tenant: "" for the default. */
+        public String tenant() {
+            return caller.tenant();
+        }
+
+        public boolean has(String role) {
+            return caller.unrestricted() || caller.roles().contains(role);
+        }
+
+        /** Whether routes of this kind open for the viewer: a page links only to what will not answer 403. */
+        public boolean may(Access access) {
+            return access.admits(caller);
         }
     }
 

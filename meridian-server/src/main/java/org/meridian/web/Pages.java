@@ -48,7 +48,7 @@ public final class Pages {
         if (!caller.isAnonymous()) {
             csrf = cookie == null ? "" : identity.csrf(cookie).orElse("");
             String name = caller.subject().startsWith("account:") ? caller.subject().substring(8) : caller.subject();
-            viewer = new Page.Viewer(name, caller.roles(), caller.departments(), caller.tenant());
+            viewer = new Page.Viewer(name, caller);
         }
         String query = http.queryString();
         return new Page(Messages.of(Language.of(http)), http.path() + (query == null ? "" : "?" + query), csrf, viewer);

@@ -157,10 +157,10 @@ final class SignInPages implements Routes {
 
     /** Remembers the tenant the person chose to work in (none: the default tenant's pages). */
     private static void chooseTenant(Context http, String tenant) {
-        boolean chosen = tenant != null && org.meridian.platform.http.NgsiLdExchange.isTenantName(tenant.strip());
-        Cookie cookie = new Cookie(org.meridian.platform.http.NgsiLdExchange.TENANT_COOKIE, chosen ? tenant.strip() : "");
+        String chosen = chosenTenant(tenant);
+        Cookie cookie = new Cookie(org.meridian.platform.http.NgsiLdExchange.TENANT_COOKIE, chosen);
         cookie.setPath("/");
-        cookie.setMaxAge(chosen ? 365 * 24 * 3600 : 0);
+        cookie.setMaxAge(chosen.isEmpty() ? 0 : 365 * 24 * 3600);
         cookie.setHttpOnly(true);
         cookie.setSameSite(SameSite.LAX);
         cookie.setSecure("https".equals(http.scheme()));
@@ -172,10 +172,14 @@ final class SignInPages implements Routes {
      * the case board for the others who handle or follow cases (a citizen), the portal for anyone else.
      */
     private String start(IdentityService.BrowserSession session, String tenant) {
-        String chosen = tenant != null && org.meridian.platform.http.NgsiLdExchange.isTenantName(tenant.strip()) ? tenant.strip() : "";
-        return identity.browserCaller(session.cookie(), chosen).map(caller ->
+        return identity.browserCaller(session.cookie(), chosenTenant(tenant)).map(caller ->
                 org.meridian.platform.http.Access.READ_DATA.admits(caller) ? "/ops"
                         : org.meridian.platform.http.Access.CASES.admits(caller) ? "/ops/cases" : "/portal").orElse("/portal");
+    }
+
+    /** The tenant named at sign-in, when it is a tenant's name; "" (the default tenant) otherwise. */
+    private static String chosenTenant(String tenant) {
+        return tenant != null && org.meridian.platform.http.NgsiLdExchange.isTenantName(tenant.strip()) ? tenant.strip() : "";
     }
 
     static String next(String wanted) {
