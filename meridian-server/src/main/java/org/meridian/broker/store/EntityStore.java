@@ -1,7 +1,5 @@
 package org.meridian.broker.store;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.sql.Array;
 import java.sql.Connection;
@@ -22,11 +20,18 @@ import org.meridian.core.ngsild.Entity;
 /** Reads and writes entity rows. Callers own the transaction; every statement is parameterised. */
 public final class EntityStore {
     static final String COLUMNS = "id, types, scopes, created_at, modified_at, attrs";
-    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
-    /** Rows as JSON for jsonb_to_recordset: one round trip writes a whole batch and says which rows it wrote. */
-    private static final String RECORDSET = "jsonb_to_recordset(?::jsonb) AS r(id text, types text[], scopes text[], "
-            + "created_at timestamptz, modified_at timestamptz, attrs jsonb, location_box box)";
+    /**
+     * Rows sent as one array per column: one round trip writes a whole batch and says which rows it wrote. Measured
+     * against a JSON document of rows ({@code jsonb_to_recordset}), which PostgreSQL parses whole and then converts
+     * field by field: a fifth less of its time per row (docs/performance.md, "Rules", seventh session). A row's types
+     * and scopes travel as array literals, its box as text: arrays of arrays must be rectangular, and box arrays are
+     * delimited by ';'.
+     */
+    private static final String ROWS = "unnest(?::text[], ?::text[], ?::text[], ?::timestamptz[], ?::timestamptz[], "
+            + "?::jsonb[], ?::text[]) AS r(id, types, scopes, created_at, modified_at, attrs, location_box)";
+    private static final String ROW_VALUES = "r.id, r.types::text[], r.scopes::text[], r.created_at, r.modified_at, r.attrs, "
+            + "r.location_box::box";
 
     public Optional<Entity> find(Connection connection, String tenant, String id, boolean forUpdate) throws SQLException {
         List<Entity> found = findAll(connection, tenant, List.of(id), forUpdate);
@@ -48,16 +53,14 @@ public final class EntityStore {
     /** Inserts entities that do not exist yet; returns the ids actually inserted. */
     public Set<String> insertNew(Connection connection, String tenant, List<Entity> entities) throws SQLException {
         String sql = "INSERT INTO entity (tenant, id, types, scopes, created_at, modified_at, attrs, location_box) "
-                + "SELECT ?, r.id, r.types, r.scopes, r.created_at, r.modified_at, r.attrs, r.location_box FROM " + RECORDSET
-                + " ON CONFLICT (tenant, id) DO NOTHING RETURNING id";
+                + "SELECT ?, " + ROW_VALUES + " FROM " + ROWS + " ON CONFLICT (tenant, id) DO NOTHING RETURNING id";
         return writeReturningIds(connection, sql, tenant, entities);
     }
 
     /** Writes entities whole, inserting or replacing rows. */
     public Set<String> upsert(Connection connection, String tenant, List<Entity> entities) throws SQLException {
         String sql = "INSERT INTO entity (tenant, id, types, scopes, created_at, modified_at, attrs, location_box) "
-                + "SELECT ?, r.id, r.types, r.scopes, r.created_at, r.modified_at, r.attrs, r.location_box FROM " + RECORDSET
-                + " ON CONFLICT (tenant, id) DO UPDATE SET types = excluded.types, scopes = excluded.scopes, "
+                + "SELECT ?, " + ROW_VALUES + " FROM " + ROWS + " ON CONFLICT (tenant, id) DO UPDATE SET types = excluded.types, scopes = excluded.scopes, "
                 + "modified_at = excluded.modified_at, attrs = excluded.attrs, location_box = excluded.location_box RETURNING id";
         return writeReturningIds(connection, sql, tenant, entities);
     }
@@ -67,13 +70,30 @@ public final class EntityStore {
         if (entities.isEmpty()) {
             return Set.of();
         }
-        ArrayNode rows = NODES.arrayNode();
-        for (Entity entity : entities) {
-            rows.add(row(entity));
+        int size = entities.size();
+        String[] ids = new String[size];
+        String[] types = new String[size];
+        String[] scopes = new String[size];
+        String[] createdAt = new String[size];
+        String[] modifiedAt = new String[size];
+        String[] attributes = new String[size];
+        String[] boxes = new String[size];
+        for (int i = 0; i < size; i++) {
+            Entity entity = entities.get(i);
+            ids[i] = entity.id();
+            types[i] = arrayLiteral(entity.types());
+            scopes[i] = arrayLiteral(entity.scopes());
+            createdAt[i] = org.meridian.core.ngsild.DateTimes.formatUtc(entity.createdAt());
+            modifiedAt[i] = org.meridian.core.ngsild.DateTimes.formatUtc(entity.modifiedAt());
+            attributes[i] = Json.write(entity.attributes());
+            boxes[i] = locationBox(entity.attributes());
         }
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.setString(1, tenant);
-            statement.setString(2, Json.write(rows));
+            Object[][] columns = {ids, types, scopes, createdAt, modifiedAt, attributes, boxes};
+            for (int column = 0; column < columns.length; column++) {
+                statement.setArray(column + 2, connection.createArrayOf("text", columns[column]));
+            }
             Set<String> written = new LinkedHashSet<>();
             try (ResultSet result = statement.executeQuery()) {
                 while (result.next()) {
@@ -84,21 +104,24 @@ public final class EntityStore {
         }
     }
 
-    private static ObjectNode row(Entity entity) {
-        ObjectNode row = NODES.objectNode();
-        row.put("id", entity.id());
-        ArrayNode types = row.putArray("types");
-        entity.types().forEach(types::add);
-        ArrayNode scopes = row.putArray("scopes");
-        entity.scopes().forEach(scopes::add);
-        row.put("created_at", org.meridian.core.ngsild.DateTimes.formatUtc(entity.createdAt()));
-        row.put("modified_at", org.meridian.core.ngsild.DateTimes.formatUtc(entity.modifiedAt()));
-        row.set("attrs", entity.attributes());
-        String box = locationBox(entity.attributes());
-        if (box != null) {
-            row.put("location_box", box);
+    /** A PostgreSQL array literal of the texts, each quoted, so no text can end an element or the array. */
+    static String arrayLiteral(List<String> texts) {
+        StringBuilder literal = new StringBuilder("{");
+        for (String text : texts) {
+            if (literal.length() > 1) {
+                literal.append(',');
+            }
+            literal.append('"');
+            for (int i = 0; i < text.length(); i++) {
+                char c = text.charAt(i);
+                if (c == '"' || c == '\\') {
+                    literal.append('\\');
+                }
+                literal.append(c);
+            }
+            literal.append('"');
         }
-        return row;
+        return literal.append('}').toString();
     }
 
     /** The bounding box of the entity's location GeoProperty, as PostgreSQL box text, or null. */
