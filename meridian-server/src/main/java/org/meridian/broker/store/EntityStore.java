@@ -24,7 +24,7 @@ public final class EntityStore {
     /**
      * Rows sent as one array per column: one round trip writes a whole batch and says which rows it wrote. Measured
      * against a JSON document of rows ({@code jsonb_to_recordset}), which PostgreSQL parses whole and then converts
-     * field by field: a fifth less of its time per row (docs/performance.md, "Rules", seventh session). A row's types
+     * field by field: a fifth less of its time per row, measured alone (docs/performance.md, "Rules", seventh session). A row's types
      * and scopes travel as array literals, its box as text: arrays of arrays must be rectangular, and box arrays are
      * delimited by ';'.
      */
@@ -60,7 +60,8 @@ public final class EntityStore {
     /** Writes entities whole, inserting or replacing rows. */
     public Set<String> upsert(Connection connection, String tenant, List<Entity> entities) throws SQLException {
         String sql = "INSERT INTO entity (tenant, id, types, scopes, created_at, modified_at, attrs, location_box) "
-                + "SELECT ?, " + ROW_VALUES + " FROM " + ROWS + " ON CONFLICT (tenant, id) DO UPDATE SET types = excluded.types, scopes = excluded.scopes, "
+                + "SELECT ?, " + ROW_VALUES + " FROM " + ROWS
+                + " ON CONFLICT (tenant, id) DO UPDATE SET types = excluded.types, scopes = excluded.scopes, "
                 + "modified_at = excluded.modified_at, attrs = excluded.attrs, location_box = excluded.location_box RETURNING id";
         return writeReturningIds(connection, sql, tenant, entities);
     }
@@ -105,7 +106,7 @@ public final class EntityStore {
     }
 
     /** A PostgreSQL array literal of the texts, each quoted, so no text can end an element or the array. */
-    static String arrayLiteral(List<String> texts) {
+    private static String arrayLiteral(List<String> texts) {
         StringBuilder literal = new StringBuilder("{");
         for (String text : texts) {
             if (literal.length() > 1) {
