@@ -49,10 +49,11 @@ class EntityLifecycleTest {
 
     @Test
     void typesAndScopesComeBackExactlyWithTheDelimitersTheyHold() {
-        // Rows travel to PostgreSQL as array literals: a comma in a type (the one delimiter types may hold) stays in it.
+        // Rows travel to PostgreSQL as array literals: a comma in a type (the one delimiter types may hold) stays in
+        // it; a scope may hold quotes, backslashes, braces and commas.
         String body = """
                 {"id": "urn:ngsi-ld:Road:quoted", "type": ["https://example.org/types/Road,Segment", "Road"],
-                 "scope": ["/Zhejiang/Hangzhou", "/Zhejiang/Hangzhou/Xihu"],
+                 "scope": ["/Zhejiang/Hangzhou", "/Zhejiang/Hangzhou/Xihu", "/a\\"b\\\\c,{d}", "/NULL"],
                  "name": {"type": "Property", "value": "say \\"hi\\" {x}, \\\\ y"}}""";
         Api.Response created = create(body);
         assertThat(created.status()).as(created.toString()).isEqualTo(201);

@@ -162,10 +162,8 @@ public final class DeviceStore {
 
     /** The devices of these (API key, device id) pairs that exist, in one statement. */
     public List<StoredDevice> devicesByKeys(Connection connection, List<String> apiKeys, List<String> deviceIds) throws SQLException {
-        // One probe of the (apikey, device_id) key each, whatever the statistics of a table that was empty when the
-        // plan was cached (AttributeSeries.read says why the LIMIT).
         try (PreparedStatement select = connection.prepareStatement("SELECT d.* FROM unnest(?::text[], ?::text[]) AS k(apikey, device_id) "
-                + "CROSS JOIN LATERAL (SELECT * FROM device WHERE apikey = k.apikey AND device_id = k.device_id LIMIT 1) d")) {
+                + "JOIN device d ON d.apikey = k.apikey AND d.device_id = k.device_id")) {
             select.setArray(1, connection.createArrayOf("text", apiKeys.toArray()));
             select.setArray(2, connection.createArrayOf("text", deviceIds.toArray()));
             return readDevices(select);

@@ -23,6 +23,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class Database implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+    /**
+     * Run on every connection. Query selectivity depends on the values (a 1 km box or the whole city): a generic plan,
+     * which PostgreSQL switches to after five runs of a prepared statement, can pick the wrong index, and it keeps the
+     * statistics of the moment it was made.
+     */
+    private static final String CONNECTION_SETUP = "SET plan_cache_mode = force_custom_plan";
 
     private final EmbeddedPostgres embedded;
     private final HikariDataSource pool;
@@ -60,9 +66,7 @@ public final class Database implements AutoCloseable {
             config.setPoolName("meridian");
             // A request waits at most this for a connection, then answers 503; an outage is refused sooner (DatabaseProbe).
             config.setConnectionTimeout(Duration.ofSeconds(5).toMillis());
-            // Query selectivity depends on the values (a 1 km box or the whole city): a generic plan, which
-            // PostgreSQL switches to after five runs of a prepared statement, can pick the wrong index.
-            config.setConnectionInitSql("SET plan_cache_mode = force_custom_plan");
+            config.setConnectionInitSql(CONNECTION_SETUP);
             if (registry != null) {
                 config.setMetricRegistry(registry);
             }
@@ -132,9 +136,21 @@ public final class Database implements AutoCloseable {
         return pool.getConnection();
     }
 
-    /** A new connection outside the pool, for work that must never wait for a pooled connection; the caller closes it. */
+    /**
+     * A new connection outside the pool, for work that must never wait for a pooled connection; the caller closes it.
+     * It is set up as the pooled ones are: without it, the history series' own connection kept the generic plan made
+     * while their table was nearly empty, and hashed all 10,000 series for each lookup of a few (docs/performance.md,
+     * "Rules", seventh session).
+     */
     public Connection unpooledConnection() throws SQLException {
-        return java.sql.DriverManager.getConnection(pool.getJdbcUrl(), pool.getUsername(), pool.getPassword());
+        Connection connection = java.sql.DriverManager.getConnection(pool.getJdbcUrl(), pool.getUsername(), pool.getPassword());
+        try (var statement = connection.createStatement()) {
+            statement.execute(CONNECTION_SETUP);
+        } catch (SQLException e) {
+            connection.close();
+            throw e;
+        }
+        return connection;
     }
 
     /** Whether PostgreSQL answered within the last second or so; never waits. */
