@@ -55,8 +55,9 @@ final class SignInPages implements Routes {
             String referer = http.header("Referer");
             wanted = referer == null ? resubmit : java.net.URI.create(referer).getRawPath();
         }
-        // Nothing asked for: the form leaves it empty, and signing in leads to the person's own start page.
-        model.put("next", wanted == null || wanted.isEmpty() ? "" : next(wanted));
+        // Nothing asked for, or another site's page: the form leaves it empty, and signing in leads to the person's own
+        // start page (not to a fixed one they may not open).
+        model.put("next", ownPath(wanted) ? wanted : "");
         model.put("username", username);
         model.put("error", error == null ? "" : error);
         model.put("draft", draft);

@@ -22,11 +22,11 @@ public final class EntityStore {
     static final String COLUMNS = "id, types, scopes, created_at, modified_at, attrs";
 
     /**
-     * Rows sent as one array per column: one round trip writes a whole batch and says which rows it wrote. Measured
-     * against a JSON document of rows ({@code jsonb_to_recordset}), which PostgreSQL parses whole and then converts
-     * field by field: a fifth less of its time per row, measured alone (docs/performance.md, "Rules", seventh session). A row's types
-     * and scopes travel as array literals, its box as text: arrays of arrays must be rectangular, and box arrays are
-     * delimited by ';'.
+     * Rows sent as one array per column: one round trip writes a whole batch and says which rows it wrote. Against a
+     * JSON document of rows ({@code jsonb_to_recordset}), which PostgreSQL parses whole and then converts field by
+     * field, it takes a fifth less of PostgreSQL's time per row, measured alone (docs/performance.md, "Rules", seventh
+     * session). A row's types and scopes travel as array literals, its box as text: arrays of arrays must be
+     * rectangular, and box arrays are delimited by ';'.
      */
     private static final String ROWS = "unnest(?::text[], ?::text[], ?::text[], ?::timestamptz[], ?::timestamptz[], "
             + "?::jsonb[], ?::text[]) AS r(id, types, scopes, created_at, modified_at, attrs, location_box)";
